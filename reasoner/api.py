@@ -1,0 +1,146 @@
+"""The public API: load the knowledge base once, then ask many questions.
+
+>>> from reasoner import Reasoner
+>>> reasoner = Reasoner()
+>>> answer = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}})
+>>> answer.status, answer.reasons[0].clause
+('forbidden', '2')
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from . import expressions
+from .errors import LimitError, RequestError
+from .explain import STATUS_ORDER, Result, explain
+from .kb import KnowledgeBase
+from .request import Artifact, Edge, Request, ancestry, check_lineage, read_request
+from .solve import Scene, question_facts, run
+
+MAX_COMBINATIONS = 64
+
+
+class Reasoner:
+    """A loaded knowledge base that answers requests (dicts, JSON text or `Request` objects)."""
+
+    def __init__(self, paths=None, kb: KnowledgeBase | None = None):
+        self.kb = kb or KnowledgeBase.load(paths)
+
+    def ask(self, request) -> Result:
+        """Answer one request; raises a CanIError subclass for malformed input."""
+        if isinstance(request, (str, bytes)):
+            try:
+                request = json.loads(request)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise RequestError(f"not valid JSON: {exc}", location="request") from None
+        if isinstance(request, dict):
+            request = read_request(request)
+        request = check_lineage(self.complete(request))
+        return self._answer(request)
+
+    def ask_json(self, request) -> dict:
+        """Answer a request and return the response document (schema version 1)."""
+        return self.ask(request).to_json()
+
+    # --- filling in what the catalog knows ----------------------------------------------------
+
+    def complete(self, request: Request) -> Request:
+        """Fill license, family and modalities from the catalog, and add catalog ancestors."""
+        artifacts = {a.id: a for a in request.artifacts}
+        order = list(artifacts)
+        queue = list(order)
+        while queue:
+            artifact_id = queue.pop()
+            artifact = artifacts[artifact_id]
+            entry = self.kb.model(artifact_id)
+            if entry is None:
+                continue
+            updates = {}
+            if artifact.license is None:
+                updates["license"] = entry.get("license")
+            if artifact.family is None and entry.get("family"):
+                updates["family"] = entry["family"]
+            if artifact.modalities is None and entry.get("modalities"):
+                updates["modalities"] = tuple(sorted(entry["modalities"]))
+            base = entry.get("base_model")
+            if not artifact.derived_from and base and not artifact.mine:
+                updates["derived_from"] = (Edge(base, entry.get("relation", "finetune")),)
+                if base not in artifacts:
+                    artifacts[base] = Artifact(id=base)
+                    order.append(base)
+                    queue.append(base)
+            if updates:
+                artifacts[artifact_id] = replace(artifact, **updates)
+        return replace(request, artifacts=tuple(artifacts[i] for i in order))
+
+    # --- answering ----------------------------------------------------------------------------
+
+    def _answer(self, request: Request) -> Result:
+        scope = ancestry(request)
+        parents = {a.id: [e.parent for e in a.derived_from] for a in scope}
+        options = []  # per artifact: list of (known ids, unknown (id, reason) pairs)
+        for artifact in scope:
+            options.append(self._license_options(artifact))
+        combos = 1
+        for opts in options:
+            combos *= len(opts)
+        if combos > MAX_COMBINATIONS:
+            raise LimitError(f"the license expressions allow {combos} combinations; can-i weighs at most "
+                             f"{MAX_COMBINATIONS}", location="artifacts")
+        results = []
+        for pick in itertools.product(*options):
+            licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
+            unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
+            scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use)
+            atoms = run(self._facts(scene))
+            result = explain(atoms, self.kb.licenses, request.subject, unknown, parents)
+            if combos > 1:
+                result.choice = {a.id: sorted(known + tuple(i for i, _ in bad))
+                                 for a, (known, bad) in zip(scope, pick) if len(opts_of(options, scope, a)) > 1}
+            results.append(result)
+        return min(results, key=lambda r: STATUS_ORDER[r.status])
+
+    def _facts(self, scene: Scene):
+        facts = []
+        used = {lid for ids in scene.licenses.values() for lid in ids}
+        for lid in sorted(used):
+            facts.extend(self.kb.licenses[lid].facts)
+        facts.extend(question_facts(scene))
+        return facts
+
+    def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple]]:
+        if artifact.license is None and artifact.mine:
+            return [((), ())]  # the user's own contribution, under nothing but what it inherits
+        if artifact.license is None:
+            return [((), (("none", "no license is stated and none is known for this model"),))]
+        options = []
+        for alternative in expressions.alternatives(artifact.license):
+            known, unknown = [], []
+            for lid in alternative:
+                encoding, why = self.kb.resolve_license(lid, artifact.license_name)
+                if encoding:
+                    known.append(encoding)
+                else:
+                    unknown.append((lid, why))
+            options.append((tuple(sorted(set(known))), tuple(unknown)))
+        return options
+
+
+def opts_of(options, scope, artifact):
+    return options[[a.id for a in scope].index(artifact.id)]
+
+
+def load(paths=None) -> Reasoner:
+    """Load a Reasoner over the bundled knowledge base, or over the given files and folders."""
+    return Reasoner(paths)
+
+
+def read_json_file(path: str | Path) -> dict:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None

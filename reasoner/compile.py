@@ -1,0 +1,119 @@
+"""Compile a `License` into clingo facts.
+
+Facts are built as `clingo.Symbol` values, never as program text: a quote, `%`, `#script` or
+`:-` inside a license string stays inside a clingo string term and cannot change the program.
+
+>>> from reasoner.parse import parse_text
+>>> lic = parse_text('license demo { name "Demo" clause "1" "Grant" { grant use } }')[0]
+>>> compiled = compile_license(lic)
+>>> str(compiled.facts[0])
+'license("demo")'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from clingo import Function, Number, String, Symbol
+
+from .licenses import (
+    Act, All, Always, Any_, Clause, Compare, Condition, Flag, License, Member, Not, Rule, StartsWith,
+)
+from .numbers import limbs
+
+OPS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "=": "eq", "!=": "ne"}
+
+
+def const(name: str) -> Symbol:
+    return Function(name)
+
+
+def num(value: int) -> Symbol:
+    high, low = limbs(int(value))
+    return Function("num", [Number(high), Number(low)])
+
+
+@dataclass
+class CompiledLicense:
+    """A license's facts plus the tables the explainer needs to cite and render them."""
+    license: License
+    facts: list[Symbol] = field(default_factory=list)
+    rules: dict[int, tuple[Clause, Rule]] = field(default_factory=dict)
+    conditions: dict[int, Condition] = field(default_factory=dict)
+
+
+def compile_license(lic: License) -> CompiledLicense:
+    out = CompiledLicense(lic)
+    L = String(lic.id)
+    facts = out.facts
+
+    def fact(name: str, *args: Symbol) -> None:
+        facts.append(Function(name, list(args)))
+
+    fact("license", L)
+    if not lic.osi:
+        fact("not_osi", L)
+    for relation in lic.follows:
+        fact("follows", L, const(relation))
+
+    counter = iter(range(1, 1_000_000))
+
+    def condition(cond: Condition) -> int:
+        node = next(counter)
+        out.conditions[node] = cond
+        N = Number(node)
+        fact("c_node", L, N)
+        if isinstance(cond, Always):
+            fact("c_true", L, N)
+        elif isinstance(cond, Act):
+            fact("c_act", L, N, const(cond.act))
+        elif isinstance(cond, Flag):
+            fact("c_flag", L, N, const(cond.fact))
+        elif isinstance(cond, Compare):
+            fact("c_cmp", L, N, String(cond.fact), const(OPS[cond.op]), num(int(cond.value)))
+        elif isinstance(cond, Member):
+            for value in cond.values:
+                fact("c_in", L, N, String(cond.fact), String(value))
+        elif isinstance(cond, StartsWith):
+            fact("c_starts", L, N, String(cond.fact), String(cond.prefix))
+        elif isinstance(cond, Not):
+            fact("c_not", L, N, Number(condition(cond.operand)))
+        elif isinstance(cond, (All, Any_)):
+            fact("c_and" if isinstance(cond, All) else "c_or", L, N)
+            for operand in cond.operands:
+                fact("c_child", L, N, Number(condition(operand)))
+        else:  # pragma: no cover - the parser builds no other kind
+            raise TypeError(f"unknown condition {cond!r}")
+        return node
+
+    rule_ids = iter(range(1, 1_000_000))
+    for clause in lic.clauses:
+        C = String(clause.number)
+        fact("clause", L, C)
+        for relation in clause.follows:
+            fact("clause_follows", L, C, const(relation))
+        if clause.relicense:
+            fact("relicense", L, C, const(clause.relicense))
+        if clause.no_further_restrictions:
+            fact("no_further_restrictions", L, C)
+        if clause.restricts_use:
+            fact("restricts_use", L, C)
+        if clause.ambiguous:
+            fact("ambiguous", L, C)
+        for rule in clause.rules:
+            rid = next(rule_ids)
+            out.rules[rid] = (clause, rule)
+            R = Number(rid)
+            root = condition(rule.effective_condition())
+            fact("rule", L, C, R, const(rule.kind), Number(root))
+            for act in rule.acts:
+                fact("rule_act", L, R, const(act))
+            if rule.duty:
+                fact("duty", L, R, const(rule.duty))
+                if rule.duty == "name_prefix":
+                    fact("duty_prefix", L, R, String(dict(rule.params)["prefix"]))
+            if rule.risk:
+                fact("risk_kind", L, R, const(rule.risk))
+            for value in rule.restricted_values:
+                fact("restrict_value", L, R, String(rule.restricted_fact), String(value))
+    return out

@@ -1,0 +1,48 @@
+"""Errors that reach users as one line, never as a traceback."""
+
+from __future__ import annotations
+
+
+class CanIError(Exception):
+    """Base of every error can-i reports. `code` is stable and appears in JSON error documents.
+
+    >>> str(CanIError("bad thing", location="facts/x.lic:3:7"))
+    'facts/x.lic:3:7: bad thing'
+    """
+
+    code = "error"
+
+    def __init__(self, message: str, location: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "message": self.message, "location": self.location}
+
+
+class LicenseFileError(CanIError):
+    """A license file that does not parse or does not validate; location is file:line:col."""
+
+    code = "license_file"
+
+
+class RequestError(CanIError):
+    """A malformed request, model card or lineage file; location names the field or file."""
+
+    code = "request"
+
+
+class UnknownSubjectError(CanIError):
+    """A subject typed on the command line that names nothing we know."""
+
+    code = "unknown_subject"
+
+
+class LimitError(CanIError):
+    """An input larger than can-i answers (named limit)."""
+
+    code = "limit"

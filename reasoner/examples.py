@@ -1,0 +1,120 @@
+"""Run the `example` blocks of license files as tests, and measure clause coverage.
+
+An example describes a use of the license in a few words. It becomes a request: a model under
+the license (of the license's family), and, when the example names a creation act (finetune,
+distill, …), the user's own model derived from it by that act.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .explain import Result
+from .licenses import Example, License
+from .vocabulary import CREATION_ACTS, RELATION_ACT, USE_ACTS
+
+ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
+
+
+@dataclass(frozen=True)
+class ExampleOutcome:
+    license: str
+    example: Example
+    result: Result | None
+    passed: bool
+    problem: str          # empty when passed
+    cited: tuple[str, ...]  # clauses of this license the answer cites
+
+    @property
+    def location(self) -> str:
+        return str(self.example.position)
+
+
+def example_request(lic: License, example: Example) -> dict:
+    """The request document an example stands for."""
+    facts = dict(example.facts)
+    stack = [lic.id] + list(facts.get("stack", ()))
+    base = {"id": f"{lic.id}-model", "license": " AND ".join(stack)}
+    if lic.family:
+        base["family"] = lic.family
+    if "modality" in facts:
+        base["modalities"] = list(facts["modality"])
+    artifacts = [base]
+    use: dict = {"acts": [a for a in USE_ACTS if a in facts]}
+    creations = [a for a in CREATION_ACTS if a in facts]
+    subject = base["id"]
+    if creations:
+        mine = {"id": "my-model", "mine": True,
+                "derived_from": [{"id": base["id"], "relation": ACT_RELATION[a]} for a in creations]}
+        if "into" in facts:
+            mine["family"] = facts["into"]
+        artifacts.append(mine)
+        subject = mine["id"]
+    if "commercial" in facts:
+        use["commercial"] = True
+    if "noncommercial" in facts:
+        use["commercial"] = False
+    for word, field in (("mau", "mau"), ("revenue", "revenue_usd")):
+        if word in facts:
+            use[field] = int(facts[word])
+    for word, field in (("territory", "territory"), ("purpose", "purposes"), ("holds", "grants")):
+        if word in facts:
+            use[field] = list(facts[word])
+    if "name" in facts:
+        use["name"] = facts["name"]
+    if "as" in facts:
+        use["outbound_license"] = facts["as"]
+    if "on" in facts:
+        day = int(facts["on"])
+        use["date"] = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+    return {"artifacts": artifacts, "subject": subject, "use": use}
+
+
+def run_example(reasoner, lic: License, example: Example) -> ExampleOutcome:
+    from .errors import CanIError
+
+    try:
+        result = reasoner.ask(example_request(lic, example))
+    except CanIError as exc:
+        return ExampleOutcome(lic.id, example, None, False, f"error: {exc}", ())
+    cited = tuple(sorted({r.clause for r in result.reasons if r.license == lic.id and r.clause}
+                         | {d.clause for d in result.depends_on if d.license == lic.id}))
+    problems = []
+    if result.status != example.expect:
+        problems.append(f"expected {example.expect}, got {result.status}")
+    for number in example.by:
+        if number not in cited:
+            problems.append(f"expected clause \"{number}\" to decide, got "
+                            f"{', '.join(repr(c) for c in cited) or 'no clause'}")
+    return ExampleOutcome(lic.id, example, result, not problems, "; ".join(problems), cited)
+
+
+def run_examples(reasoner, licenses=None) -> list[ExampleOutcome]:
+    """Run every example of the given licenses (default: the whole knowledge base)."""
+    chosen = licenses or [c.license for c in reasoner.kb.licenses.values()]
+    return [run_example(reasoner, lic, ex) for lic in chosen for ex in lic.examples]
+
+
+def clause_coverage(reasoner, outcomes: list[ExampleOutcome]) -> dict[str, list[str]]:
+    """For each license, the rule-bearing clauses no example exercises.
+
+    A clause is exercised when an example's answer cites it (as a reason, a decider, a duty or a
+    risk), so a clause whose rules never fire in any example shows up here.
+    """
+    touched: dict[str, set[str]] = {}
+    for outcome in outcomes:
+        if outcome.result is None:
+            continue
+        seen = touched.setdefault(outcome.license, set())
+        r = outcome.result
+        for item in list(r.reasons) + list(r.depends_on) + list(r.obligations) + list(r.risks):
+            if item.license == outcome.license and item.clause:
+                seen.add(item.clause)
+        seen.update(g["clause"] for g in r.grants if g["license"] == outcome.license)
+    missing: dict[str, list[str]] = {}
+    for compiled in reasoner.kb.licenses.values():
+        lic = compiled.license
+        bearing = [c.number for c in lic.clauses if c.rules or c.relicense or c.no_further_restrictions]
+        gaps = [n for n in bearing if n not in touched.get(lic.id, set())]
+        missing[lic.id] = gaps
+    return missing

@@ -1,0 +1,162 @@
+"""The typed form of a license file: what the parser produces and the compiler consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Position:
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+# --- conditions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Always:
+    """The condition of a rule written without `when`."""
+
+
+@dataclass(frozen=True)
+class Act:
+    """True when the act being judged is this act (`distribute`, `host`, …)."""
+    act: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    fact: str
+
+
+@dataclass(frozen=True)
+class Compare:
+    fact: str
+    op: str          # > >= < <= = !=
+    value: Decimal   # exact; dates are YYYYMMDD
+
+
+@dataclass(frozen=True)
+class Member:
+    fact: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StartsWith:
+    fact: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: "Condition"
+
+
+@dataclass(frozen=True)
+class All:
+    operands: tuple["Condition", ...]
+
+
+@dataclass(frozen=True)
+class Any_:
+    operands: tuple["Condition", ...]
+
+
+Condition = Union[Always, Act, Flag, Compare, Member, StartsWith, Not, All, Any_]
+
+
+# --- rules --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Exception_:
+    label: str | None
+    condition: Condition
+    position: Position
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One statement of a clause.
+
+    kind is one of: grant, forbid, separate (needs a separate license), duty, restrict, risk.
+    """
+    kind: str
+    acts: tuple[str, ...]
+    condition: Condition
+    position: Position
+    exceptions: tuple[Exception_, ...] = ()
+    duty: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
+    risk: str | None = None
+    message: str | None = None
+    restricted_fact: str | None = None
+    restricted_values: tuple[str, ...] = ()
+
+    def effective_condition(self) -> Condition:
+        """The condition with every exception folded in: `c and not e1 and not e2 …`."""
+        if not self.exceptions:
+            return self.condition
+        parts = [] if isinstance(self.condition, Always) else [self.condition]
+        parts += [Not(e.condition) for e in self.exceptions]
+        return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+@dataclass(frozen=True)
+class Clause:
+    number: str
+    title: str
+    position: Position
+    rules: tuple[Rule, ...] = ()
+    relicense: str | None = None
+    no_further_restrictions: bool = False
+    restricts_use: bool = False
+    ambiguous: str | None = None
+    follows: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Example:
+    """A use of the license with its expected answer; every example runs as a test."""
+    description: str
+    facts: tuple[tuple[str, object], ...]
+    expect: str
+    by: tuple[str, ...]
+    position: Position
+
+
+@dataclass(frozen=True)
+class License:
+    id: str
+    position: Position
+    name: str = ""
+    version: str = ""
+    licensor: str = ""
+    url: str = ""
+    family: str | None = None
+    kind: str = "model"
+    osi: bool = False
+    spdx: str | None = None
+    follows: tuple[str, ...] = ()
+    clauses: tuple[Clause, ...] = ()
+    examples: tuple[Example, ...] = ()
+
+    def clause(self, number: str) -> Clause | None:
+        return next((c for c in self.clauses if c.number == number), None)
+
+    @property
+    def file(self) -> str:
+        return self.position.file
+
+
+@dataclass
+class Catalog:
+    """Well-known models by Hugging Face id."""
+    models: dict[str, dict] = field(default_factory=dict)

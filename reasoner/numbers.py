@@ -1,0 +1,79 @@
+"""Exact parsing of user counts, revenue and dates.
+
+Thresholds in licenses run to billions and must compare exactly at any magnitude, so numbers are
+parsed into Python ints (never floats) and reach clingo as two base-10^9 limbs.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+_SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
+_NUMBER = re.compile(r"^\$?\s*(\d[\d_,]*(?:\.\d+)?(?:[eE]\+?\d+)?)\s*([kKmMbBgGtT]?)$")
+LIMB = 10**9
+MAX_NUMBER = 10**18 - 1  # two limbs of 10^9 stay inside clingo's 32-bit integers
+
+
+def parse_count(text: str | int, what: str = "number") -> int:
+    """Parse `700M`, `2.5B`, `1_000_000`, `$1M`, `1e9` or an int into an exact non-negative int.
+
+    >>> parse_count("2.5B")
+    2500000000
+    >>> parse_count("7OOM")
+    Traceback (most recent call last):
+    ValueError: `7OOM` is not a valid number (use digits with an optional K, M, B or T suffix, like 700M)
+    """
+    if isinstance(text, bool):
+        raise ValueError(f"{what} must be a number, not {str(text).lower()}")
+    if isinstance(text, int):
+        value = text
+    elif isinstance(text, float):
+        if not text.is_integer():
+            raise ValueError(f"{what} must be a whole number, not {text}")
+        value = int(text)
+    elif isinstance(text, str):
+        match = _NUMBER.match(text.strip())
+        if not match or ",_" in match.group(1) or "_," in match.group(1):
+            raise ValueError(
+                f"`{text}` is not a valid number (use digits with an optional K, M, B or T suffix, like 700M)"
+            )
+        try:
+            exact = Decimal(match.group(1).replace("_", "").replace(",", ""))
+        except InvalidOperation:
+            raise ValueError(f"`{text}` is not a valid number") from None
+        exact *= _SUFFIX[match.group(2).lower()]
+        if exact != exact.to_integral_value():
+            raise ValueError(f"`{text}` is not a whole number")
+        value = int(exact)
+    else:
+        raise ValueError(f"{what} must be a number")
+    if value < 0:
+        raise ValueError(f"{what} cannot be negative ({value})")
+    if value > MAX_NUMBER:
+        raise ValueError(f"{what} {value} is larger than can-i compares (at most 10^18 - 1)")
+    return value
+
+
+def parse_date(text: str, what: str = "date") -> int:
+    """Parse an ISO date into the integer YYYYMMDD, which orders like the dates.
+
+    >>> parse_date("2024-04-18")
+    20240418
+    """
+    try:
+        day = datetime.date.fromisoformat(str(text))
+    except ValueError:
+        raise ValueError(f"`{text}` is not a date (use YYYY-MM-DD)") from None
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def limbs(value: int) -> tuple[int, int]:
+    """Split a number into (high, low) base-10^9 limbs; clingo orders such pairs like the numbers."""
+    return divmod(value, LIMB)
+
+
+def format_count(value: int) -> str:
+    """700000000 -> '700,000,000'."""
+    return f"{value:,}"

@@ -1,0 +1,325 @@
+"""The request: artifacts with licenses and lineage, the subject, and the use.
+
+`read_request` turns the JSON document of PRODUCT.md into typed objects and rejects anything
+malformed with an error that names the field (`artifacts[2].derived_from[0].relation`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from . import expressions
+from .errors import LimitError, RequestError
+from .numbers import parse_count, parse_date
+from .vocabulary import RELATIONS, USE_ACTS, suggest
+
+MAX_ARTIFACTS = 200_000
+
+
+@dataclass(frozen=True)
+class Edge:
+    parent: str
+    relation: str
+
+
+@dataclass(frozen=True)
+class Artifact:
+    id: str
+    license: str | None = None          # an id or an expression
+    license_name: str | None = None     # with license "other", as on Hugging Face model cards
+    family: str | None = None
+    modalities: tuple[str, ...] | None = None
+    mine: bool = False
+    name: str | None = None
+    derived_from: tuple[Edge, ...] = ()
+
+
+@dataclass(frozen=True)
+class Use:
+    acts: tuple[str, ...] = ()
+    commercial: bool | None = None
+    mau: int | None = None
+    revenue_usd: int | None = None
+    territory: tuple[str, ...] | None = None
+    purposes: tuple[str, ...] | None = None
+    name: str | None = None
+    grants: tuple[str, ...] = ()
+    date: int | None = None             # YYYYMMDD
+    outbound_license: str | None = None
+
+
+@dataclass(frozen=True)
+class Request:
+    artifacts: tuple[Artifact, ...]
+    subject: str
+    use: Use = field(default_factory=Use)
+
+    def by_id(self) -> dict[str, Artifact]:
+        return {a.id: a for a in self.artifacts}
+
+
+# EU member states, so that `--territory DE` is also inside the EU.
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+
+
+def normalise_territories(values) -> tuple[str, ...]:
+    """Upper-case territory codes; a member state also counts as `EU`."""
+    out = {v.strip().upper() for v in values if v.strip()}
+    if out & EU_MEMBERS:
+        out.add("EU")
+    return tuple(sorted(out))
+
+
+def _type_error(path: str, expected: str, value) -> RequestError:
+    got = type(value).__name__ if value is not None else "null"
+    return RequestError(f"`{path}` must be {expected}, not {got}", location=path)
+
+
+def _string(doc: dict, key: str, path: str, required: bool = False) -> str | None:
+    value = doc.get(key)
+    if value is None:
+        if required:
+            raise RequestError(f"`{path}.{key}` is required", location=f"{path}.{key}".lstrip("."))
+        return None
+    if not isinstance(value, str):
+        raise _type_error(f"{path}.{key}".lstrip("."), "a string", value)
+    if required and not value.strip():
+        raise RequestError(f"`{path}.{key}` is empty", location=f"{path}.{key}".lstrip("."))
+    return value
+
+
+def _string_list(value, path: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _type_error(path, "a list of strings", value)
+    return tuple(value)
+
+
+def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
+    for key in doc:
+        if key not in allowed:
+            where = f"{path}.{key}".lstrip(".")
+            raise RequestError(f"unknown field `{where}`{suggest(key, allowed)}", location=where)
+
+
+ARTIFACT_KEYS = ("id", "license", "license_name", "family", "modalities", "mine", "name", "derived_from")
+USE_KEYS = ("acts", "commercial", "mau", "revenue_usd", "territory", "purposes", "name", "grants",
+            "date", "outbound_license")
+REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses")
+
+
+def read_artifact(doc, path: str) -> Artifact:
+    if not isinstance(doc, dict):
+        raise _type_error(path, "an object", doc)
+    _reject_unknown_keys(doc, ARTIFACT_KEYS, path)
+    artifact_id = _string(doc, "id", path, required=True)
+    license_text = _string(doc, "license", path)
+    if license_text is not None:
+        try:
+            expressions.alternatives(license_text)
+        except ValueError as exc:
+            raise RequestError(str(exc), location=f"{path}.license") from None
+    modalities = doc.get("modalities")
+    if modalities is not None:
+        modalities = tuple(sorted({m.lower() for m in _string_list(modalities, f"{path}.modalities")}))
+    mine = doc.get("mine", False)
+    if not isinstance(mine, bool):
+        raise _type_error(f"{path}.mine", "true or false", mine)
+    edges = doc.get("derived_from", [])
+    if not isinstance(edges, list):
+        raise _type_error(f"{path}.derived_from", "a list", edges)
+    parsed_edges = []
+    for j, edge in enumerate(edges):
+        edge_path = f"{path}.derived_from[{j}]"
+        if not isinstance(edge, dict):
+            raise _type_error(edge_path, "an object", edge)
+        _reject_unknown_keys(edge, ("id", "relation"), edge_path)
+        parent = _string(edge, "id", edge_path, required=True)
+        relation = _string(edge, "relation", edge_path, required=True)
+        if relation not in RELATIONS:
+            raise RequestError(f"unknown relation `{relation}`{suggest(relation, RELATIONS)}; "
+                               f"use one of {', '.join(RELATIONS)}", location=f"{edge_path}.relation")
+        parsed_edges.append(Edge(parent, relation))
+    family = _string(doc, "family", path)
+    return Artifact(
+        id=artifact_id, license=license_text, license_name=_string(doc, "license_name", path),
+        family=family.lower() if family else None, modalities=modalities, mine=mine,
+        name=_string(doc, "name", path), derived_from=tuple(parsed_edges),
+    )
+
+
+def read_use(doc) -> Use:
+    if doc is None:
+        return Use()
+    if not isinstance(doc, dict):
+        raise _type_error("use", "an object", doc)
+    _reject_unknown_keys(doc, USE_KEYS, "use")
+    acts = _string_list(doc.get("acts", []), "use.acts")
+    for i, act in enumerate(acts):
+        if act not in USE_ACTS:
+            raise RequestError(f"unknown act `{act}`{suggest(act, USE_ACTS)}; requests list "
+                               f"use, host or distribute (creating a model is implied by its edges)",
+                               location=f"use.acts[{i}]")
+    commercial = doc.get("commercial")
+    if commercial is not None and not isinstance(commercial, bool):
+        raise _type_error("use.commercial", "true or false", commercial)
+
+    def number(key):
+        value = doc.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_count(value, f"use.{key}")
+        except ValueError as exc:
+            raise RequestError(str(exc), location=f"use.{key}") from None
+
+    date = doc.get("date")
+    if date is not None:
+        if not isinstance(date, str):
+            raise _type_error("use.date", "a date string (YYYY-MM-DD)", date)
+        try:
+            date = parse_date(date)
+        except ValueError as exc:
+            raise RequestError(str(exc), location="use.date") from None
+    territory = doc.get("territory")
+    purposes = doc.get("purposes")
+    outbound = _string(doc, "outbound_license", "use")
+    if outbound is not None:
+        try:
+            single = len(expressions.alternatives(outbound)) == 1 and len(expressions.ids(outbound)) == 1
+        except ValueError:
+            single = False
+        if not single:
+            raise RequestError("`use.outbound_license` must be one license id", location="use.outbound_license")
+        outbound = outbound.strip().lower()
+    return Use(
+        acts=tuple(sorted(set(acts))),
+        commercial=commercial,
+        mau=number("mau"),
+        revenue_usd=number("revenue_usd"),
+        territory=None if territory is None else normalise_territories(_string_list(territory, "use.territory")),
+        purposes=None if purposes is None else tuple(sorted({p.strip().lower() for p in _string_list(purposes, "use.purposes")})),
+        name=_string(doc, "name", "use"),
+        grants=tuple(sorted({g.lower() for g in _string_list(doc.get("grants", []), "use.grants")})),
+        date=date,
+        outbound_license=outbound,
+    )
+
+
+def read_request(doc) -> Request:
+    """Validate a request document (already decoded from JSON) into a Request.
+
+    >>> read_request({"licenses": ["mit"], "use": {"acts": ["use"]}}).subject
+    'stack'
+    """
+    if not isinstance(doc, dict):
+        raise _type_error("request", "a JSON object", doc)
+    _reject_unknown_keys(doc, REQUEST_KEYS, "")
+    version = doc.get("schema_version")
+    if version is not None and str(version) != "1":
+        raise RequestError(f"unsupported schema_version `{version}` (this is version 1)", location="schema_version")
+    use = read_use(doc.get("use"))
+    if "licenses" in doc:
+        if "artifacts" in doc:
+            raise RequestError("give either `licenses` (a flat stack) or `artifacts`, not both", location="licenses")
+        stack = _string_list(doc["licenses"], "licenses")
+        if not stack:
+            raise RequestError("`licenses` is empty", location="licenses")
+        for i, item in enumerate(stack):
+            try:
+                expressions.alternatives(item)
+            except ValueError as exc:
+                raise RequestError(str(exc), location=f"licenses[{i}]") from None
+        expression = " AND ".join(f"({item})" for item in stack)
+        subject = doc.get("subject") or "stack"
+        return Request((Artifact(id=subject, license=expression),), subject, use)
+    raw = doc.get("artifacts")
+    if raw is None:
+        raise RequestError("a request needs `artifacts` (or a flat `licenses` stack)", location="artifacts")
+    if not isinstance(raw, list):
+        raise _type_error("artifacts", "a list", raw)
+    if not raw:
+        raise RequestError("`artifacts` is empty", location="artifacts")
+    if len(raw) > MAX_ARTIFACTS:
+        raise LimitError(f"a request may hold at most {MAX_ARTIFACTS:,} artifacts, not {len(raw):,}",
+                         location="artifacts")
+    artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
+    subject = _string(doc, "subject", "")
+    return Request(artifacts, subject or "", use)
+
+
+def check_lineage(request: Request) -> Request:
+    """Reject duplicate ids, dangling edges and cycles; fill in the default subject."""
+    index: dict[str, int] = {}
+    for i, artifact in enumerate(request.artifacts):
+        if artifact.id in index:
+            raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{index[artifact.id]}] "
+                               f"and artifacts[{i}])", location=f"artifacts[{i}].id")
+        index[artifact.id] = i
+    for i, artifact in enumerate(request.artifacts):
+        for j, edge in enumerate(artifact.derived_from):
+            if edge.parent not in index:
+                raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is not among the "
+                                   f"artifacts{suggest(edge.parent, index)}",
+                                   location=f"artifacts[{i}].derived_from[{j}].id")
+            if edge.parent == artifact.id:
+                raise RequestError(f"`{artifact.id}` derives from itself", location=f"artifacts[{i}].derived_from[{j}].id")
+    cycle = find_cycle(request.artifacts)
+    if cycle:
+        raise RequestError("lineage has a cycle: " + " -> ".join(cycle), location="artifacts")
+    subject = request.subject
+    if not subject:
+        parents = {e.parent for a in request.artifacts for e in a.derived_from}
+        roots = [a.id for a in request.artifacts if a.id not in parents]
+        if len(roots) != 1:
+            raise RequestError(f"say which artifact is the `subject`: {len(roots)} artifacts have nothing "
+                               f"derived from them ({', '.join(roots[:5])}{', …' if len(roots) > 5 else ''})",
+                               location="subject")
+        subject = roots[0]
+    elif subject not in index:
+        raise RequestError(f"subject `{subject}` is not among the artifacts{suggest(subject, index)}",
+                           location="subject")
+    return replace(request, subject=subject)
+
+
+def find_cycle(artifacts) -> list[str] | None:
+    """An iterative depth-first search (lineages may be 10,000 deep): a cycle's ids, or None."""
+    parents = {a.id: [e.parent for e in a.derived_from] for a in artifacts}
+    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
+    for start in parents:
+        if state.get(start):
+            continue
+        stack = [(start, iter(parents.get(start, ())))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+                continue
+            if state.get(child) == 1:
+                return path[path.index(child):] + [child]
+            if not state.get(child):
+                state[child] = 1
+                stack.append((child, iter(parents.get(child, ()))))
+                path.append(child)
+    return None
+
+
+def ancestry(request: Request) -> list[Artifact]:
+    """The subject and every artifact it derives from, subject first (breadth-first)."""
+    by_id = request.by_id()
+    seen = {request.subject}
+    order = [by_id[request.subject]]
+    for artifact in order:
+        for edge in artifact.derived_from:
+            if edge.parent not in seen:
+                seen.add(edge.parent)
+                order.append(by_id[edge.parent])
+    return order
