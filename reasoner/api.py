@@ -19,6 +19,7 @@ from .errors import LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
 from .request import Artifact, Edge, Request, ancestry, check_lineage, read_request
+from .licenses import Compare
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
@@ -27,8 +28,12 @@ MAX_COMBINATIONS = 64
 class Reasoner:
     """A loaded knowledge base that answers requests (dicts, JSON text or `Request` objects)."""
 
-    def __init__(self, paths=None, kb: KnowledgeBase | None = None):
+    def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096):
+        """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off."""
         self.kb = kb or KnowledgeBase.load(paths)
+        self.cache_size = cache_size
+        self._cache: dict = {}
+        self._threshold_cache: dict = {}
 
     def ask(self, request) -> Result:
         """Answer one request; raises a CanIError subclass for malformed input."""
@@ -81,36 +86,54 @@ class Reasoner:
 
     def _answer(self, request: Request) -> Result:
         scope = ancestry(request)
+        ids = [a.id for a in scope]
         parents = {a.id: [e.parent for e in a.derived_from] for a in scope}
-        options = []  # per artifact: list of (known ids, unknown (id, reason) pairs)
-        for artifact in scope:
-            options.append(self._license_options(artifact))
-        combos = 1
-        for opts in options:
-            combos *= len(opts)
-        if combos > MAX_COMBINATIONS:
-            raise LimitError(f"the license expressions allow {combos} combinations; can-i weighs at most "
+        options = [self._license_options(artifact) for artifact in scope]
+        combinations = 1
+        for choices in options:
+            combinations *= len(choices)
+        if combinations > MAX_COMBINATIONS:
+            raise LimitError(f"the license expressions allow {combinations} combinations; can-i weighs at most "
                              f"{MAX_COMBINATIONS}", location="artifacts")
         results = []
         for pick in itertools.product(*options):
             licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
             unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
-            scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use)
-            atoms = run(self._facts(scene))
-            result = explain(atoms, self.kb.licenses, request.subject, unknown, parents)
-            if combos > 1:
+            used = sorted({lid for known in licenses.values() for lid in known})
+            scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use,
+                          self._thresholds(used))
+            atoms = self._solve(used, question_facts(scene))
+            result = explain(atoms, self.kb.licenses, request.subject, unknown, parents, ids)
+            if combinations > 1:
                 result.choice = {a.id: sorted(known + tuple(i for i, _ in bad))
-                                 for a, (known, bad) in zip(scope, pick) if len(opts_of(options, scope, a)) > 1}
+                                 for a, (known, bad), choices in zip(scope, pick, options) if len(choices) > 1}
             results.append(result)
+        # OR lets the user pick: the best alternative is the answer (ties: the first one).
         return min(results, key=lambda r: STATUS_ORDER[r.status])
 
-    def _facts(self, scene: Scene):
-        facts = []
-        used = {lid for ids in scene.licenses.values() for lid in ids}
-        for lid in sorted(used):
-            facts.extend(self.kb.licenses[lid].facts)
-        facts.extend(question_facts(scene))
-        return facts
+    def _solve(self, used: list[str], question: list) -> list:
+        """Run clingo, or reuse the atoms of an identical earlier question (same facts)."""
+        key = (tuple(used), tuple(question))
+        atoms = self._cache.get(key)
+        if atoms is None:
+            facts = [f for lid in used for f in self.kb.licenses[lid].facts] + question
+            atoms = run(facts)
+            if self.cache_size:
+                if len(self._cache) >= self.cache_size:
+                    self._cache.pop(next(iter(self._cache)))
+                self._cache[key] = atoms
+        return atoms
+
+    def _thresholds(self, used: list[str]) -> dict[str, list[int]]:
+        key = tuple(used)
+        if key not in self._threshold_cache:
+            cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
+            for lid in used:
+                for cond in self.kb.licenses[lid].conditions.values():
+                    if isinstance(cond, Compare):
+                        cuts[cond.fact].add(int(cond.value))
+            self._threshold_cache[key] = {fact: sorted(values) for fact, values in cuts.items()}
+        return self._threshold_cache[key]
 
     def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple]]:
         if artifact.license is None and artifact.mine:
@@ -128,10 +151,6 @@ class Reasoner:
                     unknown.append((lid, why))
             options.append((tuple(sorted(set(known))), tuple(unknown)))
         return options
-
-
-def opts_of(options, scope, artifact):
-    return options[[a.id for a in scope].index(artifact.id)]
 
 
 def load(paths=None) -> Reasoner:

@@ -46,3 +46,9 @@ class LimitError(CanIError):
     """An input larger than can-i answers (named limit)."""
 
     code = "limit"
+
+
+class UsageProblem(CanIError):
+    """A command line that cannot work as typed."""
+
+    code = "usage"

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from clingo import Symbol
+from clingo import Symbol, SymbolType
 
 from .compile import CompiledLicense
 from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, StartsWith
 from .numbers import format_count
-from .vocabulary import ACT_PHRASES, DUTIES, RELICENSE_MODES, RISKS
+from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
 
 SCHEMA_VERSION = "1"
 STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}
@@ -86,7 +86,6 @@ class Result:
     applicable: list[Applicable] = field(default_factory=list)
     grants: list[dict] = field(default_factory=list)
     choice: dict[str, list[str]] = field(default_factory=dict)
-    trace: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         doc = {
@@ -175,13 +174,17 @@ def _str(symbol: Symbol) -> str:
     return symbol.string
 
 
-def _ctx(symbol: Symbol) -> tuple[str, str, str | None]:
-    act, artifact, target = symbol.arguments
-    return act.name, artifact.string, (None if target.type.name == "Function" and target.name == "none" else target.string)
-
-
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
-            unknown: dict, parents: dict[str, list[str]]) -> Result:
+            unknown: dict, parents: dict[str, list[str]], ids: list[str]) -> Result:
+    """Turn the answer set into a Result. `ids` maps the solver's artifact numbers to ids."""
+
+    def art(symbol: Symbol) -> str:
+        return ids[symbol.number]
+
+    def _ctx(symbol: Symbol) -> tuple[str, str, str | None]:
+        act, artifact, target = symbol.arguments
+        return act.name, art(artifact), (None if target.type == SymbolType.Function else art(target))
+
     by_name: dict[str, list[Symbol]] = defaultdict(list)
     for atom in atoms:
         by_name[atom.name].append(atom)
@@ -224,7 +227,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         reasons.add(Reason(
             license=lid1, version=meta(lid1)[1], clause=_str(C1), title=title(lid1, _str(C1)),
             kind="conflict", message=_conflict_message(kind.name, lid1, _str(C1), lid2, _str(C2), licenses),
-            artifact=_str(A),
+            artifact=art(A),
         ))
     for artifact, items in unknown.items():
         for lid, why in items:
@@ -295,7 +298,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         clause = licenses[lid].license.clause(number)
         risks.add(Risk(lid, number, "ambiguous", f"open to more than one reading: {clause.ambiguous}"))
     for atom in by_name["risk_relabelled"]:
-        artifact, lid = _str(atom.arguments[0]), _str(atom.arguments[1])
+        artifact, lid = art(atom.arguments[0]), _str(atom.arguments[1])
         risks.add(Risk(lid, None, "relabelled",
                        f"`{artifact}` declares other terms but derives from material under {lid}; "
                        f"relabelling does not remove {lid}'s terms, which still apply", artifact))
@@ -305,41 +308,30 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         ({"license": _str(a.arguments[0]), "clause": _str(a.arguments[1]), "act": _ctx(a.arguments[3])[0],
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
-    bound = {(_str(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
-    applies = {(_str(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
-    owners = {(a, lid) for a, lid in applies if a not in parents or not _inherits(a, lid, applies, parents)}
+    bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
+    applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
     result.applicable = sorted(
-        (Applicable(a, lid, _via(a, lid, applies, parents, licenses), "full" if (a, lid) in bound else "clauses")
+        (Applicable(a, lid, _via(a, lid, applies, parents), "full" if (a, lid) in bound else "clauses")
          for a, lid in applies),
         key=lambda x: (x.artifact != subject, x.artifact, x.license))
-    del owners
-    result.trace = [str(a) for a in atoms if a.name in ("acting", "applies", "bound")]
     return result
 
 
-def _inherits(artifact, lid, applies, parents) -> bool:
-    return any((p, lid) in applies for p in parents.get(artifact, ()))
-
-
-def _via(artifact: str, lid: str, applies: set, parents: dict, licenses) -> tuple[str, ...]:
+def _via(artifact: str, lid: str, applies: set, parents: dict) -> tuple[str, ...]:
     """The shortest chain of ancestors through which `lid` reaches `artifact` (empty if its own)."""
-    own = licenses.get("__own__", {})
-    del own
     frontier = [(artifact, ())]
     seen = {artifact}
     while frontier:
-        nxt = []
+        following = []
         for node, path in frontier:
-            inherited = [p for p in parents.get(node, ()) if (p, lid) in applies]
-            if not inherited and node != artifact:
-                return path
+            inherited = sorted(p for p in parents.get(node, ()) if (p, lid) in applies)
             if not inherited:
-                return ()
-            for parent in sorted(inherited):
+                return path
+            for parent in inherited:
                 if parent not in seen:
                     seen.add(parent)
-                    nxt.append((parent, path + (parent,)))
-        frontier = nxt
+                    following.append((parent, path + (parent,)))
+        frontier = following
     return ()
 
 
@@ -401,7 +393,8 @@ def _duty_text(rule) -> tuple[str, dict, str]:
     if rule.kind == "restrict":
         values = list(rule.restricted_values)
         return ("use_restrictions", {"fact": rule.restricted_fact, "values": values},
-                f"do not use it for any {rule.restricted_fact} on the restricted list: {', '.join(values)}")
+                f"do not use it for any {rule.restricted_fact} on the restricted list ({len(values)}): "
+                + ", ".join(values[:6]) + (f", … (+{len(values) - 6} more; see `can-i show`)" if len(values) > 6 else ""))
     params = dict(rule.params)
     template = DUTIES[rule.duty][1]
     try:
@@ -410,9 +403,3 @@ def _duty_text(rule) -> tuple[str, dict, str]:
         message = template
     return rule.duty, params, message
 
-
-def worst(results: list[Result]) -> Result:
-    return max(results, key=lambda r: STATUS_ORDER[r.status])
-
-
-ACT_NAMES = ACT_PHRASES

@@ -7,6 +7,7 @@ the parsed rules, the facts of the licenses it touches and the question's facts 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -60,16 +61,34 @@ class Scene:
     licenses: dict            # artifact id -> tuple of known license ids (one alternative)
     unknown: dict             # artifact id -> tuple of (license id, reason)
     use: Use
+    thresholds: dict = None   # fact -> sorted thresholds the licenses compare it with
+
+    def canonical(self, fact: str, value: int) -> int:
+        """The smallest number that compares with every threshold exactly as `value` does.
+
+        Rules only ever compare a number with thresholds, so this keeps every answer the same
+        while letting questions that differ only in, say, 5M versus 6M users share a cache entry.
+        """
+        cuts = (self.thresholds or {}).get(fact)
+        if cuts is None:
+            return value
+        position = bisect.bisect_left(cuts, value)
+        if position < len(cuts) and cuts[position] == value:
+            return value
+        return cuts[position - 1] + 1 if position else 0
 
 
 def question_facts(scene: Scene) -> list[Symbol]:
+    """The question as facts. Artifacts are numbered in `scene.artifacts` order, so questions
+    that differ only in artifact ids give the same facts (and can share a cached answer)."""
     facts: list[Symbol] = []
     add = facts.append
-    add(Function("subject", [String(scene.subject)]))
+    index = {artifact.id: Number(i) for i, artifact in enumerate(scene.artifacts)}
+    add(Function("subject", [index[scene.subject]]))
     for act in scene.use.acts:
         add(Function("want", [const(act)]))
     for artifact in scene.artifacts:
-        A = String(artifact.id)
+        A = index[artifact.id]
         add(Function("artifact", [A]))
         if artifact.mine:
             add(Function("mine", [A]))
@@ -78,7 +97,7 @@ def question_facts(scene: Scene) -> list[Symbol]:
         for lid, _ in scene.unknown.get(artifact.id, ()):
             add(Function("unknown_license", [A, String(lid)]))
         for edge in artifact.derived_from:
-            add(Function("edge", [A, String(edge.parent), const(edge.relation)]))
+            add(Function("edge", [A, index[edge.parent], const(edge.relation)]))
         if artifact.family:
             add(Function("family", [A, String(artifact.family)]))
         if artifact.modalities is not None:
@@ -93,7 +112,7 @@ def question_facts(scene: Scene) -> list[Symbol]:
         add(Function("fact_flag", [const("commercial"), const("yes" if use.commercial else "no")]))
     for fact, value in (("mau", use.mau), ("revenue", use.revenue_usd), ("date", use.date)):
         if value is not None:
-            add(Function("fact_num", [String(fact), num(value)]))
+            add(Function("fact_num", [String(fact), num(scene.canonical(fact, value))]))
     for fact, values in (("territory", use.territory), ("purpose", use.purposes)):
         if values is not None:
             add(Function("fact_stated", [String(fact)]))

@@ -1,0 +1,424 @@
+"""The `can-i` command line: renders answers and sets exit codes, nothing more.
+
+Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import CanIError, UnknownSubjectError, UsageProblem
+
+EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    add_completion=False,
+    invoke_without_command=True,
+    no_args_is_help=False,
+    help="Can I do this with that model? Cited answers under every license in a model's stack.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# --- shared state -------------------------------------------------------------------------------
+
+_reasoner = None
+
+
+def reasoner(paths: Optional[List[Path]] = None):
+    """Load the knowledge base once per process (bundled facts, or --facts folders)."""
+    global _reasoner
+    if _reasoner is None or paths:
+        from .api import Reasoner
+
+        _reasoner = Reasoner(paths or None)
+    return _reasoner
+
+
+def _color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def _style(text: str, **kwargs) -> str:
+    return typer.style(text, **kwargs) if _color() else text
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
+VERDICT = {
+    "permitted": ("YES", "green"), "forbidden": ("NO", "red"),
+    "depends": ("DEPENDS", "yellow"), "unknown": ("UNKNOWN", "yellow"),
+}
+
+
+def _cite(license_id: str, version: str, clause: str | None, title: str = "") -> str:
+    parts = [license_id + (f" ({version})" if version else "")]
+    if clause:
+        parts.append(f"§{clause}")
+    if title:
+        parts.append(title)
+    return " ".join(parts)
+
+
+def render(result, act_words: str, explain: bool = False) -> str:
+    word, color = VERDICT[result.status]
+    lines = [_style(f"{word}", fg=color, bold=True) + f" — {act_words}"]
+    conflicts = [r for r in result.reasons if r.kind == "conflict"]
+    others = [r for r in result.reasons if r.kind != "conflict"]
+    if others:
+        lines.append("")
+        lines.append("Why:" if result.status == "forbidden" else "Reasons:")
+        for r in others:
+            kind = r.kind.replace("_", " ")
+            lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)} [{kind}]")
+            lines.append(f"    {r.message}")
+    if conflicts:
+        lines.append("")
+        lines.append("Conflicts:")
+        for r in conflicts:
+            lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)}")
+            lines.append(f"    {r.message}")
+    if result.depends_on:
+        lines.append("")
+        lines.append("It depends on:")
+        for d in result.depends_on:
+            value = _value(d.value)
+            lines.append(f"  ? {d.fact} {d.op} {value} → forbidden ({d.kind.replace('_', ' ')}, {d.license} §{d.clause})")
+    if result.obligations:
+        lines.append("")
+        lines.append("You must:")
+        for o in result.obligations:
+            lines.append(f"  [ ] {o.message}  — {o.license} §{o.clause}"
+                         + (f" (for `{o.artifact}`)" if o.artifact != result.subject else ""))
+    if result.risks:
+        lines.append("")
+        lines.append("Risks:")
+        for k in result.risks:
+            where = f"{k.license} §{k.clause}" if k.clause else k.license
+            lines.append(f"  ! {k.message}  — {where}")
+    if result.choice:
+        lines.append("")
+        lines.append("Chosen among alternatives: " + "; ".join(f"{a}: {' AND '.join(v)}" for a, v in result.choice.items()))
+    if explain:
+        lines.append("")
+        lines.append("How this was decided:")
+        for a in result.applicable:
+            via = " ← ".join(a.via)
+            scope = "all terms" if a.scope == "full" else "some clauses"
+            lines.append(f"  · {a.license} applies to `{a.artifact}`" + (f" via {via}" if via else " (its own license)")
+                         + f" [{scope}]")
+        for g in result.grants:
+            lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`")
+        for r in result.reasons:
+            lines.append(f"  · {r.license} §{r.clause or '-'} fires [{r.kind}] on {r.act or 'the stack'} of `{r.artifact}`")
+        if not result.reasons and not result.depends_on:
+            lines.append("  · no prohibition, threshold or conflict fires, and every act is granted")
+    return "\n".join(lines)
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return "{" + ", ".join(value) + "}"
+    return str(value)
+
+
+def _emit(result, as_json: bool, act_words: str, explain: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(render(result, act_words, explain))
+    raise typer.Exit(EXIT[result.status])
+
+
+# --- root: --request ----------------------------------------------------------------------------
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    request: Optional[str] = typer.Option(None, "--request", help="A JSON request file, or - for standard input."),
+    as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
+    explain: bool = typer.Option(False, "--explain", help="Show which license applies through which edges."),
+    facts: Optional[List[Path]] = typer.Option(None, "--facts", help="Use these license files or folders instead of the bundled ones."),
+):
+    """Ask with a verb (`can-i host llama3 --mau 800M`) or with a full JSON request (`--request FILE`)."""
+    ctx.obj = {"json": as_json, "explain": explain, "facts": facts}
+    if ctx.invoked_subcommand is not None:
+        if request is not None:
+            raise UsageProblem("--request takes no verb: the acts are in the request")
+        return
+    if request is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(EXIT_USAGE)
+    from .api import read_json_file
+    from .errors import RequestError
+
+    if request == "-":
+        text = sys.stdin.read()
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RequestError(f"not valid JSON: {exc.msg}", location=f"<stdin>:{exc.lineno}:{exc.colno}") from None
+    else:
+        path = Path(request)
+        if path.is_dir():
+            raise RequestError("is a directory, not a request file", location=request)
+        if not path.exists():
+            raise RequestError("no such file", location=request)
+        doc = read_json_file(path)
+    result = reasoner(facts).ask(doc)
+    _emit(result, as_json, f"the request for `{result.subject}`", explain)
+
+
+# --- one verb per act ---------------------------------------------------------------------------
+
+VERB_HELP = {
+    "use": "Run the model yourself (internally).",
+    "host": "Offer the model to others as a service, API or product feature.",
+    "distribute": "Hand the weights to others.",
+    "finetune": "Fine-tune the model into your own model.",
+    "adapt": "Train an adapter (LoRA) on the model.",
+    "merge": "Merge the model into your own model.",
+    "quantize": "Quantize the model into your own model.",
+    "distill": "Train your own model on the model's outputs (use --into FAMILY).",
+    "train": "Train your own model on a dataset.",
+}
+
+VERB_WORDS = {
+    "use": "use", "host": "host", "distribute": "distribute", "finetune": "fine-tune", "adapt": "train an adapter on",
+    "merge": "merge", "quantize": "quantize", "distill": "train a model on the outputs of", "train": "train on",
+}
+
+
+def _count(value: Optional[str], option: str) -> Optional[int]:
+    if value is None:
+        return None
+    from .numbers import parse_count
+
+    try:
+        return parse_count(value, option)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+def _make_verb(act: str):
+    def command(
+        ctx: typer.Context,
+        subject: str = typer.Argument(..., help="A license id or expression, a catalog model id, a model card (README.md) or a lineage file."),
+        commercial: Optional[bool] = typer.Option(None, "--commercial/--non-commercial", help="Is the use commercial? (unstated: unknown)"),
+        mau: Optional[str] = typer.Option(None, "--mau", help="Monthly active users: 700M, 2.5B, 1_000_000."),
+        revenue: Optional[str] = typer.Option(None, "--revenue", help="Annual revenue in USD: $1M, 2.5B."),
+        territory: Optional[List[str]] = typer.Option(None, "--territory", help="Where you are (EU, US, DE, …); repeatable."),
+        purpose: Optional[List[str]] = typer.Option(None, "--purpose", help="What it is for (a purpose tag); repeatable."),
+        into: Optional[str] = typer.Option(None, "--into", help="Family of the model you create (distillation target)."),
+        name: Optional[str] = typer.Option(None, "--name", help="The name of your model."),
+        outbound: Optional[str] = typer.Option(None, "--as", help="The only license recipients will get (relicensing)."),
+        grant: Optional[List[str]] = typer.Option(None, "--grant", help="You hold a separate license under this license id; repeatable."),
+        on: Optional[str] = typer.Option(None, "--on", help="Date of the use, YYYY-MM-DD."),
+        then: Optional[List[str]] = typer.Option(None, "--and", help="Also host or distribute the result; repeatable."),
+        as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
+        explain: bool = typer.Option(False, "--explain", help="Show the chain from facts to verdict."),
+    ):
+        from .subjects import Context, build_request
+
+        options = ctx.obj or {}
+        for extra in then or []:
+            if extra not in ("use", "host", "distribute"):
+                raise typer.BadParameter(f"`{extra}` is not host, distribute or use", param_hint="--and")
+        context = Context(
+            commercial=commercial, mau=_count(mau, "--mau"), revenue_usd=_count(revenue, "--revenue"),
+            territory=list(territory or []), purposes=list(purpose or []), into=into, name=name,
+            outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []),
+        )
+        engine = reasoner(options.get("facts"))
+        request = build_request(engine.kb, subject, act, context)
+        result = engine.ask(request)
+        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then or [])
+        _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False))
+
+    command.__doc__ = VERB_HELP[act]
+    return command
+
+
+for _act in VERB_HELP:
+    app.command(name=_act, help=VERB_HELP[_act])(_make_verb(_act))
+
+
+# --- for license authors ------------------------------------------------------------------------
+
+@app.command("licenses")
+def list_licenses(ctx: typer.Context):
+    """List the encoded licenses: id, version, kind, clauses, examples, name."""
+    engine = reasoner((ctx.obj or {}).get("facts"))
+    rows = sorted(engine.kb.licenses.values(), key=lambda c: c.license.id)
+    width = max((len(c.license.id) for c in rows), default=2)
+    for compiled in rows:
+        lic = compiled.license
+        typer.echo(f"{lic.id:<{width}}  {lic.version:<12} {lic.kind:<8} {len(lic.clauses):>3} clauses "
+                   f"{len(lic.examples):>3} examples  {lic.name}")
+
+
+@app.command("models")
+def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, "--license", help="Only models under this license.")):
+    """List the model catalog: id, license, family, release date."""
+    engine = reasoner((ctx.obj or {}).get("facts"))
+    for model_id, entry in sorted(engine.kb.catalog.items()):
+        if license and license not in str(entry.get("license", "")):
+            continue
+        base = f"  <- {entry['base_model']} ({entry.get('relation', 'finetune')})" if entry.get("base_model") else ""
+        typer.echo(f"{model_id}  [{entry.get('license')}] {entry.get('family', '')} {entry.get('released', '')}{base}")
+
+
+@app.command("show")
+def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICENSE")):
+    """Show one license's clauses and rules in readable form."""
+    from .explain import render_condition
+    from .vocabulary import suggest
+
+    engine = reasoner((ctx.obj or {}).get("facts"))
+    compiled = engine.kb.licenses.get(license_id)
+    if compiled is None:
+        raise UnknownSubjectError(f"no license `{license_id}`{suggest(license_id, engine.kb.licenses)}")
+    lic = compiled.license
+    typer.echo(f"{lic.id} — {lic.name} ({lic.version})")
+    typer.echo(f"licensor: {lic.licensor or '-'}   family: {lic.family or '-'}   kind: {lic.kind}   "
+               f"OSI-approved: {'yes' if lic.osi else 'no'}")
+    typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
+    typer.echo(f"terms follow: {', '.join(lic.follows) or 'none'}")
+    for clause in lic.clauses:
+        typer.echo("")
+        typer.echo(_style(f"§{clause.number} {clause.title}", bold=True))
+        for rule in clause.rules:
+            cond = render_condition(rule.effective_condition())
+            when = "" if cond == "always" else f" when {cond}"
+            if rule.kind in ("grant", "forbid"):
+                typer.echo(f"  {rule.kind} {', '.join(rule.acts)}{when}")
+            elif rule.kind == "separate":
+                typer.echo(f"  needs a separate license{when}")
+            elif rule.kind == "duty":
+                params = " ".join(f'{k}="{v}"' for k, v in rule.params)
+                typer.echo(f"  must {rule.duty} {params}{when}".rstrip())
+            elif rule.kind == "restrict":
+                typer.echo(f"  restricts {rule.restricted_fact}: {', '.join(rule.restricted_values)}{when}")
+            elif rule.kind == "risk":
+                typer.echo(f"  risk {rule.risk}: {rule.message or ''}{when}")
+        if clause.relicense:
+            typer.echo(f"  relicense {clause.relicense}")
+        if clause.no_further_restrictions:
+            typer.echo("  no further restrictions")
+        if clause.restricts_use:
+            typer.echo("  restricts use")
+        if clause.follows:
+            typer.echo(f"  also follows {', '.join(clause.follows)}")
+        if clause.ambiguous:
+            typer.echo(f"  ambiguous: {clause.ambiguous}")
+        for note in clause.notes:
+            typer.echo(f"  note: {note}")
+    typer.echo("")
+    typer.echo(f"{len(lic.examples)} examples")
+
+
+@app.command("check")
+def check(paths: List[Path] = typer.Argument(..., help="License files or folders.")):
+    """Check license files: every error, one line each, as file:line:col."""
+    from .kb import KnowledgeBase, license_files
+    from .parse import parse_file
+
+    errors = 0
+    count = 0
+    kb = KnowledgeBase()
+    for path in license_files(paths):
+        if not path.exists():
+            typer.echo(f"{path}: no such file", err=True)
+            errors += 1
+            continue
+        try:
+            for lic in parse_file(path):
+                kb.add(lic)
+                count += 1
+        except CanIError as exc:
+            typer.echo(str(exc), err=True)
+            errors += 1
+    if errors:
+        typer.echo(f"{errors} error{'s' if errors != 1 else ''} in {len(license_files(paths))} files", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    typer.echo(f"ok: {count} licenses")
+
+
+@app.command("test")
+def test(ctx: typer.Context, paths: Optional[List[Path]] = typer.Argument(None, help="License files (default: all).")):
+    """Run every `example` block; report pass/fail and the clauses no example exercises."""
+    from .examples import clause_coverage, run_examples
+
+    engine = reasoner((ctx.obj or {}).get("facts"))
+    chosen = [c.license for c in engine.kb.licenses.values()]
+    if paths:
+        wanted = {p.resolve() for p in paths}
+        chosen = [lic for lic in chosen if Path(lic.file).resolve() in wanted]
+        if not chosen:
+            raise UnknownSubjectError("none of these files is part of the knowledge base (pass --facts too)")
+    outcomes = run_examples(engine, chosen)
+    failed = [o for o in outcomes if not o.passed]
+    for outcome in outcomes:
+        mark = _style("PASS", fg="green") if outcome.passed else _style("FAIL", fg="red")
+        line = f"{mark} {outcome.license}: {outcome.example.description}"
+        if not outcome.passed:
+            line += f"\n     {outcome.location}: {outcome.problem}"
+        typer.echo(line)
+    gaps = clause_coverage(engine, outcomes)
+    total = sum(len([c for c in lic.clauses if c.rules or c.relicense or c.no_further_restrictions]) for lic in chosen)
+    missing = sum(len(gaps.get(lic.id, [])) for lic in chosen)
+    for lic in chosen:
+        for number in gaps.get(lic.id, []):
+            typer.echo(f"uncovered: {lic.id} §{number}")
+    covered = 100.0 * (total - missing) / total if total else 100.0
+    typer.echo(f"clause coverage: {covered:.1f}% ({total - missing} of {total} rule-bearing clauses)")
+    typer.echo(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    raise typer.Exit(1 if failed else 0)
+
+
+# --- entry point --------------------------------------------------------------------------------
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Run the CLI; every error is one line on stderr with a distinct exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    as_json = "--json" in args
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=args, prog_name="can-i", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except typer.Abort:
+        typer.echo("can-i: aborted", err=True)
+        code = EXIT_USAGE
+    except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        typer.echo(f"can-i: {message}".replace("\n", " "), err=True)
+        code = EXIT_USAGE
+    except CanIError as exc:
+        if as_json:
+            typer.echo(json.dumps({"schema_version": "1", "error": exc.to_json()}, indent=2, ensure_ascii=False))
+        typer.echo(f"can-i: {exc}", err=True)
+        code = EXIT_USAGE
+    except RecursionError:
+        typer.echo("can-i: input nested too deeply", err=True)
+        code = EXIT_USAGE
+    except KeyboardInterrupt:
+        code = 130
+    if argv is None:
+        sys.exit(code or 0)
+    return code or 0
+
+
+if __name__ == "__main__":
+    main()
