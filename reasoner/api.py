@@ -23,6 +23,7 @@ from .licenses import Compare
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
+SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
 class Reasoner:
@@ -80,7 +81,28 @@ class Reasoner:
                     queue.append(base)
             if updates:
                 artifacts[artifact_id] = replace(artifact, **updates)
+        for artifact_id in parents_first(artifacts):
+            artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
         return replace(request, artifacts=tuple(artifacts[i] for i in order))
+
+    @staticmethod
+    def _inherit(artifact: Artifact, artifacts: dict) -> Artifact:
+        """A fine-tune, adapter or quantization is still the parent's kind of model: unless the
+        request says otherwise, it keeps the parent's family and modalities. (A distilled or merged
+        model may be anything, so it inherits nothing.)"""
+        edges = artifact.derived_from
+        if not edges or any(e.relation not in SAME_MODEL_RELATIONS for e in edges):
+            return artifact
+        parents = [artifacts.get(e.parent) for e in edges]
+        if any(p is None for p in parents):
+            return artifact
+        updates = {}
+        families = {p.family for p in parents}
+        if artifact.family is None and len(families) == 1 and None not in families:
+            updates["family"] = families.pop()
+        if artifact.modalities is None and all(p.modalities is not None for p in parents):
+            updates["modalities"] = tuple(sorted({m for p in parents for m in p.modalities}))
+        return replace(artifact, **updates) if updates else artifact
 
     # --- answering ----------------------------------------------------------------------------
 
@@ -151,6 +173,29 @@ class Reasoner:
                     unknown.append((lid, why))
             options.append((tuple(sorted(set(known))), tuple(unknown)))
         return options
+
+
+def parents_first(artifacts: dict) -> list[str]:
+    """Artifact ids with every parent before its children (iterative; cycles are cut, and
+    reported later by the lineage check)."""
+    order, done, on_path = [], set(), set()
+    for start in artifacts:
+        if start in done:
+            continue
+        stack = [(start, iter(artifacts[start].derived_from))]
+        on_path.add(start)
+        while stack:
+            node, edges = stack[-1]
+            edge = next(edges, None)
+            if edge is None:
+                stack.pop()
+                on_path.discard(node)
+                done.add(node)
+                order.append(node)
+            elif edge.parent in artifacts and edge.parent not in done and edge.parent not in on_path:
+                on_path.add(edge.parent)
+                stack.append((edge.parent, iter(artifacts[edge.parent].derived_from)))
+    return order
 
 
 def load(paths=None) -> Reasoner:

@@ -358,7 +358,7 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
 @app.command("test")
 def test(ctx: typer.Context, paths: Optional[List[Path]] = typer.Argument(None, help="License files (default: all).")):
     """Run every `example` block; report pass/fail and the clauses no example exercises."""
-    from .examples import clause_coverage, run_examples
+    from .examples import clause_coverage, rule_bearing, run_examples
 
     engine = reasoner((ctx.obj or {}).get("facts"))
     chosen = [c.license for c in engine.kb.licenses.values()]
@@ -376,7 +376,7 @@ def test(ctx: typer.Context, paths: Optional[List[Path]] = typer.Argument(None, 
             line += f"\n     {outcome.location}: {outcome.problem}"
         typer.echo(line)
     gaps = clause_coverage(engine, outcomes)
-    total = sum(len([c for c in lic.clauses if c.rules or c.relicense or c.no_further_restrictions]) for lic in chosen)
+    total = sum(len(rule_bearing(lic)) for lic in chosen)
     missing = sum(len(gaps.get(lic.id, [])) for lic in chosen)
     for lic in chosen:
         for number in gaps.get(lic.id, []):

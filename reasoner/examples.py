@@ -95,6 +95,13 @@ def run_examples(reasoner, licenses=None) -> list[ExampleOutcome]:
     return [run_example(reasoner, lic, ex) for lic in chosen for ex in lic.examples]
 
 
+def rule_bearing(lic: License) -> list[str]:
+    """Clauses with something that can fire: rules, or terms that can clash with other licenses.
+    (`relicense allowed` and `restricts use` alone never decide anything by themselves.)"""
+    return [c.number for c in lic.clauses
+            if c.rules or c.relicense in ("forbidden", "copyleft") or c.no_further_restrictions]
+
+
 def clause_coverage(reasoner, outcomes: list[ExampleOutcome]) -> dict[str, list[str]]:
     """For each license, the rule-bearing clauses no example exercises.
 
@@ -114,7 +121,6 @@ def clause_coverage(reasoner, outcomes: list[ExampleOutcome]) -> dict[str, list[
     missing: dict[str, list[str]] = {}
     for compiled in reasoner.kb.licenses.values():
         lic = compiled.license
-        bearing = [c.number for c in lic.clauses if c.rules or c.relicense or c.no_further_restrictions]
-        gaps = [n for n in bearing if n not in touched.get(lic.id, set())]
+        gaps = [n for n in rule_bearing(lic) if n not in touched.get(lic.id, set())]
         missing[lic.id] = gaps
     return missing

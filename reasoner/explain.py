@@ -210,25 +210,32 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             message=_reason_message(kind.name, rule, act, artifact, target, licenses[lid], atoms),
             artifact=artifact, act=act,
         ))
+    denied = defaultdict(list)
+    for atom in by_name["grant_denied"]:
+        L, C, K = atom.arguments
+        denied[(_str(L), str(K))].append(_str(C))
     for atom in by_name["not_granted"]:
         L, K = atom.arguments
         lid = _str(L)
         act, artifact, target = _ctx(K)
         lic = licenses[lid].license
-        reasons.add(Reason(
-            license=lid, version=lic.version, clause=None, title="", kind="not_granted",
-            message=f"{lic.name} grants no right to {_act_words(act, artifact, target)}; "
-                    f"what a license does not grant stays reserved",
-            artifact=artifact, act=act,
-        ))
+        for number in sorted(denied.get((lid, str(K)), [])) or [None]:
+            why = (f"its grant in §{number} does not cover this use" if number
+                   else "what a license does not grant stays reserved")
+            reasons.add(Reason(
+                license=lid, version=lic.version, clause=number, title=title(lid, number), kind="not_granted",
+                message=f"{lic.name} grants no right to {_act_words(act, artifact, target)}; {why}",
+                artifact=artifact, act=act,
+            ))
     for atom in by_name["conflict"]:
         A, L1, C1, L2, C2, kind = atom.arguments
-        lid1, lid2 = _str(L1), _str(L2)
-        reasons.add(Reason(
-            license=lid1, version=meta(lid1)[1], clause=_str(C1), title=title(lid1, _str(C1)),
-            kind="conflict", message=_conflict_message(kind.name, lid1, _str(C1), lid2, _str(C2), licenses),
-            artifact=art(A),
-        ))
+        lid1, lid2, c1, c2 = _str(L1), _str(L2), _str(C1), _str(C2)
+        message = _conflict_message(kind.name, lid1, c1, lid2, c2, licenses)
+        # Cite both sides of a conflict between two clauses; a relicensing cites the inherited one.
+        for lid, number in ((lid1, c1), (lid2, c2)):
+            if lid in licenses and number:
+                reasons.add(Reason(license=lid, version=meta(lid)[1], clause=number, title=title(lid, number),
+                                   kind="conflict", message=message, artifact=art(A)))
     for artifact, items in unknown.items():
         for lid, why in items:
             reasons.add(Reason(license=lid, version="", clause=None, title="", kind="unknown_license",
