@@ -99,6 +99,15 @@ def _describe_terminal(name: str) -> str:
             "OP": "a comparison"}.get(name, name.lower())
 
 
+def normalise_value(fact: str, value: str) -> str:
+    """Values compare as requests state them: territories upper-case, other set values lower-case."""
+    if fact == "territory":
+        return value.upper()
+    if fact in SET_FACTS:
+        return value.lower()
+    return value
+
+
 class _Builder:
     """Turns a parse tree into typed objects and validates every word on the way."""
 
@@ -347,7 +356,7 @@ class _Builder:
                 if str(self.scalar(token)) not in PURPOSES:
                     self.fail(token, f"unknown purpose `{token}`{suggest(str(token), PURPOSES)}; "
                                      f"add new tags to PURPOSES in reasoner/vocabulary.py")
-        return tuple(str(self.scalar(t)) for t in tokens)
+        return tuple(normalise_value(fact, str(self.scalar(t))) for t in tokens)
 
     # --- conditions ---------------------------------------------------------------------------
 
@@ -385,7 +394,7 @@ class _Builder:
             if fact in SET_FACTS or fact in STRING_FACTS:
                 if op not in ("=", "!="):
                     self.fail(op_token, f"`{fact}` is not a number: use = or != or `in`")
-                test = Member(fact, (str(value),))
+                test = Member(fact, (normalise_value(fact, str(value)),))
                 return test if op == "=" else Not(test)
             self.fail(fact_token, f"unknown fact `{fact}`{suggest(fact, list(NUMBER_FACTS) + list(SET_FACTS))}")
         if kind == "member":
