@@ -37,16 +37,18 @@ class Reasoner:
         self._threshold_cache: dict = {}
 
     def ask(self, request) -> Result:
-        """Answer one request; raises a CanIError subclass for malformed input."""
-        if isinstance(request, (str, bytes)):
-            try:
-                request = json.loads(request)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise RequestError(f"not valid JSON: {exc}", location="request") from None
-        if isinstance(request, dict):
+        """Answer one request (a decoded JSON document or a `Request`).
+
+        Raises a CanIError subclass, naming the bad field, for malformed input.
+        """
+        if not isinstance(request, Request):
             request = read_request(request)
         request = check_lineage(self.complete(request))
         return self._answer(request)
+
+    def ask_text(self, text: str | bytes, source: str = "request") -> Result:
+        """Answer a request given as JSON text; `source` names it in error locations."""
+        return self.ask(decode_json(text, source))
 
     def ask_json(self, request) -> dict:
         """Answer a request and return the response document (schema version 1)."""
@@ -62,6 +64,11 @@ class Reasoner:
         while queue:
             artifact_id = queue.pop()
             artifact = artifacts[artifact_id]
+            for edge in artifact.derived_from:  # a parent named only by an edge may be a catalog model
+                if edge.parent not in artifacts and self.kb.model(edge.parent):
+                    artifacts[edge.parent] = Artifact(id=edge.parent)
+                    order.append(edge.parent)
+                    queue.append(edge.parent)
             entry = self.kb.model(artifact_id)
             if entry is None:
                 continue
@@ -170,7 +177,8 @@ class Reasoner:
                 if encoding:
                     known.append(encoding)
                 else:
-                    unknown.append((lid, why))
+                    named = artifact.license_name if lid == "other" and artifact.license_name else lid
+                    unknown.append((named, why))
             options.append((tuple(sorted(set(known))), tuple(unknown)))
         return options
 
@@ -203,8 +211,31 @@ def load(paths=None) -> Reasoner:
     return Reasoner(paths)
 
 
-def read_json_file(path: str | Path) -> dict:
+def decode_json(text: str | bytes, source: str):
+    """Decode JSON text, with errors at source:line:col."""
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise RequestError(f"not UTF-8 text (byte {exc.start})", location=source) from None
     except json.JSONDecodeError as exc:
-        raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
+        raise RequestError(f"not valid JSON: {exc.msg}", location=f"{source}:{exc.lineno}:{exc.colno}") from None
+    except RecursionError:
+        raise RequestError("JSON nested too deeply", location=source) from None
+
+
+def read_json_file(path: str | Path):
+    """Read and decode a JSON file; every failure is a RequestError naming the file."""
+    path = Path(path)
+    if path.is_dir():
+        raise RequestError("is a directory, not a JSON file", location=str(path))
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RequestError("no such file", location=str(path)) from None
+    except OSError as exc:
+        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
+    if not raw.strip():
+        raise RequestError("file is empty", location=str(path))
+    return decode_json(raw, str(path))

@@ -29,17 +29,17 @@ app = typer.Typer(
 
 # --- shared state -------------------------------------------------------------------------------
 
-_reasoner = None
+_reasoners: dict = {}
 
 
 def reasoner(paths: Optional[List[Path]] = None):
-    """Load the knowledge base once per process (bundled facts, or --facts folders)."""
-    global _reasoner
-    if _reasoner is None or paths:
+    """Load each knowledge base once per process (bundled facts, or --facts files and folders)."""
+    key = tuple(str(p) for p in paths or ())
+    if key not in _reasoners:
         from .api import Reasoner
 
-        _reasoner = Reasoner(paths or None)
-    return _reasoner
+        _reasoners[key] = Reasoner(list(paths) if paths else None)
+    return _reasoners[key]
 
 
 def _color() -> bool:
@@ -160,22 +160,9 @@ def root(
     if request is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
-    from .api import read_json_file
-    from .errors import RequestError
+    from .api import decode_json, read_json_file
 
-    if request == "-":
-        text = sys.stdin.read()
-        try:
-            doc = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise RequestError(f"not valid JSON: {exc.msg}", location=f"<stdin>:{exc.lineno}:{exc.colno}") from None
-    else:
-        path = Path(request)
-        if path.is_dir():
-            raise RequestError("is a directory, not a request file", location=request)
-        if not path.exists():
-            raise RequestError("no such file", location=request)
-        doc = read_json_file(path)
+    doc = decode_json(getattr(sys.stdin, "buffer", sys.stdin).read(), "<stdin>") if request == "-" else read_json_file(request)
     result = reasoner(facts).ask(doc)
     _emit(result, as_json, f"the request for `{result.subject}`", explain)
 
@@ -211,6 +198,15 @@ def _count(value: Optional[str], option: str) -> Optional[int]:
         raise typer.BadParameter(str(exc), param_hint=option) from None
 
 
+def _single_license(text: str) -> bool:
+    from . import expressions
+
+    try:
+        return len(expressions.ids(text)) == 1 and len(expressions.alternatives(text)) == 1
+    except ValueError:
+        return False
+
+
 def _make_verb(act: str):
     def command(
         ctx: typer.Context,
@@ -235,6 +231,15 @@ def _make_verb(act: str):
         for extra in then or []:
             if extra not in ("use", "host", "distribute"):
                 raise typer.BadParameter(f"`{extra}` is not host, distribute or use", param_hint="--and")
+        if on is not None:
+            from .numbers import parse_date
+
+            try:
+                parse_date(on)
+            except ValueError as exc:
+                raise typer.BadParameter(str(exc), param_hint="--on") from None
+        if outbound is not None and not _single_license(outbound):
+            raise typer.BadParameter(f"`{outbound}` is not one license id", param_hint="--as")
         context = Context(
             commercial=commercial, mau=_count(mau, "--mau"), revenue_usd=_count(revenue, "--revenue"),
             territory=list(territory or []), purposes=list(purpose or []), into=into, name=name,
@@ -273,10 +278,19 @@ def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, 
     """List the model catalog: id, license, family, release date."""
     engine = reasoner((ctx.obj or {}).get("facts"))
     for model_id, entry in sorted(engine.kb.catalog.items()):
-        if license and license not in str(entry.get("license", "")):
+        if license and license.lower() not in _license_ids(entry.get("license")):
             continue
         base = f"  <- {entry['base_model']} ({entry.get('relation', 'finetune')})" if entry.get("base_model") else ""
         typer.echo(f"{model_id}  [{entry.get('license')}] {entry.get('family', '')} {entry.get('released', '')}{base}")
+
+
+def _license_ids(expression) -> list[str]:
+    from . import expressions
+
+    try:
+        return expressions.ids(str(expression or ""))
+    except ValueError:
+        return []
 
 
 @app.command("show")
@@ -352,6 +366,8 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
     if errors:
         typer.echo(f"{errors} error{'s' if errors != 1 else ''} in {len(license_files(paths))} files", err=True)
         raise typer.Exit(EXIT_USAGE)
+    if not count:
+        raise UsageProblem(f"no license files (*.lic) found in {', '.join(str(p) for p in paths)}")
     typer.echo(f"ok: {count} licenses")
 
 
@@ -389,6 +405,16 @@ def test(ctx: typer.Context, paths: Optional[List[Path]] = typer.Argument(None, 
 
 # --- entry point --------------------------------------------------------------------------------
 
+def _fail(exc: CanIError, as_json: bool) -> int:
+    """Report an error: one line on stderr (newlines in user input are escaped), plus the JSON
+    error document on stdout under --json."""
+    if as_json:
+        typer.echo(json.dumps({"schema_version": "1", "error": exc.to_json()}, indent=2, ensure_ascii=False))
+    line = f"can-i: {exc}".replace("\r", "\\r").replace("\n", "\\n")
+    typer.echo(line, err=True)
+    return EXIT_USAGE
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; every error is one line on stderr with a distinct exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -403,13 +429,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         code = EXIT_USAGE
     except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-        typer.echo(f"can-i: {message}".replace("\n", " "), err=True)
-        code = EXIT_USAGE
+        code = _fail(UsageProblem(message), as_json)
     except CanIError as exc:
-        if as_json:
-            typer.echo(json.dumps({"schema_version": "1", "error": exc.to_json()}, indent=2, ensure_ascii=False))
-        typer.echo(f"can-i: {exc}", err=True)
-        code = EXIT_USAGE
+        code = _fail(exc, as_json)
     except RecursionError:
         typer.echo("can-i: input nested too deeply", err=True)
         code = EXIT_USAGE

@@ -234,7 +234,7 @@ def read_request(doc) -> Request:
             except ValueError as exc:
                 raise RequestError(str(exc), location=f"licenses[{i}]") from None
         expression = " AND ".join(f"({item})" for item in stack)
-        subject = doc.get("subject") or "stack"
+        subject = _string(doc, "subject", "") or "stack"
         return Request((Artifact(id=subject, license=expression),), subject, use)
     raw = doc.get("artifacts")
     if raw is None:

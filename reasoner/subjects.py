@@ -7,6 +7,7 @@ This lives below the CLI so that embedders who accept the same inputs get the sa
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ import yaml
 from . import expressions
 from .errors import RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
+from .request import find_cycle, read_request
 from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest
 
 ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
@@ -67,7 +69,9 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     acts += [a for a in context.also if a in USE_ACTS]
     if act not in USE_ACTS:
         relation = ACT_RELATION[act]
-        parent = next(a for a in artifacts if a["id"] == subject_id)
+        parent = next((a for a in artifacts if a.get("id") == subject_id), None)
+        if parent is None:
+            raise RequestError(f"subject `{subject_id}` is not among the artifacts", location="subject")
         family = context.into or (None if act in ("distill", "train", "merge") else _family(kb, parent))
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}]}
         if family:
@@ -151,7 +155,11 @@ def read_subject_file(kb: KnowledgeBase, path: Path) -> tuple[list[dict], str]:
         try:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            raise RequestError(f"not valid TOML: {exc}", location=str(path)) from None
+            message = str(exc)
+            at = re.search(r"\(at line (\d+), column (\d+)\)", message)
+            where = f"{path}:{at.group(1)}:{at.group(2)}" if at else str(path)
+            reason = re.sub(r" \(at .*\)$", "", message)
+            raise RequestError(f"not valid TOML: {reason}", location=where) from None
         return lineage_from_doc(doc, path)
     if suffix in (".yaml", ".yml"):
         return lineage_from_doc(_yaml(text, path, 0), path)
@@ -184,13 +192,26 @@ def read_text_file(path: Path) -> str:
 
 
 def lineage_from_doc(doc, path: Path) -> tuple[list[dict], str]:
-    """A lineage file is a request document without `use` (or with one, which is ignored here)."""
+    """A lineage file is a request document without `use` (the command line gives the use).
+
+    It is checked here, so that errors name the file: fields, duplicates and cycles.
+    """
     if not isinstance(doc, dict) or "artifacts" not in doc:
         raise RequestError("a lineage file needs an `artifacts` list (the JSON request format)", location=str(path))
-    artifacts = doc["artifacts"]
-    if not isinstance(artifacts, list):
-        raise RequestError("`artifacts` must be a list", location=f"{path}: artifacts")
-    return list(artifacts), doc.get("subject") or ""
+    lineage = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
+    try:
+        checked = read_request(lineage)
+        cycle = find_cycle(checked.artifacts)
+        if cycle:
+            raise RequestError("lineage has a cycle: " + " -> ".join(cycle), location="artifacts")
+        seen: set[str] = set()
+        for i, artifact in enumerate(checked.artifacts):
+            if artifact.id in seen:
+                raise RequestError(f"artifact `{artifact.id}` appears twice", location=f"artifacts[{i}].id")
+            seen.add(artifact.id)
+    except RequestError as exc:
+        raise RequestError(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
+    return list(doc["artifacts"]), checked.subject
 
 
 def _yaml(text: str, path: Path, line_offset: int):
@@ -215,6 +236,14 @@ def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], st
     except StopIteration:
         raise RequestError("model card front matter is not closed by a `---` line", location=f"{path}:1:1") from None
     meta = _yaml("\n".join(lines[1:end]), path, 1)
+
+    def at(key: str) -> str:
+        """file:line:col of a front-matter key, for errors about its value."""
+        for number in range(1, end):
+            if lines[number].startswith(key + ":"):
+                return f"{path}:{number + 1}:1"
+        return f"{path}:1:1"
+
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -224,14 +253,14 @@ def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], st
     if isinstance(license_value, list):
         license_value = " AND ".join(str(v) for v in license_value)
     if license_value is not None and not isinstance(license_value, str):
-        raise RequestError("`license` must be a string", location=f"{path}: license")
+        raise RequestError("`license` must be a string", location=at("license"))
     artifact: dict = {"id": model_id, "mine": True}
     if license_value:
         artifact["license"] = license_value
         if str(license_value).strip().lower() == "other":
             name = meta.get("license_name")
             if not isinstance(name, str) or not name.strip():
-                raise RequestError("`license: other` needs a `license_name`", location=f"{path}: license_name")
+                raise RequestError("`license: other` needs a `license_name`", location=at("license_name"))
             artifact["license_name"] = name
     for key in ("model_name", "name"):
         if isinstance(meta.get(key), str):
@@ -241,18 +270,18 @@ def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], st
     if isinstance(bases, str):
         bases = [bases]
     if not isinstance(bases, list) or not all(isinstance(b, str) for b in bases):
-        raise RequestError("`base_model` must be a model id or a list of them", location=f"{path}: base_model")
+        raise RequestError("`base_model` must be a model id or a list of them", location=at("base_model"))
     relation = meta.get("base_model_relation")
     if relation is None:
         relation = "merge" if len(bases) > 1 else "finetune"
     if relation not in RELATIONS:
         raise RequestError(f"unknown base_model_relation `{relation}`{suggest(str(relation), RELATIONS)}",
-                           location=f"{path}: base_model_relation")
+                           location=at("base_model_relation"))
     datasets = meta.get("datasets") or []
     if isinstance(datasets, str):
         datasets = [datasets]
     if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
-        raise RequestError("`datasets` must be a dataset id or a list of them", location=f"{path}: datasets")
+        raise RequestError("`datasets` must be a dataset id or a list of them", location=at("datasets"))
     artifacts = [artifact]
     edges = []
     for base in bases:
