@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import itertools
 import json
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import expressions
-from .errors import LimitError, RequestError
+from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
 from .request import Artifact, Edge, Request, ancestry, check_lineage, read_request
@@ -23,6 +23,7 @@ from .licenses import Compare
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
+BATCH_SIZE = 200
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
@@ -41,10 +42,29 @@ class Reasoner:
 
         Raises a CanIError subclass, naming the bad field, for malformed input.
         """
-        if not isinstance(request, Request):
-            request = read_request(request)
-        request = check_lineage(self.complete(request))
-        return self._answer(request)
+        return self.ask_many([request])[0]
+
+    def ask_many(self, requests, batch_size: int = BATCH_SIZE) -> list[Result]:
+        """Answer many requests at once: clingo grounds its rules once per batch of questions,
+        which is far faster than one question at a time. Answers are the same as `ask`'s.
+
+        A malformed request raises its CanIError, located as `requests[i]: field`.
+        """
+        plans = []
+        for i, request in enumerate(requests):
+            try:
+                plans.append(self._plan(request))
+            except CanIError as exc:
+                if len(requests) == 1:
+                    raise
+                where = f"requests[{i}]" + (f": {exc.location}" if exc.location else "")
+                raise type(exc)(exc.message, location=where) from None
+        todo = [scene for plan in plans for scene in plan.scenes if scene.key not in self._cache]
+        unique = list({scene.key: scene for scene in todo}.values())
+        solved = {}
+        for start in range(0, len(unique), batch_size):
+            solved.update(self._solve(unique[start:start + batch_size]))
+        return [self._result(plan, solved) for plan in plans]
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
         """Answer a request given as JSON text; `source` names it in error locations."""
@@ -113,10 +133,13 @@ class Reasoner:
 
     # --- answering ----------------------------------------------------------------------------
 
-    def _answer(self, request: Request) -> Result:
+    def _plan(self, request) -> "_Plan":
+        """Validate a request and lay out the questions it needs: one per choice its OR
+        expressions allow."""
+        if not isinstance(request, Request):
+            request = read_request(request)
+        request = check_lineage(self.complete(request))
         scope = ancestry(request)
-        ids = [a.id for a in scope]
-        parents = {a.id: [e.parent for e in a.derived_from] for a in scope}
         options = [self._license_options(artifact) for artifact in scope]
         combinations = 1
         for choices in options:
@@ -124,34 +147,50 @@ class Reasoner:
         if combinations > MAX_COMBINATIONS:
             raise LimitError(f"the license expressions allow {combinations} combinations; can-i weighs at most "
                              f"{MAX_COMBINATIONS}", location="artifacts")
-        results = []
+        scenes, choices = [], []
         for pick in itertools.product(*options):
             licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
             unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
-            used = sorted({lid for known in licenses.values() for lid in known})
-            scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use,
-                          self._thresholds(used))
-            atoms = self._solve(used, question_facts(scene))
-            result = explain(atoms, self.kb.licenses, request.subject, unknown, parents, ids)
-            if combinations > 1:
-                result.choice = {a.id: sorted(known + tuple(i for i, _ in bad))
-                                 for a, (known, bad), choices in zip(scope, pick, options) if len(choices) > 1}
-            results.append(result)
-        # OR lets the user pick: the best alternative is the answer (ties: the first one).
-        return min(results, key=lambda r: STATUS_ORDER[r.status])
+            used = tuple(sorted({lid for known in licenses.values() for lid in known}))
+            scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
+            scenes.append(_Question(scene, used, (used, scene.key())))
+            choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
+                            for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
+        return _Plan(request, scope, scenes, choices if combinations > 1 else [])
 
-    def _solve(self, used: list[str], question: list) -> list:
-        """Run clingo, or reuse the atoms of an identical earlier question (same facts)."""
-        key = (tuple(used), tuple(question))
-        atoms = self._cache.get(key)
-        if atoms is None:
-            facts = [f for lid in used for f in self.kb.licenses[lid].facts] + question
-            atoms = run(facts)
+    def _solve(self, questions: list["_Question"]) -> dict:
+        """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
+        used = sorted({lid for question in questions for lid in question.used})
+        facts = [fact for lid in used for fact in self.kb.licenses[lid].facts]
+        offsets = []
+        offset = 0
+        for number, question in enumerate(questions):
+            facts += question_facts(question.scene, number, offset)
+            offsets.append(offset)
+            offset += len(question.scene.artifacts)
+        answers = run(facts)
+        solved = {}
+        for number, question in enumerate(questions):
+            solved[question.key] = (answers.get(number, []), offsets[number])
             if self.cache_size:
                 if len(self._cache) >= self.cache_size:
                     self._cache.pop(next(iter(self._cache)))
-                self._cache[key] = atoms
-        return atoms
+                self._cache[question.key] = solved[question.key]
+        return solved
+
+    def _result(self, plan: "_Plan", solved: dict) -> Result:
+        request, scope = plan.request, plan.scope
+        ids = [a.id for a in scope]
+        parents = {a.id: [e.parent for e in a.derived_from] for a in scope}
+        results = []
+        for index, question in enumerate(plan.scenes):
+            atoms, base = solved.get(question.key) or self._cache[question.key]
+            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
+            if plan.choices:
+                result.choice = plan.choices[index]
+            results.append(result)
+        # OR lets the user pick: the best alternative is the answer (ties: the first one).
+        return min(results, key=lambda r: STATUS_ORDER[r.status])
 
     def _thresholds(self, used: list[str]) -> dict[str, list[int]]:
         key = tuple(used)
@@ -181,6 +220,21 @@ class Reasoner:
                     unknown.append((named, why))
             options.append((tuple(sorted(set(known))), tuple(unknown)))
         return options
+
+
+@dataclass(frozen=True)
+class _Question:
+    scene: Scene
+    used: tuple[str, ...]
+    key: tuple
+
+
+@dataclass(frozen=True)
+class _Plan:
+    request: Request
+    scope: list
+    scenes: list
+    choices: list
 
 
 def parents_first(artifacts: dict) -> list[str]:

@@ -20,6 +20,7 @@ from .licenses import (
     Act, All, Always, Any_, Clause, Compare, Condition, Flag, License, Member, Not, Rule, StartsWith,
 )
 from .numbers import limbs
+from .vocabulary import ACTS
 
 OPS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "=": "eq", "!=": "ne"}
 
@@ -31,6 +32,30 @@ def const(name: str) -> Symbol:
 def num(value: int) -> Symbol:
     high, low = limbs(int(value))
     return Function("num", [Number(high), Number(low)])
+
+
+def possible_acts(cond: Condition) -> tuple[str, ...]:
+    """The acts for which `cond` is not false whatever the facts: `distribute or host` gives
+    (host, distribute). Duties and risks are only weighed for these acts."""
+    return tuple(act for act in ACTS if _given_act(cond, act) is not False)
+
+
+def _given_act(cond: Condition, act: str):
+    """Three-valued value of `cond` once the act is known (None: depends on other facts)."""
+    if isinstance(cond, Always):
+        return True
+    if isinstance(cond, Act):
+        return cond.act == act
+    if isinstance(cond, Not):
+        inner = _given_act(cond.operand, act)
+        return None if inner is None else not inner
+    if isinstance(cond, All):
+        values = [_given_act(c, act) for c in cond.operands]
+        return False if False in values else (True if all(values) else None)
+    if isinstance(cond, Any_):
+        values = [_given_act(c, act) for c in cond.operands]
+        return True if True in values else (False if all(v is False for v in values) else None)
+    return None
 
 
 @dataclass
@@ -59,6 +84,8 @@ def compile_license(lic: License) -> CompiledLicense:
     counter = iter(range(1, 1_000_000))
 
     def condition(cond: Condition) -> int:
+        while isinstance(cond, (All, Any_)) and len(cond.operands) == 1:
+            cond = cond.operands[0]
         node = next(counter)
         out.conditions[node] = cond
         N = Number(node)
@@ -79,11 +106,19 @@ def compile_license(lic: License) -> CompiledLicense:
         elif isinstance(cond, Not):
             fact("c_not", L, N, Number(condition(cond.operand)))
         elif isinstance(cond, (All, Any_)):
-            fact("c_and" if isinstance(cond, All) else "c_or", L, N)
-            for operand in cond.operands:
-                fact("c_child", L, N, Number(condition(operand)))
+            # Binary nodes: `a and b and c` is and(a, and(b, c)). The rules then need no
+            # conditional literals, which gringo grounds slowly inside the recursive component.
+            operands = cond.operands
+            left = condition(operands[0])
+            rest = operands[1:]
+            right = condition(rest[0] if len(rest) == 1 else type(cond)(tuple(rest)))
+            fact("c_and" if isinstance(cond, All) else "c_or", L, N, Number(left), Number(right))
+            fact("c_child", L, N, Number(left))
+            fact("c_child", L, N, Number(right))
         else:  # pragma: no cover - the parser builds no other kind
             raise TypeError(f"unknown condition {cond!r}")
+        if not isinstance(cond, (Not, All, Any_)):
+            fact("c_leaf", L, N)
         return node
 
     rule_ids = iter(range(1, 1_000_000))
@@ -106,7 +141,7 @@ def compile_license(lic: License) -> CompiledLicense:
             R = Number(rid)
             root = condition(rule.effective_condition())
             fact("rule", L, C, R, const(rule.kind), Number(root))
-            for act in rule.acts:
+            for act in rule.acts or possible_acts(rule.effective_condition()):
                 fact("rule_act", L, R, const(act))
             if rule.duty:
                 fact("duty", L, R, const(rule.duty))

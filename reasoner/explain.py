@@ -175,11 +175,12 @@ def _str(symbol: Symbol) -> str:
 
 
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
-            unknown: dict, parents: dict[str, list[str]], ids: list[str]) -> Result:
-    """Turn the answer set into a Result. `ids` maps the solver's artifact numbers to ids."""
+            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0) -> Result:
+    """Turn one question's atoms into a Result. The solver numbered the question's artifacts
+    from `base` in the order of `ids`."""
 
     def art(symbol: Symbol) -> str:
-        return ids[symbol.number]
+        return ids[symbol.number - base]
 
     def _ctx(symbol: Symbol) -> tuple[str, str, str | None]:
         act, artifact, target = symbol.arguments
@@ -317,9 +318,12 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
+    # Report the licenses of the models the user acts on (a 10,000-deep lineage must not list
+    # every ancestor with its whole path); `via` walks up to the model that carries each license.
+    acted = {_ctx(a.arguments[0])[1] for a in by_name["acting"]}
     result.applicable = sorted(
         (Applicable(a, lid, _via(a, lid, applies, parents), "full" if (a, lid) in bound else "clauses")
-         for a, lid in applies),
+         for a, lid in applies if a in acted),
         key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 

@@ -77,19 +77,44 @@ class Scene:
             return value
         return cuts[position - 1] + 1 if position else 0
 
+    def name_of(self, artifact: Artifact) -> str | None:
+        if artifact.id == self.subject and self.use.name:
+            return self.use.name
+        return artifact.name
 
-def question_facts(scene: Scene) -> list[Symbol]:
-    """The question as facts. Artifacts are numbered in `scene.artifacts` order, so questions
-    that differ only in artifact ids give the same facts (and can share a cached answer)."""
+    def numbers(self) -> list[tuple[str, int]]:
+        """The stated numbers, each moved to the canonical point of its threshold cell."""
+        use = self.use
+        return [(fact, self.canonical(fact, value))
+                for fact, value in (("mau", use.mau), ("revenue", use.revenue_usd), ("date", use.date))
+                if value is not None]
+
+    def key(self) -> tuple:
+        """Everything the solver sees, in plain values: equal keys give equal answers."""
+        position = {a.id: i for i, a in enumerate(self.artifacts)}
+        use = self.use
+        return (
+            position[self.subject], use.acts, use.commercial, tuple(self.numbers()), use.territory,
+            use.purposes, use.grants, use.outbound_license,
+            tuple((a.mine, self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
+                   tuple((position[e.parent], e.relation) for e in a.derived_from), a.family, a.modalities,
+                   self.name_of(a)) for a in self.artifacts),
+        )
+
+
+def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Symbol]:
+    """The question as facts. Artifacts are numbered from `offset` in `scene.artifacts` order and
+    tied to `question` by q(A, Q), so many questions can share one grounding."""
     facts: list[Symbol] = []
     add = facts.append
-    index = {artifact.id: Number(i) for i, artifact in enumerate(scene.artifacts)}
+    Q = Number(question)
+    index = {artifact.id: Number(offset + i) for i, artifact in enumerate(scene.artifacts)}
     add(Function("subject", [index[scene.subject]]))
     for act in scene.use.acts:
-        add(Function("want", [const(act)]))
+        add(Function("want", [Q, const(act)]))
     for artifact in scene.artifacts:
         A = index[artifact.id]
-        add(Function("artifact", [A]))
+        add(Function("q", [A, Q]))
         if artifact.mine:
             add(Function("mine", [A]))
         for lid in scene.licenses.get(artifact.id, ()):
@@ -104,29 +129,28 @@ def question_facts(scene: Scene) -> list[Symbol]:
             add(Function("modality_known", [A]))
             for modality in artifact.modalities:
                 add(Function("modality", [A, String(modality)]))
-        name = scene.use.name if artifact.id == scene.subject and scene.use.name else artifact.name
+        name = scene.name_of(artifact)
         if name:
             add(Function("name", [A, String(name)]))
     use = scene.use
     if use.commercial is not None:
-        add(Function("fact_flag", [const("commercial"), const("yes" if use.commercial else "no")]))
-    for fact, value in (("mau", use.mau), ("revenue", use.revenue_usd), ("date", use.date)):
-        if value is not None:
-            add(Function("fact_num", [String(fact), num(scene.canonical(fact, value))]))
+        add(Function("fact_flag", [Q, const("commercial"), const("yes" if use.commercial else "no")]))
+    for fact, value in scene.numbers():
+        add(Function("fact_num", [Q, String(fact), num(value)]))
     for fact, values in (("territory", use.territory), ("purpose", use.purposes)):
         if values is not None:
-            add(Function("fact_stated", [String(fact)]))
+            add(Function("fact_stated", [Q, String(fact)]))
             for value in values:
-                add(Function("fact_set", [String(fact), String(value)]))
+                add(Function("fact_set", [Q, String(fact), String(value)]))
     for grant in use.grants:
-        add(Function("grant_held", [String(grant)]))
+        add(Function("grant_held", [Q, String(grant)]))
     if use.outbound_license:
-        add(Function("outbound", [String(use.outbound_license)]))
+        add(Function("outbound", [Q, String(use.outbound_license)]))
     return facts
 
 
-def run(facts: list[Symbol]) -> list[Symbol]:
-    """Ground and solve the rules with these facts; return the shown atoms, sorted."""
+def run(facts: list[Symbol]) -> dict[int, list[Symbol]]:
+    """Ground and solve the rules with these facts; the shown atoms per question."""
     control = clingo.Control(["--warn=none"])
     with ast.ProgramBuilder(control) as builder:
         for statement in _rules():
@@ -135,6 +159,12 @@ def run(facts: list[Symbol]) -> list[Symbol]:
         for symbol in facts:
             backend.add_rule([backend.add_atom(symbol)])
     control.ground([("base", [])], context=_Context())
-    shown: list[Symbol] = []
-    control.solve(on_model=lambda model: shown.extend(model.symbols(shown=True)))
-    return sorted(shown)
+    answers: dict[int, list[Symbol]] = {}
+
+    def collect(model) -> None:
+        for symbol in model.symbols(shown=True):
+            question, atom = symbol.arguments
+            answers.setdefault(question.number, []).append(atom)
+
+    control.solve(on_model=collect)
+    return answers  # unsorted: comparing clingo symbols is slow, and explain sorts what it reports
