@@ -262,15 +262,35 @@ for _act in VERB_HELP:
 # --- for license authors ------------------------------------------------------------------------
 
 @app.command("licenses")
-def list_licenses(ctx: typer.Context):
+def list_licenses(ctx: typer.Context, markdown: bool = typer.Option(False, "--markdown", help="Print the README's table.")):
     """List the encoded licenses: id, version, kind, clauses, examples, name."""
     engine = reasoner((ctx.obj or {}).get("facts"))
     rows = sorted(engine.kb.licenses.values(), key=lambda c: c.license.id)
+    if markdown:
+        typer.echo("| id | license | version / date | kind | primary text | clauses | examples |")
+        typer.echo("|---|---|---|---|---|---|---|")
+        for compiled in rows:
+            lic = compiled.license
+            typer.echo(f"| `{lic.id}` | {lic.name} | {lic.version or '—'} | {lic.kind} | {_primary_text(lic)} | "
+                       f"{len(lic.clauses)} | {len(lic.examples)} |")
+        return
     width = max((len(c.license.id) for c in rows), default=2)
     for compiled in rows:
         lic = compiled.license
         typer.echo(f"{lic.id:<{width}}  {lic.version:<12} {lic.kind:<8} {len(lic.clauses):>3} clauses "
                    f"{len(lic.examples):>3} examples  {lic.name}")
+
+
+def _primary_text(lic) -> str:
+    """The file of shared/license-texts/ that a license file names as its source."""
+    import re
+
+    try:
+        text = Path(lic.file).read_text(encoding="utf-8")
+    except OSError:
+        return "—"
+    found = re.search(r"license-texts/([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_]+)+)", text)
+    return found.group(1).rstrip(".") if found else "—"
 
 
 @app.command("models")
