@@ -3,7 +3,6 @@
 Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown.
 """
 
-from __future__ import annotations
 
 import json
 import os
@@ -12,6 +11,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+
+try:  # typer < 0.20 raises click's exceptions; later versions have their own base class
+    from click.exceptions import ClickException as _UsageError
+except ImportError:  # pragma: no cover
+    _UsageError = typer.TyperException
 
 from .errors import CanIError, UnknownSubjectError, UsageProblem
 
@@ -447,7 +451,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     except typer.Abort:
         typer.echo("can-i: aborted", err=True)
         code = EXIT_USAGE
-    except typer.TyperException as exc:  # usage errors: unknown option, bad value, missing argument
+    except _UsageError as exc:  # usage errors: unknown option, bad value, missing argument
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         code = _fail(UsageProblem(message), as_json)
     except CanIError as exc:

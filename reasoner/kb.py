@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,15 +14,76 @@ from . import resources
 from .compile import CompiledLicense, compile_license
 from .errors import LicenseFileError
 from .licenses import License
-from .parse import parse_file
 from .vocabulary import RELATIONS
 
 LICENSE_SUFFIX = ".lic"
 
 
+class LicenseIndex(dict):
+    """License id -> CompiledLicense. Files named `<id>.lic` are parsed on first use, so a
+    question about Llama 3 reads one license file, not all of them (start-up time)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pending: dict[str, Path] = {}   # id -> file not parsed yet
+
+    def defer(self, path: Path) -> None:
+        self.pending[path.stem] = path
+
+    def _load(self, key) -> None:
+        path = self.pending.pop(key, None)
+        if path is not None:
+            for lic in parse_cached(path):
+                if lic.id != path.stem:
+                    raise LicenseFileError(f"license `{lic.id}` must be in a file named {lic.id}{LICENSE_SUFFIX}",
+                                           str(lic.position))
+                self.add(lic)
+
+    def load_all(self) -> None:
+        for key in list(self.pending):
+            self._load(key)
+
+    def add(self, lic: License) -> None:
+        if dict.__contains__(self, lic.id):
+            other = dict.__getitem__(self, lic.id).license.position
+            raise LicenseFileError(f"license `{lic.id}` is already defined at {other}", str(lic.position))
+        dict.__setitem__(self, lic.id, compile_license(lic))
+
+    def __missing__(self, key):
+        self._load(key)
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        raise KeyError(key)
+
+    def __contains__(self, key) -> bool:
+        return key in self.pending or dict.__contains__(self, key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def __iter__(self):
+        self.load_all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + len(self.pending)
+
+    def keys(self):
+        self.load_all()
+        return super().keys()
+
+    def values(self):
+        self.load_all()
+        return super().values()
+
+    def items(self):
+        self.load_all()
+        return super().items()
+
+
 @dataclass
 class KnowledgeBase:
-    licenses: dict[str, CompiledLicense] = field(default_factory=dict)
+    licenses: LicenseIndex = field(default_factory=LicenseIndex)
     catalog: dict[str, dict] = field(default_factory=dict)
     hub_ids: dict[str, dict] = field(default_factory=dict)
     hub_names: dict[str, dict] = field(default_factory=dict)
@@ -32,18 +97,18 @@ class KnowledgeBase:
         kb = cls()
         roots = [Path(p) for p in (paths or [resources.facts_dir()])]
         for path in license_files(roots):
-            for lic in parse_file(path):
-                kb.add(lic)
+            if paths is None:
+                kb.licenses.defer(path)   # the bundled files are named after their license
+            else:
+                for lic in parse_cached(path):
+                    kb.add(lic)
         for root in roots:
             if root.is_dir():
                 kb._load_tables(root)
         return kb
 
     def add(self, lic: License) -> None:
-        if lic.id in self.licenses:
-            other = self.licenses[lic.id].license.position
-            raise LicenseFileError(f"license `{lic.id}` is already defined at {other}", str(lic.position))
-        self.licenses[lic.id] = compile_license(lic)
+        self.licenses.add(lic)
 
     def _load_tables(self, root: Path) -> None:
         catalog = root / "catalog.toml"
@@ -96,6 +161,75 @@ class KnowledgeBase:
         return None, f"license `{license_id}` is not in the knowledge base"
 
 
+def parse_cached(path: Path) -> list[License]:
+    """Parse a license file, reusing the typed result of an earlier process when the file, the
+    grammar and the parser are unchanged (importing lark and parsing cost ~70 ms per start)."""
+
+    def parse(source: Path) -> list[License]:
+        from .parse import parse_file  # lark is imported only when a file really needs parsing
+
+        return parse_file(source)
+
+    return _cached(path, parse)
+
+
+def _cached(path: Path, produce):
+    """`produce(path)`, or what it gave an earlier process for the same file contents and the
+    same can-i sources. The cache holds only what this function wrote, in a per-user folder; a
+    cache that cannot be read or written is ignored."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return produce(path)
+    cache = _cache_file(path, data)
+    if cache is not None:
+        try:
+            with cache.open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            pass
+    value = produce(path)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, cache)
+        except OSError:
+            pass
+    return value
+
+
+def _cache_file(path: Path, data: bytes) -> Path | None:
+    if os.environ.get("CAN_I_NO_CACHE"):
+        return None
+    digest = hashlib.sha256(data)
+    for source in _PARSER_SOURCES:
+        try:
+            digest.update(source.read_bytes())
+        except OSError:
+            return None
+    return _cache_folder() / f"{path.stem}-{digest.hexdigest()[:24]}.pickle"
+
+
+def _cache_folder() -> Path:
+    """$CAN_I_CACHE_DIR, else $XDG_CACHE_HOME/can-i, else ~/.cache/can-i (a temporary folder
+    when the home folder is not writable)."""
+    if os.environ.get("CAN_I_CACHE_DIR"):
+        return Path(os.environ["CAN_I_CACHE_DIR"])
+    if os.environ.get("XDG_CACHE_HOME"):
+        return Path(os.environ["XDG_CACHE_HOME"]) / "can-i"
+    home = Path.home()
+    return (home / ".cache" if os.access(home, os.W_OK) else Path(tempfile.gettempdir())) / "can-i"
+
+
+_PACKAGE = Path(__file__).resolve().parent
+# Whatever shapes a parsed License: a change to any of these files makes a new cache key.
+_PARSER_SOURCES = [resources.grammar_path(), _PACKAGE / "parse.py", _PACKAGE / "licenses.py",
+                   _PACKAGE / "vocabulary.py", _PACKAGE / "numbers.py"]
+
+
 def license_files(roots) -> list[Path]:
     files: list[Path] = []
     for root in roots:
@@ -108,8 +242,11 @@ def license_files(roots) -> list[Path]:
 
 
 def _read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise LicenseFileError(f"cannot read: {exc}", str(path)) from None
+    def load(source: Path) -> dict:
+        try:
+            with source.open("rb") as handle:
+                return tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise LicenseFileError(f"cannot read: {exc}", str(source)) from None
+
+    return _cached(path, load)

@@ -12,8 +12,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from . import expressions
 from .errors import RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
@@ -215,6 +213,8 @@ def lineage_from_doc(doc, path: Path) -> tuple[list[dict], str]:
 
 
 def _yaml(text: str, path: Path, line_offset: int):
+    import yaml  # only model cards and YAML lineage files need it
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
