@@ -129,6 +129,8 @@ def compile_license(lic: License) -> CompiledLicense:
             fact("clause_follows", L, C, const(relation))
         if clause.relicense:
             fact("relicense", L, C, const(clause.relicense))
+        for target in clause.relicense_to:
+            fact("relicense_to", L, C, String(target))
         if clause.no_further_restrictions:
             fact("no_further_restrictions", L, C)
         if clause.restricts_use:

@@ -115,6 +115,7 @@ class Clause:
     position: Position
     rules: tuple[Rule, ...] = ()
     relicense: str | None = None
+    relicense_to: tuple[str, ...] = ()   # licenses derivatives may go out under instead
     no_further_restrictions: bool = False
     restricts_use: bool = False
     ambiguous: str | None = None

@@ -258,10 +258,15 @@ class _Builder:
             if kind in ("grant", "forbid", "separate", "duty", "restrict", "risk"):
                 rules.append(getattr(self, "rule_" + kind)(st))
             elif kind == "relicense":
-                mode = str(st.children[0])
+                mode_token, *targets = [c for c in st.children if c is not None]
+                mode = str(mode_token)
                 if mode not in RELICENSE_MODES:
-                    self.fail(st.children[0], f"unknown relicense mode `{mode}`{suggest(mode, RELICENSE_MODES)}")
+                    self.fail(mode_token, f"unknown relicense mode `{mode}`{suggest(mode, RELICENSE_MODES)}")
+                if targets and mode == "allowed":
+                    self.fail(targets[0], "`relicense allowed` already allows any license; `to` lists the "
+                                          "only licenses a `forbidden` or `copyleft` license accepts")
                 extra["relicense"] = mode
+                extra["relicense_to"] = tuple(str(t).lower() for t in targets)
             elif kind == "no_further_restrictions":
                 extra["no_further_restrictions"] = True
             elif kind == "restricts_use":

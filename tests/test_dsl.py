@@ -35,6 +35,7 @@ GOOD = 'license ok { name "OK" clause "1" "Grant" { grant use } }'
     ('license x { name "X" clause "1" "T" { grant use }\n example "e" { mau = 5 expect permitted } }',
      "t.lic:2:2", "names no act"),
     ('license x { name "X" osi maybe clause "1" "T" { grant use } }', "t.lic:1:26", "`osi` takes yes or no"),
+    ('license x { name "X" clause "1" "T" { relicense allowed to mit } }', "t.lic:1:60", "already allows any license"),
 ])
 def test_errors_are_one_line_with_file_line_column(text, location, message):
     with pytest.raises(LicenseFileError) as caught:
