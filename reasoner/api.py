@@ -185,7 +185,8 @@ class Reasoner:
         results = []
         for index, question in enumerate(plan.scenes):
             atoms, base = solved.get(question.key) or self._cache[question.key]
-            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
+            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base,
+                             question.scene.licenses)
             if plan.choices:
                 result.choice = plan.choices[index]
             results.append(result)

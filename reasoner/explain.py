@@ -175,9 +175,11 @@ def _str(symbol: Symbol) -> str:
 
 
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
-            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0) -> Result:
+            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0,
+            owned: dict | None = None) -> Result:
     """Turn one question's atoms into a Result. The solver numbered the question's artifacts
-    from `base` in the order of `ids`."""
+    from `base` in the order of `ids`; `owned` gives each artifact's own license ids."""
+    owned = owned or {}
 
     def art(symbol: Symbol) -> str:
         return ids[symbol.number - base]
@@ -322,26 +324,33 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     # every ancestor with its whole path); `via` walks up to the model that carries each license.
     acted = {_ctx(a.arguments[0])[1] for a in by_name["acting"]}
     result.applicable = sorted(
-        (Applicable(a, lid, _via(a, lid, applies, parents), "full" if (a, lid) in bound else "clauses")
+        (Applicable(a, lid, _via(a, lid, applies, parents, owned), "full" if (a, lid) in bound else "clauses")
          for a, lid in applies if a in acted),
         key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 
 
-def _via(artifact: str, lid: str, applies: set, parents: dict) -> tuple[str, ...]:
-    """The shortest chain of ancestors through which `lid` reaches `artifact` (empty if its own)."""
-    frontier = [(artifact, ())]
-    seen = {artifact}
+def _via(artifact: str, lid: str, applies: set, parents: dict, owned: dict) -> tuple[str, ...]:
+    """The shortest chain of ancestors through which `lid` reaches `artifact` (empty if its own).
+
+    Breadth-first with back-pointers, so a 100,000-deep lineage costs linear time.
+    """
+    came_from: dict[str, str | None] = {artifact: None}
+    frontier = [artifact]
     while frontier:
         following = []
-        for node, path in frontier:
+        for node in frontier:
             inherited = sorted(p for p in parents.get(node, ()) if (p, lid) in applies)
-            if not inherited:
-                return path
+            if lid in owned.get(node, ()) or not inherited:  # this model's own: walk the pointers back
+                chain = []
+                while node != artifact:
+                    chain.append(node)
+                    node = came_from[node]
+                return tuple(reversed(chain))
             for parent in inherited:
-                if parent not in seen:
-                    seen.add(parent)
-                    following.append((parent, path + (parent,)))
+                if parent not in came_from:
+                    came_from[parent] = node
+                    following.append(parent)
         frontier = following
     return ()
 
