@@ -18,7 +18,7 @@ from . import expressions
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
-from .request import Artifact, Edge, Request, ancestry, check_lineage, read_request
+from .request import Artifact, Edge, Request, ancestry, check_lineage, read_input_file, read_request
 from .licenses import Compare
 from .solve import Scene, question_facts, run
 
@@ -185,8 +185,7 @@ class Reasoner:
         results = []
         for index, question in enumerate(plan.scenes):
             atoms, base = solved.get(question.key) or self._cache[question.key]
-            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base,
-                             question.scene.licenses)
+            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
             if plan.choices:
                 result.choice = plan.choices[index]
             results.append(result)
@@ -283,14 +282,4 @@ def decode_json(text: str | bytes, source: str):
 def read_json_file(path: str | Path):
     """Read and decode a JSON file; every failure is a RequestError naming the file."""
     path = Path(path)
-    if path.is_dir():
-        raise RequestError("is a directory, not a JSON file", location=str(path))
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RequestError("no such file", location=str(path)) from None
-    except OSError as exc:
-        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
-    if not raw.strip():
-        raise RequestError("file is empty", location=str(path))
-    return decode_json(raw, str(path))
+    return decode_json(read_input_file(path, "JSON file"), str(path))

@@ -175,11 +175,9 @@ def _str(symbol: Symbol) -> str:
 
 
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
-            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0,
-            owned: dict | None = None) -> Result:
+            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0) -> Result:
     """Turn one question's atoms into a Result. The solver numbered the question's artifacts
-    from `base` in the order of `ids`; `owned` gives each artifact's own license ids."""
-    owned = owned or {}
+    from `base` in the order of `ids`."""
 
     def art(symbol: Symbol) -> str:
         return ids[symbol.number - base]
@@ -324,14 +322,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     # every ancestor with its whole path); `via` walks up to the model that carries each license.
     acted = {_ctx(a.arguments[0])[1] for a in by_name["acting"]}
     result.applicable = sorted(
-        (Applicable(a, lid, _via(a, lid, applies, parents, owned), "full" if (a, lid) in bound else "clauses")
+        (Applicable(a, lid, _via(a, lid, applies, parents), "full" if (a, lid) in bound else "clauses")
          for a, lid in applies if a in acted),
         key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 
 
-def _via(artifact: str, lid: str, applies: set, parents: dict, owned: dict) -> tuple[str, ...]:
-    """The shortest chain of ancestors through which `lid` reaches `artifact` (empty if its own).
+def _via(artifact: str, lid: str, applies: set, parents: dict) -> tuple[str, ...]:
+    """The shortest chain of ancestors through which `lid` reaches `artifact`, up to the first
+    model it does not inherit it from (empty when nothing upstream carries it).
 
     Breadth-first with back-pointers, so a 100,000-deep lineage costs linear time.
     """
@@ -341,7 +340,7 @@ def _via(artifact: str, lid: str, applies: set, parents: dict, owned: dict) -> t
         following = []
         for node in frontier:
             inherited = sorted(p for p in parents.get(node, ()) if (p, lid) in applies)
-            if lid in owned.get(node, ()) or not inherited:  # this model's own: walk the pointers back
+            if not inherited:  # where the license starts: walk the pointers back
                 chain = []
                 while node != artifact:
                     chain.append(node)

@@ -205,6 +205,7 @@ def _cache_file(path: Path, data: bytes) -> Path | None:
     if os.environ.get("CAN_I_NO_CACHE"):
         return None
     digest = hashlib.sha256(data)
+    digest.update(str(path).encode("utf-8", "surrogateescape"))  # parsed objects carry their path
     for source in _PARSER_SOURCES:
         try:
             digest.update(source.read_bytes())

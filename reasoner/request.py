@@ -7,6 +7,7 @@ malformed with an error that names the field (`artifacts[2].derived_from[0].rela
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from . import expressions
 from .errors import LimitError, RequestError
@@ -14,6 +15,7 @@ from .numbers import parse_count, parse_date
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 
 MAX_ARTIFACTS = 200_000
+MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -323,3 +325,21 @@ def ancestry(request: Request) -> list[Artifact]:
                 seen.add(edge.parent)
                 order.append(by_id[edge.parent])
     return order
+
+
+def read_input_file(path: Path, what: str = "file") -> bytes:
+    """The bytes of a request, model card or lineage file; every failure is a RequestError
+    located at the file (directory, missing, unreadable, too large, empty)."""
+    if path.is_dir():
+        raise RequestError(f"is a directory, not a {what}", location=str(path))
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RequestError("no such file", location=str(path)) from None
+    except OSError as exc:
+        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise RequestError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", location=str(path))
+    if not raw.strip():
+        raise RequestError("file is empty", location=str(path))
+    return raw

@@ -15,11 +15,10 @@ from pathlib import Path
 from . import expressions
 from .errors import RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import find_cycle, read_request
+from .request import find_cycle, read_input_file, read_request
 from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest
 
 ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
-MAX_FILE_BYTES = 10 * 1024 * 1024
 DERIVED_ID = "your-model"
 
 
@@ -171,16 +170,7 @@ def read_text_file(path: Path) -> str:
             path = card
         else:
             raise RequestError("is a directory, not a file (a model folder needs a README.md)", location=str(path))
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RequestError("no such file", location=str(path)) from None
-    except OSError as exc:
-        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RequestError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", location=str(path))
-    if not raw.strip():
-        raise RequestError("file is empty", location=str(path))
+    raw = read_input_file(path)
     if b"\x00" in raw:
         raise RequestError("binary file, not text", location=str(path))
     try:
