@@ -23,7 +23,10 @@ from .licenses import Compare
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
-BATCH_SIZE = 200
+BATCH_SIZE = 100
+# Every edge of the user's own models is an act to judge under each license of the parent: the
+# grounding grows with them (10,000 take ~10 s), so a question holds at most this many.
+MAX_ACTS = 20_000
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
@@ -140,6 +143,10 @@ class Reasoner:
             request = read_request(request)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
+        acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
+        if acts > MAX_ACTS:
+            raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
+                             f"can-i judges at most {MAX_ACTS:,} in one question", location="artifacts")
         options = [self._license_options(artifact) for artifact in scope]
         combinations = 1
         for choices in options:
@@ -189,8 +196,9 @@ class Reasoner:
             if plan.choices:
                 result.choice = plan.choices[index]
             results.append(result)
-        # OR lets the user pick: the best alternative is the answer (ties: the first one).
-        return min(results, key=lambda r: STATUS_ORDER[r.status])
+        # OR lets the user pick: the best alternative is the answer; among equally good ones the
+        # choice with the smallest sorted ids, so the order the operands were written in is moot.
+        return min(results, key=lambda r: (STATUS_ORDER[r.status], sorted(r.choice.items())))
 
     def _thresholds(self, used: list[str]) -> dict[str, list[int]]:
         key = tuple(used)
@@ -277,6 +285,8 @@ def decode_json(text: str | bytes, source: str):
         raise RequestError(f"not valid JSON: {exc.msg}", location=f"{source}:{exc.lineno}:{exc.colno}") from None
     except RecursionError:
         raise RequestError("JSON nested too deeply", location=source) from None
+    except ValueError:  # Python refuses integer literals of more than 4,300 digits
+        raise RequestError("a number in the JSON has too many digits", location=source) from None
 
 
 def read_json_file(path: str | Path):

@@ -17,7 +17,7 @@ try:  # typer < 0.20 raises click's exceptions; later versions have their own ba
 except ImportError:  # pragma: no cover
     _UsageError = typer.TyperException
 
-from .errors import CanIError, UnknownSubjectError, UsageProblem
+from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
@@ -73,7 +73,7 @@ def _cite(license_id: str, version: str, clause: str | None, title: str = "") ->
 
 def render(result, act_words: str, explain: bool = False) -> str:
     word, color = VERDICT[result.status]
-    lines = [_style(f"{word}", fg=color, bold=True) + f" — {act_words}"]
+    lines = [f" — {act_words}"]
     conflicts = [r for r in result.reasons if r.kind == "conflict"]
     others = [r for r in result.reasons if r.kind != "conflict"]
     if others:
@@ -124,6 +124,10 @@ def render(result, act_words: str, explain: bool = False) -> str:
             lines.append(f"  · {r.license} §{r.clause or '-'} fires [{r.kind}] on {r.act or 'the stack'} of `{r.artifact}`")
         if not result.reasons and not result.depends_on:
             lines.append("  · no prohibition, threshold or conflict fires, and every act is granted")
+    # Ids, names and license strings come from requests, cards and license files: every line is
+    # escaped so that no control character reaches the terminal or splits a line.
+    lines = [one_line(line) for line in lines]
+    lines[0] = _style(word, fg=color, bold=True) + lines[0]
     return "\n".join(lines)
 
 
@@ -434,8 +438,7 @@ def _fail(exc: CanIError, as_json: bool) -> int:
     error document on stdout under --json."""
     if as_json:
         typer.echo(json.dumps({"schema_version": "1", "error": exc.to_json()}, indent=2, ensure_ascii=False))
-    line = f"can-i: {exc}".replace("\r", "\\r").replace("\n", "\\n")
-    typer.echo(line, err=True)
+    typer.echo(f"can-i: {exc}", err=True)  # str() of a CanIError is one escaped line
     return EXIT_USAGE
 
 

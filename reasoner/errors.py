@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 class CanIError(Exception):
     """Base of every error can-i reports. `code` is stable and appears in JSON error documents.
@@ -18,10 +20,33 @@ class CanIError(Exception):
         self.location = location
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
+        text = f"{self.location}: {self.message}" if self.location else self.message
+        return one_line(text)
 
     def to_json(self) -> dict:
         return {"code": self.code, "message": self.message, "location": self.location}
+
+
+_MAX_ERROR = 2000
+
+
+def one_line(text: str) -> str:
+    """Escape control characters and line separators (input quoted in a message must not break
+    the one-line rule or reach a terminal raw), and cut very long messages.
+
+    >>> one_line("bad `llama\\n3`")
+    'bad `llama\\\\n3`'
+    """
+    out = []
+    for char in text:
+        if char in "\n\r\t":
+            out.append({"\n": "\\n", "\r": "\\r", "\t": " "}[char])
+        elif unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    joined = "".join(out)
+    return joined if len(joined) <= _MAX_ERROR else joined[:_MAX_ERROR] + "… (cut)"
 
 
 class LicenseFileError(CanIError):

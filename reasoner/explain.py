@@ -318,9 +318,11 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
-    # Report the licenses of the models the user acts on (a 10,000-deep lineage must not list
-    # every ancestor with its whole path); `via` walks up to the model that carries each license.
-    acted = {_ctx(a.arguments[0])[1] for a in by_name["acting"]}
+    # Report the licenses of the subject and of the models its creation acts on: a lineage of
+    # 10,000 of the user's own models must not list each with its whole path (quadratic).
+    # `via` walks up to the model each license starts from.
+    acted = {subject} | {artifact for _, artifact, target in (_ctx(a.arguments[0]) for a in by_name["acting"])
+                         if target == subject}
     result.applicable = sorted(
         (Applicable(a, lid, _via(a, lid, applies, parents), "full" if (a, lid) in bound else "clauses")
          for a, lid in applies if a in acted),

@@ -182,7 +182,9 @@ def _cached(path: Path, produce):
     except OSError:
         return produce(path)
     cache = _cache_file(path, data)
-    if cache is not None:
+    if cache is not None and not _private_folder(cache.parent):
+        cache = None
+    if cache is not None and _private_file(cache):
         try:
             with cache.open("rb") as handle:
                 return pickle.load(handle)
@@ -191,7 +193,6 @@ def _cached(path: Path, produce):
     value = produce(path)
     if cache is not None:
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
             temporary = cache.with_suffix(f".{os.getpid()}.tmp")
             with temporary.open("wb") as handle:
                 pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -199,6 +200,29 @@ def _cached(path: Path, produce):
         except OSError:
             pass
     return value
+
+
+def _private_folder(folder: Path) -> bool:
+    """A pickle runs code when loaded, so the cache is used only in a folder that this user owns
+    and nobody else can write to (created with mode 700 when missing)."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return _owned_privately(folder)
+    except OSError:
+        return False
+
+
+def _private_file(cache: Path) -> bool:
+    try:
+        return _owned_privately(cache)
+    except OSError:
+        return False
+
+
+def _owned_privately(path: Path) -> bool:
+    info = path.stat()
+    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return owner_ok and not info.st_mode & 0o022
 
 
 def _cache_file(path: Path, data: bytes) -> Path | None:

@@ -11,13 +11,19 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
-_NUMBER = re.compile(r"^\$?\s*(\d[\d_,]*(?:\.\d+)?(?:[eE]\+?\d+)?)\s*([kKmMbBgGtT]?)$")
+# Digits with `_` between them (1_000_000) or commas between groups of three (1,000,000), an
+# optional fraction and exponent, and an optional K/M/B/T suffix. A comma anywhere else (a
+# European decimal comma, `1,5B`) is rejected rather than silently dropped.
+_NUMBER = re.compile(
+    r"^\$?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?:[eE]\+?\d+)?)\s*([kKmMbBgGtT]?)$")
 LIMB = 10**9
 MAX_NUMBER = 10**18 - 1  # two limbs of 10^9 stay inside clingo's 32-bit integers
+MAX_DIGITS = 18
 
 
 def parse_count(text: str | int, what: str = "number") -> int:
-    """Parse `700M`, `2.5B`, `1_000_000`, `$1M`, `1e9` or an int into an exact non-negative int.
+    """Parse `700M`, `2.5B`, `1_000_000`, `1,000,000`, `$1M`, `1e9` or an int into an exact
+    non-negative int.
 
     >>> parse_count("2.5B")
     2500000000
@@ -25,6 +31,7 @@ def parse_count(text: str | int, what: str = "number") -> int:
     Traceback (most recent call last):
     ValueError: `7OOM` is not a valid number (use digits with an optional K, M, B or T suffix, like 700M)
     """
+    too_large = f"{what} is larger than can-i compares (at most 10^18 - 1)"
     if isinstance(text, bool):
         raise ValueError(f"{what} must be a number, not {str(text).lower()}")
     if isinstance(text, int):
@@ -32,27 +39,35 @@ def parse_count(text: str | int, what: str = "number") -> int:
     elif isinstance(text, float):
         if not text.is_integer():
             raise ValueError(f"{what} must be a whole number, not {text}")
+        if abs(text) > MAX_NUMBER:
+            raise ValueError(too_large)
         value = int(text)
     elif isinstance(text, str):
+        shown = text if len(text) <= 40 else text[:40] + "…"
         match = _NUMBER.match(text.strip())
-        if not match or ",_" in match.group(1) or "_," in match.group(1):
+        if not match:
             raise ValueError(
-                f"`{text}` is not a valid number (use digits with an optional K, M, B or T suffix, like 700M)"
+                f"`{shown}` is not a valid number (use digits with an optional K, M, B or T suffix, like 700M)"
             )
         try:
             exact = Decimal(match.group(1).replace("_", "").replace(",", ""))
         except InvalidOperation:
-            raise ValueError(f"`{text}` is not a valid number") from None
-        exact *= _SUFFIX[match.group(2).lower()]
+            raise ValueError(f"`{shown}` is not a valid number") from None
+        scale = _SUFFIX[match.group(2).lower()]
+        # Judge the size from the exponent before computing anything: `1e999999` must not build a
+        # million-digit number.
+        if exact and exact.adjusted() + len(str(scale)) - 1 > MAX_DIGITS:
+            raise ValueError(too_large)
+        exact *= scale
         if exact != exact.to_integral_value():
-            raise ValueError(f"`{text}` is not a whole number")
+            raise ValueError(f"`{shown}` is not a whole number")
         value = int(exact)
     else:
         raise ValueError(f"{what} must be a number")
     if value < 0:
-        raise ValueError(f"{what} cannot be negative ({value})")
+        raise ValueError(f"{what} cannot be negative")
     if value > MAX_NUMBER:
-        raise ValueError(f"{what} {value} is larger than can-i compares (at most 10^18 - 1)")
+        raise ValueError(too_large)
     return value
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -130,9 +131,15 @@ class _Builder:
 
     def string(self, token: Token) -> str:
         try:
-            return json.loads(token)
+            value = json.loads(token)
         except json.JSONDecodeError:
             self.fail(token, "invalid escape in string (use \\\" \\\\ \\n \\t or \\uXXXX)")
+        # A NUL would cut the string short inside clingo, and other control characters would
+        # reach terminals: license strings are printable text (with line breaks and tabs).
+        bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t\r"), None)
+        if bad is not None:
+            self.fail(token, f"control character U+{ord(bad):04X} in a string")
+        return value
 
     def scalar(self, token: Token):
         """A value as written: string, word, number (Decimal) or date (int YYYYMMDD)."""

@@ -79,6 +79,13 @@ def _type_error(path: str, expected: str, value) -> RequestError:
     return RequestError(f"`{path}` must be {expected}, not {got}", location=path)
 
 
+def _no_nul(value: str, where: str) -> str:
+    """clingo strings end at a NUL, so `llama3\\0x` would read as `llama3`: refuse them."""
+    if "\x00" in value:
+        raise RequestError(f"`{where}` contains a NUL character", location=where)
+    return value
+
+
 def _string(doc: dict, key: str, path: str, required: bool = False) -> str | None:
     value = doc.get(key)
     if value is None:
@@ -89,7 +96,7 @@ def _string(doc: dict, key: str, path: str, required: bool = False) -> str | Non
         raise _type_error(f"{path}.{key}".lstrip("."), "a string", value)
     if required and not value.strip():
         raise RequestError(f"`{path}.{key}` is empty", location=f"{path}.{key}".lstrip("."))
-    return value
+    return _no_nul(value, f"{path}.{key}".lstrip("."))
 
 
 def _string_list(value, path: str) -> tuple[str, ...]:
@@ -97,7 +104,7 @@ def _string_list(value, path: str) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _type_error(path, "a list of strings", value)
-    return tuple(value)
+    return tuple(_no_nul(v, f"{path}[{i}]") for i, v in enumerate(value))
 
 
 def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
@@ -249,6 +256,12 @@ def read_request(doc) -> Request:
         raise LimitError(f"a request may hold at most {MAX_ARTIFACTS:,} artifacts, not {len(raw):,}",
                          location="artifacts")
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
+    first: dict[str, int] = {}
+    for i, artifact in enumerate(artifacts):
+        if artifact.id in first:
+            raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{first[artifact.id]}] "
+                               f"and artifacts[{i}])", location=f"artifacts[{i}].id")
+        first[artifact.id] = i
     subject = _string(doc, "subject", "")
     return Request(artifacts, subject or "", use)
 

@@ -110,8 +110,12 @@ def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]
     if not text:
         raise UnknownSubjectError("the subject is empty: give a license id, a model id or a file")
     path = Path(text)
-    looks_like_path = path.suffix.lower() in (".md", ".json", ".yaml", ".yml", ".toml") or "/" in text and path.exists()
-    if path.exists() or (looks_like_path and not kb.model(text)):
+    try:
+        exists = path.exists()
+    except (OSError, ValueError):  # a long expression is no file name
+        exists = False
+    looks_like_path = path.suffix.lower() in (".md", ".json", ".yaml", ".yml", ".toml")
+    if exists or (looks_like_path and not kb.model(text)):
         return read_subject_file(kb, path)
     entry = kb.model(text)
     if entry is not None:
@@ -206,12 +210,40 @@ def _yaml(text: str, path: Path, line_offset: int):
     import yaml  # only model cards and YAML lineage files need it
 
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1 + line_offset}:{mark.column + 1}" if mark else str(path)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise RequestError(f"invalid YAML front matter: {problem}", location=where) from None
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise RequestError(f"invalid YAML front matter: {exc}", location=str(path)) from None
+
+
+_LOADER = None
+
+
+def _strict_loader():
+    """PyYAML's SafeLoader without aliases (a few hundred bytes of nested aliases expand to
+    gigabytes) and without implicit dates (`released: 2024-13-01` is text, not a crash)."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class StrictLoader(yaml.SafeLoader):
+            def compose_node(self, parent, index):
+                if self.check_event(yaml.AliasEvent):
+                    event = self.peek_event()
+                    raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
+                                                      event.start_mark)
+                return super().compose_node(parent, index)
+
+        StrictLoader.yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        _LOADER = StrictLoader
+    return _LOADER
 
 
 def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], str]:
