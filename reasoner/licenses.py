@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
@@ -155,9 +155,3 @@ class License:
     @property
     def file(self) -> str:
         return self.position.file
-
-
-@dataclass
-class Catalog:
-    """Well-known models by Hugging Face id."""
-    models: dict[str, dict] = field(default_factory=dict)

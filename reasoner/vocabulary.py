@@ -22,18 +22,6 @@ ACT_GROUPS = {
     "all": ACTS,
 }
 
-ACT_PHRASES = {
-    "use": "using it",
-    "host": "offering it to others as a service",
-    "distribute": "distributing its weights",
-    "finetune": "fine-tuning it",
-    "adapt": "training an adapter on it",
-    "merge": "merging it into another model",
-    "quantize": "quantizing it",
-    "distill": "training another model on its outputs",
-    "train": "training a model on it",
-}
-
 # Lineage relations (Hugging Face base_model_relation values, plus distilled and trained_on) and
 # the act a user performs on the parent when creating the child by that relation.
 RELATION_ACT = {
