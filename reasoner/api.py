@@ -31,7 +31,7 @@ SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
 class Reasoner:
-    """A loaded knowledge base that answers requests (dicts, JSON text or `Request` objects)."""
+    """A loaded knowledge base that answers requests (decoded JSON documents or `Request`s)."""
 
     def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096):
         """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off."""
@@ -62,9 +62,16 @@ class Reasoner:
                     raise
                 where = f"requests[{i}]" + (f": {exc.location}" if exc.location else "")
                 raise type(exc)(exc.message, location=where) from None
-        todo = [scene for plan in plans for scene in plan.scenes if scene.key not in self._cache]
-        unique = list({scene.key: scene for scene in todo}.values())
-        solved = {}
+        # Take cached answers now: solving the rest may evict them from the cache.
+        solved: dict = {}
+        todo: dict = {}
+        for question in (question for plan in plans for question in plan.scenes):
+            cached = self._cache.get(question.key)
+            if cached is not None:
+                solved[question.key] = cached
+            else:
+                todo[question.key] = question
+        unique = list(todo.values())
         for start in range(0, len(unique), batch_size):
             solved.update(self._solve(unique[start:start + batch_size]))
         return [self._result(plan, solved) for plan in plans]
@@ -191,7 +198,7 @@ class Reasoner:
         parents = {a.id: [e.parent for e in a.derived_from] for a in scope}
         results = []
         for index, question in enumerate(plan.scenes):
-            atoms, base = solved.get(question.key) or self._cache[question.key]
+            atoms, base = solved[question.key]
             result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
             if plan.choices:
                 result.choice = plan.choices[index]

@@ -249,3 +249,13 @@ def test_cached_and_uncached_answers_are_identical():
         b = ask(cached, ["big"], acts=["host"], mau=mau).to_json()
         c = ask(fresh, ["big"], acts=["host"], mau=mau).to_json()
         assert a == b == c
+
+
+def test_a_small_cache_that_evicts_during_a_batch_gives_the_same_answers():
+    requests = [{"licenses": ["big"], "use": {"acts": ["host"], "mau": mau}}
+                for mau in (1, 10**16, 5, 10**16 + 1, 10**15, 3)] * 2
+    tiny = make_reasoner(THRESHOLD, cache_size=2)
+    tiny.ask(requests[0])
+    fresh = make_reasoner(THRESHOLD, cache_size=0)
+    got = [r.to_json() for r in tiny.ask_many(requests, batch_size=2)]
+    assert got == [r.to_json() for r in fresh.ask_many(requests)]
