@@ -200,6 +200,10 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         clause = licenses[lid].license.clause(number) if number else None
         return clause.title if clause else ""
 
+    hits = defaultdict(list)  # the stated values a use restriction caught
+    for atom in by_name["restricted"]:
+        L, _, R, K, V = atom.arguments
+        hits[(_str(L), R.number, str(K))].append(_str(V))
     reasons: set[Reason] = set()
     for atom in by_name["reason"]:
         L, C, R, K, kind = atom.arguments
@@ -208,7 +212,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         _, rule = licenses[lid].rules[R.number]
         reasons.add(Reason(
             license=lid, version=meta(lid)[1], clause=number, title=title(lid, number), kind=kind.name,
-            message=_reason_message(kind.name, rule, act, artifact, target, licenses[lid], atoms),
+            message=_reason_message(kind.name, rule, act, artifact, target, licenses[lid],
+                                    sorted(hits.get((lid, R.number, str(K)), []))),
             artifact=artifact, act=act,
         ))
     denied = defaultdict(list)
@@ -367,13 +372,13 @@ def _act_words(act: str, artifact: str, target: str | None) -> str:
     return words + (f" (creating `{target}`)" if target else "")
 
 
-def _reason_message(kind, rule, act, artifact, target, compiled: CompiledLicense, atoms) -> str:
+def _reason_message(kind, rule, act, artifact, target, compiled: CompiledLicense, caught: list[str]) -> str:
     what = _act_words(act, artifact, target)
     condition = render_condition(rule.effective_condition())
     when = "" if condition == "always" else f" when {condition}"
     if kind == "prohibited" and rule.kind == "restrict":
-        return f"{what}: the use restrictions exclude {rule.restricted_fact} " \
-               f"{{{', '.join(rule.restricted_values)}}}, and a stated {rule.restricted_fact} is among them"
+        return (f"{what} is prohibited for the stated {rule.restricted_fact} "
+                f"{', '.join(f'`{v}`' for v in caught)}: the license's use restrictions exclude it")
     if kind == "prohibited":
         return f"{what} is prohibited{when}"
     if kind == "needs_separate_license":
