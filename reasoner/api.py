@@ -149,6 +149,7 @@ class Reasoner:
         if not isinstance(request, Request):
             request = read_request(request)
         request = check_lineage(self.complete(request))
+        request = replace(request, use=self._canonical_ids(request.use))
         scope = ancestry(request)
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
         if acts > MAX_ACTS:
@@ -171,6 +172,16 @@ class Reasoner:
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [])
+
+    def _canonical_ids(self, use):
+        """Held grants and the outbound license under the knowledge base's ids (`GPL-3.0-only`
+        and Hub aliases become `gpl-3.0`); ids it does not know stay as written."""
+        def canonical(lid: str) -> str:
+            return self.kb.resolve_license(lid)[0] or lid
+
+        grants = tuple(sorted({canonical(g) for g in use.grants}))
+        outbound = canonical(use.outbound_license) if use.outbound_license else None
+        return replace(use, grants=grants, outbound_license=outbound)
 
     def _solve(self, questions: list["_Question"]) -> dict:
         """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""

@@ -75,7 +75,6 @@ def compile_license(lic: License) -> CompiledLicense:
     def fact(name: str, *args: Symbol) -> None:
         facts.append(Function(name, list(args)))
 
-    fact("license", L)
     if not lic.osi:
         fact("not_osi", L)
     for relation in lic.follows:
@@ -89,7 +88,6 @@ def compile_license(lic: License) -> CompiledLicense:
         node = next(counter)
         out.conditions[node] = cond
         N = Number(node)
-        fact("c_node", L, N)
         if isinstance(cond, Always):
             fact("c_true", L, N)
         elif isinstance(cond, Act):
@@ -124,7 +122,6 @@ def compile_license(lic: License) -> CompiledLicense:
     rule_ids = iter(range(1, 1_000_000))
     for clause in lic.clauses:
         C = String(clause.number)
-        fact("clause", L, C)
         for relation in clause.follows:
             fact("clause_follows", L, C, const(relation))
         if clause.relicense:
@@ -149,8 +146,6 @@ def compile_license(lic: License) -> CompiledLicense:
                 fact("duty", L, R, const(rule.duty))
                 if rule.duty == "name_prefix":
                     fact("duty_prefix", L, R, String(dict(rule.params)["prefix"]))
-            if rule.risk:
-                fact("risk_kind", L, R, const(rule.risk))
             for value in rule.restricted_values:
                 fact("restrict_value", L, R, String(rule.restricted_fact), String(value))
     return out

@@ -16,7 +16,8 @@ SCHEMA_VERSION = "1"
 STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}
 
 # Request field names for the facts conditions test, so deciders point at what to state.
-FACT_FIELDS = {"revenue": "revenue_usd", "purpose": "purposes", "modality": "modalities"}
+FACT_FIELDS = {"revenue": "revenue_usd", "purpose": "purposes", "modality": "modalities",
+               "multimodal": "modalities"}
 NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in": "not in",
            "not in": "in", "starts with": "does not start with", "does not start with": "starts with"}
 
@@ -267,7 +268,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         value = tuple(value) if isinstance(value, list) else value
         deciders.add(Decider(fact, op, value, lid, _str(C), "forbidden",
                              kinds.get((lid, R.number, str(K)), "prohibited")))
-    result.depends_on = sorted(deciders, key=lambda d: (d.license, d.clause, d.fact, d.op, str(d.value)))
+    result.depends_on = sorted(deciders, key=lambda d: (d.license, d.clause, d.fact, d.op, str(d.value), d.kind, d.then))
     result.depends_on = [Decider(d.fact, d.op, list(d.value) if isinstance(d.value, tuple) else d.value,
                                  d.license, d.clause, d.then, d.kind) for d in result.depends_on]
 

@@ -1,8 +1,9 @@
 """Build the question's facts and run clingo over them with the rules.
 
-The rules are parsed once per process; each question gets a fresh clingo Control that receives
-the parsed rules, the facts of the licenses it touches and the question's facts as symbols
-(through the backend), so no string from a request or a license is ever parsed as a program.
+The rules are parsed once per process. Each batch of questions gets a fresh clingo Control that
+receives the parsed rules, the facts of the licenses the batch touches and each question's facts
+as symbols (through the backend), so no string from a request or a license is ever parsed as a
+program.
 """
 
 from __future__ import annotations

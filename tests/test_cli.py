@@ -414,7 +414,9 @@ base_model_relation: finetune
 """)
     code, doc = answer(can_i, "distribute", path, "--mau", "1M", "--commercial")
     assert code == 0
-    assert {("apache-2.0", "4.a", "include_license"), ("gemma", "3.1.4", "notice")} <= duties(doc)
+    assert ("gemma", "3.1.4", "notice") in duties(doc)
+    # Apache-2.0 is what the user grants others on their contribution: it puts no duty on the user.
+    assert not {d for d in duties(doc) if d[0] == "apache-2.0"}
     assert {(a["license"], tuple(a["via"])) for a in doc["applicable"] if a["artifact"] == "gemma-bot"} == {
         ("apache-2.0", ()), ("gemma", ("google/gemma-2-9b",))}
 

@@ -259,3 +259,57 @@ def test_a_small_cache_that_evicts_during_a_batch_gives_the_same_answers():
     fresh = make_reasoner(THRESHOLD, cache_size=0)
     got = [r.to_json() for r in tiny.ask_many(requests, batch_size=2)]
     assert got == [r.to_json() for r in fresh.ask_many(requests)]
+
+
+def test_the_users_own_license_binds_recipients_not_the_user():
+    r = make_reasoner(NONCOMMERCIAL, CONFLICTS)
+    mine = {"artifacts": [{"id": "up", "license": "perm"},
+                          {"id": "me/bot", "mine": True, "license": "nc",
+                           "derived_from": [{"id": "up", "relation": "finetune"}]}],
+            "use": {"acts": ["host", "distribute"], "commercial": True}}
+    result = r.ask(mine)
+    assert result.status == "permitted", result.reasons
+    # A third party's model under the same license does bind the user.
+    theirs = {"artifacts": [{"id": "up", "license": "perm"},
+                            {"id": "them/bot", "license": "nc", "derived_from": [{"id": "up", "relation": "finetune"}]}],
+              "use": {"acts": ["host"], "commercial": True}}
+    assert r.ask(theirs).status == "forbidden"
+
+
+def test_a_clash_between_conditional_naming_duties_depends():
+    r = make_reasoner("""
+    license ca { name "A" clause "1" "G" { grant all } clause "2" "N" { must name_prefix "Alpha" when commercial } }
+    license cb { name "B" clause "1" "G" { grant all } clause "2" "N" { must name_prefix "Beta" when commercial } }
+    """)
+    assert ask(r, ["ca", "cb"], acts=["distribute"]).status == "depends"
+    assert ask(r, ["ca", "cb"], acts=["distribute"], commercial=False).status == "permitted"
+    assert ask(r, ["ca", "cb"], acts=["distribute"], commercial=True).status == "forbidden"
+
+
+def test_a_conditional_use_restriction_with_an_unknown_condition_depends():
+    r = make_reasoner('license cr { name "R" clause "1" "G" { grant all } '
+                      'clause "3" "AUP" { restrict purpose {weapons} when commercial } }')
+    assert ask(r, ["cr"], acts=["host"], purposes=["weapons"]).status == "depends"
+    assert ask(r, ["cr"], acts=["host"], purposes=["weapons"], commercial=True).status == "forbidden"
+    open_duty = ask(r, ["cr"], acts=["host"], purposes=["research"])
+    assert open_duty.status == "permitted" and [o.conditional for o in open_duty.obligations] == [True]
+
+
+def test_relabelling_is_reported_only_when_the_travelling_clause_reaches_the_model():
+    r = make_reasoner(FAMILY + 'license pp { name "P" osi yes clause "1" "G" { grant all relicense allowed } }'
+                      + 'license tt { name "T" terms follow finetune, distilled clause "1" "G" { grant all } '
+                        'clause "2" "Copies" { relicense forbidden } }')
+    distilled = {"artifacts": [{"id": "up", "license": "fam", "family": "fam"},
+                               {"id": "x", "license": "pp", "derived_from": [{"id": "up", "relation": "distilled"}]}],
+                 "subject": "x", "use": {"acts": ["use"]}}
+    assert not [k for k in r.ask(distilled).risks if k.risk == "relabelled"]
+    carried = {"artifacts": [{"id": "up", "license": "tt"},
+                             {"id": "x", "license": "pp", "derived_from": [{"id": "up", "relation": "distilled"}]}],
+               "subject": "x", "use": {"acts": ["use"]}}
+    assert [k.license for k in r.ask(carried).risks if k.risk == "relabelled"] == ["tt"]
+
+
+def test_outbound_and_grant_ids_are_read_as_the_knowledge_base_spells_them(reasoner):
+    request = {"artifacts": [{"id": "up", "license": "llama3"}], "use": {"acts": ["host"], "mau": 800_000_000,
+                                                                          "grants": ["LLAMA3"]}}
+    assert reasoner.ask(request).status == "permitted"
