@@ -37,23 +37,26 @@ def num(value: int) -> Symbol:
 def possible_acts(cond: Condition) -> tuple[str, ...]:
     """The acts for which `cond` is not false whatever the facts: `distribute or host` gives
     (host, distribute). Duties and risks are only weighed for these acts."""
-    return tuple(act for act in ACTS if _given_act(cond, act) is not False)
+    return tuple(act for act in ACTS if _given(cond, act) is not False)
 
 
-def _given_act(cond: Condition, act: str):
-    """Three-valued value of `cond` once the act is known (None: depends on other facts)."""
+def _given(cond: Condition, act: str, commercial: bool | None = None):
+    """Three-valued value of `cond` once the act (and maybe `commercial`) is known; None when it
+    depends on other facts."""
     if isinstance(cond, Always):
         return True
     if isinstance(cond, Act):
         return cond.act == act
+    if isinstance(cond, Flag) and cond.fact == "commercial":
+        return commercial
     if isinstance(cond, Not):
-        inner = _given_act(cond.operand, act)
+        inner = _given(cond.operand, act, commercial)
         return None if inner is None else not inner
     if isinstance(cond, All):
-        values = [_given_act(c, act) for c in cond.operands]
+        values = [_given(c, act, commercial) for c in cond.operands]
         return False if False in values else (True if all(values) else None)
     if isinstance(cond, Any_):
-        values = [_given_act(c, act) for c in cond.operands]
+        values = [_given(c, act, commercial) for c in cond.operands]
         return True if True in values else (False if all(v is False for v in values) else None)
     return None
 
@@ -142,6 +145,13 @@ def compile_license(lic: License) -> CompiledLicense:
             fact("rule", L, C, R, const(rule.kind), Number(root))
             for act in rule.acts or possible_acts(rule.effective_condition()):
                 fact("rule_act", L, R, const(act))
+            if rule.kind == "grant":
+                # Which way of `commercial` this grant covers whatever else holds, so that a
+                # non-commercial grant beside a commercial one grants the act with it unstated.
+                for act in rule.acts:
+                    for value, word in ((True, "yes"), (False, "no")):
+                        if _given(rule.effective_condition(), act, value) is True:
+                            fact("grant_case", L, const(act), const(word))
             if rule.duty:
                 fact("duty", L, R, const(rule.duty))
                 if rule.duty == "name_prefix":

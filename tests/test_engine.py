@@ -313,3 +313,15 @@ def test_outbound_and_grant_ids_are_read_as_the_knowledge_base_spells_them(reaso
     request = {"artifacts": [{"id": "up", "license": "llama3"}], "use": {"acts": ["host"], "mau": 800_000_000,
                                                                           "grants": ["LLAMA3"]}}
     assert reasoner.ask(request).status == "permitted"
+
+
+def test_complementary_grants_grant_the_act_while_commercial_is_unstated():
+    r = make_reasoner('license split { name "Split" clause "II" "Non-commercial" { grant all when not commercial } '
+                      'clause "III" "Commercial" { grant all when commercial '
+                      'needs separate license when commercial and revenue > 1M } }')
+    assert ask(r, ["split"], acts=["host"], revenue_usd=100).status == "permitted"
+    big = ask(r, ["split"], acts=["host"], revenue_usd=5_000_000)
+    assert big.status == "depends"
+    assert [(d.fact, d.op, d.value, d.clause) for d in big.depends_on] == [("commercial", "=", True, "III")]
+    # One grant alone is still open.
+    assert ask(make_reasoner(NONCOMMERCIAL), ["nc"], acts=["host"]).status == "depends"
