@@ -102,7 +102,8 @@ PURPOSES = (
     "self-harm", "fraud", "disinformation", "defamation", "spam", "impersonation",
     "misrepresent-ai-as-human", "fake-engagement", "surveillance", "law-enforcement",
     "medical-advice", "legal-advice", "automated-decisions", "biometric-identification",
-    "research", "commercial-product",
+    "research", "commercial-product", "safety-circumvention", "sexual-content",
+    "exploiting-vulnerable-groups",
 )
 
 LICENSE_KINDS = ("model", "software", "content", "policy")

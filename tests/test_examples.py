@@ -32,3 +32,14 @@ def test_every_license_has_examples_and_names_its_primary_text():
         assert lic.version or lic.kind == "software", f"{lic.id} lacks a version"
         with open(lic.file, encoding="utf-8") as handle:
             assert "license-texts/" in handle.read(), f"{lic.file} does not name its primary text"
+
+
+def test_the_readme_table_of_licenses_is_current(capsys):
+    from pathlib import Path
+
+    from reasoner.cli import main
+
+    assert main(["licenses", "--markdown"]) == 0
+    table = capsys.readouterr().out.strip()
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert table in readme, "README's license table is stale: paste `can-i licenses --markdown`"
