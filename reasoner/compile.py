@@ -80,6 +80,8 @@ def compile_license(lic: License) -> CompiledLicense:
 
     if not lic.osi:
         fact("not_osi", L)
+    if lic.licensor_id:
+        fact("licensor_of", L, String(lic.licensor_id))
     for relation in lic.follows:
         fact("follows", L, const(relation))
 

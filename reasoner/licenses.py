@@ -140,6 +140,10 @@ class License:
     name: str = ""
     version: str = ""
     licensor: str = ""
+    # A short key for a licensor that is the same for every copy (Meta for Llama): a separate
+    # license held from it (`--grant meta`) covers what it licenses. Template licenses (Apache,
+    # CC, the RAIL texts) have none: whoever applies them is the licensor.
+    licensor_id: str | None = None
     url: str = ""
     family: str | None = None
     kind: str = "model"

@@ -238,6 +238,10 @@ class _Builder:
             if token.type != "NAME":
                 self.fail(token, "`family` takes a word, like llama")
             return value
+        if key == "licensor_id":
+            if token.type != "NAME" or not str(value).islower() or ":" in str(value):
+                self.fail(token, "`licensor_id` takes a lower-case word, like meta")
+            return value
         if token.type != "STRING":
             self.fail(token, f"`{key}` takes a string in double quotes")
         return value

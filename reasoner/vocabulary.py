@@ -107,7 +107,7 @@ PURPOSES = (
 )
 
 LICENSE_KINDS = ("model", "software", "content", "policy")
-SETTINGS = ("name", "version", "licensor", "url", "family", "kind", "osi", "spdx")
+SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "family", "kind", "osi", "spdx")
 
 STATUSES = ("permitted", "forbidden", "depends", "unknown")
 
