@@ -18,9 +18,10 @@ from . import expressions
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
-from .request import Artifact, Edge, Request, ancestry, check_lineage, read_input_file, read_request
+from .request import Artifact, Edge, Grant, Request, ancestry, check_lineage, read_input_file, read_request
+from .vocabulary import suggest
 from .licenses import Compare
-from .solve import Scene, question_facts, run
+from .solve import Scene, publisher_of, question_facts, run
 
 MAX_COMBINATIONS = 64
 BATCH_SIZE = 100
@@ -39,6 +40,7 @@ class Reasoner:
         self.cache_size = cache_size
         self._cache: dict = {}
         self._threshold_cache: dict = {}
+        self._licensor_ids: frozenset[str] | None = None
 
     def ask(self, request) -> Result:
         """Answer one request (a decoded JSON document or a `Request`).
@@ -149,8 +151,8 @@ class Reasoner:
         if not isinstance(request, Request):
             request = read_request(request)
         request = check_lineage(self.complete(request))
-        request = replace(request, use=self._canonical_ids(request.use))
         scope = ancestry(request)
+        request = replace(request, use=self._canonical_ids(request.use, request, scope))
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
         if acts > MAX_ACTS:
             raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
@@ -173,15 +175,105 @@ class Reasoner:
                             for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [])
 
-    def _canonical_ids(self, use):
-        """Held grants and the outbound license under the knowledge base's ids (`GPL-3.0-only`
-        and Hub aliases become `gpl-3.0`); ids it does not know stay as written."""
+    def _canonical_ids(self, use, request: Request, scope):
+        """Held grants resolved (see `resolve_grant`) and the outbound license under the
+        knowledge base's ids (`GPL-3.0-only` and Hub aliases become `gpl-3.0`); an outbound id
+        it does not know stays as written."""
         def canonical(lid: str) -> str:
             return self.kb.resolve_license(lid)[0] or lid
 
-        grants = tuple(sorted({canonical(g) for g in use.grants}))
+        grants = {self.resolve_grant(g, request, scope) for g in use.grants}
         outbound = canonical(use.outbound_license) if use.outbound_license else None
-        return replace(use, grants=grants, outbound_license=outbound)
+        return replace(use, grants=tuple(sorted(grants, key=Grant.sort_key)), outbound_license=outbound)
+
+    # --- held grants ---------------------------------------------------------------------------
+
+    def licensor_ids(self) -> frozenset[str]:
+        """Every `licensor_id` the knowledge base's licenses declare (loads every license once)."""
+        if self._licensor_ids is None:
+            self._licensor_ids = frozenset(c.license.licensor_id for c in self.kb.licenses.values()
+                                           if c.license.licensor_id)
+        return self._licensor_ids
+
+    def resolve_grant(self, grant: Grant, request: Request, scope) -> Grant:
+        """Who a held grant is from, under which license, for which artifacts; or a RequestError
+        with "did you mean". A grant covers (rules.lp, grant_covers):
+
+        - `LICENSOR` (a `licensor_id`, like `meta`): every artifact under that licensor's licenses;
+        - `LICENSE` with a fixed licensor (`llama3`): every artifact under that license;
+        - `LICENSE` without one (a template: `cc-by-nc-4.0`, `apache-2.0`): the one artifact of the
+          question under it; when several are, it is an error asking for `LICENSE:ARTIFACT`;
+        - `X:ARTIFACT`: that artifact (and what its license reaches from it), where X is a
+          license, a licensor, or the artifact's publisher (`CohereForAI:CohereForAI/aya-23-8B`).
+        """
+        where = grant.location
+        known_ids = {a.id for a in request.artifacts}
+        for artifact in grant.artifacts or ():
+            if artifact not in known_ids:
+                raise RequestError(f"the grant names `{artifact}`, which is not among the artifacts"
+                                   f"{suggest(artifact, known_ids) or _folded_hint(artifact, known_ids)}",
+                                   location=where)
+        publishers = {publisher_of(a) for a in grant.artifacts or ()} - {None}
+        licensor, license_id = grant.licensor, grant.license
+        if grant.name is not None:
+            license_id = self.kb.resolve_license(grant.name)[0]
+            if license_id is None:
+                if grant.name not in self.licensor_ids() and grant.name not in publishers:
+                    raise self._unknown_grantor(grant.name, request, where, "license or licensor")
+                licensor = grant.name
+        else:
+            if license_id is not None:
+                resolved = self.kb.resolve_license(license_id)[0]
+                if resolved is None:
+                    raise RequestError(f"unknown license `{license_id}` in a grant"
+                                       f"{suggest(license_id, list(self.kb.licenses))}", location=f"{where}.license")
+                license_id = resolved
+            if licensor is not None and licensor not in self.licensor_ids() and licensor not in publishers:
+                raise self._unknown_grantor(licensor, request, f"{where}.licensor", "licensor")
+        artifacts = grant.artifacts
+        if license_id is not None:
+            fixed = self.kb.licenses[license_id].license.licensor_id
+            if fixed and licensor and licensor != fixed:
+                raise RequestError(f"`{license_id}` is licensed by `{fixed}`, not `{licensor}`", location=where)
+            licensor = fixed or licensor
+            if not fixed and artifacts is None:
+                under = [a.id for a in scope if not a.mine and license_id in self._license_ids(a)]
+                if len(under) > 1:
+                    shown = ", ".join(f"`{i}`" for i in under[:3]) + (", …" if len(under) > 3 else "")
+                    raise RequestError(
+                        f"`{license_id}` has no fixed licensor and {len(under)} artifacts here are under it "
+                        f"({shown}): say whose license you hold, as {license_id}:ARTIFACT "
+                        f"(e.g. `{license_id}:{under[0]}`)", location=where)
+                artifacts = tuple(under)   # the one artifact under it, or none: it covers nothing
+        elif artifacts is None and licensor not in self.licensor_ids():
+            raise RequestError(f"`{licensor}` licenses no encoded license of its own: name the artifacts "
+                               f"the grant covers, as {licensor}:ARTIFACT", location=where)
+        return Grant(licensor=licensor, license=license_id, artifacts=artifacts,
+                     written=grant.written or grant.name or "", location=where)
+
+    def _license_ids(self, artifact: Artifact) -> set[str]:
+        """The knowledge-base ids an artifact's license expression mentions (any alternative)."""
+        if not artifact.license:
+            return set()
+        found = set()
+        for alternative in expressions.alternatives(artifact.license):
+            for lid in alternative:
+                encoding = self.kb.resolve_license(lid, artifact.license_name)[0]
+                if encoding:
+                    found.add(encoding)
+        return found
+
+    def _unknown_grantor(self, word: str, request: Request, where: str, what: str) -> RequestError:
+        import unicodedata
+
+        options = set(self.licensor_ids()) | {p for p in map(publisher_of, (a.id for a in request.artifacts)) if p}
+        if what != "licensor":
+            options |= set(self.kb.licenses)
+        folded = unicodedata.normalize("NFKC", word).casefold()
+        hint = suggest(folded, sorted(options))
+        return RequestError(f"unknown {what} `{word}` in a grant{hint}; licensors: "
+                            f"{', '.join(sorted(self.licensor_ids()))}, or an artifact's publisher with "
+                            f"PUBLISHER:ARTIFACT", location=where)
 
     def _solve(self, questions: list["_Question"]) -> dict:
         """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
@@ -211,6 +303,7 @@ class Reasoner:
         for index, question in enumerate(plan.scenes):
             atoms, base = solved[question.key]
             result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
+            result.notes.extend(grant_notes(request.use.grants, atoms, ids, base))
             if plan.choices:
                 result.choice = plan.choices[index]
             results.append(result)
@@ -261,6 +354,50 @@ class _Plan:
     scope: list
     scenes: list
     choices: list
+
+
+def grant_notes(grants, atoms, ids: list[str], base: int) -> list[dict]:
+    """One note per held grant: how it was read and what it covered on the artifacts acted on
+    (from the solver's grant_used atoms, so the note says what the rules did)."""
+    covered: dict[int, dict[str, set[str]]] = {}
+    for atom in atoms:
+        if atom.name == "grant_used":
+            number, artifact, lid = atom.arguments
+            covered.setdefault(number.number, {}).setdefault(lid.string, set()).add(ids[artifact.number - base])
+    notes = []
+    for number, grant in enumerate(grants):
+        read = "a separate license" + (f" from {grant.licensor}" if grant.licensor else "")
+        if grant.license:
+            read += f" under {grant.license}"
+        if grant.artifacts is None:
+            read += " for every artifact under " + ("it" if grant.license else "its licenses")
+        elif grant.artifacts:
+            read += " for " + _listed(grant.artifacts)
+        else:
+            read += f" for no artifact here (none is under {grant.license})"
+        uses = covered.get(number)
+        if uses:
+            what = "; ".join(f"{lid} on {_listed(sorted(artifacts))}" for lid, artifacts in sorted(uses.items()))
+            notes.append({"code": "grant_covered", "message": f"grant `{grant.written}` was read as {read}; "
+                                                              f"it covers {what}"})
+        else:
+            notes.append({"code": "grant_unused", "message": f"grant `{grant.written}` was read as {read}; "
+                                                             f"it covers nothing this question acts on"})
+    return notes
+
+
+def _listed(items, most: int = 3) -> str:
+    shown = ", ".join(f"`{i}`" for i in list(items)[:most])
+    return shown + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
+def _folded_hint(word: str, options) -> str:
+    """A "did you mean" for ids that differ only in case or Unicode form."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", word).casefold()
+    close = [o for o in options if unicodedata.normalize("NFKC", o).casefold() == folded]
+    return " (did you mean " + " or ".join(f"`{o}`" for o in sorted(close)[:3]) + "?)" if close else ""
 
 
 def parents_first(artifacts: dict) -> list[str]:

@@ -107,6 +107,11 @@ def render(result, act_words: str, explain: bool = False) -> str:
         for k in result.risks:
             where = f"{k.license} §{k.clause}" if k.clause else k.license
             lines.append(f"  ! {k.message}  — {where}")
+    if result.notes:
+        lines.append("")
+        lines.append("Notes:")
+        for n in result.notes:
+            lines.append(f"  · {n['message']}")
     if result.choice:
         lines.append("")
         lines.append("Chosen among alternatives: " + "; ".join(f"{a}: {' AND '.join(v)}" for a, v in result.choice.items()))
@@ -227,7 +232,7 @@ def _make_verb(act: str):
         into: Optional[str] = typer.Option(None, "--into", help="Family of the model you create (distillation target)."),
         name: Optional[str] = typer.Option(None, "--name", help="The name of your model."),
         outbound: Optional[str] = typer.Option(None, "--as", help="The only license recipients will get (relicensing)."),
-        grant: Optional[List[str]] = typer.Option(None, "--grant", help="You hold a separate license under this license id; repeatable."),
+        grant: Optional[List[str]] = typer.Option(None, "--grant", help="You hold a separate license: LICENSOR (meta), LICENSOR:ARTIFACT, or LICENSE[:ARTIFACT]; repeatable."),
         on: Optional[str] = typer.Option(None, "--on", help="Date of the use, YYYY-MM-DD."),
         then: Optional[List[str]] = typer.Option(None, "--and", help="Also host or distribute the result; repeatable."),
         as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),

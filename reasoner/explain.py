@@ -87,6 +87,9 @@ class Result:
     applicable: list[Applicable] = field(default_factory=list)
     grants: list[dict] = field(default_factory=list)
     choice: dict[str, list[str]] = field(default_factory=dict)
+    # How the question was read where it could be read more than one way (what a held grant
+    # covered, ...): {"code": str, "message": str}.
+    notes: list[dict] = field(default_factory=list)
 
     def to_json(self) -> dict:
         doc = {
@@ -99,6 +102,7 @@ class Result:
             "depends_on": [asdict(d) for d in self.depends_on],
             "applicable": [asdict(a) for a in self.applicable],
             "grants": list(self.grants),
+            "notes": [dict(n) for n in self.notes],
         }
         for item in doc["applicable"]:
             item["via"] = list(item["via"])
@@ -383,8 +387,11 @@ def _reason_message(kind, rule, act, artifact, target, compiled: CompiledLicense
     if kind == "prohibited":
         return f"{what} is prohibited{when}"
     if kind == "needs_separate_license":
-        return (f"{what} needs a separate license from {compiled.license.licensor or 'the licensor'}{when}; "
-                f"state it with --grant {compiled.license.id} if you hold one")
+        lic = compiled.license
+        how = (f"--grant {lic.licensor_id} (or --grant {lic.id} for this license only)" if lic.licensor_id
+               else f"--grant {lic.id}:{artifact}")
+        return (f"{what} needs a separate license from {lic.licensor or 'the licensor'}{when}; "
+                f"state it with {how} if you hold one")
     if kind == "violated_duty":
         prefix = dict(rule.params).get("prefix", "")
         return f"the name of `{artifact}` must start with \"{prefix}\", and the stated name does not"

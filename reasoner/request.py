@@ -37,6 +37,29 @@ class Artifact:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """A separate license the user holds: from a licensor, under a license, for some artifacts.
+
+    As read from a request, a string `X` or `X:ARTIFACT` keeps X in `name` (a license id or a
+    licensor, told apart against the knowledge base by `Reasoner`); an object fills `licensor`
+    and `license` itself. Once resolved, `name` is None, `licensor` is a license's `licensor_id`
+    or an artifact's publisher (the organisation part of its Hub id, lower case), `license` is a
+    knowledge-base id, and `artifacts` is None for "every artifact under it". `written` (how the
+    request said it) and `location` are for messages and take no part in comparisons.
+    """
+    name: str | None = None
+    licensor: str | None = None
+    license: str | None = None
+    artifacts: tuple[str, ...] | None = None
+    written: str = field(default="", compare=False)
+    location: str = field(default="use.grants", compare=False)
+
+    def sort_key(self) -> tuple:
+        return (self.name or "", self.licensor or "", self.license or "", self.artifacts is not None,
+                self.artifacts or ())
+
+
+@dataclass(frozen=True)
 class Use:
     acts: tuple[str, ...] = ()
     commercial: bool | None = None
@@ -45,7 +68,7 @@ class Use:
     territory: tuple[str, ...] | None = None
     purposes: tuple[str, ...] | None = None
     name: str | None = None
-    grants: tuple[str, ...] = ()
+    grants: tuple[Grant, ...] = ()
     date: int | None = None             # YYYYMMDD
     outbound_license: str | None = None
 
@@ -212,10 +235,79 @@ def read_use(doc) -> Use:
         territory=None if territory is None else normalise_territories(_string_list(territory, "use.territory")),
         purposes=None if purposes is None else tuple(sorted({p.strip().lower() for p in _string_list(purposes, "use.purposes")})),
         name=_string(doc, "name", "use"),
-        grants=tuple(sorted({g.lower() for g in _string_list(doc.get("grants", []), "use.grants")})),
+        grants=read_grants(doc.get("grants", [])),
         date=date,
         outbound_license=outbound,
     )
+
+
+GRANT_KEYS = ("license", "licensor", "artifacts")
+
+
+def read_grants(value) -> tuple[Grant, ...]:
+    """`use.grants`: strings `LICENSOR[:ARTIFACT]` or `LICENSE[:ARTIFACT]` (what `--grant` takes),
+    or objects `{"license", "licensor", "artifacts"}` naming at least a licensor or a license.
+
+    Licensors and licenses are read without case; artifact ids are exact. Empty strings and empty
+    lists are errors, not "no restriction". An empty `grants` list means none is held.
+    """
+    if not isinstance(value, list):
+        raise _type_error("use.grants", "a list of grants", value)
+    grants = set()
+    for i, item in enumerate(value):
+        where = f"use.grants[{i}]"
+        grants.add(_read_string_grant(item, where) if isinstance(item, str) else _read_object_grant(item, where))
+    return tuple(sorted(grants, key=Grant.sort_key))
+
+
+def _read_string_grant(text: str, where: str) -> Grant:
+    _no_nul(text, where)
+    # License ids and licensor keys hold no colon; an artifact id may (after the first one).
+    head, colon, artifact = text.partition(":")
+    head = head.strip().lower()
+    # The artifact id is kept exactly as written: ids are compared exactly.
+    if not head:
+        raise RequestError(f"`{where}` names no licensor or license: write LICENSOR[:ARTIFACT]", location=where)
+    artifacts = None
+    if colon:
+        if not artifact.strip():
+            raise RequestError(f"`{where}` ends in `:` without an artifact: write LICENSOR:ARTIFACT",
+                               location=where)
+        artifacts = (artifact,)
+    return Grant(name=head, artifacts=artifacts, written=text, location=where)
+
+
+def _read_object_grant(doc, where: str) -> Grant:
+    if not isinstance(doc, dict):
+        raise _type_error(where, "a string (LICENSOR[:ARTIFACT]) or an object", doc)
+    _reject_unknown_keys(doc, GRANT_KEYS, where)
+    named = {}
+    for key in ("licensor", "license"):
+        text = _string(doc, key, where)
+        if text is not None:
+            if not text.strip():
+                raise RequestError(f"`{where}.{key}` is empty", location=f"{where}.{key}")
+            named[key] = text.strip().lower()
+    if not named:
+        raise RequestError(f"`{where}` needs a `licensor` or a `license`", location=where)
+    artifacts = None
+    if "artifacts" in doc:
+        raw = doc["artifacts"]
+        if not isinstance(raw, list):
+            raise _type_error(f"{where}.artifacts", "a list of artifact ids", raw)
+        if not raw:
+            raise RequestError(f"`{where}.artifacts` is empty: leave it out to mean every artifact "
+                               f"from the licensor", location=f"{where}.artifacts")
+        ids = _string_list(raw, f"{where}.artifacts")
+        for j, artifact in enumerate(ids):
+            if not artifact.strip():
+                raise RequestError(f"`{where}.artifacts[{j}]` is empty", location=f"{where}.artifacts[{j}]")
+        artifacts = tuple(sorted(set(ids)))
+    written = ", ".join(f"{k} {v}" for k, v in named.items())
+    if artifacts:
+        written += " for " + ", ".join(artifacts)
+    return Grant(licensor=named.get("licensor"), license=named.get("license"), artifacts=artifacts,
+                 written=written, location=where)
 
 
 def read_request(doc) -> Request:

@@ -96,11 +96,25 @@ class Scene:
         use = self.use
         return (
             position[self.subject], use.acts, use.commercial, tuple(self.numbers()), use.territory,
-            use.purposes, use.grants, use.outbound_license,
+            use.purposes, self.grant_key(position), use.outbound_license,
             tuple((a.mine, self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
                    tuple((position[e.parent], e.relation) for e in a.derived_from), a.family, a.modalities,
                    self.name_of(a)) for a in self.artifacts),
         )
+
+
+    def grant_key(self, position: dict) -> tuple:
+        """The held grants as the solver sees them: artifacts by position, with their publisher."""
+        return tuple((g.licensor, g.license, None if g.artifacts is None else
+                      tuple(sorted((position[a], publisher_of(a) or "") for a in g.artifacts if a in position)))
+                     for g in self.use.grants)
+
+
+def publisher_of(artifact_id: str) -> str | None:
+    """The organisation part of a Hub id, lower case: who published it (`CohereForAI/aya-23-8B`
+    -> `cohereforai`), and so who applied a template license to it."""
+    org, slash, rest = artifact_id.partition("/")
+    return (org.strip().lower() or None) if slash and rest else None
 
 
 def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Symbol]:
@@ -143,8 +157,21 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             add(Function("fact_stated", [Q, String(fact)]))
             for value in values:
                 add(Function("fact_set", [Q, String(fact), String(value)]))
-    for grant in use.grants:
-        add(Function("grant_held", [Q, String(grant)]))
+    for number, grant in enumerate(use.grants):
+        G = Function("g", [Q, Number(number)])
+        add(Function("grant", [Q, G]))
+        if grant.license:
+            add(Function("grant_license", [G, String(grant.license)]))
+        if grant.licensor:
+            add(Function("grant_licensor", [G, String(grant.licensor)]))
+        if grant.artifacts is not None:   # a grant for named artifacts (maybe none of this question's)
+            add(Function("grant_scoped", [G]))
+            for artifact_id in grant.artifacts:
+                if artifact_id in index:
+                    add(Function("grant_artifact", [G, index[artifact_id]]))
+                    publisher = publisher_of(artifact_id)
+                    if publisher:
+                        add(Function("publisher", [index[artifact_id], String(publisher)]))
     if use.outbound_license:
         add(Function("outbound", [Q, String(use.outbound_license)]))
     return facts
