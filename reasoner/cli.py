@@ -338,7 +338,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
         raise UnknownSubjectError(f"no license `{license_id}`{suggest(license_id, engine.kb.licenses)}")
     lic = compiled.license
     typer.echo(f"{lic.id} — {lic.name} ({lic.version})")
-    typer.echo(f"licensor: {lic.licensor or '-'}   family: {lic.family or '-'}   kind: {lic.kind}   "
+    key = f" (--grant {lic.licensor_id})" if lic.licensor_id else ""
+    typer.echo(f"licensor: {lic.licensor or '-'}{key}   family: {lic.family or '-'}   kind: {lic.kind}   "
                f"OSI-approved: {'yes' if lic.osi else 'no'}")
     typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
     typer.echo(f"terms follow: {', '.join(lic.follows) or 'none'}")

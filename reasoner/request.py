@@ -305,7 +305,7 @@ def _read_object_grant(doc, where: str) -> Grant:
         artifacts = tuple(sorted(set(ids)))
     written = ", ".join(f"{k} {v}" for k, v in named.items())
     if artifacts:
-        written += " for " + ", ".join(artifacts)
+        written += " for " + ", ".join(artifacts[:3]) + (f" and {len(artifacts) - 3} more" if len(artifacts) > 3 else "")
     return Grant(licensor=named.get("licensor"), license=named.get("license"), artifacts=artifacts,
                  written=written, location=where)
 
