@@ -18,7 +18,8 @@ from . import expressions
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
-from .request import Artifact, Edge, Grant, Request, ancestry, check_lineage, read_input_file, read_request
+from .request import (Artifact, Edge, Grant, Request, ancestry, check_lineage, read_grants, read_input_file,
+                      read_request)
 from .vocabulary import suggest
 from .licenses import Compare
 from .solve import Scene, publisher_of, question_facts, run
@@ -182,7 +183,10 @@ class Reasoner:
         def canonical(lid: str) -> str:
             return self.kb.resolve_license(lid)[0] or lid
 
-        grants = {self.resolve_grant(g, request, scope) for g in use.grants}
+        # Embedders building a `Use` themselves may give grants as strings or dicts, as in JSON.
+        written = [g for g in use.grants if not isinstance(g, Grant)]
+        given = [g for g in use.grants if isinstance(g, Grant)] + list(read_grants(written) if written else ())
+        grants = {self.resolve_grant(g, request, scope) for g in given}
         outbound = canonical(use.outbound_license) if use.outbound_license else None
         return replace(use, grants=tuple(sorted(grants, key=Grant.sort_key)), outbound_license=outbound)
 

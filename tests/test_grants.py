@@ -341,3 +341,15 @@ def test_a_reasoner_with_its_own_licenses_reads_grants_by_their_licensor_id():
     doc["use"]["grants"] = ["acm"]
     with pytest.raises(RequestError, match="did you mean `acme`"):
         r.ask(doc)
+
+
+def test_an_embedder_building_a_use_may_give_grants_as_strings(reasoner):
+    from reasoner.request import Artifact, Request, Use
+
+    def ask(grant):
+        use = Use(acts=("host",), mau=800_000_000, grants=(grant,))
+        return reasoner.ask(Request((Artifact("x", license="llama3"),), "x", use)).status
+
+    assert (ask("meta"), ask("google")) == ("permitted", "forbidden")
+    with pytest.raises(RequestError, match="did you mean `meta`"):
+        ask("mta")
