@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import expressions
 from .errors import CanIError, LimitError, RequestError
-from .explain import STATUS_ORDER, Result, explain
+from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
 from .request import Artifact, Edge, Request, ancestry, check_lineage, read_input_file, read_request
 from .licenses import Compare
@@ -87,10 +87,16 @@ class Reasoner:
     # --- filling in what the catalog knows ----------------------------------------------------
 
     def complete(self, request: Request) -> Request:
-        """Fill license, family and modalities from the catalog, and add catalog ancestors."""
+        """Fill license, family and modalities from the catalog, and add catalog ancestors.
+
+        What the catalog knows keeps binding: a catalog model cannot be the user's own (an input
+        error), a license declared for it applies beside the catalog's, and its catalog lineage
+        stays beside edges the request adds. Relabelling never removes inherited terms.
+        """
         artifacts = {a.id: a for a in request.artifacts}
         order = list(artifacts)
         queue = list(order)
+        notes = list(request.notes)
         while queue:
             artifact_id = queue.pop()
             artifact = artifacts[artifact_id]
@@ -102,16 +108,33 @@ class Reasoner:
             entry = self.kb.model(artifact_id)
             if entry is None:
                 continue
+            if artifact.mine:
+                where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
+                known = "a catalog model" if artifact_id == entry["id"] else f"the catalog model `{entry['id']}`"
+                raise RequestError(
+                    f"`{artifact_id}` is {known} ({entry.get('license')}), not your own model: "
+                    f"give your model its own id and derive it from `{entry['id']}`",
+                    location=f"artifacts[{where}].mine")
             updates = {}
             if artifact.license is None:
                 updates["license"] = entry.get("license")
+            elif entry.get("license") and not self._same_terms(artifact, entry["license"]):
+                updates["license"] = f"({entry['license']}) AND ({artifact.license})"
+                notes.append(("catalog_license_kept",
+                              f"`{artifact_id}` is a catalog model under {entry['license']}: the declared license "
+                              f"{artifact.license} applies beside it, not instead of it"))
             if artifact.family is None and entry.get("family"):
                 updates["family"] = entry["family"]
             if artifact.modalities is None and entry.get("modalities"):
                 updates["modalities"] = tuple(sorted(entry["modalities"]))
             base = entry.get("base_model")
-            if not artifact.derived_from and base and not artifact.mine:
-                updates["derived_from"] = (Edge(base, entry.get("relation", "finetune")),)
+            catalog_edge = Edge(base, entry.get("relation", "finetune")) if base else None
+            if catalog_edge and catalog_edge not in artifact.derived_from:
+                updates["derived_from"] = artifact.derived_from + (catalog_edge,)
+                if artifact.derived_from:
+                    notes.append(("catalog_lineage_kept",
+                                  f"`{artifact_id}` is a catalog model derived from `{base}` ({catalog_edge.relation}): "
+                                  f"that edge is kept beside the ones the request gives"))
                 if base not in artifacts:
                     artifacts[base] = Artifact(id=base)
                     order.append(base)
@@ -120,7 +143,19 @@ class Reasoner:
                 artifacts[artifact_id] = replace(artifact, **updates)
         for artifact_id in parents_first(artifacts):
             artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
-        return replace(request, artifacts=tuple(artifacts[i] for i in order))
+        return replace(request, artifacts=tuple(artifacts[i] for i in order), notes=tuple(dict.fromkeys(notes)))
+
+    def _same_terms(self, artifact: Artifact, catalog_license: str) -> bool:
+        """Does the declared license name the catalog's terms (`LLAMA3`, `other` + `llama3`, the
+        operands of an AND in another order)? Unreadable expressions are not the same."""
+        def terms(expression: str, license_name: str | None) -> set:
+            return {frozenset(self.kb.resolve_license(lid, license_name)[0] or lid.lower() for lid in alternative)
+                    for alternative in expressions.alternatives(expression)}
+
+        try:
+            return terms(artifact.license, artifact.license_name) == terms(catalog_license, None)
+        except ValueError:
+            return False
 
     @staticmethod
     def _inherit(artifact: Artifact, artifacts: dict) -> Artifact:
@@ -213,6 +248,7 @@ class Reasoner:
             result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
             if plan.choices:
                 result.choice = plan.choices[index]
+            result.notes = [Note(code, message) for code, message in request.notes]
             results.append(result)
         # OR lets the user pick: the best alternative is the answer; among equally good ones the
         # choice with the smallest sorted ids, so the order the operands were written in is moot.

@@ -74,6 +74,8 @@ def _cite(license_id: str, version: str, clause: str | None, title: str = "") ->
 def render(result, act_words: str, explain: bool = False) -> str:
     word, color = VERDICT[result.status]
     lines = [f" — {act_words}"]
+    for note in result.notes:
+        lines.append(f"  note: {note.message}")
     conflicts = [r for r in result.reasons if r.kind == "conflict"]
     others = [r for r in result.reasons if r.kind != "conflict"]
     if others:
@@ -230,6 +232,7 @@ def _make_verb(act: str):
         grant: Optional[List[str]] = typer.Option(None, "--grant", help="You hold a separate license under this license id; repeatable."),
         on: Optional[str] = typer.Option(None, "--on", help="Date of the use, YYYY-MM-DD."),
         then: Optional[List[str]] = typer.Option(None, "--and", help="Also host or distribute the result; repeatable."),
+        mine: bool = typer.Option(False, "--mine", help="The model card describes your own model (else: one you received, whose license binds you)."),
         as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
         explain: bool = typer.Option(False, "--explain", help="Show the chain from facts to verdict."),
     ):
@@ -251,7 +254,7 @@ def _make_verb(act: str):
         context = Context(
             commercial=commercial, mau=_count(mau, "--mau"), revenue_usd=_count(revenue, "--revenue"),
             territory=list(territory or []), purposes=list(purpose or []), into=into, name=name,
-            outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []),
+            outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []), mine=mine,
         )
         engine = reasoner(options.get("facts"))
         request = build_request(engine.kb, subject, act, context)
