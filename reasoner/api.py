@@ -123,10 +123,19 @@ class Reasoner:
                 notes.append(("catalog_license_kept",
                               f"`{artifact_id}` is a catalog model under {entry['license']}: the declared license "
                               f"{artifact.license} applies beside it, not instead of it"))
-            if artifact.family is None and entry.get("family"):
-                updates["family"] = entry["family"]
-            if artifact.modalities is None and entry.get("modalities"):
-                updates["modalities"] = tuple(sorted(entry["modalities"]))
+            family = entry.get("family")
+            if family and artifact.family != family:
+                updates["family"] = family
+                if artifact.family is not None:
+                    notes.append(("catalog_family_kept", f"`{artifact_id}` is a catalog model of the {family} family, "
+                                                         f"not {artifact.family}"))
+            if entry.get("modalities"):
+                known = set(entry["modalities"])
+                if artifact.modalities is not None and not known <= set(artifact.modalities):
+                    notes.append(("catalog_modalities_kept",
+                                  f"`{artifact_id}` is a catalog model with modalities {', '.join(sorted(known))}: "
+                                  f"they count beside the declared {', '.join(artifact.modalities) or 'none'}"))
+                updates["modalities"] = tuple(sorted(known | set(artifact.modalities or ())))
             base = entry.get("base_model")
             catalog_edge = Edge(base, entry.get("relation", "finetune")) if base else None
             if catalog_edge and catalog_edge not in artifact.derived_from:

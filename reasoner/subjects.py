@@ -98,8 +98,9 @@ def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, art
     file_acts = stated.pop("acts", None)
     if act not in USE_ACTS and "name" in stated:
         # The file's name names the file's subject, not the model the verb creates from it.
-        parent = next(a for a in artifacts if a.get("id") == subject_id)
-        parent.setdefault("name", stated.pop("name"))
+        parent = next((a for a in artifacts if a.get("id") == subject_id), None)
+        if parent is not None:
+            parent["name"] = stated.pop("name")
     replaced = sorted(key for key in stated if key in given)
     kept = sorted(key for key in stated if key not in given)
     merged = {**stated, **given}
