@@ -257,7 +257,7 @@ class Reasoner:
             result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
             if plan.choices:
                 result.choice = plan.choices[index]
-            result.notes = [Note(code, message) for code, message in request.notes]
+            result.notes = [Note(code, message) for code, message in sorted(set(request.notes))]
             results.append(result)
         # OR lets the user pick: the best alternative is the answer; among equally good ones the
         # choice with the smallest sorted ids, so the order the operands were written in is moot.

@@ -104,6 +104,7 @@ def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, art
     replaced = sorted(key for key in stated if key in given)
     kept = sorted(key for key in stated if key not in given)
     merged = {**stated, **given}
+
     def listed(keys) -> str:
         return ", ".join(f"`{key}`" for key in keys)
 
@@ -190,9 +191,10 @@ def resolve_subject(kb: KnowledgeBase, subject: str, mine: bool = False,
     if resolved is not None:
         if exists:
             what = "folder" if path.is_dir() else "file"
+            read_as = "catalog model" if resolved.kind == "catalog" else "license id"
             resolved.notes.append({"code": "subject_not_read_as_file",
-                                   "message": f"`{text}` is read as the {resolved.kind} {'model' if resolved.kind == 'catalog' else 'id'}, "
-                                              f"not as the {what} of that name: write `./{text}` to read the {what}"})
+                                   "message": f"`{text}` is read as the {read_as}, not as the {what} of that name: "
+                                              f"write `./{text}` to read the {what}"})
         return _checked_mine(resolved, text, mine)
     if exists:
         return _checked_mine(read_subject_file(kb, path, mine, stated_name), text, mine)
@@ -203,15 +205,14 @@ def _checked_mine(resolved: Resolved, text: str, mine: bool) -> Resolved:
     """`mine` says a model card describes the user's own model; nothing else can be marked so
     from outside (a catalog model is someone else's, a lineage file marks its own models)."""
     if mine and resolved.kind != "card":
-        hint = {
-            "catalog": f"a catalog model is not your own: describe your model in a card or lineage file "
-                       f"that derives from `{resolved.subject}`",
-            "license": "a license is not a model: describe your model in a card or lineage file with `mine: true`",
-            "lineage": "mark your own models with `mine: true` in the lineage file",
+        what, hint = {
+            "catalog": ("a catalog model, not your own",
+                        f"describe your model in a card or lineage file that derives from `{resolved.subject}`"),
+            "license": ("a license, not a model", "describe your model in a card or lineage file with `mine: true`"),
+            "lineage": ("a lineage file", "mark your own models in it with `mine: true`"),
         }[resolved.kind]
-        raise RequestError(f"--mine is for a model card you made; `{text}` is a {resolved.kind} "
-                           f"{'file' if resolved.kind == 'lineage' else 'id' if resolved.kind == 'license' else 'model'}: "
-                           f"{hint}", location="--mine")
+        raise RequestError(f"only a model card can be marked as yours, and `{text}` is {what}: {hint}",
+                           location="--mine")
     return resolved
 
 

@@ -162,8 +162,8 @@ def test_mine_flag_against_a_card_saying_mine_false_is_an_error(can_i, tmp_path)
 
 
 @pytest.mark.parametrize("subject, hint", [
-    (LLAMA3, "a catalog model is not your own"),
-    ("llama3", "a license is not a model"),
+    (LLAMA3, "is a catalog model, not your own"),
+    ("llama3", "is a license, not a model"),
 ])
 def test_mine_flag_is_only_for_model_cards(can_i, subject, hint):
     line = error(can_i, "host", subject, "--mine", "--mau", "800M")
@@ -173,7 +173,7 @@ def test_mine_flag_is_only_for_model_cards(can_i, subject, hint):
 def test_mine_flag_on_a_lineage_file_is_an_error(can_i, tmp_path):
     path = tmp_path / "lineage.json"
     path.write_text(json.dumps({"artifacts": [{"id": LLAMA3}]}))
-    assert "mark your own models with `mine: true`" in error(can_i, "host", path, "--mine")
+    assert "mark your own models in it with `mine: true`" in error(can_i, "host", path, "--mine")
 
 
 def test_card_note_travels_with_the_request_to_embedders(reasoner, tmp_path):
