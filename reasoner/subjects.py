@@ -257,7 +257,8 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
     suffix = path.suffix.lower()
     if suffix not in (".json", ".toml", ".yaml", ".yml"):
         artifacts, model_id = model_card(kb, text, path, mine, stated_name)
-        return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], path)], source=str(path))
+        shown = path / "README.md" if path.is_dir() else path
+        return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown)], source=str(shown))
     if suffix == ".json":
         try:
             doc = json.loads(text)
