@@ -16,7 +16,7 @@ from pathlib import Path
 
 from . import expressions
 from .errors import CanIError, LimitError, RequestError
-from .explain import STATUS_ORDER, Result, explain
+from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
 from .request import (Artifact, Edge, Grant, Request, ancestry, check_lineage, read_grants, read_input_file,
                       read_request)
@@ -90,10 +90,16 @@ class Reasoner:
     # --- filling in what the catalog knows ----------------------------------------------------
 
     def complete(self, request: Request) -> Request:
-        """Fill license, family and modalities from the catalog, and add catalog ancestors."""
+        """Fill license, family and modalities from the catalog, and add catalog ancestors.
+
+        What the catalog knows keeps binding: a catalog model cannot be the user's own (an input
+        error), a license declared for it applies beside the catalog's, and its catalog lineage
+        stays beside edges the request adds. Relabelling never removes inherited terms.
+        """
         artifacts = {a.id: a for a in request.artifacts}
         order = list(artifacts)
         queue = list(order)
+        notes = list(request.notes)
         while queue:
             artifact_id = queue.pop()
             artifact = artifacts[artifact_id]
@@ -105,16 +111,42 @@ class Reasoner:
             entry = self.kb.model(artifact_id)
             if entry is None:
                 continue
+            if artifact.mine:
+                where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
+                known = "a catalog model" if artifact_id == entry["id"] else f"the catalog model `{entry['id']}`"
+                raise RequestError(
+                    f"`{artifact_id}` is {known} ({entry.get('license')}), not your own model: "
+                    f"give your model its own id and derive it from `{entry['id']}`",
+                    location=f"artifacts[{where}].mine")
             updates = {}
             if artifact.license is None:
                 updates["license"] = entry.get("license")
-            if artifact.family is None and entry.get("family"):
-                updates["family"] = entry["family"]
-            if artifact.modalities is None and entry.get("modalities"):
-                updates["modalities"] = tuple(sorted(entry["modalities"]))
+            elif entry.get("license") and not self._same_terms(artifact, entry["license"]):
+                updates["license"] = f"({entry['license']}) AND ({artifact.license})"
+                notes.append(("catalog_license_kept",
+                              f"`{artifact_id}` is a catalog model under {entry['license']}: the declared license "
+                              f"{artifact.license} applies beside it, not instead of it"))
+            family = entry.get("family")
+            if family and artifact.family != family:
+                updates["family"] = family
+                if artifact.family is not None:
+                    notes.append(("catalog_family_kept", f"`{artifact_id}` is a catalog model of the {family} family, "
+                                                         f"not {artifact.family}"))
+            if entry.get("modalities"):
+                known = set(entry["modalities"])
+                if artifact.modalities is not None and not known <= set(artifact.modalities):
+                    notes.append(("catalog_modalities_kept",
+                                  f"`{artifact_id}` is a catalog model with modalities {', '.join(sorted(known))}: "
+                                  f"they count beside the declared {', '.join(artifact.modalities) or 'none'}"))
+                updates["modalities"] = tuple(sorted(known | set(artifact.modalities or ())))
             base = entry.get("base_model")
-            if not artifact.derived_from and base and not artifact.mine:
-                updates["derived_from"] = (Edge(base, entry.get("relation", "finetune")),)
+            catalog_edge = Edge(base, entry.get("relation", "finetune")) if base else None
+            if catalog_edge and catalog_edge not in artifact.derived_from:
+                updates["derived_from"] = artifact.derived_from + (catalog_edge,)
+                if artifact.derived_from:
+                    notes.append(("catalog_lineage_kept",
+                                  f"`{artifact_id}` is a catalog model derived from `{base}` ({catalog_edge.relation}): "
+                                  f"that edge is kept beside the ones the request gives"))
                 if base not in artifacts:
                     artifacts[base] = Artifact(id=base)
                     order.append(base)
@@ -123,7 +155,19 @@ class Reasoner:
                 artifacts[artifact_id] = replace(artifact, **updates)
         for artifact_id in parents_first(artifacts):
             artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
-        return replace(request, artifacts=tuple(artifacts[i] for i in order))
+        return replace(request, artifacts=tuple(artifacts[i] for i in order), notes=tuple(dict.fromkeys(notes)))
+
+    def _same_terms(self, artifact: Artifact, catalog_license: str) -> bool:
+        """Does the declared license name the catalog's terms (`LLAMA3`, `other` + `llama3`, the
+        operands of an AND in another order)? Unreadable expressions are not the same."""
+        def terms(expression: str, license_name: str | None) -> set:
+            return {frozenset(self.kb.resolve_license(lid, license_name)[0] or lid.lower() for lid in alternative)
+                    for alternative in expressions.alternatives(expression)}
+
+        try:
+            return terms(artifact.license, artifact.license_name) == terms(catalog_license, None)
+        except ValueError:
+            return False
 
     @staticmethod
     def _inherit(artifact: Artifact, artifacts: dict) -> Artifact:
@@ -307,9 +351,10 @@ class Reasoner:
         for index, question in enumerate(plan.scenes):
             atoms, base = solved[question.key]
             result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
-            result.notes.extend(grant_notes(request.use.grants, atoms, ids, base))
             if plan.choices:
                 result.choice = plan.choices[index]
+            result.notes = [Note(code, message) for code, message in sorted(set(request.notes))]
+            result.notes.extend(grant_notes(request.use.grants, atoms, ids, base))
             results.append(result)
         # OR lets the user pick: the best alternative is the answer; among equally good ones the
         # choice with the smallest sorted ids, so the order the operands were written in is moot.
@@ -360,7 +405,7 @@ class _Plan:
     choices: list
 
 
-def grant_notes(grants, atoms, ids: list[str], base: int) -> list[dict]:
+def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:
     """One note per held grant: how it was read and what it covered on the artifacts acted on
     (from the solver's grant_used atoms, so the note says what the rules did)."""
     covered: dict[int, dict[str, set[str]]] = {}
@@ -382,11 +427,10 @@ def grant_notes(grants, atoms, ids: list[str], base: int) -> list[dict]:
         uses = covered.get(number)
         if uses:
             what = "; ".join(f"{lid} on {_listed(sorted(artifacts))}" for lid, artifacts in sorted(uses.items()))
-            notes.append({"code": "grant_covered", "message": f"grant `{grant.written}` was read as {read}; "
-                                                              f"it covers {what}"})
+            notes.append(Note("grant_covered", f"grant `{grant.written}` was read as {read}; it covers {what}"))
         else:
-            notes.append({"code": "grant_unused", "message": f"grant `{grant.written}` was read as {read}; "
-                                                             f"it covers nothing this question acts on"})
+            notes.append(Note("grant_unused", f"grant `{grant.written}` was read as {read}; "
+                                                f"it covers nothing this question acts on"))
     return notes
 
 

@@ -74,6 +74,10 @@ def _cite(license_id: str, version: str, clause: str | None, title: str = "") ->
 def render(result, act_words: str, explain: bool = False) -> str:
     word, color = VERDICT[result.status]
     lines = [f" — {act_words}"]
+    # How the question was read (a card as received, what a grant covered) comes first: it can
+    # change everything below it.
+    for note in result.notes:
+        lines.append(f"  note: {note.message}")
     conflicts = [r for r in result.reasons if r.kind == "conflict"]
     others = [r for r in result.reasons if r.kind != "conflict"]
     if others:
@@ -107,11 +111,6 @@ def render(result, act_words: str, explain: bool = False) -> str:
         for k in result.risks:
             where = f"{k.license} §{k.clause}" if k.clause else k.license
             lines.append(f"  ! {k.message}  — {where}")
-    if result.notes:
-        lines.append("")
-        lines.append("Notes:")
-        for n in result.notes:
-            lines.append(f"  · {n['message']}")
     if result.choice:
         lines.append("")
         lines.append("Chosen among alternatives: " + "; ".join(f"{a}: {' AND '.join(v)}" for a, v in result.choice.items()))
@@ -235,6 +234,7 @@ def _make_verb(act: str):
         grant: Optional[List[str]] = typer.Option(None, "--grant", help="You hold a separate license: LICENSOR (meta), LICENSOR:ARTIFACT, or LICENSE[:ARTIFACT]; repeatable."),
         on: Optional[str] = typer.Option(None, "--on", help="Date of the use, YYYY-MM-DD."),
         then: Optional[List[str]] = typer.Option(None, "--and", help="Also host or distribute the result; repeatable."),
+        mine: bool = typer.Option(False, "--mine", help="The model card describes your own model (else: one you received, whose license binds you)."),
         as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
         explain: bool = typer.Option(False, "--explain", help="Show the chain from facts to verdict."),
     ):
@@ -256,7 +256,7 @@ def _make_verb(act: str):
         context = Context(
             commercial=commercial, mau=_count(mau, "--mau"), revenue_usd=_count(revenue, "--revenue"),
             territory=list(territory or []), purposes=list(purpose or []), into=into, name=name,
-            outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []),
+            outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []), mine=mine,
         )
         engine = reasoner(options.get("facts"))
         request = build_request(engine.kb, subject, act, context)

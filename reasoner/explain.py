@@ -75,6 +75,14 @@ class Applicable:
     scope: str  # "full": every term; "clauses": only clauses that reach further
 
 
+@dataclass(frozen=True)
+class Note:
+    """How the question was read, where another reading was possible (a card read as a model the
+    user received, a catalog id used over a folder of the same name, a catalog license kept)."""
+    code: str
+    message: str
+
+
 @dataclass
 class Result:
     """The answer to one question; `to_json()` gives the versioned response document."""
@@ -87,9 +95,7 @@ class Result:
     applicable: list[Applicable] = field(default_factory=list)
     grants: list[dict] = field(default_factory=list)
     choice: dict[str, list[str]] = field(default_factory=dict)
-    # How the question was read where it could be read more than one way (what a held grant
-    # covered, ...): {"code": str, "message": str}.
-    notes: list[dict] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     def to_json(self) -> dict:
         doc = {
@@ -102,7 +108,7 @@ class Result:
             "depends_on": [asdict(d) for d in self.depends_on],
             "applicable": [asdict(a) for a in self.applicable],
             "grants": list(self.grants),
-            "notes": [dict(n) for n in self.notes],
+            "notes": [asdict(n) for n in self.notes],
         }
         for item in doc["applicable"]:
             item["via"] = list(item["via"])

@@ -7,6 +7,7 @@ import os
 import pickle
 import tempfile
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +122,7 @@ class KnowledgeBase:
                 if model.get("relation") and model["relation"] not in RELATIONS:
                     raise LicenseFileError(f"unknown relation `{model['relation']}`", where)
                 self.catalog[model["id"]] = model
-            self._catalog_folded = {k.lower(): k for k in self.catalog}
+            self._catalog_folded = {fold_id(k): k for k in self.catalog}
         hub = root / "hf_licenses.toml"
         if hub.is_file():
             data = _read_toml(hub)
@@ -133,7 +134,7 @@ class KnowledgeBase:
         if model_id in self.catalog:
             return self.catalog[model_id]
         folded = getattr(self, "_catalog_folded", {})
-        key = folded.get(model_id.lower())
+        key = folded.get(fold_id(model_id))
         return self.catalog[key] if key else None
 
     def resolve_license(self, license_id: str, license_name: str | None = None) -> tuple[str | None, str]:
@@ -159,6 +160,16 @@ class KnowledgeBase:
             if entry.get("unknown"):
                 return None, entry["unknown"]
         return None, f"license `{license_id}` is not in the knowledge base"
+
+
+def fold_id(model_id: str) -> str:
+    """A model id as the Hub compares it (case-insensitively), and as a person may retype it:
+    full-width or compatibility forms and surrounding spaces name the same model.
+
+    >>> fold_id(" Meta-Llama/Meta-Llama-3-8Ｂ ")
+    'meta-llama/meta-llama-3-8b'
+    """
+    return unicodedata.normalize("NFKC", model_id).strip().casefold()
 
 
 def parse_cached(path: Path) -> list[License]:

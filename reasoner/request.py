@@ -78,6 +78,7 @@ class Request:
     artifacts: tuple[Artifact, ...]
     subject: str
     use: Use = field(default_factory=Use)
+    notes: tuple[tuple[str, str], ...] = ()   # (code, message): how the request was read
 
     def by_id(self) -> dict[str, Artifact]:
         return {a.id: a for a in self.artifacts}
@@ -140,7 +141,7 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 ARTIFACT_KEYS = ("id", "license", "license_name", "family", "modalities", "mine", "name", "derived_from")
 USE_KEYS = ("acts", "commercial", "mau", "revenue_usd", "territory", "purposes", "name", "grants",
             "date", "outbound_license")
-REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses")
+REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes")
 
 
 def read_artifact(doc, path: str) -> Artifact:
@@ -310,6 +311,23 @@ def _read_object_grant(doc, where: str) -> Grant:
                  written=written, location=where)
 
 
+def read_notes(value) -> tuple[tuple[str, str], ...]:
+    """`notes` of a request: what whoever built it says about how it read the input (a model
+    card read as received, …). They are copied into the answer, so they travel with it."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise _type_error("notes", "a list", value)
+    notes = []
+    for i, note in enumerate(value):
+        if not isinstance(note, dict):
+            raise _type_error(f"notes[{i}]", "an object", note)
+        _reject_unknown_keys(note, ("code", "message"), f"notes[{i}]")
+        notes.append((_string(note, "code", f"notes[{i}]", required=True),
+                      _string(note, "message", f"notes[{i}]", required=True)))
+    return tuple(notes)
+
+
 def read_request(doc) -> Request:
     """Validate a request document (already decoded from JSON) into a Request.
 
@@ -323,6 +341,7 @@ def read_request(doc) -> Request:
     if version is not None and str(version) != "1":
         raise RequestError(f"unsupported schema_version `{version}` (this is version 1)", location="schema_version")
     use = read_use(doc.get("use"))
+    notes = read_notes(doc.get("notes"))
     if "licenses" in doc:
         if "artifacts" in doc:
             raise RequestError("give either `licenses` (a flat stack) or `artifacts`, not both", location="licenses")
@@ -336,7 +355,7 @@ def read_request(doc) -> Request:
                 raise RequestError(str(exc), location=f"licenses[{i}]") from None
         expression = " AND ".join(f"({item})" for item in stack)
         subject = _string(doc, "subject", "") or "stack"
-        return Request((Artifact(id=subject, license=expression),), subject, use)
+        return Request((Artifact(id=subject, license=expression),), subject, use, notes)
     raw = doc.get("artifacts")
     if raw is None:
         raise RequestError("a request needs `artifacts` (or a flat `licenses` stack)", location="artifacts")
@@ -355,7 +374,7 @@ def read_request(doc) -> Request:
                                f"and artifacts[{i}])", location=f"artifacts[{i}].id")
         first[artifact.id] = i
     subject = _string(doc, "subject", "")
-    return Request(artifacts, subject or "", use)
+    return Request(artifacts, subject or "", use, notes)
 
 
 def check_lineage(request: Request) -> Request:

@@ -15,11 +15,12 @@ from pathlib import Path
 from . import expressions
 from .errors import RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import find_cycle, read_input_file, read_request
+from .request import find_cycle, read_input_file, read_request, read_use
 from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest
 
 ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
 DERIVED_ID = "your-model"
+FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml")
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Context:
     grants: list[str] = field(default_factory=list)
     date: str | None = None
     also: list[str] = field(default_factory=list)   # further acts on the result: host, distribute
+    mine: bool = False   # a model card subject describes the user's own model, not one they received
 
     def use(self, acts) -> dict:
         doc: dict = {"acts": sorted(set(acts))}
@@ -59,11 +61,16 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     >>> build_request(kb, "llama3", "host", Context(mau=10))["use"]["acts"]
     ['host']
     """
-    artifacts, subject_id = subject_artifacts(kb, subject)
+    resolved = resolve_subject(kb, subject, mine=context.mine,
+                               stated_name=context.name if act in USE_ACTS else None)
+    artifacts, subject_id, notes = resolved.artifacts, resolved.subject, list(resolved.notes)
     if not subject_id:
         subject_id = _root(artifacts)
     acts = [act] if act in USE_ACTS else []
     acts += [a for a in context.also if a in USE_ACTS]
+    use = context.use(acts)
+    if resolved.use is not None:
+        use = _merge_use(resolved, use, subject_id, act, artifacts, notes)
     if act not in USE_ACTS:
         relation = ACT_RELATION[act]
         parent = next((a for a in artifacts if a.get("id") == subject_id), None)
@@ -78,7 +85,42 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     elif context.into:
         raise RequestError("--into names the family of a model you create; use it with finetune, distill, …",
                            location="--into")
-    return {"artifacts": artifacts, "subject": subject_id, "use": context.use(acts)}
+    request = {"artifacts": artifacts, "subject": subject_id, "use": use}
+    if notes:
+        request["notes"] = notes
+    return request
+
+
+def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, artifacts: list, notes: list) -> dict:
+    """A lineage file's own `use` facts count; the command line's options replace the ones it
+    also states, and the verb says which acts are asked. A note says what was merged."""
+    stated = dict(resolved.use)
+    file_acts = stated.pop("acts", None)
+    if act not in USE_ACTS and "name" in stated:
+        # The file's name names the file's subject, not the model the verb creates from it.
+        parent = next((a for a in artifacts if a.get("id") == subject_id), None)
+        if parent is not None:
+            parent["name"] = stated.pop("name")
+    replaced = sorted(key for key in stated if key in given)
+    kept = sorted(key for key in stated if key not in given)
+    merged = {**stated, **given}
+
+    def listed(keys) -> str:
+        return ", ".join(f"`{key}`" for key in keys)
+
+    parts = []
+    if kept:
+        parts.append(f"this answer uses its {listed(kept)}")
+    if replaced:
+        parts.append(f"the command line overrides its {listed(replaced)}")
+    file_acts = sorted(set(file_acts if isinstance(file_acts, list) else [file_acts])) if file_acts else []
+    if file_acts and file_acts != given["acts"]:
+        parts.append(f"the verb says what is asked, not its `acts` ({', '.join(file_acts)}): "
+                     f"`can-i --request {resolved.source}` asks those")
+    if parts:
+        notes.append({"code": "lineage_use_merged",
+                      "message": f"{resolved.source} has a `use` section: " + "; ".join(parts)})
+    return merged
 
 
 def _root(artifacts: list) -> str:
@@ -104,22 +146,80 @@ def _family(kb: KnowledgeBase, artifact: dict) -> str | None:
     return None
 
 
+@dataclass
+class Resolved:
+    """What a typed subject was read as, and the notes that say so."""
+    artifacts: list[dict]
+    subject: str
+    kind: str                     # "card", "lineage", "catalog" or "license"
+    notes: list[dict] = field(default_factory=list)
+    use: dict | None = None       # a lineage file's own `use` section
+    source: str = ""              # the file read, if any
+
+
 def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]:
     """Artifacts and the subject id for a typed subject; raises UnknownSubjectError if nothing fits."""
+    resolved = resolve_subject(kb, subject)
+    return resolved.artifacts, resolved.subject
+
+
+def written_as_file(text: str) -> bool:
+    """`./x`, `../x`, an absolute path or a name with a file suffix is meant as a file."""
+    if text in (".", "..") or text.startswith(("./", "../", ".\\", "..\\")):
+        return True
+    path = Path(text)
+    return path.is_absolute() or path.suffix.lower() in FILE_SUFFIXES
+
+
+def resolve_subject(kb: KnowledgeBase, subject: str, mine: bool = False,
+                    stated_name: str | None = None) -> Resolved:
+    """Read a typed subject: a file when it is written as one; else a catalog model or license
+    (an existing folder or file of the same name is then not read, and a note says how to read
+    it); else an existing file. A model card describes a model the user received unless `mine`
+    (or the card's `mine: true`) says it is theirs. Raises UnknownSubjectError if nothing fits."""
     text = subject.strip()
     if not text:
         raise UnknownSubjectError("the subject is empty: give a license id, a model id or a file")
     path = Path(text)
+    if written_as_file(text):
+        return _checked_mine(read_subject_file(kb, path, mine, stated_name), text, mine)
     try:
         exists = path.exists()
     except (OSError, ValueError):  # a long expression is no file name
         exists = False
-    looks_like_path = path.suffix.lower() in (".md", ".json", ".yaml", ".yml", ".toml")
-    if exists or (looks_like_path and not kb.model(text)):
-        return read_subject_file(kb, path)
+    resolved = _catalog_or_license(kb, text)
+    if resolved is not None:
+        if exists:
+            what = "folder" if path.is_dir() else "file"
+            read_as = "catalog model" if resolved.kind == "catalog" else "license id"
+            resolved.notes.append({"code": "subject_not_read_as_file",
+                                   "message": f"`{text}` is read as the {read_as}, not as the {what} of that name: "
+                                              f"write `./{text}` to read the {what}"})
+        return _checked_mine(resolved, text, mine)
+    if exists:
+        return _checked_mine(read_subject_file(kb, path, mine, stated_name), text, mine)
+    _unknown_subject(kb, text)
+
+
+def _checked_mine(resolved: Resolved, text: str, mine: bool) -> Resolved:
+    """`mine` says a model card describes the user's own model; nothing else can be marked so
+    from outside (a catalog model is someone else's, a lineage file marks its own models)."""
+    if mine and resolved.kind != "card":
+        what, hint = {
+            "catalog": ("a catalog model, not your own",
+                        f"describe your model in a card or lineage file that derives from `{resolved.subject}`"),
+            "license": ("a license, not a model", "describe your model in a card or lineage file with `mine: true`"),
+            "lineage": ("a lineage file", "mark your own models in it with `mine: true`"),
+        }[resolved.kind]
+        raise RequestError(f"only a model card can be marked as yours, and `{text}` is {what}: {hint}",
+                           location="--mine")
+    return resolved
+
+
+def _catalog_or_license(kb: KnowledgeBase, text: str) -> Resolved | None:
     entry = kb.model(text)
     if entry is not None:
-        return [{"id": entry["id"]}], entry["id"]
+        return Resolved([{"id": entry["id"]}], entry["id"], "catalog")
     try:
         ids = expressions.ids(text)
     except ValueError:
@@ -131,7 +231,15 @@ def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]
         artifact = {"id": text if len(ids) == 1 else "stack", "license": text}
         if family:
             artifact["family"] = family
-        return [artifact], artifact["id"]
+        return Resolved([artifact], artifact["id"], "license")
+    return None
+
+
+def _unknown_subject(kb: KnowledgeBase, text: str):
+    try:
+        ids = expressions.ids(text)
+    except ValueError:
+        ids = []
     unknown = [i for i in ids if not kb.resolve_license(i)[0]] or [text]
     options = list(kb.licenses) + list(kb.catalog)
     hints = suggest(unknown[0], options)
@@ -143,15 +251,19 @@ def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]
         f"`can-i licenses` and `can-i models` list what is known")
 
 
-def read_subject_file(kb: KnowledgeBase, path: Path) -> tuple[list[dict], str]:
+def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_name: str | None = None) -> Resolved:
+    """A model card (README.md, a model folder, any other suffix) or a JSON / YAML / TOML lineage file."""
     text = read_text_file(path)
     suffix = path.suffix.lower()
+    if suffix not in (".json", ".toml", ".yaml", ".yml"):
+        artifacts, model_id = model_card(kb, text, path, mine, stated_name)
+        shown = path / "README.md" if path.is_dir() else path
+        return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown)], source=str(shown))
     if suffix == ".json":
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
             raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
-        return lineage_from_doc(doc, path)
     if suffix == ".toml":
         try:
             doc = tomllib.loads(text)
@@ -161,10 +273,46 @@ def read_subject_file(kb: KnowledgeBase, path: Path) -> tuple[list[dict], str]:
             where = f"{path}:{at.group(1)}:{at.group(2)}" if at else str(path)
             reason = re.sub(r" \(at .*\)$", "", message)
             raise RequestError(f"not valid TOML: {reason}", location=where) from None
-        return lineage_from_doc(doc, path)
-    if suffix in (".yaml", ".yml"):
-        return lineage_from_doc(_yaml(text, path, 0), path)
-    return model_card(kb, text, path)
+    else:
+        doc = _yaml(text, path, 0)
+    artifacts, subject = lineage_from_doc(doc, path)
+    return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
+
+
+def _lineage_use(doc: dict, path: Path) -> dict | None:
+    """A lineage file's own `use` section, checked here so that errors name the file."""
+    if doc.get("use") is None:
+        return None
+    try:
+        read_use(doc["use"])
+    except RequestError as exc:
+        raise RequestError(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
+    return dict(doc["use"])
+
+
+def _card_note(kb: KnowledgeBase, artifact: dict, path: Path) -> dict:
+    """Say which reading of a model card was used: a model the user received (its license binds
+    them) or their own (its license is what they grant others)."""
+    model_id, declared = artifact["id"], artifact.get("license_name") or artifact.get("license")
+    if not artifact.get("mine"):
+        binds = f"its license ({declared}) binds you" if declared else "it states no license, so none is known to you"
+        return {"code": "card_received",
+                "message": f"`{model_id}` ({path}) is read as a model you received: {binds}, like any upstream "
+                           f"license; if you made it, say it is yours (`mine: true` in the card, or --mine)"}
+    message = (f"`{model_id}` ({path}) is read as your own model: its license "
+               f"{f'({declared}) is what you grant others' if declared else 'is unstated'}; "
+               f"the terms it inherits still bind you")
+    if declared and not artifact.get("derived_from"):
+        try:
+            ids = expressions.ids(declared)
+        except ValueError:
+            ids = []
+        families = sorted({kb.licenses[e].license.family for e in (kb.resolve_license(i)[0] for i in ids)
+                           if e and kb.licenses[e].license.family})
+        if families:
+            message += (f"; it names no base_model, yet {declared} is the license of the {', '.join(families)} "
+                        f"models: if yours derives from one, add its base_model, or that license's terms are missed")
+    return {"code": "card_mine", "message": message}
 
 
 def read_text_file(path: Path) -> str:
@@ -246,9 +394,12 @@ def _strict_loader():
     return _LOADER
 
 
-def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], str]:
+def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
+               stated_name: str | None = None) -> tuple[list[dict], str]:
     """A Hugging Face model card: YAML front matter with license, license_name, base_model,
-    base_model_relation and datasets. The card's model is the user's own."""
+    base_model_relation, datasets and the model's name (model_name, name or model-index). The
+    card's model is one the user received, unless `mine` or the card's `mine: true` says it is
+    theirs. `stated_name` (the name the question states) settles a card that names it twice."""
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         raise RequestError("model card has no YAML front matter (it must start with a `---` line)",
@@ -276,7 +427,14 @@ def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], st
         license_value = " AND ".join(str(v) for v in license_value)
     if license_value is not None and not isinstance(license_value, str):
         raise RequestError("`license` must be a string", location=at("license"))
-    artifact: dict = {"id": model_id, "mine": True}
+    declared_mine = meta.get("mine")
+    if declared_mine is not None and not isinstance(declared_mine, bool):
+        raise RequestError("`mine` must be true or false", location=at("mine"))
+    if mine and declared_mine is False:
+        raise RequestError("the card says `mine: false` but --mine says it is yours: say one", location=at("mine"))
+    artifact: dict = {"id": model_id}
+    if mine or declared_mine:
+        artifact["mine"] = True
     if license_value:
         artifact["license"] = license_value
         if str(license_value).strip().lower() == "other":
@@ -284,10 +442,9 @@ def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], st
             if not isinstance(name, str) or not name.strip():
                 raise RequestError("`license: other` needs a `license_name`", location=at("license_name"))
             artifact["license_name"] = name
-    for key in ("model_name", "name"):
-        if isinstance(meta.get(key), str):
-            artifact["name"] = meta[key]
-            break
+    name = _card_name(meta, at, stated_name)
+    if name:
+        artifact["name"] = name
     bases = meta.get("base_model") or []
     if isinstance(bases, str):
         bases = [bases]
@@ -317,3 +474,36 @@ def model_card(kb: KnowledgeBase, text: str, path: Path) -> tuple[list[dict], st
     if edges:
         artifact["derived_from"] = edges
     return artifacts, model_id
+
+
+def _card_name(meta: dict, at, stated_name: str | None) -> str | None:
+    """The model's name as the card gives it (`model_name`, `name`, `model-index[].name`), which
+    naming duties test. Two different names are an input error unless the question states one."""
+    named: dict[str, str] = {}  # name -> where the card gives it
+    for key in ("model_name", "name"):
+        value = meta.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            raise RequestError(f"`{key}` must be a string", location=at(key))
+        if value.strip():
+            named.setdefault(value, key)
+    index = meta.get("model-index")
+    if index is not None:
+        if not isinstance(index, list):
+            raise RequestError("`model-index` must be a list of entries with a `name`", location=at("model-index"))
+        for i, entry in enumerate(index):
+            if not isinstance(entry, dict):
+                raise RequestError(f"`model-index[{i}]` must be a mapping", location=at("model-index"))
+            value = entry.get("name")
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise RequestError(f"`model-index[{i}].name` must be a string", location=at("model-index"))
+            if value.strip():
+                named.setdefault(value, f"model-index[{i}].name")
+    if len(named) > 1 and stated_name is None:
+        both = " and ".join(f"`{n}` ({where})" for n, where in list(named.items())[:3])
+        raise RequestError(f"the card names the model {both}: naming duties need one name; make them agree "
+                           f"or state the name (--name)", location=at(next(iter(named.values())).split("[")[0]))
+    return next(iter(named), None) if len(named) == 1 else None

@@ -412,7 +412,7 @@ license: apache-2.0
 base_model: google/gemma-2-9b
 base_model_relation: finetune
 """)
-    code, doc = answer(can_i, "distribute", path, "--mau", "1M", "--commercial")
+    code, doc = answer(can_i, "distribute", path, "--mau", "1M", "--commercial", "--mine")
     assert code == 0
     assert ("gemma", "3.1.4", "notice") in duties(doc)
     # Apache-2.0 is what the user grants others on their contribution: it puts no duty on the user.
@@ -558,7 +558,7 @@ def test_json_output_is_valid_and_deterministic(can_i, argv):
 
 def test_explain_shows_the_lineage_chain(can_i, tmp_path):
     path = card(tmp_path, "my-llama", "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B")
-    run = can_i("host", path, "--mau", "10M", "--commercial", "--explain")
+    run = can_i("host", path, "--mau", "10M", "--commercial", "--explain", "--mine")
     assert run.code == 0
     assert "How this was decided:" in run.out
     assert "llama3 applies to `my-llama` via meta-llama/Meta-Llama-3-8B [all terms]" in run.out

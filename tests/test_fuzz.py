@@ -456,7 +456,7 @@ def test_the_fuzzed_card_reader_answers_a_clean_card():
     """A control case: the reader the fuzzing exercises takes a clean card all the way through."""
     card = "---\nlicense: apache-2.0\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# Bot\n"
     artifacts = read_card(card, ask=False)
-    assert artifacts[0] == {"id": "card", "mine": True, "license": "apache-2.0",
+    assert artifacts[0] == {"id": "card", "license": "apache-2.0",  # a card describes a model received
                             "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "finetune"}]}
     doc = {"artifacts": artifacts, "use": {"acts": ["host"], "mau": 800_000_000}}
     assert R.ask(doc).status == "forbidden"

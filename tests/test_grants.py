@@ -100,7 +100,7 @@ def test_a_license_form_grant_covers_only_that_license(reasoner):
     doc = {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "800M", "grants": ["llama3"]}}
     result = reasoner.ask(doc)
     assert result.status == "forbidden"
-    assert [n["code"] for n in result.notes] == ["grant_unused"]
+    assert [n.code for n in result.notes] == ["grant_unused"]
     doc["use"]["grants"] = ["meta"]
     assert reasoner.ask(doc).status == "permitted"
 
@@ -109,8 +109,8 @@ def test_the_old_form_of_a_template_license_covers_the_one_artifact_under_it(rea
     result = reasoner.ask(cohere_stack(["cc-by-nc-4.0"], with_dataset=False))
     assert result.status == "permitted"
     [note] = result.notes
-    assert note["code"] == "grant_covered"
-    assert f"under cc-by-nc-4.0 for `{AYA}`" in note["message"]
+    assert note.code == "grant_covered"
+    assert f"under cc-by-nc-4.0 for `{AYA}`" in note.message
 
 
 def test_the_old_form_of_a_template_license_under_two_artifacts_asks_whose(reasoner, capsys):
@@ -122,7 +122,7 @@ def test_the_old_form_of_a_template_license_under_two_artifacts_asks_whose(reaso
 def test_a_template_license_grant_under_no_artifact_of_the_question_covers_nothing(reasoner):
     result = reasoner.ask(llama_at_800m(["apache-2.0"]))
     assert result.status == "forbidden"
-    assert [n["code"] for n in result.notes] == ["grant_unused"]
+    assert [n.code for n in result.notes] == ["grant_unused"]
 
 
 def test_a_grant_for_a_base_model_covers_its_finetune_but_not_a_merge_with_another_llama(reasoner):
