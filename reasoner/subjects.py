@@ -122,18 +122,22 @@ def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]
         return [{"id": entry["id"]}], entry["id"]
     try:
         ids = expressions.ids(text)
-    except ValueError:
+    except ValueError as exc:
+        if re.search(r"\b(and|or|with)\b|[()]", text, re.IGNORECASE):  # meant as an expression
+            raise UnknownSubjectError(str(exc)) from None
         ids = []
-    if ids and all(kb.resolve_license(i)[0] for i in ids):
+    # An id the Hub table lists as unknown (`cc0-1.0`), or a license with an exception, is known to
+    # be unjudgeable: the answer is UNKNOWN with the reason, as for the same id in a JSON request.
+    if ids and all(kb.resolve_license(i)[0] or _known_unknown(kb, i) for i in ids):
         family = None
-        if len(ids) == 1:
+        if len(ids) == 1 and kb.resolve_license(ids[0])[0]:
             family = kb.licenses[kb.resolve_license(ids[0])[0]].license.family
         artifact = {"id": text if len(ids) == 1 else "stack", "license": text}
         if family:
             artifact["family"] = family
         return [artifact], artifact["id"]
-    unknown = [i for i in ids if not kb.resolve_license(i)[0]] or [text]
-    options = list(kb.licenses) + list(kb.catalog)
+    unknown = [i for i in ids if not (kb.resolve_license(i)[0] or _known_unknown(kb, i))] or [text]
+    options = list(kb.licenses) + list(kb.hub_ids) + list(kb.catalog)
     hints = suggest(unknown[0], options)
     if not hints:
         folded = [m for m in kb.catalog if unknown[0].lower() in m.lower()]
@@ -141,6 +145,13 @@ def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]
     raise UnknownSubjectError(
         f"`{unknown[0]}` is not a known license, catalog model or file{hints}; "
         f"`can-i licenses` and `can-i models` list what is known")
+
+
+def _known_unknown(kb: KnowledgeBase, license_id: str) -> bool:
+    """An id can-i knows it cannot judge: listed as unknown in the Hub table (with its reason), or
+    a license carrying an exception. A mistyped id is not one of them."""
+    entry = kb.hub_ids.get(license_id.lower())
+    return bool(entry and entry.get("unknown")) or expressions.with_exception(license_id) is not None
 
 
 def read_subject_file(kb: KnowledgeBase, path: Path) -> tuple[list[dict], str]:
