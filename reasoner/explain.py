@@ -384,7 +384,7 @@ def _reason_message(kind, rule, act, artifact, target, compiled: CompiledLicense
         return f"{what} is prohibited{when}"
     if kind == "needs_separate_license":
         return (f"{what} needs a separate license from {compiled.license.licensor or 'the licensor'}{when}; "
-                f"state it with --grant {compiled.license.id} if you hold one")
+                f"if you hold one, list `{compiled.license.id}` in `use.grants`")
     if kind == "violated_duty":
         prefix = dict(rule.params).get("prefix", "")
         return f"the name of `{artifact}` must start with \"{prefix}\", and the stated name does not"
