@@ -201,6 +201,11 @@ def lineage_from_doc(doc, path: Path) -> tuple[list[dict], str]:
     """
     if not isinstance(doc, dict) or "artifacts" not in doc:
         raise RequestError("a lineage file needs an `artifacts` list (the JSON request format)", location=str(path))
+    if "use" in doc or "licenses" in doc:
+        # Dropping them would answer another question than the file asks (its purposes, its users).
+        key = "use" if "use" in doc else "licenses"
+        raise RequestError(f"a lineage file given to a verb has no `{key}` (the command line gives the use): "
+                           f"ask with `can-i --request {path}`, or remove `{key}`", location=f"{path}: {key}")
     lineage = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
     try:
         checked = read_request(lineage)

@@ -449,8 +449,9 @@ def test_subject_model_card_on_a_base_model_nobody_knows_is_unknown(can_i, tmp_p
 
 
 def test_subject_json_lineage_file_in_request_format(can_i, tmp_path):
-    path = write(tmp_path / "lineage.json", json.dumps(SUPPORT_BOT))
-    # the acts come from the verb; the file's `use` is ignored
+    lineage = {key: value for key, value in SUPPORT_BOT.items() if key != "use"}
+    path = write(tmp_path / "lineage.json", json.dumps(lineage))
+    # the acts come from the verb (a lineage file with a `use` is refused: see test_cli_interface)
     code, doc = answer(can_i, "host", path, "--mau", "1M", "--commercial", "--name", "support-bot")
     assert code == 1
     assert doc["subject"] == "acme/support-bot"

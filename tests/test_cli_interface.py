@@ -202,6 +202,21 @@ def test_the_same_facts_folder_twice_is_loaded_once(can_i, monkeypatch):
     assert list(cli._reasoners) == [(facts,)]
 
 
+@pytest.mark.parametrize("suffix", [".json", ".yaml"])
+def test_a_lineage_file_with_a_use_given_to_a_verb_is_refused_not_dropped(can_i, tmp_path, suffix):
+    """Its `use` says military: dropping it silently would answer YES to a question not asked."""
+    doc = {"artifacts": [{"id": "acme/bot", "license": "llama3"}],
+           "use": {"acts": ["host"], "purposes": ["military"]}}
+    path = tmp_path / f"lineage{suffix}"
+    path.write_text(json.dumps(doc))  # JSON is YAML too
+    run = can_i("host", path, "--mau", "1M")
+    assert run.code == 2
+    line = run.line()
+    assert "`use`" in line and "--request" in line and str(path) in line
+    whole = can_i("--request", "-", "--json", stdin=json.dumps(doc))
+    assert whole.code == 1  # asked as a request, the military purpose decides: NO
+
+
 # ==================================================================================================
 # Hub ids, SPDX versions and exceptions: the same answer on the command line and in JSON
 # ==================================================================================================
