@@ -276,14 +276,23 @@ def root(
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
     from .api import JSON_LINES_SUFFIXES, decode_json, decode_requests
+    from .errors import RequestError
     from .request import read_input_file
 
     source = "<stdin>" if request == "-" else request
     raw = getattr(sys.stdin, "buffer", sys.stdin).read() if request == "-" else read_input_file(Path(request), "JSON file")
-    batch = decode_requests(raw, source, lines=Path(source).suffix.lower() in JSON_LINES_SUFFIXES)
-    if batch is None:
-        result = reasoner(facts).ask(decode_json(raw, source))
-        _emit(result, as_json, f"the request for `{result.subject}`", explain)
+    if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
+        batch = decode_requests(raw, source, lines=True)
+    else:
+        try:
+            doc = decode_json(raw, source)
+        except RequestError:  # not one document: JSON Lines, or the error stands
+            batch = decode_requests(raw, source)
+            if batch is None:
+                raise
+        else:
+            result = reasoner(facts).ask(doc)
+            _emit(result, as_json, f"the request for `{result.subject}`", explain)
     _answer_lines(reasoner(facts), batch, source, as_json, explain)
 
 
@@ -520,7 +529,7 @@ def _license_ids(expression) -> list[str]:
 
 
 @app.command("show", cls=_Command)
-def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICENSE")):
+def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICENSE", help="A license id (`can-i licenses` lists them).")):
     """Show one license's clauses and rules in readable form."""
     from .explain import render_condition
     from .vocabulary import suggest
