@@ -641,3 +641,11 @@ def test_json_lines_without_json_print_one_answer_per_request(can_i):
     assert run.code == 1
     assert "YES — line 1: the request for `stack`" in run.out
     assert "NO — line 2: the request for `stack`" in run.out
+
+
+def test_json_lines_with_crlf_and_a_byte_order_mark(can_i, tmp_path):
+    path = tmp_path / "requests.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + jsonl(MIT, LLAMA_800M).replace("\n", "\r\n").encode())
+    run = can_i("--request", path, "--json")
+    assert [json.loads(line)["status"] for line in run.out.splitlines()] == ["permitted", "forbidden"]
+    assert run.code == 1
