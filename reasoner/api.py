@@ -492,6 +492,52 @@ def decode_json(text: str | bytes, source: str):
         raise RequestError("a number in the JSON has too many digits", location=source) from None
 
 
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def decode_requests(text: str | bytes, source: str, lines: bool = False) -> list[tuple[int, object]] | None:
+    """Several requests as JSON Lines (one document per line), or None for a single document.
+
+    The text is JSON Lines when `lines` is set (a .jsonl file), or when it is not one JSON document,
+    has more than one non-blank line, and its first non-blank line is a complete JSON object on its
+    own (a pretty-printed document never is). Each item is (line number, decoded document), or
+    (line number, RequestError located `source:line:col`) for a line that is not valid JSON, so one
+    bad line does not lose the others. Blank lines are skipped.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RequestError(f"not UTF-8 text (byte {exc.start})", location=source) from None
+    numbered = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    if not lines:
+        if len(numbered) < 2:
+            return None
+        try:
+            json.loads(text)
+            return None
+        except (ValueError, RecursionError):
+            pass
+        try:
+            if not isinstance(json.loads(numbered[0][1]), dict):
+                return None
+        except (ValueError, RecursionError):
+            return None
+    items: list[tuple[int, object]] = []
+    for number, line in numbered:
+        try:
+            items.append((number, decode_json(line, source)))
+        except RequestError as exc:
+            where = exc.location or source
+            # decode_json locates errors at source:1:col; on this line that is source:number:col
+            if where.startswith(f"{source}:1:"):
+                where = f"{source}:{number}:" + where[len(source) + 3:]
+            else:
+                where = f"{source}:{number}"
+            items.append((number, RequestError(exc.message, location=where)))
+    return items
+
+
 def read_json_file(path: str | Path):
     """Read and decode a JSON file; every failure is a RequestError naming the file."""
     path = Path(path)

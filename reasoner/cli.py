@@ -6,6 +6,7 @@ Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unkno
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -21,12 +22,67 @@ from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
+EXIT_CODES = "Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown."
+
+
+class _OnceEach:
+    """A command whose single-valued options may be given once: click keeps the last of
+    `--mau 800M --mau 1M` and of `--commercial --non-commercial`, which silently answers another
+    question than the one typed. Repeatable options (lists) stay repeatable."""
+
+    def make_parser(self, ctx):
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_once(args):
+            typed = list(args)  # the parser consumes its list
+            opts, rest, order = parse(args)
+            if not ctx.resilient_parsing:
+                _refuse_repeats(order, typed)
+            return opts, rest, order
+
+        parser.parse_args = parse_once
+        return parser
+
+
+def _refuse_repeats(order, args) -> None:
+    import click
+
+    seen: set = set()
+    for param in order:
+        if not isinstance(param, click.Option) or param.multiple or param.count or param.is_eager:
+            continue
+        if id(param) not in seen:
+            seen.add(id(param))
+            continue
+        names = param.opts + param.secondary_opts
+        given = []
+        for arg in args:
+            if arg == "--":
+                break
+            name = arg.split("=", 1)[0]
+            if name in names and name not in given:
+                given.append(name)
+        if len(given) > 1:
+            raise click.UsageError(f"{given[0]} and {given[1]} contradict each other: give one of them")
+        raise click.UsageError(f"{given[0] if given else names[0]} is given more than once: give it once")
+
+
+class _Group(_OnceEach, typer.core.TyperGroup):
+    pass
+
+
+class _Command(_OnceEach, typer.core.TyperCommand):
+    pass
+
 
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     invoke_without_command=True,
     no_args_is_help=False,
     help="Can I do this with that model? Cited answers under every license in a model's stack.",
+    epilog=EXIT_CODES,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -38,11 +94,11 @@ _reasoners: dict = {}
 
 def reasoner(paths: Optional[List[Path]] = None):
     """Load each knowledge base once per process (bundled facts, or --facts files and folders)."""
-    key = tuple(str(p) for p in paths or ())
+    key = tuple(dict.fromkeys(str(p) for p in paths or ()))  # `--facts x --facts x` loads x once
     if key not in _reasoners:
         from .api import Reasoner
 
-        _reasoners[key] = Reasoner(list(paths) if paths else None)
+        _reasoners[key] = Reasoner([Path(p) for p in key] if key else None)
     return _reasoners[key]
 
 
@@ -62,8 +118,15 @@ VERDICT = {
 }
 
 
+def _version(version: str) -> str:
+    """A version in parentheses, its own parentheses flattened: `2.0 (January 2004)` is shown as
+    `(2.0, January 2004)`, not `(2.0 (January 2004))`."""
+    flat = version.replace(" (", ", ").replace("(", "").replace(")", "").strip()
+    return f" ({flat})" if flat else ""
+
+
 def _cite(license_id: str, version: str, clause: str | None, title: str = "") -> str:
-    parts = [license_id + (f" ({version})" if version else "")]
+    parts = [license_id + _version(version)]
     if clause:
         parts.append(f"§{clause}")
     if title:
@@ -71,7 +134,29 @@ def _cite(license_id: str, version: str, clause: str | None, title: str = "") ->
     return " ".join(parts)
 
 
-def render(result, act_words: str, explain: bool = False) -> str:
+# Response messages name the request field (`use.grants`), since embedders send requests; on the
+# command line the option that states it is added.
+_GRANT_FIELD = re.compile(r"list `(?P<id>[^`]+)` in `use\.grants`")
+
+
+def _obligation_lines(result) -> list[str]:
+    """One line per duty: the same duty (license, clause, text) owed for several artifacts, say a
+    base model and the fine-tune made from it, is one thing to do."""
+    grouped: dict = {}
+    for o in result.obligations:
+        grouped.setdefault((o.license, o.clause, o.message), []).append(o.artifact)
+    lines = []
+    for (license_id, clause, message), artifacts in grouped.items():
+        line = f"  [ ] {message}  — {license_id} §{clause}"
+        if result.subject not in artifacts:
+            line += " (for " + ", ".join(f"`{a}`" for a in dict.fromkeys(artifacts)) + ")"
+        lines.append(line)
+    return lines
+
+
+def render(result, act_words: str, explain: bool = False, names: Optional[dict] = None) -> str:
+    """The human answer. `names` maps ids the CLI made up (the model a verb creates) to what the
+    user calls it."""
     word, color = VERDICT[result.status]
     lines = [f" — {act_words}"]
     # How the question was read (a card as received, what a grant covered) comes first: it can
@@ -102,9 +187,7 @@ def render(result, act_words: str, explain: bool = False) -> str:
     if result.obligations:
         lines.append("")
         lines.append("You must:")
-        for o in result.obligations:
-            lines.append(f"  [ ] {o.message}  — {o.license} §{o.clause}"
-                         + (f" (for `{o.artifact}`)" if o.artifact != result.subject else ""))
+        lines += _obligation_lines(result)
     if result.risks:
         lines.append("")
         lines.append("Risks:")
@@ -130,6 +213,9 @@ def render(result, act_words: str, explain: bool = False) -> str:
             lines.append("  · no prohibition, threshold or conflict fires, and every act is granted")
     # Ids, names and license strings come from requests, cards and license files: every line is
     # escaped so that no control character reaches the terminal or splits a line.
+    for made_up, shown in (names or {}).items():
+        lines = [line.replace(f"`{made_up}`", shown) for line in lines]
+    lines = [_GRANT_FIELD.sub(r"list `\g<id>` in `use.grants` (--grant \g<id>)", line) for line in lines]
     lines = [one_line(line) for line in lines]
     lines[0] = _style(word, fg=color, bold=True) + lines[0]
     return "\n".join(lines)
@@ -145,23 +231,44 @@ def _value(value) -> str:
     return str(value)
 
 
-def _emit(result, as_json: bool, act_words: str, explain: bool) -> None:
+def _emit(result, as_json: bool, act_words: str, explain: bool, names: Optional[dict] = None) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(render(result, act_words, explain))
+        typer.echo(render(result, act_words, explain, names))
     raise typer.Exit(EXIT[result.status])
 
 
 # --- root: --request ----------------------------------------------------------------------------
 
+def version() -> str:
+    """The installed package's version; the source tree's when can-i runs uninstalled."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("can-i")
+    except metadata.PackageNotFoundError:
+        from . import __version__
+
+        return f"{__version__} (not installed)"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"can-i {version()}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
-    request: Optional[str] = typer.Option(None, "--request", help="A JSON request file, or - for standard input."),
+    request: Optional[str] = typer.Option(None, "--request", help="A JSON request file, or - for standard input; "
+                                          "JSON Lines (one request per line) give one answer per line."),
     as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
     explain: bool = typer.Option(False, "--explain", help="Show which license applies through which edges."),
     facts: Optional[List[Path]] = typer.Option(None, "--facts", help="Use these license files or folders instead of the bundled ones."),
+    _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
+                                  help="Print can-i's version and exit."),
 ):
     """Ask with a verb (`can-i host llama3 --mau 800M`) or with a full JSON request (`--request FILE`)."""
     ctx.obj = {"json": as_json, "explain": explain, "facts": facts}
@@ -172,11 +279,61 @@ def root(
     if request is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
-    from .api import decode_json, read_json_file
+    from .api import JSON_LINES_SUFFIXES, decode_json, decode_requests
+    from .errors import RequestError
+    from .request import read_input_file
 
-    doc = decode_json(getattr(sys.stdin, "buffer", sys.stdin).read(), "<stdin>") if request == "-" else read_json_file(request)
-    result = reasoner(facts).ask(doc)
-    _emit(result, as_json, f"the request for `{result.subject}`", explain)
+    source = "<stdin>" if request == "-" else request
+    raw = getattr(sys.stdin, "buffer", sys.stdin).read() if request == "-" else read_input_file(Path(request), "JSON file")
+    if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
+        batch = decode_requests(raw, source, lines=True)
+    else:
+        try:
+            doc = decode_json(raw, source)
+        except RequestError:  # not one document: JSON Lines, or the error stands
+            batch = decode_requests(raw, source)
+            if batch is None:
+                raise
+        else:
+            result = reasoner(facts).ask(doc)
+            _emit(result, as_json, f"the request for `{result.subject}`", explain)
+    _answer_lines(reasoner(facts), batch, source, as_json, explain)
+
+
+def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool) -> None:
+    """Answer JSON Lines in order: one response (or error document) per line under --json, one
+    answer per paragraph otherwise. An error is reported for its line (also on stderr) and the
+    other lines are still answered. Exit code: 2 if any line is an input error, else the code of
+    the worst status (forbidden, then unknown/depends, then permitted)."""
+    from .explain import STATUS_ORDER
+
+    answers: dict = {number: item for number, item in batch if isinstance(item, CanIError)}
+    pending = [(number, doc) for number, doc in batch if not isinstance(doc, CanIError)]
+    try:  # one clingo grounding for the whole batch; on an error, line by line to locate it
+        answers.update(zip((number for number, _ in pending), engine.ask_many([doc for _, doc in pending])))
+    except CanIError:
+        for number, doc in pending:
+            try:
+                answers[number] = engine.ask(doc)
+            except CanIError as exc:
+                where = f"{source}:{number}" + (f": {exc.location}" if exc.location else "")
+                answers[number] = type(exc)(exc.message, location=where)
+    statuses = []
+    for position, (number, _) in enumerate(batch):
+        answer = answers[number]
+        if isinstance(answer, CanIError):
+            if as_json:
+                typer.echo(json.dumps({"schema_version": "1", "error": answer.to_json()}, ensure_ascii=False))
+            typer.echo(f"can-i: {answer}", err=True)
+            continue
+        statuses.append(answer.status)
+        if as_json:
+            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            typer.echo(("\n" if position else "") + render(answer, f"line {number}: the request for `{answer.subject}`", explain))
+    if len(statuses) < len(batch):
+        raise typer.Exit(EXIT_USAGE)
+    raise typer.Exit(EXIT[max(statuses, key=STATUS_ORDER.__getitem__)])
 
 
 # --- one verb per act ---------------------------------------------------------------------------
@@ -238,7 +395,7 @@ def _make_verb(act: str):
         as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
         explain: bool = typer.Option(False, "--explain", help="Show the chain from facts to verdict."),
     ):
-        from .subjects import Context, build_request
+        from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
         for extra in then or []:
@@ -262,23 +419,31 @@ def _make_verb(act: str):
         request = build_request(engine.kb, subject, act, context)
         result = engine.ask(request)
         words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then or [])
-        _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False))
+        names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
+        _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names)
 
     command.__doc__ = VERB_HELP[act]
     return command
 
 
 for _act in VERB_HELP:
-    app.command(name=_act, help=VERB_HELP[_act])(_make_verb(_act))
+    app.command(name=_act, help=VERB_HELP[_act], epilog=EXIT_CODES, cls=_Command)(_make_verb(_act))
 
 
 # --- for license authors ------------------------------------------------------------------------
 
-@app.command("licenses")
-def list_licenses(ctx: typer.Context, markdown: bool = typer.Option(False, "--markdown", help="Print the README's table.")):
+@app.command("licenses", cls=_Command)
+def list_licenses(ctx: typer.Context, markdown: bool = typer.Option(False, "--markdown", help="Print the README's table."),
+                  as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per license.")):
     """List the encoded licenses: id, version, kind, clauses, examples, name."""
+    as_json = as_json or (ctx.obj or {}).get("json", False)
+    if as_json and markdown:
+        raise UsageProblem("give --json or --markdown, not both")
     engine = reasoner((ctx.obj or {}).get("facts"))
-    rows = sorted(engine.kb.licenses.values(), key=lambda c: c.license.id)
+    rows = sorted(engine.kb.licenses.values(), key=lambda c: _listing_order(c.license.id))
+    if as_json:
+        typer.echo(json.dumps([_license_json(c.license) for c in rows], indent=2, ensure_ascii=False))
+        return
     if markdown:
         typer.echo("| id | license | version / date | kind | primary text | clauses | examples |")
         typer.echo("|---|---|---|---|---|---|---|")
@@ -294,6 +459,18 @@ def list_licenses(ctx: typer.Context, markdown: bool = typer.Option(False, "--ma
                    f"{len(lic.examples):>3} examples  {lic.name}")
 
 
+def _listing_order(identifier: str) -> tuple[str, str]:
+    """Case-insensitive order (`CohereLabs/…` among the c's), ties broken by the exact id."""
+    return identifier.casefold(), identifier
+
+
+def _license_json(lic) -> dict:
+    """One license in `can-i licenses --json`: always these keys, in this order."""
+    return {"id": lic.id, "name": lic.name, "version": lic.version, "licensor": lic.licensor or None,
+            "family": lic.family or None, "kind": lic.kind, "osi": bool(lic.osi), "url": lic.url or None,
+            "clauses": len(lic.clauses), "examples": len(lic.examples)}
+
+
 def _primary_text(lic) -> str:
     """The file of shared/license-texts/ that a license file names as its source."""
     import re
@@ -306,15 +483,45 @@ def _primary_text(lic) -> str:
     return found.group(1).rstrip(".") if found else "—"
 
 
-@app.command("models")
-def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, "--license", help="Only models under this license.")):
+@app.command("models", cls=_Command)
+def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, "--license", help="Only models under this license."),
+                as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per model.")):
     """List the model catalog: id, license, family, release date."""
+    from .vocabulary import suggest
+
+    as_json = as_json or (ctx.obj or {}).get("json", False)
     engine = reasoner((ctx.obj or {}).get("facts"))
-    for model_id, entry in sorted(engine.kb.catalog.items()):
-        if license and license.lower() not in _license_ids(entry.get("license")):
-            continue
+    kb = engine.kb
+
+    def canonical(lid: str) -> str:
+        return kb.resolve_license(lid)[0] or lid.lower()
+
+    entries = sorted(kb.catalog.values(), key=lambda e: _listing_order(e["id"]))
+    if license is not None:
+        wanted = canonical(license.strip())
+        named = {canonical(i) for e in entries for i in _license_ids(e.get("license"))}
+        if wanted not in named and wanted not in kb.licenses and wanted not in kb.hub_ids:
+            known = sorted(set(kb.licenses) | named | set(kb.hub_ids))
+            raise UnknownSubjectError(f"no license `{license}`{suggest(license, known)}; `can-i licenses` lists "
+                                      f"the encoded ones", location="--license")
+        entries = [e for e in entries if wanted in {canonical(i) for i in _license_ids(e.get("license"))}]
+        if not entries:
+            typer.echo(f"can-i: no catalog model is under `{wanted}`", err=True)
+    if as_json:
+        typer.echo(json.dumps([_model_json(e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    for entry in entries:
         base = f"  <- {entry['base_model']} ({entry.get('relation', 'finetune')})" if entry.get("base_model") else ""
-        typer.echo(f"{model_id}  [{entry.get('license')}] {entry.get('family', '')} {entry.get('released', '')}{base}")
+        typer.echo(f"{entry['id']}  [{entry.get('license')}] {entry.get('family', '')} {entry.get('released', '')}{base}")
+
+
+def _model_json(entry: dict) -> dict:
+    """One catalog model in `can-i models --json`: always these keys, in this order."""
+    base = entry.get("base_model")
+    return {"id": entry["id"], "license": entry.get("license"), "family": entry.get("family"),
+            "modalities": list(entry.get("modalities") or []), "released": entry.get("released"),
+            "base_model": base, "relation": entry.get("relation", "finetune") if base else None,
+            "note": entry.get("note")}
 
 
 def _license_ids(expression) -> list[str]:
@@ -326,8 +533,8 @@ def _license_ids(expression) -> list[str]:
         return []
 
 
-@app.command("show")
-def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICENSE")):
+@app.command("show", cls=_Command)
+def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICENSE", help="A license id (`can-i licenses` lists them).")):
     """Show one license's clauses and rules in readable form."""
     from .explain import render_condition
     from .vocabulary import suggest
@@ -337,7 +544,7 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     if compiled is None:
         raise UnknownSubjectError(f"no license `{license_id}`{suggest(license_id, engine.kb.licenses)}")
     lic = compiled.license
-    typer.echo(f"{lic.id} — {lic.name} ({lic.version})")
+    typer.echo(f"{lic.id} — {lic.name}{_version(lic.version)}")
     key = f" (--grant {lic.licensor_id})" if lic.licensor_id else ""
     typer.echo(f"licensor: {lic.licensor or '-'}{key}   family: {lic.family or '-'}   kind: {lic.kind}   "
                f"OSI-approved: {'yes' if lic.osi else 'no'}")
@@ -376,7 +583,7 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     typer.echo(f"{len(lic.examples)} examples")
 
 
-@app.command("check")
+@app.command("check", cls=_Command)
 def check(paths: List[Path] = typer.Argument(..., help="License files or folders.")):
     """Check license files: every error, one line each, as file:line:col."""
     from .kb import KnowledgeBase, license_files
@@ -405,7 +612,7 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
     typer.echo(f"ok: {count} licenses")
 
 
-@app.command("test")
+@app.command("test", cls=_Command)
 def test(ctx: typer.Context, paths: Optional[List[Path]] = typer.Argument(None, help="License files (default: all).")):
     """Run every `example` block; report pass/fail and the clauses no example exercises."""
     from .examples import clause_coverage, rule_bearing, run_examples
@@ -448,11 +655,33 @@ def _fail(exc: CanIError, as_json: bool) -> int:
     return EXIT_USAGE
 
 
+def cli_command():
+    """The click command of `app`, with the help of every argument shown.
+
+    click 8.2+ resets an argument's `help` after typer has set it, so `can-i host --help` would not
+    say what SUBJECT may be; the text is put back from the commands' declarations.
+    """
+    import inspect
+
+    command = typer.main.get_command(app)
+    declared = {}
+    for info in app.registered_commands:
+        name = info.name or info.callback.__name__.replace("_", "-")
+        for parameter in inspect.signature(info.callback).parameters.values():
+            if isinstance(parameter.default, typer.models.ArgumentInfo) and parameter.default.help:
+                declared[(name, parameter.name)] = parameter.default.help
+    for name, sub in getattr(command, "commands", {}).items():
+        for param in sub.params:
+            if param.param_type_name == "argument" and not getattr(param, "help", None):
+                param.help = declared.get((name, param.name))
+    return command
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; every error is one line on stderr with a distinct exit code."""
     args = sys.argv[1:] if argv is None else argv
     as_json = "--json" in args
-    command = typer.main.get_command(app)
+    command = cli_command()
     try:
         code = command.main(args=args, prog_name="can-i", standalone_mode=False)
     except typer.Exit as exc:

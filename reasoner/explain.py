@@ -394,10 +394,10 @@ def _reason_message(kind, rule, act, artifact, target, compiled: CompiledLicense
         return f"{what} is prohibited{when}"
     if kind == "needs_separate_license":
         lic = compiled.license
-        how = (f"--grant {lic.licensor_id} (or --grant {lic.id} for this license only)" if lic.licensor_id
-               else f"--grant {lic.id}:{artifact}")
+        # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
+        grant = lic.licensor_id or f"{lic.id}:{artifact}"
         return (f"{what} needs a separate license from {lic.licensor or 'the licensor'}{when}; "
-                f"state it with {how} if you hold one")
+                f"if you hold one, list `{grant}` in `use.grants`")
     if kind == "violated_duty":
         prefix = dict(rule.params).get("prefix", "")
         return f"the name of `{artifact}` must start with \"{prefix}\", and the stated name does not"

@@ -1,10 +1,13 @@
 """License expressions: `llama3.1 AND apache-2.0`, `(mit OR apache-2.0) AND cc-by-4.0`.
 
 An expression is expanded into its alternatives: each alternative is a set of license ids that
-all apply together. `OR` means the user may pick either side.
+all apply together. `OR` means the user may pick either side. SPDX `-only` / `-or-later` ids of
+the GNU licenses expand to the versions they allow; `X WITH EXCEPTION` stays one id of its own.
 
 >>> alternatives("mit OR (apache-2.0 AND cc-by-4.0)")
 [('mit',), ('apache-2.0', 'cc-by-4.0')]
+>>> alternatives("GPL-2.0-or-later")
+[('gpl-2.0',), ('gpl-3.0',)]
 """
 
 from __future__ import annotations
@@ -13,6 +16,39 @@ import re
 
 _TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9][A-Za-z0-9_.+\-]*)")
 MAX_ALTERNATIVES = 64
+
+# SPDX ids that pin a GNU license version (`-only`) or let the licensee choose that version or any
+# later one the FSF publishes (`-or-later`, and the deprecated `+`). An or-later id is the choice
+# among the published versions, so it expands like an OR; it never maps to anything but the same
+# license family. (GPL-3.0 has no later version yet: add it here when one is published.)
+SPDX_VERSIONS = {
+    "gpl-2.0-only": ("gpl-2.0",), "gpl-2.0-or-later": ("gpl-2.0", "gpl-3.0"), "gpl-2.0+": ("gpl-2.0", "gpl-3.0"),
+    "gpl-3.0-only": ("gpl-3.0",), "gpl-3.0-or-later": ("gpl-3.0",), "gpl-3.0+": ("gpl-3.0",),
+    "lgpl-2.1-only": ("lgpl-2.1",), "lgpl-2.1-or-later": ("lgpl-2.1", "lgpl-3.0"),
+    "lgpl-2.1+": ("lgpl-2.1", "lgpl-3.0"),
+    "lgpl-3.0-only": ("lgpl-3.0",), "lgpl-3.0-or-later": ("lgpl-3.0",), "lgpl-3.0+": ("lgpl-3.0",),
+    "agpl-3.0-only": ("agpl-3.0",), "agpl-3.0-or-later": ("agpl-3.0",),
+}
+# A license with an exception (`GPL-2.0 WITH Classpath-exception-2.0`, or the deprecated SPDX form
+# `GPL-2.0-with-classpath-exception`) is one license of its own: it becomes the single id
+# `gpl-2.0 with classpath-exception-2.0`, which no encoding matches, so the answer is unknown
+# and names the exception instead of judging the bare license without it.
+WITH = " with "
+_DEPRECATED_WITH = re.compile(r"^(.+?)-with-(.+-exception)$")
+
+
+def with_exception(license_id: str) -> tuple[str, str] | None:
+    """(license, exception) of an id that carries an exception, else None.
+
+    >>> with_exception("gpl-2.0 with classpath-exception-2.0")
+    ('gpl-2.0', 'classpath-exception-2.0')
+    """
+    lid = license_id.lower()
+    if WITH in lid:
+        base, exception = lid.split(WITH, 1)
+        return base, exception
+    match = _DEPRECATED_WITH.match(lid)
+    return (match.group(1), match.group(2)) if match else None
 
 
 def _tokens(text: str) -> list[str]:
@@ -74,11 +110,18 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
                 raise ValueError(f"missing `)` in license expression `{text}`")
             take()
             return inner
-        if token == ")" or token.upper() in ("AND", "OR"):
+        if token == ")" or token.upper() in ("AND", "OR", "WITH"):
             raise ValueError(f"unexpected `{token}` in license expression `{text}`")
         take()
         if peek() is not None and peek().upper() == "WITH":
-            raise ValueError(f"`WITH` exceptions are not supported in `{text}`")
+            take()
+            exception = peek()
+            if exception is None or exception in ("(", ")") or exception.upper() in ("AND", "OR", "WITH"):
+                raise ValueError(f"`WITH` in license expression `{text}` needs an exception id after it")
+            take()
+            return [(token.lower() + WITH + exception.lower(),)]
+        if token.lower() in SPDX_VERSIONS:
+            return [(version,) for version in SPDX_VERSIONS[token.lower()]]
         return [(token.lower(),)]
 
     result = expr()

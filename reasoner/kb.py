@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import resources
+from . import expressions, resources
 from .compile import CompiledLicense, compile_license
 from .errors import LicenseFileError
 from .licenses import License
@@ -126,7 +126,10 @@ class KnowledgeBase:
         hub = root / "hf_licenses.toml"
         if hub.is_file():
             data = _read_toml(hub)
-            self.hub_ids.update({k.lower(): v for k, v in data.get("hub", {}).items()})
+            # Old cards still carry retired Hub ids: they resolve too, after the current list.
+            for table in ("hub", "hub_retired"):
+                for key, value in data.get(table, {}).items():
+                    self.hub_ids.setdefault(key.lower(), value)
             self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
 
     def model(self, model_id: str) -> dict | None:
@@ -153,6 +156,16 @@ class KnowledgeBase:
             return None, reason or f"license_name `{license_name}` is not in the knowledge base"
         if lid in self.licenses:
             return lid, ""
+        pinned = expressions.SPDX_VERSIONS.get(lid)
+        if pinned and len(pinned) == 1 and pinned[0] in self.licenses:
+            return pinned[0], ""
+        if pinned:
+            return None, f"`{license_id}` lets the licensee choose {' or '.join(pinned)}: name one version"
+        excepted = expressions.with_exception(lid)
+        if excepted:
+            base, exception = excepted
+            return None, (f"`{exception}` is an exception that changes {base}'s terms, and can-i encodes no "
+                          f"license exceptions: it will not judge {base} without it")
         entry = self.hub_ids.get(lid)
         if entry:
             if entry.get("encoding") in self.licenses:

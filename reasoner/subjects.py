@@ -222,11 +222,15 @@ def _catalog_or_license(kb: KnowledgeBase, text: str) -> Resolved | None:
         return Resolved([{"id": entry["id"]}], entry["id"], "catalog")
     try:
         ids = expressions.ids(text)
-    except ValueError:
+    except ValueError as exc:
+        if re.search(r"\b(and|or|with)\b|[()]", text, re.IGNORECASE):  # meant as an expression
+            raise UnknownSubjectError(str(exc)) from None
         ids = []
-    if ids and all(kb.resolve_license(i)[0] for i in ids):
+    # An id the Hub table lists as unknown (`cc0-1.0`), or a license with an exception, is known to
+    # be unjudgeable: the answer is UNKNOWN with the reason, as for the same id in a JSON request.
+    if ids and all(kb.resolve_license(i)[0] or _known_unknown(kb, i) for i in ids):
         family = None
-        if len(ids) == 1:
+        if len(ids) == 1 and kb.resolve_license(ids[0])[0]:
             family = kb.licenses[kb.resolve_license(ids[0])[0]].license.family
         artifact = {"id": text if len(ids) == 1 else "stack", "license": text}
         if family:
@@ -240,8 +244,8 @@ def _unknown_subject(kb: KnowledgeBase, text: str):
         ids = expressions.ids(text)
     except ValueError:
         ids = []
-    unknown = [i for i in ids if not kb.resolve_license(i)[0]] or [text]
-    options = list(kb.licenses) + list(kb.catalog)
+    unknown = [i for i in ids if not (kb.resolve_license(i)[0] or _known_unknown(kb, i))] or [text]
+    options = list(kb.licenses) + list(kb.hub_ids) + list(kb.catalog)
     hints = suggest(unknown[0], options)
     if not hints:
         folded = [m for m in kb.catalog if unknown[0].lower() in m.lower()]
@@ -249,6 +253,13 @@ def _unknown_subject(kb: KnowledgeBase, text: str):
     raise UnknownSubjectError(
         f"`{unknown[0]}` is not a known license, catalog model or file{hints}; "
         f"`can-i licenses` and `can-i models` list what is known")
+
+
+def _known_unknown(kb: KnowledgeBase, license_id: str) -> bool:
+    """An id can-i knows it cannot judge: listed as unknown in the Hub table (with its reason), or
+    a license carrying an exception. A mistyped id is not one of them."""
+    entry = kb.hub_ids.get(license_id.lower())
+    return bool(entry and entry.get("unknown")) or expressions.with_exception(license_id) is not None
 
 
 def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_name: str | None = None) -> Resolved:
@@ -332,12 +343,17 @@ def read_text_file(path: Path) -> str:
 
 
 def lineage_from_doc(doc, path: Path) -> tuple[list[dict], str]:
-    """A lineage file is a request document without `use` (the command line gives the use).
+    """The artifacts and subject of a lineage file (a request document; its `use` is read apart).
 
     It is checked here, so that errors name the file: fields, duplicates and cycles.
     """
     if not isinstance(doc, dict) or "artifacts" not in doc:
         raise RequestError("a lineage file needs an `artifacts` list (the JSON request format)", location=str(path))
+    if "licenses" in doc:
+        # A flat stack beside artifacts: dropping it would answer another question than the file
+        # asks. (Its `use` is merged with the command line's by the caller, with a note.)
+        raise RequestError("a lineage file has `artifacts` or a flat `licenses` stack, not both: "
+                           "remove `licenses`", location=f"{path}: licenses")
     lineage = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
     try:
         checked = read_request(lineage)
