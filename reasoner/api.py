@@ -18,8 +18,11 @@ from . import expressions
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
-from .request import Artifact, Edge, Request, ancestry, check_lineage, read_input_file, read_request
+from .request import (
+    Artifact, DuplicateKeyError, Edge, Request, ancestry, check_lineage, read_input_file, read_request, unique_keys,
+)
 from .licenses import Compare
+from .vocabulary import suggest
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
@@ -152,6 +155,10 @@ class Reasoner:
         request = replace(request, use=self._canonical_ids(request.use))
         scope = ancestry(request)
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
+        if not acts:  # nothing asked is nothing permitted: "YES" to no act would mean nothing
+            raise RequestError("the request names no act: list `use.acts` (use, host, distribute), or derive a "
+                               "model of yours (`mine`) from another, which is the act of creating it",
+                               location="use.acts")
         if acts > MAX_ACTS:
             raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
                              f"can-i judges at most {MAX_ACTS:,} in one question", location="artifacts")
@@ -175,12 +182,20 @@ class Reasoner:
 
     def _canonical_ids(self, use):
         """Held grants and the outbound license under the knowledge base's ids (`GPL-3.0-only`
-        and Hub aliases become `gpl-3.0`); ids it does not know stay as written."""
+        and Hub aliases become `gpl-3.0`). Grant ids it does not know stay as written; an outbound
+        license it does not know is an input error."""
         def canonical(lid: str) -> str:
             return self.kb.resolve_license(lid)[0] or lid
 
         grants = tuple(sorted({canonical(g) for g in use.grants}))
-        outbound = canonical(use.outbound_license) if use.outbound_license else None
+        outbound = None
+        if use.outbound_license:
+            outbound = self.kb.resolve_license(use.outbound_license)[0]
+            if outbound is None:  # an unknown license cannot be judged against anything: never YES
+                raise RequestError(f"unknown outbound license `{use.outbound_license}`"
+                                   f"{suggest(use.outbound_license, self.kb.licenses)}: recipients' terms "
+                                   f"cannot be judged under a license can-i does not know",
+                                   location="use.outbound_license")
         return replace(use, grants=grants, outbound_license=outbound)
 
     def _solve(self, questions: list["_Question"]) -> dict:
@@ -296,7 +311,9 @@ def decode_json(text: str | bytes, source: str):
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        raise RequestError(str(exc), location=source) from None
     except UnicodeDecodeError as exc:
         raise RequestError(f"not UTF-8 text (byte {exc.start})", location=source) from None
     except json.JSONDecodeError as exc:
