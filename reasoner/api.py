@@ -19,7 +19,8 @@ from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Result, explain
 from .kb import KnowledgeBase
 from .request import (
-    Artifact, DuplicateKeyError, Edge, Request, ancestry, check_lineage, read_input_file, read_request, unique_keys,
+    Artifact, DuplicateKeyError, Edge, Request, ancestry, check_lineage, duplicate_key_location, read_input_file,
+    read_request, unique_keys,
 )
 from .licenses import Compare
 from .vocabulary import suggest
@@ -313,7 +314,8 @@ def decode_json(text: str | bytes, source: str):
             text = text.decode("utf-8-sig")
         return json.loads(text, object_pairs_hook=unique_keys)
     except DuplicateKeyError as exc:
-        raise RequestError(str(exc), location=source) from None
+        at = duplicate_key_location(text)
+        raise RequestError(str(exc), location=f"{source}:{at}" if at else source) from None
     except UnicodeDecodeError as exc:
         raise RequestError(f"not UTF-8 text (byte {exc.start})", location=source) from None
     except json.JSONDecodeError as exc:

@@ -6,6 +6,8 @@ malformed with an error that names the field (`artifacts[2].derived_from[0].rela
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -389,6 +391,33 @@ def unique_keys(pairs: list) -> dict:
             raise DuplicateKeyError(f"duplicate key `{key}` in a JSON object")
         seen[key] = value
     return seen
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]')
+
+
+def duplicate_key_location(text: str) -> str | None:
+    """`line:col` of the first key given twice in one object of valid JSON text, for the error
+    message (json's object_pairs_hook knows the key but not where it is).
+
+    >>> duplicate_key_location('{"a": 1, "b": {"a": 2}, "a": 3}')
+    '1:25'
+    """
+    stack: list[set | None] = []
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            stack.append(set() if token == "{" else None)
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token.endswith(":") and stack and stack[-1] is not None:
+            key = json.loads(token[:-1].rstrip())
+            if key in stack[-1]:
+                before = text[:match.start()]
+                return f"{before.count(chr(10)) + 1}:{match.start() - before.rfind(chr(10))}"
+            stack[-1].add(key)
+    return None
 
 
 def read_input_file(path: Path, what: str = "file") -> bytes:

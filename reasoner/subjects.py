@@ -15,7 +15,7 @@ from pathlib import Path
 from . import expressions
 from .errors import RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import DuplicateKeyError, find_cycle, read_input_file, read_request, unique_keys
+from .request import DuplicateKeyError, duplicate_key_location, find_cycle, read_input_file, read_request, unique_keys
 from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest, word_problem
 
 ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
@@ -161,7 +161,8 @@ def read_subject_file(kb: KnowledgeBase, path: Path) -> tuple[list[dict], str]:
         try:
             doc = json.loads(text, object_pairs_hook=unique_keys)
         except DuplicateKeyError as exc:
-            raise RequestError(str(exc), location=str(path)) from None
+            at = duplicate_key_location(text)
+            raise RequestError(str(exc), location=f"{path}:{at}" if at else str(path)) from None
         except json.JSONDecodeError as exc:
             raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
         return lineage_from_doc(doc, path)

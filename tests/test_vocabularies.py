@@ -259,9 +259,10 @@ def test_a_duplicate_json_key_is_an_error_naming_the_key(reasoner):
     assert reasoner.ask(json.loads(DUPLICATE.replace(', "license": "mit"', ""))).status == "forbidden"
     with pytest.raises(RequestError, match="duplicate key `license`") as caught:
         reasoner.ask_text(DUPLICATE, "req.json")
-    assert caught.value.location == "req.json"
-    with pytest.raises(RequestError, match="duplicate key `acts`"):
-        decode_json('{"use": {"acts": ["host"], "acts": []}}', "req.json")
+    assert caught.value.location == "req.json:1:49"
+    with pytest.raises(RequestError, match="duplicate key `acts`") as caught:
+        decode_json('{"use": {"acts": ["host"],\n "why": "a \\"}\\" {", "acts": []}}', "req.json")
+    assert caught.value.location == "req.json:2:22"
 
 
 def test_the_cli_refuses_duplicate_keys_in_a_request_and_a_lineage_file(tmp_path, capsys, monkeypatch):
@@ -270,7 +271,7 @@ def test_the_cli_refuses_duplicate_keys_in_a_request_and_a_lineage_file(tmp_path
     assert code == 2 and "duplicate key `license`" in err
     (tmp_path / "lineage.json").write_text('{"artifacts": [{"id": "x", "license": "llama3", "license": "mit"}]}')
     code, _, err = cli(capsys, "host", str(tmp_path / "lineage.json"), "--mau", "800M")
-    assert code == 2 and "duplicate key `license`" in err
+    assert code == 2 and f"{tmp_path / 'lineage.json'}:1:49: duplicate key `license`" in err
 
 
 def test_a_duplicate_yaml_key_is_an_error_at_its_line(tmp_path, capsys):
