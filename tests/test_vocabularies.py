@@ -252,7 +252,8 @@ def test_the_cli_and_the_example_runner_state_creation_without_an_empty_act_list
 
 # --- duplicate keys -------------------------------------------------------------------------------
 
-DUPLICATE = '{"artifacts": [{"id": "x", "license": "llama3", "license": "mit"}], "use": {"acts": ["host"], "mau": "800M"}}'
+DUPLICATE = ('{"artifacts": [{"id": "x", "license": "llama3", "license": "mit"}], '
+             '"use": {"acts": ["host"], "mau": "800M"}}')
 
 
 def test_a_duplicate_json_key_is_an_error_naming_the_key(reasoner):
