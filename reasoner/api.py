@@ -18,8 +18,8 @@ from . import expressions
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
-from .request import (Artifact, Edge, Grant, Request, ancestry, check_lineage, read_grants, read_input_file,
-                      read_request)
+from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestry, check_lineage,
+                      duplicate_key_location, read_grants, read_input_file, read_request, unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
 from .solve import Scene, publisher_of, question_facts, run
@@ -199,6 +199,10 @@ class Reasoner:
         scope = ancestry(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
+        if not acts:  # nothing asked is nothing permitted: "YES" to no act would mean nothing
+            raise RequestError("the request names no act: list `use.acts` (use, host, distribute), or derive a "
+                               "model of yours (`mine`) from another, which is the act of creating it",
+                               location="use.acts")
         if acts > MAX_ACTS:
             raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
                              f"can-i judges at most {MAX_ACTS:,} in one question", location="artifacts")
@@ -222,16 +226,20 @@ class Reasoner:
 
     def _canonical_ids(self, use, request: Request, scope):
         """Held grants resolved (see `resolve_grant`) and the outbound license under the
-        knowledge base's ids (`GPL-3.0-only` and Hub aliases become `gpl-3.0`); an outbound id
-        it does not know stays as written."""
-        def canonical(lid: str) -> str:
-            return self.kb.resolve_license(lid)[0] or lid
-
+        knowledge base's ids (`GPL-3.0-only` and Hub aliases become `gpl-3.0`); an outbound
+        license it does not know is an input error."""
         # Embedders building a `Use` themselves may give grants as strings or dicts, as in JSON.
         written = [g for g in use.grants if not isinstance(g, Grant)]
         given = [g for g in use.grants if isinstance(g, Grant)] + list(read_grants(written) if written else ())
         grants = {self.resolve_grant(g, request, scope) for g in given}
-        outbound = canonical(use.outbound_license) if use.outbound_license else None
+        outbound = None
+        if use.outbound_license:
+            outbound = self.kb.resolve_license(use.outbound_license)[0]
+            if outbound is None:  # an unknown license cannot be judged against anything: never YES
+                raise RequestError(f"unknown outbound license `{use.outbound_license}`"
+                                   f"{suggest(use.outbound_license, self.kb.licenses)}: recipients' terms "
+                                   f"cannot be judged under a license can-i does not know",
+                                   location="use.outbound_license")
         return replace(use, grants=tuple(sorted(grants, key=Grant.sort_key)), outbound_license=outbound)
 
     # --- held grants ---------------------------------------------------------------------------
@@ -481,7 +489,10 @@ def decode_json(text: str | bytes, source: str):
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        at = duplicate_key_location(text)
+        raise RequestError(str(exc), location=f"{source}:{at}" if at else source) from None
     except UnicodeDecodeError as exc:
         raise RequestError(f"not UTF-8 text (byte {exc.start})", location=source) from None
     except json.JSONDecodeError as exc:

@@ -40,7 +40,8 @@ def example_request(lic: License, example: Example) -> dict:
     if "modality" in facts:
         base["modalities"] = list(facts["modality"])
     artifacts = [base]
-    use: dict = {"acts": [a for a in USE_ACTS if a in facts]}
+    acts = [a for a in USE_ACTS if a in facts]
+    use: dict = {"acts": acts} if acts else {}  # creating a model is the act; an empty list says nothing
     creations = [a for a in CREATION_ACTS if a in facts]
     subject = base["id"]
     if creations:

@@ -15,7 +15,7 @@ from . import expressions, resources
 from .compile import CompiledLicense, compile_license
 from .errors import LicenseFileError
 from .licenses import License
-from .vocabulary import RELATIONS
+from .vocabulary import RELATIONS, word_problem
 
 LICENSE_SUFFIX = ".lic"
 
@@ -121,6 +121,13 @@ class KnowledgeBase:
                     raise LicenseFileError("catalog entry without an `id`", where)
                 if model.get("relation") and model["relation"] not in RELATIONS:
                     raise LicenseFileError(f"unknown relation `{model['relation']}`", where)
+                # The catalog speaks the requests' closed vocabulary, so its words meet the licenses'.
+                for key, kind in (("family", "family"), ("modalities", "modality")):
+                    values = model.get(key)
+                    for value in [values] if isinstance(values, str) else values or []:
+                        if not isinstance(value, str) or word_problem(kind, value)[0] != value:
+                            problem = word_problem(kind, str(value))[1] or f"write the {kind} `{value}` in lower case"
+                            raise LicenseFileError(problem, where)
                 self.catalog[model["id"]] = model
             self._catalog_folded = {fold_id(k): k for k in self.catalog}
         hub = root / "hf_licenses.toml"

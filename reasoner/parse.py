@@ -24,7 +24,8 @@ from .licenses import (
 from .numbers import parse_count, parse_date
 from .vocabulary import (
     ACT_GROUPS, ACTS, DUTIES, FLAG_FACTS, LICENSE_KINDS, NUMBER_FACTS, RELATIONS, RELICENSE_MODES,
-    PURPOSES, RISKS, SET_FACTS, SETTINGS, STATUSES, STRING_FACTS, USE_ACTS, CREATION_ACTS, suggest,
+    OTHER_FAMILY, RISKS, SET_FACTS, SETTINGS, STATUSES, STRING_FACTS, USE_ACTS, CREATION_ACTS, suggest,
+    territory_problem, word_problem,
 )
 
 # Words an example may use besides acts: what they set in the example's use.
@@ -102,13 +103,23 @@ def _describe_terminal(name: str) -> str:
             "OP": "a comparison"}.get(name, name.lower())
 
 
-def normalise_value(fact: str, value: str) -> str:
-    """Values compare as requests state them: territories upper-case, other set values lower-case."""
+# The closed vocabulary each set fact draws from (territories have their own table).
+SET_VOCABULARY = {"purpose": "purpose", "modality": "modality", "family": "family", "target.family": "family"}
+
+
+def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[str | None, str]:
+    """A set value as requests state it (`eu` is `EU`, `Text` is `text`), or None and why it is
+    not in the fact's closed vocabulary. Other facts' values are kept as written. The family
+    `other` is a statement a request (or an example) may make, but no license can name it."""
     if fact == "territory":
-        return value.upper()
-    if fact in SET_FACTS:
-        return value.lower()
-    return value
+        return territory_problem(value)
+    if fact in SET_VOCABULARY:
+        canonical, problem = word_problem(SET_VOCABULARY[fact], value)
+        if canonical == OTHER_FAMILY and not in_example:
+            return None, (f"`{OTHER_FAMILY}` stands for a family no license names and never equals one; "
+                          f"name the family")
+        return canonical, problem
+    return value, ""
 
 
 class _Builder:
@@ -237,7 +248,7 @@ class _Builder:
         if key == "family":
             if token.type != "NAME":
                 self.fail(token, "`family` takes a word, like llama")
-            return value
+            return self.set_value("family", token)
         if key == "licensor_id":
             if token.type != "NAME" or not str(value).islower() or ":" in str(value):
                 self.fail(token, "`licensor_id` takes a lower-case word, like meta")
@@ -369,12 +380,14 @@ class _Builder:
 
     def set_values(self, fact: str, values_tree: Tree) -> tuple[str, ...]:
         tokens = [t for t in values_tree.children if t is not None]
-        if fact == "purpose":
-            for token in tokens:
-                if str(self.scalar(token)) not in PURPOSES:
-                    self.fail(token, f"unknown purpose `{token}`{suggest(str(token), PURPOSES)}; "
-                                     f"add new tags to PURPOSES in reasoner/vocabulary.py")
-        return tuple(normalise_value(fact, str(self.scalar(t))) for t in tokens)
+        return tuple(self.set_value(fact, t) for t in tokens)
+
+    def set_value(self, fact: str, token: Token, in_example: bool = False) -> str:
+        """One value of a set fact, checked against its closed vocabulary."""
+        value, problem = normalise_value(fact, str(self.scalar(token)), in_example)
+        if value is None:
+            self.fail(token, problem + "; add new words to reasoner/vocabulary.py")
+        return value
 
     # --- conditions ---------------------------------------------------------------------------
 
@@ -412,7 +425,7 @@ class _Builder:
             if fact in SET_FACTS or fact in STRING_FACTS:
                 if op not in ("=", "!="):
                     self.fail(op_token, f"`{fact}` is not a number: use = or != or `in`")
-                test = Member(fact, (normalise_value(fact, str(value)),))
+                test = Member(fact, (self.set_value(fact, value_token) if fact in SET_FACTS else str(value),))
                 return test if op == "=" else Not(test)
             self.fail(fact_token, f"unknown fact `{fact}`{suggest(fact, list(NUMBER_FACTS) + list(SET_FACTS))}")
         if kind == "member":
@@ -456,7 +469,11 @@ class _Builder:
             if isinstance(value, Tree):
                 if shape != "set":
                     self.fail(value, f"`{word}` takes one value, not a set")
-                items.append((word, tuple(str(self.scalar(t)) for t in value.children if t is not None)))
+                tokens = [t for t in value.children if t is not None]
+                if word in SET_FACTS:
+                    items.append((word, tuple(self.set_value(word, t, True) for t in tokens)))
+                else:
+                    items.append((word, tuple(str(self.scalar(t)) for t in tokens)))
                 continue
             parsed = self.scalar(value)
             if shape == "number" and value.type != "NUMBER":
@@ -466,7 +483,9 @@ class _Builder:
             if shape == "string" and value.type != "STRING":
                 self.fail(value, f"`{word}` takes a string in double quotes")
             if shape == "set":
-                parsed = (str(parsed),)
+                parsed = (self.set_value(word, value, True) if word in SET_FACTS else str(parsed),)
+            if word == "into":
+                parsed = self.set_value("target.family", value, True)
             items.append((word, parsed))
         status_token, *by_tokens = expect.children
         status = str(status_token)

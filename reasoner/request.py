@@ -6,13 +6,15 @@ malformed with an error that names the field (`artifacts[2].derived_from[0].rela
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import expressions
 from .errors import LimitError, RequestError
 from .numbers import parse_count, parse_date
-from .vocabulary import RELATIONS, USE_ACTS, suggest
+from .vocabulary import RELATIONS, USE_ACTS, expand_territories, suggest, territory_problem, word_problem
 
 MAX_ARTIFACTS = 200_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -84,18 +86,41 @@ class Request:
         return {a.id: a for a in self.artifacts}
 
 
-# EU member states, so that `--territory DE` is also inside the EU.
-EU_MEMBERS = frozenset(
-    "AT BE BG HR CY CZ DK EE FI FR DE GR IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
-)
+def read_territories(value, path: str) -> tuple[str, ...]:
+    """Territory codes from the closed vocabulary (`EU,US` is two), each with the regions it
+    lies in (`DE` is also `EU` and `EEA`)."""
+    codes = []
+    for i, word in enumerate(_vocabulary_words(value, path, "territory")):
+        code, problem = territory_problem(word)
+        if code is None:
+            raise RequestError(problem, location=f"{path}[{i}]")
+        codes.append(code)
+    return expand_territories(codes)
 
 
-def normalise_territories(values) -> tuple[str, ...]:
-    """Upper-case territory codes; a member state also counts as `EU`."""
-    out = {v.strip().upper() for v in values if v.strip()}
-    if out & EU_MEMBERS:
-        out.add("EU")
+def read_words(value, path: str, kind: str) -> tuple[str, ...]:
+    """Purposes, modalities or families from their closed vocabularies (`military,weapons` is two)."""
+    out = set()
+    for i, word in enumerate(_vocabulary_words(value, path, kind)):
+        canonical, problem = word_problem(kind, word)
+        if canonical is None:
+            raise RequestError(problem, location=f"{path}[{i}]")
+        out.add(canonical)
     return tuple(sorted(out))
+
+
+def _vocabulary_words(value, path: str, kind: str) -> list[str]:
+    """The words of a list (or one string); a comma separates words. An empty list or word says
+    nothing, so it is an error rather than a silent "none"."""
+    words = [piece for item in _string_list(value, path) for piece in item.split(",")]
+    if not words:
+        raise RequestError(f"`{path}` is empty: an empty list is not a statement (leave the field out "
+                           f"when the {kind} is unknown)", location=path)
+    for i, word in enumerate(words):
+        if not word.strip():
+            raise RequestError(f"`{path}` holds an empty {kind}: an empty value is not a statement "
+                               f"(leave the field out when the {kind} is unknown)", location=f"{path}[{i}]")
+    return words
 
 
 def _type_error(path: str, expected: str, value) -> RequestError:
@@ -157,7 +182,7 @@ def read_artifact(doc, path: str) -> Artifact:
             raise RequestError(str(exc), location=f"{path}.license") from None
     modalities = doc.get("modalities")
     if modalities is not None:
-        modalities = tuple(sorted({m.lower() for m in _string_list(modalities, f"{path}.modalities")}))
+        modalities = read_words(modalities, f"{path}.modalities", "modality")
     mine = doc.get("mine", False)
     if not isinstance(mine, bool):
         raise _type_error(f"{path}.mine", "true or false", mine)
@@ -177,9 +202,13 @@ def read_artifact(doc, path: str) -> Artifact:
                                f"use one of {', '.join(RELATIONS)}", location=f"{edge_path}.relation")
         parsed_edges.append(Edge(parent, relation))
     family = _string(doc, "family", path)
+    if family is not None:
+        family, problem = word_problem("family", family)
+        if family is None:
+            raise RequestError(problem + "; a family can-i does not list yet is `other`", location=f"{path}.family")
     return Artifact(
         id=artifact_id, license=license_text, license_name=_string(doc, "license_name", path),
-        family=family.lower() if family else None, modalities=modalities, mine=mine,
+        family=family, modalities=modalities, mine=mine,
         name=_string(doc, "name", path), derived_from=tuple(parsed_edges),
     )
 
@@ -191,6 +220,9 @@ def read_use(doc) -> Use:
         raise _type_error("use", "an object", doc)
     _reject_unknown_keys(doc, USE_KEYS, "use")
     acts = _string_list(doc.get("acts", []), "use.acts")
+    if "acts" in doc and not acts:
+        raise RequestError("`use.acts` is empty: an empty list is not a statement (leave `acts` out when the "
+                           "request only creates a model)", location="use.acts")
     for i, act in enumerate(acts):
         if act not in USE_ACTS:
             raise RequestError(f"unknown act `{act}`{suggest(act, USE_ACTS)}; requests list "
@@ -233,8 +265,8 @@ def read_use(doc) -> Use:
         commercial=commercial,
         mau=number("mau"),
         revenue_usd=number("revenue_usd"),
-        territory=None if territory is None else normalise_territories(_string_list(territory, "use.territory")),
-        purposes=None if purposes is None else tuple(sorted({p.strip().lower() for p in _string_list(purposes, "use.purposes")})),
+        territory=None if territory is None else read_territories(territory, "use.territory"),
+        purposes=None if purposes is None else read_words(purposes, "use.purposes", "purpose"),
         name=_string(doc, "name", "use"),
         grants=read_grants(doc.get("grants", [])),
         date=date,
@@ -449,6 +481,54 @@ def ancestry(request: Request) -> list[Artifact]:
                 seen.add(edge.parent)
                 order.append(by_id[edge.parent])
     return order
+
+
+class DuplicateKeyError(ValueError):
+    """A JSON object that gives one key twice."""
+
+
+def unique_keys(pairs: list) -> dict:
+    """json's object_pairs_hook: a key given twice is an error, not "the last one wins" (a second
+    `license` must not silently replace the first).
+
+    >>> unique_keys([("id", "x"), ("license", "llama3"), ("license", "mit")])
+    Traceback (most recent call last):
+    ...
+    reasoner.request.DuplicateKeyError: duplicate key `license` in a JSON object
+    """
+    seen = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKeyError(f"duplicate key `{key}` in a JSON object")
+        seen[key] = value
+    return seen
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]')
+
+
+def duplicate_key_location(text: str) -> str | None:
+    """`line:col` of the first key given twice in one object of valid JSON text, for the error
+    message (json's object_pairs_hook knows the key but not where it is).
+
+    >>> duplicate_key_location('{"a": 1, "b": {"a": 2}, "a": 3}')
+    '1:25'
+    """
+    stack: list[set | None] = []
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            stack.append(set() if token == "{" else None)
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token.endswith(":") and stack and stack[-1] is not None:
+            key = json.loads(token[:-1].rstrip())
+            if key in stack[-1]:
+                before = text[:match.start()]
+                return f"{before.count(chr(10)) + 1}:{match.start() - before.rfind(chr(10))}"
+            stack[-1].add(key)
+    return None
 
 
 def read_input_file(path: Path, what: str = "file") -> bytes:

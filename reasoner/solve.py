@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from dataclasses import dataclass
 
 import clingo
@@ -19,24 +18,32 @@ from clingo import Function, Number, String, Symbol, ast
 from . import resources
 from .compile import const, num
 from .request import Artifact, Use
+from .vocabulary import open_territories
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
+# Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
+# met by a space, `-` or `_` in the name; every other character must be there as written.
+_NAME_SEPARATORS = " -_"
 
 
-def normalise_name(text: str) -> str:
-    """Names compare without case and with space, `-` and `_` as one separator (Llama-3 ~ Llama 3)."""
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+def _same_character(in_name: str, in_prefix: str) -> bool:
+    return in_name == in_prefix or (in_prefix == " " and in_name in _NAME_SEPARATORS)
 
 
 def name_starts_with(name: str, prefix: str) -> bool:
-    """True when `name` begins with `prefix` as a whole word or words.
+    """True when `name` literally begins with `prefix` ("include 'Llama' at the beginning of the
+    name"): case counts, nothing before the prefix is skipped, and nothing is required after it.
 
-    >>> name_starts_with("Llama-3-support-bot", "Llama 3"), name_starts_with("Llamafied", "Llama")
-    (True, False)
+    >>> name_starts_with("Llama-3-support-bot", "Llama 3"), name_starts_with("Llama3.1-Acme", "Llama")
+    (True, True)
+    >>> name_starts_with("-Llama-foo", "Llama"), name_starts_with("llama-foo", "Llama")
+    (False, False)
     """
-    name, prefix = normalise_name(name), normalise_name(prefix)
-    return name == prefix or name.startswith(prefix + " ") or (
-        name.startswith(prefix) and not prefix[-1:].isalnum())
+    return len(name) >= len(prefix) and all(_same_character(n, p) for n, p in zip(name, prefix))
+
+
+def prefixes_compatible(first: str, second: str) -> bool:
+    """True when some name begins with both prefixes (so two naming duties do not clash)."""
+    return all(_same_character(a, b) or _same_character(b, a) for a, b in zip(first, second))
 
 
 class _Context:
@@ -45,6 +52,10 @@ class _Context:
     @staticmethod
     def starts_with(name: Symbol, prefix: Symbol) -> Symbol:
         return Number(1 if name_starts_with(name.string, prefix.string) else 0)
+
+    @staticmethod
+    def prefixes_compatible(first: Symbol, second: Symbol) -> Symbol:
+        return Number(1 if prefixes_compatible(first.string, second.string) else 0)
 
 
 @functools.lru_cache(maxsize=1)
@@ -157,6 +168,8 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             add(Function("fact_stated", [Q, String(fact)]))
             for value in values:
                 add(Function("fact_set", [Q, String(fact), String(value)]))
+    for value in open_territories(use.territory or ()):
+        add(Function("fact_open", [Q, String("territory"), String(value)]))
     for number, grant in enumerate(use.grants):
         G = Function("g", [Q, Number(number)])
         add(Function("grant", [Q, G]))

@@ -15,8 +15,9 @@ from pathlib import Path
 from . import expressions
 from .errors import RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import find_cycle, read_input_file, read_request, read_use
-from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest
+from .request import (DuplicateKeyError, duplicate_key_location, find_cycle, read_input_file, read_request,
+                      read_use, unique_keys)
+from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest, word_problem
 
 ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
 DERIVED_ID = "your-model"
@@ -40,7 +41,8 @@ class Context:
     mine: bool = False   # a model card subject describes the user's own model, not one they received
 
     def use(self, acts) -> dict:
-        doc: dict = {"acts": sorted(set(acts))}
+        # Creating a model is the act of a verb like finetune: `acts` then stays out (empty says nothing).
+        doc: dict = {"acts": sorted(set(acts))} if acts else {}
         for key in ("commercial", "mau", "revenue_usd", "name", "outbound_license", "date"):
             value = getattr(self, key)
             if value is not None:
@@ -76,7 +78,7 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
         parent = next((a for a in artifacts if a.get("id") == subject_id), None)
         if parent is None:
             raise RequestError(f"subject `{subject_id}` is not among the artifacts", location="subject")
-        family = context.into or (None if act in ("distill", "train", "merge") else _family(kb, parent))
+        family = _into(context.into) or (None if act in ("distill", "train", "merge") else _family(kb, parent))
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}]}
         if family:
             derived["family"] = family
@@ -114,13 +116,23 @@ def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, art
     if replaced:
         parts.append(f"the command line overrides its {listed(replaced)}")
     file_acts = sorted(set(file_acts if isinstance(file_acts, list) else [file_acts])) if file_acts else []
-    if file_acts and file_acts != given["acts"]:
+    if file_acts and file_acts != given.get("acts", []):
         parts.append(f"the verb says what is asked, not its `acts` ({', '.join(file_acts)}): "
                      f"`can-i --request {resolved.source}` asks those")
     if parts:
         notes.append({"code": "lineage_use_merged",
                       "message": f"{resolved.source} has a `use` section: " + "; ".join(parts)})
     return merged
+
+
+def _into(family: str | None) -> str | None:
+    """The --into family, checked against the closed vocabulary here so the error names the option."""
+    if family is None:
+        return None
+    canonical, problem = word_problem("family", family)
+    if canonical is None:
+        raise RequestError(problem + "; a family can-i does not list yet is `other`", location="--into")
+    return canonical
 
 
 def _root(artifacts: list) -> str:
@@ -272,7 +284,10 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
         return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown)], source=str(shown))
     if suffix == ".json":
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, object_pairs_hook=unique_keys)
+        except DuplicateKeyError as exc:
+            at = duplicate_key_location(text)
+            raise RequestError(str(exc), location=f"{path}:{at}" if at else str(path)) from None
         except json.JSONDecodeError as exc:
             raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
     if suffix == ".toml":
@@ -401,6 +416,19 @@ def _strict_loader():
                     raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
                                                       event.start_mark)
                 return super().compose_node(parent, index)
+
+            def construct_mapping(self, node, deep=False):
+                # A key given twice is an error, not "the last one wins" (a second `license:`
+                # must not silently replace the first).
+                seen = set()
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        key = self.construct_scalar(key_node)
+                        if key in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None, None, f"duplicate key `{key}`", key_node.start_mark)
+                        seen.add(key)
+                return super().construct_mapping(node, deep)
 
         StrictLoader.yaml_implicit_resolvers = {
             first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]

@@ -8,6 +8,7 @@ compiler turns them into ASP constants, and the explainer renders them back.
 from __future__ import annotations
 
 import difflib
+import unicodedata
 
 # Acts a user performs. The first three are done with a finished model; the rest create a new
 # model from a parent, one per lineage relation.
@@ -103,8 +104,371 @@ PURPOSES = (
     "misrepresent-ai-as-human", "fake-engagement", "surveillance", "law-enforcement",
     "medical-advice", "legal-advice", "automated-decisions", "biometric-identification",
     "research", "commercial-product", "safety-circumvention", "sexual-content",
-    "exploiting-vulnerable-groups",
+    "exploiting-vulnerable-groups", "customer-support",
 )
+
+# --- territories --------------------------------------------------------------------------------
+# ISO 3166-1 alpha-2 codes with their English short names (generated from Debian's iso-codes
+# table, iso_3166-1.json; the names only serve "did you mean" hints, never as values).
+COUNTRIES = {
+    "AD": "Andorra",
+    "AE": "United Arab Emirates",
+    "AF": "Afghanistan",
+    "AG": "Antigua and Barbuda",
+    "AI": "Anguilla",
+    "AL": "Albania",
+    "AM": "Armenia",
+    "AO": "Angola",
+    "AQ": "Antarctica",
+    "AR": "Argentina",
+    "AS": "American Samoa",
+    "AT": "Austria",
+    "AU": "Australia",
+    "AW": "Aruba",
+    "AX": "Åland Islands",
+    "AZ": "Azerbaijan",
+    "BA": "Bosnia and Herzegovina",
+    "BB": "Barbados",
+    "BD": "Bangladesh",
+    "BE": "Belgium",
+    "BF": "Burkina Faso",
+    "BG": "Bulgaria",
+    "BH": "Bahrain",
+    "BI": "Burundi",
+    "BJ": "Benin",
+    "BL": "Saint Barthélemy",
+    "BM": "Bermuda",
+    "BN": "Brunei Darussalam",
+    "BO": "Bolivia",
+    "BQ": "Bonaire, Sint Eustatius and Saba",
+    "BR": "Brazil",
+    "BS": "Bahamas",
+    "BT": "Bhutan",
+    "BV": "Bouvet Island",
+    "BW": "Botswana",
+    "BY": "Belarus",
+    "BZ": "Belize",
+    "CA": "Canada",
+    "CC": "Cocos (Keeling) Islands",
+    "CD": "Congo, The Democratic Republic of the",
+    "CF": "Central African Republic",
+    "CG": "Congo",
+    "CH": "Switzerland",
+    "CI": "Côte d'Ivoire",
+    "CK": "Cook Islands",
+    "CL": "Chile",
+    "CM": "Cameroon",
+    "CN": "China",
+    "CO": "Colombia",
+    "CR": "Costa Rica",
+    "CU": "Cuba",
+    "CV": "Cabo Verde",
+    "CW": "Curaçao",
+    "CX": "Christmas Island",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DE": "Germany",
+    "DJ": "Djibouti",
+    "DK": "Denmark",
+    "DM": "Dominica",
+    "DO": "Dominican Republic",
+    "DZ": "Algeria",
+    "EC": "Ecuador",
+    "EE": "Estonia",
+    "EG": "Egypt",
+    "EH": "Western Sahara",
+    "ER": "Eritrea",
+    "ES": "Spain",
+    "ET": "Ethiopia",
+    "FI": "Finland",
+    "FJ": "Fiji",
+    "FK": "Falkland Islands (Malvinas)",
+    "FM": "Micronesia, Federated States of",
+    "FO": "Faroe Islands",
+    "FR": "France",
+    "GA": "Gabon",
+    "GB": "United Kingdom",
+    "GD": "Grenada",
+    "GE": "Georgia",
+    "GF": "French Guiana",
+    "GG": "Guernsey",
+    "GH": "Ghana",
+    "GI": "Gibraltar",
+    "GL": "Greenland",
+    "GM": "Gambia",
+    "GN": "Guinea",
+    "GP": "Guadeloupe",
+    "GQ": "Equatorial Guinea",
+    "GR": "Greece",
+    "GS": "South Georgia and the South Sandwich Islands",
+    "GT": "Guatemala",
+    "GU": "Guam",
+    "GW": "Guinea-Bissau",
+    "GY": "Guyana",
+    "HK": "Hong Kong",
+    "HM": "Heard Island and McDonald Islands",
+    "HN": "Honduras",
+    "HR": "Croatia",
+    "HT": "Haiti",
+    "HU": "Hungary",
+    "ID": "Indonesia",
+    "IE": "Ireland",
+    "IL": "Israel",
+    "IM": "Isle of Man",
+    "IN": "India",
+    "IO": "British Indian Ocean Territory",
+    "IQ": "Iraq",
+    "IR": "Iran",
+    "IS": "Iceland",
+    "IT": "Italy",
+    "JE": "Jersey",
+    "JM": "Jamaica",
+    "JO": "Jordan",
+    "JP": "Japan",
+    "KE": "Kenya",
+    "KG": "Kyrgyzstan",
+    "KH": "Cambodia",
+    "KI": "Kiribati",
+    "KM": "Comoros",
+    "KN": "Saint Kitts and Nevis",
+    "KP": "North Korea",
+    "KR": "South Korea",
+    "KW": "Kuwait",
+    "KY": "Cayman Islands",
+    "KZ": "Kazakhstan",
+    "LA": "Laos",
+    "LB": "Lebanon",
+    "LC": "Saint Lucia",
+    "LI": "Liechtenstein",
+    "LK": "Sri Lanka",
+    "LR": "Liberia",
+    "LS": "Lesotho",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "LV": "Latvia",
+    "LY": "Libya",
+    "MA": "Morocco",
+    "MC": "Monaco",
+    "MD": "Moldova",
+    "ME": "Montenegro",
+    "MF": "Saint Martin (French part)",
+    "MG": "Madagascar",
+    "MH": "Marshall Islands",
+    "MK": "North Macedonia",
+    "ML": "Mali",
+    "MM": "Myanmar",
+    "MN": "Mongolia",
+    "MO": "Macao",
+    "MP": "Northern Mariana Islands",
+    "MQ": "Martinique",
+    "MR": "Mauritania",
+    "MS": "Montserrat",
+    "MT": "Malta",
+    "MU": "Mauritius",
+    "MV": "Maldives",
+    "MW": "Malawi",
+    "MX": "Mexico",
+    "MY": "Malaysia",
+    "MZ": "Mozambique",
+    "NA": "Namibia",
+    "NC": "New Caledonia",
+    "NE": "Niger",
+    "NF": "Norfolk Island",
+    "NG": "Nigeria",
+    "NI": "Nicaragua",
+    "NL": "Netherlands",
+    "NO": "Norway",
+    "NP": "Nepal",
+    "NR": "Nauru",
+    "NU": "Niue",
+    "NZ": "New Zealand",
+    "OM": "Oman",
+    "PA": "Panama",
+    "PE": "Peru",
+    "PF": "French Polynesia",
+    "PG": "Papua New Guinea",
+    "PH": "Philippines",
+    "PK": "Pakistan",
+    "PL": "Poland",
+    "PM": "Saint Pierre and Miquelon",
+    "PN": "Pitcairn",
+    "PR": "Puerto Rico",
+    "PS": "Palestine, State of",
+    "PT": "Portugal",
+    "PW": "Palau",
+    "PY": "Paraguay",
+    "QA": "Qatar",
+    "RE": "Réunion",
+    "RO": "Romania",
+    "RS": "Serbia",
+    "RU": "Russian Federation",
+    "RW": "Rwanda",
+    "SA": "Saudi Arabia",
+    "SB": "Solomon Islands",
+    "SC": "Seychelles",
+    "SD": "Sudan",
+    "SE": "Sweden",
+    "SG": "Singapore",
+    "SH": "Saint Helena, Ascension and Tristan da Cunha",
+    "SI": "Slovenia",
+    "SJ": "Svalbard and Jan Mayen",
+    "SK": "Slovakia",
+    "SL": "Sierra Leone",
+    "SM": "San Marino",
+    "SN": "Senegal",
+    "SO": "Somalia",
+    "SR": "Suriname",
+    "SS": "South Sudan",
+    "ST": "Sao Tome and Principe",
+    "SV": "El Salvador",
+    "SX": "Sint Maarten (Dutch part)",
+    "SY": "Syria",
+    "SZ": "Eswatini",
+    "TC": "Turks and Caicos Islands",
+    "TD": "Chad",
+    "TF": "French Southern Territories",
+    "TG": "Togo",
+    "TH": "Thailand",
+    "TJ": "Tajikistan",
+    "TK": "Tokelau",
+    "TL": "Timor-Leste",
+    "TM": "Turkmenistan",
+    "TN": "Tunisia",
+    "TO": "Tonga",
+    "TR": "Türkiye",
+    "TT": "Trinidad and Tobago",
+    "TV": "Tuvalu",
+    "TW": "Taiwan",
+    "TZ": "Tanzania",
+    "UA": "Ukraine",
+    "UG": "Uganda",
+    "UM": "United States Minor Outlying Islands",
+    "US": "United States",
+    "UY": "Uruguay",
+    "UZ": "Uzbekistan",
+    "VA": "Holy See (Vatican City State)",
+    "VC": "Saint Vincent and the Grenadines",
+    "VE": "Venezuela",
+    "VG": "Virgin Islands, British",
+    "VI": "Virgin Islands, U.S.",
+    "VN": "Vietnam",
+    "VU": "Vanuatu",
+    "WF": "Wallis and Futuna",
+    "WS": "Samoa",
+    "YE": "Yemen",
+    "YT": "Mayotte",
+    "ZA": "South Africa",
+    "ZM": "Zambia",
+    "ZW": "Zimbabwe",
+}
+
+# Regions a license may name, with their members. A region may contain another (the EEA holds
+# the EU), so that stating `EEA` leaves open whether the use is in the EU.
+EU_MEMBERS = frozenset(
+    "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
+)
+REGIONS = {
+    "EU": EU_MEMBERS,
+    "EEA": EU_MEMBERS | {"IS", "LI", "NO", "EU"},
+}
+REGION_NAMES = {"EU": "European Union", "EEA": "European Economic Area"}
+
+# Codes in common use that are not ISO 3166-1 but mean exactly one country: the UK's and the
+# EU's own code for Greece.
+TERRITORY_ALIASES = {"UK": "GB", "EL": "GR"}
+
+TERRITORIES = tuple(sorted(COUNTRIES)) + tuple(REGIONS)
+
+# --- purposes, modalities and families ----------------------------------------------------------
+
+MODALITIES = ("text", "image", "audio", "video")
+
+# Model families: the `family` of licenses and catalog entries, the `family` of artifacts and the
+# `--into` target. `other` is a family that is none of the named ones, for a genuinely new model
+# line; it never equals a named family, so a license that asks for its own family treats it as
+# foreign. Add a new family here once, with the license or catalog entry that needs it.
+FAMILIES = (
+    "apple", "bloom", "codegen", "cohere", "cosmos", "deepseek", "falcon", "flux", "gemma", "gpt2",
+    "granite", "llama", "minitron", "mistral", "molmo", "nemotron", "nvidia", "olmo", "openelm", "parakeet",
+    "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
+    "other",
+)
+OTHER_FAMILY = "other"
+
+
+def normalise_word(value: str) -> str:
+    """Compatibility forms fold to the plain word (`ＥＵ` is `EU`), outer spaces go: what is left
+    must then be in a vocabulary, so no other spelling can reach the solver as a new value."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def territory_problem(value: str) -> tuple[str | None, str]:
+    """The canonical code for a typed territory and an empty string, or None and why not.
+
+    >>> territory_problem("de"), territory_problem("UK")[0], territory_problem("France")[1][:47]
+    (('DE', ''), 'GB', 'unknown territory `France` (did you mean `FR`, ')
+    """
+    word = normalise_word(value)
+    code = word.upper()
+    if code in COUNTRIES or code in REGIONS:
+        return code, ""
+    if code in TERRITORY_ALIASES:
+        return TERRITORY_ALIASES[code], ""
+    return None, f"unknown territory `{value}`{_territory_hint(word)}; give ISO 3166-1 codes (DE, US, …), EU or EEA"
+
+
+def _territory_hint(word: str) -> str:
+    names = {name.casefold(): code for code, name in COUNTRIES.items()}
+    names.update({name.casefold(): code for code, name in REGION_NAMES.items()})
+    folded = word.casefold()
+    if folded in names:
+        code = names[folded]
+        return f" (did you mean `{code}`, {COUNTRIES.get(code) or REGION_NAMES[code]}?)"
+    close = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
+    if close:
+        code = names[close[0]]
+        return f" (did you mean `{code}`, {COUNTRIES.get(code) or REGION_NAMES[code]}?)"
+    return suggest(word.upper(), TERRITORIES + tuple(TERRITORY_ALIASES))
+
+
+def word_problem(kind: str, value: str) -> tuple[str | None, str]:
+    """The canonical (lower-case) word for a typed purpose, modality or family and an empty
+    string, or None and why not, with "did you mean".
+
+    >>> word_problem("purpose", "militray")
+    (None, 'unknown purpose `militray` (did you mean `military`?)')
+    """
+    options = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES}[kind]
+    word = normalise_word(value).lower()
+    if word in options:
+        return word, ""
+    return None, f"unknown {kind} `{value}`{suggest(word, options)}"
+
+
+def expand_territories(codes) -> tuple[str, ...]:
+    """Canonical codes plus every region they lie in (`DE` is also `EU` and `EEA`)."""
+    out = set(codes)
+    changed = True
+    while changed:
+        changed = False
+        for region, members in REGIONS.items():
+            if region not in out and out & members:
+                out.add(region)
+                changed = True
+    return tuple(sorted(out))
+
+
+def open_territories(territories) -> tuple[str, ...]:
+    """Territories neither stated nor ruled out: the members of a stated region when none of
+    them is stated (`EU` alone leaves open whether the use is in DE; `EEA` whether it is in the
+    EU). A license condition on one of them is unknown, not false."""
+    stated = set(territories)
+    out: set[str] = set()
+    for region, members in REGIONS.items():
+        if region in stated and not stated & members:
+            out |= members
+    return tuple(sorted(out - stated))
+
 
 LICENSE_KINDS = ("model", "software", "content", "policy")
 SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "family", "kind", "osi", "spdx")
@@ -116,7 +480,7 @@ def suggest(word: str, options) -> str:
     """A ` (did you mean …?)` suffix for a misspelt word, or an empty string.
 
     >>> suggest("distil", ACTS)
-    " (did you mean `distill`?)"
+    ' (did you mean `distill` or `distribute`?)'
     """
     close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
     if not close:

@@ -40,7 +40,7 @@ def test_unstated_users_make_llama3_depend_on_the_threshold(reasoner):
 def distill(parent, license_id, into, name=None, acts=()):
     student = {"id": "acme/student", "mine": True, "family": into,
                "derived_from": [{"id": parent, "relation": "distilled"}]}
-    use = {"acts": list(acts), "mau": 1000, "commercial": True}
+    use = {"mau": 1000, "commercial": True, **({"acts": list(acts)} if acts else {})}  # creating is the act
     if name:
         use["name"] = name
     return {"artifacts": [{"id": parent, "license": license_id}, student], "subject": "acme/student", "use": use}

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from conftest import make_reasoner
-from reasoner.errors import LicenseFileError
+from reasoner.errors import LicenseFileError, RequestError
 from reasoner.parse import parse_file, parse_text
 
 GOOD = 'license ok { name "OK" clause "1" "Grant" { grant use } }'
@@ -75,7 +75,7 @@ def test_strings_in_license_files_cannot_change_the_program(hostile):
     source = f'''license evil {{ name "{hostile}" version "{hostile}"
       clause "{hostile}" "{hostile}" {{ grant all
         must notice "{hostile}" when distribute
-        forbid host when family = "{hostile}" }}
+        forbid host when name = "{hostile}" }}
       clause "2" "Scale" {{ needs separate license when mau > 10 }}
     }}'''
     decoded = json.loads(f'"{hostile}"')
@@ -86,10 +86,10 @@ def test_strings_in_license_files_cannot_change_the_program(hostile):
     assert above.status == "forbidden"
     assert [o.params["text"] for o in above.obligations if o.duty == "notice"] == [decoded]
     assert above.reasons[0].version == decoded
-    hosted = {"artifacts": [{"id": "m", "license": "evil", "family": decoded}], "use": {"acts": ["host"], "mau": 1}}
+    hosted = {"artifacts": [{"id": "m", "license": "evil", "name": decoded}], "use": {"acts": ["host"], "mau": 1}}
     result = r.ask(hosted)
     assert result.status == "forbidden" and result.reasons[0].clause == decoded
-    hosted["artifacts"][0]["family"] = decoded + "x"
+    hosted["artifacts"][0]["name"] = decoded + "x"
     assert r.ask(hosted).status == "permitted"
     assert not os.path.exists("/tmp/pwned")
 
@@ -97,7 +97,11 @@ def test_strings_in_license_files_cannot_change_the_program(hostile):
 def test_hostile_request_strings_are_data_too():
     r = make_reasoner(GOOD)
     weird = 'x"). status(permitted). #script (python)\n%'
-    result = r.ask({"artifacts": [{"id": weird, "license": "ok", "family": weird}],
-                    "use": {"acts": ["use"], "name": weird, "purposes": [weird], "territory": [weird]}})
+    result = r.ask({"artifacts": [{"id": weird, "license": "ok", "name": weird}],
+                    "use": {"acts": ["use"], "name": weird}})
     assert result.status == "permitted" and result.subject == weird
+    # Family, purposes and territory are closed vocabularies: such text is an input error there.
+    for artifact, use in (({"family": weird}, {}), ({}, {"purposes": [weird]}), ({}, {"territory": [weird]})):
+        with pytest.raises(RequestError, match="unknown (family|purpose|territory)"):
+            r.ask({"artifacts": [{"id": "m", "license": "ok", **artifact}], "use": {"acts": ["use"], **use}})
     assert r.ask({"artifacts": [{"id": weird, "license": "ok"}], "use": {"acts": ["host"]}}).status == "forbidden"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import make_reasoner
+from reasoner.errors import RequestError
 
 THRESHOLD = """
 license big { name "Big" osi yes
@@ -87,9 +88,9 @@ def test_a_conditional_grant_depends_on_its_fact_with_negative_polarity():
 
 
 FAMILY = """
-license fam { name "Fam" family fam terms follow finetune
+license fam { name "Fam" family phi terms follow finetune
   clause "1" "Grant" { grant all }
-  clause "2" "Outputs" { forbid distill unless "own family": target.family = fam }
+  clause "2" "Outputs" { forbid distill unless "own family": target.family = phi }
   clause "3" "Naming" { follows distilled  must name_prefix "Fam" when derived and distribute }
 }
 """
@@ -104,13 +105,13 @@ def lineage(relation, family=None, name=None, acts=("distribute",), outbound=Non
         use["name"] = name
     if outbound:
         use["outbound_license"] = outbound
-    return {"artifacts": [{"id": "up/base", "license": "fam", "family": "fam"}, child], "use": use}
+    return {"artifacts": [{"id": "up/base", "license": "fam", "family": "phi"}, child], "use": use}
 
 
 def test_distillation_into_another_family_is_prohibited_and_into_the_same_is_not():
     r = make_reasoner(FAMILY)
     assert r.ask(lineage("distilled", "other")).status == "forbidden"
-    assert r.ask(lineage("distilled", "fam", name="Fam-student")).status == "permitted"
+    assert r.ask(lineage("distilled", "phi", name="Fam-student")).status == "permitted"
     unknown_family = r.ask(lineage("distilled", None, name="Fam-student"))
     assert unknown_family.status == "depends"
     assert unknown_family.depends_on[0].fact == "target.family"
@@ -119,7 +120,7 @@ def test_distillation_into_another_family_is_prohibited_and_into_the_same_is_not
 
 def test_a_clause_that_follows_distillation_binds_the_student_without_binding_grants():
     r = make_reasoner(FAMILY)
-    result = r.ask(lineage("distilled", "fam", name="Student"))
+    result = r.ask(lineage("distilled", "phi", name="Student"))
     assert result.status == "forbidden"
     assert [(x.kind, x.clause) for x in result.reasons] == [("violated_duty", "3")]
     applicable = {(a.artifact, a.license): a for a in result.applicable}
@@ -127,11 +128,14 @@ def test_a_clause_that_follows_distillation_binds_the_student_without_binding_gr
     assert applicable[("me/child", "fam")].via == ["up/base"] or applicable[("me/child", "fam")].via == ("up/base",)
 
 
-def test_name_prefix_matching_ignores_case_and_separators_but_not_word_boundaries():
+def test_name_prefix_matching_is_literal_with_case_and_without_skipping_or_word_boundaries():
     r = make_reasoner(FAMILY)
-    assert r.ask(lineage("finetune", "fam", name="fam_chat-7b")).status == "permitted"
-    assert r.ask(lineage("finetune", "fam", name="Family-chat")).status == "forbidden"
-    undecided = r.ask(lineage("finetune", "fam"))
+    assert r.ask(lineage("finetune", "phi", name="Fam_chat-7b")).status == "permitted"
+    assert r.ask(lineage("finetune", "phi", name="Family-chat")).status == "permitted"
+    assert r.ask(lineage("finetune", "phi", name="fam_chat-7b")).status == "forbidden"
+    for shifted in ("-Fam-chat", "_Fam-chat", " Fam-chat"):
+        assert r.ask(lineage("finetune", "phi", name=shifted)).status == "forbidden", shifted
+    undecided = r.ask(lineage("finetune", "phi"))
     assert undecided.status == "permitted"
     assert any(o.duty == "name_prefix" for o in undecided.obligations)
 
@@ -191,7 +195,9 @@ def test_relicensing_conflicts_only_with_licenses_whose_terms_must_travel():
     relabelled = r.ask(merged(["a"], outbound="perm"))
     assert relabelled.status == "forbidden"
     assert relabelled.reasons[0].kind == "conflict" and relabelled.reasons[0].clause == "2"
-    assert r.ask(merged(["perm"], outbound="mit")).status == "permitted"
+    assert r.ask(merged(["perm"], outbound="gpl")).status == "permitted"
+    with pytest.raises(RequestError, match="unknown outbound license `mit`"):  # not in this knowledge base
+        r.ask(merged(["perm"], outbound="mit"))
 
 
 def test_a_permissive_license_beside_inherited_terms_is_no_conflict():
@@ -299,7 +305,7 @@ def test_relabelling_is_reported_only_when_the_travelling_clause_reaches_the_mod
     r = make_reasoner(FAMILY + 'license pp { name "P" osi yes clause "1" "G" { grant all relicense allowed } }'
                       + 'license tt { name "T" terms follow finetune, distilled clause "1" "G" { grant all } '
                         'clause "2" "Copies" { relicense forbidden } }')
-    distilled = {"artifacts": [{"id": "up", "license": "fam", "family": "fam"},
+    distilled = {"artifacts": [{"id": "up", "license": "fam", "family": "phi"},
                                {"id": "x", "license": "pp", "derived_from": [{"id": "up", "relation": "distilled"}]}],
                  "subject": "x", "use": {"acts": ["use"]}}
     assert not [k for k in r.ask(distilled).risks if k.risk == "relabelled"]

@@ -166,7 +166,7 @@ def hostile_license(h: str) -> str:
       clause "3" "Names" {{
         must name_prefix {s} when derived and distribute
       }}
-      clause "4" "Where" {{ forbid host when territory in {{{s}, "ZZ"}} }}
+      clause "4" "Where" {{ forbid host when territory in {{"KP", "CU"}} }}
       clause "5" "Called" {{ forbid use when name starts with {s} }}
       example {s} {{ host noncommercial mau = 11 expect forbidden by "2" }}
     }}'''
@@ -190,8 +190,8 @@ def test_strings_in_every_slot_of_a_license_are_data(h, watched):
     assert params["follow_policy"] == {"url": h}
     assert {k.message for k in above.risks if k.risk == "terms_change"} == {h}
     assert any(k.risk == "ambiguous" and k.message.endswith(h) for k in above.risks)
-    # A set of strings and a prefix compare with exactly that string, nothing more.
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 1, "territory": [h]}}).status == "forbidden"
+    # A set and a prefix compare with exactly their values, nothing more.
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 1, "territory": ["KP"]}}).status == "forbidden"
     assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 1, "territory": ["US"]}}).status == "permitted"
     assert r.ask({"licenses": ["evil"], "use": {"acts": ["use"], "mau": 1, "territory": ["US"]}}).status == "depends"
     assert r.ask({"licenses": ["evil"], "use": {"acts": ["use"], "mau": 1, "name": "plain"}}).status == "permitted"
@@ -199,6 +199,16 @@ def test_strings_in_every_slot_of_a_license_are_data(h, watched):
     from reasoner.examples import run_examples
     assert [o.passed for o in run_examples(r, [lic])] == [True]
     assert_rules_unchanged()
+
+
+@pytest.mark.parametrize("h", HOSTILE, ids=IDS)
+def test_a_hostile_territory_in_a_license_is_an_error_at_its_place(h, watched):
+    """Territories are a closed vocabulary: hostile text there is an unknown territory, on one line."""
+    with pytest.raises(LicenseFileError) as caught:
+        parse_text(f'license x {{ name "X" clause "1" "T" {{ forbid host when territory in {{"US", {dsl(h)}}} }} }}',
+                   "t.lic")
+    assert str(caught.value).startswith("t.lic:1:") and "unknown territory" in str(caught.value)
+    assert len(str(caught.value).splitlines()) == 1
 
 
 @pytest.mark.parametrize("h", HOSTILE, ids=IDS)
@@ -284,8 +294,8 @@ def status_and_reasons(result):
         sorted((d.fact, d.op, str(d.value), d.license, d.clause) for d in result.depends_on)
 
 
-def _lineage(ids=("meta/llama", "acme/bot"), family="mistral", name="SupportBot", purposes=("support",),
-             territory=("ZZ",), grants=("google",), license_name="not-encoded"):
+def _lineage(ids=("meta/llama", "acme/bot"), family="mistral", name="SupportBot", purposes=("customer-support",),
+             territory=("US",), grants=("google",), license_name="not-encoded"):
     return {"artifacts": [
         {"id": ids[0], "license": "llama3", "family": "llama"},
         {"id": "odd/base", "license": "other", "license_name": license_name},
@@ -300,19 +310,23 @@ FIELDS = {
     "ids": lambda h: _lineage(ids=("meta/" + h, "acme/" + h)),
     "family": lambda h: _lineage(family="mistral" + h),
     "name": lambda h: _lineage(name="SupportBot" + h),
-    "purposes": lambda h: _lineage(purposes=("support" + h,)),
-    "territory": lambda h: _lineage(territory=("ZZ" + h,)),
+    "purposes": lambda h: _lineage(purposes=("customer-support" + h,)),
+    "territory": lambda h: _lineage(territory=("US" + h,)),
     "grants": lambda h: _lineage(grants=("google" + h,)),
     "license_name": lambda h: _lineage(license_name="not-encoded" + h),
 }
+# Fields drawn from a closed vocabulary: appended text makes an unknown word, an input error.
+CLOSED_FIELDS = {"family": "artifacts\\[2\\].family", "purposes": "use.purposes\\[0\\]",
+                 "territory": "use.territory\\[0\\]"}
 
 
 @pytest.mark.parametrize("field", FIELDS)
 @pytest.mark.parametrize("h", REQUEST_HOSTILE, ids=REQUEST_IDS)
 def test_hostile_request_strings_get_the_clean_answer(field, h, watched):
-    """Each string field of a request, with hostile text appended to a neutral value, gives
-    exactly the status, reasons and deciders of the clean request. A NUL (which clingo strings
-    cannot carry) is refused with an error naming the field."""
+    """Each free-text field of a request, with hostile text appended to a neutral value, gives
+    exactly the status, reasons and deciders of the clean request; in a closed-vocabulary field
+    it is an error naming the field, on one line. A NUL (which clingo strings cannot carry) is
+    refused with an error naming the field."""
     clean = R.ask(FIELDS[field](""))
     if "\x00" in h:
         with pytest.raises(RequestError, match="NUL"):
@@ -323,6 +337,12 @@ def test_hostile_request_strings_get_the_clean_answer(field, h, watched):
         # stack): anything else is an input error naming the field, never a changed answer.
         with pytest.raises(RequestError, match=r"use\.grants\[0\]"):
             R.ask(FIELDS[field](h))
+        return
+    if field in CLOSED_FIELDS:
+        with pytest.raises(RequestError) as caught:
+            R.ask(FIELDS[field](h))
+        assert caught.value.location and __import__("re").match(CLOSED_FIELDS[field], caught.value.location)
+        assert len(str(caught.value).splitlines()) == 1
         return
     hostile = R.ask(FIELDS[field](h))
     assert clean.status == "forbidden"
@@ -392,16 +412,21 @@ CLI_SAFE = [h for h in REQUEST_HOSTILE if "\x00" not in h and not any(c in h for
 
 @pytest.mark.parametrize("h", CLI_SAFE, ids=[i for i, h in zip(REQUEST_IDS, REQUEST_HOSTILE) if h in CLI_SAFE])
 def test_hostile_cli_options_are_data(h, watched, capsys):
-    """--name, --territory and --purpose with hostile text: same exit code as clean text, and
-    the JSON answer carries the text back unchanged."""
+    """--name with hostile text: same exit code as clean text, and the JSON answer carries the
+    text back unchanged. --territory and --purpose are closed vocabularies: an input error."""
     clean = main(["finetune", "llama3", "--mau", "5", "--json", "--and", "distribute",
-                  "--name", "Llama-3-bot", "--territory", "ZZ", "--purpose", "support"])
+                  "--name", "Llama-3-bot", "--territory", "US", "--purpose", "customer-support"])
     capsys.readouterr()
     code = main(["finetune", "llama3", "--mau", "5", "--json", "--and", "distribute",
-                 "--name", "Llama-3-bot" + h, "--territory", "ZZ" + h, "--purpose", "support" + h])
+                 "--name", "Llama-3-bot" + h, "--territory", "US", "--purpose", "customer-support"])
     out = capsys.readouterr()
     assert (clean, code) == (0, 0), out.err
     json.loads(out.out)
+    for option, word in (("--territory", "US"), ("--purpose", "customer-support")):
+        code = main(["finetune", "llama3", "--mau", "5", "--and", "distribute", "--name", "Llama-3-bot",
+                     option, word + h])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and err.startswith("can-i: "), err[:300]
 
 
 @pytest.mark.parametrize("h", [pytest.param(h, id=i)

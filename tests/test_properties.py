@@ -246,7 +246,9 @@ def satisfying(fact: str, op: str, value, holds: bool):
         inside = holds == (op in ("=", "in"))
         if inside:
             return [members[0]]
-        return ["ZZ"] if fact == "territory" else ["zz-not-a-listed-purpose"]
+        if fact == "territory":  # a real territory in no region a license names
+            return ["AQ"]
+        return [next(p for p in SOME_PURPOSES if p not in members)]
     return None
 
 
