@@ -495,7 +495,45 @@ def m_drop_fact(doc, env):
     return doc, f"drop-fact:{key}"
 
 
+def name_prefixes(env) -> list[str]:
+    """The prefixes license duties ask names to start with (`Llama`, `Llama 3`)."""
+    return sorted({dict(rule.params)["prefix"] for compiled in env.reasoner.kb.licenses.values()
+                   for clause in compiled.license.clauses for rule in clause.rules
+                   if rule.duty == "name_prefix"})
+
+
+def m_name_disguise(doc, env):
+    """Dress a name that breaks a naming duty up to look as if it began with the prefix: a
+    separator before it (`-Llama-Bot`, ` Llama-Bot`) or a look-alike letter (`Llаma-Bot`).
+    The name still does not begin with the prefix, so the answer must not change."""
+    use = doc.get("use")
+    if not isinstance(use, dict) or not isinstance(use.get("name"), str):
+        return doc, None
+    rnd = env.rnd
+    prefix = rnd.choice(name_prefixes(env))
+    if use["name"].casefold().startswith(prefix.casefold()):
+        return doc, None
+    joiner = rnd.choice(["-", " ", "_"])
+    if rnd.random() < 0.5:
+        separator = rnd.choice(["-", "_", " ", ".", "\t", "\u200b", "/", "--"])
+        use["name"] = separator + prefix.replace(" ", joiner) + joiner + use["name"]
+        return doc, "name-disguise:separator"
+    # Change the first word inside itself: a change after it could leave a name that does begin
+    # with a shorter required prefix (`Llama-З` begins with `Llama`).
+    word, _, rest = prefix.partition(" ")
+    form = rnd.choice(["homoglyph", "zero-width", "combining"])
+    inside = rnd.randrange(1, len(word))
+    if form == "homoglyph":
+        i = rnd.choice([i for i, ch in enumerate(word) if ch in HOMOGLYPHS])
+        word = word[:i] + HOMOGLYPHS[word[i]] + word[i + 1:]
+    else:
+        word = word[:inside] + rnd.choice(ZERO_WIDTH if form == "zero-width" else COMBINING) + word[inside:]
+    use["name"] = (word + (joiner + rest if rest else "")) + joiner + use["name"]
+    return doc, f"name-disguise:{form}"
+
+
 DOC_MUTATIONS = {
+    "name-disguise": m_name_disguise,
     "rename-ids": m_rename,
     "reorder": m_reorder,
     "junk-field": m_junk_field,
@@ -748,7 +786,64 @@ def c_model_card(mutant: Mutant, env) -> Mutant | None:
                   subject=folder if relative else path, act=act, context=context, relative=relative)
 
 
+def yaml_with_duplicate(lineage: dict, target: dict, key: str, extra, extra_last: bool) -> str:
+    """A block-style YAML lineage file in which artifact `target` holds `key` twice (keys and
+    values are written as JSON, which YAML reads as flow scalars and sequences)."""
+    lines = []
+    if "subject" in lineage:
+        lines.append(f"subject: {json.dumps(lineage['subject'], ensure_ascii=False)}")
+    lines.append("artifacts:")
+    for artifact in lineage["artifacts"]:
+        pairs = [(k, v) for k, v in artifact.items()]
+        if artifact is target:
+            i = next(n for n, (k, _) in enumerate(pairs) if k == key)
+            pairs.insert(i + 1 if extra_last else i, (key, extra))
+        for n, (k, v) in enumerate(pairs):
+            lines.append(("- " if n == 0 else "  ") + f"{json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}")
+    return "\n".join(lines) + "\n"
+
+
+def c_duplicate_key_file(mutant: Mutant, env) -> Mutant | None:
+    """A lineage file (JSON or YAML) or a model card whose front matter holds a key twice, the
+    second value different, asked through the verb path."""
+    rnd = env.rnd
+    form = _verb_form(mutant.doc, env, lineage_in_file=rnd.random() < 0.5) or _verb_form(mutant.doc, env, True)
+    if form is None:
+        return None
+    artifacts, subject, act, context = form
+    if not any(a.get("id") == subject for a in artifacts):
+        return None
+    lineage = {"artifacts": artifacts, "subject": subject}
+    target = rnd.choice(artifacts)
+    key = rnd.choice(list(target))
+    extra = tempting(key, target[key], mutant.doc)
+    if extra == target[key]:
+        return None
+    extra_last = rnd.random() < 0.5
+    where = "real-first" if extra_last else "real-last"
+    fmt = rnd.choice(["json", "yaml", "card"])
+    if fmt == "card":
+        card = c_model_card(mutant, env)
+        if card is None or "license" not in next(iter(card.files.values())):
+            return None
+        path, text = next(iter(card.files.items()))
+        real = next(line for line in text.splitlines() if line.startswith("license:"))
+        fake = f"license: {tempting('license', None, mutant.doc)}"
+        text = text.replace(real, f"{real}\n{fake}" if extra_last else f"{fake}\n{real}", 1)
+        return Mutant(mutant.seed, mutant.kinds + (f"duplicate-key-file:card:license:{where}",), mutant.doc,
+                      files={path: text}, subject=card.subject, act=card.act, context=card.context,
+                      relative=card.relative)
+    if fmt == "json":
+        text = dump_with_duplicate(lineage, target, key, extra, extra_last)
+    else:
+        text = yaml_with_duplicate(lineage, target, key, extra, extra_last)
+    name = f"lineage.{fmt}"
+    return Mutant(mutant.seed, mutant.kinds + (f"duplicate-key-file:{fmt}:{key}:{where}",), mutant.doc,
+                  files={name: text}, subject=name, act=act, context=context)
+
+
 CARRIERS = {
+    "duplicate-key-file": c_duplicate_key_file,
     "duplicate-key": c_duplicate_key,
     "json-text": c_json_text,
     "lineage-file": c_lineage_file,
@@ -772,10 +867,11 @@ GROUPS = [
     Group("case", ("case",)),
     Group("unicode", ("unicode",)),
     Group("empty-lists", ("empty-list",)),
-    Group("duplicate-keys", ("duplicate-key",)),
+    Group("duplicate-keys", ("duplicate-key", "duplicate-key-file")),
     Group("lineage-files", ("lineage-file",)),
     Group("model-cards", ("model-card",)),
     Group("ownership", ("ownership:mine", "ownership:license")),
+    Group("names", ("name-disguise",)),
     Group("legal-changes", ("drop-fact",)),
 ]
 GROUP = {g.name: g for g in GROUPS}
@@ -941,7 +1037,7 @@ def random_plans(count: int, groups, seeds, salt: int = 20261130):
     rnd = random.Random(salt)
     for _ in range(count):
         group = rnd.choice(groups)
-        extras = tuple(rnd.sample(group.extra, rnd.randint(0, 2)))
+        extras = tuple(rnd.sample(group.extra, rnd.randint(0, min(2, len(group.extra)))))
         yield rnd.randrange(len(seeds)), group.name, rnd.choice(group.own), extras, rnd.randrange(2**32)
 
 

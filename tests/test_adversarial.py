@@ -36,8 +36,8 @@ from reasoner.subjects import Context, build_request
 R = Reasoner()
 SEEDS = adv.load_seeds(R)
 BATCH = 50                 # mutants answered by one ask_many call
-DEFAULT_PER_GROUP = 250    # the default run: 10 groups, 2,500 mutants
-SLOW_PER_GROUP = 2_500     # -m slow: 25,000 mutants
+DEFAULT_PER_GROUP = 250    # the default run: 11 groups, 2,750 mutants
+SLOW_PER_GROUP = 2_500     # -m slow: 27,500 mutants
 
 
 def _applicable(group: adv.Group) -> list[int]:
@@ -91,6 +91,7 @@ PENDING = {
     "duplicate-keys": "needs the duplicate JSON/YAML keys fix (last wins today)",
     "model-cards": "needs the cards-as-received-models fix (a card's model is always taken as the user's own)",
     "ownership": "needs the catalog-models-marked-mine fix (`mine` or a `license` drops the catalog license)",
+    "names": "needs the literal name-prefix fix (`-Llama-Bot` and ` Llama-Bot` pass \"starts with Llama\" today)",
     "everything": "needs every fix of issue 8 merged",
 }
 
@@ -267,6 +268,34 @@ def test_a_received_model_card_binds_the_user_like_its_license_id(tmp_path, caps
     capsys.readouterr()
     assert by_id != 0
     assert by_card != 0
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=PENDING["names"]))
+                                  for n in ("-Llama-Bot", "_Llama-Bot", " Llama-Bot")]
+                         + [".Llama-Bot", "Llаma-Bot", "L\u200blama-Bot"])
+def test_a_name_that_only_looks_like_it_starts_with_llama_breaks_the_naming_duty(name):
+    doc = {"artifacts": [{"id": "base", "license": "llama3.1", "family": "llama"},
+                         {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": "finetune"}]}],
+           "subject": "mine", "use": {"acts": ["distribute"], "mau": 1_000_000, "name": "SupportBot"}}
+    assert _ask(doc) == "forbidden"
+    doc["use"]["name"] = name
+    assert _ask(doc) in ("forbidden", "error")
+
+
+@pytest.mark.parametrize("fmt", ["json", "yaml", "card"])
+@pytest.mark.xfail(strict=False, reason=PENDING["duplicate-keys"])
+def test_a_duplicate_key_in_a_lineage_file_or_card_is_an_error(tmp_path, fmt):
+    if fmt == "card":
+        path = tmp_path / "received" / "README.md"
+        path.parent.mkdir()
+        path.write_text("---\nlicense: llama3\nlicense: mit\n---\n", encoding="utf-8")
+    else:
+        path = tmp_path / f"lineage.{fmt}"
+        text = ('{"artifacts": [{"id": "m", "license": "llama3", "license": "mit"}]}' if fmt == "json"
+                else 'artifacts:\n- id: m\n  license: llama3\n  license: mit\n')
+        path.write_text(text, encoding="utf-8")
+    with pytest.raises(CanIError):
+        R.ask(build_request(R.kb, str(path), "host", Context(mau=800_000_000)))
 
 
 # --- fuzzing the formats test_fuzz.py does not reach ------------------------------------------------
