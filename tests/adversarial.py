@@ -20,13 +20,11 @@ that goes wrong.
 from __future__ import annotations
 
 import copy
-import itertools
 import json
 import os
 import random
 import re
 import tempfile
-import unicodedata
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,10 +38,9 @@ from reasoner.examples import example_request
 from reasoner.numbers import parse_count
 from reasoner.request import ARTIFACT_KEYS, REQUEST_KEYS, USE_KEYS, read_request
 from reasoner.subjects import Context, build_request
-from reasoner.vocabulary import CREATION_ACTS, RELATION_ACT, USE_ACTS
+from reasoner.vocabulary import RELATION_ACT, USE_ACTS
 
 ACT_OF_RELATION = RELATION_ACT
-NOT_YES = ("forbidden", "depends", "unknown")
 
 # --- seeds --------------------------------------------------------------------------------------
 
@@ -359,6 +356,72 @@ def m_stack_form(doc, env):
     return doc, "drop-fact:artifact-to-stack" if dropped else "artifact-to-stack"
 
 
+def m_expression_form(doc, env):
+    """Write a license expression another way that means the same: parentheses around an id,
+    an id repeated with AND, or `X OR X`."""
+    spots = _license_holders(doc)
+    if not spots:
+        return doc, None
+    rnd = env.rnd
+    container, key = rnd.choice(spots)
+    expression = container[key]
+    token = rnd.choice(_license_tokens(expression))
+    lid = token.group(0)
+    form = rnd.choice(["parentheses", "and-itself", "or-itself"])
+    replacement = {"parentheses": f"(({lid}))", "and-itself": f"({lid} AND {lid})",
+                   "or-itself": f"({lid} OR {lid})"}[form]
+    container[key] = expression[:token.start()] + replacement + expression[token.end():]
+    return doc, f"expression:{form}"
+
+
+def m_subject_form(doc, env):
+    """State the subject when it was left to be inferred, or leave it out when it is the one
+    artifact nothing derives from."""
+    artifacts = _artifacts(doc)
+    if not artifacts or len(artifacts) != len(doc.get("artifacts", [])):
+        return doc, None
+    parents = {e.get("id") for a in artifacts for e in a.get("derived_from", []) or [] if isinstance(e, dict)}
+    roots = [a.get("id") for a in artifacts if a.get("id") not in parents]
+    if "subject" in doc and len(roots) == 1 and doc["subject"] == roots[0]:
+        del doc["subject"]
+        return doc, "subject:inferred"
+    if "subject" not in doc and len(roots) == 1:
+        doc["subject"] = roots[0]
+        return doc, "subject:stated"
+    return doc, None
+
+
+def m_extra_artifact(doc, env):
+    """Add an artifact the subject does not derive from, under a permissive license: it is not
+    part of the question."""
+    artifacts = _artifacts(doc)
+    if not artifacts or len(artifacts) != len(doc.get("artifacts", [])):
+        return doc, None
+    parents = {e.get("id") for a in artifacts for e in a.get("derived_from", []) or [] if isinstance(e, dict)}
+    if "subject" not in doc:
+        roots = [a.get("id") for a in artifacts if a.get("id") not in parents]
+        if len(roots) != 1:
+            return doc, None
+        doc["subject"] = roots[0]
+    rnd = env.rnd
+    extra = {"id": f"unrelated-{rnd.randrange(10**6)}", "license": rnd.choice(["mit", "apache-2.0", "cc0-1.0"])}
+    if rnd.random() < 0.5:
+        extra["mine"] = True
+    doc["artifacts"].insert(rnd.randrange(len(doc["artifacts"]) + 1), extra)
+    return doc, "extra-artifact"
+
+
+def m_catalog_explicit(doc, env):
+    """Write out the license the catalog gives a catalog model."""
+    catalog = [a for a in _artifacts(doc) if isinstance(a.get("id"), str) and env.is_catalog(a["id"])
+               and "license" not in a and not a.get("mine")]
+    if not catalog:
+        return doc, None
+    artifact = env.rnd.choice(catalog)
+    artifact["license"] = env.reasoner.kb.model(artifact["id"])["license"]
+    return doc, "catalog-license-explicit"
+
+
 def m_case(doc, env):
     """Change the case of an id or a vocabulary word that is compared without case."""
     rnd = env.rnd
@@ -534,6 +597,10 @@ def m_name_disguise(doc, env):
 
 DOC_MUTATIONS = {
     "name-disguise": m_name_disguise,
+    "expression-form": m_expression_form,
+    "subject-form": m_subject_form,
+    "extra-artifact": m_extra_artifact,
+    "catalog-explicit": m_catalog_explicit,
     "rename-ids": m_rename,
     "reorder": m_reorder,
     "junk-field": m_junk_field,
@@ -565,7 +632,7 @@ class Mutant:
     seed: Seed
     kinds: tuple[str, ...]
     doc: dict                               # the request document (the answer if no carrier)
-    text: str | None = None                 # JSON text for Reasoner.ask_text
+    text: str | bytes | None = None         # JSON text for Reasoner.ask_text
     files: dict[str, str] | None = None     # relative path -> text, for the verb path
     subject: str | None = None              # the subject as typed (a path, relative to the files)
     act: str | None = None
@@ -641,7 +708,7 @@ def c_json_text(mutant: Mutant, env) -> Mutant | None:
     rnd = env.rnd
     text = json.dumps(mutant.doc, ensure_ascii=rnd.random() < 0.5, indent=rnd.choice([None, 0, 2, "\t"]))
     if rnd.random() < 0.3:
-        text = "\ufeff" + text
+        text = "\ufeff".encode() + text.encode()   # a file saved with a byte-order mark
     return Mutant(mutant.seed, mutant.kinds + ("json-text",), mutant.doc, text=text)
 
 
@@ -852,7 +919,8 @@ CARRIERS = {
 
 # --- groups: which mutations a test composes -------------------------------------------------------
 
-STRUCTURE = ("rename-ids", "reorder", "junk-field", "numbers", "stack-form")
+STRUCTURE = ("rename-ids", "reorder", "junk-field", "numbers", "stack-form", "expression-form", "subject-form",
+             "extra-artifact", "catalog-explicit")
 
 
 @dataclass(frozen=True)
@@ -1052,12 +1120,18 @@ def mutants_for(plans, seeds, reasoner) -> list[Mutant]:
 
 
 def main(argv) -> int:
-    count = int(argv[1]) if len(argv) > 1 else 5000
-    names = argv[2:] or [g.name for g in GROUPS]
+    """`adversarial.py [COUNT] [GROUP …] [--plain]`: the per-kind table and one reproduction per
+    kind that goes wrong; --plain applies each group's own mutation alone (shortest repros)."""
+    plain = "--plain" in argv
+    args = [a for a in argv[1:] if a != "--plain"]
+    count = int(args[0]) if args else 5000
+    groups = [GROUP[n] for n in args[1:]] or GROUPS
+    if plain:
+        groups = [Group(g.name, g.own, ()) for g in groups]
     reasoner = Reasoner()
     seeds = load_seeds(reasoner)
     tally = Tally()
-    plans = list(random_plans(count, [GROUP[n] for n in names], seeds))
+    plans = list(random_plans(count, groups, seeds))
     for start in range(0, len(plans), 200):
         for outcome in run_mutants(reasoner, mutants_for(plans[start:start + 200], seeds, reasoner)):
             tally.add(outcome)
