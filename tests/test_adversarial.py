@@ -122,10 +122,6 @@ def test_no_mutation_of_a_forbidden_request_turns_it_into_yes_at_scale(group):
     check_group(group, SLOW_PER_GROUP)
 
 
-def test_the_slow_run_covers_twenty_thousand_mutations():
-    assert SLOW_PER_GROUP * (len(adv.GROUPS) + 1) >= 20_000
-
-
 # --- the judge itself can fail ---------------------------------------------------------------------
 
 def _outcome(seed_status: str, status: str | None, kinds=("reorder",)) -> adv.Outcome:
