@@ -20,13 +20,14 @@ that goes wrong.
 from __future__ import annotations
 
 import copy
+import io
 import json
 import os
 import random
 import re
 import tempfile
 from collections import Counter, defaultdict
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -422,6 +423,27 @@ def m_catalog_explicit(doc, env):
     return doc, "catalog-license-explicit"
 
 
+def m_license_other(doc, env):
+    """Say a lone license id the Hugging Face way: `license: other` with a `license_name` the
+    knowledge base maps to the same encoding."""
+    rnd = env.rnd
+    spots = []
+    for artifact in _artifacts(doc):
+        lid = artifact.get("license")
+        if isinstance(lid, str) and not artifact.get("license_name") and len(_license_tokens(lid)) == 1 \
+                and lid.strip() == _license_tokens(lid)[0].group(0):
+            encoding = env.reasoner.kb.resolve_license(lid)[0]
+            if encoding:
+                names = [n for n, entry in env.reasoner.kb.hub_names.items() if entry.get("encoding") == encoding]
+                spots.append((artifact, names + [encoding]))
+    if not spots:
+        return doc, None
+    artifact, names = rnd.choice(spots)
+    artifact["license"] = rnd.choice(["other", "Other"])
+    artifact["license_name"] = rnd.choice(names)
+    return doc, "license-other"
+
+
 def m_case(doc, env):
     """Change the case of an id or a vocabulary word that is compared without case."""
     rnd = env.rnd
@@ -601,6 +623,7 @@ DOC_MUTATIONS = {
     "subject-form": m_subject_form,
     "extra-artifact": m_extra_artifact,
     "catalog-explicit": m_catalog_explicit,
+    "license-other": m_license_other,
     "rename-ids": m_rename,
     "reorder": m_reorder,
     "junk-field": m_junk_field,
@@ -638,11 +661,15 @@ class Mutant:
     act: str | None = None
     context: dict | None = None             # Context fields
     relative: bool = False                  # the subject is typed relative to the folder
+    argv: list[str] | None = None           # or a whole command line, run in the files' folder
 
     def legal(self) -> bool:
         return any(k.split(":")[0] in LEGAL_CHANGES for k in self.kinds)
 
     def reproduction(self) -> str:
+        if self.argv is not None:
+            shown = "; ".join(f"{p} = {t!r}" for p, t in (self.files or {}).items())
+            return f"files: {shown}\n  can-i {' '.join(self.argv)}"
         if self.files is not None:
             shown = "; ".join(f"{p} = {t!r}" for p, t in self.files.items())
             return (f"files: {shown}\n  can-i {self.act} {self.subject} with {self.context}"
@@ -909,7 +936,43 @@ def c_duplicate_key_file(mutant: Mutant, env) -> Mutant | None:
                   files={name: text}, subject=name, act=act, context=context)
 
 
+def c_cli_request(mutant: Mutant, env) -> Mutant | None:
+    """The document as a request file, asked with `can-i --json --request FILE`."""
+    text = json.dumps(mutant.doc, ensure_ascii=env.rnd.random() < 0.5)
+    return Mutant(mutant.seed, mutant.kinds + ("cli:request",), mutant.doc, files={"request.json": text},
+                  argv=["--json", "--request", "request.json"])
+
+
+def c_cli_verb(mutant: Mutant, env) -> Mutant | None:
+    """The lineage in a file and the use as options: `can-i ACT lineage.json --mau 8e8 …`, with
+    numbers written as people type them."""
+    rnd = env.rnd
+    form = _verb_form(mutant.doc, env, lineage_in_file=rnd.random() < 0.5) or _verb_form(mutant.doc, env, True)
+    if form is None:
+        return None
+    artifacts, subject, act, context = form
+    if not any(a.get("id") == subject for a in artifacts):
+        return None
+    argv = [act, "lineage.json"]
+    for key, value in context.items():
+        if key == "commercial":
+            argv.append("--commercial" if value else "--non-commercial")
+        elif key in ("mau", "revenue_usd"):
+            argv.append(f"--{'mau' if key == 'mau' else 'revenue'}={written(value, rnd, money=key == 'revenue_usd')}")
+        else:
+            option = {"territory": "--territory", "purposes": "--purpose", "grants": "--grant", "also": "--and",
+                      "into": "--into", "name": "--name", "outbound_license": "--as", "date": "--on"}[key]
+            argv += [f"{option}={item}" for item in (value if isinstance(value, list) else [value])]
+    head, options = argv[:2], argv[2:]
+    rnd.shuffle(options)
+    text = json.dumps({"artifacts": artifacts, "subject": subject}, ensure_ascii=False)
+    return Mutant(mutant.seed, mutant.kinds + ("cli:verb",), mutant.doc, files={"lineage.json": text},
+                  argv=["--json"] + head + options)
+
+
 CARRIERS = {
+    "cli-request": c_cli_request,
+    "cli-verb": c_cli_verb,
     "duplicate-key-file": c_duplicate_key_file,
     "duplicate-key": c_duplicate_key,
     "json-text": c_json_text,
@@ -920,7 +983,7 @@ CARRIERS = {
 # --- groups: which mutations a test composes -------------------------------------------------------
 
 STRUCTURE = ("rename-ids", "reorder", "junk-field", "numbers", "stack-form", "expression-form", "subject-form",
-             "extra-artifact", "catalog-explicit")
+             "extra-artifact", "catalog-explicit", "license-other")
 
 
 @dataclass(frozen=True)
@@ -940,6 +1003,7 @@ GROUPS = [
     Group("model-cards", ("model-card",)),
     Group("ownership", ("ownership:mine", "ownership:license")),
     Group("names", ("name-disguise",)),
+    Group("command-line", ("cli-request", "cli-verb")),
     Group("legal-changes", ("drop-fact",)),
 ]
 GROUP = {g.name: g for g in GROUPS}
@@ -991,6 +1055,22 @@ def _cwd(path: str):
         os.chdir(before)
 
 
+def run_command_line(mutant: Mutant) -> Outcome:
+    """Run `can-i` in-process in a folder holding the mutant's files; exit code 2 is an input
+    error, otherwise the status is read from the --json answer."""
+    from reasoner.cli import main as cli_main
+
+    out, err = io.StringIO(), io.StringIO()
+    with _folder(mutant.files or {}) as root, _cwd(root), redirect_stdout(out), redirect_stderr(err):
+        code = cli_main(list(mutant.argv))
+    if code == 2:
+        return Outcome(mutant, None, err.getvalue().strip())
+    status = json.loads(out.getvalue())["status"]
+    expected_code = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}[status]
+    assert code == expected_code, (mutant.reproduction(), code, status)
+    return Outcome(mutant, status)
+
+
 def run_mutants(reasoner: Reasoner, mutants: list[Mutant]) -> list[Outcome]:
     """Answer every mutant through the public API: documents through `ask_many` (one batch),
     JSON text through `ask_text`, files through `subjects.build_request` and `ask_many`."""
@@ -998,6 +1078,9 @@ def run_mutants(reasoner: Reasoner, mutants: list[Mutant]) -> list[Outcome]:
     docs: dict[int, dict] = {}
     for i, mutant in enumerate(mutants):
         try:
+            if mutant.argv is not None:
+                outcomes[i] = run_command_line(mutant)
+                continue
             if mutant.text is not None:
                 outcomes[i] = Outcome(mutant, reasoner.ask_text(mutant.text).status)
                 continue

@@ -36,8 +36,8 @@ from reasoner.subjects import Context, build_request
 R = Reasoner()
 SEEDS = adv.load_seeds(R)
 BATCH = 50                 # mutants answered by one ask_many call
-DEFAULT_PER_GROUP = 250    # the default run: 11 groups, 2,750 mutants
-SLOW_PER_GROUP = 2_500     # -m slow: 27,500 mutants
+DEFAULT_PER_GROUP = 250    # the default run: 12 groups, 3,000 mutants
+SLOW_PER_GROUP = 2_500     # -m slow: 30,000 mutants
 
 
 def _applicable(group: adv.Group) -> list[int]:
