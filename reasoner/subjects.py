@@ -301,7 +301,7 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
             raise RequestError(f"not valid TOML: {reason}", location=where) from None
     else:
         doc = _yaml(text, path, 0)
-    artifacts, subject = lineage_from_doc(doc, path)
+    artifacts, subject = lineage_from_doc(doc, path, kb)
     return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
 
 
@@ -357,10 +357,11 @@ def read_text_file(path: Path) -> str:
         raise RequestError(f"not UTF-8 text (byte {exc.start})", location=str(path)) from None
 
 
-def lineage_from_doc(doc, path: Path) -> tuple[list[dict], str]:
+def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[list[dict], str]:
     """The artifacts and subject of a lineage file (a request document; its `use` is read apart).
 
-    It is checked here, so that errors name the file: fields, duplicates and cycles.
+    It is checked here, so that errors name the file: fields, duplicates, cycles, the subject and
+    edges to parents that are neither in the file nor (with `kb`) in the catalog.
     """
     if not isinstance(doc, dict) or "artifacts" not in doc:
         raise RequestError("a lineage file needs an `artifacts` list (the JSON request format)", location=str(path))
@@ -380,6 +381,16 @@ def lineage_from_doc(doc, path: Path) -> tuple[list[dict], str]:
             if artifact.id in seen:
                 raise RequestError(f"artifact `{artifact.id}` appears twice", location=f"artifacts[{i}].id")
             seen.add(artifact.id)
+        ids = [a.id for a in checked.artifacts]
+        if checked.subject and checked.subject not in seen:
+            raise RequestError(f"subject `{checked.subject}` is not among the artifacts{suggest(checked.subject, ids)}",
+                               location="subject")
+        for i, artifact in enumerate(checked.artifacts):
+            for j, edge in enumerate(artifact.derived_from):
+                if edge.parent not in seen and not (kb is not None and kb.model(edge.parent)):
+                    raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is neither among the "
+                                       f"artifacts nor a catalog model{suggest(edge.parent, ids)}",
+                                       location=f"artifacts[{i}].derived_from[{j}].id")
     except RequestError as exc:
         raise RequestError(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
     return list(doc["artifacts"]), checked.subject

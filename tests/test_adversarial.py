@@ -85,15 +85,8 @@ EVERYTHING = adv.Group(
     "everything", tuple(k for k in adv.DOC_MUTATIONS if k != "drop-fact") + tuple(adv.CARRIERS),
     adv.STRUCTURE + ("case", "unicode", "empty-list", "ownership:mine", "ownership:license"))
 
-PENDING = {
-    "unicode": "needs the closed territory/purpose/family vocabularies fix (look-alike words are ignored today)",
-    "empty-lists": "needs the empty-lists fix (`territory: []`, `modalities: []` state nothing)",
-    "duplicate-keys": "needs the duplicate JSON/YAML keys fix (last wins today)",
-    "model-cards": "needs the cards-as-received-models fix (a card's model is always taken as the user's own)",
-    "ownership": "needs the catalog-models-marked-mine fix (`mine` or a `license` drops the catalog license)",
-    "names": "needs the literal name-prefix fix (`-Llama-Bot` and ` Llama-Bot` pass \"starts with Llama\" today)",
-    "everything": "needs every fix of issue 8 merged",
-}
+# Mutation groups that still find a wrong answer, with what they need (empty: every group holds).
+PENDING: dict[str, str] = {}
 
 
 def _params():
@@ -196,7 +189,6 @@ VISION_EU = {"artifacts": [{"id": "llama4-model", "license": "llama4", "family":
 
 
 @pytest.mark.parametrize("territory", ["EՍ", "ＥＵ", "E\u200bU", "EU\u0327"])
-@pytest.mark.xfail(strict=False, reason=PENDING["unicode"])
 def test_a_look_alike_territory_is_not_outside_the_eu(territory):
     doc = json.loads(json.dumps(VISION_EU))
     doc["use"]["territory"] = [territory]
@@ -205,7 +197,6 @@ def test_a_look_alike_territory_is_not_outside_the_eu(territory):
 
 
 @pytest.mark.parametrize("purpose", ["miӏitary", "ｍｉｌｉｔａｒｙ", "military\u200b", "milïtary"])
-@pytest.mark.xfail(strict=False, reason=PENDING["unicode"])
 def test_a_look_alike_purpose_is_not_a_harmless_purpose(purpose):
     doc = {"artifacts": [{"id": "m", "license": "deepseek", "family": "deepseek"}],
            "use": {"acts": ["host"], "purposes": ["military"]}}
@@ -215,7 +206,6 @@ def test_a_look_alike_purpose_is_not_a_harmless_purpose(purpose):
 
 
 @pytest.mark.parametrize("field, holder", [("territory", "use"), ("modalities", "artifact")])
-@pytest.mark.xfail(strict=False, reason=PENDING["empty-lists"])
 def test_an_empty_list_does_not_turn_depends_into_yes(field, holder):
     doc = {"artifacts": [{"id": "m", "license": "llama3.3", "family": "llama"}],
            "use": {"acts": ["use"], "mau": 1_000_000, "territory": ["FR"]}}
@@ -236,7 +226,6 @@ def test_an_empty_list_does_not_turn_depends_into_yes(field, holder):
     '{"artifacts": [{"id": "m", "license": "deepseek"}], "use": {"acts": ["host"], "purposes": ["military"],'
     ' "purposes": ["research"]}}',
 ])
-@pytest.mark.xfail(strict=False, reason=PENDING["duplicate-keys"])
 def test_a_duplicate_key_is_an_error_not_last_wins(text):
     assert _ask_text(text) == "error"
 
@@ -246,7 +235,6 @@ def test_a_duplicate_key_is_an_error_not_last_wins(text):
     {"artifacts": [{"id": adv.L3, "license": "mit"}], "use": {"acts": ["host"], "mau": "800M"}},
     {"artifacts": [{"id": "CohereLabs/aya-23-8B", "mine": True}], "use": {"acts": ["host"], "commercial": True}},
 ])
-@pytest.mark.xfail(strict=False, reason=PENDING["ownership"])
 def test_claiming_a_catalog_model_does_not_drop_its_license(doc):
     assert _ask(doc) in ("forbidden", "error")
 
@@ -254,7 +242,6 @@ def test_claiming_a_catalog_model_does_not_drop_its_license(doc):
 @pytest.mark.parametrize("license_id, options", [
     ("llama3", ["--mau", "800M"]), ("llama3", []), ("cc-by-nc-4.0", ["--commercial"]),
 ])
-@pytest.mark.xfail(strict=False, reason=PENDING["model-cards"])
 def test_a_received_model_card_binds_the_user_like_its_license_id(tmp_path, capsys, license_id, options):
     card = tmp_path / "received" / "README.md"
     card.parent.mkdir()
@@ -266,9 +253,8 @@ def test_a_received_model_card_binds_the_user_like_its_license_id(tmp_path, caps
     assert by_card != 0
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=PENDING["names"]))
-                                  for n in ("-Llama-Bot", "_Llama-Bot", " Llama-Bot")]
-                         + [".Llama-Bot", "Llаma-Bot", "L\u200blama-Bot"])
+@pytest.mark.parametrize("name", ["-Llama-Bot", "_Llama-Bot", " Llama-Bot", ".Llama-Bot", "Llаma-Bot",
+                                  "L\u200blama-Bot"])
 def test_a_name_that_only_looks_like_it_starts_with_llama_breaks_the_naming_duty(name):
     doc = {"artifacts": [{"id": "base", "license": "llama3.1", "family": "llama"},
                          {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": "finetune"}]}],
@@ -279,7 +265,6 @@ def test_a_name_that_only_looks_like_it_starts_with_llama_breaks_the_naming_duty
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml", "card"])
-@pytest.mark.xfail(strict=False, reason=PENDING["duplicate-keys"])
 def test_a_duplicate_key_in_a_lineage_file_or_card_is_an_error(tmp_path, fmt):
     if fmt == "card":
         path = tmp_path / "received" / "README.md"
@@ -370,8 +355,6 @@ def test_mutated_lineage_files_are_answered_or_rejected_in_one_line(tmp_path):
     assert answered and located and answered + located + len(unlocated) == 900
 
 
-@pytest.mark.xfail(strict=False, reason="subjects.lineage_from_doc checks fields, duplicates and cycles, but a "
-                                        "dangling edge or a missing subject is found later and named without the file")
 def test_every_lineage_file_error_names_the_file(tmp_path):
     _, _, unlocated = fuzz_lineage_files(tmp_path, cases=300)
     assert not unlocated, unlocated[:3]
@@ -437,8 +420,6 @@ def test_look_alike_option_values_do_not_answer_yes(capsys, argv, option, origin
         if cli_main(mutated) == 0:
             wrong.append((form, value))
     capsys.readouterr()
-    if wrong and option in ("--territory", "--purpose"):
-        pytest.xfail(f"{PENDING['unicode']}: {wrong[:3]}")
     assert not wrong
 
 
