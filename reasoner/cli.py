@@ -376,6 +376,22 @@ def _single_license(text: str) -> bool:
         return False
 
 
+# The request field each verb option fills, so that an error the request reader finds in a value
+# typed on the command line points at the option (`--territory`), not only at the field.
+OPTION_OF_FIELD = {"commercial": "--commercial/--non-commercial", "mau": "--mau", "revenue_usd": "--revenue",
+                   "territory": "--territory", "purposes": "--purpose", "name": "--name",
+                   "outbound_license": "--as", "grants": "--grant", "date": "--on", "acts": "--and"}
+
+
+def _at_option(exc: CanIError, typed: set) -> CanIError:
+    """`exc`, located at the option too when its field holds a value typed on the command line
+    (a lineage file's own `use` values are located at the file already)."""
+    match = re.match(r"use\.([a-z_]+)", exc.location or "")
+    if match and match.group(1) in typed and match.group(1) in OPTION_OF_FIELD:
+        return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({exc.location})")
+    return exc
+
+
 def _make_verb(act: str):
     def command(
         ctx: typer.Context,
@@ -416,8 +432,14 @@ def _make_verb(act: str):
             outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []), mine=mine,
         )
         engine = reasoner(options.get("facts"))
-        request = build_request(engine.kb, subject, act, context)
-        result = engine.ask(request)
+        given = {"commercial": commercial, "mau": mau, "revenue_usd": revenue, "territory": territory,
+                 "purposes": purpose, "name": name, "outbound_license": outbound, "grants": grant, "date": on,
+                 "acts": then}
+        try:
+            request = build_request(engine.kb, subject, act, context)
+            result = engine.ask(request)
+        except CanIError as exc:
+            raise _at_option(exc, {key for key, value in given.items() if value}) from None
         words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then or [])
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
         _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names)

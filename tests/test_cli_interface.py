@@ -658,3 +658,16 @@ def test_json_lines_with_crlf_and_a_byte_order_mark(can_i, tmp_path):
     run = can_i("--request", path, "--json")
     assert [json.loads(line)["status"] for line in run.out.splitlines()] == ["permitted", "forbidden"]
     assert run.code == 1
+
+
+@pytest.mark.parametrize("argv, option", [
+    (["finetune", "mit", "--as", "nonsense-license", "--and", "distribute"], "--as (use.outbound_license)"),
+    (["host", "llama3", "--territory", "Frnce"], "--territory (use.territory[0])"),
+    (["host", "llama3", "--purpose", "militray"], "--purpose (use.purposes[0])"),
+    (["host", "llama3", "--mau", "800M", "--grant", "metta"], "--grant (use.grants[0])"),
+])
+def test_an_error_in_a_typed_value_names_the_option_and_the_field(can_i, argv, option):
+    run = can_i(*argv)
+    assert run.code == 2
+    assert run.line().startswith(f"can-i: {option}: ")
+    assert "did you mean" in run.line()
