@@ -169,8 +169,12 @@ def root(
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
     from .api import decode_json, read_json_file
+    from .request import read_bounded
 
-    doc = decode_json(getattr(sys.stdin, "buffer", sys.stdin).read(), "<stdin>") if request == "-" else read_json_file(request)
+    if request == "-":   # standard input may be a pipe, so it is allowed, but read bounded
+        doc = decode_json(read_bounded(getattr(sys.stdin, "buffer", sys.stdin), "<stdin>"), "<stdin>")
+    else:
+        doc = read_json_file(request)
     result = reasoner(facts).ask(doc)
     _emit(result, as_json, f"the request for `{result.subject}`", explain)
 
