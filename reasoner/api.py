@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -31,7 +32,14 @@ SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
 class Reasoner:
-    """A loaded knowledge base that answers requests (decoded JSON documents or `Request`s)."""
+    """A loaded knowledge base that answers requests (decoded JSON documents or `Request`s).
+
+    One Reasoner may be shared by many threads: `ask`, `ask_many`, `ask_text`, `ask_json` and
+    `complete` may run at the same time and give the answers they give one at a time. The lazy
+    loading of license files and the answer and threshold caches hold locks; each question is
+    solved by its own clingo run, so solving runs in parallel. Results are new objects per call.
+    Not safe while others ask: changing `kb` (adding licenses or catalog entries) or `cache_size`.
+    """
 
     def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096):
         """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off."""
@@ -39,6 +47,7 @@ class Reasoner:
         self.cache_size = cache_size
         self._cache: dict = {}
         self._threshold_cache: dict = {}
+        self._caches = threading.Lock()   # guards both caches (see the class doc)
 
     def ask(self, request) -> Result:
         """Answer one request (a decoded JSON document or a `Request`).
@@ -65,12 +74,13 @@ class Reasoner:
         # Take cached answers now: solving the rest may evict them from the cache.
         solved: dict = {}
         todo: dict = {}
-        for question in (question for plan in plans for question in plan.scenes):
-            cached = self._cache.get(question.key)
-            if cached is not None:
-                solved[question.key] = cached
-            else:
-                todo[question.key] = question
+        with self._caches:
+            for question in (question for plan in plans for question in plan.scenes):
+                cached = self._cache.get(question.key)
+                if cached is not None:
+                    solved[question.key] = cached
+                else:
+                    todo[question.key] = question
         unique = list(todo.values())
         for start in range(0, len(unique), batch_size):
             solved.update(self._solve(unique[start:start + batch_size]))
@@ -198,9 +208,10 @@ class Reasoner:
         for number, question in enumerate(questions):
             solved[question.key] = (answers.get(number, []), offsets[number])
             if self.cache_size:
-                if len(self._cache) >= self.cache_size:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[question.key] = solved[question.key]
+                with self._caches:
+                    while self._cache and len(self._cache) >= self.cache_size:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[question.key] = solved[question.key]
         return solved
 
     def _result(self, plan: "_Plan", solved: dict) -> Result:
@@ -220,14 +231,17 @@ class Reasoner:
 
     def _thresholds(self, used: list[str]) -> dict[str, list[int]]:
         key = tuple(used)
-        if key not in self._threshold_cache:
-            cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
-            for lid in used:
-                for cond in self.kb.licenses[lid].conditions.values():
-                    if isinstance(cond, Compare):
-                        cuts[cond.fact].add(int(cond.value))
-            self._threshold_cache[key] = {fact: sorted(values) for fact, values in cuts.items()}
-        return self._threshold_cache[key]
+        with self._caches:
+            known = self._threshold_cache.get(key)
+        if known is not None:
+            return known
+        cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
+        for lid in used:
+            for cond in self.kb.licenses[lid].conditions.values():
+                if isinstance(cond, Compare):
+                    cuts[cond.fact].add(int(cond.value))
+        with self._caches:
+            return self._threshold_cache.setdefault(key, {fact: sorted(values) for fact, values in cuts.items()})
 
     def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple]]:
         if artifact.license is None and artifact.mine:

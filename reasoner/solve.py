@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+import threading
 from dataclasses import dataclass
 
 import clingo
@@ -45,6 +46,12 @@ class _Context:
     @staticmethod
     def starts_with(name: Symbol, prefix: Symbol) -> Symbol:
         return Number(1 if name_starts_with(name.string, prefix.string) else 0)
+
+
+# The parsed rules are shared by every Control; clingo's AST objects are not safe to hand to two
+# Controls at once ("invalid ast: term expected" from threads sharing a Reasoner), so adding them
+# is one thread at a time. Grounding and solving, the costly part, still run in parallel.
+_SHARED_RULES = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
@@ -153,7 +160,7 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
 def run(facts: list[Symbol]) -> dict[int, list[Symbol]]:
     """Ground and solve the rules with these facts; the shown atoms per question."""
     control = clingo.Control(["--warn=none"])
-    with ast.ProgramBuilder(control) as builder:
+    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
         for statement in _rules():
             builder.add(statement)
     with control.backend() as backend:

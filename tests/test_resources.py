@@ -147,3 +147,156 @@ def test_a_regular_file_still_reads_and_a_forbidden_request_stays_no(tmp_path, c
     link = tmp_path / "link.md"
     link.symlink_to(card)                      # a link to a regular file is a regular file
     assert main(["host", str(link), "--mau", "5"]) == 0
+
+
+# --- one Reasoner shared by threads ---------------------------------------------------------------
+
+THREAD_REQUESTS = [
+    {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "800M"}},
+    {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "5"}},
+    {"licenses": ["gemma AND apache-2.0"], "use": {"acts": ["distribute"], "commercial": True}},
+    {"licenses": ["cc-by-nc-4.0 OR mit"], "use": {"acts": ["host"], "commercial": True}},
+    {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": True}},
+    {"artifacts": [{"id": "meta-llama/Llama-3.1-8B"},
+                   {"id": "me", "mine": True, "derived_from": [{"id": "meta-llama/Llama-3.1-8B", "relation": "finetune"}]}],
+     "subject": "me", "use": {"acts": ["distribute"], "name": "acme-chat"}},
+    {"licenses": ["deepseek", "llama3.3"], "use": {"acts": ["host"], "territory": ["EU"]}},
+    {"licenses": ["falcon-llm-license"], "use": {"acts": ["host"], "commercial": True}},
+]
+
+
+def test_threads_sharing_a_fresh_reasoner_get_the_single_thread_answers():
+    """Sixteen threads start together (a barrier) on a Reasoner that has loaded nothing yet, so
+    they race to load the same license files lazily and to fill the same caches. Each round
+    checks every answer against the one-thread answer; no timing is asserted."""
+    expected = [Reasoner().ask(doc).to_json() for doc in THREAD_REQUESTS]
+    assert {answer["status"] for answer in expected} >= {"permitted", "forbidden"}
+    threads, rounds = 16, 4
+    for round_number in range(rounds):
+        shared = Reasoner()
+        assert shared.kb.licenses.pending, "the bundled licenses must load lazily for this test"
+        start = threading.Barrier(threads)
+        answers: list = [None] * threads
+
+        def work(index: int) -> None:
+            order = [(index + k) % len(THREAD_REQUESTS) for k in range(len(THREAD_REQUESTS))]
+            start.wait()
+            try:
+                answers[index] = {i: shared.ask(THREAD_REQUESTS[i]).to_json() for i in order}
+            except Exception as exc:  # noqa: BLE001 - reported below with the thread that met it
+                answers[index] = exc
+
+        workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        for index, got in enumerate(answers):
+            assert not isinstance(got, BaseException), f"round {round_number}, thread {index}: {got!r}"
+            assert got == dict(enumerate(expected)), f"round {round_number}, thread {index}: other answers"
+
+
+def test_ask_many_from_threads_on_a_tiny_cache_keeps_every_answer():
+    """A cache of two answers evicts all the time while eight threads fill and read it."""
+    shared = Reasoner(cache_size=2)
+    expected = [answer.to_json() for answer in Reasoner(cache_size=0).ask_many(THREAD_REQUESTS)]
+    start = threading.Barrier(8)
+    answers: list = [None] * 8
+
+    def work(index: int) -> None:
+        start.wait()
+        try:
+            answers[index] = [answer.to_json() for answer in shared.ask_many(THREAD_REQUESTS, batch_size=3)]
+        except Exception as exc:  # noqa: BLE001
+            answers[index] = exc
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert all(got == expected for got in answers), [type(got).__name__ for got in answers]
+
+
+# --- the parse cache ------------------------------------------------------------------------------
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CAN_I_NO_CACHE", raising=False)
+    return folder
+
+
+def llama3_entry(folder: Path) -> Path:
+    KnowledgeBase.load().licenses["llama3"]
+    entries = sorted(folder.glob("llama3-*.pickle"))
+    assert len(entries) == 1, entries
+    return entries[0]
+
+
+@pytest.mark.parametrize("garbage", [
+    pickle.dumps({}), pickle.dumps([]), pickle.dumps(None), pickle.dumps([1, 2]), pickle.dumps("llama3"),
+    b"", b"\x80\x05garbage", b"not a pickle at all",
+], ids=["empty dict", "empty list", "None", "list of ints", "a string", "empty file", "bad opcode", "text"])
+def test_a_corrupt_cache_entry_is_parsed_again_and_overwritten(cache_dir, garbage):
+    entry = llama3_entry(cache_dir)
+    entry.write_bytes(garbage)
+    answer = Reasoner().ask(FORBIDDEN)
+    assert answer.status == "forbidden" and any(r.clause == "2" for r in answer.reasons)
+    repaired = pickle.loads(entry.read_bytes())
+    assert isinstance(repaired, list) and [lic.id for lic in repaired] == ["llama3"]
+
+
+def test_a_cache_entry_of_another_license_file_is_not_taken(cache_dir):
+    entry = llama3_entry(cache_dir)
+    KnowledgeBase.load().licenses["mit"]
+    mit_entry = next(cache_dir.glob("mit-*.pickle"))
+    entry.write_bytes(mit_entry.read_bytes())       # a valid pickle of the wrong file
+    assert Reasoner().ask(FORBIDDEN).status == "forbidden"
+
+
+def test_a_valid_cache_entry_is_used_without_parsing(cache_dir, monkeypatch):
+    llama3_entry(cache_dir)
+    from reasoner import parse
+
+    def no_parsing(path):
+        raise AssertionError(f"parsed {path} although its cache entry is valid")
+
+    monkeypatch.setattr(parse, "parse_file", no_parsing)
+    assert Reasoner().ask(FORBIDDEN).status == "forbidden"
+
+
+def test_the_cache_folder_is_pruned_to_a_few_entries_per_file(cache_dir):
+    cache_dir.mkdir(mode=0o700)
+    stale = 3 * kb_module.CACHE_ENTRIES_PER_FILE
+    for i in range(stale):                      # entries of older versions of the file
+        old = cache_dir / f"llama3-{i:024x}.pickle"
+        old.write_bytes(b"old")
+        os.utime(old, (1_000_000 + i, 1_000_000 + i))
+    left = cache_dir / "llama3-left.123.tmp"       # an interrupted write, long ago
+    left.write_bytes(b"half")
+    os.utime(left, (1_000_000, 1_000_000))
+    fresh = llama3_entry_after_pruning(cache_dir)
+    kept = sorted(cache_dir.glob("llama3-*.pickle"))
+    assert len(kept) == kb_module.CACHE_ENTRIES_PER_FILE and fresh in kept
+    newest_old = {cache_dir / f"llama3-{i:024x}.pickle" for i in range(stale - kb_module.CACHE_ENTRIES_PER_FILE + 1, stale)}
+    assert newest_old <= set(kept)              # the newest survive, the oldest go
+    assert not left.exists()
+
+
+def llama3_entry_after_pruning(folder: Path) -> Path:
+    before = set(folder.glob("llama3-*.pickle"))
+    KnowledgeBase.load().licenses["llama3"]
+    (fresh,) = set(folder.glob("llama3-*.pickle")) - before
+    return fresh
+
+
+def test_the_cache_folder_never_holds_more_than_its_total(cache_dir, monkeypatch):
+    monkeypatch.setattr(kb_module, "CACHE_ENTRIES", 10)
+    cache_dir.mkdir(mode=0o700)
+    for i in range(40):
+        (cache_dir / f"other{i}-{i:024x}.pickle").write_bytes(b"x")
+    KnowledgeBase.load().licenses["llama3"]
+    assert len(list(cache_dir.glob("*.pickle"))) == 10
+    assert list(cache_dir.glob("llama3-*.pickle"))
