@@ -172,7 +172,7 @@ def root(
     from .request import read_bounded
 
     if request == "-":   # standard input may be a pipe, so it is allowed, but read bounded
-        doc = decode_json(read_bounded(getattr(sys.stdin, "buffer", sys.stdin), "<stdin>"), "<stdin>")
+        doc = decode_json(read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, "<stdin>"), "<stdin>")
     else:
         doc = read_json_file(request)
     result = reasoner(facts).ask(doc)

@@ -225,14 +225,21 @@ def _store(cache: Path, value) -> None:
     """Write an entry atomically (a private temporary file, then a rename), then prune."""
     try:
         descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.stem + ".", suffix=".tmp")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, cache)
-        except BaseException:
-            os.unlink(temporary)
-            raise
     except OSError:
+        return
+    try:
+        try:
+            data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(descriptor, data):]
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, cache)
+    except OSError:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
         return
     prune_cache(cache.parent, keep=cache)
 

@@ -365,8 +365,7 @@ def read_input_file(path: Path, what: str = "file") -> bytes:
             raise RequestError(f"is {_file_kind(mode)}, not a regular file (can-i reads only regular files)",
                                location=str(path))
         os.set_blocking(descriptor, True)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            raw = read_bounded(handle, str(path))
+        raw = read_bounded(lambda size: os.read(descriptor, size), str(path))
     except OSError as exc:
         raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
     finally:
@@ -376,12 +375,12 @@ def read_input_file(path: Path, what: str = "file") -> bytes:
     return raw
 
 
-def read_bounded(stream, source: str) -> bytes:
-    """Read a binary stream (a file or standard input) to its end, but never more than
+def read_bounded(read, source: str) -> bytes:
+    """Read to the end with `read(size)` (a file's or standard input's), but never more than
     MAX_FILE_BYTES + 1 bytes: a longer input is a LimitError, not a MemoryError."""
     chunks, size = [], 0
     while size <= MAX_FILE_BYTES:
-        chunk = stream.read(MAX_FILE_BYTES + 1 - size)
+        chunk = read(MAX_FILE_BYTES + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)

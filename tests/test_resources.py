@@ -67,7 +67,7 @@ class Endless:
 def test_an_endless_stream_is_read_only_up_to_the_limit_and_refused():
     stream = Endless()
     with pytest.raises(LimitError) as caught:
-        read_bounded(stream, "<stdin>")
+        read_bounded(stream.read, "<stdin>")
     assert stream.taken == MAX_FILE_BYTES + 1
     assert caught.value.location == "<stdin>" and "10 MiB" in caught.value.message
 
