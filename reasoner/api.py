@@ -28,6 +28,12 @@ BATCH_SIZE = 100
 # Every edge of the user's own models is an act to judge under each license of the parent: the
 # grounding grows with them (10,000 take ~10 s), so a question holds at most this many.
 MAX_ACTS = 20_000
+# The grounding of one question grows with (artifacts in scope + acts) for each combination of
+# license alternatives it weighs: about 12 ground atoms per artifact and 17-45 per act (measured
+# with benchmarks/limits.py). A question, and a batch of questions solved together, may hold this
+# much; it admits a 100,000-deep lineage and 20,000 acts of one combination, and 64 combinations
+# of about 1,800 artifacts and acts (~1.5 GB at most), and refuses more before any solving.
+MAX_WORK = 120_000
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
@@ -81,9 +87,14 @@ class Reasoner:
                     solved[question.key] = cached
                 else:
                     todo[question.key] = question
-        unique = list(todo.values())
-        for start in range(0, len(unique), batch_size):
-            solved.update(self._solve(unique[start:start + batch_size]))
+        batch: list = []
+        for question in todo.values():
+            if batch and (len(batch) >= batch_size or sum(q.work for q in batch) + question.work > MAX_WORK):
+                solved.update(self._solve(batch))
+                batch = []
+            batch.append(question)
+        if batch:
+            solved.update(self._solve(batch))
         return [self._result(plan, solved) for plan in plans]
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
@@ -172,13 +183,19 @@ class Reasoner:
         if combinations > MAX_COMBINATIONS:
             raise LimitError(f"the license expressions allow {combinations} combinations; can-i weighs at most "
                              f"{MAX_COMBINATIONS}", location="artifacts")
+        work = combinations * (len(scope) + acts)
+        if work > MAX_WORK:
+            raise LimitError(f"the question is too large: {combinations} combinations of license alternatives "
+                             f"(OR) × ({len(scope):,} artifacts + {acts:,} acts) = {work:,}, and can-i takes at most "
+                             f"{MAX_WORK:,}; reduce the OR choices (give the license that applies) or the lineage "
+                             f"(fewer artifacts or edges of your own models)", location="artifacts")
         scenes, choices = [], []
         for pick in itertools.product(*options):
             licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
             unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
             used = tuple(sorted({lid for known in licenses.values() for lid in known}))
             scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
-            scenes.append(_Question(scene, used, (used, scene.key())))
+            scenes.append(_Question(scene, used, (used, scene.key()), len(scope) + acts))
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [])
@@ -267,6 +284,7 @@ class _Question:
     scene: Scene
     used: tuple[str, ...]
     key: tuple
+    work: int = 1           # artifacts in scope + acts: what grounding it costs (see MAX_WORK)
 
 
 @dataclass(frozen=True)

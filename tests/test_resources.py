@@ -171,7 +171,7 @@ def test_threads_sharing_a_fresh_reasoner_get_the_single_thread_answers():
     checks every answer against the one-thread answer; no timing is asserted."""
     expected = [Reasoner().ask(doc).to_json() for doc in THREAD_REQUESTS]
     assert {answer["status"] for answer in expected} >= {"permitted", "forbidden"}
-    threads, rounds = 16, 4
+    threads, rounds = 16, 3
     for round_number in range(rounds):
         shared = Reasoner()
         assert shared.kb.licenses.pending, "the bundled licenses must load lazily for this test"
@@ -300,3 +300,163 @@ def test_the_cache_folder_never_holds_more_than_its_total(cache_dir, monkeypatch
     KnowledgeBase.load().licenses["llama3"]
     assert len(list(cache_dir.glob("*.pickle"))) == 10
     assert list(cache_dir.glob("llama3-*.pickle"))
+
+
+# --- a budget on the work of one question -------------------------------------------------------------
+
+def own_models_over_or_licenses(own: int, dense: bool = True, ancestors: int = 6) -> dict:
+    """The user's own models, each made from 6 ancestors under `llama3 OR mit` (64 combinations)
+    and from every earlier own model: 100 of them are a ~250 KB request that used to run for
+    minutes and take gigabytes."""
+    artifacts = [{"id": f"org/ancestor-{i}", "license": "llama3 OR mit"} for i in range(ancestors)]
+    for j in range(own):
+        edges = [{"id": f"org/ancestor-{i}", "relation": "finetune"} for i in range(ancestors)]
+        edges += [{"id": f"me/model-{k}", "relation": "merge"} for k in (range(j) if dense else range(j - 1, j) if j else ())]
+        artifacts.append({"id": f"me/model-{j}", "mine": True, "derived_from": edges})
+    return {"artifacts": artifacts, "subject": f"me/model-{own - 1}",
+            "use": {"acts": ["host", "distribute"], "mau": "800M"}}
+
+
+@pytest.fixture
+def solver_runs(monkeypatch):
+    """Every clingo run of the API, with the size of its grounding."""
+    runs: list[dict] = []
+    original = api.run
+
+    def counted(facts):
+        statistics: dict = {}
+        answers = original(facts, statistics)
+        runs.append(statistics)
+        return answers
+
+    monkeypatch.setattr(api, "run", counted)
+    return runs
+
+
+def test_or_choices_times_a_large_lineage_are_refused_before_solving(solver_runs, tmp_path, capsys):
+    doc = own_models_over_or_licenses(100)
+    assert len(json.dumps(doc)) > 200_000
+    with pytest.raises(LimitError) as caught:
+        Reasoner(cache_size=0).ask(doc)
+    message = caught.value.message
+    assert caught.value.location == "artifacts"
+    assert "64 combinations" in message and "reduce the OR choices" in message
+    assert f"{api.MAX_WORK:,}" in message
+    assert solver_runs == []                       # nothing was grounded
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(doc))
+    assert main(["--request", str(path), "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "limit"
+
+
+def test_the_work_budget_counts_combinations_times_artifacts_and_acts(monkeypatch, solver_runs):
+    """Three own models over six OR ancestors: 64 × (9 artifacts + 21 acts) = 1,920."""
+    doc = own_models_over_or_licenses(3)
+    monkeypatch.setattr(api, "MAX_WORK", 64 * (9 + 2 + 3 * 6 + 3))
+    assert Reasoner(cache_size=0).ask(doc).status == "permitted"     # `mit` is the better choice
+    monkeypatch.setattr(api, "MAX_WORK", 64 * (9 + 2 + 3 * 6 + 3) - 1)
+    with pytest.raises(LimitError, match="64 combinations of license alternatives"):
+        Reasoner(cache_size=0).ask(doc)
+
+
+def test_the_work_budget_never_turns_a_forbidden_question_into_yes(monkeypatch):
+    doc = own_models_over_or_licenses(2, ancestors=3)
+    for artifact in doc["artifacts"][:3]:
+        artifact["license"] = "llama3 OR llama3.1"   # still 8 combinations, all forbidden at 800M
+    assert Reasoner(cache_size=0).ask(doc).status == "forbidden"
+    monkeypatch.setattr(api, "MAX_WORK", 10)
+    with pytest.raises(LimitError):
+        Reasoner(cache_size=0).ask(doc)
+
+
+def test_ask_many_solves_in_batches_within_the_work_budget(monkeypatch, solver_runs):
+    """Questions are grouped so that no one clingo run holds more than MAX_WORK, whatever
+    batch_size says; the answers are those of one question at a time."""
+    requests = [own_models_over_or_licenses(2, dense=False, ancestors=3) for _ in range(3)]
+    for i, doc in enumerate(requests):
+        doc["use"]["mau"] = ["5", "800M", "1B"][i]
+    alone = [Reasoner(cache_size=0).ask(doc).to_json() for doc in requests]
+    one_question = 2 + 3 + 2 + 2 * 3 + 1           # artifacts in scope + acts of one combination
+    monkeypatch.setattr(api, "MAX_WORK", 8 * one_question)   # one request's 8 combinations just fit
+    solver_runs.clear()
+    together = [answer.to_json() for answer in Reasoner(cache_size=0).ask_many(requests, batch_size=1000)]
+    assert together == alone
+    questions = 8 * 2                               # 5 and 800M differ, 800M and 1B share thresholds
+    assert len(solver_runs) == questions // 8       # eight questions fill each run
+
+
+def test_a_yaml_lineage_over_the_node_limit_is_refused_at_the_node(monkeypatch, tmp_path):
+    from reasoner import subjects
+
+    monkeypatch.setattr(subjects, "MAX_YAML_NODES", 1000)
+    lines = ["subject: m0", "artifacts:"] + [f"  - {{id: m{i}, license: mit}}" for i in range(400)]
+    path = tmp_path / "lineage.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LimitError) as caught:
+        subjects.subject_artifacts(KnowledgeBase.load(), str(path))
+    assert "more than 1,000 YAML values" in caught.value.message
+    # node 1,001 is the mapping of artifact 199 (2 root keys and values, then 5 per artifact)
+    assert caught.value.location == f"{path}:{2 + 200}:5"
+
+
+def test_the_python_yaml_loader_stops_composing_at_the_node_limit(monkeypatch, tmp_path):
+    """Without libyaml's quick count, the strict loader itself stops after MAX_YAML_NODES."""
+    from reasoner import subjects
+
+    monkeypatch.setattr(subjects, "MAX_YAML_NODES", 1000)
+    monkeypatch.setattr(subjects, "_count_nodes_fast", lambda text: None)
+    loader = subjects._strict_loader()
+    composed = []
+    original = loader.compose_node
+
+    def counting(self, parent, index):
+        composed.append(1)
+        return original(self, parent, index)
+
+    monkeypatch.setattr(loader, "compose_node", counting)
+    text = "artifacts:\n" + "".join(f"  - {{id: m{i}, license: mit}}\n" for i in range(10_000))
+    with pytest.raises(LimitError):
+        subjects._yaml(text, tmp_path / "big.yaml", 0)
+    assert len(composed) == 1001
+
+
+@pytest.mark.parametrize("fast_count", [True, False], ids=["libyaml count", "python loader"])
+def test_a_yaml_lineage_of_exactly_the_node_limit_is_read(monkeypatch, tmp_path, fast_count):
+    from reasoner import subjects
+
+    monkeypatch.setattr(subjects, "MAX_YAML_NODES", 1000)
+    if not fast_count:
+        monkeypatch.setattr(subjects, "_count_nodes_fast", lambda text: None)
+    count = (1000 - 5) // 5                        # root, 2 keys, subject, list; 5 per artifact
+    lines = ["subject: m0", "artifacts:", "  - {id: m0, license: llama3}"]
+    lines += [f"  - {{id: m{i}, license: mit}}" for i in range(1, count)]
+    path = tmp_path / "lineage.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    artifacts, subject = subjects.subject_artifacts(KnowledgeBase.load(), str(path))
+    assert subject == "m0" and len(artifacts) == count
+    path.write_text("\n".join(lines) + "\nextra: 1\n")   # one key too many
+    with pytest.raises(LimitError):
+        subjects.subject_artifacts(KnowledgeBase.load(), str(path))
+
+
+def test_a_300000_artifact_yaml_lineage_is_refused_with_a_limit_error(tmp_path):
+    path = tmp_path / "lineage.yaml"
+    path.write_text("subject: m0\nartifacts:\n" + "".join(f"  - id: m{i}\n    license: mit\n" for i in range(300_000)))
+    assert path.stat().st_size < MAX_FILE_BYTES
+    done = run_can_i("host", path)
+    assert done.returncode == 2 and "YAML values" in one_error_line(done)
+
+
+def test_a_json_lineage_over_the_artifact_limit_is_refused_before_reading_any_artifact(monkeypatch, tmp_path):
+    from reasoner import request as request_module
+    from reasoner.request import MAX_ARTIFACTS
+    from reasoner.subjects import subject_artifacts
+
+    path = tmp_path / "lineage.json"
+    path.write_text(json.dumps({"subject": "a0", "artifacts": [{"id": f"a{i}"} for i in range(MAX_ARTIFACTS + 1)]}))
+    assert path.stat().st_size < MAX_FILE_BYTES
+    read = []
+    monkeypatch.setattr(request_module, "read_artifact", lambda doc, where: read.append(where))
+    with pytest.raises(LimitError) as caught:
+        subject_artifacts(KnowledgeBase.load(), str(path))
+    assert read == [] and caught.value.location == f"{path}: artifacts"
