@@ -14,7 +14,8 @@ from pathlib import Path
 
 from . import resources
 from .compile import CompiledLicense, compile_license
-from .errors import LicenseFileError
+from .errors import CanIError, LicenseFileError
+from .files import read_regular_file
 from .licenses import License
 from .vocabulary import RELATIONS
 
@@ -201,9 +202,9 @@ def _cached(path: Path, produce, valid):
     cache that cannot be read or written is ignored, and an entry that fails `valid` (a corrupt
     or foreign file) is produced again and overwritten."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return produce(path)
+        data = read_regular_file(path, "file", LicenseFileError)
+    except CanIError:
+        return produce(path)     # which reports the problem in its own words
     cache = _cache_file(path, data)
     if cache is not None and not _private_folder(cache.parent):
         cache = None
@@ -337,10 +338,10 @@ def license_files(roots) -> list[Path]:
 
 def _read_toml(path: Path) -> dict:
     def load(source: Path) -> dict:
+        raw = read_regular_file(source, "TOML file", LicenseFileError)
         try:
-            with source.open("rb") as handle:
-                return tomllib.load(handle)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            return tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise LicenseFileError(f"cannot read: {exc}", str(source)) from None
 
     return _cached(path, load, lambda value: isinstance(value, dict))

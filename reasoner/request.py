@@ -6,18 +6,16 @@ malformed with an error that names the field (`artifacts[2].derived_from[0].rela
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import expressions
 from .errors import LimitError, RequestError
+from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - read_bounded for the CLI
 from .numbers import parse_count, parse_date
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 
 MAX_ARTIFACTS = 200_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -345,55 +343,8 @@ def ancestry(request: Request) -> list[Artifact]:
 def read_input_file(path: Path, what: str = "file") -> bytes:
     """The bytes of a request, model card or lineage file; every failure is a RequestError
     located at the file (directory, missing, unreadable, not a regular file, empty), and a file
-    over MAX_FILE_BYTES is a LimitError. At most MAX_FILE_BYTES + 1 bytes are ever read.
-
-    The file is opened without blocking and checked on the open descriptor (no race with a
-    rename): a FIFO would wait forever for a writer, `/dev/zero` never ends."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise RequestError("no such file", location=str(path)) from None
-    except IsADirectoryError:
-        raise RequestError(f"is a directory, not a {what}", location=str(path)) from None
-    except OSError as exc:
-        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
-    try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            raise RequestError(f"is a directory, not a {what}", location=str(path))
-        if not stat.S_ISREG(mode):
-            raise RequestError(f"is {_file_kind(mode)}, not a regular file (can-i reads only regular files)",
-                               location=str(path))
-        os.set_blocking(descriptor, True)
-        raw = read_bounded(lambda size: os.read(descriptor, size), str(path))
-    except OSError as exc:
-        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
-    finally:
-        os.close(descriptor)
+    over MAX_FILE_BYTES is a LimitError (see files.read_regular_file)."""
+    raw = read_regular_file(path, what, RequestError)
     if not raw.strip():
         raise RequestError("file is empty", location=str(path))
     return raw
-
-
-def read_bounded(read, source: str) -> bytes:
-    """Read to the end with `read(size)` (a file's or standard input's), but never more than
-    MAX_FILE_BYTES + 1 bytes: a longer input is a LimitError, not a MemoryError."""
-    chunks, size = [], 0
-    while size <= MAX_FILE_BYTES:
-        chunk = read(MAX_FILE_BYTES + 1 - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    if size > MAX_FILE_BYTES:
-        raise LimitError(f"input is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most can-i reads",
-                         location=source)
-    return chunks[0][:0].join(chunks) if chunks else b""  # a text stream gives str
-
-
-def _file_kind(mode: int) -> str:
-    for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
-        if test(mode):
-            return kind
-    return "a special file"

@@ -138,6 +138,27 @@ def test_a_named_pipe_in_a_model_folder_is_refused(fifo, tmp_path):
     assert done.returncode == 2 and str(folder) in one_error_line(done)
 
 
+@pytest.mark.parametrize("argv", [("check", "{fifo}"), ("--facts", "{fifo}", "host", "mit"),
+                                  ("check", "/dev/zero"), ("--facts", "/dev/zero", "host", "mit")],
+                         ids=["check a FIFO", "facts from a FIFO", "check /dev/zero", "facts from /dev/zero"])
+def test_license_files_must_be_regular_files_too(fifo, argv):
+    argv = [a.format(fifo=fifo) for a in argv]
+    if "/dev/zero" in argv and not Path("/dev/zero").exists():
+        pytest.skip("no /dev/zero here")
+    done = run_can_i(*argv)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "not a regular file" in done.stderr
+
+
+def test_a_license_file_over_the_limit_is_a_limit_error(tmp_path):
+    from reasoner.parse import parse_file
+
+    path = tmp_path / "huge.lic"
+    path.write_bytes(b"# " + b"x" * MAX_FILE_BYTES + b"\n")
+    with pytest.raises(LimitError):
+        parse_file(path)
+
+
 def test_a_regular_file_still_reads_and_a_forbidden_request_stays_no(tmp_path, capsys):
     path = tmp_path / "request.json"
     path.write_text(json.dumps(FORBIDDEN))
