@@ -88,11 +88,13 @@ class Reasoner:
                 else:
                     todo[question.key] = question
         batch: list = []
-        for question in todo.values():
-            if batch and (len(batch) >= batch_size or sum(q.work for q in batch) + question.work > MAX_WORK):
+        work = 0
+        for question in todo.values():   # batches of batch_size questions and at most MAX_WORK
+            if batch and (len(batch) >= batch_size or work + question.work > MAX_WORK):
                 solved.update(self._solve(batch))
-                batch = []
+                batch, work = [], 0
             batch.append(question)
+            work += question.work
         if batch:
             solved.update(self._solve(batch))
         return [self._result(plan, solved) for plan in plans]

@@ -169,7 +169,7 @@ def root(
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
     from .api import decode_json, read_json_file
-    from .request import read_bounded
+    from .files import read_bounded
 
     if request == "-":   # standard input may be a pipe, so it is allowed, but read bounded
         doc = decode_json(read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, "<stdin>"), "<stdin>")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import expressions
 from .errors import LimitError, RequestError
-from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - read_bounded for the CLI
+from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 

@@ -248,10 +248,11 @@ def _count_nodes_fast(text: str) -> None:
             if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 nodes += 1
                 if nodes > MAX_YAML_NODES:
-                    raise _TooManyNodes(None, None, "too many values", event.start_mark)
-    except yaml.YAMLError as exc:
-        if isinstance(exc, _TooManyNodes):
-            raise
+                    break
+    except Exception:  # noqa: BLE001 - whatever libyaml refuses, the strict loader reports
+        return
+    if nodes > MAX_YAML_NODES:
+        raise _TooManyNodes(None, None, "too many values", event.start_mark)
 
 
 def _strict_loader():

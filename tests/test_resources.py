@@ -460,6 +460,20 @@ def test_a_yaml_lineage_of_exactly_the_node_limit_is_read(monkeypatch, tmp_path,
         subjects.subject_artifacts(KnowledgeBase.load(), str(path))
 
 
+def test_a_forbidden_yaml_lineage_stays_no_and_padding_it_past_the_limit_is_an_error(monkeypatch, tmp_path, capsys):
+    from reasoner import subjects
+
+    monkeypatch.setattr(subjects, "MAX_YAML_NODES", 1000)
+    lineage = ("subject: me\nartifacts:\n  - {id: meta-llama/Meta-Llama-3-8B}\n"
+               "  - {id: me, mine: true, derived_from: [{id: meta-llama/Meta-Llama-3-8B, relation: finetune}]}\n")
+    path = tmp_path / "lineage.yaml"
+    path.write_text(lineage)
+    assert main(["host", str(path), "--mau", "800M"]) == 1
+    path.write_text(lineage + "".join(f"  - {{id: pad{i}, license: mit}}\n" for i in range(300)))
+    assert main(["host", str(path), "--mau", "800M"]) == 2
+    assert "YAML values" in capsys.readouterr().err
+
+
 def test_a_300000_artifact_yaml_lineage_is_refused_with_a_limit_error(tmp_path):
     path = tmp_path / "lineage.yaml"
     path.write_text("subject: m0\nartifacts:\n" + "".join(f"  - id: m{i}\n    license: mit\n" for i in range(300_000)))
