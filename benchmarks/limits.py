@@ -135,7 +135,7 @@ def main(argv: list[str]) -> None:
                 figures = {"answer": f"still running after {timeout:.0f} s"}
             line = f"{name:<24} {size / 1024:>9,.0f} KB  {figures['answer'][:70]:<40}"
             if "seconds" in figures:
-                line += f" {figures['seconds']:7.1f} s {figures['peak_mb']:8,.0f} MB"
+                line += f" {figures['seconds']:7.2f} s {figures['peak_mb']:8,.0f} MB"
             if "atoms" in figures:
                 line += f" {figures['atoms']:>12,} atoms"
             print(line, flush=True)
