@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,11 +30,24 @@ BATCH_SIZE = 100
 # Every edge of the user's own models is an act to judge under each license of the parent: the
 # grounding grows with them (10,000 take ~10 s), so a question holds at most this many.
 MAX_ACTS = 20_000
+# The grounding of one question grows with (artifacts in scope + acts) for each combination of
+# license alternatives it weighs: about 12 ground atoms per artifact and 17-45 per act (measured
+# with benchmarks/limits.py). A question, and a batch of questions solved together, may hold this
+# much; it admits a 100,000-deep lineage and 20,000 acts of one combination, and 64 combinations
+# of about 1,800 artifacts and acts (~1.5 GB at most), and refuses more before any solving.
+MAX_WORK = 120_000
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
 class Reasoner:
-    """A loaded knowledge base that answers requests (decoded JSON documents or `Request`s)."""
+    """A loaded knowledge base that answers requests (decoded JSON documents or `Request`s).
+
+    One Reasoner may be shared by many threads: `ask`, `ask_many`, `ask_text`, `ask_json` and
+    `complete` may run at the same time and give the answers they give one at a time. The lazy
+    loading of license files and the answer and threshold caches hold locks; each question is
+    solved by its own clingo run, so solving runs in parallel. Results are new objects per call.
+    Not safe while others ask: changing `kb` (adding licenses or catalog entries) or `cache_size`.
+    """
 
     def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096):
         """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off."""
@@ -42,6 +56,7 @@ class Reasoner:
         self._cache: dict = {}
         self._threshold_cache: dict = {}
         self._licensor_ids: frozenset[str] | None = None
+        self._caches = threading.Lock()   # guards both caches (see the class doc)
 
     def ask(self, request) -> Result:
         """Answer one request (a decoded JSON document or a `Request`).
@@ -68,15 +83,23 @@ class Reasoner:
         # Take cached answers now: solving the rest may evict them from the cache.
         solved: dict = {}
         todo: dict = {}
-        for question in (question for plan in plans for question in plan.scenes):
-            cached = self._cache.get(question.key)
-            if cached is not None:
-                solved[question.key] = cached
-            else:
-                todo[question.key] = question
-        unique = list(todo.values())
-        for start in range(0, len(unique), batch_size):
-            solved.update(self._solve(unique[start:start + batch_size]))
+        with self._caches:
+            for question in (question for plan in plans for question in plan.scenes):
+                cached = self._cache.get(question.key)
+                if cached is not None:
+                    solved[question.key] = cached
+                else:
+                    todo[question.key] = question
+        batch: list = []
+        work = 0
+        for question in todo.values():   # batches of batch_size questions and at most MAX_WORK
+            if batch and (len(batch) >= batch_size or work + question.work > MAX_WORK):
+                solved.update(self._solve(batch))
+                batch, work = [], 0
+            batch.append(question)
+            work += question.work
+        if batch:
+            solved.update(self._solve(batch))
         return [self._result(plan, solved) for plan in plans]
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
@@ -213,13 +236,19 @@ class Reasoner:
         if combinations > MAX_COMBINATIONS:
             raise LimitError(f"the license expressions allow {combinations} combinations; can-i weighs at most "
                              f"{MAX_COMBINATIONS}", location="artifacts")
+        work = combinations * (len(scope) + acts)
+        if work > MAX_WORK:
+            raise LimitError(f"the question is too large: {combinations} combinations of license alternatives "
+                             f"(OR) × ({len(scope):,} artifacts + {acts:,} acts) = {work:,}, and can-i takes at most "
+                             f"{MAX_WORK:,}; reduce the OR choices (give the license that applies) or the lineage "
+                             f"(fewer artifacts or edges of your own models)", location="artifacts")
         scenes, choices = [], []
         for pick in itertools.product(*options):
             licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
             unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
             used = tuple(sorted({lid for known in licenses.values() for lid in known}))
             scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
-            scenes.append(_Question(scene, used, (used, scene.key())))
+            scenes.append(_Question(scene, used, (used, scene.key()), len(scope) + acts))
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [])
@@ -346,9 +375,10 @@ class Reasoner:
         for number, question in enumerate(questions):
             solved[question.key] = (answers.get(number, []), offsets[number])
             if self.cache_size:
-                if len(self._cache) >= self.cache_size:
-                    self._cache.pop(next(iter(self._cache)))
-                self._cache[question.key] = solved[question.key]
+                with self._caches:
+                    while self._cache and len(self._cache) >= self.cache_size:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[question.key] = solved[question.key]
         return solved
 
     def _result(self, plan: "_Plan", solved: dict) -> Result:
@@ -370,14 +400,17 @@ class Reasoner:
 
     def _thresholds(self, used: list[str]) -> dict[str, list[int]]:
         key = tuple(used)
-        if key not in self._threshold_cache:
-            cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
-            for lid in used:
-                for cond in self.kb.licenses[lid].conditions.values():
-                    if isinstance(cond, Compare):
-                        cuts[cond.fact].add(int(cond.value))
-            self._threshold_cache[key] = {fact: sorted(values) for fact, values in cuts.items()}
-        return self._threshold_cache[key]
+        with self._caches:
+            known = self._threshold_cache.get(key)
+        if known is not None:
+            return known
+        cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
+        for lid in used:
+            for cond in self.kb.licenses[lid].conditions.values():
+                if isinstance(cond, Compare):
+                    cuts[cond.fact].add(int(cond.value))
+        with self._caches:
+            return self._threshold_cache.setdefault(key, {fact: sorted(values) for fact, values in cuts.items()})
 
     def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple]]:
         if artifact.license is None and artifact.mine:
@@ -403,6 +436,7 @@ class _Question:
     scene: Scene
     used: tuple[str, ...]
     key: tuple
+    work: int = 1           # artifacts in scope + acts: what grounding it costs (see MAX_WORK)
 
 
 @dataclass(frozen=True)

@@ -281,10 +281,14 @@ def root(
         raise typer.Exit(EXIT_USAGE)
     from .api import JSON_LINES_SUFFIXES, decode_json, decode_requests
     from .errors import RequestError
+    from .files import read_bounded
     from .request import read_input_file
 
     source = "<stdin>" if request == "-" else request
-    raw = getattr(sys.stdin, "buffer", sys.stdin).read() if request == "-" else read_input_file(Path(request), "JSON file")
+    if request == "-":   # standard input may be a pipe, so it is allowed, but read bounded
+        raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
+    else:
+        raw = read_input_file(Path(request), "JSON file")
     if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
         batch = decode_requests(raw, source, lines=True)
     else:

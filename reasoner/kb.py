@@ -6,14 +6,17 @@ import hashlib
 import os
 import pickle
 import tempfile
+import threading
+import time
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import expressions, resources
-from .compile import CompiledLicense, compile_license
-from .errors import LicenseFileError
+from .compile import compile_license
+from .errors import CanIError, LicenseFileError
+from .files import read_regular_file
 from .licenses import License
 from .vocabulary import RELATIONS, word_problem
 
@@ -22,27 +25,35 @@ LICENSE_SUFFIX = ".lic"
 
 class LicenseIndex(dict):
     """License id -> CompiledLicense. Files named `<id>.lic` are parsed on first use, so a
-    question about Llama 3 reads one license file, not all of them (start-up time)."""
+    question about Llama 3 reads one license file, not all of them (start-up time).
+
+    Lazy loading is safe across threads: it holds a lock, and an id leaves `pending` only after
+    its license is in the index, so `id in index` never turns false while it loads."""
 
     def __init__(self):
         super().__init__()
         self.pending: dict[str, Path] = {}   # id -> file not parsed yet
+        self._loading = threading.RLock()
 
     def defer(self, path: Path) -> None:
         self.pending[path.stem] = path
 
     def _load(self, key) -> None:
-        path = self.pending.pop(key, None)
-        if path is not None:
+        with self._loading:
+            path = self.pending.get(key)
+            if path is None:
+                return
             for lic in parse_cached(path):
                 if lic.id != path.stem:
                     raise LicenseFileError(f"license `{lic.id}` must be in a file named {lic.id}{LICENSE_SUFFIX}",
                                            str(lic.position))
                 self.add(lic)
+            del self.pending[key]
 
     def load_all(self) -> None:
-        for key in list(self.pending):
-            self._load(key)
+        with self._loading:
+            for key in list(self.pending):
+                self._load(key)
 
     def add(self, lic: License) -> None:
         if dict.__contains__(self, lic.id):
@@ -57,7 +68,7 @@ class LicenseIndex(dict):
         raise KeyError(key)
 
     def __contains__(self, key) -> bool:
-        return key in self.pending or dict.__contains__(self, key)
+        return key in self.pending or dict.__contains__(self, key)  # this order: see the class doc
 
     def get(self, key, default=None):
         return self[key] if key in self else default
@@ -67,7 +78,8 @@ class LicenseIndex(dict):
         return super().__iter__()
 
     def __len__(self) -> int:
-        return dict.__len__(self) + len(self.pending)
+        with self._loading:
+            return dict.__len__(self) + len(self.pending)
 
     def keys(self):
         self.load_all()
@@ -201,36 +213,94 @@ def parse_cached(path: Path) -> list[License]:
 
         return parse_file(source)
 
-    return _cached(path, parse)
+    def valid(value) -> bool:
+        return (isinstance(value, list) and bool(value)
+                and all(isinstance(lic, License) and isinstance(lic.id, str) and lic.file == str(path)
+                        for lic in value))
+
+    return _cached(path, parse, valid)
 
 
-def _cached(path: Path, produce):
+# The cache keeps this many entries per file name (one per checkout or version of the file in
+# use) and this many in all; older ones are removed whenever a new entry is written.
+CACHE_ENTRIES_PER_FILE = 16
+CACHE_ENTRIES = 1024
+
+
+def _cached(path: Path, produce, valid):
     """`produce(path)`, or what it gave an earlier process for the same file contents and the
     same can-i sources. The cache holds only what this function wrote, in a per-user folder; a
-    cache that cannot be read or written is ignored."""
+    cache that cannot be read or written is ignored, and an entry that fails `valid` (a corrupt
+    or foreign file) is produced again and overwritten."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return produce(path)
+        data = read_regular_file(path, "file", LicenseFileError)
+    except CanIError:
+        return produce(path)     # which reports the problem in its own words
     cache = _cache_file(path, data)
     if cache is not None and not _private_folder(cache.parent):
         cache = None
     if cache is not None and _private_file(cache):
         try:
             with cache.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+                value = pickle.load(handle)
+            if valid(value):
+                return value
+        except Exception:  # noqa: BLE001 - any entry that does not load is produced again
             pass
     value = produce(path)
     if cache is not None:
+        _store(cache, value)
+    return value
+
+
+def _store(cache: Path, value) -> None:
+    """Write an entry atomically (a private temporary file, then a rename), then prune."""
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.stem + ".", suffix=".tmp")
+    except OSError:
+        return
+    try:
         try:
-            temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, cache)
+            data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            while data:
+                data = data[os.write(descriptor, data):]
+        finally:
+            os.close(descriptor)
+        os.replace(temporary, cache)
+    except OSError:
+        try:
+            os.unlink(temporary)
         except OSError:
             pass
-    return value
+        return
+    prune_cache(cache.parent, keep=cache)
+
+
+def prune_cache(folder: Path, keep: Path | None = None) -> int:
+    """Remove the oldest entries beyond CACHE_ENTRIES_PER_FILE per file name and CACHE_ENTRIES in
+    all, and temporary files an interrupted process left an hour ago or more; returns how many
+    files were removed. Entries are `<stem>-<digest>.pickle`."""
+    try:
+        entries = [(entry.stat().st_mtime, entry) for entry in folder.glob("*.pickle")]
+        leftovers = [(entry.stat().st_mtime, entry) for entry in folder.glob("*.tmp")]
+    except OSError:
+        return 0
+    entries.sort(key=lambda pair: pair[0], reverse=True)   # newest first
+    doomed = [entry for mtime, entry in leftovers if mtime < time.time() - 3600]
+    per_stem: dict[str, int] = {}
+    for position, (_, entry) in enumerate(entries):
+        stem = entry.stem.rpartition("-")[0]
+        per_stem[stem] = per_stem.get(stem, 0) + 1
+        if entry != keep and (per_stem[stem] > CACHE_ENTRIES_PER_FILE or position >= CACHE_ENTRIES):
+            doomed.append(entry)
+    removed = 0
+    for entry in doomed:
+        try:
+            entry.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 def _private_folder(folder: Path) -> bool:
@@ -299,10 +369,10 @@ def license_files(roots) -> list[Path]:
 
 def _read_toml(path: Path) -> dict:
     def load(source: Path) -> dict:
+        raw = read_regular_file(source, "TOML file", LicenseFileError)
         try:
-            with source.open("rb") as handle:
-                return tomllib.load(handle)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
+            return tomllib.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise LicenseFileError(f"cannot read: {exc}", str(source)) from None
 
-    return _cached(path, load)
+    return _cached(path, load, lambda value: isinstance(value, dict))

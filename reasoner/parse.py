@@ -17,6 +17,7 @@ from lark import Token, Tree
 
 from . import resources
 from .errors import LicenseFileError
+from .files import read_regular_file
 from .licenses import (
     Act, All, Always, Any_, Clause, Compare, Condition, Example, Exception_, Flag, License, Member,
     Not, Position, Rule, StartsWith,
@@ -47,12 +48,7 @@ def _parser() -> lark.Lark:
 def parse_file(path: str | Path) -> list[License]:
     """Parse one license file. Raises LicenseFileError with file:line:col."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise LicenseFileError("is a directory, not a license file", location=str(path)) from None
-    except OSError as exc:
-        raise LicenseFileError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
+    raw = read_regular_file(path, "license file", LicenseFileError)   # bounded; no FIFOs or devices
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 from . import expressions
 from .errors import LimitError, RequestError
+from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
 from .vocabulary import RELATIONS, USE_ACTS, expand_territories, suggest, territory_problem, word_problem
 
 MAX_ARTIFACTS = 200_000
-MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -533,17 +533,9 @@ def duplicate_key_location(text: str) -> str | None:
 
 def read_input_file(path: Path, what: str = "file") -> bytes:
     """The bytes of a request, model card or lineage file; every failure is a RequestError
-    located at the file (directory, missing, unreadable, too large, empty)."""
-    if path.is_dir():
-        raise RequestError(f"is a directory, not a {what}", location=str(path))
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise RequestError("no such file", location=str(path)) from None
-    except OSError as exc:
-        raise RequestError(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise RequestError(f"file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB", location=str(path))
+    located at the file (directory, missing, unreadable, not a regular file, empty), and a file
+    over MAX_FILE_BYTES is a LimitError (see files.read_regular_file)."""
+    raw = read_regular_file(path, what, RequestError)
     if not raw.strip():
         raise RequestError("file is empty", location=str(path))
     return raw

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import threading
 from dataclasses import dataclass
 
 import clingo
@@ -56,6 +57,12 @@ class _Context:
     @staticmethod
     def prefixes_compatible(first: Symbol, second: Symbol) -> Symbol:
         return Number(1 if prefixes_compatible(first.string, second.string) else 0)
+
+
+# The parsed rules are shared by every Control; clingo's AST objects are not safe to hand to two
+# Controls at once ("invalid ast: term expected" from threads sharing a Reasoner), so adding them
+# is one thread at a time. Grounding and solving, the costly part, still run in parallel.
+_SHARED_RULES = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
@@ -190,10 +197,13 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
     return facts
 
 
-def run(facts: list[Symbol]) -> dict[int, list[Symbol]]:
-    """Ground and solve the rules with these facts; the shown atoms per question."""
-    control = clingo.Control(["--warn=none"])
-    with ast.ProgramBuilder(control) as builder:
+def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[Symbol]]:
+    """Ground and solve the rules with these facts; the shown atoms per question.
+
+    With a `statistics` dict, adds the size of the grounding to it (`atoms`, `rules`): a measure
+    of work that, unlike time, does not depend on the machine (tests bound it)."""
+    control = clingo.Control(["--warn=none"] + (["--stats"] if statistics is not None else []))
+    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
         for statement in _rules():
             builder.add(statement)
     with control.backend() as backend:
@@ -208,4 +218,8 @@ def run(facts: list[Symbol]) -> dict[int, list[Symbol]]:
             answers.setdefault(question.number, []).append(atom)
 
     control.solve(on_model=collect)
+    if statistics is not None:
+        program = control.statistics["problem"]["lp"]
+        for key in ("atoms", "rules"):
+            statistics[key] = statistics.get(key, 0) + int(program[key])
     return answers  # unsorted: comparing clingo symbols is slow, and explain sorts what it reports

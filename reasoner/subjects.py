@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import expressions
-from .errors import RequestError, UnknownSubjectError
+from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, find_cycle, read_input_file, read_request,
                       read_use, unique_keys)
@@ -290,9 +290,15 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
             raise RequestError(str(exc), location=f"{path}:{at}" if at else str(path)) from None
         except json.JSONDecodeError as exc:
             raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
-    if suffix == ".toml":
+        except RecursionError:
+            raise RequestError("JSON nested too deeply", location=str(path)) from None
+        except ValueError:  # Python refuses integer literals of more than 4,300 digits
+            raise RequestError("a number in the JSON has too many digits", location=str(path)) from None
+    elif suffix == ".toml":
         try:
             doc = tomllib.loads(text)
+        except RecursionError:
+            raise RequestError("TOML nested too deeply", location=str(path)) from None
         except tomllib.TOMLDecodeError as exc:
             message = str(exc)
             at = re.search(r"\(at line (\d+), column (\d+)\)", message)
@@ -391,8 +397,8 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
                     raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is neither among the "
                                        f"artifacts nor a catalog model{suggest(edge.parent, ids)}",
                                        location=f"artifacts[{i}].derived_from[{j}].id")
-    except RequestError as exc:
-        raise RequestError(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
+    except (RequestError, LimitError) as exc:
+        raise type(exc)(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
     return list(doc["artifacts"]), checked.subject
 
 
@@ -400,10 +406,14 @@ def _yaml(text: str, path: Path, line_offset: int):
     import yaml  # only model cards and YAML lineage files need it
 
     try:
+        _count_nodes_fast(text)
         return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1 + line_offset}:{mark.column + 1}" if mark else str(path)
+        if isinstance(exc, _TooManyNodes):
+            raise LimitError(f"more than {MAX_YAML_NODES:,} YAML values; give a lineage this large as JSON",
+                             location=where) from None
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise RequestError(f"invalid YAML front matter: {problem}", location=where) from None
     except (ValueError, TypeError, RecursionError) as exc:
@@ -411,21 +421,58 @@ def _yaml(text: str, path: Path, line_offset: int):
 
 
 _LOADER = None
+_TooManyNodes = None
+# PyYAML's Python loader reads 10,000-25,000 values a second on a 2-core machine: a YAML file may
+# hold this many (scalars, lists and mappings; ~10,000 lineage artifacts of two fields), so that an
+# oversized one is refused within seconds, not minutes (a 10 MiB, 300,000-artifact file took 110 s
+# and 1.25 GB). Larger lineages are given as JSON.
+MAX_YAML_NODES = 50_000
+
+
+def _count_nodes_fast(text: str) -> None:
+    """With libyaml, count the values first at C speed (a 10 MiB file in well under a second),
+    so an oversized file is refused before the slow Python loader starts; the loader counts again
+    and reports every other problem, so a libyaml error is left to it."""
+    import yaml
+
+    if not getattr(yaml, "__with_libyaml__", False):
+        return
+    _strict_loader()   # defines _TooManyNodes
+    nodes = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                nodes += 1
+                if nodes > MAX_YAML_NODES:
+                    break
+    except Exception:  # noqa: BLE001 - whatever libyaml refuses, the strict loader reports
+        return
+    if nodes > MAX_YAML_NODES:
+        raise _TooManyNodes(None, None, "too many values", event.start_mark)
 
 
 def _strict_loader():
     """PyYAML's SafeLoader without aliases (a few hundred bytes of nested aliases expand to
-    gigabytes) and without implicit dates (`released: 2024-13-01` is text, not a crash)."""
-    global _LOADER
+    gigabytes), without implicit dates (`released: 2024-13-01` is text, not a crash), and
+    stopping at MAX_YAML_NODES values while composing (before they are built into objects)."""
+    global _LOADER, _TooManyNodes
     if _LOADER is None:
         import yaml
 
+        class TooManyNodes(yaml.composer.ComposerError):
+            pass
+
         class StrictLoader(yaml.SafeLoader):
+            nodes = 0
+
             def compose_node(self, parent, index):
                 if self.check_event(yaml.AliasEvent):
                     event = self.peek_event()
                     raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed",
                                                       event.start_mark)
+                self.nodes += 1
+                if self.nodes > MAX_YAML_NODES:
+                    raise TooManyNodes(None, None, "too many values", self.peek_event().start_mark)
                 return super().compose_node(parent, index)
 
             def construct_mapping(self, node, deep=False):
@@ -445,7 +492,7 @@ def _strict_loader():
             first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
         }
-        _LOADER = StrictLoader
+        _LOADER, _TooManyNodes = StrictLoader, TooManyNodes
     return _LOADER
 
 

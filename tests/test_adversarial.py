@@ -490,12 +490,8 @@ def hostile_outcomes(tmp_path_factory):
 
 HOSTILE_NAMES = ["request-deep.json", "request-wide.json", "request-long-string.json", "request-big-number.json",
                  "deep.yaml", "aliases.yaml", "deep.toml", "deep-lineage.json", "wide.toml", "wide.yaml", "card-deep.md", "card-long.md"]
-NESTING_CRASH = "needs the resource-limits fix: subjects.read_subject_file lets the RecursionError of a deeply " \
-                "nested TOML or JSON lineage file out (the CLI catches it; build_request, which embedders call, does not)"
 
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=False, reason=NESTING_CRASH))
-                                  if n in ("deep.toml", "deep-lineage.json") else n for n in HOSTILE_NAMES])
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_inputs_of_every_format_stay_within_memory_and_cpu_limits(hostile_outcomes, name):
     outcome = hostile_outcomes[name]
     assert outcome.startswith("error: ") or outcome in ("permitted", "forbidden", "depends", "unknown"), outcome

@@ -1,8 +1,8 @@
 """Fuzzing the readers with generated and mutated input (issue 5).
 
 Every input must either be read or be rejected with a CanIError whose text is one line (for the
-DSL: `file:line:col: message`). Anything else, or a case that runs past its time budget, is a
-failure. The random seed is fixed, so a failure reproduces: each one is reported with the
+DSL: `file:line:col: message`). Anything else, or a case still running after HANG_GUARD seconds
+(a guard against a hang, not a measure of speed: no wall-clock time is asserted), is a failure. The random seed is fixed, so a failure reproduces: each one is reported with the
 mutated input, ready to paste into a test.
 
 Failures that match a bug already reported (see KNOWN) do not fail the fuzz tests, so that the
@@ -18,12 +18,10 @@ import math
 import random
 import re
 import signal
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pytest
 import yaml
 
 from reasoner import resources
@@ -36,7 +34,7 @@ from reasoner.request import read_request
 from reasoner.subjects import model_card
 
 SEED = 20250605
-CASE_BUDGET = 3.0      # seconds one case may take before it counts as a hang
+HANG_GUARD = 120.0     # seconds after which one case counts as a hang (never a speed assertion)
 R = Reasoner()
 ask_text = getattr(R, "ask_text", R.ask)     # JSON text (str or bytes) in, Result out
 LICENSE_FILES = sorted((resources.facts_dir() / "licenses").glob("*.lic"))
@@ -56,7 +54,7 @@ class Hang(Exception):
 
 
 @contextmanager
-def bounded(seconds: float = CASE_BUDGET):
+def bounded(seconds: float = HANG_GUARD):
     """Interrupt a case that runs too long (SIGALRM: main thread, POSIX)."""
     def expire(signum, frame):
         raise Hang(f"still running after {seconds} s")
@@ -97,7 +95,6 @@ def classify(exc: BaseException) -> str | None:
 def run_case(tally: Tally, text, action, check_error=None) -> object:
     """Run `action()`; record what went wrong. Returns its value, or None if it raised."""
     tally.cases += 1
-    started = time.perf_counter()
     problem, known = None, None
     value = None
     try:
@@ -116,9 +113,6 @@ def run_case(tally: Tally, text, action, check_error=None) -> object:
         known = classify(exc)
         if known is None:
             problem = f"{type(exc).__name__}: {exc}"[:500]
-    elapsed = time.perf_counter() - started
-    if problem is None and known is None and elapsed > CASE_BUDGET:
-        problem = f"took {elapsed:.1f} s"
     if known:
         tally.known.setdefault(known, text)
     elif problem:
@@ -517,7 +511,6 @@ def fuzz_numbers() -> Tally:
                                    rnd.randrange(1, 10**6) * 10**rnd.randint(0, 12)])
             text = written(expected, rnd)
         tally.cases += 1
-        started = time.perf_counter()
         try:
             count_case(text, expected)
             tally.accepted += 1
@@ -534,8 +527,6 @@ def fuzz_numbers() -> Tally:
                 tally.known.setdefault(known, text)
             else:
                 tally.new.append((text, f"{type(exc).__name__}: {exc}"))
-        if time.perf_counter() - started > CASE_BUDGET:
-            tally.new.append((text, "too slow"))
     return tally
 
 

@@ -1,22 +1,23 @@
 """Big inputs: deep lineages and many artifacts are answered, or rejected with a clear limit, and
-never hit Python's recursion limit (issue 5).
+never hit Python's recursion limit.
 
-Times measured on the development machine are in the docstrings; each test is bounded well
-under 60 s. The slowest shapes run the CLI in a subprocess with a time budget; their literal
-100,000-artifact versions run only with CAN_I_SLOW_TESTS=1.
+No test measures time: work is bounded by the size of clingo's grounding (ground atoms per
+artifact or act, and linear growth with depth), which does not depend on how loaded the machine
+is. Times measured on the development machine are in the docstrings. Subprocess timeouts only
+guard against a hang. The largest shapes are marked `slow`: the default run skips them and
+`.ci/run` runs them (`python -m pytest -q -m slow`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from reasoner import api
 from reasoner.api import Reasoner, parents_first
 from reasoner.errors import LimitError, RequestError
 from reasoner.request import MAX_ARTIFACTS, ancestry, check_lineage, find_cycle, read_request
@@ -24,8 +25,12 @@ from reasoner.request import MAX_ARTIFACTS, ancestry, check_lineage, find_cycle,
 R = Reasoner()
 ROOT = Path(__file__).resolve().parent.parent
 CAN_I = [sys.executable, "-c", "import sys; from reasoner.cli import main; sys.exit(main(sys.argv[1:]))"]
-SLOW = pytest.mark.skipif(not os.environ.get("CAN_I_SLOW_TESTS"), reason="takes minutes today (measured "
-                          "times in the docstring); run with CAN_I_SLOW_TESTS=1")
+HANG_GUARD = 600    # seconds; a guard against a hang, never an assertion of speed
+# Ground atoms per unit, measured: 12 per artifact of an upstream chain (+383), 58 per act of a
+# chain of the user's own models, 22 per parent of a merge. The bounds leave room for new rules
+# and catch a grounding that grows faster than the lineage.
+ATOMS_PER_ARTIFACT = 20
+ATOMS_PER_ACT = 80
 
 
 def chain(n: int, mine: bool = False, relation: str = "finetune") -> dict:
@@ -49,18 +54,23 @@ def merge(n: int, license: str = "mit") -> dict:
     return {"artifacts": artifacts, "subject": "me", "use": {"acts": ["host"]}}
 
 
-def timed(doc: dict):
-    reasoner = Reasoner(kb=R.kb, cache_size=0)
-    started = time.perf_counter()
-    result = reasoner.ask(doc)
-    return result, time.perf_counter() - started
+def solved(doc: dict):
+    """The answer, and the size of the grounding it took (atoms over every clingo run)."""
+    statistics: dict = {}
+    original = api.run
+    api.run = lambda facts: original(facts, statistics)
+    try:
+        result = Reasoner(kb=R.kb, cache_size=0).ask(doc)
+    finally:
+        api.run = original
+    return result, statistics.get("atoms", 0)
 
 
-def cli_in_subprocess(doc: dict, tmp_path: Path, timeout: float) -> tuple[int, dict]:
+def cli_in_subprocess(doc: dict, tmp_path: Path) -> tuple[int, dict]:
     path = tmp_path / "request.json"
     path.write_text(json.dumps(doc))
     done = subprocess.run(CAN_I + ["--request", str(path), "--json"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=HANG_GUARD)
     assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr, done.stderr[-2000:]
     return done.returncode, json.loads(done.stdout)
 
@@ -75,13 +85,11 @@ def test_lineage_checks_walk_100000_generations_without_recursion():
     """read_request, check_lineage (cycles, dangling edges), ancestry, parents_first and the
     catalog completion on a 100,000-deep chain: about 1 s."""
     doc = chain(100_000)
-    started = time.perf_counter()
     request = check_lineage(R.complete(read_request(doc)))
     assert len(ancestry(request)) == 100_001
     assert find_cycle(request.artifacts) is None
     order = parents_first({a.id: a for a in request.artifacts})
     assert order[0] == "m0" and order[-1] == "m100000"
-    assert time.perf_counter() - started < 30
 
 
 def test_a_100000_long_cycle_and_a_dangling_edge_at_the_bottom_are_found():
@@ -101,16 +109,17 @@ def test_a_100000_long_cycle_and_a_dangling_edge_at_the_bottom_are_found():
 
 def test_a_10000_deep_lineage_of_upstream_models_is_answered():
     """10,000 fine-tunes of fine-tunes of Llama 3, hosted at 800M users: about 1 s."""
-    result, seconds = timed(chain(10_000))
+    result, atoms = solved(chain(10_000))
     assert result.status == "forbidden" and llama_threshold_cited(result)
-    assert seconds < 30
+    assert atoms <= ATOMS_PER_ARTIFACT * 10_001
 
 
+@pytest.mark.slow
 def test_a_100000_deep_lineage_of_upstream_models_is_answered():
     """100,000 generations, so 100,001 artifacts all in the subject's lineage: about 10 s."""
-    result, seconds = timed(chain(100_000))
+    result, atoms = solved(chain(100_000))
     assert result.status == "forbidden" and llama_threshold_cited(result)
-    assert seconds < 50
+    assert atoms <= ATOMS_PER_ARTIFACT * 100_001
 
 
 def test_a_10000_deep_lineage_of_distillations_is_answered():
@@ -118,14 +127,32 @@ def test_a_10000_deep_lineage_of_distillations_is_answered():
     still be walked to the end (about 1 s)."""
     doc = chain(10_000, relation="distilled")
     doc["use"] = {"acts": ["distribute"], "mau": 5, "name": "Llama 3 bot"}
-    result, seconds = timed(doc)
+    result, atoms = solved(doc)
     assert result.status in ("permitted", "forbidden", "depends")
-    assert seconds < 30
+    assert atoms <= ATOMS_PER_ARTIFACT * 10_001
 
 
 def test_a_10000_deep_lineage_of_the_users_own_models_is_answered(tmp_path):
-    code, answer = cli_in_subprocess(chain(10_000, mine=True), tmp_path, timeout=30)
+    code, answer = cli_in_subprocess(chain(10_000, mine=True), tmp_path)
     assert code == 1 and answer["status"] == "forbidden"
+
+
+@pytest.mark.parametrize("shape", ["upstream chain", "own chain", "distillations", "merge"])
+def test_the_grounding_grows_linearly_with_the_size_of_a_lineage(shape):
+    """Doubling a lineage at most doubles the grounding (plus a little): a rule that joins every
+    artifact with every other would quadruple it."""
+    def doc(n: int) -> dict:
+        if shape == "merge":
+            return merge(n)
+        made = chain(n, mine=shape == "own chain", relation="distilled" if shape == "distillations" else "finetune")
+        if shape == "distillations":
+            made["use"] = {"acts": ["distribute"], "mau": 5, "name": "Llama 3 bot"}
+        return made
+
+    sizes = [solved(doc(n))[1] for n in (1000, 2000, 4000)]
+    assert sizes[1] <= 2.05 * sizes[0] and sizes[2] <= 2.05 * sizes[1], sizes
+    per_unit = ATOMS_PER_ACT if shape in ("own chain", "merge") else ATOMS_PER_ARTIFACT
+    assert sizes[2] <= per_unit * 4001, sizes
 
 
 # --- many artifacts -----------------------------------------------------------------------------
@@ -137,13 +164,17 @@ def test_100000_artifacts_beside_the_subject_are_answered():
     doc["artifacts"].append({"id": "acme/mine", "mine": True,
                              "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "finetune"}]})
     doc["artifacts"].append({"id": "meta-llama/Meta-Llama-3-8B"})
-    result, seconds = timed(doc)
+    result, atoms = solved(doc)
     assert result.status == "permitted"
+    alone, atoms_alone = solved({**doc, "artifacts": [a for a in doc["artifacts"] if a["id"] == "org/model-99999"]})
+    assert alone.to_json() == result.to_json() and atoms == atoms_alone   # the rest costs no grounding
     doc["subject"] = "acme/mine"
     doc["use"] = {"acts": ["host"], "mau": 800_000_000}
-    result, more = timed(doc)
+    result, atoms = solved(doc)
     assert result.status == "forbidden" and llama_threshold_cited(result)
-    assert seconds + more < 50
+    lineage = [a for a in doc["artifacts"] if a["id"] in ("acme/mine", "meta-llama/Meta-Llama-3-8B")]
+    alone, atoms_alone = solved({**doc, "artifacts": lineage})
+    assert alone.to_json() == result.to_json() and atoms == atoms_alone
 
 
 def test_more_artifacts_than_the_limit_get_a_clear_limit_error(tmp_path):
@@ -161,25 +192,20 @@ def test_more_artifacts_than_the_limit_get_a_clear_limit_error(tmp_path):
 
 
 def test_a_merge_of_10000_parents_is_answered(tmp_path):
-    code, answer = cli_in_subprocess(merge(10_000), tmp_path, timeout=10)
+    code, answer = cli_in_subprocess(merge(10_000), tmp_path)
     assert code == 0 and answer["status"] == "permitted"
 
 
-@SLOW
-def test_a_model_merging_100000_parents_is_answered_or_limited(tmp_path):
-    """Measured: 16,000 parents take 41 s, growing as n^2 (about 25 min for 100,000)."""
-    try:
-        code, answer = cli_in_subprocess(merge(100_000), tmp_path, timeout=60)
-    except subprocess.TimeoutExpired:
-        pytest.fail("no answer and no limit error within 60 s")
-    assert code == 0 and answer["status"] == "permitted" or code == 2 and answer["error"]["code"] == "limit"
+@pytest.mark.slow
+def test_a_model_merging_100000_parents_gets_a_limit_error(tmp_path):
+    """100,000 merge edges are 100,000 acts, past MAX_ACTS: a limit error before solving (linear
+    work since the grounding was fixed; 10,000 parents take about 2 s)."""
+    code, answer = cli_in_subprocess(merge(100_000), tmp_path)
+    assert code == 2 and answer["error"]["code"] == "limit"
 
 
-@SLOW
-def test_a_100000_deep_lineage_of_the_users_own_models_is_answered_or_limited(tmp_path):
+@pytest.mark.slow
+def test_a_100000_deep_lineage_of_the_users_own_models_gets_a_limit_error(tmp_path):
     """Past 20,000 acts (edges of the user's own models) can-i answers with a limit error."""
-    try:
-        code, answer = cli_in_subprocess(chain(100_000, mine=True), tmp_path, timeout=60)
-    except subprocess.TimeoutExpired:
-        pytest.fail("no answer and no limit error within 60 s")
-    assert code == 1 and answer["status"] == "forbidden" or code == 2 and answer["error"]["code"] == "limit"
+    code, answer = cli_in_subprocess(chain(100_000, mine=True), tmp_path)
+    assert code == 2 and answer["error"]["code"] == "limit"

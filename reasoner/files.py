@@ -1,0 +1,70 @@
+"""Reading input files and standard input with bounds: regular files only, and never more than
+MAX_FILE_BYTES (`/dev/zero` never ends, a FIFO waits forever for a writer, `yes |` fills memory).
+
+Below every reader (license files, requests, cards, lineage files), so each can raise its own
+error class.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from .errors import CanIError, LimitError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def read_regular_file(path: Path, what: str, error: type[CanIError]) -> bytes:
+    """The bytes of a regular file, at most MAX_FILE_BYTES + 1 of them read. A missing,
+    unreadable or special file (directory, FIFO, device, socket) is `error` located at the file;
+    a longer one is a LimitError.
+
+    The file is opened without blocking and checked on the open descriptor, so nothing can be
+    swapped in between the check and the read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise error("no such file", location=str(path)) from None
+    except IsADirectoryError:
+        raise error(f"is a directory, not a {what}", location=str(path)) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise error(f"is a directory, not a {what}", location=str(path))
+        if not stat.S_ISREG(mode):
+            raise error(f"is {_file_kind(mode)}, not a regular file (can-i reads only regular files)",
+                        location=str(path))
+        os.set_blocking(descriptor, True)
+        return read_bounded(lambda size: os.read(descriptor, size), str(path))
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", location=str(path)) from None
+    finally:
+        os.close(descriptor)
+
+
+def read_bounded(read, source: str) -> bytes:
+    """Read to the end with `read(size)` (a file's or standard input's), but never more than
+    MAX_FILE_BYTES + 1 bytes: a longer input is a LimitError, not a MemoryError."""
+    chunks, size = [], 0
+    while size <= MAX_FILE_BYTES:
+        chunk = read(MAX_FILE_BYTES + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    if size > MAX_FILE_BYTES:
+        raise LimitError(f"input is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB, the most can-i reads",
+                         location=source)
+    return chunks[0][:0].join(chunks) if chunks else b""  # a text stream gives str
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return kind
+    return "a special file"
