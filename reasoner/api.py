@@ -20,7 +20,8 @@ from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
 from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestry, check_lineage,
-                      duplicate_key_location, read_grants, read_input_file, read_request, unique_keys)
+                      duplicate_key_location, read_grants, read_input_file, read_request, request_document,
+                      unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
 from .solve import Scene, publisher_of, question_facts, run
@@ -36,6 +37,9 @@ MAX_ACTS = 20_000
 # much; it admits a 100,000-deep lineage and 20,000 acts of one combination, and 64 combinations
 # of about 1,800 artifacts and acts (~1.5 GB at most), and refuses more before any solving.
 MAX_WORK = 120_000
+# What one call (`ask_many`, a JSON Lines input) may cost in all: about eight of the largest
+# questions, or some 200,000 simple ones (a 10 MiB JSON Lines input holds fewer).
+MAX_CALL_WORK = 1_000_000
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
@@ -69,22 +73,50 @@ class Reasoner:
         """Answer many requests at once: clingo grounds its rules once per batch of questions,
         which is far faster than one question at a time. Answers are the same as `ask`'s.
 
-        A malformed request raises its CanIError, located as `requests[i]: field`.
+        A malformed request raises its CanIError, located as `requests[i]: field`; so does a call
+        whose questions together cost more than MAX_CALL_WORK (a LimitError).
         """
-        plans = []
+        answers = self.answer_each(requests, batch_size)
+        for i, answer in enumerate(answers):
+            if isinstance(answer, CanIError):
+                if len(answers) == 1:
+                    raise answer
+                where = f"requests[{i}]" + (f": {answer.location}" if answer.location else "")
+                raise type(answer)(answer.message, location=where)
+        return answers
+
+    def answer_each(self, requests, batch_size: int = BATCH_SIZE) -> list["Result | CanIError"]:
+        """Like `ask_many`, but a request that cannot be answered gets its CanIError in its place
+        and the others are still answered (JSON Lines on the command line uses this). Requests
+        past MAX_CALL_WORK, the work one call may take in all, get a LimitError: many questions
+        that are each within MAX_WORK must not add up to an unbounded run.
+
+        >>> [a.status for a in Reasoner().answer_each([{"licenses": ["mit"], "use": {"acts": ["use"]}}])]
+        ['permitted']
+        """
+        answers: list = []
+        plans: dict[int, _Plan] = {}
+        total = 0
         for i, request in enumerate(requests):
             try:
-                plans.append(self._plan(request))
+                plan = self._plan(request)
             except CanIError as exc:
-                if len(requests) == 1:
-                    raise
-                where = f"requests[{i}]" + (f": {exc.location}" if exc.location else "")
-                raise type(exc)(exc.message, location=where) from None
+                answers.append(exc)
+                continue
+            work = sum(question.work for question in plan.scenes)
+            if total + work > MAX_CALL_WORK:
+                answers.append(LimitError(f"the questions of one call may cost at most {MAX_CALL_WORK:,} in all "
+                                          f"(artifacts and acts, times the OR choices); this one would bring "
+                                          f"the total to {total + work:,}: ask it in another call"))
+                continue
+            total += work
+            plans[i] = plan
+            answers.append(None)
         # Take cached answers now: solving the rest may evict them from the cache.
         solved: dict = {}
         todo: dict = {}
         with self._caches:
-            for question in (question for plan in plans for question in plan.scenes):
+            for question in (question for plan in plans.values() for question in plan.scenes):
                 cached = self._cache.get(question.key)
                 if cached is not None:
                     solved[question.key] = cached
@@ -100,7 +132,9 @@ class Reasoner:
             work += question.work
         if batch:
             solved.update(self._solve(batch))
-        return [self._result(plan, solved) for plan in plans]
+        for i, plan in plans.items():
+            answers[i] = self._result(plan, solved)
+        return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
         """Answer a request given as JSON text; `source` names it in error locations."""
@@ -216,8 +250,8 @@ class Reasoner:
     def _plan(self, request) -> "_Plan":
         """Validate a request and lay out the questions it needs: one per choice its OR
         expressions allow."""
-        if not isinstance(request, Request):
-            request = read_request(request)
+        # A hand-built Request is read back from its document: one path checks every request.
+        request = read_request(request_document(request) if isinstance(request, Request) else request)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))
@@ -289,7 +323,7 @@ class Reasoner:
         - `LICENSE` without one (a template: `cc-by-nc-4.0`, `apache-2.0`): the one artifact of the
           question under it; when several are, it is an error asking for `LICENSE:ARTIFACT`;
         - `X:ARTIFACT`: that artifact (and what its license reaches from it), where X is a
-          license, a licensor, or the artifact's publisher (`CohereForAI:CohereForAI/aya-23-8B`).
+          license, a licensor, or the artifact's publisher (`CohereLabs:CohereLabs/aya-23-8B`).
         """
         where = grant.location
         known_ids = {a.id for a in request.artifacts}

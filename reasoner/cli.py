@@ -154,9 +154,11 @@ def _obligation_lines(result) -> list[str]:
     return lines
 
 
-def render(result, act_words: str, explain: bool = False, names: Optional[dict] = None) -> str:
+def render(result, act_words: str, explain: bool = False, names: Optional[dict] = None,
+           with_flags: bool = False) -> str:
     """The human answer. `names` maps ids the CLI made up (the model a verb creates) to what the
-    user calls it."""
+    user calls it; `with_flags` (a question asked with a verb) adds the verb option beside a
+    request field a message names."""
     word, color = VERDICT[result.status]
     lines = [f" — {act_words}"]
     # How the question was read (a card as received, what a grant covered) comes first: it can
@@ -215,7 +217,8 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
     # escaped so that no control character reaches the terminal or splits a line.
     for made_up, shown in (names or {}).items():
         lines = [line.replace(f"`{made_up}`", shown) for line in lines]
-    lines = [_GRANT_FIELD.sub(r"list `\g<id>` in `use.grants` (--grant \g<id>)", line) for line in lines]
+    if with_flags:
+        lines = [_GRANT_FIELD.sub(r"list `\g<id>` in `use.grants` (--grant \g<id>)", line) for line in lines]
     lines = [one_line(line) for line in lines]
     lines[0] = _style(word, fg=color, bold=True) + lines[0]
     return "\n".join(lines)
@@ -231,11 +234,12 @@ def _value(value) -> str:
     return str(value)
 
 
-def _emit(result, as_json: bool, act_words: str, explain: bool, names: Optional[dict] = None) -> None:
+def _emit(result, as_json: bool, act_words: str, explain: bool, names: Optional[dict] = None,
+          with_flags: bool = False) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
-        typer.echo(render(result, act_words, explain, names))
+        typer.echo(render(result, act_words, explain, names, with_flags))
     raise typer.Exit(EXIT[result.status])
 
 
@@ -313,15 +317,12 @@ def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool
 
     answers: dict = {number: item for number, item in batch if isinstance(item, CanIError)}
     pending = [(number, doc) for number, doc in batch if not isinstance(doc, CanIError)]
-    try:  # one clingo grounding for the whole batch; on an error, line by line to locate it
-        answers.update(zip((number for number, _ in pending), engine.ask_many([doc for _, doc in pending])))
-    except CanIError:
-        for number, doc in pending:
-            try:
-                answers[number] = engine.ask(doc)
-            except CanIError as exc:
-                where = f"{source}:{number}" + (f": {exc.location}" if exc.location else "")
-                answers[number] = type(exc)(exc.message, location=where)
+    # One clingo grounding for the whole batch; a line's error stays with its line.
+    for (number, _), answer in zip(pending, engine.answer_each([doc for _, doc in pending])):
+        if isinstance(answer, CanIError):
+            where = f"{source}:{number}" + (f": {answer.location}" if answer.location else "")
+            answer = type(answer)(answer.message, location=where)
+        answers[number] = answer
     statuses = []
     for position, (number, _) in enumerate(batch):
         answer = answers[number]
@@ -446,7 +447,8 @@ def _make_verb(act: str):
             raise _at_option(exc, {key for key, value in given.items() if value}) from None
         words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then or [])
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
-        _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names)
+        _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names,
+              with_flags=True)
 
     command.__doc__ = VERB_HELP[act]
     return command

@@ -27,7 +27,7 @@ SPDX_VERSIONS = {
     "lgpl-2.1-only": ("lgpl-2.1",), "lgpl-2.1-or-later": ("lgpl-2.1", "lgpl-3.0"),
     "lgpl-2.1+": ("lgpl-2.1", "lgpl-3.0"),
     "lgpl-3.0-only": ("lgpl-3.0",), "lgpl-3.0-or-later": ("lgpl-3.0",), "lgpl-3.0+": ("lgpl-3.0",),
-    "agpl-3.0-only": ("agpl-3.0",), "agpl-3.0-or-later": ("agpl-3.0",),
+    "agpl-3.0-only": ("agpl-3.0",), "agpl-3.0-or-later": ("agpl-3.0",), "agpl-3.0+": ("agpl-3.0",),
 }
 # A license with an exception (`GPL-2.0 WITH Classpath-exception-2.0`, or the deprecated SPDX form
 # `GPL-2.0-with-classpath-exception`) is one license of its own: it becomes the single id

@@ -360,6 +360,56 @@ def read_notes(value) -> tuple[tuple[str, str], ...]:
     return tuple(notes)
 
 
+def request_document(request: Request) -> dict:
+    """The JSON document of a `Request` an embedder built by hand, so that it is read and checked
+    exactly like one that arrived as JSON (a dataclass takes any value: `Edge("p", "distill")`,
+    `territory=("France",)` or `mau="800M"` must meet the same checks, never skip them).
+
+    >>> request_document(Request((Artifact("m", license="mit"),), "m", Use(acts=("use",))))["use"]
+    {'acts': ['use']}
+    """
+    def value(item):
+        if isinstance(item, tuple):
+            return [value(v) for v in item]
+        if isinstance(item, Grant):
+            if item.name is not None:
+                return item.name + (f":{item.artifacts[0]}" if item.artifacts else "")
+            grant = {k: getattr(item, k) for k in ("licensor", "license") if getattr(item, k) is not None}
+            if item.artifacts is not None:
+                grant["artifacts"] = list(item.artifacts)
+            return grant
+        return item
+
+    artifacts = []
+    for artifact in request.artifacts:
+        doc = {"id": artifact.id}
+        for key in ("license", "license_name", "family", "modalities", "name"):
+            if getattr(artifact, key) is not None:
+                doc[key] = value(getattr(artifact, key))
+        if artifact.mine is not False:
+            doc["mine"] = artifact.mine
+        if artifact.derived_from:
+            doc["derived_from"] = [{"id": getattr(e, "parent", None), "relation": getattr(e, "relation", None)}
+                                   for e in artifact.derived_from]
+        artifacts.append(doc)
+    use = request.use
+    use_doc = {}
+    for key in ("acts", "commercial", "mau", "revenue_usd", "territory", "purposes", "name", "grants", "date",
+                "outbound_license"):
+        item = getattr(use, key)
+        if item is None or (key in ("acts", "grants") and item == ()):
+            continue
+        if key == "date" and isinstance(item, int):   # Use keeps dates as YYYYMMDD
+            item = f"{item // 10000:04d}-{item // 100 % 100:02d}-{item % 100:02d}"
+        use_doc[key] = value(item)
+    doc = {"artifacts": artifacts, "use": use_doc}
+    if request.subject:
+        doc["subject"] = request.subject
+    if request.notes:
+        doc["notes"] = [{"code": code, "message": message} for code, message in request.notes]
+    return doc
+
+
 def read_request(doc) -> Request:
     """Validate a request document (already decoded from JSON) into a Request.
 

@@ -129,7 +129,7 @@ class Scene:
 
 
 def publisher_of(artifact_id: str) -> str | None:
-    """The organisation part of a Hub id, lower case: who published it (`CohereForAI/aya-23-8B`
+    """The organisation part of a Hub id, lower case: who published it (`CohereLabs/aya-23-8B`
     -> `cohereforai`), and so who applied a template license to it."""
     org, slash, rest = artifact_id.partition("/")
     return (org.strip().lower() or None) if slash and rest else None

@@ -405,6 +405,7 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
 def _yaml(text: str, path: Path, line_offset: int):
     import yaml  # only model cards and YAML lineage files need it
 
+    what = " front matter" if line_offset else ""   # a card's front matter starts on its line 2
     try:
         _count_nodes_fast(text)
         return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
@@ -415,9 +416,9 @@ def _yaml(text: str, path: Path, line_offset: int):
             raise LimitError(f"more than {MAX_YAML_NODES:,} YAML values; give a lineage this large as JSON",
                              location=where) from None
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RequestError(f"invalid YAML front matter: {problem}", location=where) from None
+        raise RequestError(f"invalid YAML{what}: {problem}", location=where) from None
     except (ValueError, TypeError, RecursionError) as exc:
-        raise RequestError(f"invalid YAML front matter: {exc}", location=str(path)) from None
+        raise RequestError(f"invalid YAML{what}: {exc}", location=str(path)) from None
 
 
 _LOADER = None

@@ -482,7 +482,7 @@ def suggest(word: str, options) -> str:
     >>> suggest("distil", ACTS)
     ' (did you mean `distill` or `distribute`?)'
     """
-    close = difflib.get_close_matches(word, list(options), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(dict.fromkeys(options)), n=3, cutoff=0.6)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"`{c}`" for c in close) + "?)"

@@ -353,3 +353,34 @@ def test_an_embedder_building_a_use_may_give_grants_as_strings(reasoner):
     assert (ask("meta"), ask("google")) == ("permitted", "forbidden")
     with pytest.raises(RequestError, match="did you mean `meta`"):
         ask("mta")
+
+
+def _aya_finetune(own_license: str) -> dict:
+    """A third party's fine-tune of Cohere's Aya (CC-BY-NC terms follow fine-tunes)."""
+    return {"artifacts": [{"id": "CohereLabs/aya-23-8B"},
+                          {"id": "thirdparty/aya-ft", "license": own_license,
+                           "derived_from": [{"id": "CohereLabs/aya-23-8B", "relation": "finetune"}]}],
+            "subject": "thirdparty/aya-ft", "use": {"acts": ["host"], "commercial": True}}
+
+
+@pytest.mark.parametrize("own_license", ["mit", "cc-by-nc-4.0"])
+@pytest.mark.parametrize("grant", ["cc-by-nc-4.0:thirdparty/aya-ft", "thirdparty:thirdparty/aya-ft",
+                                   {"license": "cc-by-nc-4.0", "artifacts": ["thirdparty/aya-ft"]}])
+def test_a_grant_naming_a_finetune_does_not_waive_the_upstream_licensors_template_terms(reasoner, own_license,
+                                                                                           grant):
+    """Cohere applied CC-BY-NC to Aya: only a grant for Aya (from Cohere) clears the terms that
+    reach a fine-tune from it; the fine-tuner cannot waive them by being named."""
+    doc = _aya_finetune(own_license)
+    doc["use"]["grants"] = [grant]
+    assert reasoner.ask(doc).status == "forbidden"
+
+
+def test_grants_from_every_licensor_whose_template_terms_reach_a_model_clear_it_together(reasoner):
+    doc = _aya_finetune("cc-by-nc-4.0")
+    doc["use"]["grants"] = ["cc-by-nc-4.0:CohereLabs/aya-23-8B"]
+    assert reasoner.ask(doc).status == "forbidden"      # the fine-tuner's own CC-BY-NC still binds
+    doc["use"]["grants"] = ["cc-by-nc-4.0:CohereLabs/aya-23-8B", "thirdparty:thirdparty/aya-ft"]
+    assert reasoner.ask(doc).status == "permitted"
+    doc = _aya_finetune("mit")
+    doc["use"]["grants"] = ["CohereLabs:CohereLabs/aya-23-8B"]
+    assert reasoner.ask(doc).status == "permitted"      # Cohere's grant covers its terms downstream
