@@ -1,0 +1,66 @@
+"""Holes a hostile review of the "no wrong YES" work found: each test is an input that got a YES
+(or a traceback) where the honest answer is NO, DEPENDS, UNKNOWN or an input error."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from reasoner import cli
+from reasoner.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _bundled_kb(reasoner, monkeypatch):
+    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+# --- held grants -------------------------------------------------------------------------------
+
+def nc_finetune(child_license: str, grants: list) -> dict:
+    """Someone's CC-BY-NC model, and evil/x: a fine-tune of it that its publisher put under
+    `child_license`, hosted commercially."""
+    return {"artifacts": [{"id": "google/nc-model", "license": "cc-by-nc-4.0"},
+                          {"id": "evil/x", "license": child_license,
+                           "derived_from": [{"id": "google/nc-model", "relation": "finetune"}]}],
+            "subject": "evil/x",
+            "use": {"acts": ["host"], "commercial": True, "mau": 10, "grants": grants}}
+
+
+@pytest.mark.parametrize("child_license", ["cc-by-nc-4.0", "mit"])
+@pytest.mark.parametrize("grant", ["evil:evil/x", "cc-by-nc-4.0:evil/x",
+                                   {"licensor": "evil", "artifacts": ["evil/x"]}])
+def test_a_fine_tunes_publisher_cannot_lift_the_nc_terms_of_its_parent(reasoner, child_license, grant):
+    # The publisher of a fine-tune holds rights only in what it applied its license to; the
+    # NonCommercial terms that reach the fine-tune from google's model are google's to lift.
+    assert reasoner.ask(nc_finetune(child_license, [grant])).status == "forbidden"
+
+
+@pytest.mark.parametrize("child_license", ["cc-by-nc-4.0", "mit"])
+def test_a_grant_naming_the_parent_and_the_fine_tune_covers_both(reasoner, child_license):
+    grant = {"license": "cc-by-nc-4.0", "artifacts": ["google/nc-model", "evil/x"]}
+    assert reasoner.ask(nc_finetune(child_license, [grant])).status == "permitted"
+
+
+def test_a_grant_from_the_parents_publisher_covers_a_permissive_fine_tune(reasoner):
+    assert reasoner.ask(nc_finetune("mit", ["google:google/nc-model"])).status == "permitted"
+
+
+def test_a_fine_tunes_publisher_grant_on_the_command_line_stays_no(tmp_path, capsys):
+    lineage = tmp_path / "lineage.json"
+    import json
+
+    doc = nc_finetune("cc-by-nc-4.0", [])
+    del doc["use"]
+    lineage.write_text(json.dumps(doc))
+    code, out, _ = run(capsys, "host", lineage, "--commercial", "--mau", "10", "--grant", "evil:evil/x")
+    assert code == 1, out
