@@ -523,6 +523,7 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
         meta = {}
     if not isinstance(meta, dict):
         raise RequestError("model card front matter must be a mapping of keys", location=f"{path}:2:1")
+    _refuse_near_miss_keys(meta, at)
     model_id = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
     license_value = meta.get("license")
     if isinstance(license_value, list):
@@ -576,6 +577,36 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     if edges:
         artifact["derived_from"] = edges
     return artifacts, model_id
+
+
+# Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would
+# otherwise be skipped like any of the many other keys cards carry, and the model read as having no
+# base model or data, so a Llama fine-tune labelled MIT would answer YES.
+BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets")
+
+
+def _folded_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower()).rstrip("s")
+
+
+def _refuse_near_miss_keys(meta: dict, at) -> None:
+    """A front-matter key that is nearly one whose terms bind the user is an input error; so is a
+    second spelling of `license` beside it (`License:`), which would otherwise be dropped. A card
+    with only `licence:` states no license (UNKNOWN), as many real cards do."""
+    import difflib
+
+    binding = {_folded_key(k): k for k in BINDING_CARD_KEYS}
+    for key in meta:
+        if not isinstance(key, str) or key in BINDING_CARD_KEYS or key == "license":
+            continue
+        folded = _folded_key(key)
+        meant = binding.get(folded) or next(iter(
+            binding[m] for m in difflib.get_close_matches(folded, list(binding), n=1, cutoff=0.85)), None)
+        if meant is None and "license" in meta and folded in ("license", "licence"):
+            meant = "license"
+        if meant is not None:
+            raise RequestError(f"unknown card key `{key}` (did you mean `{meant}`?): the terms it would carry "
+                               f"cannot be left out", location=at(key))
 
 
 def _card_name(meta: dict, at, stated_name: str | None) -> str | None:

@@ -64,3 +64,37 @@ def test_a_fine_tunes_publisher_grant_on_the_command_line_stays_no(tmp_path, cap
     lineage.write_text(json.dumps(doc))
     code, out, _ = run(capsys, "host", lineage, "--commercial", "--mau", "10", "--grant", "evil:evil/x")
     assert code == 1, out
+
+
+# --- model cards -------------------------------------------------------------------------------
+
+def write_card(folder, front_matter: str):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "README.md").write_text("---\n" + front_matter + "---\n# a model\n")
+    return folder / "README.md"
+
+
+@pytest.mark.parametrize("key", ["base-model", "Base_model", "base_models", "BaseModel", "base_modle"])
+def test_a_misspelt_base_model_key_is_an_error_not_a_model_without_base(tmp_path, capsys, key):
+    card = write_card(tmp_path / "bot", f"license: mit\n{key}: meta-llama/Meta-Llama-3-8B\n")
+    code, _, err = run(capsys, "host", card, "--mau", "800M")
+    assert code == 2 and "did you mean `base_model`" in err and "README.md:3:1:" in err
+
+
+def test_a_misspelt_datasets_key_is_an_error(tmp_path, capsys):
+    card = write_card(tmp_path / "bot", "license: mit\ndataset: someone/nc-data\n")
+    code, _, err = run(capsys, "host", card, "--commercial")
+    assert code == 2 and "did you mean `datasets`" in err
+
+
+def test_a_second_spelling_of_license_beside_license_is_an_error(tmp_path, capsys):
+    card = write_card(tmp_path / "bot", "license: mit\nLicense: llama3\n")
+    code, _, err = run(capsys, "host", card, "--mau", "800M")
+    assert code == 2 and "did you mean `license`" in err
+
+
+def test_a_card_with_only_licence_states_no_license(tmp_path, capsys):
+    # As many real cards written from a template do (`licence: license`): UNKNOWN, not an error.
+    card = write_card(tmp_path / "bot", "licence: license\nbase_model: microsoft/phi-2\n")
+    code, out, _ = run(capsys, "host", card, "--mau", "10")
+    assert code == 3, out
