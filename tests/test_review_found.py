@@ -98,3 +98,12 @@ def test_a_card_with_only_licence_states_no_license(tmp_path, capsys):
     card = write_card(tmp_path / "bot", "licence: license\nbase_model: microsoft/phi-2\n")
     code, out, _ = run(capsys, "host", card, "--mau", "10")
     assert code == 3, out
+
+
+# --- catalog ids ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff", "\u00ad"])
+def test_a_catalog_id_with_an_invisible_character_keeps_its_catalog_license(reasoner, invisible):
+    request = {"artifacts": [{"id": "meta-llama/Meta-" + invisible + "Llama-3-8B", "license": "mit"}],
+               "use": {"acts": ["host"], "mau": 800_000_000}}
+    assert reasoner.ask(request).status == "forbidden"
