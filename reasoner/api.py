@@ -418,7 +418,11 @@ class Reasoner:
         if artifact.license is None:
             return [((), (("none", "no license is stated and none is known for this model"),))]
         options = []
-        for alternative in expressions.alternatives(artifact.license):
+        try:  # read when the request was; the catalog's license joined to a declared one is read here
+            alternatives = expressions.alternatives(artifact.license)
+        except ValueError as exc:
+            raise LimitError(f"`{artifact.id}`'s license with the catalog's: {exc}", location="artifacts") from None
+        for alternative in alternatives:
             known, unknown = [], []
             for lid in alternative:
                 encoding, why = self.kb.resolve_license(lid, artifact.license_name)

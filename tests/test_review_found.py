@@ -107,3 +107,51 @@ def test_a_catalog_id_with_an_invisible_character_keeps_its_catalog_license(reas
     request = {"artifacts": [{"id": "meta-llama/Meta-" + invisible + "Llama-3-8B", "license": "mit"}],
                "use": {"acts": ["host"], "mau": 800_000_000}}
     assert reasoner.ask(request).status == "forbidden"
+
+
+# --- license expressions -----------------------------------------------------------------------
+
+def test_deeply_parenthesised_expressions_are_an_input_error_for_embedders(reasoner):
+    from reasoner.errors import CanIError
+    from reasoner.subjects import Context, build_request
+
+    deep = "(" * 2000 + "llama3" + ")" * 2000
+    for request in ({"licenses": [deep], "use": {"acts": ["host"], "mau": 1}},
+                    {"artifacts": [{"id": "a", "license": deep}], "use": {"acts": ["host"], "mau": 1}}):
+        with pytest.raises(CanIError, match="parentheses"):
+            reasoner.ask(request)
+    with pytest.raises(CanIError, match="parentheses"):
+        build_request(reasoner.kb, deep, "host", Context(mau=1))
+
+
+def test_parenthesised_expressions_within_the_depth_limit_are_read(reasoner):
+    shallow = "(" * 64 + "llama3" + ")" * 64
+    request = {"artifacts": [{"id": "a", "license": shallow}], "use": {"acts": ["host"], "mau": 800_000_000}}
+    assert reasoner.ask(request).status == "forbidden"
+
+
+def test_a_flat_stack_whose_items_expand_past_the_limit_together_is_an_input_error(reasoner):
+    from reasoner.errors import CanIError
+
+    ids = sorted(reasoner.kb.licenses)[:18]
+    request = {"licenses": [" OR ".join(ids[:9]), " OR ".join(ids[9:])], "use": {"acts": ["host"]}}
+    with pytest.raises(CanIError, match="licenses"):
+        reasoner.ask(request)
+
+
+def test_a_flat_stack_at_the_depth_limit_is_an_input_error_not_a_crash(capsys, tmp_path):
+    deep = "(" * 64 + "llama3" + ")" * 64
+    path = tmp_path / "r.json"
+    import json
+
+    path.write_text(json.dumps({"licenses": [deep], "use": {"acts": ["host"]}}))
+    code, _, err = run(capsys, "--request", path)
+    assert code == 2 and "deep" in err
+
+
+def test_a_catalog_model_declared_at_the_depth_limit_is_an_input_error_not_a_crash(reasoner):
+    from reasoner.errors import CanIError
+
+    deep = "(" * 64 + "mit" + ")" * 64
+    with pytest.raises(CanIError, match="deep"):
+        reasoner.ask({"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B", "license": deep}], "use": {"acts": ["host"]}})
