@@ -306,7 +306,7 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
             reason = re.sub(r" \(at .*\)$", "", message)
             raise RequestError(f"not valid TOML: {reason}", location=where) from None
     else:
-        doc = _yaml(text, path, 0)
+        doc = _yaml(text, path, 0, "invalid YAML")
     artifacts, subject = lineage_from_doc(doc, path, kb)
     return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
 
@@ -402,7 +402,7 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
     return list(doc["artifacts"]), checked.subject
 
 
-def _yaml(text: str, path: Path, line_offset: int):
+def _yaml(text: str, path: Path, line_offset: int, invalid: str = "invalid YAML front matter"):
     import yaml  # only model cards and YAML lineage files need it
 
     try:
@@ -415,9 +415,9 @@ def _yaml(text: str, path: Path, line_offset: int):
             raise LimitError(f"more than {MAX_YAML_NODES:,} YAML values; give a lineage this large as JSON",
                              location=where) from None
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RequestError(f"invalid YAML front matter: {problem}", location=where) from None
+        raise RequestError(f"{invalid}: {problem}", location=where) from None
     except (ValueError, TypeError, RecursionError) as exc:
-        raise RequestError(f"invalid YAML front matter: {exc}", location=str(path)) from None
+        raise RequestError(f"{invalid}: {exc}", location=str(path)) from None
 
 
 _LOADER = None

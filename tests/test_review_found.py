@@ -155,3 +155,10 @@ def test_a_catalog_model_declared_at_the_depth_limit_is_an_input_error_not_a_cra
     deep = "(" * 64 + "mit" + ")" * 64
     with pytest.raises(CanIError, match="deep"):
         reasoner.ask({"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B", "license": deep}], "use": {"acts": ["host"]}})
+
+
+def test_invalid_yaml_in_a_lineage_file_is_not_called_front_matter(tmp_path, capsys):
+    lineage = tmp_path / "lineage.yaml"
+    lineage.write_text("artifacts:\n  - id: a\n    license: mit\nsubject: a\nsubject: a\n")
+    code, _, err = run(capsys, "host", lineage)
+    assert code == 2 and "invalid YAML: duplicate key `subject`" in err and "front matter" not in err
