@@ -126,7 +126,14 @@ class Reasoner:
         while queue:
             artifact_id = queue.pop()
             artifact = artifacts[artifact_id]
-            for edge in artifact.derived_from:  # a parent named only by an edge may be a catalog model
+            for j, edge in enumerate(artifact.derived_from):  # a parent named only by an edge may be a catalog model
+                if edge.relation == "trained_on" and self.kb.model(edge.parent):
+                    # The catalog holds models, not data: read as data, its terms would not follow.
+                    where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
+                    raise RequestError(
+                        f"`{edge.parent}` is a catalog model, not a dataset: say how `{artifact_id}` derives from "
+                        f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
+                        location=f"artifacts[{where}].derived_from[{j}].relation")
                 if edge.parent not in artifacts and self.kb.model(edge.parent):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)

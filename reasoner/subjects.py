@@ -559,6 +559,12 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     if relation not in RELATIONS:
         raise RequestError(f"unknown base_model_relation `{relation}`{suggest(str(relation), RELATIONS)}",
                            location=at("base_model_relation"))
+    if relation == "trained_on" and bases:
+        # base_model names models; read as data, a Llama base model's terms would not follow.
+        raise RequestError("`base_model_relation: trained_on` would read the base model as training data: "
+                           "list data under `datasets`, and say how the model derives from its base model "
+                           f"({', '.join(r for r in RELATIONS if r != 'trained_on')})",
+                           location=at("base_model_relation"))
     datasets = meta.get("datasets") or []
     if isinstance(datasets, str):
         datasets = [datasets]

@@ -162,3 +162,22 @@ def test_invalid_yaml_in_a_lineage_file_is_not_called_front_matter(tmp_path, cap
     lineage.write_text("artifacts:\n  - id: a\n    license: mit\nsubject: a\nsubject: a\n")
     code, _, err = run(capsys, "host", lineage)
     assert code == 2 and "invalid YAML: duplicate key `subject`" in err and "front matter" not in err
+
+
+def test_a_card_cannot_read_its_base_model_as_training_data(tmp_path, capsys):
+    card = write_card(tmp_path / "bot", "license: mit\nbase_model: meta-llama/Meta-Llama-3-8B\n"
+                                        "base_model_relation: trained_on\n")
+    code, _, err = run(capsys, "host", card, "--mau", "800M")
+    assert code == 2 and "base_model_relation" in err and "README.md:4:1:" in err
+
+
+@pytest.mark.parametrize("mine", [False, True])
+def test_a_catalog_model_cannot_be_read_as_training_data(reasoner, mine):
+    from reasoner.errors import RequestError
+
+    request = {"artifacts": [{"id": "acme/a", "license": "mit", "mine": mine,
+                              "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "trained_on"}]}],
+               "use": {"acts": ["host"], "mau": 800_000_000}}
+    with pytest.raises(RequestError, match="not a dataset") as caught:
+        reasoner.ask(request)
+    assert caught.value.location == "artifacts[0].derived_from[0].relation"
