@@ -181,3 +181,11 @@ def test_a_catalog_model_cannot_be_read_as_training_data(reasoner, mine):
     with pytest.raises(RequestError, match="not a dataset") as caught:
         reasoner.ask(request)
     assert caught.value.location == "artifacts[0].derived_from[0].relation"
+
+
+# --- listings ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("spelling", ["LLAMA3", " llama3", "Llama3"])
+def test_show_takes_the_license_ids_a_question_takes(capsys, spelling):
+    code, out, _ = run(capsys, "show", spelling)
+    assert code == 0 and out.startswith("llama3 — ")
