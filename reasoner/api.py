@@ -462,10 +462,12 @@ def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:
     """One note per held grant: how it was read and what it covered on the artifacts acted on
     (from the solver's grant_used atoms, so the note says what the rules did)."""
     covered: dict[int, dict[str, set[str]]] = {}
+    elsewhere: dict[int, dict[str, set[str]]] = {}
     for atom in atoms:
-        if atom.name == "grant_used":
+        if atom.name in ("grant_used", "grant_reached_elsewhere"):
             number, artifact, lid = atom.arguments
-            covered.setdefault(number.number, {}).setdefault(lid.string, set()).add(ids[artifact.number - base])
+            into = covered if atom.name == "grant_used" else elsewhere
+            into.setdefault(number.number, {}).setdefault(lid.string, set()).add(ids[artifact.number - base])
     notes = []
     for number, grant in enumerate(grants):
         read = "a separate license" + (f" from {grant.licensor}" if grant.licensor else "")
@@ -480,10 +482,17 @@ def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:
         uses = covered.get(number)
         if uses:
             what = "; ".join(f"{lid} on {_listed(sorted(artifacts))}" for lid, artifacts in sorted(uses.items()))
-            notes.append(Note("grant_covered", f"grant `{grant.written}` was read as {read}; it covers {what}"))
+            message = f"grant `{grant.written}` was read as {read}; it covers {what}"
         else:
-            notes.append(Note("grant_unused", f"grant `{grant.written}` was read as {read}; "
-                                                f"it covers nothing this question acts on"))
+            message = f"grant `{grant.written}` was read as {read}; it covers nothing this question acts on"
+        if elsewhere.get(number):
+            # Whoever applied a template license to a model cannot lift the same terms that reach
+            # it from another model: say so, or the user is left with a grant that silently did nothing.
+            message += "; " + "; ".join(
+                f"{lid} also reaches {_listed(sorted(artifacts))} from a model the grant does not name, "
+                f"so it does not cover {lid} there: hold a grant for that model too"
+                for lid, artifacts in sorted(elsewhere[number].items()))
+        notes.append(Note("grant_covered" if uses else "grant_unused", message))
     return notes
 
 

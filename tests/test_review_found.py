@@ -189,3 +189,9 @@ def test_a_catalog_model_cannot_be_read_as_training_data(reasoner, mine):
 def test_show_takes_the_license_ids_a_question_takes(capsys, spelling):
     code, out, _ = run(capsys, "show", spelling)
     assert code == 0 and out.startswith("llama3 — ")
+
+
+def test_a_grant_that_the_parents_terms_outreach_says_why_it_did_not_count(reasoner):
+    result = reasoner.ask(nc_finetune("cc-by-nc-4.0", ["evil:evil/x"]))
+    notes = " ".join(note.message for note in result.notes)
+    assert "cc-by-nc-4.0 also reaches `evil/x` from a model the grant does not name" in notes
