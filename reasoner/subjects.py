@@ -350,7 +350,7 @@ def _card_note(kb: KnowledgeBase, artifact: dict, path: Path) -> dict:
 def read_text_file(path: Path) -> str:
     if path.is_dir():
         card = path / "README.md"
-        if card.is_file():
+        if card.exists():   # a README.md that is no regular file gets read_input_file's reason
             path = card
         else:
             raise RequestError("is a directory, not a file (a model folder needs a README.md)", location=str(path))

@@ -195,3 +195,13 @@ def test_a_grant_that_the_parents_terms_outreach_says_why_it_did_not_count(reaso
     result = reasoner.ask(nc_finetune("cc-by-nc-4.0", ["evil:evil/x"]))
     notes = " ".join(note.message for note in result.notes)
     assert "cc-by-nc-4.0 also reaches `evil/x` from a model the grant does not name" in notes
+
+
+def test_a_model_folder_whose_readme_is_no_regular_file_says_so(tmp_path, capsys):
+    import os
+
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    os.mkfifo(folder / "README.md")
+    code, _, err = run(capsys, "host", str(folder) + "/")
+    assert code == 2 and "not a regular file" in err and "needs a README.md" not in err
