@@ -543,6 +543,8 @@ def decode_json(text: str | bytes, source: str):
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
+        elif text.startswith("\ufeff"):  # text decoded without -sig keeps the BOM: the same JSON
+            text = text[1:]
         return json.loads(text, object_pairs_hook=unique_keys)
     except DuplicateKeyError as exc:
         at = duplicate_key_location(text)

@@ -205,3 +205,11 @@ def test_a_model_folder_whose_readme_is_no_regular_file_says_so(tmp_path, capsys
     os.mkfifo(folder / "README.md")
     code, _, err = run(capsys, "host", str(folder) + "/")
     assert code == 2 and "not a regular file" in err and "needs a README.md" not in err
+
+
+# --- the Python API ----------------------------------------------------------------------------
+
+def test_ask_text_reads_a_string_with_a_byte_order_mark_as_it_reads_the_bytes(reasoner):
+    text = '{"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 800000000}}'
+    assert reasoner.ask_text("\ufeff" + text).status == reasoner.ask_text(b"\xef\xbb\xbf" + text.encode()).status \
+        == "forbidden"
