@@ -36,6 +36,12 @@ MAX_ACTS = 20_000
 # much; it admits a 100,000-deep lineage and 20,000 acts of one combination, and 64 combinations
 # of about 1,800 artifacts and acts (~1.5 GB at most), and refuses more before any solving.
 MAX_WORK = 120_000
+# Each held grant is followed along the lineage (what it covers, where other terms reach), so
+# grounding also grows with grants × artifacts: 2.25 million (1,500 grants on a 1,500-model
+# lineage) took 9 s and 860 MB. A question may hold this much of it, combinations counted;
+# in MAX_WORK's units (for batching) it weighs GRANT_WORK_PER_UNIT times less.
+MAX_GRANT_WORK = 1_000_000
+GRANT_WORK_PER_UNIT = 30
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
@@ -249,13 +255,19 @@ class Reasoner:
                              f"(OR) × ({len(scope):,} artifacts + {acts:,} acts) = {work:,}, and can-i takes at most "
                              f"{MAX_WORK:,}; reduce the OR choices (give the license that applies) or the lineage "
                              f"(fewer artifacts or edges of your own models)", location="artifacts")
+        grant_work = combinations * len(request.use.grants) * len(scope)
+        if grant_work > MAX_GRANT_WORK:
+            raise LimitError(f"the question is too large: {combinations} combinations × {len(request.use.grants):,} "
+                             f"held grants × {len(scope):,} artifacts = {grant_work:,}, and can-i takes at most "
+                             f"{MAX_GRANT_WORK:,}; give the grants that matter to this question", location="use.grants")
+        per_question = len(scope) + acts + len(request.use.grants) * len(scope) // GRANT_WORK_PER_UNIT
         scenes, choices = [], []
         for pick in itertools.product(*options):
             licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
             unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
             used = tuple(sorted({lid for known in licenses.values() for lid in known}))
             scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
-            scenes.append(_Question(scene, used, (used, scene.key()), len(scope) + acts))
+            scenes.append(_Question(scene, used, (used, scene.key()), per_question))
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [])
