@@ -78,6 +78,10 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
         parent = next((a for a in artifacts if a.get("id") == subject_id), None)
         if parent is None:
             raise RequestError(f"subject `{subject_id}` is not among the artifacts", location="subject")
+        if act == "train" and kb.model(subject_id):
+            raise RequestError(f"`{subject_id}` is a catalog model, not a dataset: `can-i finetune`, `adapt`, `merge`, "
+                               f"`quantize` or `distill` (training on its outputs) say how your model derives from it",
+                               location="subject")
         family = _into(context.into) or (None if act in ("distill", "train", "merge") else _family(kb, parent))
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}]}
         if family:

@@ -238,3 +238,8 @@ def test_grants_times_artifacts_are_bounded_before_solving(reasoner, monkeypatch
     assert caught.value.location == "use.grants"
     assert reasoner.ask(grants_on_a_chain(30, 30)).status == "forbidden"
 
+
+
+def test_training_on_a_catalog_model_asks_for_the_verb_that_fits(capsys):
+    code, _, err = run(capsys, "train", "meta-llama/Meta-Llama-3-8B", "--mau", "1")
+    assert code == 2 and "not a dataset" in err and "can-i finetune" in err
