@@ -20,7 +20,8 @@ from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
 from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestry, check_lineage,
-                      duplicate_key_location, read_grants, read_input_file, read_request, unique_keys)
+                      duplicate_key_location, read_grants, read_input_file, read_request, recheck_request,
+                      unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
 from .solve import Scene, publisher_of, question_facts, run
@@ -229,8 +230,7 @@ class Reasoner:
     def _plan(self, request) -> "_Plan":
         """Validate a request and lay out the questions it needs: one per choice its OR
         expressions allow."""
-        if not isinstance(request, Request):
-            request = read_request(request)
+        request = recheck_request(request) if isinstance(request, Request) else read_request(request)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))

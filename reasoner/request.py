@@ -543,3 +543,43 @@ def read_input_file(path: Path, what: str = "file") -> bytes:
     if not raw.strip():
         raise RequestError("file is empty", location=str(path))
     return raw
+
+
+def recheck_request(request: Request) -> Request:
+    """A `Request` an embedder built from the dataclasses, checked and normalised as its JSON
+    document would be: the same closed vocabularies and numbers, and territories with the regions
+    they lie in (`DE` is also `EU`), so that building the objects by hand cannot skip a check or
+    get another answer than the document. Grants are kept as given (the Reasoner resolves them)."""
+    if not isinstance(request.artifacts, (tuple, list)):
+        raise _type_error("artifacts", "a list", request.artifacts)
+
+    def artifact_doc(artifact) -> dict:
+        if not isinstance(artifact, Artifact):
+            raise _type_error("artifacts[]", "an Artifact", artifact)
+        doc = {"id": artifact.id, "mine": artifact.mine,
+               "derived_from": [{"id": e.parent, "relation": e.relation} for e in artifact.derived_from]}
+        for key in ("license", "license_name", "family", "name"):
+            if getattr(artifact, key) is not None:
+                doc[key] = getattr(artifact, key)
+        if artifact.modalities is not None:
+            doc["modalities"] = list(artifact.modalities)
+        return doc
+
+    use = request.use
+    use_doc: dict = {}
+    if use.acts:
+        use_doc["acts"] = list(use.acts)
+    for key in ("commercial", "mau", "revenue_usd", "name", "outbound_license"):
+        if getattr(use, key) is not None:
+            use_doc[key] = getattr(use, key)
+    for key in ("territory", "purposes"):
+        if getattr(use, key) is not None:
+            use_doc[key] = list(getattr(use, key))
+    if isinstance(use.date, int) and not isinstance(use.date, bool):
+        use_doc["date"] = f"{use.date // 10000:04d}-{use.date // 100 % 100:02d}-{use.date % 100:02d}"
+    elif use.date is not None:
+        use_doc["date"] = use.date
+    doc = {"artifacts": [artifact_doc(a) for a in request.artifacts], "subject": request.subject, "use": use_doc,
+           "notes": [{"code": code, "message": message} for code, message in request.notes]}
+    checked = read_request(doc)
+    return replace(checked, use=replace(checked.use, grants=tuple(use.grants)))

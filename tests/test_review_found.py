@@ -243,3 +243,26 @@ def test_grants_times_artifacts_are_bounded_before_solving(reasoner, monkeypatch
 def test_training_on_a_catalog_model_asks_for_the_verb_that_fits(capsys):
     code, _, err = run(capsys, "train", "meta-llama/Meta-Llama-3-8B", "--mau", "1")
     assert code == 2 and "not a dataset" in err and "can-i finetune" in err
+
+
+def built_request(**use) -> "Request":
+    from reasoner.request import Artifact, Request, Use
+
+    return Request((Artifact(id="meta-llama/Llama-3.2-11B-Vision-Instruct"),), "meta-llama/Llama-3.2-11B-Vision-Instruct",
+                   Use(**{"acts": ("use",), "mau": 1_000_000, **use}))
+
+
+@pytest.mark.parametrize("territory", [("DE",), ("de",)])
+def test_a_request_built_from_the_dataclasses_gets_the_documents_answer(reasoner, territory):
+    # Hand-built, `DE` was not also `EU`: the EU ban on the multimodal model was skipped (YES).
+    document = {"artifacts": [{"id": "meta-llama/Llama-3.2-11B-Vision-Instruct"}],
+                "use": {"acts": ["use"], "mau": 1_000_000, "territory": ["DE"]}}
+    assert reasoner.ask(built_request(territory=territory)).status == reasoner.ask(document).status == "forbidden"
+
+
+@pytest.mark.parametrize("use", [{"acts": ("hots",)}, {"mau": -1}, {"mau": True}, {"purposes": ("violenc",)}])
+def test_a_request_built_from_the_dataclasses_is_checked_like_a_document(reasoner, use):
+    from reasoner.errors import RequestError
+
+    with pytest.raises(RequestError):
+        reasoner.ask(built_request(**use))
