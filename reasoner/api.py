@@ -40,6 +40,12 @@ MAX_WORK = 120_000
 # What one call (`ask_many`, a JSON Lines input) may cost in all: about eight of the largest
 # questions, or some 200,000 simple ones (a 10 MiB JSON Lines input holds fewer).
 MAX_CALL_WORK = 1_000_000
+# Each held grant is followed along the lineage (what it covers, where other terms reach), so
+# grounding also grows with grants × artifacts: 2.25 million (1,500 grants on a 1,500-model
+# lineage) took 9 s and 860 MB. A question may hold this much of it, combinations counted;
+# in MAX_WORK's units (for batching) it weighs GRANT_WORK_PER_UNIT times less.
+MAX_GRANT_WORK = 1_000_000
+GRANT_WORK_PER_UNIT = 30
 SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
@@ -160,7 +166,14 @@ class Reasoner:
         while queue:
             artifact_id = queue.pop()
             artifact = artifacts[artifact_id]
-            for edge in artifact.derived_from:  # a parent named only by an edge may be a catalog model
+            for j, edge in enumerate(artifact.derived_from):  # a parent named only by an edge may be a catalog model
+                if edge.relation == "trained_on" and self.kb.model(edge.parent):
+                    # The catalog holds models, not data: read as data, its terms would not follow.
+                    where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
+                    raise RequestError(
+                        f"`{edge.parent}` is a catalog model, not a dataset: say how `{artifact_id}` derives from "
+                        f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
+                        location=f"artifacts[{where}].derived_from[{j}].relation")
                 if edge.parent not in artifacts and self.kb.model(edge.parent):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)
@@ -276,13 +289,19 @@ class Reasoner:
                              f"(OR) × ({len(scope):,} artifacts + {acts:,} acts) = {work:,}, and can-i takes at most "
                              f"{MAX_WORK:,}; reduce the OR choices (give the license that applies) or the lineage "
                              f"(fewer artifacts or edges of your own models)", location="artifacts")
+        grant_work = combinations * len(request.use.grants) * len(scope)
+        if grant_work > MAX_GRANT_WORK:
+            raise LimitError(f"the question is too large: {combinations} combinations × {len(request.use.grants):,} "
+                             f"held grants × {len(scope):,} artifacts = {grant_work:,}, and can-i takes at most "
+                             f"{MAX_GRANT_WORK:,}; give the grants that matter to this question", location="use.grants")
+        per_question = len(scope) + acts + len(request.use.grants) * len(scope) // GRANT_WORK_PER_UNIT
         scenes, choices = [], []
         for pick in itertools.product(*options):
             licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
             unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
             used = tuple(sorted({lid for known in licenses.values() for lid in known}))
             scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
-            scenes.append(_Question(scene, used, (used, scene.key()), len(scope) + acts))
+            scenes.append(_Question(scene, used, (used, scene.key()), per_question))
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [])
@@ -452,7 +471,11 @@ class Reasoner:
         if artifact.license is None:
             return [((), (("none", "no license is stated and none is known for this model"),))]
         options = []
-        for alternative in expressions.alternatives(artifact.license):
+        try:  # read when the request was; the catalog's license joined to a declared one is read here
+            alternatives = expressions.alternatives(artifact.license)
+        except ValueError as exc:
+            raise LimitError(f"`{artifact.id}`'s license with the catalog's: {exc}", location="artifacts") from None
+        for alternative in alternatives:
             known, unknown = [], []
             for lid in alternative:
                 encoding, why = self.kb.resolve_license(lid, artifact.license_name)
@@ -485,10 +508,12 @@ def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:
     """One note per held grant: how it was read and what it covered on the artifacts acted on
     (from the solver's grant_used atoms, so the note says what the rules did)."""
     covered: dict[int, dict[str, set[str]]] = {}
+    elsewhere: dict[int, dict[str, set[str]]] = {}
     for atom in atoms:
-        if atom.name == "grant_used":
+        if atom.name in ("grant_used", "grant_reached_elsewhere"):
             number, artifact, lid = atom.arguments
-            covered.setdefault(number.number, {}).setdefault(lid.string, set()).add(ids[artifact.number - base])
+            into = covered if atom.name == "grant_used" else elsewhere
+            into.setdefault(number.number, {}).setdefault(lid.string, set()).add(ids[artifact.number - base])
     notes = []
     for number, grant in enumerate(grants):
         read = "a separate license" + (f" from {grant.licensor}" if grant.licensor else "")
@@ -503,10 +528,17 @@ def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:
         uses = covered.get(number)
         if uses:
             what = "; ".join(f"{lid} on {_listed(sorted(artifacts))}" for lid, artifacts in sorted(uses.items()))
-            notes.append(Note("grant_covered", f"grant `{grant.written}` was read as {read}; it covers {what}"))
+            message = f"grant `{grant.written}` was read as {read}; it covers {what}"
         else:
-            notes.append(Note("grant_unused", f"grant `{grant.written}` was read as {read}; "
-                                                f"it covers nothing this question acts on"))
+            message = f"grant `{grant.written}` was read as {read}; it covers nothing this question acts on"
+        if elsewhere.get(number):
+            # Whoever applied a template license to a model cannot lift the same terms that reach
+            # it from another model: say so, or the user is left with a grant that silently did nothing.
+            message += "; " + "; ".join(
+                f"{lid} also reaches {_listed(sorted(artifacts))} from a model the grant does not name, "
+                f"so it does not cover {lid} there: hold a grant for that model too"
+                for lid, artifacts in sorted(elsewhere[number].items()))
+        notes.append(Note("grant_covered" if uses else "grant_unused", message))
     return notes
 
 
@@ -557,6 +589,8 @@ def decode_json(text: str | bytes, source: str):
     try:
         if isinstance(text, bytes):
             text = text.decode("utf-8-sig")
+        elif text.startswith("\ufeff"):  # text decoded without -sig keeps the BOM: the same JSON
+            text = text[1:]
         return json.loads(text, object_pairs_hook=unique_keys)
     except DuplicateKeyError as exc:
         at = duplicate_key_location(text)

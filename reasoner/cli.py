@@ -568,7 +568,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     from .vocabulary import suggest
 
     engine = reasoner((ctx.obj or {}).get("facts"))
-    compiled = engine.kb.licenses.get(license_id)
+    # The same ids as a question takes: `LLAMA3`, `GPL-3.0-only` and Hub aliases name a license.
+    compiled = engine.kb.licenses.get(engine.kb.resolve_license(license_id.strip())[0] or license_id)
     if compiled is None:
         raise UnknownSubjectError(f"no license `{license_id}`{suggest(license_id, engine.kb.licenses)}")
     lic = compiled.license

@@ -16,6 +16,9 @@ import re
 
 _TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9][A-Za-z0-9_.+\-]*)")
 MAX_ALTERNATIVES = 64
+# Parentheses nest at most this deep: the parser recurses per level, and an embedder must get a
+# ValueError (an input error), not Python's RecursionError, for `((((…mit…))))`.
+MAX_DEPTH = 64
 
 # SPDX ids that pin a GNU license version (`-only`) or let the licensee choose that version or any
 # later one the FSF publishes (`-or-later`, and the deprecated `+`). An or-later id is the choice
@@ -71,6 +74,7 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
     if not tokens:
         raise ValueError("empty license expression")
     position = 0
+    depth = 0
 
     def peek():
         return tokens[position] if position < len(tokens) else None
@@ -104,8 +108,13 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
         if token is None:
             raise ValueError(f"license expression `{text}` ends too early")
         if token == "(":
+            nonlocal depth
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ValueError(f"license expression nests parentheses more than {MAX_DEPTH} deep")
             take()
             inner = expr()
+            depth -= 1
             if peek() != ")":
                 raise ValueError(f"missing `)` in license expression `{text}`")
             take()

@@ -196,12 +196,15 @@ class KnowledgeBase:
 
 def fold_id(model_id: str) -> str:
     """A model id as the Hub compares it (case-insensitively), and as a person may retype it:
-    full-width or compatibility forms and surrounding spaces name the same model.
+    full-width or compatibility forms and surrounding spaces name the same model, and so do
+    invisible format characters (a zero-width space), which no Hub id holds: a catalog model
+    written with one must not pass as an unknown model under a label of the writer's choosing.
 
-    >>> fold_id(" Meta-Llama/Meta-Llama-3-8Ｂ ")
+    >>> fold_id(" Meta-Llama/Meta-Llama-3-8Ｂ\u200b ")
     'meta-llama/meta-llama-3-8b'
     """
-    return unicodedata.normalize("NFKC", model_id).strip().casefold()
+    visible = "".join(c for c in model_id if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", visible).strip().casefold()
 
 
 def parse_cached(path: Path) -> list[License]:

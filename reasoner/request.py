@@ -436,6 +436,10 @@ def read_request(doc) -> Request:
             except ValueError as exc:
                 raise RequestError(str(exc), location=f"licenses[{i}]") from None
         expression = " AND ".join(f"({item})" for item in stack)
+        try:  # each item may be well-formed while together they expand past the limits
+            expressions.alternatives(expression)
+        except ValueError as exc:
+            raise LimitError(f"the `licenses` stack together: {exc}", location="licenses") from None
         subject = _string(doc, "subject", "") or "stack"
         return Request((Artifact(id=subject, license=expression),), subject, use, notes)
     raw = doc.get("artifacts")

@@ -78,6 +78,10 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
         parent = next((a for a in artifacts if a.get("id") == subject_id), None)
         if parent is None:
             raise RequestError(f"subject `{subject_id}` is not among the artifacts", location="subject")
+        if act == "train" and kb.model(subject_id):
+            raise RequestError(f"`{subject_id}` is a catalog model, not a dataset: `can-i finetune`, `adapt`, `merge`, "
+                               f"`quantize` or `distill` (training on its outputs) say how your model derives from it",
+                               location="subject")
         family = _into(context.into) or (None if act in ("distill", "train", "merge") else _family(kb, parent))
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}]}
         if family:
@@ -306,7 +310,7 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
             reason = re.sub(r" \(at .*\)$", "", message)
             raise RequestError(f"not valid TOML: {reason}", location=where) from None
     else:
-        doc = _yaml(text, path, 0)
+        doc = _yaml(text, path, 0, "invalid YAML")
     artifacts, subject = lineage_from_doc(doc, path, kb)
     return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
 
@@ -350,7 +354,7 @@ def _card_note(kb: KnowledgeBase, artifact: dict, path: Path) -> dict:
 def read_text_file(path: Path) -> str:
     if path.is_dir():
         card = path / "README.md"
-        if card.is_file():
+        if card.exists():   # a README.md that is no regular file gets read_input_file's reason
             path = card
         else:
             raise RequestError("is a directory, not a file (a model folder needs a README.md)", location=str(path))
@@ -402,10 +406,9 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
     return list(doc["artifacts"]), checked.subject
 
 
-def _yaml(text: str, path: Path, line_offset: int):
+def _yaml(text: str, path: Path, line_offset: int, invalid: str = "invalid YAML front matter"):
     import yaml  # only model cards and YAML lineage files need it
 
-    what = " front matter" if line_offset else ""   # a card's front matter starts on its line 2
     try:
         _count_nodes_fast(text)
         return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
@@ -416,9 +419,9 @@ def _yaml(text: str, path: Path, line_offset: int):
             raise LimitError(f"more than {MAX_YAML_NODES:,} YAML values; give a lineage this large as JSON",
                              location=where) from None
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise RequestError(f"invalid YAML{what}: {problem}", location=where) from None
+        raise RequestError(f"{invalid}: {problem}", location=where) from None
     except (ValueError, TypeError, RecursionError) as exc:
-        raise RequestError(f"invalid YAML{what}: {exc}", location=str(path)) from None
+        raise RequestError(f"{invalid}: {exc}", location=str(path)) from None
 
 
 _LOADER = None
@@ -524,6 +527,7 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
         meta = {}
     if not isinstance(meta, dict):
         raise RequestError("model card front matter must be a mapping of keys", location=f"{path}:2:1")
+    _refuse_near_miss_keys(meta, at)
     model_id = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
     license_value = meta.get("license")
     if isinstance(license_value, list):
@@ -559,6 +563,12 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     if relation not in RELATIONS:
         raise RequestError(f"unknown base_model_relation `{relation}`{suggest(str(relation), RELATIONS)}",
                            location=at("base_model_relation"))
+    if relation == "trained_on" and bases:
+        # base_model names models; read as data, a Llama base model's terms would not follow.
+        raise RequestError("`base_model_relation: trained_on` would read the base model as training data: "
+                           "list data under `datasets`, and say how the model derives from its base model "
+                           f"({', '.join(r for r in RELATIONS if r != 'trained_on')})",
+                           location=at("base_model_relation"))
     datasets = meta.get("datasets") or []
     if isinstance(datasets, str):
         datasets = [datasets]
@@ -577,6 +587,36 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     if edges:
         artifact["derived_from"] = edges
     return artifacts, model_id
+
+
+# Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would
+# otherwise be skipped like any of the many other keys cards carry, and the model read as having no
+# base model or data, so a Llama fine-tune labelled MIT would answer YES.
+BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets")
+
+
+def _folded_key(key: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", key.lower()).rstrip("s")
+
+
+def _refuse_near_miss_keys(meta: dict, at) -> None:
+    """A front-matter key that is nearly one whose terms bind the user is an input error; so is a
+    second spelling of `license` beside it (`License:`), which would otherwise be dropped. A card
+    with only `licence:` states no license (UNKNOWN), as many real cards do."""
+    import difflib
+
+    binding = {_folded_key(k): k for k in BINDING_CARD_KEYS}
+    for key in meta:
+        if not isinstance(key, str) or key in BINDING_CARD_KEYS or key == "license":
+            continue
+        folded = _folded_key(key)
+        meant = binding.get(folded) or next(iter(
+            binding[m] for m in difflib.get_close_matches(folded, list(binding), n=1, cutoff=0.85)), None)
+        if meant is None and "license" in meta and folded in ("license", "licence"):
+            meant = "license"
+        if meant is not None:
+            raise RequestError(f"unknown card key `{key}` (did you mean `{meant}`?): the terms it would carry "
+                               f"cannot be left out", location=at(key))
 
 
 def _card_name(meta: dict, at, stated_name: str | None) -> str | None:

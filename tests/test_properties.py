@@ -27,6 +27,7 @@ CATALOG_IDS = sorted(KB.catalog)
 FAMILIES = ["llama", "gemma", "qwen", "mistral", "phi", "stable-diffusion", "flux"]
 USE_ACTS = ["use", "host", "distribute"]
 RELATIONS = ["finetune", "adapter", "merge", "quantized", "distilled", "trained_on"]
+MODEL_RELATIONS = [r for r in RELATIONS if r != "trained_on"]   # a catalog model is never training data
 TERRITORIES = ["EU", "US", "DE", "CN", "GB", "BR"]
 SOME_PURPOSES = sorted(PURPOSES)
 
@@ -94,7 +95,8 @@ def lineages(draw, unknown: str | None = None):
                                                    min_size=1, max_size=2, unique=True))
         if i and draw(st.booleans()):   # an upstream derivative of an earlier upstream model
             parent = artifacts[draw(st.integers(0, i - 1))]["id"]
-            artifact["derived_from"] = [{"id": parent, "relation": draw(st.sampled_from(RELATIONS))}]
+            artifact["derived_from"] = [{"id": parent, "relation": draw(st.sampled_from(
+                MODEL_RELATIONS if parent in KB.catalog else RELATIONS))}]
         artifacts.append(artifact)
     # catalog ids may repeat: keep the first
     seen, unique = set(), []
@@ -110,7 +112,8 @@ def lineages(draw, unknown: str | None = None):
     parents = leaves + [p for p in draw(st.lists(st.sampled_from([a["id"] for a in artifacts]),
                                                  max_size=2, unique=True)) if p not in leaves]
     mine = {"id": "acme/mine", "mine": True,
-            "derived_from": [{"id": p, "relation": draw(st.sampled_from(RELATIONS))} for p in parents]}
+            "derived_from": [{"id": p, "relation": draw(st.sampled_from(MODEL_RELATIONS if p in KB.catalog else RELATIONS))}
+                             for p in parents]}
     if draw(st.booleans()):
         mine["license"] = draw(licenses)
     if draw(st.booleans()):
