@@ -15,7 +15,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import expressions
+from . import expressions, schema
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
@@ -404,7 +404,7 @@ class Reasoner:
             known = self._threshold_cache.get(key)
         if known is not None:
             return known
-        cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
+        cuts: dict[str, set[int]] = {fact.name: set() for fact in schema.NUMBER_FACTS}
         for lid in used:
             for cond in self.kb.licenses[lid].conditions.values():
                 if isinstance(cond, Compare):

@@ -12,48 +12,55 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import expressions
+from . import expressions, schema
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, find_cycle, read_input_file, read_request,
                       read_use, unique_keys)
-from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest, word_problem
+from .schema import ACT_RELATION, SAME_MODEL_RELATIONS
+from .vocabulary import RELATIONS, USE_ACTS, suggest
 
-ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
 DERIVED_ID = "your-model"
 FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml")
 
 
-@dataclass
 class Context:
-    """The context options of a question, as typed (already parsed into exact values)."""
-    commercial: bool | None = None
-    mau: int | None = None
-    revenue_usd: int | None = None
-    territory: list[str] = field(default_factory=list)
-    purposes: list[str] = field(default_factory=list)
-    into: str | None = None
-    name: str | None = None
-    outbound_license: str | None = None
-    grants: list[str] = field(default_factory=list)
-    date: str | None = None
-    also: list[str] = field(default_factory=list)   # further acts on the result: host, distribute
-    mine: bool = False   # a model card subject describes the user's own model, not one they received
+    """The context of a question as typed: values of the facts schema.py declares, keyed by
+    request field (`mau`, old spellings too) or by CLI word (`into`), kept as written: the
+    request reader parses and checks them. `also` lists further acts on the result (host,
+    distribute); `mine` says a model card subject describes the user's own model."""
+
+    def __init__(self, also=(), mine: bool = False, **stated):
+        self.also = list(also or [])
+        self.mine = mine
+        self.stated: dict = {}     # fact name -> value
+        for key, value in stated.items():
+            fact = schema.by_key(key) or next((f for f in schema.FACT_LIST if f.cli == f"--{key}" or f.attr == key),
+                                              None)
+            if fact is None:
+                raise TypeError(f"Context() got an unexpected fact `{key}`")
+            if value is not None and value != []:
+                self.stated[fact.name] = list(value) if isinstance(value, (list, tuple)) else value
+
+    def __getattr__(self, attr: str):
+        fact = schema.by_key(attr) or schema.FACTS.get(attr)
+        if fact is None:
+            raise AttributeError(attr)
+        return self.__dict__.get("stated", {}).get(fact.name)
 
     def use(self, acts) -> dict:
+        """The request's `use`: the stated facts about the use, under their request fields."""
         # Creating a model is the act of a verb like finetune: `acts` then stays out (empty says nothing).
         doc: dict = {"acts": sorted(set(acts))} if acts else {}
-        for key in ("commercial", "mau", "revenue_usd", "name", "outbound_license", "date"):
-            value = getattr(self, key)
-            if value is not None:
-                doc[key] = value
-        if self.territory:
-            doc["territory"] = list(self.territory)
-        if self.purposes:
-            doc["purposes"] = list(self.purposes)
-        if self.grants:
-            doc["grants"] = list(self.grants)
+        for fact in schema.USE_FACTS:
+            if fact.name in self.stated and fact.type != schema.ACTS:
+                doc[fact.field] = self.stated[fact.name]
         return doc
+
+    def target(self) -> dict:
+        """Fields the stated facts give the model the verb creates (its family, from `--into`)."""
+        return {fact.artifact_field: self.stated[fact.name] for fact in schema.FACT_LIST
+                if fact.about == schema.TARGET and fact.name in self.stated}
 
 
 def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -> dict:
@@ -69,7 +76,7 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     if not subject_id:
         subject_id = _root(artifacts)
     acts = [act] if act in USE_ACTS else []
-    acts += [a for a in context.also if a in USE_ACTS]
+    acts += context.also   # the request reader checks them
     use = context.use(acts)
     if resolved.use is not None:
         use = _merge_use(resolved, use, subject_id, act, artifacts, notes)
@@ -78,13 +85,15 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
         parent = next((a for a in artifacts if a.get("id") == subject_id), None)
         if parent is None:
             raise RequestError(f"subject `{subject_id}` is not among the artifacts", location="subject")
-        family = _into(context.into) or (None if act in ("distill", "train", "merge") else _family(kb, parent))
-        derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}]}
-        if family:
-            derived["family"] = family
+        derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}],
+                   **context.target()}
+        if "family" not in derived and relation in SAME_MODEL_RELATIONS:
+            family = _family(kb, parent)
+            if family:
+                derived["family"] = family
         artifacts.append(derived)
         subject_id = DERIVED_ID
-    elif context.into:
+    elif context.target():
         raise RequestError("--into names the family of a model you create; use it with finetune, distill, …",
                            location="--into")
     request = {"artifacts": artifacts, "subject": subject_id, "use": use}
@@ -123,16 +132,6 @@ def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, art
         notes.append({"code": "lineage_use_merged",
                       "message": f"{resolved.source} has a `use` section: " + "; ".join(parts)})
     return merged
-
-
-def _into(family: str | None) -> str | None:
-    """The --into family, checked against the closed vocabulary here so the error names the option."""
-    if family is None:
-        return None
-    canonical, problem = word_problem("family", family)
-    if canonical is None:
-        raise RequestError(problem + "; a family can-i does not list yet is `other`", location="--into")
-    return canonical
 
 
 def _root(artifacts: list) -> str:
