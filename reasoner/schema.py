@@ -84,6 +84,8 @@ FACT_LIST = (
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),
          cli="--revenue", help="Annual revenue in USD: $1M, 2.5B.", example=("revenue",)),
+    Fact("employees", COUNT, USE, "employees of the organisation using it", unit="people", field="employees",
+         cli="--employees", help="Employees of your organisation: 250, 1.5K.", example=("employees",)),
     Fact("territory", TAGS, USE, "territory", field="territory", cli="--territory",
          help="Where you are (EU, US, DE, …); repeatable.", example=("territory",), vocabulary="territory"),
     Fact("purpose", TAGS, USE, "purpose", field="purposes", cli="--purpose",

@@ -153,3 +153,50 @@ def test_a_forbidden_question_stays_forbidden_through_the_old_spelling(capsys):
     doc["use"]["REVENUE_USD"] = doc["use"].pop("revenue_usd")
     with pytest.raises(RequestError):
         reasoner.ask(doc)
+
+
+# --- a fact added in schema.py alone --------------------------------------------------------------
+
+STAFF = """
+license staff { name "Staff" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Large organisations" { needs separate license when employees > 250 }
+  example "a small team hosts it" { host employees = 40 expect permitted }
+  example "a large company hosts it" { host employees = 1K expect forbidden by "2" }
+}
+"""
+
+
+def test_a_fact_declared_only_in_the_schema_works_end_to_end(tmp_path, capsys):
+    """`employees` is declared in schema.py and nowhere else: a license condition tests it, a
+    request states it, the CLI has its option, examples use its word, thresholds canonicalise it
+    and DEPENDS names it."""
+    reasoner = make_reasoner(STAFF)
+
+    def ask(**use):
+        return reasoner.ask({"licenses": ["staff"], "use": {"acts": ["host"], **use}})
+
+    assert ask(employees=250).status == "permitted"
+    assert ask(employees="1.5K").status == "forbidden"
+    assert ask(employees=251).reasons[0].clause == "2"
+    unknown = ask()
+    assert unknown.status == "depends"
+    assert [(d.fact, d.op, d.value) for d in unknown.depends_on] == [("employees", ">", 250)]
+    with pytest.raises(RequestError) as caught:
+        ask(employees="many")
+    assert caught.value.location == "use.employees"
+    # Threshold canonicalisation: 300 and 3,000 employees are one question to the solver.
+    plans = [reasoner._plan({"licenses": ["staff"], "use": {"acts": ["host"], "employees": n}}) for n in (300, 3000)]
+    assert plans[0].scenes[0].key == plans[1].scenes[0].key
+    # Examples: the word states the fact.
+    lic = parse_text(STAFF)[0]
+    assert [reasoner.ask(example_request(lic, ex)).status for ex in lic.examples] == ["permitted", "forbidden"]
+    # The command line: --employees, its errors named after the option.
+    path = tmp_path / "staff.lic"
+    path.write_text(STAFF, encoding="utf-8")
+    assert run_cli(capsys, "--facts", path, "host", "staff", "--employees", "40")[0] == 0
+    assert run_cli(capsys, "--facts", path, "host", "staff", "--employees", "4K")[0] == 1
+    code, _, err = run_cli(capsys, "--facts", path, "host", "staff", "--employees", "lots")
+    assert code == 2 and err.startswith("can-i: --employees (use.employees): ")
+    code, out, _ = run_cli(capsys, "--facts", path, "host", "staff")
+    assert code == 3 and "employees > 250" in out
