@@ -15,7 +15,8 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import expressions, schema
+from . import expressions, lineage, schema
+from .lineage import parents_first, same_model
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
@@ -36,7 +37,6 @@ MAX_ACTS = 20_000
 # much; it admits a 100,000-deep lineage and 20,000 acts of one combination, and 64 combinations
 # of about 1,800 artifacts and acts (~1.5 GB at most), and refuses more before any solving.
 MAX_WORK = 120_000
-SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
 class Reasoner:
@@ -198,7 +198,7 @@ class Reasoner:
         request says otherwise, it keeps the parent's family and modalities. (A distilled or merged
         model may be anything, so it inherits nothing.)"""
         edges = artifact.derived_from
-        if not edges or any(e.relation not in SAME_MODEL_RELATIONS for e in edges):
+        if not same_model(e.relation for e in edges):
             return artifact
         parents = [artifacts.get(e.parent) for e in edges]
         if any(p is None for p in parents):
@@ -218,6 +218,8 @@ class Reasoner:
         expressions allow."""
         if not isinstance(request, Request):
             request = read_request(request)
+        else:   # embedders' own Requests: an id given twice must not be merged away by `complete`
+            lineage.index(request.artifacts)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))
@@ -488,29 +490,6 @@ def _folded_hint(word: str, options) -> str:
     folded = unicodedata.normalize("NFKC", word).casefold()
     close = [o for o in options if unicodedata.normalize("NFKC", o).casefold() == folded]
     return " (did you mean " + " or ".join(f"`{o}`" for o in sorted(close)[:3]) + "?)" if close else ""
-
-
-def parents_first(artifacts: dict) -> list[str]:
-    """Artifact ids with every parent before its children (iterative; cycles are cut, and
-    reported later by the lineage check)."""
-    order, done, on_path = [], set(), set()
-    for start in artifacts:
-        if start in done:
-            continue
-        stack = [(start, iter(artifacts[start].derived_from))]
-        on_path.add(start)
-        while stack:
-            node, edges = stack[-1]
-            edge = next(edges, None)
-            if edge is None:
-                stack.pop()
-                on_path.discard(node)
-                done.add(node)
-                order.append(node)
-            elif edge.parent in artifacts and edge.parent not in done and edge.parent not in on_path:
-                on_path.add(edge.parent)
-                stack.append((edge.parent, iter(artifacts[edge.parent].derived_from)))
-    return order
 
 
 def load(paths=None) -> Reasoner:

@@ -9,6 +9,7 @@ from clingo import Symbol, SymbolType
 
 from . import schema
 from .compile import CompiledLicense
+from .lineage import via as _via
 from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, StartsWith
 from .numbers import format_count
 from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
@@ -350,32 +351,6 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
          for a, lid in applies if a in acted),
         key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
-
-
-def _via(artifact: str, lid: str, applies: set, parents: dict) -> tuple[str, ...]:
-    """The shortest chain of ancestors through which `lid` reaches `artifact`, up to the first
-    model it does not inherit it from (empty when nothing upstream carries it).
-
-    Breadth-first with back-pointers, so a 100,000-deep lineage costs linear time.
-    """
-    came_from: dict[str, str | None] = {artifact: None}
-    frontier = [artifact]
-    while frontier:
-        following = []
-        for node in frontier:
-            inherited = sorted(p for p in parents.get(node, ()) if (p, lid) in applies)
-            if not inherited:  # where the license starts: walk the pointers back
-                chain = []
-                while node != artifact:
-                    chain.append(node)
-                    node = came_from[node]
-                return tuple(reversed(chain))
-            for parent in inherited:
-                if parent not in came_from:
-                    came_from[parent] = node
-                    following.append(parent)
-        frontier = following
-    return ()
 
 
 def _act_words(act: str, artifact: str, target: str | None) -> str:

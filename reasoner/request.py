@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 
-from . import expressions, schema
+from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
@@ -433,88 +433,22 @@ def read_request(doc) -> Request:
         raise LimitError(f"a request may hold at most {MAX_ARTIFACTS:,} artifacts, not {len(raw):,}",
                          location="artifacts")
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
-    first: dict[str, int] = {}
-    for i, artifact in enumerate(artifacts):
-        if artifact.id in first:
-            raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{first[artifact.id]}] "
-                               f"and artifacts[{i}])", location=f"artifacts[{i}].id")
-        first[artifact.id] = i
+    lineage.index(artifacts)   # an id given twice is an error here, before anything is merged by id
     subject = _string(doc, "subject", "")
     return Request(artifacts, subject or "", use, notes)
 
 
 def check_lineage(request: Request) -> Request:
-    """Reject duplicate ids, dangling edges and cycles; fill in the default subject."""
-    index: dict[str, int] = {}
-    for i, artifact in enumerate(request.artifacts):
-        if artifact.id in index:
-            raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{index[artifact.id]}] "
-                               f"and artifacts[{i}])", location=f"artifacts[{i}].id")
-        index[artifact.id] = i
-    for i, artifact in enumerate(request.artifacts):
-        for j, edge in enumerate(artifact.derived_from):
-            if edge.parent not in index:
-                raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is not among the "
-                                   f"artifacts{suggest(edge.parent, index)}",
-                                   location=f"artifacts[{i}].derived_from[{j}].id")
-            if edge.parent == artifact.id:
-                raise RequestError(f"`{artifact.id}` derives from itself", location=f"artifacts[{i}].derived_from[{j}].id")
-    cycle = find_cycle(request.artifacts)
-    if cycle:
-        raise RequestError("lineage has a cycle: " + " -> ".join(cycle), location="artifacts")
-    subject = request.subject
-    if not subject:
-        parents = {e.parent for a in request.artifacts for e in a.derived_from}
-        roots = [a.id for a in request.artifacts if a.id not in parents]
-        if len(roots) != 1:
-            raise RequestError(f"say which artifact is the `subject`: {len(roots)} artifacts have nothing "
-                               f"derived from them ({', '.join(roots[:5])}{', …' if len(roots) > 5 else ''})",
-                               location="subject")
-        subject = roots[0]
-    elif subject not in index:
-        raise RequestError(f"subject `{subject}` is not among the artifacts{suggest(subject, index)}",
-                           location="subject")
-    return replace(request, subject=subject)
-
-
-def find_cycle(artifacts) -> list[str] | None:
-    """An iterative depth-first search (lineages may be 10,000 deep): a cycle's ids, or None."""
-    parents = {a.id: [e.parent for e in a.derived_from] for a in artifacts}
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    for start in parents:
-        if state.get(start):
-            continue
-        stack = [(start, iter(parents.get(start, ())))]
-        path = [start]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-                continue
-            if state.get(child) == 1:
-                return path[path.index(child):] + [child]
-            if not state.get(child):
-                state[child] = 1
-                stack.append((child, iter(parents.get(child, ()))))
-                path.append(child)
-    return None
+    """Reject duplicate ids, dangling edges and cycles; fill in the default subject (lineage.py)."""
+    return replace(request, subject=lineage.check(request.artifacts, request.subject))
 
 
 def ancestry(request: Request) -> list[Artifact]:
     """The subject and every artifact it derives from, subject first (breadth-first)."""
-    by_id = request.by_id()
-    seen = {request.subject}
-    order = [by_id[request.subject]]
-    for artifact in order:
-        for edge in artifact.derived_from:
-            if edge.parent not in seen:
-                seen.add(edge.parent)
-                order.append(by_id[edge.parent])
-    return order
+    return lineage.ancestry(request.by_id(), request.subject)
+
+
+find_cycle = lineage.find_cycle
 
 
 class DuplicateKeyError(ValueError):

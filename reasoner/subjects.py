@@ -12,12 +12,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import expressions, schema
+from . import expressions, lineage, schema
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import (DuplicateKeyError, duplicate_key_location, find_cycle, read_input_file, read_request,
+from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
                       read_use, unique_keys)
-from .schema import ACT_RELATION, SAME_MODEL_RELATIONS
+from .schema import ACT_RELATION
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 
 DERIVED_ID = "your-model"
@@ -73,8 +73,6 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     resolved = resolve_subject(kb, subject, mine=context.mine,
                                stated_name=context.name if act in USE_ACTS else None)
     artifacts, subject_id, notes = resolved.artifacts, resolved.subject, list(resolved.notes)
-    if not subject_id:
-        subject_id = _root(artifacts)
     acts = [act] if act in USE_ACTS else []
     acts += context.also   # the request reader checks them
     use = context.use(acts)
@@ -87,7 +85,7 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
             raise RequestError(f"subject `{subject_id}` is not among the artifacts", location="subject")
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}],
                    **context.target()}
-        if "family" not in derived and relation in SAME_MODEL_RELATIONS:
+        if "family" not in derived and lineage.same_model([relation]):   # else `--into` says it
             family = _family(kb, parent)
             if family:
                 derived["family"] = family
@@ -132,17 +130,6 @@ def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, art
         notes.append({"code": "lineage_use_merged",
                       "message": f"{resolved.source} has a `use` section: " + "; ".join(parts)})
     return merged
-
-
-def _root(artifacts: list) -> str:
-    """The one artifact nothing derives from (a lineage file's default subject)."""
-    parents = {e.get("id") for a in artifacts if isinstance(a, dict)
-               for e in (a.get("derived_from") or []) if isinstance(e, dict)}
-    roots = [a.get("id") for a in artifacts if isinstance(a, dict) and a.get("id") not in parents]
-    if len(roots) != 1:
-        raise RequestError(f"say which artifact is the `subject`: {len(roots)} artifacts have nothing derived "
-                           f"from them", location="subject")
-    return roots[0]
 
 
 def _family(kb: KnowledgeBase, artifact: dict) -> str | None:
@@ -365,8 +352,9 @@ def read_text_file(path: Path) -> str:
 def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[list[dict], str]:
     """The artifacts and subject of a lineage file (a request document; its `use` is read apart).
 
-    It is checked here, so that errors name the file: fields, duplicates, cycles, the subject and
-    edges to parents that are neither in the file nor (with `kb`) in the catalog.
+    It is checked here (by lineage.check), so that errors name the file: fields, duplicates,
+    cycles, the subject (or the default one) and edges to parents that are neither in the file nor
+    (with `kb`) in the catalog.
     """
     if not isinstance(doc, dict) or "artifacts" not in doc:
         raise RequestError("a lineage file needs an `artifacts` list (the JSON request format)", location=str(path))
@@ -375,30 +363,14 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
         # asks. (Its `use` is merged with the command line's by the caller, with a note.)
         raise RequestError("a lineage file has `artifacts` or a flat `licenses` stack, not both: "
                            "remove `licenses`", location=f"{path}: licenses")
-    lineage = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
+    stated = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
     try:
-        checked = read_request(lineage)
-        cycle = find_cycle(checked.artifacts)
-        if cycle:
-            raise RequestError("lineage has a cycle: " + " -> ".join(cycle), location="artifacts")
-        seen: set[str] = set()
-        for i, artifact in enumerate(checked.artifacts):
-            if artifact.id in seen:
-                raise RequestError(f"artifact `{artifact.id}` appears twice", location=f"artifacts[{i}].id")
-            seen.add(artifact.id)
-        ids = [a.id for a in checked.artifacts]
-        if checked.subject and checked.subject not in seen:
-            raise RequestError(f"subject `{checked.subject}` is not among the artifacts{suggest(checked.subject, ids)}",
-                               location="subject")
-        for i, artifact in enumerate(checked.artifacts):
-            for j, edge in enumerate(artifact.derived_from):
-                if edge.parent not in seen and not (kb is not None and kb.model(edge.parent)):
-                    raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is neither among the "
-                                       f"artifacts nor a catalog model{suggest(edge.parent, ids)}",
-                                       location=f"artifacts[{i}].derived_from[{j}].id")
+        checked = read_request(stated)
+        subject = lineage.check(checked.artifacts, checked.subject,
+                                known_parent=kb.model if kb is not None else None, elsewhere="a catalog model")
     except (RequestError, LimitError) as exc:
         raise type(exc)(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
-    return list(doc["artifacts"]), checked.subject
+    return list(doc["artifacts"]), subject
 
 
 def _yaml(text: str, path: Path, line_offset: int):

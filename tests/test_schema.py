@@ -200,3 +200,48 @@ def test_a_fact_declared_only_in_the_schema_works_end_to_end(tmp_path, capsys):
     assert code == 2 and err.startswith("can-i: --employees (use.employees): ")
     code, out, _ = run_cli(capsys, "--facts", path, "host", "staff")
     assert code == 3 and "employees > 250" in out
+
+
+# --- one lineage module ---------------------------------------------------------------------------
+
+def test_an_embedders_request_with_an_id_twice_is_refused_not_merged(reasoner):
+    """Two artifacts with one id must not be merged by id before the lineage check sees them: the
+    Llama 3 one forbids hosting for 800M users, whatever the MIT one says."""
+    from reasoner.request import Artifact, Request, Use
+
+    doubled = Request((Artifact("a", license="mit"), Artifact("a", license="llama3")), "a",
+                      Use(acts=("host",), mau=800_000_000))
+    with pytest.raises(RequestError) as caught:
+        reasoner.ask(doubled)
+    assert "appears twice" in caught.value.message and caught.value.location == "artifacts[1].id"
+
+
+@pytest.mark.parametrize("relation", [r.name for r in schema.RELATION_LIST])
+def test_only_same_model_relations_keep_the_parents_family_in_requests_and_verbs(reasoner, relation):
+    from reasoner.request import read_request
+    from reasoner.subjects import DERIVED_ID, Context, build_request
+
+    declared = next(r for r in schema.RELATION_LIST if r.name == relation)
+    doc = {"artifacts": [{"id": "base", "license": "llama3", "family": "llama"},
+                         {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": relation}]}],
+           "use": {"acts": ["use"]}}
+    completed = reasoner.complete(read_request(doc))
+    assert (completed.by_id()["mine"].family == "llama") is declared.same_model
+    built = build_request(reasoner.kb, "llama3", declared.act, Context())
+    derived = next(a for a in built["artifacts"] if a["id"] == DERIVED_ID)
+    assert (derived.get("family") == "llama") is declared.same_model
+
+
+def test_a_lineage_file_without_a_subject_names_itself_and_the_candidates(tmp_path, capsys):
+    path = tmp_path / "two-roots.json"
+    path.write_text('{"artifacts": [{"id": "a", "license": "mit"}, {"id": "b", "license": "mit"}]}')
+    code, _, err = run_cli(capsys, "host", path)
+    assert code == 2
+    assert f"{path}: subject" in err and "(a, b)" in err
+
+
+def test_explanations_walk_the_lineage_module():
+    from reasoner import explain, lineage
+
+    assert explain._via is lineage.via
+    assert lineage.via("c", "l", {("b", "l"), ("a", "l")}, {"c": ["b"], "b": ["a"]}) == ("b", "a")
