@@ -97,7 +97,8 @@ def _describe_terminal(name: str) -> str:
 
 
 # The closed vocabulary each set fact draws from (territories have their own table).
-SET_VOCABULARY = {"purpose": "purpose", "modality": "modality", "family": "family", "target.family": "family"}
+SET_VOCABULARY = {f.name: f.vocabulary for f in schema.CONDITION_FACTS
+                  if f.type == schema.TAGS and f.vocabulary != "territory"}
 
 
 def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[str | None, str]:

@@ -103,7 +103,9 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
 def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, artifacts: list, notes: list) -> dict:
     """A lineage file's own `use` facts count; the command line's options replace the ones it
     also states, and the verb says which acts are asked. A note says what was merged."""
-    stated = dict(resolved.use)
+    # Under the fields the command line writes (a file's old `revenue_usd` is `revenue`), so that
+    # an option replaces what the file states rather than clashing with it.
+    stated = {(schema.by_key(key).field if schema.by_key(key) else key): value for key, value in resolved.use.items()}
     file_acts = stated.pop("acts", None)
     if act not in USE_ACTS and "name" in stated:
         # The file's name names the file's subject, not the model the verb creates from it.

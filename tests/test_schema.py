@@ -245,3 +245,13 @@ def test_explanations_walk_the_lineage_module():
 
     assert explain._via is lineage.via
     assert lineage.via("c", "l", {("b", "l"), ("a", "l")}, {"c": ["b"], "b": ["a"]}) == ("b", "a")
+
+
+def test_an_option_replaces_a_lineage_files_fact_under_its_old_spelling(tmp_path, capsys):
+    path = tmp_path / "lineage.yaml"
+    path.write_text("artifacts:\n  - id: m\n    license: scale\nuse:\n  revenue_usd: 1\n  date: '2025-01-01'\n")
+    facts = tmp_path / "scale.lic"
+    facts.write_text(SCALE, encoding="utf-8")
+    assert run_cli(capsys, "--facts", facts, "host", path)[0] == 0
+    code, out, _ = run_cli(capsys, "--facts", facts, "host", path, "--revenue", "6M")
+    assert code == 1 and "overrides its `revenue`" in out
