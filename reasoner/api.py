@@ -15,7 +15,8 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import expressions
+from . import expressions, schema
+from .lineage import parents_first, same_model
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase
@@ -46,7 +47,6 @@ MAX_CALL_WORK = 1_000_000
 # in MAX_WORK's units (for batching) it weighs GRANT_WORK_PER_UNIT times less.
 MAX_GRANT_WORK = 1_000_000
 GRANT_WORK_PER_UNIT = 30
-SAME_MODEL_RELATIONS = ("finetune", "adapter", "quantized")
 
 
 class Reasoner:
@@ -245,7 +245,7 @@ class Reasoner:
         request says otherwise, it keeps the parent's family and modalities. (A distilled or merged
         model may be anything, so it inherits nothing.)"""
         edges = artifact.derived_from
-        if not edges or any(e.relation not in SAME_MODEL_RELATIONS for e in edges):
+        if not same_model(e.relation for e in edges):
             return artifact
         parents = [artifacts.get(e.parent) for e in edges]
         if any(p is None for p in parents):
@@ -457,7 +457,7 @@ class Reasoner:
             known = self._threshold_cache.get(key)
         if known is not None:
             return known
-        cuts: dict[str, set[int]] = {"mau": set(), "revenue": set(), "date": set()}
+        cuts: dict[str, set[int]] = {fact.name: set() for fact in schema.NUMBER_FACTS}
         for lid in used:
             for cond in self.kb.licenses[lid].conditions.values():
                 if isinstance(cond, Compare):
@@ -554,29 +554,6 @@ def _folded_hint(word: str, options) -> str:
     folded = unicodedata.normalize("NFKC", word).casefold()
     close = [o for o in options if unicodedata.normalize("NFKC", o).casefold() == folded]
     return " (did you mean " + " or ".join(f"`{o}`" for o in sorted(close)[:3]) + "?)" if close else ""
-
-
-def parents_first(artifacts: dict) -> list[str]:
-    """Artifact ids with every parent before its children (iterative; cycles are cut, and
-    reported later by the lineage check)."""
-    order, done, on_path = [], set(), set()
-    for start in artifacts:
-        if start in done:
-            continue
-        stack = [(start, iter(artifacts[start].derived_from))]
-        on_path.add(start)
-        while stack:
-            node, edges = stack[-1]
-            edge = next(edges, None)
-            if edge is None:
-                stack.pop()
-                on_path.discard(node)
-                done.add(node)
-                order.append(node)
-            elif edge.parent in artifacts and edge.parent not in done and edge.parent not in on_path:
-                on_path.add(edge.parent)
-                stack.append((edge.parent, iter(artifacts[edge.parent].derived_from)))
-    return order
 
 
 def load(paths=None) -> Reasoner:

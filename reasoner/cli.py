@@ -18,6 +18,7 @@ try:  # typer < 0.20 raises click's exceptions; later versions have their own ba
 except ImportError:  # pragma: no cover
     _UsageError = typer.TyperException
 
+from . import schema
 from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
@@ -361,95 +362,94 @@ VERB_WORDS = {
 }
 
 
-def _count(value: Optional[str], option: str) -> Optional[int]:
-    if value is None:
-        return None
-    from .numbers import parse_count
-
-    try:
-        return parse_count(value, option)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint=option) from None
+# The request field each verb option fills (schema.py), so that an error the request reader finds
+# in a value typed on the command line points at the option (`--territory`), not only at the field.
+OPTION_OF_FIELD = schema.option_of_field()
 
 
-def _single_license(text: str) -> bool:
-    from . import expressions
-
-    try:
-        return len(expressions.ids(text)) == 1 and len(expressions.alternatives(text)) == 1
-    except ValueError:
-        return False
-
-
-# The request field each verb option fills, so that an error the request reader finds in a value
-# typed on the command line points at the option (`--territory`), not only at the field.
-OPTION_OF_FIELD = {"commercial": "--commercial/--non-commercial", "mau": "--mau", "revenue_usd": "--revenue",
-                   "territory": "--territory", "purposes": "--purpose", "name": "--name",
-                   "outbound_license": "--as", "grants": "--grant", "date": "--on", "acts": "--and"}
-
-
-def _at_option(exc: CanIError, typed: set) -> CanIError:
+def _at_option(exc: CanIError, typed: set, target: Optional[int] = None) -> CanIError:
     """`exc`, located at the option too when its field holds a value typed on the command line
-    (a lineage file's own `use` values are located at the file already)."""
-    match = re.match(r"use\.([a-z_]+)", exc.location or "")
+    (a lineage file's own `use` values are located at the file already). `target` is the position
+    of the model the verb creates among the request's artifacts, whose fields options also fill."""
+    location = exc.location or ""
+    match = re.match(r"use\.([a-z_]+)", location)
     if match and match.group(1) in typed and match.group(1) in OPTION_OF_FIELD:
-        return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({exc.location})")
+        return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({location})")
+    match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)$", location)
+    if match and target is not None and int(match.group(1)) == target:
+        for fact in schema.FACT_LIST:
+            if fact.about == schema.TARGET and fact.artifact_field == match.group(2) and fact.name in typed and fact.cli:
+                return type(exc)(exc.message, location=fact.cli)
     return exc
 
 
+def _option(fact) -> "typer.models.OptionInfo":
+    """The typer option that states a fact, as schema.py spells it."""
+    return typer.Option(None, *fact.cli.split(" "), help=fact.help)
+
+
+_OPTION_TYPES = {True: Optional[List[str]], False: Optional[str]}
+
+
+def _verb_parameters() -> list:
+    """The verb's parameters: the subject, one option per fact schema.py gives a CLI spelling
+    (in its order), then --mine, --json and --explain. typer reads them from the signature."""
+    import inspect
+
+    P = inspect.Parameter
+    params = [
+        P("ctx", P.POSITIONAL_OR_KEYWORD, annotation=typer.Context),
+        P("subject", P.POSITIONAL_OR_KEYWORD, annotation=str, default=typer.Argument(
+            ..., help="A license id or expression, a catalog model id, a model card (README.md) or a lineage file.")),
+    ]
+    for fact in schema.FACT_LIST:
+        if fact.cli:
+            kind = Optional[bool] if fact.type == schema.FLAG else _OPTION_TYPES[fact.repeatable]
+            params.append(P(f"fact_{fact.attr}", P.POSITIONAL_OR_KEYWORD, annotation=kind, default=_option(fact)))
+    params += [
+        P("mine", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--mine", help="The model card describes your own model (else: one you received, whose license binds you).")),
+        P("as_json", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--json", help="Print the versioned JSON response.")),
+        P("explain", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--explain", help="Show the chain from facts to verdict.")),
+    ]
+    return params
+
+
 def _make_verb(act: str):
-    def command(
-        ctx: typer.Context,
-        subject: str = typer.Argument(..., help="A license id or expression, a catalog model id, a model card (README.md) or a lineage file."),
-        commercial: Optional[bool] = typer.Option(None, "--commercial/--non-commercial", help="Is the use commercial? (unstated: unknown)"),
-        mau: Optional[str] = typer.Option(None, "--mau", help="Monthly active users: 700M, 2.5B, 1_000_000."),
-        revenue: Optional[str] = typer.Option(None, "--revenue", help="Annual revenue in USD: $1M, 2.5B."),
-        territory: Optional[List[str]] = typer.Option(None, "--territory", help="Where you are (EU, US, DE, …); repeatable."),
-        purpose: Optional[List[str]] = typer.Option(None, "--purpose", help="What it is for (a purpose tag); repeatable."),
-        into: Optional[str] = typer.Option(None, "--into", help="Family of the model you create (distillation target)."),
-        name: Optional[str] = typer.Option(None, "--name", help="The name of your model."),
-        outbound: Optional[str] = typer.Option(None, "--as", help="The only license recipients will get (relicensing)."),
-        grant: Optional[List[str]] = typer.Option(None, "--grant", help="You hold a separate license: LICENSOR (meta), LICENSOR:ARTIFACT, or LICENSE[:ARTIFACT]; repeatable."),
-        on: Optional[str] = typer.Option(None, "--on", help="Date of the use, YYYY-MM-DD."),
-        then: Optional[List[str]] = typer.Option(None, "--and", help="Also host or distribute the result; repeatable."),
-        mine: bool = typer.Option(False, "--mine", help="The model card describes your own model (else: one you received, whose license binds you)."),
-        as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
-        explain: bool = typer.Option(False, "--explain", help="Show the chain from facts to verdict."),
-    ):
+    """The command for one act. Its options only fill a request document: the request reader
+    parses and checks every value, and its errors name the option (see `_at_option`)."""
+    import inspect
+
+    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, **typed):
         from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
-        for extra in then or []:
-            if extra not in ("use", "host", "distribute"):
-                raise typer.BadParameter(f"`{extra}` is not host, distribute or use", param_hint="--and")
-        if on is not None:
-            from .numbers import parse_date
-
-            try:
-                parse_date(on)
-            except ValueError as exc:
-                raise typer.BadParameter(str(exc), param_hint="--on") from None
-        if outbound is not None and not _single_license(outbound):
-            raise typer.BadParameter(f"`{outbound}` is not one license id", param_hint="--as")
-        context = Context(
-            commercial=commercial, mau=_count(mau, "--mau"), revenue_usd=_count(revenue, "--revenue"),
-            territory=list(territory or []), purposes=list(purpose or []), into=into, name=name,
-            outbound_license=outbound, grants=list(grant or []), date=on, also=list(then or []), mine=mine,
-        )
+        stated = {name[len("fact_"):]: value for name, value in typed.items() if value is not None and value != []}
+        by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
+        then = list(stated.pop("acts", []))
+        context = Context(also=then, mine=mine, **stated)
         engine = reasoner(options.get("facts"))
-        given = {"commercial": commercial, "mau": mau, "revenue_usd": revenue, "territory": territory,
-                 "purposes": purpose, "name": name, "outbound_license": outbound, "grants": grant, "date": on,
-                 "acts": then}
+        given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+        request = None
         try:
             request = build_request(engine.kb, subject, act, context)
             result = engine.ask(request)
         except CanIError as exc:
-            raise _at_option(exc, {key for key, value in given.items() if value}) from None
-        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then or [])
+            target = None
+            if request is not None:
+                target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)
+            raise _at_option(exc, given, target) from None
+        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then)
+        name = context.name
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
         _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names,
               with_flags=True)
 
+    params = _verb_parameters()
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
     command.__doc__ = VERB_HELP[act]
     return command
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from .explain import Result
 from .licenses import Example, License
-from .vocabulary import CREATION_ACTS, RELATION_ACT, USE_ACTS
-
-ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
+from . import schema
+from .schema import ACT_RELATION
+from .vocabulary import CREATION_ACTS, USE_ACTS
 
 
 @dataclass(frozen=True)
@@ -31,44 +31,51 @@ class ExampleOutcome:
 
 
 def example_request(lic: License, example: Example) -> dict:
-    """The request document an example stands for."""
+    """The request document an example stands for: each example word sets what schema.py says it
+    states (a use field, or a field of the licensed model or of the model created)."""
     facts = dict(example.facts)
     stack = [lic.id] + list(facts.get("stack", ()))
     base = {"id": f"{lic.id}-model", "license": " AND ".join(stack)}
     if lic.family:
         base["family"] = lic.family
-    if "modality" in facts:
-        base["modalities"] = list(facts["modality"])
     artifacts = [base]
     acts = [a for a in USE_ACTS if a in facts]
     use: dict = {"acts": acts} if acts else {}  # creating a model is the act; an empty list says nothing
     creations = [a for a in CREATION_ACTS if a in facts]
     subject = base["id"]
+    mine = None
     if creations:
         mine = {"id": "my-model", "mine": True,
                 "derived_from": [{"id": base["id"], "relation": ACT_RELATION[a]} for a in creations]}
-        if "into" in facts:
-            mine["family"] = facts["into"]
         artifacts.append(mine)
         subject = mine["id"]
-    if "commercial" in facts:
-        use["commercial"] = True
-    if "noncommercial" in facts:
-        use["commercial"] = False
-    for word, field in (("mau", "mau"), ("revenue", "revenue_usd")):
-        if word in facts:
-            use[field] = int(facts[word])
-    for word, field in (("territory", "territory"), ("purpose", "purposes"), ("holds", "grants")):
-        if word in facts:
-            use[field] = list(facts[word])
-    if "name" in facts:
-        use["name"] = facts["name"]
-    if "as" in facts:
-        use["outbound_license"] = facts["as"]
-    if "on" in facts:
-        day = int(facts["on"])
-        use["date"] = f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+    for fact in schema.FACT_LIST:
+        for position, word in enumerate(fact.example):
+            if word not in facts:
+                continue
+            value = _example_value(fact, facts[word], position)
+            if fact.field:
+                use[fact.field] = value
+            elif fact.about == schema.TARGET:
+                if mine is not None:
+                    mine[fact.artifact_field] = value
+            else:
+                base[fact.artifact_field] = value
     return {"artifacts": artifacts, "subject": subject, "use": use}
+
+
+def _example_value(fact, value, position: int):
+    """An example word's value as a request states it (a flag's second word says false)."""
+    if fact.type == schema.FLAG:
+        return position == 0
+    if fact.type == schema.DATE:
+        day = int(value)
+        return f"{day // 10000:04d}-{day // 100 % 100:02d}-{day % 100:02d}"
+    if fact.number:
+        return int(value)
+    if fact.type in (schema.TAGS, schema.GRANTS) and isinstance(value, tuple):
+        return list(value)
+    return value
 
 
 def run_example(reasoner, lic: License, example: Example) -> ExampleOutcome:

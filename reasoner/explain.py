@@ -7,7 +7,9 @@ from dataclasses import asdict, dataclass, field
 
 from clingo import Symbol, SymbolType
 
+from . import schema
 from .compile import CompiledLicense
+from .lineage import via as _via
 from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, StartsWith
 from .numbers import format_count
 from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
@@ -15,9 +17,14 @@ from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
 SCHEMA_VERSION = "1"
 STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}
 
-# Request field names for the facts conditions test, so deciders point at what to state.
-FACT_FIELDS = {"revenue": "revenue_usd", "purpose": "purposes", "modality": "modalities",
-               "multimodal": "modalities"}
+
+
+def _field(fact: str) -> str:
+    """The name deciders give a fact: what to state (schema.py's request spelling)."""
+    declared = schema.FACTS.get(fact)
+    return declared.response_name if declared else fact
+
+
 NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in": "not in",
            "not in": "in", "starts with": "does not start with", "does not start with": "starts with"}
 
@@ -165,14 +172,14 @@ def decider_of(cond: Condition, positive: bool) -> tuple[str, str, object] | Non
         value = int(cond.value)
         shown = _render_value(cond.fact, value) if cond.fact == "date" else value
         op = cond.op if positive else NEGATED[cond.op]
-        return FACT_FIELDS.get(cond.fact, cond.fact), op, shown
+        return _field(cond.fact), op, shown
     if isinstance(cond, Member):
         single = len(cond.values) == 1
         op = ("=" if single else "in")
         value = cond.values[0] if single else list(cond.values)
-        return FACT_FIELDS.get(cond.fact, cond.fact), op if positive else NEGATED[op], value
+        return _field(cond.fact), op if positive else NEGATED[op], value
     if isinstance(cond, Flag):
-        return FACT_FIELDS.get(cond.fact, cond.fact), "=", positive
+        return _field(cond.fact), "=", positive
     if isinstance(cond, StartsWith):
         op = "starts with"
         return cond.fact, op if positive else NEGATED[op], cond.prefix
@@ -344,32 +351,6 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
          for a, lid in applies if a in acted),
         key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
-
-
-def _via(artifact: str, lid: str, applies: set, parents: dict) -> tuple[str, ...]:
-    """The shortest chain of ancestors through which `lid` reaches `artifact`, up to the first
-    model it does not inherit it from (empty when nothing upstream carries it).
-
-    Breadth-first with back-pointers, so a 100,000-deep lineage costs linear time.
-    """
-    came_from: dict[str, str | None] = {artifact: None}
-    frontier = [artifact]
-    while frontier:
-        following = []
-        for node in frontier:
-            inherited = sorted(p for p in parents.get(node, ()) if (p, lid) in applies)
-            if not inherited:  # where the license starts: walk the pointers back
-                chain = []
-                while node != artifact:
-                    chain.append(node)
-                    node = came_from[node]
-                return tuple(reversed(chain))
-            for parent in inherited:
-                if parent not in came_from:
-                    came_from[parent] = node
-                    following.append(parent)
-        frontier = following
-    return ()
 
 
 def _act_words(act: str, artifact: str, target: str | None) -> str:

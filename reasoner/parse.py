@@ -17,6 +17,7 @@ from lark import Token, Tree
 
 from . import resources
 from .errors import LicenseFileError
+from . import schema
 from .files import read_regular_file
 from .licenses import (
     Act, All, Always, Any_, Clause, Compare, Condition, Example, Exception_, Flag, License, Member,
@@ -29,12 +30,8 @@ from .vocabulary import (
     territory_problem, word_problem,
 )
 
-# Words an example may use besides acts: what they set in the example's use.
-EXAMPLE_WORDS = {
-    "commercial": "flag", "noncommercial": "flag", "mau": "number", "revenue": "number",
-    "territory": "set", "purpose": "set", "modality": "set", "into": "word", "name": "string",
-    "holds": "set", "as": "word", "on": "date", "stack": "set",
-}
+# Words an example may use besides acts: what they set in the example's use (from schema.py).
+EXAMPLE_WORDS = schema.example_words()
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,7 +97,8 @@ def _describe_terminal(name: str) -> str:
 
 
 # The closed vocabulary each set fact draws from (territories have their own table).
-SET_VOCABULARY = {"purpose": "purpose", "modality": "modality", "family": "family", "target.family": "family"}
+SET_VOCABULARY = {f.name: f.vocabulary for f in schema.CONDITION_FACTS
+                  if f.type == schema.TAGS and f.vocabulary != "territory"}
 
 
 def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[str | None, str]:

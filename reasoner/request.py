@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, make_dataclass, replace
 from pathlib import Path
 
-from . import expressions
+from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
@@ -61,18 +61,19 @@ class Grant:
                 self.artifacts or ())
 
 
-@dataclass(frozen=True)
-class Use:
-    acts: tuple[str, ...] = ()
-    commercial: bool | None = None
-    mau: int | None = None
-    revenue_usd: int | None = None
-    territory: tuple[str, ...] | None = None
-    purposes: tuple[str, ...] | None = None
-    name: str | None = None
-    grants: tuple[Grant, ...] = ()
-    date: int | None = None             # YYYYMMDD
-    outbound_license: str | None = None
+def _use_class():
+    """`Use`: the facts of a request's `use`, one attribute per field declared in schema.py
+    (`use.mau`, `use.revenue`), each None when unstated; old field spellings read as the new ones."""
+    defaults = {schema.ACTS: (), schema.GRANTS: ()}
+    fields = [(f.attr, object, field(default=defaults.get(f.type))) for f in schema.USE_FACTS]
+    namespace = {alias: property(lambda self, attr=f.attr: getattr(self, attr))
+                 for f in schema.USE_FACTS for alias in f.aliases}
+    namespace["__doc__"] = _use_class.__doc__
+    namespace["__module__"] = __name__
+    return make_dataclass("Use", fields, frozen=True, namespace=namespace)
+
+
+Use = _use_class()
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,7 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 
 
 ARTIFACT_KEYS = ("id", "license", "license_name", "family", "modalities", "mine", "name", "derived_from")
-USE_KEYS = ("acts", "commercial", "mau", "revenue_usd", "territory", "purposes", "name", "grants",
-            "date", "outbound_license")
+USE_KEYS = schema.USE_KEYS
 REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes")
 
 
@@ -214,70 +214,104 @@ def read_artifact(doc, path: str) -> Artifact:
 
 
 def read_use(doc) -> Use:
+    """The `use` of a request: every fact schema.py declares, parsed and checked here (the one
+    place values are read, for requests, lineage files and the command line alike)."""
     if doc is None:
         return Use()
     if not isinstance(doc, dict):
         raise _type_error("use", "an object", doc)
     _reject_unknown_keys(doc, USE_KEYS, "use")
-    acts = _string_list(doc.get("acts", []), "use.acts")
-    if "acts" in doc and not acts:
-        raise RequestError("`use.acts` is empty: an empty list is not a statement (leave `acts` out when the "
-                           "request only creates a model)", location="use.acts")
+    values = {}
+    for fact in schema.USE_FACTS:
+        given = [key for key in (fact.field,) + fact.aliases if key in doc]
+        if len(given) > 1:
+            raise RequestError(f"`use.{given[0]}` and `use.{given[1]}` are two spellings of one fact: give one",
+                               location=f"use.{given[1]}")
+        if given:
+            values[fact.attr] = _USE_READERS[fact.type](doc[given[0]], f"use.{given[0]}", fact)
+    return Use(**values)
+
+
+def _read_acts(value, path: str, fact) -> tuple[str, ...]:
+    acts = _string_list(value, path)
+    if not acts:
+        raise RequestError(f"`{path}` is empty: an empty list is not a statement (leave `acts` out when the "
+                           "request only creates a model)", location=path)
     for i, act in enumerate(acts):
         if act not in USE_ACTS:
             raise RequestError(f"unknown act `{act}`{suggest(act, USE_ACTS)}; requests list "
                                f"use, host or distribute (creating a model is implied by its edges)",
-                               location=f"use.acts[{i}]")
-    commercial = doc.get("commercial")
-    if commercial is not None and not isinstance(commercial, bool):
-        raise _type_error("use.commercial", "true or false", commercial)
+                               location=f"{path}[{i}]")
+    return tuple(sorted(set(acts)))
 
-    def number(key):
-        value = doc.get(key)
-        if value is None:
-            return None
-        try:
-            return parse_count(value, f"use.{key}")
-        except ValueError as exc:
-            raise RequestError(str(exc), location=f"use.{key}") from None
 
-    date = doc.get("date")
-    if date is not None:
-        if not isinstance(date, str):
-            raise _type_error("use.date", "a date string (YYYY-MM-DD)", date)
-        try:
-            date = parse_date(date)
-        except ValueError as exc:
-            raise RequestError(str(exc), location="use.date") from None
-    territory = doc.get("territory")
-    purposes = doc.get("purposes")
-    outbound = _string(doc, "outbound_license", "use")
-    if outbound is not None:
-        try:
-            single = len(expressions.alternatives(outbound)) == 1 and len(expressions.ids(outbound)) == 1
-        except ValueError:
-            single = False
-        if not single:
-            raise RequestError("`use.outbound_license` must be one license id", location="use.outbound_license")
-        outbound = outbound.strip().lower()
-    return Use(
-        acts=tuple(sorted(set(acts))),
-        commercial=commercial,
-        mau=number("mau"),
-        revenue_usd=number("revenue_usd"),
-        territory=None if territory is None else read_territories(territory, "use.territory"),
-        purposes=None if purposes is None else read_words(purposes, "use.purposes", "purpose"),
-        name=_string(doc, "name", "use"),
-        grants=read_grants(doc.get("grants", [])),
-        date=date,
-        outbound_license=outbound,
-    )
+def _read_flag(value, path: str, fact) -> bool | None:
+    if value is not None and not isinstance(value, bool):
+        raise _type_error(path, "true or false", value)
+    return value
+
+
+def _read_count(value, path: str, fact) -> int | None:
+    if value is None:
+        return None
+    try:
+        return parse_count(value, path)
+    except ValueError as exc:
+        raise RequestError(str(exc), location=path) from None
+
+
+def _read_date(value, path: str, fact) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _type_error(path, "a date string (YYYY-MM-DD)", value)
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise RequestError(str(exc), location=path) from None
+
+
+def _read_tags(value, path: str, fact) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if fact.vocabulary == "territory":
+        return read_territories(value, path)
+    return read_words(value, path, fact.vocabulary)
+
+
+def _read_string(value, path: str, fact) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _type_error(path, "a string", value)
+    return _no_nul(value, path)
+
+
+def _read_license(value, path: str, fact) -> str | None:
+    """One license id (resolved against the knowledge base by the API)."""
+    text = _read_string(value, path, fact)
+    if text is None:
+        return None
+    try:
+        single = len(expressions.alternatives(text)) == 1 and len(expressions.ids(text)) == 1
+    except ValueError:
+        single = False
+    if not single:
+        raise RequestError(f"`{path}` must be one license id", location=path)
+    return text.strip().lower()
+
+
+_USE_READERS = {
+    schema.ACTS: _read_acts, schema.FLAG: _read_flag, schema.COUNT: _read_count, schema.MONEY: _read_count,
+    schema.DATE: _read_date, schema.TAGS: _read_tags, schema.STRING: _read_string,
+    schema.LICENSE: _read_license, schema.GRANTS: lambda value, path, fact: read_grants(value, path),
+}
 
 
 GRANT_KEYS = ("license", "licensor", "artifacts")
 
 
-def read_grants(value) -> tuple[Grant, ...]:
+def read_grants(value, path: str = "use.grants") -> tuple[Grant, ...]:
     """`use.grants`: strings `LICENSOR[:ARTIFACT]` or `LICENSE[:ARTIFACT]` (what `--grant` takes),
     or objects `{"license", "licensor", "artifacts"}` naming at least a licensor or a license.
 
@@ -285,10 +319,10 @@ def read_grants(value) -> tuple[Grant, ...]:
     lists are errors, not "no restriction". An empty `grants` list means none is held.
     """
     if not isinstance(value, list):
-        raise _type_error("use.grants", "a list of grants", value)
+        raise _type_error(path, "a list of grants", value)
     grants = set()
     for i, item in enumerate(value):
-        where = f"use.grants[{i}]"
+        where = f"{path}[{i}]"
         grants.add(_read_string_grant(item, where) if isinstance(item, str) else _read_object_grant(item, where))
     return tuple(sorted(grants, key=Grant.sort_key))
 
@@ -394,14 +428,13 @@ def request_document(request: Request) -> dict:
         artifacts.append(doc)
     use = request.use
     use_doc = {}
-    for key in ("acts", "commercial", "mau", "revenue_usd", "territory", "purposes", "name", "grants", "date",
-                "outbound_license"):
-        item = getattr(use, key)
-        if item is None or (key in ("acts", "grants") and item == ()):
+    for fact in schema.USE_FACTS:
+        item = getattr(use, fact.attr)
+        if item is None or (fact.type in (schema.ACTS, schema.GRANTS) and item == ()):
             continue
-        if key == "date" and isinstance(item, int):   # Use keeps dates as YYYYMMDD
-            item = f"{item // 10000:04d}-{item // 100 % 100:02d}-{item % 100:02d}"
-        use_doc[key] = value(item)
+        if fact.type == schema.DATE and isinstance(item, int) and not isinstance(item, bool):
+            item = f"{item // 10000:04d}-{item // 100 % 100:02d}-{item % 100:02d}"   # Use keeps YYYYMMDD
+        use_doc[fact.field] = value(item)
     doc = {"artifacts": artifacts, "use": use_doc}
     if request.subject:
         doc["subject"] = request.subject
@@ -453,88 +486,22 @@ def read_request(doc) -> Request:
         raise LimitError(f"a request may hold at most {MAX_ARTIFACTS:,} artifacts, not {len(raw):,}",
                          location="artifacts")
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
-    first: dict[str, int] = {}
-    for i, artifact in enumerate(artifacts):
-        if artifact.id in first:
-            raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{first[artifact.id]}] "
-                               f"and artifacts[{i}])", location=f"artifacts[{i}].id")
-        first[artifact.id] = i
+    lineage.index(artifacts)   # an id given twice is an error here, before anything is merged by id
     subject = _string(doc, "subject", "")
     return Request(artifacts, subject or "", use, notes)
 
 
 def check_lineage(request: Request) -> Request:
-    """Reject duplicate ids, dangling edges and cycles; fill in the default subject."""
-    index: dict[str, int] = {}
-    for i, artifact in enumerate(request.artifacts):
-        if artifact.id in index:
-            raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{index[artifact.id]}] "
-                               f"and artifacts[{i}])", location=f"artifacts[{i}].id")
-        index[artifact.id] = i
-    for i, artifact in enumerate(request.artifacts):
-        for j, edge in enumerate(artifact.derived_from):
-            if edge.parent not in index:
-                raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is not among the "
-                                   f"artifacts{suggest(edge.parent, index)}",
-                                   location=f"artifacts[{i}].derived_from[{j}].id")
-            if edge.parent == artifact.id:
-                raise RequestError(f"`{artifact.id}` derives from itself", location=f"artifacts[{i}].derived_from[{j}].id")
-    cycle = find_cycle(request.artifacts)
-    if cycle:
-        raise RequestError("lineage has a cycle: " + " -> ".join(cycle), location="artifacts")
-    subject = request.subject
-    if not subject:
-        parents = {e.parent for a in request.artifacts for e in a.derived_from}
-        roots = [a.id for a in request.artifacts if a.id not in parents]
-        if len(roots) != 1:
-            raise RequestError(f"say which artifact is the `subject`: {len(roots)} artifacts have nothing "
-                               f"derived from them ({', '.join(roots[:5])}{', …' if len(roots) > 5 else ''})",
-                               location="subject")
-        subject = roots[0]
-    elif subject not in index:
-        raise RequestError(f"subject `{subject}` is not among the artifacts{suggest(subject, index)}",
-                           location="subject")
-    return replace(request, subject=subject)
-
-
-def find_cycle(artifacts) -> list[str] | None:
-    """An iterative depth-first search (lineages may be 10,000 deep): a cycle's ids, or None."""
-    parents = {a.id: [e.parent for e in a.derived_from] for a in artifacts}
-    state: dict[str, int] = {}  # 1 = on the stack, 2 = done
-    for start in parents:
-        if state.get(start):
-            continue
-        stack = [(start, iter(parents.get(start, ())))]
-        path = [start]
-        state[start] = 1
-        while stack:
-            node, children = stack[-1]
-            child = next(children, None)
-            if child is None:
-                state[node] = 2
-                stack.pop()
-                path.pop()
-                continue
-            if state.get(child) == 1:
-                return path[path.index(child):] + [child]
-            if not state.get(child):
-                state[child] = 1
-                stack.append((child, iter(parents.get(child, ()))))
-                path.append(child)
-    return None
+    """Reject duplicate ids, dangling edges and cycles; fill in the default subject (lineage.py)."""
+    return replace(request, subject=lineage.check(request.artifacts, request.subject))
 
 
 def ancestry(request: Request) -> list[Artifact]:
     """The subject and every artifact it derives from, subject first (breadth-first)."""
-    by_id = request.by_id()
-    seen = {request.subject}
-    order = [by_id[request.subject]]
-    for artifact in order:
-        for edge in artifact.derived_from:
-            if edge.parent not in seen:
-                seen.add(edge.parent)
-                order.append(by_id[edge.parent])
-    return order
+    return lineage.ancestry(request.by_id(), request.subject)
+
+
+find_cycle = lineage.find_cycle
 
 
 class DuplicateKeyError(ValueError):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import clingo
 from clingo import Function, Number, String, Symbol, ast
 
-from . import resources
+from . import resources, schema
 from .compile import const, num
 from .request import Artifact, Use
 from .vocabulary import open_territories
@@ -72,6 +72,20 @@ def _rules() -> tuple:
     return tuple(statements)
 
 
+# The artifact fields that facts are read from (family, modalities, name).
+_ATTRIBUTES = tuple(dict.fromkeys(f.artifact_field for f in schema.ARTIFACT_FACTS))
+
+
+def schema_facts() -> list[Symbol]:
+    """The tables of schema.py the rules need, as facts: which act creating a model by each
+    relation is, and which artifact of a context (acted on or target) each fact is read from."""
+    facts = [Function("rel_act", [const(r.name), const(r.act)]) for r in schema.RELATION_LIST]
+    for fact in schema.ARTIFACT_FACTS:
+        facts.append(Function("fact_about", [String(fact.name), const(fact.about), String(fact.artifact_field),
+                                             const("set" if fact.type == schema.TAGS else "string")]))
+    return facts
+
+
 @dataclass(frozen=True)
 class Scene:
     """One concrete question: artifacts with their chosen license ids, and the use."""
@@ -103,23 +117,28 @@ class Scene:
 
     def numbers(self) -> list[tuple[str, int]]:
         """The stated numbers, each moved to the canonical point of its threshold cell."""
-        use = self.use
-        return [(fact, self.canonical(fact, value))
-                for fact, value in (("mau", use.mau), ("revenue", use.revenue_usd), ("date", use.date))
-                if value is not None]
+        stated = ((fact.name, getattr(self.use, fact.attr)) for fact in schema.USE_FACTS if fact.number)
+        return [(name, self.canonical(name, value)) for name, value in stated if value is not None]
 
     def key(self) -> tuple:
         """Everything the solver sees, in plain values: equal keys give equal answers."""
         position = {a.id: i for i, a in enumerate(self.artifacts)}
         use = self.use
+        stated = tuple(getattr(use, fact.attr) for fact in schema.USE_FACTS
+                       if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
         return (
-            position[self.subject], use.acts, use.commercial, tuple(self.numbers()), use.territory,
-            use.purposes, self.grant_key(position), use.outbound_license,
+            position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
             tuple((a.mine, self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
-                   tuple((position[e.parent], e.relation) for e in a.derived_from), a.family, a.modalities,
-                   self.name_of(a)) for a in self.artifacts),
+                   tuple((position[e.parent], e.relation) for e in a.derived_from),
+                   tuple(self.attribute(a, f) for f in _ATTRIBUTES)) for a in self.artifacts),
         )
 
+    def attribute(self, artifact: Artifact, artifact_field: str):
+        """What an artifact states in one field facts are read from (its name is the use's
+        stated name when it is the subject)."""
+        if artifact_field == "name":
+            return self.name_of(artifact)
+        return getattr(artifact, artifact_field)
 
     def grant_key(self, position: dict) -> tuple:
         """The held grants as the solver sees them: artifacts by position, with their publisher."""
@@ -156,27 +175,29 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             add(Function("unknown_license", [A, String(lid)]))
         for edge in artifact.derived_from:
             add(Function("edge", [A, index[edge.parent], const(edge.relation)]))
-        if artifact.family:
-            add(Function("family", [A, String(artifact.family)]))
-        if artifact.modalities is not None:
-            add(Function("modality_known", [A]))
-            for modality in artifact.modalities:
-                add(Function("modality", [A, String(modality)]))
-        name = scene.name_of(artifact)
-        if name:
-            add(Function("name", [A, String(name)]))
+        for artifact_field in _ATTRIBUTES:
+            value = scene.attribute(artifact, artifact_field)
+            if value is None or value == "":
+                continue
+            add(Function("artifact_stated", [A, String(artifact_field)]))
+            for item in (value if isinstance(value, tuple) else (value,)):
+                add(Function("artifact_value", [A, String(artifact_field), String(item)]))
     use = scene.use
-    if use.commercial is not None:
-        add(Function("fact_flag", [Q, const("commercial"), const("yes" if use.commercial else "no")]))
+    for fact in schema.USE_FACTS:
+        if fact.about != schema.USE or not fact.condition:
+            continue
+        value = getattr(use, fact.attr)
+        if fact.type == schema.FLAG and value is not None:
+            add(Function("fact_flag", [Q, const(fact.name), const("yes" if value else "no")]))
+        elif fact.type == schema.TAGS and value is not None:
+            add(Function("fact_stated", [Q, String(fact.name)]))
+            for item in value:
+                add(Function("fact_set", [Q, String(fact.name), String(item)]))
+            if fact.vocabulary == "territory":
+                for item in open_territories(value):
+                    add(Function("fact_open", [Q, String(fact.name), String(item)]))
     for fact, value in scene.numbers():
         add(Function("fact_num", [Q, String(fact), num(value)]))
-    for fact, values in (("territory", use.territory), ("purpose", use.purposes)):
-        if values is not None:
-            add(Function("fact_stated", [Q, String(fact)]))
-            for value in values:
-                add(Function("fact_set", [Q, String(fact), String(value)]))
-    for value in open_territories(use.territory or ()):
-        add(Function("fact_open", [Q, String("territory"), String(value)]))
     for number, grant in enumerate(use.grants):
         G = Function("g", [Q, Number(number)])
         add(Function("grant", [Q, G]))
@@ -207,7 +228,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[S
         for statement in _rules():
             builder.add(statement)
     with control.backend() as backend:
-        for symbol in facts:
+        for symbol in schema_facts() + facts:
             backend.add_rule([backend.add_atom(symbol)])
     control.ground([("base", [])], context=_Context())
     answers: dict[int, list[Symbol]] = {}

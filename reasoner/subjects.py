@@ -12,48 +12,55 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import expressions
+from . import expressions, lineage, schema
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import (DuplicateKeyError, duplicate_key_location, find_cycle, read_input_file, read_request,
+from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
                       read_use, unique_keys)
-from .vocabulary import RELATION_ACT, RELATIONS, USE_ACTS, suggest, word_problem
+from .schema import ACT_RELATION
+from .vocabulary import RELATIONS, USE_ACTS, suggest
 
-ACT_RELATION = {act: relation for relation, act in RELATION_ACT.items()}
 DERIVED_ID = "your-model"
 FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml")
 
 
-@dataclass
 class Context:
-    """The context options of a question, as typed (already parsed into exact values)."""
-    commercial: bool | None = None
-    mau: int | None = None
-    revenue_usd: int | None = None
-    territory: list[str] = field(default_factory=list)
-    purposes: list[str] = field(default_factory=list)
-    into: str | None = None
-    name: str | None = None
-    outbound_license: str | None = None
-    grants: list[str] = field(default_factory=list)
-    date: str | None = None
-    also: list[str] = field(default_factory=list)   # further acts on the result: host, distribute
-    mine: bool = False   # a model card subject describes the user's own model, not one they received
+    """The context of a question as typed: values of the facts schema.py declares, keyed by
+    request field (`mau`, old spellings too) or by CLI word (`into`), kept as written: the
+    request reader parses and checks them. `also` lists further acts on the result (host,
+    distribute); `mine` says a model card subject describes the user's own model."""
+
+    def __init__(self, also=(), mine: bool = False, **stated):
+        self.also = list(also or [])
+        self.mine = mine
+        self.stated: dict = {}     # fact name -> value
+        for key, value in stated.items():
+            fact = schema.by_key(key) or next((f for f in schema.FACT_LIST if f.cli == f"--{key}" or f.attr == key),
+                                              None)
+            if fact is None:
+                raise TypeError(f"Context() got an unexpected fact `{key}`")
+            if value is not None and value != []:
+                self.stated[fact.name] = list(value) if isinstance(value, (list, tuple)) else value
+
+    def __getattr__(self, attr: str):
+        fact = schema.by_key(attr) or schema.FACTS.get(attr)
+        if fact is None:
+            raise AttributeError(attr)
+        return self.__dict__.get("stated", {}).get(fact.name)
 
     def use(self, acts) -> dict:
+        """The request's `use`: the stated facts about the use, under their request fields."""
         # Creating a model is the act of a verb like finetune: `acts` then stays out (empty says nothing).
         doc: dict = {"acts": sorted(set(acts))} if acts else {}
-        for key in ("commercial", "mau", "revenue_usd", "name", "outbound_license", "date"):
-            value = getattr(self, key)
-            if value is not None:
-                doc[key] = value
-        if self.territory:
-            doc["territory"] = list(self.territory)
-        if self.purposes:
-            doc["purposes"] = list(self.purposes)
-        if self.grants:
-            doc["grants"] = list(self.grants)
+        for fact in schema.USE_FACTS:
+            if fact.name in self.stated and fact.type != schema.ACTS:
+                doc[fact.field] = self.stated[fact.name]
         return doc
+
+    def target(self) -> dict:
+        """Fields the stated facts give the model the verb creates (its family, from `--into`)."""
+        return {fact.artifact_field: self.stated[fact.name] for fact in schema.FACT_LIST
+                if fact.about == schema.TARGET and fact.name in self.stated}
 
 
 def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -> dict:
@@ -66,10 +73,8 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     resolved = resolve_subject(kb, subject, mine=context.mine,
                                stated_name=context.name if act in USE_ACTS else None)
     artifacts, subject_id, notes = resolved.artifacts, resolved.subject, list(resolved.notes)
-    if not subject_id:
-        subject_id = _root(artifacts)
     acts = [act] if act in USE_ACTS else []
-    acts += [a for a in context.also if a in USE_ACTS]
+    acts += context.also   # the request reader checks them
     use = context.use(acts)
     if resolved.use is not None:
         use = _merge_use(resolved, use, subject_id, act, artifacts, notes)
@@ -82,13 +87,15 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
             raise RequestError(f"`{subject_id}` is a catalog model, not a dataset: `can-i finetune`, `adapt`, `merge`, "
                                f"`quantize` or `distill` (training on its outputs) say how your model derives from it",
                                location="subject")
-        family = _into(context.into) or (None if act in ("distill", "train", "merge") else _family(kb, parent))
-        derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}]}
-        if family:
-            derived["family"] = family
+        derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}],
+                   **context.target()}
+        if "family" not in derived and lineage.same_model([relation]):   # else `--into` says it
+            family = _family(kb, parent)
+            if family:
+                derived["family"] = family
         artifacts.append(derived)
         subject_id = DERIVED_ID
-    elif context.into:
+    elif context.target():
         raise RequestError("--into names the family of a model you create; use it with finetune, distill, …",
                            location="--into")
     request = {"artifacts": artifacts, "subject": subject_id, "use": use}
@@ -100,7 +107,9 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
 def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, artifacts: list, notes: list) -> dict:
     """A lineage file's own `use` facts count; the command line's options replace the ones it
     also states, and the verb says which acts are asked. A note says what was merged."""
-    stated = dict(resolved.use)
+    # Under the fields the command line writes (a file's old `revenue_usd` is `revenue`), so that
+    # an option replaces what the file states rather than clashing with it.
+    stated = {(schema.by_key(key).field if schema.by_key(key) else key): value for key, value in resolved.use.items()}
     file_acts = stated.pop("acts", None)
     if act not in USE_ACTS and "name" in stated:
         # The file's name names the file's subject, not the model the verb creates from it.
@@ -127,27 +136,6 @@ def _merge_use(resolved: "Resolved", given: dict, subject_id: str, act: str, art
         notes.append({"code": "lineage_use_merged",
                       "message": f"{resolved.source} has a `use` section: " + "; ".join(parts)})
     return merged
-
-
-def _into(family: str | None) -> str | None:
-    """The --into family, checked against the closed vocabulary here so the error names the option."""
-    if family is None:
-        return None
-    canonical, problem = word_problem("family", family)
-    if canonical is None:
-        raise RequestError(problem + "; a family can-i does not list yet is `other`", location="--into")
-    return canonical
-
-
-def _root(artifacts: list) -> str:
-    """The one artifact nothing derives from (a lineage file's default subject)."""
-    parents = {e.get("id") for a in artifacts if isinstance(a, dict)
-               for e in (a.get("derived_from") or []) if isinstance(e, dict)}
-    roots = [a.get("id") for a in artifacts if isinstance(a, dict) and a.get("id") not in parents]
-    if len(roots) != 1:
-        raise RequestError(f"say which artifact is the `subject`: {len(roots)} artifacts have nothing derived "
-                           f"from them", location="subject")
-    return roots[0]
 
 
 def _family(kb: KnowledgeBase, artifact: dict) -> str | None:
@@ -370,8 +358,9 @@ def read_text_file(path: Path) -> str:
 def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[list[dict], str]:
     """The artifacts and subject of a lineage file (a request document; its `use` is read apart).
 
-    It is checked here, so that errors name the file: fields, duplicates, cycles, the subject and
-    edges to parents that are neither in the file nor (with `kb`) in the catalog.
+    It is checked here (by lineage.check), so that errors name the file: fields, duplicates,
+    cycles, the subject (or the default one) and edges to parents that are neither in the file nor
+    (with `kb`) in the catalog.
     """
     if not isinstance(doc, dict) or "artifacts" not in doc:
         raise RequestError("a lineage file needs an `artifacts` list (the JSON request format)", location=str(path))
@@ -380,30 +369,14 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
         # asks. (Its `use` is merged with the command line's by the caller, with a note.)
         raise RequestError("a lineage file has `artifacts` or a flat `licenses` stack, not both: "
                            "remove `licenses`", location=f"{path}: licenses")
-    lineage = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
+    stated = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
     try:
-        checked = read_request(lineage)
-        cycle = find_cycle(checked.artifacts)
-        if cycle:
-            raise RequestError("lineage has a cycle: " + " -> ".join(cycle), location="artifacts")
-        seen: set[str] = set()
-        for i, artifact in enumerate(checked.artifacts):
-            if artifact.id in seen:
-                raise RequestError(f"artifact `{artifact.id}` appears twice", location=f"artifacts[{i}].id")
-            seen.add(artifact.id)
-        ids = [a.id for a in checked.artifacts]
-        if checked.subject and checked.subject not in seen:
-            raise RequestError(f"subject `{checked.subject}` is not among the artifacts{suggest(checked.subject, ids)}",
-                               location="subject")
-        for i, artifact in enumerate(checked.artifacts):
-            for j, edge in enumerate(artifact.derived_from):
-                if edge.parent not in seen and not (kb is not None and kb.model(edge.parent)):
-                    raise RequestError(f"`{artifact.id}` derives from `{edge.parent}`, which is neither among the "
-                                       f"artifacts nor a catalog model{suggest(edge.parent, ids)}",
-                                       location=f"artifacts[{i}].derived_from[{j}].id")
+        checked = read_request(stated)
+        subject = lineage.check(checked.artifacts, checked.subject,
+                                known_parent=kb.model if kb is not None else None, elsewhere="a catalog model")
     except (RequestError, LimitError) as exc:
         raise type(exc)(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
-    return list(doc["artifacts"]), checked.subject
+    return list(doc["artifacts"]), subject
 
 
 def _yaml(text: str, path: Path, line_offset: int, invalid: str = "invalid YAML front matter"):

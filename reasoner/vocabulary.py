@@ -10,10 +10,12 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+from . import schema
+
 # Acts a user performs. The first three are done with a finished model; the rest create a new
-# model from a parent, one per lineage relation.
-USE_ACTS = ("use", "host", "distribute")
-CREATION_ACTS = ("finetune", "adapt", "merge", "quantize", "distill", "train")
+# model from a parent, one per lineage relation (declared in schema.py).
+USE_ACTS = schema.USE_ACTS
+CREATION_ACTS = tuple(r.act for r in schema.RELATION_LIST)
 ACTS = USE_ACTS + CREATION_ACTS
 
 # Shorthands a license may grant or forbid at once.
@@ -23,41 +25,16 @@ ACT_GROUPS = {
     "all": ACTS,
 }
 
-# Lineage relations (Hugging Face base_model_relation values, plus distilled and trained_on) and
-# the act a user performs on the parent when creating the child by that relation.
-RELATION_ACT = {
-    "finetune": "finetune",
-    "adapter": "adapt",
-    "merge": "merge",
-    "quantized": "quantize",
-    "distilled": "distill",
-    "trained_on": "train",
-}
+# Lineage relations and the act a user performs on the parent when creating the child by it.
+RELATION_ACT = schema.RELATION_ACT
 RELATIONS = tuple(RELATION_ACT)
 
-# Facts a condition can test, with their type. Flags are true/false; numbers are compared
-# exactly; sets are tested for membership; strings are tested with `starts with`.
-FLAG_FACTS = {
-    "commercial": "the use is commercial",
-    "derived": "the model is a derivative of the licensed material",
-    "multimodal": "the model handles more than one modality",
-}
-NUMBER_FACTS = {
-    "mau": "monthly active users",
-    "revenue": "annual revenue (USD)",
-    "date": "the date of the use",
-}
-SET_FACTS = {
-    "territory": "territory",
-    "purpose": "purpose",
-    "modality": "modality",
-    "family": "the model's family",
-    "target.family": "the family of the model being created",
-}
-STRING_FACTS = {
-    "name": "the model's name",
-    "target.name": "the name of the model being created",
-}
+# Facts a condition can test, by type (declared in schema.py). Flags are true/false; numbers are
+# compared exactly; sets are tested for membership; strings are tested with `starts with`.
+FLAG_FACTS = {f.name: f.phrase for f in schema.CONDITION_FACTS if f.type == schema.FLAG}
+NUMBER_FACTS = {f.name: f.phrase for f in schema.NUMBER_FACTS}
+SET_FACTS = {f.name: f.phrase for f in schema.CONDITION_FACTS if f.type == schema.TAGS}
+STRING_FACTS = {f.name: f.phrase for f in schema.CONDITION_FACTS if f.type == schema.STRING}
 FACTS = {**FLAG_FACTS, **NUMBER_FACTS, **SET_FACTS, **STRING_FACTS}
 
 # Duties, with their single positional parameter (if any) and how to say them.

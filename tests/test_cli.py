@@ -582,15 +582,19 @@ def test_explain_names_the_clause_that_fires(can_i, tmp_path):
 
 @pytest.fixture
 def captured(monkeypatch):
-    """The Context the CLI builds (its numbers, exactly as parsed)."""
+    """The `use` the request reader makes of what the CLI typed (its numbers, exactly as parsed:
+    the CLI only writes the request, the reader parses it)."""
+    from reasoner import api
+
     seen = []
-    original = subjects.build_request
+    original = api.read_request
 
-    def spy(kb, subject, act, context):
-        seen.append(context)
-        return original(kb, subject, act, context)
+    def spy(doc):
+        request = original(doc)
+        seen.append(request.use)
+        return request
 
-    monkeypatch.setattr(subjects, "build_request", spy)
+    monkeypatch.setattr(api, "read_request", spy)
     return seen
 
 
@@ -787,11 +791,11 @@ def test_a_folder_without_a_model_card(can_i, tmp_path):
     (("frob", "llama3"), "No such command"),
     (("host",), "Missing argument"),
     (("host", "llama3", "--bogus"), "No such option"),
-    (("host", "llama3", "--and", "frobnicate"), "is not host, distribute or use"),
+    (("host", "llama3", "--and", "frobnicate"), "--and (use.acts[0]): unknown act `frobnicate`"),
     (("use", "llama3", "--into", "mistral"), "--into"),
     (("--request", "x.json", "host", "llama3"), "--request takes no verb"),
     (("host", ""), "the subject is empty"),
-    (("host", "llama3", "--as", "mit OR apache-2.0"), "is not one license id"),
+    (("host", "llama3", "--as", "mit OR apache-2.0"), "--as (use.outbound_license): `use.outbound_license` must be one license id"),
 ])
 def test_usage_errors_exit_2_in_one_line(can_i, argv, fragment):
     run = can_i(*argv)

@@ -1,0 +1,176 @@
+"""The one declaration of every fact a question states or a license condition tests, and of the
+acts and lineage relations, in the manner of clorm's `Predicate` classes or Cedar's schema.
+
+Each fact is declared once, with every spelling it has: the word license conditions use (its
+`name`, also the string the solver sees), the request field and the old spellings still read for
+schema version 1, the CLI option, the example word, its type, unit, vocabulary and the artifact it
+is about. The request reader, the CLI options, the example words, the solver facts, threshold
+canonicalisation and the rendering of DEPENDS answers are all built from this table, so a new
+fact is added here (and, if it needs new logic, in rules.lp) and nowhere else.
+
+This module imports nothing from the package: the vocabularies it names live in vocabulary.py,
+which builds its fact tables from this one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Types of facts. Numbers (count, money, date) are compared with license thresholds; tags are a
+# set tested for membership; a string is tested with `=` or `starts with`. `license` (one license
+# id), `grants` (separate licenses held) and `acts` are stated in a request but tested by rules of
+# their own, not by conditions.
+FLAG, COUNT, MONEY, DATE, TAGS, STRING = "flag", "count", "money", "date", "tags", "string"
+LICENSE, GRANTS, ACTS = "license", "grants", "acts"
+NUMBER_TYPES = (COUNT, MONEY, DATE)
+
+# What a fact is about: the question as a whole (the use), the artifact acted on, or the model
+# being created by the act (the target; an act that creates nothing has none).
+USE, ACTED, TARGET = "use", "acted", "target"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact: how each layer spells it and what kind of value it holds."""
+    name: str                      # condition word in licenses and the solver's name for it
+    type: str
+    about: str
+    phrase: str                    # for people
+    unit: str = ""
+    field: str | None = None       # request field in `use` (facts about the use)
+    aliases: tuple[str, ...] = ()  # old spellings of `field`, read for schema version 1
+    artifact_field: str | None = None   # artifact field it is read from (facts about artifacts)
+    cli: str | None = None         # the command-line option that states it
+    help: str = ""                 # the option's help
+    example: tuple[str, ...] = ()  # example words; for a flag, the word for "true" then "false"
+    vocabulary: str | None = None  # the closed vocabulary of its values (in vocabulary.py)
+    condition: bool = True         # may a license condition test it
+    stated_by: str | None = None   # for a fact the rules derive: the fact a request states instead
+
+    @property
+    def number(self) -> bool:
+        return self.type in NUMBER_TYPES
+
+    @property
+    def repeatable(self) -> bool:
+        """Its option may be given more than once (each time one more value)."""
+        return self.type in (GRANTS, ACTS) or (self.type == TAGS and self.about == USE)
+
+    @property
+    def response_name(self) -> str:
+        """The name DEPENDS answers give it: what to state. Schema version 1 answers name the
+        request field as version 1 spelt it (`revenue_usd`), so their meaning does not change."""
+        if self.stated_by:
+            return FACTS[self.stated_by].response_name
+        if self.field:
+            return (self.aliases or (self.field,))[0]
+        if self.about == TARGET:   # stated on the model created, as `--into` for its family
+            return self.name
+        return self.artifact_field or self.name
+
+    @property
+    def attr(self) -> str:
+        """A Python identifier for it (Use attributes, CLI parameters)."""
+        return (self.field or self.name).replace(".", "_")
+
+
+FACT_LIST = (
+    Fact("commercial", FLAG, USE, "the use is commercial", field="commercial",
+         cli="--commercial/--non-commercial", help="Is the use commercial? (unstated: unknown)",
+         example=("commercial", "noncommercial")),
+    Fact("derived", FLAG, ACTED, "the model is a derivative of the licensed material"),
+    Fact("multimodal", FLAG, ACTED, "the model handles more than one modality", stated_by="modality"),
+    Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
+         help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
+    Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),
+         cli="--revenue", help="Annual revenue in USD: $1M, 2.5B.", example=("revenue",)),
+    Fact("employees", COUNT, USE, "employees of the organisation using it", unit="people", field="employees",
+         cli="--employees", help="Employees of your organisation: 250, 1.5K.", example=("employees",)),
+    Fact("territory", TAGS, USE, "territory", field="territory", cli="--territory",
+         help="Where you are (EU, US, DE, …); repeatable.", example=("territory",), vocabulary="territory"),
+    Fact("purpose", TAGS, USE, "purpose", field="purposes", cli="--purpose",
+         help="What it is for (a purpose tag); repeatable.", example=("purpose",), vocabulary="purpose"),
+    Fact("modality", TAGS, ACTED, "modality", artifact_field="modalities", example=("modality",),
+         vocabulary="modality"),
+    Fact("family", TAGS, ACTED, "the model's family", artifact_field="family", vocabulary="family"),
+    Fact("target.family", TAGS, TARGET, "the family of the model being created", artifact_field="family",
+         cli="--into", help="Family of the model you create (distillation target).", example=("into",),
+         vocabulary="family"),
+    Fact("name", STRING, ACTED, "the model's name", field="name", artifact_field="name", cli="--name",
+         help="The name of your model.", example=("name",)),
+    Fact("target.name", STRING, TARGET, "the name of the model being created", artifact_field="name"),
+    Fact("outbound_license", LICENSE, USE, "the only license recipients will get", field="outbound_license",
+         cli="--as", help="The only license recipients will get (relicensing).", example=("as",), condition=False),
+    Fact("grants", GRANTS, USE, "separate licenses you hold", field="grants", cli="--grant",
+         help="You hold a separate license: LICENSOR (meta), LICENSOR:ARTIFACT, or LICENSE[:ARTIFACT]; repeatable.",
+         example=("holds",), condition=False),
+    Fact("date", DATE, USE, "the date of the use", field="date", cli="--on",
+         help="Date of the use, YYYY-MM-DD.", example=("on",)),
+    Fact("acts", ACTS, USE, "what is done with the model", field="acts", cli="--and",
+         help="Also host or distribute the result; repeatable.", condition=False),
+)
+FACTS = {fact.name: fact for fact in FACT_LIST}
+
+# Facts stated in a request's `use`, and every key `use` may hold (aliases included).
+USE_FACTS = tuple(f for f in FACT_LIST if f.field)
+USE_KEYS = tuple(key for f in USE_FACTS for key in (f.field,) + f.aliases)
+# Facts a license condition may test, by type.
+CONDITION_FACTS = tuple(f for f in FACT_LIST if f.condition)
+NUMBER_FACTS = tuple(f for f in CONDITION_FACTS if f.number)
+# Facts read from an artifact of the question (the one acted on, or the target).
+ARTIFACT_FACTS = tuple(f for f in CONDITION_FACTS if f.artifact_field and not f.stated_by)
+# Words an example may use besides acts, with their shape; `stack` adds licenses to the model.
+EXAMPLE_SHAPES = {FLAG: "flag", COUNT: "number", MONEY: "number", DATE: "date", TAGS: "set", STRING: "string",
+                  GRANTS: "set", LICENSE: "word"}
+EXAMPLE_ONLY = {"stack": "set"}
+
+
+def example_words() -> dict[str, str]:
+    """Each example word and the shape of its value (`into` names one family: a word)."""
+    words = {}
+    for fact in FACT_LIST:
+        for word in fact.example:
+            words[word] = "word" if fact.about == TARGET and fact.type == TAGS else EXAMPLE_SHAPES[fact.type]
+    return {**words, **EXAMPLE_ONLY}
+
+
+def by_key(key: str) -> Fact | None:
+    """The use fact a request key (field or old alias) or a Python attribute names."""
+    for fact in USE_FACTS:
+        if key in (fact.field, fact.attr) + fact.aliases:
+            return fact
+    return None
+
+
+def option_of_field() -> dict[str, str]:
+    """The command-line option that states each request field."""
+    return {fact.field: fact.cli for fact in FACT_LIST if fact.field and fact.cli}
+
+
+# --- acts and lineage relations -----------------------------------------------------------------
+
+# Acts done with a finished model.
+USE_ACTS = ("use", "host", "distribute")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A lineage relation (Hugging Face base_model_relation values, plus distilled and trained_on),
+    the act a user performs on the parent by creating the child so, and whether the child is still
+    the parent's kind of model (it keeps the parent's family and modalities)."""
+    name: str
+    act: str
+    same_model: bool
+
+
+RELATION_LIST = (
+    Relation("finetune", "finetune", True),
+    Relation("adapter", "adapt", True),
+    Relation("merge", "merge", False),
+    Relation("quantized", "quantize", True),
+    Relation("distilled", "distill", False),
+    Relation("trained_on", "train", False),
+)
+RELATION_ACT = {r.name: r.act for r in RELATION_LIST}
+ACT_RELATION = {r.act: r.name for r in RELATION_LIST}
+SAME_MODEL_RELATIONS = tuple(r.name for r in RELATION_LIST if r.same_model)

@@ -1,0 +1,257 @@
+"""The fact schema (reasoner/schema.py) is the one declaration every layer reads, the request
+reader is the one place values are checked, and the lineage graph is built and checked once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import make_reasoner
+from reasoner import cli, parse, request, schema, vocabulary
+from reasoner.cli import main
+from reasoner.errors import RequestError
+from reasoner.examples import example_request
+from reasoner.licenses import Example, Position
+from reasoner.parse import parse_text
+
+ROOT = Path(__file__).resolve().parents[1]
+
+SCALE = """
+license scale { name "Scale" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Big" { needs separate license when revenue > 5M }
+  clause "3" "Date" { forbid host when date >= 2030-01-01 }
+}
+"""
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+# --- one declaration per fact -----------------------------------------------------------------------
+
+def test_every_fact_has_one_declaration_and_the_tables_are_built_from_it():
+    assert len(schema.FACTS) == len(schema.FACT_LIST)
+    assert set(vocabulary.FACTS) == {f.name for f in schema.FACT_LIST if f.condition}
+    assert set(request.USE_KEYS) == {k for f in schema.USE_FACTS for k in (f.field,) + f.aliases}
+    assert parse.EXAMPLE_WORDS == schema.example_words()
+    assert vocabulary.RELATION_ACT == {r.name: r.act for r in schema.RELATION_LIST}
+
+
+def test_rules_hold_no_copy_of_a_python_table():
+    rules = (ROOT / "reasoner" / "rules.lp").read_text(encoding="utf-8")
+    code = "\n".join(line.split("%", 1)[0] for line in rules.splitlines())
+    assert not re.search(r"^\s*rel_act\(\w+,\s*\w+\)\.", code, re.MULTILINE)
+    for fact in schema.ARTIFACT_FACTS:   # read through fact_about/4, not named in the rules
+        if fact.name != fact.artifact_field:   # (the naming duty reads the artifact's `name` field)
+            assert f'"{fact.name}"' not in code
+
+
+# Modules with logic about one fact (as rules.lp may have): the compiler works out which way of
+# `commercial` a grant covers; regions contain countries (the territory vocabulary); dates are
+# written as dates in license files and answers.
+LOGIC_ABOUT = {"commercial": {"compile.py"}, "territory": {"request.py", "solve.py", "parse.py"},
+               "date": {"explain.py", "parse.py", "numbers.py"}}
+
+
+def test_each_fact_name_is_defined_in_one_python_file():
+    """A fact's request spellings, as string literals, are in schema.py only (what `git grep`
+    shows), apart from modules with logic of their own about it."""
+    modules = {path.name: "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                                     if ">>>" not in line)   # doctests show requests
+               for path in (ROOT / "reasoner").glob("*.py")}
+    for fact in schema.USE_FACTS:
+        if fact.type in (schema.GRANTS, schema.LICENSE, schema.ACTS) or fact.field == "name":
+            continue   # held grants and relicensing have rules of their own; `name` is a common word
+        for spelling in (fact.field,) + fact.aliases:
+            found = {name for name, text in modules.items() if f'"{spelling}"' in text}
+            assert found - LOGIC_ABOUT.get(fact.name, set()) == {"schema.py"}, (spelling, found)
+
+
+def test_the_verb_options_are_the_schema_spellings():
+    command = cli.cli_command().commands["host"]
+    options = {opt for param in command.params for opt in param.opts + param.secondary_opts}
+    for fact in schema.FACT_LIST:
+        if fact.cli:
+            assert set(fact.cli.split("/")) <= options, fact.cli
+    helps = {param.opts[0]: param.help for param in command.params if param.param_type_name == "option"}
+    assert helps["--mau"] == schema.FACTS["mau"].help
+
+
+# --- one name, old spellings still read ---------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["revenue", "revenue_usd"])
+def test_revenue_is_read_under_its_name_and_its_version_1_spelling(key):
+    reasoner = make_reasoner(SCALE)
+    def ask(revenue):
+        return reasoner.ask({"licenses": ["scale"], "use": {"acts": ["host"], key: revenue, "date": "2025-01-01"}})
+
+    assert ask("6M").status == "forbidden"
+    assert ask("5M").status == "permitted"
+
+
+def test_a_fact_given_under_both_spellings_is_an_error_not_a_choice():
+    reasoner = make_reasoner(SCALE)
+    with pytest.raises(RequestError) as caught:
+        reasoner.ask({"licenses": ["scale"], "use": {"acts": ["host"], "revenue": 1, "revenue_usd": "6M"}})
+    assert caught.value.location == "use.revenue_usd"
+
+
+def test_depends_names_the_field_as_version_1_spelt_it():
+    answer = make_reasoner(SCALE).ask({"licenses": ["scale"], "use": {"acts": ["host"]}})
+    assert answer.status == "depends"
+    assert {d.fact for d in answer.depends_on} == {"revenue_usd", "date"}
+
+
+def test_an_example_states_facts_under_the_schema_field_names():
+    lic = parse_text(SCALE)[0]
+    example = Example("big", (("host", True), ("revenue", 6_000_000), ("on", 20300101), ("into", "llama")),
+                      "forbidden", (), Position("t", 1, 1))
+    doc = example_request(lic, example)
+    assert doc["use"] == {"acts": ["host"], "revenue": 6_000_000, "date": "2030-01-01"}
+    assert make_reasoner(SCALE).ask(doc).status == "forbidden"
+
+
+# --- validation once: the CLI writes the request, the reader checks it --------------------------
+
+@pytest.mark.parametrize("argv, where", [
+    (("--mau", "8x"), "--mau (use.mau)"),
+    (("--revenue", "-1"), "--revenue (use.revenue)"),
+    (("--on", "2025-13-01"), "--on (use.date)"),
+    (("--as", "mit OR apache-2.0"), "--as (use.outbound_license)"),
+    (("--and", "finetune"), "--and (use.acts[0])"),
+    (("--territory", "Atlantis"), "--territory (use.territory[0])"),
+])
+def test_values_typed_on_the_command_line_are_checked_by_the_request_reader(capsys, argv, where):
+    code, _, err = run_cli(capsys, "host", "mit", *argv)
+    assert code == 2
+    assert err.startswith(f"can-i: {where}: ")
+
+
+def test_the_cli_has_no_parser_of_its_own_for_fact_values():
+    source = (ROOT / "reasoner" / "cli.py").read_text(encoding="utf-8")
+    assert "parse_count" not in source and "parse_date" not in source and "_single_license" not in source
+
+
+def test_an_unknown_outbound_license_is_exit_2_with_suggestions_never_yes(capsys):
+    code, _, err = run_cli(capsys, "finetune", "mit", "--as", "nonsense-license", "--and", "distribute")
+    assert code == 2 and "did you mean" in err and "--as" in err
+
+
+def test_a_forbidden_question_stays_forbidden_through_the_old_spelling(capsys):
+    """A mutation of a forbidden request: stated under the alias, it must not lose the fact."""
+    reasoner = make_reasoner(SCALE)
+    doc = {"licenses": ["scale"], "use": {"acts": ["host"], "revenue_usd": 10_000_000, "date": "2031-01-01"}}
+    assert reasoner.ask(doc).status == "forbidden"
+    doc["use"]["REVENUE_USD"] = doc["use"].pop("revenue_usd")
+    with pytest.raises(RequestError):
+        reasoner.ask(doc)
+
+
+# --- a fact added in schema.py alone --------------------------------------------------------------
+
+STAFF = """
+license staff { name "Staff" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Large organisations" { needs separate license when employees > 250 }
+  example "a small team hosts it" { host employees = 40 expect permitted }
+  example "a large company hosts it" { host employees = 1K expect forbidden by "2" }
+}
+"""
+
+
+def test_a_fact_declared_only_in_the_schema_works_end_to_end(tmp_path, capsys):
+    """`employees` is declared in schema.py and nowhere else: a license condition tests it, a
+    request states it, the CLI has its option, examples use its word, thresholds canonicalise it
+    and DEPENDS names it."""
+    reasoner = make_reasoner(STAFF)
+
+    def ask(**use):
+        return reasoner.ask({"licenses": ["staff"], "use": {"acts": ["host"], **use}})
+
+    assert ask(employees=250).status == "permitted"
+    assert ask(employees="1.5K").status == "forbidden"
+    assert ask(employees=251).reasons[0].clause == "2"
+    unknown = ask()
+    assert unknown.status == "depends"
+    assert [(d.fact, d.op, d.value) for d in unknown.depends_on] == [("employees", ">", 250)]
+    with pytest.raises(RequestError) as caught:
+        ask(employees="many")
+    assert caught.value.location == "use.employees"
+    # Threshold canonicalisation: 300 and 3,000 employees are one question to the solver.
+    plans = [reasoner._plan({"licenses": ["staff"], "use": {"acts": ["host"], "employees": n}}) for n in (300, 3000)]
+    assert plans[0].scenes[0].key == plans[1].scenes[0].key
+    # Examples: the word states the fact.
+    lic = parse_text(STAFF)[0]
+    assert [reasoner.ask(example_request(lic, ex)).status for ex in lic.examples] == ["permitted", "forbidden"]
+    # The command line: --employees, its errors named after the option.
+    path = tmp_path / "staff.lic"
+    path.write_text(STAFF, encoding="utf-8")
+    assert run_cli(capsys, "--facts", path, "host", "staff", "--employees", "40")[0] == 0
+    assert run_cli(capsys, "--facts", path, "host", "staff", "--employees", "4K")[0] == 1
+    code, _, err = run_cli(capsys, "--facts", path, "host", "staff", "--employees", "lots")
+    assert code == 2 and err.startswith("can-i: --employees (use.employees): ")
+    code, out, _ = run_cli(capsys, "--facts", path, "host", "staff")
+    assert code == 3 and "employees > 250" in out
+
+
+# --- one lineage module ---------------------------------------------------------------------------
+
+def test_an_embedders_request_with_an_id_twice_is_refused_not_merged(reasoner):
+    """Two artifacts with one id must not be merged by id before the lineage check sees them: the
+    Llama 3 one forbids hosting for 800M users, whatever the MIT one says."""
+    from reasoner.request import Artifact, Request, Use
+
+    doubled = Request((Artifact("a", license="mit"), Artifact("a", license="llama3")), "a",
+                      Use(acts=("host",), mau=800_000_000))
+    with pytest.raises(RequestError) as caught:
+        reasoner.ask(doubled)
+    assert "appears twice" in caught.value.message and caught.value.location == "artifacts[1].id"
+
+
+@pytest.mark.parametrize("relation", [r.name for r in schema.RELATION_LIST])
+def test_only_same_model_relations_keep_the_parents_family_in_requests_and_verbs(reasoner, relation):
+    from reasoner.request import read_request
+    from reasoner.subjects import DERIVED_ID, Context, build_request
+
+    declared = next(r for r in schema.RELATION_LIST if r.name == relation)
+    doc = {"artifacts": [{"id": "base", "license": "llama3", "family": "llama"},
+                         {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": relation}]}],
+           "use": {"acts": ["use"]}}
+    completed = reasoner.complete(read_request(doc))
+    assert (completed.by_id()["mine"].family == "llama") is declared.same_model
+    built = build_request(reasoner.kb, "llama3", declared.act, Context())
+    derived = next(a for a in built["artifacts"] if a["id"] == DERIVED_ID)
+    assert (derived.get("family") == "llama") is declared.same_model
+
+
+def test_a_lineage_file_without_a_subject_names_itself_and_the_candidates(tmp_path, capsys):
+    path = tmp_path / "two-roots.json"
+    path.write_text('{"artifacts": [{"id": "a", "license": "mit"}, {"id": "b", "license": "mit"}]}')
+    code, _, err = run_cli(capsys, "host", path)
+    assert code == 2
+    assert f"{path}: subject" in err and "(a, b)" in err
+
+
+def test_explanations_walk_the_lineage_module():
+    from reasoner import explain, lineage
+
+    assert explain._via is lineage.via
+    assert lineage.via("c", "l", {("b", "l"), ("a", "l")}, {"c": ["b"], "b": ["a"]}) == ("b", "a")
+
+
+def test_an_option_replaces_a_lineage_files_fact_under_its_old_spelling(tmp_path, capsys):
+    path = tmp_path / "lineage.yaml"
+    path.write_text("artifacts:\n  - id: m\n    license: scale\nuse:\n  revenue_usd: 1\n  date: '2025-01-01'\n")
+    facts = tmp_path / "scale.lic"
+    facts.write_text(SCALE, encoding="utf-8")
+    assert run_cli(capsys, "--facts", facts, "host", path)[0] == 0
+    code, out, _ = run_cli(capsys, "--facts", facts, "host", path, "--revenue", "6M")
+    assert code == 1 and "overrides its `revenue`" in out
