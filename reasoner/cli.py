@@ -157,6 +157,7 @@ def _obligation_lines(result) -> list[str]:
 def render(result, act_words: str, explain: bool = False, names: Optional[dict] = None) -> str:
     """The human answer. `names` maps ids the CLI made up (the model a verb creates) to what the
     user calls it."""
+    from .phrases import residual_words
     word, color = VERDICT[result.status]
     lines = [f" — {act_words}"]
     # How the question was read (a card as received, what a grant covered) comes first: it can
@@ -178,12 +179,13 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         for r in conflicts:
             lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)}")
             lines.append(f"    {r.message}")
-    if result.depends_on:
+    if result.residual:
+        # The residual condition as the rules left it: AND inside a line, OR across lines.
         lines.append("")
-        lines.append("It depends on:")
-        for d in result.depends_on:
-            value = _value(d.value)
-            lines.append(f"  ? {d.fact} {d.op} {value} → forbidden ({d.kind.replace('_', ' ')}, {d.license} §{d.clause})")
+        lines.append("It depends on: " + residual_words(result.residual))
+        for group in result.residual:
+            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
+            lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
     if result.obligations:
         lines.append("")
         lines.append("You must:")
