@@ -16,7 +16,7 @@ from .compile import CompiledLicense
 from .licenses import Act, Compare, Condition, Flag, Member, StartsWith
 from .phrases import (
     NEGATED, act_words, fill, leaf_words, render_condition, render_rule_condition, render_value,
-    restricted_values,
+    restricted_values, when_words,
 )
 from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
     SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Leaf, Note, Obligation, Reason, Result, Risk,
@@ -87,8 +87,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         return licenses[lid].rules[rid.number][1]
 
     def when(rule) -> str:
-        condition = render_rule_condition(rule)
-        return "" if condition == "always" else f" when {condition}"
+        return when_words(render_rule_condition(rule))
 
     caught = defaultdict(list)  # the stated values a use restriction caught
     for atom in by_name["restricted"]:
@@ -199,6 +198,11 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     result.causes = _causes(by_name, licenses, _ctx, scene)
+    for atom in by_name["relicense_conflict"]:   # the stated outbound license is what clashes
+        A, L, C, O, mode, _ = atom.arguments
+        result.causes.append(Cause(_str(L), _str(C), "conflict", None, art(A),
+                                   ((f"relicense {mode.name}", True, f"outbound_license = {_str(O)}"),)))
+    result.causes.sort(key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
 
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
@@ -306,11 +310,11 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             cond = compiled.conditions[node]
             text = leaf_words(cond, holds)
             if compiled.labels.get(node):
-                text += f" (exception: {compiled.labels[node]})"
+                text += f" (tested by the exception \"{compiled.labels[node]}\")"
             facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene)))
         kind = kinds.get((lid, rid, str(K)), "not_granted")
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts)))))
-    return sorted(causes, key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act, c.facts))
+    return causes
 
 
 def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:

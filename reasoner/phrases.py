@@ -82,7 +82,7 @@ def leaf_words(cond: Condition, positive: bool) -> str:
     if isinstance(cond, Flag) and cond.fact in FLAG_WORDS:
         return FLAG_WORDS[cond.fact][0 if positive else 1]
     if isinstance(cond, Flag):
-        return f"{cond.fact} = {'true' if positive else 'false'}"
+        return cond.fact if positive else f"not {cond.fact}"
     if isinstance(cond, Act):
         return cond.act if positive else f"not {cond.act}"
     if isinstance(cond, Compare):
@@ -104,6 +104,24 @@ def residual_words(groups) -> str:
     for group in groups:
         parts.append("if " + " and ".join(leaf.text for leaf in group))
     return "forbidden " + ", or ".join(parts)
+
+
+RELATION_WORDS = {"finetune": "is a fine-tune of", "adapter": "is an adapter on", "merge": "is a merge of",
+                  "quantized": "is a quantization of", "distilled": "is trained on the outputs of",
+                  "trained_on": "is trained on"}
+
+
+def edge_words(relation: str) -> str:
+    """An edge of a lineage in words: `is a fine-tune of`."""
+    return RELATION_WORDS.get(relation, f"is derived ({relation}) from")
+
+
+def when_words(condition: str) -> str:
+    """A rendered rule condition as the tail of a sentence: ` when mau > 700,000,000`, or
+    ` unless Llama 3 or its derivatives (…)` for a rule that is only an exception."""
+    if condition == "always":
+        return ""
+    return f" {condition}" if condition.startswith("unless ") else f" when {condition}"
 
 
 def act_words(act: str, artifact: str, target: str | None) -> str:

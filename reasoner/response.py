@@ -88,7 +88,7 @@ class Cause:
     license: str
     clause: str
     kind: str            # the reason kind, "granted" or "not_granted"
-    act: str
+    act: str | None      # None for a conflict over the whole stack
     artifact: str
     facts: tuple[tuple[str, bool, str], ...]   # (condition, holds, what was stated)
 
