@@ -234,53 +234,76 @@ def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
     polarity = {}
     for atom in by_name["residual"]:
         L, R, N, K, P = atom.arguments
-        polarity[(str(L), R.number, N.number, str(K))] = P.name
+        polarity[(_str(L), R.number, N.number, str(K))] = P.name
     combine, children = {}, defaultdict(list)
     for atom in by_name["residual_all"] + by_name["residual_any"]:
         L, R, N, K = atom.arguments
-        combine[(str(L), R.number, N.number, str(K))] = atom.name
+        combine[(_str(L), R.number, N.number, str(K))] = atom.name
     for atom in by_name["residual_child"]:
         L, R, N, M, K = atom.arguments
-        children[(str(L), R.number, N.number, str(K))].append(M.number)
-    groups: set[tuple[Leaf, ...]] = set()
+        children[(_str(L), R.number, N.number, str(K))].append(M.number)
+
+    def expand(lid: str, number: str, rid: int, K: str, kind: str, node: int,
+               exception: tuple[str, str] | None = None) -> list[tuple[Leaf, ...]]:
+        """The AND-groups of one open node of rule `rid` in context K (forbidden if any holds)."""
+        compiled = licenses[lid]
+        node_key = (lid, rid, node, K)
+        label = compiled.labels.get(node)
+        if label and (exception is None or exception[0] != label):
+            exception = (label, polarity.get(node_key, "pos"))
+        how = combine.get(node_key)
+        if how is None and not children[node_key]:
+            positive = polarity.get(node_key, "pos") == "pos"
+            cond = compiled.conditions[node]
+            decided = decider_of(cond, positive)
+            if decided is None:
+                return [()]
+            fact, op, value = decided
+            text = leaf_words(cond, positive)
+            if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
+                text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
+            value = tuple(value) if isinstance(value, list) else value
+            return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None),)]
+        parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
+        return _any(parts) if how == "residual_any" else _all(parts)
+
+    alternatives = []   # each a list of AND-groups; forbidden if any group of any holds
     for atom in by_name["pending"]:
         L, C, R, K, kind, N = atom.arguments
-        lid, compiled = _str(L), licenses[_str(L)]
-        key = (str(L), R.number, str(K))
-
-        def expand(node: int, exception: tuple[str, str] | None) -> list[tuple[Leaf, ...]]:
-            label = compiled.labels.get(node)
-            if label and (exception is None or exception[0] != label):
-                exception = (label, polarity.get(key[:2] + (node, key[2]), "pos"))
-            node_key = key[:2] + (node, key[2])
-            how = combine.get(node_key)
-            if how is None and not children[node_key]:
-                positive = polarity.get(node_key, "pos") == "pos"
-                cond = compiled.conditions[node]
-                decided = decider_of(cond, positive)
-                if decided is None:
-                    return [()]
-                fact, op, value = decided
-                text = leaf_words(cond, positive)
-                if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
-                    text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
-                value = tuple(value) if isinstance(value, list) else value
-                return [(Leaf(fact, op, value, lid, _str(C), kind.name, text,
-                              exception[0] if exception else None),)]
-            parts = [expand(child, exception) for child in sorted(children[node_key])]
-            if how == "residual_any":
-                return [group for part in parts for group in part][:MAX_GROUPS]
-            out = []
-            for combination in product(*parts):
-                out.append(tuple(leaf for group in combination for leaf in group))
-                if len(out) >= MAX_GROUPS:
-                    break
-            return out
-
-        for group in expand(N.number, None):
-            if group:
+        alternatives.append(expand(_str(L), _str(C), R.number, str(K), kind.name, N.number))
+    withheld = defaultdict(list)   # (license, context) -> the open grants, which must all fail
+    for atom in by_name["grant_open"]:
+        L, C, R, K, N = atom.arguments
+        withheld[(_str(L), str(K))].append(expand(_str(L), _str(C), R.number, str(K), "not_granted", N.number))
+    alternatives += [_all(parts) for _, parts in sorted(withheld.items())]
+    groups: set[tuple[Leaf, ...]] = set()
+    for alternative in alternatives:
+        for group in alternative:
+            if group and not _contradictory(group):
                 groups.add(tuple(sorted(set(group), key=_leaf_order)))
     return sorted(groups, key=lambda g: [_leaf_order(leaf) for leaf in g])
+
+
+def _any(parts: list) -> list:
+    return [group for part in parts for group in part][:MAX_GROUPS]
+
+
+def _all(parts: list) -> list:
+    out = []
+    for combination in product(*parts):
+        out.append(tuple(leaf for group in combination for leaf in group))
+        if len(out) >= MAX_GROUPS:
+            break
+    return out
+
+
+def _contradictory(group: tuple[Leaf, ...]) -> bool:
+    """A group that asks one fact to be both ways (`commercial` and `not commercial`) can never
+    hold, so it is no way to end forbidden."""
+    tests = {(leaf.fact, leaf.op, str(leaf.value)) for leaf in group}
+    flip = {"True": "False", "False": "True"}
+    return any((fact, NEGATED[op], value) in tests or (op == "=" and (fact, op, flip.get(value)) in tests)
+               for fact, op, value in tests)
 
 
 def _leaf_order(leaf: Leaf) -> tuple:

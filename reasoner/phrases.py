@@ -100,9 +100,7 @@ def leaf_words(cond: Condition, positive: bool) -> str:
 def residual_words(groups) -> str:
     """The residual condition in words, AND inside a group and OR across groups:
     `forbidden if commercial = true and mau > 100, or if revenue > 5,000,000`."""
-    parts = []
-    for group in groups:
-        parts.append("if " + " and ".join(leaf.text for leaf in group))
+    parts = dict.fromkeys("if " + " and ".join(leaf.text for leaf in group) for group in groups)
     return "forbidden " + ", or ".join(parts)
 
 

@@ -71,6 +71,23 @@ def test_stating_a_whole_group_forbids_and_names_the_facts_that_did(reasoner):
         ("commercial", True, "commercial = true"), ("mau > 100", True, "mau = 101")]
 
 
+def test_an_act_is_withheld_only_when_every_open_grant_fails():
+    text = """
+    license two { name "Two grants" osi yes
+      clause "1" "Research" { grant host when purpose in {research} and not commercial }
+      clause "2" "Commercial" { grant host when commercial }
+    }"""
+    result = make_reasoner(text).ask({"licenses": ["two"], "use": {"acts": ["host"]}})
+    assert result.status == "depends"
+    # (commercial or purpose != research) and not commercial: the `commercial and not commercial`
+    # combination can never hold and is no way to be forbidden.
+    assert [[(leaf.text, leaf.clause) for leaf in group] for group in result.residual] == [
+        [("purpose != research", "1"), ("not commercial", "2")]]
+    stated = make_reasoner(text).ask({"licenses": ["two"], "use": {"acts": ["host"], "commercial": False,
+                                                                    "purposes": ["education"]}})
+    assert stated.status == "forbidden"
+
+
 def test_a_multimodal_flag_is_said_in_words_and_joined_with_its_territory(can_i_run):
     code, out = can_i_run("host", "llama4")
     assert code == 3
