@@ -84,7 +84,7 @@ def test_an_act_is_withheld_only_when_every_open_grant_fails():
     assert [[(leaf.text, leaf.clause) for leaf in group] for group in result.residual] == [
         [("purpose != research", "1"), ("not commercial", "2")]]
     stated = make_reasoner(text).ask({"licenses": ["two"], "use": {"acts": ["host"], "commercial": False,
-                                                                    "purposes": ["education"]}})
+                                                                    "purposes": ["customer-support"]}})
     assert stated.status == "forbidden"
 
 
