@@ -198,11 +198,20 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     result.causes = _causes(by_name, licenses, _ctx, scene)
+    for atom in by_name["broken_name"]:   # the stated name is what breaks a naming duty
+        L, C, _, K, P, S = atom.arguments
+        act, artifact, _ = _ctx(K)
+        result.causes.append(Cause(_str(L), _str(C), "violated_duty", act, artifact,
+                                   ((f"name does not start with \"{_str(P)}\"", False, f"the stated name is \"{_str(S)}\""),)))
     for atom in by_name["relicense_conflict"]:   # the stated outbound license is what clashes
         A, L, C, O, mode, _ = atom.arguments
         result.causes.append(Cause(_str(L), _str(C), "conflict", None, art(A),
                                    ((f"relicense {mode.name}", True, f"outbound_license = {_str(O)}"),)))
-    result.causes.sort(key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
+    merged: dict[tuple, set] = defaultdict(set)   # one entry per cited rule application
+    for cause in result.causes:
+        merged[(cause.license, cause.clause, cause.kind, cause.act, cause.artifact)] |= set(cause.facts)
+    result.causes = sorted((Cause(*key, tuple(sorted(facts))) for key, facts in merged.items()),
+                           key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
 
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}

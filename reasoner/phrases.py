@@ -5,8 +5,6 @@ only fills their slots and words the conditions they mention."""
 
 from __future__ import annotations
 
-import string
-
 from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, Rule, StartsWith
 from .numbers import format_count
 
@@ -21,7 +19,7 @@ FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multim
 def fill(template: str, slots: dict) -> str:
     """The template with its {slots} filled; a slot the template does not use is ignored, and one
     the caller does not know stays visible rather than failing."""
-    return string.Formatter().vformat(template, (), _Slots(slots))
+    return template.format_map(_Slots(slots))
 
 
 class _Slots(dict):

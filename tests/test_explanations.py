@@ -151,6 +151,13 @@ def test_explain_shows_why_a_license_reaches_a_derived_model(can_i_run):
     assert "target.family != llama" in out and "is of family mistral" in out
 
 
+def test_explain_shows_the_stated_name_that_breaks_a_naming_duty(can_i_run):
+    code, out = can_i_run("distill", "llama3.1", "--into", "mistral", "--mau", "1M", "--and", "distribute",
+                          "--name", "Mistral-Student", "--explain")
+    assert code == 1
+    assert 'name does not start with "Llama" (the stated name is "Mistral-Student")' in out
+
+
 def test_explain_in_json_lists_causes_and_edges(can_i_run):
     _, doc = can_i_run("finetune", "llama3", "--name", "Llama-3-mine", "--mau", "1M", "--and", "distribute",
                        "--json")
