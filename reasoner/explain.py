@@ -272,7 +272,8 @@ def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
             if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
                 text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
             value = tuple(value) if isinstance(value, list) else value
-            return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None),)]
+            return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
+                          getattr(cond, "fact", None)),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
         return _any(parts) if how == "residual_any" else _all(parts)
 

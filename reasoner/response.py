@@ -69,6 +69,7 @@ class Leaf:
     kind: str            # what the rule does when the group holds (prohibited, not_granted, ...)
     text: str            # the condition in words: "mau > 700,000,000", "the model is multimodal"
     exception: str | None = None   # the label of the exception the leaf comes from
+    tests: str | None = None       # the fact as the license names it (`multimodal`, `revenue`)
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,9 @@ def test_a_multimodal_flag_is_said_in_words_and_joined_with_its_territory(can_i_
     assert "modalities = true" not in out
     assert "? the model is multimodal and territory = EU → forbidden" in out
     assert "forbidden if mau > 700,000,000, or if the model is multimodal and territory = EU" in out
+    _, doc = can_i_run("host", "llama4", "--json")
+    [flag] = [leaf for group in json.loads(doc)["residual"]["any"] for leaf in group["all"] if leaf["fact"] == "modalities"]
+    assert (flag["tests"], flag["text"]) == ("multimodal", "the model is multimodal")
 
 
 def test_a_negated_threshold_keeps_its_direction():
