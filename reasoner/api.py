@@ -441,7 +441,8 @@ class Reasoner:
         results = []
         for index, question in enumerate(plan.scenes):
             atoms, base = solved[question.key]
-            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base)
+            result = explain(atoms, self.kb.licenses, request.subject, question.scene.unknown, parents, ids, base,
+                             scene=question.scene)
             if plan.choices:
                 result.choice = plan.choices[index]
             result.notes = [Note(code, message) for code, message in sorted(set(request.notes))]

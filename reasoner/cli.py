@@ -160,6 +160,7 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
     """The human answer. `names` maps ids the CLI made up (the model a verb creates) to what the
     user calls it; `with_flags` (a question asked with a verb) adds the verb option beside a
     request field a message names."""
+    from .phrases import edge_words, residual_words
     word, color = VERDICT[result.status]
     lines = [f" — {act_words}"]
     # How the question was read (a card as received, what a grant covered) comes first: it can
@@ -181,12 +182,13 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         for r in conflicts:
             lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)}")
             lines.append(f"    {r.message}")
-    if result.depends_on:
+    if result.residual:
+        # The residual condition as the rules left it: AND inside a line, OR across lines.
         lines.append("")
-        lines.append("It depends on:")
-        for d in result.depends_on:
-            value = _value(d.value)
-            lines.append(f"  ? {d.fact} {d.op} {value} → forbidden ({d.kind.replace('_', ' ')}, {d.license} §{d.clause})")
+        lines.append("It depends on: " + residual_words(result.residual))
+        for group in result.residual:
+            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
+            lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
     if result.obligations:
         lines.append("")
         lines.append("You must:")
@@ -208,10 +210,19 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
             scope = "all terms" if a.scope == "full" else "some clauses"
             lines.append(f"  · {a.license} applies to `{a.artifact}`" + (f" via {via}" if via else " (its own license)")
                          + f" [{scope}]")
+            for child, relation, parent in a.edges:
+                lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, and {a.license}'s terms follow that edge")
+        # Each cited rule with the stated facts that settled its condition.
+        causes = {(c.license, c.clause, c.act, c.artifact): c.facts for c in result.causes}
+
+        def because(*key) -> list[str]:
+            return [f"      {condition}" + (f" ({stated})" if stated else "") for condition, _, stated in causes.get(key, ())]
         for g in result.grants:
             lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`")
+            lines += because(g["license"], g["clause"], g["act"], g["artifact"])
         for r in result.reasons:
             lines.append(f"  · {r.license} §{r.clause or '-'} fires [{r.kind}] on {r.act or 'the stack'} of `{r.artifact}`")
+            lines += because(r.license, r.clause, r.act, r.artifact)
         if not result.reasons and not result.depends_on:
             lines.append("  · no prohibition, threshold or conflict fires, and every act is granted")
     # Ids, names and license strings come from requests, cards and license files: every line is
@@ -270,7 +281,7 @@ def root(
     request: Optional[str] = typer.Option(None, "--request", help="A JSON request file, or - for standard input; "
                                           "JSON Lines (one request per line) give one answer per line."),
     as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
-    explain: bool = typer.Option(False, "--explain", help="Show which license applies through which edges."),
+    explain: bool = typer.Option(False, "--explain", help="Show why: the edges each license follows and the stated facts behind each cited clause."),
     facts: Optional[List[Path]] = typer.Option(None, "--facts", help="Use these license files or folders instead of the bundled ones."),
     _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                   help="Print can-i's version and exit."),
@@ -564,7 +575,7 @@ def _license_ids(expression) -> list[str]:
 @app.command("show", cls=_Command)
 def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICENSE", help="A license id (`can-i licenses` lists them).")):
     """Show one license's clauses and rules in readable form."""
-    from .explain import render_condition
+    from .phrases import render_rule_condition, when_words
     from .vocabulary import suggest
 
     engine = reasoner((ctx.obj or {}).get("facts"))
@@ -583,8 +594,7 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
         typer.echo("")
         typer.echo(_style(f"§{clause.number} {clause.title}", bold=True))
         for rule in clause.rules:
-            cond = render_condition(rule.effective_condition())
-            when = "" if cond == "always" else f" when {cond}"
+            when = when_words(render_rule_condition(rule))
             if rule.kind in ("grant", "forbid"):
                 typer.echo(f"  {rule.kind} {', '.join(rule.acts)}{when}")
             elif rule.kind == "separate":

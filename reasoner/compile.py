@@ -68,6 +68,9 @@ class CompiledLicense:
     facts: list[Symbol] = field(default_factory=list)
     rules: dict[int, tuple[Clause, Rule]] = field(default_factory=dict)
     conditions: dict[int, Condition] = field(default_factory=dict)
+    # The label of the `unless "label": …` exception a condition node belongs to, so that an
+    # answer can name the exception as the license does.
+    labels: dict[int, str] = field(default_factory=dict)
 
 
 def compile_license(lic: License) -> CompiledLicense:
@@ -87,11 +90,16 @@ def compile_license(lic: License) -> CompiledLicense:
 
     counter = iter(range(1, 1_000_000))
 
-    def condition(cond: Condition) -> int:
+    exception_labels: dict[Condition, str] = {}
+
+    def condition(cond: Condition, label: str | None = None) -> int:
         while isinstance(cond, (All, Any_)) and len(cond.operands) == 1:
             cond = cond.operands[0]
         node = next(counter)
         out.conditions[node] = cond
+        label = exception_labels.get(cond, label)
+        if label:
+            out.labels[node] = label
         N = Number(node)
         if isinstance(cond, Always):
             fact("c_true", L, N)
@@ -107,14 +115,14 @@ def compile_license(lic: License) -> CompiledLicense:
         elif isinstance(cond, StartsWith):
             fact("c_starts", L, N, String(cond.fact), String(cond.prefix))
         elif isinstance(cond, Not):
-            fact("c_not", L, N, Number(condition(cond.operand)))
+            fact("c_not", L, N, Number(condition(cond.operand, label)))
         elif isinstance(cond, (All, Any_)):
             # Binary nodes: `a and b and c` is and(a, and(b, c)). The rules then need no
             # conditional literals, which gringo grounds slowly inside the recursive component.
             operands = cond.operands
-            left = condition(operands[0])
+            left = condition(operands[0], label)
             rest = operands[1:]
-            right = condition(rest[0] if len(rest) == 1 else type(cond)(tuple(rest)))
+            right = condition(rest[0] if len(rest) == 1 else type(cond)(tuple(rest)), label)
             fact("c_and" if isinstance(cond, All) else "c_or", L, N, Number(left), Number(right))
             fact("c_child", L, N, Number(left))
             fact("c_child", L, N, Number(right))
@@ -143,6 +151,8 @@ def compile_license(lic: License) -> CompiledLicense:
             rid = next(rule_ids)
             out.rules[rid] = (clause, rule)
             R = Number(rid)
+            exception_labels = {Not(e.condition): e.label for e in rule.exceptions
+                                if getattr(e, "label", None)}
             root = condition(rule.effective_condition())
             fact("rule", L, C, R, const(rule.kind), Number(root))
             for act in rule.acts or possible_acts(rule.effective_condition()):

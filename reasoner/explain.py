@@ -1,22 +1,29 @@
-"""Render the solver's atoms into a Result: reasons, duties, risks and deciders, each cited."""
+"""Decode the solver's atoms into a Result: reasons, duties, risks, the residual condition of a
+DEPENDS answer and the causes behind each cited rule.
+
+The rules decide and carry the message templates (rules.lp); this module looks up what each atom
+names (license, clause, rule, condition node, artifact) and fills the templates' slots. The
+response schema is in reasoner/response.py, the English in reasoner/phrases.py."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from itertools import product
 
 from clingo import Symbol, SymbolType
 
 from . import schema
-from .compile import CompiledLicense
 from .lineage import via as _via
-from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, StartsWith
-from .numbers import format_count
+from .compile import CompiledLicense
+from .licenses import Act, Compare, Condition, Flag, Member, StartsWith
+from .phrases import (
+    NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
+    restricted_values, when_words,
+)
+from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
+    SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Leaf, Note, Obligation, Reason, Result, Risk,
+)
 from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
-
-SCHEMA_VERSION = "1"
-STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}
-
 
 
 def _field(fact: str) -> str:
@@ -24,153 +31,16 @@ def _field(fact: str) -> str:
     declared = schema.FACTS.get(fact)
     return declared.response_name if declared else fact
 
-
-NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in": "not in",
-           "not in": "in", "starts with": "does not start with", "does not start with": "starts with"}
-
-
-@dataclass(frozen=True)
-class Reason:
-    license: str
-    version: str
-    clause: str | None
-    title: str
-    kind: str
-    message: str
-    artifact: str | None = None
-    act: str | None = None
-
-
-@dataclass(frozen=True)
-class Obligation:
-    license: str
-    version: str
-    clause: str
-    duty: str
-    params: dict
-    message: str
-    artifact: str
-    acts: tuple[str, ...] = ()
-    conditional: bool = False
-
-
-@dataclass(frozen=True)
-class Risk:
-    license: str
-    clause: str | None
-    risk: str
-    message: str
-    artifact: str | None = None
-
-
-@dataclass(frozen=True)
-class Decider:
-    fact: str
-    op: str
-    value: object
-    license: str
-    clause: str
-    then: str
-    kind: str
-
-
-@dataclass(frozen=True)
-class Applicable:
-    artifact: str
-    license: str
-    via: tuple[str, ...]
-    scope: str  # "full": every term; "clauses": only clauses that reach further
-
-
-@dataclass(frozen=True)
-class Note:
-    """How the question was read, where another reading was possible (a card read as a model the
-    user received, a catalog id used over a folder of the same name, a catalog license kept)."""
-    code: str
-    message: str
-
-
-@dataclass
-class Result:
-    """The answer to one question; `to_json()` gives the versioned response document."""
-    status: str
-    subject: str
-    reasons: list[Reason] = field(default_factory=list)
-    obligations: list[Obligation] = field(default_factory=list)
-    risks: list[Risk] = field(default_factory=list)
-    depends_on: list[Decider] = field(default_factory=list)
-    applicable: list[Applicable] = field(default_factory=list)
-    grants: list[dict] = field(default_factory=list)
-    choice: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[Note] = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        doc = {
-            "schema_version": SCHEMA_VERSION,
-            "status": self.status,
-            "subject": self.subject,
-            "reasons": [_clean(asdict(r)) for r in self.reasons],
-            "obligations": [_clean(asdict(o)) for o in self.obligations],
-            "risks": [_clean(asdict(r)) for r in self.risks],
-            "depends_on": [asdict(d) for d in self.depends_on],
-            "applicable": [asdict(a) for a in self.applicable],
-            "grants": list(self.grants),
-            "notes": [asdict(n) for n in self.notes],
-        }
-        for item in doc["applicable"]:
-            item["via"] = list(item["via"])
-        for item in doc["obligations"]:
-            item["acts"] = list(item["acts"])
-        if self.choice:
-            doc["choice"] = {k: list(v) for k, v in sorted(self.choice.items())}
-        return doc
-
-
-def _clean(item: dict) -> dict:
-    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in item.items()}
-
-
-# --- rendering conditions --------------------------------------------------------------------
-
-def render_condition(cond: Condition) -> str:
-    """A compact, exact rendering: `mau > 700,000,000 and not target.family = llama`."""
-    if isinstance(cond, Always):
-        return "always"
-    if isinstance(cond, Act):
-        return cond.act
-    if isinstance(cond, Flag):
-        return cond.fact
-    if isinstance(cond, Compare):
-        return f"{cond.fact} {cond.op} {_render_value(cond.fact, cond.value)}"
-    if isinstance(cond, Member):
-        if len(cond.values) == 1:
-            return f"{cond.fact} = {cond.values[0]}"
-        return f"{cond.fact} in {{{', '.join(cond.values)}}}"
-    if isinstance(cond, StartsWith):
-        return f"{cond.fact} starts with \"{cond.prefix}\""
-    if isinstance(cond, Not):
-        inner = render_condition(cond.operand)
-        return f"not {inner}" if isinstance(cond.operand, (Act, Flag)) else f"not ({inner})"
-    joiner = " and " if isinstance(cond, All) else " or "
-    parts = []
-    for operand in cond.operands:
-        text = render_condition(operand)
-        parts.append(f"({text})" if isinstance(operand, (All, Any_)) else text)
-    return joiner.join(parts)
-
-
-def _render_value(fact: str, value) -> str:
-    value = int(value)
-    if fact == "date":
-        return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
-    return format_count(value)
+# A residual condition expands into at most this many AND-groups (licenses write small conditions;
+# this only bounds a pathological one).
+MAX_GROUPS = 256
 
 
 def decider_of(cond: Condition, positive: bool) -> tuple[str, str, object] | None:
     """(fact, op, value) such that `fact op value` makes the rule end in "forbidden"."""
     if isinstance(cond, Compare):
         value = int(cond.value)
-        shown = _render_value(cond.fact, value) if cond.fact == "date" else value
+        shown = render_value(cond.fact, value) if is_date(cond.fact) else value
         op = cond.op if positive else NEGATED[cond.op]
         return _field(cond.fact), op, shown
     if isinstance(cond, Member):
@@ -186,16 +56,16 @@ def decider_of(cond: Condition, positive: bool) -> tuple[str, str, object] | Non
     return None
 
 
-# --- from atoms to a result ------------------------------------------------------------------
-
 def _str(symbol: Symbol) -> str:
     return symbol.string
 
 
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
-            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0) -> Result:
+            unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0,
+            scene=None) -> Result:
     """Turn one question's atoms into a Result. The solver numbered the question's artifacts
-    from `base` in the order of `ids`."""
+    from `base` in the order of `ids`. With the `scene` (solve.Scene) asked about, the causes
+    quote the facts as stated."""
 
     def art(symbol: Symbol) -> str:
         return ids[symbol.number - base]
@@ -210,197 +80,312 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     status = by_name["status"][0].arguments[0].name
     result = Result(status=status, subject=subject)
 
-    def meta(lid: str):
-        lic = licenses[lid].license
-        return lic, lic.version
+    def version(lid: str) -> str:
+        return licenses[lid].license.version
 
     def title(lid: str, number: str | None) -> str:
         clause = licenses[lid].license.clause(number) if number else None
         return clause.title if clause else ""
 
-    hits = defaultdict(list)  # the stated values a use restriction caught
+    def rule_of(lid: str, rid: Symbol):
+        return licenses[lid].rules[rid.number][1]
+
+    def when(rule) -> str:
+        return when_words(render_rule_condition(rule))
+
+    caught = defaultdict(list)  # the stated values a use restriction caught
     for atom in by_name["restricted"]:
         L, _, R, K, V = atom.arguments
-        hits[(_str(L), R.number, str(K))].append(_str(V))
+        caught[(_str(L), R.number, str(K))].append(_str(V))
+
     reasons: set[Reason] = set()
     for atom in by_name["reason"]:
-        L, C, R, K, kind = atom.arguments
+        L, C, R, K, kind, template = atom.arguments
         lid, number = _str(L), _str(C)
         act, artifact, target = _ctx(K)
-        _, rule = licenses[lid].rules[R.number]
-        reasons.add(Reason(
-            license=lid, version=meta(lid)[1], clause=number, title=title(lid, number), kind=kind.name,
-            message=_reason_message(kind.name, rule, act, artifact, target, licenses[lid],
-                                    sorted(hits.get((lid, R.number, str(K)), []))),
-            artifact=artifact, act=act,
-        ))
-    denied = defaultdict(list)
-    for atom in by_name["grant_denied"]:
-        L, C, K = atom.arguments
-        denied[(_str(L), str(K))].append(_str(C))
-    for atom in by_name["not_granted"]:
-        L, K = atom.arguments
+        lic, rule = licenses[lid].license, rule_of(lid, R)
+        slots = {
+            "doing": act_words(act, artifact, target), "when": when(rule), "artifact": artifact,
+            "licensor": lic.licensor or "the licensor",
+            # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
+            "grant": lic.licensor_id or f"{lic.id}:{artifact}",
+            "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact,
+            "values": ", ".join(f"`{v}`" for v in sorted(caught.get((lid, R.number, str(K)), []))),
+        }
+        reasons.add(Reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
+                           kind=kind.name, message=fill(_str(template), slots), artifact=artifact, act=act))
+    for atom in by_name["refused"] + by_name["reserved"]:
+        L, K, template = atom.arguments[0], atom.arguments[-2], atom.arguments[-1]
+        number = _str(atom.arguments[1]) if atom.name == "refused" else None
         lid = _str(L)
         act, artifact, target = _ctx(K)
-        lic = licenses[lid].license
-        for number in sorted(denied.get((lid, str(K)), [])) or [None]:
-            why = (f"its grant in §{number} does not cover this use" if number
-                   else "what a license does not grant stays reserved")
-            reasons.add(Reason(
-                license=lid, version=lic.version, clause=number, title=title(lid, number), kind="not_granted",
-                message=f"{lic.name} grants no right to {_act_words(act, artifact, target)}; {why}",
-                artifact=artifact, act=act,
-            ))
+        slots = {"license_name": licenses[lid].license.name, "doing": act_words(act, artifact, target),
+                 "clause": number}
+        reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                           kind="not_granted", message=fill(_str(template), slots), artifact=artifact, act=act))
     for atom in by_name["conflict"]:
-        A, L1, C1, L2, C2, kind = atom.arguments
+        A, L1, C1, L2, C2, kind, template = atom.arguments
         lid1, lid2, c1, c2 = _str(L1), _str(L2), _str(C1), _str(C2)
-        message = _conflict_message(kind.name, lid1, c1, lid2, c2, licenses)
-        # Cite both sides of a conflict between two clauses; a relicensing cites the inherited one.
-        for lid, number in ((lid1, c1), (lid2, c2)):
-            if lid in licenses and number:
-                reasons.add(Reason(license=lid, version=meta(lid)[1], clause=number, title=title(lid, number),
-                                   kind="conflict", message=message, artifact=art(A)))
-    for artifact, items in unknown.items():
-        for lid, why in items:
-            reasons.add(Reason(license=lid, version="", clause=None, title="", kind="unknown_license",
-                               message=f"`{artifact}`: {why}; can-i cannot judge terms it does not know",
-                               artifact=artifact))
+        slots = {"license": lid1, "clause": c1, "license2": lid2, "clause2": c2}
+        if kind.name == "name_prefix":
+            slots |= {"prefix": _prefix(licenses[lid1], c1), "prefix2": _prefix(licenses[lid2], c2)}
+        message = fill(_str(template), slots)
+        for lid, number in ((lid1, c1), (lid2, c2)):   # a conflict cites both clauses
+            reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                               kind="conflict", message=message, artifact=art(A)))
+    for atom in by_name["relicense_conflict"]:
+        A, L, C, O, mode, template = atom.arguments
+        lid, number = _str(L), _str(C)
+        slots = {"license": lid, "clause": number, "outbound": _str(O), "mode": RELICENSE_MODES[mode.name]}
+        reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                           kind="conflict", message=fill(_str(template), slots), artifact=art(A)))
+    for atom in by_name["unknown_terms"]:
+        A, I, template = atom.arguments
+        artifact, lid = art(A), _str(I)
+        for known, why in unknown.get(artifact, ()):
+            if known == lid:
+                reasons.add(Reason(license=lid, version="", clause=None, title="", kind="unknown_license",
+                                   message=fill(_str(template), {"artifact": artifact, "why": why}),
+                                   artifact=artifact))
     result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
                                                     r.act or "", r.message))
 
-    # Deciders of pending rules, with polarity towards "forbidden".
-    kinds = {}
-    for atom in by_name["pending"]:
-        L, C, R, K, kind, _ = atom.arguments
-        kinds[(_str(L), R.number, str(K))] = kind.name
-    deciders: set[Decider] = set()
-    for atom in by_name["decider"]:
-        L, C, R, K, M, P = atom.arguments
-        lid = _str(L)
-        cond = licenses[lid].conditions[M.number]
-        rendered = decider_of(cond, P.name == "pos")
-        if rendered is None:
-            continue
-        fact, op, value = rendered
-        value = tuple(value) if isinstance(value, list) else value
-        deciders.add(Decider(fact, op, value, lid, _str(C), "forbidden",
-                             kinds.get((lid, R.number, str(K)), "prohibited")))
-    result.depends_on = sorted(deciders, key=lambda d: (d.license, d.clause, d.fact, d.op, str(d.value), d.kind, d.then))
-    result.depends_on = [Decider(d.fact, d.op, list(d.value) if isinstance(d.value, tuple) else d.value,
-                                 d.license, d.clause, d.then, d.kind) for d in result.depends_on]
+    result.residual = _residual(by_name, licenses)
+    result.depends_on = [Decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
+                                 leaf.license, leaf.clause, "forbidden", leaf.kind, group)
+                         for group, leaves in enumerate(result.residual, 1)
+                         for leaf in leaves
+                         for leaf_fact, op, value in [(leaf.fact, leaf.op, leaf.value)]]
 
-    # Obligations, merged over the acts that trigger them.
-    duties: dict[tuple, dict] = {}
-    violated = {(_str(a.arguments[0]), a.arguments[2].number, _ctx(a.arguments[3])[1])
-                for a in by_name["reason"] if a.arguments[4].name == "violated_duty"}
-    for atom in by_name["obligation"]:
-        L, C, R, K, certainty = atom.arguments
-        lid = _str(L)
-        act, artifact, _ = _ctx(K)
-        if (lid, R.number, artifact) in violated:
-            continue
-        key = (lid, _str(C), R.number, artifact)
-        entry = duties.setdefault(key, {"acts": set(), "sure": False})
-        entry["acts"].add(act)
-        entry["sure"] |= certainty.name == "sure"
+    acts = defaultdict(set)
+    for atom in by_name["owed_act"]:
+        L, C, R, A, X = atom.arguments
+        acts[(_str(L), R.number, art(A))].add(X.name)
     obligations = []
-    for (lid, number, rid, artifact), entry in duties.items():
-        clause, rule = licenses[lid].rules[rid]
-        duty, params, message = _duty_text(rule)
-        if not entry["sure"]:
-            message += f" (if {render_condition(rule.effective_condition())})"
-        obligations.append(Obligation(lid, licenses[lid].license.version, number, duty, params, message,
-                                      artifact, tuple(sorted(entry["acts"])), not entry["sure"]))
-    result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact,
-                                                            o.message))
+    for atom in by_name["owed"]:
+        L, C, R, A, certainty, template = atom.arguments
+        lid, number, artifact = _str(L), _str(C), art(A)
+        rule = rule_of(lid, R)
+        duty, params, words = _duty(rule)
+        values = list(rule.restricted_values)
+        slots = {"duty": words, "condition": render_rule_condition(rule), "fact": rule.restricted_fact,
+                 "count": len(values), "values": restricted_values(values)}
+        obligations.append(Obligation(lid, version(lid), number, duty, params, fill(_str(template), slots),
+                                      artifact, tuple(sorted(acts[(lid, R.number, artifact)])),
+                                      certainty.name == "maybe"))
+    result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact, o.message))
 
     risks: set[Risk] = set()
     for atom in by_name["risk_at"]:
-        L, C, R, K = atom.arguments
+        L, C, R, K, template = atom.arguments
         lid = _str(L)
-        _, rule = licenses[lid].rules[R.number]
-        risks.add(Risk(lid, _str(C), rule.risk, rule.message or RISKS[rule.risk]))
+        rule = rule_of(lid, R)
+        risks.add(Risk(lid, _str(C), rule.risk, fill(_str(template), {"risk": rule.message or RISKS[rule.risk]})))
     for atom in by_name["risk_osi"]:
         lid = _str(atom.arguments[0])
-        risks.add(Risk(lid, None, "not_osi", f"{licenses[lid].license.name} is not an OSI-approved "
-                                             f"open-source license: read its custom terms"))
+        risks.add(Risk(lid, None, "not_osi",
+                       fill(_str(atom.arguments[1]), {"license_name": licenses[lid].license.name})))
     for atom in by_name["risk_ambiguous"]:
-        lid, number = _str(atom.arguments[0]), _str(atom.arguments[1])
-        clause = licenses[lid].license.clause(number)
-        risks.add(Risk(lid, number, "ambiguous", f"open to more than one reading: {clause.ambiguous}"))
+        L, C, template = atom.arguments
+        lid, number = _str(L), _str(C)
+        ambiguity = licenses[lid].license.clause(number).ambiguous
+        risks.add(Risk(lid, number, "ambiguous", fill(_str(template), {"ambiguity": ambiguity})))
     for atom in by_name["risk_relabelled"]:
-        artifact, lid = art(atom.arguments[0]), _str(atom.arguments[1])
-        risks.add(Risk(lid, None, "relabelled",
-                       f"`{artifact}` declares other terms but derives from material under {lid}; "
-                       f"relabelling does not remove {lid}'s terms, which still apply", artifact))
+        A, L, template = atom.arguments
+        artifact, lid = art(A), _str(L)
+        risks.add(Risk(lid, None, "relabelled", fill(_str(template), {"artifact": artifact, "license": lid}),
+                       artifact))
     result.risks = sorted(risks, key=lambda r: (r.license, r.clause or "", r.risk, r.artifact or "", r.message))
 
     result.grants = sorted(
         ({"license": _str(a.arguments[0]), "clause": _str(a.arguments[1]), "act": _ctx(a.arguments[3])[0],
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
+    result.causes = _causes(by_name, licenses, _ctx, scene)
+    for atom in by_name["broken_name"]:   # the stated name is what breaks a naming duty
+        L, C, _, K, P, S = atom.arguments
+        act, artifact, _ = _ctx(K)
+        result.causes.append(Cause(_str(L), _str(C), "violated_duty", act, artifact,
+                                   ((f"name does not start with \"{_str(P)}\"", False, f"the stated name is \"{_str(S)}\""),)))
+    for atom in by_name["relicense_conflict"]:   # the stated outbound license is what clashes
+        A, L, C, O, mode, _ = atom.arguments
+        result.causes.append(Cause(_str(L), _str(C), "conflict", None, art(A),
+                                   ((f"relicense {mode.name}", True, f"outbound_license = {_str(O)}"),)))
+    merged: dict[tuple, set] = defaultdict(set)   # one entry per cited rule application
+    for cause in result.causes:
+        merged[(cause.license, cause.clause, cause.kind, cause.act, cause.artifact)] |= set(cause.facts)
+    result.causes = sorted((Cause(*key, tuple(sorted(facts))) for key, facts in merged.items()),
+                           key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
+
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
+    carried = defaultdict(list)   # (artifact, license) -> [(relation, parent)]
+    for atom in by_name["carried"]:
+        A, P, R, L = atom.arguments
+        carried[(art(A), _str(L))].append((R.name, art(P)))
     # Report the licenses of the subject and of the models its creation acts on: a lineage of
     # 10,000 of the user's own models must not list each with its whole path (quadratic).
     # `via` walks up to the model each license starts from.
     acted = {subject} | {artifact for _, artifact, target in (_ctx(a.arguments[0]) for a in by_name["acting"])
                          if target == subject}
-    result.applicable = sorted(
-        (Applicable(a, lid, _via(a, lid, applies, parents), "full" if (a, lid) in bound else "clauses")
-         for a, lid in applies if a in acted),
-        key=lambda x: (x.artifact != subject, x.artifact, x.license))
+    applicable = []
+    for a, lid in applies:
+        if a not in acted:
+            continue
+        via = _via(a, lid, applies, parents)
+        chain = (a,) + via
+        edges = tuple((child, next((r for r, p in sorted(carried[(child, lid)]) if p == parent), "derived"), parent)
+                      for child, parent in zip(chain, chain[1:]))
+        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges))
+    result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 
 
-def _act_words(act: str, artifact: str, target: str | None) -> str:
-    words = {
-        "use": f"use `{artifact}`", "host": f"host `{artifact}` for others",
-        "distribute": f"distribute `{artifact}`", "finetune": f"fine-tune `{artifact}`",
-        "adapt": f"train an adapter on `{artifact}`", "merge": f"merge `{artifact}`",
-        "quantize": f"quantize `{artifact}`", "distill": f"train a model on the outputs of `{artifact}`",
-        "train": f"train a model on `{artifact}`",
-    }[act]
-    return words + (f" (creating `{target}`)" if target else "")
+def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
+    """The residual condition of every pending rule as AND-groups (forbidden if any group holds),
+    the same group asked in several contexts (host, distribute) listed once."""
+    polarity = {}
+    for atom in by_name["residual"]:
+        L, R, N, K, P = atom.arguments
+        polarity[(_str(L), R.number, N.number, str(K))] = P.name
+    combine, children = {}, defaultdict(list)
+    for atom in by_name["residual_all"] + by_name["residual_any"]:
+        L, R, N, K = atom.arguments
+        combine[(_str(L), R.number, N.number, str(K))] = atom.name
+    for atom in by_name["residual_child"]:
+        L, R, N, M, K = atom.arguments
+        children[(_str(L), R.number, N.number, str(K))].append(M.number)
+
+    def expand(lid: str, number: str, rid: int, K: str, kind: str, node: int,
+               exception: tuple[str, str] | None = None) -> list[tuple[Leaf, ...]]:
+        """The AND-groups of one open node of rule `rid` in context K (forbidden if any holds)."""
+        compiled = licenses[lid]
+        node_key = (lid, rid, node, K)
+        label = compiled.labels.get(node)
+        if label and (exception is None or exception[0] != label):
+            exception = (label, polarity.get(node_key, "pos"))
+        how = combine.get(node_key)
+        if how is None and not children[node_key]:
+            positive = polarity.get(node_key, "pos") == "pos"
+            cond = compiled.conditions[node]
+            decided = decider_of(cond, positive)
+            if decided is None:
+                return [()]
+            fact, op, value = decided
+            text = leaf_words(cond, positive)
+            if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
+                text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
+            value = tuple(value) if isinstance(value, list) else value
+            return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
+                          getattr(cond, "fact", None)),)]
+        parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
+        return _any(parts) if how == "residual_any" else _all(parts)
+
+    alternatives = []   # each a list of AND-groups; forbidden if any group of any holds
+    for atom in by_name["pending"]:
+        L, C, R, K, kind, N = atom.arguments
+        alternatives.append(expand(_str(L), _str(C), R.number, str(K), kind.name, N.number))
+    withheld = defaultdict(list)   # (license, context) -> the open grants, which must all fail
+    for atom in by_name["grant_open"]:
+        L, C, R, K, N = atom.arguments
+        withheld[(_str(L), str(K))].append(expand(_str(L), _str(C), R.number, str(K), "not_granted", N.number))
+    alternatives += [_all(parts) for _, parts in sorted(withheld.items())]
+    groups: set[tuple[Leaf, ...]] = set()
+    for alternative in alternatives:
+        for group in alternative:
+            if group and not _contradictory(group):
+                groups.add(tuple(sorted(set(group), key=_leaf_order)))
+    return sorted(groups, key=lambda g: [_leaf_order(leaf) for leaf in g])
 
 
-def _reason_message(kind, rule, act, artifact, target, compiled: CompiledLicense, caught: list[str]) -> str:
-    what = _act_words(act, artifact, target)
-    condition = render_condition(rule.effective_condition())
-    when = "" if condition == "always" else f" when {condition}"
-    if kind == "prohibited" and rule.kind == "restrict":
-        return (f"{what} is prohibited for the stated {rule.restricted_fact} "
-                f"{', '.join(f'`{v}`' for v in caught)}: the license's use restrictions exclude it")
-    if kind == "prohibited":
-        return f"{what} is prohibited{when}"
-    if kind == "needs_separate_license":
-        lic = compiled.license
-        # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
-        grant = lic.licensor_id or f"{lic.id}:{artifact}"
-        return (f"{what} needs a separate license from {lic.licensor or 'the licensor'}{when}; "
-                f"if you hold one, list `{grant}` in `use.grants`")
-    if kind == "violated_duty":
-        prefix = dict(rule.params).get("prefix", "")
-        return f"the name of `{artifact}` must start with \"{prefix}\", and the stated name does not"
-    return f"{what}{when}"
+def _any(parts: list) -> list:
+    return [group for part in parts for group in part][:MAX_GROUPS]
 
 
-def _conflict_message(kind: str, lid1: str, c1: str, lid2: str, c2: str, licenses) -> str:
-    if kind == "name_prefix":
-        p1 = _prefix(licenses[lid1], c1)
-        p2 = _prefix(licenses[lid2], c2)
-        return (f"{lid1} §{c1} wants the name to start with \"{p1}\" and {lid2} §{c2} with \"{p2}\": "
-                f"no name can do both")
-    if kind == "copyleft":
-        return f"{lid1} §{c1} and {lid2} §{c2} each allow distribution only under themselves"
-    if kind == "further_restrictions":
-        return (f"{lid1} §{c1} forbids adding further restrictions, but {lid2} §{c2} restricts use; "
-                f"the combination cannot be distributed under both")
-    if kind == "outbound":
-        mode = next((c.relicense for c in licenses[lid1].license.clauses if c.number == c1), "forbidden")
-        return (f"recipients would get only {lid2}, but under {lid1} §{c1} "
-                f"{RELICENSE_MODES.get(mode, '')}")
-    return kind
+def _all(parts: list) -> list:
+    out = []
+    for combination in product(*parts):
+        out.append(tuple(leaf for group in combination for leaf in group))
+        if len(out) >= MAX_GROUPS:
+            break
+    return out
+
+
+def _contradictory(group: tuple[Leaf, ...]) -> bool:
+    """A group that asks one fact to be both ways (`commercial` and `not commercial`) can never
+    hold, so it is no way to end forbidden."""
+    tests = {(leaf.fact, leaf.op, str(leaf.value)) for leaf in group}
+    flip = {"True": "False", "False": "True"}
+    return any((fact, NEGATED[op], value) in tests or (op == "=" and (fact, op, flip.get(value)) in tests)
+               for fact, op, value in tests)
+
+
+def _leaf_order(leaf: Leaf) -> tuple:
+    return (leaf.license, leaf.clause, leaf.fact, leaf.op, str(leaf.value), leaf.kind)
+
+
+def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
+    """For each rule that fired, granted or was denied: the leaves of its condition that settled
+    it, each with the stated fact it met."""
+    kinds = {}
+    for atom in by_name["reason"]:
+        L, _, R, K, kind, _ = atom.arguments
+        kinds[(_str(L), R.number, str(K))] = kind.name
+    for atom in by_name["granted_by"]:
+        L, _, R, K = atom.arguments
+        kinds[(_str(L), R.number, str(K))] = "granted"
+    leaves = defaultdict(set)
+    for atom in by_name["cause"]:
+        L, C, R, K, M, V = atom.arguments
+        leaves[(_str(L), _str(C), R.number, K)].add((M.number, V.name == "true"))
+    causes = []
+    for (lid, number, rid, K), settled in leaves.items():
+        act, artifact, target = _ctx(K)
+        compiled = licenses[lid]
+        facts = []
+        for node, holds in sorted(settled):
+            cond = compiled.conditions[node]
+            text = leaf_words(cond, holds)
+            if compiled.labels.get(node):
+                text += f" (tested by the exception \"{compiled.labels[node]}\")"
+            facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene)))
+        kind = kinds.get((lid, rid, str(K)), "not_granted")
+        causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts)))))
+    return causes
+
+
+def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:
+    """What the question said about the fact a leaf tests, in words."""
+    if isinstance(cond, Act):
+        return f"the act is {act}"
+    fact = cond.fact
+    if fact == "derived":
+        return f"`{artifact}` {'derives' if holds else 'does not derive'} from material under this license"
+    if scene is None:
+        return ""
+    artifacts = {a.id: a for a in scene.artifacts}
+    if fact in ("multimodal", "modality"):
+        modalities = artifacts[artifact].modalities or ()
+        return f"`{artifact}` has modalities {', '.join(modalities) or 'none'}"
+    if fact in ("family", "target.family"):
+        whose = artifact if fact == "family" else target
+        if whose is None:
+            return "the act creates no model"
+        return f"`{whose}` is of family {artifacts[whose].family or 'unstated'}"
+    if fact in ("name", "target.name"):
+        whose = artifact if fact == "name" else target
+        if whose is None:
+            return "the act creates no model"
+        return f"`{whose}` is named \"{scene.name_of(artifacts[whose])}\""
+    declared = schema.FACTS.get(fact)
+    value = getattr(scene.use, declared.attr, None) if declared and declared.field else None
+    if isinstance(value, bool):
+        return f"{fact} = {str(value).lower()}"
+    if isinstance(value, int):
+        return f"{fact} = {render_value(fact, value)}"
+    if isinstance(value, tuple):
+        return f"{fact} = {', '.join(value) or 'none'}"
+    return f"{fact} = {value}" if value is not None else ""
 
 
 def _prefix(compiled: CompiledLicense, number: str) -> str:
@@ -410,17 +395,17 @@ def _prefix(compiled: CompiledLicense, number: str) -> str:
     return ""
 
 
-def _duty_text(rule) -> tuple[str, dict, str]:
+def _duty(rule) -> tuple[str, dict, str]:
+    """The duty's name, parameters and words (from the duty vocabulary)."""
     if rule.kind == "restrict":
-        values = list(rule.restricted_values)
-        return ("use_restrictions", {"fact": rule.restricted_fact, "values": values},
-                f"do not use it for any {rule.restricted_fact} on the restricted list ({len(values)}): "
-                + ", ".join(values[:6]) + (f", … (+{len(values) - 6} more; see `can-i show`)" if len(values) > 6 else ""))
+        return "use_restrictions", {"fact": rule.restricted_fact, "values": list(rule.restricted_values)}, ""
     params = dict(rule.params)
     template = DUTIES[rule.duty][1]
     try:
-        message = template.format(**params)
+        words = template.format(**params)
     except KeyError:
-        message = template
-    return rule.duty, params, message
+        words = template
+    return rule.duty, params, words
 
+
+__all__ = ["decider_of", "explain", "render_condition", "Result", "Note", "STATUS_ORDER"]

@@ -166,7 +166,7 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
         add(Function("want", [Q, const(act)]))
     for artifact in scene.artifacts:
         A = index[artifact.id]
-        add(Function("q", [A, Q]))
+        add(Function("in_question", [A, Q]))
         if artifact.mine:
             add(Function("mine", [A]))
         for lid in scene.licenses.get(artifact.id, ()):

@@ -1,0 +1,151 @@
+"""The response schema: what an answer holds, and its versioned JSON document (schema v1).
+
+Fields may be added to a schema version; none may change meaning."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+SCHEMA_VERSION = "1"
+STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}
+
+
+@dataclass(frozen=True)
+class Reason:
+    license: str
+    version: str
+    clause: str | None
+    title: str
+    kind: str
+    message: str
+    artifact: str | None = None
+    act: str | None = None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    license: str
+    version: str
+    clause: str
+    duty: str
+    params: dict
+    message: str
+    artifact: str
+    acts: tuple[str, ...] = ()
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
+class Risk:
+    license: str
+    clause: str | None
+    risk: str
+    message: str
+    artifact: str | None = None
+
+
+@dataclass(frozen=True)
+class Decider:
+    """One leaf of the residual condition: stating `fact` so that `fact op value` holds makes the
+    answer forbidden, together with the other leaves of its AND-group (`group`, from 1)."""
+    fact: str
+    op: str
+    value: object
+    license: str
+    clause: str
+    then: str
+    kind: str
+    group: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """A condition the stated facts leave open, as the license writes it."""
+    fact: str            # the request field to state
+    op: str
+    value: object
+    license: str
+    clause: str
+    kind: str            # what the rule does when the group holds (prohibited, not_granted, ...)
+    text: str            # the condition in words: "mau > 700,000,000", "the model is multimodal"
+    exception: str | None = None   # the label of the exception the leaf comes from
+    tests: str | None = None       # the fact as the license names it (`multimodal`, `revenue`)
+
+
+@dataclass(frozen=True)
+class Applicable:
+    artifact: str
+    license: str
+    via: tuple[str, ...]
+    scope: str  # "full": every term; "clauses": only clauses that reach further
+    # The edges the license travels from where it starts to the artifact: (child, relation, parent).
+    edges: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a cited rule fired, granted or withheld: the conditions of its clause that the stated
+    facts settled, each with what was stated."""
+    license: str
+    clause: str
+    kind: str            # the reason kind, "granted" or "not_granted"
+    act: str | None      # None for a conflict over the whole stack
+    artifact: str
+    facts: tuple[tuple[str, bool, str], ...]   # (condition, holds, what was stated)
+
+
+@dataclass(frozen=True)
+class Note:
+    """How the question was read, where another reading was possible (a card read as a model the
+    user received, a catalog id used over a folder of the same name, a catalog license kept)."""
+    code: str
+    message: str
+
+
+@dataclass
+class Result:
+    """The answer to one question; `to_json()` gives the versioned response document."""
+    status: str
+    subject: str
+    reasons: list[Reason] = field(default_factory=list)
+    obligations: list[Obligation] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    depends_on: list[Decider] = field(default_factory=list)
+    applicable: list[Applicable] = field(default_factory=list)
+    grants: list[dict] = field(default_factory=list)
+    choice: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    # The residual condition: forbidden if any group holds, a group holding when all its leaves do.
+    residual: list[tuple[Leaf, ...]] = field(default_factory=list)
+    causes: list[Cause] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        doc = {
+            "schema_version": SCHEMA_VERSION,
+            "status": self.status,
+            "subject": self.subject,
+            "reasons": [_clean(asdict(r)) for r in self.reasons],
+            "obligations": [_clean(asdict(o)) for o in self.obligations],
+            "risks": [_clean(asdict(r)) for r in self.risks],
+            "depends_on": [asdict(d) for d in self.depends_on],
+            "applicable": [asdict(a) for a in self.applicable],
+            "grants": list(self.grants),
+            "notes": [asdict(n) for n in self.notes],
+            "residual": {"any": [{"all": [asdict(leaf) for leaf in group]} for group in self.residual]},
+            "explain": [{**_clean(asdict(c)), "facts": [{"condition": text, "holds": holds, "stated": stated}
+                                                        for text, holds, stated in c.facts]}
+                        for c in self.causes],
+        }
+        for item in doc["applicable"]:
+            item["via"] = list(item["via"])
+            item["edges"] = [{"artifact": child, "relation": relation, "parent": parent}
+                             for child, relation, parent in item["edges"]]
+        for item in doc["obligations"]:
+            item["acts"] = list(item["acts"])
+        if self.choice:
+            doc["choice"] = {k: list(v) for k, v in sorted(self.choice.items())}
+        return doc
+
+
+def _clean(item: dict) -> dict:
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in item.items()}

@@ -1,0 +1,286 @@
+"""Explanations as good as the engine: residual conditions for DEPENDS, the causes behind each
+cited rule, exception labels, message templates that live in rules.lp, and a rules program whose
+header tells the truth about it."""
+
+from __future__ import annotations
+
+import json
+
+import clingo
+import pytest
+from clingo import ast
+
+from conftest import make_reasoner
+from reasoner import api, cli, resources
+from reasoner.cli import main
+from reasoner.examples import example_request
+
+AND_OR = """
+license andor { name "And-Or" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Scale" { forbid host when (commercial and mau > 100) or revenue > 5_000_000 }
+}
+"""
+
+
+def host(reasoner, **use):
+    return reasoner.ask({"licenses": ["andor"], "use": {"acts": ["host"], **use}})
+
+
+# --- the residual condition ------------------------------------------------------------------
+
+def test_an_or_of_ands_depends_on_two_groups_not_on_each_leaf_alone():
+    result = host(make_reasoner(AND_OR))
+    assert result.status == "depends"
+    groups = [[leaf.text for leaf in group] for group in result.residual]
+    assert groups == [["commercial", "mau > 100"], ["revenue > 5,000,000"]]
+    # depends_on keeps its v1 fields; `group` says which leaves must hold together.
+    assert [(d.fact, d.op, d.value, d.group) for d in result.depends_on] == [
+        ("commercial", "=", True, 1), ("mau", ">", 100, 1), ("revenue_usd", ">", 5_000_000, 2)]
+
+
+def test_an_or_of_ands_renders_faithfully_in_text_and_json(capsys, tmp_path):
+    lic = tmp_path / "andor.lic"
+    lic.write_text(AND_OR, encoding="utf-8")
+    code = main(["--facts", str(lic), "host", "andor"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "It depends on: forbidden if commercial and mau > 100, or if revenue > 5,000,000" in out
+    assert "commercial = true → forbidden" not in out     # false on its own
+    main(["--facts", str(lic), "host", "andor", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    residual = [[(leaf["fact"], leaf["op"], leaf["value"]) for leaf in group["all"]] for group in doc["residual"]["any"]]
+    assert residual == [[("commercial", "=", True), ("mau", ">", 100)], [("revenue_usd", ">", 5_000_000)]]
+    assert {leaf["clause"] for group in doc["residual"]["any"] for leaf in group["all"]} == {"2"}
+    assert [d["group"] for d in doc["depends_on"]] == [1, 1, 2]
+
+
+def test_a_stated_fact_leaves_only_the_rest_of_its_group():
+    result = host(make_reasoner(AND_OR), commercial=True)
+    assert [[leaf.text for leaf in group] for group in result.residual] == [["mau > 100"], ["revenue > 5,000,000"]]
+    result = host(make_reasoner(AND_OR), commercial=False)
+    assert [[leaf.text for leaf in group] for group in result.residual] == [["revenue > 5,000,000"]]
+
+
+def test_stating_a_whole_group_forbids_and_names_the_facts_that_did(reasoner):
+    result = host(make_reasoner(AND_OR), commercial=True, mau=101, revenue_usd=1)
+    assert result.status == "forbidden"
+    [cause] = result.causes
+    assert (cause.license, cause.clause, cause.kind) == ("andor", "2", "prohibited")
+    assert [(text, holds, stated) for text, holds, stated in cause.facts] == [
+        ("commercial", True, "commercial = true"), ("mau > 100", True, "mau = 101")]
+
+
+def test_an_act_is_withheld_only_when_every_open_grant_fails():
+    text = """
+    license two { name "Two grants" osi yes
+      clause "1" "Research" { grant host when purpose in {research} and not commercial }
+      clause "2" "Commercial" { grant host when commercial }
+    }"""
+    result = make_reasoner(text).ask({"licenses": ["two"], "use": {"acts": ["host"]}})
+    assert result.status == "depends"
+    # (commercial or purpose != research) and not commercial: the `commercial and not commercial`
+    # combination can never hold and is no way to be forbidden.
+    assert [[(leaf.text, leaf.clause) for leaf in group] for group in result.residual] == [
+        [("purpose != research", "1"), ("not commercial", "2")]]
+    stated = make_reasoner(text).ask({"licenses": ["two"], "use": {"acts": ["host"], "commercial": False,
+                                                                    "purposes": ["customer-support"]}})
+    assert stated.status == "forbidden"
+
+
+def test_a_multimodal_flag_is_said_in_words_and_joined_with_its_territory(can_i_run):
+    code, out = can_i_run("host", "llama4")
+    assert code == 3
+    assert "modalities = true" not in out
+    assert "? the model is multimodal and territory = EU → forbidden" in out
+    assert "forbidden if mau > 700,000,000, or if the model is multimodal and territory = EU" in out
+    _, doc = can_i_run("host", "llama4", "--json")
+    [flag] = [leaf for group in json.loads(doc)["residual"]["any"] for leaf in group["all"] if leaf["fact"] == "modalities"]
+    assert (flag["tests"], flag["text"]) == ("multimodal", "the model is multimodal")
+
+
+def test_a_negated_threshold_keeps_its_direction():
+    text = """
+    license small { name "Small" osi yes
+      clause "1" "Grant" { grant host when not (mau > 100) }
+    }"""
+    result = make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"]}})
+    assert result.status == "depends"
+    assert [[leaf.text for leaf in group] for group in result.residual] == [["mau > 100"]]
+    assert [(d.fact, d.op, d.value, d.kind) for d in result.depends_on] == [("mau", ">", 100, "not_granted")]
+    assert make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"], "mau": 101}}).status == "forbidden"
+    assert make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"], "mau": 100}}).status == "permitted"
+
+
+# --- exception labels --------------------------------------------------------------------------
+
+def test_an_exception_label_appears_in_the_reason(reasoner):
+    result = reasoner.ask({"artifacts": [{"id": "llama", "license": "llama3"},
+                                         {"id": "me/student", "mine": True, "family": "mistral",
+                                          "derived_from": [{"id": "llama", "relation": "distilled"}]}],
+                           "subject": "me/student", "use": {"mau": 1}})
+    assert result.status == "forbidden"
+    [reason] = [r for r in result.reasons if r.clause == "1.b.v"]
+    assert "is prohibited unless Llama 3 or its derivatives (target.family = llama)" in reason.message
+
+
+def test_an_exception_label_appears_in_the_residual_condition(can_i_run):
+    code, out = can_i_run("distill", "llama3", "--mau", "1M")
+    assert code == 3
+    assert "forbidden if target.family != llama (not Llama 3 or its derivatives)" in out
+    code, doc = can_i_run("distill", "llama3", "--mau", "1M", "--json")
+    [[leaf]] = [group["all"] for group in json.loads(doc)["residual"]["any"]]
+    assert leaf["exception"] == "Llama 3 or its derivatives"
+
+
+def test_show_names_the_exception(can_i_run):
+    _, out = can_i_run("show", "llama3")
+    assert "forbid distill unless Llama 3 or its derivatives (target.family = llama)" in out
+
+
+# --- --explain: stated facts and edges ---------------------------------------------------------
+
+def test_explain_shows_the_stated_fact_that_crossed_the_threshold(can_i_run):
+    code, out = can_i_run("host", "meta-llama/Meta-Llama-3-8B", "--commercial", "--mau", "800M", "--explain")
+    assert code == 1
+    assert "llama3 §2 fires [needs_separate_license] on host of `meta-llama/Meta-Llama-3-8B`\n" \
+           "      mau > 700,000,000 (mau = 800,000,000)" in out
+
+
+def test_explain_shows_why_a_license_reaches_a_derived_model(can_i_run):
+    code, out = can_i_run("distill", "llama3", "--into", "mistral", "--mau", "1M", "--explain")
+    assert code == 1
+    assert "is trained on the outputs of `llama3`, and llama3's terms follow that edge" in out
+    assert "target.family != llama" in out and "is of family mistral" in out
+
+
+def test_explain_shows_the_stated_name_that_breaks_a_naming_duty(can_i_run):
+    code, out = can_i_run("distill", "llama3.1", "--into", "mistral", "--mau", "1M", "--and", "distribute",
+                          "--name", "Mistral-Student", "--explain")
+    assert code == 1
+    assert 'name does not start with "Llama" (the stated name is "Mistral-Student")' in out
+
+
+def test_explain_in_json_lists_causes_and_edges(can_i_run):
+    _, doc = can_i_run("finetune", "llama3", "--name", "Llama-3-mine", "--mau", "1M", "--and", "distribute",
+                       "--json")
+    doc = json.loads(doc)
+    edges = [e for a in doc["applicable"] for e in a["edges"]]
+    assert edges and all(e["relation"] == "finetune" and e["parent"] == "llama3" for e in edges)
+    assert all({"license", "clause", "kind", "act", "artifact", "facts"} <= set(c) for c in doc["explain"])
+
+
+def test_a_withheld_grant_is_explained_by_the_fact_that_failed(reasoner):
+    result = reasoner.ask({"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": True}})
+    assert result.status == "forbidden"
+    denied = [c for c in result.causes if c.kind == "not_granted"]
+    assert denied and any(holds is True and "commercial" in text for c in denied for text, holds, _ in c.facts)
+
+
+# --- decisions live in the rules ---------------------------------------------------------------
+
+def test_a_relicensing_conflict_cites_a_real_clause(reasoner):
+    result = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["distribute"], "mau": 1,
+                                                            "outbound_license": "apache-2.0"}})
+    conflicts = [r for r in result.reasons if r.kind == "conflict"]
+    assert conflicts and all(r.clause for r in conflicts)
+    assert all("the license's own terms must travel" in r.message for r in conflicts)
+
+
+def test_every_message_the_user_reads_comes_with_its_template_from_the_rules():
+    program = resources.rules_path().read_text(encoding="utf-8")
+    for phrase in ("is prohibited{when}", "needs a separate license from {licensor}", "grants no right to {doing}",
+                   "no name can do both", "recipients would get only {outbound}", "open to more than one reading",
+                   "is not an OSI-approved", "can-i cannot judge terms it does not know"):
+        assert phrase in program, phrase
+
+
+# --- the rules program -------------------------------------------------------------------------
+
+def _predicates(node) -> list[tuple[str, int]]:
+    atom = node.atom if node.ast_type == ast.ASTType.Literal else node
+    if atom.ast_type != ast.ASTType.SymbolicAtom:
+        return []
+    term = atom.symbol
+    if term.ast_type == ast.ASTType.Pool:
+        term = term.arguments[0]
+    if term.ast_type == ast.ASTType.Function:
+        return [(term.name, len(term.arguments))]
+    if term.ast_type == ast.ASTType.SymbolicTerm:
+        return [(term.symbol.name, 0)]
+    return []
+
+
+def test_the_rules_are_stratified_as_their_header_says():
+    edges = set()   # (head, body, negative)
+    statements = []
+    ast.parse_string(resources.rules_path().read_text(encoding="utf-8"), statements.append)
+    for statement in statements:
+        if statement.ast_type != ast.ASTType.Rule:
+            continue
+        heads = _predicates(statement.head) if statement.head.ast_type == ast.ASTType.Literal else []
+        for literal in statement.body:
+            if literal.ast_type != ast.ASTType.Literal:
+                continue
+            negative = literal.sign != ast.Sign.NoSign
+            for body in _predicates(literal):
+                edges |= {(head, body, negative) for head in heads}
+    graph: dict = {}
+    for head, body, _ in edges:
+        graph.setdefault(head, set()).add(body)
+
+    def reaches(start, goal) -> bool:
+        seen, todo = set(), [start]
+        while todo:
+            node = todo.pop()
+            if node == goal:
+                return True
+            if node not in seen:
+                seen.add(node)
+                todo.extend(graph.get(node, ()))
+        return False
+
+    through_not = [(head, body) for head, body, negative in edges if negative and reaches(body, head)]
+    assert edges and not through_not, through_not
+
+
+def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_example(reasoner, monkeypatch):
+    seen = []
+
+    def count_models(facts, statistics=None):
+        control = clingo.Control(["--warn=none", "--models=0", "--stats"])
+        control.load(str(resources.rules_path()))
+        with control.backend() as backend:
+            for symbol in facts:
+                backend.add_rule([backend.add_atom(symbol)])
+        from reasoner.solve import _Context
+        control.ground([("base", [])], context=_Context())
+        models = []
+        control.solve(on_model=lambda model: models.append(model.symbols(shown=True)))
+        solvers = control.statistics["solving"]["solvers"]
+        seen.append((len(models), solvers["choices"], solvers["conflicts"]))
+        return original(facts, statistics)
+
+    original = api.run
+    monkeypatch.setattr(api, "run", count_models)
+    requests = [example_request(compiled.license, example)
+                for compiled in reasoner.kb.licenses.values() for example in compiled.license.examples]
+    assert len(requests) > 100
+    fresh = api.Reasoner(kb=reasoner.kb, cache_size=0)
+    fresh.ask_many(requests)
+    assert seen and all(models == 1 and choices == 0 and conflicts == 0 for models, choices, conflicts in seen), seen
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def can_i_run(capsys, reasoner, monkeypatch):
+    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+
+    def run(*argv) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return code, out
+    return run
