@@ -48,6 +48,18 @@ class Obligation:
 
 
 @dataclass(frozen=True)
+class Information:
+    """What a license explains about the question (`inform` in a license file): no duty, no
+    reason; `conditional` when its condition turns on an unstated fact."""
+    license: str
+    version: str
+    clause: str
+    message: str
+    artifact: str
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
 class Risk:
     license: str
     clause: str | None
@@ -96,6 +108,7 @@ class Result:
     grants: list[dict] = field(default_factory=list)
     choice: dict[str, list[str]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    information: list[Information] = field(default_factory=list)
 
     def to_json(self) -> dict:
         doc = {
@@ -109,6 +122,7 @@ class Result:
             "applicable": [asdict(a) for a in self.applicable],
             "grants": list(self.grants),
             "notes": [asdict(n) for n in self.notes],
+            "information": [asdict(i) for i in self.information],
         }
         for item in doc["applicable"]:
             item["via"] = list(item["via"])
@@ -306,6 +320,18 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                                       artifact, tuple(sorted(entry["acts"])), not entry["sure"]))
     result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact,
                                                             o.message))
+
+    explained: dict[tuple, bool] = {}
+    for atom in by_name["information"]:
+        L, C, R, K, certainty = atom.arguments
+        key = (_str(L), _str(C), R.number, _ctx(K)[1])
+        explained[key] = explained.get(key, False) or certainty.name == "sure"
+    result.information = sorted(
+        (Information(lid, licenses[lid].license.version, number, licenses[lid].rules[rid][1].message
+                     + ("" if sure else f" (if {render_condition(licenses[lid].rules[rid][1].effective_condition())})"),
+                     artifact, not sure)
+         for (lid, number, rid, artifact), sure in explained.items()),
+        key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
     risks: set[Risk] = set()
     for atom in by_name["risk_at"]:

@@ -85,7 +85,8 @@ class Exception_:
 class Rule:
     """One statement of a clause.
 
-    kind is one of: grant, forbid, separate (needs a separate license), duty, restrict, risk.
+    kind is one of: grant, forbid, separate (needs a separate license), duty, restrict, risk,
+    inform (an explanation shown with the answer; it obliges nobody to anything).
     """
     kind: str
     acts: tuple[str, ...]
@@ -109,6 +110,23 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A short verbatim passage of the primary text that the clause encodes; `can-i check
+    --texts` finds it in the license's source files (whitespace-insensitive)."""
+    text: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class Source:
+    """A primary-text file the license is encoded from, and whose copy it is: `licensor` (read
+    from the licensor's own repository or site) or `third-party` (anyone else's copy)."""
+    file: str
+    copy: str
+    position: Position
+
+
+@dataclass(frozen=True)
 class Clause:
     number: str
     title: str
@@ -121,6 +139,7 @@ class Clause:
     ambiguous: str | None = None
     follows: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +168,7 @@ class License:
     kind: str = "model"
     osi: bool = False
     spdx: str | None = None
+    sources: tuple[Source, ...] = ()
     follows: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
     examples: tuple[Example, ...] = ()
