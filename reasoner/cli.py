@@ -504,8 +504,8 @@ def _license_json(lic) -> dict:
 
 
 def _primary_text(lic) -> str:
-    """The primary-text files a license names with `source`, or — when it names none."""
-    return ", ".join(source.file for source in lic.sources) or "—"
+    """The first primary-text file a license names with `source` (its main text), or —."""
+    return lic.sources[0].file if lic.sources else "—"
 
 
 @app.command("models", cls=_Command)
