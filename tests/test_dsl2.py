@@ -223,3 +223,12 @@ def test_fmt_of_a_broken_file_is_an_input_error(capsys, tmp_path):
     path.write_text('license b { name "B" clause "1" "T" { grant use ; } }', encoding="utf-8")
     code, out, err = run(capsys, "fmt", path)
     assert code == 2 and out == "" and "[DSL001]" in err
+
+
+@needs_texts
+def test_the_readme_example_parses_and_its_quote_is_in_its_source():
+    readme = (REPO / "facts" / "README.md").read_text(encoding="utf-8")
+    block = readme.split("```\nlicense llama3 {", 1)[1].split("```", 1)[0]
+    [lic] = parse_text("license llama3 {" + block, "README.md")
+    assert [s.file for s in lic.sources] == ["llama3.LICENSE", "llama3.USE_POLICY.md"]
+    assert check_quotes(lic, TEXTS) == [] and lic.clause("2").quotes
