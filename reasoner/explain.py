@@ -322,15 +322,25 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                                                             o.message))
 
     explained: dict[tuple, bool] = {}
+    extra_information: list[Information] = []
     for atom in by_name["information"]:
         L, C, R, K, certainty = atom.arguments
         key = (_str(L), _str(C), R.number, _ctx(K)[1])
         explained[key] = explained.get(key, False) or certainty.name == "sure"
-    result.information = sorted(
-        (Information(lid, licenses[lid].license.version, number, licenses[lid].rules[rid][1].message
+    for atom in by_name["excepted"]:
+        artifact, lid, number, excepting, other = (art(atom.arguments[0]), _str(atom.arguments[1]),
+                                                   _str(atom.arguments[2]), _str(atom.arguments[3]),
+                                                   _str(atom.arguments[4]))
+        clause = licenses[lid].license.clause(excepting)
+        explained_by = f"§{excepting} {clause.title}" if clause else f"§{excepting}"
+        extra_information.append(Information(
+            lid, licenses[lid].license.version, excepting,
+            f"{explained_by} makes an exception to §{number}: {other} may be combined with it", artifact))
+    result.information = sorted(extra_information + [
+        Information(lid, licenses[lid].license.version, number, licenses[lid].rules[rid][1].message
                      + ("" if sure else f" (if {render_condition(licenses[lid].rules[rid][1].effective_condition())})"),
                      artifact, not sure)
-         for (lid, number, rid, artifact), sure in explained.items()),
+         for (lid, number, rid, artifact), sure in explained.items()],
         key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
     risks: set[Risk] = set()

@@ -230,6 +230,12 @@ class _Printer:
             return f"{head} {text}" + self.conditions([c for c in rest if c is not None])
         if kind == "quote":
             return f"quote {children[0]}"
+        if kind == "except_for":
+            number, *ids = children
+            return f"excepts {number} for " + ", ".join(map(str, ids))
+        if kind == "except_when":
+            number, cond = children
+            return f"excepts {number} when {self.cond(cond)}"
         if kind == "restrict":
             fact, values, *rest = children
             head = f"restrict {fact} "

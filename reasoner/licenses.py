@@ -140,6 +140,10 @@ class Clause:
     follows: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    # Clauses of the same license this one makes an exception to: (clause, license ids) for a
+    # clash it settles, (clause, condition) for rules it suspends (folded into their exceptions).
+    excepts_for: tuple[tuple[str, tuple[str, ...], Position], ...] = ()
+    excepts_when: tuple[tuple[str, "Condition", Position], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -347,6 +347,7 @@ class _Build(Transformer):
                 if follows is not None:
                     self.fail(item.meta, "`terms follow` is given twice", "DSL201")
                 follows = item.value
+        clauses = self.cross_clause_exceptions(clauses, str(id_token))
         lic = License(
             id=str(id_token), position=self.pos(id_token), follows=follows or (), sources=tuple(sources),
             clauses=tuple(clauses), examples=tuple(examples), **settings,
@@ -360,6 +361,29 @@ class _Build(Transformer):
             self.fail(id_token, f"license `{lic.id}` has no `name`", "DSL401",
                       "give the license's title as the text states it: name \"…\"")
         return lic
+
+    def cross_clause_exceptions(self, clauses: list[Clause], license_id: str) -> list[Clause]:
+        """Check that each clause an `excepts` names exists (and is another clause), and fold
+        `excepts "N" when C` into the rules of clause N as an exception labelled with the
+        excepting clause, so the answer can cite both."""
+        numbers = [c.number for c in clauses]
+        suspended: dict[str, list[Exception_]] = {}
+        for clause in clauses:
+            for number, _, position in clause.excepts_for + clause.excepts_when:
+                if number not in numbers:
+                    self.fail(position, f"`excepts` names clause \"{number}\", which `{license_id}` does not have"
+                                        f"{suggest(number, numbers)}", "DSL401")
+                if number == clause.number:
+                    self.fail(position, "a clause cannot make an exception to itself: use `unless`", "DSL401")
+            for number, cond, position in clause.excepts_when:
+                suspended.setdefault(number, []).append(Exception_(f"§{clause.number}", cond, position))
+        out = []
+        for clause in clauses:
+            extra = tuple(suspended.get(clause.number, ()))
+            if extra:
+                clause = replace(clause, rules=tuple(replace(r, exceptions=r.exceptions + extra) for r in clause.rules))
+            out.append(clause)
+        return out
 
     def setting_value(self, key: str, token: Token):
         value = self.scalar(token)
@@ -404,7 +428,8 @@ class _Build(Transformer):
                     exceptions=tuple(replace(e, condition=self.resolve(e.condition, defines))
                                      for e in rule.exceptions))
             for rule in clause.rules)
-        return replace(clause, rules=rules)
+        excepts_when = tuple((n, self.resolve(c, defines), p) for n, c, p in clause.excepts_when)
+        return replace(clause, rules=rules, excepts_when=excepts_when)
 
     # --- clauses ------------------------------------------------------------------------------
 
@@ -414,7 +439,7 @@ class _Build(Transformer):
         if not number.strip():
             self.fail(number_token, "clause number is empty", "DSL401")
         rules: list[Rule] = []
-        extra: dict[str, object] = {"follows": (), "notes": (), "quotes": ()}
+        extra: dict[str, object] = {"follows": (), "notes": (), "quotes": (), "excepts_for": (), "excepts_when": ()}
         for statement in statements:
             if isinstance(statement, Rule):
                 rules.append(statement)
@@ -424,8 +449,8 @@ class _Build(Transformer):
                 key, value = statement
                 if key == "relicense":
                     extra["relicense"], extra["relicense_to"] = value
-                elif key == "notes":
-                    extra["notes"] = extra["notes"] + (value,)
+                elif key in ("notes", "excepts_for", "excepts_when"):
+                    extra[key] = extra[key] + (value,)
                 else:
                     extra[key] = value
         return Clause(number=number, title=title, position=self.pos(meta), rules=tuple(rules), **extra)
@@ -463,6 +488,15 @@ class _Build(Transformer):
         if len(text) > 400:
             self.fail(children[0], "a quote is at most 400 characters: cite, do not copy the text", "DSL401")
         return Quote(text, self.pos(children[0]))
+
+    def except_for(self, meta, children):
+        number_token, *ids = children
+        return ("excepts_for", (self.string(number_token), tuple(dict.fromkeys(str(i).lower() for i in ids)),
+                                self.pos(number_token)))
+
+    def except_when(self, meta, children):
+        number_token, cond = children
+        return ("excepts_when", (self.string(number_token), cond, self.pos(number_token)))
 
     def exception(self, meta, children):
         label_token, cond = children

@@ -232,3 +232,58 @@ def test_the_readme_example_parses_and_its_quote_is_in_its_source():
     [lic] = parse_text("license llama3 {" + block, "README.md")
     assert [s.file for s in lic.sources] == ["llama3.LICENSE", "llama3.USE_POLICY.md"]
     assert check_quotes(lic, TEXTS) == [] and lic.clause("2").quotes
+
+
+# --- cross-clause exceptions ---------------------------------------------------------------------
+
+def test_an_exception_in_another_clause_settles_a_copyleft_clash_and_both_clauses_are_cited(reasoner):
+    combined = reasoner.ask({"licenses": ["gpl-3.0", "agpl-3.0"], "use": {"acts": ["distribute"]}})
+    assert combined.status == "permitted"
+    cited = {(i.license, i.clause) for i in combined.information}
+    assert {("gpl-3.0", "13"), ("agpl-3.0", "13")} <= cited
+    assert any("§13" in i.message and "§5.c" in i.message for i in combined.information)
+    # Mutations: the exception names AGPL-3.0 only, and combinations only.
+    assert reasoner.ask({"licenses": ["gpl-3.0", "gpl-2.0"], "use": {"acts": ["distribute"]}}).status == "forbidden"
+    relicensed = reasoner.ask({"licenses": ["gpl-3.0"], "use": {"acts": ["distribute"], "outbound_license": "agpl-3.0"}})
+    assert relicensed.status == "forbidden"
+
+
+def test_mpl_secondary_licenses_are_an_exception_to_its_copyleft(reasoner):
+    assert reasoner.ask({"licenses": ["mpl-2.0", "gpl-2.0"], "use": {"acts": ["distribute"]}}).status == "permitted"
+    assert reasoner.ask({"licenses": ["mpl-2.0", "cc-by-sa-4.0"], "use": {"acts": ["distribute"]}}).status == "forbidden"
+
+
+EXCEPTED = '''license e {
+  name "E"
+  clause "1" "Grant" { grant all }
+  clause "1.b.ii" "Integrated products" { excepts "2" when not commercial }
+  clause "2" "Scale" { needs separate license when mau > 10 }
+}
+'''
+
+
+def test_excepts_when_suspends_the_named_clause_with_the_excepting_clause_as_label():
+    r = make_reasoner(EXCEPTED)
+    lic = r.kb.licenses["e"].license
+    [rule] = lic.clause("2").rules
+    assert [e.label for e in rule.exceptions] == ["§1.b.ii"]
+    base = {"licenses": ["e"], "use": {"acts": ["host"], "mau": 11}}
+    assert r.ask({**base, "use": {**base["use"], "commercial": True}}).status == "forbidden"
+    assert r.ask({**base, "use": {**base["use"], "commercial": False}}).status == "permitted"
+    assert r.ask(base).status == "depends"
+
+
+@pytest.mark.parametrize("text, message", [
+    (EXCEPTED.replace('excepts "2"', 'excepts "3"'), 'names clause "3", which `e` does not have'),
+    (EXCEPTED.replace('excepts "2"', 'excepts "1.b.ii"'), "cannot make an exception to itself"),
+])
+def test_excepts_must_name_another_clause_of_the_license(text, message):
+    with pytest.raises(LicenseFileError) as caught:
+        parse_text(text, "t.lic")
+    assert str(caught.value).startswith("t.lic:4:") and message in str(caught.value)
+    assert caught.value.error_code == "DSL401"
+
+
+def test_fmt_prints_cross_clause_exceptions():
+    once = format_text(EXCEPTED)
+    assert '    excepts "2" when not commercial' in once and format_text(once) == once
