@@ -576,6 +576,10 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
     if lic.sources:
         typer.echo("primary text: " + ", ".join(f"{s.file} ({s.copy} copy)" for s in lic.sources))
+    if lic.based_on:
+        based = lic.based_on
+        typer.echo(f"based on: {based.license}" + (f" ({', '.join(based.only)})" if based.only else "")
+                   + (f", cited as \"{based.cited_as} N\"" if based.cited_as else ""))
     typer.echo(f"terms follow: {', '.join(lic.follows) or 'none'}")
     for clause in lic.clauses:
         typer.echo("")
@@ -619,6 +623,7 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
           texts: Optional[Path] = typer.Option(None, "--texts", metavar="DIR",
                                                help="Also find every `quote` in the license's `source` files in DIR.")):
     """Check license files: every error, one line each, as file:line:col, with a help line."""
+    from .errors import LicenseFileError
     from .kb import KnowledgeBase, license_files
     from .parse import parse_file
     from .texts import check_quotes
@@ -637,6 +642,7 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
         if help_line:
             typer.echo("  " + help_line, err=True)
 
+    added: list[str] = []
     for path in license_files(paths):
         if not path.exists():
             typer.echo(f"{path}: no such file", err=True)
@@ -644,17 +650,25 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
             continue
         try:
             for lic in parse_file(path):
-                kb.add(lic)
+                kb.licenses.add(lic, wait=True)   # a license `based on` a later file waits for it
+                added.append(lic.id)
                 count += 1
-                if texts is not None:
-                    problems = check_quotes(lic, texts, read)
-                    for problem in problems:
-                        report(problem)
-                    errors += len(problems)
-                    quotes += sum(len(c.quotes) for c in lic.clauses)
         except CanIError as exc:
             report(exc)
             errors += 1
+    for lic in kb.licenses.unresolved():
+        report(LicenseFileError(kb.licenses.unresolved_problem(lic).replace("is loaded", "is among the files checked"),
+                                str(lic.based_on.position), "DSL401", "check the incorporated license's file too"))
+        errors += 1
+        added.remove(lic.id)
+    if texts is not None:
+        for lid in added:
+            lic = kb.licenses[lid].license    # with the clauses it incorporates
+            problems = check_quotes(lic, texts, read)
+            for problem in problems:
+                report(problem)
+            errors += len(problems)
+            quotes += sum(len(c.quotes) for c in lic.clauses)
     if errors:
         typer.echo(f"{errors} error{'s' if errors != 1 else ''} in {len(license_files(paths))} files", err=True)
         raise typer.Exit(EXIT_USAGE)

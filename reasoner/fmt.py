@@ -185,6 +185,12 @@ class _Printer:
         if kind == "source":
             file, copy = node.children
             return f"  source {file} from {copy}"
+        if kind == "based_on":
+            name, *rest = [c for c in node.children if c is not None]
+            numbers = [str(c) for c in rest if isinstance(c, Token)]
+            cited = [c for c in rest if isinstance(c, Tree)]
+            return (f"  based on {name}" + (" only " + ", ".join(numbers) if numbers else "")
+                    + (f" cited as {cited[0].children[0]}" if cited else ""))
         if kind == "follows":
             return "  terms follow " + ", ".join(map(str, node.children))
         if kind == "define":

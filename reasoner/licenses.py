@@ -127,6 +127,19 @@ class Source:
 
 
 @dataclass(frozen=True)
+class BasedOn:
+    """`based on ID [only "N", …] [cited as "P"]`: this license incorporates clauses of another."""
+    license: str
+    only: tuple[str, ...]
+    cited_as: str | None
+    position: Position
+
+    def number(self, number: str) -> str:
+        """An incorporated clause's number as this license cites it."""
+        return f"{self.cited_as} {number}" if self.cited_as else number
+
+
+@dataclass(frozen=True)
 class Clause:
     number: str
     title: str
@@ -173,6 +186,7 @@ class License:
     osi: bool = False
     spdx: str | None = None
     sources: tuple[Source, ...] = ()
+    based_on: BasedOn | None = None
     follows: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
     examples: tuple[Example, ...] = ()

@@ -21,11 +21,13 @@ import lark
 from lark import Token, Transformer, Tree, v_args
 
 from . import resources
+from .codes import ERRORS, error  # noqa: F401 - ERRORS is part of this module's interface
 from .errors import LicenseFileError
+from .incorporate import check_citations, cross_clause_exceptions
 from .files import read_regular_file
 from .licenses import (
-    Act, All, Always, Any_, Clause, Compare, Condition, Example, Exception_, Flag, License, Member,
-    Not, Position, Quote, Rule, Source, StartsWith,
+    Act, All, Always, Any_, BasedOn, Clause, Compare, Condition, Example, Exception_, Flag, License,
+    Member, Not, Position, Quote, Rule, Source, StartsWith,
 )
 from .numbers import parse_count, parse_date
 from .vocabulary import (
@@ -41,42 +43,12 @@ EXAMPLE_WORDS = {
     "holds": "set", "as": "word", "on": "date", "stack": "set",
 }
 
-# Stable error codes of license files, with the help line each error carries. facts/README.md
-# lists them; tests and editors may match on the code, so a code never changes meaning.
-ERRORS = {
-    "DSL001": "syntax: check the brackets and quotes near this point (facts/README.md shows each statement)",
-    "DSL002": "strings are in double quotes on one line; escapes are \\\" \\\\ \\n \\t and \\uXXXX",
-    "DSL101": "acts are use, host, distribute, finetune, adapt, merge, quantize, distill, train "
-              "(groups: modify, derive, all)",
-    "DSL102": "relations are " + ", ".join(RELATIONS) + " (or `none`)",
-    "DSL103": "facts are the acts, " + ", ".join(list(FLAG_FACTS) + list(NUMBER_FACTS) + list(SET_FACTS)
-                                                 + list(STRING_FACTS)) + ", and names made with `define`",
-    "DSL104": "duties are listed in facts/README.md; a duty in words is `must \"…\"`, a prohibition "
-              "`must not \"…\"`",
-    "DSL105": "risks are " + ", ".join(r for r in RISKS if r not in ("not_osi", "relabelled", "ambiguous")),
-    "DSL106": "settings are " + ", ".join(SETTINGS) + "; the primary text is `source \"FILE\" from licensor`",
-    "DSL107": "closed vocabularies live in reasoner/vocabulary.py; use one of their words",
-    "DSL108": "an example expects permitted, forbidden, depends or unknown",
-    "DSL201": "each setting, clause number, name and source is given once per license",
-    "DSL301": "this statement or fact takes another kind of value (see facts/README.md)",
-    "DSL401": "the statement is incomplete or contradicts another part of the license",
-    "DSL402": "DSL 2 writes a duty in words as `must \"…\"`, a prohibition as `must not \"…\"`, and an "
-              "explanation as `inform \"…\"`",
-    "DSL501": "quotes are short verbatim passages of a `source` file (whitespace does not matter)",
-}
-
-
 @functools.lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
     grammar = resources.grammar_path().read_text(encoding="utf-8")
     # Building the LALR tables takes ~0.3 s; lark caches them (keyed by the grammar's hash) in
     # the temporary directory, so later processes start fast.
     return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
-
-
-def error(message: str, location: str, code: str, help: str | None = None) -> LicenseFileError:
-    """A license-file error with its stable code and help line (ERRORS[code] unless given)."""
-    return LicenseFileError(message, location, code, help or ERRORS[code])
 
 
 def parse_file(path: str | Path) -> list[License]:
@@ -302,6 +274,19 @@ class _Build(Transformer):
                       "`from licensor` (the licensor's own copy) or `from third-party` (anyone else's)")
         return Source(file, copy, self.pos(file_token))
 
+    def based_on(self, meta, children):
+        id_token, *rest = [c for c in children if c is not None]
+        cited = next((c for c in rest if isinstance(c, tuple)), None)
+        numbers = tuple(self.string(t) for t in rest if isinstance(t, Token))
+        return BasedOn(str(id_token).lower(), tuple(dict.fromkeys(numbers)), cited[0] if cited else None,
+                       self.pos(id_token))
+
+    def cited(self, meta, children):
+        prefix = self.string(children[0])
+        if not prefix.strip():
+            self.fail(children[0], "`cited as` is empty", "DSL401")
+        return (prefix,)
+
     def follows(self, meta, children):
         return _Item("follows", children[0], self.relations(children), meta)
 
@@ -323,10 +308,17 @@ class _Build(Transformer):
         settings: dict[str, object] = {}
         follows: tuple[str, ...] | None = None
         sources: list[Source] = []
+        based_on: BasedOn | None = None
         clauses: list[Clause] = []
         examples: list[Example] = []
         for item in items:
-            if isinstance(item, Source):
+            if isinstance(item, BasedOn):
+                if based_on is not None:
+                    self.fail(item.position, "`based on` is given twice", "DSL201")
+                if item.license == str(id_token).lower():
+                    self.fail(item.position, "a license cannot be based on itself", "DSL401")
+                based_on = item
+            elif isinstance(item, Source):
                 if any(s.file == item.file for s in sources):
                     self.fail(item.position, f"source \"{item.file}\" is given twice", "DSL201")
                 sources.append(item)
@@ -347,43 +339,18 @@ class _Build(Transformer):
                 if follows is not None:
                     self.fail(item.meta, "`terms follow` is given twice", "DSL201")
                 follows = item.value
-        clauses = self.cross_clause_exceptions(clauses, str(id_token))
+        if based_on is None:   # otherwise once the incorporated clauses are known (`incorporate`)
+            clauses = cross_clause_exceptions(clauses, str(id_token))
         lic = License(
             id=str(id_token), position=self.pos(id_token), follows=follows or (), sources=tuple(sources),
-            clauses=tuple(clauses), examples=tuple(examples), **settings,
+            based_on=based_on, clauses=tuple(clauses), examples=tuple(examples), **settings,
         )
-        for example in lic.examples:
-            for number in example.by:
-                if lic.clause(number) is None:
-                    self.fail(example.position, f"example cites clause \"{number}\", which "
-                              f"`{lic.id}` does not have{suggest(number, [c.number for c in clauses])}", "DSL401")
+        if based_on is None:
+            check_citations(lic)
         if not lic.name:
             self.fail(id_token, f"license `{lic.id}` has no `name`", "DSL401",
                       "give the license's title as the text states it: name \"…\"")
         return lic
-
-    def cross_clause_exceptions(self, clauses: list[Clause], license_id: str) -> list[Clause]:
-        """Check that each clause an `excepts` names exists (and is another clause), and fold
-        `excepts "N" when C` into the rules of clause N as an exception labelled with the
-        excepting clause, so the answer can cite both."""
-        numbers = [c.number for c in clauses]
-        suspended: dict[str, list[Exception_]] = {}
-        for clause in clauses:
-            for number, _, position in clause.excepts_for + clause.excepts_when:
-                if number not in numbers:
-                    self.fail(position, f"`excepts` names clause \"{number}\", which `{license_id}` does not have"
-                                        f"{suggest(number, numbers)}", "DSL401")
-                if number == clause.number:
-                    self.fail(position, "a clause cannot make an exception to itself: use `unless`", "DSL401")
-            for number, cond, position in clause.excepts_when:
-                suspended.setdefault(number, []).append(Exception_(f"§{clause.number}", cond, position))
-        out = []
-        for clause in clauses:
-            extra = tuple(suspended.get(clause.number, ()))
-            if extra:
-                clause = replace(clause, rules=tuple(replace(r, exceptions=r.exceptions + extra) for r in clause.rules))
-            out.append(clause)
-        return out
 
     def setting_value(self, key: str, token: Token):
         value = self.scalar(token)
@@ -702,4 +669,3 @@ class _Build(Transformer):
         if word == "into":
             parsed = self.set_value("target.family", value, True)
         return word, parsed
-

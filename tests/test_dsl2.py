@@ -287,3 +287,93 @@ def test_excepts_must_name_another_clause_of_the_license(text, message):
 def test_fmt_prints_cross_clause_exceptions():
     once = format_text(EXCEPTED)
     assert '    excepts "2" when not commercial' in once and format_text(once) == once
+
+
+# --- incorporation: based on ---------------------------------------------------------------------
+
+BASE = '''license base {
+  name "Base"
+  clause "1" "Grant" { grant all }
+  clause "7" "Weapons" { forbid use when purpose in {weapons} }
+  clause "8" "Termination" { risk termination "ends on breach" }
+  clause "9" "Copyleft" { relicense copyleft }
+  clause "10" "Combinations" { excepts "9" for other }
+}
+'''
+INCLUDER = '''license inc {
+  name "Inc"
+  based on base only "7", "8", "9", "10" cited as "B"
+  clause "1" "Grant" { grant use, host, distribute }
+  clause "B 8" "Termination, as this license reads it" { risk termination "ends thirty days after notice" }
+  example "weapons" { use purpose = weapons expect forbidden by "B 7" }
+}
+'''
+OTHER = '''license other {
+  name "Other"
+  clause "1" "Grant" { grant all }
+  clause "2" "Copyleft" { relicense copyleft }
+}
+'''
+
+
+def test_based_on_incorporates_clauses_renumbered_and_own_clauses_replace_them():
+    r = make_reasoner(BASE, INCLUDER, OTHER)
+    lic = r.kb.licenses["inc"].license
+    assert [c.number for c in lic.clauses] == ["1", "B 8", "B 7", "B 9", "B 10"]
+    assert lic.clause("B 7").position.file == "test0.lic"          # written once, in the base
+    assert lic.clause("B 10").excepts_for[0][:2] == ("B 9", ("other",))
+    forbidden = r.ask({"licenses": ["inc"], "use": {"acts": ["use"], "purposes": ["weapons"]}})
+    assert forbidden.status == "forbidden" and [x.clause for x in forbidden.reasons] == ["B 7"]
+    research = {"licenses": ["inc"], "use": {"acts": ["use"], "purposes": ["research"]}}
+    assert r.ask(research).status == "permitted"
+    assert {k.message for k in r.ask(research).risks
+            if k.risk == "termination"} == {"ends thirty days after notice"}
+    combined = r.ask({"licenses": ["inc", "other"], "use": {"acts": ["distribute"]}})
+    assert combined.status == "permitted" and {i.clause for i in combined.information} == {"B 10"}
+
+
+def test_a_license_may_come_before_the_one_it_is_based_on(capsys, tmp_path):
+    (tmp_path / "a-inc.lic").write_text(INCLUDER.replace("license inc", "license a-inc"), encoding="utf-8")
+    (tmp_path / "base.lic").write_text(BASE, encoding="utf-8")
+    (tmp_path / "other.lic").write_text(OTHER, encoding="utf-8")
+    code, out, err = run(capsys, "check", tmp_path)
+    assert (code, out) == (0, "ok: 3 licenses\n"), err
+    code, out, _ = run(capsys, "--facts", tmp_path, "use", "a-inc", "--purpose", "weapons")
+    assert code == 1 and "§B 7" in out
+
+
+@pytest.mark.parametrize("texts, message", [
+    ((INCLUDER,), "no license `base` is loaded"),
+    ((BASE, INCLUDER.replace('only "7"', 'only "6"')), 'lists clause "6", which `base` does not have'),
+    ((BASE, INCLUDER.replace('by "B 7"', 'by "7"')), 'cites clause "7", which `inc` does not have'),
+])
+def test_based_on_mistakes_are_errors(texts, message):
+    with pytest.raises(LicenseFileError) as caught:
+        make_reasoner(*texts).kb.licenses.load_all()
+    assert message in str(caught.value) and caught.value.error_code == "DSL401"
+
+
+def test_a_cycle_of_incorporations_is_an_error(capsys, tmp_path):
+    (tmp_path / "base.lic").write_text(BASE.replace("license base {", "license base {\n  based on inc"), encoding="utf-8")
+    (tmp_path / "inc.lic").write_text(INCLUDER, encoding="utf-8")
+    code, out, err = run(capsys, "check", tmp_path)
+    assert code == 2 and out == "" and "cycle" in err and "[DSL401]" in err
+
+
+def test_shared_llama_policy_items_are_written_once(reasoner):
+    for version in ("llama3.2", "llama3.3"):
+        lic = reasoner.kb.licenses[version].license
+        assert lic.based_on.license == "llama3.1"
+        assert Path(lic.clause("AUP 2").position.file).name == "llama3.1.lic"
+        result = reasoner.ask({"licenses": [version], "use": {"acts": ["host"], "mau": 1, "purposes": ["weapons"]}})
+        assert result.status == "forbidden" and [x.clause for x in result.reasons] == ["AUP 2"]
+        assert 'clause "AUP 2"' not in (REPO / "facts" / "licenses" / f"{version}.lic").read_text()
+
+
+def test_lgpl_incorporates_the_gpl_sections_it_shares(reasoner):
+    lic = reasoner.kb.licenses["lgpl-3.0"].license
+    assert lic.based_on.cited_as == "GPL" and lic.clause("GPL 8") and lic.clause("GPL 13")
+    combined = reasoner.ask({"licenses": ["lgpl-3.0", "agpl-3.0"], "use": {"acts": ["distribute"]}})
+    assert combined.status == "permitted"
+    assert ("lgpl-3.0", "GPL 13") in {(i.license, i.clause) for i in combined.information}
+    assert reasoner.ask({"licenses": ["lgpl-3.0", "llama3"], "use": {"acts": ["distribute"], "mau": 1}}).status == "forbidden"
