@@ -612,6 +612,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
             typer.echo(f"  ambiguous: {clause.ambiguous}")
         for note in clause.notes:
             typer.echo(f"  note: {note}")
+        if clause.later_versions:
+            typer.echo(f"  or any later version: {', '.join(clause.later_versions)}")
         for quote in clause.quotes:
             typer.echo(f"  quote: \"{quote.text}\"")
     typer.echo("")

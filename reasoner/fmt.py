@@ -236,6 +236,8 @@ class _Printer:
             return f"{head} {text}" + self.conditions([c for c in rest if c is not None])
         if kind == "quote":
             return f"quote {children[0]}"
+        if kind == "later_versions":
+            return "later versions " + ", ".join(map(str, children))
         if kind == "except_for":
             number, *ids = children
             return f"excepts {number} for " + ", ".join(map(str, ids))

@@ -157,6 +157,7 @@ class Clause:
     # clash it settles, (clause, condition) for rules it suspends (folded into their exceptions).
     excepts_for: tuple[tuple[str, tuple[str, ...], Position], ...] = ()
     excepts_when: tuple[tuple[str, "Condition", Position], ...] = ()
+    later_versions: tuple[str, ...] = ()   # `later versions`: what "or any later version" allows
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,11 @@ class License:
     follows: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
     examples: tuple[Example, ...] = ()
+
+    @property
+    def later_versions(self) -> tuple[str, ...]:
+        """The later versions a licensee may follow under "this version or any later version"."""
+        return tuple(dict.fromkeys(v for c in self.clauses for v in c.later_versions))
 
     def clause(self, number: str) -> Clause | None:
         return next((c for c in self.clauses if c.number == number), None)

@@ -461,6 +461,9 @@ class _Build(Transformer):
         return ("excepts_for", (self.string(number_token), tuple(dict.fromkeys(str(i).lower() for i in ids)),
                                 self.pos(number_token)))
 
+    def later_versions(self, meta, children):
+        return ("later_versions", tuple(dict.fromkeys(str(c).lower() for c in children)))
+
     def except_when(self, meta, children):
         number_token, cond = children
         return ("excepts_when", (self.string(number_token), cond, self.pos(number_token)))

@@ -377,3 +377,24 @@ def test_lgpl_incorporates_the_gpl_sections_it_shares(reasoner):
     assert combined.status == "permitted"
     assert ("lgpl-3.0", "GPL 13") in {(i.license, i.clause) for i in combined.information}
     assert reasoner.ask({"licenses": ["lgpl-3.0", "llama3"], "use": {"acts": ["distribute"], "mau": 1}}).status == "forbidden"
+
+
+# --- this version or any later version -----------------------------------------------------------
+
+def test_or_later_expansions_agree_with_what_the_license_texts_allow(reasoner):
+    from reasoner.expressions import SPDX_VERSIONS
+
+    for compiled in reasoner.kb.licenses.values():
+        lic = compiled.license
+        or_later = SPDX_VERSIONS.get(f"{lic.id}-or-later")
+        if lic.later_versions or or_later is not None:
+            assert or_later == (lic.id, *lic.later_versions), lic.id
+    assert reasoner.kb.licenses["gpl-2.0"].license.later_versions == ("gpl-3.0",)
+    assert reasoner.kb.licenses["lgpl-2.1"].license.later_versions == ("lgpl-3.0",)
+
+
+def test_later_versions_is_a_clause_statement_that_fmt_keeps():
+    text = 'license v { name "V" clause "9" "Revised versions" { later versions V-3, v-4 } }'
+    [lic] = parse_text(text)
+    assert lic.later_versions == ("v-3", "v-4")
+    assert "    later versions V-3, v-4\n" in format_text(text)
