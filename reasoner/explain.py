@@ -336,6 +336,16 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         extra_information.append(Information(
             lid, licenses[lid].license.version, excepting,
             f"{explained_by} makes an exception to §{number}: {other} may be combined with it", artifact))
+    for atom in by_name["rider"]:
+        artifact, lid, number, rider, outbound = (art(atom.arguments[0]), _str(atom.arguments[1]),
+                                                  _str(atom.arguments[2]), _str(atom.arguments[3]),
+                                                  _str(atom.arguments[4]))
+        rider_clause = licenses[lid].license.clause(rider)
+        named = f"§{rider} {rider_clause.title}" if rider_clause else f"§{rider}"
+        extra_information.append(Information(
+            lid, licenses[lid].license.version, number,
+            f"under §{number}, {outbound} terms are possible only with {named} carried along as a rider "
+            f"(enforceable terms of its own); {outbound} alone is not", artifact))
     result.information = sorted(extra_information + [
         Information(lid, licenses[lid].license.version, number, licenses[lid].rules[rid][1].message
                      + ("" if sure else f" (if {render_condition(licenses[lid].rules[rid][1].effective_condition())})"),

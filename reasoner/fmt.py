@@ -236,6 +236,9 @@ class _Printer:
             return f"{head} {text}" + self.conditions([c for c in rest if c is not None])
         if kind == "quote":
             return f"quote {children[0]}"
+        if kind == "rider":
+            number, *targets = [c for c in children if c is not None]
+            return f"relicense with rider {number}" + (" to " + ", ".join(map(str, targets)) if targets else "")
         if kind == "later_versions":
             return "later versions " + ", ".join(map(str, children))
         if kind == "except_for":

@@ -26,6 +26,14 @@ def cross_clause_exceptions(clauses: list[Clause], license_id: str) -> list[Clau
                                     f"{suggest(number, numbers)}", "DSL401")
             if number == clause.number:
                 _fail_at(position, "a clause cannot make an exception to itself: use `unless`", "DSL401")
+        if clause.rider is not None:
+            number, _, position = clause.rider
+            if number not in numbers:
+                _fail_at(position, f"the rider names clause \"{number}\", which `{license_id}` does not have"
+                                   f"{suggest(number, numbers)}", "DSL401")
+            if clause.relicense not in ("forbidden", "copyleft"):
+                _fail_at(position, "a rider qualifies `relicense forbidden` or `relicense copyleft` in the same "
+                                   "clause", "DSL401")
         for number, cond, position in clause.excepts_when:
             suspended.setdefault(number, []).append(Exception_(f"§{clause.number}", cond, position))
     out = []

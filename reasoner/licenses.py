@@ -158,6 +158,9 @@ class Clause:
     excepts_for: tuple[tuple[str, tuple[str, ...], Position], ...] = ()
     excepts_when: tuple[tuple[str, "Condition", Position], ...] = ()
     later_versions: tuple[str, ...] = ()   # `later versions`: what "or any later version" allows
+    # `relicense with rider "N" [to IDS]`: (N, IDS) - other terms (all when IDS is empty) are
+    # allowed if clause N travels with them as a rider.
+    rider: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)

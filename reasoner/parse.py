@@ -416,6 +416,10 @@ class _Build(Transformer):
                 key, value = statement
                 if key == "relicense":
                     extra["relicense"], extra["relicense_to"] = value
+                elif key == "rider":
+                    if extra.get("rider") is not None:
+                        self.fail(value[2], "a clause has one rider", "DSL201")
+                    extra["rider"] = value
                 elif key in ("notes", "excepts_for", "excepts_when"):
                     extra[key] = extra[key] + (value,)
                 else:
@@ -460,6 +464,11 @@ class _Build(Transformer):
         number_token, *ids = children
         return ("excepts_for", (self.string(number_token), tuple(dict.fromkeys(str(i).lower() for i in ids)),
                                 self.pos(number_token)))
+
+    def rider(self, meta, children):
+        number_token, *targets = [c for c in children if c is not None]
+        return ("rider", (self.string(number_token), tuple(dict.fromkeys(str(t).lower() for t in targets)),
+                          self.pos(number_token)))
 
     def later_versions(self, meta, children):
         return ("later_versions", tuple(dict.fromkeys(str(c).lower() for c in children)))

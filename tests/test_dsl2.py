@@ -398,3 +398,41 @@ def test_later_versions_is_a_clause_statement_that_fmt_keeps():
     [lic] = parse_text(text)
     assert lic.later_versions == ("v-3", "v-4")
     assert "    later versions V-3, v-4\n" in format_text(text)
+
+
+# --- relicensing with a rider --------------------------------------------------------------------
+
+def test_a_rider_is_cited_but_relicensing_to_the_bare_license_stays_forbidden(reasoner):
+    result = reasoner.ask({"licenses": ["creativeml-openrail-m"],
+                           "use": {"acts": ["distribute"], "outbound_license": "apache-2.0"}})
+    assert result.status == "forbidden"          # apache-2.0 alone drops the use restrictions
+    [rider] = [i for i in result.information if "rider" in i.message]
+    assert rider.clause == "4.a" and "§5" in rider.message and "apache-2.0" in rider.message
+    same = reasoner.ask({"licenses": ["creativeml-openrail-m"],
+                         "use": {"acts": ["distribute"], "outbound_license": "creativeml-openrail-m"}})
+    assert same.status == "permitted" and not [i for i in same.information if "rider" in i.message]
+
+
+RIDER = '''license r {
+  name "R"
+  clause "1" "Grant" { grant all }
+  clause "4" "Terms travel" {
+    relicense forbidden
+    relicense with rider "5" to apache-2.0
+  }
+  clause "5" "Use restrictions" { restrict purpose {weapons} }
+}
+'''
+
+
+def test_a_rider_names_a_clause_and_qualifies_a_relicense_restriction():
+    [lic] = parse_text(RIDER)
+    assert lic.clause("4").rider[:2] == ("5", ("apache-2.0",))
+    assert "    relicense with rider \"5\" to apache-2.0\n" in format_text(RIDER)
+    r = make_reasoner(RIDER, 'license mit { name "MIT" clause "1" "G" { grant all } }')
+    to_mit = r.ask({"licenses": ["r"], "use": {"acts": ["distribute"], "outbound_license": "mit"}})
+    assert to_mit.status == "forbidden" and not to_mit.information      # the rider names apache-2.0 only
+    for broken, message in ((RIDER.replace('rider "5"', 'rider "6"'), 'names clause "6"'),
+                            (RIDER.replace("relicense forbidden", "relicense allowed"), "qualifies")):
+        with pytest.raises(LicenseFileError, match=message):
+            parse_text(broken)
