@@ -193,6 +193,12 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         lines.append("")
         lines.append("You must:")
         lines += _obligation_lines(result)
+    information = getattr(result, "information", [])
+    if information:
+        lines.append("")
+        lines.append("Good to know:")
+        for i in information:
+            lines.append(f"  i {i.message}  — {i.license} §{i.clause}")
     if result.risks:
         lines.append("")
         lines.append("Risks:")
@@ -511,15 +517,8 @@ def _license_json(lic) -> dict:
 
 
 def _primary_text(lic) -> str:
-    """The file of shared/license-texts/ that a license file names as its source."""
-    import re
-
-    try:
-        text = Path(lic.file).read_text(encoding="utf-8")
-    except OSError:
-        return "—"
-    found = re.search(r"license-texts/([A-Za-z0-9_\-]+(?:\.[A-Za-z0-9_]+)+)", text)
-    return found.group(1).rstrip(".") if found else "—"
+    """The first primary-text file a license names with `source` (its main text), or —."""
+    return lic.sources[0].file if lic.sources else "—"
 
 
 @app.command("models", cls=_Command)
@@ -589,6 +588,12 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     typer.echo(f"licensor: {lic.licensor or '-'}{key}   family: {lic.family or '-'}   kind: {lic.kind}   "
                f"OSI-approved: {'yes' if lic.osi else 'no'}")
     typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
+    if lic.sources:
+        typer.echo("primary text: " + ", ".join(f"{s.file} ({s.copy} copy)" for s in lic.sources))
+    if lic.based_on:
+        based = lic.based_on
+        typer.echo(f"based on: {based.license}" + (f" ({', '.join(based.only)})" if based.only else "")
+                   + (f", cited as \"{based.cited_as} N\"" if based.cited_as else ""))
     typer.echo(f"terms follow: {', '.join(lic.follows) or 'none'}")
     for clause in lic.clauses:
         typer.echo("")
@@ -606,6 +611,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
                 typer.echo(f"  restricts {rule.restricted_fact}: {', '.join(rule.restricted_values)}{when}")
             elif rule.kind == "risk":
                 typer.echo(f"  risk {rule.risk}: {rule.message or ''}{when}")
+            elif rule.kind == "inform":
+                typer.echo(f"  inform: {rule.message}{when}")
         if clause.relicense:
             typer.echo(f"  relicense {clause.relicense}")
         if clause.no_further_restrictions:
@@ -618,19 +625,39 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
             typer.echo(f"  ambiguous: {clause.ambiguous}")
         for note in clause.notes:
             typer.echo(f"  note: {note}")
+        if clause.later_versions:
+            typer.echo(f"  or any later version: {', '.join(clause.later_versions)}")
+        for quote in clause.quotes:
+            typer.echo(f"  quote: \"{quote.text}\"")
     typer.echo("")
     typer.echo(f"{len(lic.examples)} examples")
 
 
 @app.command("check", cls=_Command)
-def check(paths: List[Path] = typer.Argument(..., help="License files or folders.")):
-    """Check license files: every error, one line each, as file:line:col."""
+def check(paths: List[Path] = typer.Argument(..., help="License files or folders."),
+          texts: Optional[Path] = typer.Option(None, "--texts", metavar="DIR",
+                                               help="Also find every `quote` in the license's `source` files in DIR.")):
+    """Check license files: every error, one line each, as file:line:col, with a help line."""
+    from .errors import LicenseFileError
     from .kb import KnowledgeBase, license_files
     from .parse import parse_file
+    from .texts import check_quotes
 
+    if texts is not None and not texts.is_dir():
+        raise UsageProblem(f"--texts {texts}: no such folder of license texts", location="--texts")
     errors = 0
     count = 0
+    quotes = 0
     kb = KnowledgeBase()
+    read: dict = {}
+
+    def report(exc: CanIError) -> None:
+        typer.echo(str(exc), err=True)
+        help_line = exc.help_line() if hasattr(exc, "help_line") else None
+        if help_line:
+            typer.echo("  " + help_line, err=True)
+
+    added: list[str] = []
     for path in license_files(paths):
         if not path.exists():
             typer.echo(f"{path}: no such file", err=True)
@@ -638,17 +665,67 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
             continue
         try:
             for lic in parse_file(path):
-                kb.add(lic)
+                kb.licenses.add(lic, wait=True)   # a license `based on` a later file waits for it
+                added.append(lic.id)
                 count += 1
         except CanIError as exc:
-            typer.echo(str(exc), err=True)
+            report(exc)
             errors += 1
+    for lic in kb.licenses.unresolved():
+        report(LicenseFileError(kb.licenses.unresolved_problem(lic).replace("is loaded", "is among the files checked"),
+                                str(lic.based_on.position), "DSL401", "check the incorporated license's file too"))
+        errors += 1
+        added.remove(lic.id)
+    if texts is not None:
+        for lid in added:
+            lic = kb.licenses[lid].license    # with the clauses it incorporates
+            problems = check_quotes(lic, texts, read)
+            for problem in problems:
+                report(problem)
+            errors += len(problems)
+            quotes += sum(len(c.quotes) for c in lic.clauses)
     if errors:
         typer.echo(f"{errors} error{'s' if errors != 1 else ''} in {len(license_files(paths))} files", err=True)
         raise typer.Exit(EXIT_USAGE)
     if not count:
         raise UsageProblem(f"no license files (*.lic) found in {', '.join(str(p) for p in paths)}")
-    typer.echo(f"ok: {count} licenses")
+    typer.echo(f"ok: {count} licenses" + (f", {quotes} quotes found in their texts" if texts is not None else ""))
+
+
+@app.command("fmt", cls=_Command)
+def fmt(paths: List[Path] = typer.Argument(..., help="License files or folders."),
+        check_only: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if a file is not formatted."),
+        write: bool = typer.Option(False, "--write", help="Rewrite the files in place instead of printing them.")):
+    """Print license files in canonical layout (idempotent; comments are kept)."""
+    from .files import read_regular_file
+    from .fmt import format_text
+    from .kb import license_files
+    from .errors import LicenseFileError
+
+    if check_only and write:
+        raise UsageProblem("give --check or --write, not both")
+    files = license_files(paths)
+    if not files:
+        raise UsageProblem(f"no license files (*.lic) found in {', '.join(str(p) for p in paths)}")
+    unformatted = 0
+    for path in files:
+        raw = read_regular_file(path, "license file", LicenseFileError)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LicenseFileError(f"not UTF-8 text (byte {exc.start})", str(path), "DSL002") from None
+        formatted = format_text(text, str(path))
+        if check_only:
+            if formatted != text:
+                unformatted += 1
+                typer.echo(f"{path}: not formatted (run `can-i fmt --write {path}`)", err=True)
+        elif write:
+            if formatted != text:
+                path.write_text(formatted, encoding="utf-8")
+        else:
+            typer.echo(formatted, nl=False)
+    if unformatted:
+        raise typer.Exit(1)
 
 
 @app.command("test", cls=_Command)

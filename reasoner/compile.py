@@ -147,6 +147,13 @@ def compile_license(lic: License) -> CompiledLicense:
             fact("restricts_use", L, C)
         if clause.ambiguous:
             fact("ambiguous", L, C)
+        if clause.rider is not None:
+            number, targets, _ = clause.rider
+            for target in targets or ("*",):
+                fact("relicense_rider", L, C, String(number), String(target))
+        for number, others, _ in clause.excepts_for:
+            for other in others:
+                fact("clause_except", L, String(number), C, String(other))
         for rule in clause.rules:
             rid = next(rule_ids)
             out.rules[rid] = (clause, rule)

@@ -50,9 +50,32 @@ def one_line(text: str) -> str:
 
 
 class LicenseFileError(CanIError):
-    """A license file that does not parse or does not validate; location is file:line:col."""
+    """A license file that does not parse or does not validate; location is file:line:col.
+
+    `error_code` is a stable `DSLnnn` code for the kind of mistake (facts/README.md lists them)
+    and `help` one line on how to fix it; the message itself stays one line.
+
+    >>> str(LicenseFileError("unknown act `fly`", "t.lic:1:45", "DSL101", "acts are use, host, …"))
+    't.lic:1:45: unknown act `fly` [DSL101]'
+    """
 
     code = "license_file"
+
+    def __init__(self, message: str, location: str | None = None, error_code: str = "DSL000",
+                 help: str | None = None):
+        super().__init__(message, location)
+        self.error_code = error_code
+        self.help = help
+
+    def __str__(self) -> str:
+        return one_line(f"{super().__str__()} [{self.error_code}]")
+
+    def help_line(self) -> str | None:
+        """The help as one printable line (`help: …`), or None."""
+        return one_line(f"help: {self.help}") if self.help else None
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "error_code": self.error_code, "help": self.help}
 
 
 class RequestError(CanIError):

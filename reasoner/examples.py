@@ -122,7 +122,7 @@ def clause_coverage(reasoner, outcomes: list[ExampleOutcome]) -> dict[str, list[
             continue
         seen = touched.setdefault(outcome.license, set())
         r = outcome.result
-        for item in list(r.reasons) + list(r.depends_on) + list(r.obligations) + list(r.risks):
+        for item in list(r.reasons) + list(r.depends_on) + list(r.obligations) + list(r.risks) + list(r.information):
             if item.license == outcome.license and item.clause:
                 seen.add(item.clause)
         seen.update(g["clause"] for g in r.grants if g["license"] == outcome.license)

@@ -21,7 +21,7 @@ from .phrases import (
     restricted_values, when_words,
 )
 from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
-    SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Leaf, Note, Obligation, Reason, Result, Risk,
+    SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Information, Leaf, Note, Obligation, Reason, Result, Risk,
 )
 from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
 
@@ -175,6 +175,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                                       certainty.name == "maybe"))
     result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact, o.message))
 
+    result.information = _information(by_name, licenses, art, _ctx)
+
     risks: set[Risk] = set()
     for atom in by_name["risk_at"]:
         L, C, R, K, template = atom.arguments
@@ -239,6 +241,36 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges))
     result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
+
+
+def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
+    """What the licenses explain (`inform`), the exceptions one clause makes to another, and the
+    riders a relicensing would have to carry (dsl2.lp)."""
+    explained: dict[tuple, bool] = {}
+    extra: list[Information] = []
+    for atom in by_name["information"]:
+        L, C, R, K, certainty = atom.arguments
+        key = (_str(L), _str(C), R.number, _ctx(K)[1])
+        explained[key] = explained.get(key, False) or certainty.name == "sure"
+    for atom in by_name["excepted"]:
+        artifact, lid, number, excepting, other = (art(atom.arguments[0]), *(_str(a) for a in atom.arguments[1:]))
+        clause = licenses[lid].license.clause(excepting)
+        explained_by = f"§{excepting} {clause.title}" if clause else f"§{excepting}"
+        extra.append(Information(lid, licenses[lid].license.version, excepting,
+                                 f"{explained_by} makes an exception to §{number}: {other} may be combined with it",
+                                 artifact))
+    for atom in by_name["rider"]:
+        artifact, lid, number, rider, outbound = (art(atom.arguments[0]), *(_str(a) for a in atom.arguments[1:]))
+        rider_clause = licenses[lid].license.clause(rider)
+        named = f"§{rider} {rider_clause.title}" if rider_clause else f"§{rider}"
+        extra.append(Information(lid, licenses[lid].license.version, number,
+                                 f"under §{number}, {outbound} terms are possible only with {named} carried along "
+                                 f"as a rider (enforceable terms of its own); {outbound} alone is not", artifact))
+    for (lid, number, rid, artifact), sure in explained.items():
+        rule = licenses[lid].rules[rid][1]
+        message = rule.message + ("" if sure else f" (if {render_rule_condition(rule)})")
+        extra.append(Information(lid, licenses[lid].license.version, number, message, artifact, not sure))
+    return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
 
 def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:

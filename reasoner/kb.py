@@ -33,6 +33,8 @@ class LicenseIndex(dict):
     def __init__(self):
         super().__init__()
         self.pending: dict[str, Path] = {}   # id -> file not parsed yet
+        self.waiting: dict[str, list[License]] = {}   # base id -> licenses `based on` it, not added yet
+        self._resolving: set[str] = set()
         self._loading = threading.RLock()
 
     def defer(self, path: Path) -> None:
@@ -55,11 +57,56 @@ class LicenseIndex(dict):
             for key in list(self.pending):
                 self._load(key)
 
-    def add(self, lic: License) -> None:
+    def add(self, lic: License, wait: bool = False) -> None:
+        """Compile and index a license, with the clauses it incorporates (`based on`). With
+        `wait`, a license whose base is not known yet waits for it (files given in any order);
+        `unresolved()` lists those still waiting."""
         if dict.__contains__(self, lic.id):
             other = dict.__getitem__(self, lic.id).license.position
             raise LicenseFileError(f"license `{lic.id}` is already defined at {other}", str(lic.position))
+        based = lic.based_on
+        if based is not None:
+            from .codes import error
+            from .incorporate import incorporate
+
+            if based.license in self._resolving or based.license == lic.id:
+                raise error(f"`based on {based.license}` makes a cycle of incorporations", str(based.position),
+                            "DSL401", "a license may incorporate another only if that one does not incorporate it")
+            if based.license not in self:
+                if wait:
+                    self.waiting.setdefault(based.license, []).append(lic)
+                    return
+                raise error(f"`based on {based.license}`: no license `{based.license}` is loaded", str(based.position),
+                            "DSL401", "name an encoded license id (`can-i licenses` lists them)")
+            with self._loading:
+                self._resolving.add(lic.id)
+                try:
+                    base = self[based.license].license
+                finally:
+                    self._resolving.discard(lic.id)
+            lic = incorporate(lic, base)
         dict.__setitem__(self, lic.id, compile_license(lic))
+        for waiter in self.waiting.pop(lic.id, []):
+            self.add(waiter, wait=True)
+
+    def unresolved(self) -> list[License]:
+        """Licenses still waiting for the license they are `based on`."""
+        return [lic for waiting in self.waiting.values() for lic in waiting]
+
+    def finish(self) -> None:
+        """Raise for the first license whose base never came."""
+        from .codes import error
+
+        for lic in self.unresolved():
+            raise error(self.unresolved_problem(lic), str(lic.based_on.position), "DSL401",
+                        "name an encoded license id (`can-i licenses` lists them)")
+
+    def unresolved_problem(self, lic: License) -> str:
+        """Why a waiting license was never added: its base is missing, or waits for it in turn."""
+        base = lic.based_on.license
+        if base in {other.id for other in self.unresolved()}:
+            return f"`based on {base}` makes a cycle of incorporations"
+        return f"`based on {base}`: no license `{base}` is loaded"
 
     def __missing__(self, key):
         self._load(key)
@@ -114,7 +161,8 @@ class KnowledgeBase:
                 kb.licenses.defer(path)   # the bundled files are named after their license
             else:
                 for lic in parse_cached(path):
-                    kb.add(lic)
+                    kb.licenses.add(lic, wait=True)
+        kb.licenses.finish()
         for root in roots:
             if root.is_dir():
                 kb._load_tables(root)
@@ -356,6 +404,7 @@ def _cache_folder() -> Path:
 _PACKAGE = Path(__file__).resolve().parent
 # Whatever shapes a parsed License: a change to any of these files makes a new cache key.
 _PARSER_SOURCES = [resources.grammar_path(), _PACKAGE / "parse.py", _PACKAGE / "licenses.py",
+                   _PACKAGE / "codes.py", _PACKAGE / "incorporate.py",
                    _PACKAGE / "vocabulary.py", _PACKAGE / "numbers.py"]
 
 

@@ -85,7 +85,8 @@ class Exception_:
 class Rule:
     """One statement of a clause.
 
-    kind is one of: grant, forbid, separate (needs a separate license), duty, restrict, risk.
+    kind is one of: grant, forbid, separate (needs a separate license), duty, restrict, risk,
+    inform (an explanation shown with the answer; it obliges nobody to anything).
     """
     kind: str
     acts: tuple[str, ...]
@@ -109,6 +110,36 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A short verbatim passage of the primary text that the clause encodes; `can-i check
+    --texts` finds it in the license's source files (whitespace-insensitive)."""
+    text: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class Source:
+    """A primary-text file the license is encoded from, and whose copy it is: `licensor` (read
+    from the licensor's own repository or site) or `third-party` (anyone else's copy)."""
+    file: str
+    copy: str
+    position: Position
+
+
+@dataclass(frozen=True)
+class BasedOn:
+    """`based on ID [only "N", …] [cited as "P"]`: this license incorporates clauses of another."""
+    license: str
+    only: tuple[str, ...]
+    cited_as: str | None
+    position: Position
+
+    def number(self, number: str) -> str:
+        """An incorporated clause's number as this license cites it."""
+        return f"{self.cited_as} {number}" if self.cited_as else number
+
+
+@dataclass(frozen=True)
 class Clause:
     number: str
     title: str
@@ -121,6 +152,15 @@ class Clause:
     ambiguous: str | None = None
     follows: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    # Clauses of the same license this one makes an exception to: (clause, license ids) for a
+    # clash it settles, (clause, condition) for rules it suspends (folded into their exceptions).
+    excepts_for: tuple[tuple[str, tuple[str, ...], Position], ...] = ()
+    excepts_when: tuple[tuple[str, "Condition", Position], ...] = ()
+    later_versions: tuple[str, ...] = ()   # `later versions`: what "or any later version" allows
+    # `relicense with rider "N" [to IDS]`: (N, IDS) - other terms (all when IDS is empty) are
+    # allowed if clause N travels with them as a rider.
+    rider: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -149,9 +189,16 @@ class License:
     kind: str = "model"
     osi: bool = False
     spdx: str | None = None
+    sources: tuple[Source, ...] = ()
+    based_on: BasedOn | None = None
     follows: tuple[str, ...] = ()
     clauses: tuple[Clause, ...] = ()
     examples: tuple[Example, ...] = ()
+
+    @property
+    def later_versions(self) -> tuple[str, ...]:
+        """The later versions a licensee may follow under "this version or any later version"."""
+        return tuple(dict.fromkeys(v for c in self.clauses for v in c.later_versions))
 
     def clause(self, number: str) -> Clause | None:
         return next((c for c in self.clauses if c.number == number), None)

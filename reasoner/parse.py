@@ -1,5 +1,9 @@
 """Parse license DSL files into typed `License` objects, with errors at file:line:col.
 
+The parse tree is turned into typed objects by a lark `Transformer` (`_Build`), bottom-up: each
+grammar rule has one method that checks its words and returns its typed value. Every error is a
+`LicenseFileError` with file:line:col, a stable `DSLnnn` code (ERRORS) and a help line.
+
 >>> [lic.id for lic in parse_text('license demo { name "Demo" clause "1" "Grant" { grant use } }')]
 ['demo']
 """
@@ -9,30 +13,32 @@ from __future__ import annotations
 import functools
 import json
 import unicodedata
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 import lark
-from lark import Token, Tree
+from lark import Token, Transformer, Tree, v_args
 
 from . import resources
+from .codes import ERRORS, error  # noqa: F401 - ERRORS is part of this module's interface
 from .errors import LicenseFileError
 from . import schema
+from .incorporate import check_citations, cross_clause_exceptions
 from .files import read_regular_file
 from .licenses import (
-    Act, All, Always, Any_, Clause, Compare, Condition, Example, Exception_, Flag, License, Member,
-    Not, Position, Rule, StartsWith,
+    Act, All, Always, Any_, BasedOn, Clause, Compare, Condition, Example, Exception_, Flag, License,
+    Member, Not, Position, Quote, Rule, Source, StartsWith,
 )
 from .numbers import parse_count, parse_date
 from .vocabulary import (
     ACT_GROUPS, ACTS, DUTIES, FLAG_FACTS, LICENSE_KINDS, NUMBER_FACTS, RELATIONS, RELICENSE_MODES,
-    OTHER_FAMILY, RISKS, SET_FACTS, SETTINGS, STATUSES, STRING_FACTS, USE_ACTS, CREATION_ACTS, suggest,
-    territory_problem, word_problem,
+    OTHER_FAMILY, RISKS, SET_FACTS, SETTINGS, SOURCE_COPIES, STATUSES, STRING_FACTS, USE_ACTS,
+    CREATION_ACTS, suggest, territory_problem, word_problem,
 )
 
 # Words an example may use besides acts: what they set in the example's use (from schema.py).
 EXAMPLE_WORDS = schema.example_words()
-
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
@@ -49,20 +55,31 @@ def parse_file(path: str | Path) -> list[License]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise LicenseFileError(f"not UTF-8 text (byte {exc.start})", location=str(path)) from None
+        raise error(f"not UTF-8 text (byte {exc.start})", str(path), "DSL002",
+                    "license files are UTF-8 text") from None
     return parse_text(text, str(path))
+
+
+def parse_tree(text: str, filename: str = "<string>") -> Tree:
+    """The lark parse tree of license DSL text (for the formatter); syntax errors as in parse_text."""
+    if "\x00" in text:
+        raise error("binary data (NUL byte) in a license file", f"{filename}:1:1", "DSL002",
+                    "license files are UTF-8 text")
+    try:
+        return _parser().parse(text)
+    except lark.UnexpectedInput as exc:
+        raise _syntax_error(exc, text, filename) from None
 
 
 def parse_text(text: str, filename: str = "<string>") -> list[License]:
     """Parse license DSL text; `filename` is used in error locations."""
-    if "\x00" in text:
-        raise LicenseFileError("binary data (NUL byte) in a license file", location=f"{filename}:1:1")
+    tree = parse_tree(text, filename)
     try:
-        tree = _parser().parse(text)
-    except lark.UnexpectedInput as exc:
-        raise _syntax_error(exc, text, filename) from None
-    builder = _Builder(filename)
-    return [builder.license(node) for node in tree.children]
+        return _Build(filename).transform(tree)
+    except lark.exceptions.VisitError as exc:
+        if isinstance(exc.orig_exc, LicenseFileError):
+            raise exc.orig_exc from None
+        raise
 
 
 def _syntax_error(exc: lark.UnexpectedInput, text: str, filename: str) -> LicenseFileError:
@@ -74,15 +91,16 @@ def _syntax_error(exc: lark.UnexpectedInput, text: str, filename: str) -> Licens
     if isinstance(exc, lark.UnexpectedCharacters):
         char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         if char == '"':
-            return LicenseFileError("unterminated string", location)
-        return LicenseFileError(f"unexpected character `{char}`", location)
+            return error("unterminated string", location, "DSL002")
+        return error(f"unexpected character `{char}`", location, "DSL001")
     if isinstance(exc, lark.UnexpectedEOF):
-        return LicenseFileError("unexpected end of file (a `}` may be missing)", location)
+        return error("unexpected end of file (a `}` may be missing)", location, "DSL001",
+                     "every `{` needs its `}`: the license block, each clause and each example")
     token = getattr(exc, "token", None)
     expected = sorted(_describe_terminal(t) for t in getattr(exc, "expected", ()) or ())
     got = f"`{token}`" if token else "end of file"
     hint = f", expected {', '.join(expected[:6])}" if expected else ""
-    return LicenseFileError(f"unexpected {got}{hint}", location)
+    return error(f"unexpected {got}{hint}", location, "DSL001")
 
 
 def _describe_terminal(name: str) -> str:
@@ -116,34 +134,58 @@ def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[st
     return value, ""
 
 
-class _Builder:
-    """Turns a parse tree into typed objects and validates every word on the way."""
+# --- intermediate values the transformer passes up ----------------------------------------------
+
+@dataclass(frozen=True)
+class _Named:
+    """A condition word that is neither an act nor a flag: a `define`d name, resolved (or
+    rejected) once the license's defines are known."""
+    token: Token
+
+
+@dataclass(frozen=True)
+class _Set:
+    tokens: tuple[Token, ...]
+    meta: object
+
+
+@dataclass(frozen=True)
+class _Item:
+    """A license-level item other than a clause, example or source: kind, first token, value."""
+    kind: str
+    token: Token
+    value: object
+    meta: object = None
+
+
+@v_args(meta=True)
+class _Build(Transformer):
+    """The parse tree to typed objects, checking every word on the way (one method per rule)."""
 
     def __init__(self, filename: str):
+        super().__init__(visit_tokens=False)
         self.filename = filename
-        self.defines: dict[str, Condition] = {}
 
     # --- helpers ------------------------------------------------------------------------------
 
     def pos(self, item) -> Position:
         if isinstance(item, Token):
             return Position(self.filename, item.line or 1, item.column or 1)
-        meta = item.meta
-        return Position(self.filename, getattr(meta, "line", 1), getattr(meta, "column", 1))
+        return Position(self.filename, getattr(item, "line", 1) or 1, getattr(item, "column", 1) or 1)
 
-    def fail(self, item, message: str):
-        raise LicenseFileError(message, location=str(self.pos(item)))
+    def fail(self, item, message: str, code: str, help: str | None = None):
+        raise error(message, str(item if isinstance(item, Position) else self.pos(item)), code, help)
 
     def string(self, token: Token) -> str:
         try:
             value = json.loads(token)
         except json.JSONDecodeError:
-            self.fail(token, "invalid escape in string (use \\\" \\\\ \\n \\t or \\uXXXX)")
+            self.fail(token, "invalid escape in string (use \\\" \\\\ \\n \\t or \\uXXXX)", "DSL002")
         # A NUL would cut the string short inside clingo, and other control characters would
         # reach terminals: license strings are printable text (with line breaks and tabs).
         bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t\r"), None)
         if bad is not None:
-            self.fail(token, f"control character U+{ord(bad):04X} in a string")
+            self.fail(token, f"control character U+{ord(bad):04X} in a string", "DSL002")
         return value
 
     def scalar(self, token: Token):
@@ -154,12 +196,12 @@ class _Builder:
             try:
                 return Decimal(parse_count(str(token)))
             except ValueError as exc:
-                self.fail(token, str(exc))
+                self.fail(token, str(exc), "DSL301")
         if token.type == "DATE":
             try:
                 return parse_date(str(token))
             except ValueError as exc:
-                self.fail(token, str(exc))
+                self.fail(token, str(exc), "DSL301")
         return str(token)
 
     def acts(self, tokens) -> tuple[str, ...]:
@@ -172,84 +214,8 @@ class _Builder:
                 if word not in out:
                     out.append(word)
             else:
-                self.fail(token, f"unknown act `{word}`{suggest(word, list(ACTS) + list(ACT_GROUPS))}")
+                self.fail(token, f"unknown act `{word}`{suggest(word, list(ACTS) + list(ACT_GROUPS))}", "DSL101")
         return tuple(out)
-
-    # --- license ------------------------------------------------------------------------------
-
-    def license(self, node: Tree) -> License:
-        id_token, *items = node.children
-        self.defines = {}
-        settings: dict[str, object] = {}
-        follows: tuple[str, ...] = ()
-        for item in items:
-            if item.data == "define":
-                name_token, cond = item.children
-                name = str(name_token)
-                if name in self.defines:
-                    self.fail(name_token, f"`{name}` is defined twice")
-                if name in ACTS or name in FLAG_FACTS:
-                    self.fail(name_token, f"`{name}` is already a word of the language; pick another name")
-                self.defines[name] = self.condition(cond)
-        clauses: list[Clause] = []
-        examples: list[Example] = []
-        for item in items:
-            if item.data == "setting":
-                key_token, value_token = item.children
-                key = str(key_token)
-                if key not in SETTINGS:
-                    self.fail(key_token, f"unknown setting `{key}`{suggest(key, SETTINGS)}")
-                if key in settings:
-                    self.fail(key_token, f"`{key}` is set twice")
-                settings[key] = self.setting(key, value_token)
-            elif item.data == "follows":
-                if follows:
-                    self.fail(item, "`terms follow` is given twice")
-                follows = self.relations(item.children)
-            elif item.data == "clause":
-                clause = self.clause(item)
-                if any(c.number == clause.number for c in clauses):
-                    self.fail(item, f"clause \"{clause.number}\" appears twice")
-                clauses.append(clause)
-            elif item.data == "example":
-                examples.append(self.example(item))
-        lic = License(
-            id=str(id_token), position=self.pos(id_token), follows=follows,
-            clauses=tuple(clauses), examples=tuple(examples), **settings,
-        )
-        for example in lic.examples:
-            for number in example.by:
-                if lic.clause(number) is None:
-                    self.fail_at(example.position, f"example cites clause \"{number}\", which "
-                                 f"`{lic.id}` does not have{suggest(number, [c.number for c in clauses])}")
-        if not lic.name:
-            self.fail(id_token, f"license `{lic.id}` has no `name`")
-        return lic
-
-    def fail_at(self, position: Position, message: str):
-        raise LicenseFileError(message, location=str(position))
-
-    def setting(self, key: str, token: Token):
-        value = self.scalar(token)
-        if key == "osi":
-            if value not in ("yes", "no"):
-                self.fail(token, "`osi` takes yes or no")
-            return value == "yes"
-        if key == "kind":
-            if value not in LICENSE_KINDS:
-                self.fail(token, f"unknown kind `{value}`{suggest(str(value), LICENSE_KINDS)}")
-            return value
-        if key == "family":
-            if token.type != "NAME":
-                self.fail(token, "`family` takes a word, like llama")
-            return self.set_value("family", token)
-        if key == "licensor_id":
-            if token.type != "NAME" or not str(value).islower() or ":" in str(value):
-                self.fail(token, "`licensor_id` takes a lower-case word, like meta")
-            return value
-        if token.type != "STRING":
-            self.fail(token, f"`{key}` takes a string in double quotes")
-        return value
 
     def relations(self, tokens) -> tuple[str, ...]:
         words = [str(t) for t in tokens]
@@ -257,235 +223,459 @@ class _Builder:
             return ()
         for token in tokens:
             if str(token) not in RELATIONS:
-                self.fail(token, f"unknown relation `{token}`{suggest(str(token), RELATIONS)}")
+                self.fail(token, f"unknown relation `{token}`{suggest(str(token), RELATIONS)}", "DSL102")
         return tuple(dict.fromkeys(words))
-
-    # --- clauses ------------------------------------------------------------------------------
-
-    def clause(self, node: Tree) -> Clause:
-        number_token, title_token, *statements = node.children
-        number, title = self.string(number_token), self.string(title_token)
-        if not number.strip():
-            self.fail(number_token, "clause number is empty")
-        rules: list[Rule] = []
-        extra: dict[str, object] = {"follows": (), "notes": ()}
-        for st in statements:
-            kind = st.data
-            if kind in ("grant", "forbid", "separate", "duty", "restrict", "risk"):
-                rules.append(getattr(self, "rule_" + kind)(st))
-            elif kind == "relicense":
-                mode_token, *targets = [c for c in st.children if c is not None]
-                mode = str(mode_token)
-                if mode not in RELICENSE_MODES:
-                    self.fail(mode_token, f"unknown relicense mode `{mode}`{suggest(mode, RELICENSE_MODES)}")
-                if targets and mode == "allowed":
-                    self.fail(targets[0], "`relicense allowed` already allows any license; `to` lists the "
-                                          "only licenses a `forbidden` or `copyleft` license accepts")
-                extra["relicense"] = mode
-                extra["relicense_to"] = tuple(str(t).lower() for t in targets)
-            elif kind == "no_further_restrictions":
-                extra["no_further_restrictions"] = True
-            elif kind == "restricts_use":
-                extra["restricts_use"] = True
-            elif kind == "ambiguous":
-                extra["ambiguous"] = self.string(st.children[0])
-            elif kind == "clause_follows":
-                extra["follows"] = self.relations(st.children)
-            elif kind == "note":
-                extra["notes"] = extra["notes"] + (self.string(st.children[0]),)
-        return Clause(number=number, title=title, position=self.pos(node), rules=tuple(rules), **extra)
-
-    def split(self, children):
-        """Separate a rule's children into words, its condition and its exceptions."""
-        words, condition, exceptions = [], None, []
-        for child in children:
-            if child is None:
-                continue
-            if isinstance(child, Token):
-                words.append(child)
-            elif child.data == "exception":
-                exceptions.append(self.exception(child))
-            elif child.data in ("params", "set"):
-                words.append(child)
-            else:
-                condition = self.condition(child)
-        return words, condition or Always(), tuple(exceptions)
-
-    def exception(self, node: Tree) -> Exception_:
-        label_token, cond = node.children
-        label = self.string(label_token) if label_token is not None else None
-        if label is not None and not label.strip():
-            self.fail(label_token, "an exception label is empty: name the exception or drop the label")
-        return Exception_(label, self.condition(cond), self.pos(node))
-
-    def rule_grant(self, node):
-        words, cond, _ = self.split(node.children)
-        return Rule("grant", self.acts(words), cond, self.pos(node))
-
-    def rule_forbid(self, node):
-        words, cond, exceptions = self.split(node.children)
-        return Rule("forbid", self.acts(words), cond, self.pos(node), exceptions=exceptions)
-
-    def rule_separate(self, node):
-        words, cond, exceptions = self.split(node.children)
-        acts = self.acts(words) if words else ACTS
-        return Rule("separate", acts, cond, self.pos(node), exceptions=exceptions)
-
-    def rule_duty(self, node):
-        words, cond, _ = self.split(node.children)
-        name_token, *rest = words
-        duty = str(name_token)
-        if duty not in DUTIES:
-            self.fail(name_token, f"unknown duty `{duty}`{suggest(duty, DUTIES)}")
-        positional, _ = DUTIES[duty]
-        params: dict[str, str] = {}
-        for params_tree in rest:
-            for p in params_tree.children:
-                if isinstance(p, Token):
-                    if positional is None:
-                        self.fail(p, f"duty `{duty}` takes no text")
-                    if positional in params:
-                        self.fail(p, f"duty `{duty}` takes one text")
-                    params[positional] = self.string(p)
-                else:
-                    key_token, value_token = p.children
-                    params[str(key_token)] = self.string(value_token)
-        if positional and positional not in params:
-            self.fail(name_token, f"duty `{duty}` needs its {positional} in double quotes")
-        return Rule("duty", (), cond, self.pos(node), duty=duty, params=tuple(sorted(params.items())))
-
-    def rule_restrict(self, node):
-        words, cond, _ = self.split(node.children)
-        fact_token, values_tree = words
-        fact = str(fact_token)
-        if fact not in SET_FACTS:
-            self.fail(fact_token, f"`restrict` takes a set fact ({', '.join(SET_FACTS)}), not `{fact}`")
-        values = self.set_values(fact, values_tree)
-        return Rule("restrict", (), cond, self.pos(node), restricted_fact=fact, restricted_values=values)
-
-    def rule_risk(self, node):
-        words, cond, _ = self.split(node.children)
-        name_token = words[0]
-        risk = str(name_token)
-        if risk not in RISKS:
-            self.fail(name_token, f"unknown risk `{risk}`{suggest(risk, RISKS)}")
-        message = self.string(words[1]) if len(words) > 1 else None
-        return Rule("risk", (), cond, self.pos(node), risk=risk, message=message)
-
-    def set_values(self, fact: str, values_tree: Tree) -> tuple[str, ...]:
-        tokens = [t for t in values_tree.children if t is not None]
-        return tuple(self.set_value(fact, t) for t in tokens)
 
     def set_value(self, fact: str, token: Token, in_example: bool = False) -> str:
         """One value of a set fact, checked against its closed vocabulary."""
         value, problem = normalise_value(fact, str(self.scalar(token)), in_example)
         if value is None:
-            self.fail(token, problem + "; add new words to reasoner/vocabulary.py")
+            self.fail(token, problem + "; add new words to reasoner/vocabulary.py", "DSL107")
         return value
+
+    def set_values(self, fact: str, values: _Set) -> tuple[str, ...]:
+        return tuple(self.set_value(fact, t) for t in values.tokens)
+
+    @staticmethod
+    def split(children):
+        """A rule's children as its words, its condition and its exceptions."""
+        words, condition, exceptions = [], None, []
+        for child in children:
+            if child is None:
+                continue
+            if isinstance(child, (Token, _Set, list)):
+                words.append(child)
+            elif isinstance(child, Exception_):
+                exceptions.append(child)
+            else:
+                condition = child
+        return words, condition or Always(), tuple(exceptions)
+
+    # --- file and license ---------------------------------------------------------------------
+
+    def start(self, meta, licenses):
+        return list(licenses)
+
+    def setting(self, meta, children):
+        key_token, value_token = children
+        return _Item("setting", key_token, value_token)
+
+    def source(self, meta, children):
+        file_token, copy_token = children
+        file = self.string(file_token)
+        if not file.strip() or "/" in file or "\\" in file or file.startswith("."):
+            self.fail(file_token, "`source` names a file of the license-texts folder, without a folder",
+                      "DSL301")
+        copy = str(copy_token)
+        if copy not in SOURCE_COPIES:
+            self.fail(copy_token, f"unknown copy `{copy}`{suggest(copy, SOURCE_COPIES)}", "DSL107",
+                      "`from licensor` (the licensor's own copy) or `from third-party` (anyone else's)")
+        return Source(file, copy, self.pos(file_token))
+
+    def based_on(self, meta, children):
+        id_token, *rest = [c for c in children if c is not None]
+        cited = next((c for c in rest if isinstance(c, tuple)), None)
+        numbers = tuple(self.string(t) for t in rest if isinstance(t, Token))
+        return BasedOn(str(id_token).lower(), tuple(dict.fromkeys(numbers)), cited[0] if cited else None,
+                       self.pos(id_token))
+
+    def cited(self, meta, children):
+        prefix = self.string(children[0])
+        if not prefix.strip():
+            self.fail(children[0], "`cited as` is empty", "DSL401")
+        return (prefix,)
+
+    def follows(self, meta, children):
+        return _Item("follows", children[0], self.relations(children), meta)
+
+    def define(self, meta, children):
+        name_token, cond = children
+        return _Item("define", name_token, cond)
+
+    def license(self, meta, children):
+        id_token, *items = children
+        defines: dict[str, Condition] = {}
+        for item in items:
+            if isinstance(item, _Item) and item.kind == "define":
+                name = str(item.token)
+                if name in defines:
+                    self.fail(item.token, f"`{name}` is defined twice", "DSL201")
+                if name in ACTS or name in FLAG_FACTS:
+                    self.fail(item.token, f"`{name}` is already a word of the language; pick another name", "DSL401")
+                defines[name] = self.resolve(item.value, defines)
+        settings: dict[str, object] = {}
+        follows: tuple[str, ...] | None = None
+        sources: list[Source] = []
+        based_on: BasedOn | None = None
+        clauses: list[Clause] = []
+        examples: list[Example] = []
+        for item in items:
+            if isinstance(item, BasedOn):
+                if based_on is not None:
+                    self.fail(item.position, "`based on` is given twice", "DSL201")
+                if item.license == str(id_token).lower():
+                    self.fail(item.position, "a license cannot be based on itself", "DSL401")
+                based_on = item
+            elif isinstance(item, Source):
+                if any(s.file == item.file for s in sources):
+                    self.fail(item.position, f"source \"{item.file}\" is given twice", "DSL201")
+                sources.append(item)
+            elif isinstance(item, Clause):
+                if any(c.number == item.number for c in clauses):
+                    self.fail(item.position, f"clause \"{item.number}\" appears twice", "DSL201")
+                clauses.append(self.resolve_clause(item, defines))
+            elif isinstance(item, Example):
+                examples.append(item)
+            elif item.kind == "setting":
+                key = str(item.token)
+                if key not in SETTINGS:
+                    self.fail(item.token, f"unknown setting `{key}`{suggest(key, SETTINGS)}", "DSL106")
+                if key in settings:
+                    self.fail(item.token, f"`{key}` is set twice", "DSL201")
+                settings[key] = self.setting_value(key, item.value)
+            elif item.kind == "follows":
+                if follows is not None:
+                    self.fail(item.meta, "`terms follow` is given twice", "DSL201")
+                follows = item.value
+        if based_on is None:   # otherwise once the incorporated clauses are known (`incorporate`)
+            clauses = cross_clause_exceptions(clauses, str(id_token))
+        lic = License(
+            id=str(id_token), position=self.pos(id_token), follows=follows or (), sources=tuple(sources),
+            based_on=based_on, clauses=tuple(clauses), examples=tuple(examples), **settings,
+        )
+        if based_on is None:
+            check_citations(lic)
+        if not lic.name:
+            self.fail(id_token, f"license `{lic.id}` has no `name`", "DSL401",
+                      "give the license's title as the text states it: name \"…\"")
+        return lic
+
+    def setting_value(self, key: str, token: Token):
+        value = self.scalar(token)
+        if key == "osi":
+            if value not in ("yes", "no"):
+                self.fail(token, "`osi` takes yes or no", "DSL301")
+            return value == "yes"
+        if key == "kind":
+            if value not in LICENSE_KINDS:
+                self.fail(token, f"unknown kind `{value}`{suggest(str(value), LICENSE_KINDS)}", "DSL107")
+            return value
+        if key == "family":
+            if token.type != "NAME":
+                self.fail(token, "`family` takes a word, like llama", "DSL301")
+            return self.set_value("family", token)
+        if key == "licensor_id":
+            if token.type != "NAME" or not str(value).islower() or ":" in str(value):
+                self.fail(token, "`licensor_id` takes a lower-case word, like meta", "DSL301")
+            return value
+        if token.type != "STRING":
+            self.fail(token, f"`{key}` takes a string in double quotes", "DSL301")
+        return value
+
+    # --- defines: conditions are resolved once the license's names are known ----------------------
+
+    def resolve(self, cond, defines: dict[str, Condition]):
+        if isinstance(cond, _Named):
+            word = str(cond.token)
+            if word in defines:
+                return defines[word]
+            options = list(ACTS) + list(FLAG_FACTS) + list(defines)
+            self.fail(cond.token, f"unknown fact `{word}`{suggest(word, options)}", "DSL103")
+        if isinstance(cond, Not):
+            return Not(self.resolve(cond.operand, defines))
+        if isinstance(cond, (All, Any_)):
+            return type(cond)(tuple(self.resolve(c, defines) for c in cond.operands))
+        return cond
+
+    def resolve_clause(self, clause: Clause, defines) -> Clause:
+        rules = tuple(
+            replace(rule, condition=self.resolve(rule.condition, defines),
+                    exceptions=tuple(replace(e, condition=self.resolve(e.condition, defines))
+                                     for e in rule.exceptions))
+            for rule in clause.rules)
+        excepts_when = tuple((n, self.resolve(c, defines), p) for n, c, p in clause.excepts_when)
+        return replace(clause, rules=rules, excepts_when=excepts_when)
+
+    # --- clauses ------------------------------------------------------------------------------
+
+    def clause(self, meta, children):
+        number_token, title_token, *statements = children
+        number, title = self.string(number_token), self.string(title_token)
+        if not number.strip():
+            self.fail(number_token, "clause number is empty", "DSL401")
+        rules: list[Rule] = []
+        extra: dict[str, object] = {"follows": (), "notes": (), "quotes": (), "excepts_for": (), "excepts_when": ()}
+        for statement in statements:
+            if isinstance(statement, Rule):
+                rules.append(statement)
+            elif isinstance(statement, Quote):
+                extra["quotes"] = extra["quotes"] + (statement,)
+            else:
+                key, value = statement
+                if key == "relicense":
+                    extra["relicense"], extra["relicense_to"] = value
+                elif key == "rider":
+                    if extra.get("rider") is not None:
+                        self.fail(value[2], "a clause has one rider", "DSL201")
+                    extra["rider"] = value
+                elif key in ("notes", "excepts_for", "excepts_when"):
+                    extra[key] = extra[key] + (value,)
+                else:
+                    extra[key] = value
+        return Clause(number=number, title=title, position=self.pos(meta), rules=tuple(rules), **extra)
+
+    def relicense(self, meta, children):
+        mode_token, *targets = [c for c in children if c is not None]
+        mode = str(mode_token)
+        if mode not in RELICENSE_MODES:
+            self.fail(mode_token, f"unknown relicense mode `{mode}`{suggest(mode, RELICENSE_MODES)}", "DSL107")
+        if targets and mode == "allowed":
+            self.fail(targets[0], "`relicense allowed` already allows any license; `to` lists the "
+                                  "only licenses a `forbidden` or `copyleft` license accepts", "DSL401")
+        return ("relicense", (mode, tuple(str(t).lower() for t in targets)))
+
+    def no_further_restrictions(self, meta, children):
+        return ("no_further_restrictions", True)
+
+    def restricts_use(self, meta, children):
+        return ("restricts_use", True)
+
+    def ambiguous(self, meta, children):
+        return ("ambiguous", self.string(children[0]))
+
+    def clause_follows(self, meta, children):
+        return ("follows", self.relations(children))
+
+    def note(self, meta, children):
+        return ("notes", self.string(children[0]))
+
+    def quote(self, meta, children):
+        text = self.string(children[0])
+        if len(text.split()) < 2:
+            self.fail(children[0], "a quote needs at least two words of the text", "DSL401",
+                      "quote a short passage that identifies the sentence the clause encodes")
+        if len(text) > 400:
+            self.fail(children[0], "a quote is at most 400 characters: cite, do not copy the text", "DSL401")
+        return Quote(text, self.pos(children[0]))
+
+    def except_for(self, meta, children):
+        number_token, *ids = children
+        return ("excepts_for", (self.string(number_token), tuple(dict.fromkeys(str(i).lower() for i in ids)),
+                                self.pos(number_token)))
+
+    def rider(self, meta, children):
+        number_token, *targets = [c for c in children if c is not None]
+        return ("rider", (self.string(number_token), tuple(dict.fromkeys(str(t).lower() for t in targets)),
+                          self.pos(number_token)))
+
+    def later_versions(self, meta, children):
+        return ("later_versions", tuple(dict.fromkeys(str(c).lower() for c in children)))
+
+    def except_when(self, meta, children):
+        number_token, cond = children
+        return ("excepts_when", (self.string(number_token), cond, self.pos(number_token)))
+
+    def exception(self, meta, children):
+        label_token, cond = children
+        label = self.string(label_token) if label_token is not None else None
+        if label is not None and not label.strip():
+            self.fail(label_token, "an exception label is empty: name the exception or drop the label", "DSL401")
+        return Exception_(label, cond, self.pos(meta))
+
+    def grant(self, meta, children):
+        words, cond, _ = self.split(children)
+        return Rule("grant", self.acts(words), cond, self.pos(meta))
+
+    def forbid(self, meta, children):
+        words, cond, exceptions = self.split(children)
+        return Rule("forbid", self.acts(words), cond, self.pos(meta), exceptions=exceptions)
+
+    def separate(self, meta, children):
+        words, cond, exceptions = self.split(children)
+        acts = self.acts(words) if words else ACTS
+        return Rule("separate", acts, cond, self.pos(meta), exceptions=exceptions)
+
+    def duty(self, meta, children):
+        words, cond, _ = self.split(children)
+        name_token, *rest = words
+        duty = str(name_token)
+        if duty == "report":
+            self.fail(name_token, "`must report` is DSL 1: say whether the text states a duty, a "
+                                  "prohibition or an explanation", "DSL402")
+        if duty not in DUTIES or duty == "refrain":
+            self.fail(name_token, f"unknown duty `{duty}`{suggest(duty, [d for d in DUTIES if d not in ('report', 'refrain')])}",
+                      "DSL104")
+        positional, _ = DUTIES[duty]
+        params: dict[str, str] = {}
+        for params_list in rest:
+            for p in params_list:
+                if isinstance(p, Token):
+                    if positional is None:
+                        self.fail(p, f"duty `{duty}` takes no text", "DSL301")
+                    if positional in params:
+                        self.fail(p, f"duty `{duty}` takes one text", "DSL301")
+                    params[positional] = self.string(p)
+                else:
+                    key_token, value_token = p
+                    params[str(key_token)] = self.string(value_token)
+        if positional and positional not in params:
+            self.fail(name_token, f"duty `{duty}` needs its {positional} in double quotes", "DSL401")
+        return Rule("duty", (), cond, self.pos(meta), duty=duty, params=tuple(sorted(params.items())))
+
+    def duty_text(self, meta, children):
+        text_token, *cond = children
+        return self._worded("report", text_token, next(iter(cond), None), meta)
+
+    def prohibition(self, meta, children):
+        text_token, *cond = children
+        return self._worded("refrain", text_token, next(iter(cond), None), meta)
+
+    def _worded(self, duty: str, text_token: Token, cond, meta) -> Rule:
+        text = self.string(text_token)
+        if not text.strip():
+            self.fail(text_token, "the duty's words are empty", "DSL401")
+        return Rule("duty", (), cond or Always(), self.pos(meta), duty=duty, params=(("text", text),))
+
+    def inform(self, meta, children):
+        text_token, *rest = children
+        cond = next(iter(rest), None)
+        text = self.string(text_token)
+        if not text.strip():
+            self.fail(text_token, "`inform` has no words", "DSL401")
+        return Rule("inform", (), cond or Always(), self.pos(meta), message=text)
+
+    def params(self, meta, children):
+        return list(children)
+
+    def param(self, meta, children):
+        return tuple(children)
+
+    def restrict(self, meta, children):
+        words, cond, _ = self.split(children)
+        fact_token, values = words
+        fact = str(fact_token)
+        if fact not in SET_FACTS:
+            self.fail(fact_token, f"`restrict` takes a set fact ({', '.join(SET_FACTS)}), not `{fact}`", "DSL301")
+        return Rule("restrict", (), cond, self.pos(meta), restricted_fact=fact,
+                    restricted_values=self.set_values(fact, values))
+
+    def risk(self, meta, children):
+        words, cond, _ = self.split(children)
+        name_token = words[0]
+        risk = str(name_token)
+        if risk not in RISKS:
+            self.fail(name_token, f"unknown risk `{risk}`{suggest(risk, RISKS)}", "DSL105")
+        message = self.string(words[1]) if len(words) > 1 else None
+        return Rule("risk", (), cond, self.pos(meta), risk=risk, message=message)
+
+    def set(self, meta, children):
+        return _Set(tuple(t for t in children if t is not None), meta)
 
     # --- conditions ---------------------------------------------------------------------------
 
-    def condition(self, node) -> Condition:
-        kind = node.data
-        if kind == "or_cond":
-            return Any_(tuple(self.condition(c) for c in node.children))
-        if kind == "and_cond":
-            return All(tuple(self.condition(c) for c in node.children))
-        if kind == "negation":
-            return Not(self.condition(node.children[0]))
-        if kind == "flag":
-            token = node.children[0]
-            word = str(token)
-            if word in ACTS:
-                return Act(word)
-            if word in ACT_GROUPS:
-                return Any_(tuple(Act(a) for a in ACT_GROUPS[word]))
-            if word in FLAG_FACTS:
-                return Flag(word)
-            if word in self.defines:
-                return self.defines[word]
-            options = list(ACTS) + list(FLAG_FACTS) + list(self.defines)
-            self.fail(token, f"unknown fact `{word}`{suggest(word, options)}")
-        if kind == "compare":
-            fact_token, op_token, value_token = node.children
-            fact, op = str(fact_token), str(op_token)
-            value = self.scalar(value_token)
-            if fact in NUMBER_FACTS:
-                if fact == "date" and value_token.type != "DATE":
-                    self.fail(value_token, "`date` compares with a date like 2024-04-18")
-                if fact != "date" and value_token.type != "NUMBER":
-                    self.fail(value_token, f"`{fact}` compares with a number, like 700M")
-                return Compare(fact, op, Decimal(value))
-            if fact in SET_FACTS or fact in STRING_FACTS:
-                if op not in ("=", "!="):
-                    self.fail(op_token, f"`{fact}` is not a number: use = or != or `in`")
-                test = Member(fact, (self.set_value(fact, value_token) if fact in SET_FACTS else str(value),))
-                return test if op == "=" else Not(test)
-            self.fail(fact_token, f"unknown fact `{fact}`{suggest(fact, list(NUMBER_FACTS) + list(SET_FACTS))}")
-        if kind == "member":
-            fact_token, values_tree = node.children
-            fact = str(fact_token)
-            if fact not in SET_FACTS:
-                self.fail(fact_token, f"`in` takes a set fact ({', '.join(SET_FACTS)}){suggest(fact, SET_FACTS)}")
-            return Member(fact, self.set_values(fact, values_tree))
-        if kind == "starts_with":
-            fact_token, prefix_token = node.children
-            fact = str(fact_token)
-            if fact not in STRING_FACTS:
-                self.fail(fact_token, f"`starts with` takes {' or '.join(STRING_FACTS)}{suggest(fact, STRING_FACTS)}")
-            return StartsWith(fact, self.string(prefix_token))
-        self.fail(node, f"unexpected condition `{kind}`")  # the grammar makes no other kind
+    def or_cond(self, meta, children):
+        return Any_(tuple(children))
+
+    def and_cond(self, meta, children):
+        return All(tuple(children))
+
+    def negation(self, meta, children):
+        return Not(children[0])
+
+    def flag(self, meta, children):
+        token = children[0]
+        word = str(token)
+        if word in ACTS:
+            return Act(word)
+        if word in ACT_GROUPS:
+            return Any_(tuple(Act(a) for a in ACT_GROUPS[word]))
+        if word in FLAG_FACTS:
+            return Flag(word)
+        return _Named(token)
+
+    def compare(self, meta, children):
+        fact_token, op_token, value_token = children
+        fact, op = str(fact_token), str(op_token)
+        value = self.scalar(value_token)
+        if fact in NUMBER_FACTS:
+            if fact == "date" and value_token.type != "DATE":
+                self.fail(value_token, "`date` compares with a date like 2024-04-18", "DSL301")
+            if fact != "date" and value_token.type != "NUMBER":
+                self.fail(value_token, f"`{fact}` compares with a number, like 700M", "DSL301")
+            return Compare(fact, op, Decimal(value))
+        if fact in SET_FACTS or fact in STRING_FACTS:
+            if op not in ("=", "!="):
+                self.fail(op_token, f"`{fact}` is not a number: use = or != or `in`", "DSL301")
+            test = Member(fact, (self.set_value(fact, value_token) if fact in SET_FACTS else str(value),))
+            return test if op == "=" else Not(test)
+        self.fail(fact_token, f"unknown fact `{fact}`{suggest(fact, list(NUMBER_FACTS) + list(SET_FACTS))}", "DSL103")
+
+    def member(self, meta, children):
+        fact_token, values = children
+        fact = str(fact_token)
+        if fact not in SET_FACTS:
+            self.fail(fact_token, f"`in` takes a set fact ({', '.join(SET_FACTS)}){suggest(fact, SET_FACTS)}", "DSL301")
+        return Member(fact, self.set_values(fact, values))
+
+    def starts_with(self, meta, children):
+        fact_token, prefix_token = children
+        fact = str(fact_token)
+        if fact not in STRING_FACTS:
+            self.fail(fact_token, f"`starts with` takes {' or '.join(STRING_FACTS)}{suggest(fact, STRING_FACTS)}",
+                      "DSL301")
+        return StartsWith(fact, self.string(prefix_token))
 
     # --- examples -----------------------------------------------------------------------------
 
-    def example(self, node: Tree) -> Example:
-        description_token, *facts, expect = node.children
-        items: list[tuple[str, object]] = []
-        for fact in facts:
-            word_token, value = fact.children
-            word = str(word_token)
-            if word in USE_ACTS or word in CREATION_ACTS:
-                if value is not None:
-                    self.fail(word_token, f"act `{word}` takes no value")
-                items.append((word, True))
-                continue
-            if word not in EXAMPLE_WORDS:
-                self.fail(word_token, f"unknown example fact `{word}`"
-                          f"{suggest(word, list(EXAMPLE_WORDS) + list(ACTS))}")
-            shape = EXAMPLE_WORDS[word]
-            if shape == "flag":
-                if value is not None:
-                    self.fail(word_token, f"`{word}` takes no value")
-                items.append((word, True))
-                continue
-            if value is None:
-                self.fail(word_token, f"`{word}` needs a value: {word} = …")
-            if isinstance(value, Tree):
-                if shape != "set":
-                    self.fail(value, f"`{word}` takes one value, not a set")
-                tokens = [t for t in value.children if t is not None]
-                if word in SET_FACTS:
-                    items.append((word, tuple(self.set_value(word, t, True) for t in tokens)))
-                else:
-                    items.append((word, tuple(str(self.scalar(t)) for t in tokens)))
-                continue
-            parsed = self.scalar(value)
-            if shape == "number" and value.type != "NUMBER":
-                self.fail(value, f"`{word}` takes a number, like 700M")
-            if shape == "date" and value.type != "DATE":
-                self.fail(value, f"`{word}` takes a date like 2025-01-31")
-            if shape == "string" and value.type != "STRING":
-                self.fail(value, f"`{word}` takes a string in double quotes")
-            if shape == "set":
-                parsed = (self.set_value(word, value, True) if word in SET_FACTS else str(parsed),)
-            if word == "into":
-                parsed = self.set_value("target.family", value, True)
-            items.append((word, parsed))
-        status_token, *by_tokens = expect.children
+    def example_fact(self, meta, children):
+        return tuple(children)
+
+    def expect(self, meta, children):
+        status_token, *by_tokens = children
         status = str(status_token)
         if status not in STATUSES:
-            self.fail(status_token, f"unknown status `{status}`{suggest(status, STATUSES)}")
-        by = tuple(self.string(t) for t in by_tokens if t is not None)
+            self.fail(status_token, f"unknown status `{status}`{suggest(status, STATUSES)}", "DSL108")
+        return status, tuple(self.string(t) for t in by_tokens if t is not None)
+
+    def example(self, meta, children):
+        description_token, *facts, (status, by) = children
+        items = [self.example_item(word_token, value) for word_token, value in facts]
         if not any(word in ACTS for word, _ in items):
-            self.fail(node, "example names no act (use, host, distribute, finetune, distill, …)")
-        return Example(self.string(description_token), tuple(items), status, by, self.pos(node))
+            self.fail(meta, "example names no act (use, host, distribute, finetune, distill, …)", "DSL401")
+        return Example(self.string(description_token), tuple(items), status, by, self.pos(meta))
+
+    def example_item(self, word_token: Token, value) -> tuple[str, object]:
+        word = str(word_token)
+        if word in USE_ACTS or word in CREATION_ACTS:
+            if value is not None:
+                self.fail(word_token, f"act `{word}` takes no value", "DSL301")
+            return word, True
+        if word not in EXAMPLE_WORDS:
+            self.fail(word_token, f"unknown example fact `{word}`"
+                      f"{suggest(word, list(EXAMPLE_WORDS) + list(ACTS))}", "DSL103",
+                      "examples state acts and " + ", ".join(EXAMPLE_WORDS))
+        shape = EXAMPLE_WORDS[word]
+        if shape == "flag":
+            if value is not None:
+                self.fail(word_token, f"`{word}` takes no value", "DSL301")
+            return word, True
+        if value is None:
+            self.fail(word_token, f"`{word}` needs a value: {word} = …", "DSL401")
+        if isinstance(value, _Set):
+            if shape != "set":
+                self.fail(value.meta, f"`{word}` takes one value, not a set", "DSL301")
+            if word in SET_FACTS:
+                return word, tuple(self.set_value(word, t, True) for t in value.tokens)
+            return word, tuple(str(self.scalar(t)) for t in value.tokens)
+        parsed = self.scalar(value)
+        if shape == "number" and value.type != "NUMBER":
+            self.fail(value, f"`{word}` takes a number, like 700M", "DSL301")
+        if shape == "date" and value.type != "DATE":
+            self.fail(value, f"`{word}` takes a date like 2025-01-31", "DSL301")
+        if shape == "string" and value.type != "STRING":
+            self.fail(value, f"`{word}` takes a string in double quotes", "DSL301")
+        if shape == "set":
+            parsed = (self.set_value(word, value, True) if word in SET_FACTS else str(parsed),)
+        if word == "into":
+            parsed = self.set_value("target.family", value, True)
+        return word, parsed

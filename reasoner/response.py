@@ -95,6 +95,19 @@ class Cause:
 
 
 @dataclass(frozen=True)
+class Information:
+    """What a license explains about the question (`inform` in a license file, an exception one
+    clause makes to another, a rider): no duty, no reason; `conditional` when its condition turns
+    on an unstated fact."""
+    license: str
+    version: str
+    clause: str
+    message: str
+    artifact: str
+    conditional: bool = False
+
+
+@dataclass(frozen=True)
 class Note:
     """How the question was read, where another reading was possible (a card read as a model the
     user received, a catalog id used over a folder of the same name, a catalog license kept)."""
@@ -115,6 +128,7 @@ class Result:
     grants: list[dict] = field(default_factory=list)
     choice: dict[str, list[str]] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
+    information: list[Information] = field(default_factory=list)
     # The residual condition: forbidden if any group holds, a group holding when all its leaves do.
     residual: list[tuple[Leaf, ...]] = field(default_factory=list)
     causes: list[Cause] = field(default_factory=list)
@@ -131,6 +145,7 @@ class Result:
             "applicable": [asdict(a) for a in self.applicable],
             "grants": list(self.grants),
             "notes": [asdict(n) for n in self.notes],
+            "information": [asdict(i) for i in self.information],
             "residual": {"any": [{"all": [asdict(leaf) for leaf in group]} for group in self.residual]},
             "explain": [{**_clean(asdict(c)), "facts": [{"condition": text, "holds": holds, "stated": stated}
                                                         for text, holds, stated in c.facts]}

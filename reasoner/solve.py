@@ -68,7 +68,8 @@ _SHARED_RULES = threading.Lock()
 @functools.lru_cache(maxsize=1)
 def _rules() -> tuple:
     statements: list = []
-    ast.parse_string(resources.rules_path().read_text(encoding="utf-8"), statements.append)
+    for path in (resources.rules_path(), resources.rules_path().with_name("dsl2.lp")):
+        ast.parse_string(path.read_text(encoding="utf-8"), statements.append)
     return tuple(statements)
 
 

@@ -50,7 +50,8 @@ DUTIES = {
     "share_alike": (None, "license your adaptation under the same or a compatible license"),
     "offer_source": (None, "offer the corresponding source"),
     "follow_policy": ("url", "follow the acceptable use policy {url}"),
-    "report": ("text", "{text}"),
+    "report": ("text", "{text}"),          # written `must "…"` in a license file
+    "refrain": ("text", "do not {text}"),   # written `must not "…"`: a prohibition stated in words
     "no_endorsement": (None, "do not use the licensor's names or marks to endorse it"),
     "update": (None, "use the latest version the licensor publishes"),
 }
@@ -451,6 +452,11 @@ LICENSE_KINDS = ("model", "software", "content", "policy")
 SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "family", "kind", "osi", "spdx")
 
 STATUSES = ("permitted", "forbidden", "depends", "unknown")
+# Whose copy a `source` file is (facts/README.md; shared/license-texts/SOURCES.md says which).
+SOURCE_COPIES = {
+    "licensor": "read from the licensor's own repository or site",
+    "third-party": "a copy someone else published (a distribution, SPDX, a mirror, a blog)",
+}
 
 
 def suggest(word: str, options) -> str:

@@ -879,7 +879,9 @@ def test_check_a_broken_license_file_reports_file_line_col(can_i, tmp_path):
     run = can_i("check", path)
     assert run.code == 2
     lines = run.err.splitlines()
-    assert lines[0] == f"{path}:5:11: unknown act `frobnicate`"
+    # DSL 2: each error carries its stable code, and a help line follows it.
+    assert lines[0] == f"{path}:5:11: unknown act `frobnicate` [DSL101]"
+    assert lines[1].startswith("  help: acts are use, host, distribute")
     assert lines[-1] == "1 error in 1 files"
     assert run.out == ""
 
@@ -889,7 +891,7 @@ def test_check_a_folder_reports_every_broken_file(can_i, tmp_path):
     two = write(tmp_path / "lic" / "b.lic", BROKEN_TOO)
     run = can_i("check", tmp_path / "lic")
     assert run.code == 2
-    lines = run.err.splitlines()
+    lines = [line for line in run.err.splitlines() if not line.startswith("  help: ")]
     assert lines[0].startswith(f"{one}:5:11: ")
     assert re.match(rf"{re.escape(str(two))}:\d+:\d+: ", lines[1])
     assert lines[2] == "2 errors in 2 files"
@@ -949,7 +951,7 @@ def test_facts_option_with_a_broken_file_is_an_input_error(can_i, tmp_path):
     path = write(tmp_path / "BROKEN.lic", BROKEN)
     run = can_i("--facts", path, "licenses")
     assert run.code == 2
-    assert run.line() == f"can-i: {path}:5:11: unknown act `frobnicate`"
+    assert run.line() == f"can-i: {path}:5:11: unknown act `frobnicate` [DSL101]"  # DSL 2 error code
 
 
 def test_test_on_a_file_outside_the_knowledge_base(can_i, tmp_path):

@@ -30,8 +30,10 @@ def test_every_license_has_examples_and_names_its_primary_text():
         assert lic.name and lic.clauses, f"{lic.id} lacks a name or clauses"
         # Model licenses are versioned or dated; MIT and BSD templates carry no version.
         assert lic.version or lic.kind == "software", f"{lic.id} lacks a version"
-        with open(lic.file, encoding="utf-8") as handle:
-            assert "license-texts/" in handle.read(), f"{lic.file} does not name its primary text"
+        # DSL 2: the primary text is a `source` setting (no longer a comment read with a regex),
+        # and at least one `quote` ties the encoding to its words (checked in test_dsl2.py).
+        assert lic.sources, f"{lic.file} does not name its primary text with `source`"
+        assert any(c.quotes for c in lic.clauses), f"{lic.file} quotes nothing of its primary text"
 
 
 def test_the_readme_table_of_licenses_is_current(capsys):

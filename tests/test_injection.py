@@ -154,7 +154,7 @@ def hostile_license(h: str) -> str:
       clause "1" "Grant" {{
         grant all
         must display {s} when host
-        must report {s} when distribute
+        must {s} when distribute
         must follow_policy {s}
         risk terms_change {s}
         note {s}

@@ -1,0 +1,38 @@
+"""Stable error codes of license files (`DSLnnn`), each with the help line its errors carry.
+
+Kept apart from the parser so that the knowledge base can raise them without importing lark.
+"""
+
+from __future__ import annotations
+
+from .errors import LicenseFileError
+from .vocabulary import FLAG_FACTS, NUMBER_FACTS, RELATIONS, RISKS, SET_FACTS, SETTINGS, STRING_FACTS
+
+# Stable error codes of license files, with the help line each error carries. facts/README.md
+# lists them; tests and editors may match on the code, so a code never changes meaning.
+ERRORS = {
+    "DSL001": "syntax: check the brackets and quotes near this point (facts/README.md shows each statement)",
+    "DSL002": "strings are in double quotes on one line; escapes are \\\" \\\\ \\n \\t and \\uXXXX",
+    "DSL101": "acts are use, host, distribute, finetune, adapt, merge, quantize, distill, train "
+              "(groups: modify, derive, all)",
+    "DSL102": "relations are " + ", ".join(RELATIONS) + " (or `none`)",
+    "DSL103": "facts are the acts, " + ", ".join(list(FLAG_FACTS) + list(NUMBER_FACTS) + list(SET_FACTS)
+                                                 + list(STRING_FACTS)) + ", and names made with `define`",
+    "DSL104": "duties are listed in facts/README.md; a duty in words is `must \"…\"`, a prohibition "
+              "`must not \"…\"`",
+    "DSL105": "risks are " + ", ".join(r for r in RISKS if r not in ("not_osi", "relabelled", "ambiguous")),
+    "DSL106": "settings are " + ", ".join(SETTINGS) + "; the primary text is `source \"FILE\" from licensor`",
+    "DSL107": "closed vocabularies live in reasoner/vocabulary.py; use one of their words",
+    "DSL108": "an example expects permitted, forbidden, depends or unknown",
+    "DSL201": "each setting, clause number, name and source is given once per license",
+    "DSL301": "this statement or fact takes another kind of value (see facts/README.md)",
+    "DSL401": "the statement is incomplete or contradicts another part of the license",
+    "DSL402": "DSL 2 writes a duty in words as `must \"…\"`, a prohibition as `must not \"…\"`, and an "
+              "explanation as `inform \"…\"`",
+    "DSL501": "quotes are short verbatim passages of a `source` file (whitespace does not matter)",
+}
+
+
+def error(message: str, location: str, code: str, help: str | None = None) -> LicenseFileError:
+    """A license-file error with its stable code and help line (ERRORS[code] unless given)."""
+    return LicenseFileError(message, location, code, help or ERRORS[code])
