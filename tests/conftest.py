@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
+import sys
+
 import pytest
 
 from reasoner.api import Reasoner
+from reasoner.cli import main
 from reasoner.kb import KnowledgeBase
 from reasoner.parse import parse_text
 
@@ -21,3 +26,45 @@ def make_reasoner(*texts: str, cache_size: int = 0) -> Reasoner:
         for lic in parse_text(text, f"test{i}.lic"):
             kb.add(lic)
     return Reasoner(kb=kb, cache_size=cache_size)
+
+
+class Run:
+    """What one in-process `can-i` run gave: exit code, stdout, stderr. It also unpacks as
+    `code, out, err`."""
+
+    def __init__(self, code: int, out: str, err: str):
+        self.code, self.out, self.err = code, out, err
+
+    def __iter__(self):
+        return iter((self.code, self.out, self.err))
+
+    def __getitem__(self, index: int):
+        return (self.code, self.out, self.err)[index]
+
+    def json(self):
+        return json.loads(self.out)
+
+    def line(self) -> str:
+        """The one error line on stderr (asserts there is exactly one, and no traceback)."""
+        lines = self.err.splitlines()
+        assert len(lines) == 1, f"expected exactly one line on stderr, got {len(lines)}:\n{self.err}"
+        assert "Traceback" not in self.err and lines[0].startswith("can-i: "), self.err
+        return lines[0]
+
+
+def run_cli(capsys, *argv, stdin: str | None = None, monkeypatch=None) -> Run:
+    """Run `can-i ARGV` in this process (standard input from `stdin`, which needs `monkeypatch`);
+    no traceback may reach either stream."""
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    capsys.readouterr()
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err, out + err
+    return Run(code, out, err)
+
+
+@pytest.fixture
+def can_i(capsys, monkeypatch):
+    """`can_i(*argv, stdin=None) -> Run`."""
+    return lambda *argv, stdin=None: run_cli(capsys, *argv, stdin=stdin, monkeypatch=monkeypatch)

@@ -15,13 +15,14 @@ import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from reasoner import cli, subjects
+from reasoner import cli
 from reasoner.cli import main
+
+from conftest import Run  # noqa: F401 - the tests' type for a CLI run
 
 ROOT = Path(__file__).resolve().parents[1]
 FACTS = ROOT / "facts"
@@ -34,41 +35,11 @@ SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 # --- running the CLI ------------------------------------------------------------------------------
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> dict:
-        return json.loads(self.out)
-
-    def line(self) -> str:
-        """The one error line on stderr (asserts there is exactly one)."""
-        lines = self.err.splitlines()
-        assert len(lines) == 1, f"expected exactly one line on stderr, got {len(lines)}:\n{self.err}"
-        assert "Traceback" not in self.err
-        return lines[0]
-
-
 @pytest.fixture(autouse=True)
 def _bundled_kb(reasoner, monkeypatch):
     """Every test starts from the bundled knowledge base (loaded once per session), and whatever a
     test does to the CLI's cached reasoner (`--facts`) is undone afterwards."""
     monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
-
-
-@pytest.fixture
-def can_i(capsys, monkeypatch):
-    def run(*argv, stdin: str | None = None) -> Run:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err, out + err
-        return Run(code, out, err)
-    return run
 
 
 # --- the JSON schema of PRODUCT.md (version 1) ----------------------------------------------------

@@ -6,16 +6,13 @@ Driven in-process through `reasoner.cli.main(argv)`, which returns the exit code
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import sys
 from importlib import metadata
 
 import pytest
 
 from reasoner import cli, expressions
-from reasoner.cli import main
 from test_cli import validate_error, validate_response
 
 EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
@@ -25,34 +22,6 @@ EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 def _bundled_kb(reasoner, monkeypatch):
     """The bundled knowledge base, loaded once per session; `--facts` caches are undone."""
     monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
-
-
-class Run:
-    def __init__(self, code: int, out: str, err: str):
-        self.code, self.out, self.err = code, out, err
-
-    def json(self):
-        return json.loads(self.out)
-
-    def line(self) -> str:
-        """The one error line on stderr."""
-        lines = self.err.splitlines()
-        assert len(lines) == 1, self.err
-        assert lines[0].startswith("can-i: ")
-        return lines[0]
-
-
-@pytest.fixture
-def can_i(capsys, monkeypatch):
-    def run(*argv, stdin: str | None = None) -> Run:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err, out + err
-        return Run(code, out, err)
-    return run
 
 
 def answer(can_i, *argv) -> dict:

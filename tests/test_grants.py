@@ -13,9 +13,9 @@ import unicodedata
 
 import pytest
 
+from conftest import run_cli
 from reasoner import cli
 from reasoner.api import Reasoner
-from reasoner.cli import main
 from reasoner.errors import CanIError, LicenseFileError, RequestError
 from reasoner.parse import parse_text
 
@@ -27,14 +27,6 @@ LLAMA = "meta-llama/Meta-Llama-3-8B"
 @pytest.fixture(autouse=True)
 def _bundled_kb(reasoner, monkeypatch):
     monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 def cohere_stack(grants, with_dataset: bool = True) -> dict:
@@ -76,10 +68,10 @@ def test_grants_for_both_cc_by_nc_artifacts_clear_the_stack(reasoner):
 
 
 def test_llama3_at_800m_users_is_cleared_by_a_grant_from_meta_not_from_google(capsys):
-    code, out, _ = run(capsys, "host", LLAMA, "--mau", "800M", "--grant", "meta")
+    code, out, _ = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", "meta")
     assert code == 0 and out.startswith("YES")
     assert "grant `meta` was read as a separate license from meta" in out
-    code, out, _ = run(capsys, "host", LLAMA, "--mau", "800M", "--grant", "google")
+    code, out, _ = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", "google")
     assert code == 1 and out.startswith("NO")
     assert "llama3 (2024-04-18) §2" in out
     assert "grant `google` was read as a separate license from google" in out
@@ -87,7 +79,7 @@ def test_llama3_at_800m_users_is_cleared_by_a_grant_from_meta_not_from_google(ca
 
 
 def test_the_old_license_form_still_works_and_says_what_it_covered(capsys):
-    code, out, _ = run(capsys, "host", LLAMA, "--mau", "800M", "--grant", "llama3", "--json")
+    code, out, _ = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", "llama3", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["status"] == "permitted"
     assert doc["notes"] == [{"code": "grant_covered", "message":
@@ -164,7 +156,7 @@ def test_a_grant_from_a_publisher_covers_only_the_artifacts_it_published(reasone
     ("ＭＥＴＡ", "did you mean `meta`?"),
 ])
 def test_an_unknown_licensor_or_license_is_exit_2_with_a_suggestion(capsys, grant, hint):
-    code, out, err = run(capsys, "host", LLAMA, "--mau", "800M", "--grant", grant)
+    code, out, err = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", grant)
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1
     assert f"unknown license or licensor `{grant.lower()}`" in err and hint in err
@@ -173,7 +165,7 @@ def test_an_unknown_licensor_or_license_is_exit_2_with_a_suggestion(capsys, gran
 def test_an_unknown_licensor_in_json_is_a_request_error_with_suggestions(capsys, tmp_path):
     path = tmp_path / "request.json"
     path.write_text(json.dumps(llama_at_800m([{"licensor": "gogle"}])))
-    code, out, _ = run(capsys, "--request", path, "--json")
+    code, out, _ = run_cli(capsys, "--request", path, "--json")
     error = json.loads(out)["error"]
     assert code == 2 and error["code"] == "request"
     assert error["location"] == "use.grants[0].licensor"

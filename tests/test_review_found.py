@@ -6,21 +6,13 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import run_cli
 from reasoner import cli
-from reasoner.cli import main
 
 
 @pytest.fixture(autouse=True)
 def _bundled_kb(reasoner, monkeypatch):
     monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 # --- held grants -------------------------------------------------------------------------------
@@ -61,7 +53,7 @@ def test_a_fine_tunes_publisher_grant_on_the_command_line_stays_no(tmp_path, cap
     doc = nc_finetune("cc-by-nc-4.0", [])
     del doc["use"]
     lineage.write_text(json.dumps(doc))
-    code, out, _ = run(capsys, "host", lineage, "--commercial", "--mau", "10", "--grant", "evil:evil/x")
+    code, out, _ = run_cli(capsys, "host", lineage, "--commercial", "--mau", "10", "--grant", "evil:evil/x")
     assert code == 1, out
 
 
@@ -76,26 +68,26 @@ def write_card(folder, front_matter: str):
 @pytest.mark.parametrize("key", ["base-model", "Base_model", "base_models", "BaseModel", "base_modle"])
 def test_a_misspelt_base_model_key_is_an_error_not_a_model_without_base(tmp_path, capsys, key):
     card = write_card(tmp_path / "bot", f"license: mit\n{key}: meta-llama/Meta-Llama-3-8B\n")
-    code, _, err = run(capsys, "host", card, "--mau", "800M")
+    code, _, err = run_cli(capsys, "host", card, "--mau", "800M")
     assert code == 2 and "did you mean `base_model`" in err and "README.md:3:1:" in err
 
 
 def test_a_misspelt_datasets_key_is_an_error(tmp_path, capsys):
     card = write_card(tmp_path / "bot", "license: mit\ndataset: someone/nc-data\n")
-    code, _, err = run(capsys, "host", card, "--commercial")
+    code, _, err = run_cli(capsys, "host", card, "--commercial")
     assert code == 2 and "did you mean `datasets`" in err
 
 
 def test_a_second_spelling_of_license_beside_license_is_an_error(tmp_path, capsys):
     card = write_card(tmp_path / "bot", "license: mit\nLicense: llama3\n")
-    code, _, err = run(capsys, "host", card, "--mau", "800M")
+    code, _, err = run_cli(capsys, "host", card, "--mau", "800M")
     assert code == 2 and "did you mean `license`" in err
 
 
 def test_a_card_with_only_licence_states_no_license(tmp_path, capsys):
     # As many real cards written from a template do (`licence: license`): UNKNOWN, not an error.
     card = write_card(tmp_path / "bot", "licence: license\nbase_model: microsoft/phi-2\n")
-    code, out, _ = run(capsys, "host", card, "--mau", "10")
+    code, out, _ = run_cli(capsys, "host", card, "--mau", "10")
     assert code == 3, out
 
 
@@ -144,7 +136,7 @@ def test_a_flat_stack_at_the_depth_limit_is_an_input_error_not_a_crash(capsys, t
     import json
 
     path.write_text(json.dumps({"licenses": [deep], "use": {"acts": ["host"]}}))
-    code, _, err = run(capsys, "--request", path)
+    code, _, err = run_cli(capsys, "--request", path)
     assert code == 2 and "deep" in err
 
 
@@ -159,14 +151,14 @@ def test_a_catalog_model_declared_at_the_depth_limit_is_an_input_error_not_a_cra
 def test_invalid_yaml_in_a_lineage_file_is_not_called_front_matter(tmp_path, capsys):
     lineage = tmp_path / "lineage.yaml"
     lineage.write_text("artifacts:\n  - id: a\n    license: mit\nsubject: a\nsubject: a\n")
-    code, _, err = run(capsys, "host", lineage)
+    code, _, err = run_cli(capsys, "host", lineage)
     assert code == 2 and "invalid YAML: duplicate key `subject`" in err and "front matter" not in err
 
 
 def test_a_card_cannot_read_its_base_model_as_training_data(tmp_path, capsys):
     card = write_card(tmp_path / "bot", "license: mit\nbase_model: meta-llama/Meta-Llama-3-8B\n"
                                         "base_model_relation: trained_on\n")
-    code, _, err = run(capsys, "host", card, "--mau", "800M")
+    code, _, err = run_cli(capsys, "host", card, "--mau", "800M")
     assert code == 2 and "base_model_relation" in err and "README.md:4:1:" in err
 
 
@@ -186,7 +178,7 @@ def test_a_catalog_model_cannot_be_read_as_training_data(reasoner, mine):
 
 @pytest.mark.parametrize("spelling", ["LLAMA3", " llama3", "Llama3"])
 def test_show_takes_the_license_ids_a_question_takes(capsys, spelling):
-    code, out, _ = run(capsys, "show", spelling)
+    code, out, _ = run_cli(capsys, "show", spelling)
     assert code == 0 and out.startswith("llama3 — ")
 
 
@@ -202,7 +194,7 @@ def test_a_model_folder_whose_readme_is_no_regular_file_says_so(tmp_path, capsys
     folder = tmp_path / "bot"
     folder.mkdir()
     os.mkfifo(folder / "README.md")
-    code, _, err = run(capsys, "host", str(folder) + "/")
+    code, _, err = run_cli(capsys, "host", str(folder) + "/")
     assert code == 2 and "not a regular file" in err and "needs a README.md" not in err
 
 
@@ -242,7 +234,7 @@ def test_grants_times_artifacts_are_bounded_before_solving(reasoner, monkeypatch
 
 
 def test_training_on_a_catalog_model_asks_for_the_verb_that_fits(capsys):
-    code, _, err = run(capsys, "train", "meta-llama/Meta-Llama-3-8B", "--mau", "1")
+    code, _, err = run_cli(capsys, "train", "meta-llama/Meta-Llama-3-8B", "--mau", "1")
     assert code == 2 and "not a dataset" in err and "can-i finetune" in err
 
 

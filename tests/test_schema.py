@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_reasoner
+from conftest import make_reasoner, run_cli
 from reasoner import cli, parse, request, schema, vocabulary
-from reasoner.cli import main
 from reasoner.errors import RequestError
 from reasoner.examples import example_request
 from reasoner.licenses import Example, Position
@@ -25,14 +24,6 @@ license scale { name "Scale" osi yes
   clause "3" "Date" { forbid host when date >= 2030-01-01 }
 }
 """
-
-
-def run_cli(capsys, *argv) -> tuple[int, str, str]:
-    capsys.readouterr()
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
 
 
 # --- one declaration per fact -----------------------------------------------------------------------

@@ -4,15 +4,12 @@ carry their own `use`. Every path keeps a forbidden question forbidden (or makes
 
 from __future__ import annotations
 
-import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from reasoner import cli
-from reasoner.cli import main
 from reasoner.errors import RequestError
 from reasoner.request import read_request
 from reasoner.subjects import Context, build_request
@@ -24,19 +21,6 @@ LLAMA3 = "meta-llama/Meta-Llama-3-8B"
 @pytest.fixture(autouse=True)
 def _bundled_kb(reasoner, monkeypatch):
     monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
-
-
-@pytest.fixture
-def can_i(capsys, monkeypatch):
-    def run(*argv, stdin: str | None = None):
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err, out + err
-        return code, out, err
-    return run
 
 
 def ask(can_i, *argv) -> dict:
