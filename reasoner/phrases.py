@@ -38,18 +38,8 @@ def render_condition(cond: Condition) -> str:
     """A compact, exact rendering: `mau > 700,000,000 and not target.family = llama`."""
     if isinstance(cond, Always):
         return "always"
-    if isinstance(cond, Act):
-        return cond.act
-    if isinstance(cond, Flag):
-        return cond.fact
-    if isinstance(cond, Compare):
-        return f"{cond.fact} {cond.op} {render_value(cond.fact, cond.value)}"
-    if isinstance(cond, Member):
-        if len(cond.values) == 1:
-            return f"{cond.fact} = {cond.values[0]}"
-        return f"{cond.fact} in {{{', '.join(cond.values)}}}"
-    if isinstance(cond, StartsWith):
-        return f"{cond.fact} starts with \"{cond.prefix}\""
+    if isinstance(cond, (Act, Flag, Compare, Member, StartsWith)):
+        return leaf_words(cond, True)
     if isinstance(cond, Not):
         inner = render_condition(cond.operand)
         return f"not {inner}" if isinstance(cond.operand, (Act, Flag)) else f"not ({inner})"
