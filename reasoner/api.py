@@ -316,12 +316,14 @@ class Reasoner:
         grants = {self.resolve_grant(g, request, scope) for g in given}
         outbound = None
         if use.outbound_license:
-            outbound = self.kb.resolve_license(use.outbound_license)[0]
+            outbound, why = self.kb.resolve_license(use.outbound_license)
             if outbound is None:  # an unknown license cannot be judged against anything: never YES
-                raise RequestError(f"unknown outbound license `{use.outbound_license}`"
-                                   f"{suggest(use.outbound_license, self.kb.licenses)}: recipients' terms "
-                                   f"cannot be judged under a license can-i does not know",
-                                   location="use.outbound_license")
+                entry = self.kb.hub_ids.get(use.outbound_license.lower()) or {}
+                what = (f"outbound license `{use.outbound_license}` is one can-i does not encode ({why})"
+                        if entry.get("unknown") else f"unknown outbound license `{use.outbound_license}`"
+                        f"{suggest(use.outbound_license, self.kb.licenses)}")
+                raise RequestError(f"{what}: recipients' terms cannot be judged under a license can-i does not "
+                                   f"know", location="use.outbound_license")
         return replace(use, grants=tuple(sorted(grants, key=Grant.sort_key)), outbound_license=outbound)
 
     # --- held grants ---------------------------------------------------------------------------

@@ -242,16 +242,6 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
     return "\n".join(lines)
 
 
-def _value(value) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, list):
-        return "{" + ", ".join(value) + "}"
-    return str(value)
-
-
 def _emit(result, as_json: bool, act_words: str, explain: bool, names: Optional[dict] = None,
           with_flags: bool = False) -> None:
     if as_json:

@@ -157,7 +157,7 @@ def publisher_of(artifact_id: str) -> str | None:
 
 def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Symbol]:
     """The question as facts. Artifacts are numbered from `offset` in `scene.artifacts` order and
-    tied to `question` by q(A, Q), so many questions can share one grounding."""
+    tied to `question` by in_question(A, Q), so many questions can share one grounding."""
     facts: list[Symbol] = []
     add = facts.append
     Q = Number(question)
