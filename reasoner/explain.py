@@ -218,6 +218,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         merged[(cause.license, cause.clause, cause.kind, cause.act, cause.artifact)] |= set(cause.facts)
     result.causes = sorted((Cause(*key, tuple(sorted(facts))) for key, facts in merged.items()),
                            key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
+    result.causes += _unfired(by_name, licenses, _ctx, scene)
 
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
@@ -366,9 +367,14 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     for atom in by_name["granted_by"]:
         L, _, R, K = atom.arguments
         kinds[(_str(L), R.number, str(K))] = "granted"
+    # Rules that did not fire or are still open are explained apart (_unfired).
+    unfired = {(_str(a.arguments[0]), a.arguments[2].number, str(a.arguments[3]))
+               for a in by_name["not_fired"] + by_name["settled"]}
     leaves = defaultdict(set)
     for atom in by_name["cause"]:
-        L, C, R, K, M, V = atom.arguments
+        L, C, R, K, _, M, V = atom.arguments
+        if (_str(L), R.number, str(K)) in unfired:
+            continue
         leaves[(_str(L), _str(C), R.number, K)].add((M.number, V.name == "true"))
     causes = []
     for (lid, number, rid, K), settled in leaves.items():
@@ -384,6 +390,43 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
         kind = kinds.get((lid, rid, str(K)), "not_granted")
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts)))))
     return causes
+
+
+def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
+    """For each rule that would have made the answer NO but whose condition the stated facts
+    settled as false (not_fired), and each part of a pending rule's condition they settled
+    (settled): the leaves that settled it, with what was stated, in the template's sentence."""
+    leaves = defaultdict(set)   # (license, rule, context, root) -> {(node, came out true)}
+    for atom in by_name["cause"]:
+        L, _, R, K, P, M, V = atom.arguments
+        leaves[(_str(L), R.number, str(K), P.number)].add((M.number, V.name == "true"))
+    findings = [(atom.arguments[:4], atom.arguments[4].number, "not_fired", atom.arguments[5])
+                for atom in by_name["not_fired"]]
+    findings += [(atom.arguments[:4], atom.arguments[4].number,
+                  "already_met" if atom.arguments[5].name == "met" else "ruled_out", atom.arguments[6])
+                 for atom in by_name["settled"]]
+    causes = []
+    for (L, C, R, K), root, kind, template in findings:
+        lid, number = _str(L), _str(C)
+        act, artifact, target = _ctx(K)
+        compiled = licenses[lid]
+        met = kind == "already_met"
+        facts, words = [], []
+        for node, holds in sorted(leaves.get((lid, R.number, str(K), root), ())):
+            cond = compiled.conditions[node]
+            stated = _stated(cond, holds, act, artifact, target, scene)
+            # As the rule needed the leaf: a leaf of a part already met holds as needed; every
+            # other leaf cited here came out against what the rule needed.
+            text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
+            if compiled.labels.get(node):
+                text += f" (tested by the exception \"{compiled.labels[node]}\")"
+            facts.append((leaf_words(cond, holds), holds, stated))
+            words.append(text + (f" ({stated})" if stated else ""))
+        part = render_condition(compiled.conditions[root]) if kind != "not_fired" else None
+        slots = {"license": lid, "clause": number, "part": part, "leaves": "; ".join(dict.fromkeys(words))}
+        causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts))),
+                            fill(_str(template), slots), part))
+    return sorted(causes, key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.message))
 
 
 def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:
