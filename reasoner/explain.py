@@ -418,8 +418,11 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             # As the rule needed the leaf: a leaf of a part already met holds as needed; every
             # other leaf cited here came out against what the rule needed.
             text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
-            if compiled.labels.get(node):
-                text += f" (tested by the exception \"{compiled.labels[node]}\")"
+            label = compiled.labels.get(node)
+            if label and met:
+                text += f" (tested by the exception \"{label}\")"
+            elif label:   # what came out is the exception's test: say so rather than "… fails"
+                text = f"{leaf_words(cond, holds)}, under the exception \"{label}\""
             facts.append((leaf_words(cond, holds), holds, stated))
             words.append(text + (f" ({stated})" if stated else ""))
         part = render_condition(compiled.conditions[root]) if kind != "not_fired" else None
