@@ -246,30 +246,31 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
 def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
     """What the licenses explain (`inform`), the exceptions one clause makes to another, and the
-    riders a relicensing would have to carry (dsl2.lp)."""
-    explained: dict[tuple, bool] = {}
+    riders a relicensing would have to carry: dsl2.lp's atoms, each with its template filled."""
+
+    def cited(lid: str, number: str) -> str:
+        clause = licenses[lid].license.clause(number)
+        return f"§{number} {clause.title}" if clause else f"§{number}"
+
+    explained: dict[tuple, tuple[bool, str]] = {}   # one entry per rule and artifact, sure if any is
     extra: list[Information] = []
     for atom in by_name["information"]:
-        L, C, R, K, certainty = atom.arguments
+        L, C, R, K, certainty, template = atom.arguments
         key = (_str(L), _str(C), R.number, _ctx(K)[1])
-        explained[key] = explained.get(key, False) or certainty.name == "sure"
+        sure = certainty.name == "sure"
+        if key not in explained or (sure and not explained[key][0]):
+            explained[key] = (sure, _str(template))
     for atom in by_name["excepted"]:
-        artifact, lid, number, excepting, other = (art(atom.arguments[0]), *(_str(a) for a in atom.arguments[1:]))
-        clause = licenses[lid].license.clause(excepting)
-        explained_by = f"§{excepting} {clause.title}" if clause else f"§{excepting}"
-        extra.append(Information(lid, licenses[lid].license.version, excepting,
-                                 f"{explained_by} makes an exception to §{number}: {other} may be combined with it",
-                                 artifact))
+        artifact, (lid, number, excepting, other, template) = art(atom.arguments[0]), (_str(a) for a in atom.arguments[1:])
+        slots = {"excepting": cited(lid, excepting), "clause": number, "other": other}
+        extra.append(Information(lid, licenses[lid].license.version, excepting, fill(template, slots), artifact))
     for atom in by_name["rider"]:
-        artifact, lid, number, rider, outbound = (art(atom.arguments[0]), *(_str(a) for a in atom.arguments[1:]))
-        rider_clause = licenses[lid].license.clause(rider)
-        named = f"§{rider} {rider_clause.title}" if rider_clause else f"§{rider}"
-        extra.append(Information(lid, licenses[lid].license.version, number,
-                                 f"under §{number}, {outbound} terms are possible only with {named} carried along "
-                                 f"as a rider (enforceable terms of its own); {outbound} alone is not", artifact))
-    for (lid, number, rid, artifact), sure in explained.items():
+        artifact, (lid, number, rider, outbound, template) = art(atom.arguments[0]), (_str(a) for a in atom.arguments[1:])
+        slots = {"clause": number, "outbound": outbound, "rider": cited(lid, rider)}
+        extra.append(Information(lid, licenses[lid].license.version, number, fill(template, slots), artifact))
+    for (lid, number, rid, artifact), (sure, template) in explained.items():
         rule = licenses[lid].rules[rid][1]
-        message = rule.message + ("" if sure else f" (if {render_rule_condition(rule)})")
+        message = fill(template, {"message": rule.message, "condition": render_rule_condition(rule)})
         extra.append(Information(lid, licenses[lid].license.version, number, message, artifact, not sure))
     return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
