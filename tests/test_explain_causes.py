@@ -158,3 +158,21 @@ def test_a_held_grant_does_not_turn_a_threshold_into_one_that_did_not_apply(reas
     result = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 800_000_000, "grants": ["meta"]}})
     assert result.status == "permitted"
     assert not [c for c in unfired(result) if c.clause == "2"]
+
+
+# --- the templates live beside the rules ---------------------------------------------------------
+
+@pytest.mark.parametrize("program, phrases", [
+    ("rules.lp", ("does not apply: {leaves}", "but the stated ones rule out {part}: {leaves}",
+                  "the stated ones already meet {part}: {leaves}")),
+    ("dsl2.lp", ("{message} (if {condition})", "makes an exception to §{clause}: {other} may be combined with it",
+                 "carried along as a rider (enforceable terms of its own); {outbound} alone is not")),
+])
+def test_the_explanations_templates_are_written_beside_their_rules_not_in_python(program, phrases):
+    from reasoner import explain, resources
+    text = resources.rules_path().with_name(program).read_text(encoding="utf-8")
+    source = open(explain.__file__, encoding="utf-8").read()
+    for phrase in phrases:
+        assert phrase in text, phrase
+        assert phrase not in source, phrase
+    assert "makes an exception to" not in source and "as a rider" not in source and "does not apply" not in source
