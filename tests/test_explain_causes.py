@@ -176,3 +176,31 @@ def test_the_explanations_templates_are_written_beside_their_rules_not_in_python
         assert phrase in text, phrase
         assert phrase not in source, phrase
     assert "makes an exception to" not in source and "as a rider" not in source and "does not apply" not in source
+
+
+# --- the grounding stays linear ------------------------------------------------------------------
+
+def test_explaining_unfired_rules_grows_the_grounding_linearly_with_the_contexts(reasoner):
+    """A merge of n Llama 3 models under the threshold: merging each parent, and hosting the merge,
+    are contexts where §2 is in force and fails, so each is explained, at a fixed cost per context
+    (no product of contexts with contexts or with conditions)."""
+    from reasoner import api
+
+    def atoms(n: int) -> int:
+        statistics: dict = {}
+        original = api.run
+        api.run = lambda facts: original(facts, statistics)
+        try:
+            doc = {"artifacts": [{"id": f"p{i}", "license": "llama3"} for i in range(n)]
+                   + [{"id": "me", "mine": True, "derived_from": [{"id": f"p{i}", "relation": "merge"} for i in range(n)]}],
+                   "subject": "me", "use": {"acts": ["host"], "mau": 1_000_000, "commercial": True}}
+            result = api.Reasoner(kb=reasoner.kb, cache_size=0).ask(doc)
+        finally:
+            api.run = original
+        assert result.status == "permitted"
+        assert len([c for c in result.causes if c.kind == "not_fired" and c.clause == "2"]) == n + 1
+        return statistics["atoms"]
+
+    one, small, large = atoms(1), atoms(100), atoms(200)
+    per_parent = (small - one) / 99
+    assert large - small <= 100 * per_parent * 1.05
