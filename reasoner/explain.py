@@ -15,7 +15,7 @@ from clingo import Symbol, SymbolType
 from . import schema
 from .lineage import via as _via
 from .compile import CompiledLicense
-from .licenses import Act, Compare, Condition, Flag, Member, StartsWith
+from .licenses import Act, Compare, Condition, Flag, Member, Not, StartsWith
 from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
     restricted_values, when_words,
@@ -401,13 +401,13 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     for atom in by_name["cause"]:
         L, _, R, K, P, M, V = atom.arguments
         leaves[(_str(L), R.number, str(K), P.number)].add((M.number, V.name == "true"))
-    findings = [(atom.arguments[:4], atom.arguments[4].number, "not_fired", atom.arguments[5])
+    findings = [(atom.arguments[:4], atom.arguments[4].number, False, "not_fired", atom.arguments[5])
                 for atom in by_name["not_fired"]]
-    findings += [(atom.arguments[:4], atom.arguments[4].number,
-                  "already_met" if atom.arguments[5].name == "met" else "ruled_out", atom.arguments[6])
+    findings += [(atom.arguments[:4], atom.arguments[4].number, atom.arguments[5].name == "true",
+                  "already_met" if atom.arguments[6].name == "met" else "ruled_out", atom.arguments[7])
                  for atom in by_name["settled"]]
     causes = []
-    for (L, C, R, K), root, kind, template in findings:
+    for (L, C, R, K), root, came_out, kind, template in findings:
         lid, number = _str(L), _str(C)
         act, artifact, target = _ctx(K)
         compiled = licenses[lid]
@@ -426,11 +426,19 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
                 text = f"{leaf_words(cond, holds)}, under the exception \"{label}\""
             facts.append((leaf_words(cond, holds), holds, stated))
             words.append(text + (f" ({stated})" if stated else ""))
-        part = render_condition(compiled.conditions[root]) if kind != "not_fired" else None
+        # The part as "forbidden" needs it: as it came out when met, the other way when ruled out.
+        part = None if kind == "not_fired" else _as_needed(compiled.conditions[root], came_out == met)
         slots = {"license": lid, "clause": number, "part": part, "leaves": "; ".join(dict.fromkeys(words))}
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts))),
                             fill(_str(template), slots), part))
     return sorted(causes, key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.message))
+
+
+def _as_needed(cond: Condition, positive: bool) -> str:
+    """A part of a condition as it must come out, without a double negation."""
+    if not positive and isinstance(cond, Not):
+        return leaf_words(cond.operand, True)
+    return leaf_words(cond, positive)
 
 
 def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:

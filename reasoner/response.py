@@ -95,7 +95,7 @@ class Cause:
     artifact: str
     facts: tuple[tuple[str, bool, str], ...]   # (condition, holds, what was stated)
     message: str = ""    # the whole finding in words, for the kinds above that have no reason to cite
-    part: str | None = None   # ruled_out/already_met: the settled part of the condition
+    part: str | None = None   # ruled_out/already_met: the settled part, as "forbidden" needs it
 
 
 @dataclass(frozen=True)

@@ -204,3 +204,24 @@ def test_explaining_unfired_rules_grows_the_grounding_linearly_with_the_contexts
     one, small, large = atoms(1), atoms(100), atoms(200)
     per_parent = (small - one) / 99
     assert large - small <= 100 * per_parent * 1.05
+
+
+GRANT_AND = """
+license grantand { name "Grant-And" osi yes
+  clause "1" "Grant" { grant host when not commercial and mau < 1_000 }
+}
+"""
+
+
+@pytest.mark.parametrize("use, part, leaves", [
+    ({"mau": 50}, "mau >= 1,000", "mau >= 1,000 fails (mau = 50)"),
+    ({"commercial": False}, "commercial", "commercial fails (commercial = false)"),
+])
+def test_an_open_grant_says_which_way_to_not_granted_the_stated_facts_closed(use, part, leaves):
+    # "Not granted" needs the grant to fail: the stated fact that holds closes that way, and the
+    # part is named as "not granted" needed it (mau >= 1,000), not as the grant writes it.
+    result = host(make_reasoner(GRANT_AND), "grantand", **use)
+    assert result.status == "depends"
+    [cause] = unfired(result)
+    assert (cause.kind, cause.part) == ("ruled_out", part)
+    assert cause.message.endswith(f"rule out {part}: {leaves}")
