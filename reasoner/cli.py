@@ -219,7 +219,8 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
             for child, relation, parent in a.edges:
                 lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, and {a.license}'s terms follow that edge")
         # Each cited rule with the stated facts that settled its condition.
-        causes = {(c.license, c.clause, c.act, c.artifact): c.facts for c in result.causes}
+        unfired = ("not_fired", "ruled_out", "already_met")
+        causes = {(c.license, c.clause, c.act, c.artifact): c.facts for c in result.causes if c.kind not in unfired}
 
         def because(*key) -> list[str]:
             return [f"      {condition}" + (f" ({stated})" if stated else "") for condition, _, stated in causes.get(key, ())]
@@ -231,6 +232,9 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
             lines += because(r.license, r.clause, r.act, r.artifact)
         if not result.reasons and not result.depends_on:
             lines.append("  · no prohibition, threshold or conflict fires, and every act is granted")
+        # The rules that could have made the answer NO, and what the stated facts settled of them
+        # (one line for the same finding in several acts).
+        lines += [f"  · {message}" for message in dict.fromkeys(c.message for c in result.causes if c.kind in unfired)]
     # Ids, names and license strings come from requests, cards and license files: every line is
     # escaped so that no control character reaches the terminal or splits a line.
     for made_up, shown in (names or {}).items():

@@ -15,7 +15,7 @@ from clingo import Symbol, SymbolType
 from . import schema
 from .lineage import via as _via
 from .compile import CompiledLicense
-from .licenses import Act, Compare, Condition, Flag, Member, StartsWith
+from .licenses import Act, Compare, Condition, Flag, Member, Not, StartsWith
 from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
     restricted_values, when_words,
@@ -218,6 +218,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         merged[(cause.license, cause.clause, cause.kind, cause.act, cause.artifact)] |= set(cause.facts)
     result.causes = sorted((Cause(*key, tuple(sorted(facts))) for key, facts in merged.items()),
                            key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
+    result.causes += _unfired(by_name, licenses, _ctx, scene)
 
     bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
     applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
@@ -245,30 +246,31 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
 def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
     """What the licenses explain (`inform`), the exceptions one clause makes to another, and the
-    riders a relicensing would have to carry (dsl2.lp)."""
-    explained: dict[tuple, bool] = {}
+    riders a relicensing would have to carry: dsl2.lp's atoms, each with its template filled."""
+
+    def cited(lid: str, number: str) -> str:
+        clause = licenses[lid].license.clause(number)
+        return f"§{number} {clause.title}" if clause else f"§{number}"
+
+    explained: dict[tuple, tuple[bool, str]] = {}   # one entry per rule and artifact, sure if any is
     extra: list[Information] = []
     for atom in by_name["information"]:
-        L, C, R, K, certainty = atom.arguments
+        L, C, R, K, certainty, template = atom.arguments
         key = (_str(L), _str(C), R.number, _ctx(K)[1])
-        explained[key] = explained.get(key, False) or certainty.name == "sure"
+        sure = certainty.name == "sure"
+        if key not in explained or (sure and not explained[key][0]):
+            explained[key] = (sure, _str(template))
     for atom in by_name["excepted"]:
-        artifact, lid, number, excepting, other = (art(atom.arguments[0]), *(_str(a) for a in atom.arguments[1:]))
-        clause = licenses[lid].license.clause(excepting)
-        explained_by = f"§{excepting} {clause.title}" if clause else f"§{excepting}"
-        extra.append(Information(lid, licenses[lid].license.version, excepting,
-                                 f"{explained_by} makes an exception to §{number}: {other} may be combined with it",
-                                 artifact))
+        artifact, (lid, number, excepting, other, template) = art(atom.arguments[0]), (_str(a) for a in atom.arguments[1:])
+        slots = {"excepting": cited(lid, excepting), "clause": number, "other": other}
+        extra.append(Information(lid, licenses[lid].license.version, excepting, fill(template, slots), artifact))
     for atom in by_name["rider"]:
-        artifact, lid, number, rider, outbound = (art(atom.arguments[0]), *(_str(a) for a in atom.arguments[1:]))
-        rider_clause = licenses[lid].license.clause(rider)
-        named = f"§{rider} {rider_clause.title}" if rider_clause else f"§{rider}"
-        extra.append(Information(lid, licenses[lid].license.version, number,
-                                 f"under §{number}, {outbound} terms are possible only with {named} carried along "
-                                 f"as a rider (enforceable terms of its own); {outbound} alone is not", artifact))
-    for (lid, number, rid, artifact), sure in explained.items():
+        artifact, (lid, number, rider, outbound, template) = art(atom.arguments[0]), (_str(a) for a in atom.arguments[1:])
+        slots = {"clause": number, "outbound": outbound, "rider": cited(lid, rider)}
+        extra.append(Information(lid, licenses[lid].license.version, number, fill(template, slots), artifact))
+    for (lid, number, rid, artifact), (sure, template) in explained.items():
         rule = licenses[lid].rules[rid][1]
-        message = rule.message + ("" if sure else f" (if {render_rule_condition(rule)})")
+        message = fill(template, {"message": rule.message, "condition": render_rule_condition(rule)})
         extra.append(Information(lid, licenses[lid].license.version, number, message, artifact, not sure))
     return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
@@ -366,9 +368,14 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     for atom in by_name["granted_by"]:
         L, _, R, K = atom.arguments
         kinds[(_str(L), R.number, str(K))] = "granted"
+    # Rules that did not fire or are still open are explained apart (_unfired).
+    unfired = {(_str(a.arguments[0]), a.arguments[2].number, str(a.arguments[3]))
+               for a in by_name["not_fired"] + by_name["settled"]}
     leaves = defaultdict(set)
     for atom in by_name["cause"]:
-        L, C, R, K, M, V = atom.arguments
+        L, C, R, K, _, M, V = atom.arguments
+        if (_str(L), R.number, str(K)) in unfired:
+            continue
         leaves[(_str(L), _str(C), R.number, K)].add((M.number, V.name == "true"))
     causes = []
     for (lid, number, rid, K), settled in leaves.items():
@@ -384,6 +391,54 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
         kind = kinds.get((lid, rid, str(K)), "not_granted")
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts)))))
     return causes
+
+
+def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
+    """For each rule that would have made the answer NO but whose condition the stated facts
+    settled as false (not_fired), and each part of a pending rule's condition they settled
+    (settled): the leaves that settled it, with what was stated, in the template's sentence."""
+    leaves = defaultdict(set)   # (license, rule, context, root) -> {(node, came out true)}
+    for atom in by_name["cause"]:
+        L, _, R, K, P, M, V = atom.arguments
+        leaves[(_str(L), R.number, str(K), P.number)].add((M.number, V.name == "true"))
+    findings = [(atom.arguments[:4], atom.arguments[4].number, False, "not_fired", atom.arguments[5])
+                for atom in by_name["not_fired"]]
+    findings += [(atom.arguments[:4], atom.arguments[4].number, atom.arguments[5].name == "true",
+                  "already_met" if atom.arguments[6].name == "met" else "ruled_out", atom.arguments[7])
+                 for atom in by_name["settled"]]
+    causes = []
+    for (L, C, R, K), root, came_out, kind, template in findings:
+        lid, number = _str(L), _str(C)
+        act, artifact, target = _ctx(K)
+        compiled = licenses[lid]
+        met = kind == "already_met"
+        facts, words = [], []
+        for node, holds in sorted(leaves.get((lid, R.number, str(K), root), ())):
+            cond = compiled.conditions[node]
+            stated = _stated(cond, holds, act, artifact, target, scene)
+            # As the rule needed the leaf: a leaf of a part already met holds as needed; every
+            # other leaf cited here came out against what the rule needed.
+            text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
+            label = compiled.labels.get(node)
+            if label and met:
+                text += f" (tested by the exception \"{label}\")"
+            elif label:   # what came out is the exception's test: say so rather than "… fails"
+                text = f"{leaf_words(cond, holds)}, under the exception \"{label}\""
+            facts.append((leaf_words(cond, holds), holds, stated))
+            words.append(text + (f" ({stated})" if stated else ""))
+        # The part as "forbidden" needs it: as it came out when met, the other way when ruled out.
+        part = None if kind == "not_fired" else _as_needed(compiled.conditions[root], came_out == met)
+        slots = {"license": lid, "clause": number, "part": part, "leaves": "; ".join(dict.fromkeys(words))}
+        causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts))),
+                            fill(_str(template), slots), part))
+    return sorted(causes, key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.message))
+
+
+def _as_needed(cond: Condition, positive: bool) -> str:
+    """A part of a condition as it must come out, without a double negation."""
+    if not positive and isinstance(cond, Not):
+        return leaf_words(cond.operand, True)
+    return leaf_words(cond, positive)
 
 
 def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:

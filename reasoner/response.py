@@ -84,14 +84,18 @@ class Applicable:
 
 @dataclass(frozen=True)
 class Cause:
-    """Why a cited rule fired, granted or withheld: the conditions of its clause that the stated
-    facts settled, each with what was stated."""
+    """Why a rule fired, granted, withheld, did not fire, or is open only in part: the conditions
+    of its clause that the stated facts settled, each with what was stated."""
     license: str
     clause: str
-    kind: str            # the reason kind, "granted" or "not_granted"
+    kind: str            # the reason kind, "granted" or "not_granted"; for a rule that did not make
+                         # the answer NO: "not_fired" (its condition failed), "ruled_out"/"already_met"
+                         # (a part of a pending rule's condition the stated facts settled)
     act: str | None      # None for a conflict over the whole stack
     artifact: str
     facts: tuple[tuple[str, bool, str], ...]   # (condition, holds, what was stated)
+    message: str = ""    # the whole finding in words, for the kinds above that have no reason to cite
+    part: str | None = None   # ruled_out/already_met: the settled part, as "forbidden" needs it
 
 
 @dataclass(frozen=True)

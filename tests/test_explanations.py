@@ -11,7 +11,7 @@ import pytest
 from clingo import ast
 
 from conftest import make_reasoner
-from reasoner import api, cli, resources
+from reasoner import api, cli, resources, solve
 from reasoner.cli import main
 from reasoner.examples import example_request
 
@@ -212,9 +212,9 @@ def _predicates(node) -> list[tuple[str, int]]:
 
 
 def test_the_rules_are_stratified_as_their_header_says():
+    # The program the solver runs: rules.lp and dsl2.lp, as solve.py parses them.
+    statements = solve._rules()
     edges = set()   # (head, body, negative)
-    statements = []
-    ast.parse_string(resources.rules_path().read_text(encoding="utf-8"), statements.append)
     for statement in statements:
         if statement.ast_type != ast.ASTType.Rule:
             continue
@@ -242,23 +242,32 @@ def test_the_rules_are_stratified_as_their_header_says():
 
     through_not = [(head, body) for head, body, negative in edges if negative and reaches(body, head)]
     assert edges and not through_not, through_not
+    # dsl2.lp's rules were among those checked (it extends rules.lp's `accepts`).
+    assert {("information", 6), ("excepted", 6), ("rider", 6)} <= set(graph)
+    assert reaches(("status", 2), ("accepts", 2))
 
 
 def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_example(reasoner, monkeypatch):
     seen = []
 
+    creating = []   # contexts that create a model: they exist only with the schema's rel_act facts
+
     def count_models(facts, statistics=None):
+        # The program solve.run grounds: rules.lp and dsl2.lp, the schema's tables and the facts.
         control = clingo.Control(["--warn=none", "--models=0", "--stats"])
-        control.load(str(resources.rules_path()))
+        with solve._SHARED_RULES, ast.ProgramBuilder(control) as builder:
+            for statement in solve._rules():
+                builder.add(statement)
         with control.backend() as backend:
-            for symbol in facts:
+            for symbol in solve.schema_facts() + facts:
                 backend.add_rule([backend.add_atom(symbol)])
-        from reasoner.solve import _Context
-        control.ground([("base", [])], context=_Context())
+        control.ground([("base", [])], context=solve._Context())
         models = []
         control.solve(on_model=lambda model: models.append(model.symbols(shown=True)))
         solvers = control.statistics["solving"]["solvers"]
         seen.append((len(models), solvers["choices"], solvers["conflicts"]))
+        creating.extend(atom for model in models for shown in model for atom in [shown.arguments[1]]
+                        if atom.name == "acting" and atom.arguments[0].arguments[2].type == clingo.SymbolType.Number)
         return original(facts, statistics)
 
     original = api.run
@@ -269,6 +278,7 @@ def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_ex
     fresh = api.Reasoner(kb=reasoner.kb, cache_size=0)
     fresh.ask_many(requests)
     assert seen and all(models == 1 and choices == 0 and conflicts == 0 for models, choices, conflicts in seen), seen
+    assert creating   # the examples' fine-tunes and distillations were among the contexts checked
 
 
 # --- helpers ----------------------------------------------------------------------------------
