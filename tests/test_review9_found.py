@@ -1,0 +1,67 @@
+"""Regressions found by a hostile review of issue 9's merged work (fact schema, explanations from
+the rules, DSL 2). Each test is named after the behaviour it holds."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reasoner.cli import main
+from reasoner.parse import parse_text
+from reasoner.texts import check_quotes
+
+REPO = Path(__file__).resolve().parent.parent
+MIT = REPO / "facts" / "licenses" / "mit.lic"
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --- check --texts reads only regular files inside DIR ------------------------------------------
+
+def _mit_problems(folder: Path) -> list[str]:
+    lic = parse_text(MIT.read_text(encoding="utf-8"), str(MIT))[0]
+    return [str(problem) for problem in check_quotes(lic, folder)]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_check_texts_names_a_fifo_source_instead_of_waiting_for_a_writer(tmp_path):
+    os.mkfifo(tmp_path / "mit.txt")
+    problems = _mit_problems(tmp_path)
+    assert len(problems) == 1 and "named pipe" in problems[0] and "[DSL501]" in problems[0]
+
+
+def test_check_texts_does_not_follow_a_link_out_of_the_texts_folder(tmp_path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("to deal in the Software without restriction, use, copy, modify, merge, publish, "
+                       "distribute, sublicense, and/or sell; shall be included in all copies or substantial "
+                       "portions of the Software.")
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "mit.txt").symlink_to(outside)
+    problems = _mit_problems(texts)
+    assert len(problems) == 1 and "outside the license-texts folder" in problems[0]
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_check_texts_reports_an_endless_source_without_reading_it(tmp_path, capsys):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "mit.txt").symlink_to("/dev/zero")
+    code, out, err = run(capsys, "check", "--texts", texts, MIT)
+    assert code == 2 and "Traceback" not in err + out and "mit.txt" in err + out
+
+
+def test_check_texts_reads_a_link_that_stays_inside_the_folder(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "real.txt").write_text((REPO / ".." / "shared" / "license-texts" / "mit.txt").read_text()
+                                    if (REPO / ".." / "shared" / "license-texts" / "mit.txt").exists() else "x")
+    (texts / "mit.txt").symlink_to(texts / "real.txt")
+    problems = _mit_problems(texts)
+    assert not any("outside" in p or "regular file" in p for p in problems)
