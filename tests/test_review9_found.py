@@ -65,3 +65,26 @@ def test_check_texts_reads_a_link_that_stays_inside_the_folder(tmp_path):
     (texts / "mit.txt").symlink_to(texts / "real.txt")
     problems = _mit_problems(texts)
     assert not any("outside" in p or "regular file" in p for p in problems)
+
+
+# --- the schema path: old spellings in the Python API --------------------------------------------
+
+def _stability_host(**facts):
+    from reasoner import Reasoner
+    from reasoner.request import Artifact, Request, Use
+    use = Use(acts=("host",), commercial=True, **facts)
+    return Reasoner().ask(Request(artifacts=(Artifact(id="m", license="stabilityai-ai-community"),),
+                                  subject="m", use=use))
+
+
+def test_use_built_with_the_old_revenue_usd_keyword_answers_as_revenue():
+    old, new = _stability_host(revenue_usd=2_000_000), _stability_host(revenue=2_000_000)
+    assert old.status == new.status == "forbidden"
+    assert [r.clause for r in old.reasons] == [r.clause for r in new.reasons]
+    assert _stability_host(revenue_usd=500_000).status == "permitted"
+
+
+def test_use_given_both_spellings_of_revenue_is_an_input_error():
+    from reasoner.errors import RequestError
+    with pytest.raises(RequestError, match="two spellings"):
+        _stability_host(revenue_usd=2_000_000, revenue=5)
