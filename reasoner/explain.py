@@ -150,7 +150,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
                                                     r.act or "", r.message))
 
-    result.residual = _residual(by_name, licenses)
+    contexts = {str(atom.arguments[3]): _ctx(atom.arguments[3]) for atom in by_name["pending"] + by_name["grant_open"]}
+    result.residual = _residual(by_name, licenses, contexts, several=len(ids) > 1)
     result.depends_on = [Decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
                                  leaf.license, leaf.clause, "forbidden", leaf.kind, group)
                          for group, leaves in enumerate(result.residual, 1)
@@ -273,9 +274,21 @@ def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
     return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
 
-def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
+def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
+              several: bool = False) -> list[tuple[Leaf, ...]]:
     """The residual condition of every pending rule as AND-groups (forbidden if any group holds),
-    the same group asked in several contexts (host, distribute) listed once."""
+    the same group asked in several contexts (host, distribute) listed once. `contexts` gives
+    each context's (act, artifact, target), so that a leaf about a model names that model; with
+    `several` artifacts in the question its words name it too ("the model" would not say which)."""
+    contexts = contexts or {}
+
+    def about(K: str, name: str | None) -> str | None:
+        declared = schema.FACTS.get(name or "")
+        act_artifact_target = contexts.get(K)
+        if declared is None or act_artifact_target is None or declared.about == schema.USE:
+            return None
+        return act_artifact_target[2] if declared.about == schema.TARGET else act_artifact_target[1]
+
     polarity = {}
     for atom in by_name["residual"]:
         L, R, N, K, P = atom.arguments
@@ -308,8 +321,12 @@ def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
             if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
                 text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
             value = tuple(value) if isinstance(value, list) else value
+            artifact = about(K, getattr(cond, "fact", None))
+            if artifact and several and not text.startswith("target."):   # target.* says which already
+                text = (f"`{artifact}`{text[len('the model'):]}" if text.startswith("the model ")
+                        else f"{text} (of `{artifact}`)")
             return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
-                          getattr(cond, "fact", None)),)]
+                          getattr(cond, "fact", None), artifact),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
         return _any(parts) if how == "residual_any" else _all(parts)
 

@@ -88,3 +88,35 @@ def test_use_given_both_spellings_of_revenue_is_an_input_error():
     from reasoner.errors import RequestError
     with pytest.raises(RequestError, match="two spellings"):
         _stability_host(revenue_usd=2_000_000, revenue=5)
+
+
+# --- residual DEPENDS: a leaf about a model says which model -------------------------------------
+
+def _merged_llama32(**modalities):
+    from reasoner import Reasoner
+    from reasoner.subjects import Context, build_request
+    reasoner = Reasoner()
+    request = build_request(reasoner.kb, "meta-llama/Llama-3.2-1B", "merge", Context(also=["distribute"], mau=1))
+    for artifact in request["artifacts"]:
+        if artifact["id"] in modalities:
+            artifact["modalities"] = modalities[artifact["id"]]
+    return reasoner.ask(request).to_json()
+
+
+def test_a_residual_leaf_about_a_model_names_the_model_it_is_read_from():
+    """Merging the text-only Llama-3.2-1B: the multimodal test is about the merged model, and a
+    reader of "the model is multimodal" under `merge meta-llama/Llama-3.2-1B` takes it for the 1B."""
+    doc = _merged_llama32()
+    [leaf] = [leaf for group in doc["residual"]["any"] for leaf in group["all"] if leaf["tests"] == "multimodal"]
+    assert leaf["artifact"] == "your-model"
+    assert "your-model" in leaf["text"]
+    # Stating the leaf's fact on the model it names decides the answer both ways.
+    assert _merged_llama32(**{"your-model": ["text"]})["status"] == "permitted"
+    both = _merged_llama32(**{"your-model": ["text", "image"]})
+    assert [leaf["fact"] for group in both["residual"]["any"] for leaf in group["all"]] == ["territory"]
+
+
+def test_a_residual_leaf_about_the_use_names_no_artifact():
+    doc = _merged_llama32()
+    assert all(leaf["artifact"] is None for group in doc["residual"]["any"] for leaf in group["all"]
+               if leaf["fact"] == "territory")
