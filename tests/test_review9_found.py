@@ -120,3 +120,22 @@ def test_a_residual_leaf_about_the_use_names_no_artifact():
     doc = _merged_llama32()
     assert all(leaf["artifact"] is None for group in doc["residual"]["any"] for leaf in group["all"]
                if leaf["fact"] == "territory")
+
+
+def test_a_residual_cut_at_its_group_limit_says_it_is_incomplete(tmp_path):
+    """40 ANDed ORs have 3**40 groups: listing 256 of them as the whole condition would let a user
+    falsify every listed group and still be forbidden."""
+    from conftest import make_reasoner
+    from reasoner.explain import MAX_GROUPS
+    condition = " and ".join(f"(mau > {i} or revenue > {i} or commercial)" for i in range(40))
+    text = ('license wide {\n  name "W"\n  kind model\n  osi yes\n  terms follow none\n'
+            f'  clause "1" "G" {{\n    grant all\n    forbid host when {condition}\n  }}\n}}\n')
+    doc = make_reasoner(text).ask({"licenses": ["wide"], "use": {"acts": ["host"]}}).to_json()
+    assert doc["status"] == "depends" and len(doc["residual"]["any"]) == MAX_GROUPS
+    assert [n["code"] for n in doc["notes"]] == ["residual_incomplete"]
+
+
+def test_a_small_residual_has_no_incomplete_note():
+    from reasoner import Reasoner
+    doc = Reasoner().ask({"licenses": ["llama4"], "use": {"acts": ["host"]}}).to_json()
+    assert doc["status"] == "depends" and doc["notes"] == []
