@@ -153,11 +153,14 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
     contexts = {str(atom.arguments[3]): _ctx(atom.arguments[3]) for atom in by_name["pending"] + by_name["grant_open"]}
     cut: list = []
-    result.residual = _residual(by_name, licenses, contexts, several=len(ids) > 1, cut=cut)
+    try:
+        result.residual = _residual(by_name, licenses, contexts, several=len(ids) > 1, cut=cut)
+    except RecursionError:   # a chain of hundreds of `or`s: the verdict stands, its residual is not listed
+        result.residual, cut = [], [True]
     if cut:   # falsifying every listed group would not settle the answer: say so
         result.notes.append(Note("residual_incomplete",
-                                 f"the condition has more ways to end forbidden than the {MAX_GROUPS} listed "
-                                 f"(its full form is too large): state the facts it names to settle it"))
+                                 f"the condition is too large to list in full (at most {MAX_GROUPS} of its ways to "
+                                 f"end forbidden are listed): state the facts it names to settle it"))
     result.depends_on = [Decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
                                  leaf.license, leaf.clause, "forbidden", leaf.kind, group)
                          for group, leaves in enumerate(result.residual, 1)

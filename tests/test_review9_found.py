@@ -139,3 +139,37 @@ def test_a_small_residual_has_no_incomplete_note():
     from reasoner import Reasoner
     doc = Reasoner().ask({"licenses": ["llama4"], "use": {"acts": ["host"]}}).to_json()
     assert doc["status"] == "depends" and doc["notes"] == []
+
+
+# --- deep or long license conditions are input errors at the file, never a RecursionError -------
+
+def _deep_license(tmp_path, condition: str) -> Path:
+    path = tmp_path / "deep.lic"
+    path.write_text('license d {\n  name "D"\n  kind model\n  osi yes\n  terms follow none\n'
+                    f'  clause "1" "G" {{\n    grant all\n    forbid host when {condition}\n  }}\n}}\n')
+    return path
+
+
+@pytest.mark.parametrize("condition", ["not " * 3000 + "commercial",
+                                       " or ".join(f"mau > {i}" for i in range(3000))],
+                         ids=["3000 nots", "3000 ors"])
+def test_a_license_nested_past_the_recursion_limit_is_an_error_at_its_file(tmp_path, capsys, condition):
+    from reasoner import Reasoner
+    from reasoner.errors import LicenseFileError
+    path = _deep_license(tmp_path, condition)
+    with pytest.raises(LicenseFileError) as caught:
+        Reasoner([path], cache_size=0).ask({"licenses": ["d"], "use": {"acts": ["host"]}})
+    assert caught.value.location == str(path) and caught.value.error_code == "DSL001"
+    code, out, err = run(capsys, "check", path)
+    assert code == 2 and str(path) in out + err and "DSL001" in out + err
+    code, out, _ = run(capsys, "--json", "--facts", path, "host", "d")
+    assert code == 2 and '"error_code": "DSL001"' in out
+
+
+def test_a_condition_too_long_to_expand_still_answers_and_says_its_residual_is_incomplete(tmp_path):
+    from reasoner import Reasoner
+    reasoner = Reasoner([_deep_license(tmp_path, " or ".join(f"mau > {i}" for i in range(900)))], cache_size=0)
+    unstated = reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"]}}).to_json()
+    assert unstated["status"] == "depends" and [n["code"] for n in unstated["notes"]] == ["residual_incomplete"]
+    assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "mau": 5}}).status == "forbidden"
+    assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "mau": 0}}).status == "permitted"
