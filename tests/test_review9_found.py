@@ -173,3 +173,72 @@ def test_a_condition_too_long_to_expand_still_answers_and_says_its_residual_is_i
     assert unstated["status"] == "depends" and [n["code"] for n in unstated["notes"]] == ["residual_incomplete"]
     assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "mau": 5}}).status == "forbidden"
     assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "mau": 0}}).status == "permitted"
+
+
+# --- copyleft combinations against the texts ------------------------------------------------------
+
+def _answer(expression: str, act: str = "distribute") -> dict:
+    from reasoner import Reasoner
+    return Reasoner().ask({"licenses": [expression], "use": {"acts": [act]}}).to_json()
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "PRODUCT.md: 'GPL-2.0-only does not accept Apache-2.0' for a combined work, but one model under "
+    "GPL-2.0-only AND Apache-2.0 distributed is YES (only relicensing with --as apache-2.0 is NO): "
+    "gpl-2.0 §6 `no further restrictions` only clashes with `restricts use`, and the DSL cannot say that "
+    "Apache-2.0's patent-termination and indemnity terms are further restrictions to GPL-2.0 (but not to "
+    "GPL-3.0, whose §10/§11 accept them). Needs a construct such as `no further restrictions except "
+    "gpl-3.0` or `incompatible with apache-2.0`; pre-existing, not introduced by issue 9"))
+def test_gpl_2_0_only_and_apache_2_0_in_one_distributed_model_is_forbidden():
+    assert _answer("GPL-2.0-only AND Apache-2.0")["status"] == "forbidden"
+
+
+def test_gpl_3_0_and_apache_2_0_in_one_model_stays_permitted():
+    assert _answer("GPL-3.0-only AND Apache-2.0")["status"] == "permitted"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "MPL-2.0 §3.3 lets Covered Software join a Secondary License only if it is 'not Incompatible With "
+    "Secondary Licenses' (§1.5: the Initial Developer attached Exhibit B). `excepts \"3.1\" for gpl-2.0, …` "
+    "is unconditional and no fact says whether Exhibit B is attached, so MPL-2.0 AND GPL-2.0-only is a "
+    "plain YES whose caveat lives only in a comment of mpl-2.0.lic. It should be DEPENDS on such a fact, "
+    "or at least carry the caveat in the answer; `excepts … for` takes no `when` yet"))
+def test_mpl_2_0_with_gpl_is_not_an_unqualified_yes_while_exhibit_b_is_unknown():
+    doc = _answer("MPL-2.0 AND GPL-2.0-only")
+    said = " ".join(item["message"] for item in doc["risks"] + doc["information"])
+    assert doc["status"] != "permitted" or "Exhibit B" in said or "Incompatible With Secondary" in said
+
+
+@pytest.mark.parametrize("expression", ["GPL-2.0-only AND GPL-3.0-only", "LGPL-3.0 AND GPL-2.0-only",
+                                        "MPL-2.0 AND CC-BY-SA-4.0", "AGPL-3.0 AND GPL-3.0 AND llama3",
+                                        "MPL-2.0 AND GPL-2.0-only AND llama3"])
+def test_copyleft_combinations_the_texts_do_not_allow_stay_forbidden(expression):
+    assert _answer(expression)["status"] == "forbidden"
+
+
+# --- DSL 2 incorporation and exceptions cannot drop another license's prohibitions ----------------
+
+INCORPORATING = '''license evil {
+  name "Evil"
+  kind model
+  osi no
+  terms follow finetune
+  based on llama3
+  clause "9" "Drops the threshold" { excepts "2" when commercial }
+  clause "10" "Drops the copyleft" { excepts "1.b.v" for mit }
+}
+'''
+
+
+@pytest.mark.parametrize("order", ["base first", "incorporating first"])
+def test_a_license_based_on_another_cannot_except_the_base_licenses_own_clauses(tmp_path, order):
+    from reasoner import Reasoner
+    (tmp_path / "evil.lic").write_text(INCORPORATING, encoding="utf-8")
+    llama3, evil = REPO / "facts" / "licenses" / "llama3.lic", tmp_path / "evil.lic"
+    reasoner = Reasoner([llama3, evil] if order == "base first" else [evil, llama3], cache_size=0)
+    assert reasoner.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": "800M", "commercial": True}}
+                        ).status == "permitted"   # its own terms say so: the exception took effect there
+    big = {"acts": ["host"], "mau": "800M", "commercial": True}
+    assert reasoner.ask({"licenses": ["llama3"], "use": big}).status == "forbidden"
+    assert reasoner.ask({"licenses": ["llama3 AND evil"], "use": big}).status == "forbidden"
+    assert reasoner.ask({"licenses": ["llama3 AND mit"], "use": big}).status == "forbidden"
