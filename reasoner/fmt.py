@@ -65,6 +65,7 @@ def _comments(text: str) -> list[_Comment]:
 
 def format_text(text: str, filename: str = "<string>") -> str:
     """The canonical layout of license DSL text (raises LicenseFileError if it does not parse)."""
+    text = text.removeprefix("\ufeff")   # as parse_tree reads it
     tree = parse_tree(text, filename)
     printer = _Printer(_comments(text))
     out: list[str] = []

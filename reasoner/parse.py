@@ -61,7 +61,9 @@ def parse_file(path: str | Path) -> list[License]:
 
 
 def parse_tree(text: str, filename: str = "<string>") -> Tree:
-    """The lark parse tree of license DSL text (for the formatter); syntax errors as in parse_text."""
+    """The lark parse tree of license DSL text (for the formatter); syntax errors as in parse_text.
+    A leading byte order mark (Windows editors write one) is not part of the text."""
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise error("binary data (NUL byte) in a license file", f"{filename}:1:1", "DSL002",
                     "license files are UTF-8 text")

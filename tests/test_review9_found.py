@@ -242,3 +242,13 @@ def test_a_license_based_on_another_cannot_except_the_base_licenses_own_clauses(
     assert reasoner.ask({"licenses": ["llama3"], "use": big}).status == "forbidden"
     assert reasoner.ask({"licenses": ["llama3 AND evil"], "use": big}).status == "forbidden"
     assert reasoner.ask({"licenses": ["llama3 AND mit"], "use": big}).status == "forbidden"
+
+
+def test_a_license_file_saved_with_a_byte_order_mark_reads_and_formats_like_without(tmp_path, capsys):
+    path = tmp_path / "mit.lic"
+    path.write_bytes(b"\xef\xbb\xbf" + MIT.read_bytes())
+    assert run(capsys, "check", path)[0] == 0
+    code, out, _ = run(capsys, "fmt", path)
+    assert code == 0 and out == MIT.read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "--facts", path, "host", "mit")
+    assert code == 0 and out.startswith("YES")
