@@ -447,7 +447,7 @@ class Reasoner:
                              scene=question.scene)
             if plan.choices:
                 result.choice = plan.choices[index]
-            result.notes = [Note(code, message) for code, message in sorted(set(request.notes))]
+            result.notes = [Note(code, message) for code, message in sorted(set(request.notes))] + result.notes
             result.notes.extend(grant_notes(request.use.grants, atoms, ids, base))
             results.append(result)
         # OR lets the user pick: the best alternative is the answer; among equally good ones the

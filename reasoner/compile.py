@@ -74,6 +74,16 @@ class CompiledLicense:
 
 
 def compile_license(lic: License) -> CompiledLicense:
+    """The license's facts for the solver. A condition too deep to walk (a chain of thousands of
+    `or`s parses, but not every walk of it fits the recursion limit) is an error at the file."""
+    try:
+        return _compile_license(lic)
+    except RecursionError:
+        from .parse import too_deep
+        raise too_deep(lic.position.file if lic.position else "<license>") from None
+
+
+def _compile_license(lic: License) -> CompiledLicense:
     out = CompiledLicense(lic)
     L = String(lic.id)
     facts = out.facts

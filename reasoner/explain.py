@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import product
+from math import prod
 
 from clingo import Symbol, SymbolType
 
@@ -150,7 +151,16 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
                                                     r.act or "", r.message))
 
-    result.residual = _residual(by_name, licenses)
+    contexts = {str(atom.arguments[3]): _ctx(atom.arguments[3]) for atom in by_name["pending"] + by_name["grant_open"]}
+    cut: list = []
+    try:
+        result.residual = _residual(by_name, licenses, contexts, several=len(ids) > 1, cut=cut)
+    except RecursionError:   # a chain of hundreds of `or`s: the verdict stands, its residual is not listed
+        result.residual, cut = [], [True]
+    if cut:   # falsifying every listed group would not settle the answer: say so
+        result.notes.append(Note("residual_incomplete",
+                                 f"the condition is too large to list in full (at most {MAX_GROUPS} of its ways to "
+                                 f"end forbidden are listed): state the facts it names to settle it"))
     result.depends_on = [Decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
                                  leaf.license, leaf.clause, "forbidden", leaf.kind, group)
                          for group, leaves in enumerate(result.residual, 1)
@@ -275,9 +285,21 @@ def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
     return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
 
-def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
+def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
+              several: bool = False, cut: list | None = None) -> list[tuple[Leaf, ...]]:
     """The residual condition of every pending rule as AND-groups (forbidden if any group holds),
-    the same group asked in several contexts (host, distribute) listed once."""
+    the same group asked in several contexts (host, distribute) listed once. `contexts` gives
+    each context's (act, artifact, target), so that a leaf about a model names that model; with
+    `several` artifacts in the question its words name it too ("the model" would not say which)."""
+    contexts = contexts or {}
+
+    def about(K: str, name: str | None) -> str | None:
+        declared = schema.FACTS.get(name or "")
+        act_artifact_target = contexts.get(K)
+        if declared is None or act_artifact_target is None or declared.about == schema.USE:
+            return None
+        return act_artifact_target[2] if declared.about == schema.TARGET else act_artifact_target[1]
+
     polarity = {}
     for atom in by_name["residual"]:
         L, R, N, K, P = atom.arguments
@@ -310,10 +332,14 @@ def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
             if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
                 text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
             value = tuple(value) if isinstance(value, list) else value
+            artifact = about(K, getattr(cond, "fact", None))
+            if artifact and several and not text.startswith("target."):   # target.* says which already
+                text = (f"`{artifact}`{text[len('the model'):]}" if text.startswith("the model ")
+                        else f"{text} (of `{artifact}`)")
             return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
-                          getattr(cond, "fact", None)),)]
+                          getattr(cond, "fact", None), artifact),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
-        return _any(parts) if how == "residual_any" else _all(parts)
+        return _any(parts, cut) if how == "residual_any" else _all(parts, cut)
 
     alternatives = []   # each a list of AND-groups; forbidden if any group of any holds
     for atom in by_name["pending"]:
@@ -323,7 +349,7 @@ def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
     for atom in by_name["grant_open"]:
         L, C, R, K, N = atom.arguments
         withheld[(_str(L), str(K))].append(expand(_str(L), _str(C), R.number, str(K), "not_granted", N.number))
-    alternatives += [_all(parts) for _, parts in sorted(withheld.items())]
+    alternatives += [_all(parts, cut) for _, parts in sorted(withheld.items())]
     groups: set[tuple[Leaf, ...]] = set()
     for alternative in alternatives:
         for group in alternative:
@@ -332,11 +358,18 @@ def _residual(by_name: dict, licenses: dict) -> list[tuple[Leaf, ...]]:
     return sorted(groups, key=lambda g: [_leaf_order(leaf) for leaf in g])
 
 
-def _any(parts: list) -> list:
-    return [group for part in parts for group in part][:MAX_GROUPS]
+def _any(parts: list, cut: list | None = None) -> list:
+    """OR of parts; more than MAX_GROUPS groups are cut, and `cut` records that."""
+    groups = [group for part in parts for group in part]
+    if len(groups) > MAX_GROUPS and cut is not None:
+        cut.append(True)
+    return groups[:MAX_GROUPS]
 
 
-def _all(parts: list) -> list:
+def _all(parts: list, cut: list | None = None) -> list:
+    """AND of parts (every combination of one group from each); cut at MAX_GROUPS like `_any`."""
+    if cut is not None and prod(len(part) for part in parts) > MAX_GROUPS:
+        cut.append(True)
     out = []
     for combination in product(*parts):
         out.append(tuple(leaf for group in combination for leaf in group))

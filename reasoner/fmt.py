@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from lark import Token, Tree
 
-from .parse import parse_tree
+from .parse import parse_tree, too_deep
 
 WIDTH = 101  # the widest line the hand-written encodings used
 
@@ -65,13 +65,17 @@ def _comments(text: str) -> list[_Comment]:
 
 def format_text(text: str, filename: str = "<string>") -> str:
     """The canonical layout of license DSL text (raises LicenseFileError if it does not parse)."""
+    text = text.removeprefix("\ufeff")   # as parse_tree reads it
     tree = parse_tree(text, filename)
     printer = _Printer(_comments(text))
     out: list[str] = []
-    for index, lic in enumerate(tree.children):
-        if index:
-            out.append("")
-        out += printer.license(lic)
+    try:
+        for index, lic in enumerate(tree.children):
+            if index:
+                out.append("")
+            out += printer.license(lic)
+    except RecursionError:
+        raise too_deep(filename) from None
     out += printer.leftover(10**9, "")
     return "\n".join(out).rstrip("\n") + "\n"
 

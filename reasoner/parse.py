@@ -61,7 +61,9 @@ def parse_file(path: str | Path) -> list[License]:
 
 
 def parse_tree(text: str, filename: str = "<string>") -> Tree:
-    """The lark parse tree of license DSL text (for the formatter); syntax errors as in parse_text."""
+    """The lark parse tree of license DSL text (for the formatter); syntax errors as in parse_text.
+    A leading byte order mark (Windows editors write one) is not part of the text."""
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise error("binary data (NUL byte) in a license file", f"{filename}:1:1", "DSL002",
                     "license files are UTF-8 text")
@@ -69,6 +71,15 @@ def parse_tree(text: str, filename: str = "<string>") -> Tree:
         return _parser().parse(text)
     except lark.UnexpectedInput as exc:
         raise _syntax_error(exc, text, filename) from None
+    except RecursionError:
+        raise too_deep(filename) from None
+
+
+def too_deep(filename: str) -> LicenseFileError:
+    """A license nested past Python's recursion limit (thousands of `not`s or operands): an input
+    error located at the file, as every other problem with it, not a RecursionError."""
+    return error("a condition is nested too deeply (or has too many operands) to read", filename, "DSL001",
+                 "write the condition with fewer levels; name parts of it with `define`")
 
 
 def parse_text(text: str, filename: str = "<string>") -> list[License]:
@@ -79,7 +90,11 @@ def parse_text(text: str, filename: str = "<string>") -> list[License]:
     except lark.exceptions.VisitError as exc:
         if isinstance(exc.orig_exc, LicenseFileError):
             raise exc.orig_exc from None
+        if isinstance(exc.orig_exc, RecursionError):
+            raise too_deep(filename) from None
         raise
+    except RecursionError:
+        raise too_deep(filename) from None
 
 
 def _syntax_error(exc: lark.UnexpectedInput, text: str, filename: str) -> LicenseFileError:

@@ -70,7 +70,24 @@ def _use_class():
                  for f in schema.USE_FACTS for alias in f.aliases}
     namespace["__doc__"] = _use_class.__doc__
     namespace["__module__"] = __name__
-    return make_dataclass("Use", fields, frozen=True, namespace=namespace)
+    cls = make_dataclass("Use", fields, frozen=True, namespace=namespace)
+    init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        # Embedders wrote `Use(revenue_usd=…)` before the schema renamed the field: the old
+        # spellings stay readable for schema version 1 here too, as in a request document.
+        for fact in schema.USE_FACTS:
+            for alias in fact.aliases:
+                if alias in kwargs:
+                    if fact.attr in kwargs:
+                        raise RequestError(f"`use.{fact.field}` and `use.{alias}` are two spellings of one fact: "
+                                           f"give one", location=f"use.{alias}")
+                    kwargs[fact.attr] = kwargs.pop(alias)
+        init(self, *args, **kwargs)
+
+    __init__.__doc__ = init.__doc__
+    cls.__init__ = __init__
+    return cls
 
 
 Use = _use_class()

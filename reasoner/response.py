@@ -70,6 +70,9 @@ class Leaf:
     text: str            # the condition in words: "mau > 700,000,000", "the model is multimodal"
     exception: str | None = None   # the label of the exception the leaf comes from
     tests: str | None = None       # the fact as the license names it (`multimodal`, `revenue`)
+    # The artifact a fact about a model is read from (the one acted on, or the one created); None
+    # for facts about the use. In a lineage "the model is multimodal" must say which model.
+    artifact: str | None = None
 
 
 @dataclass(frozen=True)

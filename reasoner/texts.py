@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import LicenseFileError
+from .errors import CanIError, LicenseFileError
+from .files import read_regular_file
 from .licenses import License
 from .parse import error
 
@@ -34,15 +35,14 @@ def check_quotes(lic: License, folder: Path, cache: dict | None = None) -> list[
     for source in lic.sources:
         path = folder / source.file
         if path not in cache:
-            try:
-                cache[path] = normalise(path.read_text(encoding="utf-8", errors="replace"))
-            except OSError:
-                cache[path] = None
-        if cache[path] is None:
-            problems.append(error(f"source \"{source.file}\" is not in {folder}", str(source.position), "DSL501",
+            cache[path] = _read_text(folder, path)
+        text, problem = cache[path]
+        if text is None:
+            problems.append(error(f"source \"{source.file}\" {problem or 'is not in ' + str(folder)}",
+                                  str(source.position), "DSL501",
                                   "name a file of the license-texts folder (see its SOURCES.md)"))
         else:
-            texts[source.file] = cache[path]
+            texts[source.file] = text
     for clause in lic.clauses:
         for quote in clause.quotes:
             wanted = normalise(quote.text)
@@ -51,6 +51,25 @@ def check_quotes(lic: License, folder: Path, cache: dict | None = None) -> list[
                 problems.append(error(f"quote of §{clause.number} is not in {names}: \"{_short(quote.text)}\"",
                                       str(quote.position), "DSL501"))
     return problems
+
+
+def _read_text(folder: Path, path: Path) -> tuple[str | None, str | None]:
+    """The normalised text of a source file, or why it cannot be read (None: not there). Only a
+    regular file inside the folder is read, and only up to files.MAX_FILE_BYTES: a FIFO would
+    wait forever, /dev/zero never ends, and a link out of the folder reads what was not asked."""
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):   # a link loop
+        inside = False
+    if path.is_symlink() and not inside:
+        return None, "leads outside the license-texts folder"
+    if not path.exists():
+        return None, None
+    try:
+        raw = read_regular_file(path, "license text", LicenseFileError)
+    except CanIError as exc:
+        return None, exc.message
+    return normalise(raw.decode("utf-8", errors="replace")), None
 
 
 def _short(text: str, limit: int = 60) -> str:
