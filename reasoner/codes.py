@@ -11,6 +11,8 @@ from .vocabulary import FLAG_FACTS, NUMBER_FACTS, RELATIONS, RISKS, SET_FACTS, S
 # Stable error codes of license files, with the help line each error carries. facts/README.md
 # lists them; tests and editors may match on the code, so a code never changes meaning.
 ERRORS = {
+    "DSL000": "the knowledge base's other files (catalog.toml, hf_licenses.toml) are TOML tables described "
+              "in facts/README.md",
     "DSL001": "syntax: check the brackets and quotes near this point (facts/README.md shows each statement)",
     "DSL002": "strings are in double quotes on one line; escapes are \\\" \\\\ \\n \\t and \\uXXXX",
     "DSL101": "acts are use, host, distribute, finetune, adapt, merge, quantize, distill, train "
@@ -25,6 +27,8 @@ ERRORS = {
     "DSL107": "closed vocabularies live in reasoner/vocabulary.py; use one of their words",
     "DSL108": "an example expects permitted, forbidden, depends or unknown",
     "DSL201": "each setting, clause number, name and source is given once per license",
+    "DSL202": "a license id is defined once among the license files loaded together",
+    "DSL203": "a bundled license lives in a file named after its id (`llama3` in llama3.lic)",
     "DSL301": "this statement or fact takes another kind of value (see facts/README.md)",
     "DSL401": "the statement is incomplete or contradicts another part of the license",
     "DSL402": "DSL 2 writes a duty in words as `must \"…\"`, a prohibition as `must not \"…\"`, and an "

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import expressions, resources
 from .compile import compile_license
+from .codes import error
 from .errors import CanIError, LicenseFileError
 from .files import read_regular_file
 from .licenses import License
@@ -47,8 +48,8 @@ class LicenseIndex(dict):
                 return
             for lic in parse_cached(path):
                 if lic.id != path.stem:
-                    raise LicenseFileError(f"license `{lic.id}` must be in a file named {lic.id}{LICENSE_SUFFIX}",
-                                           str(lic.position))
+                    raise error(f"license `{lic.id}` must be in a file named {lic.id}{LICENSE_SUFFIX}",
+                                str(lic.position), "DSL203")
                 self.add(lic)
             del self.pending[key]
 
@@ -63,10 +64,10 @@ class LicenseIndex(dict):
         `unresolved()` lists those still waiting."""
         if dict.__contains__(self, lic.id):
             other = dict.__getitem__(self, lic.id).license.position
-            raise LicenseFileError(f"license `{lic.id}` is already defined at {other}", str(lic.position))
+            raise error(f"license `{lic.id}` is already defined at {other}", str(lic.position), "DSL202")
         based = lic.based_on
         if based is not None:
-            from .codes import error
+
             from .incorporate import incorporate
 
             if based.license in self._resolving or based.license == lic.id:
@@ -95,7 +96,7 @@ class LicenseIndex(dict):
 
     def finish(self) -> None:
         """Raise for the first license whose base never came."""
-        from .codes import error
+
 
         for lic in self.unresolved():
             raise error(self.unresolved_problem(lic), str(lic.based_on.position), "DSL401",
