@@ -481,7 +481,8 @@ def m_unicode(doc, env):
     rnd = env.rnd
     spots = []
     for container, key in _license_holders(doc):
-        spots.append(("license-id", container, key))
+        if _license_tokens(container[key]):   # an earlier mutation may have left no id to disguise
+            spots.append(("license-id", container, key))
     for artifact in _artifacts(doc):
         if isinstance(artifact.get("id"), str) and env.is_catalog(artifact["id"]):
             spots.append(("model-id", artifact, "id"))
