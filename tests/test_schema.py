@@ -246,3 +246,115 @@ def test_an_option_replaces_a_lineage_files_fact_under_its_old_spelling(tmp_path
     assert run_cli(capsys, "--facts", facts, "host", path)[0] == 0
     code, out, _ = run_cli(capsys, "--facts", facts, "host", path, "--revenue", "6M")
     assert code == 1 and "overrides its `revenue`" in out
+
+
+# --- facts about an artifact, declared in the schema ----------------------------------------------
+
+def test_an_artifacts_fields_are_the_schemas_artifact_fields():
+    from dataclasses import fields
+
+    declared = set(schema.ARTIFACT_FIELDS)
+    assert declared == {f.artifact_field for f in schema.ARTIFACT_FACTS}
+    assert {f.name for f in fields(request.Artifact)} == {"id", "license", "license_name", "mine",
+                                                          "derived_from"} | declared
+    assert set(request.ARTIFACT_KEYS) == {"id", "license", "license_name", "mine", "derived_from"} | declared
+    # The readers know no artifact field by name: the schema says how each is read.
+    for module in ("request.py", "solve.py"):
+        source = (ROOT / "reasoner" / module).read_text(encoding="utf-8")
+        for name in declared:
+            assert f'"{name}"' not in source, (module, name)
+
+
+def test_facts_sharing_an_artifact_field_read_it_alike():
+    for fact in schema.ARTIFACT_FACTS:
+        first = schema.ARTIFACT_FIELDS[fact.artifact_field]
+        assert (fact.type, fact.many, fact.vocabulary) == (first.type, first.many, first.vocabulary), fact.name
+        assert fact.type in (schema.TAGS, schema.STRING)
+        assert (fact.vocabulary is not None) == (fact.type == schema.TAGS), fact.name
+
+
+def test_embedders_build_artifacts_by_keyword_and_read_them_by_attribute():
+    from reasoner.request import Artifact, Edge
+
+    artifact = Artifact(id="m", license="llama3", license_name=None, family="llama", modalities=("text",),
+                        mine=True, name="Llama-3-bot", derived_from=(Edge("p", "finetune"),))
+    assert (artifact.family, artifact.modalities, artifact.name, artifact.mine) == ("llama", ("text",),
+                                                                                  "Llama-3-bot", True)
+    assert Artifact("m", "mit") == Artifact(id="m", license="mit")
+    with pytest.raises(TypeError):   # a fourth positional value must not land in a field by the schema's order
+        Artifact("m", "mit", None, "llama")
+
+
+def test_a_hand_built_request_round_trips_every_artifact_field():
+    from reasoner.request import Artifact, Edge, Request, Use, read_request, request_document
+
+    values = {"family": "llama", "modalities": ("image", "text"), "name": "Llama-3-bot"}
+    assert set(values) == set(schema.ARTIFACT_FIELDS)   # a new field gets a value here
+    built = Request((Artifact("p", license="llama3"),
+                     Artifact("m", license="llama3", mine=True, derived_from=(Edge("p", "finetune"),), **values)),
+                    "m", Use(acts=("host",)))
+    doc = request_document(built)
+    assert doc["artifacts"][1] == {"id": "m", "license": "llama3", "mine": True,
+                                   "derived_from": [{"id": "p", "relation": "finetune"}],
+                                   "family": "llama", "modalities": ["image", "text"], "name": "Llama-3-bot"}
+    assert read_request(doc).artifacts == built.artifacts
+
+
+FAMILY_BOUND = """
+license kin { name "Kin" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Only our family" { forbid host when not (family = llama) }
+  clause "3" "No pictures" { forbid host when modality in {image} }
+}
+"""
+
+
+def test_artifact_fields_are_read_as_the_schema_declares_them():
+    reasoner = make_reasoner(FAMILY_BOUND)
+
+    def ask(**fields):
+        return reasoner.ask({"artifacts": [{"id": "m", "license": "kin", **fields}], "use": {"acts": ["host"]}})
+
+    assert ask(family="llama", modalities=["text"]).status == "permitted"
+    assert ask(family="mistral", modalities=["text"]).status == "forbidden"
+    assert ask(family="llama", modalities="text,image").status == "forbidden"   # a list of words
+    assert ask(family=" LLAMA ", modalities=["Text"]).status == "permitted"    # canonical words
+    assert {d.fact for d in ask().depends_on} == {"family", "modalities"}
+    for fields, where, words in [
+            ({"family": "lama"}, "artifacts[0].family", "did you mean `llama`"),
+            ({"family": "lama"}, "artifacts[0].family", "is `other`"),
+            ({"family": ["llama"]}, "artifacts[0].family", "must be a string"),
+            ({"modalities": []}, "artifacts[0].modalities", "empty list is not a statement"),
+            ({"modalities": ["text", "smell"]}, "artifacts[0].modalities[1]", "unknown modality"),
+            ({"name": 7}, "artifacts[0].name", "must be a string"),
+            ({"name": "a\x00b"}, "artifacts[0].name", "NUL")]:
+        with pytest.raises(RequestError) as caught:
+            ask(**fields)
+        assert caught.value.location == where and words in caught.value.message, (fields, caught.value.message)
+
+
+def test_a_forbidden_family_stays_forbidden_through_every_spelling_of_it():
+    """Mutations of a forbidden request: a case, a space or a typo must never make it a YES."""
+    reasoner = make_reasoner(FAMILY_BOUND)
+    for family in ("mistral", "Mistral", " mistral", "MISTRAL"):
+        doc = {"artifacts": [{"id": "m", "license": "kin", "family": family}], "use": {"acts": ["host"]}}
+        assert reasoner.ask(doc).status == "forbidden", family
+    with pytest.raises(RequestError):
+        reasoner.ask({"artifacts": [{"id": "m", "license": "kin", "family": "mistrall"}], "use": {"acts": ["host"]}})
+    with pytest.raises(RequestError):
+        reasoner.ask({"artifacts": [{"id": "m", "license": "kin", "Family": "llama"}], "use": {"acts": ["host"]}})
+
+
+def test_the_stated_name_of_the_subject_is_its_name_field():
+    """`use.name` is declared as stating the subject's `name` field: the schema says so, the solver
+    does not special-case the word."""
+    assert schema.USE_STATES_ARTIFACT_FIELD == {"name": schema.FACTS["name"]}
+    reasoner = make_reasoner("""
+license named { name "Named" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Name" { forbid host when not (name starts with "Kin") }
+}
+""")
+    artifacts = [{"id": "m", "license": "named", "name": "Other-bot"}]
+    assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"]}}).status == "forbidden"
+    assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"], "name": "Kin-bot"}}).status == "permitted"
