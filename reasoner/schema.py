@@ -139,11 +139,12 @@ EXAMPLE_ONLY = {"stack": "set"}
 
 
 def example_words() -> dict[str, str]:
-    """Each example word and the shape of its value (`into` names one family: a word)."""
+    """Each example word and the shape of its value (`into` names one family: a word; tags that
+    hold a list, like `modality`, are a set)."""
     words = {}
     for fact in FACT_LIST:
         for word in fact.example:
-            words[word] = "word" if fact.about == TARGET and fact.type == TAGS else EXAMPLE_SHAPES[fact.type]
+            words[word] = "word" if fact.type == TAGS and not fact.many else EXAMPLE_SHAPES[fact.type]
     return {**words, **EXAMPLE_ONLY}
 
 
