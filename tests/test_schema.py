@@ -364,3 +364,80 @@ license named { name "Named" osi yes
     artifacts = [{"id": "m", "license": "named", "name": "Other-bot"}]
     assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"]}}).status == "forbidden"
     assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"], "name": "Kin-bot"}}).status == "permitted"
+
+
+# --- a fact about an artifact added in schema.py alone --------------------------------------------
+
+ARCHITECTURE = """
+license sparse { name "Sparse" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Mixtures of experts" { needs separate license when architecture = moe }
+  example "a dense model is hosted" { host architecture = dense expect permitted }
+  example "a mixture of experts is hosted" { host architecture = moe expect forbidden by "2" }
+}
+"""
+
+
+@pytest.fixture
+def package():
+    """The package with the fact `architecture` declared: a word from a small vocabulary, stated
+    in an artifact's `architecture` field."""
+    import reasoner
+
+    return reasoner
+
+
+def test_a_fact_about_an_artifact_declared_only_in_the_schema_works_end_to_end(package, tmp_path, capsys):
+    """`architecture` is declared in schema.py (its words in vocabulary.py) and nowhere else: a
+    license condition tests it, a request's artifact states it, examples use its word, a hand-built
+    request carries it, DEPENDS names it and the command line reads it from a lineage file."""
+    kb = package.kb.KnowledgeBase()
+    for lic in package.parse.parse_text(ARCHITECTURE, "sparse.lic"):
+        kb.add(lic)
+    reasoner = package.api.Reasoner(kb=kb, cache_size=0)
+
+    def doc(**fields):
+        return {"artifacts": [{"id": "m", "license": "sparse", **fields}], "use": {"acts": ["host"]}}
+
+    assert reasoner.ask(doc(architecture="dense")).status == "permitted"
+    assert reasoner.ask(doc(architecture="moe")).status == "forbidden"
+    assert reasoner.ask(doc(architecture=" MoE ")).status == "forbidden"   # a mutation of the forbidden one
+    assert reasoner.ask(doc(architecture="moe")).reasons[0].clause == "2"
+    unknown = reasoner.ask(doc())
+    assert unknown.status == "depends"
+    assert [(d.fact, d.license, d.clause) for d in unknown.depends_on] == [("architecture", "sparse", "2")]
+    for value, words in (("mixture", "unknown architecture `mixture`"), ("moee", "did you mean `moe`"),
+                         (["moe"], "must be a string")):
+        with pytest.raises(package.errors.RequestError) as caught:
+            reasoner.ask(doc(architecture=value))
+        assert caught.value.location == "artifacts[0].architecture" and words in caught.value.message
+    # A hand-built request: the keyword, the attribute, and the same checks as a document.
+    Artifact, Request, Use = package.request.Artifact, package.request.Request, package.request.Use
+    built = Request((Artifact("m", license="sparse", architecture="moe"),), "m", Use(acts=("host",)))
+    assert built.artifacts[0].architecture == "moe"
+    assert reasoner.ask(built).status == "forbidden"
+    with pytest.raises(package.errors.RequestError):
+        reasoner.ask(Request((Artifact("m", license="sparse", architecture="sparse"),), "m", Use(acts=("host",))))
+    # Examples: the word states the field of the licensed model.
+    lic = package.parse.parse_text(ARCHITECTURE)[0]
+    assert [reasoner.ask(package.examples.example_request(lic, ex)).status for ex in lic.examples] == \
+        ["permitted", "forbidden"]
+    # The command line, from a lineage file; --explain says what the artifact stated.
+    facts = tmp_path / "sparse.lic"
+    facts.write_text(ARCHITECTURE, encoding="utf-8")
+
+    def can_i(architecture, *more):
+        lineage = tmp_path / "lineage.json"
+        artifact = {"id": "m", "license": "sparse", **({"architecture": architecture} if architecture else {})}
+        lineage.write_text(package.request.json.dumps({"artifacts": [artifact]}), encoding="utf-8")
+        capsys.readouterr()
+        code = package.cli.main(["--facts", str(facts), "host", str(lineage), *more])
+        return code, capsys.readouterr()
+
+    assert can_i("dense")[0] == 0
+    code, (out, _) = can_i("moe", "--explain")
+    assert code == 1 and "`m` has architecture moe" in out
+    code, (out, _) = can_i(None)
+    assert code == 3 and "architecture" in out
+    code, (_, err) = can_i("mixture")
+    assert code == 2 and "architecture" in err
