@@ -96,8 +96,6 @@ FACT_LIST = (
     Fact("modality", TAGS, ACTED, "modality", artifact_field="modalities", example=("modality",),
          vocabulary="modality", many=True),
     Fact("family", TAGS, ACTED, "the model's family", artifact_field="family", vocabulary="family"),
-    Fact("architecture", TAGS, ACTED, "the model's architecture", artifact_field="architecture",
-         example=("architecture",), vocabulary="architecture"),
     Fact("target.family", TAGS, TARGET, "the family of the model being created", artifact_field="family",
          cli="--into", help="Family of the model you create (distillation target).", example=("into",),
          vocabulary="family"),

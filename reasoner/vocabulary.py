@@ -375,8 +375,7 @@ OTHER_FAMILY = "other"
 
 # The closed vocabularies of words (a fact in schema.py names its own), and the word that stands
 # for "none of the listed ones" in those that have one.
-ARCHITECTURES = ("dense", "moe")
-VOCABULARIES = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES, "architecture": ARCHITECTURES}
+VOCABULARIES = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES}
 UNLISTED_WORD = {"family": OTHER_FAMILY}
 
 

@@ -3,6 +3,7 @@ reader is the one place values are checked, and the lineage graph is built and c
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -378,17 +379,49 @@ license sparse { name "Sparse" osi yes
 """
 
 
-@pytest.fixture
-def package():
-    """The package with the fact `architecture` declared: a word from a small vocabulary, stated
-    in an artifact's `architecture` field."""
-    import reasoner
+# What the demo commit added to declare `architecture`, and nothing else: one Fact in schema.py and
+# its words in vocabulary.py. No bundled license tests an architecture, so the package does not
+# declare it; the test below adds these lines to a copy of the package.
+ARCHITECTURE_FACT = """\
+    Fact("architecture", TAGS, ACTED, "the model's architecture", artifact_field="architecture",
+         example=("architecture",), vocabulary="architecture"),
+"""
+ARCHITECTURE_WORDS = 'ARCHITECTURES = ("dense", "moe")\n'
 
-    return reasoner
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A copy of the package with the fact `architecture` declared in its schema.py (a word from a
+    small vocabulary, stated in an artifact's `architecture` field) and every other file as it is."""
+    import importlib
+    import shutil
+    import sys
+    import types
+
+    copy = tmp_path / "reasoner_with_architecture"
+    shutil.copytree(ROOT / "reasoner", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "grammar", tmp_path / "grammar")   # found beside the package, as in a checkout
+
+    def add(path: Path, anchor: str, lines: str, before: bool = False) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(anchor) == 1, (path.name, anchor)
+        path.write_text(text.replace(anchor, lines + anchor if before else anchor + lines), encoding="utf-8")
+
+    add(copy / "schema.py", "FACT_LIST = (\n", ARCHITECTURE_FACT)
+    add(copy / "vocabulary.py", "VOCABULARIES = {", ARCHITECTURE_WORDS, before=True)
+    add(copy / "vocabulary.py", "VOCABULARIES = {", '"architecture": ARCHITECTURES, ')
+    monkeypatch.setenv("CAN_I_NO_CACHE", "1")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = ("api", "cli", "errors", "examples", "kb", "parse", "request", "schema")
+    try:
+        yield types.SimpleNamespace(**{name: importlib.import_module(f"{copy.name}.{name}") for name in names})
+    finally:
+        for name in [m for m in sys.modules if m == copy.name or m.startswith(copy.name + ".")]:
+            del sys.modules[name]
 
 
 def test_a_fact_about_an_artifact_declared_only_in_the_schema_works_end_to_end(package, tmp_path, capsys):
-    """`architecture` is declared in schema.py (its words in vocabulary.py) and nowhere else: a
+    """`architecture` is declared in (a copy of) schema.py, its words in vocabulary.py, and nowhere else: a
     license condition tests it, a request's artifact states it, examples use its word, a hand-built
     request carries it, DEPENDS names it and the command line reads it from a lineage file."""
     kb = package.kb.KnowledgeBase()
@@ -429,7 +462,7 @@ def test_a_fact_about_an_artifact_declared_only_in_the_schema_works_end_to_end(p
     def can_i(architecture, *more):
         lineage = tmp_path / "lineage.json"
         artifact = {"id": "m", "license": "sparse", **({"architecture": architecture} if architecture else {})}
-        lineage.write_text(package.request.json.dumps({"artifacts": [artifact]}), encoding="utf-8")
+        lineage.write_text(json.dumps({"artifacts": [artifact]}), encoding="utf-8")
         capsys.readouterr()
         code = package.cli.main(["--facts", str(facts), "host", str(lineage), *more])
         return code, capsys.readouterr()
