@@ -496,8 +496,15 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         whose = artifact if fact == "name" else target
         if whose is None:
             return "the act creates no model"
-        return f"`{whose}` is named \"{scene.name_of(artifacts[whose])}\""
+        return f"`{whose}` is named \"{scene.attribute(artifacts[whose], 'name')}\""
     declared = schema.FACTS.get(fact)
+    if declared and declared.artifact_field and not declared.field:   # any other fact about an artifact
+        whose = target if declared.about == schema.TARGET else artifact
+        if whose is None:
+            return "the act creates no model"
+        value = scene.attribute(artifacts[whose], declared.artifact_field)
+        value = ", ".join(value) if isinstance(value, tuple) else value
+        return f"`{whose}` has {declared.artifact_field} {value or 'unstated'}"
     value = getattr(scene.use, declared.attr, None) if declared and declared.field else None
     if isinstance(value, bool):
         return f"{fact} = {str(value).lower()}"

@@ -15,7 +15,8 @@ from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
-from .vocabulary import RELATIONS, USE_ACTS, expand_territories, suggest, territory_problem, word_problem
+from .vocabulary import (RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
+                         word_problem)
 
 MAX_ARTIFACTS = 200_000
 
@@ -26,16 +27,26 @@ class Edge:
     relation: str
 
 
-@dataclass(frozen=True)
-class Artifact:
-    id: str
-    license: str | None = None          # an id or an expression
-    license_name: str | None = None     # with license "other", as on Hugging Face model cards
-    family: str | None = None
-    modalities: tuple[str, ...] | None = None
-    mine: bool = False
-    name: str | None = None
-    derived_from: tuple[Edge, ...] = ()
+def _artifact_class():
+    """`Artifact`: a model or dataset of a request: its id, its license (an id or an expression;
+    `license_name` with license "other", as on Hugging Face model cards), whether it is the user's
+    own (`mine`), the edges it derives by, and one attribute per artifact field declared in
+    schema.py (`artifact.family`, `artifact.modalities`, `artifact.name`), each None when unstated.
+    All but id, license and license_name are given by keyword: the schema orders the rest."""
+    def declared_type(fact: schema.Fact):
+        return tuple[str, ...] | None if fact.many else str | None
+
+    fields = [("id", str), ("license", str | None, field(default=None)),
+              ("license_name", str | None, field(default=None))]
+    fields += [(name, declared_type(fact), field(default=None, kw_only=True))
+               for name, fact in schema.ARTIFACT_FIELDS.items()]
+    fields += [("mine", bool, field(default=False, kw_only=True)),
+               ("derived_from", tuple[Edge, ...], field(default=(), kw_only=True))]
+    namespace = {"__doc__": _artifact_class.__doc__, "__module__": __name__, "__qualname__": "Artifact"}
+    return make_dataclass("Artifact", fields, frozen=True, namespace=namespace)
+
+
+Artifact = _artifact_class()
 
 
 @dataclass(frozen=True)
@@ -181,12 +192,14 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
             raise RequestError(f"unknown field `{where}`{suggest(key, allowed)}", location=where)
 
 
-ARTIFACT_KEYS = ("id", "license", "license_name", "family", "modalities", "mine", "name", "derived_from")
+ARTIFACT_KEYS = ("id", "license", "license_name", *schema.ARTIFACT_FIELDS, "mine", "derived_from")
 USE_KEYS = schema.USE_KEYS
 REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes")
 
 
 def read_artifact(doc, path: str) -> Artifact:
+    """One artifact of a request; the fields schema.py declares are read as their facts' types say
+    (a word of a vocabulary, a list of them, or a free string)."""
     if not isinstance(doc, dict):
         raise _type_error(path, "an object", doc)
     _reject_unknown_keys(doc, ARTIFACT_KEYS, path)
@@ -197,9 +210,8 @@ def read_artifact(doc, path: str) -> Artifact:
             expressions.alternatives(license_text)
         except ValueError as exc:
             raise RequestError(str(exc), location=f"{path}.license") from None
-    modalities = doc.get("modalities")
-    if modalities is not None:
-        modalities = read_words(modalities, f"{path}.modalities", "modality")
+    values = {key: _READERS[fact.type](doc.get(key), f"{path}.{key}", fact)
+              for key, fact in schema.ARTIFACT_FIELDS.items()}
     mine = doc.get("mine", False)
     if not isinstance(mine, bool):
         raise _type_error(f"{path}.mine", "true or false", mine)
@@ -218,16 +230,8 @@ def read_artifact(doc, path: str) -> Artifact:
             raise RequestError(f"unknown relation `{relation}`{suggest(relation, RELATIONS)}; "
                                f"use one of {', '.join(RELATIONS)}", location=f"{edge_path}.relation")
         parsed_edges.append(Edge(parent, relation))
-    family = _string(doc, "family", path)
-    if family is not None:
-        family, problem = word_problem("family", family)
-        if family is None:
-            raise RequestError(problem + "; a family can-i does not list yet is `other`", location=f"{path}.family")
-    return Artifact(
-        id=artifact_id, license=license_text, license_name=_string(doc, "license_name", path),
-        family=family, modalities=modalities, mine=mine,
-        name=_string(doc, "name", path), derived_from=tuple(parsed_edges),
-    )
+    return Artifact(id=artifact_id, license=license_text, license_name=_string(doc, "license_name", path),
+                    mine=mine, derived_from=tuple(parsed_edges), **values)
 
 
 def read_use(doc) -> Use:
@@ -245,7 +249,7 @@ def read_use(doc) -> Use:
             raise RequestError(f"`use.{given[0]}` and `use.{given[1]}` are two spellings of one fact: give one",
                                location=f"use.{given[1]}")
         if given:
-            values[fact.attr] = _USE_READERS[fact.type](doc[given[0]], f"use.{given[0]}", fact)
+            values[fact.attr] = _READERS[fact.type](doc[given[0]], f"use.{given[0]}", fact)
     return Use(**values)
 
 
@@ -288,12 +292,27 @@ def _read_date(value, path: str, fact) -> int | None:
         raise RequestError(str(exc), location=path) from None
 
 
-def _read_tags(value, path: str, fact) -> tuple[str, ...] | None:
+def _read_tags(value, path: str, fact) -> tuple[str, ...] | str | None:
+    """Words from the fact's closed vocabulary: a list of them (modalities, territories), or one
+    word when the schema says the fact holds one (a family)."""
     if value is None:
         return None
+    if not fact.many:
+        return _read_word(value, path, fact)
     if fact.vocabulary == "territory":
         return read_territories(value, path)
     return read_words(value, path, fact.vocabulary)
+
+
+def _read_word(value, path: str, fact) -> str:
+    if not isinstance(value, str):
+        raise _type_error(path, "a string", value)
+    word, problem = word_problem(fact.vocabulary, _no_nul(value, path))
+    if word is None:
+        unlisted = UNLISTED_WORD.get(fact.vocabulary)
+        hint = f"; a {fact.vocabulary} can-i does not list yet is `{unlisted}`" if unlisted else ""
+        raise RequestError(problem + hint, location=path)
+    return word
 
 
 def _read_string(value, path: str, fact) -> str | None:
@@ -318,7 +337,7 @@ def _read_license(value, path: str, fact) -> str | None:
     return text.strip().lower()
 
 
-_USE_READERS = {
+_READERS = {
     schema.ACTS: _read_acts, schema.FLAG: _read_flag, schema.COUNT: _read_count, schema.MONEY: _read_count,
     schema.DATE: _read_date, schema.TAGS: _read_tags, schema.STRING: _read_string,
     schema.LICENSE: _read_license, schema.GRANTS: lambda value, path, fact: read_grants(value, path),
@@ -434,7 +453,7 @@ def request_document(request: Request) -> dict:
     artifacts = []
     for artifact in request.artifacts:
         doc = {"id": artifact.id}
-        for key in ("license", "license_name", "family", "modalities", "name"):
+        for key in ("license", "license_name", *schema.ARTIFACT_FIELDS):
             if getattr(artifact, key) is not None:
                 doc[key] = value(getattr(artifact, key))
         if artifact.mine is not False:

@@ -44,6 +44,7 @@ class Fact:
     help: str = ""                 # the option's help
     example: tuple[str, ...] = ()  # example words; for a flag, the word for "true" then "false"
     vocabulary: str | None = None  # the closed vocabulary of its values (in vocabulary.py)
+    many: bool = False             # tags: a list of words (modalities), not one word (a family)
     condition: bool = True         # may a license condition test it
     stated_by: str | None = None   # for a fact the rules derive: the fact a request states instead
 
@@ -54,7 +55,7 @@ class Fact:
     @property
     def repeatable(self) -> bool:
         """Its option may be given more than once (each time one more value)."""
-        return self.type in (GRANTS, ACTS) or (self.type == TAGS and self.about == USE)
+        return self.type in (GRANTS, ACTS) or self.many
 
     @property
     def response_name(self) -> str:
@@ -87,11 +88,13 @@ FACT_LIST = (
     Fact("employees", COUNT, USE, "employees of the organisation using it", unit="people", field="employees",
          cli="--employees", help="Employees of your organisation: 250, 1.5K.", example=("employees",)),
     Fact("territory", TAGS, USE, "territory", field="territory", cli="--territory",
-         help="Where you are (EU, US, DE, …); repeatable.", example=("territory",), vocabulary="territory"),
+         help="Where you are (EU, US, DE, …); repeatable.", example=("territory",), vocabulary="territory",
+         many=True),
     Fact("purpose", TAGS, USE, "purpose", field="purposes", cli="--purpose",
-         help="What it is for (a purpose tag); repeatable.", example=("purpose",), vocabulary="purpose"),
+         help="What it is for (a purpose tag); repeatable.", example=("purpose",), vocabulary="purpose",
+         many=True),
     Fact("modality", TAGS, ACTED, "modality", artifact_field="modalities", example=("modality",),
-         vocabulary="modality"),
+         vocabulary="modality", many=True),
     Fact("family", TAGS, ACTED, "the model's family", artifact_field="family", vocabulary="family"),
     Fact("target.family", TAGS, TARGET, "the family of the model being created", artifact_field="family",
          cli="--into", help="Family of the model you create (distillation target).", example=("into",),
@@ -119,6 +122,16 @@ CONDITION_FACTS = tuple(f for f in FACT_LIST if f.condition)
 NUMBER_FACTS = tuple(f for f in CONDITION_FACTS if f.number)
 # Facts read from an artifact of the question (the one acted on, or the target).
 ARTIFACT_FACTS = tuple(f for f in CONDITION_FACTS if f.artifact_field and not f.stated_by)
+# The fields an artifact of a request states facts in, each with the first fact declaring it (a
+# field may hold facts about the artifact acted on and about the target: `family`, `target.family`;
+# they read it alike). A request's `artifacts[]` has these fields, read as this fact's type says.
+ARTIFACT_FIELDS = {}
+for _fact in ARTIFACT_FACTS:
+    ARTIFACT_FIELDS.setdefault(_fact.artifact_field, _fact)
+del _fact
+# Artifact fields that a request's `use` may state for the subject (the stated `name` of the
+# model asked about), with the use fact stating them: the use's value is the subject's.
+USE_STATES_ARTIFACT_FIELD = {f.artifact_field: f for f in USE_FACTS if f.artifact_field}
 # Words an example may use besides acts, with their shape; `stack` adds licenses to the model.
 EXAMPLE_SHAPES = {FLAG: "flag", COUNT: "number", MONEY: "number", DATE: "date", TAGS: "set", STRING: "string",
                   GRANTS: "set", LICENSE: "word"}
@@ -126,11 +139,12 @@ EXAMPLE_ONLY = {"stack": "set"}
 
 
 def example_words() -> dict[str, str]:
-    """Each example word and the shape of its value (`into` names one family: a word)."""
+    """Each example word and the shape of its value (`into` names one family: a word; tags that
+    hold a list, like `modality`, are a set)."""
     words = {}
     for fact in FACT_LIST:
         for word in fact.example:
-            words[word] = "word" if fact.about == TARGET and fact.type == TAGS else EXAMPLE_SHAPES[fact.type]
+            words[word] = "word" if fact.type == TAGS and not fact.many else EXAMPLE_SHAPES[fact.type]
     return {**words, **EXAMPLE_ONLY}
 
 

@@ -74,7 +74,7 @@ def _rules() -> tuple:
 
 
 # The artifact fields that facts are read from (family, modalities, name).
-_ATTRIBUTES = tuple(dict.fromkeys(f.artifact_field for f in schema.ARTIFACT_FACTS))
+_ATTRIBUTES = tuple(schema.ARTIFACT_FIELDS)
 
 
 def schema_facts() -> list[Symbol]:
@@ -111,11 +111,6 @@ class Scene:
             return value
         return cuts[position - 1] + 1 if position else 0
 
-    def name_of(self, artifact: Artifact) -> str | None:
-        if artifact.id == self.subject and self.use.name:
-            return self.use.name
-        return artifact.name
-
     def numbers(self) -> list[tuple[str, int]]:
         """The stated numbers, each moved to the canonical point of its threshold cell."""
         stated = ((fact.name, getattr(self.use, fact.attr)) for fact in schema.USE_FACTS if fact.number)
@@ -135,10 +130,13 @@ class Scene:
         )
 
     def attribute(self, artifact: Artifact, artifact_field: str):
-        """What an artifact states in one field facts are read from (its name is the use's
-        stated name when it is the subject)."""
-        if artifact_field == "name":
-            return self.name_of(artifact)
+        """What an artifact states in one field facts are read from. A field the use may state
+        (schema.py: the `name` of the model asked about) is the use's value for the subject."""
+        stating = schema.USE_STATES_ARTIFACT_FIELD.get(artifact_field)
+        if stating is not None and artifact.id == self.subject:
+            stated = getattr(self.use, stating.attr)
+            if stated:
+                return stated
         return getattr(artifact, artifact_field)
 
     def grant_key(self, position: dict) -> tuple:

@@ -373,6 +373,11 @@ FAMILIES = (
 )
 OTHER_FAMILY = "other"
 
+# The closed vocabularies of words (a fact in schema.py names its own), and the word that stands
+# for "none of the listed ones" in those that have one.
+VOCABULARIES = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES}
+UNLISTED_WORD = {"family": OTHER_FAMILY}
+
 
 def normalise_word(value: str) -> str:
     """Compatibility forms fold to the plain word (`ＥＵ` is `EU`), outer spaces go: what is left
@@ -416,7 +421,7 @@ def word_problem(kind: str, value: str) -> tuple[str | None, str]:
     >>> word_problem("purpose", "militray")
     (None, 'unknown purpose `militray` (did you mean `military`?)')
     """
-    options = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES}[kind]
+    options = VOCABULARIES[kind]
     word = normalise_word(value).lower()
     if word in options:
         return word, ""

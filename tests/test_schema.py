@@ -3,6 +3,7 @@ reader is the one place values are checked, and the lineage graph is built and c
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -246,3 +247,230 @@ def test_an_option_replaces_a_lineage_files_fact_under_its_old_spelling(tmp_path
     assert run_cli(capsys, "--facts", facts, "host", path)[0] == 0
     code, out, _ = run_cli(capsys, "--facts", facts, "host", path, "--revenue", "6M")
     assert code == 1 and "overrides its `revenue`" in out
+
+
+# --- facts about an artifact, declared in the schema ----------------------------------------------
+
+def test_an_artifacts_fields_are_the_schemas_artifact_fields():
+    from dataclasses import fields
+
+    declared = set(schema.ARTIFACT_FIELDS)
+    assert declared == {f.artifact_field for f in schema.ARTIFACT_FACTS}
+    assert {f.name for f in fields(request.Artifact)} == {"id", "license", "license_name", "mine",
+                                                          "derived_from"} | declared
+    assert set(request.ARTIFACT_KEYS) == {"id", "license", "license_name", "mine", "derived_from"} | declared
+    # The readers know no artifact field by name: the schema says how each is read.
+    for module in ("request.py", "solve.py"):
+        source = (ROOT / "reasoner" / module).read_text(encoding="utf-8")
+        for name in declared:
+            assert f'"{name}"' not in source, (module, name)
+
+
+def test_facts_sharing_an_artifact_field_read_it_alike():
+    for fact in schema.ARTIFACT_FACTS:
+        first = schema.ARTIFACT_FIELDS[fact.artifact_field]
+        assert (fact.type, fact.many, fact.vocabulary) == (first.type, first.many, first.vocabulary), fact.name
+        assert fact.type in (schema.TAGS, schema.STRING)
+        assert (fact.vocabulary is not None) == (fact.type == schema.TAGS), fact.name
+
+
+def test_embedders_build_artifacts_by_keyword_and_read_them_by_attribute():
+    from reasoner.request import Artifact, Edge
+
+    artifact = Artifact(id="m", license="llama3", license_name=None, family="llama", modalities=("text",),
+                        mine=True, name="Llama-3-bot", derived_from=(Edge("p", "finetune"),))
+    assert (artifact.family, artifact.modalities, artifact.name, artifact.mine) == ("llama", ("text",),
+                                                                                  "Llama-3-bot", True)
+    assert Artifact("m", "mit") == Artifact(id="m", license="mit")
+    with pytest.raises(TypeError):   # a fourth positional value must not land in a field by the schema's order
+        Artifact("m", "mit", None, "llama")
+
+
+def test_a_hand_built_request_round_trips_every_artifact_field():
+    from reasoner.request import Artifact, Edge, Request, Use, read_request, request_document
+
+    def some_value(fact):   # a value of each declared field, whatever fields the schema declares
+        if fact.type == schema.STRING:
+            return "Llama-3-bot"
+        words = tuple(sorted(vocabulary.VOCABULARIES[fact.vocabulary]))
+        return words[:2] if fact.many else words[-1]
+
+    values = {key: some_value(fact) for key, fact in schema.ARTIFACT_FIELDS.items()}
+    assert {"family": "yolo", "modalities": ("audio", "image"), "name": "Llama-3-bot"}.items() <= values.items()
+    built = Request((Artifact("p", license="llama3"),
+                     Artifact("m", license="llama3", mine=True, derived_from=(Edge("p", "finetune"),), **values)),
+                    "m", Use(acts=("host",)))
+    doc = request_document(built)
+    assert doc["artifacts"][1] == {"id": "m", "license": "llama3", "mine": True,
+                                   "derived_from": [{"id": "p", "relation": "finetune"}],
+                                   **{key: list(v) if isinstance(v, tuple) else v for key, v in values.items()}}
+    assert read_request(doc).artifacts == built.artifacts
+
+
+FAMILY_BOUND = """
+license kin { name "Kin" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Only our family" { forbid host when not (family = llama) }
+  clause "3" "No pictures" { forbid host when modality in {image} }
+}
+"""
+
+
+def test_artifact_fields_are_read_as_the_schema_declares_them():
+    reasoner = make_reasoner(FAMILY_BOUND)
+
+    def ask(**fields):
+        return reasoner.ask({"artifacts": [{"id": "m", "license": "kin", **fields}], "use": {"acts": ["host"]}})
+
+    assert ask(family="llama", modalities=["text"]).status == "permitted"
+    assert ask(family="mistral", modalities=["text"]).status == "forbidden"
+    assert ask(family="llama", modalities="text,image").status == "forbidden"   # a list of words
+    assert ask(family=" LLAMA ", modalities=["Text"]).status == "permitted"    # canonical words
+    assert {d.fact for d in ask().depends_on} == {"family", "modalities"}
+    for fields, where, words in [
+            ({"family": "lama"}, "artifacts[0].family", "did you mean `llama`"),
+            ({"family": "lama"}, "artifacts[0].family", "is `other`"),
+            ({"family": ["llama"]}, "artifacts[0].family", "must be a string"),
+            ({"modalities": []}, "artifacts[0].modalities", "empty list is not a statement"),
+            ({"modalities": ["text", "smell"]}, "artifacts[0].modalities[1]", "unknown modality"),
+            ({"name": 7}, "artifacts[0].name", "must be a string"),
+            ({"name": "a\x00b"}, "artifacts[0].name", "NUL")]:
+        with pytest.raises(RequestError) as caught:
+            ask(**fields)
+        assert caught.value.location == where and words in caught.value.message, (fields, caught.value.message)
+
+
+def test_a_forbidden_family_stays_forbidden_through_every_spelling_of_it():
+    """Mutations of a forbidden request: a case, a space or a typo must never make it a YES."""
+    reasoner = make_reasoner(FAMILY_BOUND)
+    for family in ("mistral", "Mistral", " mistral", "MISTRAL"):
+        doc = {"artifacts": [{"id": "m", "license": "kin", "family": family}], "use": {"acts": ["host"]}}
+        assert reasoner.ask(doc).status == "forbidden", family
+    with pytest.raises(RequestError):
+        reasoner.ask({"artifacts": [{"id": "m", "license": "kin", "family": "mistrall"}], "use": {"acts": ["host"]}})
+    with pytest.raises(RequestError):
+        reasoner.ask({"artifacts": [{"id": "m", "license": "kin", "Family": "llama"}], "use": {"acts": ["host"]}})
+
+
+def test_the_stated_name_of_the_subject_is_its_name_field():
+    """`use.name` is declared as stating the subject's `name` field: the schema says so, the solver
+    does not special-case the word."""
+    assert schema.USE_STATES_ARTIFACT_FIELD == {"name": schema.FACTS["name"]}
+    reasoner = make_reasoner("""
+license named { name "Named" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Name" { forbid host when not (name starts with "Kin") }
+}
+""")
+    artifacts = [{"id": "m", "license": "named", "name": "Other-bot"}]
+    assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"]}}).status == "forbidden"
+    assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"], "name": "Kin-bot"}}).status == "permitted"
+
+
+# --- a fact about an artifact added in schema.py alone --------------------------------------------
+
+ARCHITECTURE = """
+license sparse { name "Sparse" osi yes
+  clause "1" "Grant" { grant all }
+  clause "2" "Mixtures of experts" { needs separate license when architecture = moe }
+  example "a dense model is hosted" { host architecture = dense expect permitted }
+  example "a mixture of experts is hosted" { host architecture = moe expect forbidden by "2" }
+}
+"""
+
+
+# What the demo commit added to declare `architecture`, and nothing else: one Fact in schema.py and
+# its words in vocabulary.py. No bundled license tests an architecture, so the package does not
+# declare it; the test below adds these lines to a copy of the package.
+ARCHITECTURE_FACT = """\
+    Fact("architecture", TAGS, ACTED, "the model's architecture", artifact_field="architecture",
+         example=("architecture",), vocabulary="architecture"),
+"""
+ARCHITECTURE_WORDS = 'ARCHITECTURES = ("dense", "moe")\n'
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    """A copy of the package with the fact `architecture` declared in its schema.py (a word from a
+    small vocabulary, stated in an artifact's `architecture` field) and every other file as it is."""
+    import importlib
+    import shutil
+    import sys
+    import types
+
+    copy = tmp_path / "reasoner_with_architecture"
+    shutil.copytree(ROOT / "reasoner", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "grammar", tmp_path / "grammar")   # found beside the package, as in a checkout
+
+    def add(path: Path, anchor: str, lines: str, before: bool = False) -> None:
+        text = path.read_text(encoding="utf-8")
+        assert text.count(anchor) == 1, (path.name, anchor)
+        path.write_text(text.replace(anchor, lines + anchor if before else anchor + lines), encoding="utf-8")
+
+    add(copy / "schema.py", "FACT_LIST = (\n", ARCHITECTURE_FACT)
+    add(copy / "vocabulary.py", "VOCABULARIES = {", ARCHITECTURE_WORDS, before=True)
+    add(copy / "vocabulary.py", "VOCABULARIES = {", '"architecture": ARCHITECTURES, ')
+    monkeypatch.setenv("CAN_I_NO_CACHE", "1")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    names = ("api", "cli", "errors", "examples", "kb", "parse", "request", "schema")
+    try:
+        yield types.SimpleNamespace(**{name: importlib.import_module(f"{copy.name}.{name}") for name in names})
+    finally:
+        for name in [m for m in sys.modules if m == copy.name or m.startswith(copy.name + ".")]:
+            del sys.modules[name]
+
+
+def test_a_fact_about_an_artifact_declared_only_in_the_schema_works_end_to_end(package, tmp_path, capsys):
+    """`architecture` is declared in (a copy of) schema.py, its words in vocabulary.py, and nowhere else: a
+    license condition tests it, a request's artifact states it, examples use its word, a hand-built
+    request carries it, DEPENDS names it and the command line reads it from a lineage file."""
+    kb = package.kb.KnowledgeBase()
+    for lic in package.parse.parse_text(ARCHITECTURE, "sparse.lic"):
+        kb.add(lic)
+    reasoner = package.api.Reasoner(kb=kb, cache_size=0)
+
+    def doc(**fields):
+        return {"artifacts": [{"id": "m", "license": "sparse", **fields}], "use": {"acts": ["host"]}}
+
+    assert reasoner.ask(doc(architecture="dense")).status == "permitted"
+    assert reasoner.ask(doc(architecture="moe")).status == "forbidden"
+    assert reasoner.ask(doc(architecture=" MoE ")).status == "forbidden"   # a mutation of the forbidden one
+    assert reasoner.ask(doc(architecture="moe")).reasons[0].clause == "2"
+    unknown = reasoner.ask(doc())
+    assert unknown.status == "depends"
+    assert [(d.fact, d.license, d.clause) for d in unknown.depends_on] == [("architecture", "sparse", "2")]
+    for value, words in (("mixture", "unknown architecture `mixture`"), ("moee", "did you mean `moe`"),
+                         (["moe"], "must be a string")):
+        with pytest.raises(package.errors.RequestError) as caught:
+            reasoner.ask(doc(architecture=value))
+        assert caught.value.location == "artifacts[0].architecture" and words in caught.value.message
+    # A hand-built request: the keyword, the attribute, and the same checks as a document.
+    Artifact, Request, Use = package.request.Artifact, package.request.Request, package.request.Use
+    built = Request((Artifact("m", license="sparse", architecture="moe"),), "m", Use(acts=("host",)))
+    assert built.artifacts[0].architecture == "moe"
+    assert reasoner.ask(built).status == "forbidden"
+    with pytest.raises(package.errors.RequestError):
+        reasoner.ask(Request((Artifact("m", license="sparse", architecture="sparse"),), "m", Use(acts=("host",))))
+    # Examples: the word states the field of the licensed model.
+    lic = package.parse.parse_text(ARCHITECTURE)[0]
+    assert [reasoner.ask(package.examples.example_request(lic, ex)).status for ex in lic.examples] == \
+        ["permitted", "forbidden"]
+    # The command line, from a lineage file; --explain says what the artifact stated.
+    facts = tmp_path / "sparse.lic"
+    facts.write_text(ARCHITECTURE, encoding="utf-8")
+
+    def can_i(architecture, *more):
+        lineage = tmp_path / "lineage.json"
+        artifact = {"id": "m", "license": "sparse", **({"architecture": architecture} if architecture else {})}
+        lineage.write_text(json.dumps({"artifacts": [artifact]}), encoding="utf-8")
+        capsys.readouterr()
+        code = package.cli.main(["--facts", str(facts), "host", str(lineage), *more])
+        return code, capsys.readouterr()
+
+    assert can_i("dense")[0] == 0
+    code, (out, _) = can_i("moe", "--explain")
+    assert code == 1 and "`m` has architecture moe" in out
+    code, (out, _) = can_i(None)
+    assert code == 3 and "architecture" in out
+    code, (_, err) = can_i("mixture")
+    assert code == 2 and "architecture" in err
