@@ -299,7 +299,7 @@ def settles_as_announced(doc: dict, result) -> None:
             assert after.status != "depends", (where, after.to_json())
 
 
-@settings(SETTINGS, max_examples=150)
+@settings(SETTINGS, max_examples=80)
 @given(doc=depending())
 def test_stating_the_one_deciding_fact_settles_depends_as_announced(doc):
     result = answer(R, doc)

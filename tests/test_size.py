@@ -132,6 +132,7 @@ def test_a_10000_deep_lineage_of_distillations_is_answered():
     assert atoms <= ATOMS_PER_ARTIFACT * 10_001
 
 
+@pytest.mark.slow   # the linear-growth test covers own chains in the default run; this is the full size
 def test_a_10000_deep_lineage_of_the_users_own_models_is_answered(tmp_path):
     code, answer = cli_in_subprocess(chain(10_000, mine=True), tmp_path)
     assert code == 1 and answer["status"] == "forbidden"
