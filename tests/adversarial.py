@@ -444,12 +444,14 @@ def m_license_other(doc, env):
     return doc, "license-other"
 
 
-def m_case(doc, env):
-    """Change the case of an id or a vocabulary word that is compared without case."""
-    rnd = env.rnd
+def _word_spots(doc, env) -> tuple[list, dict]:
+    """Where an id or a vocabulary word can be rewritten: (kind, container, key) for each license
+    expression that still holds an id (an earlier mutation may have left none), catalog model id,
+    family, territory and purpose; and the request's `use` (or {})."""
     spots = []
     for container, key in _license_holders(doc):
-        spots.append(("license-id", container, key))
+        if _license_tokens(container[key]):
+            spots.append(("license-id", container, key))
     for artifact in _artifacts(doc):
         if isinstance(artifact.get("id"), str) and env.is_catalog(artifact["id"]):
             spots.append(("model-id", artifact, "id"))
@@ -459,6 +461,13 @@ def m_case(doc, env):
     for key, kind in (("territory", "territory"), ("purposes", "purpose")):
         if isinstance(use.get(key), list):
             spots += [(kind, use[key], i) for i in range(len(use[key]))]
+    return spots, use
+
+
+def m_case(doc, env):
+    """Change the case of an id or a vocabulary word that is compared without case."""
+    rnd = env.rnd
+    spots, _ = _word_spots(doc, env)
     if not spots:
         return doc, None
     kind, container, key = rnd.choice(spots)
@@ -479,19 +488,7 @@ def m_unicode(doc, env):
     """Write an id or vocabulary word with look-alike characters (full-width, zero-width,
     combining marks, homoglyphs)."""
     rnd = env.rnd
-    spots = []
-    for container, key in _license_holders(doc):
-        if _license_tokens(container[key]):   # an earlier mutation may have left no id to disguise
-            spots.append(("license-id", container, key))
-    for artifact in _artifacts(doc):
-        if isinstance(artifact.get("id"), str) and env.is_catalog(artifact["id"]):
-            spots.append(("model-id", artifact, "id"))
-        if isinstance(artifact.get("family"), str):
-            spots.append(("family", artifact, "family"))
-    use = doc.get("use") if isinstance(doc.get("use"), dict) else {}
-    for key, kind in (("territory", "territory"), ("purposes", "purpose")):
-        if isinstance(use.get(key), list):
-            spots += [(kind, use[key], i) for i in range(len(use[key]))]
+    spots, use = _word_spots(doc, env)
     if isinstance(use.get("outbound_license"), str):
         spots.append(("outbound", use, "outbound_license"))
     stack_ids = sorted({t.group(0) for c, k in _license_holders(doc) for t in _license_tokens(c[k])})
