@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import threading
 from dataclasses import dataclass
 
@@ -77,14 +78,15 @@ def _rules() -> tuple:
 _ATTRIBUTES = tuple(schema.ARTIFACT_FIELDS)
 
 
-def schema_facts() -> list[Symbol]:
+@functools.lru_cache(maxsize=1)
+def schema_facts() -> tuple[Symbol, ...]:
     """The tables of schema.py the rules need, as facts: which act creating a model by each
     relation is, and which artifact of a context (acted on or target) each fact is read from."""
     facts = [Function("rel_act", [const(r.name), const(r.act)]) for r in schema.RELATION_LIST]
     for fact in schema.ARTIFACT_FACTS:
         facts.append(Function("fact_about", [String(fact.name), const(fact.about), String(fact.artifact_field),
                                              const("set" if fact.type == schema.TAGS else "string")]))
-    return facts
+    return tuple(facts)
 
 
 @dataclass(frozen=True)
@@ -227,7 +229,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[S
         for statement in _rules():
             builder.add(statement)
     with control.backend() as backend:
-        for symbol in schema_facts() + facts:
+        for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
             backend.add_rule([backend.add_atom(symbol)])
     control.ground([("base", [])], context=_Context())
     answers: dict[int, list[Symbol]] = {}

@@ -375,14 +375,22 @@ def m_expression_form(doc, env):
     return doc, f"expression:{form}"
 
 
+def _roots(doc) -> list | None:
+    """The ids of the artifacts nothing derives from, or None when the artifacts are not all
+    objects (a mutation left something else in the list)."""
+    artifacts = _artifacts(doc)
+    if not artifacts or len(artifacts) != len(doc.get("artifacts", [])):
+        return None
+    parents = {e.get("id") for a in artifacts for e in a.get("derived_from", []) or [] if isinstance(e, dict)}
+    return [a.get("id") for a in artifacts if a.get("id") not in parents]
+
+
 def m_subject_form(doc, env):
     """State the subject when it was left to be inferred, or leave it out when it is the one
     artifact nothing derives from."""
-    artifacts = _artifacts(doc)
-    if not artifacts or len(artifacts) != len(doc.get("artifacts", [])):
+    roots = _roots(doc)
+    if roots is None:
         return doc, None
-    parents = {e.get("id") for a in artifacts for e in a.get("derived_from", []) or [] if isinstance(e, dict)}
-    roots = [a.get("id") for a in artifacts if a.get("id") not in parents]
     if "subject" in doc and len(roots) == 1 and doc["subject"] == roots[0]:
         del doc["subject"]
         return doc, "subject:inferred"
@@ -395,12 +403,10 @@ def m_subject_form(doc, env):
 def m_extra_artifact(doc, env):
     """Add an artifact the subject does not derive from, under a permissive license: it is not
     part of the question."""
-    artifacts = _artifacts(doc)
-    if not artifacts or len(artifacts) != len(doc.get("artifacts", [])):
+    roots = _roots(doc)
+    if roots is None:
         return doc, None
-    parents = {e.get("id") for a in artifacts for e in a.get("derived_from", []) or [] if isinstance(e, dict)}
     if "subject" not in doc:
-        roots = [a.get("id") for a in artifacts if a.get("id") not in parents]
         if len(roots) != 1:
             return doc, None
         doc["subject"] = roots[0]

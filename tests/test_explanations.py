@@ -259,7 +259,7 @@ def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_ex
             for statement in solve._rules():
                 builder.add(statement)
         with control.backend() as backend:
-            for symbol in solve.schema_facts() + facts:
+            for symbol in (*solve.schema_facts(), *facts):
                 backend.add_rule([backend.add_atom(symbol)])
         control.ground([("base", [])], context=solve._Context())
         models = []
