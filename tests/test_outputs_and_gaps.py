@@ -1,0 +1,151 @@
+"""Issue 10 item 6 (terms that follow outputs by definition), the Hub's family ids, and small gaps.
+
+The table below is the audit of every bundled license against its primary text: does the license
+define its derivatives to include a model trained on its outputs (then its terms travel along a
+`distilled` edge), does only one clause reach such a model, or does it at most ban a use of the
+outputs (then the ban decides the distilling act and nothing travels)?
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reasoner.kb import KnowledgeBase
+
+# license -> (what a `distilled` edge carries: "full" | "clauses" | None, the clauses that follow
+# it, the section of the primary text that decides it)
+DISTILLED_REACH = {
+    "agpl-3.0": (None, (), "§0/§2: output is covered only if it 'constitutes a covered work'"),
+    "apache-2.0": (None, (), "§1 'Derivative Works' are works based on the Work; outputs are not"),
+    "apple-amlr": (None, (), "'Model Derivatives': modifications, retraining, fine-tuning; outputs not named"),
+    "apple-ascl": (None, (), "silent on outputs; notice travels with copies of the software"),
+    "bigscience-bloom-rail-1.0": ("full", (), "§1.5 'Derivatives of the Model' include distillation, synthetic data"),
+    "bigscience-openrail-m": ("full", (), "§1(e) 'Derivatives of the Model' include distillation"),
+    "bsd-3-clause": (None, (), "conditions bind redistributions of the software, not outputs"),
+    "cc-by-4.0": (None, (), "§1.a Adapted Material is derived from the Licensed Material; outputs are not"),
+    "cc-by-nc-4.0": (None, (), "§1.a Adapted Material; §2.a.1 limits the act of generating outputs only"),
+    "cc-by-sa-4.0": (None, (), "§1.a Adapted Material; outputs are not the Licensed Material"),
+    "creativeml-openrail-m": ("full", (), "§1 'Derivatives of the Model' include distillation"),
+    "deepseek": ("full", (), "§1 'Derivatives of the Model' include distillation, synthetic data"),
+    "falcon-180b-tii-license-1.0": (None, ("5.2",), "§5.2 'any output' may not create works against the AUP"),
+    "falcon-llm-license": (None, ("5.2",), "§5.2 'any output' may not create works against the AUP"),
+    "flux-1-dev-non-commercial-license": (None, (), "§1.a 'Outputs are not considered Derivatives'; §2.d bans"),
+    "gemma": ("full", (), "§1.1(e) 'Model Derivatives' include distillation, synthetic data Outputs"),
+    "gpl-2.0": (None, (), "§0: output is covered only if it is a work based on the Program"),
+    "gpl-3.0": (None, (), "§2: output covered only if it 'constitutes a covered work'"),
+    "lgpl-2.1": (None, (), "§0: output covered only if it is a work based on the Library"),
+    "lgpl-3.0": (None, (), "GPL-3.0 §2 incorporated: output covered only if a covered work"),
+    "llama2": (None, (), "§1.b.v bans improving other LLMs with outputs; not a derivative work"),
+    "llama3": (None, ("1.b.i, last sentence",), "§1.b.v bans; §1.b.i naming reaches models it helps train"),
+    "llama3.1": (None, ("1.b.i, last sentence",), "§1.b.i 'any outputs or results ... to create, train'"),
+    "llama3.2": (None, ("1.b.i, last sentence",), "§1.b.i 'any outputs or results ... to create, train'"),
+    "llama3.3": (None, ("1.b.i, last sentence",), "§1.b.i 'any outputs or results ... to create, train'"),
+    "llama4": (None, ("1.b.i, last sentence",), "§1.b.i 'any outputs or results ... to create, train'"),
+    "mit": (None, (), "notice binds copies or substantial portions of the Software"),
+    "mpl-2.0": (None, (), "§1.6/§1.10 Covered Software and Modifications; outputs are not"),
+    "mrl": (None, (), "§9 'Derivative' has no outputs; §4.2 outputs under §3 research-only (the act)"),
+    "nvidia-open-model-license": (None, ("3.2",), "§1.1 'An output is not a Derivative Model'; §3.2 Cosmos"),
+    "openrail++": ("full", (), "§1 'Derivatives of the Model' include distillation"),
+    "stabilityai-ai-community": ("full", (), "§V 'Derivative Work(s)' include models derived from output"),
+    "tongyi-qianwen": (None, (), "§5.b bans improving other LLMs with outputs; §3 derivative works only"),
+    "tongyi-qianwen-research": (None, (), "§4.b bans improving other LLMs with outputs"),
+}
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return KnowledgeBase.load()
+
+
+def test_the_audit_table_lists_every_bundled_license(kb):
+    assert sorted(DISTILLED_REACH) == sorted(kb.licenses)
+
+
+@pytest.mark.parametrize("license_id", sorted(DISTILLED_REACH))
+def test_what_a_distilled_edge_carries_matches_the_audit(reasoner, kb, license_id):
+    """The encoding says it (`terms follow … distilled`, clause-level `follows distilled`), and the
+    engine does it: a student distilled from a model under the license, then distributed, carries
+    the license in full, only the clauses that follow outputs, or nothing."""
+    scope, clauses, _section = DISTILLED_REACH[license_id]
+    lic = kb.licenses[license_id].license
+    assert ("distilled" in lic.follows) == (scope == "full")
+    assert tuple(c.number for c in lic.clauses if "distilled" in c.follows) == clauses
+    family = lic.family or "mistral"
+    parent = {"id": "up/parent", "license": license_id, **({"family": lic.family} if lic.family else {})}
+    student = {"id": "acme/student", "mine": True, "family": family,
+               "derived_from": [{"id": "up/parent", "relation": "distilled"}]}
+    result = reasoner.ask({"artifacts": [parent, student], "subject": "acme/student",
+                           "use": {"acts": ["distribute"], "commercial": False, "purposes": ["research"],
+                                   "mau": 1000}})
+    on_student = {(a.license, a.scope) for a in result.applicable if a.artifact == "acme/student"}
+    expected = {(license_id, scope)} if scope else {(license_id, "clauses")} if clauses else set()
+    assert on_student == expected
+
+
+def _distilled(license_id, into, family=None, **use):
+    parent = {"id": "up/parent", "license": license_id, **({"family": family} if family else {})}
+    student = {"id": "acme/student", "mine": True, "family": into,
+               "derived_from": [{"id": "up/parent", "relation": "distilled"}]}
+    return {"artifacts": [parent, student], "subject": "acme/student", "use": use}
+
+
+@pytest.mark.parametrize("license_id,clause", [("gemma", "3.1.1"), ("deepseek", "4.a"),
+                                               ("bigscience-openrail-m", "4.a"),
+                                               ("creativeml-openrail-m", "4.a")])
+def test_terms_defined_to_reach_outputs_travel_to_a_distilled_student(reasoner, license_id, clause):
+    """Distilling, then distributing the student under Apache-2.0 alone, drops terms that travel
+    with it: a cited conflict; kept under the license, it is permitted with the terms on it."""
+    relabelled = reasoner.ask(_distilled(license_id, "mistral", acts=["distribute"], mau=1000,
+                                         outbound_license="apache-2.0"))
+    assert relabelled.status == "forbidden"
+    assert (license_id, clause) in {(r.license, r.clause) for r in relabelled.reasons}
+    kept = reasoner.ask(_distilled(license_id, "mistral", acts=["distribute"], mau=1000))
+    assert kept.status == "permitted"
+    assert {o.license for o in kept.obligations if o.artifact == "acme/student"} >= {license_id}
+
+
+@pytest.mark.parametrize("license_id,family,clause", [("llama2", "llama", "1.b.v"), ("llama3", "llama", "1.b.v"),
+                                                      ("tongyi-qianwen", "qwen", "5.b"),
+                                                      ("tongyi-qianwen-research", "qwen", "4.b")])
+def test_a_ban_on_outputs_decides_the_distilling_but_the_terms_stay_behind(reasoner, license_id, family, clause):
+    banned = reasoner.ask(_distilled(license_id, "mistral", family=family, acts=["distribute"], mau=1000,
+                                     commercial=False, purposes=["research"]))
+    assert banned.status == "forbidden"
+    assert (license_id, clause) in {(r.license, r.clause) for r in banned.reasons}
+    # Into the licensor's own family the ban does not apply, and the student is not a derivative
+    # work: Apache-2.0 alone is no conflict with these terms (Llama 3's naming clause aside).
+    allowed = reasoner.ask(_distilled(license_id, family, family=family, acts=["distribute"], mau=1000,
+                                      commercial=False, purposes=["research"], outbound_license="apache-2.0",
+                                      name="Llama 3 student"))
+    assert allowed.status == "permitted", allowed.reasons
+    assert not [o for o in allowed.obligations if o.artifact == "acme/student" and o.license == license_id
+                and o.duty in ("include_license", "follow_policy")]
+
+
+# --- C1: an empty name is an input error, never "unstated" ------------------------------------
+
+@pytest.mark.parametrize("name", ["", "   ", "\t"])
+def test_an_empty_name_on_the_command_line_is_an_input_error(can_i, name):
+    run = can_i("distribute", "llama3.1", "--name", name, "--mau", "1000")
+    assert run.code == 2
+    assert "empty" in run.line()
+
+
+@pytest.mark.parametrize("where", ["use", "artifact"])
+def test_an_empty_name_in_json_is_an_input_error(can_i, where):
+    artifact = {"id": "acme/x", "license": "llama3.1"}
+    use = {"acts": ["distribute"], "mau": 1000}
+    (use if where == "use" else artifact)["name"] = " "
+    run = can_i("--request", "-", stdin=json.dumps({"artifacts": [artifact], "use": use}))
+    assert run.code == 2
+    assert "is empty" in run.line()
+
+
+def test_hostile_an_empty_name_cannot_dodge_the_llama_naming_duty(can_i):
+    """A name that is empty cannot pass for one that starts with "Llama": the distilled student's
+    naming duty is never answered YES for it (the request is refused instead)."""
+    for name in ["", " ", "\u3000"]:
+        run = can_i("distill", "llama3.1", "--into", "mistral", "--and", "distribute", "--name", name)
+        assert run.code == 2, run.out
