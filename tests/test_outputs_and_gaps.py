@@ -149,3 +149,148 @@ def test_hostile_an_empty_name_cannot_dodge_the_llama_naming_duty(can_i):
     for name in ["", " ", "\u3000"]:
         run = can_i("distill", "llama3.1", "--into", "mistral", "--and", "distribute", "--name", name)
         assert run.code == 2, run.out
+
+
+# --- C2: license ids named in clauses must be loaded ------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+LICENSES = REPO / "facts" / "licenses"
+
+NAMING = '''license tt {
+  name "T"
+  clause "1" "G" {
+    grant all
+    relicense forbidden to apache-2.1, mit
+  }
+  clause "2" "E" {
+    excepts "1" for gpl-3
+    later versions tt2
+  }
+  clause "3" "R" {
+    relicense copyleft
+    relicense with rider "1" to mitt
+  }
+}
+'''
+
+
+def test_check_reports_every_unknown_license_id_a_clause_names(tmp_path, can_i):
+    path = tmp_path / "tt.lic"
+    path.write_text(NAMING, encoding="utf-8")
+    run = can_i("check", path, LICENSES / "mit.lic")
+    assert run.code == 2
+    errors = [line for line in run.err.splitlines() if "[DSL109]" in line]
+    assert [e.split(": ", 1)[0].rsplit(":", 2)[1:] for e in errors] == [["5", "28"], ["8", "21"], ["9", "20"],
+                                                                          ["13", "33"]]
+    assert "`apache-2.1`" in errors[0] and "did you mean `apache-2.0`" not in errors[0]  # not among files checked
+    assert "`tt2`" in errors[2] and "did you mean `tt`" in errors[2]
+    assert "`mitt`" in errors[3] and "did you mean `mit`" in errors[3]
+    assert "`mit`," not in run.err   # mit.lic was checked with it
+
+
+def test_loading_a_knowledge_base_refuses_an_unknown_id_with_a_suggestion(tmp_path, can_i):
+    """Loaded as the knowledge base (`--facts`), the first such id is the one-line input error."""
+    path = tmp_path / "tt.lic"
+    path.write_text(NAMING, encoding="utf-8")
+    run = can_i("--facts", path, "--facts", LICENSES / "mit.lic", "--facts", LICENSES / "apache-2.0.lic",
+                "distribute", "tt")
+    assert run.code == 2
+    line = run.line()
+    assert "tt.lic:5:28" in line and "`apache-2.1`" in line and "did you mean `apache-2.0`" in line
+    assert "DSL109" in line
+
+
+def test_ids_defined_in_a_later_file_are_known(tmp_path, can_i):
+    """The check waits until every file is read: the file naming `zz` comes before zz's own."""
+    (tmp_path / "a.lic").write_text('license aa { name "A" clause "1" "G" { grant all relicense forbidden to zz } '
+                                    'example "e" { use expect permitted } }', encoding="utf-8")
+    (tmp_path / "b.lic").write_text('license zz { name "Z" clause "1" "G" { grant all } '
+                                    'example "e" { use expect permitted } }', encoding="utf-8")
+    assert can_i("check", tmp_path).code == 0
+    assert can_i("--facts", tmp_path, "use", "aa").code == 0
+
+
+def test_hostile_a_misspelt_relicense_target_cannot_make_a_yes(tmp_path, can_i):
+    """`relicense forbidden to gpl3` (meant: gpl-3.0) is refused when loaded, so it can never be
+    read as a clause that accepts nothing, or, through a later fix of the id, anything else."""
+    text = LICENSES.joinpath("lgpl-2.1.lic").read_text(encoding="utf-8").replace("to gpl-2.0, gpl-3.0",
+                                                                                  "to gpl-2.0, gpl3")
+    assert "gpl3" in text
+    (tmp_path / "lgpl-2.1.lic").write_text(text, encoding="utf-8")
+    run = can_i("--facts", tmp_path / "lgpl-2.1.lic", "--facts", LICENSES / "gpl-2.0.lic",
+                "--facts", LICENSES / "gpl-3.0.lic", "--facts", LICENSES / "lgpl-3.0.lic",
+                "distribute", "lgpl-2.1", "--as", "gpl-3.0")
+    assert run.code == 2 and "`gpl3`" in run.line() and "did you mean `gpl-3.0`" in run.line()
+
+
+def test_based_on_a_missing_license_suggests_the_id(tmp_path, can_i):
+    (tmp_path / "x.lic").write_text('license x { name "X" based on llama31 clause "9" "G" { grant all } }',
+                                    encoding="utf-8")
+    run = can_i("--facts", tmp_path / "x.lic", "--facts", LICENSES / "llama3.1.lic", "use", "x")
+    assert run.code == 2 and "did you mean `llama3.1`" in run.line()
+
+
+def test_every_bundled_license_names_only_loaded_ids(can_i):
+    assert can_i("check", LICENSES).code == 0
+
+
+# --- C4: `check` reports every independent error of a file ------------------------------------
+
+MANY_ERRORS = '''license tt {
+  name "T"
+  kind modle
+  clause "1" "G" {
+    grant all
+    forbid fly when commercial
+  }
+  clause "2" "E" {
+    must notice "x" when mau > 1M and purpose in {reserch}
+  }
+  example "a" { host comercial expect permitted }
+  example "b" { host expect permited }
+}
+license t2 {
+  name "U"
+  clause "1" "G" { grant al }
+}
+'''
+
+
+def test_check_reports_every_independent_error_of_a_file_in_order(tmp_path, can_i):
+    path = tmp_path / "tt.lic"
+    path.write_text(MANY_ERRORS, encoding="utf-8")
+    run = can_i("check", path)
+    assert run.code == 2
+    lines = [line for line in run.err.splitlines() if not line.startswith("  help:")]
+    assert lines[-1] == "6 errors in 1 files"
+    found = [(line.split(": ", 1)[0].split(":")[-2], line.rsplit("[", 1)[1]) for line in lines[:-1]]
+    assert found == [("3", "DSL107]"), ("6", "DSL101]"), ("9", "DSL107]"), ("11", "DSL103]"), ("12", "DSL108]"),
+                     ("16", "DSL101]")]
+    assert all(line.startswith(str(path) + ":") for line in lines[:-1])
+
+
+def test_a_syntax_error_still_stops_at_the_first(tmp_path, can_i):
+    path = tmp_path / "tt.lic"
+    path.write_text('license tt { name "T" clause "1" "G" { grant all } ) }\nlicense t2 { kind } ', encoding="utf-8")
+    run = can_i("check", path)
+    assert run.code == 2
+    assert [line for line in run.err.splitlines() if "[DSL" in line][0].endswith("[DSL001]")
+    assert run.err.count("[DSL") == 1
+
+
+def test_errors_in_clauses_do_not_repeat_as_missing_citations(tmp_path, can_i):
+    """An example citing a clause that had an error is not reported again as citing a missing clause."""
+    path = tmp_path / "tt.lic"
+    path.write_text('license tt { name "T" clause "1" "G" { grant fly } '
+                    'example "e" { use expect permitted by "1" } }', encoding="utf-8")
+    run = can_i("check", path)
+    assert run.err.count("[DSL") == 1 and "[DSL101]" in run.err
+
+
+def test_the_first_error_of_a_file_is_the_same_when_loading(tmp_path, can_i):
+    path = tmp_path / "tt.lic"
+    path.write_text(MANY_ERRORS, encoding="utf-8")
+    run = can_i("--facts", path, "use", "tt")
+    assert run.code == 2 and "[DSL" in run.line()
