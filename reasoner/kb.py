@@ -218,6 +218,12 @@ class KnowledgeBase:
         key = folded.get(fold_id(model_id))
         return self.catalog[key] if key else None
 
+    def family_versions(self, license_id: str) -> tuple[str, ...]:
+        """The versions a Hub id that names a license family (`gpl`, `bsd`) may mean, from its
+        `versions` in hf_licenses.toml; empty for an id that names one license."""
+        entry = self.hub_ids.get(license_id.lower()) if license_id.lower() not in self.licenses else None
+        return tuple(v.lower() for v in (entry or {}).get("versions", ()))
+
     def resolve_license(self, license_id: str, license_name: str | None = None) -> tuple[str | None, str]:
         """Map an id (and, for `other`, a license_name) to an encoding, or give why it is unknown.
 

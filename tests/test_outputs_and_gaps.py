@@ -294,3 +294,86 @@ def test_the_first_error_of_a_file_is_the_same_when_loading(tmp_path, can_i):
     path.write_text(MANY_ERRORS, encoding="utf-8")
     run = can_i("--facts", path, "use", "tt")
     assert run.code == 2 and "[DSL" in run.line()
+
+
+# --- B: Hub ids that name a family, not a version -----------------------------------------------
+
+FAMILIES = {"gpl": ("gpl-2.0", "gpl-3.0"), "lgpl": ("lgpl-2.1", "lgpl-3.0"),
+            "bsd": ("bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "bsd-4-clause", "0bsd"),
+            "openrail": ("bigscience-openrail-m", "creativeml-openrail-m", "openrail++", "bigcode-openrail-m",
+                         "bigscience-bloom-rail-1.0")}
+QUESTIONS = [{"acts": ["use"]}, {"acts": ["distribute"]}, {"acts": ["distribute"], "outbound_license": "mit"},
+             {"acts": ["distribute"], "outbound_license": "gpl-3.0"},
+             {"acts": ["host"], "commercial": True, "purposes": ["medical-advice"]},
+             {"acts": ["distribute"], "outbound_license": "apache-2.0", "commercial": True}]
+
+
+def test_the_family_ids_list_their_versions(kb):
+    assert {family: kb.family_versions(family) for family in FAMILIES} == FAMILIES
+    assert kb.family_versions("gpl-3.0") == () and kb.family_versions("mit") == ()
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("use", QUESTIONS, ids=lambda u: "+".join(f"{k}={v}" for k, v in u.items()))
+def test_a_family_id_answers_what_every_version_answers_or_depends(reasoner, family, use):
+    """Never the permissive guess: YES only if every version says YES; one status if all agree;
+    otherwise DEPENDS on the version, or UNKNOWN when a version is not encoded."""
+    def ask(lid):
+        return reasoner.ask({"artifacts": [{"id": "acme/m", "license": lid}], "use": dict(use)})
+
+    each = {version: ask(version).status for version in FAMILIES[family]}
+    result = ask(family)
+    if len(set(each.values())) == 1:
+        assert result.status == next(iter(each.values()))
+    else:
+        assert result.status == ("unknown" if "unknown" in each.values() else "depends")
+    if result.status == "permitted":
+        assert set(each.values()) == {"permitted"}
+    note = next(n.message for n in result.notes if n.code == "family_version")
+    assert all(f"{version}: {status}" in note for version, status in each.items())
+
+
+def test_gpl_as_mit_is_no_under_every_version(can_i):
+    run = can_i("distribute", "gpl", "--as", "mit")
+    assert run.code == 1 and run.out.startswith("NO")
+    assert "gpl-2.0: forbidden, gpl-3.0: forbidden" in run.out
+
+
+def test_gpl_relicensed_as_gpl3_depends_on_the_version(can_i):
+    run = can_i("distribute", "gpl", "--as", "gpl-3.0", "--json")
+    assert run.code == 3
+    doc = run.json()
+    assert doc["status"] == "depends"
+    assert any("gpl-2.0: forbidden" in n["message"] and "gpl-3.0: permitted" in n["message"] for n in doc["notes"])
+    assert ("gpl-2.0", "2.b") in {(r["license"], r["clause"]) for r in doc["reasons"]}
+
+
+def test_hostile_a_card_with_license_gpl_never_answers_yes_where_a_version_says_no(tmp_path, can_i):
+    card = tmp_path / "m" / "README.md"
+    card.parent.mkdir()
+    def code(license_value, outbound):
+        card.write_text(f"---\nlicense: {license_value}\n---\n# model\n", encoding="utf-8")
+        return can_i("distribute", card, "--as", outbound).code
+
+    for family, spelling in (("gpl", "gpl"), ("gpl", "GPL"), ("lgpl", "lgpl"), ("gpl", "gpl AND mit"),
+                             ("gpl", "(gpl)")):
+        for outbound in ("mit", "gpl-3.0", "apache-2.0"):
+            versions = [code(spelling.replace(spelling.strip("()").split()[0], v), outbound)
+                        for v in FAMILIES[family]]
+            if any(c != 0 for c in versions):
+                assert code(spelling, outbound) != 0, (spelling, outbound, versions)
+    assert code("gpl", "mit") == 1 and code("gpl", "gpl-3.0") == 3 and code("lgpl", "gpl-3.0") == 0
+
+
+def test_the_duties_of_every_version_are_listed_when_they_agree(reasoner):
+    result = reasoner.ask({"artifacts": [{"id": "acme/m", "license": "gpl"}], "use": {"acts": ["distribute"]}})
+    assert result.status == "permitted"
+    assert {o.license for o in result.obligations} == {"gpl-2.0", "gpl-3.0"}
+    assert not result.choice   # a version is no choice of the user's
+
+
+def test_an_or_with_a_family_id_still_lets_the_user_choose(reasoner):
+    result = reasoner.ask({"artifacts": [{"id": "acme/m", "license": "gpl OR mit"}],
+                           "use": {"acts": ["distribute"], "outbound_license": "mit"}})
+    assert result.status == "permitted"
+    assert result.choice == {"acme/m": ["mit"]}
