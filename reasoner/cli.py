@@ -386,7 +386,7 @@ def _at_option(exc: CanIError, typed: set, target: Optional[int] = None) -> CanI
     match = re.match(r"use\.([a-z_]+)", location)
     if match and match.group(1) in typed and match.group(1) in OPTION_OF_FIELD:
         return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({location})")
-    match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)$", location)
+    match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)(?:\[\d+\])?$", location)   # a list's item too
     if match and target is not None and int(match.group(1)) == target:
         for fact in schema.FACT_LIST:
             if fact.about == schema.TARGET and fact.artifact_field == match.group(2) and fact.name in typed and fact.cli:

@@ -377,3 +377,54 @@ def test_an_or_with_a_family_id_still_lets_the_user_choose(reasoner):
                            "use": {"acts": ["distribute"], "outbound_license": "mit"}})
     assert result.status == "permitted"
     assert result.choice == {"acme/m": ["mit"]}
+
+
+# --- C3: the modalities of the model you create, from the command line --------------------------
+
+MULTIMODAL = '''license mm {
+  name "MM"
+  terms follow merge
+  clause "1" "Grant" { grant all }
+  clause "2" "No multimodal derivatives" { forbid distribute when derived and multimodal }
+  example "a multimodal merge, shipped" { merge distribute into_modality = {text, image} expect forbidden by "2" }
+  example "a text merge, shipped" { merge distribute into_modality = {text} expect permitted }
+  example "modalities unstated" { merge distribute expect depends by "2" }
+}
+'''
+
+
+@pytest.fixture
+def mm(tmp_path):
+    path = tmp_path / "mm.lic"
+    path.write_text(MULTIMODAL, encoding="utf-8")
+    return path
+
+
+def test_a_merge_states_the_merged_models_modalities(can_i, mm):
+    both = can_i("--facts", mm, "merge", "mm", "--and", "distribute", "--modality", "text", "--modality", "image")
+    assert both.code == 1 and both.out.startswith("NO")
+    text = can_i("--facts", mm, "merge", "mm", "--and", "distribute", "--modality", "text")
+    assert text.code == 0 and text.out.startswith("YES")
+    unstated = can_i("--facts", mm, "merge", "mm", "--and", "distribute")
+    assert unstated.code == 3
+
+
+def test_the_modality_option_comes_from_the_schema(can_i):
+    from reasoner import schema
+    fact = schema.FACTS["target.modality"]
+    assert fact.cli == "--modality" and fact.artifact_field == "modalities" and fact.about == schema.TARGET
+    assert "--modality" in can_i("merge", "--help").out
+
+
+def test_the_example_word_states_the_created_models_modalities(can_i, mm):
+    run = can_i("--facts", mm, "test")
+    assert run.code == 0, run.out + run.err
+
+
+@pytest.mark.parametrize("argv,where", [(("use", "mm", "--modality", "text"), "--modality"),
+                                        (("merge", "mm", "--modality", "txt"), "--modality"),
+                                        (("merge", "mm", "--modality", ""), "--modality")])
+def test_hostile_modality_input_is_refused(can_i, mm, argv, where):
+    run = can_i("--facts", mm, *argv)
+    assert run.code == 2
+    assert where in run.line()
