@@ -51,6 +51,7 @@ DISTILLED_REACH = {
     "stabilityai-ai-community": ("full", (), "§V 'Derivative Work(s)' include models derived from output"),
     "tongyi-qianwen": (None, (), "§5.b bans improving other LLMs with outputs; §3 derivative works only"),
     "tongyi-qianwen-research": (None, (), "§4.b bans improving other LLMs with outputs"),
+    "xai-community": (None, (), "§2.b bans training foundational models on outputs; §4 outputs unrestricted"),
 }
 
 
@@ -122,6 +123,30 @@ def test_a_ban_on_outputs_decides_the_distilling_but_the_terms_stay_behind(reaso
     assert allowed.status == "permitted", allowed.reasons
     assert not [o for o in allowed.obligations if o.artifact == "acme/student" and o.license == license_id
                 and o.duty in ("include_license", "follow_policy")]
+
+
+def test_grok_2_bans_training_on_its_outputs_but_its_terms_stay_with_the_weights(reasoner):
+    """xAI Community License (Grok 2): 2.b bans using outputs to train a foundational model; the
+    student is no derivative (4: no restriction on outputs), so nothing of it reaches the student."""
+    banned = reasoner.ask(_distilled("xai-community", "mistral", acts=["distribute"], commercial=False,
+                                     purposes=["research"]))
+    assert banned.status == "forbidden"
+    assert {(r.license, r.clause) for r in banned.reasons} == {("xai-community", "2.b")}
+    assert not [a for a in banned.applicable if a.artifact == "acme/student"]
+    assert not [o for o in banned.obligations if o.artifact == "acme/student"]
+    finetuned = reasoner.ask({"artifacts": [{"id": "xai-org/grok-2", "license": "xai-community"},
+                                            {"id": "acme/ft", "mine": True,
+                                             "derived_from": [{"id": "xai-org/grok-2", "relation": "finetune"}]}],
+                              "subject": "acme/ft", "use": {"acts": ["distribute"], "outbound_license": "mit"}})
+    assert finetuned.status == "forbidden"   # a fine-tune is a derivative: the terms travel with it
+    assert ("xai-community", "3") in {(r.license, r.clause) for r in finetuned.reasons}
+
+
+def test_the_hub_id_grok2_community_is_not_guessed_to_be_the_later_text(reasoner):
+    result = reasoner.ask({"artifacts": [{"id": "xai-org/grok-2", "license": "grok2-community"}],
+                           "use": {"acts": ["use"], "commercial": False}})
+    assert result.status == "unknown"
+    assert "xai-community" in " ".join(r.message for r in result.reasons)
 
 
 # --- C1: an empty name is an input error, never "unstated" ------------------------------------
