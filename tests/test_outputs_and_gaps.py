@@ -453,3 +453,46 @@ def test_hostile_modality_input_is_refused(can_i, mm, argv, where):
     run = can_i("--facts", mm, *argv)
     assert run.code == 2
     assert where in run.line()
+
+
+# --- properties for the family ids and the created model's modalities ---------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+PROPERTY = settings(max_examples=30, deadline=None, derandomize=True)
+some_uses = st.fixed_dictionaries(
+    {"acts": st.lists(st.sampled_from(["use", "host", "distribute"]), min_size=1, max_size=2, unique=True)},
+    optional={"commercial": st.booleans(), "mau": st.sampled_from([1000, 700_000_001]),
+              "territory": st.sampled_from([["EU"], ["US"]]),
+              "purposes": st.sampled_from([["research"], ["medical-advice"], ["weapons"]]),
+              "outbound_license": st.sampled_from(["mit", "gpl-3.0", "apache-2.0", "lgpl-3.0"])})
+
+
+@PROPERTY
+@given(family=st.sampled_from(sorted(FAMILIES)), use=some_uses, also=st.sampled_from([None, "mit", "llama3"]))
+def test_property_a_family_id_is_never_more_permissive_than_its_strictest_version(reasoner, family, use, also):
+    def status(lid):
+        expression = lid if also is None else f"{lid} AND {also}"
+        return reasoner.ask({"artifacts": [{"id": "acme/m", "license": expression}], "use": dict(use)}).status
+
+    each = {status(version) for version in FAMILIES[family]}
+    got = status(family)
+    assert got != "permitted" or each == {"permitted"}
+    assert got in each or got in ("depends", "unknown")
+
+
+@PROPERTY
+@given(license_id=st.sampled_from(sorted(DISTILLED_REACH)), use=some_uses,
+       relation=st.sampled_from(["merge", "distilled"]),
+       modalities=st.sampled_from([["text"], ["text", "image"], ["image", "audio"]]))
+def test_property_stating_the_created_models_modalities_settles_only_what_depended_on_them(
+        reasoner, license_id, use, relation, modalities):
+    def ask(**created):
+        return reasoner.ask({"artifacts": [{"id": "up/p", "license": license_id},
+                                           {"id": "acme/new", "mine": True, **created,
+                                            "derived_from": [{"id": "up/p", "relation": relation}]}],
+                             "subject": "acme/new", "use": dict(use)}).status
+
+    unstated = ask()
+    if unstated != "depends":
+        assert ask(modalities=modalities) == unstated
