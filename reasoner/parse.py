@@ -451,7 +451,7 @@ class _Build(Transformer):
         )
         if based_on is None:
             attempt(check_citations, lic)
-        if not lic.name and "setting" not in dropped and "name" not in settings:
+        if not lic.name and "setting" not in dropped:   # a dropped setting may be the name
             attempt(self.fail, id_token, f"license `{lic.id}` has no `name`", "DSL401",
                     "give the license's title as the text states it: name \"…\"")
         return _BROKEN if failed or dropped else lic

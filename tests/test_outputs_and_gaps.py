@@ -496,3 +496,11 @@ def test_property_stating_the_created_models_modalities_settles_only_what_depend
     unstated = ask()
     if unstated != "depends":
         assert ask(modalities=modalities) == unstated
+
+
+@pytest.mark.parametrize("name", ['name ""', ""])
+def test_a_license_without_a_name_is_still_an_error_when_collecting(tmp_path, can_i, name):
+    path = tmp_path / "x.lic"
+    path.write_text(f'license x {{ {name} clause "1" "G" {{ grant all }} }}', encoding="utf-8")
+    run = can_i("check", path)
+    assert run.code == 2 and "has no `name`" in run.err
