@@ -202,6 +202,7 @@ class _Build(Transformer):
         self.filename = filename
         self.errors = errors    # collect errors here instead of stopping at the first
         self._dropped: set = set()   # kinds of parts of the license being read that had errors
+        self._dropped_defines: set = set()   # names of its defines that had errors
         self._refs: list = []   # license ids named by the statements of the clause being read
 
     def refs(self, statement: str, tokens) -> tuple[str, ...]:
@@ -227,8 +228,10 @@ class _Build(Transformer):
             return _BROKEN
         if broken:
             if tree.data == "license":   # which kinds of parts were left out (see `license`)
-                self._dropped = {part.data for part, child in zip(tree.children, children)
-                                 if child is _BROKEN and isinstance(part, Tree)}
+                parts = [part for part, child in zip(tree.children, children)
+                         if child is _BROKEN and isinstance(part, Tree)]
+                self._dropped = {part.data for part in parts}
+                self._dropped_defines = {str(part.children[0]) for part in parts if part.data == "define"}
             children = [c for c in children if c is not _BROKEN]
         try:
             return super()._call_userfunc(tree, children)
@@ -372,6 +375,7 @@ class _Build(Transformer):
         # While collecting errors, each define, setting and clause is checked on its own; the
         # checks across clauses run unless a clause was left out (they would only repeat that).
         dropped, self._dropped = self._dropped, set()
+        dropped_defines, self._dropped_defines = self._dropped_defines, set()
         failed = False
 
         def attempt(check, *args):
@@ -385,7 +389,8 @@ class _Build(Transformer):
                 failed = True
                 return _BROKEN
 
-        defines: dict[str, Condition] = {}
+        # A define left out for an error stands for "always": its uses are not errors of their own.
+        defines: dict[str, Condition] = {name: Always() for name in dropped_defines}
 
         def define(item):
             name = str(item.token)

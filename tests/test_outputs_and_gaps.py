@@ -504,3 +504,14 @@ def test_a_license_without_a_name_is_still_an_error_when_collecting(tmp_path, ca
     path.write_text(f'license x {{ {name} clause "1" "G" {{ grant all }} }}', encoding="utf-8")
     run = can_i("check", path)
     assert run.code == 2 and "has no `name`" in run.err
+
+
+def test_a_broken_define_is_reported_once_not_at_every_use(tmp_path, can_i):
+    path = tmp_path / "x.lic"
+    path.write_text('license x {\n  name "X"\n  define big = mau > 1M and purpose in {reserch}\n'
+                    '  clause "1" "G" { grant all forbid host when big }\n'
+                    '  clause "2" "H" { forbid use when fly }\n}\n', encoding="utf-8")
+    run = can_i("check", path)
+    errors = [line for line in run.err.splitlines() if "[DSL" in line]
+    assert run.code == 2 and len(errors) == 2, run.err
+    assert ":3:" in errors[0] and ":5:" in errors[1] and "`fly`" in errors[1]
