@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import expressions, schema
@@ -295,16 +295,19 @@ class Reasoner:
                              f"held grants × {len(scope):,} artifacts = {grant_work:,}, and can-i takes at most "
                              f"{MAX_GRANT_WORK:,}; give the grants that matter to this question", location="use.grants")
         per_question = len(scope) + acts + len(request.use.grants) * len(scope) // GRANT_WORK_PER_UNIT
-        scenes, choices = [], []
+        scenes, choices, readings = [], [], []
         for pick in itertools.product(*options):
-            licenses = {a.id: known for a, (known, _) in zip(scope, pick)}
-            unknown = {a.id: bad for a, (_, bad) in zip(scope, pick) if bad}
+            licenses = {a.id: known for a, (known, _, _) in zip(scope, pick)}
+            unknown = {a.id: bad for a, (_, bad, _) in zip(scope, pick) if bad}
+            readings.append(tuple(item for _, _, reading in pick for item in reading))
             used = tuple(sorted({lid for known in licenses.values() for lid in known}))
             scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
             scenes.append(_Question(scene, used, (used, scene.key()), per_question))
+            # A choice is the user's among OR alternatives, not the version a family id is read as.
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
-                            for a, (known, bad), alternatives in zip(scope, pick, options) if len(alternatives) > 1})
-        return _Plan(request, scope, scenes, choices if combinations > 1 else [])
+                            for a, (known, bad, reading), alternatives in zip(scope, pick, options)
+                            if sum(1 for option in alternatives if option[2] == reading) > 1})
+        return _Plan(request, scope, scenes, choices if combinations > 1 else [], readings)
 
     def _canonical_ids(self, use, request: Request, scope):
         """Held grants resolved (see `resolve_grant`) and the outbound license under the
@@ -452,7 +455,17 @@ class Reasoner:
             results.append(result)
         # OR lets the user pick: the best alternative is the answer; among equally good ones the
         # choice with the smallest sorted ids, so the order the operands were written in is moot.
-        return min(results, key=lambda r: (STATUS_ORDER[r.status], sorted(r.choice.items())))
+        # A family id (`gpl`) is no choice of the user's: each version it may mean is a reading,
+        # and the answer holds only if every reading gives it (see `_across_readings`).
+        best: dict[tuple, Result] = {}
+        for result, reading in zip(results, plan.readings):
+            known = best.get(reading)
+            key = lambda r: (STATUS_ORDER[r.status], sorted(r.choice.items()))  # noqa: E731
+            if known is None or key(result) < key(known):
+                best[reading] = result
+        if len(best) == 1:
+            return next(iter(best.values()))
+        return _across_readings(best)
 
     def _thresholds(self, used: list[str]) -> dict[str, list[int]]:
         key = tuple(used)
@@ -468,26 +481,32 @@ class Reasoner:
         with self._caches:
             return self._threshold_cache.setdefault(key, {fact: sorted(values) for fact, values in cuts.items()})
 
-    def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple]]:
+    def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple, tuple]]:
+        """(known ids, unknown ids with reasons, reading) per OR alternative, and per version a
+        family id in the expression may mean (the reading: ((artifact, family id, version), …))."""
         if artifact.license is None and artifact.mine:
-            return [((), ())]  # the user's own contribution, under nothing but what it inherits
+            return [((), (), ())]  # the user's own contribution, under nothing but what it inherits
         if artifact.license is None:
-            return [((), (("none", "no license is stated and none is known for this model"),))]
+            return [((), (("none", "no license is stated and none is known for this model"),), ())]
         options = []
         try:  # read when the request was; the catalog's license joined to a declared one is read here
             alternatives = expressions.alternatives(artifact.license)
         except ValueError as exc:
             raise LimitError(f"`{artifact.id}`'s license with the catalog's: {exc}", location="artifacts") from None
-        for alternative in alternatives:
-            known, unknown = [], []
-            for lid in alternative:
-                encoding, why = self.kb.resolve_license(lid, artifact.license_name)
-                if encoding:
-                    known.append(encoding)
-                else:
-                    named = artifact.license_name if lid == "other" and artifact.license_name else lid
-                    unknown.append((named, why))
-            options.append((tuple(sorted(set(known))), tuple(unknown)))
+        families = [lid for lid in dict.fromkeys(i for alt in alternatives for i in alt) if self.kb.family_versions(lid)]
+        for versions in itertools.product(*(self.kb.family_versions(f) for f in families)):
+            meaning = dict(zip(families, versions))
+            reading = tuple((artifact.id, family, version) for family, version in meaning.items())
+            for alternative in alternatives:
+                known, unknown = [], []
+                for lid in (meaning.get(i, i) for i in alternative):
+                    encoding, why = self.kb.resolve_license(lid, artifact.license_name)
+                    if encoding:
+                        known.append(encoding)
+                    else:
+                        named = artifact.license_name if lid == "other" and artifact.license_name else lid
+                        unknown.append((named, why))
+                options.append((tuple(sorted(set(known))), tuple(unknown), reading))
         return options
 
 
@@ -505,6 +524,51 @@ class _Plan:
     scope: list
     scenes: list
     choices: list
+    readings: list = field(default_factory=list)   # per scene: the versions family ids were read as
+
+
+def _with_every_reading(result: Result, results) -> Result:
+    """`result` with the reasons, duties, risks and information of every reading: whichever
+    version the license is, its duties are owed, so none may be left out of the list."""
+    for name in ("reasons", "obligations", "risks", "information", "applicable"):
+        merged = list(getattr(result, name))
+        for other in results:
+            merged += [item for item in getattr(other, name) if item not in merged]
+        setattr(result, name, merged)
+    return result
+
+
+def _across_readings(best: dict) -> Result:
+    """One answer from the answers under each reading of the family ids (`gpl`: gpl-2.0, gpl-3.0).
+
+    A license family names no text, so no reading may be guessed: the answer is a reading's
+    status only when every reading gives it (the first reading's answer is shown, with a note
+    naming every version). Readings that disagree make DEPENDS on the version, or UNKNOWN when a
+    version is one can-i does not encode; the answer shown is the most restrictive reading's, so
+    its reasons say what the worst version demands. Never YES unless every version says YES."""
+    readings = list(best)
+    statuses = {reading: best[reading].status for reading in readings}
+    families = {}
+    for reading in readings:
+        for artifact, family, version in reading:
+            families.setdefault((artifact, family), []).append(version)
+    named = "; ".join(f"`{family}`{'' if artifact == family else f' on `{artifact}`'} names no version: "
+                      f"{' or '.join(dict.fromkeys(versions))}" for (artifact, family), versions in families.items())
+    each = ", ".join(f"{' + '.join(version for _, _, version in reading)}: {statuses[reading]}"
+                     for reading in readings)
+    if len(set(statuses.values())) == 1:
+        result = _with_every_reading(best[readings[0]], best.values())
+        result.notes.append(Note("family_version", f"{named}; every version gives the same answer ({each})"))
+        return result
+    status = "unknown" if "unknown" in statuses.values() else "depends"
+    # UNKNOWN shows a reading whose license is unknown (its reasons say which); DEPENDS the most
+    # restrictive reading, whose reasons say what that version demands.
+    shown = [r for r in readings if statuses[r] == status] or readings
+    result = _with_every_reading(best[max(shown, key=lambda r: STATUS_ORDER[statuses[r]])], best.values())
+    result.status = status
+    result.notes.append(Note("family_version", f"{named}; the versions answer differently ({each}): the answer "
+                                               f"depends on which version the license is, so say it"))
+    return result
 
 
 def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:

@@ -386,7 +386,7 @@ def _at_option(exc: CanIError, typed: set, target: Optional[int] = None) -> CanI
     match = re.match(r"use\.([a-z_]+)", location)
     if match and match.group(1) in typed and match.group(1) in OPTION_OF_FIELD:
         return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({location})")
-    match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)$", location)
+    match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)(?:\[\d+\])?$", location)   # a list's item too
     if match and target is not None and int(match.group(1)) == target:
         for fact in schema.FACT_LIST:
             if fact.about == schema.TARGET and fact.artifact_field == match.group(2) and fact.name in typed and fact.cli:
@@ -627,13 +627,19 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     typer.echo(f"{len(lic.examples)} examples")
 
 
+def _place(exc: CanIError) -> tuple[int, int]:
+    """(line, column) of an error located at file:line:col ((0, 0) for the file as a whole)."""
+    match = re.search(r":(\d+):(\d+)$", str(getattr(exc, "location", "") or ""))
+    return (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+
+
 @app.command("check", cls=_Command)
 def check(paths: List[Path] = typer.Argument(..., help="License files or folders."),
           texts: Optional[Path] = typer.Option(None, "--texts", metavar="DIR",
                                                help="Also find every `quote` in the license's `source` files in DIR.")):
     """Check license files: every error, one line each, as file:line:col, with a help line."""
     from .errors import LicenseFileError
-    from .kb import KnowledgeBase, license_files
+    from .kb import KnowledgeBase, license_files, unknown_references
     from .parse import parse_file
     from .texts import check_quotes
 
@@ -657,19 +663,28 @@ def check(paths: List[Path] = typer.Argument(..., help="License files or folders
             typer.echo(f"{path}: no such file", err=True)
             errors += 1
             continue
-        try:
-            for lic in parse_file(path):
+        found: list = []   # every independent error of the file, not only the first
+        for lic in parse_file(path, found):
+            try:
                 kb.licenses.add(lic, wait=True)   # a license `based on` a later file waits for it
-                added.append(lic.id)
-                count += 1
-        except CanIError as exc:
+            except CanIError as exc:
+                found.append(exc)
+                continue
+            added.append(lic.id)
+            count += 1
+        for exc in sorted(found, key=_place):   # read bottom-up: report them in the file's order
             report(exc)
-            errors += 1
+        errors += len(found)
     for lic in kb.licenses.unresolved():
         report(LicenseFileError(kb.licenses.unresolved_problem(lic).replace("is loaded", "is among the files checked"),
                                 str(lic.based_on.position), "DSL401", "check the incorporated license's file too"))
         errors += 1
         added.remove(lic.id)
+    # The license ids clauses name are checked once every file is read (one may name a later one).
+    for lid in added:
+        for problem in unknown_references(kb.licenses[lid].license, kb.licenses, "is not among the files checked"):
+            report(problem)
+            errors += 1
     if texts is not None:
         for lid in added:
             lic = kb.licenses[lid].license    # with the clauses it incorporates

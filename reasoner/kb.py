@@ -19,7 +19,7 @@ from .codes import error
 from .errors import CanIError, LicenseFileError
 from .files import read_regular_file
 from .licenses import License
-from .vocabulary import RELATIONS, word_problem
+from .vocabulary import RELATIONS, suggest, word_problem
 
 LICENSE_SUFFIX = ".lic"
 
@@ -50,6 +50,9 @@ class LicenseIndex(dict):
                 if lic.id != path.stem:
                     raise error(f"license `{lic.id}` must be in a file named {lic.id}{LICENSE_SUFFIX}",
                                 str(lic.position), "DSL203")
+                # Every bundled id is known (parsed or pending) before any file is read.
+                for problem in unknown_references(lic, self):
+                    raise problem
                 self.add(lic)
             del self.pending[key]
 
@@ -77,7 +80,8 @@ class LicenseIndex(dict):
                 if wait:
                     self.waiting.setdefault(based.license, []).append(lic)
                     return
-                raise error(f"`based on {based.license}`: no license `{based.license}` is loaded", str(based.position),
+                raise error(f"`based on {based.license}`: no license `{based.license}` is loaded"
+                            f"{suggest(based.license, self._known())}", str(based.position),
                             "DSL401", "name an encoded license id (`can-i licenses` lists them)")
             with self._loading:
                 self._resolving.add(lic.id)
@@ -101,13 +105,19 @@ class LicenseIndex(dict):
         for lic in self.unresolved():
             raise error(self.unresolved_problem(lic), str(lic.based_on.position), "DSL401",
                         "name an encoded license id (`can-i licenses` lists them)")
+        for compiled in list(dict.values(self)):   # every file is read: the ids they name are known now
+            for problem in unknown_references(compiled.license, self):
+                raise problem
 
     def unresolved_problem(self, lic: License) -> str:
         """Why a waiting license was never added: its base is missing, or waits for it in turn."""
         base = lic.based_on.license
         if base in {other.id for other in self.unresolved()}:
             return f"`based on {base}` makes a cycle of incorporations"
-        return f"`based on {base}`: no license `{base}` is loaded"
+        return f"`based on {base}`: no license `{base}` is loaded{suggest(base, self._known())}"
+
+    def _known(self) -> list[str]:
+        return sorted(set(dict.keys(self)) | set(self.pending) | {lic.id for lic in self.unresolved()})
 
     def __missing__(self, key):
         self._load(key)
@@ -208,6 +218,12 @@ class KnowledgeBase:
         key = folded.get(fold_id(model_id))
         return self.catalog[key] if key else None
 
+    def family_versions(self, license_id: str) -> tuple[str, ...]:
+        """The versions a Hub id that names a license family (`gpl`, `bsd`) may mean, from its
+        `versions` in hf_licenses.toml; empty for an id that names one license."""
+        entry = self.hub_ids.get(license_id.lower()) if license_id.lower() not in self.licenses else None
+        return tuple(v.lower() for v in (entry or {}).get("versions", ()))
+
     def resolve_license(self, license_id: str, license_name: str | None = None) -> tuple[str | None, str]:
         """Map an id (and, for `other`, a license_name) to an encoding, or give why it is unknown.
 
@@ -241,6 +257,22 @@ class KnowledgeBase:
             if entry.get("unknown"):
                 return None, entry["unknown"]
         return None, f"license `{license_id}` is not in the knowledge base"
+
+
+def unknown_references(lic: License, known, missing: str = "is not loaded") -> list[LicenseFileError]:
+    """One error per license id a clause of `lic` names (`relicense … to`, `excepts … for`,
+    `later versions`, a rider's `to`) that is not among `known` (ids, or an index whose `in` does
+    not load files). An unknown id would never match anything, so a misspelt `relicense … to
+    gpl-3` silently turns an accepted license into a conflict, or an exception into none."""
+    problems = []
+    for clause in lic.clauses:
+        for license_id, statement, position in clause.license_refs:
+            if license_id == lic.id or license_id in known:
+                continue
+            options = known._known() if isinstance(known, LicenseIndex) else list(known)   # loads nothing
+            problems.append(error(f"`{statement}` names license `{license_id}`, which {missing}"
+                                  f"{suggest(license_id, options)}", str(position), "DSL109"))
+    return problems
 
 
 def fold_id(model_id: str) -> str:

@@ -161,6 +161,10 @@ class Clause:
     # `relicense with rider "N" [to IDS]`: (N, IDS) - other terms (all when IDS is empty) are
     # allowed if clause N travels with them as a rider.
     rider: tuple[str, tuple[str, ...]] | None = None
+    # Every license id the clause names (`relicense … to`, `excepts … for`, `later versions`,
+    # `relicense with rider … to`), with the statement and where: the knowledge base checks them
+    # once every file is read, since an id may be defined in another file.
+    license_refs: tuple[tuple[str, str, Position], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -48,8 +48,9 @@ def _parser() -> lark.Lark:
     return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
 
 
-def parse_file(path: str | Path) -> list[License]:
-    """Parse one license file. Raises LicenseFileError with file:line:col."""
+def parse_file(path: str | Path, errors: list | None = None) -> list[License]:
+    """Parse one license file. Raises LicenseFileError with file:line:col; with an `errors` list,
+    every independent error of the file is appended to it instead (see `parse_text`)."""
     path = Path(path)
     raw = read_regular_file(path, "license file", LicenseFileError)   # bounded; no FIFOs or devices
     try:
@@ -57,7 +58,7 @@ def parse_file(path: str | Path) -> list[License]:
     except UnicodeDecodeError as exc:
         raise error(f"not UTF-8 text (byte {exc.start})", str(path), "DSL002",
                     "license files are UTF-8 text") from None
-    return parse_text(text, str(path))
+    return parse_text(text, str(path), errors)
 
 
 def parse_tree(text: str, filename: str = "<string>") -> Tree:
@@ -82,8 +83,24 @@ def too_deep(filename: str) -> LicenseFileError:
                  "write the condition with fewer levels; name parts of it with `define`")
 
 
-def parse_text(text: str, filename: str = "<string>") -> list[License]:
-    """Parse license DSL text; `filename` is used in error locations."""
+def parse_text(text: str, filename: str = "<string>", errors: list | None = None) -> list[License]:
+    """Parse license DSL text; `filename` is used in error locations.
+
+    With an `errors` list (`can-i check`), a semantic error does not stop the reading: it is
+    appended, the statement, example or clause it is in is left out, and the rest is read, so
+    every independent error is reported; the licenses without an error are returned. A syntax
+    error still stops at the first: the LALR parser does not recover from it."""
+    if errors is not None:
+        try:
+            tree = parse_tree(text, filename)
+        except LicenseFileError as exc:
+            errors.append(exc)
+            return []
+        try:
+            return _Build(filename, errors).transform(tree)
+        except RecursionError:
+            errors.append(too_deep(filename))
+            return []
     tree = parse_tree(text, filename)
     try:
         return _Build(filename).transform(tree)
@@ -173,13 +190,59 @@ class _Item:
     meta: object = None
 
 
+_BROKEN = object()   # a part of the tree that had an error (only while collecting errors)
+
+
 @v_args(meta=True)
 class _Build(Transformer):
     """The parse tree to typed objects, checking every word on the way (one method per rule)."""
 
-    def __init__(self, filename: str):
+    def __init__(self, filename: str, errors: list | None = None):
         super().__init__(visit_tokens=False)
         self.filename = filename
+        self.errors = errors    # collect errors here instead of stopping at the first
+        self._dropped: set = set()   # kinds of parts of the license being read that had errors
+        self._dropped_defines: set = set()   # names of its defines that had errors
+        self._refs: list = []   # license ids named by the statements of the clause being read
+
+    def refs(self, statement: str, tokens) -> tuple[str, ...]:
+        """License ids a statement names, lower-cased, kept with their places for the check
+        against the knowledge base (`License.license_refs`)."""
+        ids = tuple(dict.fromkeys(str(t).lower() for t in tokens))
+        self._refs.extend((str(t).lower(), statement, self.pos(t)) for t in tokens)
+        return ids
+
+    # Rules that hold independent parts: a broken part is left out of them, and the rest is read.
+    _CONTAINERS = ("start", "license", "clause")
+
+    def _call_userfunc(self, tree, new_children=None):
+        """In collecting mode, an error is recorded and its subtree becomes `_BROKEN`; a rule with a
+        broken child is broken too (its own checks would only repeat the error), except for the
+        containers, which drop broken parts. A container with a broken part does not report the
+        errors of its own checks (a missing clause an example cites may be the broken one)."""
+        if self.errors is None:
+            return super()._call_userfunc(tree, new_children)
+        children = new_children if new_children is not None else tree.children
+        broken = any(c is _BROKEN for c in children)
+        if broken and tree.data not in self._CONTAINERS:
+            return _BROKEN
+        if broken:
+            if tree.data == "license":   # which kinds of parts were left out (see `license`)
+                parts = [part for part, child in zip(tree.children, children)
+                         if child is _BROKEN and isinstance(part, Tree)]
+                self._dropped = {part.data for part in parts}
+                self._dropped_defines = {str(part.children[0]) for part in parts if part.data == "define"}
+            children = [c for c in children if c is not _BROKEN]
+        try:
+            return super()._call_userfunc(tree, children)
+        except lark.exceptions.VisitError as exc:
+            if not isinstance(exc.orig_exc, LicenseFileError):
+                raise
+            if not broken:
+                self.errors.append(exc.orig_exc)
+            if tree.data == "clause":
+                self._refs = []
+            return _BROKEN
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -309,22 +372,47 @@ class _Build(Transformer):
 
     def license(self, meta, children):
         id_token, *items = children
-        defines: dict[str, Condition] = {}
+        # While collecting errors, each define, setting and clause is checked on its own; the
+        # checks across clauses run unless a clause was left out (they would only repeat that).
+        dropped, self._dropped = self._dropped, set()
+        dropped_defines, self._dropped_defines = self._dropped_defines, set()
+        failed = False
+
+        def attempt(check, *args):
+            nonlocal failed
+            if self.errors is None:
+                return check(*args)
+            try:
+                return check(*args)
+            except LicenseFileError as exc:
+                self.errors.append(exc)
+                failed = True
+                return _BROKEN
+
+        # A define left out for an error stands for "always": its uses are not errors of their own.
+        defines: dict[str, Condition] = {name: Always() for name in dropped_defines}
+
+        def define(item):
+            name = str(item.token)
+            if name in defines:
+                self.fail(item.token, f"`{name}` is defined twice", "DSL201")
+            if name in ACTS or name in FLAG_FACTS:
+                self.fail(item.token, f"`{name}` is already a word of the language; pick another name", "DSL401")
+            defines[name] = self.resolve(item.value, defines)
+
         for item in items:
             if isinstance(item, _Item) and item.kind == "define":
-                name = str(item.token)
-                if name in defines:
-                    self.fail(item.token, f"`{name}` is defined twice", "DSL201")
-                if name in ACTS or name in FLAG_FACTS:
-                    self.fail(item.token, f"`{name}` is already a word of the language; pick another name", "DSL401")
-                defines[name] = self.resolve(item.value, defines)
+                if attempt(define, item) is _BROKEN:
+                    defines.setdefault(str(item.token), Always())   # its uses are not errors of their own
         settings: dict[str, object] = {}
         follows: tuple[str, ...] | None = None
         sources: list[Source] = []
         based_on: BasedOn | None = None
         clauses: list[Clause] = []
         examples: list[Example] = []
-        for item in items:
+
+        def read(item):
+            nonlocal based_on, follows
             if isinstance(item, BasedOn):
                 if based_on is not None:
                     self.fail(item.position, "`based on` is given twice", "DSL201")
@@ -338,7 +426,8 @@ class _Build(Transformer):
             elif isinstance(item, Clause):
                 if any(c.number == item.number for c in clauses):
                     self.fail(item.position, f"clause \"{item.number}\" appears twice", "DSL201")
-                clauses.append(self.resolve_clause(item, defines))
+                resolved = attempt(self.resolve_clause, item, defines)
+                clauses.append(item if resolved is _BROKEN else resolved)
             elif isinstance(item, Example):
                 examples.append(item)
             elif item.kind == "setting":
@@ -352,18 +441,25 @@ class _Build(Transformer):
                 if follows is not None:
                     self.fail(item.meta, "`terms follow` is given twice", "DSL201")
                 follows = item.value
+
+        for item in items:
+            attempt(read, item)
+        if "clause" in dropped or "example" in dropped:
+            return _BROKEN   # its errors are reported; what the clauses say together cannot be checked
         if based_on is None:   # otherwise once the incorporated clauses are known (`incorporate`)
-            clauses = cross_clause_exceptions(clauses, str(id_token))
+            clauses = attempt(cross_clause_exceptions, clauses, str(id_token))
+            if clauses is _BROKEN:
+                return _BROKEN
         lic = License(
             id=str(id_token), position=self.pos(id_token), follows=follows or (), sources=tuple(sources),
             based_on=based_on, clauses=tuple(clauses), examples=tuple(examples), **settings,
         )
         if based_on is None:
-            check_citations(lic)
-        if not lic.name:
-            self.fail(id_token, f"license `{lic.id}` has no `name`", "DSL401",
-                      "give the license's title as the text states it: name \"…\"")
-        return lic
+            attempt(check_citations, lic)
+        if not lic.name and "setting" not in dropped:   # a dropped setting may be the name
+            attempt(self.fail, id_token, f"license `{lic.id}` has no `name`", "DSL401",
+                    "give the license's title as the text states it: name \"…\"")
+        return _BROKEN if failed or dropped else lic
 
     def setting_value(self, key: str, token: Token):
         value = self.scalar(token)
@@ -437,7 +533,9 @@ class _Build(Transformer):
                     extra[key] = extra[key] + (value,)
                 else:
                     extra[key] = value
-        return Clause(number=number, title=title, position=self.pos(meta), rules=tuple(rules), **extra)
+        refs, self._refs = tuple(self._refs), []
+        return Clause(number=number, title=title, position=self.pos(meta), rules=tuple(rules), license_refs=refs,
+                      **extra)
 
     def relicense(self, meta, children):
         mode_token, *targets = [c for c in children if c is not None]
@@ -447,7 +545,7 @@ class _Build(Transformer):
         if targets and mode == "allowed":
             self.fail(targets[0], "`relicense allowed` already allows any license; `to` lists the "
                                   "only licenses a `forbidden` or `copyleft` license accepts", "DSL401")
-        return ("relicense", (mode, tuple(str(t).lower() for t in targets)))
+        return ("relicense", (mode, self.refs("relicense … to", targets)))
 
     def no_further_restrictions(self, meta, children):
         return ("no_further_restrictions", True)
@@ -475,16 +573,15 @@ class _Build(Transformer):
 
     def except_for(self, meta, children):
         number_token, *ids = children
-        return ("excepts_for", (self.string(number_token), tuple(dict.fromkeys(str(i).lower() for i in ids)),
-                                self.pos(number_token)))
+        return ("excepts_for", (self.string(number_token), self.refs("excepts … for", ids), self.pos(number_token)))
 
     def rider(self, meta, children):
         number_token, *targets = [c for c in children if c is not None]
-        return ("rider", (self.string(number_token), tuple(dict.fromkeys(str(t).lower() for t in targets)),
+        return ("rider", (self.string(number_token), self.refs("relicense with rider … to", targets),
                           self.pos(number_token)))
 
     def later_versions(self, meta, children):
-        return ("later_versions", tuple(dict.fromkeys(str(c).lower() for c in children)))
+        return ("later_versions", self.refs("later versions", children))
 
     def except_when(self, meta, children):
         number_token, cond = children

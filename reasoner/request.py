@@ -320,6 +320,11 @@ def _read_string(value, path: str, fact) -> str | None:
         return None
     if not isinstance(value, str):
         raise _type_error(path, "a string", value)
+    if not value.strip():
+        # An empty or blank string states nothing, yet it is not "unstated" either: read as
+        # unstated, `--name ""` would turn a naming duty into DEPENDS the user meant to settle.
+        raise RequestError(f"`{path}` is empty: give the value, or leave `{path}` out when it is unstated",
+                           location=path)
     return _no_nul(value, path)
 
 

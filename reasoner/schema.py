@@ -111,6 +111,11 @@ FACT_LIST = (
          help="Date of the use, YYYY-MM-DD.", example=("on",)),
     Fact("acts", ACTS, USE, "what is done with the model", field="acts", cli="--and",
          help="Also host or distribute the result; repeatable.", condition=False),
+    # The modalities of the model being created: a merge or distillation may handle other
+    # modalities than its parents (it inherits none), and a multimodal duty turns on them.
+    Fact("target.modality", TAGS, TARGET, "the modalities of the model being created", artifact_field="modalities",
+         cli="--modality", help="Modalities of the model you create (text, image, …); repeatable.",
+         example=("into_modality",), vocabulary="modality", many=True),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

@@ -96,8 +96,9 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
         artifacts.append(derived)
         subject_id = DERIVED_ID
     elif context.target():
-        raise RequestError("--into names the family of a model you create; use it with finetune, distill, …",
-                           location="--into")
+        option = next(f.cli for f in schema.FACT_LIST if f.about == schema.TARGET and f.name in context.stated)
+        raise RequestError(f"{option} states a fact of a model you create; use it with finetune, merge, distill, …",
+                           location=option)
     request = {"artifacts": artifacts, "subject": subject_id, "use": use}
     if notes:
         request["notes"] = notes

@@ -126,7 +126,9 @@ def test_mit_and_apache_stack_is_permitted_with_each_notice_duty(reasoner):
     assert all(o.clause for o in result.obligations)
 
 
-@pytest.mark.parametrize("stack", [["no-such-license"], ["mit", "made-up-1.0"], ["other"], ["gpl"]])
+# `gpl` names gpl-2.0 or gpl-3.0, both encoded, and is answered under both (issue 10); `bsd` may
+# mean versions can-i does not encode, so it stays unknown.
+@pytest.mark.parametrize("stack", [["no-such-license"], ["mit", "made-up-1.0"], ["other"], ["bsd"]])
 def test_an_unknown_license_is_never_permitted(reasoner, stack):
     result = reasoner.ask({"licenses": stack, "use": {"acts": ["use"], "commercial": False}})
     assert result.status in ("unknown", "forbidden")

@@ -235,7 +235,8 @@ def test_a_license_based_on_another_cannot_except_the_base_licenses_own_clauses(
     from reasoner import Reasoner
     (tmp_path / "evil.lic").write_text(INCORPORATING, encoding="utf-8")
     llama3, evil = REPO / "facts" / "licenses" / "llama3.lic", tmp_path / "evil.lic"
-    reasoner = Reasoner([llama3, evil] if order == "base first" else [evil, llama3], cache_size=0)
+    # mit.lic too: `excepts … for mit` names it, and an id no loaded file defines is an error (DSL109).
+    reasoner = Reasoner([llama3, evil, MIT] if order == "base first" else [evil, MIT, llama3], cache_size=0)
     assert reasoner.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": "800M", "commercial": True}}
                         ).status == "permitted"   # its own terms say so: the exception took effect there
     big = {"acts": ["host"], "mau": "800M", "commercial": True}
