@@ -97,6 +97,11 @@ def _compile_license(lic: License) -> CompiledLicense:
         fact("licensor_of", L, String(lic.licensor_id))
     for relation in lic.follows:
         fact("follows", L, const(relation))
+    # `based on B` with every clause of B (no `only`): this license is a version of B's text (an
+    # "or any later version" id based on the version it names), so its material may be taken
+    # under B; dsl2.lp reads it as can_be.
+    if lic.based_on is not None and not lic.based_on.only:
+        fact("variant_of", L, String(lic.based_on.license))
 
     counter = iter(range(1, 1_000_000))
 
@@ -157,6 +162,12 @@ def _compile_license(lic: License) -> CompiledLicense:
             fact("restricts_use", L, C)
         if clause.ambiguous:
             fact("ambiguous", L, C)
+        for term in clause.adds_further:
+            fact("adds_further", L, C, const(term))
+        for term in clause.accepts_further:
+            fact("accepts_further", L, C, const(term))
+        for version in clause.later_versions:
+            fact("later_version", L, String(version))
         if clause.rider is not None:
             number, targets, _ = clause.rider
             for target in targets or ("*",):

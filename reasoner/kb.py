@@ -172,6 +172,23 @@ class KnowledgeBase:
     def add(self, lic: License) -> None:
         self.licenses.add(lic)
 
+    def related(self, license_ids) -> list[str]:
+        """The ids given and, transitively, the licenses they may be taken under (`later versions`)
+        and the version an or-later id is `based on`: their facts decide whether a copyleft accepts
+        a combination (reasoner/dsl2.lp `can_be`), so they are solved with it."""
+        seen: list[str] = []
+        queue = list(license_ids)
+        while queue:
+            lid = queue.pop(0)
+            if lid in seen or lid not in self.licenses:
+                continue
+            seen.append(lid)
+            lic = self.licenses[lid].license
+            queue += list(lic.later_versions)
+            if lic.based_on is not None and not lic.based_on.only:
+                queue.append(lic.based_on.license)
+        return sorted(seen)
+
     def _load_tables(self, root: Path) -> None:
         catalog = root / "catalog.toml"
         if catalog.is_file():
@@ -224,11 +241,9 @@ class KnowledgeBase:
             return None, reason or f"license_name `{license_name}` is not in the knowledge base"
         if lid in self.licenses:
             return lid, ""
-        pinned = expressions.SPDX_VERSIONS.get(lid)
-        if pinned and len(pinned) == 1 and pinned[0] in self.licenses:
-            return pinned[0], ""
-        if pinned:
-            return None, f"`{license_id}` lets the licensee choose {' or '.join(pinned)}: name one version"
+        alias = expressions.SPDX_ALIASES.get(lid)
+        if alias in self.licenses:
+            return alias, ""
         excepted = expressions.with_exception(lid)
         if excepted:
             base, exception = excepted

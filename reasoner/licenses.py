@@ -161,6 +161,10 @@ class Clause:
     # `relicense with rider "N" [to IDS]`: (N, IDS) - other terms (all when IDS is empty) are
     # allowed if clause N travels with them as a rider.
     rider: tuple[str, tuple[str, ...]] | None = None
+    # `adds further T…`: further terms this clause imposes on recipients (patent termination,
+    # indemnity); `accepts further T…`: those this license's `no further restrictions` accepts.
+    adds_further: tuple[str, ...] = ()
+    accepts_further: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
