@@ -9,7 +9,9 @@ The question: an upstream artifact under A, and the user's own model (`mine`) un
 from it by `merge`, distributed. `merge` is the relation that reads as "goes into": A's material
 becomes part of the user's model, as code copied into a program does, and every software
 license here carries its terms along it (a quantization would be the same work in another form,
-an adapter a separate file beside it; `distilled` takes only outputs).
+an adapter a separate file beside it; `distilled` takes only outputs). The request states that
+the work does not merely link the material (`linking` false): code that goes in is modified into
+the work, which is the LGPL's "work based on the Library", not a "work that uses" it.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def request(source_license: str, work_license: str) -> dict:
     return {"artifacts": [{"id": SOURCE, "license": source_license, "family": "other"},
                           {"id": WORK, "license": work_license, "family": "other", "mine": True,
                            "derived_from": [{"id": SOURCE, "relation": "merge"}]}],
-            "subject": WORK, "use": {"acts": ["distribute"]}}
+            "subject": WORK, "use": {"acts": ["distribute"], "linking": False}}
 
 
 @dataclass(frozen=True)

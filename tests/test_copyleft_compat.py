@@ -105,7 +105,8 @@ def test_gpl_3_and_agpl_3_combine_under_section_13_of_both(can_i):
     ("agpl-3.0", "mit", ["host"], "5.c"),
 ])
 def test_a_permissive_own_license_on_a_copyleft_adaptation_is_no(can_i, upstream, own, acts, clause):
-    doc = cli(can_i, "--request", "-", stdin=json.dumps(own_work(upstream, own, acts)))
+    # `linking` false: the model is made from the material, not an application loading it (LGPL)
+    doc = cli(can_i, "--request", "-", stdin=json.dumps(own_work(upstream, own, acts, linking=False)))
     assert doc["status"] == "forbidden"
     assert (upstream, clause) in cited(doc)
     assert any(f"your own contribution is licensed under {own}" in r["message"] for r in doc["reasons"])
@@ -324,3 +325,121 @@ def test_the_matrix_as_json_and_text(can_i):
     assert cell["status"] == "forbidden" and {"license": "gpl-2.0", "clause": "6"} in cell["clauses"]
     text = can_i("licenses", "--compatibility").out
     assert "apache-2.0 into gpl-3.0: yes" in text
+
+
+# --- 5. LGPL: modification vs linking (the `linking` fact) ------------------------------------------
+
+@pytest.mark.parametrize("upstream, clause", [("lgpl-2.1", "2.c"), ("lgpl-3.0", "GPL 5.c"),
+                                              ("lgpl-2.1-or-later", "2.c"), ("lgpl-3.0-or-later", "GPL 5.c")])
+def test_lgpl_own_license_turns_on_whether_the_work_only_links(can_i, upstream, clause):
+    request = own_work(upstream, "mit", ["distribute"], relation="adapter")
+    unstated = cli(can_i, "--request", "-", stdin=json.dumps(request))
+    assert unstated["status"] == "depends"
+    assert [(d["fact"], d["value"], d["license"], d["clause"]) for d in unstated["depends_on"]] == \
+        [("linking", False, upstream, clause)]
+    request["use"]["linking"] = False
+    modifying = cli(can_i, "--request", "-", stdin=json.dumps(request))
+    assert modifying["status"] == "forbidden" and (upstream, clause) in cited(modifying)
+    request["use"]["linking"] = True
+    linking = cli(can_i, "--request", "-", stdin=json.dumps(request))
+    assert linking["status"] == "permitted"
+    assert any("terms of your choice" in i["message"] or "own license may be one of your choice" in i["message"]
+               for i in linking["information"])
+
+
+def test_linking_is_a_schema_fact_with_an_option_and_example_words(can_i):
+    from reasoner import schema
+
+    fact = schema.FACTS["linking"]
+    assert (fact.type, fact.about, fact.field, fact.example) == (schema.FLAG, schema.USE, "linking", ("linking", "modifying"))
+    assert "--linking" in can_i("host", "--help").out
+    examples = [ex for lid in ("lgpl-2.1", "lgpl-3.0") for ex in _kb().licenses[lid].license.examples]
+    assert {"linking", "modifying"} <= {word for ex in examples for word, _ in ex.facts}
+
+
+def test_linking_from_the_cli_reaches_the_lgpl_clause(can_i):
+    assert cli(can_i, "adapt", "lgpl-3.0", "--and", "distribute", "--linking")["status"] == "permitted"
+    assert cli(can_i, "adapt", "lgpl-3.0", "--and", "distribute", "--modifying")["status"] == "permitted"
+
+
+def test_relicensing_a_linked_lgpl_work_alone_stays_a_conflict(reasoner):
+    """`linking` frees your own license beside the LGPL material, not the material: recipients given
+    only MIT would lose the LGPL on the model (conservative; the §6/§4 combination is reported)."""
+    result = reasoner.ask({"licenses": ["lgpl-2.1"], "use": {"acts": ["distribute"], "linking": True,
+                                                              "outbound_license": "mit"}})
+    assert result.status == "forbidden"
+
+
+def _kb():
+    from reasoner import Reasoner
+    return Reasoner().kb
+
+
+# --- properties of the new fact and constructs -------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+PROPERTY = settings(max_examples=40, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+LGPL = ["lgpl-2.1", "lgpl-3.0", "lgpl-2.1-or-later", "lgpl-3.0-or-later"]
+OWN = ["mit", "apache-2.0", "bsd-3-clause", "gpl-3.0", "mpl-2.0", "cc-by-4.0"]
+RELATIONS = ["finetune", "adapter", "merge", "quantized"]
+ACTS = st.lists(st.sampled_from(["use", "host", "distribute"]), min_size=1, max_size=3, unique=True)
+
+
+@PROPERTY
+@given(upstream=st.sampled_from(LGPL), own=st.sampled_from(OWN), relation=st.sampled_from(RELATIONS), acts=ACTS,
+       commercial=st.sampled_from([None, True, False]))
+def test_stating_linking_settles_a_depends_on_it_as_announced(reasoner, upstream, own, relation, acts, commercial):
+    extra = {} if commercial is None else {"commercial": commercial}
+    request = own_work(upstream, own, acts, relation=relation, **extra)
+    result = reasoner.ask(request)
+    on_linking = [d for d in result.depends_on if d.fact == "linking"]
+    for value in (True, False):
+        stated = json.loads(json.dumps(request))
+        stated["use"]["linking"] = value
+        after = reasoner.ask(stated)
+        assert not [d for d in after.depends_on if d.fact == "linking"]
+        if on_linking:
+            decider = on_linking[0]
+            if value == decider.value:     # the decider holds: forbidden by its clause
+                assert after.status == "forbidden"
+                assert (decider.license, decider.clause) in {(r.license, r.clause) for r in after.reasons}
+            else:
+                assert after.status != "forbidden" or result.status == "forbidden"
+        else:                               # an answer that did not turn on it does not change
+            assert after.status == result.status
+
+
+NON_LGPL = ["mit", "apache-2.0", "gpl-2.0", "gpl-3.0-or-later", "agpl-3.0", "mpl-2.0", "cc-by-sa-4.0", "cc-by-nc-4.0",
+            "llama3", "gemma"]
+
+
+@PROPERTY
+@given(upstream=st.sampled_from(NON_LGPL), own=st.sampled_from(OWN), relation=st.sampled_from(RELATIONS), acts=ACTS,
+       linking=st.booleans())
+def test_linking_changes_nothing_where_no_lgpl_term_reaches(reasoner, upstream, own, relation, acts, linking):
+    request = own_work(upstream, own, acts, relation=relation, mau=1, commercial=False)
+    stated = json.loads(json.dumps(request))
+    stated["use"]["linking"] = linking
+    before, after = reasoner.ask(request), reasoner.ask(stated)
+    assert (before.status, sorted((r.license, r.clause) for r in before.reasons)) == \
+        (after.status, sorted((r.license, r.clause) for r in after.reasons))
+
+
+@PROPERTY
+@given(copyleft=st.sampled_from(["gpl-2.0", "lgpl-2.1", "gpl-3.0", "agpl-3.0", "mpl-2.0", "cc-by-sa-4.0",
+                                 "GPL-2.0-or-later", "lgpl-3.0"]),
+       others=st.lists(st.sampled_from(["mit", "llama3", "gpl-3.0", "cc-by-nc-4.0", "bsd-3-clause"]), max_size=2, unique=True),
+       act=st.sampled_from(["distribute", "host"]))
+def test_adding_apache_never_permits_what_was_forbidden(reasoner, copyleft, others, act):
+    """`adds further` only ever adds conflicts: a license whose terms are further restrictions
+    cannot make a forbidden combination permitted."""
+    use = {"acts": [act], "mau": 1, "commercial": False}
+    before = reasoner.ask({"licenses": [copyleft, *others], "use": use})
+    after = reasoner.ask({"licenses": [copyleft, *others, "apache-2.0"], "use": use})
+    if before.status == "forbidden":
+        assert after.status == "forbidden"
+    if after.status == "permitted":
+        assert before.status == "permitted"
