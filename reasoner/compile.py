@@ -73,17 +73,17 @@ class CompiledLicense:
     labels: dict[int, str] = field(default_factory=dict)
 
 
-def compile_license(lic: License) -> CompiledLicense:
+def compile_license(lic: License, variant_of: str | None = None) -> CompiledLicense:
     """The license's facts for the solver. A condition too deep to walk (a chain of thousands of
     `or`s parses, but not every walk of it fits the recursion limit) is an error at the file."""
     try:
-        return _compile_license(lic)
+        return _compile_license(lic, variant_of)
     except RecursionError:
         from .parse import too_deep
         raise too_deep(lic.position.file if lic.position else "<license>") from None
 
 
-def _compile_license(lic: License) -> CompiledLicense:
+def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLicense:
     out = CompiledLicense(lic)
     L = String(lic.id)
     facts = out.facts
@@ -97,11 +97,11 @@ def _compile_license(lic: License) -> CompiledLicense:
         fact("licensor_of", L, String(lic.licensor_id))
     for relation in lic.follows:
         fact("follows", L, const(relation))
-    # `based on B` with every clause of B (no `only`): this license is a version of B's text (an
-    # "or any later version" id based on the version it names), so its material may be taken
-    # under B; dsl2.lp reads it as can_be.
-    if lic.based_on is not None and not lic.based_on.only:
-        fact("variant_of", L, String(lic.based_on.license))
+    # A version of B's text under another id (kb.is_version_of: an "or any later version" id based
+    # on every clause of the version it names, adding no terms): its material may be taken under
+    # B; dsl2.lp reads it as can_be.
+    if variant_of is not None:
+        fact("variant_of", L, String(variant_of))
 
     counter = iter(range(1, 1_000_000))
 

@@ -85,8 +85,11 @@ class LicenseIndex(dict):
                     base = self[based.license].license
                 finally:
                     self._resolving.discard(lic.id)
+            variant = based.license if is_version_of(lic) else None
             lic = incorporate(lic, base)
-        dict.__setitem__(self, lic.id, compile_license(lic))
+        else:
+            variant = None
+        dict.__setitem__(self, lic.id, compile_license(lic, variant_of=variant))
         for waiter in self.waiting.pop(lic.id, []):
             self.add(waiter, wait=True)
 
@@ -256,6 +259,19 @@ class KnowledgeBase:
             if entry.get("unknown"):
                 return None, entry["unknown"]
         return None, f"license `{license_id}` is not in the knowledge base"
+
+
+def is_version_of(lic: License) -> bool:
+    """Is `lic` its base's text under another id (an "or any later version" id): `based on` every
+    clause, adding no terms of its own, only notes, quotes and `later versions`? Only then may its
+    material be taken under the base (reasoner/dsl2.lp `can_be`); a license that incorporates
+    another and adds or changes terms is not a version of it."""
+    if lic.based_on is None or lic.based_on.only or lic.based_on.cited_as:
+        return False
+    return all(not (c.rules or c.relicense or c.relicense_to or c.no_further_restrictions or c.restricts_use
+                    or c.adds_further or c.accepts_further or c.excepts_for or c.excepts_when or c.rider
+                    or c.follows or c.ambiguous)
+               for c in lic.clauses)
 
 
 def fold_id(model_id: str) -> str:
