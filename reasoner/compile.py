@@ -167,7 +167,7 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         for term in clause.accepts_further:
             fact("accepts_further", L, C, const(term))
         for version in clause.later_versions:
-            fact("later_version", L, String(version))
+            fact("later_version", L, C, String(version))
         if clause.rider is not None:
             number, targets, _ = clause.rider
             for target in targets or ("*",):

@@ -471,3 +471,11 @@ def test_share_alike_terms_that_travel_to_a_trained_model_judge_its_own_license(
     result = r.ask(own_work("sa-data", "perm", ["distribute"], relation="trained_on"))
     assert result.status == "forbidden" and ("sa-data", "3") in {(x.license, x.clause) for x in result.reasons}
     assert r.ask(own_work("sa-data", "sa-data", ["distribute"], relation="trained_on")).status == "permitted"
+
+
+@pytest.mark.parametrize("expression, cite", [("GPL-2.0+ AND gpl-3.0", ("gpl-2.0-or-later", "9")),
+                                              ("GPL-2.0+ AND apache-2.0", ("gpl-2.0-or-later", "9")),
+                                              ("LGPL-2.1+ AND agpl-3.0", ("lgpl-2.1-or-later", "13"))])
+def test_a_yes_through_a_later_version_cites_the_or_later_clause(can_i, expression, cite):
+    doc = cli(can_i, "distribute", expression)
+    assert doc["status"] == "permitted" and cite in cited(doc, "information")
