@@ -420,7 +420,7 @@ class Reasoner:
 
     def _solve(self, questions: list["_Question"]) -> dict:
         """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
-        used = sorted({lid for question in questions for lid in question.used})
+        used = self.kb.related({lid for question in questions for lid in question.used})
         facts = [fact for lid in used for fact in self.kb.licenses[lid].facts]
         offsets = []
         offset = 0

@@ -473,12 +473,30 @@ for _act in VERB_HELP:
 
 @app.command("licenses", cls=_Command)
 def list_licenses(ctx: typer.Context, markdown: bool = typer.Option(False, "--markdown", help="Print the README's table."),
-                  as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per license.")):
+                  as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per license."),
+                  compatibility: bool = typer.Option(
+                      False, "--compatibility",
+                      help="Print the software compatibility matrix instead: may material under A go into your own "
+                           "work distributed under B (merged into it), with the clauses that decide a NO.")):
     """List the encoded licenses: id, version, kind, clauses, examples, name."""
     as_json = as_json or (ctx.obj or {}).get("json", False)
     if as_json and markdown:
         raise UsageProblem("give --json or --markdown, not both")
     engine = reasoner((ctx.obj or {}).get("facts"))
+    if compatibility:
+        from . import compatibility as compat
+
+        cells = compat.matrix(engine)
+        if as_json:
+            typer.echo(json.dumps([{"source": c.source, "work": c.work, "status": c.status,
+                                    "clauses": [{"license": lid, "clause": n} for lid, n in c.clauses]}
+                                   for c in cells], indent=2, ensure_ascii=False))
+        elif markdown:
+            typer.echo(compat.markdown(cells))
+        else:
+            for c in cells:
+                typer.echo(f"{c.source} into {c.work}: {c.text()}")
+        return
     rows = sorted(engine.kb.licenses.values(), key=lambda c: _listing_order(c.license.id))
     if as_json:
         typer.echo(json.dumps([_license_json(c.license) for c in rows], indent=2, ensure_ascii=False))
@@ -613,6 +631,10 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
             typer.echo("  no further restrictions")
         if clause.restricts_use:
             typer.echo("  restricts use")
+        if clause.adds_further:
+            typer.echo(f"  adds further terms: {', '.join(clause.adds_further)}")
+        if clause.accepts_further:
+            typer.echo(f"  accepts further terms: {', '.join(clause.accepts_further)}")
         if clause.follows:
             typer.echo(f"  also follows {', '.join(clause.follows)}")
         if clause.ambiguous:

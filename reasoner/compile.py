@@ -73,17 +73,17 @@ class CompiledLicense:
     labels: dict[int, str] = field(default_factory=dict)
 
 
-def compile_license(lic: License) -> CompiledLicense:
+def compile_license(lic: License, variant_of: str | None = None) -> CompiledLicense:
     """The license's facts for the solver. A condition too deep to walk (a chain of thousands of
     `or`s parses, but not every walk of it fits the recursion limit) is an error at the file."""
     try:
-        return _compile_license(lic)
+        return _compile_license(lic, variant_of)
     except RecursionError:
         from .parse import too_deep
         raise too_deep(lic.position.file if lic.position else "<license>") from None
 
 
-def _compile_license(lic: License) -> CompiledLicense:
+def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLicense:
     out = CompiledLicense(lic)
     L = String(lic.id)
     facts = out.facts
@@ -97,6 +97,11 @@ def _compile_license(lic: License) -> CompiledLicense:
         fact("licensor_of", L, String(lic.licensor_id))
     for relation in lic.follows:
         fact("follows", L, const(relation))
+    # A version of B's text under another id (kb.is_version_of: an "or any later version" id based
+    # on every clause of the version it names, adding no terms): its material may be taken under
+    # B; dsl2.lp reads it as can_be.
+    if variant_of is not None:
+        fact("variant_of", L, String(variant_of))
 
     counter = iter(range(1, 1_000_000))
 
@@ -157,6 +162,12 @@ def _compile_license(lic: License) -> CompiledLicense:
             fact("restricts_use", L, C)
         if clause.ambiguous:
             fact("ambiguous", L, C)
+        for term in clause.adds_further:
+            fact("adds_further", L, C, const(term))
+        for term in clause.accepts_further:
+            fact("accepts_further", L, C, const(term))
+        for version in clause.later_versions:
+            fact("later_version", L, C, String(version))
         if clause.rider is not None:
             number, targets, _ = clause.rider
             for target in targets or ("*",):

@@ -107,7 +107,7 @@ def rule_bearing(lic: License) -> list[str]:
     """Clauses with something that can fire: rules, or terms that can clash with other licenses.
     (`relicense allowed` and `restricts use` alone never decide anything by themselves.)"""
     return [c.number for c in lic.clauses
-            if c.rules or c.relicense in ("forbidden", "copyleft") or c.no_further_restrictions]
+            if c.rules or c.relicense in ("forbidden", "copyleft") or c.no_further_restrictions or c.adds_further]
 
 
 def clause_coverage(reasoner, outcomes: list[ExampleOutcome]) -> dict[str, list[str]]:

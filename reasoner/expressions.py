@@ -2,12 +2,12 @@
 
 An expression is expanded into its alternatives: each alternative is a set of license ids that
 all apply together. `OR` means the user may pick either side. SPDX `-only` / `-or-later` ids of
-the GNU licenses expand to the versions they allow; `X WITH EXCEPTION` stays one id of its own.
+the GNU licenses are names of encodings (SPDX_ALIASES); `X WITH EXCEPTION` stays one id of its own.
 
 >>> alternatives("mit OR (apache-2.0 AND cc-by-4.0)")
 [('mit',), ('apache-2.0', 'cc-by-4.0')]
->>> alternatives("GPL-2.0-or-later")
-[('gpl-2.0',), ('gpl-3.0',)]
+>>> alternatives("GPL-2.0+ AND GPL-3.0-only")
+[('gpl-2.0-or-later', 'gpl-3.0')]
 """
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ MAX_ALTERNATIVES = 64
 # ValueError (an input error), not Python's RecursionError, for `((((…mit…))))`.
 MAX_DEPTH = 64
 
-# SPDX ids that pin a GNU license version (`-only`) or let the licensee choose that version or any
-# later one the FSF publishes (`-or-later`, and the deprecated `+`). An or-later id is the choice
-# among the published versions, so it expands like an OR; it never maps to anything but the same
-# license family. (GPL-3.0 has no later version yet: add it here when one is published.)
-SPDX_VERSIONS = {
-    "gpl-2.0-only": ("gpl-2.0",), "gpl-2.0-or-later": ("gpl-2.0", "gpl-3.0"), "gpl-2.0+": ("gpl-2.0", "gpl-3.0"),
-    "gpl-3.0-only": ("gpl-3.0",), "gpl-3.0-or-later": ("gpl-3.0",), "gpl-3.0+": ("gpl-3.0",),
-    "lgpl-2.1-only": ("lgpl-2.1",), "lgpl-2.1-or-later": ("lgpl-2.1", "lgpl-3.0"),
-    "lgpl-2.1+": ("lgpl-2.1", "lgpl-3.0"),
-    "lgpl-3.0-only": ("lgpl-3.0",), "lgpl-3.0-or-later": ("lgpl-3.0",), "lgpl-3.0+": ("lgpl-3.0",),
-    "agpl-3.0-only": ("agpl-3.0",), "agpl-3.0-or-later": ("agpl-3.0",), "agpl-3.0+": ("agpl-3.0",),
+# SPDX spellings of the GNU licenses, each the name of one encoding. The Hub ids (gpl-2.0, …) are
+# read as version N only, so `-only` names them; `-or-later` ids are encodings of their own
+# (facts/licenses/*-or-later.lic), whose `later versions` statement is the one place that decides
+# what "or any later version" allows; the deprecated `+` names them too. Names only, no meaning:
+# tests keep this table equal to the files' `spdx` settings.
+SPDX_ALIASES = {
+    "gpl-2.0-only": "gpl-2.0", "gpl-2.0+": "gpl-2.0-or-later",
+    "gpl-3.0-only": "gpl-3.0", "gpl-3.0+": "gpl-3.0-or-later",
+    "lgpl-2.1-only": "lgpl-2.1", "lgpl-2.1+": "lgpl-2.1-or-later",
+    "lgpl-3.0-only": "lgpl-3.0", "lgpl-3.0+": "lgpl-3.0-or-later",
+    "agpl-3.0-only": "agpl-3.0", "agpl-3.0+": "agpl-3.0-or-later",
 }
 # A license with an exception (`GPL-2.0 WITH Classpath-exception-2.0`, or the deprecated SPDX form
 # `GPL-2.0-with-classpath-exception`) is one license of its own: it becomes the single id
@@ -129,9 +129,7 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
                 raise ValueError(f"`WITH` in license expression `{text}` needs an exception id after it")
             take()
             return [(token.lower() + WITH + exception.lower(),)]
-        if token.lower() in SPDX_VERSIONS:
-            return [(version,) for version in SPDX_VERSIONS[token.lower()]]
-        return [(token.lower(),)]
+        return [(SPDX_ALIASES.get(token.lower(), token.lower()),)]
 
     result = expr()
     if position != len(tokens):

@@ -243,6 +243,8 @@ class _Printer:
         if kind == "rider":
             number, *targets = [c for c in children if c is not None]
             return f"relicense with rider {number}" + (" to " + ", ".join(map(str, targets)) if targets else "")
+        if kind in ("adds_further", "accepts_further"):
+            return kind.split("_")[0] + " further " + ", ".join(map(str, children))
         if kind == "later_versions":
             return "later versions " + ", ".join(map(str, children))
         if kind == "except_for":

@@ -89,8 +89,11 @@ class LicenseIndex(dict):
                     base = self[based.license].license
                 finally:
                     self._resolving.discard(lic.id)
+            variant = based.license if is_version_of(lic) else None
             lic = incorporate(lic, base)
-        dict.__setitem__(self, lic.id, compile_license(lic))
+        else:
+            variant = None
+        dict.__setitem__(self, lic.id, compile_license(lic, variant_of=variant))
         for waiter in self.waiting.pop(lic.id, []):
             self.add(waiter, wait=True)
 
@@ -182,6 +185,23 @@ class KnowledgeBase:
     def add(self, lic: License) -> None:
         self.licenses.add(lic)
 
+    def related(self, license_ids) -> list[str]:
+        """The ids given and, transitively, the licenses they may be taken under (`later versions`)
+        and the version an or-later id is `based on`: their facts decide whether a copyleft accepts
+        a combination (reasoner/dsl2.lp `can_be`), so they are solved with it."""
+        seen: list[str] = []
+        queue = list(license_ids)
+        while queue:
+            lid = queue.pop(0)
+            if lid in seen or lid not in self.licenses:
+                continue
+            seen.append(lid)
+            lic = self.licenses[lid].license
+            queue += list(lic.later_versions)
+            if lic.based_on is not None and not lic.based_on.only:
+                queue.append(lic.based_on.license)
+        return sorted(seen)
+
     def _load_tables(self, root: Path) -> None:
         catalog = root / "catalog.toml"
         if catalog.is_file():
@@ -240,11 +260,9 @@ class KnowledgeBase:
             return None, reason or f"license_name `{license_name}` is not in the knowledge base"
         if lid in self.licenses:
             return lid, ""
-        pinned = expressions.SPDX_VERSIONS.get(lid)
-        if pinned and len(pinned) == 1 and pinned[0] in self.licenses:
-            return pinned[0], ""
-        if pinned:
-            return None, f"`{license_id}` lets the licensee choose {' or '.join(pinned)}: name one version"
+        alias = expressions.SPDX_ALIASES.get(lid)
+        if alias in self.licenses:
+            return alias, ""
         excepted = expressions.with_exception(lid)
         if excepted:
             base, exception = excepted
@@ -273,6 +291,19 @@ def unknown_references(lic: License, known, missing: str = "is not loaded") -> l
             problems.append(error(f"`{statement}` names license `{license_id}`, which {missing}"
                                   f"{suggest(license_id, options)}", str(position), "DSL109"))
     return problems
+
+
+def is_version_of(lic: License) -> bool:
+    """Is `lic` its base's text under another id (an "or any later version" id): `based on` every
+    clause, adding no terms of its own, only notes, quotes and `later versions`? Only then may its
+    material be taken under the base (reasoner/dsl2.lp `can_be`); a license that incorporates
+    another and adds or changes terms is not a version of it."""
+    if lic.based_on is None or lic.based_on.only or lic.based_on.cited_as:
+        return False
+    return all(not (c.rules or c.relicense or c.relicense_to or c.no_further_restrictions or c.restricts_use
+                    or c.adds_further or c.accepts_further or c.excepts_for or c.excepts_when or c.rider
+                    or c.follows or c.ambiguous)
+               for c in lic.clauses)
 
 
 def fold_id(model_id: str) -> str:

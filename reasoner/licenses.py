@@ -165,6 +165,10 @@ class Clause:
     # `relicense with rider … to`), with the statement and where: the knowledge base checks them
     # once every file is read, since an id may be defined in another file.
     license_refs: tuple[tuple[str, str, Position], ...] = ()
+    # `adds further T…`: further terms this clause imposes on recipients (patent termination,
+    # indemnity); `accepts further T…`: those this license's `no further restrictions` accepts.
+    adds_further: tuple[str, ...] = ()
+    accepts_further: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from .numbers import parse_count, parse_date
 from .vocabulary import (
     ACT_GROUPS, ACTS, DUTIES, FLAG_FACTS, LICENSE_KINDS, NUMBER_FACTS, RELATIONS, RELICENSE_MODES,
     OTHER_FAMILY, RISKS, SET_FACTS, SETTINGS, SOURCE_COPIES, STATUSES, STRING_FACTS, USE_ACTS,
-    CREATION_ACTS, suggest, territory_problem, word_problem,
+    CREATION_ACTS, FURTHER_TERMS, suggest, territory_problem, word_problem,
 )
 
 # Words an example may use besides acts: what they set in the example's use (from schema.py).
@@ -579,6 +579,19 @@ class _Build(Transformer):
         number_token, *targets = [c for c in children if c is not None]
         return ("rider", (self.string(number_token), self.refs("relicense with rider … to", targets),
                           self.pos(number_token)))
+
+    def adds_further(self, meta, children):
+        return ("adds_further", self.further_terms(children))
+
+    def accepts_further(self, meta, children):
+        return ("accepts_further", self.further_terms(children))
+
+    def further_terms(self, tokens) -> tuple[str, ...]:
+        for token in tokens:
+            if str(token) not in FURTHER_TERMS:
+                self.fail(token, f"unknown further term `{token}`{suggest(str(token), FURTHER_TERMS)}; "
+                                 f"further terms: {', '.join(FURTHER_TERMS)}", "DSL107")
+        return tuple(dict.fromkeys(str(t) for t in tokens))
 
     def later_versions(self, meta, children):
         return ("later_versions", self.refs("later versions", children))

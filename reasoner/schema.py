@@ -116,6 +116,13 @@ FACT_LIST = (
     Fact("target.modality", TAGS, TARGET, "the modalities of the model being created", artifact_field="modalities",
          cli="--modality", help="Modalities of the model you create (text, image, …); repeatable.",
          example=("into_modality",), vocabulary="modality", many=True),
+    # LGPL-2.1 §5-6, LGPL-3.0 §0/§4: a "work that uses the Library" (an application, an adapter
+    # kept in its own file) may go out under terms of your choice; a modified Library may not.
+    Fact("linking", FLAG, USE, "your model only loads or links the licensed model unmodified",
+         field="linking", cli="--linking/--modifying",
+         help="Does your work only load or link the model unmodified, keeping none of its weights changed "
+              "(LGPL: a 'work that uses the Library')? (unstated: unknown)",
+         example=("linking", "modifying")),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

@@ -72,6 +72,14 @@ RELICENSE_MODES = {
     "copyleft": "derivatives may be distributed only under this same license",
 }
 
+# Further terms a license may impose on recipients beyond a copyleft's own (`adds further`), and
+# that a `no further restrictions` license may accept (`accepts further`). Use restrictions are
+# `restricts use`, which no copyleft accepts.
+FURTHER_TERMS = {
+    "patent_termination": "the patent license ends for anyone who sues over the work's patents",
+    "indemnity": "whoever offers warranty or liability must indemnify the contributors for it",
+}
+
 # Purpose tags shared by every encoding, so that a stated purpose meets the same word in each
 # license's use restrictions.
 PURPOSES = (

@@ -381,16 +381,14 @@ def test_lgpl_incorporates_the_gpl_sections_it_shares(reasoner):
 
 # --- this version or any later version -----------------------------------------------------------
 
-def test_or_later_expansions_agree_with_what_the_license_texts_allow(reasoner):
-    from reasoner.expressions import SPDX_VERSIONS
-
-    for compiled in reasoner.kb.licenses.values():
-        lic = compiled.license
-        or_later = SPDX_VERSIONS.get(f"{lic.id}-or-later")
-        if lic.later_versions or or_later is not None:
-            assert or_later == (lic.id, *lic.later_versions), lic.id
-    assert reasoner.kb.licenses["gpl-2.0"].license.later_versions == ("gpl-3.0",)
-    assert reasoner.kb.licenses["lgpl-2.1"].license.later_versions == ("lgpl-3.0",)
+def test_or_later_ids_are_encodings_based_on_the_version_they_name(reasoner):
+    """Issue 10: the Hub ids read as version N only (no `later versions`); each `-or-later`
+    encoding is based on its version and names the later versions a licensee may follow."""
+    assert reasoner.kb.licenses["gpl-2.0"].license.later_versions == ()
+    assert reasoner.kb.licenses["gpl-2.0-or-later"].license.later_versions == ("gpl-3.0-or-later",)
+    assert reasoner.kb.licenses["lgpl-2.1-or-later"].license.later_versions == ("lgpl-3.0-or-later",)
+    for lid in ("gpl-2.0", "gpl-3.0", "lgpl-2.1", "lgpl-3.0", "agpl-3.0"):
+        assert reasoner.kb.licenses[f"{lid}-or-later"].license.based_on.license == lid
 
 
 def test_later_versions_is_a_clause_statement_that_fmt_keeps():

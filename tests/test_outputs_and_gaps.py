@@ -18,6 +18,11 @@ from reasoner.kb import KnowledgeBase
 # it, the section of the primary text that decides it)
 DISTILLED_REACH = {
     "agpl-3.0": (None, (), "§0/§2: output is covered only if it 'constitutes a covered work'"),
+    "agpl-3.0-or-later": (None, (), "the AGPL-3.0 text under its 'or any later version' id (§14)"),
+    "gpl-2.0-or-later": (None, (), "the GPL-2.0 text under its 'or any later version' id (§9)"),
+    "gpl-3.0-or-later": (None, (), "the GPL-3.0 text under its 'or any later version' id (§14)"),
+    "lgpl-2.1-or-later": (None, (), "the LGPL-2.1 text under its 'or any later version' id (§13)"),
+    "lgpl-3.0-or-later": (None, (), "the LGPL-3.0 text under its 'or any later version' id (§6)"),
     "apache-2.0": (None, (), "§1 'Derivative Works' are works based on the Work; outputs are not"),
     "apple-amlr": (None, (), "'Model Derivatives': modifications, retraining, fine-tuning; outputs not named"),
     "apple-ascl": (None, (), "silent on outputs; notice travels with copies of the software"),
@@ -327,7 +332,8 @@ def test_the_first_error_of_a_file_is_the_same_when_loading(tmp_path, can_i):
 
 # --- B: Hub ids that name a family, not a version -----------------------------------------------
 
-FAMILIES = {"gpl": ("gpl-2.0", "gpl-3.0"), "lgpl": ("lgpl-2.1", "lgpl-3.0"),
+FAMILIES = {"gpl": ("gpl-2.0", "gpl-2.0-or-later", "gpl-3.0", "gpl-3.0-or-later"),
+            "lgpl": ("lgpl-2.1", "lgpl-2.1-or-later", "lgpl-3.0", "lgpl-3.0-or-later"),
             "bsd": ("bsd-2-clause", "bsd-3-clause", "bsd-3-clause-clear", "bsd-4-clause", "0bsd"),
             "openrail": ("bigscience-openrail-m", "creativeml-openrail-m", "openrail++", "bigcode-openrail-m",
                          "bigscience-bloom-rail-1.0")}
@@ -365,7 +371,7 @@ def test_a_family_id_answers_what_every_version_answers_or_depends(reasoner, fam
 def test_gpl_as_mit_is_no_under_every_version(can_i):
     run = can_i("distribute", "gpl", "--as", "mit")
     assert run.code == 1 and run.out.startswith("NO")
-    assert "gpl-2.0: forbidden, gpl-3.0: forbidden" in run.out
+    assert "gpl-2.0: forbidden, gpl-2.0-or-later: forbidden, gpl-3.0: forbidden, gpl-3.0-or-later: forbidden" in run.out
 
 
 def test_gpl_relicensed_as_gpl3_depends_on_the_version(can_i):
@@ -397,7 +403,7 @@ def test_hostile_a_card_with_license_gpl_never_answers_yes_where_a_version_says_
 def test_the_duties_of_every_version_are_listed_when_they_agree(reasoner):
     result = reasoner.ask({"artifacts": [{"id": "acme/m", "license": "gpl"}], "use": {"acts": ["distribute"]}})
     assert result.status == "permitted"
-    assert {o.license for o in result.obligations} == {"gpl-2.0", "gpl-3.0"}
+    assert {o.license for o in result.obligations} == {"gpl-2.0", "gpl-2.0-or-later", "gpl-3.0", "gpl-3.0-or-later"}
     assert not result.choice   # a version is no choice of the user's
 
 

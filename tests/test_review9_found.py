@@ -182,13 +182,7 @@ def _answer(expression: str, act: str = "distribute") -> dict:
     return Reasoner().ask({"licenses": [expression], "use": {"acts": [act]}}).to_json()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "PRODUCT.md: 'GPL-2.0-only does not accept Apache-2.0' for a combined work, but one model under "
-    "GPL-2.0-only AND Apache-2.0 distributed is YES (only relicensing with --as apache-2.0 is NO): "
-    "gpl-2.0 §6 `no further restrictions` only clashes with `restricts use`, and the DSL cannot say that "
-    "Apache-2.0's patent-termination and indemnity terms are further restrictions to GPL-2.0 (but not to "
-    "GPL-3.0, whose §10/§11 accept them). Needs a construct such as `no further restrictions except "
-    "gpl-3.0` or `incompatible with apache-2.0`; pre-existing, not introduced by issue 9"))
+# Was a strict xfail: Apache-2.0 §3/§9 `adds further`, which GPL-2.0 §6 does not accept (issue 10).
 def test_gpl_2_0_only_and_apache_2_0_in_one_distributed_model_is_forbidden():
     assert _answer("GPL-2.0-only AND Apache-2.0")["status"] == "forbidden"
 
@@ -197,12 +191,7 @@ def test_gpl_3_0_and_apache_2_0_in_one_model_stays_permitted():
     assert _answer("GPL-3.0-only AND Apache-2.0")["status"] == "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MPL-2.0 §3.3 lets Covered Software join a Secondary License only if it is 'not Incompatible With "
-    "Secondary Licenses' (§1.5: the Initial Developer attached Exhibit B). `excepts \"3.1\" for gpl-2.0, …` "
-    "is unconditional and no fact says whether Exhibit B is attached, so MPL-2.0 AND GPL-2.0-only is a "
-    "plain YES whose caveat lives only in a comment of mpl-2.0.lic. It should be DEPENDS on such a fact, "
-    "or at least carry the caveat in the answer; `excepts … for` takes no `when` yet"))
+# Was a strict xfail: mpl-2.0 §3.3 now says the Exhibit B caveat in `information` (issue 10).
 def test_mpl_2_0_with_gpl_is_not_an_unqualified_yes_while_exhibit_b_is_unknown():
     doc = _answer("MPL-2.0 AND GPL-2.0-only")
     said = " ".join(item["message"] for item in doc["risks"] + doc["information"])
