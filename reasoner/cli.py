@@ -218,6 +218,8 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
                          + f" [{scope}]")
             for child, relation, parent in a.edges:
                 lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, and {a.license}'s terms follow that edge")
+            for by, replaced, how in a.relicensed:
+                lines.append(f"      {how} ({by}): {replaced} stops there")
         # Each cited rule with the stated facts that settled its condition.
         unfired = ("not_fired", "ruled_out", "already_met")
         causes = {(c.license, c.clause, c.act, c.artifact): c.facts for c in result.causes if c.kind not in unfired}

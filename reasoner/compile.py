@@ -95,6 +95,8 @@ def _compile_license(lic: License) -> CompiledLicense:
         fact("not_osi", L)
     if lic.licensor_id:
         fact("licensor_of", L, String(lic.licensor_id))
+    for organisation in lic.licensor_hub:
+        fact("licensor_org", L, String(organisation))
     for relation in lic.follows:
         fact("follows", L, const(relation))
 

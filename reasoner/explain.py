@@ -241,6 +241,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     # `via` walks up to the model each license starts from.
     acted = {subject} | {artifact for _, artifact, target in (_ctx(a.arguments[0]) for a in by_name["acting"])
                          if target == subject}
+    # Licensor's own releases: where a license starts at one, the terms it replaced.
+    released = defaultdict(set)   # artifact -> {(publisher, license replaced, how)}
+    for atom in by_name["relicensed"]:
+        A, L, S, how, template = atom.arguments
+        artifact, replaced, publisher = art(A), _str(L), _str(S)
+        released[artifact].add((publisher, replaced, _str(how)))
+        terms = sorted(lid for a, lid in bound if a == artifact and not _via(a, lid, applies, parents))
+        result.notes.append(Note("relicensed_by_licensor", fill(_str(template), {
+            "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
     applicable = []
     for a, lid in applies:
         if a not in acted:
@@ -249,7 +258,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         chain = (a,) + via
         edges = tuple((child, next((r for r, p in sorted(carried[(child, lid)]) if p == parent), "derived"), parent)
                       for child, parent in zip(chain, chain[1:]))
-        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges))
+        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges,
+                                     tuple(sorted(released.get(chain[-1], ())))))
     result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 

@@ -184,6 +184,9 @@ class License:
     # license held from it (`--grant meta`) covers what it licenses. Template licenses (Apache,
     # CC, the RAIL texts) have none: whoever applies them is the licensor.
     licensor_id: str | None = None
+    # The Hub organisations of the licensor (`deepseek-ai`, `meta-llama`): a model they publish
+    # under other terms is the licensor's own release, whose terms replace this license (rules.lp).
+    licensor_hub: tuple[str, ...] = ()
     url: str = ""
     family: str | None = None
     kind: str = "model"

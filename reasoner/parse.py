@@ -10,6 +10,8 @@ grammar rule has one method that checks its words and returns its typed value. E
 
 from __future__ import annotations
 
+import re
+
 import functools
 import json
 import unicodedata
@@ -150,6 +152,10 @@ def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[st
 
 
 # --- intermediate values the transformer passes up ----------------------------------------------
+
+# A Hub organisation as `licensor_hub` names it: lower case, as publisher ids are compared.
+_HUB_ORG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
 
 @dataclass(frozen=True)
 class _Named:
@@ -379,6 +385,13 @@ class _Build(Transformer):
             if token.type != "NAME":
                 self.fail(token, "`family` takes a word, like llama", "DSL301")
             return self.set_value("family", token)
+        if key == "licensor_hub":
+            # One Hub organisation (a word), or several in a string: "meta-llama, facebook".
+            organisations = tuple(o.strip() for o in str(value).split(",")) if token.type == "STRING" else (str(value),)
+            if token.type not in ("NAME", "STRING") or not all(_HUB_ORG.fullmatch(o) for o in organisations):
+                self.fail(token, "`licensor_hub` takes the licensor's Hub organisations in lower case, like "
+                                 "deepseek-ai or \"meta-llama, facebook\"", "DSL301")
+            return organisations
         if key == "licensor_id":
             if token.type != "NAME" or not str(value).islower() or ":" in str(value):
                 self.fail(token, "`licensor_id` takes a lower-case word, like meta", "DSL301")

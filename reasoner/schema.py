@@ -111,6 +111,10 @@ FACT_LIST = (
          help="Date of the use, YYYY-MM-DD.", example=("on",)),
     Fact("acts", ACTS, USE, "what is done with the model", field="acts", cli="--and",
          help="Also host or distribute the result; repeatable.", condition=False),
+    # Who published an artifact: stated in the catalog or a request, else the organisation of its
+    # Hub id (`deepseek-ai/DeepSeek-R1` -> deepseek-ai). A stated one must agree with the Hub id;
+    # only the Hub id's organisation makes a licensor's own release (rules.lp).
+    Fact("publisher", STRING, ACTED, "the organisation that published the model", artifact_field="publisher"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 
