@@ -189,4 +189,6 @@ def _compile_license(lic: License) -> CompiledLicense:
                     fact("duty_prefix", L, R, String(dict(rule.params)["prefix"]))
             for value in rule.restricted_values:
                 fact("restrict_value", L, R, String(rule.restricted_fact), String(value))
+            for value in rule.broken_values:
+                fact("duty_broken_by", L, R, String(rule.broken_fact), String(value))
     return out

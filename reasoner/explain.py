@@ -100,6 +100,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         caught[(_str(L), R.number, str(K))].append(_str(V))
 
     reasons: set[Reason] = set()
+    broken_causes = []   # the stated values that broke a duty (`broken by`), for the causes
     for atom in by_name["reason"]:
         L, C, R, K, kind, template = atom.arguments
         lid, number = _str(L), _str(C)
@@ -110,9 +111,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             "licensor": lic.licensor or "the licensor",
             # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
             "grant": lic.licensor_id or f"{lic.id}:{artifact}",
-            "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact,
+            "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact or rule.broken_fact,
             "values": ", ".join(f"`{v}`" for v in sorted(caught.get((lid, R.number, str(K)), []))),
+            "duty": _duty(rule)[2] if rule.kind == "duty" else "",
         }
+        if kind.name == "violated_duty" and rule.broken_fact:
+            stated = sorted(caught.get((lid, R.number, str(K)), []))
+            broken_causes.append(Cause(lid, number, "violated_duty", act, artifact, tuple(
+                (f"{rule.broken_fact} in {{{', '.join(rule.broken_values)}}}", True, f"{rule.broken_fact} = {value}")
+                for value in stated)))
         reasons.add(Reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
                            kind=kind.name, message=fill(_str(template), slots), artifact=artifact, act=act))
     for atom in by_name["refused"] + by_name["reserved"]:
@@ -214,6 +221,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     result.causes = _causes(by_name, licenses, _ctx, scene)
+    result.causes.extend(broken_causes)
     for atom in by_name["broken_name"]:   # the stated name is what breaks a naming duty
         L, C, _, K, P, S = atom.arguments
         act, artifact, _ = _ctx(K)

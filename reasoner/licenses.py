@@ -99,6 +99,9 @@ class Rule:
     message: str | None = None
     restricted_fact: str | None = None
     restricted_values: tuple[str, ...] = ()
+    # A duty's `broken by FACT {values}`: the stated values that break it.
+    broken_fact: str | None = None
+    broken_values: tuple[str, ...] = ()
 
     def effective_condition(self) -> Condition:
         """The condition with every exception folded in: `c and not e1 and not e2 …`."""
