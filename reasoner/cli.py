@@ -227,7 +227,9 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         def because(*key) -> list[str]:
             return [f"      {condition}" + (f" ({stated})" if stated else "") for condition, _, stated in causes.get(key, ())]
         for g in result.grants:
-            lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`")
+            jointly = g.get("jointly_over")
+            lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`"
+                         + (f" (with the license's other grants, whatever {' and '.join(jointly)} is)" if jointly else ""))
             lines += because(g["license"], g["clause"], g["act"], g["artifact"])
         for r in result.reasons:
             lines.append(f"  · {r.license} §{r.clause or '-'} fires [{r.kind}] on {r.act or 'the stack'} of `{r.artifact}`")

@@ -220,6 +220,13 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         ({"license": _str(a.arguments[0]), "clause": _str(a.arguments[1]), "act": _ctx(a.arguments[3])[0],
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
+    # Grants that hold jointly: each covers some values of an unstated fact, together all of them.
+    jointly = defaultdict(set)   # (license, clause, act, artifact) -> the unstated facts split
+    for a in by_name["granted_jointly"]:
+        act, artifact, _ = _ctx(a.arguments[3])
+        jointly[(_str(a.arguments[0]), _str(a.arguments[1]), act, artifact)].add(_split_fact(a.arguments[4]))
+    result.grants += [{"license": lid, "clause": number, "act": act, "artifact": artifact, "jointly_over": sorted(facts)}
+                      for (lid, number, act, artifact), facts in sorted(jointly.items())]
     result.causes = _causes(by_name, licenses, _ctx, scene)
     result.causes.extend(broken_causes)
     for atom in by_name["broken_name"]:   # the stated name is what breaks a naming duty
@@ -531,6 +538,13 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
     if isinstance(value, tuple):
         return f"{fact} = {', '.join(value) or 'none'}"
     return f"{fact} = {value}" if value is not None else ""
+
+
+def _split_fact(split: Symbol) -> str:
+    """The request field a joint-coverage split is over (`flag(commercial)`, `mem(purpose, research)`)."""
+    fact = split.arguments[0]
+    name = fact.string if fact.type == SymbolType.String else fact.name
+    return _field(name)
 
 
 def _prefix(compiled: CompiledLicense, number: str) -> str:
