@@ -126,7 +126,7 @@ class Scene:
                        if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
         return (
             position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
-            tuple((a.mine, self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
+            tuple((a.mine, publisher_of(a.id), self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
                    tuple((position[e.parent], e.relation) for e in a.derived_from),
                    tuple(self.attribute(a, f) for f in _ATTRIBUTES)) for a in self.artifacts),
         )
