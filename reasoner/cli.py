@@ -585,6 +585,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     key = f" (--grant {lic.licensor_id})" if lic.licensor_id else ""
     typer.echo(f"licensor: {lic.licensor or '-'}{key}   family: {lic.family or '-'}   kind: {lic.kind}   "
                f"OSI-approved: {'yes' if lic.osi else 'no'}")
+    if lic.licensor_hub:   # its own releases under other terms replace this license
+        typer.echo(f"licensor on the Hub: {', '.join(lic.licensor_hub)}")
     typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
     if lic.sources:
         typer.echo("primary text: " + ", ".join(f"{s.file} ({s.copy} copy)" for s in lic.sources))
@@ -604,7 +606,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
                 typer.echo(f"  needs a separate license{when}")
             elif rule.kind == "duty":
                 params = " ".join(f'{k}="{v}"' for k, v in rule.params)
-                typer.echo(f"  must {rule.duty} {params}{when}".rstrip())
+                broken = f" (broken by {rule.broken_fact} {', '.join(rule.broken_values)})" if rule.broken_values else ""
+                typer.echo(f"  must {rule.duty} {params}{when}".rstrip() + broken)
             elif rule.kind == "restrict":
                 typer.echo(f"  restricts {rule.restricted_fact}: {', '.join(rule.restricted_values)}{when}")
             elif rule.kind == "risk":
