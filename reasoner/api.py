@@ -179,6 +179,9 @@ class Reasoner:
                     order.append(edge.parent)
                     queue.append(edge.parent)
             entry = self.kb.model(artifact_id)
+            published = self._publisher(artifact, entry, request)
+            if published != artifact.publisher:
+                artifact = artifacts[artifact_id] = replace(artifact, publisher=published)
             if entry is None:
                 continue
             if artifact.mine:
@@ -226,6 +229,24 @@ class Reasoner:
         for artifact_id in parents_first(artifacts):
             artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
         return replace(request, artifacts=tuple(artifacts[i] for i in order), notes=tuple(dict.fromkeys(notes)))
+
+    def _publisher(self, artifact: Artifact, entry: dict | None, request: Request) -> str | None:
+        """Who published an artifact: the catalog's or the request's `publisher`, else the
+        organisation of its Hub id, lower case. A stated publisher that is not the Hub id's
+        organisation is an input error: on the Hub only `deepseek-ai` publishes `deepseek-ai/…`,
+        and a licensor's own release must never be claimed for someone else's model."""
+        organisation = publisher_of(artifact.id)
+        stated = (entry or {}).get("publisher") or artifact.publisher
+        if stated is None:
+            return organisation
+        stated = stated.strip().lower()
+        if not stated or (organisation and stated != organisation):
+            where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact.id), None)
+            raise RequestError(
+                f"`{artifact.id}` is published by `{organisation}` on the Hub, not `{stated or '(empty)'}`: "
+                f"leave `publisher` out, or give the artifact's own Hub id",
+                location=f"artifacts[{where}].publisher" if where is not None else "artifacts")
+        return stated
 
     def _same_terms(self, artifact: Artifact, catalog_license: str) -> bool:
         """Does the declared license name the catalog's terms (`LLAMA3`, `other` + `llama3`, the

@@ -218,6 +218,8 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
                          + f" [{scope}]")
             for child, relation, parent in a.edges:
                 lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, and {a.license}'s terms follow that edge")
+            for by, replaced, how in a.relicensed:
+                lines.append(f"      {how} ({by}): {replaced} stops there")
         # Each cited rule with the stated facts that settled its condition.
         unfired = ("not_fired", "ruled_out", "already_met")
         causes = {(c.license, c.clause, c.act, c.artifact): c.facts for c in result.causes if c.kind not in unfired}
@@ -225,7 +227,9 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         def because(*key) -> list[str]:
             return [f"      {condition}" + (f" ({stated})" if stated else "") for condition, _, stated in causes.get(key, ())]
         for g in result.grants:
-            lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`")
+            jointly = g.get("jointly_over")
+            lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`"
+                         + (f" (with the license's other grants, whatever {' and '.join(jointly)} is)" if jointly else ""))
             lines += because(g["license"], g["clause"], g["act"], g["artifact"])
         for r in result.reasons:
             lines.append(f"  · {r.license} §{r.clause or '-'} fires [{r.kind}] on {r.act or 'the stack'} of `{r.artifact}`")
@@ -599,6 +603,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     key = f" (--grant {lic.licensor_id})" if lic.licensor_id else ""
     typer.echo(f"licensor: {lic.licensor or '-'}{key}   family: {lic.family or '-'}   kind: {lic.kind}   "
                f"OSI-approved: {'yes' if lic.osi else 'no'}")
+    if lic.licensor_hub:   # its own releases under other terms replace this license
+        typer.echo(f"licensor on the Hub: {', '.join(lic.licensor_hub)}")
     typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
     if lic.sources:
         typer.echo("primary text: " + ", ".join(f"{s.file} ({s.copy} copy)" for s in lic.sources))
@@ -618,7 +624,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
                 typer.echo(f"  needs a separate license{when}")
             elif rule.kind == "duty":
                 params = " ".join(f'{k}="{v}"' for k, v in rule.params)
-                typer.echo(f"  must {rule.duty} {params}{when}".rstrip())
+                broken = f" (broken by {rule.broken_fact} {', '.join(rule.broken_values)})" if rule.broken_values else ""
+                typer.echo(f"  must {rule.duty} {params}{when}".rstrip() + broken)
             elif rule.kind == "restrict":
                 typer.echo(f"  restricts {rule.restricted_fact}: {', '.join(rule.restricted_values)}{when}")
             elif rule.kind == "risk":

@@ -40,25 +40,33 @@ def possible_acts(cond: Condition) -> tuple[str, ...]:
     return tuple(act for act in ACTS if _given(cond, act) is not False)
 
 
-def _given(cond: Condition, act: str, commercial: bool | None = None):
-    """Three-valued value of `cond` once the act (and maybe `commercial`) is known; None when it
-    depends on other facts."""
+def _given(cond: Condition, act: str):
+    """Three-valued value of `cond` once the act is known; None when it depends on facts."""
     if isinstance(cond, Always):
         return True
     if isinstance(cond, Act):
         return cond.act == act
-    if isinstance(cond, Flag) and cond.fact == "commercial":
-        return commercial
     if isinstance(cond, Not):
-        inner = _given(cond.operand, act, commercial)
+        inner = _given(cond.operand, act)
         return None if inner is None else not inner
     if isinstance(cond, All):
-        values = [_given(c, act, commercial) for c in cond.operands]
+        values = [_given(c, act) for c in cond.operands]
         return False if False in values else (True if all(values) else None)
     if isinstance(cond, Any_):
-        values = [_given(c, act, commercial) for c in cond.operands]
+        values = [_given(c, act) for c in cond.operands]
         return True if True in values else (False if all(v is False for v in values) else None)
     return None
+
+
+def _thresholds(cond: Condition):
+    """Every (fact, threshold) a condition compares a number with."""
+    if isinstance(cond, Compare):
+        yield cond.fact, int(cond.value)
+    elif isinstance(cond, Not):
+        yield from _thresholds(cond.operand)
+    elif isinstance(cond, (All, Any_)):
+        for operand in cond.operands:
+            yield from _thresholds(operand)
 
 
 @dataclass
@@ -95,6 +103,8 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         fact("not_osi", L)
     if lic.licensor_id:
         fact("licensor_of", L, String(lic.licensor_id))
+    for organisation in lic.licensor_hub:
+        fact("licensor_org", L, String(organisation))
     for relation in lic.follows:
         fact("follows", L, const(relation))
     # A version of B's text under another id (kb.is_version_of: an "or any later version" id based
@@ -148,6 +158,7 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         return node
 
     rule_ids = iter(range(1, 1_000_000))
+    split_points: set[tuple[str, int]] = set()
     for clause in lic.clauses:
         C = String(clause.number)
         for relation in clause.follows:
@@ -186,16 +197,20 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
             for act in rule.acts or possible_acts(rule.effective_condition()):
                 fact("rule_act", L, R, const(act))
             if rule.kind == "grant":
-                # Which way of `commercial` this grant covers whatever else holds, so that a
-                # non-commercial grant beside a commercial one grants the act with it unstated.
-                for act in rule.acts:
-                    for value, word in ((True, "yes"), (False, "no")):
-                        if _given(rule.effective_condition(), act, value) is True:
-                            fact("grant_case", L, const(act), const(word))
+                # The points that stand for every interval the grants' thresholds cut a number
+                # into, so that rules.lp can check grants jointly covering an unstated number
+                # (T-1, T and T+1 for each threshold T: one point in each interval and each cut).
+                for fact_name, threshold in _thresholds(rule.effective_condition()):
+                    for point in (threshold - 1, threshold, threshold + 1):
+                        if point >= 0 and (fact_name, point) not in split_points:
+                            split_points.add((fact_name, point))
+                            fact("split_point", L, String(fact_name), num(point))
             if rule.duty:
                 fact("duty", L, R, const(rule.duty))
                 if rule.duty == "name_prefix":
                     fact("duty_prefix", L, R, String(dict(rule.params)["prefix"]))
             for value in rule.restricted_values:
                 fact("restrict_value", L, R, String(rule.restricted_fact), String(value))
+            for value in rule.broken_values:
+                fact("duty_broken_by", L, R, String(rule.broken_fact), String(value))
     return out

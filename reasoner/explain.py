@@ -100,6 +100,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         caught[(_str(L), R.number, str(K))].append(_str(V))
 
     reasons: set[Reason] = set()
+    broken_causes = []   # the stated values that broke a duty (`broken by`), for the causes
     for atom in by_name["reason"]:
         L, C, R, K, kind, template = atom.arguments
         lid, number = _str(L), _str(C)
@@ -110,9 +111,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             "licensor": lic.licensor or "the licensor",
             # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
             "grant": lic.licensor_id or f"{lic.id}:{artifact}",
-            "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact,
+            "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact or rule.broken_fact,
             "values": ", ".join(f"`{v}`" for v in sorted(caught.get((lid, R.number, str(K)), []))),
+            "duty": _duty(rule)[2] if rule.kind == "duty" else "",
         }
+        if kind.name == "violated_duty" and rule.broken_fact:
+            stated = sorted(caught.get((lid, R.number, str(K)), []))
+            broken_causes.append(Cause(lid, number, "violated_duty", act, artifact, tuple(
+                (f"{rule.broken_fact} in {{{', '.join(rule.broken_values)}}}", True, f"{rule.broken_fact} = {value}")
+                for value in stated)))
         reasons.add(Reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
                            kind=kind.name, message=fill(_str(template), slots), artifact=artifact, act=act))
     for atom in by_name["refused"] + by_name["reserved"]:
@@ -213,7 +220,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         ({"license": _str(a.arguments[0]), "clause": _str(a.arguments[1]), "act": _ctx(a.arguments[3])[0],
           "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
+    # Grants that hold jointly: each covers some values of an unstated fact, together all of them.
+    jointly = defaultdict(set)   # (license, clause, act, artifact) -> the unstated facts split
+    for a in by_name["granted_jointly"]:
+        act, artifact, _ = _ctx(a.arguments[3])
+        jointly[(_str(a.arguments[0]), _str(a.arguments[1]), act, artifact)].add(_split_fact(a.arguments[4]))
+    result.grants += [{"license": lid, "clause": number, "act": act, "artifact": artifact, "jointly_over": sorted(facts)}
+                      for (lid, number, act, artifact), facts in sorted(jointly.items())]
     result.causes = _causes(by_name, licenses, _ctx, scene)
+    result.causes.extend(broken_causes)
     for atom in by_name["broken_name"]:   # the stated name is what breaks a naming duty
         L, C, _, K, P, S = atom.arguments
         act, artifact, _ = _ctx(K)
@@ -241,6 +256,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     # `via` walks up to the model each license starts from.
     acted = {subject} | {artifact for _, artifact, target in (_ctx(a.arguments[0]) for a in by_name["acting"])
                          if target == subject}
+    # Licensor's own releases: where a license starts at one, the terms it replaced.
+    released = defaultdict(set)   # artifact -> {(publisher, license replaced, how)}
+    for atom in by_name["relicensed"]:
+        A, L, S, how, template = atom.arguments
+        artifact, replaced, publisher = art(A), _str(L), _str(S)
+        released[artifact].add((publisher, replaced, _str(how)))
+        terms = sorted(lid for a, lid in bound if a == artifact and not _via(a, lid, applies, parents))
+        result.notes.append(Note("relicensed_by_licensor", fill(_str(template), {
+            "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
     applicable = []
     for a, lid in applies:
         if a not in acted:
@@ -249,7 +273,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         chain = (a,) + via
         edges = tuple((child, next((r for r, p in sorted(carried[(child, lid)]) if p == parent), "derived"), parent)
                       for child, parent in zip(chain, chain[1:]))
-        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges))
+        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges,
+                                     tuple(sorted(released.get(chain[-1], ())))))
     result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 
@@ -513,6 +538,13 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
     if isinstance(value, tuple):
         return f"{fact} = {', '.join(value) or 'none'}"
     return f"{fact} = {value}" if value is not None else ""
+
+
+def _split_fact(split: Symbol) -> str:
+    """The request field a joint-coverage split is over (`flag(commercial)`, `mem(purpose, research)`)."""
+    fact = split.arguments[0]
+    name = fact.string if fact.type == SymbolType.String else fact.name
+    return _field(name)
 
 
 def _prefix(compiled: CompiledLicense, number: str) -> str:

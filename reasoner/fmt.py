@@ -233,11 +233,11 @@ class _Printer:
             if params is not None:
                 for p in params.children:
                     words.append(str(p) if isinstance(p, Token) else f"{p.children[0]}={p.children[1]}")
-            return " ".join(words) + self.conditions([c for c in rest if c is not None])
+            return " ".join(words) + self.conditions(self._unbroken(rest)) + self.broken(rest)
         if kind in ("duty_text", "prohibition", "inform"):
             text, *rest = children
             head = {"duty_text": "must", "prohibition": "must not", "inform": "inform"}[kind]
-            return f"{head} {text}" + self.conditions([c for c in rest if c is not None])
+            return f"{head} {text}" + self.conditions(self._unbroken(rest)) + self.broken(rest)
         if kind == "quote":
             return f"quote {children[0]}"
         if kind == "rider":
@@ -277,6 +277,18 @@ class _Printer:
         if kind == "note":
             return f"note {children[0]}"
         raise ValueError(f"unexpected statement {kind}")  # pragma: no cover
+
+    @staticmethod
+    def _unbroken(parts) -> list:
+        return [c for c in parts if c is not None and not (isinstance(c, Tree) and c.data == "broken")]
+
+    def broken(self, parts) -> str:
+        """A duty's `broken by FACT {values}`, if it has one."""
+        for part in parts:
+            if isinstance(part, Tree) and part.data == "broken":
+                fact, values = part.children
+                return f" broken by {fact} " + self.flat(values)
+        return ""
 
     def conditions(self, parts) -> str:
         """`when C` and `unless ["label":] C` parts of a rule, in the order written."""

@@ -219,6 +219,10 @@ class KnowledgeBase:
                         if not isinstance(value, str) or word_problem(kind, value)[0] != value:
                             problem = word_problem(kind, str(value))[1] or f"write the {kind} `{value}` in lower case"
                             raise LicenseFileError(problem, where)
+                stated = model.get("publisher")
+                organisation = model["id"].partition("/")[0].lower() if "/" in model["id"] else None
+                if stated is not None and (not isinstance(stated, str) or stated.lower() != organisation):
+                    raise LicenseFileError(f"`publisher` must be the organisation of the Hub id ({organisation})", where)
                 self.catalog[model["id"]] = model
             self._catalog_folded = {fold_id(k): k for k in self.catalog}
         hub = root / "hf_licenses.toml"

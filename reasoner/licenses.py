@@ -99,6 +99,9 @@ class Rule:
     message: str | None = None
     restricted_fact: str | None = None
     restricted_values: tuple[str, ...] = ()
+    # A duty's `broken by FACT {values}`: the stated values that break it.
+    broken_fact: str | None = None
+    broken_values: tuple[str, ...] = ()
 
     def effective_condition(self) -> Condition:
         """The condition with every exception folded in: `c and not e1 and not e2 …`."""
@@ -192,6 +195,9 @@ class License:
     # license held from it (`--grant meta`) covers what it licenses. Template licenses (Apache,
     # CC, the RAIL texts) have none: whoever applies them is the licensor.
     licensor_id: str | None = None
+    # The Hub organisations of the licensor (`deepseek-ai`, `meta-llama`): a model they publish
+    # under other terms is the licensor's own release, whose terms replace this license (rules.lp).
+    licensor_hub: tuple[str, ...] = ()
     url: str = ""
     family: str | None = None
     kind: str = "model"

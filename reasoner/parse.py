@@ -10,6 +10,8 @@ grammar rule has one method that checks its words and returns its typed value. E
 
 from __future__ import annotations
 
+import re
+
 import functools
 import json
 import unicodedata
@@ -167,6 +169,17 @@ def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[st
 
 
 # --- intermediate values the transformer passes up ----------------------------------------------
+
+@dataclass(frozen=True)
+class _Broken:
+    """A duty's `broken by FACT {values}`, passed up to the duty it ends."""
+    fact: str
+    values: tuple[str, ...]
+
+
+# A Hub organisation as `licensor_hub` names it: lower case, as publisher ids are compared.
+_HUB_ORG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
 
 @dataclass(frozen=True)
 class _Named:
@@ -475,6 +488,13 @@ class _Build(Transformer):
             if token.type != "NAME":
                 self.fail(token, "`family` takes a word, like llama", "DSL301")
             return self.set_value("family", token)
+        if key == "licensor_hub":
+            # One Hub organisation (a word), or several in a string: "meta-llama, facebook".
+            organisations = tuple(o.strip() for o in str(value).split(",")) if token.type == "STRING" else (str(value),)
+            if token.type not in ("NAME", "STRING") or not all(_HUB_ORG.fullmatch(o) for o in organisations):
+                self.fail(token, "`licensor_hub` takes the licensor's Hub organisations in lower case, like "
+                                 "deepseek-ai or \"meta-llama, facebook\"", "DSL301")
+            return organisations
         if key == "licensor_id":
             if token.type != "NAME" or not str(value).islower() or ":" in str(value):
                 self.fail(token, "`licensor_id` takes a lower-case word, like meta", "DSL301")
@@ -620,7 +640,24 @@ class _Build(Transformer):
         acts = self.acts(words) if words else ACTS
         return Rule("separate", acts, cond, self.pos(meta), exceptions=exceptions)
 
+    def broken(self, meta, children):
+        fact_token, values = children
+        fact = str(fact_token)
+        if fact not in SET_FACTS:
+            self.fail(fact_token, f"`broken by` takes a set fact ({', '.join(SET_FACTS)}), not `{fact}`", "DSL301")
+        return _Broken(fact, self.set_values(fact, values))
+
+    @staticmethod
+    def _broken_by(rule: Rule, children) -> Rule:
+        """The rule with the `broken by` part of its children, if any."""
+        broken = next((c for c in children if isinstance(c, _Broken)), None)
+        return replace(rule, broken_fact=broken.fact, broken_values=broken.values) if broken else rule
+
     def duty(self, meta, children):
+        rule = self._duty(meta, [c for c in children if not isinstance(c, _Broken)])
+        return self._broken_by(rule, children)
+
+    def _duty(self, meta, children):
         words, cond, _ = self.split(children)
         name_token, *rest = words
         duty = str(name_token)
@@ -648,12 +685,14 @@ class _Build(Transformer):
         return Rule("duty", (), cond, self.pos(meta), duty=duty, params=tuple(sorted(params.items())))
 
     def duty_text(self, meta, children):
-        text_token, *cond = children
-        return self._worded("report", text_token, next(iter(cond), None), meta)
+        return self._broken_by(self._worded("report", children[0], self._when_of(children), meta), children)
 
     def prohibition(self, meta, children):
-        text_token, *cond = children
-        return self._worded("refrain", text_token, next(iter(cond), None), meta)
+        return self._broken_by(self._worded("refrain", children[0], self._when_of(children), meta), children)
+
+    @staticmethod
+    def _when_of(children):
+        return next((c for c in children[1:] if c is not None and not isinstance(c, _Broken)), None)
 
     def _worded(self, duty: str, text_token: Token, cond, meta) -> Rule:
         text = self.string(text_token)

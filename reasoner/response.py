@@ -83,6 +83,9 @@ class Applicable:
     scope: str  # "full": every term; "clauses": only clauses that reach further
     # The edges the license travels from where it starts to the artifact: (child, relation, parent).
     edges: tuple[tuple[str, str, str], ...] = ()
+    # Where the license starts at a licensor's own release that replaced inherited terms: each as
+    # (publisher, license replaced, how: "relicensed by the licensor").
+    relicensed: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,8 @@ class Result:
             item["via"] = list(item["via"])
             item["edges"] = [{"artifact": child, "relation": relation, "parent": parent}
                              for child, relation, parent in item["edges"]]
+            item["relicensed"] = [{"by": by, "replaces": replaced, "via": how}
+                                  for by, replaced, how in item["relicensed"]]
         for item in doc["obligations"]:
             item["acts"] = list(item["acts"])
         if self.choice:

@@ -123,6 +123,10 @@ FACT_LIST = (
          help="Does your work only load or link the model unmodified, keeping none of its weights changed "
               "(LGPL: a 'work that uses the Library')? (unstated: unknown)",
          example=("linking", "modifying")),
+    # Who published an artifact: stated in the catalog or a request, else the organisation of its
+    # Hub id (`deepseek-ai/DeepSeek-R1` -> deepseek-ai). A stated one must agree with the Hub id;
+    # only the Hub id's organisation makes a licensor's own release (rules.lp).
+    Fact("publisher", STRING, ACTED, "the organisation that published the model", artifact_field="publisher"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

@@ -126,7 +126,7 @@ class Scene:
                        if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
         return (
             position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
-            tuple((a.mine, self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
+            tuple((a.mine, publisher_of(a.id), self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
                    tuple((position[e.parent], e.relation) for e in a.derived_from),
                    tuple(self.attribute(a, f) for f in _ATTRIBUTES)) for a in self.artifacts),
         )
@@ -176,6 +176,9 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             add(Function("unknown_license", [A, String(lid)]))
         for edge in artifact.derived_from:
             add(Function("edge", [A, index[edge.parent], const(edge.relation)]))
+        organisation = publisher_of(artifact.id)
+        if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
+            add(Function("hub_org", [A, String(organisation)]))
         for artifact_field in _ATTRIBUTES:
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
@@ -211,9 +214,6 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             for artifact_id in grant.artifacts:
                 if artifact_id in index:
                     add(Function("grant_artifact", [G, index[artifact_id]]))
-                    publisher = publisher_of(artifact_id)
-                    if publisher:
-                        add(Function("publisher", [index[artifact_id], String(publisher)]))
     if use.outbound_license:
         add(Function("outbound", [Q, String(use.outbound_license)]))
     return facts

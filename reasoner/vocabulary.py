@@ -462,7 +462,8 @@ def open_territories(territories) -> tuple[str, ...]:
 
 
 LICENSE_KINDS = ("model", "software", "content", "policy")
-SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "family", "kind", "osi", "spdx")
+SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "family", "kind", "osi", "spdx",
+            "licensor_hub")
 
 STATUSES = ("permitted", "forbidden", "depends", "unknown")
 # Whose copy a `source` file is (facts/README.md; shared/license-texts/SOURCES.md says which).
