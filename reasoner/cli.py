@@ -187,7 +187,8 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         lines.append("")
         lines.append("It depends on: " + residual_words(result.residual))
         for group in result.residual:
-            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
+            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}"
+                                  + (f" {leaf.title}" if leaf.title else "") for leaf in group)
             lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
     if result.obligations:
         lines.append("")
