@@ -384,7 +384,7 @@ def _at_option(exc: CanIError, typed: set, target: Optional[int] = None) -> CanI
     (a lineage file's own `use` values are located at the file already). `target` is the position
     of the model the verb creates among the request's artifacts, whose fields options also fill."""
     location = exc.location or ""
-    match = re.match(r"use\.([a-z_]+)", location)
+    match = re.match(r"use\.([a-z0-9_]+)", location)
     if match and match.group(1) in typed and match.group(1) in OPTION_OF_FIELD:
         return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({location})")
     match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)$", location)
