@@ -588,7 +588,7 @@ def test_the_llama3_user_threshold_compares_exactly(can_i, release_mau, code):
 
 @pytest.mark.parametrize("revenue, code", [("$1M", 0), ("999_999", 0), ("1_000_001", 1), ("2.5B", 1)])
 def test_the_stability_revenue_threshold_compares_exactly(can_i, revenue, code):
-    assert can_i("host", "stabilityai-ai-community", "--commercial", "--revenue", revenue).code == code
+    assert can_i("host", "stabilityai-ai-community", "--commercial", "--revenue", revenue, "--role", "licensee").code == code
 
 
 @pytest.mark.parametrize("option", ["--release-mau", "--revenue"])

@@ -335,7 +335,7 @@ def test_stating_the_one_deciding_fact_settles_depends_as_announced(doc):
      "release_mau"),
     ({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 800_000_000}}, "role"),
     ({"licenses": ["tongyi-qianwen"], "use": {"acts": ["host"], "commercial": True}}, "mau"),
-    ({"licenses": ["stabilityai-ai-community"], "use": {"acts": ["host"], "commercial": True}}, "revenue_usd"),
+    ({"licenses": ["stabilityai-ai-community"], "use": {"acts": ["host"], "commercial": True, "role": "licensee"}}, "revenue_usd"),
     ({"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"]}}, "commercial"),
     ({"licenses": ["tongyi-qianwen"], "use": {"acts": ["host"], "mau": 200_000_000}}, "commercial"),
     ({"artifacts": [{"id": "m", "license": "llama3.2", "modalities": ["text", "image"]}],

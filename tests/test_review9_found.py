@@ -72,7 +72,7 @@ def test_check_texts_reads_a_link_that_stays_inside_the_folder(tmp_path):
 def _stability_host(**facts):
     from reasoner import Reasoner
     from reasoner.request import Artifact, Request, Use
-    use = Use(acts=("host",), commercial=True, **facts)
+    use = Use(acts=("host",), commercial=True, role="licensee", **facts)
     return Reasoner().ask(Request(artifacts=(Artifact(id="m", license="stabilityai-ai-community"),),
                                   subject="m", use=use))
 
