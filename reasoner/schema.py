@@ -84,7 +84,7 @@ FACT_LIST = (
     Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),
-         cli="--revenue", help="Annual revenue in USD: $1M, 2.5B.", example=("revenue",)),
+         cli="--revenue", help="Annual revenue in USD, yours and your affiliates' together: $1M, 2.5B.", example=("revenue",)),
     Fact("employees", COUNT, USE, "employees of the organisation using it", unit="people", field="employees",
          cli="--employees", help="Employees of your organisation: 250, 1.5K.", example=("employees",)),
     Fact("territory", TAGS, USE, "territory", field="territory", cli="--territory",
