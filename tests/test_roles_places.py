@@ -59,7 +59,7 @@ def test_each_new_fact_is_used_in_a_bundled_example():
     text = "\n".join(lic.read_text(encoding="utf-8") for lic in
                      (__import__("pathlib").Path(__file__).resolve().parent.parent / "facts" / "licenses").glob("*.lic"))
     examples = [line for line in text.splitlines() if line.strip().startswith("example ")]
-    for name in ("domicile", "entity", "role", "hosting", "release_mau"):
+    for name in NEW_FACTS:
         assert any(re.search(rf"\b{name} = ", line) for line in examples), name
 
 
