@@ -187,7 +187,8 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         lines.append("")
         lines.append("It depends on: " + residual_words(result.residual))
         for group in result.residual:
-            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
+            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}"
+                                  + (f" {leaf.title}" if leaf.title else "") for leaf in group)
             lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
     if result.obligations:
         lines.append("")
@@ -387,7 +388,7 @@ def _at_option(exc: CanIError, typed: set, target: Optional[int] = None) -> CanI
     (a lineage file's own `use` values are located at the file already). `target` is the position
     of the model the verb creates among the request's artifacts, whose fields options also fill."""
     location = exc.location or ""
-    match = re.match(r"use\.([a-z_]+)", location)
+    match = re.match(r"use\.([a-z0-9_]+)", location)
     if match and match.group(1) in typed and match.group(1) in OPTION_OF_FIELD:
         return type(exc)(exc.message, location=f"{OPTION_OF_FIELD[match.group(1)]} ({location})")
     match = re.match(r"artifacts\[(\d+)\]\.([a-z_]+)(?:\[\d+\])?$", location)   # a list's item too

@@ -361,8 +361,9 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
             if artifact and several and not text.startswith("target."):   # target.* says which already
                 text = (f"`{artifact}`{text[len('the model'):]}" if text.startswith("the model ")
                         else f"{text} (of `{artifact}`)")
+            clause = licenses[lid].license.clause(number)
             return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
-                          getattr(cond, "fact", None), artifact),)]
+                          getattr(cond, "fact", None), artifact, clause.title if clause else ""),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
         return _any(parts, cut) if how == "residual_any" else _all(parts, cut)
 

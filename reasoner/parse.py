@@ -157,7 +157,7 @@ def normalise_value(fact: str, value: str, in_example: bool = False) -> tuple[st
     """A set value as requests state it (`eu` is `EU`, `Text` is `text`), or None and why it is
     not in the fact's closed vocabulary. Other facts' values are kept as written. The family
     `other` is a statement a request (or an example) may make, but no license can name it."""
-    if fact == "territory":
+    if fact not in SET_VOCABULARY and fact in schema.FACTS and schema.FACTS[fact].vocabulary == "territory":
         return territory_problem(value)
     if fact in SET_VOCABULARY:
         canonical, problem = word_problem(SET_VOCABULARY[fact], value)

@@ -307,6 +307,9 @@ def _read_tags(value, path: str, fact) -> tuple[str, ...] | str | None:
 def _read_word(value, path: str, fact) -> str:
     if not isinstance(value, str):
         raise _type_error(path, "a string", value)
+    if not value.strip():
+        raise RequestError(f"`{path}` is an empty {fact.vocabulary}: an empty value is not a statement (leave "
+                           f"the field out when the {fact.vocabulary} is unknown)", location=path)
     word, problem = word_problem(fact.vocabulary, _no_nul(value, path))
     if word is None:
         unlisted = UNLISTED_WORD.get(fact.vocabulary)

@@ -73,6 +73,9 @@ class Leaf:
     # The artifact a fact about a model is read from (the one acted on, or the one created); None
     # for facts about the use. In a lineage "the model is multimodal" must say which model.
     artifact: str | None = None
+    # The title of the clause that raises it, which says how a dated count is measured ("users
+    # counted for the month before the Llama 3.1 release date, 2024-07-23").
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -84,11 +84,11 @@ FACT_LIST = (
     Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),
-         cli="--revenue", help="Annual revenue in USD: $1M, 2.5B.", example=("revenue",)),
+         cli="--revenue", help="Annual revenue in USD, yours and your affiliates' together: $1M, 2.5B.", example=("revenue",)),
     Fact("employees", COUNT, USE, "employees of the organisation using it", unit="people", field="employees",
          cli="--employees", help="Employees of your organisation: 250, 1.5K.", example=("employees",)),
     Fact("territory", TAGS, USE, "territory", field="territory", cli="--territory",
-         help="Where you are (EU, US, DE, …); repeatable.", example=("territory",), vocabulary="territory",
+         help="Where the model is used (EU, US, DE, …); repeatable. Your own domicile is --domicile.", example=("territory",), vocabulary="territory",
          many=True),
     Fact("purpose", TAGS, USE, "purpose", field="purposes", cli="--purpose",
          help="What it is for (a purpose tag); repeatable.", example=("purpose",), vocabulary="purpose",
@@ -127,6 +127,52 @@ FACT_LIST = (
     # Hub id (`deepseek-ai/DeepSeek-R1` -> deepseek-ai). A stated one must agree with the Hub id;
     # only the Hub id's organisation makes a licensor's own release (rules.lp).
     Fact("publisher", STRING, ACTED, "the organisation that published the model", artifact_field="publisher"),
+    # Who the user is and where, as licenses distinguish them (issue 10): the licensee's domicile
+    # is not where the model is used (`territory`); the Llama 3.2/4 EU paragraph turns on it.
+    Fact("domicile", TAGS, USE, "where the licensee is domiciled or has its principal place of business",
+         field="domicile", cli="--domicile",
+         help="Where you (the licensee) are domiciled or have your principal place of business (EU, US, DE, …).",
+         example=("domicile",), vocabulary="territory", many=True),
+    Fact("entity", TAGS, USE, "what kind of person or organisation the user is", field="entity", cli="--entity",
+         help="What you are: individual, academic, non-profit, company, government.", example=("entity",),
+         vocabulary="entity"),
+    Fact("role", TAGS, USE, "how the user received the model", field="role", cli="--role",
+         help="How you got the model: licensee (from the licensor or a distributor), product-recipient "
+              "(inside a licensee's integrated end-user product), service-user (end user of someone else's "
+              "hosted product or service).", example=("role",), vocabulary="role"),
+    Fact("hosting", TAGS, USE, "what kind of hosting it is", field="hosting", cli="--hosting",
+         help="What kind of hosting: public-api (an inference or fine-tuning API, model as a service), "
+              "product-feature (inside your own application, in the background), internal (your "
+              "organisation only).", example=("hosting",), vocabulary="hosting"),
+    # Counts measured at a date or over a period, each exactly as a license measures it: a stated
+    # current `mau` never decides a threshold counted at a release date.
+    Fact("release_mau", COUNT, USE,
+         "monthly active users, in the calendar month before the licensed version's release date, of the "
+         "products and services of the licensee and its affiliates", unit="users", field="release_mau",
+         cli="--release-mau",
+         help="Monthly active users of your and your affiliates' products in the calendar month before the "
+              "licensed version's release date (Llama §2): 700M.", example=("release_mau",)),
+    Fact("release_mau_own", COUNT, USE,
+         "monthly active users, in the calendar month before the licensed version's release date, of the "
+         "licensee's own products and services (affiliates not counted)", unit="users",
+         field="release_mau_own", cli="--release-mau-own",
+         help="Monthly active users of your own products (affiliates not counted) in the calendar month "
+              "before the licensed version's release date: 100M.", example=("release_mau_own",)),
+    Fact("monthly_revenue", MONEY, USE,
+         "the company's (or employer's) global consolidated revenue in the preceding month (USD)", unit="USD",
+         field="monthly_revenue", cli="--monthly-revenue",
+         help="Global consolidated revenue of your company (or employer) in the preceding month, USD: $20M.",
+         example=("monthly_revenue",)),
+    Fact("product_monthly_revenue", MONEY, USE,
+         "monthly revenue of the product or service that uses the model (USD)", unit="USD",
+         field="product_monthly_revenue", cli="--product-monthly-revenue",
+         help="Monthly revenue of the product or service that uses the model, USD: $20M.",
+         example=("product_monthly_revenue",)),
+    Fact("revenue_12m", MONEY, USE,
+         "revenue of the licensee and its affiliates together over any 12 consecutive months (USD)",
+         unit="USD", field="revenue_12m", cli="--revenue-12m",
+         help="Revenue of you and your affiliates together over any 12 consecutive months, USD: $20M.",
+         example=("revenue_12m",)),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

@@ -195,7 +195,7 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             add(Function("fact_flag", [Q, const(fact.name), const("yes" if value else "no")]))
         elif fact.type == schema.TAGS and value is not None:
             add(Function("fact_stated", [Q, String(fact.name)]))
-            for item in value:
+            for item in (value if isinstance(value, tuple) else (value,)):   # a list, or one word
                 add(Function("fact_set", [Q, String(fact.name), String(item)]))
             if fact.vocabulary == "territory":
                 for item in open_territories(value):

@@ -381,9 +381,23 @@ FAMILIES = (
 )
 OTHER_FAMILY = "other"
 
+# Who the user is, how they got the model and how they host it (issue 10), as the license texts
+# distinguish them. Entity types: MRL's "commercial entity" is a company; ChatGLM and Yi turn on
+# academic and commercial users; the Microsoft Research License on non-commercial research bodies.
+ENTITIES = ("individual", "academic", "non-profit", "company", "government")
+# Roles: the licensee itself; someone who receives the model "from a Licensee as part of an
+# integrated end user product" (Llama §1.b.ii, Stability III, Hunyuan 3); an end user of someone
+# else's hosted product or service (the Llama 3.2/4 EU paragraph).
+ROLES = ("licensee", "product-recipient", "service-user")
+# Hosting kinds: an inference or fine-tuning API / model as a service (Falcon 180B §9.1 "Hosting
+# Use"); a feature of your own application using the model "in the background" (§9.2); internal
+# only (no third-party users).
+HOSTING_KINDS = ("public-api", "product-feature", "internal")
+
 # The closed vocabularies of words (a fact in schema.py names its own), and the word that stands
 # for "none of the listed ones" in those that have one.
 VOCABULARIES = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES}
+VOCABULARIES.update(entity=ENTITIES, role=ROLES, hosting=HOSTING_KINDS)
 UNLISTED_WORD = {"family": OTHER_FAMILY}
 
 

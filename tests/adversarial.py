@@ -52,11 +52,11 @@ L31 = "meta-llama/Llama-3.1-8B-Instruct"
 # Questions about catalog models whose honest answer is NO or DEPENDS (the issue's reproductions).
 CATALOG_SEEDS = [
     ("catalog: Llama 3 hosted for 800M users",
-     {"artifacts": [{"id": L3}], "use": {"acts": ["host"], "mau": "800M"}}, "forbidden"),
+     {"artifacts": [{"id": L3}], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}, "forbidden"),
     ("catalog: Llama 3 outputs distilled into a Mistral model",
      {"artifacts": [{"id": L3}, {"id": "acme/student", "mine": True, "family": "mistral",
                                  "derived_from": [{"id": L3, "relation": "distilled"}]}],
-      "subject": "acme/student", "use": {"acts": ["distribute"], "mau": "1M"}}, "forbidden"),
+      "subject": "acme/student", "use": {"acts": ["distribute"], "release_mau": "1M", "role": "licensee"}}, "forbidden"),
     ("catalog: Aya (CC-BY-NC) hosted commercially",
      {"artifacts": [{"id": "CohereLabs/aya-23-8B"}], "use": {"acts": ["host"], "commercial": True}}, "forbidden"),
     ("stack: CC-BY-NC hosted commercially",
@@ -64,16 +64,16 @@ CATALOG_SEEDS = [
     ("catalog: FLUX.1-dev hosted commercially",
      {"artifacts": [{"id": "black-forest-labs/FLUX.1-dev"}], "use": {"acts": ["host"], "commercial": True}},
      "forbidden"),
-    ("catalog: Llama 3.2 Vision hosted in the EU",
-     {"artifacts": [{"id": VISION}], "use": {"acts": ["host"], "mau": "1M", "territory": ["EU"]}}, "forbidden"),
-    ("catalog: Llama 3.2 Vision hosted, territory unstated",
-     {"artifacts": [{"id": VISION}], "use": {"acts": ["host"], "mau": "1M"}}, "depends"),
+    ("catalog: Llama 3.2 Vision hosted by an EU licensee",
+     {"artifacts": [{"id": VISION}], "use": {"acts": ["host"], "release_mau": "1M", "role": "licensee", "domicile": ["EU"]}}, "forbidden"),
+    ("catalog: Llama 3.2 Vision hosted, domicile unstated",
+     {"artifacts": [{"id": VISION}], "use": {"acts": ["host"], "release_mau": "1M", "role": "licensee"}}, "depends"),
     ("catalog: a Llama 3.1 fine-tune distributed without the Llama prefix",
      {"artifacts": [{"id": L31}, {"id": "acme/bot", "mine": True,
                                   "derived_from": [{"id": L31, "relation": "finetune"}]}],
-      "subject": "acme/bot", "use": {"acts": ["distribute"], "mau": "1M", "name": "SupportBot"}}, "forbidden"),
+      "subject": "acme/bot", "use": {"acts": ["distribute"], "release_mau": "1M", "role": "licensee", "name": "SupportBot"}}, "forbidden"),
     ("stack: Llama 3.1 and Apache-2.0 hosted for 800M users",
-     {"licenses": ["llama3.1", "apache-2.0"], "use": {"acts": ["host"], "mau": "800M"}}, "forbidden"),
+     {"licenses": ["llama3.1", "apache-2.0"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}, "forbidden"),
 ]
 
 
@@ -323,7 +323,7 @@ def m_numbers(doc, env):
     use = doc.get("use")
     if not isinstance(use, dict):
         return doc, None
-    keys = [k for k in ("mau", "revenue_usd") if k in use]
+    keys = [k for k in ("release_mau", "revenue_usd") if k in use]
     if not keys:
         return doc, None
     for key in keys:
@@ -564,7 +564,7 @@ def m_catalog_license(doc, env):
     return doc, "ownership:catalog-relicensed"
 
 
-DROPPABLE_USE = ("commercial", "mau", "revenue_usd", "territory", "date")
+DROPPABLE_USE = ("commercial", "release_mau", "revenue_usd", "territory", "date")
 
 
 def m_drop_fact(doc, env):
@@ -703,7 +703,7 @@ def tempting(key: str, value, doc) -> object:
     stack = sorted({t.group(0) for c, k in _license_holders(doc) for t in _license_tokens(c[k])})
     others = [a.get("id") for a in _artifacts(doc) if a.get("id") != value]
     return {
-        "license": "mit", "mau": 1, "revenue_usd": 1, "commercial": not value if isinstance(value, bool) else False,
+        "license": "mit", "release_mau": 1, "role": "licensee", "revenue_usd": 1, "commercial": not value if isinstance(value, bool) else False,
         "acts": ["use"], "territory": ["US"], "purposes": ["research"], "family": "llama",
         "mine": not value if isinstance(value, bool) else True, "relation": "finetune",
         "name": "Llama-3-Acme", "outbound_license": "mit", "grants": stack or ["mit"],
@@ -750,7 +750,7 @@ def _verb_form(doc: dict, env, lineage_in_file: bool):
         return None
     use = doc["use"]
     acts = [a for a in use.get("acts", []) if a in USE_ACTS] if isinstance(use.get("acts"), list) else None
-    if acts is None or set(use) - {"acts", "commercial", "mau", "revenue_usd", "territory", "purposes", "name",
+    if acts is None or set(use) - {"acts", "commercial", "release_mau", "revenue_usd", "territory", "purposes", "name",
                                    "grants", "date", "outbound_license"}:
         return None
     artifacts = copy.deepcopy(doc["artifacts"])
@@ -764,7 +764,7 @@ def _verb_form(doc: dict, env, lineage_in_file: bool):
         subject = roots[0]
     context = {}
     try:
-        for key in ("mau", "revenue_usd"):
+        for key in ("release_mau", "revenue_usd"):
             if key in use:
                 context[key] = parse_count(use[key])
     except (ValueError, TypeError):
@@ -948,7 +948,7 @@ def c_cli_request(mutant: Mutant, env) -> Mutant | None:
 
 
 def c_cli_verb(mutant: Mutant, env) -> Mutant | None:
-    """The lineage in a file and the use as options: `can-i ACT lineage.json --mau 8e8 …`, with
+    """The lineage in a file and the use as options: `can-i ACT lineage.json --release-mau 8e8 --role licensee …`, with
     numbers written as people type them."""
     rnd = env.rnd
     form = _verb_form(mutant.doc, env, lineage_in_file=rnd.random() < 0.5) or _verb_form(mutant.doc, env, True)
@@ -961,8 +961,8 @@ def c_cli_verb(mutant: Mutant, env) -> Mutant | None:
     for key, value in context.items():
         if key == "commercial":
             argv.append("--commercial" if value else "--non-commercial")
-        elif key in ("mau", "revenue_usd"):
-            argv.append(f"--{'mau' if key == 'mau' else 'revenue'}={written(value, rnd, money=key == 'revenue_usd')}")
+        elif key in ("release_mau", "revenue_usd"):
+            argv.append(f"--{'release_mau' if key == 'release_mau' else 'revenue'}={written(value, rnd, money=key == 'revenue_usd')}")
         else:
             option = {"territory": "--territory", "purposes": "--purpose", "grants": "--grant", "also": "--and",
                       "into": "--into", "name": "--name", "outbound_license": "--as", "date": "--on"}[key]

@@ -8,7 +8,7 @@ LLAMA3 = {"id": "meta-llama/Meta-Llama-3-8B", "license": "llama3", "family": "ll
 
 
 def host_llama3(reasoner, **use):
-    return reasoner.ask({"artifacts": [LLAMA3], "use": {"acts": ["host"], "commercial": True, **use}})
+    return reasoner.ask({"artifacts": [LLAMA3], "use": {"acts": ["host"], "commercial": True, "role": "licensee", **use}})
 
 
 def cited(result, kind=None):
@@ -16,16 +16,16 @@ def cited(result, kind=None):
 
 
 def test_a_10m_user_product_on_llama3_is_permitted_with_its_duties(reasoner):
-    result = host_llama3(reasoner, mau=10_000_000)
+    result = host_llama3(reasoner, release_mau=10_000_000)
     assert result.status == "permitted"
     duties = {(o.license, o.clause, o.duty) for o in result.obligations}
     assert ("llama3", "1.b.i", "display") in duties
     assert ("llama3", "1.b.i", "include_license") in duties
 
 
-@pytest.mark.parametrize("mau", [800_000_000, 3_000_000_000])
-def test_past_700m_users_llama3_needs_a_separate_license(reasoner, mau):
-    result = host_llama3(reasoner, mau=mau)
+@pytest.mark.parametrize("release_mau", [800_000_000, 3_000_000_000])
+def test_past_700m_users_llama3_needs_a_separate_license(reasoner, release_mau):
+    result = host_llama3(reasoner, release_mau=release_mau)
     assert result.status == "forbidden"
     assert cited(result, "needs_separate_license") == {("llama3", "2")}
 
@@ -34,13 +34,13 @@ def test_unstated_users_make_llama3_depend_on_the_threshold(reasoner):
     result = host_llama3(reasoner)
     assert result.status == "depends"
     assert [(d.fact, d.op, d.value, d.license, d.clause, d.then) for d in result.depends_on] == [
-        ("mau", ">", 700_000_000, "llama3", "2", "forbidden")]
+        ("release_mau", ">", 700_000_000, "llama3", "2", "forbidden")]
 
 
 def distill(parent, license_id, into, name=None, acts=()):
     student = {"id": "acme/student", "mine": True, "family": into,
                "derived_from": [{"id": parent, "relation": "distilled"}]}
-    use = {"mau": 1000, "commercial": True, **({"acts": list(acts)} if acts else {})}  # creating is the act
+    use = {"release_mau": 1000, "role": "licensee", "commercial": True, **({"acts": list(acts)} if acts else {})}  # creating is the act
     if name:
         use["name"] = name
     return {"artifacts": [{"id": parent, "license": license_id}, student], "subject": "acme/student", "use": use}
@@ -100,7 +100,7 @@ def test_a_gemma_finetune_trained_on_llama31_outputs_carries_both_licenses_dutie
          "derived_from": [{"id": "google/gemma-2-9b", "relation": "finetune"},
                           {"id": "meta-llama/Llama-3.1-70B-Instruct", "relation": "distilled"}]}],
         "subject": "acme/support-bot",
-        "use": {"acts": ["distribute"], "commercial": True, "mau": 2_000_000, "name": "Llama-support-bot"}}
+        "use": {"acts": ["distribute"], "commercial": True, "release_mau": 2_000_000, "role": "licensee", "name": "Llama-support-bot"}}
     result = reasoner.ask(request)
     assert result.status == "permitted", result.reasons
     on_bot = {(o.license, o.clause) for o in result.obligations if o.artifact == "acme/support-bot"}
@@ -112,7 +112,7 @@ def test_a_gemma_finetune_trained_on_llama31_outputs_carries_both_licenses_dutie
 def test_apache_on_a_llama3_finetune_is_a_cited_conflict(reasoner):
     request = {"artifacts": [LLAMA3, {"id": "acme/ft", "mine": True,
                                       "derived_from": [{"id": LLAMA3["id"], "relation": "finetune"}]}],
-               "use": {"acts": ["distribute"], "mau": 1000, "outbound_license": "apache-2.0",
+               "use": {"acts": ["distribute"], "release_mau": 1000, "role": "licensee", "outbound_license": "apache-2.0",
                        "name": "Llama-3-ft"}}
     result = reasoner.ask(request)
     assert result.status == "forbidden"
@@ -137,5 +137,5 @@ def test_an_unknown_license_is_never_permitted(reasoner, stack):
 
 def test_catalog_models_bring_their_license_and_lineage(reasoner):
     result = reasoner.ask({"artifacts": [{"id": "NousResearch/Hermes-3-Llama-3.1-8B"}],
-                           "use": {"acts": ["host"], "mau": 1000}})
+                           "use": {"acts": ["host"], "release_mau": 1000, "role": "licensee"}})
     assert {a.license for a in result.applicable if a.artifact == "NousResearch/Hermes-3-Llama-3.1-8B"} >= {"llama3.1"}

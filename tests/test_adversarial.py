@@ -124,8 +124,8 @@ def _outcome(seed_status: str, status: str | None, kinds=("reorder",)) -> adv.Ou
 
 def test_the_judge_refuses_a_wrong_yes_even_after_a_legal_change():
     assert adv.judge(_outcome("forbidden", "permitted")) == "wrong YES"
-    assert adv.judge(_outcome("depends", "permitted", ("drop-fact:mau",))) == "wrong YES"
-    assert adv.judge(_outcome("forbidden", "depends", ("drop-fact:mau",))) is None
+    assert adv.judge(_outcome("depends", "permitted", ("drop-fact:release_mau",))) == "wrong YES"
+    assert adv.judge(_outcome("forbidden", "depends", ("drop-fact:release_mau",))) is None
 
 
 def test_the_judge_holds_same_meaning_mutations_to_the_seed_answer():
@@ -185,13 +185,13 @@ def _ask_text(text):
 
 VISION_EU = {"artifacts": [{"id": "llama4-model", "license": "llama4", "family": "llama",
                             "modalities": ["text", "image"]}],
-             "use": {"acts": ["host"], "commercial": True, "mau": 10_000_000, "territory": ["EU"]}}
+             "use": {"acts": ["host"], "commercial": True, "release_mau": 10_000_000, "role": "licensee", "domicile": ["EU"]}}
 
 
 @pytest.mark.parametrize("territory", ["EՍ", "ＥＵ", "E\u200bU", "EU\u0327"])
 def test_a_look_alike_territory_is_not_outside_the_eu(territory):
     doc = json.loads(json.dumps(VISION_EU))
-    doc["use"]["territory"] = [territory]
+    doc["use"]["domicile"] = [territory]   # the EU paragraph reads the licensee's domicile
     assert _ask(VISION_EU) == "forbidden"
     assert _ask(doc) in ("forbidden", "error")
 
@@ -208,7 +208,7 @@ def test_a_look_alike_purpose_is_not_a_harmless_purpose(purpose):
 @pytest.mark.parametrize("field, holder", [("territory", "use"), ("modalities", "artifact")])
 def test_an_empty_list_does_not_turn_depends_into_yes(field, holder):
     doc = {"artifacts": [{"id": "m", "license": "llama3.3", "family": "llama"}],
-           "use": {"acts": ["use"], "mau": 1_000_000, "territory": ["FR"]}}
+           "use": {"acts": ["use"], "release_mau": 1_000_000, "role": "licensee", "territory": ["FR"]}}
     if field == "territory":
         doc["artifacts"][0]["modalities"] = ["text", "image"]
         doc["artifacts"][0]["license"] = "llama3.2"
@@ -221,8 +221,8 @@ def test_an_empty_list_does_not_turn_depends_into_yes(field, holder):
 @pytest.mark.parametrize("text", [
     '{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": true, "commercial": false}}',
     '{"licenses": ["cc-by-nc-4.0"], "licenses": ["mit"], "use": {"acts": ["host"], "commercial": true}}',
-    '{"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "800M", "mau": 1}}',
-    '{"artifacts": [{"id": "m", "license": "llama3", "license": "mit"}], "use": {"acts": ["host"], "mau": "800M"}}',
+    '{"licenses": ["llama3.1"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "release_mau": 1, "role": "licensee"}}',
+    '{"artifacts": [{"id": "m", "license": "llama3", "license": "mit"}], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}',
     '{"artifacts": [{"id": "m", "license": "deepseek"}], "use": {"acts": ["host"], "purposes": ["military"],'
     ' "purposes": ["research"]}}',
 ])
@@ -231,8 +231,8 @@ def test_a_duplicate_key_is_an_error_not_last_wins(text):
 
 
 @pytest.mark.parametrize("doc", [
-    {"artifacts": [{"id": adv.L3, "mine": True}], "use": {"acts": ["host"], "mau": "800M"}},
-    {"artifacts": [{"id": adv.L3, "license": "mit"}], "use": {"acts": ["host"], "mau": "800M"}},
+    {"artifacts": [{"id": adv.L3, "mine": True}], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}},
+    {"artifacts": [{"id": adv.L3, "license": "mit"}], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}},
     {"artifacts": [{"id": "CohereLabs/aya-23-8B", "mine": True}], "use": {"acts": ["host"], "commercial": True}},
 ])
 def test_claiming_a_catalog_model_does_not_drop_its_license(doc):
@@ -240,7 +240,7 @@ def test_claiming_a_catalog_model_does_not_drop_its_license(doc):
 
 
 @pytest.mark.parametrize("license_id, options", [
-    ("llama3", ["--mau", "800M"]), ("llama3", []), ("cc-by-nc-4.0", ["--commercial"]),
+    ("llama3", ["--release-mau", "800M", "--role", "licensee"]), ("llama3", []), ("cc-by-nc-4.0", ["--commercial"]),
 ])
 def test_a_received_model_card_binds_the_user_like_its_license_id(tmp_path, capsys, license_id, options):
     card = tmp_path / "received" / "README.md"
@@ -258,7 +258,7 @@ def test_a_received_model_card_binds_the_user_like_its_license_id(tmp_path, caps
 def test_a_name_that_only_looks_like_it_starts_with_llama_breaks_the_naming_duty(name):
     doc = {"artifacts": [{"id": "base", "license": "llama3.1", "family": "llama"},
                          {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": "finetune"}]}],
-           "subject": "mine", "use": {"acts": ["distribute"], "mau": 1_000_000, "name": "SupportBot"}}
+           "subject": "mine", "use": {"acts": ["distribute"], "release_mau": 1_000_000, "role": "licensee", "name": "SupportBot"}}
     assert _ask(doc) == "forbidden"
     doc["use"]["name"] = name
     assert _ask(doc) in ("forbidden", "error")
@@ -276,7 +276,7 @@ def test_a_duplicate_key_in_a_lineage_file_or_card_is_an_error(tmp_path, fmt):
                 else 'artifacts:\n- id: m\n  license: llama3\n  license: mit\n')
         path.write_text(text, encoding="utf-8")
     with pytest.raises(CanIError):
-        R.ask(build_request(R.kb, str(path), "host", Context(mau=800_000_000)))
+        R.ask(build_request(R.kb, str(path), "host", Context(release_mau=800_000_000)))
 
 
 # --- fuzzing the formats test_fuzz.py does not reach ------------------------------------------------
@@ -337,7 +337,7 @@ def fuzz_lineage_files(folder: Path, cases: int = 900):
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         try:
             doc = build_request(R.kb, str(path), rnd.choice(["host", "distribute", "finetune", "distill"]),
-                                Context(mau=rnd.choice([None, 800_000_000]), commercial=rnd.choice([None, True])))
+                                Context(release_mau=rnd.choice([None, 800_000_000]), commercial=rnd.choice([None, True])))
             R.ask(doc)
             answered += 1
         except CanIError as exc:
@@ -361,7 +361,7 @@ def test_every_lineage_file_error_names_the_file(tmp_path):
 
 
 OPTION_VALUES = {
-    "--mau": ["800M", "8e8", "800_000_000", "800,000,000", "-1", "", "1e99", "١٢", "7OOM", "0x10", "nan"],
+    "--release-mau": ["800M", "8e8", "800_000_000", "800,000,000", "-1", "", "1e99", "١٢", "7OOM", "0x10", "nan"],
     "--revenue": ["$1M", "1,5B", "", "-5", "1e400", "$$1"],
     "--territory": ["EU", "eu", "", "EU,US", "ＥＵ", "EՍ", "XX", "\u200bEU", "European Union"],
     "--purpose": ["military", "MILITARY", "militray", "", "miӏitary", "military,weapons", "research"],
@@ -373,11 +373,11 @@ OPTION_VALUES = {
     "--and": ["host", "distribute", "", "sing"],
 }
 FORBIDDEN_CLI = [
-    ["host", "llama3", "--mau", "800M"],
-    ["host", "meta-llama/Llama-3.2-11B-Vision-Instruct", "--mau", "1M", "--territory", "EU"],
+    ["host", "llama3", "--release-mau", "800M", "--role", "licensee"],
+    ["host", "meta-llama/Llama-3.2-11B-Vision-Instruct", "--release-mau", "1M", "--role", "licensee", "--domicile", "EU"],
     ["host", "cc-by-nc-4.0", "--commercial"],
     ["host", "deepseek", "--purpose", "military"],
-    ["distill", "meta-llama/Meta-Llama-3-8B", "--into", "mistral", "--mau", "1M"],
+    ["distill", "meta-llama/Meta-Llama-3-8B", "--into", "mistral", "--release-mau", "1M", "--role", "licensee"],
 ]
 
 
@@ -457,7 +457,7 @@ def hostile_inputs(folder: Path) -> dict[str, bytes]:
         "request-wide.json": json.dumps({"artifacts": many, "subject": "m0", "use": {"acts": ["host"]}}).encode(),
         "request-long-string.json": json.dumps({"licenses": ["mit" + " AND mit" * 30_000],
                                                "use": {"acts": ["host"]}}).encode(),
-        "request-big-number.json": b'{"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 1' + b"0" * 5000 + b"}}",
+        "request-big-number.json": b'{"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 1' + b"0" * 5000 + b"}}",
         "deep.yaml": b"artifacts: " + b"[" * 50_000 + b"]" * 50_000,
         "aliases.yaml": b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
                         b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nartifacts: [*c, *c, *c, *c, *c, *c, *c]\n",

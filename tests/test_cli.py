@@ -140,7 +140,7 @@ SUPPORT_BOT = {
          "derived_from": [{"id": "google/gemma-2-9b", "relation": "finetune"},
                           {"id": "meta-llama/Meta-Llama-3-70B-Instruct", "relation": "distilled"}]}],
     "subject": "acme/support-bot",
-    "use": {"acts": ["distribute", "host"], "commercial": True, "mau": 2000000, "revenue_usd": 50000000,
+    "use": {"acts": ["distribute", "host"], "commercial": True, "release_mau": 2000000, "role": "licensee", "revenue_usd": 50000000,
             "territory": ["EU"], "purposes": ["customer-support"], "name": "support-bot", "grants": [],
             "date": "2025-06-01"},
 }
@@ -165,41 +165,41 @@ def test_use_mit_is_permitted(can_i):
 
 
 def test_host_llama3_past_700m_users_is_forbidden_by_clause_2(can_i):
-    run = can_i("host", "llama3", "--mau", "800M")
+    run = can_i("host", "llama3", "--release-mau", "800M", "--role", "licensee")
     assert run.code == 1
     assert run.out.startswith("NO — host `llama3`")
-    assert "§2 Additional Commercial Terms [needs separate license]" in run.out
+    assert "§2 Additional Commercial Terms (users counted for the month before the Meta Llama 3 release date, 2024-04-18) [needs separate license]" in run.out
     assert "(--grant meta)" in run.out
     assert run.err == ""
 
 
 def test_host_llama3_with_a_separate_grant_is_permitted(can_i):
-    code, doc = answer(can_i, "host", "llama3", "--mau", "3000000000", "--grant", "llama3")
+    code, doc = answer(can_i, "host", "llama3", "--release-mau", "3000000000", "--role", "licensee", "--grant", "llama3")
     assert code == 0
 
 
 def test_host_catalog_llama3_at_10m_users_is_permitted_with_its_duties(can_i):
-    run = can_i("host", "meta-llama/Meta-Llama-3-8B", "--mau", "10M", "--commercial")
+    run = can_i("host", "meta-llama/Meta-Llama-3-8B", "--release-mau", "10M", "--role", "licensee", "--commercial")
     assert run.code == 0
     assert run.out.startswith("YES")
     assert "You must:" in run.out
     assert 'display "Built with Meta Llama 3" prominently' in run.out
     assert "llama3 §1.b.i" in run.out
-    code, doc = answer(can_i, "host", "meta-llama/Meta-Llama-3-8B", "--mau", "10M", "--commercial")
+    code, doc = answer(can_i, "host", "meta-llama/Meta-Llama-3-8B", "--release-mau", "10M", "--role", "licensee", "--commercial")
     assert ("llama3", "1.b.i", "display") in duties(doc)
     display = next(o for o in doc["obligations"] if o["duty"] == "display")
     assert display["params"] == {"text": "Built with Meta Llama 3"}
 
 
 def test_host_llama3_without_users_depends_on_the_700m_line(can_i):
-    run = can_i("host", "llama3")
+    run = can_i("host", "llama3", "--role", "licensee")
     assert run.code == 3
     assert run.out.startswith("DEPENDS")
-    assert "mau > 700,000,000" in run.out
+    assert "release_mau > 700,000,000" in run.out
     assert "llama3 §2" in run.out
-    code, doc = answer(can_i, "host", "llama3")
+    code, doc = answer(can_i, "host", "llama3", "--role", "licensee")
     assert [(d["fact"], d["op"], d["value"], d["license"], d["clause"], d["then"]) for d in doc["depends_on"]] == [
-        ("mau", ">", 700_000_000, "llama3", "2", "forbidden")]
+        ("release_mau", ">", 700_000_000, "llama3", "2", "forbidden")]
 
 
 def test_distribute_an_expression_collects_duties_of_both_licenses(can_i):
@@ -209,7 +209,7 @@ def test_distribute_an_expression_collects_duties_of_both_licenses(can_i):
 
 
 def test_distribute_cc_by_with_llama3_is_a_conflict(can_i):
-    code, doc = answer(can_i, "distribute", "cc-by-4.0 AND llama3", "--mau", "1M")
+    code, doc = answer(can_i, "distribute", "cc-by-4.0 AND llama3", "--release-mau", "1M", "--role", "licensee")
     assert code == 1
     assert ("cc-by-4.0", "2.a.5.B") in cited(doc, "conflict")
 
@@ -228,7 +228,7 @@ def test_finetune_apache_relicensed_as_mit_is_permitted(can_i):
 
 
 def test_finetune_llama3_then_host_under_a_llama_name_is_permitted(can_i):
-    code, doc = answer(can_i, "finetune", "llama3", "--mau", "1M", "--commercial", "--and", "host",
+    code, doc = answer(can_i, "finetune", "llama3", "--release-mau", "1M", "--role", "licensee", "--commercial", "--and", "host",
                        "--name", "Llama 3 bot")
     assert code == 0
     prefix = [o for o in doc["obligations"] if o["duty"] == "name_prefix"]
@@ -243,22 +243,22 @@ def test_adapt_flux_dev_commercially_needs_a_separate_license(can_i):
 
 
 def test_merge_llama3_then_distribute_under_another_name_violates_the_naming_duty(can_i):
-    code, doc = answer(can_i, "merge", "llama3", "--and", "distribute", "--name", "Foo", "--mau", "1M")
+    code, doc = answer(can_i, "merge", "llama3", "--and", "distribute", "--name", "Foo", "--release-mau", "1M", "--role", "licensee")
     assert code == 1
     assert cited(doc) == {("llama3", "1.b.i, last sentence")}
     assert {r["kind"] for r in doc["reasons"]} == {"violated_duty"}
-    code, doc = answer(can_i, "merge", "llama3", "--and", "distribute", "--name", "Llama 3 Foo", "--mau", "1M")
+    code, doc = answer(can_i, "merge", "llama3", "--and", "distribute", "--name", "Llama 3 Foo", "--release-mau", "1M", "--role", "licensee")
     assert code == 0
 
 
 def test_merge_catalog_llama3_past_700m_users_is_forbidden(can_i):
-    code, doc = answer(can_i, "merge", "meta-llama/Meta-Llama-3-8B", "--mau", "800M", "--commercial")
+    code, doc = answer(can_i, "merge", "meta-llama/Meta-Llama-3-8B", "--release-mau", "800M", "--role", "licensee", "--commercial")
     assert code == 1
     assert cited(doc, "needs_separate_license") == {("llama3", "2")}
 
 
 def test_quantize_llama31_and_distribute(can_i):
-    base = ("quantize", "meta-llama/Llama-3.1-8B", "--mau", "1M", "--commercial", "--and", "distribute")
+    base = ("quantize", "meta-llama/Llama-3.1-8B", "--release-mau", "1M", "--role", "licensee", "--commercial", "--and", "distribute")
     code, doc = answer(can_i, *base, "--name", "Llama-q")
     assert code == 0
     assert ("llama3.1", "1.b.i", "display") in duties(doc)
@@ -268,23 +268,23 @@ def test_quantize_llama31_and_distribute(can_i):
 
 
 def test_distill_llama3_into_mistral_is_prohibited_by_1bv(can_i):
-    run = can_i("distill", "llama3", "--into", "mistral", "--mau", "1M")
+    run = can_i("distill", "llama3", "--into", "mistral", "--release-mau", "1M", "--role", "licensee")
     assert run.code == 1
     assert "§1.b.v" in run.out and "[prohibited]" in run.out
-    code, doc = answer(can_i, "distill", "llama3", "--into", "mistral", "--mau", "1M")
+    code, doc = answer(can_i, "distill", "llama3", "--into", "mistral", "--release-mau", "1M", "--role", "licensee")
     assert cited(doc) == {("llama3", "1.b.v")}
-    assert answer(can_i, "distill", "llama3", "--into", "llama", "--mau", "1M")[0] == 0
+    assert answer(can_i, "distill", "llama3", "--into", "llama", "--release-mau", "1M", "--role", "licensee")[0] == 0
 
 
 def test_distill_llama3_without_a_target_family_depends_on_it(can_i):
-    code, doc = answer(can_i, "distill", "llama3", "--mau", "1M")
+    code, doc = answer(can_i, "distill", "llama3", "--release-mau", "1M", "--role", "licensee")
     assert code == 3
     assert [(d["fact"], d["license"], d["clause"]) for d in doc["depends_on"]] == [
         ("target.family", "llama3", "1.b.v")]
 
 
 def test_distill_llama31_into_mistral_named_mistral_violates_the_naming_duty(can_i):
-    args = ("distill", "llama3.1", "--into", "mistral", "--mau", "1M", "--and", "distribute")
+    args = ("distill", "llama3.1", "--into", "mistral", "--release-mau", "1M", "--role", "licensee", "--and", "distribute")
     run = can_i(*args, "--name", "Mistral-x")
     assert run.code == 1
     assert "[violated duty]" in run.out and 'must start with "Llama"' in run.out
@@ -315,7 +315,7 @@ def test_every_verb_has_help(can_i, verb):
     run = can_i(verb, "--help")
     assert run.code == 0
     assert f"Usage: can-i {verb}" in run.out
-    assert cli.VERB_HELP[verb] in run.out and "--mau" in run.out
+    assert cli.VERB_HELP[verb] in run.out and "--release-mau" in run.out
 
 
 # ==================================================================================================
@@ -332,7 +332,7 @@ def test_subject_license_expression_or_picks_the_best_alternative(can_i):
 
 
 def test_subject_catalog_id_brings_its_lineage(can_i):
-    run = can_i("host", "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "--mau", "1M", "--commercial",
+    run = can_i("host", "hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4", "--release-mau", "1M", "--role", "licensee", "--commercial",
                 "--explain")
     assert run.code == 0
     assert ("llama3.1 applies to `hugging-quants/Meta-Llama-3.1-8B-Instruct-AWQ-INT4` via "
@@ -340,13 +340,13 @@ def test_subject_catalog_id_brings_its_lineage(can_i):
 
 
 def test_subject_catalog_id_is_case_insensitive(can_i):
-    code, doc = answer(can_i, "host", "META-LLAMA/meta-llama-3-8b", "--mau", "800M")
+    code, doc = answer(can_i, "host", "META-LLAMA/meta-llama-3-8b", "--release-mau", "800M", "--role", "licensee")
     assert code == 1
     assert cited(doc) == {("llama3", "2")}
 
 
 def test_subject_catalog_gemma_model(can_i):
-    code, doc = answer(can_i, "host", "google/gemma-2-9b", "--commercial", "--mau", "1M")
+    code, doc = answer(can_i, "host", "google/gemma-2-9b", "--commercial", "--release-mau", "1M", "--role", "licensee")
     assert code == 0
     assert {a["license"] for a in doc["applicable"]} == {"gemma"}
 
@@ -366,15 +366,15 @@ license_name: llama3
 base_model: meta-llama/Meta-Llama-3-8B
 base_model_relation: finetune
 """)
-    code, doc = answer(can_i, "host", path, "--mau", "10M", "--commercial")
+    code, doc = answer(can_i, "host", path, "--release-mau", "10M", "--role", "licensee", "--commercial")
     assert code == 0
     assert doc["subject"] == "my-llama"  # the folder names the model
     assert ("llama3", "1.b.i, last sentence", "name_prefix") in duties(doc)
-    code, doc = answer(can_i, "host", path, "--mau", "800M", "--commercial")
+    code, doc = answer(can_i, "host", path, "--release-mau", "800M", "--role", "licensee", "--commercial")
     assert code == 1
     assert cited(doc, "needs_separate_license") == {("llama3", "2")}
     # the model folder works as well as its README.md
-    assert answer(can_i, "host", path.parent, "--mau", "10M", "--commercial")[0] == 0
+    assert answer(can_i, "host", path.parent, "--release-mau", "10M", "--role", "licensee", "--commercial")[0] == 0
 
 
 def test_subject_model_card_declaring_apache_on_a_gemma_finetune_keeps_gemma_terms(can_i, tmp_path):
@@ -383,7 +383,7 @@ license: apache-2.0
 base_model: google/gemma-2-9b
 base_model_relation: finetune
 """)
-    code, doc = answer(can_i, "distribute", path, "--mau", "1M", "--commercial", "--mine")
+    code, doc = answer(can_i, "distribute", path, "--release-mau", "1M", "--role", "licensee", "--commercial", "--mine")
     assert code == 0
     assert ("gemma", "3.1.4", "notice") in duties(doc)
     # Apache-2.0 is what the user grants others on their contribution: it puts no duty on the user.
@@ -397,17 +397,17 @@ def test_subject_model_card_with_an_unknown_license_is_unknown(can_i, tmp_path):
 license: other
 license_name: acme-secret-license
 """)
-    run = can_i("host", path, "--mau", "1M", "--commercial")
+    run = can_i("host", path, "--release-mau", "1M", "--role", "licensee", "--commercial")
     assert run.code == 3
     assert run.out.startswith("UNKNOWN")
     assert "acme-secret-license" in run.out
-    code, doc = answer(can_i, "host", path, "--mau", "1M", "--commercial")
+    code, doc = answer(can_i, "host", path, "--release-mau", "1M", "--role", "licensee", "--commercial")
     assert {r["kind"] for r in doc["reasons"]} == {"unknown_license"}
 
 
 def test_subject_model_card_with_an_unknown_license_id_is_unknown(can_i, tmp_path):
     path = write(tmp_path / "unk.md", "---\nlicense: no-such-license-xyz\n---\n")
-    code, doc = answer(can_i, "host", path, "--commercial", "--mau", "1")
+    code, doc = answer(can_i, "host", path, "--commercial", "--release-mau", "1", "--role", "licensee")
     assert code == 3
     assert "no-such-license-xyz" in doc["reasons"][0]["message"]
 
@@ -423,7 +423,7 @@ def test_subject_json_lineage_file_in_request_format(can_i, tmp_path):
     lineage = {key: value for key, value in SUPPORT_BOT.items() if key != "use"}
     path = write(tmp_path / "lineage.json", json.dumps(lineage))
     # the acts come from the verb (a lineage file with a `use` is refused: see test_cli_interface)
-    code, doc = answer(can_i, "host", path, "--mau", "1M", "--commercial", "--name", "support-bot")
+    code, doc = answer(can_i, "host", path, "--release-mau", "1M", "--role", "licensee", "--commercial", "--name", "support-bot")
     assert code == 1
     assert doc["subject"] == "acme/support-bot"
     assert ("llama3", "1.b.v") in cited(doc, "prohibited")
@@ -439,7 +439,7 @@ artifacts:
     derived_from:
       - {id: google/gemma-2-9b, relation: finetune}
 """)
-    code, doc = answer(can_i, "host", path, "--mau", "1M", "--commercial")
+    code, doc = answer(can_i, "host", path, "--release-mau", "1M", "--role", "licensee", "--commercial")
     assert code == 0
     assert doc["subject"] == "acme/bot"  # the one artifact nothing derives from
     assert ("gemma", "3.1.1", "pass_restrictions") in duties(doc)
@@ -456,7 +456,7 @@ mine = true
 family = "mistral"
 derived_from = [{id = "meta-llama/Meta-Llama-3-8B", relation = "distilled"}]
 """)
-    code, doc = answer(can_i, "distribute", path, "--mau", "1M", "--commercial")
+    code, doc = answer(can_i, "distribute", path, "--release-mau", "1M", "--role", "licensee", "--commercial")
     assert code == 1
     assert cited(doc, "prohibited") == {("llama3", "1.b.v")}
 
@@ -467,7 +467,7 @@ def test_relabelled_upstream_stays_under_llama_and_says_so(can_i, tmp_path):
         {"id": "someone/llama-ft", "license": "apache-2.0",
          "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "finetune"}]},
         {"id": "acme/bot", "mine": True, "derived_from": [{"id": "someone/llama-ft", "relation": "quantized"}]}]}))
-    code, doc = answer(can_i, "host", path, "--mau", "800M", "--commercial")
+    code, doc = answer(can_i, "host", path, "--release-mau", "800M", "--role", "licensee", "--commercial")
     assert code == 1
     assert cited(doc) == {("llama3", "2")}
     assert ("llama3", "relabelled") in {(k["license"], k["risk"]) for k in doc["risks"]}
@@ -514,9 +514,9 @@ def test_request_without_json_prints_the_human_answer(can_i, tmp_path):
 
 @pytest.mark.parametrize("argv", [
     ("host", "llama3"),
-    ("host", "llama3", "--mau", "800M"),
+    ("host", "llama3", "--release-mau", "800M", "--role", "licensee"),
     ("use", "mit"),
-    ("distill", "llama3", "--into", "mistral", "--mau", "1M"),
+    ("distill", "llama3", "--into", "mistral", "--release-mau", "1M", "--role", "licensee"),
     ("finetune", "gemma", "--as", "apache-2.0"),
     ("use", "Qwen/Qwen2.5-3B-Instruct"),
 ])
@@ -530,12 +530,12 @@ def test_json_output_is_valid_and_deterministic(can_i, argv):
 
 def test_explain_shows_the_lineage_chain(can_i, tmp_path):
     path = card(tmp_path, "my-llama", "license: llama3\nbase_model: meta-llama/Meta-Llama-3-8B")
-    run = can_i("host", path, "--mau", "10M", "--commercial", "--explain", "--mine")
+    run = can_i("host", path, "--release-mau", "10M", "--role", "licensee", "--commercial", "--explain", "--mine")
     assert run.code == 0
     assert "How this was decided:" in run.out
     assert "llama3 applies to `my-llama` via meta-llama/Meta-Llama-3-8B [all terms]" in run.out
     assert "llama3 §1.a grants finetune on `meta-llama/Meta-Llama-3-8B`" in run.out
-    plain = can_i("host", path, "--mau", "10M", "--commercial")
+    plain = can_i("host", path, "--release-mau", "10M", "--role", "licensee", "--commercial")
     assert "How this was decided:" not in plain.out
 
 
@@ -574,24 +574,24 @@ def captured(monkeypatch):
     ("1,000,000", 1_000_000), ("3000000000", 3_000_000_000),
 ])
 def test_numbers_are_parsed_exactly(can_i, captured, text, value):
-    run = can_i("host", "llama3", "--mau", text, "--revenue", text)
+    run = can_i("host", "llama3", "--release-mau", text, "--role", "licensee", "--revenue", text)
     assert run.code in (0, 1)
-    assert (captured[-1].mau, captured[-1].revenue_usd) == (value, value)
-    assert all(isinstance(v, int) for v in (captured[-1].mau, captured[-1].revenue_usd))
+    assert (captured[-1].release_mau, captured[-1].revenue_usd) == (value, value)
+    assert all(isinstance(v, int) for v in (captured[-1].release_mau, captured[-1].revenue_usd))
 
 
-@pytest.mark.parametrize("mau, code", [("700M", 0), ("700_000_000", 0), ("700_000_001", 1), ("2.5B", 1),
+@pytest.mark.parametrize("release_mau, code", [("700M", 0), ("700_000_000", 0), ("700_000_001", 1), ("2.5B", 1),
                                        ("0.7B", 0), ("3B", 1)])
-def test_the_llama3_user_threshold_compares_exactly(can_i, mau, code):
-    assert can_i("host", "llama3", "--mau", mau).code == code
+def test_the_llama3_user_threshold_compares_exactly(can_i, release_mau, code):
+    assert can_i("host", "llama3", "--release-mau", release_mau, "--role", "licensee").code == code
 
 
 @pytest.mark.parametrize("revenue, code", [("$1M", 0), ("999_999", 0), ("1_000_001", 1), ("2.5B", 1)])
 def test_the_stability_revenue_threshold_compares_exactly(can_i, revenue, code):
-    assert can_i("host", "stabilityai-ai-community", "--commercial", "--revenue", revenue).code == code
+    assert can_i("host", "stabilityai-ai-community", "--commercial", "--revenue", revenue, "--role", "licensee").code == code
 
 
-@pytest.mark.parametrize("option", ["--mau", "--revenue"])
+@pytest.mark.parametrize("option", ["--release-mau", "--revenue"])
 @pytest.mark.parametrize("text", ["7OOM", "-5", "abc", "0.5", "", "1e30"])
 def test_bad_numbers_are_rejected_in_one_line(can_i, option, text):
     run = can_i("host", "llama3", f"{option}={text}")
@@ -603,13 +603,13 @@ def test_bad_numbers_are_rejected_in_one_line(can_i, option, text):
 
 @pytest.mark.parametrize("text", ["7OOM", "-5", "abc"])
 def test_bad_numbers_as_separate_arguments(can_i, text):
-    run = can_i("host", "llama3", "--mau", text)
+    run = can_i("host", "llama3", "--release-mau", text, "--role", "licensee")
     assert run.code == 2
     assert f"`{text}`" in run.line()
 
 
 def test_bad_number_message_names_the_value(can_i):
-    line = can_i("host", "llama3", "--mau", "7OOM").line()
+    line = can_i("host", "llama3", "--release-mau", "7OOM", "--role", "licensee").line()
     assert "`7OOM` is not a valid number" in line
 
 
@@ -656,7 +656,7 @@ def test_invalid_yaml_lineage_file_reports_file_line_col(can_i, tmp_path):
 
 
 def test_invalid_json_lineage_file_reports_file_line_col(can_i, tmp_path):
-    path = write(tmp_path / "lineage.json", '{"licenses": ["llama3"],\n  "use": {"acts": ["host"] "mau": 5}}\n')
+    path = write(tmp_path / "lineage.json", '{"licenses": ["llama3"],\n  "use": {"acts": ["host"] "release_mau": 5, "role": "licensee"}}\n')
     for argv in (("host", path), ("--request", path)):
         run = can_i(*argv)
         assert run.code == 2
@@ -693,7 +693,7 @@ def test_model_card_without_front_matter(can_i, tmp_path):
     ({"artifacts": [{"id": "x", "license": "mit", "derived_from": [{"id": "y", "relation": "finetuned"}]},
                     {"id": "y", "license": "mit"}], "use": {"acts": ["host"]}},
      "artifacts[0].derived_from[0].relation"),
-    ({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "lots"}}, "use.mau"),
+    ({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "lots", "role": "licensee"}}, "use.release_mau"),
     ({"licenses": ["llama3"], "use": {"acts": ["finetune"]}}, "use.acts[0]"),
     ({"licenses": ["llama3"], "use": {"acts": ["host"], "comercial": True}}, "use.comercial"),
     ({"artifacts": [{"license": "mit"}]}, "artifacts[0].id"),
@@ -842,7 +842,7 @@ def test_check_the_bundled_licenses_is_ok(can_i):
 
 
 BROKEN = 'license broken {\n  name "Broken"\n  kind model\n  clause "1" "x" {\n    grant frobnicate\n  }\n}\n'
-BROKEN_TOO = 'license broken2 {\n  name "B2"\n  kind model\n  clause "1" "x" {\n    grant use when mau > \n  }\n}\n'
+BROKEN_TOO = 'license broken2 {\n  name "B2"\n  kind model\n  clause "1" "x" {\n    grant use when release_mau > \n  }\n}\n'
 
 
 def test_check_a_broken_license_file_reports_file_line_col(can_i, tmp_path):
@@ -935,7 +935,7 @@ def test_test_on_a_file_outside_the_knowledge_base(can_i, tmp_path):
 # Colour
 # ==================================================================================================
 
-@pytest.mark.parametrize("argv", [("host", "llama3", "--mau", "800M"), ("show", "llama3"), ("licenses",),
+@pytest.mark.parametrize("argv", [("host", "llama3", "--release-mau", "800M", "--role", "licensee"), ("show", "llama3"), ("licenses",),
                                   ("--help",), ("host", "lama3"), ("test", LICENSES / "mit.lic")])
 def test_output_to_a_pipe_has_no_ansi_escapes(can_i, argv):
     run = can_i(*argv)
@@ -976,10 +976,10 @@ def _colours(text: str) -> list[str]:
 def test_no_color_on_a_terminal_has_no_ansi_escapes():
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["TERM"] = "xterm-256color"
-    code, coloured = _on_a_tty(["host", "llama3", "--mau", "800M"], env)
+    code, coloured = _on_a_tty(["host", "llama3", "--release-mau", "800M", "--role", "licensee"], env)
     assert code == 1
     assert ANSI.search(coloured), "control: a terminal without NO_COLOR gets colour"
-    for argv in (["host", "llama3", "--mau", "800M"], ["show", "mit"]):
+    for argv in (["host", "llama3", "--release-mau", "800M", "--role", "licensee"], ["show", "mit"]):
         code, text = _on_a_tty(argv, {**env, "NO_COLOR": "1"})
         assert "NO — host" in text or "mit — MIT License" in text
         assert not ANSI.search(text), repr(text[:300])
@@ -1044,11 +1044,11 @@ def test_bug_facts_option_leaks_into_later_calls(can_i, tmp_path):
     path = write(tmp_path / "good.lic", 'license good {\n  name "Good"\n  kind model\n'
                                         '  clause "1" "x" {\n    grant use\n  }\n}\n')
     assert can_i("--facts", path, "licenses").code == 0
-    assert can_i("host", "llama3", "--mau", "1M").code == 0
+    assert can_i("host", "llama3", "--release-mau", "1M", "--role", "licensee").code == 0
 
 
 def test_bug_json_usage_error_has_an_error_document(can_i):
-    run = can_i("host", "llama3", "--mau", "abc", "--json")
+    run = can_i("host", "llama3", "--release-mau", "abc", "--role", "licensee", "--json")
     assert run.code == 2
     validate_error(run.json())
 

@@ -91,8 +91,8 @@ def test_verb_help_lists_the_exit_codes(can_i):
 # ==================================================================================================
 
 REPEATED = [
-    (["host", "llama3", "--mau", "800M", "--mau", "1M"], "--mau"),
-    (["host", "llama3", "--mau=800M", "--mau", "800M"], "--mau"),           # identical repeats too
+    (["host", "llama3", "--release-mau", "800M", "--role", "licensee", "--release-mau", "1M", "--role", "licensee"], "--release-mau"),
+    (["host", "llama3", "--release-mau=800M", "--release-mau", "800M", "--role", "licensee"], "--release-mau"),           # identical repeats too
     (["host", "cc-by-nc-4.0", "--revenue", "1M", "--revenue", "2M"], "--revenue"),
     (["finetune", "llama3.1", "--name", "a", "--name", "b"], "--name"),
     (["finetune", "gemma", "--as", "mit", "--as", "apache-2.0"], "--as"),
@@ -128,23 +128,23 @@ def test_contradictory_flags_are_a_usage_error_naming_both(can_i, first, second)
 
 def test_a_repeated_option_cannot_turn_a_no_into_a_yes(can_i):
     """Last-wins would answer the second value: 800M users is NO under llama3 §2."""
-    assert can_i("host", "llama3", "--mau", "800M").code == 1
-    assert can_i("host", "llama3", "--mau", "800M", "--mau", "1M").code == 2
+    assert can_i("host", "llama3", "--release-mau", "800M", "--role", "licensee").code == 1
+    assert can_i("host", "llama3", "--release-mau", "800M", "--role", "licensee", "--release-mau", "1M", "--role", "licensee").code == 2
     assert can_i("host", "cc-by-nc-4.0", "--commercial").code == 1
     assert can_i("host", "cc-by-nc-4.0", "--commercial", "--non-commercial").code == 2
 
 
 def test_a_repeated_option_under_json_prints_the_usage_error_document(can_i):
-    run = can_i("host", "llama3", "--mau", "1", "--mau", "2", "--json")
+    run = can_i("host", "llama3", "--release-mau", "1", "--role", "licensee", "--release-mau", "2", "--role", "licensee", "--json")
     assert run.code == 2
     error = validate_error(run.json())
-    assert error["code"] == "usage" and "--mau" in error["message"]
+    assert error["code"] == "usage" and "--release-mau" in error["message"]
 
 
 def test_repeatable_options_stay_repeatable(can_i):
     doc = answer(can_i, "finetune", "llama3", "--territory", "US", "--territory", "DE", "--purpose", "research",
                  "--purpose", "customer-support", "--grant", "llama3", "--grant", "gemma", "--and", "host",
-                 "--and", "distribute", "--mau", "1M", "--name", "Llama-3-acme")
+                 "--and", "distribute", "--release-mau", "1M", "--role", "licensee", "--name", "Llama-3-acme")
     assert doc["status"] == "permitted"
     assert {o["acts"][0] for o in doc["obligations"]} >= {"distribute"}
 
@@ -179,7 +179,7 @@ def test_a_lineage_file_with_a_use_given_to_a_verb_keeps_its_facts(can_i, tmp_pa
            "use": {"acts": ["host"], "purposes": ["military"]}}
     path = tmp_path / f"lineage{suffix}"
     path.write_text(json.dumps(doc))  # JSON is YAML too
-    run = can_i("host", path, "--mau", "1M")
+    run = can_i("host", path, "--release-mau", "1M", "--role", "licensee")
     assert run.code == 1, run.out
     assert "military" in run.out
     whole = can_i("--request", "-", "--json", stdin=json.dumps(doc))
@@ -190,7 +190,7 @@ def test_a_lineage_file_with_a_flat_licenses_stack_beside_artifacts_is_refused(c
     doc = {"artifacts": [{"id": "acme/bot", "license": "mit"}], "licenses": ["llama3"]}
     path = tmp_path / "lineage.json"
     path.write_text(json.dumps(doc))
-    run = can_i("host", path, "--mau", "800M")
+    run = can_i("host", path, "--release-mau", "800M", "--role", "licensee")
     assert run.code == 2
     assert "`licenses`" in run.line() and str(path) in run.line()
 
@@ -247,7 +247,7 @@ def test_an_spdx_id_with_one_version_answers_as_that_version(can_i, spdx, encodi
                 {(o["license"], o["clause"], o["duty"]) for o in doc["obligations"]})
 
     for verb, *rest in (["distribute"], ["finetune", "--as", "apache-2.0", "--and", "distribute"],
-                        ["distribute", "--mau", "1M", "--and", "host"]):
+                        ["distribute", "--release-mau", "1M", "--role", "licensee", "--and", "host"]):
         assert gist(answer(can_i, verb, spdx, *rest)) == gist(answer(can_i, verb, encoding, *rest))
 
 
@@ -282,7 +282,7 @@ def test_no_spdx_mapping_leaves_its_license_family():
 
 def test_or_later_over_a_use_restricted_model_is_still_a_conflict(can_i):
     """Each GPL version forbids further restrictions: no choice of version makes Llama's AUP fit."""
-    doc = answer(can_i, "distribute", "GPL-2.0-or-later AND llama3", "--mau", "1M")
+    doc = answer(can_i, "distribute", "GPL-2.0-or-later AND llama3", "--release-mau", "1M", "--role", "licensee")
     assert doc["status"] == "forbidden"
     assert any(r["kind"] == "conflict" for r in doc["reasons"])
 
@@ -356,8 +356,8 @@ def test_a_duty_owed_only_for_an_upstream_model_says_for_which(can_i, tmp_path):
         {"id": "base", "license": "llama3.1"},
         {"id": "acme/bot", "license": "apache-2.0", "mine": True, "derived_from": [{"id": "base", "relation": "distilled"}]}],
         "subject": "acme/bot"}))
-    run = can_i("host", lineage, "--mau", "1M", "--purpose", "research")
-    doc = answer(can_i, "host", lineage, "--mau", "1M", "--purpose", "research")
+    run = can_i("host", lineage, "--release-mau", "1M", "--role", "licensee", "--purpose", "research")
+    doc = answer(can_i, "host", lineage, "--release-mau", "1M", "--role", "licensee", "--purpose", "research")
     upstream = {o["message"] for o in doc["obligations"] if o["artifact"] != doc["subject"]}
     own = {o["message"] for o in doc["obligations"] if o["artifact"] == doc["subject"]}
     assert upstream - own
@@ -366,7 +366,7 @@ def test_a_duty_owed_only_for_an_upstream_model_says_for_which(can_i, tmp_path):
 
 
 @pytest.mark.parametrize("argv, shown", [
-    (["finetune", "llama3", "--and", "distribute", "--mau", "800M"], "your model"),
+    (["finetune", "llama3", "--and", "distribute", "--release-mau", "800M", "--role", "licensee"], "your model"),
     (["finetune", "llama3.1", "--and", "distribute", "--name", "Acme-7B"], "your model `Acme-7B`"),
     (["distill", "gemma", "--into", "mistral", "--and", "host"], "your model"),
 ])
@@ -382,7 +382,7 @@ NESTED = re.compile(r"\([^()]*\(")
 
 
 @pytest.mark.parametrize("argv", [
-    ["distribute", "gpl-3.0 AND llama3", "--mau", "1M"],
+    ["distribute", "gpl-3.0 AND llama3", "--release-mau", "1M", "--role", "licensee"],
     ["finetune", "apache-2.0", "--as", "gpl-2.0", "--and", "distribute"],
     ["finetune", "gpl-2.0", "--as", "apache-2.0", "--and", "distribute", "--explain"],
     ["show", "gpl-3.0"], ["show", "apple-amlr"], ["show", "apache-2.0"],
@@ -408,7 +408,7 @@ def _messages(doc: dict) -> list[str]:
 
 
 @pytest.mark.parametrize("argv", [
-    ["host", "llama3", "--mau", "800M"], ["adapt", "flux-1-dev-non-commercial-license", "--commercial"],
+    ["host", "llama3", "--release-mau", "800M", "--role", "licensee"], ["adapt", "flux-1-dev-non-commercial-license", "--commercial"],
     ["host", "cc-by-nc-4.0", "--commercial"], ["distill", "llama3", "--into", "mistral"],
     ["finetune", "gemma", "--as", "apache-2.0", "--and", "distribute"], ["host", "cc0-1.0"],
     ["host", "stabilityai/stable-diffusion-3.5-large", "--commercial", "--revenue", "2M"],
@@ -420,15 +420,15 @@ def test_json_messages_name_request_fields_not_command_line_flags(can_i, argv):
 
 
 def test_a_separate_license_names_use_grants_in_json_and_the_flag_on_the_cli(can_i):
-    doc = answer(can_i, "host", "llama3", "--mau", "800M")
+    doc = answer(can_i, "host", "llama3", "--release-mau", "800M", "--role", "licensee")
     message = next(r["message"] for r in doc["reasons"] if r["kind"] == "needs_separate_license")
     assert "`use.grants`" in message and "--grant" not in message
-    human = can_i("host", "llama3", "--mau", "800M").out
+    human = can_i("host", "llama3", "--release-mau", "800M", "--role", "licensee").out
     assert "`use.grants` (--grant meta)" in human
 
 
 def test_the_json_response_keeps_schema_v1_fields(can_i):
-    doc = answer(can_i, "finetune", "llama3.1", "--and", "distribute", "--name", "Llama-acme", "--mau", "1M")
+    doc = answer(can_i, "finetune", "llama3.1", "--and", "distribute", "--name", "Llama-acme", "--release-mau", "1M", "--role", "licensee")
     assert set(doc) >= {"schema_version", "status", "subject", "reasons", "obligations", "risks", "depends_on",
                         "applicable", "grants"}
     # the JSON still lists a duty per artifact it is owed for (the CLI merges them for reading)
@@ -524,7 +524,7 @@ def test_models_filter_by_a_license_only_the_catalog_names(can_i):
 # ==================================================================================================
 
 MIT = {"licenses": ["mit"], "use": {"acts": ["host"]}}
-LLAMA_800M = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}}
+LLAMA_800M = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}
 LLAMA_UNSTATED = {"licenses": ["llama3"], "use": {"acts": ["host"]}}
 
 
@@ -556,7 +556,7 @@ def test_a_batch_exits_with_the_code_of_its_worst_status(can_i, docs, code):
 
 
 def test_a_bad_line_is_reported_in_place_and_the_others_are_answered(can_i):
-    bad_number = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "8x00M"}}
+    bad_number = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "8x00M", "role": "licensee"}}
     text = jsonl(MIT, bad_number, '{"licenses": ["mit"], "use": {"acts"', LLAMA_800M)
     run = can_i("--request", "-", "--json", stdin=text)
     assert run.code == 2  # an input error anywhere in the batch
@@ -564,7 +564,7 @@ def test_a_bad_line_is_reported_in_place_and_the_others_are_answered(can_i):
     assert len(lines) == 4
     assert validate_response(lines[0])["status"] == "permitted"
     first, second = validate_error(lines[1]), validate_error(lines[2])
-    assert first["location"] == "<stdin>:2: use.mau"
+    assert first["location"] == "<stdin>:2: use.release_mau"
     assert second["location"].startswith("<stdin>:3:")
     assert validate_response(lines[3])["status"] == "forbidden"
     errors = run.err.splitlines()
@@ -634,7 +634,7 @@ def test_json_lines_with_crlf_and_a_byte_order_mark(can_i, tmp_path):
     (["finetune", "mit", "--as", "nonsense-license", "--and", "distribute"], "--as (use.outbound_license)"),
     (["host", "llama3", "--territory", "Frnce"], "--territory (use.territory[0])"),
     (["host", "llama3", "--purpose", "militray"], "--purpose (use.purposes[0])"),
-    (["host", "llama3", "--mau", "800M", "--grant", "metta"], "--grant (use.grants[0])"),
+    (["host", "llama3", "--release-mau", "800M", "--role", "licensee", "--grant", "metta"], "--grant (use.grants[0])"),
 ])
 def test_an_error_in_a_typed_value_names_the_option_and_the_field(can_i, argv, option):
     run = can_i(*argv)

@@ -128,7 +128,7 @@ def test_own_licenses_the_governing_terms_accept_stay_yes(reasoner, upstream, ow
 
 
 def test_a_permissive_own_license_beside_llama_terms_is_no_conflict(reasoner):
-    result = reasoner.ask(own_work("llama3", "mit", ["distribute"], mau=1))
+    result = reasoner.ask(own_work("llama3", "mit", ["distribute"], release_mau=1))
     assert result.status == "permitted" and not any(r.kind == "conflict" for r in result.reasons)
 
 
@@ -203,7 +203,7 @@ def test_the_hub_id_is_never_read_as_or_later(can_i):
     ["finetune", "gpl-2.0", "--as", "GPL-2.0-or-later", "--and", "distribute"],   # -only cannot widen
     ["finetune", "gpl-3.0", "--as", "GPL-3.0+", "--and", "distribute"],
     ["finetune", "GPL-2.0+", "--as", "mit", "--and", "distribute"],
-    ["distribute", "GPL-2.0+ AND llama3", "--mau", "1M"],
+    ["distribute", "GPL-2.0+ AND llama3", "--release-mau", "1M"],
     ["distribute", "GPL-2.0+ AND gpl-2.0 AND apache-2.0"],
     ["distribute", "LGPL-2.1+ AND lgpl-2.1 AND apache-2.0"],
 ])

@@ -12,7 +12,7 @@ from conftest import make_reasoner
 AND_OR = """
 license andor { name "And-Or" osi yes
   clause "1" "Grant" { grant all }
-  clause "2" "Scale" { forbid host when (commercial and mau > 100) or revenue > 5_000_000 }
+  clause "2" "Scale" { forbid host when (commercial and release_mau > 100) or revenue > 5_000_000 }
 }
 """
 
@@ -26,7 +26,7 @@ license negated { name "Negated" osi yes
 RESTRICTED = """
 license restricted { name "Restricted" osi yes
   clause "1" "Grant" { grant all }
-  clause "2" "Use policy" { restrict purpose {military, weapons} when mau > 1_000 }
+  clause "2" "Use policy" { restrict purpose {military, weapons} when release_mau > 1_000 }
 }
 """
 
@@ -42,24 +42,24 @@ def unfired(result, kind: str | None = None) -> list:
 # --- a YES says why the threshold did not fire ------------------------------------------------
 
 def test_a_yes_under_llamas_threshold_cites_the_stated_mau_that_stays_under_it(can_i):
-    run = can_i("host", "llama3", "--mau", "10M", "--explain")
+    run = can_i("host", "llama3", "--release-mau", "10M", "--role", "licensee", "--explain")
     assert run.code == 0
-    assert "  · llama3 §2 does not apply: mau > 700,000,000 fails (mau = 10,000,000)" in run.out.splitlines()
+    assert "  · llama3 §2 does not apply: release_mau > 700,000,000 fails (release_mau = 10,000,000)" in run.out.splitlines()
 
 
 def test_the_json_explain_lists_the_unfired_threshold_with_the_stated_value(can_i):
-    doc = can_i("host", "llama3", "--mau", "10M", "--json").json()
+    doc = can_i("host", "llama3", "--release-mau", "10M", "--role", "licensee", "--json").json()
     assert doc["status"] == "permitted"
     [entry] = [e for e in doc["explain"] if e["kind"] == "not_fired"]
     assert (entry["license"], entry["clause"], entry["act"], entry["artifact"]) == ("llama3", "2", "host", "llama3")
-    assert entry["facts"] == [{"condition": "mau <= 700,000,000", "holds": False, "stated": "mau = 10,000,000"}]
-    assert entry["message"] == "llama3 §2 does not apply: mau > 700,000,000 fails (mau = 10,000,000)"
+    assert entry["facts"] == [{"condition": "release_mau <= 700,000,000", "holds": False, "stated": "release_mau = 10,000,000"}]
+    assert entry["message"] == "llama3 §2 does not apply: release_mau > 700,000,000 fails (release_mau = 10,000,000)"
     # The causes of cited rules keep their v1 fields (fields are added, none change meaning).
     assert all({"license", "clause", "kind", "act", "artifact", "facts"} <= set(e) for e in doc["explain"])
 
 
 def test_a_threshold_that_fires_is_a_reason_and_not_also_a_rule_that_did_not_apply(reasoner):
-    result = host(reasoner, "llama3", mau=800_000_000)
+    result = host(reasoner, "llama3", release_mau=800_000_000, role="licensee")
     assert result.status == "forbidden"
     assert not [c for c in unfired(result) if c.clause == "2"]
     assert [c for c in result.causes if c.clause == "2" and c.kind == "needs_separate_license"]
@@ -72,7 +72,7 @@ def test_an_unstated_threshold_is_open_and_not_reported_as_not_applying(reasoner
 
 
 def test_an_exception_that_lets_a_distillation_through_is_named(can_i):
-    run = can_i("distill", "llama3", "--into", "llama", "--mau", "1M", "--explain")
+    run = can_i("distill", "llama3", "--into", "llama", "--release-mau", "1M", "--role", "licensee", "--explain")
     assert run.code == 0
     assert ('llama3 §1.b.v does not apply: target.family = llama, under the exception '
             '"Llama 3 or its derivatives" (your model is of family llama)') in run.out
@@ -81,25 +81,25 @@ def test_an_exception_that_lets_a_distillation_through_is_named(can_i):
 # --- AND inside OR ------------------------------------------------------------------------------
 
 def test_an_or_of_ands_fully_settled_false_cites_the_failing_leaf_of_each_branch_only():
-    result = host(make_reasoner(AND_OR), "andor", commercial=True, mau=50, revenue_usd=1_000_000)
+    result = host(make_reasoner(AND_OR), "andor", commercial=True, release_mau=50, revenue_usd=1_000_000)
     assert result.status == "permitted"
     [cause] = unfired(result)
     assert cause.kind == "not_fired"
     # commercial held: it is not what kept the first branch off, so it is not cited.
-    assert cause.message == ("andor §2 does not apply: mau > 100 fails (mau = 50); "
+    assert cause.message == ("andor §2 does not apply: release_mau > 100 fails (release_mau = 50); "
                              "revenue > 5,000,000 fails (revenue = 1,000,000)")
-    assert {text for text, _, _ in cause.facts} == {"mau <= 100", "revenue <= 5,000,000"}
+    assert {text for text, _, _ in cause.facts} == {"release_mau <= 100", "revenue <= 5,000,000"}
 
 
 def test_a_pending_rule_says_which_stated_facts_ruled_out_one_of_its_groups():
-    result = host(make_reasoner(AND_OR), "andor", commercial=True, mau=50)
+    result = host(make_reasoner(AND_OR), "andor", commercial=True, release_mau=50)
     assert result.status == "depends"
     assert [[leaf.text for leaf in group] for group in result.residual] == [["revenue > 5,000,000"]]
     [cause] = unfired(result)
-    assert (cause.kind, cause.part) == ("ruled_out", "commercial and mau > 100")
-    assert cause.facts == (("mau <= 100", False, "mau = 50"),)
+    assert (cause.kind, cause.part) == ("ruled_out", "commercial and release_mau > 100")
+    assert cause.facts == (("release_mau <= 100", False, "release_mau = 50"),)
     assert cause.message == ("andor §2 turns on facts not stated, but the stated ones rule out "
-                             "commercial and mau > 100: mau > 100 fails (mau = 50)")
+                             "commercial and release_mau > 100: release_mau > 100 fails (release_mau = 50)")
 
 
 def test_a_pending_rule_says_which_stated_facts_already_meet_part_of_a_group():
@@ -113,14 +113,14 @@ def test_a_pending_rule_says_which_stated_facts_already_meet_part_of_a_group():
 def test_the_and_or_explanation_renders_under_how_this_was_decided(tmp_path, can_i):
     lic = tmp_path / "andor.lic"
     lic.write_text(AND_OR, encoding="utf-8")
-    run = can_i("--facts", lic, "host", "andor", "--commercial", "--mau", "50", "--explain")
+    run = can_i("--facts", lic, "host", "andor", "--commercial", "--release-mau", "50", "--role", "licensee", "--explain")
     assert run.code == 3
     decided = run.out.split("How this was decided:")[1]
-    assert ("  · andor §2 turns on facts not stated, but the stated ones rule out commercial and mau > 100: "
-            "mau > 100 fails (mau = 50)") in decided
-    doc = can_i("--facts", lic, "host", "andor", "--commercial", "--mau", "50", "--json").json()
+    assert ("  · andor §2 turns on facts not stated, but the stated ones rule out commercial and release_mau > 100: "
+            "release_mau > 100 fails (release_mau = 50)") in decided
+    doc = can_i("--facts", lic, "host", "andor", "--commercial", "--release-mau", "50", "--role", "licensee", "--json").json()
     [entry] = [e for e in doc["explain"] if e["kind"] == "ruled_out"]
-    assert entry["part"] == "commercial and mau > 100"
+    assert entry["part"] == "commercial and release_mau > 100"
 
 
 # --- negation and use restrictions -----------------------------------------------------------
@@ -135,27 +135,27 @@ def test_a_negated_condition_says_what_it_needed_and_what_was_stated():
     assert flipped.status == "forbidden" and not unfired(flipped)
 
 
-@pytest.mark.parametrize("mau, status, kinds", [
+@pytest.mark.parametrize("release_mau, status, kinds", [
     (10, "permitted", ["not_fired"]),      # below the restriction's threshold: no restriction
     (5_000, "forbidden", []),              # above it, a stated purpose on the list is prohibited
 ])
-def test_a_use_restriction_whose_condition_fails_is_cited_with_the_stated_value(mau, status, kinds):
-    result = host(make_reasoner(RESTRICTED), "restricted", mau=mau, purposes=["military"])
+def test_a_use_restriction_whose_condition_fails_is_cited_with_the_stated_value(release_mau, status, kinds):
+    result = host(make_reasoner(RESTRICTED), "restricted", release_mau=release_mau, purposes=["military"])
     assert result.status == status
     assert [c.kind for c in unfired(result)] == kinds
     if kinds:
-        assert unfired(result)[0].message == "restricted §2 does not apply: mau > 1,000 fails (mau = 10)"
+        assert unfired(result)[0].message == "restricted §2 does not apply: release_mau > 1,000 fails (release_mau = 10)"
 
 
 def test_the_same_finding_in_several_acts_is_one_line(can_i):
-    run = can_i("host", "llama3", "--mau", "10M", "--and", "distribute", "--explain")
+    run = can_i("host", "llama3", "--release-mau", "10M", "--role", "licensee", "--and", "distribute", "--explain")
     assert run.out.count("llama3 §2 does not apply") == 1
 
 
 def test_a_held_grant_does_not_turn_a_threshold_into_one_that_did_not_apply(reasoner):
     # Past the threshold with Meta's separate license: the rule's condition holds; the grant, not
     # the facts, is why it does not fire, so it is not reported as "does not apply".
-    result = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 800_000_000, "grants": ["meta"]}})
+    result = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee", "grants": ["meta"]}})
     assert result.status == "permitted"
     assert not [c for c in unfired(result) if c.clause == "2"]
 
@@ -193,7 +193,7 @@ def test_explaining_unfired_rules_grows_the_grounding_linearly_with_the_contexts
         try:
             doc = {"artifacts": [{"id": f"p{i}", "license": "llama3"} for i in range(n)]
                    + [{"id": "me", "mine": True, "derived_from": [{"id": f"p{i}", "relation": "merge"} for i in range(n)]}],
-                   "subject": "me", "use": {"acts": ["host"], "mau": 1_000_000, "commercial": True}}
+                   "subject": "me", "use": {"acts": ["host"], "release_mau": 1_000_000, "role": "licensee", "commercial": True}}
             result = api.Reasoner(kb=reasoner.kb, cache_size=0).ask(doc)
         finally:
             api.run = original
@@ -208,18 +208,18 @@ def test_explaining_unfired_rules_grows_the_grounding_linearly_with_the_contexts
 
 GRANT_AND = """
 license grantand { name "Grant-And" osi yes
-  clause "1" "Grant" { grant host when not commercial and mau < 1_000 }
+  clause "1" "Grant" { grant host when not commercial and release_mau < 1_000 }
 }
 """
 
 
 @pytest.mark.parametrize("use, part, leaves", [
-    ({"mau": 50}, "mau >= 1,000", "mau >= 1,000 fails (mau = 50)"),
+    ({"release_mau": 50, "role": "licensee"}, "release_mau >= 1,000", "release_mau >= 1,000 fails (release_mau = 50)"),
     ({"commercial": False}, "commercial", "commercial fails (commercial = false)"),
 ])
 def test_an_open_grant_says_which_way_to_not_granted_the_stated_facts_closed(use, part, leaves):
     # "Not granted" needs the grant to fail: the stated fact that holds closes that way, and the
-    # part is named as "not granted" needed it (mau >= 1,000), not as the grant writes it.
+    # part is named as "not granted" needed it (release_mau >= 1,000), not as the grant writes it.
     result = host(make_reasoner(GRANT_AND), "grantand", **use)
     assert result.status == "depends"
     [cause] = unfired(result)

@@ -18,7 +18,7 @@ from reasoner.examples import example_request
 AND_OR = """
 license andor { name "And-Or" osi yes
   clause "1" "Grant" { grant all }
-  clause "2" "Scale" { forbid host when (commercial and mau > 100) or revenue > 5_000_000 }
+  clause "2" "Scale" { forbid host when (commercial and release_mau > 100) or revenue > 5_000_000 }
 }
 """
 
@@ -33,10 +33,10 @@ def test_an_or_of_ands_depends_on_two_groups_not_on_each_leaf_alone():
     result = host(make_reasoner(AND_OR))
     assert result.status == "depends"
     groups = [[leaf.text for leaf in group] for group in result.residual]
-    assert groups == [["commercial", "mau > 100"], ["revenue > 5,000,000"]]
+    assert groups == [["commercial", "release_mau > 100"], ["revenue > 5,000,000"]]
     # depends_on keeps its v1 fields; `group` says which leaves must hold together.
     assert [(d.fact, d.op, d.value, d.group) for d in result.depends_on] == [
-        ("commercial", "=", True, 1), ("mau", ">", 100, 1), ("revenue_usd", ">", 5_000_000, 2)]
+        ("commercial", "=", True, 1), ("release_mau", ">", 100, 1), ("revenue_usd", ">", 5_000_000, 2)]
 
 
 def test_an_or_of_ands_renders_faithfully_in_text_and_json(capsys, tmp_path):
@@ -45,30 +45,30 @@ def test_an_or_of_ands_renders_faithfully_in_text_and_json(capsys, tmp_path):
     code = main(["--facts", str(lic), "host", "andor"])
     out = capsys.readouterr().out
     assert code == 3
-    assert "It depends on: forbidden if commercial and mau > 100, or if revenue > 5,000,000" in out
+    assert "It depends on: forbidden if commercial and release_mau > 100, or if revenue > 5,000,000" in out
     assert "commercial = true → forbidden" not in out     # false on its own
     main(["--facts", str(lic), "host", "andor", "--json"])
     doc = json.loads(capsys.readouterr().out)
     residual = [[(leaf["fact"], leaf["op"], leaf["value"]) for leaf in group["all"]] for group in doc["residual"]["any"]]
-    assert residual == [[("commercial", "=", True), ("mau", ">", 100)], [("revenue_usd", ">", 5_000_000)]]
+    assert residual == [[("commercial", "=", True), ("release_mau", ">", 100)], [("revenue_usd", ">", 5_000_000)]]
     assert {leaf["clause"] for group in doc["residual"]["any"] for leaf in group["all"]} == {"2"}
     assert [d["group"] for d in doc["depends_on"]] == [1, 1, 2]
 
 
 def test_a_stated_fact_leaves_only_the_rest_of_its_group():
     result = host(make_reasoner(AND_OR), commercial=True)
-    assert [[leaf.text for leaf in group] for group in result.residual] == [["mau > 100"], ["revenue > 5,000,000"]]
+    assert [[leaf.text for leaf in group] for group in result.residual] == [["release_mau > 100"], ["revenue > 5,000,000"]]
     result = host(make_reasoner(AND_OR), commercial=False)
     assert [[leaf.text for leaf in group] for group in result.residual] == [["revenue > 5,000,000"]]
 
 
 def test_stating_a_whole_group_forbids_and_names_the_facts_that_did(reasoner):
-    result = host(make_reasoner(AND_OR), commercial=True, mau=101, revenue_usd=1)
+    result = host(make_reasoner(AND_OR), commercial=True, release_mau=101, revenue_usd=1)
     assert result.status == "forbidden"
     [cause] = result.causes
     assert (cause.license, cause.clause, cause.kind) == ("andor", "2", "prohibited")
     assert [(text, holds, stated) for text, holds, stated in cause.facts] == [
-        ("commercial", True, "commercial = true"), ("mau > 100", True, "mau = 101")]
+        ("commercial", True, "commercial = true"), ("release_mau > 100", True, "release_mau = 101")]
 
 
 def test_an_act_is_withheld_only_when_every_open_grant_fails():
@@ -89,11 +89,11 @@ def test_an_act_is_withheld_only_when_every_open_grant_fails():
 
 
 def test_a_multimodal_flag_is_said_in_words_and_joined_with_its_territory(can_i_run):
-    code, out = can_i_run("host", "llama4")
+    code, out = can_i_run("host", "llama4", "--role", "licensee")
     assert code == 3
     assert "modalities = true" not in out
-    assert "? the model is multimodal and territory = EU → forbidden" in out
-    assert "forbidden if mau > 700,000,000, or if the model is multimodal and territory = EU" in out
+    assert "? domicile = EU and the model is multimodal → forbidden" in out
+    assert "forbidden if release_mau > 700,000,000, or if domicile = EU and the model is multimodal" in out
     _, doc = can_i_run("host", "llama4", "--json")
     [flag] = [leaf for group in json.loads(doc)["residual"]["any"] for leaf in group["all"] if leaf["fact"] == "modalities"]
     assert (flag["tests"], flag["text"]) == ("multimodal", "the model is multimodal")
@@ -102,14 +102,14 @@ def test_a_multimodal_flag_is_said_in_words_and_joined_with_its_territory(can_i_
 def test_a_negated_threshold_keeps_its_direction():
     text = """
     license small { name "Small" osi yes
-      clause "1" "Grant" { grant host when not (mau > 100) }
+      clause "1" "Grant" { grant host when not (release_mau > 100) }
     }"""
     result = make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"]}})
     assert result.status == "depends"
-    assert [[leaf.text for leaf in group] for group in result.residual] == [["mau > 100"]]
-    assert [(d.fact, d.op, d.value, d.kind) for d in result.depends_on] == [("mau", ">", 100, "not_granted")]
-    assert make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"], "mau": 101}}).status == "forbidden"
-    assert make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"], "mau": 100}}).status == "permitted"
+    assert [[leaf.text for leaf in group] for group in result.residual] == [["release_mau > 100"]]
+    assert [(d.fact, d.op, d.value, d.kind) for d in result.depends_on] == [("release_mau", ">", 100, "not_granted")]
+    assert make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"], "release_mau": 101, "role": "licensee"}}).status == "forbidden"
+    assert make_reasoner(text).ask({"licenses": ["small"], "use": {"acts": ["host"], "release_mau": 100, "role": "licensee"}}).status == "permitted"
 
 
 # --- exception labels --------------------------------------------------------------------------
@@ -118,17 +118,17 @@ def test_an_exception_label_appears_in_the_reason(reasoner):
     result = reasoner.ask({"artifacts": [{"id": "llama", "license": "llama3"},
                                          {"id": "me/student", "mine": True, "family": "mistral",
                                           "derived_from": [{"id": "llama", "relation": "distilled"}]}],
-                           "subject": "me/student", "use": {"mau": 1}})
+                           "subject": "me/student", "use": {"release_mau": 1, "role": "licensee"}})
     assert result.status == "forbidden"
     [reason] = [r for r in result.reasons if r.clause == "1.b.v"]
     assert "is prohibited unless Llama 3 or its derivatives (target.family = llama)" in reason.message
 
 
 def test_an_exception_label_appears_in_the_residual_condition(can_i_run):
-    code, out = can_i_run("distill", "llama3", "--mau", "1M")
+    code, out = can_i_run("distill", "llama3", "--release-mau", "1M", "--role", "licensee")
     assert code == 3
     assert "forbidden if target.family != llama (not Llama 3 or its derivatives)" in out
-    code, doc = can_i_run("distill", "llama3", "--mau", "1M", "--json")
+    code, doc = can_i_run("distill", "llama3", "--release-mau", "1M", "--role", "licensee", "--json")
     [[leaf]] = [group["all"] for group in json.loads(doc)["residual"]["any"]]
     assert leaf["exception"] == "Llama 3 or its derivatives"
 
@@ -141,28 +141,28 @@ def test_show_names_the_exception(can_i_run):
 # --- --explain: stated facts and edges ---------------------------------------------------------
 
 def test_explain_shows_the_stated_fact_that_crossed_the_threshold(can_i_run):
-    code, out = can_i_run("host", "meta-llama/Meta-Llama-3-8B", "--commercial", "--mau", "800M", "--explain")
+    code, out = can_i_run("host", "meta-llama/Meta-Llama-3-8B", "--commercial", "--release-mau", "800M", "--role", "licensee", "--explain")
     assert code == 1
     assert "llama3 §2 fires [needs_separate_license] on host of `meta-llama/Meta-Llama-3-8B`\n" \
-           "      mau > 700,000,000 (mau = 800,000,000)" in out
+           "      release_mau > 700,000,000 (release_mau = 800,000,000)" in out
 
 
 def test_explain_shows_why_a_license_reaches_a_derived_model(can_i_run):
-    code, out = can_i_run("distill", "llama3", "--into", "mistral", "--mau", "1M", "--explain")
+    code, out = can_i_run("distill", "llama3", "--into", "mistral", "--release-mau", "1M", "--role", "licensee", "--explain")
     assert code == 1
     assert "is trained on the outputs of `llama3`, and llama3's terms follow that edge" in out
     assert "target.family != llama" in out and "is of family mistral" in out
 
 
 def test_explain_shows_the_stated_name_that_breaks_a_naming_duty(can_i_run):
-    code, out = can_i_run("distill", "llama3.1", "--into", "mistral", "--mau", "1M", "--and", "distribute",
+    code, out = can_i_run("distill", "llama3.1", "--into", "mistral", "--release-mau", "1M", "--role", "licensee", "--and", "distribute",
                           "--name", "Mistral-Student", "--explain")
     assert code == 1
     assert 'name does not start with "Llama" (the stated name is "Mistral-Student")' in out
 
 
 def test_explain_in_json_lists_causes_and_edges(can_i_run):
-    _, doc = can_i_run("finetune", "llama3", "--name", "Llama-3-mine", "--mau", "1M", "--and", "distribute",
+    _, doc = can_i_run("finetune", "llama3", "--name", "Llama-3-mine", "--release-mau", "1M", "--role", "licensee", "--and", "distribute",
                        "--json")
     doc = json.loads(doc)
     edges = [e for a in doc["applicable"] for e in a["edges"]]
@@ -180,7 +180,7 @@ def test_a_withheld_grant_is_explained_by_the_fact_that_failed(reasoner):
 # --- decisions live in the rules ---------------------------------------------------------------
 
 def test_a_relicensing_conflict_cites_a_real_clause(reasoner):
-    result = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["distribute"], "mau": 1,
+    result = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["distribute"], "release_mau": 1, "role": "licensee",
                                                             "outbound_license": "apache-2.0"}})
     conflicts = [r for r in result.reasons if r.kind == "conflict"]
     assert conflicts and all(r.clause for r in conflicts)

@@ -127,7 +127,7 @@ DSL_WORDS = (
     "license clause grant forbid needs separate license for must restrict risk relicense no further "
     "restrictions restricts use ambiguous follows note when unless and or not in starts with define "
     "terms follow none example expect by name version family kind osi all modify derive distribute "
-    "host finetune distill mau revenue date territory purpose commercial derived multimodal "
+    "host finetune distill release_mau revenue date territory purpose commercial derived multimodal "
     "target.family target.name permitted forbidden depends unknown llama gemma"
 ).split()
 ODD_TOKENS = [
@@ -223,7 +223,7 @@ def compile_and_ask(text: str, filename: str, ask: bool):
     if ask and kb.licenses:
         reasoner = Reasoner(kb=kb, cache_size=0)
         lid = next(iter(kb.licenses))
-        reasoner.ask({"licenses": [lid], "use": {"acts": ["host", "distribute"], "mau": 800_000_000}})
+        reasoner.ask({"licenses": [lid], "use": {"acts": ["host", "distribute"], "release_mau": 800_000_000, "role": "licensee"}})
         reasoner.ask({"artifacts": [{"id": "up", "license": lid, "family": "llama"},
                                     {"id": "me", "mine": True, "name": "Llama-x",
                                      "derived_from": [{"id": "up", "relation": "distilled"}]}],
@@ -273,11 +273,11 @@ BASE_REQUESTS = [
          "derived_from": [{"id": "google/gemma-2-9b", "relation": "finetune"},
                           {"id": "meta-llama/Meta-Llama-3-70B-Instruct", "relation": "distilled"}]}],
      "subject": "acme/support-bot",
-     "use": {"acts": ["distribute", "host"], "commercial": True, "mau": 2000000, "revenue_usd": 50000000,
+     "use": {"acts": ["distribute", "host"], "commercial": True, "release_mau": 2000000, "role": "licensee", "revenue_usd": 50000000,
              "territory": ["EU"], "purposes": ["customer-support"], "name": "support-bot", "grants": [],
              "date": "2025-06-01", "outbound_license": "apache-2.0"}},
     {"licenses": ["llama3.1", "(mit OR apache-2.0) AND cc-by-4.0"], "schema_version": "1",
-     "use": {"acts": ["host"], "mau": "800M", "revenue_usd": "$2.5B"}},
+     "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "revenue_usd": "$2.5B"}},
     {"artifacts": [{"id": "base", "license": "other", "license_name": "llama3"},
                    {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": "adapter"}]}],
      "use": {"acts": ["use"]}},
@@ -301,7 +301,7 @@ def random_value(rnd: random.Random, depth: int = 0):
     if kind == 1:
         return [random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 3))]
     if kind == 2:
-        keys = ["id", "license", "relation", "acts", "mau", "use", "artifacts", "derived_from", "mine", "x", ""]
+        keys = ["id", "license", "relation", "acts", "release_mau", "use", "artifacts", "derived_from", "mine", "x", ""]
         return {rnd.choice(keys): random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 3))}
     return json.loads(json.dumps(rnd.choice(BASE_REQUESTS)))
 
@@ -421,7 +421,7 @@ def random_front_matter(rnd: random.Random) -> str:
 def read_card(text: str, ask: bool):
     artifacts, subject = model_card(R.kb, text, Path("acme/card/README.md"))
     if ask:
-        doc = {"artifacts": artifacts, "subject": subject, "use": {"acts": ["distribute"], "mau": 5}}
+        doc = {"artifacts": artifacts, "subject": subject, "use": {"acts": ["distribute"], "release_mau": 5, "role": "licensee"}}
         R.ask(doc)
     return artifacts
 
@@ -452,7 +452,7 @@ def test_the_fuzzed_card_reader_answers_a_clean_card():
     artifacts = read_card(card, ask=False)
     assert artifacts[0] == {"id": "card", "license": "apache-2.0",  # a card describes a model received
                             "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "finetune"}]}
-    doc = {"artifacts": artifacts, "use": {"acts": ["host"], "mau": 800_000_000}}
+    doc = {"artifacts": artifacts, "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}}
     assert R.ask(doc).status == "forbidden"
 
 
@@ -491,7 +491,7 @@ def written(value: int, rnd: random.Random) -> str:
 
 
 def count_case(text: str, expected: int | None = None):
-    value = parse_count(text, "use.mau")
+    value = parse_count(text, "use.release_mau")
     assert isinstance(value, int) and 0 <= value <= MAX_NUMBER, value
     assert expected is None or value == expected, f"{text!r} read as {value}, not {expected}"
     return value

@@ -43,7 +43,7 @@ def cohere_stack(grants, with_dataset: bool = True) -> dict:
 
 
 def llama_at_800m(grants) -> dict:
-    return {"artifacts": [{"id": LLAMA}], "use": {"acts": ["host"], "mau": "800M", "grants": grants}}
+    return {"artifacts": [{"id": LLAMA}], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "grants": grants}}
 
 
 # --- what a grant covers -------------------------------------------------------------------------
@@ -68,10 +68,10 @@ def test_grants_for_both_cc_by_nc_artifacts_clear_the_stack(reasoner):
 
 
 def test_llama3_at_800m_users_is_cleared_by_a_grant_from_meta_not_from_google(capsys):
-    code, out, _ = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", "meta")
+    code, out, _ = run_cli(capsys, "host", LLAMA, "--release-mau", "800M", "--role", "licensee", "--grant", "meta")
     assert code == 0 and out.startswith("YES")
     assert "grant `meta` was read as a separate license from meta" in out
-    code, out, _ = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", "google")
+    code, out, _ = run_cli(capsys, "host", LLAMA, "--release-mau", "800M", "--role", "licensee", "--grant", "google")
     assert code == 1 and out.startswith("NO")
     assert "llama3 (2024-04-18) §2" in out
     assert "grant `google` was read as a separate license from google" in out
@@ -79,7 +79,7 @@ def test_llama3_at_800m_users_is_cleared_by_a_grant_from_meta_not_from_google(ca
 
 
 def test_the_old_license_form_still_works_and_says_what_it_covered(capsys):
-    code, out, _ = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", "llama3", "--json")
+    code, out, _ = run_cli(capsys, "host", LLAMA, "--release-mau", "800M", "--role", "licensee", "--grant", "llama3", "--json")
     doc = json.loads(out)
     assert code == 0 and doc["status"] == "permitted"
     assert doc["notes"] == [{"code": "grant_covered", "message":
@@ -89,7 +89,7 @@ def test_the_old_license_form_still_works_and_says_what_it_covered(capsys):
 
 def test_a_license_form_grant_covers_only_that_license(reasoner):
     # Meta's Llama 3.1 license is not Llama 3's: a grant under llama3 leaves a 3.1 model forbidden.
-    doc = {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "800M", "grants": ["llama3"]}}
+    doc = {"licenses": ["llama3.1"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "grants": ["llama3"]}}
     result = reasoner.ask(doc)
     assert result.status == "forbidden"
     assert [n.code for n in result.notes] == ["grant_unused"]
@@ -124,7 +124,7 @@ def test_a_grant_for_a_base_model_covers_its_finetune_but_not_a_merge_with_anoth
     def bot(*parents):
         return {"artifacts": [base, other, {"id": "acme/bot", "mine": True, "derived_from": [
             {"id": p, "relation": "merge" if len(parents) > 1 else "finetune"} for p in parents]}],
-            "subject": "acme/bot", "use": {"acts": ["host"], "mau": "800M", "grants": [f"meta:{LLAMA}"]}}
+            "subject": "acme/bot", "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "grants": [f"meta:{LLAMA}"]}}
 
     assert reasoner.ask(bot(LLAMA)).status == "permitted"
     merged = reasoner.ask(bot(LLAMA, "someone/llama3-finetune"))
@@ -156,7 +156,7 @@ def test_a_grant_from_a_publisher_covers_only_the_artifacts_it_published(reasone
     ("ＭＥＴＡ", "did you mean `meta`?"),
 ])
 def test_an_unknown_licensor_or_license_is_exit_2_with_a_suggestion(capsys, grant, hint):
-    code, out, err = run_cli(capsys, "host", LLAMA, "--mau", "800M", "--grant", grant)
+    code, out, err = run_cli(capsys, "host", LLAMA, "--release-mau", "800M", "--role", "licensee", "--grant", grant)
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1
     assert f"unknown license or licensor `{grant.lower()}`" in err and hint in err
@@ -259,7 +259,7 @@ FORBIDDEN = [
         "artifacts": [{"id": LLAMA}, {"id": "other/llama", "license": "llama3"},
                       {"id": "acme/bot", "mine": True, "derived_from": [
                           {"id": LLAMA, "relation": "merge"}, {"id": "other/llama", "relation": "merge"}]}],
-        "subject": "acme/bot", "use": {"acts": ["host"], "mau": "800M", "grants": [f"meta:{LLAMA}"]}}),
+        "subject": "acme/bot", "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "grants": [f"meta:{LLAMA}"]}}),
 ]
 
 
@@ -324,11 +324,11 @@ def test_bundled_licensor_ids_are_no_license_ids_and_template_licenses_have_none
 
 def test_a_reasoner_with_its_own_licenses_reads_grants_by_their_licensor_id():
     kb_text = ('license big { name "Big" licensor_id acme clause "1" "Grant" { grant all } '
-               'clause "2" "Scale" { needs separate license when mau > 100 } }')
+               'clause "2" "Scale" { needs separate license when release_mau > 100 } }')
     from tests.conftest import make_reasoner
 
     r: Reasoner = make_reasoner(kb_text)
-    doc = {"licenses": ["big"], "use": {"acts": ["use"], "mau": 1000, "grants": ["acme"]}}
+    doc = {"licenses": ["big"], "use": {"acts": ["use"], "release_mau": 1000, "role": "licensee", "grants": ["acme"]}}
     assert r.ask(doc).status == "permitted"
     doc["use"]["grants"] = ["acm"]
     with pytest.raises(RequestError, match="did you mean `acme`"):
@@ -339,7 +339,7 @@ def test_an_embedder_building_a_use_may_give_grants_as_strings(reasoner):
     from reasoner.request import Artifact, Request, Use
 
     def ask(grant):
-        use = Use(acts=("host",), mau=800_000_000, grants=(grant,))
+        use = Use(acts=("host",), release_mau=800_000_000, role="licensee", grants=(grant,))
         return reasoner.ask(Request((Artifact("x", license="llama3"),), "x", use)).status
 
     assert (ask("meta"), ask("google")) == ("permitted", "forbidden")

@@ -128,8 +128,8 @@ def rules_text() -> str:
 
 RULES_BEFORE = rules_text()
 REFERENCE = [
-    {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 800_000_000}},
-    {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 5}},
+    {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}},
+    {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 5, "role": "licensee"}},
     {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": True}},
     {"licenses": ["mit", "apache-2.0"], "use": {"acts": ["distribute"]}},
 ]
@@ -160,7 +160,7 @@ def hostile_license(h: str) -> str:
         note {s}
       }}
       clause "2" "Scale" {{
-        needs separate license when mau > 10 unless {s}: commercial
+        needs separate license when release_mau > 10 unless {s}: commercial
         ambiguous {s}
       }}
       clause "3" "Names" {{
@@ -168,7 +168,7 @@ def hostile_license(h: str) -> str:
       }}
       clause "4" "Where" {{ forbid host when territory in {{"KP", "CU"}} }}
       clause "5" "Called" {{ forbid use when name starts with {s} }}
-      example {s} {{ host noncommercial mau = 11 expect forbidden by "2" }}
+      example {s} {{ host noncommercial release_mau = 11 role = licensee expect forbidden by "2" }}
     }}'''
 
 
@@ -179,11 +179,11 @@ def test_strings_in_every_slot_of_a_license_are_data(h, watched):
     assert (lic.licensor, lic.url, lic.examples[0].description) == (h, h, h)
     # The threshold and its labelled exception still decide exactly.
     us = {"territory": ["US"]}
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 10, **us}}).status == "permitted"
-    above = r.ask({"licenses": ["evil"], "use": {"acts": ["host", "distribute"], "mau": 11, "commercial": False, **us}})
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "release_mau": 10, "role": "licensee", **us}}).status == "permitted"
+    above = r.ask({"licenses": ["evil"], "use": {"acts": ["host", "distribute"], "release_mau": 11, "role": "licensee", "commercial": False, **us}})
     assert above.status == "forbidden"
     assert {(x.clause, x.kind) for x in above.reasons} == {("2", "needs_separate_license")}
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 11, "commercial": True, **us}}).status == "permitted"
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "release_mau": 11, "role": "licensee", "commercial": True, **us}}).status == "permitted"
     # Strings come back exactly as written.
     params = {o.duty: o.params for o in above.obligations}
     assert params["display"] == {"text": h} and params["report"] == {"text": h}
@@ -191,10 +191,10 @@ def test_strings_in_every_slot_of_a_license_are_data(h, watched):
     assert {k.message for k in above.risks if k.risk == "terms_change"} == {h}
     assert any(k.risk == "ambiguous" and k.message.endswith(h) for k in above.risks)
     # A set and a prefix compare with exactly their values, nothing more.
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 1, "territory": ["KP"]}}).status == "forbidden"
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": 1, "territory": ["US"]}}).status == "permitted"
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["use"], "mau": 1, "territory": ["US"]}}).status == "depends"
-    assert r.ask({"licenses": ["evil"], "use": {"acts": ["use"], "mau": 1, "name": "plain"}}).status == "permitted"
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "release_mau": 1, "role": "licensee", "territory": ["KP"]}}).status == "forbidden"
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["host"], "release_mau": 1, "role": "licensee", "territory": ["US"]}}).status == "permitted"
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["use"], "release_mau": 1, "role": "licensee", "territory": ["US"]}}).status == "depends"
+    assert r.ask({"licenses": ["evil"], "use": {"acts": ["use"], "release_mau": 1, "role": "licensee", "name": "plain"}}).status == "permitted"
     # The example runs as data too.
     from reasoner.examples import run_examples
     assert [o.passed for o in run_examples(r, [lic])] == [True]
@@ -216,7 +216,7 @@ def test_a_derivative_named_with_a_hostile_prefix_is_judged_exactly(h, watched):
     r = make_reasoner(hostile_license(h))
     doc = {"artifacts": [{"id": "up", "license": "evil"},
                          {"id": "me", "mine": True, "derived_from": [{"id": "up", "relation": "finetune"}]}],
-           "use": {"acts": ["distribute"], "mau": 1}}
+           "use": {"acts": ["distribute"], "release_mau": 1, "role": "licensee"}}
     named = lambda name: dict(doc, use=dict(doc["use"], name=name))  # noqa: E731
     assert r.ask(named(h + " bot")).status == "permitted"
     wrong = r.ask(named("Plain bot"))
@@ -302,7 +302,7 @@ def _lineage(ids=("meta/llama", "acme/bot"), family="mistral", name="SupportBot"
         {"id": ids[1], "mine": True, "family": family, "name": name,
          "derived_from": [{"id": ids[0], "relation": "finetune"}, {"id": "odd/base", "relation": "merge"}]}],
         "subject": ids[1],
-        "use": {"acts": ["distribute", "host"], "mau": 800_000_000, "purposes": list(purposes),
+        "use": {"acts": ["distribute", "host"], "release_mau": 800_000_000, "role": "licensee", "purposes": list(purposes),
                 "territory": list(territory), "grants": list(grants)}}
 
 
@@ -355,7 +355,7 @@ def test_hostile_request_strings_get_the_clean_answer(field, h, watched):
 def test_hostile_strings_come_back_unchanged_in_the_response(h, watched):
     doc = {"artifacts": [{"id": h, "license": "llama3"},
                          {"id": h + "/mine", "mine": True, "derived_from": [{"id": h, "relation": "finetune"}]}],
-           "use": {"acts": ["distribute"], "mau": 5, "name": "Llama 3 " + h}}
+           "use": {"acts": ["distribute"], "release_mau": 5, "role": "licensee", "name": "Llama 3 " + h}}
     if "\x00" in h:
         with pytest.raises(RequestError, match="NUL"):
             R.ask(doc)
@@ -366,7 +366,7 @@ def test_hostile_strings_come_back_unchanged_in_the_response(h, watched):
 
 
 def test_a_nul_byte_cannot_forge_a_grant(watched):
-    doc = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 800_000_000, "grants": ["llama3\x00-applied-for"]}}
+    doc = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee", "grants": ["llama3\x00-applied-for"]}}
     with pytest.raises(RequestError, match="use.grants\\[0\\]"):
         R.ask(doc)
 
@@ -375,7 +375,7 @@ def test_a_nul_byte_cannot_forge_a_family(watched):
     doc = {"artifacts": [{"id": "up", "license": "llama3", "family": "llama"},
                          {"id": "me", "mine": True, "family": "llama\x00mistral",
                           "derived_from": [{"id": "up", "relation": "distilled"}]}],
-           "use": {"acts": ["use"], "mau": 5}}
+           "use": {"acts": ["use"], "release_mau": 5, "role": "licensee"}}
     with pytest.raises(RequestError, match="artifacts\\[1\\].family"):
         R.ask(doc)
 
@@ -399,7 +399,7 @@ def test_the_human_answer_carries_no_terminal_control_characters():
 
     evil = "\x1b[1A\x1b[2K\x1b[32mYES\x1b[0m"
     result = R.ask({"artifacts": [{"id": evil, "license": "llama3"}],
-                    "use": {"acts": ["host"], "mau": 800_000_000}})
+                    "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}})
     assert result.status == "forbidden"
     text = render(result, f"host `{evil}`", explain=True)
     assert not any(ord(c) < 32 and c != "\n" for c in text), repr(text[:200])
@@ -414,16 +414,16 @@ CLI_SAFE = [h for h in REQUEST_HOSTILE if "\x00" not in h and not any(c in h for
 def test_hostile_cli_options_are_data(h, watched, capsys):
     """--name with hostile text: same exit code as clean text, and the JSON answer carries the
     text back unchanged. --territory and --purpose are closed vocabularies: an input error."""
-    clean = main(["finetune", "llama3", "--mau", "5", "--json", "--and", "distribute",
+    clean = main(["finetune", "llama3", "--release-mau", "5", "--role", "licensee", "--json", "--and", "distribute",
                   "--name", "Llama-3-bot", "--territory", "US", "--purpose", "customer-support"])
     capsys.readouterr()
-    code = main(["finetune", "llama3", "--mau", "5", "--json", "--and", "distribute",
+    code = main(["finetune", "llama3", "--release-mau", "5", "--role", "licensee", "--json", "--and", "distribute",
                  "--name", "Llama-3-bot" + h, "--territory", "US", "--purpose", "customer-support"])
     out = capsys.readouterr()
     assert (clean, code) == (0, 0), out.err
     json.loads(out.out)
     for option, word in (("--territory", "US"), ("--purpose", "customer-support")):
-        code = main(["finetune", "llama3", "--mau", "5", "--and", "distribute", "--name", "Llama-3-bot",
+        code = main(["finetune", "llama3", "--release-mau", "5", "--role", "licensee", "--and", "distribute", "--name", "Llama-3-bot",
                      option, word + h])
         err = capsys.readouterr().err
         assert code == 2 and err.count("\n") == 1 and err.startswith("can-i: "), err[:300]

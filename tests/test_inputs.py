@@ -41,7 +41,7 @@ def one_error_line(err: str) -> str:
 
 
 def mau_request(value, **use):
-    return {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": value, **use}}
+    return {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": value, "role": "licensee", **use}}
 
 
 # --- numbers: parsed exactly -------------------------------------------------------------------
@@ -59,7 +59,7 @@ EXACT = [
 
 @pytest.mark.parametrize("value, expected", EXACT, ids=[repr(v) for v, _ in EXACT])
 def test_numbers_are_parsed_exactly(value, expected):
-    assert parse_count(value, "use.mau") == expected
+    assert parse_count(value, "use.release_mau") == expected
     plan = R.ask(mau_request(value))          # the request field reads the same way
     assert plan.status == ("forbidden" if expected > 700_000_000 else "permitted")
 
@@ -67,7 +67,7 @@ def test_numbers_are_parsed_exactly(value, expected):
 @pytest.mark.parametrize("text, expected", [(t, e) for t, e in EXACT if isinstance(t, str) and t.strip()],
                          ids=[t for t, _ in EXACT if isinstance(t, str) and t.strip()])
 def test_cli_mau_and_revenue_are_parsed_exactly(text, expected, capsys):
-    code, out, err = cli(capsys, "host", "llama3", "--mau", text, "--revenue", text, "--json")
+    code, out, err = cli(capsys, "host", "llama3", "--release-mau", text, "--role", "licensee", "--revenue", text, "--json")
     assert code == (1 if expected > 700_000_000 else 0), err
     assert json.loads(out)["status"] == ("forbidden" if expected > 700_000_000 else "permitted")
 
@@ -94,17 +94,17 @@ def written(value: int, form: int) -> object:
        form=st.integers(0, 5))
 def test_every_count_up_to_ten_to_the_fifteen_compares_exactly(value, form):
     text = written(value, form)
-    assert parse_count(text, "use.mau") == value
+    assert parse_count(text, "use.release_mau") == value
     assert R.ask(mau_request(text)).status == ("forbidden" if value > 700_000_000 else "permitted")
     assert R.ask({"licenses": ["stabilityai-ai-community"],
-                  "use": {"acts": ["host"], "commercial": True, "mau": 1, "revenue_usd": text}}
+                  "use": {"acts": ["host"], "commercial": True, "release_mau": 1, "role": "licensee", "revenue_usd": text}}
                  ).status == ("forbidden" if value > 1_000_000 else "permitted")
 
 
 def test_thresholds_near_ten_to_the_fifteen_compare_exactly():
     r = make_reasoner('license big { name "Big" osi yes clause "1" "G" { grant all }'
-                      ' clause "2" "Scale" { needs separate license when mau > 999_999_999_999_999 } }')
-    statuses = [r.ask({"licenses": ["big"], "use": {"acts": ["host"], "mau": m}}).status
+                      ' clause "2" "Scale" { needs separate license when release_mau > 999_999_999_999_999 } }')
+    statuses = [r.ask({"licenses": ["big"], "use": {"acts": ["host"], "release_mau": m, "role": "licensee"}}).status
                 for m in ("999999999999998", "999_999_999_999_999", "1e15", 10**15 + 1)]
     assert statuses == ["permitted", "permitted", "forbidden", "forbidden"]
 
@@ -127,7 +127,7 @@ REJECTED = [
 def test_bad_numbers_are_rejected_naming_the_field(value, words):
     with pytest.raises(RequestError) as caught:
         R.ask(mau_request(value))
-    assert caught.value.location == "use.mau"
+    assert caught.value.location == "use.release_mau"
     assert words in caught.value.message
     assert len(str(caught.value).splitlines()) == 1
     with pytest.raises(RequestError) as caught:
@@ -137,7 +137,7 @@ def test_bad_numbers_are_rejected_naming_the_field(value, words):
 
 @pytest.mark.parametrize("text", [t for t, _ in REJECTED if isinstance(t, str)])
 def test_bad_numbers_on_the_command_line_exit_2_with_one_line(text, capsys):
-    for option in ("--mau", "--revenue"):
+    for option in ("--release-mau", "--revenue"):
         code, out, err = cli(capsys, "host", "llama3", option, text)
         assert code == 2
         line = one_error_line(err)
@@ -149,15 +149,15 @@ def test_bad_numbers_on_the_command_line_exit_2_with_one_line(text, capsys):
 @pytest.mark.parametrize("text", ["1,5B", "1,00", "7,5M", "1,0000"])
 def test_misplaced_thousands_separators_are_rejected(text):
     with pytest.raises(ValueError):
-        parse_count(text, "use.mau")
+        parse_count(text, "use.release_mau")
 
 
 @pytest.mark.parametrize("text", ["1e999999999", "1e999999999M", "9E+9999999999"])
 def test_huge_exponents_are_rejected_clearly(text, capsys):
     with pytest.raises(RequestError) as caught:
         R.ask(mau_request(text))
-    assert caught.value.location == "use.mau"
-    code, _, err = cli(capsys, "host", "llama3", "--mau", text)
+    assert caught.value.location == "use.release_mau"
+    code, _, err = cli(capsys, "host", "llama3", "--release-mau", text, "--role", "licensee")
     assert code == 2
     one_error_line(err)
 
@@ -181,7 +181,7 @@ def test_huge_exponents_are_rejected_without_building_the_number():
 
 
 def test_a_request_with_a_5000_digit_number_is_rejected_clearly(tmp_path, capsys):
-    text = '{"licenses": ["mit"], "use": {"acts": ["use"], "mau": 1' + "0" * 5000 + "}}"
+    text = '{"licenses": ["mit"], "use": {"acts": ["use"], "release_mau": 1' + "0" * 5000 + "}}"
     path = tmp_path / "big.json"
     path.write_text(text)
     code, _, err = cli(capsys, "--request", path)
@@ -268,7 +268,7 @@ def test_a_cycle_is_found_whatever_its_length():
 
 def test_duplicate_artifact_ids_are_rejected():
     doc = {"artifacts": [{"id": "a", "license": "llama3"}, {"id": "a", "license": "mit"}],
-           "use": {"acts": ["host"], "mau": 800_000_000}}
+           "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}}
     with pytest.raises(RequestError) as caught:
         R.ask(doc)
     assert "appears twice" in caught.value.message and caught.value.location == "artifacts[1].id"
@@ -287,7 +287,7 @@ def test_a_lineage_file_with_a_cycle_and_no_subject_names_the_cycle(tmp_path, ca
 def test_a_lineage_file_with_duplicate_ids_is_rejected(tmp_path, capsys):
     lineage = tmp_path / "lineage.json"
     lineage.write_text(json.dumps({"artifacts": [{"id": "a", "license": "llama3"}, {"id": "a", "license": "mit"}]}))
-    code, _, err = cli(capsys, "host", lineage, "--mau", "800M")
+    code, _, err = cli(capsys, "host", lineage, "--release-mau", "800M", "--role", "licensee")
     assert code == 2
     assert "appears twice" in one_error_line(err)
 
@@ -343,7 +343,7 @@ def test_a_directory_where_a_file_was_expected(tmp_path, capsys):
     code, _, err = cli(capsys, "--request", folder)
     assert code == 2 and "is a directory" in one_error_line(err)
     (folder / "README.md").write_text("---\nlicense: llama3\n---\n")
-    code, out, err = cli(capsys, "host", folder, "--mau", "5", "--json")   # a model folder is its card
+    code, out, err = cli(capsys, "host", folder, "--release-mau", "5", "--role", "licensee", "--json")   # a model folder is its card
     assert code == 0, err
     assert json.loads(out)["subject"] == "model"
 
@@ -399,13 +399,13 @@ def test_an_unknown_subject_exits_2_with_one_line(capsys):
 
 def test_errors_in_json_mode_are_documents_too(tmp_path, capsys):
     path = tmp_path / "request.json"
-    path.write_text(json.dumps({"licenses": ["mit"], "use": {"acts": ["use"], "mau": "7OOM"}}))
+    path.write_text(json.dumps({"licenses": ["mit"], "use": {"acts": ["use"], "release_mau": "7OOM", "role": "licensee"}}))
     code, out, err = cli(capsys, "--request", path, "--json")
     assert code == 2
     one_error_line(err)
     doc = json.loads(out)
     assert doc["schema_version"] == "1"
-    assert doc["error"]["location"] == "use.mau" and "7OOM" in doc["error"]["message"]
+    assert doc["error"]["location"] == "use.release_mau" and "7OOM" in doc["error"]["message"]
 
 
 def test_every_error_class_is_a_can_i_error():

@@ -120,13 +120,13 @@ def test_terms_defined_to_reach_outputs_travel_to_a_distilled_student(reasoner, 
                                                       ("tongyi-qianwen", "qwen", "5.b"),
                                                       ("tongyi-qianwen-research", "qwen", "4.b")])
 def test_a_ban_on_outputs_decides_the_distilling_but_the_terms_stay_behind(reasoner, license_id, family, clause):
-    banned = reasoner.ask(_distilled(license_id, "mistral", family=family, acts=["distribute"], mau=1000,
+    banned = reasoner.ask(_distilled(license_id, "mistral", family=family, acts=["distribute"], mau=1000, release_mau=1000,
                                      commercial=False, purposes=["research"]))
     assert banned.status == "forbidden"
     assert (license_id, clause) in {(r.license, r.clause) for r in banned.reasons}
     # Into the licensor's own family the ban does not apply, and the student is not a derivative
     # work: Apache-2.0 alone is no conflict with these terms (Llama 3's naming clause aside).
-    allowed = reasoner.ask(_distilled(license_id, family, family=family, acts=["distribute"], mau=1000,
+    allowed = reasoner.ask(_distilled(license_id, family, family=family, acts=["distribute"], mau=1000, release_mau=1000,
                                       commercial=False, purposes=["research"], outbound_license="apache-2.0",
                                       name="Llama 3 student"))
     assert allowed.status == "permitted", allowed.reasons

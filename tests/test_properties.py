@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from reasoner.api import Reasoner
 from reasoner.errors import CanIError
 from reasoner.licenses import Compare
-from reasoner.vocabulary import PURPOSES
+from reasoner.vocabulary import ENTITIES, HOSTING_KINDS, PURPOSES, ROLES
 
 R = Reasoner()                      # shared, and so warmed by every other question
 COLD = Reasoner(kb=R.kb, cache_size=0)
@@ -64,6 +64,12 @@ uses = st.fixed_dictionaries(
         "name": st.sampled_from(["Llama-3-support-bot", "SupportBot", "Gemma-helper", "Qwen-x"]),
         "grants": st.lists(licenses, max_size=1),
         "date": st.sampled_from(["2023-06-01", "2024-09-30", "2025-06-01"]),
+        # Who and where (issue 10).
+        "release_mau": counts("release_mau"),
+        "domicile": st.lists(st.sampled_from(TERRITORIES), min_size=1, max_size=2, unique=True),
+        "entity": st.sampled_from(ENTITIES),
+        "role": st.sampled_from(ROLES),
+        "hosting": st.sampled_from(HOSTING_KINDS),
     },
 )
 
@@ -227,7 +233,11 @@ def test_order_of_or_alternatives_never_changes_the_answer():
 # --- 3. stating the deciding fact settles a `depends` the way it said ---------------------------
 
 FIELDS = {"mau": "mau", "revenue_usd": "revenue_usd", "commercial": "commercial",
-          "territory": "territory", "purposes": "purposes", "date": "date"}
+          "territory": "territory", "purposes": "purposes", "date": "date",
+          "release_mau": "release_mau", "domicile": "domicile", "entity": "entity", "role": "role",
+          "hosting": "hosting"}
+# The closed vocabulary of each one-word fact.
+WORDS = {"entity": ENTITIES, "role": ROLES, "hosting": HOSTING_KINDS}
 
 
 def _day(text: str, delta: int) -> str:
@@ -236,7 +246,7 @@ def _day(text: str, delta: int) -> str:
 
 def satisfying(fact: str, op: str, value, holds: bool):
     """A request value for `fact` that makes `fact op value` hold (or fail); None if none exists."""
-    if fact in ("mau", "revenue_usd", "date"):
+    if fact in ("mau", "release_mau", "revenue_usd", "date"):
         step = (lambda v, d: _day(v, d)) if fact == "date" else (lambda v, d: v + d)
         want = {">": (1, 0), ">=": (0, -1), "<": (-1, 0), "<=": (0, 1), "=": (0, 1), "!=": (1, 0)}[op]
         out = step(value, want[0] if holds else want[1])
@@ -244,12 +254,17 @@ def satisfying(fact: str, op: str, value, holds: bool):
     if fact == "commercial":
         assert op == "=", op
         return value if holds else (not value)
-    if fact in ("territory", "purposes"):
+    if fact in WORDS:   # one word: one inside the tested set, or one outside it
+        members = value if isinstance(value, (list, tuple)) else [value]
+        inside = holds == (op in ("=", "in"))
+        options = [w for w in WORDS[fact] if (w in members) == inside]
+        return options[0] if options else None
+    if fact in ("territory", "domicile", "purposes"):
         members = value if isinstance(value, list) else [value]
         inside = holds == (op in ("=", "in"))
         if inside:
             return [members[0]]
-        if fact == "territory":  # a real territory in no region a license names
+        if fact in ("territory", "domicile"):  # a real territory in no region a license names
             return ["AQ"]
         return [next(p for p in SOME_PURPOSES if p not in members)]
     return None
@@ -257,7 +272,7 @@ def satisfying(fact: str, op: str, value, holds: bool):
 
 # Licenses whose clauses turn on a stated fact (users, revenue, commercial use, territory).
 THRESHOLDED = ["llama3", "llama3.2", "stabilityai-ai-community", "tongyi-qianwen", "cc-by-nc-4.0",
-               "flux-1-dev-non-commercial-license", "apple-amlr"]
+               "flux-1-dev-non-commercial-license", "apple-amlr", "llama4", "falcon-180b-tii-license-1.0", "mrl"]
 
 
 @st.composite
@@ -268,7 +283,8 @@ def depending(draw):
     else:
         doc = {"licenses": draw(st.lists(st.sampled_from(THRESHOLDED), min_size=1, max_size=2, unique=True)),
                "use": draw(uses)}
-    for key in ("commercial", "mau", "revenue_usd", "territory", "purposes", "date"):
+    for key in ("commercial", "mau", "revenue_usd", "territory", "purposes", "date", "release_mau", "domicile",
+                "entity", "role", "hosting"):
         if draw(st.booleans()):
             doc["use"].pop(key, None)
     return doc
@@ -314,14 +330,18 @@ def test_stating_the_one_deciding_fact_settles_depends_as_announced(doc):
 
 
 @pytest.mark.parametrize("doc, fact", [
-    ({"licenses": ["llama3"], "use": {"acts": ["host"]}}, "mau"),
-    ({"licenses": ["llama3.1", "apache-2.0"], "use": {"acts": ["distribute"], "commercial": True}}, "mau"),
+    ({"licenses": ["llama3"], "use": {"acts": ["host"], "role": "licensee"}}, "release_mau"),
+    ({"licenses": ["llama3.1", "apache-2.0"], "use": {"acts": ["distribute"], "commercial": True, "role": "licensee"}},
+     "release_mau"),
+    ({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 800_000_000}}, "role"),
     ({"licenses": ["tongyi-qianwen"], "use": {"acts": ["host"], "commercial": True}}, "mau"),
-    ({"licenses": ["stabilityai-ai-community"], "use": {"acts": ["host"], "commercial": True}}, "revenue_usd"),
+    ({"licenses": ["stabilityai-ai-community"], "use": {"acts": ["host"], "commercial": True, "role": "licensee"}}, "revenue_usd"),
     ({"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"]}}, "commercial"),
     ({"licenses": ["tongyi-qianwen"], "use": {"acts": ["host"], "mau": 200_000_000}}, "commercial"),
     ({"artifacts": [{"id": "m", "license": "llama3.2", "modalities": ["text", "image"]}],
-      "use": {"acts": ["host"], "mau": 5}}, "territory"),
+      "use": {"acts": ["host"], "release_mau": 5, "role": "licensee"}}, "domicile"),
+    ({"licenses": ["falcon-180b-tii-license-1.0"], "use": {"acts": ["host"]}}, "hosting"),
+    ({"licenses": ["mrl"], "use": {"acts": ["distribute"], "commercial": False, "purposes": ["research"]}}, "entity"),
     ({"licenses": ["apple-amlr"], "use": {"acts": ["use"], "commercial": False}}, "purposes"),
 ])
 def test_each_kind_of_decider_settles_as_announced(doc, fact):
@@ -405,3 +425,72 @@ def test_an_unknown_license_id_never_yields_permitted(unknown, data):
     assert result.status in ("unknown", "forbidden"), result.to_json()
     if result.status == "unknown":
         assert any(r.kind == "unknown_license" for r in result.reasons)
+
+
+# --- 8. each fact of issue 10 settles a DEPENDS that turns on it, for every value it can take ---
+
+# Per fact, a question whose one open decider is that fact (its other deciders stated), over a
+# license that turns on it, and every value the fact can take.
+from reasoner.vocabulary import COUNTRIES, REGIONS, expand_territories  # noqa: E402
+
+WHO_AND_WHERE = {
+    "domicile": ({"artifacts": [{"id": "m", "license": "llama3.2", "modalities": ["text", "image"]}],
+                  "use": {"release_mau": 5, "role": "licensee"}},
+                 sorted(COUNTRIES) + sorted(REGIONS)),
+    "role": ({"licenses": ["llama3"], "use": {"release_mau": 800_000_000}}, list(ROLES)),
+    "hosting": ({"licenses": ["falcon-180b-tii-license-1.0"], "use": {}}, list(HOSTING_KINDS)),
+    "entity": ({"licenses": ["mrl"], "use": {"commercial": False, "purposes": ["research"]}}, list(ENTITIES)),
+    "release_mau": ({"licenses": ["llama3.1"], "use": {"role": "licensee"}},
+                    _thresholds("release_mau") + [0, 10**12]),
+}
+ACTS_FOR = {"domicile": ["use", "host", "distribute"], "role": ["use", "host", "distribute"],
+            "hosting": ["host"], "entity": ["host", "distribute"], "release_mau": ["use", "host", "distribute"]}
+
+
+def _holds(fact: str, op: str, wanted, value) -> bool | None:
+    """Does the stated `value` make `fact op wanted` hold? None when the value leaves it open
+    (a region stated for a domicile leaves open which member)."""
+    if fact == "release_mau":
+        return {">": value > wanted, ">=": value >= wanted, "<": value < wanted, "<=": value <= wanted,
+                "=": value == wanted, "!=": value != wanted}[op]
+    members = set(wanted) if isinstance(wanted, (list, tuple)) else {wanted}
+    if fact == "domicile":
+        stated = set(expand_territories([value]))
+        inside = bool(stated & members)
+        if not inside and value in REGIONS and any(m in REGIONS[value] for m in members):
+            return None
+    else:
+        inside = value in members
+    return inside if op in ("=", "in") else not inside
+
+
+@pytest.mark.parametrize("fact", sorted(WHO_AND_WHERE))
+@settings(SETTINGS, max_examples=40)
+@given(data=st.data())
+def test_stating_a_who_and_where_fact_settles_its_depends_for_every_value(fact, data):
+    """Unstated, the fact leaves the answer open on it; each value of its vocabulary settles that
+    the way the decider said: forbidden by the cited clause where the condition holds, never
+    forbidden by it (nor depending on it) where it fails; a value that leaves the condition open
+    (the EEA for an EU domicile) keeps it open. No value gives a YES the condition forbids."""
+    base, values = WHO_AND_WHERE[fact]
+    doc = json.loads(json.dumps(base))
+    doc["use"]["acts"] = [data.draw(st.sampled_from(ACTS_FOR[fact]))]
+    unstated = R.ask(doc)
+    assert unstated.status == "depends", (doc, unstated.to_json())
+    deciders = [d for d in unstated.depends_on if d.fact == fact]
+    assert len(deciders) == 1 and len(unstated.depends_on) == 1, unstated.to_json()
+    decider = deciders[0]
+    value = data.draw(st.sampled_from(values))
+    stated = json.loads(json.dumps(doc))
+    stated["use"][fact] = [value] if fact == "domicile" else value
+    note(json.dumps(stated))
+    after = R.ask(stated)
+    holds = _holds(fact, decider.op, decider.value, value)
+    cited = (decider.license, decider.clause)
+    by_clause = [(r.license, r.clause) for r in after.reasons]
+    if holds is None:
+        assert after.status == "depends" and decider in after.depends_on, after.to_json()
+    elif holds:
+        assert after.status == "forbidden" and cited in by_clause, after.to_json()
+    else:
+        assert after.status == "permitted" and cited not in by_clause, after.to_json()

@@ -28,7 +28,7 @@ from reasoner.request import MAX_FILE_BYTES, read_bounded, read_input_file
 ROOT = Path(__file__).resolve().parent.parent
 CAN_I = [sys.executable, "-c", "import sys; from reasoner.cli import main; sys.exit(main(sys.argv[1:]))"]
 HANG_GUARD = 600   # seconds; only a guard against a hang, never an assertion of speed
-FORBIDDEN = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}}
+FORBIDDEN = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}
 
 
 def run_can_i(*argv, stdin=None, shell_input: str | None = None) -> subprocess.CompletedProcess:
@@ -167,14 +167,14 @@ def test_a_regular_file_still_reads_and_a_forbidden_request_stays_no(tmp_path, c
     card.write_text("---\nlicense: llama3\n---\n")
     link = tmp_path / "link.md"
     link.symlink_to(card)                      # a link to a regular file is a regular file
-    assert main(["host", str(link), "--mau", "5"]) == 0
+    assert main(["host", str(link), "--release-mau", "5", "--role", "licensee"]) == 0
 
 
 # --- one Reasoner shared by threads ---------------------------------------------------------------
 
 THREAD_REQUESTS = [
-    {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "800M"}},
-    {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": "5"}},
+    {"licenses": ["llama3.1"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}},
+    {"licenses": ["llama3.1"], "use": {"acts": ["host"], "release_mau": "5", "role": "licensee"}},
     {"licenses": ["gemma AND apache-2.0"], "use": {"acts": ["distribute"], "commercial": True}},
     {"licenses": ["cc-by-nc-4.0 OR mit"], "use": {"acts": ["host"], "commercial": True}},
     {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": True}},
@@ -335,7 +335,7 @@ def own_models_over_or_licenses(own: int, dense: bool = True, ancestors: int = 6
         edges += [{"id": f"me/model-{k}", "relation": "merge"} for k in (range(j) if dense else range(j - 1, j) if j else ())]
         artifacts.append({"id": f"me/model-{j}", "mine": True, "derived_from": edges})
     return {"artifacts": artifacts, "subject": f"me/model-{own - 1}",
-            "use": {"acts": ["host", "distribute"], "mau": "800M"}}
+            "use": {"acts": ["host", "distribute"], "release_mau": "800M", "role": "licensee"}}
 
 
 @pytest.fixture
@@ -395,7 +395,7 @@ def test_ask_many_solves_in_batches_within_the_work_budget(monkeypatch, solver_r
     batch_size says; the answers are those of one question at a time."""
     requests = [own_models_over_or_licenses(2, dense=False, ancestors=3) for _ in range(3)]
     for i, doc in enumerate(requests):
-        doc["use"]["mau"] = ["5", "800M", "1B"][i]
+        doc["use"]["release_mau"] = ["5", "800M", "1B"][i]
     alone = [Reasoner(cache_size=0).ask(doc).to_json() for doc in requests]
     one_question = 2 + 3 + 2 + 2 * 3 + 1           # artifacts in scope + acts of one combination
     monkeypatch.setattr(api, "MAX_WORK", 8 * one_question)   # one request's 8 combinations just fit
@@ -468,9 +468,9 @@ def test_a_forbidden_yaml_lineage_stays_no_and_padding_it_past_the_limit_is_an_e
                "  - {id: me, mine: true, derived_from: [{id: meta-llama/Meta-Llama-3-8B, relation: finetune}]}\n")
     path = tmp_path / "lineage.yaml"
     path.write_text(lineage)
-    assert main(["host", str(path), "--mau", "800M"]) == 1
+    assert main(["host", str(path), "--release-mau", "800M", "--role", "licensee"]) == 1
     path.write_text(lineage + "".join(f"  - {{id: pad{i}, license: mit}}\n" for i in range(300)))
-    assert main(["host", str(path), "--mau", "800M"]) == 2
+    assert main(["host", str(path), "--release-mau", "800M", "--role", "licensee"]) == 2
     assert "YAML values" in capsys.readouterr().err
 
 

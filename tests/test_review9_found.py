@@ -72,7 +72,7 @@ def test_check_texts_reads_a_link_that_stays_inside_the_folder(tmp_path):
 def _stability_host(**facts):
     from reasoner import Reasoner
     from reasoner.request import Artifact, Request, Use
-    use = Use(acts=("host",), commercial=True, **facts)
+    use = Use(acts=("host",), commercial=True, role="licensee", **facts)
     return Reasoner().ask(Request(artifacts=(Artifact(id="m", license="stabilityai-ai-community"),),
                                   subject="m", use=use))
 
@@ -96,7 +96,7 @@ def _merged_llama32(**modalities):
     from reasoner import Reasoner
     from reasoner.subjects import Context, build_request
     reasoner = Reasoner()
-    request = build_request(reasoner.kb, "meta-llama/Llama-3.2-1B", "merge", Context(also=["distribute"], mau=1))
+    request = build_request(reasoner.kb, "meta-llama/Llama-3.2-1B", "merge", Context(also=["distribute"], release_mau=1, role="licensee"))
     for artifact in request["artifacts"]:
         if artifact["id"] in modalities:
             artifact["modalities"] = modalities[artifact["id"]]
@@ -113,7 +113,7 @@ def test_a_residual_leaf_about_a_model_names_the_model_it_is_read_from():
     # Stating the leaf's fact on the model it names decides the answer both ways.
     assert _merged_llama32(**{"your-model": ["text"]})["status"] == "permitted"
     both = _merged_llama32(**{"your-model": ["text", "image"]})
-    assert [leaf["fact"] for group in both["residual"]["any"] for leaf in group["all"]] == ["territory"]
+    assert [leaf["fact"] for group in both["residual"]["any"] for leaf in group["all"]] == ["domicile"]
 
 
 def test_a_residual_leaf_about_the_use_names_no_artifact():
@@ -127,7 +127,7 @@ def test_a_residual_cut_at_its_group_limit_says_it_is_incomplete(tmp_path):
     falsify every listed group and still be forbidden."""
     from conftest import make_reasoner
     from reasoner.explain import MAX_GROUPS
-    condition = " and ".join(f"(mau > {i} or revenue > {i} or commercial)" for i in range(40))
+    condition = " and ".join(f"(release_mau > {i} or revenue > {i} or commercial)" for i in range(40))
     text = ('license wide {\n  name "W"\n  kind model\n  osi yes\n  terms follow none\n'
             f'  clause "1" "G" {{\n    grant all\n    forbid host when {condition}\n  }}\n}}\n')
     doc = make_reasoner(text).ask({"licenses": ["wide"], "use": {"acts": ["host"]}}).to_json()
@@ -151,7 +151,7 @@ def _deep_license(tmp_path, condition: str) -> Path:
 
 
 @pytest.mark.parametrize("condition", ["not " * 3000 + "commercial",
-                                       " or ".join(f"mau > {i}" for i in range(3000))],
+                                       " or ".join(f"release_mau > {i}" for i in range(3000))],
                          ids=["3000 nots", "3000 ors"])
 def test_a_license_nested_past_the_recursion_limit_is_an_error_at_its_file(tmp_path, capsys, condition):
     from reasoner import Reasoner
@@ -168,11 +168,11 @@ def test_a_license_nested_past_the_recursion_limit_is_an_error_at_its_file(tmp_p
 
 def test_a_condition_too_long_to_expand_still_answers_and_says_its_residual_is_incomplete(tmp_path):
     from reasoner import Reasoner
-    reasoner = Reasoner([_deep_license(tmp_path, " or ".join(f"mau > {i}" for i in range(900)))], cache_size=0)
+    reasoner = Reasoner([_deep_license(tmp_path, " or ".join(f"release_mau > {i}" for i in range(900)))], cache_size=0)
     unstated = reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"]}}).to_json()
     assert unstated["status"] == "depends" and [n["code"] for n in unstated["notes"]] == ["residual_incomplete"]
-    assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "mau": 5}}).status == "forbidden"
-    assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "mau": 0}}).status == "permitted"
+    assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "release_mau": 5, "role": "licensee"}}).status == "forbidden"
+    assert reasoner.ask({"licenses": ["d"], "use": {"acts": ["host"], "release_mau": 0, "role": "licensee"}}).status == "permitted"
 
 
 # --- copyleft combinations against the texts ------------------------------------------------------
@@ -226,9 +226,9 @@ def test_a_license_based_on_another_cannot_except_the_base_licenses_own_clauses(
     llama3, evil = REPO / "facts" / "licenses" / "llama3.lic", tmp_path / "evil.lic"
     # mit.lic too: `excepts … for mit` names it, and an id no loaded file defines is an error (DSL109).
     reasoner = Reasoner([llama3, evil, MIT] if order == "base first" else [evil, MIT, llama3], cache_size=0)
-    assert reasoner.ask({"licenses": ["evil"], "use": {"acts": ["host"], "mau": "800M", "commercial": True}}
+    assert reasoner.ask({"licenses": ["evil"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee", "commercial": True}}
                         ).status == "permitted"   # its own terms say so: the exception took effect there
-    big = {"acts": ["host"], "mau": "800M", "commercial": True}
+    big = {"acts": ["host"], "release_mau": "800M", "role": "licensee", "commercial": True}
     assert reasoner.ask({"licenses": ["llama3"], "use": big}).status == "forbidden"
     assert reasoner.ask({"licenses": ["llama3 AND evil"], "use": big}).status == "forbidden"
     assert reasoner.ask({"licenses": ["llama3 AND mit"], "use": big}).status == "forbidden"

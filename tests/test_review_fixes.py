@@ -21,8 +21,8 @@ VISION = "meta-llama/Llama-3.2-11B-Vision-Instruct"
     (Request((Artifact("p", license="llama3", family="llama"),
               Artifact("c", mine=True, family="mistral", derived_from=(Edge("p", "distill"),))), "c", Use()),
      "artifacts[1].derived_from[0].relation"),
-    (Request((Artifact(VISION),), VISION, Use(acts=("use",), mau=10**6, territory=("France",))), "use.territory[0]"),
-    (Request((Artifact(VISION),), VISION, Use(acts=("use",), mau=10**6, territory=())), "use.territory"),
+    (Request((Artifact(VISION),), VISION, Use(acts=("use",), release_mau=10**6, territory=("France",))), "use.territory[0]"),
+    (Request((Artifact(VISION),), VISION, Use(acts=("use",), release_mau=10**6, territory=())), "use.territory"),
     (Request((Artifact("m", license="deepseek"),), "m", Use(acts=("host",), purposes=("weapon",))), "use.purposes[0]"),
     (Request((Artifact("m", license="mit"),), "m", Use(acts=("hots",))), "use.acts[0]"),
     (Request((Artifact("m", license="llama3 AND"),), "m", Use(acts=("host",))), "artifacts[0].license"),
@@ -34,9 +34,9 @@ def test_a_hand_built_request_meets_the_checks_of_a_json_request(reasoner, reque
 
 
 @pytest.mark.parametrize("request_object, status", [
-    (Request((Artifact(VISION),), VISION, Use(acts=("use",), mau=10**6, territory=("DE",))), "forbidden"),
-    (Request((Artifact("m", license="llama3"),), "m", Use(acts=("host",), mau="800M")), "forbidden"),
-    (Request((Artifact("m", license="llama3"),), "m", Use(acts=("host",), mau=5, date=20250601)), "permitted"),
+    (Request((Artifact(VISION),), VISION, Use(acts=("use",), release_mau=10**6, role="licensee", domicile=("DE",))), "forbidden"),
+    (Request((Artifact("m", license="llama3"),), "m", Use(acts=("host",), release_mau="800M", role="licensee")), "forbidden"),
+    (Request((Artifact("m", license="llama3"),), "m", Use(acts=("host",), release_mau=5, date=20250601)), "permitted"),
 ])
 def test_a_hand_built_request_gets_the_answer_of_the_same_json_request(reasoner, request_object, status):
     assert reasoner.ask(request_object).status == status
@@ -76,7 +76,7 @@ def test_a_request_file_names_the_grant_field_without_a_flag_it_does_not_have(ca
     import io
     import sys
 
-    doc = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}}
+    doc = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}
     old = sys.stdin
     try:
         sys.stdin = io.StringIO(json.dumps(doc))
@@ -85,7 +85,7 @@ def test_a_request_file_names_the_grant_field_without_a_flag_it_does_not_have(ca
         sys.stdin = old
     out = capsys.readouterr().out
     assert "`use.grants`" in out and "--grant" not in out
-    assert main(["host", "llama3", "--mau", "800M"]) == 1
+    assert main(["host", "llama3", "--release-mau", "800M", "--role", "licensee"]) == 1
     assert "(--grant meta)" in capsys.readouterr().out
 
 

@@ -24,7 +24,7 @@ def nc_finetune(child_license: str, grants: list) -> dict:
                           {"id": "evil/x", "license": child_license,
                            "derived_from": [{"id": "google/nc-model", "relation": "finetune"}]}],
             "subject": "evil/x",
-            "use": {"acts": ["host"], "commercial": True, "mau": 10, "grants": grants}}
+            "use": {"acts": ["host"], "commercial": True, "release_mau": 10, "role": "licensee", "grants": grants}}
 
 
 @pytest.mark.parametrize("child_license", ["cc-by-nc-4.0", "mit"])
@@ -53,7 +53,7 @@ def test_a_fine_tunes_publisher_grant_on_the_command_line_stays_no(tmp_path, cap
     doc = nc_finetune("cc-by-nc-4.0", [])
     del doc["use"]
     lineage.write_text(json.dumps(doc))
-    code, out, _ = run_cli(capsys, "host", lineage, "--commercial", "--mau", "10", "--grant", "evil:evil/x")
+    code, out, _ = run_cli(capsys, "host", lineage, "--commercial", "--release-mau", "10", "--role", "licensee", "--grant", "evil:evil/x")
     assert code == 1, out
 
 
@@ -68,7 +68,7 @@ def write_card(folder, front_matter: str):
 @pytest.mark.parametrize("key", ["base-model", "Base_model", "base_models", "BaseModel", "base_modle"])
 def test_a_misspelt_base_model_key_is_an_error_not_a_model_without_base(tmp_path, capsys, key):
     card = write_card(tmp_path / "bot", f"license: mit\n{key}: meta-llama/Meta-Llama-3-8B\n")
-    code, _, err = run_cli(capsys, "host", card, "--mau", "800M")
+    code, _, err = run_cli(capsys, "host", card, "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and "did you mean `base_model`" in err and "README.md:3:1:" in err
 
 
@@ -80,14 +80,14 @@ def test_a_misspelt_datasets_key_is_an_error(tmp_path, capsys):
 
 def test_a_second_spelling_of_license_beside_license_is_an_error(tmp_path, capsys):
     card = write_card(tmp_path / "bot", "license: mit\nLicense: llama3\n")
-    code, _, err = run_cli(capsys, "host", card, "--mau", "800M")
+    code, _, err = run_cli(capsys, "host", card, "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and "did you mean `license`" in err
 
 
 def test_a_card_with_only_licence_states_no_license(tmp_path, capsys):
     # As many real cards written from a template do (`licence: license`): UNKNOWN, not an error.
     card = write_card(tmp_path / "bot", "licence: license\nbase_model: microsoft/phi-2\n")
-    code, out, _ = run_cli(capsys, "host", card, "--mau", "10")
+    code, out, _ = run_cli(capsys, "host", card, "--release-mau", "10", "--role", "licensee")
     assert code == 3, out
 
 
@@ -96,7 +96,7 @@ def test_a_card_with_only_licence_states_no_license(tmp_path, capsys):
 @pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff", "\u00ad"])
 def test_a_catalog_id_with_an_invisible_character_keeps_its_catalog_license(reasoner, invisible):
     request = {"artifacts": [{"id": "meta-llama/Meta-" + invisible + "Llama-3-8B", "license": "mit"}],
-               "use": {"acts": ["host"], "mau": 800_000_000}}
+               "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}}
     assert reasoner.ask(request).status == "forbidden"
 
 
@@ -107,17 +107,17 @@ def test_deeply_parenthesised_expressions_are_an_input_error_for_embedders(reaso
     from reasoner.subjects import Context, build_request
 
     deep = "(" * 2000 + "llama3" + ")" * 2000
-    for request in ({"licenses": [deep], "use": {"acts": ["host"], "mau": 1}},
-                    {"artifacts": [{"id": "a", "license": deep}], "use": {"acts": ["host"], "mau": 1}}):
+    for request in ({"licenses": [deep], "use": {"acts": ["host"], "release_mau": 1, "role": "licensee"}},
+                    {"artifacts": [{"id": "a", "license": deep}], "use": {"acts": ["host"], "release_mau": 1, "role": "licensee"}}):
         with pytest.raises(CanIError, match="parentheses"):
             reasoner.ask(request)
     with pytest.raises(CanIError, match="parentheses"):
-        build_request(reasoner.kb, deep, "host", Context(mau=1))
+        build_request(reasoner.kb, deep, "host", Context(release_mau=1))
 
 
 def test_parenthesised_expressions_within_the_depth_limit_are_read(reasoner):
     shallow = "(" * 64 + "llama3" + ")" * 64
-    request = {"artifacts": [{"id": "a", "license": shallow}], "use": {"acts": ["host"], "mau": 800_000_000}}
+    request = {"artifacts": [{"id": "a", "license": shallow}], "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}}
     assert reasoner.ask(request).status == "forbidden"
 
 
@@ -158,7 +158,7 @@ def test_invalid_yaml_in_a_lineage_file_is_not_called_front_matter(tmp_path, cap
 def test_a_card_cannot_read_its_base_model_as_training_data(tmp_path, capsys):
     card = write_card(tmp_path / "bot", "license: mit\nbase_model: meta-llama/Meta-Llama-3-8B\n"
                                         "base_model_relation: trained_on\n")
-    code, _, err = run_cli(capsys, "host", card, "--mau", "800M")
+    code, _, err = run_cli(capsys, "host", card, "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and "base_model_relation" in err and "README.md:4:1:" in err
 
 
@@ -168,7 +168,7 @@ def test_a_catalog_model_cannot_be_read_as_training_data(reasoner, mine):
 
     request = {"artifacts": [{"id": "acme/a", "license": "mit", "mine": mine,
                               "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "trained_on"}]}],
-               "use": {"acts": ["host"], "mau": 800_000_000}}
+               "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}}
     with pytest.raises(RequestError, match="not a dataset") as caught:
         reasoner.ask(request)
     assert caught.value.location == "artifacts[0].derived_from[0].relation"
@@ -201,7 +201,7 @@ def test_a_model_folder_whose_readme_is_no_regular_file_says_so(tmp_path, capsys
 # --- the Python API ----------------------------------------------------------------------------
 
 def test_ask_text_reads_a_string_with_a_byte_order_mark_as_it_reads_the_bytes(reasoner):
-    text = '{"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 800000000}}'
+    text = '{"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": 800000000, "role": "licensee"}}'
     assert reasoner.ask_text("\ufeff" + text).status == reasoner.ask_text(b"\xef\xbb\xbf" + text.encode()).status \
         == "forbidden"
 
@@ -234,7 +234,7 @@ def test_grants_times_artifacts_are_bounded_before_solving(reasoner, monkeypatch
 
 
 def test_training_on_a_catalog_model_asks_for_the_verb_that_fits(capsys):
-    code, _, err = run_cli(capsys, "train", "meta-llama/Meta-Llama-3-8B", "--mau", "1")
+    code, _, err = run_cli(capsys, "train", "meta-llama/Meta-Llama-3-8B", "--release-mau", "1", "--role", "licensee")
     assert code == 2 and "not a dataset" in err and "can-i finetune" in err
 
 
@@ -242,18 +242,18 @@ def built_request(**use):
     from reasoner.request import Artifact, Request, Use
 
     return Request((Artifact(id="meta-llama/Llama-3.2-11B-Vision-Instruct"),), "meta-llama/Llama-3.2-11B-Vision-Instruct",
-                   Use(**{"acts": ("use",), "mau": 1_000_000, **use}))
+                   Use(**{"acts": ("use",), "release_mau": 1_000_000, "role": "licensee", **use}))
 
 
 @pytest.mark.parametrize("territory", [("DE",), ("de",)])
 def test_a_request_built_from_the_dataclasses_gets_the_documents_answer(reasoner, territory):
     # Hand-built, `DE` was not also `EU`: the EU ban on the multimodal model was skipped (YES).
     document = {"artifacts": [{"id": "meta-llama/Llama-3.2-11B-Vision-Instruct"}],
-                "use": {"acts": ["use"], "mau": 1_000_000, "territory": ["DE"]}}
-    assert reasoner.ask(built_request(territory=territory)).status == reasoner.ask(document).status == "forbidden"
+                "use": {"acts": ["use"], "release_mau": 1_000_000, "role": "licensee", "domicile": ["DE"]}}
+    assert reasoner.ask(built_request(domicile=territory)).status == reasoner.ask(document).status == "forbidden"
 
 
-@pytest.mark.parametrize("use", [{"acts": ("hots",)}, {"mau": -1}, {"mau": True}, {"purposes": ("violenc",)}])
+@pytest.mark.parametrize("use", [{"acts": ("hots",)}, {"release_mau": -1, "role": "licensee"}, {"release_mau": True, "role": "licensee"}, {"purposes": ("violenc",)}])
 def test_a_request_built_from_the_dataclasses_is_checked_like_a_document(reasoner, use):
     from reasoner.errors import RequestError
 

@@ -86,22 +86,22 @@ def test_card_marked_mine_binds_only_what_it_inherits(can_i, tmp_path, how):
     assert "read as your own model" in notes(doc)["card_mine"]
     # a card of the user's own fine-tune still carries Llama's threshold
     path = card(tmp_path / "bot", front + f"\nbase_model: {LLAMA3}")
-    doc = ask(can_i, "host", path, "--commercial", "--mau", "800M", *(["--mine"] if how == "flag" else []))
+    doc = ask(can_i, "host", path, "--commercial", "--release-mau", "800M", "--role", "licensee", *(["--mine"] if how == "flag" else []))
     assert doc["status"] == "forbidden"
     assert ("llama3", "2", "needs_separate_license") in reasons(doc)
 
 
 def test_mine_card_declaring_a_family_license_without_base_model_says_terms_may_be_missed(can_i, tmp_path):
     path = card(tmp_path / "bot", "license: llama3")
-    doc = ask(can_i, "host", path, "--mine", "--mau", "800M")
+    doc = ask(can_i, "host", path, "--mine", "--release-mau", "800M", "--role", "licensee")
     assert "add its base_model" in notes(doc)["card_mine"]
 
 
 @pytest.mark.parametrize("front, argv", [
     ("license: other\nlicense_name: flux-1-dev-non-commercial-license\nbase_model: black-forest-labs/FLUX.1-dev",
      ["host", "--commercial"]),
-    ("license: llama3", ["host", "--commercial", "--mau", "800M"]),
-    (f"license: llama3\nbase_model: {LLAMA3}", ["host", "--commercial", "--mau", "800M"]),
+    ("license: llama3", ["host", "--commercial", "--release-mau", "800M", "--role", "licensee"]),
+    (f"license: llama3\nbase_model: {LLAMA3}", ["host", "--commercial", "--release-mau", "800M", "--role", "licensee"]),
     ("license: cc-by-nc-4.0", ["distribute", "--commercial"]),
 ])
 def test_received_cards_of_restricted_models_are_not_permitted(can_i, tmp_path, front, argv):
@@ -112,7 +112,7 @@ def test_received_cards_of_restricted_models_are_not_permitted(can_i, tmp_path, 
 
 def test_received_card_without_a_license_is_unknown(can_i, tmp_path):
     path = card(tmp_path / "m", f"base_model: {LLAMA3}")
-    doc = ask(can_i, "host", path, "--commercial", "--mau", "1M")
+    doc = ask(can_i, "host", path, "--commercial", "--release-mau", "1M", "--role", "licensee")
     assert doc["status"] == "unknown"
     assert "states no license" in notes(doc)["card_received"]
 
@@ -150,7 +150,7 @@ def test_mine_flag_against_a_card_saying_mine_false_is_an_error(can_i, tmp_path)
     ("llama3", "is a license, not a model"),
 ])
 def test_mine_flag_is_only_for_model_cards(can_i, subject, hint):
-    line = error(can_i, "host", subject, "--mine", "--mau", "800M")
+    line = error(can_i, "host", subject, "--mine", "--release-mau", "800M", "--role", "licensee")
     assert line.startswith("can-i: --mine: ") and hint in line
 
 
@@ -189,12 +189,12 @@ def test_answers_without_notes_have_an_empty_list(reasoner):
 def test_catalog_id_wins_over_a_folder_of_the_same_name_and_says_how_to_read_the_folder(can_i, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     card(tmp_path / "meta-llama" / "Meta-Llama-3-8B", "license: mit")  # as `--local-dir` creates
-    doc = ask(can_i, "host", LLAMA3, "--commercial", "--mau", "800M")
+    doc = ask(can_i, "host", LLAMA3, "--commercial", "--release-mau", "800M", "--role", "licensee")
     assert doc["status"] == "forbidden"
     assert doc["subject"] == LLAMA3
     assert f"write `./{LLAMA3}` to read the folder" in notes(doc)["subject_not_read_as_file"]
     # written as a path, the folder's card is read (a model received under MIT)
-    doc = ask(can_i, "host", f"./{LLAMA3}", "--commercial", "--mau", "800M")
+    doc = ask(can_i, "host", f"./{LLAMA3}", "--commercial", "--release-mau", "800M", "--role", "licensee")
     assert doc["subject"] == "Meta-Llama-3-8B"
     assert "card_received" in notes(doc) and "subject_not_read_as_file" not in notes(doc)
 
@@ -202,7 +202,7 @@ def test_catalog_id_wins_over_a_folder_of_the_same_name_and_says_how_to_read_the
 def test_license_id_wins_over_a_file_of_the_same_name(can_i, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     card(tmp_path / "llama3", "license: mit")
-    doc = ask(can_i, "host", "llama3", "--mau", "800M")
+    doc = ask(can_i, "host", "llama3", "--release-mau", "800M", "--role", "licensee")
     assert doc["status"] == "forbidden"
     assert "read as the license id" in notes(doc)["subject_not_read_as_file"]
 
@@ -223,7 +223,7 @@ def test_a_folder_no_id_matches_is_read_as_a_model_card(can_i, tmp_path, monkeyp
 
 # --- catalog models relabelled in a request --------------------------------------------------------
 
-FORBIDDEN_USE = {"acts": ["host"], "commercial": True, "mau": "800M"}
+FORBIDDEN_USE = {"acts": ["host"], "commercial": True, "release_mau": "800M", "role": "licensee"}
 
 
 @pytest.mark.parametrize("model_id", [LLAMA3, LLAMA3.upper(), f" {LLAMA3} ", LLAMA3.replace("B", "Ｂ")])
@@ -257,7 +257,7 @@ def test_a_license_declared_for_a_catalog_model_applies_beside_the_catalog_licen
     {"id": "deepseek-ai/DeepSeek-R1-Distill-Llama-8B", "license": "llama3.1 AND MIT"},
 ])
 def test_a_catalog_license_restated_in_other_words_needs_no_note(reasoner, artifact):
-    result = reasoner.ask({"artifacts": [artifact], "use": {"acts": ["host"], "mau": "1M"}})
+    result = reasoner.ask({"artifacts": [artifact], "use": {"acts": ["host"], "release_mau": "1M", "role": "licensee"}})
     assert result.notes == []
 
 
@@ -266,7 +266,7 @@ def test_a_catalog_model_keeps_its_catalog_lineage_beside_declared_edges(reasone
     request = {"artifacts": [{"id": "acme/base", "license": "mit"},
                              {"id": hermes, "license": "mit",
                               "derived_from": [{"id": "acme/base", "relation": "merge"}]}],
-               "subject": hermes, "use": {"acts": ["host"], "commercial": True, "mau": "800M"}}
+               "subject": hermes, "use": {"acts": ["host"], "commercial": True, "release_mau": "800M", "role": "licensee"}}
     result = reasoner.ask(request)
     assert result.status == "forbidden"
     via = {(a.license, a.via) for a in result.applicable if a.artifact == hermes}
@@ -276,7 +276,7 @@ def test_a_catalog_model_keeps_its_catalog_lineage_beside_declared_edges(reasone
 
 def test_declared_modalities_do_not_hide_what_the_catalog_knows(reasoner):
     vision = "meta-llama/Llama-3.2-11B-Vision-Instruct"
-    use = {"acts": ["host"], "commercial": True, "mau": "1M", "territory": ["EU"]}
+    use = {"acts": ["host"], "commercial": True, "release_mau": "1M", "role": "licensee", "domicile": ["EU"]}
     assert reasoner.ask({"artifacts": [{"id": vision}], "use": use}).status == "forbidden"
     result = reasoner.ask({"artifacts": [{"id": vision, "modalities": ["text"]}], "use": use})
     assert result.status == "forbidden"
@@ -287,7 +287,7 @@ def test_declared_family_does_not_replace_the_catalog_family(reasoner):
     request = {"artifacts": [{"id": LLAMA3, "family": "mistral"},
                              {"id": "acme/student", "mine": True,
                               "derived_from": [{"id": LLAMA3, "relation": "finetune"}]}],
-               "use": {"acts": ["host"], "mau": "1M"}}
+               "use": {"acts": ["host"], "release_mau": "1M", "role": "licensee"}}
     result = reasoner.ask(request)
     assert [n.code for n in result.notes] == ["catalog_family_kept"]
     assert reasoner.complete(read_request(request)).by_id()[LLAMA3].family == "llama"
@@ -307,7 +307,7 @@ model-index:
 @pytest.mark.parametrize("mine", [False, True])
 def test_card_model_index_name_is_held_to_llama_naming_duty(can_i, tmp_path, mine):
     path = card(tmp_path / "acme-chat-8b", ACME_CARD)
-    doc = ask(can_i, "distribute", path, "--commercial", "--mau", "1M", *(["--mine"] if mine else []))
+    doc = ask(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee", *(["--mine"] if mine else []))
     assert doc["status"] == "forbidden"
     assert ("llama3.1", "1.b.i, last sentence", "violated_duty") in reasons(doc)
 
@@ -315,9 +315,9 @@ def test_card_model_index_name_is_held_to_llama_naming_duty(can_i, tmp_path, min
 @pytest.mark.parametrize("key", ["model_name", "name"])
 def test_card_model_name_fields_are_held_to_naming_duties(can_i, tmp_path, key):
     path = card(tmp_path / "m", f"license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n{key}: acme-chat-8b")
-    assert ask(can_i, "distribute", path, "--commercial", "--mau", "1M")["status"] == "forbidden"
+    assert ask(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee")["status"] == "forbidden"
     path = card(tmp_path / "m", f"license: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n{key}: Llama-acme-chat")
-    assert ask(can_i, "distribute", path, "--commercial", "--mau", "1M")["status"] == "permitted"
+    assert ask(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee")["status"] == "permitted"
 
 
 @pytest.mark.parametrize("front, message", [
@@ -335,24 +335,24 @@ def test_card_names_are_type_checked(can_i, tmp_path, front, message):
 
 def test_a_card_with_two_different_names_is_an_error_unless_the_name_is_stated(can_i, tmp_path):
     path = card(tmp_path / "m", ACME_CARD + "model_name: Llama-acme")
-    line = error(can_i, "distribute", path, "--commercial", "--mau", "1M")
+    line = error(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee")
     assert "`Llama-acme` (model_name) and `acme-chat-8b` (model-index[0].name)" in line
-    doc = ask(can_i, "distribute", path, "--commercial", "--mau", "1M", "--name", "acme-chat-8b")
+    doc = ask(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee", "--name", "acme-chat-8b")
     assert doc["status"] == "forbidden"
-    doc = ask(can_i, "distribute", path, "--commercial", "--mau", "1M", "--name", "Llama-acme")
+    doc = ask(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee", "--name", "Llama-acme")
     assert doc["status"] == "permitted"
 
 
 def test_a_card_repeating_one_name_is_not_ambiguous(can_i, tmp_path):
     path = card(tmp_path / "m", ACME_CARD + "model_name: acme-chat-8b")
-    assert ask(can_i, "distribute", path, "--commercial", "--mau", "1M")["status"] == "forbidden"
+    assert ask(can_i, "distribute", path, "--commercial", "--release-mau", "1M", "--role", "licensee")["status"] == "forbidden"
 
 
 # --- a lineage file that carries its own `use` -------------------------------------------------------
 
 LINEAGE = {"artifacts": [{"id": LLAMA3},
                          {"id": "acme/bot", "mine": True, "derived_from": [{"id": LLAMA3, "relation": "finetune"}]}],
-           "use": {"acts": ["distribute"], "commercial": True, "mau": "800M", "name": "Llama 3 Acme Bot"}}
+           "use": {"acts": ["distribute"], "commercial": True, "release_mau": "800M", "role": "licensee", "name": "Llama 3 Acme Bot"}}
 
 
 def test_lineage_file_use_counts_and_the_command_line_overrides_it(can_i, tmp_path):
@@ -362,11 +362,11 @@ def test_lineage_file_use_counts_and_the_command_line_overrides_it(can_i, tmp_pa
     assert doc["status"] == "forbidden"
     assert ("llama3", "2", "needs_separate_license") in reasons(doc)
     message = notes(doc)["lineage_use_merged"]
-    assert "uses its `commercial`, `mau`, `name`" in message
+    assert "uses its `commercial`, `name`, `release_mau`, `role`" in message
     assert "not its `acts` (distribute)" in message
-    doc = ask(can_i, "host", path, "--mau", "1M")
+    doc = ask(can_i, "host", path, "--release-mau", "1M", "--role", "licensee")
     assert doc["status"] == "permitted"
-    assert "the command line overrides its `mau`" in notes(doc)["lineage_use_merged"]
+    assert "the command line overrides its `release_mau`" in notes(doc)["lineage_use_merged"]
 
 
 def test_lineage_file_use_name_names_the_files_subject_under_a_creating_verb(reasoner, tmp_path):
@@ -391,7 +391,7 @@ def test_lineage_file_use_errors_name_the_file(can_i, tmp_path):
 
 def _through_card(tmp_path, front, *extra):
     path = card(tmp_path / "m", front)
-    return ["host", str(path), "--commercial", "--mau", "800M", *extra]
+    return ["host", str(path), "--commercial", "--release-mau", "800M", "--role", "licensee", *extra]
 
 
 def _through_request(tmp_path, artifacts, **extra):
@@ -402,12 +402,12 @@ def _through_request(tmp_path, artifacts, **extra):
 
 def _through_lineage(tmp_path, suffix):
     path = tmp_path / f"lineage{suffix}"
-    path.write_text(json.dumps({"artifacts": [{"id": LLAMA3}], "use": {"commercial": True, "mau": "800M"}}))
+    path.write_text(json.dumps({"artifacts": [{"id": LLAMA3}], "use": {"commercial": True, "release_mau": "800M", "role": "licensee"}}))
     return ["host", str(path)]
 
 
 MUTATIONS = {
-    "catalog id": lambda t: ["host", LLAMA3, "--commercial", "--mau", "800M"],
+    "catalog id": lambda t: ["host", LLAMA3, "--commercial", "--release-mau", "800M", "--role", "licensee"],
     "received card under llama3": lambda t: _through_card(t, "license: llama3"),
     "received card relabelled mit": lambda t: _through_card(t, f"license: mit\nbase_model: {LLAMA3}"),
     "own card relabelled mit": lambda t: _through_card(t, f"license: mit\nbase_model: {LLAMA3}", "--mine"),
@@ -441,5 +441,5 @@ def test_no_subject_path_turns_a_forbidden_question_into_yes(can_i, tmp_path, mu
 def test_a_shadowing_folder_keeps_the_forbidden_question_forbidden(can_i, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     card(tmp_path / "meta-llama" / "Meta-Llama-3-8B", "license: mit\nmine: true")
-    code, out, _ = can_i("host", LLAMA3, "--commercial", "--mau", "800M")
+    code, out, _ = can_i("host", LLAMA3, "--commercial", "--release-mau", "800M", "--role", "licensee")
     assert code == 1, out

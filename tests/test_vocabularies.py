@@ -29,9 +29,9 @@ VISION = "meta-llama/Llama-3.2-11B-Vision-Instruct"  # forbidden to EU licensees
 
 
 def vision(territory=None, **use) -> dict:
-    doc = {"artifacts": [{"id": VISION}], "use": {"acts": ["use"], "mau": "1M", **use}}
+    doc = {"artifacts": [{"id": VISION}], "use": {"acts": ["use"], "release_mau": "1M", "role": "licensee", **use}}
     if territory is not None:
-        doc["use"]["territory"] = territory
+        doc["use"]["domicile"] = territory   # the EU paragraph reads the licensee's domicile
     return doc
 
 
@@ -56,7 +56,7 @@ def test_the_territory_table_holds_every_iso_code_and_the_eu_and_eea_members():
 def test_an_unknown_territory_is_an_input_error_with_a_hint(reasoner, typed, hint):
     with pytest.raises(RequestError) as caught:
         reasoner.ask(vision([typed]))
-    assert caught.value.location == "use.territory[0]"
+    assert caught.value.location == "use.domicile[0]"
     assert "unknown territory" in caught.value.message and hint in caught.value.message
 
 
@@ -93,13 +93,13 @@ def test_an_empty_territory_is_not_a_statement(reasoner, value):
 
 @pytest.mark.parametrize("typed", ["France", "European Union", "XX", "", "EUR"])
 def test_the_cli_refuses_an_unknown_or_empty_territory_with_exit_2(capsys, typed):
-    code, _, err = cli(capsys, "use", VISION, "--mau", "1M", "--territory", typed)
+    code, _, err = cli(capsys, "use", VISION, "--release-mau", "1M", "--role", "licensee", "--domicile", typed)
     assert code == 2 and err.startswith("can-i: ") and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("typed", ["EL", "EU,US", "ＥＵ", "de"])
 def test_the_cli_reads_territory_spellings_inside_the_eu_as_the_eu(capsys, typed):
-    assert cli(capsys, "use", VISION, "--mau", "1M", "--territory", typed)[0] == 1
+    assert cli(capsys, "use", VISION, "--release-mau", "1M", "--role", "licensee", "--domicile", typed)[0] == 1
 
 
 def test_territories_in_license_conditions_and_examples_are_checked_where_written():
@@ -125,7 +125,7 @@ def test_territories_in_license_conditions_and_examples_are_checked_where_writte
 @pytest.mark.parametrize("typed, hint", [("militray", "`military`"), ("weapon", "`weapons`"),
                                          ("Military ", None), ("military,weapons", None)])
 def test_purposes_are_checked_words_and_a_comma_separates_two(reasoner, typed, hint):
-    doc = {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": 1000, "purposes": [typed]}}
+    doc = {"licenses": ["llama3.1"], "use": {"acts": ["host"], "release_mau": 1000, "role": "licensee", "purposes": [typed]}}
     if hint is None:
         assert reasoner.ask(doc).status == "forbidden"
         return
@@ -136,7 +136,7 @@ def test_purposes_are_checked_words_and_a_comma_separates_two(reasoner, typed, h
 
 @pytest.mark.parametrize("typed", ["militray", "weapon", "", "military,"])
 def test_the_cli_refuses_an_unknown_or_empty_purpose_with_exit_2(capsys, typed):
-    code, _, err = cli(capsys, "host", "llama3.1", "--mau", "1000", "--purpose", typed)
+    code, _, err = cli(capsys, "host", "llama3.1", "--release-mau", "1000", "--role", "licensee", "--purpose", typed)
     assert code == 2 and err.count("\n") == 1
 
 
@@ -148,13 +148,13 @@ def test_an_empty_purpose_list_is_not_a_statement(reasoner):
 def test_modalities_are_checked_words(reasoner):
     with pytest.raises(RequestError, match="did you mean `image`") as caught:
         reasoner.ask({"artifacts": [{"id": "m", "license": "llama3.2", "modalities": ["text", "imgae"]}],
-                      "use": {"acts": ["use"], "mau": 5, "territory": ["EU"]}})
+                      "use": {"acts": ["use"], "release_mau": 5, "role": "licensee", "domicile": ["EU"]}})
     assert caught.value.location == "artifacts[0].modalities[1]"
     with pytest.raises(RequestError, match="not a statement"):
         reasoner.ask({"artifacts": [{"id": "m", "license": "llama3.2", "modalities": []}],
-                      "use": {"acts": ["use"], "mau": 5, "territory": ["EU"]}})
+                      "use": {"acts": ["use"], "release_mau": 5, "role": "licensee", "domicile": ["EU"]}})
     spelled = {"artifacts": [{"id": "m", "license": "llama3.2", "modalities": ["Text", "ｉｍａｇｅ"]}],
-               "use": {"acts": ["use"], "mau": 5, "territory": ["EU"]}}
+               "use": {"acts": ["use"], "release_mau": 5, "role": "licensee", "domicile": ["EU"]}}
     assert reasoner.ask(spelled).status == "forbidden"
 
 
@@ -162,7 +162,7 @@ def distill_llama3(family):
     student = {"id": "me", "mine": True, "derived_from": [{"id": "up", "relation": "distilled"}]}
     if family is not None:
         student["family"] = family
-    return {"artifacts": [{"id": "up", "license": "llama3", "family": "llama"}, student], "use": {"mau": "1M"}}
+    return {"artifacts": [{"id": "up", "license": "llama3", "family": "llama"}, student], "use": {"release_mau": "1M", "role": "licensee"}}
 
 
 def test_families_are_checked_words_and_other_is_never_a_named_family(reasoner):
@@ -176,10 +176,10 @@ def test_families_are_checked_words_and_other_is_never_a_named_family(reasoner):
 
 
 def test_the_into_option_goes_through_the_family_vocabulary(capsys):
-    code, _, err = cli(capsys, "distill", "llama3", "--into", "lama", "--mau", "1M")
+    code, _, err = cli(capsys, "distill", "llama3", "--into", "lama", "--release-mau", "1M", "--role", "licensee")
     assert code == 2 and err.startswith("can-i: --into: unknown family `lama` (did you mean `llama`?)")
-    assert cli(capsys, "distill", "llama3", "--into", "other", "--mau", "1M")[0] == 1
-    assert cli(capsys, "distill", "llama3", "--into", "LLAMA", "--mau", "1M")[0] == 0
+    assert cli(capsys, "distill", "llama3", "--into", "other", "--release-mau", "1M", "--role", "licensee")[0] == 1
+    assert cli(capsys, "distill", "llama3", "--into", "LLAMA", "--release-mau", "1M", "--role", "licensee")[0] == 0
 
 
 def test_license_files_check_families_modalities_and_purposes_where_written():
@@ -223,9 +223,9 @@ def test_every_bundled_catalog_entry_and_license_uses_known_words(reasoner):
     {"licenses": ["cc-by-nc-4.0"], "use": {"commercial": True}},
     {"licenses": ["cc-by-nc-4.0"]},
     {"licenses": ["cc-by-nc-4.0"], "use": {"acts": [], "commercial": True}},
-    {"artifacts": [{"id": "m", "license": "llama3"}], "use": {"mau": "800M"}},
+    {"artifacts": [{"id": "m", "license": "llama3"}], "use": {"release_mau": "800M", "role": "licensee"}},
     # a model of the user's that derives from nothing performs no act either
-    {"artifacts": [{"id": "m", "license": "llama3", "mine": True}], "use": {"mau": "800M"}},
+    {"artifacts": [{"id": "m", "license": "llama3", "mine": True}], "use": {"release_mau": "800M", "role": "licensee"}},
 ])
 def test_a_request_without_acts_is_an_input_error(reasoner, doc):
     with pytest.raises(RequestError, match="an empty list is not a statement|names no act") as caught:
@@ -247,13 +247,13 @@ def test_the_cli_and_the_example_runner_state_creation_without_an_empty_act_list
     from reasoner.subjects import Context
 
     assert "acts" not in Context().use([])
-    assert cli(capsys, "distill", "llama3", "--into", "mistral", "--mau", "1M")[0] == 1
+    assert cli(capsys, "distill", "llama3", "--into", "mistral", "--release-mau", "1M", "--role", "licensee")[0] == 1
 
 
 # --- duplicate keys -------------------------------------------------------------------------------
 
 DUPLICATE = ('{"artifacts": [{"id": "x", "license": "llama3", "license": "mit"}], '
-             '"use": {"acts": ["host"], "mau": "800M"}}')
+             '"use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}')
 
 
 def test_a_duplicate_json_key_is_an_error_naming_the_key(reasoner):
@@ -271,25 +271,25 @@ def test_the_cli_refuses_duplicate_keys_in_a_request_and_a_lineage_file(tmp_path
     code, _, err = cli(capsys, "--request", str(tmp_path / "req.json"))
     assert code == 2 and "duplicate key `license`" in err
     (tmp_path / "lineage.json").write_text('{"artifacts": [{"id": "x", "license": "llama3", "license": "mit"}]}')
-    code, _, err = cli(capsys, "host", str(tmp_path / "lineage.json"), "--mau", "800M")
+    code, _, err = cli(capsys, "host", str(tmp_path / "lineage.json"), "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and f"{tmp_path / 'lineage.json'}:1:49: duplicate key `license`" in err
 
 
 def test_a_duplicate_yaml_key_is_an_error_at_its_line(tmp_path, capsys):
     card = tmp_path / "README.md"
     card.write_text("---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\nlicense: mit\n---\n# x\n")
-    code, _, err = cli(capsys, "distribute", str(card), "--mau", "800M")
+    code, _, err = cli(capsys, "distribute", str(card), "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and f"{card}:4:1: " in err and "duplicate key `license`" in err
     lineage = tmp_path / "lineage.yaml"
     lineage.write_text("artifacts:\n  - id: x\n    license: llama3\n    license: mit\n")
-    code, _, err = cli(capsys, "host", str(lineage), "--mau", "800M")
+    code, _, err = cli(capsys, "host", str(lineage), "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and f"{lineage}:4:5: " in err and "duplicate key `license`" in err
 
 
 def test_a_duplicate_toml_key_is_an_error_at_its_line(tmp_path, capsys):
     lineage = tmp_path / "lineage.toml"
     lineage.write_text('[[artifacts]]\nid = "x"\nlicense = "llama3"\nlicense = "mit"\n')
-    code, _, err = cli(capsys, "host", str(lineage), "--mau", "800M")
+    code, _, err = cli(capsys, "host", str(lineage), "--release-mau", "800M", "--role", "licensee")
     assert code == 2 and f"{lineage}:4:" in err
 
 
@@ -315,7 +315,7 @@ def test_two_prefixes_clash_only_when_no_name_can_begin_with_both():
 @pytest.mark.parametrize("name, code", [("-Llama-foo", 1), ("_Llama-foo", 1), (" Llama-foo", 1),
                                         ("llama-foo", 1), ("Llama3.1-Acme", 0), ("Llama-foo", 0)])
 def test_the_llama_naming_duty_reads_the_name_literally(capsys, name, code):
-    assert cli(capsys, "finetune", "llama3.1", "--mau", "1M", "--and", "distribute", "--name", name)[0] == code
+    assert cli(capsys, "finetune", "llama3.1", "--release-mau", "1M", "--role", "licensee", "--and", "distribute", "--name", name)[0] == code
 
 
 # --- the outbound license -------------------------------------------------------------------------
@@ -362,7 +362,7 @@ def test_no_spelling_of_a_forbidden_territory_or_purpose_turns_into_yes(reasoner
     as_list = data.draw(st.booleans())
     never_permitted(reasoner, vision([territory] if as_list else territory))
     purpose = data.draw(st.sampled_from(["weapons", "military", "malware"]).flatmap(_forms))
-    never_permitted(reasoner, {"licenses": ["llama3.1"], "use": {"acts": ["host"], "mau": 1000, "purposes": [purpose]}})
+    never_permitted(reasoner, {"licenses": ["llama3.1"], "use": {"acts": ["host"], "release_mau": 1000, "role": "licensee", "purposes": [purpose]}})
     family = data.draw(st.sampled_from(["mistral", "qwen"]).flatmap(_forms))
     never_permitted(reasoner, distill_llama3(family))
 
@@ -370,14 +370,14 @@ def test_no_spelling_of_a_forbidden_territory_or_purpose_turns_into_yes(reasoner
 @pytest.mark.parametrize("mutate", [
     lambda t: t.replace('"acts": ["host"]', '"acts": []'),
     lambda t: t.replace('"acts": ["host"], ', ""),
-    lambda t: t.replace('"mau": "800M"', '"mau": "800M", "mau": "1"'),
+    lambda t: t.replace('"release_mau": "800M", "role": "licensee"', '"release_mau": "800M", "role": "licensee", "release_mau": "1", "role": "licensee"'),
     lambda t: t.replace('"license": "llama3"', '"license": "llama3", "license": "mit"'),
     lambda t: t.replace('"use": {', '"use": {"territory": [], '),
     lambda t: t.replace('"use": {', '"use": {"purposes": [""], '),
     lambda t: t.replace('"use": {', '"use": {"outbound_license": "mitt", '),
 ])
 def test_no_mutation_of_a_forbidden_json_request_turns_into_yes(reasoner, mutate):
-    text = '{"artifacts": [{"id": "x", "license": "llama3"}], "use": {"acts": ["host"], "mau": "800M"}}'
+    text = '{"artifacts": [{"id": "x", "license": "llama3"}], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}'
     assert reasoner.ask_text(text).status == "forbidden"
     mutated = mutate(text)
     assert mutated != text
@@ -389,9 +389,9 @@ def test_no_mutation_of_a_forbidden_json_request_turns_into_yes(reasoner, mutate
 
 
 @pytest.mark.parametrize("territory", ['[]', '[""]', '""', '["ＥＵ"]', '["EU,US"]', '["European Union"]', '["EL"]',
-                                       '["EU"], "territory": ["US"]', '["eu "]', '["\u0395U"]'])
-def test_no_mutation_of_the_eu_territory_in_a_json_request_turns_into_yes(reasoner, territory):
-    text = '{"artifacts": [{"id": "%s"}], "use": {"acts": ["use"], "mau": "1M", "territory": %s}}'
+                                       '["EU"], "domicile": ["US"]', '["eu "]', '["\u0395U"]'])
+def test_no_mutation_of_the_eu_domicile_in_a_json_request_turns_into_yes(reasoner, territory):
+    text = '{"artifacts": [{"id": "%s"}], "use": {"acts": ["use"], "release_mau": "1M", "role": "licensee", "domicile": %s}}'
     assert reasoner.ask_text(text % (VISION, '["EU"]')).status == "forbidden"
     try:
         result = reasoner.ask_text(text % (VISION, territory))
