@@ -234,8 +234,10 @@ class Reasoner:
         """Who published an artifact: the catalog's or the request's `publisher`, else the
         organisation of its Hub id, lower case. A stated publisher that is not the Hub id's
         organisation is an input error: on the Hub only `deepseek-ai` publishes `deepseek-ai/…`,
-        and a licensor's own release must never be claimed for someone else's model."""
-        organisation = publisher_of(artifact.id)
+        and a licensor's own release must never be claimed for someone else's model. A catalog
+        model named by an alias (`THUDM/…` for `zai-org/…`) is the entry's repo under a former
+        spelling: its organisation is the entry id's."""
+        organisation = publisher_of(entry["id"] if entry else artifact.id)
         stated = (entry or {}).get("publisher") or artifact.publisher
         if stated is None:
             return organisation

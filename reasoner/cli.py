@@ -540,9 +540,10 @@ def _primary_text(lic) -> str:
 
 @app.command("models", cls=_Command)
 def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, "--license", help="Only models under this license."),
+                family: Optional[str] = typer.Option(None, "--family", help="Only models of this family (llama, gemma, qwen, ...)."),
                 as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per model.")):
     """List the model catalog: id, license, family, release date."""
-    from .vocabulary import suggest
+    from .vocabulary import suggest, word_problem
 
     as_json = as_json or (ctx.obj or {}).get("json", False)
     engine = reasoner((ctx.obj or {}).get("facts"))
@@ -562,6 +563,15 @@ def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, 
         entries = [e for e in entries if wanted in {canonical(i) for i in _license_ids(e.get("license"))}]
         if not entries:
             typer.echo(f"can-i: no catalog model is under `{wanted}`", err=True)
+    if family is not None:
+        # Hundreds of models: one family at a time, named in the closed vocabulary (a typo is an
+        # input error with did-you-mean, never an empty list that reads as "no such models").
+        word, problem = word_problem("family", family)
+        if word is None:
+            raise UnknownSubjectError(problem, location="--family")
+        entries = [e for e in entries if e.get("family") == word]
+        if not entries:
+            typer.echo(f"can-i: no catalog model is of the `{word}` family", err=True)
     if as_json:
         typer.echo(json.dumps([_model_json(e) for e in entries], indent=2, ensure_ascii=False))
         return
@@ -576,7 +586,7 @@ def _model_json(entry: dict) -> dict:
     return {"id": entry["id"], "license": entry.get("license"), "family": entry.get("family"),
             "modalities": list(entry.get("modalities") or []), "released": entry.get("released"),
             "base_model": base, "relation": entry.get("relation", "finetune") if base else None,
-            "note": entry.get("note")}
+            "note": entry.get("note"), "aliases": list(entry.get("aliases") or [])}
 
 
 def _license_ids(expression) -> list[str]:

@@ -159,6 +159,10 @@ class LicenseIndex(dict):
 class KnowledgeBase:
     licenses: LicenseIndex = field(default_factory=LicenseIndex)
     catalog: dict[str, dict] = field(default_factory=dict)
+    # Every folded spelling of a catalog model (its id and its `aliases`) -> its id, and where each
+    # entry was read (for load errors).
+    catalog_spellings: dict[str, str] = field(default_factory=dict)
+    catalog_origins: dict[str, str] = field(default_factory=dict, repr=False)
     hub_ids: dict[str, dict] = field(default_factory=dict)
     hub_names: dict[str, dict] = field(default_factory=dict)
 
@@ -223,8 +227,7 @@ class KnowledgeBase:
                 organisation = model["id"].partition("/")[0].lower() if "/" in model["id"] else None
                 if stated is not None and (not isinstance(stated, str) or stated.lower() != organisation):
                     raise LicenseFileError(f"`publisher` must be the organisation of the Hub id ({organisation})", where)
-                self.catalog[model["id"]] = model
-            self._catalog_folded = {fold_id(k): k for k in self.catalog}
+                self._add_model(model, where)
         hub = root / "hf_licenses.toml"
         if hub.is_file():
             data = _read_toml(hub)
@@ -234,12 +237,31 @@ class KnowledgeBase:
                     self.hub_ids.setdefault(key.lower(), value)
             self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
 
+    def _add_model(self, model: dict, where: str) -> None:
+        """Index a catalog entry under its id and its `aliases` (other spellings real cards use:
+        the `-hf` repo, a renamed repo, an organisation's former name), all folded as the Hub
+        compares ids. A spelling that already names another entry would let one id stand for two
+        models with different terms, so it is a load error naming both."""
+        aliases = model.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise LicenseFileError("`aliases` must be a list of Hub ids", where)
+        folded, origins = self.catalog_spellings, self.catalog_origins
+        spellings = [(model["id"], "id")] + [(a, "alias") for a in aliases]
+        for spelling, kind in spellings:
+            key = fold_id(spelling)
+            if key in folded:
+                other = folded[key]
+                what = "this entry already" if other == model["id"] else f"`{other}` ({origins[other]})"
+                raise LicenseFileError(f"catalog {kind} `{spelling}` already names {what}", where)
+            folded[key] = model["id"]
+        origins[model["id"]] = where
+        self.catalog[model["id"]] = model
+
     def model(self, model_id: str) -> dict | None:
-        """A catalog entry by Hugging Face id (case-insensitive, as the Hub is)."""
+        """A catalog entry by Hugging Face id or alias (case-insensitive, as the Hub is)."""
         if model_id in self.catalog:
             return self.catalog[model_id]
-        folded = getattr(self, "_catalog_folded", {})
-        key = folded.get(fold_id(model_id))
+        key = self.catalog_spellings.get(fold_id(model_id))
         return self.catalog[key] if key else None
 
     def family_versions(self, license_id: str) -> tuple[str, ...]:

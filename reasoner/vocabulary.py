@@ -377,6 +377,7 @@ FAMILIES = (
     "apple", "bloom", "codegen", "cohere", "cosmos", "deepseek", "falcon", "flux", "gemma", "gpt2",
     "granite", "llama", "minitron", "mistral", "molmo", "nemotron", "nvidia", "olmo", "openelm", "parakeet",
     "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
+    "smollm",   # Hugging Face's SmolLM/SmolLM2/SmolLM3 and SmolVLM (catalog)
     "other",
 )
 OTHER_FAMILY = "other"

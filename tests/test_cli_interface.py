@@ -441,7 +441,7 @@ def test_the_json_response_keeps_schema_v1_fields(can_i):
 # Listings
 # ==================================================================================================
 
-MODEL_KEYS = ["id", "license", "family", "modalities", "released", "base_model", "relation", "note"]
+MODEL_KEYS = ["id", "license", "family", "modalities", "released", "base_model", "relation", "note", "aliases"]
 LICENSE_KEYS = ["id", "name", "version", "licensor", "family", "kind", "osi", "url", "clauses", "examples"]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
@@ -39,11 +40,14 @@ def _renamed(doc: dict, old: str, new: str, **extra) -> dict:
 
 
 def _canonical(value):
-    """A response with every list sorted, so that renaming an artifact cannot reorder it."""
+    """A response with every list sorted, so that renaming an artifact cannot reorder it (nor
+    the artifacts a message lists in id order, as `grant_covered` does)."""
     if isinstance(value, dict):
         return {k: _canonical(v) for k, v in value.items()}
     if isinstance(value, list):
         return sorted((_canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, str):
+        return re.sub(r"`[^`]+`(?:, `[^`]+`)+", lambda m: ", ".join(sorted(m.group(0).split(", "))), value)
     return value
 
 
