@@ -159,6 +159,8 @@ class LicenseIndex(dict):
 class KnowledgeBase:
     licenses: LicenseIndex = field(default_factory=LicenseIndex)
     catalog: dict[str, dict] = field(default_factory=dict)
+    # The dataset catalog: [[dataset]] tables of the same catalog.toml, read by the same loader.
+    datasets: dict[str, dict] = field(default_factory=dict)
     hub_ids: dict[str, dict] = field(default_factory=dict)
     hub_names: dict[str, dict] = field(default_factory=dict)
 
@@ -203,6 +205,14 @@ class KnowledgeBase:
         return sorted(seen)
 
     def _load_tables(self, root: Path) -> None:
+        hub = root / "hf_licenses.toml"
+        if hub.is_file():
+            data = _read_toml(hub)
+            # Old cards still carry retired Hub ids: they resolve too, after the current list.
+            for table in ("hub", "hub_retired"):
+                for key, value in data.get(table, {}).items():
+                    self.hub_ids.setdefault(key.lower(), value)
+            self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
         catalog = root / "catalog.toml"
         if catalog.is_file():
             data = _read_toml(catalog)
@@ -225,14 +235,50 @@ class KnowledgeBase:
                     raise LicenseFileError(f"`publisher` must be the organisation of the Hub id ({organisation})", where)
                 self.catalog[model["id"]] = model
             self._catalog_folded = {fold_id(k): k for k in self.catalog}
-        hub = root / "hf_licenses.toml"
-        if hub.is_file():
-            data = _read_toml(hub)
-            # Old cards still carry retired Hub ids: they resolve too, after the current list.
-            for table in ("hub", "hub_retired"):
-                for key, value in data.get(table, {}).items():
-                    self.hub_ids.setdefault(key.lower(), value)
-            self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
+            self._dataset_names: dict[str, str] = {}   # folded id or alias -> id
+            for i, dataset in enumerate(data.get("dataset", [])):
+                self._add_dataset(dataset, f"{catalog}: dataset[{i}]")
+    def _add_dataset(self, dataset, where: str) -> None:
+        """One [[dataset]] entry: an id, and either the `license` its dataset card states (our id
+        or an expression) or `unknown`, the one-line reason no license can be given. Never both:
+        a dataset whose terms are unclear must not also carry a license that reads as settled."""
+        if not isinstance(dataset, dict) or not isinstance(dataset.get("id"), str):
+            raise LicenseFileError("dataset entry without an `id`", where)
+        license_value, unknown = dataset.get("license"), dataset.get("unknown")
+        if (license_value is None) == (unknown is None):
+            raise LicenseFileError("a dataset entry gives exactly one of `license` and `unknown` (why none is known)",
+                                   where)
+        aliases = dataset.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise LicenseFileError("`aliases` must be a list of dataset ids", where)
+        for key in ("license", "unknown", "card_license", "note"):
+            if dataset.get(key) is not None and not (isinstance(dataset[key], str) and dataset[key].strip()):
+                raise LicenseFileError(f"`{key}` must be a non-empty string", where)
+        if license_value is not None:
+            try:
+                ids = expressions.ids(license_value)
+            except ValueError as exc:
+                raise LicenseFileError(f"`license`: {exc}", where) from None
+            for lid in ids:   # encoded, or a Hub id whose reason an answer then gives (cc-by-sa-3.0)
+                if not (self.resolve_license(lid)[0] or lid.lower() in self.hub_ids):
+                    raise LicenseFileError(f"`license` names `{lid}`, which is neither an encoded license nor a Hub "
+                                           f"license id{suggest(lid, list(self.licenses) + list(self.hub_ids))}",
+                                           where)
+        for name in [dataset["id"], *aliases]:
+            if fold_id(name) in getattr(self, "_catalog_folded", {}):
+                raise LicenseFileError(f"`{name}` is a catalog model, not a dataset", where)
+            if fold_id(name) in self._dataset_names:
+                raise LicenseFileError(f"dataset `{name}` is in the catalog twice", where)
+            self._dataset_names[fold_id(name)] = dataset["id"]
+        self.datasets[dataset["id"]] = dataset
+
+    def dataset(self, dataset_id: str) -> dict | None:
+        """A dataset catalog entry by Hugging Face id or a former id the Hub redirects (`gsm8k`),
+        case-insensitive, as the Hub is."""
+        if dataset_id in self.datasets:
+            return self.datasets[dataset_id]
+        key = getattr(self, "_dataset_names", {}).get(fold_id(dataset_id))
+        return self.datasets[key] if key else None
 
     def model(self, model_id: str) -> dict | None:
         """A catalog entry by Hugging Face id (case-insensitive, as the Hub is)."""
