@@ -245,6 +245,12 @@ class Reasoner:
         if known is None:
             return artifact
         if artifact.license is None:
+            # Said, not decided: whether its terms reach a model trained on it is the rules' call
+            # (each license's `terms follow`), and the answer's reasons and duties show it.
+            notes.append(("catalog_dataset",
+                          f"`{artifact.id}` is a catalog dataset under {known} (its dataset card's license); "
+                          f"its terms bind a model trained on it only as far as that license's own terms reach "
+                          f"(`can-i show` a license: `terms follow`)"))
             return replace(artifact, license=known)
         if self._same_terms(artifact, known):
             return artifact

@@ -307,6 +307,12 @@ class KnowledgeBase:
             if license_name.lower() in self.licenses:
                 return license_name.lower(), ""
             reason = entry.get("unknown") if entry else None
+            # A license_name spelt as a Hub id (`cc-by-nc-sa-4.0`, `llama3.2`) names that id's license.
+            listed = self.hub_ids.get(license_name.lower()) if entry is None else None
+            if listed and listed.get("encoding") in self.licenses:
+                return listed["encoding"], ""
+            if listed and listed.get("unknown") and license_name.lower() != "other":
+                reason = listed["unknown"]
             return None, reason or f"license_name `{license_name}` is not in the knowledge base"
         if lid in self.licenses:
             return lid, ""

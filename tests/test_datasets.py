@@ -220,3 +220,43 @@ def test_hub_cards_script_gives_the_clis_answers():
     cards = hub_cards.load_cards(SAMPLE, 3)
     report = hub_cards.run(cards)
     assert hub_cards.compare_cli(cards, report, 3) == []
+
+
+# --- forbidden requests through the dataset path ---------------------------------------------------
+
+def test_training_your_own_model_on_a_noncommercial_dataset_commercially_is_no(can_i, tmp_path):
+    # The catalog fills alpaca's cc-by-nc-4.0 in; creating your model from it commercially is the
+    # act the license judges (its grant is non-commercial only), by the card's dataset id or alias.
+    for dataset in ("tatsu-lab/alpaca", "TATSU-LAB/alpaca", "alpaca"):
+        path = card(tmp_path, f"license: mit\nmine: true\ndatasets:\n- {dataset}", name=f"mine-{len(dataset)}")
+        run = can_i("distribute", path, "--commercial", "--json")
+        assert run.code == 1 and run.json()["status"] == "forbidden", (dataset, run.out)
+    assert can_i("train", "alpaca", "--commercial").code == 1
+
+
+def test_a_catalog_dataset_license_is_said_in_a_note(can_i, tmp_path):
+    path = card(tmp_path, "license: mit\ndatasets:\n- tatsu-lab/alpaca")
+    notes = can_i("distribute", path, "--json").json()["notes"]
+    assert any(n["code"] == "catalog_dataset" and "cc-by-nc-4.0" in n["message"] for n in notes)
+
+
+def test_a_dataset_declared_under_a_weaker_license_keeps_the_catalogs(can_i, tmp_path):
+    # A lineage file that calls alpaca MIT: your own model trained on it commercially is still NO.
+    lineage = tmp_path / "lineage.json"
+    lineage.write_text(json.dumps({"artifacts": [
+        {"id": "me/model", "mine": True, "derived_from": [{"id": "tatsu-lab/alpaca", "relation": "trained_on"}]},
+        {"id": "tatsu-lab/alpaca", "license": "mit"}], "subject": "me/model"}))
+    run = can_i("distribute", lineage, "--commercial", "--json")
+    assert run.code == 1 and run.json()["status"] == "forbidden", run.out
+
+
+@pytest.mark.parametrize("name, encoding, reason", [
+    ("llama3.2", "llama3.2", None),                       # a Hub id as license_name: that license
+    ("cc-by-nc-sa-4.0", None, "cc by-nc-sa 4.0 is not encoded yet"),
+    ("LLAMA3.2", "llama3.2", None),
+    ("some-private-license", None, "license_name `some-private-license` is not in the knowledge base"),
+    ("other", None, "license_name `other` is not in the knowledge base"),
+])
+def test_a_license_name_spelt_as_a_hub_id_resolves_like_it(kb, name, encoding, reason):
+    got, why = kb.resolve_license("other", name)
+    assert got == encoding and (reason is None or why == reason)
