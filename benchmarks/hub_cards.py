@@ -78,6 +78,7 @@ def run(cards: list[dict], engine: Reasoner | None = None) -> dict:
     statuses: collections.Counter = collections.Counter()
     reasons: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     unknown_cards: dict[str, int] = collections.Counter()   # group -> cards with a reason in it
+    only: dict[str, int] = collections.Counter()            # group -> cards with no reason in another
     errors: collections.Counter = collections.Counter()
     crashes: list[dict] = []
     answers: list[dict] = []
@@ -107,12 +108,15 @@ def run(cards: list[dict], engine: Reasoner | None = None) -> dict:
                     why.append(f"{group}: {name}")
                 for group in {g for g, _ in groups}:
                     unknown_cards[group] += 1
+                if len({g for g, _ in groups}) == 1:
+                    only[groups[0][0]] += 1
             answers.append({"id": card.get("id"), "status": result.status, "why": why})
     return {
         "cards": len(cards),
         "statuses": dict(statuses.most_common()),
         "unknown": statuses["unknown"],
-        "unknown_by_reason": {group: {"cards": unknown_cards[group], "names": dict(names.most_common())}
+        "unknown_by_reason": {group: {"cards": unknown_cards[group], "only_reason": only[group],
+                                      "names": dict(names.most_common())}
                               for group, names in sorted(reasons.items(), key=lambda kv: -unknown_cards[kv[0]])},
         "input_errors": dict(errors.most_common()),
         "crashes": crashes,
@@ -144,7 +148,7 @@ def render(report: dict) -> str:
              f"UNKNOWN: {report['unknown']}"]
     for group, entry in report["unknown_by_reason"].items():
         names = ", ".join(f"{n} ({c})" if c > 1 else n for n, c in entry["names"].items())
-        lines.append(f"  {group}: {entry['cards']} cards — {names}")
+        lines.append(f"  {group}: {entry['cards']} cards ({entry['only_reason']} for no other reason) — {names}")
     if report["input_errors"]:
         lines.append(f"input errors: {sum(report['input_errors'].values())}")
         lines += [f"  {count} × {line}" for line, count in report["input_errors"].items()]
