@@ -260,7 +260,7 @@ def _unknown_subject(kb: KnowledgeBase, text: str):
         folded = [m for m in list(kb.catalog) + list(kb.datasets) if unknown[0].lower() in m.lower()]
         hints = " (did you mean " + " or ".join(f"`{m}`" for m in folded[:3]) + "?)" if folded else ""
     raise UnknownSubjectError(
-        f"`{unknown[0]}` is not a known license, catalog model, catalog dataset or file{hints}; "
+        f"`{unknown[0]}` is not a known license, catalog model or file (nor a catalog dataset){hints}; "
         f"`can-i licenses`, `can-i models` and `can-i datasets` list what is known")
 
 
