@@ -174,7 +174,7 @@ class Reasoner:
                         f"`{edge.parent}` is a catalog model, not a dataset: say how `{artifact_id}` derives from "
                         f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
                         location=f"artifacts[{where}].derived_from[{j}].relation")
-                if edge.parent not in artifacts and self.kb.model(edge.parent):
+                if edge.parent not in artifacts and (self.kb.model(edge.parent) or self.kb.dataset(edge.parent)):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)
                     queue.append(edge.parent)
@@ -182,6 +182,9 @@ class Reasoner:
             published = self._publisher(artifact, entry, request)
             if published != artifact.publisher:
                 artifact = artifacts[artifact_id] = replace(artifact, publisher=published)
+            dataset = self.kb.dataset(artifact_id) if entry is None else None
+            if dataset is not None:
+                artifacts[artifact_id] = self._dataset(artifact, dataset, request, notes)
             if entry is None:
                 continue
             if artifact.mine:
@@ -229,6 +232,32 @@ class Reasoner:
         for artifact_id in parents_first(artifacts):
             artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
         return replace(request, artifacts=tuple(artifacts[i] for i in order), notes=tuple(dict.fromkeys(notes)))
+
+    def _dataset(self, artifact: Artifact, entry: dict, request: Request, notes: list) -> Artifact:
+        """A dataset of the dataset catalog: the license its card states fills in an unstated one,
+        and stays beside a declared one (as a catalog model's does). A dataset whose license is
+        not known keeps none: the answer is UNKNOWN and says why (`_license_options`)."""
+        if artifact.mine:
+            where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact.id)
+            raise RequestError(f"`{artifact.id}` is the catalog dataset `{entry['id']}`, not your own work: give "
+                               f"your data its own id", location=f"artifacts[{where}].mine")
+        known = entry.get("license")
+        if known is None:
+            return artifact
+        if artifact.license is None:
+            # Said, not decided: whether its terms reach a model trained on it is the rules' call
+            # (each license's `terms follow`), and the answer's reasons and duties show it.
+            notes.append(("catalog_dataset",
+                          f"`{artifact.id}` is a catalog dataset under {known} (its dataset card's license); "
+                          f"its terms bind a model trained on it only as far as that license's own terms reach "
+                          f"(`can-i show` a license: `terms follow`)"))
+            return replace(artifact, license=known)
+        if self._same_terms(artifact, known):
+            return artifact
+        notes.append(("catalog_license_kept",
+                      f"`{artifact.id}` is a catalog dataset under {known}: the declared license "
+                      f"{artifact.license} applies beside it, not instead of it"))
+        return replace(artifact, license=f"({known}) AND ({artifact.license})")
 
     def _publisher(self, artifact: Artifact, entry: dict | None, request: Request) -> str | None:
         """Who published an artifact: the catalog's or the request's `publisher`, else the
@@ -299,7 +328,8 @@ class Reasoner:
         if acts > MAX_ACTS:
             raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
                              f"can-i judges at most {MAX_ACTS:,} in one question", location="artifacts")
-        options = [self._license_options(artifact) for artifact in scope]
+        data = {edge.parent for a in scope for edge in a.derived_from if edge.relation == "trained_on"}
+        options = [self._license_options(artifact, artifact.id in data) for artifact in scope]
         combinations = 1
         for choices in options:
             combinations *= len(choices)
@@ -504,13 +534,14 @@ class Reasoner:
         with self._caches:
             return self._threshold_cache.setdefault(key, {fact: sorted(values) for fact, values in cuts.items()})
 
-    def _license_options(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple, tuple]]:
+    def _license_options(self, artifact: Artifact, data: bool = False) -> list[tuple[tuple[str, ...], tuple, tuple]]:
         """(known ids, unknown ids with reasons, reading) per OR alternative, and per version a
-        family id in the expression may mean (the reading: ((artifact, family id, version), …))."""
+        family id in the expression may mean (the reading: ((artifact, family id, version), …)).
+        `data`: something was trained on the artifact, so an unknown license is a dataset's."""
         if artifact.license is None and artifact.mine:
             return [((), (), ())]  # the user's own contribution, under nothing but what it inherits
         if artifact.license is None:
-            return [((), (("none", "no license is stated and none is known for this model"),), ())]
+            return [((), (("none", self._no_license(artifact, data)),), ())]
         options = []
         try:  # read when the request was; the catalog's license joined to a declared one is read here
             alternatives = expressions.alternatives(artifact.license)
@@ -531,6 +562,21 @@ class Reasoner:
                         unknown.append((named, why))
                 options.append((tuple(sorted(set(known))), tuple(unknown), reading))
         return options
+
+    def _no_license(self, artifact: Artifact, data: bool) -> str:
+        """Why an artifact has no license, and how to state one: the dataset catalog's reason for
+        a dataset whose card gives no usable license, else what is missing and where it goes."""
+        how = (f"state it in a lineage file (an artifact `{{\"id\": \"{artifact.id}\", \"license\": \"ID\"}}` "
+               f"beside the model trained on it; `can-i licenses` lists the ids)")
+        entry = self.kb.dataset(artifact.id)
+        if entry is not None:
+            return f"the dataset catalog knows no license for this dataset: {entry['unknown']}; if you know it, {how}"
+        if data:
+            return (f"a dataset that is not in the dataset catalog (`can-i datasets`) and no license is stated for "
+                    f"it: read its dataset card's `license:` and {how}")
+        return ("no license is stated and none is known for this model: it is not in the model catalog "
+                "(`can-i models`); state its license (`license:` in its card, or `license` of its artifact in a "
+                "lineage file)")
 
 
 @dataclass(frozen=True)

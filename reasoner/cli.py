@@ -507,12 +507,12 @@ def list_licenses(ctx: typer.Context, markdown: bool = typer.Option(False, "--ma
         typer.echo(json.dumps([_license_json(c.license) for c in rows], indent=2, ensure_ascii=False))
         return
     if markdown:
-        typer.echo("| id | license | version / date | kind | primary text | clauses | examples |")
-        typer.echo("|---|---|---|---|---|---|---|")
+        typer.echo("| id | license | version / date | kind | primary text | text from | clauses | examples |")
+        typer.echo("|---|---|---|---|---|---|---|---|")
         for compiled in rows:
             lic = compiled.license
             typer.echo(f"| `{lic.id}` | {lic.name} | {lic.version or '—'} | {lic.kind} | {_primary_text(lic)} | "
-                       f"{len(lic.clauses)} | {len(lic.examples)} |")
+                       f"{_source_confidence(lic)} | {len(lic.clauses)} | {len(lic.examples)} |")
         return
     width = max((len(c.license.id) for c in rows), default=2)
     for compiled in rows:
@@ -531,6 +531,14 @@ def _license_json(lic) -> dict:
     return {"id": lic.id, "name": lic.name, "version": lic.version, "licensor": lic.licensor or None,
             "family": lic.family or None, "kind": lic.kind, "osi": bool(lic.osi), "url": lic.url or None,
             "clauses": len(lic.clauses), "examples": len(lic.examples)}
+
+
+def _source_confidence(lic) -> str:
+    """Whose copies of the texts the license is encoded from (`source … from licensor|third-party`):
+    the licensor's own, a third party's, or both (each file's in `can-i show`); — for none."""
+    copies = list(dict.fromkeys(source.copy for source in lic.sources))
+    words = {"licensor": "licensor's copy", "third-party": "third-party copy"}
+    return " + ".join(words.get(copy, copy) for copy in copies) or "—"
 
 
 def _primary_text(lic) -> str:
@@ -578,6 +586,50 @@ def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, 
     for entry in entries:
         base = f"  <- {entry['base_model']} ({entry.get('relation', 'finetune')})" if entry.get("base_model") else ""
         typer.echo(f"{entry['id']}  [{entry.get('license')}] {entry.get('family', '')} {entry.get('released', '')}{base}")
+
+
+@app.command("datasets", cls=_Command)
+def list_datasets(ctx: typer.Context,
+                  license: Optional[str] = typer.Option(None, "--license", help="Only datasets under this license."),
+                  as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per dataset.")):
+    """List the dataset catalog: id, license (or why none is known), and the card's license field."""
+    from .vocabulary import suggest
+
+    as_json = as_json or (ctx.obj or {}).get("json", False)
+    kb = reasoner((ctx.obj or {}).get("facts")).kb
+
+    def canonical(lid: str) -> str:
+        return kb.resolve_license(lid)[0] or lid.lower()
+
+    entries = sorted(kb.datasets.values(), key=lambda e: _listing_order(e["id"]))
+    if license is not None:
+        wanted = canonical(license.strip())
+        named = {canonical(i) for e in entries for i in _license_ids(e.get("license"))}
+        if wanted not in named and wanted not in kb.licenses and wanted not in kb.hub_ids:
+            known = sorted(set(kb.licenses) | named | set(kb.hub_ids))
+            raise UnknownSubjectError(f"no license `{license}`{suggest(license, known)}; `can-i licenses` lists "
+                                      f"the encoded ones", location="--license")
+        entries = [e for e in entries if wanted in {canonical(i) for i in _license_ids(e.get("license"))}]
+        if not entries:
+            typer.echo(f"can-i: no catalog dataset is under `{wanted}`", err=True)
+    if as_json:
+        typer.echo(json.dumps([_dataset_json(kb, e) for e in entries], indent=2, ensure_ascii=False))
+        return
+    for entry in entries:
+        if entry.get("license"):
+            encoded = all(kb.resolve_license(i)[0] for i in _license_ids(entry["license"]))
+            typer.echo(f"{entry['id']}  [{entry['license']}]" + ("" if encoded else "  (not encoded: UNKNOWN)"))
+        else:
+            typer.echo(f"{entry['id']}  [unknown] {entry['unknown']}")
+
+
+def _dataset_json(kb, entry: dict) -> dict:
+    """One catalog dataset in `can-i datasets --json`: always these keys, in this order. `encoded`
+    says whether every license it names is encoded (else an answer about it is UNKNOWN)."""
+    ids = _license_ids(entry.get("license"))
+    return {"id": entry["id"], "license": entry.get("license"),
+            "encoded": bool(ids) and all(kb.resolve_license(i)[0] for i in ids),
+            "unknown": entry.get("unknown"), "card_license": entry.get("card_license"), "note": entry.get("note")}
 
 
 def _model_json(entry: dict) -> dict:

@@ -163,6 +163,8 @@ class KnowledgeBase:
     # entry was read (for load errors).
     catalog_spellings: dict[str, str] = field(default_factory=dict)
     catalog_origins: dict[str, str] = field(default_factory=dict, repr=False)
+    # The dataset catalog: [[dataset]] tables of the same catalog.toml, read by the same loader.
+    datasets: dict[str, dict] = field(default_factory=dict)
     hub_ids: dict[str, dict] = field(default_factory=dict)
     hub_names: dict[str, dict] = field(default_factory=dict)
 
@@ -207,6 +209,15 @@ class KnowledgeBase:
         return sorted(seen)
 
     def _load_tables(self, root: Path) -> None:
+        # Hub ids first: a dataset's license is checked against them.
+        hub = root / "hf_licenses.toml"
+        if hub.is_file():
+            data = _read_toml(hub)
+            # Old cards still carry retired Hub ids: they resolve too, after the current list.
+            for table in ("hub", "hub_retired"):
+                for key, value in data.get(table, {}).items():
+                    self.hub_ids.setdefault(key.lower(), value)
+            self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
         catalog = root / "catalog.toml"
         if catalog.is_file():
             data = _read_toml(catalog)
@@ -228,14 +239,51 @@ class KnowledgeBase:
                 if stated is not None and (not isinstance(stated, str) or stated.lower() != organisation):
                     raise LicenseFileError(f"`publisher` must be the organisation of the Hub id ({organisation})", where)
                 self._add_model(model, where)
-        hub = root / "hf_licenses.toml"
-        if hub.is_file():
-            data = _read_toml(hub)
-            # Old cards still carry retired Hub ids: they resolve too, after the current list.
-            for table in ("hub", "hub_retired"):
-                for key, value in data.get(table, {}).items():
-                    self.hub_ids.setdefault(key.lower(), value)
-            self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
+            self._dataset_names: dict[str, str] = {}   # folded id or alias -> id
+            for i, dataset in enumerate(data.get("dataset", [])):
+                self._add_dataset(dataset, f"{catalog}: dataset[{i}]")
+
+    def _add_dataset(self, dataset, where: str) -> None:
+        """One [[dataset]] entry: an id, and either the `license` its dataset card states (our id
+        or an expression) or `unknown`, the one-line reason no license can be given. Never both:
+        a dataset whose terms are unclear must not also carry a license that reads as settled."""
+        if not isinstance(dataset, dict) or not isinstance(dataset.get("id"), str):
+            raise LicenseFileError("dataset entry without an `id`", where)
+        license_value, unknown = dataset.get("license"), dataset.get("unknown")
+        if (license_value is None) == (unknown is None):
+            raise LicenseFileError("a dataset entry gives exactly one of `license` and `unknown` (why none is known)",
+                                   where)
+        aliases = dataset.get("aliases", [])
+        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+            raise LicenseFileError("`aliases` must be a list of dataset ids", where)
+        for key in ("license", "unknown", "card_license", "note"):
+            if dataset.get(key) is not None and not (isinstance(dataset[key], str) and dataset[key].strip()):
+                raise LicenseFileError(f"`{key}` must be a non-empty string", where)
+        if license_value is not None:
+            try:
+                ids = expressions.ids(license_value)
+            except ValueError as exc:
+                raise LicenseFileError(f"`license`: {exc}", where) from None
+            for lid in ids:   # encoded, or a Hub id whose reason an answer then gives (cc-by-sa-3.0)
+                if not (self.resolve_license(lid)[0] or lid.lower() in self.hub_ids):
+                    raise LicenseFileError(f"`license` names `{lid}`, which is neither an encoded license nor a Hub "
+                                           f"license id{suggest(lid, list(self.licenses) + list(self.hub_ids))}",
+                                           where)
+        for name in [dataset["id"], *aliases]:
+            if fold_id(name) in self.catalog_spellings:
+                raise LicenseFileError(f"`{name}` is a catalog model, not a dataset", where)
+            if fold_id(name) in self._dataset_names:
+                raise LicenseFileError(f"dataset `{name}` is in the catalog twice", where)
+            self._dataset_names[fold_id(name)] = dataset["id"]
+        self.datasets[dataset["id"]] = dataset
+
+    def dataset(self, dataset_id: str) -> dict | None:
+        """A dataset catalog entry by Hugging Face id or a former id the Hub redirects (`gsm8k`),
+        case-insensitive, as the Hub is."""
+        if dataset_id in self.datasets:
+            return self.datasets[dataset_id]
+        key = getattr(self, "_dataset_names", {}).get(fold_id(dataset_id))
+        return self.datasets[key] if key else None
 
     def _add_model(self, model: dict, where: str) -> None:
         """Index a catalog entry under its id and its `aliases` (other spellings real cards use:
@@ -283,6 +331,12 @@ class KnowledgeBase:
             if license_name.lower() in self.licenses:
                 return license_name.lower(), ""
             reason = entry.get("unknown") if entry else None
+            # A license_name spelt as a Hub id (`cc-by-nc-sa-4.0`, `llama3.2`) names that id's license.
+            listed = self.hub_ids.get(license_name.lower()) if entry is None else None
+            if listed and listed.get("encoding") in self.licenses:
+                return listed["encoding"], ""
+            if listed and listed.get("unknown") and license_name.lower() != "other":
+                reason = listed["unknown"]
             return None, reason or f"license_name `{license_name}` is not in the knowledge base"
         if lid in self.licenses:
             return lid, ""

@@ -87,6 +87,10 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
             raise RequestError(f"`{subject_id}` is a catalog model, not a dataset: `can-i finetune`, `adapt`, `merge`, "
                                f"`quantize` or `distill` (training on its outputs) say how your model derives from it",
                                location="subject")
+        if act != "train" and kb.dataset(subject_id) and not kb.model(subject_id):
+            # Read as a model, a dataset's terms would follow the relation of a model, not `trained_on`.
+            raise RequestError(f"`{subject_id}` is a catalog dataset, not a model: `can-i train` asks about "
+                               f"training your model on it", location="subject")
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}],
                    **context.target()}
         if "family" not in derived and lineage.same_model([relation]):   # else `--into` says it
@@ -222,7 +226,7 @@ def _checked_mine(resolved: Resolved, text: str, mine: bool) -> Resolved:
 
 
 def _catalog_or_license(kb: KnowledgeBase, text: str) -> Resolved | None:
-    entry = kb.model(text)
+    entry = kb.model(text) or kb.dataset(text)
     if entry is not None:
         return Resolved([{"id": entry["id"]}], entry["id"], "catalog")
     try:
@@ -250,14 +254,14 @@ def _unknown_subject(kb: KnowledgeBase, text: str):
     except ValueError:
         ids = []
     unknown = [i for i in ids if not (kb.resolve_license(i)[0] or _known_unknown(kb, i))] or [text]
-    options = list(kb.licenses) + list(kb.hub_ids) + list(kb.catalog)
+    options = list(kb.licenses) + list(kb.hub_ids) + list(kb.catalog) + list(kb.datasets)
     hints = suggest(unknown[0], options)
     if not hints:
-        folded = [m for m in kb.catalog if unknown[0].lower() in m.lower()]
+        folded = [m for m in list(kb.catalog) + list(kb.datasets) if unknown[0].lower() in m.lower()]
         hints = " (did you mean " + " or ".join(f"`{m}`" for m in folded[:3]) + "?)" if folded else ""
     raise UnknownSubjectError(
-        f"`{unknown[0]}` is not a known license, catalog model or file{hints}; "
-        f"`can-i licenses` and `can-i models` list what is known")
+        f"`{unknown[0]}` is not a known license, catalog model or file (nor a catalog dataset){hints}; "
+        f"`can-i licenses`, `can-i models` and `can-i datasets` list what is known")
 
 
 def _known_unknown(kb: KnowledgeBase, license_id: str) -> bool:
@@ -374,7 +378,8 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
     try:
         checked = read_request(stated)
         subject = lineage.check(checked.artifacts, checked.subject,
-                                known_parent=kb.model if kb is not None else None, elsewhere="a catalog model")
+                                known_parent=(lambda i: kb.model(i) or kb.dataset(i)) if kb is not None else None,
+                                elsewhere="a catalog model or dataset")
     except (RequestError, LimitError) as exc:
         raise type(exc)(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
     return list(doc["artifacts"]), subject
