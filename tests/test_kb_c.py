@@ -204,3 +204,28 @@ def test_every_new_license_is_listed_with_its_source(can_i):
     assert code == 0
     for lic in ("microsoft-research-license", "openmdw-1.0", "openmdw-1.1", "falcon2-11b-tii-license-1.0"):
         assert lic in out
+
+
+# --- re-check: a purpose the text names must never come back YES ------------------------------------
+
+@pytest.mark.parametrize("lic", ["bigscience-openrail-m", "bigscience-bloom-rail-1.0", "creativeml-openrail-m",
+                                 "openrail++", "deepseek"])
+def test_exploiting_a_groups_vulnerabilities_is_barred_by_every_rail_attachment(can_i, lic):
+    # Attachment A of each names it ("To exploit any of the vulnerabilities of a specific group");
+    # the two BigScience encodings had left it out ("no purpose tag"), a wrong YES.
+    doc = ask(can_i, "host", lic, "--commercial", "--purpose", "exploiting-vulnerable-groups")
+    assert doc["status"] == "forbidden"
+
+
+@pytest.mark.parametrize("purpose,clause", [("military", "A.2"), ("automated-decisions", "A.8"),
+                                            ("exploiting-vulnerable-groups", "A.10")])
+def test_deepseek_attachment_a_items_cited_on_their_own(can_i, purpose, clause):
+    doc = ask(can_i, "host", "deepseek", "--purpose", purpose)
+    assert doc["status"] == "forbidden" and ("deepseek", clause) in cited(doc)
+
+
+@pytest.mark.parametrize("lic,purpose,clause", [("gemma", "spam", "PUP 2.3"), ("gemma", "sexual-content", "PUP 4"),
+                                                ("llama3", "weapons", "AUP 2"), ("llama3", "fraud", "AUP 3")])
+def test_policy_items_of_gemma_and_llama3_cited_on_their_own(can_i, lic, purpose, clause):
+    doc = ask(can_i, "host", lic, "--release-mau", "1M", "--role", "licensee", "--purpose", purpose)
+    assert doc["status"] == "forbidden" and (lic, clause) in cited(doc)
