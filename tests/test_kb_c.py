@@ -229,3 +229,13 @@ def test_deepseek_attachment_a_items_cited_on_their_own(can_i, purpose, clause):
 def test_policy_items_of_gemma_and_llama3_cited_on_their_own(can_i, lic, purpose, clause):
     doc = ask(can_i, "host", lic, "--release-mau", "1M", "--role", "licensee", "--purpose", purpose)
     assert doc["status"] == "forbidden" and (lic, clause) in cited(doc)
+
+
+@pytest.mark.parametrize("lic,purpose,clause", [
+    ("bigscience-openrail-m", "misrepresent-ai-as-human", "A.(e)"), ("bigscience-openrail-m", "law-enforcement", "A.(m)"),
+    ("bigscience-bloom-rail-1.0", "impersonation", "A.7"), ("bigscience-bloom-rail-1.0", "medical-advice", "A.12"),
+    ("creativeml-openrail-m", "automated-decisions", "A.6"), ("openrail++", "child-exploitation", "A.2"),
+])
+def test_rail_attachment_a_items_cited_on_their_own(can_i, lic, purpose, clause):
+    doc = ask(can_i, "host", lic, "--commercial", "--purpose", "research", "--purpose", purpose)
+    assert doc["status"] == "forbidden" and (lic, clause) in cited(doc)
