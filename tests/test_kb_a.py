@@ -241,3 +241,9 @@ def test_modified_mit_names_several_texts_and_stays_unknown(can_i, tmp_path):
 def test_every_kb_a_license_names_its_licensor_and_hub_org(lid):
     lic = R.kb.licenses[lid].license
     assert lic.licensor_id and lic.licensor_hub
+
+
+@pytest.mark.parametrize("spelling", ["qwen/qwen2.5-72b-instruct", "QWEN/QWEN2.5-72B-INSTRUCT"])
+def test_a_catalog_id_in_another_case_keeps_the_qwen_threshold(can_i, spelling):
+    d = doc(can_i, "use", spelling, "--commercial", "--mau", "200M")
+    assert d["status"] == "forbidden" and ("qwen", "4") in cited(d)
