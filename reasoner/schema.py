@@ -173,6 +173,15 @@ FACT_LIST = (
          unit="USD", field="revenue_12m", cli="--revenue-12m",
          help="Revenue of you and your affiliates together over any 12 consecutive months, USD: $20M.",
          example=("revenue_12m",)),
+    # Kimi K3 §2 (issue 11): the MaaS clause turns on whether the licensee or an affiliate runs a
+    # Model as a Service business at all, not on how this model is hosted (`hosting`).
+    Fact("maas_business", FLAG, USE,
+         "the licensee or an affiliate operates a Model as a Service business (third parties get inference or "
+         "fine-tuning access with meaningful control over inputs, parameters or training data)",
+         field="maas_business", cli="--maas-business/--no-maas-business",
+         help="Do you or an affiliate operate a Model as a Service business (an inference or fine-tuning API "
+              "giving third parties control over inputs, parameters or training data)? (unstated: unknown)",
+         example=("maas_business", "no_maas_business")),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

@@ -375,7 +375,7 @@ MODALITIES = ("text", "image", "audio", "video")
 # foreign. Add a new family here once, with the license or catalog entry that needs it.
 FAMILIES = (
     "apple", "bloom", "codegen", "cohere", "cosmos", "deepseek", "falcon", "flux", "gemma", "gpt2",
-    "granite", "llama", "minitron", "mistral", "molmo", "nemotron", "nvidia", "olmo", "openelm", "parakeet",
+    "granite", "kimi", "llama", "minitron", "mistral", "molmo", "nemotron", "nvidia", "olmo", "openelm", "parakeet",
     "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
     "smollm",   # Hugging Face's SmolLM/SmolLM2/SmolLM3 and SmolVLM (catalog)
     "other",

@@ -514,7 +514,7 @@ def test_models_filter_matches_any_spelling_of_the_license(can_i, reasoner, spel
 
 
 def test_models_filter_by_a_license_only_the_catalog_names(can_i):
-    """qwen-research is not encoded, but catalog models carry it: listing them is no error."""
+    """Filtering by a license lists exactly the catalog models that carry it (qwen-research)."""
     models = can_i("models", "--license", "qwen-research", "--json").json()
     assert models and all(m["license"] == "qwen-research" for m in models)
 
