@@ -377,6 +377,7 @@ FAMILIES = (
     "apple", "bloom", "codegen", "cohere", "cosmos", "deepseek", "falcon", "flux", "gemma", "gpt2",
     "granite", "llama", "minitron", "mistral", "molmo", "nemotron", "nvidia", "olmo", "openelm", "parakeet",
     "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
+    "glm", "hunyuan", "minimax",  # issue 11: Zhipu/THUDM GLM, Tencent Hunyuan, MiniMax
     "other",
 )
 OTHER_FAMILY = "other"
