@@ -237,3 +237,18 @@ def test_catalog_entries_name_their_licenses_and_sources(reasoner):
         assert entry is not None and entry["license"] == lid, model_id
         assert "card" in entry["note"] or "LICENSE" in entry["note"], model_id
     assert kb.model("TENCENT/hunyuan-a13b-instruct")["id"] == A13B   # the Hub is case-insensitive
+
+
+def test_an_old_org_spelling_is_an_input_error_naming_the_entry(can_i):
+    # THUDM/… ids are not entries of their own (the zai-org ones are): an error with "did you
+    # mean", never an answer under a guessed license.
+    run = can_i("host", "THUDM/glm-4-9b", "--commercial")
+    assert run.code == ERROR and "zai-org/glm-4-9b" in run.line()
+
+
+def test_an_academic_entity_is_not_a_licence_for_commercial_use(can_i):
+    run = can_i("host", "MiniMaxAI/MiniMax-M2.7", "--commercial", "--entity", "academic", "--json")
+    assert run.code == NO and ("minimax-m2.7-noncommercial", "3") in cited(run)
+    run = can_i("use", "MiniMaxAI/MiniMax-M2.7", "--non-commercial", "--entity", "academic", "--json")
+    assert run.code == YES
+    assert any(i["clause"] == "5" for i in run.json()["information"]), run.out
