@@ -378,6 +378,7 @@ FAMILIES = (
     "granite", "kimi", "llama", "minitron", "mistral", "molmo", "nemotron", "nvidia", "olmo", "openelm", "parakeet",
     "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
     "smollm",   # Hugging Face's SmolLM/SmolLM2/SmolLM3 and SmolVLM (catalog)
+    "glm", "hunyuan", "minimax",  # issue 11: Zhipu/THUDM GLM, Tencent Hunyuan, MiniMax
     "other",
 )
 OTHER_FAMILY = "other"

@@ -68,6 +68,15 @@ DISTILLED_REACH = {
     "tongyi-qianwen": (None, (), "§5.b bans improving other LLMs with outputs; §3 derivative works only"),
     "tongyi-qianwen-research": (None, (), "§4.b bans improving other LLMs with outputs"),
     "xai-community": (None, (), "§2.b bans training foundational models on outputs; §4 outputs unrestricted"),
+    # issue 11 (kb-b)
+    "tencent-hunyuan-community": ("full", (), "§1.g(iii) 'Model Derivatives' include distillation, synthetic data"),
+    "tencent-hunyuan-community-large": ("full", (), "§1.g(iii) 'Model Derivatives' include distillation"),
+    "minimax-model": (None, (), "'derivative works' of the Model Materials; outputs not named"),
+    "minimax-model-m2.5": (None, (), "the MiniMax-01 text's words: outputs not named"),
+    "minimax-m2.7-noncommercial": (None, (), "items 2-4 reach derivative works; outputs not named"),
+    "glm-4-9b": (None, ("2, naming",), "§2 naming sentence read to reach models it helps train"),
+    "chatglm3-6b": (None, (), "notice binds copies or substantial portions; outputs not named"),
+    "yi-community-2.1": ("full", (), "§1 'Derivatives' include output patterns, synthetic data"),
 }
 
 
