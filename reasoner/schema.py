@@ -173,6 +173,10 @@ FACT_LIST = (
          unit="USD", field="revenue_12m", cli="--revenue-12m",
          help="Revenue of you and your affiliates together over any 12 consecutive months, USD: $20M.",
          example=("revenue_12m",)),
+    # Computed like `derived`, never stated: the license's terms reach the model along a
+    # `trained_on` edge (it was trained on material under the license, a dataset). Lets a clause
+    # mark the open reading "is a model trained on the data an adaptation of it?" exactly there.
+    Fact("trained", FLAG, ACTED, "the model is trained on material under this license (a dataset)"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 
