@@ -215,3 +215,13 @@ def test_own_model_trained_on_gpl_data_cannot_go_out_under_mit(can_i, tmp_path):
     answer = run.json()
     assert answer["status"] == "forbidden", run.out
     assert any(r["license"] == "gpl-3.0" and r["clause"] == "5.c" for r in answer["reasons"])
+
+
+@pytest.mark.parametrize("dataset", ["tatsu-lab/alpaca", "TATSU-LAB/Alpaca", "alpaca", "HuggingFaceH4/no_robots"])
+def test_a_received_card_trained_on_nc_data_in_any_spelling_is_not_yes(can_i, tmp_path, dataset):
+    # Hostile spellings of a catalog NC dataset (case, alias) on a received MIT card: never YES.
+    path = card(tmp_path, f"license: mit\ndatasets:\n- {dataset}", name=f"c{abs(hash(dataset))}")
+    run = can_i("distribute", path, "--commercial", "--mau", "1M", "--json")
+    answer = run.json()
+    assert answer["status"] == "forbidden" and run.code == 1, run.out
+    assert "cc-by-nc-4.0" in ambiguous_trained(answer)
