@@ -507,6 +507,8 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
     fact = cond.fact
     if fact == "derived":
         return f"`{artifact}` {'derives' if holds else 'does not derive'} from material under this license"
+    if fact == "trained":
+        return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
     if scene is None:
         return ""
     artifacts = {a.id: a for a in scene.artifacts}

@@ -182,6 +182,10 @@ FACT_LIST = (
          help="Do you or an affiliate operate a Model as a Service business (an inference or fine-tuning API "
               "giving third parties control over inputs, parameters or training data)? (unstated: unknown)",
          example=("maas_business", "no_maas_business")),
+    # Computed like `derived`, never stated: the license's terms reach the model along a
+    # `trained_on` edge (it was trained on material under the license, a dataset). Lets a clause
+    # mark the open reading "is a model trained on the data an adaptation of it?" exactly there.
+    Fact("trained", FLAG, ACTED, "the model is trained on material under this license (a dataset)"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 
