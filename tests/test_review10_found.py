@@ -88,3 +88,27 @@ def test_eu_end_user_roles_do_not_lift_the_multimodal_ban_for_licensee_acts(can_
 def test_eu_end_user_roles_may_still_use_the_multimodal_model(can_i, role):
     run = can_i("use", VISION, "--domicile", "FR", "--role", role, "--release-mau", "1M")
     assert run.code == 0, run.out
+
+
+# --- 4. MRL: Research Purposes exclude a company's own use, not only its distribution ------------
+# `use mrl --entity company --non-commercial --purpose research` was YES; Research Purposes (1)
+# excludes "any usage ... by individuals or contractors employed in or engaged by companies in
+# the context of (a) their daily tasks". Unstated entity now leaves research use open on it.
+
+@pytest.mark.parametrize("act", ["use", "finetune"])
+def test_mrl_research_use_by_a_company_is_forbidden(can_i, act):
+    run = can_i(act, "mrl", "--entity", "company", "--non-commercial", "--purpose", "research", "--json")
+    assert run.code == 1
+    assert ("mrl", "9, Research Purposes (1)") in {(r["license"], r["clause"]) for r in run.json()["reasons"]}
+
+
+def test_mrl_research_use_with_the_entity_unstated_depends_on_it(reasoner):
+    result = reasoner.ask({"licenses": ["mrl"], "use": {"acts": ["use"], "commercial": False, "purposes": ["research"]}})
+    assert result.status == "depends" and [d.fact for d in result.depends_on] == ["entity"]
+
+
+@pytest.mark.parametrize("entity", ["individual", "academic", "non-profit", "government"])
+def test_mrl_research_use_by_a_non_company_stays_permitted(reasoner, entity):
+    result = reasoner.ask({"licenses": ["mrl"], "use": {"acts": ["use"], "commercial": False,
+                                                        "purposes": ["research"], "entity": entity}})
+    assert result.status == "permitted"
