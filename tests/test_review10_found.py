@@ -112,3 +112,39 @@ def test_mrl_research_use_by_a_non_company_stays_permitted(reasoner, entity):
     result = reasoner.ask({"licenses": ["mrl"], "use": {"acts": ["use"], "commercial": False,
                                                         "purposes": ["research"], "entity": entity}})
     assert result.status == "permitted"
+
+
+# --- 5. the README's first commands answer what the README says -----------------------------------
+# After Llama §2 came to read release_mau (and §1.b.ii the role), the README's first command
+# (`--mau 10M`) answered DEPENDS and its "Asking questions" example (`--mau 800M` → NO, "when mau >
+# 700,000,000") no longer matched the output; "GPL-2.0-or-later is the choice gpl-2.0 OR gpl-3.0"
+# described the SPDX handling before -or-later ids were encodings.
+
+README = __import__("pathlib").Path(__file__).resolve().parent.parent / "README.md"
+
+
+def test_readme_first_command_gives_a_definite_answer(can_i):
+    first = README.read_text(encoding="utf-8").split("```sh\n", 1)[1].split("\n", 1)[0]
+    argv = first.split("&& can-i ", 1)[1].split()
+    assert "--release-mau" in argv and "--role" in argv
+    assert can_i(*argv).code == 0
+
+
+def test_readme_asking_questions_example_matches_the_output(can_i):
+    text = README.read_text(encoding="utf-8")
+    block = text.split("```console\n$ can-i ", 1)[1].split("```", 1)[0]
+    command, *shown = block.splitlines()
+    run = can_i(*command.split())
+    assert run.code == 1 and run.out.splitlines()[0] == shown[0]
+    for line in shown:
+        if line.strip().startswith("✗"):
+            assert line in run.out
+        elif line.strip() and not line.strip().startswith("…") and "…" not in line:
+            assert line.strip() in run.out, line
+    assert "release_mau > 700,000,000" in run.out
+
+
+def test_readme_describes_spdx_or_later_ids_as_encodings():
+    text = README.read_text(encoding="utf-8")
+    assert "is the choice `gpl-2.0 OR gpl-3.0`" not in text
+    assert "`GPL-2.0-or-later` (and the deprecated `GPL-2.0+`) is `gpl-2.0-or-later`" in text
