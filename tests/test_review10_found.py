@@ -148,3 +148,40 @@ def test_readme_describes_spdx_or_later_ids_as_encodings():
     text = README.read_text(encoding="utf-8")
     assert "is the choice `gpl-2.0 OR gpl-3.0`" not in text
     assert "`GPL-2.0-or-later` (and the deprecated `GPL-2.0+`) is `gpl-2.0-or-later`" in text
+
+
+# --- 6. `linking` cannot describe a fine-tune, merge or quantization -------------------------------
+# `linking` says the model loads the licensed model unmodified, none of its weights changed; a
+# fine-tune of an LGPL model stated as `linking` and licensed MIT was YES.
+
+def _lgpl_child(relation: str, linking, parent: str = "lgpl-2.1") -> dict:
+    use = {"acts": ["distribute"]}
+    if linking is not None:
+        use["linking"] = linking
+    return {"artifacts": [{"id": "up/lib", "license": parent},
+                          {"id": "me/m", "license": "mit", "mine": True,
+                           "derived_from": [{"id": "up/lib", "relation": relation}]}],
+            "subject": "me/m", "use": use}
+
+
+@pytest.mark.parametrize("parent", ["lgpl-2.1", "lgpl-3.0", "lgpl-2.1-or-later", "LGPL-3.0-or-later"])
+@pytest.mark.parametrize("relation", ["finetune", "merge", "quantized"])
+@pytest.mark.parametrize("linking", [True, None])
+def test_a_changed_lgpl_model_is_never_linking_whatever_the_request_states(reasoner, parent, relation, linking):
+    result = reasoner.ask(_lgpl_child(relation, linking, parent))
+    assert result.status == "forbidden", (parent, relation, linking, result.to_json())
+    assert any(r.kind == "conflict" for r in result.reasons)
+
+
+def test_an_adapter_kept_apart_may_still_link_an_lgpl_model(reasoner):
+    assert reasoner.ask(_lgpl_child("adapter", True)).status == "permitted"
+    assert reasoner.ask(_lgpl_child("adapter", False)).status == "forbidden"
+    assert reasoner.ask(_lgpl_child("adapter", None)).status == "depends"
+
+
+def test_a_linking_fine_tune_through_the_cli_is_no(can_i, tmp_path):
+    import json
+    path = tmp_path / "lineage.json"
+    path.write_text(json.dumps(_lgpl_child("finetune", None)), encoding="utf-8")
+    run = can_i("distribute", str(path), "--linking", "--json")
+    assert run.code == 1 and run.json()["status"] == "forbidden"
