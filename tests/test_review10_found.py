@@ -237,3 +237,45 @@ def test_cc_by_sa_material_beside_an_mit_own_license_stays_a_conflict(reasoner):
                "subject": "me/work", "use": {"acts": ["distribute"]}}
     result = reasoner.ask(request)
     assert result.status == "forbidden" and ("cc-by-sa-4.0", "3.b.1") in cited(result)
+
+
+# --- 9. AGPL-3.0 §13: hosting a modified AGPL model shares it, with the clashes sharing has ----------
+# A merge of AGPL-3.0 and Llama 3 material, hosted, was YES: §13 offers every network user the
+# Corresponding Source of the modified version (the weights) under the AGPL, which Llama's terms
+# (its AUP, "relicense forbidden") do not allow. The clashes of distribution now arise on host
+# wherever the text's share_alike condition owes it on host.
+
+def _agpl_merge(other: dict, act: str = "host") -> dict:
+    return {"artifacts": [{"id": "up/ag", "license": "agpl-3.0"}, other,
+                          {"id": "me/m", "license": "agpl-3.0", "mine": True,
+                           "derived_from": [{"id": "up/ag", "relation": "merge"},
+                                            {"id": other["id"], "relation": "merge"}]}],
+            "subject": "me/m", "use": {"acts": [act], "release_mau": 1, "role": "licensee"}}
+
+
+@pytest.mark.parametrize("other, clause", [
+    ({"id": "meta-llama/Meta-Llama-3-8B"}, ("llama3", "1.b.iv")),
+    ({"id": "up/gpl2", "license": "gpl-2.0"}, ("gpl-2.0", "2.b")),
+])
+def test_hosting_a_modified_agpl_model_clashes_as_distributing_it(reasoner, other, clause):
+    result = reasoner.ask(_agpl_merge(other))
+    assert result.status == "forbidden", result.to_json()
+    assert clause in cited(result) and any(r.license == "agpl-3.0" for r in result.reasons)
+
+
+@pytest.mark.parametrize("other", ["gpl-3.0", "apache-2.0", "mit"])
+def test_hosting_a_modified_agpl_model_with_material_it_accepts_stays_permitted(reasoner, other):
+    assert reasoner.ask(_agpl_merge({"id": "up/x", "license": other})).status == "permitted"
+
+
+def test_hosting_an_unmodified_agpl_and_llama_stack_owes_no_source(can_i):
+    # §13 binds "if you modify the Program": a stack that is not derived owes nothing on host.
+    run = can_i("host", "agpl-3.0 AND llama3", "--release-mau", "1M", "--role", "licensee")
+    assert run.code == 0
+
+
+def test_hosting_a_gpl_and_llama_merge_is_not_conveying(reasoner):
+    request = _agpl_merge({"id": "meta-llama/Meta-Llama-3-8B"})
+    request["artifacts"][0]["license"] = "gpl-3.0"
+    request["artifacts"][2]["license"] = "gpl-3.0"
+    assert reasoner.ask(request).status == "permitted"
