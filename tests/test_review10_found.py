@@ -279,3 +279,14 @@ def test_hosting_a_gpl_and_llama_merge_is_not_conveying(reasoner):
     request["artifacts"][0]["license"] = "gpl-3.0"
     request["artifacts"][2]["license"] = "gpl-3.0"
     assert reasoner.ask(request).status == "permitted"
+
+
+# --- 10. an unknown word far from every known one still says what is known --------------------------
+# `--entity university`, `--role enduser`, `--hosting saas` gave "unknown entity `university`" and
+# nothing else: no did-you-mean (no near miss) and no list, so a user could not find `academic`.
+
+@pytest.mark.parametrize("option, word, listed", [
+    ("--entity", "university", "academic"), ("--role", "enduser", "service-user"), ("--hosting", "saas", "public-api")])
+def test_an_unknown_word_with_no_near_miss_lists_the_short_vocabulary(can_i, option, word, listed):
+    run = can_i("host", "mrl", option, word)
+    assert run.code == 2 and listed in run.line() and "one of:" in run.line()
