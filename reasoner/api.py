@@ -355,7 +355,10 @@ class Reasoner:
             readings.append(tuple(item for _, _, reading in pick for item in reading))
             used = tuple(sorted({lid for known in licenses.values() for lid in known}))
             scene = Scene(request.subject, tuple(scope), licenses, unknown, request.use, self._thresholds(used))
-            scenes.append(_Question(scene, used, (used, scene.key()), per_question))
+            # The outbound license's own facts (its `no further restrictions`, the further terms it
+            # accepts) decide a relicensing into it too (dsl2.lp), so they are solved with it.
+            solved_with = tuple(sorted(set(used) | {request.use.outbound_license} - {None}))
+            scenes.append(_Question(scene, solved_with, (solved_with, scene.key()), per_question))
             # A choice is the user's among OR alternatives, not the version a family id is read as.
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad, reading), alternatives in zip(scope, pick, options)

@@ -144,7 +144,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     for atom in by_name["relicense_conflict"]:
         A, L, C, O, mode, template = atom.arguments
         lid, number = _str(L), _str(C)
-        slots = {"license": lid, "clause": number, "outbound": _str(O), "mode": RELICENSE_MODES[mode.name]}
+        slots = {"license": lid, "clause": number, "outbound": _str(O), "mode": RELICENSE_MODES.get(mode.name, "")}
         reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
                            kind="conflict", message=fill(_str(template), slots), artifact=art(A)))
     for atom in by_name["unknown_terms"]:

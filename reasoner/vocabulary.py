@@ -449,7 +449,10 @@ def word_problem(kind: str, value: str) -> tuple[str | None, str]:
     word = normalise_word(value).lower()
     if word in options:
         return word, ""
-    return None, f"unknown {kind} `{value}`{suggest(word, options)}"
+    hint = suggest(word, options)
+    if not hint and len(options) <= 12:   # no near miss: a short vocabulary is shown whole
+        hint = "; one of: " + ", ".join(options)
+    return None, f"unknown {kind} `{value}`{hint}"
 
 
 def expand_territories(codes) -> tuple[str, ...]:

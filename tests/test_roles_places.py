@@ -150,7 +150,9 @@ def test_llama_4_eu_paragraph_reads_domicile_and_role():
     base = {"artifacts": [{"id": "m", "license": "llama4", "modalities": ["text", "image"]}],
             "use": {"acts": ["distribute"], "release_mau": 1, "domicile": ["NL"]}}
     assert R.ask(dict(base, use=dict(base["use"], role="licensee"))).status == "forbidden"
-    assert R.ask(dict(base, use=dict(base["use"], role="service-user"))).status == "permitted"
+    # An end user uses the service; distributing the weights is a licensee's act (review of issue 10).
+    assert R.ask(dict(base, use=dict(base["use"], role="service-user"))).status == "forbidden"
+    assert R.ask(dict(base, use=dict(base["use"], role="service-user", acts=["use"]))).status == "permitted"
     assert R.ask(dict(base, use=dict(base["use"], role="licensee", domicile=["NO"]))).status == "permitted"
 
 
