@@ -81,6 +81,7 @@ def llama_threshold_cited(result) -> bool:
 
 # --- the lineage checks themselves are iterative ------------------------------------------------
 
+@pytest.mark.slow   # the full size; smaller shapes keep the bound in the default run
 def test_lineage_checks_walk_100000_generations_without_recursion():
     """read_request, check_lineage (cycles, dangling edges), ancestry, parents_first and the
     catalog completion on a 100,000-deep chain: about 1 s."""
@@ -92,6 +93,7 @@ def test_lineage_checks_walk_100000_generations_without_recursion():
     assert order[0] == "m0" and order[-1] == "m100000"
 
 
+@pytest.mark.slow   # the full size; smaller shapes keep the bound in the default run
 def test_a_100000_long_cycle_and_a_dangling_edge_at_the_bottom_are_found():
     n = 100_000
     looped = chain(n)
@@ -158,6 +160,7 @@ def test_the_grounding_grows_linearly_with_the_size_of_a_lineage(shape):
 
 # --- many artifacts -----------------------------------------------------------------------------
 
+@pytest.mark.slow   # the full size; smaller shapes keep the bound in the default run
 def test_100000_artifacts_beside_the_subject_are_answered():
     """100,000 artifacts in the request, the subject's lineage small: about 2 s."""
     doc = {"artifacts": [{"id": f"org/model-{i}", "license": "mit"} for i in range(100_000)],
