@@ -551,26 +551,14 @@ def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, 
                 family: Optional[str] = typer.Option(None, "--family", help="Only models of this family (llama, gemma, qwen, ...)."),
                 as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per model.")):
     """List the model catalog: id, license, family, release date."""
-    from .vocabulary import suggest, word_problem
+    from .vocabulary import word_problem
 
     as_json = as_json or (ctx.obj or {}).get("json", False)
     engine = reasoner((ctx.obj or {}).get("facts"))
     kb = engine.kb
 
-    def canonical(lid: str) -> str:
-        return kb.resolve_license(lid)[0] or lid.lower()
-
-    entries = sorted(kb.catalog.values(), key=lambda e: _listing_order(e["id"]))
-    if license is not None:
-        wanted = canonical(license.strip())
-        named = {canonical(i) for e in entries for i in _license_ids(e.get("license"))}
-        if wanted not in named and wanted not in kb.licenses and wanted not in kb.hub_ids:
-            known = sorted(set(kb.licenses) | named | set(kb.hub_ids))
-            raise UnknownSubjectError(f"no license `{license}`{suggest(license, known)}; `can-i licenses` lists "
-                                      f"the encoded ones", location="--license")
-        entries = [e for e in entries if wanted in {canonical(i) for i in _license_ids(e.get("license"))}]
-        if not entries:
-            typer.echo(f"can-i: no catalog model is under `{wanted}`", err=True)
+    entries = _under_license(kb, sorted(kb.catalog.values(), key=lambda e: _listing_order(e["id"])), license,
+                             "model")
     if family is not None:
         # Hundreds of models: one family at a time, named in the closed vocabulary (a typo is an
         # input error with did-you-mean, never an empty list that reads as "no such models").
@@ -588,30 +576,41 @@ def list_models(ctx: typer.Context, license: Optional[str] = typer.Option(None, 
         typer.echo(f"{entry['id']}  [{entry.get('license')}] {entry.get('family', '')} {entry.get('released', '')}{base}")
 
 
+def _under_license(kb, entries: list[dict], license: Optional[str], what: str) -> list[dict]:
+    """The catalog entries (models or datasets) under `license`, compared as resolved ids (`MIT`
+    and `mit` alike). An id no entry, encoding or Hub id knows is an input error with did-you-mean,
+    never an empty list that reads as "none are under it"."""
+    from .vocabulary import suggest
+
+    if license is None:
+        return entries
+
+    def canonical(lid: str) -> str:
+        return kb.resolve_license(lid)[0] or lid.lower()
+
+    wanted = canonical(license.strip())
+    named = {canonical(i) for e in entries for i in _license_ids(e.get("license"))}
+    if wanted not in named and wanted not in kb.licenses and wanted not in kb.hub_ids:
+        known = sorted(set(kb.licenses) | named | set(kb.hub_ids))
+        raise UnknownSubjectError(f"no license `{license}`{suggest(license, known)}; `can-i licenses` lists "
+                                  f"the encoded ones", location="--license")
+    entries = [e for e in entries if wanted in {canonical(i) for i in _license_ids(e.get("license"))}]
+    if not entries:
+        typer.echo(f"can-i: no catalog {what} is under `{wanted}`", err=True)
+    return entries
+
+
 @app.command("datasets", cls=_Command)
 def list_datasets(ctx: typer.Context,
                   license: Optional[str] = typer.Option(None, "--license", help="Only datasets under this license."),
                   as_json: bool = typer.Option(False, "--json", help="Print a JSON list of objects, one per dataset.")):
     """List the dataset catalog: id, license (or why none is known), and the card's license field."""
-    from .vocabulary import suggest
 
     as_json = as_json or (ctx.obj or {}).get("json", False)
     kb = reasoner((ctx.obj or {}).get("facts")).kb
 
-    def canonical(lid: str) -> str:
-        return kb.resolve_license(lid)[0] or lid.lower()
-
-    entries = sorted(kb.datasets.values(), key=lambda e: _listing_order(e["id"]))
-    if license is not None:
-        wanted = canonical(license.strip())
-        named = {canonical(i) for e in entries for i in _license_ids(e.get("license"))}
-        if wanted not in named and wanted not in kb.licenses and wanted not in kb.hub_ids:
-            known = sorted(set(kb.licenses) | named | set(kb.hub_ids))
-            raise UnknownSubjectError(f"no license `{license}`{suggest(license, known)}; `can-i licenses` lists "
-                                      f"the encoded ones", location="--license")
-        entries = [e for e in entries if wanted in {canonical(i) for i in _license_ids(e.get("license"))}]
-        if not entries:
-            typer.echo(f"can-i: no catalog dataset is under `{wanted}`", err=True)
+    entries = _under_license(kb, sorted(kb.datasets.values(), key=lambda e: _listing_order(e["id"])), license,
+                             "dataset")
     if as_json:
         typer.echo(json.dumps([_dataset_json(kb, e) for e in entries], indent=2, ensure_ascii=False))
         return

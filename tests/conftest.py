@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from reasoner.api import Reasoner
+from reasoner import cli
 from reasoner.cli import main
 from reasoner.kb import KnowledgeBase
 from reasoner.parse import parse_text
@@ -68,3 +69,23 @@ def run_cli(capsys, *argv, stdin: str | None = None, monkeypatch=None) -> Run:
 def can_i(capsys, monkeypatch):
     """`can_i(*argv, stdin=None) -> Run`."""
     return lambda *argv, stdin=None: run_cli(capsys, *argv, stdin=stdin, monkeypatch=monkeypatch)
+
+
+@pytest.fixture
+def bundled_kb(reasoner, monkeypatch):
+    """The CLI answers from the bundled knowledge base, loaded once per session; whatever a test
+    does to the CLI's cached reasoners (`--facts`) is undone afterwards. Test files use it with
+    `pytestmark = pytest.mark.usefixtures("bundled_kb")`."""
+    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+
+
+EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
+
+
+def json_answer(can_i, *argv) -> dict:
+    """`can-i ARGV --json` as a document; nothing on stderr, and the exit code follows its status."""
+    code, out, err = can_i(*argv, "--json")
+    assert err == "", err
+    doc = json.loads(out)
+    assert code == EXIT_OF[doc["status"]]
+    return doc

@@ -9,7 +9,6 @@ output. Tests named test_bug_* pin bugs found and fixed along the way.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import re
@@ -20,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from reasoner import cli
-from reasoner.cli import main
 
 from conftest import Run  # noqa: F401 - the tests' type for a CLI run
 
@@ -35,11 +33,7 @@ SGR = re.compile(r"\x1b\[([0-9;]*)m")
 
 # --- running the CLI ------------------------------------------------------------------------------
 
-@pytest.fixture(autouse=True)
-def _bundled_kb(reasoner, monkeypatch):
-    """Every test starts from the bundled knowledge base (loaded once per session), and whatever a
-    test does to the CLI's cached reasoner (`--facts`) is undone afterwards."""
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+pytestmark = pytest.mark.usefixtures("bundled_kb")   # conftest: the bundled knowledge base
 
 
 # --- the JSON schema of PRODUCT.md (version 1) ----------------------------------------------------

@@ -18,10 +18,7 @@ from test_cli import validate_error, validate_response
 EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 
 
-@pytest.fixture(autouse=True)
-def _bundled_kb(reasoner, monkeypatch):
-    """The bundled knowledge base, loaded once per session; `--facts` caches are undone."""
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+pytestmark = pytest.mark.usefixtures("bundled_kb")   # conftest: the bundled knowledge base
 
 
 def answer(can_i, *argv) -> dict:

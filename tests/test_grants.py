@@ -14,7 +14,6 @@ import unicodedata
 import pytest
 
 from conftest import run_cli
-from reasoner import cli
 from reasoner.api import Reasoner
 from reasoner.errors import CanIError, LicenseFileError, RequestError
 from reasoner.parse import parse_text
@@ -24,9 +23,7 @@ DATASET = "someone/nc-dataset"
 LLAMA = "meta-llama/Meta-Llama-3-8B"
 
 
-@pytest.fixture(autouse=True)
-def _bundled_kb(reasoner, monkeypatch):
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+pytestmark = pytest.mark.usefixtures("bundled_kb")   # conftest: the bundled knowledge base
 
 
 def cohere_stack(grants, with_dataset: bool = True) -> dict:

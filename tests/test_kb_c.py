@@ -5,28 +5,18 @@ request could slip through (another id spelling, a Hub alias, a card, a purpose 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from reasoner import cli
 from reasoner.kb import KnowledgeBase
 
-EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 
 
-@pytest.fixture(autouse=True)
-def _bundled_kb(reasoner, monkeypatch):
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+pytestmark = pytest.mark.usefixtures("bundled_kb")   # conftest: the bundled knowledge base
 
 
-def ask(can_i, *argv) -> dict:
-    code, out, err = can_i(*argv, "--json")
-    assert err == "", err
-    doc = json.loads(out)
-    assert code == EXIT_OF[doc["status"]]
-    return doc
+from conftest import json_answer as ask  # noqa: E402  (the JSON answer; the exit code follows its status)
 
 
 def cited(doc: dict) -> set[tuple[str, str]]:

@@ -9,7 +9,6 @@ import json
 import pytest
 
 from conftest import make_reasoner, run_cli
-from reasoner.api import Reasoner
 from reasoner.errors import CanIError, RequestError
 from reasoner.parse import parse_text
 

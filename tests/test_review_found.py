@@ -7,12 +7,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import run_cli
-from reasoner import cli
 
 
-@pytest.fixture(autouse=True)
-def _bundled_kb(reasoner, monkeypatch):
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+pytestmark = pytest.mark.usefixtures("bundled_kb")   # conftest: the bundled knowledge base
 
 
 # --- held grants -------------------------------------------------------------------------------

@@ -9,27 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from reasoner import cli
 from reasoner.errors import RequestError
 from reasoner.request import read_request
 from reasoner.subjects import Context, build_request
 
-EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
 
 
-@pytest.fixture(autouse=True)
-def _bundled_kb(reasoner, monkeypatch):
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+pytestmark = pytest.mark.usefixtures("bundled_kb")   # conftest: the bundled knowledge base
 
 
-def ask(can_i, *argv) -> dict:
-    """The JSON answer; the exit code must follow its status."""
-    code, out, err = can_i(*argv, "--json")
-    assert err == "", err
-    doc = json.loads(out)
-    assert code == EXIT_OF[doc["status"]]
-    return doc
+from conftest import json_answer as ask  # noqa: E402  (the JSON answer; the exit code follows its status)
 
 
 def error(can_i, *argv) -> str:
