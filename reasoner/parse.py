@@ -642,10 +642,15 @@ class _Build(Transformer):
 
     def broken(self, meta, children):
         fact_token, values = children
+        fact = self.set_fact(fact_token, "`broken by`", f", not `{fact_token}`")
+        return _Broken(fact, self.set_values(fact, values))
+
+    def set_fact(self, fact_token, construct: str, hint: str) -> str:
+        """The set fact a construct (`in`, `broken by`) names; anything else is DSL301."""
         fact = str(fact_token)
         if fact not in SET_FACTS:
-            self.fail(fact_token, f"`broken by` takes a set fact ({', '.join(SET_FACTS)}), not `{fact}`", "DSL301")
-        return _Broken(fact, self.set_values(fact, values))
+            self.fail(fact_token, f"{construct} takes a set fact ({', '.join(SET_FACTS)}){hint}", "DSL301")
+        return fact
 
     @staticmethod
     def _broken_by(rule: Rule, children) -> Rule:
@@ -776,9 +781,7 @@ class _Build(Transformer):
 
     def member(self, meta, children):
         fact_token, values = children
-        fact = str(fact_token)
-        if fact not in SET_FACTS:
-            self.fail(fact_token, f"`in` takes a set fact ({', '.join(SET_FACTS)}){suggest(fact, SET_FACTS)}", "DSL301")
+        fact = self.set_fact(fact_token, "`in`", suggest(str(fact_token), SET_FACTS))
         return Member(fact, self.set_values(fact, values))
 
     def starts_with(self, meta, children):
