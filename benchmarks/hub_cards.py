@@ -35,7 +35,9 @@ from reasoner.api import Reasoner  # noqa: E402
 from reasoner.errors import CanIError, one_line  # noqa: E402
 from reasoner.subjects import Context, build_request  # noqa: E402
 
-DEFAULT_CARDS = ROOT.parent / "shared" / "data" / "hub-cards-sample.jsonl"
+SHARED_CARDS = ROOT.parent / "shared" / "data" / "hub-cards-sample.jsonl"
+# The shared copy when it is beside the checkout, else the copy the tests keep (tests/data/README.md).
+DEFAULT_CARDS = SHARED_CARDS if SHARED_CARDS.is_file() else ROOT / "tests" / "data" / "hub-cards-sample.jsonl"
 ACT = "distribute"
 FACTS = {"commercial": True, "mau": "1M"}
 CLI_ARGS = ["--commercial", "--mau", "1M"]

@@ -13,7 +13,7 @@ from reasoner.errors import LicenseFileError
 from reasoner.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "data" / "hub-cards-sample.jsonl"
+SAMPLE = ROOT / "tests" / "data" / "hub-cards-sample.jsonl"   # a copy of ../shared/data (tests/data/README.md)
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 

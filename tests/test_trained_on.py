@@ -17,7 +17,7 @@ import pytest
 from reasoner.kb import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = ROOT.parent / "shared" / "data" / "hub-cards-sample.jsonl"
+SAMPLE = ROOT / "tests" / "data" / "hub-cards-sample.jsonl"   # a copy of ../shared/data (tests/data/README.md)
 
 CONSERVATIVE = ("cc-by-4.0", "cc-by-sa-4.0", "cc-by-nc-4.0", "apache-2.0",
                 "gpl-2.0", "gpl-2.0-or-later", "gpl-3.0", "gpl-3.0-or-later",
