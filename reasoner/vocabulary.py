@@ -379,6 +379,7 @@ FAMILIES = (
     "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
     "smollm",   # Hugging Face's SmolLM/SmolLM2/SmolLM3 and SmolVLM (catalog)
     "glm", "hunyuan", "minimax",  # issue 11: Zhipu/THUDM GLM, Tencent Hunyuan, MiniMax
+    "starcoder",  # review11: BigCode StarCoder, the base of WizardCoder (catalog)
     "other",
 )
 OTHER_FAMILY = "other"

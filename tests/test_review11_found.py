@@ -1,0 +1,56 @@
+"""Issue 11 hostile review (review11): wrong answers found in the new encodings, the model and
+dataset catalogs and the card path, each as a test named after the behaviour. Fixed findings are
+plain tests; findings whose fix is not local are strict xfails with the precise reason."""
+
+from __future__ import annotations
+
+import pytest
+
+YES, NO, ERROR, DEPENDS = 0, 1, 2, 3
+
+
+def card(tmp_path, front: str):
+    path = tmp_path / "README.md"
+    path.write_text(f"---\n{front}\n---\n# a model\n", encoding="utf-8")
+    return path
+
+
+# --- datasets: a relabelled copy of NonCommercial data ---------------------------------------------
+
+def test_commercial_training_on_a_cleaned_copy_of_nc_alpaca_is_not_yes(can_i):
+    # yahma/alpaca-cleaned's card says cc-by-4.0, but it is tatsu-lab/alpaca (cc-by-nc-4.0) cleaned:
+    # the NonCommercial term still binds. It answered YES.
+    run = can_i("train", "yahma/alpaca-cleaned", "--commercial", "--json")
+    assert run.code == NO, run.out
+    assert any(r["license"] == "cc-by-nc-4.0" for r in run.json()["reasons"])
+
+
+def test_non_commercial_training_on_cleaned_alpaca_stays_yes(can_i):
+    run = can_i("train", "yahma/alpaca-cleaned", "--non-commercial", "--json")
+    assert run.code == YES, run.out
+    assert "its card says cc-by-4.0" in run.out
+
+
+# --- catalog: a fine-tune of an uncatalogued base answered under its own tag alone ------------------
+
+def test_wizardcoder_keeps_starcoders_unencoded_terms_unknown(can_i):
+    # WizardCoder-15B is a StarCoder fine-tune (BigCode OpenRAIL-M, not encoded); catalogued under
+    # its Hub tag bigscience-openrail-m alone, a commercial host answered YES.
+    run = can_i("host", "WizardLMTeam/WizardCoder-15B-V1.0", "--commercial", "--json")
+    assert run.json()["status"] == "unknown", run.out
+
+
+# --- the card path: license_name `qwen` beside a link to the 2023 Tongyi Qianwen text ---------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the card reader never reads license_link: `license_name: qwen` maps to the 2024 Qwen LICENSE "
+    "AGREEMENT (no ban on improving other models) even when the link names Qwen/Qwen2-72B-Instruct's "
+    "LICENSE, the 2023 Tongyi Qianwen text whose §5.b forbids using outputs to improve other LLMs; "
+    "hf_licenses.toml's own comment says third-party cards use `qwen` loosely for the 2023 text. "
+    "Fix: when license_link names a catalog model's repo whose license differs, add that license "
+    "(or answer UNKNOWN) — a change to subjects.model_card, not local"))
+def test_qwen_name_with_a_link_to_the_tongyi_text_does_not_permit_distilling_into_llama(can_i, tmp_path):
+    path = card(tmp_path, "license: other\nlicense_name: qwen\n"
+                          "license_link: https://huggingface.co/Qwen/Qwen2-72B-Instruct/blob/main/LICENSE")
+    run = can_i("distill", str(path), "--into", "llama", "--mau", "1M", "--json")
+    assert run.code != YES, run.out
