@@ -528,6 +528,15 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
             if not isinstance(name, str) or not name.strip():
                 raise RequestError("`license: other` needs a `license_name`", location=at("license_name"))
             artifact["license_name"] = name
+        else:
+            # `license_name` is read only beside `license: other`; a card that names another license
+            # there (`license: mit`, `license_name: qwen-research`) contradicts itself, and reading
+            # `license` alone would drop the restrictive one (a wrong YES).
+            name = meta.get("license_name")
+            if isinstance(name, str) and name.strip() and name.strip().lower() != str(license_value).strip().lower():
+                raise RequestError(f"the card says `license: {license_value}` but `license_name: {name.strip()}`: "
+                                   f"`license_name` belongs with `license: other`; say which license applies",
+                                   location=at("license_name"))
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name

@@ -54,3 +54,29 @@ def test_qwen_name_with_a_link_to_the_tongyi_text_does_not_permit_distilling_int
                           "license_link: https://huggingface.co/Qwen/Qwen2-72B-Instruct/blob/main/LICENSE")
     run = can_i("distill", str(path), "--into", "llama", "--mau", "1M", "--json")
     assert run.code != YES, run.out
+
+
+# --- cards and requests: `license_name` beside a license other than `other` -------------------------
+
+def test_a_card_with_mit_and_license_name_qwen_research_is_an_input_error(can_i, tmp_path):
+    # `license_name` was dropped unless `license: other`, so this card answered YES for a
+    # commercial host under MIT alone, though it names the non-commercial Qwen Research license.
+    path = card(tmp_path, "license: mit\nlicense_name: qwen-research")
+    run = can_i("host", str(path), "--commercial", "--mau", "1M")
+    assert run.code == ERROR
+    assert "license_name" in run.line()
+
+
+def test_a_request_artifact_with_mit_and_license_name_qwen_research_is_an_input_error(can_i, tmp_path):
+    path = tmp_path / "req.json"
+    path.write_text('{"artifacts": [{"id": "x/m", "license": "mit", "license_name": "qwen-research"}], '
+                    '"subject": "x/m", "use": {"acts": ["host"], "commercial": true, "mau": 1000000}}')
+    run = can_i("--request", str(path), "--json")
+    assert run.code == ERROR, run.out
+
+
+@pytest.mark.parametrize("front", ["license: other\nlicense_name: qwen-research",
+                                   "license: qwen-research\nlicense_name: qwen-research"])
+def test_license_name_with_other_or_the_same_id_still_reads(can_i, tmp_path, front):
+    run = can_i("host", str(card(tmp_path, front)), "--commercial", "--mau", "1M", "--json")
+    assert run.code == NO, run.out
