@@ -42,13 +42,9 @@ def test_wizardcoder_keeps_starcoders_unencoded_terms_unknown(can_i):
 
 # --- the card path: license_name `qwen` beside a link to the 2023 Tongyi Qianwen text ---------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the card reader never reads license_link: `license_name: qwen` maps to the 2024 Qwen LICENSE "
-    "AGREEMENT (no ban on improving other models) even when the link names Qwen/Qwen2-72B-Instruct's "
-    "LICENSE, the 2023 Tongyi Qianwen text whose §5.b forbids using outputs to improve other LLMs; "
-    "hf_licenses.toml's own comment says third-party cards use `qwen` loosely for the 2023 text. "
-    "Fix: when license_link names a catalog model's repo whose license differs, add that license "
-    "(or answer UNKNOWN) — a change to subjects.model_card, not local"))
+# The card reader never read license_link: `license_name: qwen` mapped to the 2024 Qwen LICENSE
+# AGREEMENT (no ban on improving other models) even when the link names Qwen/Qwen2-72B-Instruct's
+# LICENSE, the 2023 Tongyi Qianwen text whose §5.b forbids using outputs to improve other LLMs.
 def test_qwen_name_with_a_link_to_the_tongyi_text_does_not_permit_distilling_into_llama(can_i, tmp_path):
     path = card(tmp_path, "license: other\nlicense_name: qwen\n"
                           "license_link: https://huggingface.co/Qwen/Qwen2-72B-Instruct/blob/main/LICENSE")
@@ -80,3 +76,18 @@ def test_a_request_artifact_with_mit_and_license_name_qwen_research_is_an_input_
 def test_license_name_with_other_or_the_same_id_still_reads(can_i, tmp_path, front):
     run = can_i("host", str(card(tmp_path, front)), "--commercial", "--mau", "1M", "--json")
     assert run.code == NO, run.out
+
+
+def test_a_link_to_the_cards_own_license_changes_nothing(can_i, tmp_path):
+    path = card(tmp_path, "license: other\nlicense_name: qwen\n"
+                          "license_link: https://huggingface.co/Qwen/Qwen2.5-72B-Instruct/blob/main/LICENSE")
+    run = can_i("distill", str(path), "--into", "llama", "--mau", "1M", "--json")
+    assert run.code == YES, run.out
+
+
+def test_a_link_to_a_research_licensed_repo_binds_beside_an_apache_label(can_i, tmp_path):
+    path = card(tmp_path, "license: apache-2.0\n"
+                          "license_link: https://huggingface.co/Qwen/Qwen2.5-3B-Instruct/resolve/main/LICENSE")
+    run = can_i("host", str(path), "--commercial", "--mau", "1M", "--json")
+    assert run.code == NO, run.out
+    assert any(r["license"] == "qwen-research" for r in run.json()["reasons"])
