@@ -91,6 +91,7 @@ PURPOSES = (
     "medical-advice", "legal-advice", "automated-decisions", "biometric-identification",
     "research", "commercial-product", "safety-circumvention", "sexual-content",
     "exploiting-vulnerable-groups", "customer-support",
+    "evaluation", "personal",   # review11: MNPL 3.2 grants only testing/evaluation, research and Personal use
 )
 
 # --- territories --------------------------------------------------------------------------------

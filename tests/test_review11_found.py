@@ -91,3 +91,19 @@ def test_a_link_to_a_research_licensed_repo_binds_beside_an_apache_label(can_i, 
     run = can_i("host", str(path), "--commercial", "--mau", "1M", "--json")
     assert run.code == NO, run.out
     assert any(r["license"] == "qwen-research" for r in run.json()["reasons"])
+
+
+# --- MNPL-0.1: the grant is limited to testing, research, Personal or evaluation purposes ---------
+
+def test_mnpl_non_commercial_production_use_is_not_yes(can_i):
+    # MNPL 3.2: "only ... for testing, research, Personal, or evaluation purposes in Non-Production
+    # Environments". A non-profit's staff using Codestral in their daily work is non-commercial
+    # but live use; it answered YES, as did a non-commercial use of unstated purpose.
+    run = can_i("use", "mistralai/Codestral-22B-v0.1", "--non-commercial", "--purpose", "customer-support", "--json")
+    assert run.code == NO, run.out
+    assert can_i("use", "mnpl", "--non-commercial", "--json").code == DEPENDS
+
+
+@pytest.mark.parametrize("purpose", ["evaluation", "research", "personal"])
+def test_mnpl_non_production_purposes_stay_yes(can_i, purpose):
+    assert can_i("use", "mnpl", "--non-commercial", "--purpose", purpose, "--json").code == YES
