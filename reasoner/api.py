@@ -247,8 +247,12 @@ class Reasoner:
         if artifact.license is None:
             # Said, not decided: whether its terms reach a model trained on it is the rules' call
             # (each license's `terms follow`), and the answer's reasons and duties show it.
+            card = entry.get("card_license") or known
+            # The catalog may add terms the card leaves out (a relabelled copy of NC data): say so.
+            source = ("its dataset card's license" if card == known
+                      else f"its card says {card}; the catalog adds what the card leaves out: {entry.get('note', '')}")
             notes.append(("catalog_dataset",
-                          f"`{artifact.id}` is a catalog dataset under {known} (its dataset card's license); "
+                          f"`{artifact.id}` is a catalog dataset under {known} ({source}); "
                           f"its terms bind a model trained on it only as far as that license's own terms reach "
                           f"(`can-i show` a license: `terms follow`)"))
             return replace(artifact, license=known)

@@ -230,7 +230,14 @@ def read_artifact(doc, path: str) -> Artifact:
             raise RequestError(f"unknown relation `{relation}`{suggest(relation, RELATIONS)}; "
                                f"use one of {', '.join(RELATIONS)}", location=f"{edge_path}.relation")
         parsed_edges.append(Edge(parent, relation))
-    return Artifact(id=artifact_id, license=license_text, license_name=_string(doc, "license_name", path),
+    license_name = _string(doc, "license_name", path)
+    if (license_name and license_text and license_name.strip().lower() != license_text.strip().lower()
+            and "other" not in re.split(r"[\s()]+", license_text.lower())):
+        # `license_name` is read only for `other`: beside any other license it would be dropped, and
+        # a restrictive license named there lost (`mit` + `qwen-research` answered YES).
+        raise RequestError(f"`license_name` `{license_name}` is read only with the license `other`, and the license is "
+                           f"`{license_text}`: say which license applies", location=f"{path}.license_name")
+    return Artifact(id=artifact_id, license=license_text, license_name=license_name,
                     mine=mine, derived_from=tuple(parsed_edges), **values)
 
 

@@ -528,6 +528,16 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
             if not isinstance(name, str) or not name.strip():
                 raise RequestError("`license: other` needs a `license_name`", location=at("license_name"))
             artifact["license_name"] = name
+        else:
+            # `license_name` is read only beside `license: other`; a card that names another license
+            # there (`license: mit`, `license_name: qwen-research`) contradicts itself, and reading
+            # `license` alone would drop the restrictive one (a wrong YES).
+            name = meta.get("license_name")
+            if isinstance(name, str) and name.strip() and name.strip().lower() != str(license_value).strip().lower():
+                raise RequestError(f"the card says `license: {license_value}` but `license_name: {name.strip()}`: "
+                                   f"`license_name` belongs with `license: other`; say which license applies",
+                                   location=at("license_name"))
+    _add_linked_license(kb, artifact, meta.get("license_link"))
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name
@@ -566,6 +576,30 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     if edges:
         artifact["derived_from"] = edges
     return artifacts, model_id
+
+
+_HUB_FILE_LINK = re.compile(r"https?://huggingface\.co/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/", re.IGNORECASE)
+
+
+def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
+    """A `license_link` into a catalog model's repo names that model's license text. Cards use
+    a license_name loosely (`qwen` beside a link to the 2023 Tongyi Qianwen text, which bans
+    improving other models): when the linked model's license is not among those the card names,
+    both bind, so the card's own label cannot drop the linked text's terms."""
+    if not isinstance(link, str) or not artifact.get("license"):
+        return
+    match = _HUB_FILE_LINK.match(link.strip())
+    entry = kb.model(match.group(1)) if match else None
+    if entry is None:
+        return
+    try:
+        named = {kb.resolve_license(lid, artifact.get("license_name"))[0] or lid.lower()
+                 for lid in expressions.ids(artifact["license"])}
+        linked = {kb.resolve_license(lid)[0] or lid.lower() for lid in expressions.ids(entry["license"])}
+    except ValueError:
+        return   # the license expression's own error is reported where it is read
+    if not linked <= named:
+        artifact["license"] = f"({artifact['license']}) AND ({entry['license']})"
 
 
 # Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would

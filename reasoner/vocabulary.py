@@ -91,6 +91,7 @@ PURPOSES = (
     "medical-advice", "legal-advice", "automated-decisions", "biometric-identification",
     "research", "commercial-product", "safety-circumvention", "sexual-content",
     "exploiting-vulnerable-groups", "customer-support",
+    "evaluation", "personal",   # review11: MNPL 3.2 grants only testing/evaluation, research and Personal use
 )
 
 # --- territories --------------------------------------------------------------------------------
@@ -379,6 +380,7 @@ FAMILIES = (
     "phi", "qwen", "stable-diffusion", "stablelm", "t5", "whisper", "wizardcoder", "yi", "yolo",
     "smollm",   # Hugging Face's SmolLM/SmolLM2/SmolLM3 and SmolVLM (catalog)
     "glm", "hunyuan", "minimax",  # issue 11: Zhipu/THUDM GLM, Tencent Hunyuan, MiniMax
+    "starcoder",  # review11: BigCode StarCoder, the base of WizardCoder (catalog)
     "other",
 )
 OTHER_FAMILY = "other"

@@ -46,7 +46,7 @@ def test_every_dataset_has_a_license_that_resolves_or_a_reason(kb):
 @pytest.mark.parametrize("dataset_id, license", [
     ("openai/gsm8k", "mit"), ("gsm8k", "mit"), ("HuggingFaceH4/ultrafeedback_binarized", "mit"),
     ("openbmb/UltraFeedback", "mit"), ("HuggingFaceH4/ultrachat_200k", "mit"), ("stingning/ultrachat", "mit"),
-    ("tatsu-lab/alpaca", "cc-by-nc-4.0"), ("yahma/alpaca-cleaned", "cc-by-4.0"),
+    ("tatsu-lab/alpaca", "cc-by-nc-4.0"),
     ("databricks/databricks-dolly-15k", "cc-by-sa-3.0"), ("samsum", "cc-by-nc-nd-4.0"),
     ("rajpurkar/squad", "cc-by-sa-4.0"), ("allenai/c4", "odc-by"), ("open-thoughts/OpenThoughts-114k", "apache-2.0"),
     ("OPENAI/GSM8K", "mit"),

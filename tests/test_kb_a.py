@@ -122,9 +122,11 @@ def test_codestral_is_non_production_only(can_i):
     assert d["status"] == "forbidden" and ("mnpl", "3.2") in cited(d)
     free_api = doc(can_i, "host", CODESTRAL, "--non-commercial", "--hosting", "public-api")
     assert free_api["status"] == "forbidden" and ("mnpl", "3.2") in cited(free_api)
-    assert doc(can_i, "host", CODESTRAL, "--non-commercial", "--hosting", "internal")["status"] == "permitted"
+    # review11: the grant is also limited to testing, research, Personal or evaluation purposes (3.2)
+    assert doc(can_i, "host", CODESTRAL, "--non-commercial", "--hosting", "internal",
+               "--purpose", "evaluation")["status"] == "permitted"
     assert doc(can_i, "host", CODESTRAL, "--non-commercial")["status"] == "depends"
-    assert doc(can_i, "use", CODESTRAL, "--non-commercial")["status"] == "permitted"
+    assert doc(can_i, "use", CODESTRAL, "--non-commercial", "--purpose", "evaluation")["status"] == "permitted"
     assert R.kb.resolve_license("other", "MNPL")[0] == "mnpl"
 
 

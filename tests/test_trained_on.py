@@ -163,7 +163,7 @@ def test_sharealike_binds_a_received_model_trained_on_sa_data(can_i, tmp_path):
 
 
 def test_cc_by_data_gives_yes_with_attribution_and_the_open_reading(can_i, tmp_path):
-    run = can_i("distribute", lineage(tmp_path, "yahma/alpaca-cleaned", None), "--commercial", "--json")
+    run = can_i("distribute", lineage(tmp_path, "google-research-datasets/mbpp", None), "--commercial", "--json")
     answer = run.json()
     assert answer["status"] == "permitted"
     assert any(o["license"] == "cc-by-4.0" for o in answer["obligations"])
