@@ -19,13 +19,13 @@ from . import expressions, schema
 from .lineage import parents_first, same_model
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
-from .kb import KnowledgeBase
+from .kb import KnowledgeBase, publisher_of
 from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestry, check_lineage,
                       duplicate_key_location, read_grants, read_input_file, read_request, request_document,
                       unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
-from .solve import Scene, publisher_of, question_facts, run
+from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
 BATCH_SIZE = 100
@@ -174,7 +174,7 @@ class Reasoner:
                         f"`{edge.parent}` is a catalog model, not a dataset: say how `{artifact_id}` derives from "
                         f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
                         location=f"artifacts[{where}].derived_from[{j}].relation")
-                if edge.parent not in artifacts and (self.kb.model(edge.parent) or self.kb.dataset(edge.parent)):
+                if edge.parent not in artifacts and self.kb.entry(edge.parent):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)
                     queue.append(edge.parent)
@@ -517,11 +517,13 @@ class Reasoner:
         # choice with the smallest sorted ids, so the order the operands were written in is moot.
         # A family id (`gpl`) is no choice of the user's: each version it may mean is a reading,
         # and the answer holds only if every reading gives it (see `_across_readings`).
+        def rank(result: Result):
+            return STATUS_ORDER[result.status], sorted(result.choice.items())
+
         best: dict[tuple, Result] = {}
         for result, reading in zip(results, plan.readings):
             known = best.get(reading)
-            key = lambda r: (STATUS_ORDER[r.status], sorted(r.choice.items()))  # noqa: E731
-            if known is None or key(result) < key(known):
+            if known is None or rank(result) < rank(known):
                 best[reading] = result
         if len(best) == 1:
             return next(iter(best.values()))

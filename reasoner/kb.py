@@ -165,6 +165,7 @@ class KnowledgeBase:
     catalog_origins: dict[str, str] = field(default_factory=dict, repr=False)
     # The dataset catalog: [[dataset]] tables of the same catalog.toml, read by the same loader.
     datasets: dict[str, dict] = field(default_factory=dict)
+    dataset_spellings: dict[str, str] = field(default_factory=dict)   # folded id or alias -> id
     hub_ids: dict[str, dict] = field(default_factory=dict)
     hub_names: dict[str, dict] = field(default_factory=dict)
 
@@ -235,11 +236,10 @@ class KnowledgeBase:
                             problem = word_problem(kind, str(value))[1] or f"write the {kind} `{value}` in lower case"
                             raise LicenseFileError(problem, where)
                 stated = model.get("publisher")
-                organisation = model["id"].partition("/")[0].lower() if "/" in model["id"] else None
+                organisation = publisher_of(model["id"])
                 if stated is not None and (not isinstance(stated, str) or stated.lower() != organisation):
                     raise LicenseFileError(f"`publisher` must be the organisation of the Hub id ({organisation})", where)
                 self._add_model(model, where)
-            self._dataset_names: dict[str, str] = {}   # folded id or alias -> id
             for i, dataset in enumerate(data.get("dataset", [])):
                 self._add_dataset(dataset, f"{catalog}: dataset[{i}]")
 
@@ -272,9 +272,9 @@ class KnowledgeBase:
         for name in [dataset["id"], *aliases]:
             if fold_id(name) in self.catalog_spellings:
                 raise LicenseFileError(f"`{name}` is a catalog model, not a dataset", where)
-            if fold_id(name) in self._dataset_names:
+            if fold_id(name) in self.dataset_spellings:
                 raise LicenseFileError(f"dataset `{name}` is in the catalog twice", where)
-            self._dataset_names[fold_id(name)] = dataset["id"]
+            self.dataset_spellings[fold_id(name)] = dataset["id"]
         self.datasets[dataset["id"]] = dataset
 
     def dataset(self, dataset_id: str) -> dict | None:
@@ -282,8 +282,12 @@ class KnowledgeBase:
         case-insensitive, as the Hub is."""
         if dataset_id in self.datasets:
             return self.datasets[dataset_id]
-        key = getattr(self, "_dataset_names", {}).get(fold_id(dataset_id))
+        key = self.dataset_spellings.get(fold_id(dataset_id))
         return self.datasets[key] if key else None
+
+    def entry(self, artifact_id: str) -> dict | None:
+        """The catalog entry, model or dataset, that an id or alias names."""
+        return self.model(artifact_id) or self.dataset(artifact_id)
 
     def _add_model(self, model: dict, where: str) -> None:
         """Index a catalog entry under its id and its `aliases` (other spellings real cards use:
@@ -384,6 +388,13 @@ def is_version_of(lic: License) -> bool:
                     or c.adds_further or c.accepts_further or c.excepts_for or c.excepts_when or c.rider
                     or c.follows or c.ambiguous)
                for c in lic.clauses)
+
+
+def publisher_of(artifact_id: str) -> str | None:
+    """The organisation part of a Hub id, lower case: who published it (`CohereLabs/aya-23-8B`
+    -> `cohereforai`), and so who applied a template license to it."""
+    org, slash, rest = artifact_id.partition("/")
+    return (org.strip().lower() or None) if slash and rest else None
 
 
 def fold_id(model_id: str) -> str:

@@ -19,6 +19,7 @@ from clingo import Function, Number, String, Symbol, ast
 
 from . import resources, schema
 from .compile import const, num
+from .kb import publisher_of
 from .request import Artifact, Use
 from .vocabulary import open_territories
 
@@ -146,13 +147,6 @@ class Scene:
         return tuple((g.licensor, g.license, None if g.artifacts is None else
                       tuple(sorted((position[a], publisher_of(a) or "") for a in g.artifacts if a in position)))
                      for g in self.use.grants)
-
-
-def publisher_of(artifact_id: str) -> str | None:
-    """The organisation part of a Hub id, lower case: who published it (`CohereLabs/aya-23-8B`
-    -> `cohereforai`), and so who applied a template license to it."""
-    org, slash, rest = artifact_id.partition("/")
-    return (org.strip().lower() or None) if slash and rest else None
 
 
 def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Symbol]:

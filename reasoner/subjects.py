@@ -226,7 +226,7 @@ def _checked_mine(resolved: Resolved, text: str, mine: bool) -> Resolved:
 
 
 def _catalog_or_license(kb: KnowledgeBase, text: str) -> Resolved | None:
-    entry = kb.model(text) or kb.dataset(text)
+    entry = kb.entry(text)
     if entry is not None:
         return Resolved([{"id": entry["id"]}], entry["id"], "catalog")
     try:
@@ -378,7 +378,7 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
     try:
         checked = read_request(stated)
         subject = lineage.check(checked.artifacts, checked.subject,
-                                known_parent=(lambda i: kb.model(i) or kb.dataset(i)) if kb is not None else None,
+                                known_parent=kb.entry if kb is not None else None,
                                 elsewhere="a catalog model or dataset")
     except (RequestError, LimitError) as exc:
         raise type(exc)(exc.message, location=f"{path}: {exc.location}" if exc.location else str(path)) from None
