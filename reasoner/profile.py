@@ -91,6 +91,16 @@ class Profile:
     policy: dict | None = None      # the request's `policy` object
     source: str = "profile"
     path: str | None = None
+    where: dict = field(default_factory=dict, compare=False)   # key -> file:line:col
+
+    def locate(self, exc: CanIError, request: dict) -> CanIError:
+        """`exc`, located at the profile's key too when the request field it names was filled
+        from this profile (a grant the profile holds that the question cannot resolve)."""
+        match = re.match(r"use\.([a-z0-9_]+)", exc.location or "")
+        facts_from = request.get("facts_from") or {} if isinstance(request, dict) else {}
+        if match and facts_from.get(match.group(1)) == self.source and match.group(1) in self.where:
+            return type(exc)(exc.message, location=f"{self.where[match.group(1)]} ({exc.location})")
+        return exc
 
     def apply(self, request: dict, stated: str = "request") -> dict:
         """A copy of the request document with the profile's facts filled in where its `use`
@@ -183,6 +193,7 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
     shown = str(path.resolve())
     facts = {}
     policy = None
+    where_of = {}
     for key, value in table.items():
         where = _where(shown, text, text_table, key)
         if key == "policy":
@@ -198,8 +209,9 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
             raise ProfileError(f"unknown profile key `{key}`{suggest(key, options)}; a profile states the facts of "
                                f"a request's `use` ({', '.join(options[:-1])}) and a `policy`", location=where)
         facts[key] = _plain(value, where)
+        where_of[key] = where
     _check_values(facts, shown, text, text_table)
-    return Profile(facts=facts, policy=policy, source=f"profile {shown}", path=shown)
+    return Profile(facts=facts, policy=policy, source=f"profile {shown}", path=shown, where=where_of)
 
 
 def _parse(path: Path) -> dict:
