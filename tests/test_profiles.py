@@ -305,3 +305,18 @@ def test_embedder_policy_is_checked_like_a_profiles():
     from reasoner.request import read_request
     request = read_request({**doc, "policy": {"allow": ["MIT"]}, "facts_from": {}})
     assert engine.ask(request).policy.status == "allowed"   # a Request object keeps its policy
+
+
+def test_readme_profile_example_gives_the_output_shown(here, can_i):
+    """The README's example profile, as a pyproject.toml, gives the policy lines it shows."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Profiles", 1)[1].split("\n## ", 1)[0]
+    toml = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```console\n", 1)[1].split("```", 1)[0]
+    write(here / "pyproject.toml", "[project]\nname = \"x\"\n\n" + toml)
+    run = can_i("distill", "google/gemma-2-9b", "--into", "qwen", "--and", "distribute")
+    assert run.code == 3 and run.code == int(shown.split("$ echo $?\n", 1)[1].split()[0])
+    for line in shown.splitlines():
+        if line.startswith(("Policy:", "  ? ", "YES")):
+            assert line in run.out.splitlines(), line
+    assert f"From your profile {here / 'pyproject.toml'}: " in run.out
