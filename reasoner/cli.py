@@ -544,7 +544,7 @@ def _make_verb(act: str):
         try:
             request = build_request(engine.kb, subject, act, context)
             if chosen is not None:   # facts the subject's file states are its own; options are typed
-                request = chosen.apply(request, "subject file")
+                request = chosen.apply(request, f"file {subject}")
                 request["facts_from"] = {key: "command line" if key in given else source
                                          for key, source in request.get("facts_from", {}).items()}
             result = engine.ask(request)

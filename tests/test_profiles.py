@@ -320,3 +320,14 @@ def test_readme_profile_example_gives_the_output_shown(here, can_i):
         if line.startswith(("Policy:", "  ? ", "YES")):
             assert line in run.out.splitlines(), line
     assert f"From your profile {here / 'pyproject.toml'}: " in run.out
+
+
+def test_a_lineage_files_own_use_wins_over_the_profile(here, can_i):
+    write(here / "can-i.toml", "release_mau = 10\ncommercial = true\n")
+    write(here / "lineage.json", json.dumps({"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B"}],
+                                             "use": {"role": "licensee", "release_mau": "800M"}}))
+    code, doc = answer(can_i, "host", "./lineage.json")
+    assert code == 1 and doc["facts_from"]["release_mau"] == "file ./lineage.json"
+    assert doc["facts_from"]["commercial"].startswith("profile ")
+    code, doc = answer(can_i, "host", "./lineage.json", "--release-mau", "10")
+    assert code == 0 and doc["facts_from"]["release_mau"] == "command line"
