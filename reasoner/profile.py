@@ -75,13 +75,6 @@ class Policy:
                 return name
         return self.rest
 
-    def document(self) -> dict:
-        """The request's `policy` object."""
-        doc = {name: list(getattr(self, name)) for name in POLICY_LISTS if getattr(self, name)}
-        if self.rest != UNLISTED or not doc:
-            doc[self.rest] = EVERY_OTHER
-        return doc
-
 
 @dataclass(frozen=True)
 class Profile:
@@ -153,11 +146,18 @@ def find_profile(start_dir=None) -> Path | None:
 
 
 def _has_tool_table(path: Path) -> bool:
-    """Whether a pyproject.toml holds `[tool.can-i]` (read, since a comment may name it)."""
+    """Whether a pyproject.toml holds `[tool.can-i]`. One that is not valid TOML counts only if
+    its text names `can-i` (then reading it reports the error); any other is not a profile."""
     try:
-        doc = _parse(path)
-    except ProfileError:
-        return True   # a broken file that may be the profile: reading it reports the error
+        return _is_tool_table(_parse(path)[0])
+    except CanIError:
+        try:
+            return b"can-i" in path.read_bytes()[:1_000_000]
+        except OSError:
+            return False
+
+
+def _is_tool_table(doc: dict) -> bool:
     return isinstance(doc.get("tool"), dict) and "can-i" in doc["tool"]
 
 
@@ -180,16 +180,15 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
         if path is None:
             return None
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ProfileError(f"no profile file `{path}`", location=str(path))
     text_table = ("tool", "can-i") if path.name == PYPROJECT else ()
-    doc = _parse(path)
+    doc, text = _parse(path)
     table = doc
     for key in text_table:
         table = table.get(key) if isinstance(table, dict) else None
     if not isinstance(table, dict):
         raise ProfileError("no [tool.can-i] table: a pyproject.toml profile holds its facts there", location=str(path))
-    text = path.read_text(encoding="utf-8")
     shown = str(path.resolve())
     facts = {}
     policy = None
@@ -214,17 +213,18 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
     return Profile(facts=facts, policy=policy, source=f"profile {shown}", path=shown, where=where_of)
 
 
-def _parse(path: Path) -> dict:
+def _parse(path: Path) -> tuple[dict, str]:
+    """The TOML document and its text; read bounded, regular files only (files.py)."""
     try:
         import tomllib
     except ImportError:  # pragma: no cover (Python 3.10)
         import tomli as tomllib
+    from .files import read_regular_file
+
+    raw = read_regular_file(path, "profile", ProfileError)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ProfileError(f"cannot read it: {exc.strerror or exc}", location=str(path)) from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        return tomllib.loads(text), text
     except UnicodeDecodeError as exc:
         raise ProfileError(f"not UTF-8 text (byte {exc.start})", location=str(path)) from None
     except tomllib.TOMLDecodeError as exc:

@@ -331,3 +331,17 @@ def test_a_lineage_files_own_use_wins_over_the_profile(here, can_i):
     assert doc["facts_from"]["commercial"].startswith("profile ")
     code, doc = answer(can_i, "host", "./lineage.json", "--release-mau", "10")
     assert code == 0 and doc["facts_from"]["release_mau"] == "command line"
+
+
+def test_broken_pyproject_is_a_profile_only_if_it_names_can_i(here, can_i):
+    write(here / "pyproject.toml", "[project\nname = 1\n")
+    assert find_profile(here) is None and answer(can_i, "host", "llama3")[0] == 3
+    path = write(here / "pyproject.toml", "[tool.can-i]\nmau = \n")
+    run = can_i("host", "llama3")
+    assert run.code == 2 and run.line().startswith(f"can-i: {path}:2:7: not valid TOML")
+
+
+def test_a_profile_must_be_a_regular_file(here, can_i):
+    (here / "folder.toml").mkdir()
+    run = can_i("host", "llama3", "--profile", here / "folder.toml")
+    assert run.code == 2 and "is a directory" in run.line()
