@@ -382,18 +382,22 @@ def resolve_policy(doc: dict, kb, path: str = "policy") -> Policy:
         ids = []
         for i, item in enumerate(value):
             where = f"{path}.{key}[{i}]"
-            canonical = kb.resolve_license(item.strip())[0]
-            if canonical is None and item.strip().lower() in kb.hub_ids:
-                canonical = item.strip().lower()   # a Hub license can-i does not encode: still nameable
-            if canonical is None:
-                known = sorted(set(kb.licenses) | set(kb.hub_ids))
-                raise RequestError(f"unknown license `{item}` in the policy{suggest(item.strip().lower(), known)}; "
-                                   f"`can-i licenses` lists the encoded ones", location=where)
-            if canonical in seen and seen[canonical] != key:
-                raise RequestError(f"`{item}` is in both `{seen[canonical]}` and `{key}`: put it in one list",
-                                   location=where)
-            seen[canonical] = key
-            ids.append(canonical)
+            # A family id (`gpl`, `bsd`) names every version it may mean: `deny = ["gpl"]` must deny
+            # GPL-3.0, never leave it to `allow = "*"`.
+            for one in kb.family_versions(item.strip()) or (item.strip(),):
+                canonical = kb.resolve_license(one)[0]
+                if canonical is None and one.lower() in kb.hub_ids:
+                    canonical = one.lower()   # a Hub license can-i does not encode: still nameable
+                if canonical is None:
+                    known = sorted(set(kb.licenses) | set(kb.hub_ids))
+                    raise RequestError(f"unknown license `{item}` in the policy{suggest(item.strip().lower(), known)}"
+                                       f"; `can-i licenses` lists the encoded ones", location=where)
+                if canonical in seen and seen[canonical] != key:
+                    raise RequestError(f"`{item}` is in both `{seen[canonical]}` and `{key}`"
+                                       + (f" (as `{canonical}`)" if canonical != item.strip().lower() else "")
+                                       + ": put it in one list", location=where)
+                seen[canonical] = key
+                ids.append(canonical)
         lists[key] = tuple(dict.fromkeys(ids))
     return Policy(rest=rest, **lists)
 

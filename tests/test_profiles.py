@@ -345,3 +345,14 @@ def test_a_profile_must_be_a_regular_file(here, can_i):
     (here / "folder.toml").mkdir()
     run = can_i("host", "llama3", "--profile", here / "folder.toml")
     assert run.code == 2 and "is a directory" in run.line()
+
+
+def test_a_family_id_in_the_policy_names_every_version(here, can_i):
+    """`deny = ["gpl"]` with `allow = "*"` must deny GPL-3.0: a family id never matching would
+    leave GPL to the allow-everything list."""
+    write(here / "can-i.toml", "[policy]\ndeny = [\"gpl\"]\nallow = \"*\"\n")
+    code, doc = answer(can_i, "use", "gpl-3.0")
+    assert code == 1 and doc["policy"]["status"] == "denied"
+    path = write(here / "can-i.toml", "[policy]\ndeny = [\"gpl\"]\nallow = [\"GPL-3.0-only\"]\n")
+    line = can_i("use", "mit").line()
+    assert line.startswith(f"can-i: {path}:2:9: ") and "`gpl` is in both `allow` and `deny` (as `gpl-3.0`)" in line
