@@ -23,7 +23,8 @@ from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
-EXIT_CODES = "Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown."
+EXIT_CODES = ("Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown; "
+              "a profile's license policy can raise it (denied 1, review 3).")
 
 
 class _OnceEach:
@@ -416,8 +417,8 @@ def root(
 def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool) -> None:
     """Answer JSON Lines in order: one response (or error document) per line under --json, one
     answer per paragraph otherwise. An error is reported for its line (also on stderr) and the
-    other lines are still answered. Exit code: 2 if any line is an input error, else the code of
-    the worst status (forbidden, then unknown/depends, then permitted)."""
+    other lines are still answered. Exit code: 2 if any line is an input error, else the worst
+    line's `exit_code` (1, then 3, then 0: a policy's verdict counts)."""
     answers: dict = {number: item for number, item in batch if isinstance(item, CanIError)}
     pending = [(number, doc) for number, doc in batch if not isinstance(doc, CanIError)]
     # One clingo grounding for the whole batch; a line's error stays with its line.
