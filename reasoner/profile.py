@@ -257,6 +257,11 @@ def _check_values(facts: dict, shown: str, text: str, table: tuple) -> None:
             read_use({key: value})
         except CanIError as exc:
             raise ProfileError(exc.message, location=_where(shown, text, table, key)) from None
+    try:   # together: `revenue` and its old spelling `revenue_usd` are one fact
+        read_use(facts)
+    except CanIError as exc:
+        key = re.match(r"use\.(\w+)", exc.location or "")
+        raise ProfileError(exc.message, location=_where(shown, text, table, key.group(1)) if key else shown) from None
 
 
 def _read_policy_table(value, shown: str, text: str, table: tuple, kb) -> dict:

@@ -219,6 +219,8 @@ def test_json_lines_each_get_the_profile(here, can_i):
     ("can-i.toml", "[policy]\nallow = [\"mit\"]\ndeny = [\"MIT\"]\n", "3:9", "is in both `allow` and `deny`"),
     ("can-i.toml", "[policy]\nallow = \"*\"\nreview = \"*\"\n", "3:1", "only one list takes every other"),
     ("can-i.toml", "[policy]\nalow = [\"mit\"]\n", "2:1", "unknown policy list `alow` (did you mean `allow`?)"),
+    ("can-i.toml", "revenue = \"1M\"\nrevenue_usd = 5\n", "2:1", "two spellings of one fact"),
+    ("can-i.toml", "release-mau = 5\n", "1:1", "did you mean `release_mau`"),
     ("pyproject.toml", "[tool.can-i]\npolicy.deny = [\"gpl3\"]\n", "2:16", "unknown license `gpl3`"),
 ])
 def test_bad_profile_is_one_line_at_file_line_col(here, can_i, name, text, where, words):
