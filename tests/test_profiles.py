@@ -358,3 +358,11 @@ def test_a_family_id_in_the_policy_names_every_version(here, can_i):
     path = write(here / "can-i.toml", "[policy]\ndeny = [\"gpl\"]\nallow = [\"GPL-3.0-only\"]\n")
     line = can_i("use", "mit").line()
     assert line.startswith(f"can-i: {path}:2:9: ") and "`gpl` is in both `allow` and `deny` (as `gpl-3.0`)" in line
+
+
+def test_docstring_examples():
+    import doctest
+
+    import reasoner.profile
+
+    assert doctest.testmod(reasoner.profile).failed == 0
