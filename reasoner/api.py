@@ -25,6 +25,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
+from .profile import check_policy, resolve_policy
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
@@ -139,7 +140,7 @@ class Reasoner:
         if batch:
             solved.update(self._solve(batch))
         for i, plan in plans.items():
-            answers[i] = self._result(plan, solved)
+            answers[i] = self._with_profile(plan, self._result(plan, solved))
         return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
@@ -324,6 +325,7 @@ class Reasoner:
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))
+        policy = resolve_policy(request.policy, self.kb) if request.policy is not None else None
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
         if not acts:  # nothing asked is nothing permitted: "YES" to no act would mean nothing
             raise RequestError("the request names no act: list `use.acts` (use, host, distribute), or derive a "
@@ -367,7 +369,7 @@ class Reasoner:
             choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                             for a, (known, bad, reading), alternatives in zip(scope, pick, options)
                             if sum(1 for option in alternatives if option[2] == reading) > 1})
-        return _Plan(request, scope, scenes, choices if combinations > 1 else [], readings)
+        return _Plan(request, scope, scenes, choices if combinations > 1 else [], readings, policy)
 
     def _canonical_ids(self, use, request: Request, scope):
         """Held grants resolved (see `resolve_grant`) and the outbound license under the
@@ -499,6 +501,15 @@ class Reasoner:
                     self._cache[question.key] = solved[question.key]
         return solved
 
+    @staticmethod
+    def _with_profile(plan: "_Plan", result: Result) -> Result:
+        """The answer with where its facts came from and the policy's verdict, when the request
+        carries them (a profile's, profile.py)."""
+        result.facts_from = dict(plan.request.facts_from)
+        if plan.policy is not None:
+            result.policy = check_policy(result, plan.policy)
+        return result
+
     def _result(self, plan: "_Plan", solved: dict) -> Result:
         request, scope = plan.request, plan.scope
         ids = [a.id for a in scope]
@@ -603,6 +614,7 @@ class _Plan:
     scenes: list
     choices: list
     readings: list = field(default_factory=list)   # per scene: the versions family ids were read as
+    policy: object | None = None   # the request's license policy, its ids resolved (profile.Policy)
 
 
 def _with_every_reading(result: Result, results) -> Result:

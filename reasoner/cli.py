@@ -23,7 +23,8 @@ from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
-EXIT_CODES = "Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown."
+EXIT_CODES = ("Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown; "
+              "a profile's license policy can raise it (denied 1, review 3).")
 
 
 class _OnceEach:
@@ -240,6 +241,7 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         # The rules that could have made the answer NO, and what the stated facts settled of them
         # (one line for the same finding in several acts).
         lines += [f"  · {message}" for message in dict.fromkeys(c.message for c in result.causes if c.kind in unfired)]
+    lines += _profile_lines(result)
     # Ids, names and license strings come from requests, cards and license files: every line is
     # escaped so that no control character reaches the terminal or splits a line.
     for made_up, shown in (names or {}).items():
@@ -251,13 +253,85 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
     return "\n".join(lines)
 
 
+POLICY_WORDS = {"allowed": "ALLOWED", "review": "REVIEW", "denied": "DENIED"}
+POLICY_MARK = {"allow": "✓", "review": "?", "deny": "✗"}
+POLICY_LIST_WORDS = {"allow": "allowed", "review": "sent to review", "deny": "denied"}
+
+
+def _profile_lines(result) -> list[str]:
+    """Which facts a profile stated, and the license policy's verdict, apart from the legal one:
+    each license that reaches the model, the list it is on, and the edges it comes along."""
+    from .phrases import edge_words
+
+    lines = []
+    sources: dict = {}
+    for key, source in getattr(result, "facts_from", {}).items():
+        if source.startswith("profile "):
+            sources.setdefault(source, []).append(key)
+    for source, keys in sources.items():
+        lines += ["", f"From your {source}: " + ", ".join(f"`{key}`" for key in keys)]
+    policy = getattr(result, "policy", None)
+    if policy is None:
+        return lines
+    legal = {"permitted": "the licenses permit it", "forbidden": "the licenses forbid it",
+             "depends": "the licenses leave it open", "unknown": "the licenses cannot be judged"}[result.status]
+    lines += ["", f"Policy: {POLICY_WORDS[policy.status]} ({legal}; this is your policy's verdict)"]
+    for finding in policy.findings:
+        line = f"  {POLICY_MARK[finding.list]} {finding.license}: {POLICY_LIST_WORDS[finding.list]}"
+        if finding.via:
+            line += " — its terms reach `" + finding.artifact + "` through: " + "; ".join(
+                f"`{child}` {edge_words(relation)} `{parent}`" for child, relation, parent in finding.via)
+        elif finding.artifact != result.subject:
+            line += f" — on `{finding.artifact}`"
+        lines.append(line)
+    if not policy.findings:
+        lines.append("  no license reaches the model")
+    return lines
+
+
 def _emit(result, as_json: bool, act_words: str, explain: bool, names: Optional[dict] = None,
           with_flags: bool = False) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         typer.echo(render(result, act_words, explain, names, with_flags))
-    raise typer.Exit(EXIT[result.status])
+    raise typer.Exit(exit_code(result))
+
+
+# A license policy's verdict sets the exit code too: a denied model never exits 0 (1, as
+# forbidden), and one the policy sends to review exits 3 like DEPENDS, unless the licenses
+# already say NO. The worse of the two codes wins, 1 being worse than 3.
+POLICY_EXIT = {"allowed": 0, "review": 3, "denied": 1}
+_SEVERITY = {0: 0, 3: 1, 1: 2}
+
+
+def exit_code(result) -> int:
+    """The exit code of one answer: its legal status's, or its policy's when that is worse."""
+    codes = [EXIT[result.status]]
+    if getattr(result, "policy", None) is not None:
+        codes.append(POLICY_EXIT[result.policy.status])
+    return max(codes, key=_SEVERITY.__getitem__)
+
+
+# --- profiles -----------------------------------------------------------------------------------
+
+def _profile(options: dict, path: Optional[Path] = None, off: bool = False):
+    """The profile a question uses (profile.py says where it is found), or None: `--profile`
+    and `--no-profile` on the verb or before it."""
+    from .profile import load_profile
+
+    path = path or options.get("profile")
+    off = off or options.get("no_profile", False)
+    if path is not None and off:
+        raise UsageProblem("give --profile or --no-profile, not both", location="--no-profile")
+    if off:
+        return None
+    return load_profile(path, kb=reasoner(options.get("facts")).kb)
+
+
+def _profiled(profile, doc, stated: str):
+    """A request document with the profile's facts and policy filled in where it states none."""
+    return profile.apply(doc, stated) if profile is not None else doc
 
 
 # --- root: --request ----------------------------------------------------------------------------
@@ -280,6 +354,11 @@ def _print_version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+PROFILE_HELP = ("Read standing facts and license policy from this TOML file (default: the nearest can-i.toml, or "
+                "pyproject.toml with [tool.can-i], from here upward). Options and a request's own facts win.")
+NO_PROFILE_HELP = "Use no profile, even if one is found."
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -288,11 +367,13 @@ def root(
     as_json: bool = typer.Option(False, "--json", help="Print the versioned JSON response."),
     explain: bool = typer.Option(False, "--explain", help="Show why: the edges each license follows and the stated facts behind each cited clause."),
     facts: Optional[List[Path]] = typer.Option(None, "--facts", help="Use these license files or folders instead of the bundled ones."),
+    profile: Optional[Path] = typer.Option(None, "--profile", metavar="FILE", help=PROFILE_HELP),
+    no_profile: bool = typer.Option(False, "--no-profile", help=NO_PROFILE_HELP),
     _version: bool = typer.Option(False, "--version", is_eager=True, callback=_print_version,
                                   help="Print can-i's version and exit."),
 ):
     """Ask with a verb (`can-i host llama3 --mau 800M`) or with a full JSON request (`--request FILE`)."""
-    ctx.obj = {"json": as_json, "explain": explain, "facts": facts}
+    ctx.obj = {"json": as_json, "explain": explain, "facts": facts, "profile": profile, "no_profile": no_profile}
     if ctx.invoked_subcommand is not None:
         if request is not None:
             raise UsageProblem("--request takes no verb: the acts are in the request")
@@ -306,6 +387,7 @@ def root(
     from .request import read_input_file
 
     source = "<stdin>" if request == "-" else request
+    chosen = _profile(ctx.obj)
     if request == "-":   # standard input may be a pipe, so it is allowed, but read bounded
         raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
     else:
@@ -320,18 +402,23 @@ def root(
             if batch is None:
                 raise
         else:
-            result = reasoner(facts).ask(doc)
+            doc = _profiled(chosen, doc, f"request {source}")
+            try:
+                result = reasoner(facts).ask(doc)
+            except CanIError as exc:
+                raise chosen.locate(exc, doc) if chosen is not None else exc from None
             _emit(result, as_json, f"the request for `{result.subject}`", explain)
+    if chosen is not None:
+        batch = [(number, item if isinstance(item, CanIError) else _profiled(chosen, item, f"request {source}"))
+                 for number, item in batch]
     _answer_lines(reasoner(facts), batch, source, as_json, explain)
 
 
 def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool) -> None:
     """Answer JSON Lines in order: one response (or error document) per line under --json, one
     answer per paragraph otherwise. An error is reported for its line (also on stderr) and the
-    other lines are still answered. Exit code: 2 if any line is an input error, else the code of
-    the worst status (forbidden, then unknown/depends, then permitted)."""
-    from .explain import STATUS_ORDER
-
+    other lines are still answered. Exit code: 2 if any line is an input error, else the worst
+    line's `exit_code` (1, then 3, then 0: a policy's verdict counts)."""
     answers: dict = {number: item for number, item in batch if isinstance(item, CanIError)}
     pending = [(number, doc) for number, doc in batch if not isinstance(doc, CanIError)]
     # One clingo grounding for the whole batch; a line's error stays with its line.
@@ -340,7 +427,7 @@ def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool
             where = f"{source}:{number}" + (f": {answer.location}" if answer.location else "")
             answer = type(answer)(answer.message, location=where)
         answers[number] = answer
-    statuses = []
+    codes = []
     for position, (number, _) in enumerate(batch):
         answer = answers[number]
         if isinstance(answer, CanIError):
@@ -348,14 +435,14 @@ def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool
                 typer.echo(json.dumps({"schema_version": "1", "error": answer.to_json()}, ensure_ascii=False))
             typer.echo(f"can-i: {answer}", err=True)
             continue
-        statuses.append(answer.status)
+        codes.append(exit_code(answer))
         if as_json:
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
             typer.echo(("\n" if position else "") + render(answer, f"line {number}: the request for `{answer.subject}`", explain))
-    if len(statuses) < len(batch):
+    if len(codes) < len(batch):
         raise typer.Exit(EXIT_USAGE)
-    raise typer.Exit(EXIT[max(statuses, key=STATUS_ORDER.__getitem__)])
+    raise typer.Exit(max(codes, key=_SEVERITY.__getitem__))
 
 
 # --- one verb per act ---------------------------------------------------------------------------
@@ -429,6 +516,10 @@ def _verb_parameters() -> list:
             False, "--json", help="Print the versioned JSON response.")),
         P("explain", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
             False, "--explain", help="Show the chain from facts to verdict.")),
+        P("profile", P.POSITIONAL_OR_KEYWORD, annotation=Optional[Path], default=typer.Option(
+            None, "--profile", metavar="FILE", help=PROFILE_HELP)),
+        P("no_profile", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--no-profile", help=NO_PROFILE_HELP)),
     ]
     return params
 
@@ -438,7 +529,8 @@ def _make_verb(act: str):
     parses and checks every value, and its errors name the option (see `_at_option`)."""
     import inspect
 
-    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, **typed):
+    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, profile: Optional[Path],
+                no_profile: bool, **typed):
         from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
@@ -449,10 +541,17 @@ def _make_verb(act: str):
         engine = reasoner(options.get("facts"))
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         request = None
+        chosen = _profile(options, profile, no_profile)
         try:
             request = build_request(engine.kb, subject, act, context)
+            if chosen is not None:   # facts the subject's file states are its own; options are typed
+                request = chosen.apply(request, f"file {subject}")
+                request["facts_from"] = {key: "command line" if key in given else source
+                                         for key, source in request.get("facts_from", {}).items()}
             result = engine.ask(request)
         except CanIError as exc:
+            if chosen is not None and request is not None:
+                exc = chosen.locate(exc, request)
             target = None
             if request is not None:
                 target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)

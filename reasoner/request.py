@@ -110,6 +110,10 @@ class Request:
     subject: str
     use: Use = field(default_factory=Use)
     notes: tuple[tuple[str, str], ...] = ()   # (code, message): how the request was read
+    # Where each `use` fact was stated (a profile, the command line), echoed in the answer, and
+    # the license policy to judge the model by (profile.py reads both).
+    facts_from: tuple[tuple[str, str], ...] = ()
+    policy: dict | None = field(default=None, compare=False)
 
     def by_id(self) -> dict[str, Artifact]:
         return {a.id: a for a in self.artifacts}
@@ -194,7 +198,7 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 
 ARTIFACT_KEYS = ("id", "license", "license_name", *schema.ARTIFACT_FIELDS, "mine", "derived_from")
 USE_KEYS = schema.USE_KEYS
-REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes")
+REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes", "facts_from", "policy")
 
 
 def read_artifact(doc, path: str) -> Artifact:
@@ -491,6 +495,10 @@ def request_document(request: Request) -> dict:
         doc["subject"] = request.subject
     if request.notes:
         doc["notes"] = [{"code": code, "message": message} for code, message in request.notes]
+    if request.facts_from:
+        doc["facts_from"] = dict(request.facts_from)
+    if request.policy is not None:
+        doc["policy"] = request.policy
     return doc
 
 
@@ -508,6 +516,14 @@ def read_request(doc) -> Request:
         raise RequestError(f"unsupported schema_version `{version}` (this is version 1)", location="schema_version")
     use = read_use(doc.get("use"))
     notes = read_notes(doc.get("notes"))
+    profiled = {}
+    if "facts_from" in doc or "policy" in doc:
+        from .profile import read_facts_from, read_policy
+
+        if "facts_from" in doc:
+            profiled["facts_from"] = read_facts_from(doc["facts_from"])
+        if "policy" in doc:
+            profiled["policy"] = read_policy(doc["policy"])
     if "licenses" in doc:
         if "artifacts" in doc:
             raise RequestError("give either `licenses` (a flat stack) or `artifacts`, not both", location="licenses")
@@ -525,7 +541,7 @@ def read_request(doc) -> Request:
         except ValueError as exc:
             raise LimitError(f"the `licenses` stack together: {exc}", location="licenses") from None
         subject = _string(doc, "subject", "") or "stack"
-        return Request((Artifact(id=subject, license=expression),), subject, use, notes)
+        return Request((Artifact(id=subject, license=expression),), subject, use, notes, **profiled)
     raw = doc.get("artifacts")
     if raw is None:
         raise RequestError("a request needs `artifacts` (or a flat `licenses` stack)", location="artifacts")
@@ -539,7 +555,7 @@ def read_request(doc) -> Request:
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
     lineage.index(artifacts)   # an id given twice is an error here, before anything is merged by id
     subject = _string(doc, "subject", "")
-    return Request(artifacts, subject or "", use, notes)
+    return Request(artifacts, subject or "", use, notes, **profiled)
 
 
 def check_lineage(request: Request) -> Request:

@@ -145,6 +145,10 @@ class Result:
     # The residual condition: forbidden if any group holds, a group holding when all its leaves do.
     residual: list[tuple[Leaf, ...]] = field(default_factory=list)
     causes: list[Cause] = field(default_factory=list)
+    # Where each stated use fact came from (a profile, the command line), when the request says;
+    # and the license policy's verdict (profile.PolicyResult), apart from the legal one.
+    facts_from: dict[str, str] = field(default_factory=dict)
+    policy: object | None = None
 
     def to_json(self) -> dict:
         doc = {
@@ -174,6 +178,10 @@ class Result:
             item["acts"] = list(item["acts"])
         if self.choice:
             doc["choice"] = {k: list(v) for k, v in sorted(self.choice.items())}
+        if self.facts_from:
+            doc["facts_from"] = dict(self.facts_from)
+        if self.policy is not None:
+            doc["policy"] = self.policy.to_json()
         return doc
 
 

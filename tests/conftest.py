@@ -89,3 +89,12 @@ def json_answer(can_i, *argv) -> dict:
     doc = json.loads(out)
     assert code == EXIT_OF[doc["status"]]
     return doc
+
+
+@pytest.fixture(autouse=True)
+def no_stray_profile(monkeypatch):
+    """No test reads a profile it did not write: a can-i.toml or [tool.can-i] in a folder above
+    the checkout (or the checkout's own pyproject.toml, were it to gain one) would otherwise
+    state facts in every answer. CAN_I_PROFILE=none is --no-profile for this process and the
+    can-i processes tests start; tests of profiles remove it (tests/test_profiles.py)."""
+    monkeypatch.setenv("CAN_I_PROFILE", "none")
