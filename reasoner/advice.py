@@ -223,6 +223,15 @@ def _recommend(kb, advice: LicenseAdvice, doc: dict) -> Declaration | None:
                            "no inherited license binds the whole model; choose among the compatible ones")
     else:
         return None
+    if own_id and own_id not in chosen:
+        # A license on the user's own contribution may stand beside the inherited terms, but as
+        # the card's only `license:` it would tell recipients they get nothing else.
+        verdict = next((c.verdict for c in advice.outbound if c.license == own_id), "unknown")
+        advice.notes.append(Note("own_license_beside",
+                                 f"your model declares {own_id} for your own contribution; as the card's only license "
+                                 f"it {'would break the inherited terms' if verdict == 'breaks' else f'is {verdict}'}: "
+                                 f"declare {' AND '.join(chosen)} and say in the card's text that your own "
+                                 f"contribution is also under {own_id}"))
     return _declaration(kb, advice, chosen, why)
 
 
@@ -354,6 +363,10 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
     view = DownstreamView(status="permitted", subject=subject, declared=declared, notes=notes)
     view.answers = [RecipientAnswer(q.label, q.acts, dict(q.facts), q.creates, r)
                     for q, r in zip(RECIPIENT_QUESTIONS, results)]
+    # What binds a recipient is what applies to the model as received (declared and inherited).
+    reaching = [a for r in results for a in r.applicable if a.artifact == subject]
+    view.binding = sorted({a.license for a in reaching if a.scope == "full"})
+    view.partly_binding = sorted({a.license for a in reaching if a.scope != "full"} - set(view.binding))
     if any(r.status == "unknown" for r in results):
         view.status = "unknown"
     seen: set = set()

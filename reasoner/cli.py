@@ -321,7 +321,7 @@ def root(
                 raise
         else:
             if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
-                _emit_advice(reasoner(facts).advise(doc), as_json)
+                _emit_advice(reasoner(facts).advise(doc), as_json, explain=explain)
             result = reasoner(facts).ask(doc)
             _emit(result, as_json, f"the request for `{result.subject}`", explain)
     _answer_lines(reasoner(facts), batch, source, as_json, explain)
@@ -524,6 +524,9 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
     if advice.answer.residual and advice.status != "unknown":
         from .phrases import residual_words
         lines += ["", "It depends on: " + residual_words(advice.answer.residual)]
+        for group in advice.answer.residual:
+            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
+            lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
     if advice.inherited:
         lines += ["", "Terms that travel with it:"]
         for item in advice.inherited:
@@ -562,6 +565,10 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
 def render_downstream(view, names: Optional[dict] = None) -> str:
     """The human answer of `downstream`."""
     lines = [f"Recipients of `{view.subject}`" + (f", under {view.declared}" if view.declared else ", under no declared license")]
+    inherited = [lid for lid in view.binding if lid != view.declared]
+    inherited += [f"some clauses of {lid}" for lid in view.partly_binding]
+    if inherited:
+        lines[0] += " (and, inherited, " + ", ".join(inherited) + ")"
     lines += [f"  note: {n.message}" for n in view.notes]
     lines.append("")
     lines.append("They may:")
@@ -586,15 +593,24 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
     return "\n".join(one_line(line) for line in lines)
 
 
-def _emit_advice(advice, as_json: bool, names: Optional[dict] = None) -> None:
+def _emit_advice(advice, as_json: bool, names: Optional[dict] = None, explain: bool = False) -> None:
+    """Print advice and exit with its code. `explain` adds the answers it was read from, each with
+    the chain from facts to verdict (license-for: distributing the model; downstream: each
+    recipient question)."""
     from .advice import EXIT as ADVICE_EXIT
+    from .response import LicenseAdvice
 
     if as_json:
         typer.echo(json.dumps(advice.to_json(), indent=2, ensure_ascii=False))
-    elif advice.to_json()["advice"] == "license":
+    elif isinstance(advice, LicenseAdvice):
         typer.echo(render_license_advice(advice, names))
+        if explain:
+            typer.echo("\nThe answer this is read from:\n" + render(advice.answer, f"distribute `{advice.subject}`",
+                                                                      True, names))
     else:
         typer.echo(render_downstream(advice, names))
+        for answer in advice.answers if explain else ():
+            typer.echo("\n" + render(answer.result, f"a recipient asks: {answer.question}", True, names))
     raise typer.Exit(ADVICE_EXIT[advice.status])
 
 
@@ -621,7 +637,7 @@ def _make_advice(kind: str):
             raise _at_option(exc, given) from None
         name = context.name
         _emit_advice(answer, as_json or options.get("json", False),
-                     {DERIVED_ID: f"your model `{name}`" if name else "your model"})
+                     {DERIVED_ID: f"your model `{name}`" if name else "your model"}, explain or options.get("explain", False))
 
     params = _verb_parameters()
     params.insert(-3, inspect.Parameter("by", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str,

@@ -296,6 +296,8 @@ class DownstreamView:
     subject: str
     declared: str | None                 # the license the recipients get with the model
     answers: list[RecipientAnswer] = field(default_factory=list)
+    binding: list[str] = field(default_factory=list)         # licenses whose every term reaches them
+    partly_binding: list[str] = field(default_factory=list)  # licenses only some clauses of which do
     restrictions: list[Obligation] = field(default_factory=list)   # what binds whoever holds it
     passing_on: list[Obligation] = field(default_factory=list)     # duties of whoever passes it on
     thresholds: list[dict] = field(default_factory=list)
@@ -309,6 +311,8 @@ class DownstreamView:
             "status": self.status,
             "subject": self.subject,
             "declared": self.declared,
+            "binding": list(self.binding),
+            "partly_binding": list(self.partly_binding),
             "questions": [{"question": a.question, "acts": list(a.acts), "creates": a.creates, "facts": dict(a.facts),
                            "status": a.result.status, "reasons": [_reason_json(r) for r in a.result.reasons],
                            "depends_on": [asdict(d) for d in a.result.depends_on]}

@@ -179,3 +179,27 @@ def test_downstream_of_the_seed_keeps_gemma_restrictions_and_llama_naming(reason
     relabelled = downstream(reasoner, seed_doc(release_mau="10M", outbound_license="mit"))
     assert relabelled.declared == "mit"
     assert any(o.license == "gemma" for o in relabelled.restrictions)
+
+
+def test_every_declaration_reads_back_as_its_license(reasoner):
+    """A card written as recommended resolves to the same encoding (Hub id, or `other` + name)."""
+    from reasoner.advice import LicenseAdvice, _declaration
+    from reasoner.response import Result
+
+    kb = reasoner.kb
+    for lid in kb.licenses:
+        shell = LicenseAdvice("permitted", "m", Result("permitted", "m"))
+        declared = _declaration(kb, shell, [lid], "")
+        assert kb.resolve_license(declared.license, declared.license_name)[0] == lid, declared
+
+
+def test_own_permissive_license_stays_beside_the_inherited_one(reasoner):
+    doc = {"artifacts": [{"id": "google/gemma-2-9b"},
+                         {"id": "acme/bot", "license": "apache-2.0", "mine": True,
+                          "derived_from": [{"id": "google/gemma-2-9b", "relation": "finetune"}]}],
+           "use": {"commercial": True}}
+    advice = license_for(reasoner, doc)
+    assert advice.recommended.license == "gemma"
+    assert "own_license_beside" in {n.code for n in advice.notes}
+    view = downstream(reasoner, doc, advice=advice)
+    assert (view.declared, view.binding) == ("apache-2.0", ["apache-2.0", "gemma"])
