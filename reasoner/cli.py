@@ -571,7 +571,7 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
         lines[0] += " (and, inherited, " + ", ".join(inherited) + ")"
     lines += [f"  note: {n.message}" for n in view.notes]
     lines.append("")
-    lines.append("They may:")
+    lines.append("What they may do:")
     for a in view.answers:
         word, _ = VERDICT[a.result.status]
         role = a.facts.get("role")

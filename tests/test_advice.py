@@ -203,3 +203,18 @@ def test_own_permissive_license_stays_beside_the_inherited_one(reasoner):
     assert "own_license_beside" in {n.code for n in advice.notes}
     view = downstream(reasoner, doc, advice=advice)
     assert (view.declared, view.binding) == ("apache-2.0", ["apache-2.0", "gemma"])
+
+
+def test_readme_example_is_the_real_output(can_i, tmp_path, monkeypatch):
+    """The README's `license-for` example, but for the lines it shortens with "…"."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    command = "$ can-i license-for support-bot.json --release-mau 10M\n"
+    block = readme.split(command, 1)[1].split("```", 1)[0]
+    (tmp_path / "support-bot.json").write_text(SEED.read_text())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+    run = can_i("license-for", "support-bot.json", "--release-mau", "10M")
+    assert run.code == 0
+    real = run.out.splitlines()
+    shown = [line for line in block.splitlines() if "…" not in line]
+    assert shown and all(line in real for line in shown), [line for line in shown if line not in real]
