@@ -85,7 +85,21 @@ def _own_model(reasoner, doc: dict, by: str = "finetune") -> tuple[dict, str, li
         doc["subject"] = DERIVED_ID
     use = doc.setdefault("use", {})
     use["acts"] = sorted(set(use.get("acts", [])) | {"distribute"})
+    if use.get("outbound_license") is not None:
+        use["outbound_license"] = _known_license(reasoner.kb, use["outbound_license"])
     return doc, doc["subject"], notes
+
+
+def _known_license(kb, lid: str) -> str:
+    """The encoding a proposed declaration names; one can-i does not know is an input error (with
+    did-you-mean), never a candidate: nothing can be judged compatible with it."""
+    encoding, why = kb.resolve_license(lid)
+    if encoding is None:
+        what = f"one can-i does not encode ({why})" if (kb.hub_ids.get(lid.lower()) or {}).get("unknown") else \
+            f"unknown{suggest(lid, list(kb.licenses))}"
+        raise RequestError(f"the license you propose, `{lid}`, is {what}: recipients' terms cannot be judged under a "
+                           f"license can-i does not know", location="use.outbound_license")
+    return encoding
 
 
 def license_for(reasoner, doc, by: str = "finetune") -> LicenseAdvice:
@@ -107,11 +121,8 @@ def license_for(reasoner, doc, by: str = "finetune") -> LicenseAdvice:
     advice.inherited = _inherited(reasoner.kb, base, subject, doc)
     advice.duties = _card_duties(base, subject)
     advice.outbound = [_check(reasoner.kb, lid, base, tried[lid]) for lid in candidates]
-    if proposed_id is not None:
-        resolved = reasoner.kb.resolve_license(proposed_id)[0]
-        advice.proposed = next((c for c in advice.outbound if c.license == resolved), None)
-        if advice.proposed is None:   # a license can-i does not know is never judged compatible
-            advice.proposed = OutboundCheck(proposed_id, "unknown", False)
+    if proposed_id is not None:   # an encoding (see `_own_model`): judged like every candidate
+        advice.proposed = next(c for c in advice.outbound if c.license == proposed_id)
     if base.status in ("permitted", "depends"):
         advice.recommended = _recommend(reasoner.kb, advice, doc)
         if advice.recommended is None:

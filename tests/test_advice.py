@@ -116,6 +116,8 @@ def test_two_inherited_licenses_that_forbid_relicensing_are_both_declared(reason
     (("license-for", "gemmma"), "did you mean"),
     (("downstream", "meta-llama/Llama-3.1-8", "--release-mau", "1M"), "did you mean"),
     (("license-for", "llama3.1", "--by", "distil"), "did you mean `distill`"),
+    (("license-for", "llama3.1", "--as", "apache2.0"), "did you mean `apache-2.0`"),
+    (("downstream", "gemma", "--as", "cc0-1.0"), "does not encode"),
 ])
 def test_bad_input_is_one_line_exit_2(can_i, argv, fragment):
     run = can_i(*argv)
