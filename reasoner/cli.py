@@ -624,7 +624,10 @@ def _make_advice(kind: str):
         from .subjects import DERIVED_ID, Context
 
         options = ctx.obj or {}
-        stated = {name[len("fact_"):]: value for name, value in typed.items() if value is not None and value != []}
+        # Only the fact options fill the request; any other option the verbs share (if one is
+        # added there) says nothing about the advice.
+        stated = {name[len("fact_"):]: value for name, value in typed.items()
+                  if name.startswith("fact_") and value is not None and value != []}
         then = list(stated.pop("acts", []))
         context = Context(also=then, mine=mine, **stated)
         engine = reasoner(options.get("facts"))
