@@ -27,7 +27,7 @@ from .explain import STATUS_ORDER
 from .request import check_lineage, read_request, request_document
 from .response import (Declaration, Decider, DownstreamView, Inherited, LicenseAdvice, Note, Obligation,
                        OutboundCheck, Reason, RecipientAnswer, Result)
-from .schema import ACT_RELATION, RELATION_ACT
+from .schema import ACT_RELATION, FACTS, RELATION_ACT
 from .vocabulary import suggest
 
 # What a request's `suggest` may ask for, and the function that answers it (see `advise`).
@@ -39,8 +39,8 @@ DERIVED_ID = "your-model"
 RECIPIENT_MODEL = "a-recipient's-model"
 # Exit codes of both commands (the CLI documents them): a compatible declaration exists / none
 # does (or distributing is forbidden anyway) / it depends on facts not stated, or a license is
-# unknown. `downstream` gives 0 unless some recipient question is UNKNOWN (3).
-EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
+# unknown. `downstream` is "answered" (0) unless some recipient question is UNKNOWN (3).
+EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3, "answered": 0}
 
 
 # --- license-for ------------------------------------------------------------------------------
@@ -302,20 +302,21 @@ class RecipientQuestion:
 # The questions asked for every published model: the recipient's acts, commercial or not, and
 # the roles schema.py declares (`role`: licensee, product-recipient, service-user). The answers,
 # not this table, say what is allowed.
+COMMERCIAL, ROLE = FACTS["commercial"].field, FACTS["role"].field   # request fields, as schema.py spells them
 RECIPIENT_QUESTIONS = (
-    RecipientQuestion("use it, not commercially", ("use",), (("commercial", False), ("role", "licensee"))),
-    RecipientQuestion("use it commercially", ("use",), (("commercial", True), ("role", "licensee"))),
-    RecipientQuestion("host it for others, commercially", ("host",), (("commercial", True), ("role", "licensee"))),
+    RecipientQuestion("use it, not commercially", ("use",), ((COMMERCIAL, False), (ROLE, "licensee"))),
+    RecipientQuestion("use it commercially", ("use",), ((COMMERCIAL, True), (ROLE, "licensee"))),
+    RecipientQuestion("host it for others, commercially", ("host",), ((COMMERCIAL, True), (ROLE, "licensee"))),
     RecipientQuestion("redistribute the weights, commercially", ("distribute",),
-                      (("commercial", True), ("role", "licensee"))),
+                      ((COMMERCIAL, True), (ROLE, "licensee"))),
     RecipientQuestion("fine-tune it and distribute the result, commercially", ("distribute",),
-                      (("commercial", True), ("role", "licensee")), creates="finetune"),
+                      ((COMMERCIAL, True), (ROLE, "licensee")), creates="finetune"),
     RecipientQuestion("train another model on its outputs and distribute it, commercially", ("distribute",),
-                      (("commercial", True), ("role", "licensee")), creates="distilled", into="other"),
+                      ((COMMERCIAL, True), (ROLE, "licensee")), creates="distilled", into="other"),
     RecipientQuestion("use it inside a licensee's integrated end-user product", ("use",),
-                      (("commercial", True), ("role", "product-recipient"))),
+                      ((COMMERCIAL, True), (ROLE, "product-recipient"))),
     RecipientQuestion("use it as an end user of someone's hosted service", ("use",),
-                      (("commercial", True), ("role", "service-user"))),
+                      ((COMMERCIAL, True), (ROLE, "service-user"))),
 )
 
 
@@ -371,7 +372,7 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
             target = RECIPIENT_MODEL
         asked.append({"artifacts": artifacts, "subject": target, "use": use})
     results = reasoner.ask_many(asked)
-    view = DownstreamView(status="permitted", subject=subject, declared=declared, notes=notes)
+    view = DownstreamView(status="answered", subject=subject, declared=declared, notes=notes)
     view.answers = [RecipientAnswer(q.label, q.acts, dict(q.facts), q.creates, r)
                     for q, r in zip(RECIPIENT_QUESTIONS, results)]
     # What binds a recipient is what applies to the model as received (declared and inherited).

@@ -564,6 +564,7 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
 
 def render_downstream(view, names: Optional[dict] = None) -> str:
     """The human answer of `downstream`."""
+    from .advice import ROLE
     lines = [f"Recipients of `{view.subject}`" + (f", under {view.declared}" if view.declared else ", under no declared license")]
     inherited = [lid for lid in view.binding if lid != view.declared]
     inherited += [f"some clauses of {lid}" for lid in view.partly_binding]
@@ -574,7 +575,7 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
     lines.append("What they may do:")
     for a in view.answers:
         word, _ = VERDICT[a.result.status]
-        role = a.facts.get("role")
+        role = a.facts.get(ROLE)
         cited = "; ".join(dict.fromkeys(f"{r.license} §{r.clause}" for r in a.result.reasons))
         if not cited and a.result.residual:
             cited = "; ".join(dict.fromkeys(f"{leaf.license} §{leaf.clause}" for g in a.result.residual for leaf in g))
@@ -590,7 +591,10 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
                                       for k in view.risks])
     for made_up, shown in (names or {}).items():
         lines = [line.replace(f"`{made_up}`", shown) for line in lines]
-    return "\n".join(one_line(line) for line in lines)
+    lines = [one_line(line) for line in lines]
+    if view.status == "unknown":   # some terms are unknown: say so before anything else
+        lines[0] = _style("UNKNOWN", fg="yellow", bold=True) + " — " + lines[0]
+    return "\n".join(lines)
 
 
 def _emit_advice(advice, as_json: bool, names: Optional[dict] = None, explain: bool = False) -> None:

@@ -290,8 +290,9 @@ class RecipientAnswer:
 
 @dataclass
 class DownstreamView:
-    """The answer to `downstream`. status: `permitted` when every recipient question got an
-    answer, `unknown` when one is UNKNOWN (a license can-i does not know, or none declared)."""
+    """The answer to `downstream`. status: `answered` when every recipient question got an answer
+    (each answer's own status says what recipients may do), `unknown` when one is UNKNOWN (a
+    license can-i does not know, or none declared)."""
     status: str
     subject: str
     declared: str | None                 # the license the recipients get with the model
