@@ -545,7 +545,8 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
     compatible = [c for c in advice.outbound if c.verdict == "compatible"]
     others = [c for c in advice.outbound if c.verdict != "compatible"]
     lines += ["", f"Outbound licenses ({len(compatible)} of {len(advice.outbound)} compatible as the only license "
-                  f"recipients get):"]
+                  f"recipients get" + ("; none helps until the reasons above are resolved" if advice.answer.status ==
+                                       "forbidden" else "") + "):"]
     if compatible:
         lines.append("  ✓ " + ", ".join(c.license for c in compatible))
     grouped: dict = {}   # one line per verdict and the clauses it cites: 57 licenses break one clause

@@ -220,3 +220,24 @@ def test_readme_example_is_the_real_output(can_i, tmp_path, monkeypatch):
     real = run.out.splitlines()
     shown = [line for line in block.splitlines() if "…" not in line]
     assert shown and all(line in real for line in shown), [line for line in shown if line not in real]
+
+
+@pytest.mark.parametrize("lid", ["llama2", "llama3", "llama4", "gemma", "deepseek", "qwen",
+                                 "creativeml-openrail-m", "gpl-3.0", "cc-by-sa-4.0"])
+def test_terms_that_must_travel_never_get_a_permissive_declaration(reasoner, lid):
+    """A fine-tune of a model under a license whose terms must travel with it (relicense
+    forbidden or copyleft) is never told a permissive license will do, and whatever is
+    recommended, asked again as the only license recipients get, is not forbidden."""
+    modes = {clause.relicense for clause in reasoner.kb.licenses[lid].license.clauses if clause.relicense}
+    assert modes & {"forbidden", "copyleft"}
+    use = {"commercial": True, "release_mau": "1M", "mau": "1M", "domicile": ["US"]}
+    advice = license_for(reasoner, {"licenses": [lid], "use": use})
+    assert not set(PERMISSIVE) & set(advice.compatible), advice.compatible
+    if advice.recommended is not None and advice.recommended.license is not None:
+        # Asked afresh, as a request of its own: a fine-tune distributed under the recommendation.
+        outbound = advice.recommended.license_name or advice.recommended.license
+        again = reasoner.ask({"artifacts": [{"id": "base", "license": lid},
+                                            {"id": "mine", "mine": True,
+                                             "derived_from": [{"id": "base", "relation": "finetune"}]}],
+                              "use": {**use, "acts": ["distribute"], "outbound_license": outbound}})
+        assert again.status != "forbidden", again.reasons
