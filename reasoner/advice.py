@@ -45,13 +45,16 @@ EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3, "answered": 
 
 # --- license-for ------------------------------------------------------------------------------
 
-def advice_request(kb, subject: str, context, by: str = "finetune") -> dict:
+def advice_request(kb, subject: str, context, by: str | None = None) -> dict:
     """The request `can-i license-for SUBJECT` / `can-i downstream SUBJECT` asks about: the subject
     itself when it is a model of the user's own (a lineage file's `mine` model, a card with
     `--mine`), else the model the user makes from it by the act `by` (finetune, distill, …; the
-    context's `--into` and `--name` describe that model); distributing it is always asked."""
+    context's `--into` and `--name` describe that model); distributing it is always asked. `by`
+    defaults to `train` for a catalog dataset, else `finetune`."""
     from .subjects import Context, build_request, resolve_subject
 
+    if by is None:
+        by = "train" if kb.dataset(subject.strip()) and not kb.model(subject.strip()) else "finetune"
     if by not in ACT_RELATION:
         raise RequestError(f"unknown act `{by}`{suggest(by, list(ACT_RELATION))}: say how your model is made from "
                            f"the subject ({', '.join(ACT_RELATION)})", location="--by")

@@ -539,6 +539,8 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
         for o in advice.duties])
     if rec is not None:
         lines += ["", "NOTICE:"] + [f"  | {line}" for line in rec.notice.rstrip("\n").split("\n")]
+    lines += _advice_lines("Risks:", [f"  ! {k.message}  — {k.license}" + (f" §{k.clause}" if k.clause else "")
+                                      for k in advice.answer.risks])
     if advice.proposed is not None:
         lines += ["", f"Your --as {advice.proposed.license}: {advice.proposed.verdict}"]
         lines += [f"  ✗ {r.license} §{r.clause}: {r.message}" for r in advice.proposed.reasons]
@@ -624,7 +626,8 @@ def _make_advice(kind: str):
     and --by, how your model is made from a subject that is not your own model."""
     import inspect
 
-    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: str, **typed):
+    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
+                **typed):
         from .advice import advice_request, downstream, license_for
         from .subjects import DERIVED_ID, Context
 
@@ -648,11 +651,12 @@ def _make_advice(kind: str):
                      {DERIVED_ID: f"your model `{name}`" if name else "your model"}, explain or options.get("explain", False))
 
     params = _verb_parameters()
-    params.insert(-3, inspect.Parameter("by", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str,
-                                        default=typer.Option("finetune", "--by", metavar="ACT",
+    params.insert(-3, inspect.Parameter("by", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Optional[str],
+                                        default=typer.Option(None, "--by", metavar="ACT",
                                                              help="How your model is made from a SUBJECT that is not "
-                                                                  "your own model: finetune, adapt, merge, quantize, "
-                                                                  "distill, train.")))
+                                                                  "your own model: finetune (the default), adapt, "
+                                                                  "merge, quantize, distill, train (the default for "
+                                                                  "a catalog dataset).")))
     command.__signature__ = inspect.Signature(params)
     command.__annotations__ = {p.name: p.annotation for p in params}
     command.__doc__ = ADVICE_HELP[kind]

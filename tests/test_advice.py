@@ -95,6 +95,12 @@ def test_cc_by_nc_parent_never_yields_a_commercial_license(reasoner, can_i):
     code, out, _ = can_i("license-for", "cc-by-nc-4.0", "--commercial", "--json")
     doc = json.loads(out)
     assert code == 1 and doc["status"] == "forbidden" and doc["recommended"] is None
+    # A model trained on a CC-BY-NC dataset (a catalog dataset: `--by train` is the default).
+    code, out, _ = can_i("license-for", "camel-ai/math", "--commercial", "--json")
+    doc = json.loads(out)
+    assert code == 1 and doc["recommended"] is None
+    assert ("your-model", "trained_on", "camel-ai/math") in {(e["artifact"], e["relation"], e["parent"])
+                                                             for i in doc["inherited"] for e in i["edges"]}
 
 
 def test_unknown_license_recommends_nothing(reasoner, can_i):
