@@ -247,3 +247,10 @@ def test_terms_that_must_travel_never_get_a_permissive_declaration(reasoner, lid
                                              "derived_from": [{"id": "base", "relation": "finetune"}]}],
                               "use": {**use, "acts": ["distribute"], "outbound_license": outbound}})
         assert again.status != "forbidden", again.reasons
+
+
+def test_explain_shows_the_answers_the_advice_is_read_from(can_i):
+    run = can_i("license-for", "mit", "--explain")
+    assert run.code == 0 and "The answer this is read from:" in run.out and "How this was decided:" in run.out
+    run = can_i("downstream", "mit", "--explain")
+    assert run.code == 0 and run.out.count("a recipient asks:") == len(RECIPIENT_QUESTIONS)
