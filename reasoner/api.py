@@ -151,6 +151,33 @@ class Reasoner:
         """Answer a request and return the response document (schema version 1)."""
         return self.ask(request).to_json()
 
+    def license_for(self, request, by: str = "finetune"):
+        """Which license the model a request publishes should carry: the inherited terms, the
+        duties its card must state, every knowledge-base license tried as the outbound license,
+        and a recommended card declaration with a NOTICE text (reasoner/advice.py). A subject
+        that is not a model of the user's own stands for a model made from it by `by`.
+
+        >>> Reasoner().license_for({"licenses": ["llama3.1"], "use": {"release_mau": "1M"}}).recommended.license
+        'llama3.1'
+        """
+        from .advice import license_for
+
+        return license_for(self, request, by)
+
+    def downstream(self, request, by: str = "finetune"):
+        """What the recipients of the model a request publishes may and may not do, from the
+        questions a recipient would ask (reasoner/advice.py)."""
+        from .advice import downstream
+
+        return downstream(self, request, by)
+
+    def advise(self, request: dict):
+        """Answer a request document with `"suggest": "license"` or `"downstream"`, as
+        `can-i --request` does."""
+        from .advice import advise
+
+        return advise(self, request)
+
     # --- filling in what the catalog knows ----------------------------------------------------
 
     def complete(self, request: Request) -> Request:

@@ -402,6 +402,8 @@ def root(
             if batch is None:
                 raise
         else:
+            if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
+                _emit_advice(reasoner(facts).advise(doc), as_json, explain=explain)
             doc = _profiled(chosen, doc, f"request {source}")
             try:
                 result = reasoner(facts).ask(doc)
@@ -571,6 +573,197 @@ def _make_verb(act: str):
 
 for _act in VERB_HELP:
     app.command(name=_act, help=VERB_HELP[_act], epilog=EXIT_CODES, cls=_Command)(_make_verb(_act))
+
+
+# --- advice: license-for and downstream ---------------------------------------------------------
+
+ADVICE_EXIT_CODES = ("Exit codes: 0 a declaration keeps you and your recipients within every license (downstream: "
+                     "every recipient question answered), 1 none does or distributing is forbidden anyway, "
+                     "2 usage or input error, 3 it depends on facts not stated, or a license is unknown.")
+ADVICE_HELP = {
+    "license-for": "Which license your model should carry: inherited terms, card duties, compatible licenses, "
+                   "a recommended declaration and NOTICE.",
+    "downstream": "What the recipients of your model may and may not do: restrictions, thresholds, risks.",
+}
+
+
+def _advice_lines(title: str, items) -> list[str]:
+    return ["", title, *items] if items else []
+
+
+def render_license_advice(advice, names: Optional[dict] = None) -> str:
+    """The human answer of `license-for`."""
+    from .phrases import edge_words
+
+    word, color = VERDICT[advice.status]
+    subject = advice.subject
+    lines = [f" — a license for `{subject}`"]
+    lines += [f"  note: {n.message}" for n in [*advice.answer.notes, *advice.notes]]
+    rec = advice.recommended
+    if rec is not None and rec.license is not None:
+        lines += ["", "Declare in the model card:", f"  license: {rec.license}"]
+        if rec.license_name:
+            lines.append(f"  license_name: {rec.license_name}")
+        if rec.license_link:
+            lines.append(f"  license_link: {rec.license_link}")
+        lines.append(f"  ({rec.why})")
+    elif rec is not None:
+        lines += ["", f"Declare: {rec.why}: " + ", ".join(advice.compatible)]
+    elif advice.status == "unknown":
+        lines += ["", "No declaration can be recommended: a license in the lineage is one can-i does not know."]
+    else:
+        lines += ["", "No declaration keeps you within every license: distributing it is not permitted as asked."]
+    reasons = advice.answer.reasons
+    if reasons:
+        lines.append("")
+        lines.append("Why:")
+        for r in reasons:
+            lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)} [{r.kind.replace('_', ' ')}]")
+            lines.append(f"    {r.message}")
+    if advice.answer.residual and advice.status != "unknown":
+        from .phrases import residual_words
+        lines += ["", "It depends on: " + residual_words(advice.answer.residual)]
+        for group in advice.answer.residual:
+            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
+            lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
+    if advice.inherited:
+        lines += ["", "Terms that travel with it:"]
+        for item in advice.inherited:
+            scope = "all its terms" if item.scope == "full" else "only §" + ", §".join(item.clauses or ("(some clauses)",))
+            lines.append(f"  · {item.license} ({item.name}): {scope}")
+            for child, relation, parent in item.edges:
+                lines.append(f"      `{child}` {edge_words(relation)} `{parent}`")
+    lines += _advice_lines("The model card must state:", [
+        f"  [ ] {o.message}  — {o.license} §{o.clause}" + (" (if its condition holds)" if o.conditional else "")
+        for o in advice.duties])
+    if rec is not None:
+        lines += ["", "NOTICE:"] + [f"  | {line}" for line in rec.notice.rstrip("\n").split("\n")]
+    lines += _advice_lines("Risks:", [f"  ! {k.message}  — {k.license}" + (f" §{k.clause}" if k.clause else "")
+                                      for k in advice.answer.risks])
+    if advice.proposed is not None:
+        lines += ["", f"Your --as {advice.proposed.license}: {advice.proposed.verdict}"]
+        lines += [f"  ✗ {r.license} §{r.clause}: {r.message}" for r in advice.proposed.reasons]
+    compatible = [c for c in advice.outbound if c.verdict == "compatible"]
+    others = [c for c in advice.outbound if c.verdict != "compatible"]
+    lines += ["", f"Outbound licenses ({len(compatible)} of {len(advice.outbound)} compatible as the only license "
+                  f"recipients get" + ("; none helps until the reasons above are resolved" if advice.answer.status ==
+                                       "forbidden" else "") + "):"]
+    if compatible:
+        lines.append("  ✓ " + ", ".join(c.license for c in compatible))
+    grouped: dict = {}   # one line per verdict and the clauses it cites: 57 licenses break one clause
+    for check in others:
+        cited = "; ".join(dict.fromkeys(f"{r.license} §{r.clause}" for r in check.reasons)) or \
+            "; ".join(dict.fromkeys(f"{d.license} §{d.clause}" for d in check.depends_on))
+        grouped.setdefault((check.verdict, cited), []).append(check.license)
+    for (verdict, cited), licenses in grouped.items():
+        lines.append(f"  ✗ {verdict}" + (f" {cited}" if cited else "") + f": {', '.join(licenses)}")
+    for made_up, shown in (names or {}).items():
+        lines = [line.replace(f"`{made_up}`", shown) for line in lines]
+    lines = [one_line(line) for line in lines]
+    lines[0] = _style(word, fg=color, bold=True) + lines[0]
+    return "\n".join(lines)
+
+
+def render_downstream(view, names: Optional[dict] = None) -> str:
+    """The human answer of `downstream`."""
+    from .advice import ROLE
+    lines = [f"Recipients of `{view.subject}`" + (f", under {view.declared}" if view.declared else ", under no declared license")]
+    inherited = [lid for lid in view.binding if lid != view.declared]
+    inherited += [f"some clauses of {lid}" for lid in view.partly_binding]
+    if inherited:
+        lines[0] += " (and, inherited, " + ", ".join(inherited) + ")"
+    lines += [f"  note: {n.message}" for n in view.notes]
+    lines.append("")
+    lines.append("What they may do:")
+    for a in view.answers:
+        word, _ = VERDICT[a.result.status]
+        role = a.facts.get(ROLE)
+        cited = "; ".join(dict.fromkeys(f"{r.license} §{r.clause}" for r in a.result.reasons))
+        if not cited and a.result.residual:
+            cited = "; ".join(dict.fromkeys(f"{leaf.license} §{leaf.clause}" for g in a.result.residual for leaf in g))
+        lines.append(f"  {word:<8} {a.question}" + (f" (as {role})" if role else "") + (f" — {cited}" if cited else ""))
+    lines += _advice_lines("Thresholds they must watch:", [
+        f"  ? {t['condition']} → {t['then']} ({t['kind'].replace('_', ' ')}, {', '.join(t['clauses'])})"
+        for t in view.thresholds])
+    lines += _advice_lines("Restrictions that bind them:", [f"  - {o.message}  — {o.license} §{o.clause}"
+                                                            for o in view.restrictions])
+    lines += _advice_lines("When they pass it on, they must:", [
+        f"  [ ] {o.message}  — {o.license} §{o.clause}" for o in view.passing_on])
+    lines += _advice_lines("Risks:", [f"  ! {k.message}  — {k.license}" + (f" §{k.clause}" if k.clause else "")
+                                      for k in view.risks])
+    for made_up, shown in (names or {}).items():
+        lines = [line.replace(f"`{made_up}`", shown) for line in lines]
+    lines = [one_line(line) for line in lines]
+    if view.status == "unknown":   # some terms are unknown: say so before anything else
+        lines[0] = _style("UNKNOWN", fg="yellow", bold=True) + " — " + lines[0]
+    return "\n".join(lines)
+
+
+def _emit_advice(advice, as_json: bool, names: Optional[dict] = None, explain: bool = False) -> None:
+    """Print advice and exit with its code. `explain` adds the answers it was read from, each with
+    the chain from facts to verdict (license-for: distributing the model; downstream: each
+    recipient question)."""
+    from .advice import EXIT as ADVICE_EXIT
+    from .response import LicenseAdvice
+
+    if as_json:
+        typer.echo(json.dumps(advice.to_json(), indent=2, ensure_ascii=False))
+    elif isinstance(advice, LicenseAdvice):
+        typer.echo(render_license_advice(advice, names))
+        if explain:
+            typer.echo("\nThe answer this is read from:\n" + render(advice.answer, f"distribute `{advice.subject}`",
+                                                                      True, names))
+    else:
+        typer.echo(render_downstream(advice, names))
+        for answer in advice.answers if explain else ():
+            typer.echo("\n" + render(answer.result, f"a recipient asks: {answer.question}", True, names))
+    raise typer.Exit(ADVICE_EXIT[advice.status])
+
+
+def _make_advice(kind: str):
+    """The command for `license-for` or `downstream`: the verbs' subject and context options,
+    and --by, how your model is made from a subject that is not your own model."""
+    import inspect
+
+    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
+                **typed):
+        from .advice import advice_request, downstream, license_for
+        from .subjects import DERIVED_ID, Context
+
+        options = ctx.obj or {}
+        # Only the fact options fill the request; any other option the verbs share (if one is
+        # added there) says nothing about the advice.
+        stated = {name[len("fact_"):]: value for name, value in typed.items()
+                  if name.startswith("fact_") and value is not None and value != []}
+        then = list(stated.pop("acts", []))
+        context = Context(also=then, mine=mine, **stated)
+        engine = reasoner(options.get("facts"))
+        by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
+        given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+        try:
+            request = advice_request(engine.kb, subject, context, by)
+            answer = (license_for if kind == "license-for" else downstream)(engine, request)
+        except CanIError as exc:
+            raise _at_option(exc, given) from None
+        name = context.name
+        _emit_advice(answer, as_json or options.get("json", False),
+                     {DERIVED_ID: f"your model `{name}`" if name else "your model"}, explain or options.get("explain", False))
+
+    params = _verb_parameters()
+    params.insert(-3, inspect.Parameter("by", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Optional[str],
+                                        default=typer.Option(None, "--by", metavar="ACT",
+                                                             help="How your model is made from a SUBJECT that is not "
+                                                                  "your own model: finetune (the default), adapt, "
+                                                                  "merge, quantize, distill, train (the default for "
+                                                                  "a catalog dataset).")))
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    command.__doc__ = ADVICE_HELP[kind]
+    return command
+
+
+for _kind in ADVICE_HELP:
+    app.command(name=_kind, help=ADVICE_HELP[_kind], epilog=ADVICE_EXIT_CODES, cls=_Command)(_make_advice(_kind))
 
 
 # --- for license authors ------------------------------------------------------------------------

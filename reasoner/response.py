@@ -187,3 +187,148 @@ class Result:
 
 def _clean(item: dict) -> dict:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in item.items()}
+
+
+# --- advice: `license-for` and `downstream` (reasoner/advice.py builds them) --------------------
+
+@dataclass(frozen=True)
+class Inherited:
+    """A license whose terms reach the model, with the edges that carry them. `scope` "clauses":
+    only the listed clauses reach it (Llama 3.1's naming sentence follows distillation)."""
+    license: str
+    name: str
+    version: str
+    scope: str
+    via: tuple[str, ...]
+    edges: tuple[tuple[str, str, str], ...]
+    clauses: tuple[str, ...] = ()
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class OutboundCheck:
+    """One license of the knowledge base tried as the only license recipients get. verdict:
+    `compatible` (asking with it adds no reason and no open condition), `breaks` (it adds
+    reasons: the clauses it breaks), `depends` (it adds open conditions), `unknown`."""
+    license: str
+    verdict: str
+    hub_id: bool
+    reasons: tuple[Reason, ...] = ()
+    depends_on: tuple[Decider, ...] = ()
+    information: tuple[Information, ...] = ()
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """What the model card's metadata should say (Hugging Face conventions: a Hub license id in
+    `license`, else `license: other` with `license_name` and `license_link`) and the NOTICE text.
+    `license` is None when the choice is the user's among the compatible licenses."""
+    license: str | None
+    license_name: str | None
+    license_link: str | None
+    expression: str | None       # the licenses recipients get, as an expression
+    notice: str
+    why: str
+
+
+def _obligation_json(o: Obligation) -> dict:
+    return {"license": o.license, "version": o.version, "clause": o.clause, "duty": o.duty, "params": o.params,
+            "message": o.message, "conditional": o.conditional}
+
+
+def _reason_json(r: Reason) -> dict:
+    return {"license": r.license, "version": r.version, "clause": r.clause, "kind": r.kind, "message": r.message}
+
+
+def _check_json(check: OutboundCheck) -> dict:
+    return {"license": check.license, "verdict": check.verdict, "hub_id": check.hub_id,
+            "reasons": [_reason_json(r) for r in check.reasons],
+            "depends_on": [asdict(d) for d in check.depends_on],
+            "information": [{"license": i.license, "clause": i.clause, "message": i.message}
+                            for i in check.information]}
+
+
+@dataclass
+class LicenseAdvice:
+    """The answer to `license-for`. status: `permitted` (a declaration keeps everyone within
+    every license), `forbidden` (none does, or distributing is forbidden anyway: see `answer`),
+    `depends` (the declaration holds under the facts `answer` depends on), `unknown` (a license
+    can-i does not know: nothing is recommended)."""
+    status: str
+    subject: str
+    answer: Result                      # the verdict on distributing it, keeping the inherited terms
+    inherited: list[Inherited] = field(default_factory=list)
+    duties: list[Obligation] = field(default_factory=list)
+    outbound: list[OutboundCheck] = field(default_factory=list)
+    recommended: Declaration | None = None
+    proposed: OutboundCheck | None = None     # the user's own `--as`, judged like the others
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def compatible(self) -> list[str]:
+        return [c.license for c in self.outbound if c.verdict == "compatible"]
+
+    def to_json(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "advice": "license",
+            "status": self.status,
+            "subject": self.subject,
+            "recommended": asdict(self.recommended) if self.recommended else None,
+            "inherited": [{**asdict(i), "via": list(i.via), "clauses": list(i.clauses),
+                           "edges": [{"artifact": c, "relation": r, "parent": p} for c, r, p in i.edges]}
+                          for i in self.inherited],
+            "card_duties": [_obligation_json(o) for o in self.duties],
+            "outbound": [_check_json(c) for c in self.outbound],
+            "proposed": _check_json(self.proposed) if self.proposed else None,
+            "notes": [asdict(n) for n in self.notes],
+            "answer": self.answer.to_json(),
+        }
+
+
+@dataclass
+class RecipientAnswer:
+    """A question a recipient would ask about the published model, and the reasoner's answer."""
+    question: str
+    acts: tuple[str, ...]
+    facts: dict
+    creates: str | None
+    result: Result
+
+
+@dataclass
+class DownstreamView:
+    """The answer to `downstream`. status: `answered` when every recipient question got an answer
+    (each answer's own status says what recipients may do), `unknown` when one is UNKNOWN (a
+    license can-i does not know, or none declared)."""
+    status: str
+    subject: str
+    declared: str | None                 # the license the recipients get with the model
+    answers: list[RecipientAnswer] = field(default_factory=list)
+    binding: list[str] = field(default_factory=list)         # licenses whose every term reaches them
+    partly_binding: list[str] = field(default_factory=list)  # licenses only some clauses of which do
+    restrictions: list[Obligation] = field(default_factory=list)   # what binds whoever holds it
+    passing_on: list[Obligation] = field(default_factory=list)     # duties of whoever passes it on
+    thresholds: list[dict] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "advice": "downstream",
+            "status": self.status,
+            "subject": self.subject,
+            "declared": self.declared,
+            "binding": list(self.binding),
+            "partly_binding": list(self.partly_binding),
+            "questions": [{"question": a.question, "acts": list(a.acts), "creates": a.creates, "facts": dict(a.facts),
+                           "status": a.result.status, "reasons": [_reason_json(r) for r in a.result.reasons],
+                           "depends_on": [asdict(d) for d in a.result.depends_on]}
+                          for a in self.answers],
+            "restrictions": [_obligation_json(o) for o in self.restrictions],
+            "passing_on": [{**_obligation_json(o), "artifact": o.artifact} for o in self.passing_on],
+            "thresholds": list(self.thresholds),
+            "risks": [_clean(asdict(r)) for r in self.risks],
+            "notes": [asdict(n) for n in self.notes],
+        }
