@@ -726,11 +726,12 @@ def _make_advice(kind: str):
     import inspect
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
-                **typed):
+                profile: Optional[Path], no_profile: bool, **typed):
         from .advice import advice_request, downstream, license_for
         from .subjects import DERIVED_ID, Context
 
         options = ctx.obj or {}
+        chosen = _profile(options, profile, no_profile)
         # Only the fact options fill the request; any other option the verbs share (if one is
         # added there) says nothing about the advice.
         stated = {name[len("fact_"):]: value for name, value in typed.items()
@@ -742,6 +743,10 @@ def _make_advice(kind: str):
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         try:
             request = advice_request(engine.kb, subject, context, by)
+            if chosen is not None:   # the company's standing facts bind its advice as they bind its verbs
+                request = chosen.apply(request, f"file {subject}")
+                request["facts_from"] = {key: "command line" if key in given else source
+                                         for key, source in request.get("facts_from", {}).items()}
             answer = (license_for if kind == "license-for" else downstream)(engine, request)
         except CanIError as exc:
             raise _at_option(exc, given) from None

@@ -1,0 +1,35 @@
+"""Seams between features built side by side: each test is a case one feature's path gave a
+wrong or silently different answer through another's."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def profiled(tmp_path, monkeypatch):
+    """A working directory whose pyproject.toml states a Llama-sized release (conftest turns
+    profile search off; this turns it back on)."""
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.can-i]\ncommercial = true\nrelease_mau = "800M"\n',
+                                             encoding="utf-8")
+    return tmp_path
+
+
+def test_license_for_reads_the_profile_like_every_question(can_i, profiled):
+    """`license-for` took the verbs' --profile option but never applied a profile: a company above
+    Llama's 700M line got the advice of one whose size is unknown, and --profile was ignored."""
+    answer = json.loads(can_i("license-for", "meta-llama/Llama-3.1-8B", "--json").out)["answer"]
+    assert answer["facts_from"]["release_mau"].startswith("profile ")
+    assert [d["fact"] for d in answer["depends_on"]] == ["role"]   # above 700M: who receives it decides
+    off = json.loads(can_i("license-for", "meta-llama/Llama-3.1-8B", "--json", "--no-profile").out)["answer"]
+    assert "facts_from" not in off and "release_mau" in {d["fact"] for d in off["depends_on"]}
+
+
+def test_downstream_is_about_recipients_not_the_profile_holder(can_i, profiled):
+    """Recipients' facts are not the publisher's: the profile's MAU must not decide what they may do."""
+    assert can_i("downstream", "meta-llama/Llama-3.1-8B", "--json").out == \
+        can_i("downstream", "meta-llama/Llama-3.1-8B", "--json", "--no-profile").out
