@@ -63,8 +63,10 @@ class Context:
                 if fact.about == schema.TARGET and fact.name in self.stated}
 
 
-def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -> dict:
-    """The request for `can-i ACT SUBJECT [context]`.
+def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context, hub=None) -> dict:
+    """The request for `can-i ACT SUBJECT [context]`. With `hub` (a hub.HubResolver: `--hub`),
+    the parents and datasets of a card or lineage that neither it nor the catalog describes are
+    read from their Hub cards.
 
     >>> kb = KnowledgeBase.load()
     >>> build_request(kb, "llama3", "host", Context(mau=10))["use"]["acts"]
@@ -73,6 +75,10 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     resolved = resolve_subject(kb, subject, mine=context.mine,
                                stated_name=context.name if act in USE_ACTS else None)
     artifacts, subject_id, notes = resolved.artifacts, resolved.subject, list(resolved.notes)
+    if hub is not None and resolved.kind in ("card", "lineage"):
+        from .hub import complete
+
+        notes += complete(kb, artifacts, hub)
     acts = [act] if act in USE_ACTS else []
     acts += context.also   # the request reader checks them
     use = context.use(acts)

@@ -1,0 +1,253 @@
+"""`--hub` (cards of unknown parents and datasets from the Hugging Face Hub, cached, offline) and
+BOMs (CycloneDX 1.6 ML-BOM and SPDX 3.0 AI/Dataset documents in, CycloneDX out).
+
+No test reaches the network: a local HTTP server on 127.0.0.1 serves recorded cards (from
+tests/data/hub-cards-sample.jsonl, plus a few made up here) in the URL layout huggingface_hub
+uses (`/{repo_id}/resolve/{revision}/README.md`, `/datasets/{id}/resolve/…`, `/api/models/{id}`).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+
+from reasoner.cli import main
+
+pytest.importorskip("huggingface_hub")
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = {row["id"]: row["front_matter"] for row in map(json.loads, (DATA / "hub-cards-sample.jsonl").open())}
+
+LLAMA = "meta-llama/Meta-Llama-3-8B"   # a catalog model under llama3
+MADE_UP = {
+    # a Llama 3 fine-tune relabelled apache-2.0 by its publisher: the catalog does not know it
+    "someone/llama-relabelled": f"license: apache-2.0\nbase_model: {LLAMA}\n",
+    "someone/mit-on-nc-data": "license: mit\nbase_model: microsoft/phi-2\ndatasets:\n- someone/nc-data\n",
+    "loop/a": "license: mit\nbase_model: loop/b\n",
+    "loop/b": "license: mit\nbase_model: loop/a\n",
+    "mine/claims": "license: mit\nmine: true\nbase_model: microsoft/phi-2\n",
+    "big/front-matter": "license: mit\ntags:\n" + "- x\n" * 200_000,   # never closed within the read limit
+    **{f"deep/m{i}": f"license: mit\nbase_model: deep/m{i + 1}\n" for i in range(20)},
+}
+DATASETS = {"someone/nc-data": "license: cc-by-nc-4.0\n"}
+
+
+class _Hub(BaseHTTPRequestHandler):
+    models: dict = {}
+    datasets: dict = {}
+    requests: list = []
+
+    def log_message(self, *args):   # quiet
+        pass
+
+    def _card(self):
+        path = unquote(self.path.split("?")[0]).lstrip("/")
+        type(self).requests.append((self.command, path, self.headers.get("authorization")))
+        table = self.models
+        if path.startswith("api/models/"):
+            repo = path[len("api/models/"):]
+            if repo in table:
+                return "application/json", json.dumps({"id": repo, "modelId": repo}).encode()
+            return None
+        if path.startswith("datasets/"):
+            table, path = self.datasets, path[len("datasets/"):]
+        repo, sep, rest = path.partition("/resolve/")
+        if sep and rest.split("/", 1)[-1] == "README.md" and repo in table:
+            return "text/markdown", f"---\n{table[repo]}\n---\n\n# {repo}\n\nA card.\n".encode()
+        return None
+
+    def _answer(self, body: bool):
+        found = self._card()
+        if found is None:
+            self.send_response(404)
+            self.send_header("X-Error-Code", "RepoNotFound")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        kind, data = found
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("ETag", '"recorded"')
+        self.end_headers()
+        if body:
+            try:
+                self.wfile.write(data)
+            except (BrokenPipeError, ConnectionResetError):   # the reader stops at the front matter
+                pass
+
+    def do_GET(self):
+        self._answer(True)
+
+    def do_HEAD(self):
+        self._answer(False)
+
+
+@pytest.fixture
+def hub(tmp_path, monkeypatch):
+    """A recorded Hub on 127.0.0.1, pointed at by HF_ENDPOINT, with an empty cache."""
+    handler = type("Hub", (_Hub,), {"models": {**SAMPLE, **MADE_UP}, "datasets": dict(DATASETS), "requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setenv("HF_ENDPOINT", endpoint)
+    monkeypatch.setenv("CAN_I_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    yield handler
+    server.shutdown()
+    server.server_close()
+
+
+def card(tmp_path: Path, front_matter: str, name: str = "subject") -> Path:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\n{front_matter}\n---\n# a model\n", encoding="utf-8")
+    return folder / "README.md"
+
+
+def ask(capsys, *argv) -> tuple[int, dict]:
+    code = main([*argv, "--json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def notes(answer: dict, code: str) -> list[str]:
+    return [n["message"] for n in answer.get("notes", []) if n["code"] == code]
+
+
+# --- the Hub -------------------------------------------------------------------------------------
+
+def test_hub_follows_a_chain_of_unknown_parents(hub, tmp_path, capsys):
+    subject = card(tmp_path, "license: mit\nbase_model: BramVanroy/fietje-2-instruct")
+    code, without = ask(capsys, "distribute", str(subject))
+    assert without["status"] == "unknown" and not hub.requests
+    code, answer = ask(capsys, "distribute", str(subject), "--hub")
+    fetched = [path for _, path, _ in hub.requests]
+    # fietje-2-instruct <- fietje-2 <- microsoft/phi-2 (the catalog's): two cards, then the catalog
+    assert "BramVanroy/fietje-2-instruct/resolve/main/README.md" in fetched
+    assert "BramVanroy/fietje-2/resolve/main/README.md" in fetched
+    assert not any("microsoft/phi-2" in path for path in fetched)
+    assert "`BramVanroy/fietje-2`" in notes(answer, "hub_cards")[0]
+    # fietje-2's datasets have no card on this Hub: they stay unknown, named, and the answer is UNKNOWN
+    unknown = " ".join(notes(answer, "hub_unknown"))
+    assert "BramVanroy/wikipedia_culturax_dutch" in unknown and answer["status"] == "unknown" and code == 3
+
+
+def test_hub_answers_from_the_cache_offline_and_says_so(hub, tmp_path, capsys, monkeypatch):
+    subject = card(tmp_path, "license: mit\nbase_model: someone/mit-on-nc-data")
+    _, online = ask(capsys, "distribute", str(subject), "--commercial", "--hub")
+    asked = len(hub.requests)
+    assert online["status"] == "forbidden"     # cc-by-nc-4.0 data, read from the dataset's card
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    _, offline = ask(capsys, "distribute", str(subject), "--commercial", "--hub")
+    assert len(hub.requests) == asked          # not one request more
+    assert offline["status"] == online["status"] and offline["reasons"] == online["reasons"]
+    assert "HF_HUB_OFFLINE" in notes(offline, "hub_offline")[0]
+    assert "cached" in notes(offline, "hub_cards")[0]
+    cached = list((tmp_path / "cache" / "hub").rglob("*.json"))
+    assert cached and all(json.loads(p.read_text())["fetched"].endswith("Z") for p in cached)
+
+
+def test_hub_offline_without_a_cached_card_leaves_the_parent_unknown(hub, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    subject = card(tmp_path, "license: mit\nbase_model: someone/llama-relabelled")
+    code, answer = ask(capsys, "distribute", str(subject), "--hub")
+    assert (code, answer["status"]) == (3, "unknown") and not hub.requests
+    assert "someone/llama-relabelled" in notes(answer, "hub_unknown")[0]
+
+
+def test_hub_unreachable_is_no_traceback_and_no_hang(tmp_path, capsys, monkeypatch):
+    spare = socket.socket()
+    spare.bind(("127.0.0.1", 0))
+    port = spare.getsockname()[1]
+    spare.close()                              # nothing listens there: connection refused
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("CAN_I_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    subject = card(tmp_path, "license: mit\nbase_model: a/one\ndatasets:\n- b/two")
+    code, answer = ask(capsys, "distribute", str(subject), "--hub")
+    assert (code, answer["status"]) == (3, "unknown")
+    assert "unreachable" in notes(answer, "hub_offline")[0]
+    assert len(notes(answer, "hub_unknown")) == 2
+
+
+def test_relabelled_llama_parent_from_the_hub_stays_forbidden(hub, tmp_path, capsys):
+    subject = card(tmp_path, "license: apache-2.0\nbase_model: someone/llama-relabelled")
+    context = ("--release-mau", "800M", "--role", "licensee")
+    code, without = ask(capsys, "distribute", str(subject), *context)
+    assert without["status"] == "unknown"      # never permitted without the parent's card
+    code, answer = ask(capsys, "distribute", str(subject), *context, "--hub")
+    assert (code, answer["status"]) == (1, "forbidden")
+    assert any(r["license"] == "llama3" for r in answer["reasons"])
+
+
+def test_hub_sends_the_token_and_ignores_mine_in_a_fetched_card(hub, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_recorded_test_token")
+    subject = card(tmp_path, "license: mit\nbase_model: mine/claims")
+    _, answer = ask(capsys, "distribute", str(subject), "--hub")
+    assert any(auth == "Bearer hf_recorded_test_token" for _, _, auth in hub.requests)
+    from reasoner.hub import HubResolver, complete
+    from reasoner.kb import KnowledgeBase
+
+    artifacts = [{"id": "x", "license": "mit", "derived_from": [{"id": "mine/claims", "relation": "finetune"}]},
+                 {"id": "mine/claims"}]
+    complete(KnowledgeBase.load(), artifacts, HubResolver(tmp_path / "c2"))
+    assert "mine" not in artifacts[1] and artifacts[1]["license"] == "mit"
+
+
+def test_hub_cycles_depth_and_size_are_bounded(hub, tmp_path, capsys):
+    from reasoner.hub import MAX_DEPTH, HubResolver, complete
+    from reasoner.kb import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    resolver = HubResolver(tmp_path / "c")
+    loop = [{"id": "x", "license": "mit", "derived_from": [{"id": "loop/a", "relation": "finetune"}]}, {"id": "loop/a"}]
+    said = complete(kb, loop, resolver)
+    assert any("cycle" in n["message"] for n in said) and resolver.fetches <= 2
+    deep = [{"id": "x", "license": "mit", "derived_from": [{"id": "deep/m0", "relation": "finetune"}]}, {"id": "deep/m0"}]
+    said = complete(kb, deep, resolver)
+    assert any(n["code"] == "hub_depth" for n in said)
+    assert sum("deep/" in p for _, p, _ in hub.requests) == MAX_DEPTH + 1
+    assert resolver.card("big/front-matter") is None
+    code, answer = ask(capsys, "distribute", str(card(tmp_path, "license: mit\nbase_model: loop/a")), "--hub")
+    assert answer["status"] == "unknown"
+
+
+def test_hub_reads_recorded_sample_cards_as_the_sample_has_them(hub, tmp_path):
+    import yaml
+
+    from reasoner.hub import HubResolver
+
+    resolver = HubResolver(tmp_path / "c")
+    checked = 0
+    for repo_id, front_matter in list(SAMPLE.items())[:40]:
+        if not front_matter.strip() or "/" not in repo_id or repo_id.startswith("http"):
+            continue
+        try:
+            expected = yaml.safe_load(front_matter)
+        except yaml.YAMLError:
+            continue
+        assert resolver.card(repo_id) == expected, repo_id
+        checked += 1
+    assert checked > 20 and resolver.card("no/such-model") is None
+    assert resolver.card("../../etc/passwd") is None and resolver.card("/tmp/local-folder") is None
+
+
+def test_without_hub_no_socket_is_opened(tmp_path, capsys, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("a socket was opened without --hub")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    subject = card(tmp_path, "license: apache-2.0\nbase_model: someone/llama-relabelled\ndatasets:\n- x/y")
+    code, answer = ask(capsys, "distribute", str(subject), "--release-mau", "800M", "--role", "licensee")
+    assert (code, answer["status"]) == (3, "unknown")
+    assert not any(n["code"].startswith("hub_") for n in answer.get("notes", []))
