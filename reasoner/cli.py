@@ -429,6 +429,12 @@ def _verb_parameters() -> list:
             False, "--json", help="Print the versioned JSON response.")),
         P("explain", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
             False, "--explain", help="Show the chain from facts to verdict.")),
+        P("hub", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--hub", help="Read the cards of parents and datasets can-i does not know from the Hugging Face "
+                                 "Hub (HF_ENDPOINT, HF_TOKEN; cached; HF_HUB_OFFLINE=1 uses the cache only).")),
+        P("cyclonedx", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--cyclonedx", help="Print the answer as a CycloneDX 1.6 BOM: the lineage's models and data with "
+                                       "their licenses, the verdict and obligations as properties.")),
     ]
     return params
 
@@ -438,10 +444,13 @@ def _make_verb(act: str):
     parses and checks every value, and its errors name the option (see `_at_option`)."""
     import inspect
 
-    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, **typed):
+    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, hub: bool = False,
+                cyclonedx: bool = False, **typed):
         from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
+        if cyclonedx and (as_json or options.get("json", False)):
+            raise UsageProblem("give --json or --cyclonedx, not both")
         stated = {name[len("fact_"):]: value for name, value in typed.items() if value is not None and value != []}
         by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
         then = list(stated.pop("acts", []))
@@ -450,7 +459,12 @@ def _make_verb(act: str):
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         request = None
         try:
-            request = build_request(engine.kb, subject, act, context)
+            resolver = None
+            if hub:
+                from .hub import HubResolver
+
+                resolver = HubResolver()
+            request = build_request(engine.kb, subject, act, context, hub=resolver)
             result = engine.ask(request)
         except CanIError as exc:
             target = None
@@ -460,6 +474,11 @@ def _make_verb(act: str):
         words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then)
         name = context.name
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
+        if cyclonedx:
+            from .bom import write_cyclonedx
+
+            typer.echo(write_cyclonedx(engine, request, result, words))
+            raise typer.Exit(EXIT[result.status])
         _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names,
               with_flags=True)
 

@@ -310,6 +310,13 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
             raise RequestError(f"not valid TOML: {reason}", location=where) from None
     else:
         doc = _yaml(text, path, 0, "invalid YAML")
+    from .bom import bom_format
+
+    if bom_format(doc):   # a CycloneDX or SPDX 3 BOM is a lineage too, told apart by its content
+        from .bom import lineage_from_bom
+
+        artifacts, subject, notes = lineage_from_bom(doc, path, kb)
+        return Resolved(artifacts, subject, "lineage", notes, source=str(path))
     artifacts, subject = lineage_from_doc(doc, path, kb)
     return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
 

@@ -251,3 +251,170 @@ def test_without_hub_no_socket_is_opened(tmp_path, capsys, monkeypatch):
     code, answer = ask(capsys, "distribute", str(subject), "--release-mau", "800M", "--role", "licensee")
     assert (code, answer["status"]) == (3, "unknown")
     assert not any(n["code"].startswith("hub_") for n in answer.get("notes", []))
+
+
+# --- BOMs ----------------------------------------------------------------------------------------
+
+pytest.importorskip("cyclonedx")
+FORBIDDEN_CONTEXT = ("--release-mau", "800M", "--role", "licensee")
+
+
+def cdx(components=(), subject=None, dependencies=None, spec="1.6") -> dict:
+    doc = {"bomFormat": "CycloneDX", "specVersion": spec, "version": 1, "components": list(components)}
+    if subject is not None:
+        doc["metadata"] = {"component": subject}
+    if dependencies is not None:
+        doc["dependencies"] = dependencies
+    return doc
+
+
+def model(group, name, licenses=None, ancestors=None, ref=None, **more) -> dict:
+    out = {"type": "machine-learning-model", "group": group, "name": name, **more}
+    if ref:
+        out["bom-ref"] = ref
+    if licenses is not None:
+        out["licenses"] = licenses
+    if ancestors:
+        out["pedigree"] = {"ancestors": ancestors}
+    return out
+
+
+def lic(id=None, name=None):
+    return {"license": {"id": id} if id else {"name": name}}
+
+
+def write(tmp_path: Path, doc, name="bom.cdx.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(doc, indent=1) if not isinstance(doc, str) else doc, encoding="utf-8")
+    return path
+
+
+RELABELLED = model("acme", "llama-ft", [lic("Apache-2.0")], [model("meta-llama", "Meta-Llama-3-8B")], ref="ft")
+LINEAGE = {"artifacts": [{"id": LLAMA}, {"id": "acme/llama-ft", "license": "Apache-2.0",
+                                          "derived_from": [{"id": LLAMA, "relation": "finetune"}]}]}
+
+
+@pytest.mark.parametrize("mine", [False, True])
+def test_a_relabelled_llama_fine_tune_in_a_bom_stays_forbidden(tmp_path, capsys, mine):
+    subject = json.loads(json.dumps(RELABELLED))
+    lineage = json.loads(json.dumps(LINEAGE))
+    if mine:
+        subject["properties"] = [{"name": "can-i:mine", "value": "true"}]
+        lineage["artifacts"][1]["mine"] = True
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, cdx(subject=subject))), *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden") and answer["subject"] == "acme/llama-ft"
+    _, same = ask(capsys, "distribute", str(write(tmp_path, lineage, "lineage.json")), *FORBIDDEN_CONTEXT)
+    assert answer["reasons"] == same["reasons"] and answer["obligations"] == same["obligations"]
+    # the same lineage said with `dependencies` only (no pedigree) keeps Llama's terms too
+    flat = cdx([model("meta-llama", "Meta-Llama-3-8B", ref="llama")],
+               subject=model("acme", "llama-ft", [lic("Apache-2.0")], ref="ft"),
+               dependencies=[{"ref": "ft", "dependsOn": ["llama"]}])
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, flat, "flat.cdx.json")), *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden")
+
+
+def test_a_bom_component_without_licenses_is_unknown_never_permitted(tmp_path, capsys):
+    bare = cdx([model("nobody", "base-model", ref="base")],
+               subject=model("acme", "ft", [lic("MIT")], [model("nobody", "base-model")], ref="ft"))
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, bare)))
+    assert (code, answer["status"]) == (3, "unknown")
+    alone = cdx(subject=model("acme", "no-license"))
+    assert ask(capsys, "distribute", str(write(tmp_path, alone, "alone.cdx.json")))[1]["status"] == "unknown"
+
+
+def test_bom_training_data_from_the_model_card_binds(tmp_path, capsys):
+    subject = model("acme", "ft", [lic("MIT")], ref="ft",
+                    modelCard={"modelParameters": {"datasets": [{"ref": "nc"}]}})
+    doc = cdx([{"type": "data", "bom-ref": "nc", "group": "acme", "name": "chats",
+                "licenses": [lic("CC-BY-NC-4.0")]}], subject=subject)
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, doc)), "--commercial")
+    assert (code, answer["status"]) == (1, "forbidden")
+    assert any(r["license"] == "cc-by-nc-4.0" for r in answer["reasons"])
+
+
+@pytest.mark.parametrize("doc, where", [
+    ('{"bomFormat": "CycloneDX", "specVersion": "1.6",\n "components": [}', ":2:"),
+    (cdx([{"type": "bogus", "name": "x"}]), "components[0].type"),
+    (cdx([model("a", "b")], spec="1.4"), "specVersion"),
+    (cdx([{"type": "data", "bom-ref": "d", "name": "d"}],
+         subject=model("a", "m", modelCard={"modelParameters": {"datasets": [{"ref": "missing"}]}})),
+     "metadata.component.modelCard.modelParameters.datasets[0].ref"),
+    (cdx([{"type": "library", "name": "numpy"}]), "bom.cdx.json"),
+    (cdx(subject=model("a", "m", properties=[{"name": "can-i:base_model_relation", "value": "finetuned"}],
+                       ancestors=[model("b", "p")])), "metadata.component.properties"),
+])
+def test_bad_boms_are_one_line_errors_with_a_location(tmp_path, capsys, doc, where):
+    code = main(["distribute", str(write(tmp_path, doc))])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and where in err and "Traceback" not in err, err
+
+
+def spdx3(*elements, root=None) -> dict:
+    graph = [{"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1", "created": "2026-11-30T00:00:00Z"}]
+    if root:
+        graph.append({"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci", "rootElement": [root]})
+    return {"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph + list(elements)}
+
+
+def ai(spdx_id, hub_id, kind="ai_AIPackage"):
+    return {"type": kind, "spdxId": spdx_id, "creationInfo": "_:ci", "name": hub_id.split("/")[-1],
+            "externalIdentifier": [{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl",
+                                    "identifier": f"pkg:huggingface/{hub_id}"}]}
+
+
+def rel(i, kind, source, *targets):
+    return {"type": "Relationship", "spdxId": f"urn:rel{i}", "creationInfo": "_:ci", "relationshipType": kind,
+            "from": source, "to": list(targets)}
+
+
+def test_spdx3_ai_and_dataset_profiles_are_a_lineage(tmp_path, capsys):
+    doc = spdx3(ai("urn:ft", "acme/llama-ft"), ai("urn:llama", LLAMA),
+                ai("urn:data", "acme/chats", "dataset_DatasetPackage"),
+                {"type": "simplelicensing_LicenseExpression", "spdxId": "urn:apache", "creationInfo": "_:ci",
+                 "simplelicensing_licenseExpression": "Apache-2.0"},
+                rel(1, "hasDeclaredLicense", "urn:ft", "urn:apache"),
+                rel(2, "descendantOf", "urn:ft", "urn:llama"),
+                rel(3, "trainedOn", "urn:ft", "urn:data"),
+                rel(4, "hasConcludedLicense", "urn:data", "https://spdx.org/licenses/CC-BY-NC-4.0"),
+                root="urn:ft")
+    path = write(tmp_path, doc, "bom.spdx3.json")
+    code, answer = ask(capsys, "distribute", str(path), *FORBIDDEN_CONTEXT, "--commercial")
+    assert (code, answer["status"]) == (1, "forbidden") and answer["subject"] == "acme/llama-ft"
+    assert {"llama3", "cc-by-nc-4.0"} <= {r["license"] for r in answer["reasons"]}
+    # NoAssertion states no license: UNKNOWN, never permitted
+    doc["@graph"] = [e for e in doc["@graph"] if e.get("spdxId") not in ("urn:rel2", "urn:rel3")]
+    doc["@graph"].append(rel(9, "hasConcludedLicense", "urn:data",
+                             "https://spdx.org/rdf/3.0.1/terms/Expanded/NoAssertionLicense"))
+    doc["@graph"] = [e for e in doc["@graph"] if e.get("spdxId") != "urn:rel4"] + [rel(3, "trainedOn", "urn:ft", "urn:data")]
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, doc, "b2.spdx3.json")))
+    assert (code, answer["status"]) == (3, "unknown")
+    bad = spdx3(ai("urn:ft", "acme/x"), {"type": "Relationship", "relationshipType": "trainedOn", "from": "urn:ft"})
+    assert main(["distribute", str(write(tmp_path, bad, "bad.spdx3.json"))]) == 2
+    assert "@graph[2]" in capsys.readouterr().err
+
+
+def test_cyclonedx_output_carries_the_answer_and_reads_back(tmp_path, capsys):
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    source = write(tmp_path, cdx(subject=RELABELLED))
+    code = main(["distribute", str(source), *FORBIDDEN_CONTEXT, "--cyclonedx"])
+    out = capsys.readouterr().out
+    assert code == 1 and JsonStrictValidator(SchemaVersion.V1_6).validate_str(out) is None
+    doc = json.loads(out)
+    props = doc["metadata"]["component"]["properties"]
+    assert {"name": "can-i:status", "value": "forbidden"} in props
+    assert any(p["name"] == "can-i:obligation" and p["value"].startswith("llama3") for p in props)
+    assert any(p["name"].startswith("can-i:reason:") and "llama3 §2" in p["value"] for p in props)
+    assert any(p["name"] == "can-i:license-reaches" and p["value"].startswith("llama3 via") for p in props)
+    again = write(tmp_path, out, "again.cdx.json")
+    _, answer = ask(capsys, "distribute", str(again), *FORBIDDEN_CONTEXT)
+    assert answer["status"] == "forbidden"
+    assert main(["distribute", str(source), "--json", "--cyclonedx"]) == 2
+
+
+def test_hub_fills_a_bom_component_without_licenses(hub, tmp_path, capsys):
+    doc = cdx(subject=model("acme", "ft", [lic("MIT")], [model("someone", "llama-relabelled")], ref="ft"))
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, doc)), *FORBIDDEN_CONTEXT, "--hub")
+    assert (code, answer["status"]) == (1, "forbidden")
+    assert any("someone/llama-relabelled" in m for m in notes(answer, "hub_cards"))
