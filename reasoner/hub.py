@@ -156,12 +156,12 @@ class HubResolver:
         from .subjects import _yaml
 
         try:
-            meta = _yaml(got.front_matter, Path(self.where(got)), 1)
+            meta = _yaml(got.front_matter, card_path(got), 1)
         except CanIError:
             return None
         return meta if isinstance(meta, dict) else ({} if meta is None else None)
 
-    def where(self, got: Fetched) -> str:
+    def url(self, got: Fetched) -> str:
         """How an answer names a fetched card: its URL on the endpoint."""
         prefix = "datasets/" if got.kind == "dataset" else ""
         return f"{self.endpoint}/{prefix}{got.repo_id}/README.md"
@@ -192,7 +192,7 @@ class HubResolver:
                "front_matter": got.front_matter, "problem": got.problem or None}
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".part")
+            partial = path.with_name(f"{path.name}.{os.getpid()}.part")   # parallel audits write too
             partial.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
             partial.replace(path)   # a reader never sees half a file
         except OSError:
@@ -240,6 +240,11 @@ class HubResolver:
         except Exception as exc:  # noqa: BLE001 - any transport failure: the network, TLS, offline mode
             raise HubUnavailable(f"{self.endpoint} unreachable: {type(exc).__name__}") from None
         return Fetched(repo_id, kind, text, _now(), False, "" if text is not None else "the card has no front matter")
+
+
+def card_path(got: Fetched) -> Path:
+    """How errors locate a fetched card: `hub:org/name/README.md:LINE:COL`."""
+    return Path(f"hub:{'datasets/' if got.kind == 'dataset' else ''}{got.repo_id}/README.md")
 
 
 class _NotCached(Exception):
@@ -320,7 +325,7 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
             continue
         card = f"---\n{got.front_matter}\n---\n"
         try:
-            fetched, _ = model_card(kb, card, Path(resolver.where(got)))
+            fetched, _ = model_card(kb, card, card_path(got))
         except CanIError as exc:
             missing.append((artifact_id, kind, f"its card cannot be read: {exc}"))
             continue
@@ -388,7 +393,7 @@ def _notes(resolver: HubResolver, read: list[Fetched], missing: list, beyond: li
         listed = ", ".join(f"`{got.repo_id}` ({'cached, ' if got.cached else ''}fetched {got.fetched[:10]})"
                            for got in read)
         notes.append({"code": "hub_cards", "message": f"read from Hub cards ({resolver.endpoint}): {listed}"})
-    if resolver.offline:
+    if resolver.offline and (read or missing):
         notes.append({"code": "hub_offline",
                       "message": f"the Hub was not asked ({resolver.offline_reason}): cards came from the cache "
                                  f"in {resolver.cache_dir}"})

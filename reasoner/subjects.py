@@ -21,7 +21,7 @@ from .schema import ACT_RELATION
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 
 DERIVED_ID = "your-model"
-FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml")
+FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml", ".jsonld")
 
 
 class Context:
@@ -281,11 +281,11 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
     """A model card (README.md, a model folder, any other suffix) or a JSON / YAML / TOML lineage file."""
     text = read_text_file(path)
     suffix = path.suffix.lower()
-    if suffix not in (".json", ".toml", ".yaml", ".yml"):
+    if suffix not in (".json", ".toml", ".yaml", ".yml", ".jsonld"):
         artifacts, model_id = model_card(kb, text, path, mine, stated_name)
         shown = path / "README.md" if path.is_dir() else path
         return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown)], source=str(shown))
-    if suffix == ".json":
+    if suffix in (".json", ".jsonld"):   # .jsonld: an SPDX 3 document
         try:
             doc = json.loads(text, object_pairs_hook=unique_keys)
         except DuplicateKeyError as exc:

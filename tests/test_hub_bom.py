@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
@@ -63,6 +64,8 @@ class _Hub(BaseHTTPRequestHandler):
         return None
 
     def _answer(self, body: bool):
+        if "/slow/" in self.path:   # a Hub that accepts the connection and never answers in time
+            time.sleep(2)
         found = self._card()
         if found is None:
             self.send_response(404)
@@ -94,6 +97,7 @@ def hub(tmp_path, monkeypatch):
     """A recorded Hub on 127.0.0.1, pointed at by HF_ENDPOINT, with an empty cache."""
     handler = type("Hub", (_Hub,), {"models": {**SAMPLE, **MADE_UP}, "datasets": dict(DATASETS), "requests": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True   # a handler still sleeping does not hold the test up
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
@@ -177,6 +181,17 @@ def test_hub_unreachable_is_no_traceback_and_no_hang(tmp_path, capsys, monkeypat
     assert (code, answer["status"]) == (3, "unknown")
     assert "unreachable" in notes(answer, "hub_offline")[0]
     assert len(notes(answer, "hub_unknown")) == 2
+
+
+def test_a_hub_that_does_not_answer_times_out(hub, tmp_path, capsys, monkeypatch):
+    import reasoner.hub
+
+    monkeypatch.setattr(reasoner.hub, "READ_TIMEOUT", 0.2)
+    subject = card(tmp_path, "license: mit\nbase_model: slow/model\ndatasets:\n- slow/data")
+    code, answer = ask(capsys, "distribute", str(subject), "--hub")
+    assert (code, answer["status"]) == (3, "unknown")
+    assert "unreachable" in notes(answer, "hub_offline")[0]
+    assert len(hub.requests) <= 1    # once unreachable, the rest of the question uses the cache
 
 
 def test_relabelled_llama_parent_from_the_hub_stays_forbidden(hub, tmp_path, capsys):
