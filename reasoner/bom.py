@@ -538,7 +538,13 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
         ancestors = [component(by_id[e.parent], with_ref=False) for e in parents_of[artifact_id] if e.parent in by_id]
         if ancestors:
             item.pedigree = Pedigree(ancestors=ancestors)
-    bom = Bom()
+    # The same question gives the same bytes, as the JSON response does: a serial number derived
+    # from the question and its answer, and no timestamp (optional in CycloneDX).
+    import uuid
+
+    digest = json.dumps([request, result.to_json()], sort_keys=True, default=str)
+    bom = Bom(serial_number=uuid.uuid5(uuid.NAMESPACE_URL, "can-i:" + digest))
+    bom.metadata.timestamp = None
     bom.metadata.component = components.pop(result.subject, None)
     bom.metadata.tools.components.add(Component(type=ComponentType.APPLICATION, name="can-i",
                                                 version=str(__version__)))
@@ -551,4 +557,5 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
         parents = [everything[e.parent] for e in parents_of.get(artifact_id, []) if e.parent in everything]
         if parents:
             bom.register_dependency(item, parents)
-    return JsonV1Dot6(bom).output_as_string(indent=2)
+    # the library escapes every non-ASCII character (`\u00a7` for §); written again as UTF-8
+    return json.dumps(json.loads(JsonV1Dot6(bom).output_as_string()), indent=2, ensure_ascii=False)

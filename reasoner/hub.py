@@ -46,11 +46,11 @@ _HUB_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#
 
 
 def default_cache_dir() -> Path:
-    """`$CAN_I_CACHE/hub`, else `$XDG_CACHE_HOME/can-i/hub`, else `~/.cache/can-i/hub`."""
-    if os.environ.get("CAN_I_CACHE"):
-        return Path(os.environ["CAN_I_CACHE"]) / "hub"
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "can-i" / "hub"
+    """The `hub` folder of can-i's cache: `$CAN_I_CACHE_DIR/hub`, else `$XDG_CACHE_HOME/can-i/hub`,
+    else `~/.cache/can-i/hub` (the folder the parsed license files are cached in)."""
+    from .kb import _cache_folder
+
+    return _cache_folder() / "hub"
 
 
 def hub_id(text: str) -> str | None:

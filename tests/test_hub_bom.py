@@ -102,7 +102,7 @@ def hub(tmp_path, monkeypatch):
     thread.start()
     endpoint = f"http://127.0.0.1:{server.server_address[1]}"
     monkeypatch.setenv("HF_ENDPOINT", endpoint)
-    monkeypatch.setenv("CAN_I_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("HF_TOKEN", raising=False)
     yield handler
@@ -174,7 +174,7 @@ def test_hub_unreachable_is_no_traceback_and_no_hang(tmp_path, capsys, monkeypat
     port = spare.getsockname()[1]
     spare.close()                              # nothing listens there: connection refused
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
-    monkeypatch.setenv("CAN_I_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     subject = card(tmp_path, "license: mit\nbase_model: a/one\ndatasets:\n- b/two")
     code, answer = ask(capsys, "distribute", str(subject), "--hub")
@@ -416,6 +416,8 @@ def test_cyclonedx_output_carries_the_answer_and_reads_back(tmp_path, capsys):
     code = main(["distribute", str(source), *FORBIDDEN_CONTEXT, "--cyclonedx"])
     out = capsys.readouterr().out
     assert code == 1 and JsonStrictValidator(SchemaVersion.V1_6).validate_str(out) is None
+    main(["distribute", str(source), *FORBIDDEN_CONTEXT, "--cyclonedx"])
+    assert capsys.readouterr().out == out      # the same question, the same bytes
     doc = json.loads(out)
     props = doc["metadata"]["component"]["properties"]
     assert {"name": "can-i:status", "value": "forbidden"} in props
