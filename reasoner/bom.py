@@ -222,12 +222,14 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                                              else component.name))
 
     def read(component, where: str, ancestor: bool = False) -> str | None:
-        if component.type not in kinds:
+        # An ancestor of a model is read whatever its type (some tools type weights `file`): its
+        # terms reach the model. Other components not in a model's pedigree are left out.
+        if component.type not in kinds and not ancestor:
             lineage.left_out.append(f"{component.type.value} `{component.name}`")
             return None
         artifact_id = component_id(component)
         artifact = lineage.add(artifact_id, where)
-        kind_of[artifact_id] = kinds[component.type]
+        kind_of[artifact_id] = kinds.get(component.type, "model")
         if component.bom_ref and component.bom_ref.value:
             by_ref[component.bom_ref.value] = artifact_id
         for lic in component.licenses:
@@ -257,7 +259,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     data = kind_of.get(parent_id) == "data"
                     lineage.edge(artifact_id, parent_id, "trained_on" if data else relation)
         for j, child in enumerate(component.components):
-            read(child, f"{where}.components[{j}]")
+            # a model that contains another model or data carries it
+            part = read(child, f"{where}.components[{j}]", ancestor=True)
+            if part is not None:
+                lineage.edge(artifact_id, part, "trained_on" if kind_of.get(part) == "data" else relation)
         return artifact_id
 
     subject_ref = None
@@ -383,32 +388,54 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         lineage.add(artifact_id, f"@graph[{i}]")
         ids[key] = artifact_id
         kind_of[artifact_id] = kind
+    def ensure(key: str, where: str, kind: str) -> str:
+        """The artifact a lineage relationship names: an AI or dataset package, or any other
+        element (or one outside the document, by its IRI), which is then read too, without a
+        license unless one is related to it, rather than dropped with its terms."""
+        if key not in ids:
+            element = elements.get(key, (None, {}))[1]
+            name = element.get("name") if isinstance(element.get("name"), str) else None
+            ids[key] = lineage.add(_purl_id(element.get("software_packageUrl")) or name or key, where)["id"]
+            kind_of.setdefault(ids[key], kind)
+        return ids[key]
+
+    relationships = []
     for i, element in enumerate(graph):
         if "Relationship" not in _type(element):
             continue
-        rtype = element.get("relationshipType")
         source, targets = element.get("from"), element.get("to")
         if isinstance(targets, str):
             targets = [targets]
         if not isinstance(source, str) or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
             raise RequestError("a Relationship needs `from` (an spdxId) and `to` (a list of them)",
                                location=f"{path}: @graph[{i}]")
-        where = f"@graph[{i}]"
-        if rtype in ("hasDeclaredLicense", "hasConcludedLicense"):
-            if source in ids:
-                for target in targets:
-                    _spdx_license(lineage, ids[source], target, elements, f"{path}: {where}")
-        elif rtype in ("descendantOf", "variantOf", "dependsOn", "trainedOn"):
-            if source in ids:
-                for target in targets:
-                    if target in ids:
-                        data = rtype == "trainedOn" or kind_of[ids[target]] == "data"
-                        lineage.edge(ids[source], ids[target], "trained_on" if data else None)
-        elif rtype == "ancestorOf":
+        relationships.append((i, element.get("relationshipType"), source, targets))
+    # Lineage first, as a work list: an element a relationship brings in may have parents of its own.
+    derives = ("descendantOf", "variantOf", "dependsOn", "trainedOn")
+    from_source: dict[str, list] = {}
+    for relationship in relationships:
+        if relationship[1] in derives:
+            from_source.setdefault(relationship[2], []).append(relationship)
+    pending = [key for key in list(ids)]
+    while pending:
+        for i, rtype, source, targets in from_source.pop(pending.pop(), []):
             for target in targets:
-                if source in ids and target in ids:
-                    data = kind_of[ids[source]] == "data"
-                    lineage.edge(ids[target], ids[source], "trained_on" if data else None)
+                known = target in ids
+                parent = ensure(target, f"@graph[{i}]", "data" if rtype == "trainedOn" else "model")
+                if not known:
+                    pending.append(target)
+                data = rtype == "trainedOn" or kind_of[parent] == "data"
+                lineage.edge(ids[source], parent, "trained_on" if data else None)
+    for i, rtype, source, targets in relationships:
+        if rtype == "ancestorOf":
+            for target in targets:
+                if target in ids:
+                    parent = ensure(source, f"@graph[{i}]", "model")
+                    lineage.edge(ids[target], parent, "trained_on" if kind_of[parent] == "data" else None)
+    for i, rtype, source, targets in relationships:
+        if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
+            for target in targets:
+                _spdx_license(lineage, ids[source], target, elements, f"{path}: @graph[{i}]")
     for key, (i, element) in elements.items():   # the document's root element is the subject
         if _type(element) in ("SpdxDocument", "software_Sbom", "Bundle", "Bom"):
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]

@@ -435,3 +435,25 @@ def test_hub_fills_a_bom_component_without_licenses(hub, tmp_path, capsys):
     code, answer = ask(capsys, "distribute", str(write(tmp_path, doc)), *FORBIDDEN_CONTEXT, "--hub")
     assert (code, answer["status"]) == (1, "forbidden")
     assert any("someone/llama-relabelled" in m for m in notes(answer, "hub_cards"))
+
+
+def test_bom_parents_of_other_types_keep_their_terms(tmp_path, capsys):
+    # weights typed `file` in a pedigree, and an SPDX parent that is a plain software package
+    file_parent = cdx(subject=model("acme", "ft", [lic("Apache-2.0")],
+                                    [{"type": "file", "name": "llama-weights", "licenses": [lic(name="llama3")]}]))
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, file_parent)), *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden")
+    doc = spdx3(ai("urn:ft", "acme/llama-ft"),
+                {"type": "software_Package", "spdxId": "urn:w", "creationInfo": "_:ci", "name": "weights"},
+                {"type": "simplelicensing_LicenseExpression", "spdxId": "urn:l", "creationInfo": "_:ci",
+                 "simplelicensing_licenseExpression": "llama3"},
+                rel(1, "hasDeclaredLicense", "urn:w", "urn:l"),
+                rel(2, "descendantOf", "urn:ft", "urn:w"),
+                rel(3, "hasDeclaredLicense", "urn:ft", "https://spdx.org/licenses/Apache-2.0"), root="urn:ft")
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, doc, "w.spdx3.jsonld")), *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden")
+    outside = spdx3(ai("urn:ft", "acme/llama-ft"), rel(1, "hasDeclaredLicense", "urn:ft",
+                                                       "https://spdx.org/licenses/MIT"),
+                    rel(2, "descendantOf", "urn:ft", "https://elsewhere.example/model"), root="urn:ft")
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, outside, "o.spdx3.json")))
+    assert (code, answer["status"]) == (3, "unknown")     # a parent outside the document is unknown
