@@ -203,8 +203,6 @@ class HubResolver:
     def _download(self, repo_id: str, kind: str) -> Fetched:
         if self.offline:
             raise HubUnavailable(self.offline_reason or "offline")
-        if self.fetches >= MAX_CARDS:
-            raise _NotCached(f"more than {MAX_CARDS} cards in one question; not fetched")
         try:
             import httpx2 as httpx
         except ImportError:
@@ -290,15 +288,18 @@ def _age_days(fetched: str) -> float:
 
 # --- filling a lineage's unknown parents ---------------------------------------------------------
 
-def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = MAX_DEPTH) -> list[dict]:
+def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = MAX_DEPTH,
+             max_cards: int = MAX_CARDS) -> list[dict]:
     """Fill, in place, the artifacts of a lineage that are only an id (no license, no parents)
     and that neither the lineage nor the catalog describes, from their Hub cards; follow each
     fetched model's own base_model chain (at most `max_depth` deep, never round a cycle).
     Returns the notes for the answer: which cards were read (and when fetched), whether the
-    cache was used offline, and each model or dataset that stays unknown and why.
+    cache was used offline, and each model or dataset that stays unknown and why. At most
+    `max_cards` cards are looked up per call (an audit calls it per lineage, or raises it).
 
     A model is fetched as a model card, an id that is only reached by `trained_on` edges as a
     dataset card. A fetched card is never the user's own model (`mine` in it is ignored)."""
+    from . import expressions
     from .errors import CanIError
     from .subjects import model_card
 
@@ -310,6 +311,7 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
     depth = {a["id"]: 0 for a in artifacts}
     queue = [a["id"] for a in artifacts if _bare(kb, a)]
     read, missing, beyond = [], [], []
+    looked_up = 0
     while queue:
         artifact_id = queue.pop(0)
         artifact = by_id[artifact_id]
@@ -319,6 +321,10 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
             beyond.append(artifact_id)
             continue
         kind = kinds.get(artifact_id, "model")
+        if looked_up >= max_cards:
+            missing.append((artifact_id, kind, f"more than {max_cards} cards in one question; not looked up"))
+            continue
+        looked_up += 1
         got = resolver.fetch(artifact_id, kind)
         if got.front_matter is None:
             missing.append((artifact_id, kind, got.problem or "no card"))
@@ -330,6 +336,12 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
             missing.append((artifact_id, kind, f"its card cannot be read: {exc}"))
             continue
         own, parents = fetched[0], fetched[1:]
+        if own.get("license"):
+            try:   # an expression the request reader would refuse is the card's problem, not the user's input
+                expressions.alternatives(own["license"])
+            except ValueError as exc:
+                missing.append((artifact_id, kind, f"its card's license cannot be read: {exc}"))
+                continue
         resolver.cards_read += 1
         read.append(got)
         if kind == "dataset":

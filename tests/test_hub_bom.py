@@ -33,6 +33,7 @@ MADE_UP = {
     "loop/a": "license: mit\nbase_model: loop/b\n",
     "loop/b": "license: mit\nbase_model: loop/a\n",
     "mine/claims": "license: mit\nmine: true\nbase_model: microsoft/phi-2\n",
+    "bad/license": "license: (mit and\n",
     "big/front-matter": "license: mit\ntags:\n" + "- x\n" * 200_000,   # never closed within the read limit
     **{f"deep/m{i}": f"license: mit\nbase_model: deep/m{i + 1}\n" for i in range(20)},
 }
@@ -232,6 +233,14 @@ def test_hub_cycles_depth_and_size_are_bounded(hub, tmp_path, capsys):
     assert any(n["code"] == "hub_depth" for n in said)
     assert sum("deep/" in p for _, p, _ in hub.requests) == MAX_DEPTH + 1
     assert resolver.card("big/front-matter") is None
+    capped = [{"id": "x", "license": "mit", "derived_from": [{"id": "deep/m0", "relation": "finetune"}]},
+              {"id": "deep/m0"}]
+    said = complete(kb, capped, HubResolver(tmp_path / "c3"), max_cards=3)
+    assert any("more than 3 cards" in n["message"] for n in said)
+    code, answer = ask(capsys, "distribute", str(card(tmp_path, "license: mit\nbase_model: bad/license", "b")),
+                       "--hub")
+    assert (code, answer["status"]) == (3, "unknown")   # the Hub's bad card is not the user's input error
+    assert "license cannot be read" in notes(answer, "hub_unknown")[0]
     code, answer = ask(capsys, "distribute", str(card(tmp_path, "license: mit\nbase_model: loop/a")), "--hub")
     assert answer["status"] == "unknown"
 
