@@ -92,8 +92,8 @@ class HubResolver:
     """Fetch (or read from the cache) the cards of Hub models and datasets.
 
     `endpoint` defaults to `HF_ENDPOINT` (else huggingface.co), `token` to `HF_TOKEN`, `offline`
-    to `HF_HUB_OFFLINE`. `fetches` counts the requests sent; `notes` says what was done, for the
-    answer.
+    to `HF_HUB_OFFLINE`. `fetches` counts the requests sent, `cards_read` the cards complete()
+    applied; a run's cards are memoised, so each is looked up once.
 
     >>> resolver = HubResolver(tmp_path, endpoint="http://127.0.0.1:8080")   # doctest: +SKIP
     >>> resolver.card("no/such-model") is None                                 # doctest: +SKIP
@@ -160,11 +160,6 @@ class HubResolver:
         except CanIError:
             return None
         return meta if isinstance(meta, dict) else ({} if meta is None else None)
-
-    def url(self, got: Fetched) -> str:
-        """How an answer names a fetched card: its URL on the endpoint."""
-        prefix = "datasets/" if got.kind == "dataset" else ""
-        return f"{self.endpoint}/{prefix}{got.repo_id}/README.md"
 
     # --- the cache -----------------------------------------------------------------------------
 
