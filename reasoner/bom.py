@@ -50,9 +50,11 @@ def bom_format(doc) -> str | None:
     return None
 
 
-def lineage_from_bom(doc: dict, path: Path, kb=None) -> tuple[list[dict], str, list[dict]]:
+def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
     """The artifacts, subject and notes of a BOM (see the module's docstring). Raises
-    RequestError, located at `path: <where in the BOM>`, for a BOM that cannot be read."""
+    RequestError, located at `path: <where in the BOM>`, for a BOM that cannot be read.
+    `one_subject=False` (an audit of every model a registry's BOM lists) checks the lineage
+    but asks for no single subject: the subject is then the BOM's own, or None."""
     kind = bom_format(doc)
     reader = _Lineage(path)
     if kind == "cyclonedx":
@@ -61,7 +63,7 @@ def lineage_from_bom(doc: dict, path: Path, kb=None) -> tuple[list[dict], str, l
         _read_spdx3(doc, path, reader)
     else:
         raise RequestError("not a CycloneDX or SPDX 3 document", location=str(path))
-    return reader.finish(kb)
+    return reader.finish(kb, one_subject)
 
 
 class _Lineage:
@@ -98,7 +100,7 @@ class _Lineage:
             return
         edges.append({"id": parent, "relation": relation})
 
-    def finish(self, kb) -> tuple[list[dict], str, list[dict]]:
+    def finish(self, kb, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
         for artifact_id, artifact in self.artifacts.items():
             ids = list(dict.fromkeys(self.licenses.get(artifact_id, [])))
             names = list(dict.fromkeys(self.names.get(artifact_id, [])))
@@ -126,13 +128,14 @@ class _Lineage:
         from .subjects import lineage_from_doc
 
         doc = {"artifacts": artifacts}
-        if self.subject:
-            doc["subject"] = self.subject
+        if self.subject or not one_subject:
+            # without a subject of its own, any artifact stands in while the lineage is checked
+            doc["subject"] = self.subject or artifacts[0]["id"]
         try:
             checked, subject = lineage_from_doc(doc, self.path, kb)
         except RequestError as exc:
             raise RequestError(exc.message, location=self._located(exc.location or "", artifacts)) from None
-        return checked, subject, self.notes
+        return checked, subject if (one_subject or self.subject) else None, self.notes
 
     def _located(self, location: str, artifacts: list[dict]) -> str:
         """An error about `artifacts[3]…` of the lineage made from the BOM, located in the BOM."""

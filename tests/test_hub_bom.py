@@ -484,3 +484,14 @@ def test_every_sample_card_resolves_without_an_error(hub, tmp_path):
     unknown = " ".join(n["message"] for n in said if n["code"] == "hub_unknown")
     unaccounted = [i for i in SAMPLE if set(by_id[i]) == {"id"} and not kb.entry(i) and f"`{i}`" not in unknown]
     assert not unaccounted
+
+
+def test_a_registry_bom_reads_for_an_audit_without_one_subject(tmp_path, capsys):
+    from reasoner.bom import lineage_from_bom
+    from reasoner.kb import KnowledgeBase
+
+    doc = cdx([model("acme", "a", [lic("MIT")]), model("acme", "b", [lic("Apache-2.0")])])
+    path = write(tmp_path, doc)
+    assert main(["distribute", str(path)]) == 2 and "subject" in capsys.readouterr().err
+    artifacts, subject, _ = lineage_from_bom(doc, path, KnowledgeBase.load(), one_subject=False)
+    assert subject is None and {a["id"] for a in artifacts} == {"acme/a", "acme/b"}
