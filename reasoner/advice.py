@@ -45,12 +45,13 @@ EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3, "answered": 
 
 # --- license-for ------------------------------------------------------------------------------
 
-def advice_request(kb, subject: str, context, by: str | None = None) -> dict:
+def advice_request(kb, subject: str, context, by: str | None = None, hub=None) -> dict:
     """The request `can-i license-for SUBJECT` / `can-i downstream SUBJECT` asks about: the subject
     itself when it is a model of the user's own (a lineage file's `mine` model, a card with
     `--mine`), else the model the user makes from it by the act `by` (finetune, distill, …; the
     context's `--into` and `--name` describe that model); distributing it is always asked. `by`
-    defaults to `train` for a catalog dataset, else `finetune`."""
+    defaults to `train` for a catalog dataset, else `finetune`. `hub` (a HubResolver) reads the
+    cards of parents can-i does not know, as `--hub` does for the verbs."""
     from .subjects import Context, build_request, resolve_subject
 
     if by is None:
@@ -64,7 +65,7 @@ def advice_request(kb, subject: str, context, by: str | None = None) -> dict:
     also = sorted(set(context.also) | ({"distribute"} if not own else set()))
     context = Context(also=also, mine=context.mine)
     context.stated = stated
-    return build_request(kb, subject, "distribute" if own else by, context)
+    return build_request(kb, subject, "distribute" if own else by, context, hub=hub)
 
 
 def _own_model(reasoner, doc: dict, by: str = "finetune") -> tuple[dict, str, list[Note]]:

@@ -522,6 +522,12 @@ def _verb_parameters() -> list:
             None, "--profile", metavar="FILE", help=PROFILE_HELP)),
         P("no_profile", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
             False, "--no-profile", help=NO_PROFILE_HELP)),
+        P("hub", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--hub", help="Read the cards of parents and datasets can-i does not know from the Hugging Face "
+                                 "Hub (HF_ENDPOINT, HF_TOKEN; cached; HF_HUB_OFFLINE=1 uses the cache only).")),
+        P("cyclonedx", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--cyclonedx", help="Print the answer as a CycloneDX 1.6 BOM: the lineage's models and data with "
+                                       "their licenses, the verdict and obligations as properties.")),
     ]
     return params
 
@@ -532,10 +538,12 @@ def _make_verb(act: str):
     import inspect
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, profile: Optional[Path],
-                no_profile: bool, **typed):
+                no_profile: bool, hub: bool = False, cyclonedx: bool = False, **typed):
         from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
+        if cyclonedx and (as_json or options.get("json", False)):
+            raise UsageProblem("give --json or --cyclonedx, not both")
         stated = {name[len("fact_"):]: value for name, value in typed.items() if value is not None and value != []}
         by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
         then = list(stated.pop("acts", []))
@@ -545,7 +553,12 @@ def _make_verb(act: str):
         request = None
         chosen = _profile(options, profile, no_profile)
         try:
-            request = build_request(engine.kb, subject, act, context)
+            resolver = None
+            if hub:
+                from .hub import HubResolver
+
+                resolver = HubResolver()
+            request = build_request(engine.kb, subject, act, context, hub=resolver)
             if chosen is not None:   # facts the subject's file states are its own; options are typed
                 request = chosen.apply(request, f"file {subject}")
                 request["facts_from"] = {key: "command line" if key in given else source
@@ -561,6 +574,11 @@ def _make_verb(act: str):
         words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then)
         name = context.name
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
+        if cyclonedx:
+            from .bom import write_cyclonedx
+
+            typer.echo(write_cyclonedx(engine, request, result, words))
+            raise typer.Exit(EXIT[result.status])
         _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names,
               with_flags=True)
 
@@ -726,11 +744,14 @@ def _make_advice(kind: str):
     import inspect
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
-                profile: Optional[Path], no_profile: bool, **typed):
+                profile: Optional[Path], no_profile: bool, hub: bool = False, cyclonedx: bool = False, **typed):
         from .advice import advice_request, downstream, license_for
         from .subjects import DERIVED_ID, Context
 
         options = ctx.obj or {}
+        if cyclonedx:   # a BOM carries one question's verdict; advice is many questions
+            raise UsageProblem(f"--cyclonedx writes a verb's answer; `{kind}` answers with --json or text",
+                               location="--cyclonedx")
         chosen = _profile(options, profile, no_profile)
         # Only the fact options fill the request; any other option the verbs share (if one is
         # added there) says nothing about the advice.
@@ -742,7 +763,12 @@ def _make_advice(kind: str):
         by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         try:
-            request = advice_request(engine.kb, subject, context, by)
+            resolver = None
+            if hub:
+                from .hub import HubResolver
+
+                resolver = HubResolver()
+            request = advice_request(engine.kb, subject, context, by, hub=resolver)
             if chosen is not None:   # the company's standing facts bind its advice as they bind its verbs
                 request = chosen.apply(request, f"file {subject}")
                 request["facts_from"] = {key: "command line" if key in given else source

@@ -21,7 +21,7 @@ from .schema import ACT_RELATION
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 
 DERIVED_ID = "your-model"
-FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml")
+FILE_SUFFIXES = (".md", ".json", ".yaml", ".yml", ".toml", ".jsonld")
 
 
 class Context:
@@ -63,8 +63,10 @@ class Context:
                 if fact.about == schema.TARGET and fact.name in self.stated}
 
 
-def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -> dict:
-    """The request for `can-i ACT SUBJECT [context]`.
+def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context, hub=None) -> dict:
+    """The request for `can-i ACT SUBJECT [context]`. With `hub` (a hub.HubResolver: `--hub`),
+    the parents and datasets of a card or lineage that neither it nor the catalog describes are
+    read from their Hub cards.
 
     >>> kb = KnowledgeBase.load()
     >>> build_request(kb, "llama3", "host", Context(mau=10))["use"]["acts"]
@@ -73,6 +75,10 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context) -
     resolved = resolve_subject(kb, subject, mine=context.mine,
                                stated_name=context.name if act in USE_ACTS else None)
     artifacts, subject_id, notes = resolved.artifacts, resolved.subject, list(resolved.notes)
+    if hub is not None and resolved.kind in ("card", "lineage"):
+        from .hub import complete
+
+        notes += complete(kb, artifacts, hub)
     acts = [act] if act in USE_ACTS else []
     acts += context.also   # the request reader checks them
     use = context.use(acts)
@@ -275,11 +281,11 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
     """A model card (README.md, a model folder, any other suffix) or a JSON / YAML / TOML lineage file."""
     text = read_text_file(path)
     suffix = path.suffix.lower()
-    if suffix not in (".json", ".toml", ".yaml", ".yml"):
+    if suffix not in (".json", ".toml", ".yaml", ".yml", ".jsonld"):
         artifacts, model_id = model_card(kb, text, path, mine, stated_name)
         shown = path / "README.md" if path.is_dir() else path
         return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown)], source=str(shown))
-    if suffix == ".json":
+    if suffix in (".json", ".jsonld"):   # .jsonld: an SPDX 3 document
         try:
             doc = json.loads(text, object_pairs_hook=unique_keys)
         except DuplicateKeyError as exc:
@@ -304,6 +310,13 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
             raise RequestError(f"not valid TOML: {reason}", location=where) from None
     else:
         doc = _yaml(text, path, 0, "invalid YAML")
+    from .bom import bom_format
+
+    if bom_format(doc):   # a CycloneDX or SPDX 3 BOM is a lineage too, told apart by its content
+        from .bom import lineage_from_bom
+
+        artifacts, subject, notes = lineage_from_bom(doc, path, kb)
+        return Resolved(artifacts, subject, "lineage", notes, source=str(path))
     artifacts, subject = lineage_from_doc(doc, path, kb)
     return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
 

@@ -1,0 +1,591 @@
+"""BOMs as lineage: a CycloneDX 1.5/1.6 ML-BOM or an SPDX 3.0 document (AI and Dataset profiles)
+read as the artifacts of a lineage, and an answer written back as a CycloneDX 1.6 BOM.
+
+A BOM is a lineage subject like a lineage file (`can-i distribute model.cdx.json`), told apart by
+its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a `@graph`.
+
+- CycloneDX is read with cyclonedx-python-lib (the `bom` extra): the document is first validated
+  against the CycloneDX JSON schema (an invalid one is a one-line error naming the JSON path),
+  then deserialised. Components of type `machine-learning-model` and `data` become artifacts;
+  their `licenses` (ids, names, expressions; several are all binding) the license;
+  `pedigree.ancestors` the parents (one: `finetune`, several: `merge`, or a property
+  `…:base_model_relation`); a data ancestor, a `modelCard.modelParameters.datasets` reference or
+  a `dependencies` entry on a data component `trained_on`. cyclonedx-python-lib does not model
+  `modelCard`, so the dataset references are read from the JSON itself.
+- SPDX 3.0: spdx-tools (0.8) has an SPDX 3 model and writer but no SPDX 3 parser, so the JSON-LD
+  is read here, limited to what a lineage needs: `ai_AIPackage` / `dataset_DatasetPackage`
+  elements (name, package URL, download location) and the `Relationship`s
+  `hasDeclaredLicense` / `hasConcludedLicense` (both bind), `descendantOf` / `ancestorOf` /
+  `variantOf` / `dependsOn` (parents) and `trainedOn` (data). Anything else is left out.
+
+A component without licenses that the catalog does not know is UNKNOWN, never permitted; a BOM
+that relabels a Llama fine-tune keeps Llama's terms, as every lineage does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .errors import RequestError, UsageProblem
+
+MAX_COMPONENTS = 100_000
+RELATION_PROPERTY = re.compile(r"(^|:)base_model_relation$")
+MINE_PROPERTY = re.compile(r"(^|:)mine$")
+_HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
+                     re.IGNORECASE)
+
+
+def bom_format(doc) -> str | None:
+    """"cyclonedx", "spdx3" or None: what a decoded JSON document is, by its content."""
+    if not isinstance(doc, dict):
+        return None
+    if doc.get("bomFormat") == "CycloneDX":
+        return "cyclonedx"
+    context = doc.get("@context")
+    contexts = context if isinstance(context, list) else [context]
+    if "@graph" in doc and any(isinstance(c, str) and "spdx.org/rdf/3." in c for c in contexts):
+        return "spdx3"
+    return None
+
+
+def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
+    """The artifacts, subject and notes of a BOM (see the module's docstring). Raises
+    RequestError, located at `path: <where in the BOM>`, for a BOM that cannot be read.
+    `one_subject=False` (an audit of every model a registry's BOM lists) checks the lineage
+    but asks for no single subject: the subject is then the BOM's own, or None."""
+    kind = bom_format(doc)
+    reader = _Lineage(path)
+    if kind == "cyclonedx":
+        _read_cyclonedx(doc, path, reader)
+    elif kind == "spdx3":
+        _read_spdx3(doc, path, reader)
+    else:
+        raise RequestError("not a CycloneDX or SPDX 3 document", location=str(path))
+    return reader.finish(kb, one_subject)
+
+
+class _Lineage:
+    """Artifacts being gathered from a BOM: one per id (several components naming one model are
+    merged, all their licenses binding), with where each came from for error messages."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.artifacts: dict[str, dict] = {}
+        self.where: dict[str, str] = {}
+        self.licenses: dict[str, list[str]] = {}
+        self.names: dict[str, list[str]] = {}
+        self.subject: str | None = None
+        self.notes: list[dict] = []
+        self.left_out: list[str] = []
+
+    def add(self, artifact_id: str, where: str) -> dict:
+        if artifact_id not in self.artifacts:
+            if len(self.artifacts) >= MAX_COMPONENTS:
+                raise RequestError(f"more than {MAX_COMPONENTS:,} models and datasets", location=f"{self.path}: {where}")
+            self.artifacts[artifact_id] = {"id": artifact_id}
+            self.where[artifact_id] = where
+        return self.artifacts[artifact_id]
+
+    def license(self, artifact_id: str, expression: str | None = None, name: str | None = None) -> None:
+        if expression:
+            self.licenses.setdefault(artifact_id, []).append(expression.strip())
+        if name:
+            self.names.setdefault(artifact_id, []).append(name.strip())
+
+    def edge(self, child: str, parent: str, relation: str | None) -> None:
+        edges = self.artifacts[child].setdefault("derived_from", [])
+        if parent == child or any(e["id"] == parent for e in edges):
+            return
+        edges.append({"id": parent, "relation": relation})
+
+    def finish(self, kb, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
+        for artifact_id, artifact in self.artifacts.items():
+            ids = list(dict.fromkeys(self.licenses.get(artifact_id, [])))
+            names = list(dict.fromkeys(self.names.get(artifact_id, [])))
+            for name in names:   # a license given by name: an id can-i knows, else `other` named so
+                known = kb.resolve_license(name)[0] if kb is not None else None
+                if known or len(names) > 1 or ids:
+                    ids.append(known or _quoted(name))
+                else:
+                    artifact["license_name"] = name
+                    ids.append("other")
+            if ids:
+                artifact["license"] = ids[0] if len(ids) == 1 else " AND ".join(f"({i})" for i in ids)
+            edges = artifact.get("derived_from") or []
+            derived = [e for e in edges if e["relation"] is None]
+            for e in derived:   # as a card's base_model: one parent is a fine-tune, several a merge
+                e["relation"] = "finetune" if len(derived) == 1 else "merge"
+        artifacts = list(self.artifacts.values())
+        if not artifacts:
+            raise RequestError("the BOM describes no machine-learning model or dataset", location=str(self.path))
+        if self.left_out:
+            self.notes.append({"code": "bom_left_out",
+                               "message": f"{self.path}: read as a lineage of its models and datasets; "
+                                          f"{len(self.left_out)} other components are not judged "
+                                          f"({', '.join(self.left_out[:3])}{', …' if len(self.left_out) > 3 else ''})"})
+        from .subjects import lineage_from_doc
+
+        doc = {"artifacts": artifacts}
+        if self.subject or not one_subject:
+            # without a subject of its own, any artifact stands in while the lineage is checked
+            doc["subject"] = self.subject or artifacts[0]["id"]
+        try:
+            checked, subject = lineage_from_doc(doc, self.path, kb)
+        except RequestError as exc:
+            raise RequestError(exc.message, location=self._located(exc.location or "", artifacts)) from None
+        return checked, subject if (one_subject or self.subject) else None, self.notes
+
+    def _located(self, location: str, artifacts: list[dict]) -> str:
+        """An error about `artifacts[3]…` of the lineage made from the BOM, located in the BOM."""
+        match = re.search(r"artifacts\[(\d+)\]", location)
+        if match and int(match.group(1)) < len(artifacts):
+            return f"{self.path}: {self.where[artifacts[int(match.group(1))]['id']]}"
+        return location or str(self.path)
+
+
+def _quoted(name: str) -> str:
+    """A license name no id matches, kept so that the answer is UNKNOWN naming it."""
+    return re.sub(r"[^A-Za-z0-9.+-]+", "-", name).strip("-") or "unnamed"
+
+
+def _purl_id(purl: str | None) -> str | None:
+    """`pkg:huggingface/meta-llama/Meta-Llama-3-8B@rev` -> `meta-llama/Meta-Llama-3-8B`."""
+    if not purl or not str(purl).startswith("pkg:huggingface/"):
+        return None
+    rest = str(purl)[len("pkg:huggingface/"):].split("@")[0].split("?")[0].split("#")[0]
+    from urllib.parse import unquote
+
+    return unquote(rest) or None
+
+
+def _hf_url_id(url) -> str | None:
+    match = _HF_URL.match(str(url or ""))
+    return match.group(1) if match else None
+
+
+# --- CycloneDX -----------------------------------------------------------------------------------
+
+def _cyclonedx():
+    import sys
+
+    if "jsonschema" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        # jsonschema checks the `iri-reference` format with rfc3987_syntax when it is installed,
+        # which builds a parser at import (2.5 s of every BOM read on a 2-core machine); without
+        # it that one format goes unchecked, which says nothing about models or licenses.
+        sys.modules["rfc3987_syntax"] = None   # `import rfc3987_syntax` raises ImportError
+        try:
+            import jsonschema  # noqa: F401
+        except ImportError:
+            pass
+        finally:
+            del sys.modules["rfc3987_syntax"]
+    try:
+        from cyclonedx.model.bom import Bom
+        from cyclonedx.schema import SchemaVersion
+        from cyclonedx.validation.json import JsonStrictValidator
+    except ImportError:
+        raise UsageProblem("reading a CycloneDX BOM needs cyclonedx-python-lib with JSON validation: "
+                           "pip install \"can-i[bom]\"") from None
+    return Bom, SchemaVersion, JsonStrictValidator
+
+
+def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
+    Bom, SchemaVersion, JsonStrictValidator = _cyclonedx()
+    versions = {"1.5": SchemaVersion.V1_5, "1.6": SchemaVersion.V1_6}
+    spec = doc.get("specVersion")
+    if spec not in versions:
+        raise RequestError(f"CycloneDX specVersion {spec!r}: can-i reads ML-BOMs of CycloneDX 1.5 and 1.6",
+                           location=f"{path}: specVersion")
+    try:
+        problem = JsonStrictValidator(versions[spec]).validate_str(json.dumps(doc))
+    except Exception as exc:  # noqa: BLE001 - a validator that cannot run (missing jsonschema)
+        raise UsageProblem(f"cannot validate the CycloneDX BOM ({type(exc).__name__}): "
+                           f"pip install \"can-i[bom]\"") from None
+    if problem is not None:
+        error = getattr(problem, "data", None)
+        where = _json_path(getattr(error, "absolute_path", ()))
+        message = getattr(error, "message", None) or str(problem)
+        raise RequestError(f"not a valid CycloneDX {spec} BOM: {_short(message)}",
+                           location=f"{path}: {where or '(document)'}")
+    try:
+        bom = Bom.from_json(doc)
+    except Exception as exc:  # noqa: BLE001 - the library's own errors have no common base
+        raise RequestError(f"cyclonedx-python-lib cannot read this BOM: {_short(str(exc))}", location=str(path)) from None
+
+    from cyclonedx.model.component import ComponentType
+
+    kinds = {ComponentType.MACHINE_LEARNING_MODEL: "model", ComponentType.DATA: "data"}
+    by_ref: dict[str, str] = {}     # bom-ref -> artifact id
+    kind_of: dict[str, str] = {}
+
+    def component_id(component) -> str:
+        return (_purl_id(component.purl) or (f"{component.group}/{component.name}" if component.group
+                                             else component.name))
+
+    def read(component, where: str, ancestor: bool = False) -> str | None:
+        # An ancestor of a model is read whatever its type (some tools type weights `file`): its
+        # terms reach the model. Other components not in a model's pedigree are left out.
+        if component.type not in kinds and not ancestor:
+            lineage.left_out.append(f"{component.type.value} `{component.name}`")
+            return None
+        artifact_id = component_id(component)
+        artifact = lineage.add(artifact_id, where)
+        kind_of[artifact_id] = kinds.get(component.type, "model")
+        if component.bom_ref and component.bom_ref.value:
+            by_ref[component.bom_ref.value] = artifact_id
+        for lic in component.licenses:
+            if getattr(lic, "value", None):          # LicenseExpression
+                lineage.license(artifact_id, expression=lic.value)
+            elif getattr(lic, "id", None):
+                lineage.license(artifact_id, expression=lic.id)
+            elif getattr(lic, "name", None):
+                lineage.license(artifact_id, name=lic.name)
+        relation = None
+        for prop in component.properties:
+            if RELATION_PROPERTY.search(prop.name or ""):
+                relation = (prop.value or "").strip() or None
+            elif MINE_PROPERTY.search(prop.name or "") and not ancestor:
+                if (prop.value or "").strip().lower() == "true":
+                    artifact["mine"] = True
+        if relation is not None:
+            from .vocabulary import RELATIONS, suggest
+
+            if relation not in RELATIONS or relation == "trained_on":
+                raise RequestError(f"unknown base_model_relation `{relation}`{suggest(relation, RELATIONS)}",
+                                   location=f"{path}: {where}.properties")
+        if component.pedigree is not None:
+            for j, parent in enumerate(component.pedigree.ancestors):
+                parent_id = read(parent, f"{where}.pedigree.ancestors[{j}]", ancestor=True)
+                if parent_id is not None:
+                    data = kind_of.get(parent_id) == "data"
+                    lineage.edge(artifact_id, parent_id, "trained_on" if data else relation)
+        for j, child in enumerate(component.components):
+            # a model that contains another model or data carries it
+            part = read(child, f"{where}.components[{j}]", ancestor=True)
+            if part is not None:
+                lineage.edge(artifact_id, part, "trained_on" if kind_of.get(part) == "data" else relation)
+        return artifact_id
+
+    subject_ref = None
+    if bom.metadata.component is not None:
+        subject = read(bom.metadata.component, "metadata.component")
+        subject_ref = subject
+    raw_components = doc.get("components") or []
+    # the library keeps components in a sorted set: positions are looked up by bom-ref / name
+    positions = {(c.get("bom-ref") or c.get("name")): i for i, c in enumerate(raw_components) if isinstance(c, dict)}
+    for component in bom.components:
+        key = component.bom_ref.value if component.bom_ref and component.bom_ref.value else component.name
+        read(component, f"components[{positions.get(key, positions.get(component.name, '?'))}]")
+    # modelCard datasets (not modelled by the library) and dependencies on data: trained_on
+    for raw, where in _raw_components(doc):
+        model = None
+        if raw.get("type") == "machine-learning-model":   # by its id: a bom-ref is optional
+            model = by_ref.get(raw.get("bom-ref")) or _raw_id(raw)
+        datasets = ((raw.get("modelCard") or {}).get("modelParameters") or {}).get("datasets") or []
+        for j, entry in enumerate(datasets):
+            if not isinstance(entry, dict) or model is None:
+                continue
+            at = f"{path}: {where}.modelCard.modelParameters.datasets[{j}]"
+            ref = entry.get("ref")
+            if ref is None:
+                # an inline dataset (componentData) is not read: its terms would be lost, so say so
+                raise RequestError("an inline dataset in a model card is not read: describe it as a `data` "
+                                   "component and reference it with `ref`", location=at)
+            if ref not in by_ref:
+                raise RequestError(f"dataset reference `{ref}` names no data component of the BOM", location=f"{at}.ref")
+            lineage.edge(model, by_ref[ref], "trained_on")
+    for dependency in bom.dependencies:
+        child = by_ref.get(dependency.ref.value)
+        if child is None or kind_of.get(child) != "model":
+            continue
+        for target in dependency.dependencies:
+            parent = by_ref.get(target.ref.value)
+            if parent is not None:
+                # A model that depends on another carries it: read as derivation, never dropped.
+                lineage.edge(child, parent, "trained_on" if kind_of.get(parent) == "data" else None)
+    if subject_ref is not None:
+        lineage.subject = subject_ref
+
+
+def _raw_id(raw: dict) -> str | None:
+    """A component's artifact id from its JSON, as read() makes it from the library's object."""
+    name, group = raw.get("name"), raw.get("group")
+    if not isinstance(name, str):
+        return None
+    return _purl_id(raw.get("purl")) or (f"{group}/{name}" if isinstance(group, str) and group else name)
+
+
+def _raw_components(doc: dict):
+    """Every component object of the JSON (metadata.component, components, nested ones and
+    pedigree ancestors), with where it is, for the fields the library does not model."""
+    stack = []
+    metadata = doc.get("metadata")
+    if isinstance(metadata, dict) and isinstance(metadata.get("component"), dict):
+        stack.append((metadata["component"], "metadata.component"))
+    stack += [(c, f"components[{i}]") for i, c in enumerate(doc.get("components") or []) if isinstance(c, dict)]
+    while stack:
+        raw, where = stack.pop()
+        yield raw, where
+        stack += [(c, f"{where}.components[{i}]") for i, c in enumerate(raw.get("components") or [])
+                  if isinstance(c, dict)]
+        ancestors = (raw.get("pedigree") or {}).get("ancestors") or []
+        stack += [(c, f"{where}.pedigree.ancestors[{i}]") for i, c in enumerate(ancestors) if isinstance(c, dict)]
+
+
+def _json_path(parts) -> str:
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _short(message: str, limit: int = 200) -> str:
+    message = " ".join(message.split())
+    return message if len(message) <= limit else message[:limit - 1] + "…"
+
+
+# --- SPDX 3.0 ------------------------------------------------------------------------------------
+
+_SPDX_MODEL_TYPES = {"ai_AIPackage": "model", "AI_AIPackage": "model", "dataset_DatasetPackage": "data",
+                     "Dataset_DatasetPackage": "data"}
+_SPDX_LICENSE_LIST = re.compile(r"^https?://spdx\.org/licenses/([A-Za-z0-9.+-]+?)(?:\.html)?$")
+_NO_LICENSE = re.compile(r"(NoAssertion|NoneLicense|NOASSERTION|NONE)$")
+
+
+def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
+    graph = doc.get("@graph")
+    if not isinstance(graph, list):
+        raise RequestError("`@graph` must be a list of elements", location=f"{path}: @graph")
+    elements: dict[str, tuple[int, dict]] = {}
+    for i, element in enumerate(graph):
+        if not isinstance(element, dict):
+            raise RequestError("an element must be an object", location=f"{path}: @graph[{i}]")
+        key = element.get("spdxId") or element.get("@id")
+        if key is not None:
+            if not isinstance(key, str):
+                raise RequestError("`spdxId` must be a string", location=f"{path}: @graph[{i}].spdxId")
+            elements[key] = (i, element)
+
+    def text(element: dict, field: str, i: int) -> str | None:
+        value = element.get(field)
+        if value is not None and not isinstance(value, str):
+            raise RequestError(f"`{field}` must be a string", location=f"{path}: @graph[{i}].{field}")
+        return value
+
+    ids: dict[str, str] = {}       # spdxId -> artifact id
+    kind_of: dict[str, str] = {}
+    for key, (i, element) in elements.items():
+        kind = _SPDX_MODEL_TYPES.get(_type(element))
+        if kind is None:
+            if _type(element) in ("software_Package", "software_File"):
+                lineage.left_out.append(f"{_type(element)} `{element.get('name', key)}`")
+            continue
+        purl = text(element, "software_packageUrl", i)
+        for ext in element.get("externalIdentifier") or []:
+            if isinstance(ext, dict) and ext.get("externalIdentifierType") == "packageUrl":
+                purl = purl or ext.get("identifier")
+        artifact_id = (_purl_id(purl) or _hf_url_id(text(element, "software_downloadLocation", i))
+                       or text(element, "name", i) or key)
+        lineage.add(artifact_id, f"@graph[{i}]")
+        ids[key] = artifact_id
+        kind_of[artifact_id] = kind
+    def ensure(key: str, where: str, kind: str) -> str:
+        """The artifact a lineage relationship names: an AI or dataset package, or any other
+        element (or one outside the document, by its IRI), which is then read too, without a
+        license unless one is related to it, rather than dropped with its terms."""
+        if key not in ids:
+            element = elements.get(key, (None, {}))[1]
+            name = element.get("name") if isinstance(element.get("name"), str) else None
+            ids[key] = lineage.add(_purl_id(element.get("software_packageUrl")) or name or key, where)["id"]
+            kind_of.setdefault(ids[key], kind)
+        return ids[key]
+
+    relationships = []
+    for i, element in enumerate(graph):
+        if "Relationship" not in _type(element):
+            continue
+        source, targets = element.get("from"), element.get("to")
+        if isinstance(targets, str):
+            targets = [targets]
+        if not isinstance(source, str) or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
+            raise RequestError("a Relationship needs `from` (an spdxId) and `to` (a list of them)",
+                               location=f"{path}: @graph[{i}]")
+        relationships.append((i, element.get("relationshipType"), source, targets))
+    # Lineage first, as a work list: an element a relationship brings in may have parents of its own.
+    derives = ("descendantOf", "variantOf", "dependsOn", "trainedOn")
+    from_source: dict[str, list] = {}
+    for relationship in relationships:
+        if relationship[1] in derives:
+            from_source.setdefault(relationship[2], []).append(relationship)
+    pending = [key for key in list(ids)]
+    while pending:
+        for i, rtype, source, targets in from_source.pop(pending.pop(), []):
+            for target in targets:
+                known = target in ids
+                parent = ensure(target, f"@graph[{i}]", "data" if rtype == "trainedOn" else "model")
+                if not known:
+                    pending.append(target)
+                data = rtype == "trainedOn" or kind_of[parent] == "data"
+                lineage.edge(ids[source], parent, "trained_on" if data else None)
+    for i, rtype, source, targets in relationships:
+        if rtype == "ancestorOf":
+            for target in targets:
+                if target in ids:
+                    parent = ensure(source, f"@graph[{i}]", "model")
+                    lineage.edge(ids[target], parent, "trained_on" if kind_of[parent] == "data" else None)
+    for i, rtype, source, targets in relationships:
+        if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
+            for target in targets:
+                _spdx_license(lineage, ids[source], target, elements, f"{path}: @graph[{i}]")
+    for key, (i, element) in elements.items():   # the document's root element is the subject
+        if _type(element) in ("SpdxDocument", "software_Sbom", "Bundle", "Bom"):
+            roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
+            if len(roots) == 1:
+                lineage.subject = roots[0]
+
+
+def _type(element: dict) -> str:
+    value = element.get("type") or element.get("@type") or ""
+    return value if isinstance(value, str) else ""
+
+
+def _spdx_license(lineage: _Lineage, artifact_id: str, target: str, elements: dict, where: str) -> None:
+    """One license a Relationship points to: an expression element, a listed license (element or
+    the license list's IRI), a custom license by name; NoAssertion and None state nothing."""
+    if target in elements:
+        i, element = elements[target]
+        kind = _type(element)
+        if kind.endswith("LicenseExpression"):
+            value = element.get("simplelicensing_licenseExpression")
+            if not isinstance(value, str) or not value.strip():
+                raise RequestError("a LicenseExpression needs `simplelicensing_licenseExpression`",
+                                   location=f"{where.split(': ')[0]}: @graph[{i}]")
+            lineage.license(artifact_id, expression=value)
+            return
+        if kind.endswith("ListedLicense"):
+            match = _SPDX_LICENSE_LIST.match(target)
+            lineage.license(artifact_id, expression=match.group(1) if match else None,
+                            name=None if match else element.get("name"))
+            return
+        if kind.endswith("CustomLicense"):
+            lineage.license(artifact_id, name=element.get("name") or target)
+            return
+    if _NO_LICENSE.search(target):
+        return
+    match = _SPDX_LICENSE_LIST.match(target)
+    if match:
+        lineage.license(artifact_id, expression=match.group(1))
+        return
+    # A license element this reader does not know: kept by name, so the answer is UNKNOWN naming it.
+    lineage.license(artifact_id, name=target.rsplit("/", 1)[-1].rsplit("#", 1)[-1])
+
+
+# --- writing an answer as CycloneDX ---------------------------------------------------------------
+
+def write_cyclonedx(engine, request: dict, result, question: str) -> str:
+    """The answer for a lineage as a CycloneDX 1.6 JSON BOM: every model and dataset of the
+    lineage (the catalog's filled in) with its declared license and the licenses that reach it,
+    ancestors as pedigree and dependencies, and the verdict, reasons, obligations and risks as
+    `can-i:` properties of the subject (metadata.component).
+
+    >>> from reasoner import Reasoner                                     # doctest: +SKIP
+    >>> r = Reasoner(); req = {"artifacts": [{"id": "m", "license": "mit"}], "use": {"acts": ["distribute"]}}
+    >>> json.loads(write_cyclonedx(r, req, r.ask(req), "distribute m"))["bomFormat"]   # doctest: +SKIP
+    'CycloneDX'
+    """
+    try:
+        from cyclonedx.model import Property
+        from cyclonedx.model.bom import Bom
+        from cyclonedx.model.component import Component, ComponentType, Pedigree
+        from cyclonedx.model.license import DisjunctiveLicense, LicenseExpression
+        from cyclonedx.output.json import JsonV1Dot6
+        from cyclonedx.spdx import fixup_id
+        from packageurl import PackageURL
+    except ImportError:
+        raise UsageProblem("--cyclonedx needs cyclonedx-python-lib: pip install \"can-i[bom]\"") from None
+    from . import __version__
+    from .request import read_request
+
+    completed = engine.complete(read_request(request))
+    parents_of = {a.id: [e for e in a.derived_from] for a in completed.artifacts}
+    data_ids = {e.parent for a in completed.artifacts for e in a.derived_from if e.relation == "trained_on"}
+    reaching: dict[str, list[str]] = {}
+    for applied in result.applicable:
+        via = f" via {' <- '.join(applied.via)}" if applied.via else ""
+        reaching.setdefault(applied.artifact, []).append(f"{applied.license}{via}")
+
+    def licenses(artifact):
+        if not artifact.license:
+            return []
+        expression = artifact.license
+        if artifact.license_name and expression.strip().lower() == "other":
+            return [DisjunctiveLicense(name=artifact.license_name)]
+        if re.fullmatch(r"[A-Za-z0-9.+-]+", expression.strip()):
+            spdx = fixup_id(expression.strip())
+            return [DisjunctiveLicense(id=spdx) if spdx else DisjunctiveLicense(name=expression.strip())]
+        return [LicenseExpression(expression)]
+
+    def purl(artifact_id: str):
+        if "/" in artifact_id and re.fullmatch(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+", artifact_id):
+            namespace, name = artifact_id.split("/")
+            return PackageURL(type="huggingface", namespace=namespace, name=name)
+        return None
+
+    def component(artifact, with_ref: bool = True, properties=()) -> "Component":
+        group, _, name = artifact.id.rpartition("/") if "/" in artifact.id else ("", "", artifact.id)
+        kind = ComponentType.DATA if artifact.id in data_ids else ComponentType.MACHINE_LEARNING_MODEL
+        props = [Property(name="can-i:license-reaches", value=text) for text in reaching.get(artifact.id, [])]
+        for edge in artifact.derived_from:
+            props.append(Property(name="can-i:derived-from", value=f"{edge.parent} ({edge.relation})"))
+        if artifact.mine:
+            props.append(Property(name="can-i:mine", value="true"))
+        return Component(name=name, group=group or None, type=kind, bom_ref=artifact.id if with_ref else None,
+                         licenses=licenses(artifact), purl=purl(artifact.id), properties=[*props, *properties])
+
+    by_id = {a.id: a for a in completed.artifacts}
+    verdict = [Property(name="can-i:question", value=question),
+               Property(name="can-i:status", value=result.status)]
+    for r in result.reasons:
+        verdict.append(Property(name=f"can-i:reason:{r.kind}",
+                                value=f"{r.license} §{r.clause or '-'}: {r.message}"))
+    for o in result.obligations:
+        verdict.append(Property(name="can-i:obligation", value=f"{o.license} §{o.clause} ({o.duty}): {o.message}"))
+    for d in result.depends_on:
+        verdict.append(Property(name="can-i:depends-on",
+                                value=f"{d.fact} {d.op} {d.value} -> {d.then} ({d.license} §{d.clause})"))
+    for k in result.risks:
+        verdict.append(Property(name=f"can-i:risk:{k.risk}", value=f"{k.license} §{k.clause or '-'}: {k.message}"))
+    for n in result.notes:
+        verdict.append(Property(name=f"can-i:note:{n.code}", value=n.message))
+
+    components = {}
+    for artifact in completed.artifacts:
+        extra = verdict if artifact.id == result.subject else ()
+        components[artifact.id] = component(artifact, properties=extra)
+    for artifact_id, item in components.items():
+        ancestors = [component(by_id[e.parent], with_ref=False) for e in parents_of[artifact_id] if e.parent in by_id]
+        if ancestors:
+            item.pedigree = Pedigree(ancestors=ancestors)
+    # The same question gives the same bytes, as the JSON response does: a serial number derived
+    # from the question and its answer, and no timestamp (optional in CycloneDX).
+    import uuid
+
+    digest = json.dumps([request, result.to_json()], sort_keys=True, default=str)
+    bom = Bom(serial_number=uuid.uuid5(uuid.NAMESPACE_URL, "can-i:" + digest))
+    bom.metadata.timestamp = None
+    bom.metadata.component = components.pop(result.subject, None)
+    bom.metadata.tools.components.add(Component(type=ComponentType.APPLICATION, name="can-i",
+                                                version=str(__version__)))
+    for item in components.values():
+        bom.components.add(item)
+    everything = {**components}
+    if bom.metadata.component is not None:
+        everything[result.subject] = bom.metadata.component
+    for artifact_id, item in everything.items():
+        parents = [everything[e.parent] for e in parents_of.get(artifact_id, []) if e.parent in everything]
+        if parents:
+            bom.register_dependency(item, parents)
+    # the library escapes every non-ASCII character (`\u00a7` for §); written again as UTF-8
+    return json.dumps(json.loads(JsonV1Dot6(bom).output_as_string()), indent=2, ensure_ascii=False)
