@@ -110,6 +110,9 @@ class Request:
     subject: str
     use: Use = field(default_factory=Use)
     notes: tuple[tuple[str, str], ...] = ()   # (code, message): how the request was read
+    # Search what would make a NO or DEPENDS a YES (reasoner/remedies.py). Off unless asked: the
+    # verdict alone stays as fast as it was; the CLI's verbs ask unless --no-remedies.
+    remedies: bool = False
 
     def by_id(self) -> dict[str, Artifact]:
         return {a.id: a for a in self.artifacts}
@@ -194,7 +197,7 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 
 ARTIFACT_KEYS = ("id", "license", "license_name", *schema.ARTIFACT_FIELDS, "mine", "derived_from")
 USE_KEYS = schema.USE_KEYS
-REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes")
+REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes", "remedies")
 
 
 def read_artifact(doc, path: str) -> Artifact:
@@ -491,6 +494,8 @@ def request_document(request: Request) -> dict:
         doc["subject"] = request.subject
     if request.notes:
         doc["notes"] = [{"code": code, "message": message} for code, message in request.notes]
+    if request.remedies:
+        doc["remedies"] = True
     return doc
 
 
@@ -508,6 +513,9 @@ def read_request(doc) -> Request:
         raise RequestError(f"unsupported schema_version `{version}` (this is version 1)", location="schema_version")
     use = read_use(doc.get("use"))
     notes = read_notes(doc.get("notes"))
+    remedies = doc.get("remedies", False)
+    if not isinstance(remedies, bool):
+        raise _type_error("remedies", "true or false", remedies)
     if "licenses" in doc:
         if "artifacts" in doc:
             raise RequestError("give either `licenses` (a flat stack) or `artifacts`, not both", location="licenses")
@@ -525,7 +533,7 @@ def read_request(doc) -> Request:
         except ValueError as exc:
             raise LimitError(f"the `licenses` stack together: {exc}", location="licenses") from None
         subject = _string(doc, "subject", "") or "stack"
-        return Request((Artifact(id=subject, license=expression),), subject, use, notes)
+        return Request((Artifact(id=subject, license=expression),), subject, use, notes, remedies)
     raw = doc.get("artifacts")
     if raw is None:
         raise RequestError("a request needs `artifacts` (or a flat `licenses` stack)", location="artifacts")
@@ -539,7 +547,7 @@ def read_request(doc) -> Request:
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
     lineage.index(artifacts)   # an id given twice is an error here, before anything is merged by id
     subject = _string(doc, "subject", "")
-    return Request(artifacts, subject or "", use, notes)
+    return Request(artifacts, subject or "", use, notes, remedies)
 
 
 def check_lineage(request: Request) -> Request:
