@@ -206,6 +206,17 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         for k in result.risks:
             where = f"{k.license} §{k.clause}" if k.clause else k.license
             lines.append(f"  ! {k.message}  — {where}")
+    if result.remedies:
+        lines.append("")
+        lines.append("To make it YES:")
+        for number, remedy in enumerate(result.remedies, 1):
+            for position, change in enumerate(remedy.changes):
+                by_license: dict = {}
+                for lid, clause in change.cites:
+                    by_license.setdefault(lid, []).append(f"§{clause}")
+                cited = "; ".join(f"{lid} {', '.join(clauses)}" for lid, clauses in by_license.items())
+                lead = f"  {number}. " if position == 0 else "     and "
+                lines.append(f"{lead}{change.message}" + (f"  — {cited}" if cited else ""))
     if result.choice:
         lines.append("")
         lines.append("Chosen among alternatives: " + "; ".join(f"{a}: {' AND '.join(v)}" for a, v in result.choice.items()))
@@ -429,6 +440,8 @@ def _verb_parameters() -> list:
             False, "--json", help="Print the versioned JSON response.")),
         P("explain", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
             False, "--explain", help="Show the chain from facts to verdict.")),
+        P("no_remedies", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--no-remedies", help="Do not search what would make a NO or DEPENDS a YES (the request's `remedies`).")),
     ]
     return params
 
@@ -438,7 +451,8 @@ def _make_verb(act: str):
     parses and checks every value, and its errors name the option (see `_at_option`)."""
     import inspect
 
-    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, **typed):
+    def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, no_remedies: bool,
+                **typed):
         from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
@@ -451,6 +465,7 @@ def _make_verb(act: str):
         request = None
         try:
             request = build_request(engine.kb, subject, act, context)
+            request["remedies"] = not no_remedies   # a verb asks for remedies unless told not to
             result = engine.ask(request)
         except CanIError as exc:
             target = None

@@ -23,8 +23,8 @@ candidates break ties, e.g. the largest value under a threshold first):
   7  build on another catalog model instead of a parent
 
 >>> from reasoner import Reasoner
->>> answer = Reasoner().ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M",
-...                          "role": "licensee"}, "remedies": True})
+>>> use = {"acts": ["host"], "release_mau": "800M", "role": "licensee"}
+>>> answer = Reasoner().ask({"licenses": ["llama3"], "use": use, "remedies": True})
 >>> answer.remedies[0].changes[0].kind, answer.remedies[0].changes[0].params["value"]
 ('stay_under', 700000000)
 """
@@ -35,7 +35,7 @@ import copy
 import dataclasses
 import functools
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import clingo
 from clingo import Function, Number, String, Symbol, ast
@@ -45,7 +45,7 @@ from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
 from .solve import Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
 from .request import Grant, read_request, request_document
-from .vocabulary import ENTITIES, FAMILIES, HOSTING_KINDS, MODALITIES, PURPOSES, ROLES
+from .vocabulary import MODALITIES, OTHER_FAMILY, VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -75,8 +75,6 @@ CHANGE_KINDS = (
 )
 COST = {kind.name: kind.cost for kind in CHANGE_KINDS}
 
-# Flags the user decides, and the value a remedy may set them to (in words for the message).
-CHOSEN_FLAGS = {"commercial": (False, "non-commercial")}
 # How many remedies an answer lists, and how far the search goes.
 MAX_REMEDIES = 3
 MAX_SCENES = 8            # OR combinations searched (each is its own search)
@@ -84,8 +82,6 @@ MAX_ROUNDS = 4            # cost levels enumerated (each round blocks the sets f
 MAX_ARTIFACTS = 2_000     # past this, a lineage gets a note instead of a search
 MAX_VALUES = 8            # candidate values per fact
 
-_TAG_WORDS = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES, "entity": ENTITIES,
-              "role": ROLES, "hosting": HOSTING_KINDS}
 
 
 @dataclass
@@ -209,13 +205,14 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
             out.append(_Candidate("drop_act", ops, {"act": "distribute"}, {"act": "distribute"},
                                   _with_use(scene, acts=tuple(acts))))
     # A stated purpose a license restricts.
-    for purpose in use.purposes or ():
-        left = tuple(p for p in use.purposes if p != purpose) or None
-        out.append(_Candidate("drop_purpose", (("remove", ("use", "purposes"), purpose),), {"value": purpose},
-                              {"fact": "purposes", "value": purpose}, _with_use(scene, purposes=left),
+    purposes = schema.FACTS["purpose"]
+    for purpose in getattr(use, purposes.attr) or ():
+        left = tuple(p for p in getattr(use, purposes.attr) if p != purpose) or None
+        out.append(_Candidate("drop_purpose", (("remove", ("use", purposes.field), purpose),), {"value": purpose},
+                              {"fact": purposes.field, "value": purpose}, _with_use(scene, **{purposes.attr: left}),
                               group=("purpose", purpose)))
     # Flags the user decides.
-    for name, (value, words) in CHOSEN_FLAGS.items():
+    for name, (value, words) in schema.USER_CHOICES.items():
         fact = schema.FACTS[name]
         if getattr(use, fact.attr) is not None and getattr(use, fact.attr) != value:
             out.append(_Candidate("set_flag", (("set", ("use", fact.field), value),), {"value": words},
@@ -277,8 +274,9 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
         if lid not in kb.licenses:
             continue
         lic = kb.licenses[lid].license
-        if lic.licensor_id:
-            grants = [(Grant(licensor=lic.licensor_id, license=lid, written=lid), lid, lic.licensor or lic.licensor_id)]
+        if lic.licensor_id:   # as the reasons' `{grant}` spells it: the licensor's key
+            grants = [(Grant(licensor=lic.licensor_id, written=lic.licensor_id), lic.licensor_id,
+                       lic.licensor or lic.licensor_id)]
         else:
             grants = [(Grant(license=lid, artifacts=(a.id,), written=f"{lid}:{a.id}"), f"{lid}:{a.id}",
                        f"the publisher of `{a.id}`")
@@ -386,7 +384,7 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
                     tuple(cuts))
         elif fact.type == schema.TAGS:
             words = _condition_values(kb, used, fact.name)
-            vocabulary = _TAG_WORDS.get(fact.vocabulary or "", ())
+            vocabulary = VOCABULARIES.get(fact.vocabulary or "", ())
             words += [w for w in vocabulary if w not in words][:max(1, MAX_VALUES - len(words))]
             for rank, word in enumerate(words[:MAX_VALUES * 2]):
                 value = (word,) if fact.many else word
@@ -398,7 +396,7 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
     if fact.many:   # modalities: one, or two (the facts turn on "multimodal")
         options = [("text",), ("text", "image")] + [(m,) for m in MODALITIES[1:]]
     else:
-        words = _condition_values(kb, used, fact.name) + [f for f in FAMILIES if f == "other"]
+        words = _condition_values(kb, used, fact.name) + [OTHER_FAMILY]
         options = [w for w in dict.fromkeys(words)][:MAX_VALUES]
     for rank, value in enumerate(options):
         shown = ", ".join(value) if fact.many else value
@@ -429,6 +427,22 @@ def _diff(base: frozenset, candidate: _Candidate, number: int, grants: int) -> N
     candidate.removes, candidate.adds = removes, adds
 
 
+@functools.lru_cache(maxsize=64)
+def _bridges(predicates: frozenset) -> str:
+    """For each question predicate a change touches (names and arities from solve.question_facts,
+    never from a request), the rules that make its atoms those of the changed question:
+    `given` facts hold unless a chosen change `takes` them; a chosen change's `puts` facts hold."""
+    lines = []
+    for name, arity in sorted(predicates):
+        args = ",".join(f"X{i}" for i in range(arity))
+        atom = f"{name}({args})" if arity else name
+        lines.append(f"{atom} :- given({atom}), not removed({atom}).")
+        lines.append(f"{atom} :- puts(C,{atom}), change(C).")
+    lines.append("removed(F) :- takes(C,F), change(C).")
+    lines.append("#defined given/1. #defined puts/2. #defined takes/2.")
+    return "\n".join(lines)
+
+
 def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int) -> list[tuple]:
     """The optimal sets of candidates (indices), cheapest first: one clingo run, several rounds."""
     base = question_facts(scene)
@@ -446,6 +460,9 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
         for statement in statements:
             builder.add(statement)
     removable = frozenset().union(*(c.removes for c in candidates))
+    changed = removable | frozenset().union(*(c.adds for c in candidates))
+    with _SHARED, ast.ProgramBuilder(control) as builder:
+        ast.parse_string(_bridges(frozenset((f.name, len(f.arguments)) for f in changed)), builder.add)
     with control.backend() as backend:
         atom = backend.add_atom
         for lid in licenses:
@@ -453,11 +470,8 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
                 backend.add_rule([atom(fact)])
         for fact in schema_facts():
             backend.add_rule([atom(fact)])
-        for fact in base:
-            if fact in removable:   # a fact some change takes away holds unless it is taken away
-                backend.add_rule([atom(fact)], [-atom(Function("removed", [fact]))])
-            else:
-                backend.add_rule([atom(fact)])
+        for fact in base:   # a fact some change takes away is only `given`: it holds unless taken away
+            backend.add_rule([atom(Function("given", [fact]) if fact in removable else fact)])
         for kind in CHANGE_KINDS:
             backend.add_rule([atom(Function("change_cost", [Function(kind.name), Number(kind.cost)]))])
         for number, candidate in enumerate(candidates):
@@ -467,9 +481,10 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
             group = String(repr(candidate.group if candidate.group is not None else ("change", number)))
             backend.add_rule([atom(Function("in_group", [term, group]))])
             for fact in candidate.removes:
-                backend.add_rule([atom(Function("removed", [fact]))], [chosen])
+                backend.add_rule([atom(Function("takes", [term, fact]))])
             for fact in candidate.adds:
-                backend.add_rule([atom(fact)], [chosen])
+                backend.add_rule([atom(Function("puts", [term, fact]))])
+    del chosen
     control.ground([("base", [])], context=_Context())
     found: list[tuple] = []
     for _ in range(MAX_ROUNDS):
