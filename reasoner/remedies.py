@@ -44,8 +44,8 @@ from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
 from .solve import Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
-from .request import Grant, read_request, request_document
-from .vocabulary import MODALITIES, OTHER_FAMILY, VOCABULARIES
+from .request import Grant, read_request, read_territories, request_document
+from .vocabulary import FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,8 @@ CHANGE_KINDS = (
     ChangeKind("set_flag", 4, "make the use non-commercial"),
     ChangeKind("host_internally", 4, "do not offer it to others: use it internally"),
     ChangeKind("drop_act", 5, "do not distribute it"),
+    ChangeKind("target_family", 5, "make the model you create (a distillation, a merge) one of another family"),
+    ChangeKind("use_elsewhere", 5, "use it only in a territory no license excludes"),
     ChangeKind("obtain_grant", 6, "obtain a separate license from a licensor (`use.grants`)"),
     ChangeKind("replace_parent", 7, "build on another catalog model instead of a parent"),
 )
@@ -81,6 +83,8 @@ MAX_SCENES = 8            # OR combinations searched (each is its own search)
 MAX_ROUNDS = 4            # cost levels enumerated (each round blocks the sets found before)
 MAX_ARTIFACTS = 2_000     # past this, a lineage gets a note instead of a search
 MAX_VALUES = 8            # candidate values per fact
+# Territories offered to a use a license excludes somewhere, first one no condition names.
+ELSEWHERE = ("US", "CH", "JP")
 
 
 
@@ -288,6 +292,30 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
                                   _with_use(scene, grants=use.grants + (grant,)), licenses=(lid,),
                                   rank=0 if lic.licensor_id else 1))
             number += 1
+    # The family of a model the user creates by distilling or merging (it inherits none): the
+    # licensor's own family is often the one a ban on improving "other" models spares.
+    family = schema.FACTS["target.family"]
+    for artifact in scene.artifacts:
+        if not artifact.mine or all(by_id.get(e.parent) is None or e.relation in schema.SAME_MODEL_RELATIONS
+                                    for e in artifact.derived_from):
+            continue
+        current = getattr(artifact, family.artifact_field)
+        words = _condition_values(kb, used, family.name) + [kb.licenses[lid].license.family for lid in used
+                                                            if kb.licenses[lid].license.family]
+        for rank, word in enumerate(w for w in dict.fromkeys(words) if w != current and w in FAMILIES):
+            out.append(_Candidate("target_family", (("set", ("artifact", artifact.id, family.artifact_field), word),),
+                                  {"family": word, "artifact": artifact.id}, {"artifact": artifact.id, "family": word},
+                                  _with_artifact(scene, artifact.id, **{family.artifact_field: word}), rank=rank,
+                                  group=("family", artifact.id)))
+    # Where the model is used, when a license excludes a stated territory.
+    territory = schema.FACTS["territory"]
+    if getattr(use, territory.attr):
+        named = set(_condition_values(kb, used, territory.name))
+        for rank, code in enumerate([c for c in ELSEWHERE if c not in named][:2]):
+            out.append(_Candidate("use_elsewhere", (("set", ("use", territory.field), [code]),), {"territory": code},
+                                  {"territory": code},
+                                  _with_use(scene, **{territory.attr: read_territories([code], territory.field)}),
+                                  rank=rank, group=("territory",)))
     # DEPENDS: the facts to state, and the values that make it YES.
     out += _statements(reasoner, scene, used, result)
     return out
@@ -386,9 +414,13 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
             words = _condition_values(kb, used, fact.name)
             vocabulary = VOCABULARIES.get(fact.vocabulary or "", ())
             words += [w for w in vocabulary if w not in words][:max(1, MAX_VALUES - len(words))]
+            if fact.vocabulary == "territory":   # a closed vocabulary too large to try: a few no license names
+                words += [c for c in ELSEWHERE if c not in words][:2]
             for rank, word in enumerate(words[:MAX_VALUES * 2]):
                 value = (word,) if fact.many else word
-                add(list(value) if fact.many else word, word, _with_use(scene, **{fact.attr: value}), path, rank)
+                if fact.vocabulary == "territory":
+                    value = read_territories([word], fact.field)
+                add([word] if fact.many else word, word, _with_use(scene, **{fact.attr: value}), path, rank)
         return out
     if artifact_id is None or fact.type != schema.TAGS:
         return out
@@ -598,10 +630,12 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
             picked = extra + [candidates[i] for i in chosen]
             options.append(((sum(COST[c.kind] for c in picked), cost[1] if len(cost) > 1 else 0), picked))
     if not options:
+        blocking = "; ".join(dict.fromkeys(f"{r.license} §{r.clause} ({r.kind.replace('_', ' ')})" for r in result.reasons)
+                             ) or "; ".join(dict.fromkeys(f"{d.license} §{d.clause}" for d in result.depends_on))
         why = ("the answer turns on terms can-i does not know" if result.status == "unknown" or
                any(q.scene.unknown for q in scenes) else
                "no combination of the changes can-i searches (" + ", ".join(k.name for k in CHANGE_KINDS) +
-               ") makes every license say YES")
+               f") makes every license say YES; what stands: {blocking}")
         return [], [Note("no_remedy", f"no remedy found: {why}")]
     options.sort(key=lambda item: (item[0], [c.kind for c in item[1]]))
     unique, seen = [], set()
