@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import re
 import functools
 import threading
 from dataclasses import dataclass
@@ -318,7 +319,94 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
                                   rank=rank, group=("territory",)))
     # DEPENDS: the facts to state, and the values that make it YES.
     out += _statements(reasoner, scene, used, result)
+    # Another catalog model in place of a parent (last: it changes the most).
+    for parent, entry, lid, rank in _replacements(kb, scene):
+        children = tuple(a.id for a in scene.artifacts if any(e.parent == parent.id for e in a.derived_from))
+        artifacts = tuple(_replaced(a, parent, entry, lid) for a in scene.artifacts)
+        licenses = {**scene.licenses, entry["id"]: (lid,)}
+        licenses.pop(parent.id, None)
+        changed = dataclasses.replace(scene, artifacts=artifacts, licenses=licenses)
+        out.append(_Candidate("replace_parent", tuple(("replace", ("artifact", child, "derived_from"), parent.id,
+                                                       entry["id"]) for child in children),
+                              {"parent": parent.id, "replacement": entry["id"], "license": lid},
+                              {"parent": parent.id, "replacement": entry["id"], "license": lid},
+                              changed, rank=rank, group=("parent", parent.id), extra=(lid,)))
     return out
+
+
+_SIZE = re.compile(r"(?<![0-9._x])(\d+(?:\.\d+)?)[Bb](?![a-zA-Z])")
+
+
+def _size(model_id: str) -> float | None:
+    """Billions of parameters, as the id says them (`Llama-3.1-8B`, `gemma-2-9b`); None if it does not."""
+    found = _SIZE.findall(model_id.rsplit("/", 1)[-1])
+    return float(found[-1]) if found else None
+
+
+def _replacements(kb, scene: Scene):
+    """For each catalog parent of a model the user creates: catalog models of the same role (a
+    base model for a base model, a derivative for a derivative), modalities and size (within a
+    factor of two, as the ids say it) under one known license of another text, closest size first,
+    one per license: (parent, entry, license id, rank)."""
+    found = []
+    parents = {e.parent for a in scene.artifacts if a.mine for e in a.derived_from}
+    by_id = {a.id: a for a in scene.artifacts}
+    for parent_id in sorted(parents):
+        entry = kb.model(parent_id)
+        parent = by_id.get(parent_id)
+        size = _size(parent_id)
+        if entry is None or parent is None or parent.mine or size is None:
+            continue
+        own = set(scene.licenses.get(parent_id, ()))
+        base = entry.get("base_model") is None
+        options = []
+        for other in kb.catalog.values():
+            other_size = _size(other["id"])
+            if (other["id"] == entry["id"] or other_size is None or not 0.5 <= other_size / size <= 2
+                    or (other.get("base_model") is None) != base
+                    or sorted(other.get("modalities") or ()) != sorted(entry.get("modalities") or ())):
+                continue
+            lid = kb.resolve_license(other.get("license") or "")[0] if other.get("license") else None
+            if lid is None or lid in own:
+                continue
+            options.append((abs(other_size - size) / size, other["id"], other, lid))
+        taken = set()
+        for _, _, other, lid in sorted(options, key=lambda o: (o[0], o[1])):
+            if lid not in taken and len(taken) < 6:
+                taken.add(lid)
+                found.append((parent, other, lid, len(taken) - 1))
+    return found
+
+
+def _replaced(artifact, parent, entry: dict, lid: str):
+    """`artifact` with `parent` replaced by the catalog model `entry` (the parent's own place in
+    the question, so every other candidate's facts keep their numbering)."""
+    if artifact.id == parent.id:
+        return dataclasses.replace(artifact, id=entry["id"], license=lid, family=entry.get("family"),
+                                   modalities=tuple(entry.get("modalities") or ()) or None, derived_from=(),
+                                   publisher=None)
+    if any(e.parent == parent.id for e in artifact.derived_from):
+        edges = tuple(dataclasses.replace(e, parent=entry["id"]) if e.parent == parent.id else e
+                      for e in artifact.derived_from)
+        return dataclasses.replace(artifact, derived_from=edges)
+    return artifact
+
+
+def _with_thresholds(kb, scene: Scene, licenses) -> Scene:
+    """The scene with the thresholds of more licenses (those a candidate brings in) among the
+    cuts numbers are canonicalised by, so the numbers mean the same to every candidate."""
+    from .licenses import Compare
+
+    cuts = {fact: set(values) for fact, values in (scene.thresholds or {}).items()}
+    added = False
+    for lid in licenses:
+        for cond in kb.licenses[lid].conditions.values():
+            if isinstance(cond, Compare) and int(cond.value) not in cuts.setdefault(cond.fact, set()):
+                cuts[cond.fact].add(int(cond.value))
+                added = True
+    if not added:
+        return scene
+    return dataclasses.replace(scene, thresholds={fact: sorted(values) for fact, values in cuts.items()})
 
 
 def _license_choices(kb, used: tuple, *current: str) -> list[str]:
@@ -586,6 +674,10 @@ def apply_changes(document: dict, edits) -> dict:
             if edit[2] not in items:
                 items.append(edit[2])
             holder[key] = items
+        elif op == "replace":   # an edge's parent: ("replace", ("artifact", child, "derived_from"), old, new)
+            holder[key] = [{**e, "id": edit[3]} if e.get("id") == edit[2] else e for e in holder.get(key) or []]
+            if not any(e.get("id") == edit[2] for a in doc.get("artifacts", []) for e in a.get("derived_from") or []):
+                doc["artifacts"] = [a for a in doc["artifacts"] if a.get("id") != edit[2]]
         elif op == "remove":
             items = [i for i in holder.get(key) or [] if i != edit[2]]
             if items:
@@ -621,6 +713,7 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         scene = question.scene
         if scene.unknown:
             continue   # terms can-i does not know: no change it judges can make them YES
+        scene = _with_thresholds(reasoner.kb, scene, {lid for _, _, lid, _ in _replacements(reasoner.kb, scene)})
         candidates = _propose(reasoner, scene, question.used, result)
         extra = []
         choice = plan.choices[index] if plan.choices else None

@@ -133,7 +133,8 @@ class RemedyChange:
     """One change of a remedy (reasoner/remedies.py CHANGE_KINDS): its kind, in words, the
     clauses it satisfies as (license, clause), what it states (`params`), and the edits of the
     request document that make it (`edits`: ("set", path, value), ("unset", path), ("add" or
-    "remove", path, item), a path being ("use", field) or ("artifact", id, field))."""
+    "remove", path, item), ("replace", path, old parent, new parent), a path being ("use", field)
+    or ("artifact", id, field))."""
     kind: str
     message: str
     cites: tuple[tuple[str, str], ...]
@@ -210,7 +211,9 @@ def _clean(item: dict) -> dict:
 def _edit_json(edit: tuple) -> dict:
     op, path = edit[0], edit[1]
     item = {"op": op, "path": ".".join(path) if path[0] == "use" else f"artifacts[{path[1]!r}].{path[2]}"}
-    if len(edit) > 2:
+    if op == "replace":
+        item["from"], item["value"] = edit[2], edit[3]
+    elif len(edit) > 2:
         item["value"] = list(edit[2]) if isinstance(edit[2], tuple) else edit[2]
     return item
 

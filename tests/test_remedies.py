@@ -250,3 +250,20 @@ def test_change_kinds_declared_once():
     names = [kind.name for kind in remedies.CHANGE_KINDS]
     assert len(names) == len(set(names))
     assert set(remedies.templates()) == set(names)
+
+
+def test_replace_a_parent_with_a_catalog_model(engine):
+    """Last resort, cited: a catalog model of the same role, modalities and size whose license
+    allows the use (the issue's example: a Qwen Apache-2.0 size instead of a Llama base)."""
+    request = {"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B"},
+                             {"id": "acme/student", "mine": True, "family": "mistral",
+                              "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "distilled"}]}],
+               "use": {"acts": ["distribute"], "release_mau": "1M"}}
+    answer = engine.ask(asked(request))
+    replace = next(c for r in answer.remedies for c in r.changes if c.kind == "replace_parent")
+    assert replace.params["replacement"] in engine.kb.catalog and "llama3 §1.b.v" in cited(replace)
+    assert remedies._size(replace.params["replacement"]) == 8
+    remedy = next(r for r in answer.remedies if r.changes[0] is replace)
+    assert engine.ask(applied(request, remedy)).status == "permitted"
+    assert [remedies._size(i) for i in ("Qwen/Qwen-1_8B", "mistralai/Mixtral-8x7B-v0.1", "google/gemma-2-9b")] == \
+        [None, None, 9.0]
