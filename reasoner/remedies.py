@@ -297,8 +297,9 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     # licensor's own family is often the one a ban on improving "other" models spares.
     family = schema.FACTS["target.family"]
     for artifact in scene.artifacts:
-        if not artifact.mine or all(by_id.get(e.parent) is None or e.relation in schema.SAME_MODEL_RELATIONS
-                                    for e in artifact.derived_from):
+        # Only a model that keeps no parent's weights may be of any family (a fine-tune stays its base's).
+        if (not artifact.mine or not artifact.derived_from
+                or any(e.relation in schema.SAME_MODEL_RELATIONS for e in artifact.derived_from)):
             continue
         current = getattr(artifact, family.artifact_field)
         words = _condition_values(kb, used, family.name) + [kb.licenses[lid].license.family for lid in used
