@@ -739,14 +739,37 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
             seen.add(key)
             unique.append((cost, picked))
     unique = unique[:limit * 2]
-    singles = list({repr(c.ops): c for _, picked in unique for c in picked}.values())
+    # Which clauses each change satisfies: ask with it alone (after the OR alternative its remedy
+    # takes, if any: the other changes answer that alternative's clauses, not the shown answer's).
+    def prefix(picked) -> tuple:
+        return tuple(op for c in picked if c.kind == "choose_alternative" for op in c.ops)
+
+    def single_key(candidate, picked) -> tuple:
+        return () if candidate.kind == "choose_alternative" else prefix(picked), candidate.ops
+
+    singles = {}
+    for _, picked in unique:
+        singles[((), prefix(picked))] = prefix(picked)   # the alternative alone: the baseline of the rest
+        for candidate in picked:
+            first, own = single_key(candidate, picked)
+            singles[(first, own)] = first + own
+    singles = {key: ops for key, ops in singles.items() if ops}
     docs = [apply_changes(document, [op for c in picked for op in c.ops]) for _, picked in unique]
-    docs += [apply_changes(document, c.ops) for c in singles]
+    docs += [apply_changes(document, list(ops)) for ops in singles.values()]
     answers = reasoner.answer_each(docs)
     before = _items(result)
+    single_answers = dict(zip(singles, answers[len(unique):]))
+
+    def items_of(key) -> set | None:
+        answer = single_answers.get(key)
+        return None if answer is None or isinstance(answer, CanIError) else _items(answer)
+
     satisfied = {}
-    for candidate, answer in zip(singles, answers[len(unique):]):
-        satisfied[repr(candidate.ops)] = (before - _items(answer)) if not isinstance(answer, CanIError) else set()
+    for key in singles:
+        first, own = key
+        base = before if not first else items_of(((), first))
+        after = items_of(key)
+        satisfied[key] = (base - after) if base is not None and after is not None else set()
     verified = [(cost, picked) for (cost, picked), answer in zip(unique, answers)
                 if not isinstance(answer, CanIError) and answer.status == "permitted"][:limit]
     lows = _widen(reasoner, document, verified)
@@ -759,10 +782,11 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
             continue
         changes = []
         for candidate in picked:
-            cites = satisfied.get(repr(candidate.ops)) or set()
+            cites = satisfied.get(single_key(candidate, picked)) or set()
             if not cites:   # it helps only together with the others: the clauses they settle together
                 cites = {item for item in before if not candidate.licenses or item[0] in candidate.licenses}
-                cites -= set().union(*(satisfied.get(repr(o.ops)) or set() for o in picked if o is not candidate))
+                cites -= set().union(*(satisfied.get(single_key(o, picked)) or set() for o in picked
+                                       if o is not candidate))
                 cites = cites or before
             if id(candidate) in lows:   # the values under it that answer YES too
                 low = lows[id(candidate)]
@@ -818,3 +842,31 @@ def _choice_candidate(plan, choice: dict) -> _Candidate:
     first = sorted(choice)[0]
     return _Candidate("choose_alternative", ops, {"artifact": first, "choice": " AND ".join(choice[first])},
                       {"choice": {a: list(ids) for a, ids in choice.items()}, "words": words})
+
+
+# --- for `license-for` (issue 13, item 2) ----------------------------------------------------------
+
+def outbound_options(reasoner, request, licenses=None) -> list[tuple[str | None, object]]:
+    """Each outbound license (`use.outbound_license`; None for none: the inherited terms travel)
+    with the answer the request gets under it, YES first, then by id; one batch, no remedies.
+    `licenses` defaults to every license of the knowledge base. An answer is a Result, or the
+    CanIError the request gets under that license.
+
+    >>> from reasoner import Reasoner
+    >>> request = {"licenses": ["llama3.1"], "use": {"acts": ["distribute"], "release_mau": "1M"}}
+    >>> [(lid, r.status) for lid, r in outbound_options(Reasoner(), request, ["apache-2.0", "llama3.1"])]
+    [(None, 'permitted'), ('llama3.1', 'permitted'), ('apache-2.0', 'forbidden')]
+    """
+    from .response import STATUS_ORDER
+
+    document = normalized_document(request)
+    choices = [None] + sorted(licenses if licenses is not None else reasoner.kb.licenses)
+    docs = [apply_changes(document, [("set", ("use", "outbound_license"), lid)] if lid else
+                          [("unset", ("use", "outbound_license"))]) for lid in choices]
+    answers = reasoner.answer_each(docs)
+
+    def order(item):
+        lid, answer = item
+        return (STATUS_ORDER.get(getattr(answer, "status", None), 9), lid is not None, lid or "")
+
+    return sorted(zip(choices, answers), key=order)
