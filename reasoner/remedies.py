@@ -46,7 +46,7 @@ from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
 from .solve import Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
 from .request import Grant, read_request, read_territories, request_document
-from .vocabulary import FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES
+from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
 
 @dataclass(frozen=True)
@@ -505,6 +505,10 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
             words += [w for w in vocabulary if w not in words][:max(1, MAX_VALUES - len(words))]
             if fact.vocabulary == "territory":   # a closed vocabulary too large to try: a few no license names
                 words += [c for c in ELSEWHERE if c not in words][:2]
+                # A stated region leaves open which member it is (EEA: in the EU or not): its members first.
+                members = open_territories(getattr(scene.use, fact.attr) or ())
+                outside = [m for m in members if m not in EU_MEMBERS][:3]
+                words = outside + [m for m in members if m in EU_MEMBERS][:1] + words
             for rank, word in enumerate(words[:MAX_VALUES * 2]):
                 value = (word,) if fact.many else word
                 if fact.vocabulary == "territory":
@@ -745,14 +749,15 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         return tuple(op for c in picked if c.kind == "choose_alternative" for op in c.ops)
 
     def single_key(candidate, picked) -> tuple:
-        return () if candidate.kind == "choose_alternative" else prefix(picked), candidate.ops
+        """(the alternative's edits, the change's own edits), as text: edits may hold lists."""
+        return repr(() if candidate.kind == "choose_alternative" else prefix(picked)), repr(candidate.ops)
 
     singles = {}
     for _, picked in unique:
-        singles[((), prefix(picked))] = prefix(picked)   # the alternative alone: the baseline of the rest
+        singles[(repr(()), repr(prefix(picked)))] = prefix(picked)   # the alternative alone: the rest's baseline
         for candidate in picked:
-            first, own = single_key(candidate, picked)
-            singles[(first, own)] = first + own
+            first = () if candidate.kind == "choose_alternative" else prefix(picked)
+            singles[single_key(candidate, picked)] = first + tuple(candidate.ops)
     singles = {key: ops for key, ops in singles.items() if ops}
     docs = [apply_changes(document, [op for c in picked for op in c.ops]) for _, picked in unique]
     docs += [apply_changes(document, list(ops)) for ops in singles.values()]
@@ -766,8 +771,8 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
 
     satisfied = {}
     for key in singles:
-        first, own = key
-        base = before if not first else items_of(((), first))
+        first, _ = key
+        base = before if first == repr(()) else items_of((repr(()), first))
         after = items_of(key)
         satisfied[key] = (base - after) if base is not None and after is not None else set()
     verified = [(cost, picked) for (cost, picked), answer in zip(unique, answers)
