@@ -274,7 +274,6 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
             out.append(_Candidate("rename", (("set", ("use", "name"), new),), {"name": new}, {"name": new, "from": name},
                                   _with_use(scene, name=new), group=("name",)))
     # Separate licenses from the licensors whose clauses decide.
-    number = len(use.grants)
     for lid in sorted(cited):
         if lid not in kb.licenses:
             continue
@@ -292,7 +291,6 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
                                   {"licensor": grant.licensor or licensor, "license": lid, "grant": written},
                                   _with_use(scene, grants=use.grants + (grant,)), licenses=(lid,),
                                   rank=0 if lic.licensor_id else 1))
-            number += 1
     # The family of a model the user creates by distilling or merging (it inherits none): the
     # licensor's own family is often the one a ban on improving "other" models spares.
     family = schema.FACTS["target.family"]
