@@ -9,6 +9,9 @@ among the candidates (reasoner/remedies.lp: a choice rule, "the answer must be p
 #minimize over the costs) in one grounding with the same rules that gave the verdict
 (rules.lp + dsl2.lp): a remedy is YES by construction. Each remedy is then also applied to the
 request document and asked again; one that does not come out YES is dropped and a note says so.
+Why the cost order: saying what is true costs nothing; renaming or relabelling is a line in a
+model card; staying under a threshold or dropping a purpose limits the business; giving up an act
+or a market limits it more; a separate license is a negotiation; another base model is a rebuild.
 
 Cost (CHANGE_KINDS, lower is better; a remedy costs the sum of its changes, then the ranks of the
 candidates break ties, e.g. the largest value under a threshold first):
@@ -18,7 +21,8 @@ candidates break ties, e.g. the largest value under a threshold first):
   2  another outbound license, or none; another license on your own contribution, or none
   3  stay under a threshold; drop a stated purpose
   4  make the use non-commercial; host only internally
-  5  do not distribute
+  5  do not distribute; make a distilled or merged model one of another family; use it only in a
+     territory no license excludes
   6  obtain a separate license from a licensor
   7  build on another catalog model instead of a parent
 
