@@ -103,6 +103,7 @@ class Reasoner:
         """
         answers: list = []
         plans: dict[int, _Plan] = {}
+        raw: dict = {}   # the requests that ask for remedies, as given (remedies edit them)
         total = 0
         for i, request in enumerate(requests):
             try:
@@ -118,6 +119,8 @@ class Reasoner:
                 continue
             total += work
             plans[i] = plan
+            if plan.request.remedies:
+                raw[i] = request
             answers.append(None)
         # Take cached answers now: solving the rest may evict them from the cache.
         solved: dict = {}
@@ -141,6 +144,12 @@ class Reasoner:
             solved.update(self._solve(batch))
         for i, plan in plans.items():
             answers[i] = self._with_profile(plan, self._result(plan, solved))
+            if plan.request.remedies:   # asked for: searched only for an answer that is not YES
+                answers[i].remedies = []
+                if answers[i].status in ("forbidden", "depends"):
+                    from .remedies import remedies_for
+                    answers[i].remedies, notes = remedies_for(self, plan, answers[i], raw[i])
+                    answers[i].notes.extend(notes)
         return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:

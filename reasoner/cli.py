@@ -207,6 +207,17 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
         for k in result.risks:
             where = f"{k.license} §{k.clause}" if k.clause else k.license
             lines.append(f"  ! {k.message}  — {where}")
+    if result.remedies:
+        lines.append("")
+        lines.append("To make it YES:")
+        for number, remedy in enumerate(result.remedies, 1):
+            for position, change in enumerate(remedy.changes):
+                by_license: dict = {}
+                for lid, clause in change.cites:
+                    by_license.setdefault(lid, []).append(f"§{clause}")
+                cited = "; ".join(f"{lid} {', '.join(clauses)}" for lid, clauses in by_license.items())
+                lead = f"  {number}. " if position == 0 else "     and "
+                lines.append(f"{lead}{change.message}" + (f"  — {cited}" if cited else ""))
     if result.choice:
         lines.append("")
         lines.append("Chosen among alternatives: " + "; ".join(f"{a}: {' AND '.join(v)}" for a, v in result.choice.items()))
@@ -528,6 +539,8 @@ def _verb_parameters() -> list:
         P("cyclonedx", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
             False, "--cyclonedx", help="Print the answer as a CycloneDX 1.6 BOM: the lineage's models and data with "
                                        "their licenses, the verdict and obligations as properties.")),
+        P("no_remedies", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
+            False, "--no-remedies", help="Do not search what would make a NO or DEPENDS a YES (the request's `remedies`).")),
     ]
     return params
 
@@ -538,7 +551,7 @@ def _make_verb(act: str):
     import inspect
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, profile: Optional[Path],
-                no_profile: bool, hub: bool = False, cyclonedx: bool = False, **typed):
+                no_profile: bool, hub: bool = False, cyclonedx: bool = False, no_remedies: bool = False, **typed):
         from .subjects import DERIVED_ID, Context, build_request
 
         options = ctx.obj or {}
@@ -563,6 +576,7 @@ def _make_verb(act: str):
                 request = chosen.apply(request, f"file {subject}")
                 request["facts_from"] = {key: "command line" if key in given else source
                                          for key, source in request.get("facts_from", {}).items()}
+            request["remedies"] = not no_remedies   # a verb asks for remedies unless told not to
             result = engine.ask(request)
         except CanIError as exc:
             if chosen is not None and request is not None:
@@ -744,14 +758,11 @@ def _make_advice(kind: str):
     import inspect
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
-                profile: Optional[Path], no_profile: bool, hub: bool = False, cyclonedx: bool = False, **typed):
+                profile: Optional[Path], no_profile: bool, hub: bool = False, **typed):
         from .advice import advice_request, downstream, license_for
         from .subjects import DERIVED_ID, Context
 
         options = ctx.obj or {}
-        if cyclonedx:   # a BOM carries one question's verdict; advice is many questions
-            raise UsageProblem(f"--cyclonedx writes a verb's answer; `{kind}` answers with --json or text",
-                               location="--cyclonedx")
         chosen = _profile(options, profile, no_profile)
         # Only the fact options fill the request; any other option the verbs share (if one is
         # added there) says nothing about the advice.
@@ -780,7 +791,9 @@ def _make_advice(kind: str):
         _emit_advice(answer, as_json or options.get("json", False),
                      {DERIVED_ID: f"your model `{name}`" if name else "your model"}, explain or options.get("explain", False))
 
-    params = _verb_parameters()
+    # A BOM carries one verdict and remedies search one question: advice is many questions, so
+    # those two verb options are not advice options (typer refuses them, as any unknown option).
+    params = [p for p in _verb_parameters() if p.name not in ("cyclonedx", "no_remedies")]
     params.insert(-3, inspect.Parameter("by", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Optional[str],
                                         default=typer.Option(None, "--by", metavar="ACT",
                                                              help="How your model is made from a SUBJECT that is not "

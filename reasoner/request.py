@@ -114,6 +114,9 @@ class Request:
     # the license policy to judge the model by (profile.py reads both).
     facts_from: tuple[tuple[str, str], ...] = ()
     policy: dict | None = field(default=None, compare=False)
+    # Search what would make a NO or DEPENDS a YES (reasoner/remedies.py). Off unless asked: the
+    # verdict alone stays as fast as it was; the CLI's verbs ask unless --no-remedies.
+    remedies: bool = False
 
     def by_id(self) -> dict[str, Artifact]:
         return {a.id: a for a in self.artifacts}
@@ -198,7 +201,8 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 
 ARTIFACT_KEYS = ("id", "license", "license_name", *schema.ARTIFACT_FIELDS, "mine", "derived_from")
 USE_KEYS = schema.USE_KEYS
-REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes", "facts_from", "policy")
+REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes", "facts_from", "policy",
+                "remedies")
 
 
 def read_artifact(doc, path: str) -> Artifact:
@@ -499,6 +503,8 @@ def request_document(request: Request) -> dict:
         doc["facts_from"] = dict(request.facts_from)
     if request.policy is not None:
         doc["policy"] = request.policy
+    if request.remedies:
+        doc["remedies"] = True
     return doc
 
 
@@ -524,6 +530,9 @@ def read_request(doc) -> Request:
             profiled["facts_from"] = read_facts_from(doc["facts_from"])
         if "policy" in doc:
             profiled["policy"] = read_policy(doc["policy"])
+    remedies = doc.get("remedies", False)
+    if not isinstance(remedies, bool):
+        raise _type_error("remedies", "true or false", remedies)
     if "licenses" in doc:
         if "artifacts" in doc:
             raise RequestError("give either `licenses` (a flat stack) or `artifacts`, not both", location="licenses")
@@ -541,7 +550,7 @@ def read_request(doc) -> Request:
         except ValueError as exc:
             raise LimitError(f"the `licenses` stack together: {exc}", location="licenses") from None
         subject = _string(doc, "subject", "") or "stack"
-        return Request((Artifact(id=subject, license=expression),), subject, use, notes, **profiled)
+        return Request((Artifact(id=subject, license=expression),), subject, use, notes, remedies=remedies, **profiled)
     raw = doc.get("artifacts")
     if raw is None:
         raise RequestError("a request needs `artifacts` (or a flat `licenses` stack)", location="artifacts")
@@ -555,7 +564,7 @@ def read_request(doc) -> Request:
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
     lineage.index(artifacts)   # an id given twice is an error here, before anything is merged by id
     subject = _string(doc, "subject", "")
-    return Request(artifacts, subject or "", use, notes, **profiled)
+    return Request(artifacts, subject or "", use, notes, remedies=remedies, **profiled)
 
 
 def check_lineage(request: Request) -> Request:

@@ -128,6 +128,28 @@ class Note:
     message: str
 
 
+@dataclass(frozen=True)
+class RemedyChange:
+    """One change of a remedy (reasoner/remedies.py CHANGE_KINDS): its kind, in words, the
+    clauses it satisfies as (license, clause), what it states (`params`), and the edits of the
+    request document that make it (`edits`: ("set", path, value), ("unset", path), ("add" or
+    "remove", path, item), ("replace", path, old parent, new parent), a path being ("use", field)
+    or ("artifact", id, field))."""
+    kind: str
+    message: str
+    cites: tuple[tuple[str, str], ...]
+    params: dict
+    edits: tuple = ()
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """A smallest set of changes that makes the answer YES, verified by asking again; `cost` is
+    the sum of the documented costs of its kinds of change (lower first)."""
+    cost: int
+    changes: tuple[RemedyChange, ...]
+
+
 @dataclass
 class Result:
     """The answer to one question; `to_json()` gives the versioned response document."""
@@ -149,6 +171,9 @@ class Result:
     # and the license policy's verdict (profile.PolicyResult), apart from the legal one.
     facts_from: dict[str, str] = field(default_factory=dict)
     policy: object | None = None
+    # Asked for with `"remedies": true` (the CLI's verbs ask unless --no-remedies): None when not
+    # asked, else the cheapest verified remedies (empty for YES, or when none is found: a note says why).
+    remedies: list[Remedy] | None = None
 
     def to_json(self) -> dict:
         doc = {
@@ -176,6 +201,8 @@ class Result:
                                   for by, replaced, how in item["relicensed"]]
         for item in doc["obligations"]:
             item["acts"] = list(item["acts"])
+        if self.remedies is not None:
+            doc["remedies"] = [_remedy_json(r) for r in self.remedies]
         if self.choice:
             doc["choice"] = {k: list(v) for k, v in sorted(self.choice.items())}
         if self.facts_from:
@@ -332,3 +359,18 @@ class DownstreamView:
             "risks": [_clean(asdict(r)) for r in self.risks],
             "notes": [asdict(n) for n in self.notes],
         }
+def _edit_json(edit: tuple) -> dict:
+    op, path = edit[0], edit[1]
+    item = {"op": op, "path": ".".join(path) if path[0] == "use" else f"artifacts[{path[1]!r}].{path[2]}"}
+    if op == "replace":
+        item["from"], item["value"] = edit[2], edit[3]
+    elif len(edit) > 2:
+        item["value"] = list(edit[2]) if isinstance(edit[2], tuple) else edit[2]
+    return item
+
+
+def _remedy_json(remedy: Remedy) -> dict:
+    return {"cost": remedy.cost,
+            "changes": [{"kind": c.kind, "message": c.message,
+                         "cites": [{"license": lid, "clause": clause} for lid, clause in c.cites],
+                         "params": c.params, "edits": [_edit_json(e) for e in c.edits]} for c in remedy.changes]}

@@ -263,3 +263,8 @@ RELATION_LIST = (
 RELATION_ACT = {r.name: r.act for r in RELATION_LIST}
 ACT_RELATION = {r.act: r.name for r in RELATION_LIST}
 SAME_MODEL_RELATIONS = tuple(r.name for r in RELATION_LIST if r.same_model)
+
+
+# Flags the user decides for themselves, with the value a remedy may propose (reasoner/remedies.py):
+# a commercial use can become non-commercial; facts about the world (linking) are not choices.
+USER_CHOICES = {"commercial": (False, "non-commercial")}

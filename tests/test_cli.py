@@ -573,8 +573,8 @@ def captured(monkeypatch):
 def test_numbers_are_parsed_exactly(can_i, captured, text, value):
     run = can_i("host", "llama3", "--release-mau", text, "--role", "licensee", "--revenue", text)
     assert run.code in (0, 1)
-    assert (captured[-1].release_mau, captured[-1].revenue_usd) == (value, value)
-    assert all(isinstance(v, int) for v in (captured[-1].release_mau, captured[-1].revenue_usd))
+    assert (captured[0].release_mau, captured[0].revenue_usd) == (value, value)
+    assert all(isinstance(v, int) for v in (captured[0].release_mau, captured[0].revenue_usd))
 
 
 @pytest.mark.parametrize("release_mau, code", [("700M", 0), ("700_000_000", 0), ("700_000_001", 1), ("2.5B", 1),

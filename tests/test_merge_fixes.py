@@ -35,9 +35,10 @@ def test_downstream_is_about_recipients_not_the_profile_holder(can_i, profiled):
         can_i("downstream", "meta-llama/Llama-3.1-8B", "--json", "--no-profile").out
 
 
+@pytest.mark.parametrize("option", ["--cyclonedx", "--no-remedies"])
 @pytest.mark.parametrize("command", ["license-for", "downstream"])
-def test_advice_refuses_cyclonedx_instead_of_ignoring_it(can_i, command):
+def test_advice_refuses_verb_only_options_instead_of_ignoring_them(can_i, command, option):
     """The advice commands share the verbs' options; a BOM of one verdict is not their answer,
     and an option taken and not applied is input silently ignored."""
-    run = can_i(command, "meta-llama/Llama-3.1-8B", "--cyclonedx")
-    assert run.code == 2 and "--cyclonedx" in run.err and len(run.err.strip().splitlines()) == 1
+    run = can_i(command, "meta-llama/Llama-3.1-8B", option)
+    assert run.code == 2 and option in run.err and len(run.err.strip().splitlines()) == 1

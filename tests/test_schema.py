@@ -49,7 +49,8 @@ def test_rules_hold_no_copy_of_a_python_table():
 # Modules with logic about one fact (as rules.lp may have): the compiler works out which way of
 # `commercial` a grant covers; regions contain countries (the territory vocabulary); dates are
 # written as dates in license files and answers.
-LOGIC_ABOUT = {"commercial": {"compile.py"}, "territory": {"request.py", "solve.py", "parse.py"},
+# remedies.py proposes a stated region's open members and a territory no license excludes.
+LOGIC_ABOUT = {"commercial": {"compile.py"}, "territory": {"request.py", "solve.py", "parse.py", "remedies.py"},
                "date": {"explain.py", "parse.py", "numbers.py"},
                # the compatibility matrix's question: code that goes into a work, not linked by it
                "linking": {"compatibility.py"},

@@ -1,0 +1,879 @@
+"""Remedies: the smallest sets of changes that turn a NO or a DEPENDS into a YES.
+
+Every kind of change is declared once, in CHANGE_KINDS (its cost, what it changes). For one
+question the candidates of each kind are proposed in Python as *changed questions* (a Scene with
+another use or another license on an artifact); the facts a candidate adds or takes away are the
+difference between `solve.question_facts` of the changed and of the original question, so a
+candidate says to the rules exactly what the changed request would say. clingo then chooses
+among the candidates (reasoner/remedies.lp: a choice rule, "the answer must be permitted", and
+#minimize over the costs) in one grounding with the same rules that gave the verdict
+(rules.lp + dsl2.lp): a remedy is YES by construction. Each remedy is then also applied to the
+request document and asked again; one that does not come out YES is dropped and a note says so.
+Why the cost order: saying what is true costs nothing; renaming or relabelling is a line in a
+model card; staying under a threshold or dropping a purpose limits the business; giving up an act
+or a market limits it more; a separate license is a negotiation; another base model is a rebuild.
+
+Cost (CHANGE_KINDS, lower is better; a remedy costs the sum of its changes, then the ranks of the
+candidates break ties, e.g. the largest value under a threshold first):
+
+  1  state a fact (DEPENDS: the answer is YES if it holds), rename your model, take another
+     alternative of an OR license
+  2  another outbound license, or none; another license on your own contribution, or none
+  3  stay under a threshold; drop a stated purpose
+  4  make the use non-commercial; host only internally
+  5  do not distribute; make a distilled or merged model one of another family; use it only in a
+     territory no license excludes
+  6  obtain a separate license from a licensor
+  7  build on another catalog model instead of a parent
+
+>>> from reasoner import Reasoner
+>>> use = {"acts": ["host"], "release_mau": "800M", "role": "licensee"}
+>>> answer = Reasoner().ask({"licenses": ["llama3"], "use": use, "remedies": True})
+>>> answer.remedies[0].changes[0].kind, answer.remedies[0].changes[0].params["value"]
+('stay_under', 700000000)
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+import functools
+import threading
+from dataclasses import dataclass
+
+import clingo
+from clingo import Function, Number, String, Symbol, ast
+
+from . import resources, schema
+from .errors import CanIError
+from .response import Note, Remedy, RemedyChange
+from .solve import Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
+from .request import Grant, read_request, read_territories, request_document
+from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
+
+
+@dataclass(frozen=True)
+class ChangeKind:
+    """One kind of change a remedy may make: its name (the `kind` of a change in the response and
+    of its message in remedies.lp), its cost, and what it is."""
+    name: str
+    cost: int
+    about: str
+
+
+CHANGE_KINDS = (
+    ChangeKind("state_fact", 1, "DEPENDS: a fact to state, with the values under which the answer is YES"),
+    ChangeKind("rename", 1, "name the created model so that it starts with every required prefix"),
+    ChangeKind("choose_alternative", 1, "take another alternative of an OR license expression"),
+    ChangeKind("no_outbound", 2, "do not relicense: recipients get the inherited terms"),
+    ChangeKind("outbound_license", 2, "another outbound license (`--as`)"),
+    ChangeKind("no_own_license", 2, "no license of your own on your model beside the inherited terms"),
+    ChangeKind("own_license", 2, "another license on your own contribution"),
+    ChangeKind("stay_under", 3, "keep a count or an amount under a license's threshold"),
+    ChangeKind("drop_purpose", 3, "do not use it for a stated purpose"),
+    ChangeKind("set_flag", 4, "make the use non-commercial"),
+    ChangeKind("host_internally", 4, "do not offer it to others: use it internally"),
+    ChangeKind("drop_act", 5, "do not distribute it"),
+    ChangeKind("target_family", 5, "make the model you create (a distillation, a merge) one of another family"),
+    ChangeKind("use_elsewhere", 5, "use it only in a territory no license excludes"),
+    ChangeKind("obtain_grant", 6, "obtain a separate license from a licensor (`use.grants`)"),
+    ChangeKind("replace_parent", 7, "build on another catalog model instead of a parent"),
+)
+COST = {kind.name: kind.cost for kind in CHANGE_KINDS}
+
+# How many remedies an answer lists, and how far the search goes.
+MAX_REMEDIES = 3
+MAX_SCENES = 8            # OR combinations searched (each is its own search)
+MAX_ROUNDS = 4            # cost levels enumerated (each round blocks the sets found before)
+MAX_ARTIFACTS = 2_000     # past this, a lineage gets a note instead of a search
+MAX_VALUES = 8            # candidate values per fact
+# Territories offered to a use a license excludes somewhere, first one no condition names.
+ELSEWHERE = ("US", "CH", "JP")
+
+
+
+@dataclass
+class _Candidate:
+    kind: str
+    ops: tuple                     # edits of the request document (see apply_changes)
+    slots: dict                    # the message's slots
+    params: dict                   # what the response states about the change
+    scene: Scene | None = None     # the changed question (its facts are diffed)
+    rank: int = 0
+    group: tuple | None = None
+    licenses: tuple = ()           # licenses it touches (cited when asking again cannot say)
+    extra: tuple = ()              # license ids whose facts the changed question needs
+    cuts: tuple = ()               # a number's thresholds: the answer is asked again below it
+    removes: frozenset = frozenset()
+    adds: frozenset = frozenset()
+
+
+# --- the program ----------------------------------------------------------------------------------
+
+_SHARED = threading.Lock()   # clingo AST objects are not safe to hand to two Controls at once
+
+
+@functools.lru_cache(maxsize=1)
+def _program() -> tuple[tuple, dict]:
+    """The verdict rules (without their #show: a remedy only shows its changes) and remedies.lp,
+    parsed once; and the message templates of remedies.lp by kind of change."""
+    statements: list = []
+    templates: dict = {}
+    show = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
+    rules = resources.rules_path()
+    for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp")):
+        def keep(statement):
+            if statement.ast_type in show and path.name != "remedies.lp":
+                return
+            if (statement.ast_type == ast.ASTType.Rule and not statement.body
+                    and statement.head.ast_type == ast.ASTType.Literal
+                    and statement.head.atom.ast_type == ast.ASTType.SymbolicAtom
+                    and statement.head.atom.symbol.ast_type == ast.ASTType.Function
+                    and statement.head.atom.symbol.name == "says"):
+                kind, text = statement.head.atom.symbol.arguments
+                templates[str(kind)] = text.symbol.string
+            statements.append(statement)
+        ast.parse_string(path.read_text(encoding="utf-8"), keep)
+    return tuple(statements), templates
+
+
+def templates() -> dict[str, str]:
+    """The message of each kind of change (remedies.lp `says`)."""
+    return _program()[1]
+
+
+class _Context:
+    """Functions the rules call while grounding (as solve.py gives them)."""
+
+    @staticmethod
+    def starts_with(name: Symbol, prefix: Symbol) -> Symbol:
+        return Number(1 if name_starts_with(name.string, prefix.string) else 0)
+
+    @staticmethod
+    def prefixes_compatible(first: Symbol, second: Symbol) -> Symbol:
+        return Number(1 if prefixes_compatible(first.string, second.string) else 0)
+
+
+# --- proposing candidates -------------------------------------------------------------------------
+
+def _with_use(scene: Scene, **changes) -> Scene:
+    return dataclasses.replace(scene, use=dataclasses.replace(scene.use, **changes))
+
+
+def _with_artifact(scene: Scene, artifact_id: str, **changes) -> Scene:
+    artifacts = tuple(dataclasses.replace(a, **changes) if a.id == artifact_id else a for a in scene.artifacts)
+    return dataclasses.replace(scene, artifacts=artifacts)
+
+
+def _cell(cuts: list[int], value: int) -> tuple[int, int | None]:
+    """Every value that compares with the thresholds as `value` does: (lowest, highest or None)."""
+    if value in cuts:
+        return value, value
+    below = [c for c in cuts if c < value]
+    above = [c for c in cuts if c > value]
+    return (below[-1] + 1 if below else 0), (above[0] - 1 if above else None)
+
+
+def _range_words(cuts: list[int], value: int) -> str:
+    low, high = _cell(cuts, value)
+    if high is None:
+        return f"{low:,} or more"
+    return f"{low:,}–{high:,}" if low != high else f"exactly {low:,}"
+
+
+def _number_values(cuts: list[int], below: int | None = None) -> list[int]:
+    """Candidate values of a number: each threshold and its neighbours (one per cell the rules
+    tell apart), largest first, under `below` when given."""
+    values = {0} | {c + d for c in cuts for d in (-1, 0, 1) if c + d >= 0}
+    if below is not None:
+        values = {v for v in values if v < below}
+    return sorted(values, reverse=True)[:MAX_VALUES]
+
+
+def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
+    kb = reasoner.kb
+    use = scene.use
+    by_id = {a.id: a for a in scene.artifacts}
+    subject = by_id[scene.subject]
+    creates = any(a.mine and a.derived_from for a in scene.artifacts)
+    cited = {r.license for r in result.reasons} | {d.license for d in result.depends_on}
+    out: list[_Candidate] = []
+
+    # Acts: host only internally; do not distribute.
+    for act in use.acts:
+        others = [a for a in use.acts if a != act]
+        if act == "host":
+            acts = others + ([] if "use" in others else ["use"])
+            ops = (("remove", ("use", "acts"), "host"),) + (() if "use" in others else (("add", ("use", "acts"), "use"),))
+            out.append(_Candidate("host_internally", ops, {}, {"act": "host"}, _with_use(scene, acts=tuple(acts))))
+        elif act == "distribute":
+            acts = others or ([] if creates else ["use"])
+            ops = (("remove", ("use", "acts"), "distribute"),) + (
+                (("add", ("use", "acts"), "use"),) if acts == ["use"] and "use" not in others else ())
+            out.append(_Candidate("drop_act", ops, {"act": "distribute"}, {"act": "distribute"},
+                                  _with_use(scene, acts=tuple(acts))))
+    # A stated purpose a license restricts.
+    purposes = schema.FACTS["purpose"]
+    for purpose in getattr(use, purposes.attr) or ():
+        left = tuple(p for p in getattr(use, purposes.attr) if p != purpose) or None
+        out.append(_Candidate("drop_purpose", (("remove", ("use", purposes.field), purpose),), {"value": purpose},
+                              {"fact": purposes.field, "value": purpose}, _with_use(scene, **{purposes.attr: left}),
+                              group=("purpose", purpose)))
+    # Flags the user decides.
+    for name, (value, words) in schema.USER_CHOICES.items():
+        fact = schema.FACTS[name]
+        if getattr(use, fact.attr) is not None and getattr(use, fact.attr) != value:
+            out.append(_Candidate("set_flag", (("set", ("use", fact.field), value),), {"value": words},
+                                  {"fact": fact.field, "value": value}, _with_use(scene, **{fact.attr: value}),
+                                  group=("flag", name)))
+    # Counts and amounts stated over a threshold: the largest value under it first.
+    for fact in schema.USE_FACTS:
+        if not fact.number or fact.type == schema.DATE:
+            continue
+        stated = getattr(use, fact.attr)
+        cuts = (scene.thresholds or {}).get(fact.name) or []
+        if stated is None or not cuts:
+            continue
+        for rank, value in enumerate(_number_values(cuts, below=stated)):
+            out.append(_Candidate("stay_under", (("set", ("use", fact.field), value),),
+                                  {"fact": fact.response_name, "range": _range_words(cuts, value), "from": f"{stated:,}"},
+                                  {"fact": fact.response_name, "value": value, "range": list(_cell(cuts, value))},
+                                  _with_use(scene, **{fact.attr: value}), rank=rank, group=("number", fact.name),
+                                  cuts=tuple(cuts)))
+    # Relicensing: none, or a license the inherited terms accept.
+    if use.outbound_license:
+        current = use.outbound_license
+        out.append(_Candidate("no_outbound", (("unset", ("use", "outbound_license")),), {"from": current},
+                              {"from": current}, _with_use(scene, outbound_license=None), group=("outbound",)))
+        for rank, other in enumerate(_license_choices(kb, used, current)):
+            out.append(_Candidate("outbound_license", (("set", ("use", "outbound_license"), other),),
+                                  {"outbound": other, "from": current}, {"license": other, "from": current},
+                                  _with_use(scene, outbound_license=other), rank=rank, group=("outbound",),
+                                  extra=(other,)))
+    # The license on the user's own model, where it clashes with what it inherits.
+    if any(r.kind == "conflict" for r in result.reasons) or result.status == "depends":
+        for artifact in scene.artifacts:
+            own = scene.licenses.get(artifact.id, ())
+            if not artifact.mine or not own:
+                continue
+            current = " AND ".join(own)
+            licenses = dict(scene.licenses)
+            licenses[artifact.id] = ()
+            out.append(_Candidate("no_own_license", (("unset", ("artifact", artifact.id, "license")),),
+                                  {"from": current, "artifact": artifact.id}, {"artifact": artifact.id, "from": current},
+                                  dataclasses.replace(scene, licenses=licenses), group=("own", artifact.id)))
+            for rank, other in enumerate(_license_choices(kb, used, *own)):
+                licenses = dict(scene.licenses)
+                licenses[artifact.id] = (other,)
+                out.append(_Candidate("own_license", (("set", ("artifact", artifact.id, "license"), other),),
+                                      {"outbound": other, "from": current, "artifact": artifact.id},
+                                      {"artifact": artifact.id, "license": other, "from": current},
+                                      dataclasses.replace(scene, licenses=licenses), rank=rank,
+                                      group=("own", artifact.id), extra=(other,)))
+    # A name that starts with every prefix a license requires.
+    name = scene.attribute(subject, "name")
+    if name:
+        for new in _names(kb, used, name):
+            out.append(_Candidate("rename", (("set", ("use", "name"), new),), {"name": new}, {"name": new, "from": name},
+                                  _with_use(scene, name=new), group=("name",)))
+    # Separate licenses from the licensors whose clauses decide.
+    for lid in sorted(cited):
+        if lid not in kb.licenses:
+            continue
+        lic = kb.licenses[lid].license
+        if lic.licensor_id:   # as the reasons' `{grant}` spells it: the licensor's key
+            grants = [(Grant(licensor=lic.licensor_id, written=lic.licensor_id), lic.licensor_id,
+                       lic.licensor or lic.licensor_id)]
+        else:
+            grants = [(Grant(license=lid, artifacts=(a.id,), written=f"{lid}:{a.id}"), f"{lid}:{a.id}",
+                       f"the publisher of `{a.id}`")
+                      for a in scene.artifacts if not a.mine and lid in scene.licenses.get(a.id, ())]
+        for grant, written, licensor in grants:
+            out.append(_Candidate("obtain_grant", (("add", ("use", "grants"), written),),
+                                  {"licensor": licensor, "license": lid, "grant": written},
+                                  {"licensor": grant.licensor or licensor, "license": lid, "grant": written},
+                                  _with_use(scene, grants=use.grants + (grant,)), licenses=(lid,),
+                                  rank=0 if lic.licensor_id else 1))
+    # The family of a model the user creates by distilling or merging (it inherits none): the
+    # licensor's own family is often the one a ban on improving "other" models spares.
+    family = schema.FACTS["target.family"]
+    for artifact in scene.artifacts:
+        # Only a model that keeps no parent's weights may be of any family (a fine-tune stays its base's).
+        if (not artifact.mine or not artifact.derived_from
+                or any(e.relation in schema.SAME_MODEL_RELATIONS for e in artifact.derived_from)):
+            continue
+        current = getattr(artifact, family.artifact_field)
+        words = _condition_values(kb, used, family.name) + [kb.licenses[lid].license.family for lid in used
+                                                            if kb.licenses[lid].license.family]
+        for rank, word in enumerate(w for w in dict.fromkeys(words) if w != current and w in FAMILIES):
+            out.append(_Candidate("target_family", (("set", ("artifact", artifact.id, family.artifact_field), word),),
+                                  {"family": word, "artifact": artifact.id}, {"artifact": artifact.id, "family": word},
+                                  _with_artifact(scene, artifact.id, **{family.artifact_field: word}), rank=rank,
+                                  group=("family", artifact.id)))
+    # Where the model is used, when a license excludes a stated territory.
+    territory = schema.FACTS["territory"]
+    if getattr(use, territory.attr):
+        named = set(_condition_values(kb, used, territory.name))
+        for rank, code in enumerate([c for c in ELSEWHERE if c not in named][:2]):
+            out.append(_Candidate("use_elsewhere", (("set", ("use", territory.field), [code]),), {"territory": code},
+                                  {"territory": code},
+                                  _with_use(scene, **{territory.attr: read_territories([code], territory.field)}),
+                                  rank=rank, group=("territory",)))
+    # DEPENDS: the facts to state, and the values that make it YES.
+    out += _statements(reasoner, scene, used, result)
+    # Another catalog model in place of a parent (last: it changes the most).
+    for parent, entry, lid, rank in _replacements(kb, scene):
+        children = tuple(a.id for a in scene.artifacts if any(e.parent == parent.id for e in a.derived_from))
+        artifacts = tuple(_replaced(a, parent, entry, lid) for a in scene.artifacts)
+        licenses = {**scene.licenses, entry["id"]: (lid,)}
+        licenses.pop(parent.id, None)
+        changed = dataclasses.replace(scene, artifacts=artifacts, licenses=licenses)
+        out.append(_Candidate("replace_parent", tuple(("replace", ("artifact", child, "derived_from"), parent.id,
+                                                       entry["id"]) for child in children),
+                              {"parent": parent.id, "replacement": entry["id"], "license": lid},
+                              {"parent": parent.id, "replacement": entry["id"], "license": lid},
+                              changed, rank=rank, group=("parent", parent.id), extra=(lid,)))
+    return out
+
+
+_SIZE = re.compile(r"(?<![0-9._x])(\d+(?:\.\d+)?)[Bb](?![a-zA-Z])")
+
+
+def _size(model_id: str) -> float | None:
+    """Billions of parameters, as the id says them (`Llama-3.1-8B`, `gemma-2-9b`); None if it does not."""
+    found = _SIZE.findall(model_id.rsplit("/", 1)[-1])
+    return float(found[-1]) if found else None
+
+
+def _replacements(kb, scene: Scene):
+    """For each catalog parent of a model the user creates: catalog models of the same role (a
+    base model for a base model, a derivative for a derivative), modalities and size (within a
+    factor of two, as the ids say it) under one known license of another text, closest size first,
+    one per license: (parent, entry, license id, rank)."""
+    found = []
+    parents = {e.parent for a in scene.artifacts if a.mine for e in a.derived_from}
+    by_id = {a.id: a for a in scene.artifacts}
+    for parent_id in sorted(parents):
+        entry = kb.model(parent_id)
+        parent = by_id.get(parent_id)
+        size = _size(parent_id)
+        if entry is None or parent is None or parent.mine or size is None:
+            continue
+        own = set(scene.licenses.get(parent_id, ()))
+        base = entry.get("base_model") is None
+        options = []
+        for other in kb.catalog.values():
+            other_size = _size(other["id"])
+            if (other["id"] == entry["id"] or other_size is None or not 0.5 <= other_size / size <= 2
+                    or (other.get("base_model") is None) != base
+                    or sorted(other.get("modalities") or ()) != sorted(entry.get("modalities") or ())):
+                continue
+            lid = kb.resolve_license(other.get("license") or "")[0] if other.get("license") else None
+            if lid is None or lid in own:
+                continue
+            options.append((abs(other_size - size) / size, other["id"], other, lid))
+        taken = set()
+        for _, _, other, lid in sorted(options, key=lambda o: (o[0], o[1])):
+            if lid not in taken and len(taken) < 6:
+                taken.add(lid)
+                found.append((parent, other, lid, len(taken) - 1))
+    return found
+
+
+def _replaced(artifact, parent, entry: dict, lid: str):
+    """`artifact` with `parent` replaced by the catalog model `entry` (the parent's own place in
+    the question, so every other candidate's facts keep their numbering)."""
+    if artifact.id == parent.id:
+        return dataclasses.replace(artifact, id=entry["id"], license=lid, family=entry.get("family"),
+                                   modalities=tuple(entry.get("modalities") or ()) or None, derived_from=(),
+                                   publisher=None)
+    if any(e.parent == parent.id for e in artifact.derived_from):
+        edges = tuple(dataclasses.replace(e, parent=entry["id"]) if e.parent == parent.id else e
+                      for e in artifact.derived_from)
+        return dataclasses.replace(artifact, derived_from=edges)
+    return artifact
+
+
+def _with_thresholds(kb, scene: Scene, licenses) -> Scene:
+    """The scene with the thresholds of more licenses (those a candidate brings in) among the
+    cuts numbers are canonicalised by, so the numbers mean the same to every candidate."""
+    from .licenses import Compare
+
+    cuts = {fact: set(values) for fact, values in (scene.thresholds or {}).items()}
+    added = False
+    for lid in licenses:
+        for cond in kb.licenses[lid].conditions.values():
+            if isinstance(cond, Compare) and int(cond.value) not in cuts.setdefault(cond.fact, set()):
+                cuts[cond.fact].add(int(cond.value))
+                added = True
+    if not added:
+        return scene
+    return dataclasses.replace(scene, thresholds={fact: sorted(values) for fact, values in cuts.items()})
+
+
+def _license_choices(kb, used: tuple, *current: str) -> list[str]:
+    """Licenses to offer instead of `current`: the ones already in the question (the inherited
+    terms themselves), then those their clauses accept (`relicense … to`)."""
+    choices = [lid for lid in used if lid not in current]
+    for lid in used:
+        for clause in kb.licenses[lid].license.clauses:
+            for other in clause.relicense_to:
+                if other not in choices and other not in current and other in kb.licenses:
+                    choices.append(other)
+    return choices[:MAX_VALUES]
+
+
+def _names(kb, used: tuple, name: str) -> list[str]:
+    """Names that start with the prefixes the question's licenses may require (one that starts
+    with all of them when they agree, else one per prefix), built on the stated name."""
+    prefixes = set()
+    for lid in kb.related(used):
+        for fact in kb.licenses[lid].facts:
+            if fact.name == "duty_prefix":
+                prefixes.add(fact.arguments[2].string)
+    if not prefixes:
+        return []
+    ordered = sorted(prefixes, key=lambda p: (-len(p), p))
+    agree = all(prefixes_compatible(a, b) for a in ordered for b in ordered)
+    heads = ordered[:1] if agree else ordered
+    names = []
+    for head in heads:
+        if name_starts_with(name, head):
+            continue
+        base = name
+        for prefix in ordered:   # "Mistral-Student" stays; a mangled "llama-bot" loses its "llama-"
+            if base.lower().startswith(prefix.lower().replace(" ", "-")):
+                base = base[len(prefix):].lstrip(" -_.") or base
+        names.append(f"{head.replace(' ', '-')}-{base}")
+    return names
+
+
+def _statements(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
+    """For a DEPENDS answer: each open fact with the values the rules tell apart."""
+    kb = reasoner.kb
+    out = []
+    seen = set()
+    for group in result.residual:
+        for leaf in group:
+            fact = schema.FACTS.get(leaf.tests or "")
+            if fact is None:
+                continue
+            if fact.stated_by:
+                fact = schema.FACTS[fact.stated_by]
+            key = (fact.name, leaf.artifact if not fact.field else None)
+            if key in seen:
+                continue
+            seen.add(key)
+            out += _fact_values(kb, scene, used, fact, leaf.artifact)
+    return out
+
+
+def _condition_values(kb, used: tuple, fact_name: str) -> list[str]:
+    from .licenses import Member
+
+    values = []
+    for lid in used:
+        for cond in kb.licenses[lid].conditions.values():
+            if isinstance(cond, Member) and cond.fact == fact_name:
+                values += [v for v in cond.values if v not in values]
+    return values
+
+
+def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -> list[_Candidate]:
+    out = []
+    group = ("state", fact.name, artifact_id)
+
+    def add(value, shown, changed: Scene, path, rank=0, cuts=()):
+        params = {"fact": fact.response_name, "value": value}
+        if cuts:
+            params["range"] = list(_cell(list(cuts), value))
+        out.append(_Candidate("state_fact", (("set", path, value),), {"fact": fact.response_name, "value": shown},
+                              params, changed, rank=rank, group=group, cuts=tuple(cuts)))
+
+    if fact.field:
+        path = ("use", fact.field)
+        if fact.type == schema.FLAG:
+            for rank, value in enumerate((False, True)):
+                add(value, "true" if value else "false", _with_use(scene, **{fact.attr: value}), path, rank)
+        elif fact.number and fact.type != schema.DATE:
+            cuts = (scene.thresholds or {}).get(fact.name) or []
+            for rank, value in enumerate(_number_values(cuts)):
+                add(value, "within " + _range_words(cuts, value), _with_use(scene, **{fact.attr: value}), path, rank,
+                    tuple(cuts))
+        elif fact.type == schema.TAGS:
+            words = _condition_values(kb, used, fact.name)
+            vocabulary = VOCABULARIES.get(fact.vocabulary or "", ())
+            words += [w for w in vocabulary if w not in words][:max(1, MAX_VALUES - len(words))]
+            if fact.vocabulary == "territory":   # a closed vocabulary too large to try: a few no license names
+                words += [c for c in ELSEWHERE if c not in words][:2]
+                # A stated region leaves open which member it is (EEA: in the EU or not): its members first.
+                members = open_territories(getattr(scene.use, fact.attr) or ())
+                outside = [m for m in members if m not in EU_MEMBERS][:3]
+                words = outside + [m for m in members if m in EU_MEMBERS][:1] + words
+            for rank, word in enumerate(words[:MAX_VALUES * 2]):
+                value = (word,) if fact.many else word
+                if fact.vocabulary == "territory":
+                    value = read_territories([word], fact.field)
+                add([word] if fact.many else word, word, _with_use(scene, **{fact.attr: value}), path, rank)
+        return out
+    if artifact_id is None or fact.type != schema.TAGS:
+        return out
+    path = ("artifact", artifact_id, fact.artifact_field)
+    if fact.many:   # modalities: one, or two (the facts turn on "multimodal")
+        options = [("text",), ("text", "image")] + [(m,) for m in MODALITIES[1:]]
+    else:
+        words = _condition_values(kb, used, fact.name) + [OTHER_FAMILY]
+        options = [w for w in dict.fromkeys(words)][:MAX_VALUES]
+    for rank, value in enumerate(options):
+        shown = ", ".join(value) if fact.many else value
+        add(list(value) if fact.many else value, shown,
+            _with_artifact(scene, artifact_id, **{fact.artifact_field: value}), path, rank)
+    return out
+
+
+# --- searching ------------------------------------------------------------------------------------
+
+def _grant_term(symbol: Symbol, renames: dict) -> Symbol:
+    """`symbol` with the grant numbers in `renames` replaced (each candidate grant gets its own)."""
+    if symbol.type != clingo.SymbolType.Function:
+        return symbol
+    if symbol.name == "g" and symbol in renames:
+        return renames[symbol]
+    if not symbol.arguments:
+        return symbol
+    return Function(symbol.name, [_grant_term(a, renames) for a in symbol.arguments], symbol.positive)
+
+
+def _diff(base: frozenset, candidate: _Candidate, number: int, grants: int) -> None:
+    changed = frozenset(question_facts(candidate.scene))
+    removes, adds = base - changed, changed - base
+    if candidate.kind == "obtain_grant":   # its grant is numbered apart from every other candidate's
+        renames = {Function("g", [Number(0), Number(grants)]): Function("g", [Number(0), Number(1_000_000 + number)])}
+        adds = frozenset(_grant_term(s, renames) for s in adds)
+    candidate.removes, candidate.adds = removes, adds
+
+
+@functools.lru_cache(maxsize=64)
+def _bridges(predicates: frozenset) -> str:
+    """For each question predicate a change touches (names and arities from solve.question_facts,
+    never from a request), the rules that make its atoms those of the changed question:
+    `given` facts hold unless a chosen change `takes` them; a chosen change's `puts` facts hold."""
+    lines = []
+    for name, arity in sorted(predicates):
+        args = ",".join(f"X{i}" for i in range(arity))
+        atom = f"{name}({args})" if arity else name
+        lines.append(f"{atom} :- given({atom}), not removed({atom}).")
+        lines.append(f"{atom} :- puts(C,{atom}), change(C).")
+    lines.append("removed(F) :- takes(C,F), change(C).")
+    lines.append("#defined given/1. #defined puts/2. #defined takes/2.")
+    return "\n".join(lines)
+
+
+def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int) -> list[tuple]:
+    """The optimal sets of candidates (indices), cheapest first: one clingo run, several rounds."""
+    base = question_facts(scene)
+    base_set = frozenset(base)
+    for number, candidate in enumerate(candidates):
+        _diff(base_set, candidate, number, len(scene.use.grants))
+    candidates[:] = [c for c in candidates if c.removes or c.adds]
+    if not candidates:
+        return []
+    needed = set(used) | {lid for c in candidates for lid in c.extra}
+    licenses = reasoner.kb.related(needed)
+    statements, _ = _program()
+    control = clingo.Control(["--warn=none", "--opt-mode=optN"])
+    with _SHARED, ast.ProgramBuilder(control) as builder:
+        for statement in statements:
+            builder.add(statement)
+    removable = frozenset().union(*(c.removes for c in candidates))
+    changed = removable | frozenset().union(*(c.adds for c in candidates))
+    with _SHARED, ast.ProgramBuilder(control) as builder:
+        ast.parse_string(_bridges(frozenset((f.name, len(f.arguments)) for f in changed)), builder.add)
+    with control.backend() as backend:
+        atom = backend.add_atom
+        for lid in licenses:
+            for fact in reasoner.kb.licenses[lid].facts:
+                backend.add_rule([atom(fact)])
+        for fact in schema_facts():
+            backend.add_rule([atom(fact)])
+        for fact in base:   # a fact some change takes away is only `given`: it holds unless taken away
+            backend.add_rule([atom(Function("given", [fact]) if fact in removable else fact)])
+        for kind in CHANGE_KINDS:
+            backend.add_rule([atom(Function("change_cost", [Function(kind.name), Number(kind.cost)]))])
+        for number, candidate in enumerate(candidates):
+            term = Function("c", [Number(number)])
+            chosen = atom(Function("change", [term]))
+            backend.add_rule([atom(Function("candidate", [term, Function(candidate.kind), Number(candidate.rank)]))])
+            group = String(repr(candidate.group if candidate.group is not None else ("change", number)))
+            backend.add_rule([atom(Function("in_group", [term, group]))])
+            for fact in candidate.removes:
+                backend.add_rule([atom(Function("takes", [term, fact]))])
+            for fact in candidate.adds:
+                backend.add_rule([atom(Function("puts", [term, fact]))])
+    del chosen
+    control.ground([("base", [])], context=_Context())
+    found: list[tuple] = []
+    for _ in range(MAX_ROUNDS):
+        level: list[tuple] = []
+
+        def collect(model) -> bool:
+            if model.optimality_proven:
+                chosen = tuple(sorted(s.arguments[0].arguments[0].number for s in model.symbols(shown=True)
+                                      if s.name == "change"))
+                level.append((tuple(model.cost), chosen))
+            return len(found) + len(level) < limit
+
+        control.solve(on_model=collect)
+        if not level:
+            break
+        found += level
+        if len(found) >= limit:
+            break
+        with control.backend() as backend:   # the next round: no set using the same groups, or more
+            for _, chosen in level:
+                groups = {repr(candidates[i].group if candidates[i].group is not None else ("change", i)) for i in chosen}
+                backend.add_rule([], [control.symbolic_atoms[Function("used_group", [String(g)])].literal
+                                      for g in sorted(groups)])
+    return found[:limit]
+
+
+# --- applying and verifying -----------------------------------------------------------------------
+
+def normalized_document(request) -> dict:
+    """The request as a document (a flat stack as its one artifact), before the catalog fills
+    it in: the form remedies are applied to."""
+    from .request import Request
+    doc = request_document(request if isinstance(request, Request) else read_request(request))
+    doc.pop("remedies", None)
+    return doc
+
+
+def apply_changes(document: dict, edits) -> dict:
+    """The request document with a remedy's edits applied (a new document; the given one is
+    untouched). Edits: ("set", path, value), ("unset", path), ("add"/"remove", path, item), where a
+    path is ("use", field) or ("artifact", id, field).
+
+    >>> apply_changes({"licenses": ["mit"], "use": {"acts": ["host"]}}, [("remove", ("use", "acts"), "host"),
+    ...               ("add", ("use", "acts"), "use")])["use"]
+    {'acts': ['use']}
+    """
+    doc = copy.deepcopy(document)
+    for edit in edits:
+        op, path = edit[0], edit[1]
+        if path[0] == "use":
+            holder, key = doc.setdefault("use", {}), path[1]
+        else:
+            artifacts = doc.setdefault("artifacts", [])
+            holder = next((a for a in artifacts if a.get("id") == path[1]), None)
+            if holder is None:
+                holder = {"id": path[1]}
+                artifacts.append(holder)
+            key = path[2]
+        if op == "set":
+            holder[key] = edit[2]
+        elif op == "unset":
+            holder.pop(key, None)
+            if key == "license":
+                holder.pop("license_name", None)
+        elif op == "add":
+            items = list(holder.get(key) or [])
+            if edit[2] not in items:
+                items.append(edit[2])
+            holder[key] = items
+        elif op == "replace":   # an edge's parent: ("replace", ("artifact", child, "derived_from"), old, new)
+            holder[key] = [{**e, "id": edit[3]} if e.get("id") == edit[2] else e for e in holder.get(key) or []]
+            if not any(e.get("id") == edit[2] for a in doc.get("artifacts", []) for e in a.get("derived_from") or []):
+                doc["artifacts"] = [a for a in doc["artifacts"] if a.get("id") != edit[2]]
+        elif op == "remove":
+            items = [i for i in holder.get(key) or [] if i != edit[2]]
+            if items:
+                holder[key] = items
+            else:
+                holder.pop(key, None)   # an empty list is an error in a request: unstated instead
+    return doc
+
+
+def _items(result) -> set:
+    """What made an answer not YES, as (license, clause): the clauses a change may satisfy."""
+    return ({(r.license, r.clause or "") for r in result.reasons}
+            | {(d.license, d.clause or "") for d in result.depends_on})
+
+
+def _message(kind: str, slots: dict) -> str:
+    text = templates().get(kind, kind)
+    for key, value in slots.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
+
+
+def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> tuple[list[Remedy], list[Note]]:
+    """The cheapest verified remedies for a non-permitted answer, and notes on what the search
+    could not do (no remedy found and why; remedies dropped because asking again disagreed)."""
+    notes: list[Note] = []
+    scenes = plan.scenes[:MAX_SCENES]
+    if any(len(q.scene.artifacts) > MAX_ARTIFACTS for q in scenes):
+        return [], [Note("no_remedy", f"no remedy searched: the lineage holds more than {MAX_ARTIFACTS:,} artifacts")]
+    document = normalized_document(request)
+    options = []   # (cost, changes as candidates)
+    for index, question in enumerate(scenes):
+        scene = question.scene
+        if scene.unknown:
+            continue   # terms can-i does not know: no change it judges can make them YES
+        scene = _with_thresholds(reasoner.kb, scene, {lid for _, _, lid, _ in _replacements(reasoner.kb, scene)})
+        candidates = _propose(reasoner, scene, question.used, result)
+        extra = []
+        choice = plan.choices[index] if plan.choices else None
+        if choice and choice != result.choice:
+            extra = [_choice_candidate(plan, choice)]
+        for cost, chosen in _search(reasoner, scene, question.used, candidates, limit * 2):
+            picked = extra + [candidates[i] for i in chosen]
+            options.append(((sum(COST[c.kind] for c in picked), cost[1] if len(cost) > 1 else 0), picked))
+    if not options:
+        blocking = "; ".join(dict.fromkeys(f"{r.license} §{r.clause} ({r.kind.replace('_', ' ')})" for r in result.reasons)
+                             ) or "; ".join(dict.fromkeys(f"{d.license} §{d.clause}" for d in result.depends_on))
+        why = ("the answer turns on terms can-i does not know" if result.status == "unknown" or
+               any(q.scene.unknown for q in scenes) else
+               "no combination of the changes can-i searches (" + ", ".join(k.name for k in CHANGE_KINDS) +
+               f") makes every license say YES; what stands: {blocking}")
+        return [], [Note("no_remedy", f"no remedy found: {why}")]
+    options.sort(key=lambda item: (item[0], [c.kind for c in item[1]]))
+    unique, seen = [], set()
+    for cost, picked in options:
+        key = tuple(sorted(repr((c.kind, c.group if c.group is not None else c.ops)) for c in picked))
+        if key not in seen:
+            seen.add(key)
+            unique.append((cost, picked))
+    unique = unique[:limit * 2]
+    # Which clauses each change satisfies: ask with it alone (after the OR alternative its remedy
+    # takes, if any: the other changes answer that alternative's clauses, not the shown answer's).
+    def prefix(picked) -> tuple:
+        return tuple(op for c in picked if c.kind == "choose_alternative" for op in c.ops)
+
+    def single_key(candidate, picked) -> tuple:
+        """(the alternative's edits, the change's own edits), as text: edits may hold lists."""
+        return repr(() if candidate.kind == "choose_alternative" else prefix(picked)), repr(candidate.ops)
+
+    singles = {}
+    for _, picked in unique:
+        singles[(repr(()), repr(prefix(picked)))] = prefix(picked)   # the alternative alone: the rest's baseline
+        for candidate in picked:
+            first = () if candidate.kind == "choose_alternative" else prefix(picked)
+            singles[single_key(candidate, picked)] = first + tuple(candidate.ops)
+    singles = {key: ops for key, ops in singles.items() if ops}
+    docs = [apply_changes(document, [op for c in picked for op in c.ops]) for _, picked in unique]
+    docs += [apply_changes(document, list(ops)) for ops in singles.values()]
+    answers = reasoner.answer_each(docs)
+    before = _items(result)
+    single_answers = dict(zip(singles, answers[len(unique):]))
+
+    def items_of(key) -> set | None:
+        answer = single_answers.get(key)
+        return None if answer is None or isinstance(answer, CanIError) else _items(answer)
+
+    satisfied = {}
+    for key in singles:
+        first, _ = key
+        base = before if first == repr(()) else items_of((repr(()), first))
+        after = items_of(key)
+        satisfied[key] = (base - after) if base is not None and after is not None else set()
+    verified = [(cost, picked) for (cost, picked), answer in zip(unique, answers)
+                if not isinstance(answer, CanIError) and answer.status == "permitted"][:limit]
+    lows = _widen(reasoner, document, verified)
+    remedies = []
+    for (cost, picked), answer in zip(unique, answers):
+        if isinstance(answer, CanIError) or answer.status != "permitted":
+            why = str(answer) if isinstance(answer, CanIError) else answer.status
+            notes.append(Note("remedy_unverified", "a remedy the search found did not verify when asked again ("
+                              + "; ".join(_message(c.kind, c.slots) for c in picked) + f": {why}); it is not shown"))
+            continue
+        changes = []
+        for candidate in picked:
+            cites = satisfied.get(single_key(candidate, picked)) or set()
+            if not cites:   # it helps only together with the others: the clauses they settle together
+                cites = {item for item in before if not candidate.licenses or item[0] in candidate.licenses}
+                cites -= set().union(*(satisfied.get(single_key(o, picked)) or set() for o in picked
+                                       if o is not candidate))
+                cites = cites or before
+            if id(candidate) in lows:   # the values under it that answer YES too
+                low = lows[id(candidate)]
+                value = candidate.params["value"]
+                high = _cell(list(candidate.cuts), value)[1]
+                words = f"{low:,}–{high:,}" if high is not None else f"{low:,} or more"
+                candidate.params["range"] = [low, high]
+                candidate.slots["range"] = words
+                if candidate.kind == "state_fact":
+                    candidate.slots["value"] = "within " + words
+            changes.append(RemedyChange(candidate.kind, _message(candidate.kind, candidate.slots),
+                                        tuple(sorted(cites)), candidate.params, tuple(candidate.ops)))
+        remedies.append(Remedy(cost[0], tuple(changes)))
+        if len(remedies) >= limit:
+            break
+    if not remedies:
+        notes.append(Note("no_remedy", "no remedy found: none of the changes found verified when asked again"))
+    return remedies, notes
+
+
+def _widen(reasoner, document: dict, verified: list) -> dict[int, int]:
+    """For each number a verified remedy sets (`stay_under`, a number to state): the lowest value
+    down to which every cell of the thresholds, asked again with the rest of the remedy, is YES
+    too; so the answer can say "0–700,000,000", not only the one value the search chose."""
+    asks, where = [], []
+    for _, picked in verified:
+        for candidate in picked:
+            if not candidate.cuts:
+                continue
+            value = candidate.params["value"]
+            rest = [op for other in picked if other is not candidate for op in other.ops]
+            path = candidate.ops[0][1]
+            for lower in _number_values(list(candidate.cuts), below=value):
+                asks.append(apply_changes(document, rest + [("set", path, lower)]))
+                where.append((candidate, lower))
+    lows = {id(c): _cell(list(c.cuts), c.params["value"])[0] for _, picked in verified for c in picked if c.cuts}
+    if not asks:
+        return lows
+    stopped = set()
+    for (candidate, lower), answer in zip(where, reasoner.answer_each(asks)):
+        if id(candidate) in stopped:
+            continue
+        if isinstance(answer, CanIError) or answer.status != "permitted":
+            stopped.add(id(candidate))
+        else:
+            lows[id(candidate)] = min(lows[id(candidate)], _cell(list(candidate.cuts), lower)[0])
+    return lows
+
+
+def _choice_candidate(plan, choice: dict) -> _Candidate:
+    ops = tuple(("set", ("artifact", artifact, "license"), " AND ".join(ids)) for artifact, ids in sorted(choice.items()))
+    words = "; ".join(f"`{a}` under {' AND '.join(ids)}" for a, ids in sorted(choice.items()))
+    first = sorted(choice)[0]
+    return _Candidate("choose_alternative", ops, {"artifact": first, "choice": " AND ".join(choice[first])},
+                      {"choice": {a: list(ids) for a, ids in choice.items()}, "words": words})
+
+
+# --- for `license-for` (issue 13, item 2) ----------------------------------------------------------
+
+def outbound_options(reasoner, request, licenses=None) -> list[tuple[str | None, object]]:
+    """Each outbound license (`use.outbound_license`; None for none: the inherited terms travel)
+    with the answer the request gets under it, YES first, then by id; one batch, no remedies.
+    `licenses` defaults to every license of the knowledge base. An answer is a Result, or the
+    CanIError the request gets under that license.
+
+    >>> from reasoner import Reasoner
+    >>> request = {"licenses": ["llama3.1"], "use": {"acts": ["distribute"], "release_mau": "1M"}}
+    >>> [(lid, r.status) for lid, r in outbound_options(Reasoner(), request, ["apache-2.0", "llama3.1"])]
+    [(None, 'permitted'), ('llama3.1', 'permitted'), ('apache-2.0', 'forbidden')]
+    """
+    from .response import STATUS_ORDER
+
+    document = normalized_document(request)
+    choices = [None] + sorted(licenses if licenses is not None else reasoner.kb.licenses)
+    docs = [apply_changes(document, [("set", ("use", "outbound_license"), lid)] if lid else
+                          [("unset", ("use", "outbound_license"))]) for lid in choices]
+    answers = reasoner.answer_each(docs)
+
+    def order(item):
+        lid, answer = item
+        return (STATUS_ORDER.get(getattr(answer, "status", None), 9), lid is not None, lid or "")
+
+    return sorted(zip(choices, answers), key=order)
