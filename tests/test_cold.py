@@ -217,3 +217,148 @@ def test_importing_the_package_imports_no_engine():
     from reasoner import Reasoner, Result, CanIError, load   # still there, on first use
 
     assert Reasoner.__module__ == "reasoner.api" and callable(load) and Result and CanIError
+
+
+# --- the knowledge-base cache ---------------------------------------------------------------------
+
+import marshal  # noqa: E402
+import pickle  # noqa: E402
+import shutil  # noqa: E402
+
+from reasoner import kb as kb_module  # noqa: E402
+from reasoner.api import Reasoner  # noqa: E402
+from reasoner.kb import KnowledgeBase  # noqa: E402
+
+CANARY = ROOT / "tests" / ".cold-canary"
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(folder))
+    monkeypatch.delenv("CAN_I_NO_CACHE", raising=False)
+    return folder
+
+
+@pytest.fixture
+def facts(tmp_path, monkeypatch):
+    """A copy of the bundled facts that a test may change, loaded as the bundled ones are (each
+    license file parsed on first use): `KnowledgeBase.load()` and `Reasoner()` read it."""
+    folder = tmp_path / "facts"
+    shutil.copytree(kb_module.resources.facts_dir(), folder)
+    monkeypatch.setattr(kb_module.resources, "facts_dir", lambda: folder)
+    return folder
+
+
+def _tables(folder: Path) -> list[Path]:
+    return sorted(folder.glob("tables-*.marshal"))
+
+
+def test_the_catalog_tables_are_read_from_the_cache(cache, facts, monkeypatch):
+    first = KnowledgeBase.load()
+    assert len(_tables(cache)) == 1
+
+    def no_reading(self, root, texts):
+        raise AssertionError("the tables were read again although their cache entry is valid")
+
+    monkeypatch.setattr(KnowledgeBase, "_read_tables", no_reading)
+    again = KnowledgeBase.load()
+    for table in kb_module._TABLES:
+        assert getattr(again, table) == getattr(first, table), table
+    assert again.model("meta-llama/Meta-Llama-3-8B")["license"] == "llama3"
+
+
+def test_the_cache_follows_the_catalog_the_licenses_the_grammar_and_the_version(cache, facts, monkeypatch):
+    KnowledgeBase.load()
+    catalog = facts / "catalog.toml"
+    # A catalog change of one character (same size: a timestamp-based key could miss it).
+    text = catalog.read_text(encoding="utf-8")
+    assert 'id = "meta-llama/Meta-Llama-3-8B"' in text
+    catalog.write_text(text.replace('id = "meta-llama/Meta-Llama-3-8B"', 'id = "meta-llama/Meta-Llama-3-8C"', 1),
+                       encoding="utf-8")
+    changed = KnowledgeBase.load()
+    assert changed.model("meta-llama/Meta-Llama-3-8C") and not changed.model("meta-llama/Meta-Llama-3-8B")
+    assert len(_tables(cache)) == 2
+    # A license file added: the ids the catalog is checked against change.
+    (facts / "licenses" / "demo-extra.lic").write_text('license demo-extra { name "Demo" clause "1" "Grant" { grant use } }')
+    KnowledgeBase.load()
+    assert len(_tables(cache)) == 3
+    # The grammar (or any parser source) and the package version are part of every key.
+    monkeypatch.setattr(kb_module, "_code_digest", [])
+    import reasoner
+
+    monkeypatch.setattr(reasoner, "__version__", "99.0")
+    before = set(cache.glob("*.marshal"))
+    KnowledgeBase.load().licenses["llama3"]
+    assert {p.name.rpartition("-")[0] for p in set(cache.glob("*.marshal")) - before} == {"tables", "llama3"}
+    grammar = facts.parent / "grammar.lark"
+    grammar.write_text(kb_module.resources.grammar_path().read_text(encoding="utf-8") + "\n// changed\n")
+    monkeypatch.setattr(kb_module, "_code_digest", [])
+    monkeypatch.setattr(kb_module, "_PARSER_SOURCES", [grammar] + kb_module._PARSER_SOURCES[1:])
+    before = set(cache.glob("*.marshal"))
+    KnowledgeBase.load().licenses["llama3"]
+    assert {p.name.rpartition("-")[0] for p in set(cache.glob("*.marshal")) - before} == {"tables", "llama3"}
+
+
+def test_a_license_file_change_is_seen_at_once(cache, facts):
+    path = facts / "licenses" / "mit.lic"
+    ask = {"licenses": ["mit"], "use": {"acts": ["distribute"]}}
+    assert Reasoner(cache_size=0).ask(ask).status == "permitted"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    grant all", "    forbid all", 1), encoding="utf-8")
+    assert Reasoner(cache_size=0).ask(ask).status != "permitted"
+
+
+@pytest.mark.parametrize("planted", ["pickle", "code", "set", "tuple"])
+def test_a_planted_cache_entry_runs_no_code_and_changes_no_answer(cache, planted):
+    CANARY.unlink(missing_ok=True)
+    forbidden = {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": True}}
+    Reasoner(cache_size=0).ask(forbidden)
+    Reasoner(cache_size=0).ask({"licenses": ["llama3"], "use": {"acts": ["host"]}})
+    entries = sorted(cache.glob("*.marshal"))
+    assert {p.name.rpartition("-")[0] for p in entries} >= {"tables", "cc-by-nc-4.0", "llama3"}
+
+    class Planted:
+        def __reduce__(self):
+            return (open, (str(CANARY), "w"))
+
+    payload = {"pickle": lambda name: pickle.dumps(Planted()),
+               "code": lambda name: marshal.dumps((kb_module.CACHE_FORMAT, name, compile(
+                   f"open({str(CANARY)!r}, 'w')", "planted", "exec"))),
+               "set": lambda name: marshal.dumps((kb_module.CACHE_FORMAT, name, [{1}])),
+               "tuple": lambda name: marshal.dumps((kb_module.CACHE_FORMAT, name, ((b"__import__", "os"),)))}[planted]
+    for entry in entries:
+        entry.write_bytes(payload(entry.name))
+    try:
+        answer = Reasoner(cache_size=0).ask(forbidden)
+    finally:
+        ran = CANARY.exists()
+        CANARY.unlink(missing_ok=True)
+    assert not ran
+    assert answer.status == "forbidden"
+
+
+def test_no_cache_where_it_cannot_be_private_or_written(tmp_path, monkeypatch, facts):
+    monkeypatch.delenv("CAN_I_NO_CACHE", raising=False)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)                          # others could plant entries: not used
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(shared))
+    assert Reasoner(cache_size=0).ask({"licenses": ["mit"], "use": {"acts": ["use"]}}).status == "permitted"
+    assert list(shared.iterdir()) == []
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)                     # read-only (as site-packages may be): no cache, same answers
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(locked / "can-i"))
+    for path in [facts, *facts.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+    try:
+        if os.access(locked, os.W_OK):           # root writes anyway: the entries go to the cache folder only
+            pass
+        answer = Reasoner(cache_size=0).ask({"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"],
+                                                                                           "commercial": True}})
+        assert answer.status == "forbidden"
+        assert not [p for p in facts.rglob("*") if p.suffix in (".marshal", ".tmp")]
+    finally:
+        for path in [facts, *facts.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        locked.chmod(0o700)
