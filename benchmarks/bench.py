@@ -289,7 +289,7 @@ def bench_load() -> None:
 
 def bench_questions() -> None:
     rng = random.Random(7)
-    stacks = [three_artifacts(rng, i) for i in range(300 if QUICK else 2_000)]
+    stacks = [three_artifacts(rng, i) for i in range(250 if QUICK else 2_000)]
     reasoner = Reasoner(cache_size=0)
     reasoner.ask(stacks[0])
     figure("one 3-artifact question, warm, cache off", timed(lambda: reasoner.ask(stacks[1]), 50), "empty grounding")
@@ -313,7 +313,7 @@ def bench_questions() -> None:
            per_chunk(batched, stacks, 5), "empty grounding", rate="q")
     assert [a.status for a in reasoner.ask_many(stacks[:50])] == [reasoner.ask(q).status for q in stacks[:50]]
 
-    mix = realistic_mix(1_000 if QUICK else 4_000)
+    mix = realistic_mix(500 if QUICK else 4_000)
     statuses: dict = {}
     for answer in reasoner.answer_each(mix):
         kind = type(answer).__name__ if not hasattr(answer, "status") else answer.status
@@ -323,7 +323,7 @@ def bench_questions() -> None:
            "empty grounding", rate="q")
     latencies = []
     fresh = Reasoner(cache_size=0)   # a new process's worth of history: decay is measured from its start
-    long_run = mix[: 400 if QUICK else 4_000]
+    long_run = mix[: 250 if QUICK else 4_000]
     for request in long_run:
         began = time.perf_counter()
         try:
@@ -434,7 +434,7 @@ print(json.dumps({{"api": api, "answered": answered, "seconds": elapsed, "before
 
 
 def bench_memory() -> None:
-    count = 1_000 if QUICK else 100_000
+    count = 500 if QUICK else 100_000
     code = MEMORY_SCRIPT.format(bench=str(ROOT / "benchmarks"), count=count)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CHILD_ENV, timeout=3600)
     if done.returncode:

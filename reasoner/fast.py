@@ -142,13 +142,17 @@ def _engine():
         from .api import Reasoner
 
         _engines.append(Reasoner())
+    _resume_collector()
+    return _engines[0]
+
+
+def _resume_collector() -> None:
     if _paused:   # what is imported and loaded so far lives as long as the process
         import gc
 
         _paused.clear()
         gc.freeze()
         gc.enable()
-    return _engines[0]
 
 
 def _option_table() -> dict:
@@ -288,6 +292,7 @@ def _request(request: str) -> int:
 
         from . import cli
 
+        _resume_collector()
         try:
             cli._answer_lines(cli.reasoner(None), batch, source, True, False)
         except Exit as exc:
