@@ -394,7 +394,7 @@ def bench_imports() -> None:
                  else "site (the interpreter's start)" if top in ("site", "sitecustomize", "_distutils_hack")
                  or top.startswith("__editable__") else "standard library and other")
         groups[group] = groups.get(group, 0) + seconds
-    figure("imports of a cold `host … --json` (sum of -X importtime self times)", totals, "python -c pass")
+    figure("imports of a cold `host … --json` (sum of -X importtime self times)", totals)
     say("  by origin: " + "; ".join(f"{group} {duration(seconds)}" for group, seconds in
                                    sorted(groups.items(), key=lambda item: -item[1])))
     top = sorted(medians.items(), key=lambda item: -item[1])[:12]
@@ -500,8 +500,9 @@ def prepare() -> None:
             f"(measure a writable copy)")
 
 
-def markdown() -> str:
-    lines = ["| figure | median (min–max, runs) | ratio to the floor |", "|---|---|---|"]
+def markdown(header: str) -> str:
+    lines = [f"`python benchmarks/bench.py {' '.join(sys.argv[1:])}`: {header}", "",
+             "| figure | median (min–max, runs) | ratio to the floor |", "|---|---|---|"]
     lines += [f"| {name} | {value} | {times or '—'} |" for name, value, times in ROWS]
     return "\n".join(lines)
 
@@ -512,9 +513,9 @@ def main() -> None:
     chosen = ARGS.only or SECTIONS
     if "floors" not in chosen:
         chosen = ("floors", *chosen)   # every ratio needs them
-    say(f"can-i benchmarks ({'quick' if QUICK else 'full'}; code: {CODE}); python {platform.python_version()}, "
-        f"clingo {clingo.__version__}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; "
-        f"{time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
+    header = (f"python {platform.python_version()}, clingo {clingo.__version__}, {os.cpu_count()} CPUs, "
+              f"load average {os.getloadavg()[0]:.1f} at the start; {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC")
+    say(f"can-i benchmarks ({'quick' if QUICK else 'full'}; code: {CODE}); {header}")
     prepare()
     started = time.perf_counter()
     try:
@@ -527,7 +528,7 @@ def main() -> None:
         shutil.rmtree(CACHE, ignore_errors=True)
     say(f"done in {time.perf_counter() - started:.0f} s")
     if ARGS.markdown:
-        print(markdown())
+        print(markdown(header))
 
 
 if __name__ == "__main__":
