@@ -18,7 +18,9 @@ engine has it, else `ask_many`); size (lineages of 1k–100k artifacts).
 
 `--markdown` prints the README's speed table (progress goes to stderr); `--code DIR` measures the
 reasoner package in DIR instead of this checkout (a copy of an older version, for before/after).
-`--quick` keeps the whole run near a minute. Run it on an idle machine, or read the ratios.
+`--quick` keeps the whole run near a minute on an idle 2-core machine; the full run takes far longer
+(4,000 questions one by one, 100,000 through the memory section, 100k-artifact lineages). Run it on
+an idle machine, or read the ratios.
 """
 
 from __future__ import annotations
