@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover
 from . import schema
 from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
 
-from .fast import EXIT, EXIT_USAGE  # the typer-free entry point answers common questions too
+EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
+EXIT_USAGE = 2
 EXIT_CODES = "Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unknown."
 
 

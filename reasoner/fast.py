@@ -24,7 +24,8 @@ from __future__ import annotations
 import os
 import sys
 
-# The exit code of each status (cli.py and its help text use these too).
+# The exit code of each status, as cli.py's EXIT and EXIT_USAGE give them (cli.py is not imported
+# here; tests/test_cold.py checks that the two agree).
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
 

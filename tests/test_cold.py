@@ -187,11 +187,12 @@ def test_a_profile_in_reach_leaves_the_run_to_the_full_command_line(monkeypatch,
     assert fast._profile_may_apply()
 
 
-def test_the_verbs_are_the_command_lines_verbs():
+def test_the_verbs_and_exit_codes_are_the_command_lines():
     from reasoner.schema import ACT_RELATION
     from reasoner.vocabulary import USE_ACTS
 
     assert set(USE_ACTS) | set(ACT_RELATION) == set(cli.VERB_HELP)
+    assert fast.EXIT == cli.EXIT and fast.EXIT_USAGE == cli.EXIT_USAGE
 
 
 def _imported(code: str, cache: Path | None = None) -> set[str]:
