@@ -346,9 +346,10 @@ def _guarded(answer) -> int:
 
 
 def _profile_may_apply() -> bool:
-    """Is a profile named in the environment, or a profile file in this folder or above?"""
+    """Is a profile named in the environment, or a profile file in this folder or above?
+    `CAN_I_PROFILE=none` (or empty) is --no-profile: no profile, whatever files there are."""
     if _PROFILE_VARIABLE in os.environ:
-        return True
+        return os.environ[_PROFILE_VARIABLE].strip().lower() not in ("", "none")
     try:
         folder = os.getcwd()
     except OSError:

@@ -170,6 +170,7 @@ def test_requests_answer_alike_on_both_paths(capsys, monkeypatch, shared_engine,
 
 
 def test_a_profile_in_reach_leaves_the_run_to_the_full_command_line(monkeypatch, tmp_path):
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
     monkeypatch.chdir(tmp_path)
     assert not fast._profile_may_apply()
     (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
@@ -182,8 +183,12 @@ def test_a_profile_in_reach_leaves_the_run_to_the_full_command_line(monkeypatch,
     (tmp_path / "can-i.toml").write_text("mau = '2M'\n")
     monkeypatch.chdir(inner)
     assert fast._profile_may_apply()
+    monkeypatch.setenv("CAN_I_PROFILE", "none")   # --no-profile, whatever files there are
+    assert not fast._profile_may_apply()
+    monkeypatch.setenv("CAN_I_PROFILE", "")
+    assert not fast._profile_may_apply()
     (tmp_path / "can-i.toml").unlink()
-    monkeypatch.setenv("CAN_I_PROFILE", "none")
+    monkeypatch.setenv("CAN_I_PROFILE", str(tmp_path / "mine.toml"))
     assert fast._profile_may_apply()
 
 
