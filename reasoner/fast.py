@@ -307,13 +307,19 @@ def _emit(result) -> int:
     """The JSON response on standard output (as click.echo writes it), and its exit code."""
     import json
 
+    code = EXIT[result.status]
+    if getattr(result, "policy", None) is not None:
+        # A license policy (issue 14: profiles) may set the exit code too: cli.py's rule decides.
+        from . import cli
+
+        code = cli.exit_code(result)
     text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:   # the reader stopped (`| head`): the answer's exit code stands
         _silence_stdout()
-    return EXIT[result.status]
+    return code
 
 
 def _silence_stdout() -> None:
