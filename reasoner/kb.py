@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import pickle
-import tempfile
 import threading
-import time
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +17,11 @@ from .licenses import License
 from .vocabulary import RELATIONS, suggest, word_problem
 
 LICENSE_SUFFIX = ".lic"
+# The tables a folder of facts may hold, in the order they are read (Hub ids first), and the
+# KnowledgeBase fields they fill.
+_TABLE_FILES = ("hf_licenses.toml", "catalog.toml")
+_TABLES = ("hub_ids", "hub_names", "catalog", "catalog_spellings", "catalog_origins", "datasets",
+           "dataset_spellings")
 
 
 class LicenseIndex(dict):
@@ -210,18 +210,45 @@ class KnowledgeBase:
         return sorted(seen)
 
     def _load_tables(self, root: Path) -> None:
+        """Read `root`'s hf_licenses.toml and catalog.toml into the tables: from the cache when
+        the two files, the license ids known and can-i's sources are those it was written for
+        (checking ~600 catalog entries is ~5 ms of every start). Only empty tables are filled
+        from it: an entry's checks depend on what the tables held before."""
+        texts = {}
+        for name in _TABLE_FILES:
+            if (root / name).is_file():
+                texts[name] = read_regular_file(root / name, "TOML file", LicenseFileError)
+        if not texts or any(getattr(self, table) for table in _TABLES):
+            self._read_tables(root, texts)
+            return
+        key = b"\0".join([name.encode() + b"\0" + texts.get(name, b"-") for name in _TABLE_FILES]
+                         + ["\n".join(self.licenses._known()).encode()])
+
+        def read(_) -> dict:
+            self._read_tables(root, texts)
+            return {table: getattr(self, table) for table in _TABLES}
+
+        def valid(value) -> bool:   # marshal builds no objects but plain values; these are read as data
+            return type(value) is dict and set(value) == set(_TABLES) and all(
+                type(table) is dict for table in value.values())
+
+        tables = _cached(root / _TABLE_FILES[-1], read, valid, data=key, name="tables", typed=False)
+        for table, content in tables.items():
+            setattr(self, table, content)
+
+    def _read_tables(self, root: Path, texts: dict) -> None:
         # Hub ids first: a dataset's license is checked against them.
         hub = root / "hf_licenses.toml"
-        if hub.is_file():
-            data = _read_toml(hub)
+        if "hf_licenses.toml" in texts:
+            data = _read_toml(hub, texts["hf_licenses.toml"])
             # Old cards still carry retired Hub ids: they resolve too, after the current list.
             for table in ("hub", "hub_retired"):
                 for key, value in data.get(table, {}).items():
                     self.hub_ids.setdefault(key.lower(), value)
             self.hub_names.update({k.lower(): v for k, v in data.get("license_name", {}).items()})
         catalog = root / "catalog.toml"
-        if catalog.is_file():
-            data = _read_toml(catalog)
+        if "catalog.toml" in texts:
+            data = _read_toml(catalog, texts["catalog.toml"])
             for i, model in enumerate(data.get("model", [])):
                 where = f"{catalog}: model[{i}]"
                 if not isinstance(model, dict) or not isinstance(model.get("id"), str):
@@ -431,43 +458,71 @@ def parse_cached(path: Path) -> list[License]:
 # use) and this many in all; older ones are removed whenever a new entry is written.
 CACHE_ENTRIES_PER_FILE = 16
 CACHE_ENTRIES = 1024
+# Entries are `<stem>-<digest>.marshal`: marshal builds values only, never runs code (see plain.py).
+CACHE_SUFFIX = ".marshal"
+# Bumped when the layout of an entry changes, so an older can-i's entries are not read.
+CACHE_FORMAT = "can-i cache 2"
 
 
-def _cached(path: Path, produce, valid):
+def _cached(path: Path, produce, valid, data: bytes | None = None, name: str | None = None, typed: bool = True):
     """`produce(path)`, or what it gave an earlier process for the same file contents and the
     same can-i sources. The cache holds only what this function wrote, in a per-user folder; a
     cache that cannot be read or written is ignored, and an entry that fails `valid` (a corrupt
-    or foreign file) is produced again and overwritten."""
-    try:
-        data = read_regular_file(path, "file", LicenseFileError)
-    except CanIError:
-        return produce(path)     # which reports the problem in its own words
-    cache = _cache_file(path, data)
+    or foreign file) is produced again and overwritten. `data` (the bytes the key is made of)
+    and `name` (the entry's name) default to the file's. `typed` values hold licenses.py's
+    classes (plain.py encodes them); untyped ones are plain values already (tables), which
+    `valid` checks as deep as their reader needs."""
+    if data is None:
+        try:
+            data = read_regular_file(path, "file", LicenseFileError)
+        except CanIError:
+            return produce(path)     # which reports the problem in its own words
+    cache = _cache_file(path, data, name)
     if cache is not None and not _private_folder(cache.parent):
         cache = None
     if cache is not None and _private_file(cache):
         try:
-            with cache.open("rb") as handle:
-                value = pickle.load(handle)
+            value = _load_entry(cache, typed)
             if valid(value):
                 return value
         except Exception:  # noqa: BLE001 - any entry that does not load is produced again
             pass
     value = produce(path)
     if cache is not None:
-        _store(cache, value)
+        _store(cache, value, typed)
     return value
 
 
-def _store(cache: Path, value) -> None:
+def _load_entry(cache: Path, typed: bool):
+    """The value an entry holds: a marshal of (CACHE_FORMAT, the entry's name, plain values)."""
+    import marshal
+
+    from . import plain
+
+    with cache.open("rb") as handle:
+        header, name, payload = marshal.loads(handle.read())
+    if header != CACHE_FORMAT or name != cache.name:
+        raise ValueError("an entry of another format or file")
+    return plain.decode(payload) if typed else payload
+
+
+def _store(cache: Path, value, typed: bool) -> None:
     """Write an entry atomically (a private temporary file, then a rename), then prune."""
+    import marshal
+    import tempfile
+
+    from . import plain
+
+    try:
+        data = memoryview(marshal.dumps((CACHE_FORMAT, cache.name, plain.encode(value) if typed else value)))
+    except ValueError:
+        return
     try:
         descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=cache.stem + ".", suffix=".tmp")
     except OSError:
         return
     try:
         try:
-            data = memoryview(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             while data:
                 data = data[os.write(descriptor, data):]
         finally:
@@ -485,9 +540,11 @@ def _store(cache: Path, value) -> None:
 def prune_cache(folder: Path, keep: Path | None = None) -> int:
     """Remove the oldest entries beyond CACHE_ENTRIES_PER_FILE per file name and CACHE_ENTRIES in
     all, and temporary files an interrupted process left an hour ago or more; returns how many
-    files were removed. Entries are `<stem>-<digest>.pickle`."""
+    files were removed. Entries are `<stem>-<digest>.marshal`."""
+    import time
+
     try:
-        entries = [(entry.stat().st_mtime, entry) for entry in folder.glob("*.pickle")]
+        entries = [(entry.stat().st_mtime, entry) for entry in folder.glob("*" + CACHE_SUFFIX)]
         leftovers = [(entry.stat().st_mtime, entry) for entry in folder.glob("*.tmp")]
     except OSError:
         return 0
@@ -510,8 +567,8 @@ def prune_cache(folder: Path, keep: Path | None = None) -> int:
 
 
 def _private_folder(folder: Path) -> bool:
-    """A pickle runs code when loaded, so the cache is used only in a folder that this user owns
-    and nobody else can write to (created with mode 700 when missing)."""
+    """An entry decides answers, so the cache is used only in a folder that this user owns and
+    nobody else can write to (created with mode 700 when missing): nobody else may plant one."""
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return _owned_privately(folder)
@@ -532,35 +589,69 @@ def _owned_privately(path: Path) -> bool:
     return owner_ok and not info.st_mode & 0o022
 
 
-def _cache_file(path: Path, data: bytes) -> Path | None:
+def _sha256():
+    """hashlib's sha256 without importing hashlib, which loads OpenSSL (~2 ms of every start)."""
+    try:
+        from _sha256 import sha256   # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256   # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256
+    return sha256
+
+
+_code_digest: list = []   # the digest of _PARSER_SOURCES and the version, once per process
+
+
+def _sources_digest() -> bytes | None:
+    if not _code_digest:
+        from . import __version__
+
+        digest = _sha256()(__version__.encode())
+        for source in _PARSER_SOURCES:
+            try:
+                digest.update(source.read_bytes())
+            except OSError:
+                return None
+        _code_digest.append(digest.digest())
+    return _code_digest[0]
+
+
+def _cache_file(path: Path, data: bytes, name: str | None = None) -> Path | None:
     if os.environ.get("CAN_I_NO_CACHE"):
         return None
-    digest = hashlib.sha256(data)
+    sources = _sources_digest()
+    if sources is None:
+        return None
+    digest = _sha256()(data)
     digest.update(str(path).encode("utf-8", "surrogateescape"))  # parsed objects carry their path
-    for source in _PARSER_SOURCES:
-        try:
-            digest.update(source.read_bytes())
-        except OSError:
-            return None
-    return _cache_folder() / f"{path.stem}-{digest.hexdigest()[:24]}.pickle"
+    digest.update(sources)
+    return _cache_folder() / f"{name or path.stem}-{digest.hexdigest()[:24]}{CACHE_SUFFIX}"
 
 
 def _cache_folder() -> Path:
     """$CAN_I_CACHE_DIR, else $XDG_CACHE_HOME/can-i, else ~/.cache/can-i (a temporary folder
-    when the home folder is not writable)."""
+    when the home folder is not writable, as for a service account)."""
     if os.environ.get("CAN_I_CACHE_DIR"):
         return Path(os.environ["CAN_I_CACHE_DIR"])
     if os.environ.get("XDG_CACHE_HOME"):
         return Path(os.environ["XDG_CACHE_HOME"]) / "can-i"
     home = Path.home()
-    return (home / ".cache" if os.access(home, os.W_OK) else Path(tempfile.gettempdir())) / "can-i"
+    if os.access(home, os.W_OK):
+        return home / ".cache" / "can-i"
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / "can-i"
 
 
 _PACKAGE = Path(__file__).resolve().parent
-# Whatever shapes a parsed License: a change to any of these files makes a new cache key.
+# Whatever shapes a parsed License or the catalog tables: a change to any of these files (or to
+# the package version) makes a new cache key.
 _PARSER_SOURCES = [resources.grammar_path(), _PACKAGE / "parse.py", _PACKAGE / "licenses.py",
                    _PACKAGE / "codes.py", _PACKAGE / "incorporate.py",
-                   _PACKAGE / "vocabulary.py", _PACKAGE / "numbers.py"]
+                   _PACKAGE / "vocabulary.py", _PACKAGE / "numbers.py",
+                   _PACKAGE / "kb.py", _PACKAGE / "expressions.py", _PACKAGE / "plain.py"]
 
 
 def license_files(roots) -> list[Path]:
@@ -574,12 +665,10 @@ def license_files(roots) -> list[Path]:
     return files
 
 
-def _read_toml(path: Path) -> dict:
-    def load(source: Path) -> dict:
-        raw = read_regular_file(source, "TOML file", LicenseFileError)
-        try:
-            return tomllib.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise LicenseFileError(f"cannot read: {exc}", str(source)) from None
+def _read_toml(path: Path, raw: bytes) -> dict:
+    import tomllib
 
-    return _cached(path, load, lambda value: isinstance(value, dict))
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise LicenseFileError(f"cannot read: {exc}", str(path)) from None

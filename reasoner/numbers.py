@@ -6,7 +6,6 @@ parsed into Python ints (never floats) and reach clingo as two base-10^9 limbs.
 
 from __future__ import annotations
 
-import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -77,6 +76,8 @@ def parse_date(text: str, what: str = "date") -> int:
     >>> parse_date("2024-04-18")
     20240418
     """
+    import datetime   # here, not at the top: most questions state no date (start-up time)
+
     try:
         day = datetime.date.fromisoformat(str(text))
     except ValueError:

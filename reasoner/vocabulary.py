@@ -7,7 +7,6 @@ compiler turns them into ASP constants, and the explainer renders them back.
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 
 from . import schema
@@ -433,7 +432,9 @@ def _territory_hint(word: str) -> str:
     if folded in names:
         code = names[folded]
         return f" (did you mean `{code}`, {COUNTRIES.get(code) or REGION_NAMES[code]}?)"
-    close = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
+    from difflib import get_close_matches   # for errors only: not at every start
+
+    close = get_close_matches(folded, list(names), n=1, cutoff=0.8)
     if close:
         code = names[close[0]]
         return f" (did you mean `{code}`, {COUNTRIES.get(code) or REGION_NAMES[code]}?)"
@@ -500,7 +501,9 @@ def suggest(word: str, options) -> str:
     >>> suggest("distil", ACTS)
     ' (did you mean `distill` or `distribute`?)'
     """
-    close = difflib.get_close_matches(word, list(dict.fromkeys(options)), n=3, cutoff=0.6)
+    from difflib import get_close_matches   # for errors only: not at every start
+
+    close = get_close_matches(word, list(dict.fromkeys(options)), n=3, cutoff=0.6)
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"`{c}`" for c in close) + "?)"

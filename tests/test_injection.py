@@ -475,9 +475,9 @@ def test_a_planted_cache_file_cannot_run_code(tmp_path, monkeypatch):
     monkeypatch.delenv("CAN_I_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared))
     KnowledgeBase.load().licenses["llama3"]       # fills the cache, if there is one
-    planted = sorted(folder.glob("*.pickle"))
+    planted = sorted(folder.glob("*.marshal"))
     if not planted:
-        return                                   # no pickle cache: nothing to plant
+        return                                   # no cache in a folder others may write to
     for path in planted:
         path.write_bytes(pickle.dumps(_Planted()))
     CANARY.unlink(missing_ok=True)

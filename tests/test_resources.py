@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import marshal
 import pickle
 import subprocess
 import sys
@@ -251,29 +252,39 @@ def cache_dir(tmp_path, monkeypatch):
 
 def llama3_entry(folder: Path) -> Path:
     KnowledgeBase.load().licenses["llama3"]
-    entries = sorted(folder.glob("llama3-*.pickle"))
+    entries = sorted(folder.glob("llama3-*.marshal"))
     assert len(entries) == 1, entries
     return entries[0]
 
 
+def _entry(name: str, payload) -> bytes:
+    return marshal.dumps((kb_module.CACHE_FORMAT, name, payload))
+
+
 @pytest.mark.parametrize("garbage", [
-    pickle.dumps({}), pickle.dumps([]), pickle.dumps(None), pickle.dumps([1, 2]), pickle.dumps("llama3"),
-    b"", b"\x80\x05garbage", b"not a pickle at all",
-], ids=["empty dict", "empty list", "None", "list of ints", "a string", "empty file", "bad opcode", "text"])
+    lambda name: _entry(name, {}), lambda name: _entry(name, []), lambda name: _entry(name, None),
+    lambda name: _entry(name, [1, 2]), lambda name: _entry(name, "llama3"),
+    lambda name: _entry(name, [(b"License",)]), lambda name: _entry(name, [(b"os.system", "true")]),
+    lambda name: _entry(name, [{1, 2}]), lambda name: _entry(name, [compile("1", "x", "eval")]),
+    lambda name: marshal.dumps(("can-i cache 1", name, [])), lambda name: pickle.dumps({}),
+    lambda name: b"", lambda name: b"\x80\x05garbage", lambda name: b"not a cache entry at all",
+], ids=["empty dict", "empty list", "None", "list of ints", "a string", "a class without its fields",
+        "a class not of licenses.py", "a set", "a code object", "an older format", "a pickle", "empty file",
+        "bad opcode", "text"])
 def test_a_corrupt_cache_entry_is_parsed_again_and_overwritten(cache_dir, garbage):
     entry = llama3_entry(cache_dir)
-    entry.write_bytes(garbage)
+    entry.write_bytes(garbage(entry.name))
     answer = Reasoner().ask(FORBIDDEN)
     assert answer.status == "forbidden" and any(r.clause == "2" for r in answer.reasons)
-    repaired = pickle.loads(entry.read_bytes())
+    repaired = kb_module._load_entry(entry, typed=True)
     assert isinstance(repaired, list) and [lic.id for lic in repaired] == ["llama3"]
 
 
 def test_a_cache_entry_of_another_license_file_is_not_taken(cache_dir):
     entry = llama3_entry(cache_dir)
     KnowledgeBase.load().licenses["mit"]
-    mit_entry = next(cache_dir.glob("mit-*.pickle"))
-    entry.write_bytes(mit_entry.read_bytes())       # a valid pickle of the wrong file
+    mit_entry = next(cache_dir.glob("mit-*.marshal"))
+    entry.write_bytes(mit_entry.read_bytes())       # a valid entry of the wrong file
     assert Reasoner().ask(FORBIDDEN).status == "forbidden"
 
 
@@ -292,24 +303,24 @@ def test_the_cache_folder_is_pruned_to_a_few_entries_per_file(cache_dir):
     cache_dir.mkdir(mode=0o700)
     stale = 3 * kb_module.CACHE_ENTRIES_PER_FILE
     for i in range(stale):                      # entries of older versions of the file
-        old = cache_dir / f"llama3-{i:024x}.pickle"
+        old = cache_dir / f"llama3-{i:024x}.marshal"
         old.write_bytes(b"old")
         os.utime(old, (1_000_000 + i, 1_000_000 + i))
     left = cache_dir / "llama3-left.123.tmp"       # an interrupted write, long ago
     left.write_bytes(b"half")
     os.utime(left, (1_000_000, 1_000_000))
     fresh = llama3_entry_after_pruning(cache_dir)
-    kept = sorted(cache_dir.glob("llama3-*.pickle"))
+    kept = sorted(cache_dir.glob("llama3-*.marshal"))
     assert len(kept) == kb_module.CACHE_ENTRIES_PER_FILE and fresh in kept
-    newest_old = {cache_dir / f"llama3-{i:024x}.pickle" for i in range(stale - kb_module.CACHE_ENTRIES_PER_FILE + 1, stale)}
+    newest_old = {cache_dir / f"llama3-{i:024x}.marshal" for i in range(stale - kb_module.CACHE_ENTRIES_PER_FILE + 1, stale)}
     assert newest_old <= set(kept)              # the newest survive, the oldest go
     assert not left.exists()
 
 
 def llama3_entry_after_pruning(folder: Path) -> Path:
-    before = set(folder.glob("llama3-*.pickle"))
+    before = set(folder.glob("llama3-*.marshal"))
     KnowledgeBase.load().licenses["llama3"]
-    (fresh,) = set(folder.glob("llama3-*.pickle")) - before
+    (fresh,) = set(folder.glob("llama3-*.marshal")) - before
     return fresh
 
 
@@ -317,10 +328,10 @@ def test_the_cache_folder_never_holds_more_than_its_total(cache_dir, monkeypatch
     monkeypatch.setattr(kb_module, "CACHE_ENTRIES", 10)
     cache_dir.mkdir(mode=0o700)
     for i in range(40):
-        (cache_dir / f"other{i}-{i:024x}.pickle").write_bytes(b"x")
+        (cache_dir / f"other{i}-{i:024x}.marshal").write_bytes(b"x")
     KnowledgeBase.load().licenses["llama3"]
-    assert len(list(cache_dir.glob("*.pickle"))) == 10
-    assert list(cache_dir.glob("llama3-*.pickle"))
+    assert len(list(cache_dir.glob("*.marshal"))) == 10
+    assert list(cache_dir.glob("llama3-*.marshal"))
 
 
 # --- a budget on the work of one question -------------------------------------------------------------

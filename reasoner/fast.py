@@ -1,0 +1,378 @@
+"""The `can-i` entry point. The two questions embedders and scripts ask most, for JSON,
+
+    can-i VERB SUBJECT [fact options] --json        (can-i host llama3 --mau 10M --json)
+    can-i --request FILE|- --json                   (one JSON request document)
+
+are answered here without importing typer, click or rich: building the typer command tree and
+importing them is about a third of a cold start. Everything else (human output, help, --facts,
+other commands, anything this reader does not recognise exactly) goes to the full command line,
+reasoner/cli.py, unchanged.
+
+Both paths give byte-identical output and exit codes: tests/test_cold.py compares them on many
+argument lists, good and bad. An argument list this module is not sure to read exactly as click
+does (an option it does not know, a value that starts with `-`, `--`, an option given twice)
+is left to the full command line, which reports it; so is an input error here: the error is
+reported by the full command line's own functions (imported then), so its one line, its JSON
+error document and its exit code (2) are the command line's.
+
+A command-line feature that changes what a verb or `--request` answers must be done here too,
+or make `_fast` return None for the argument lists it concerns.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# The exit code of each status, as cli.py's EXIT and EXIT_USAGE give them (cli.py is not imported
+# here; tests/test_cold.py checks that the two agree).
+EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
+EXIT_USAGE = 2
+
+# The options read here, beside the fact options schema.py declares for every verb. Options the
+# verbs or the root take that are not listed send the run to the full command line.
+_ROOT_FLAGS = ("--json", "--explain")
+_VERB_FLAGS = ("--mine", "--json", "--explain")
+# Files and variables that profiles (standing facts and a license policy) are read from: a run
+# where one may apply is left to the full command line, which reads them.
+_PROFILE_FILES = ("can-i.toml",)
+_PROFILE_TABLE = b"[tool.can-i"
+_PROFILE_VARIABLE = "CAN_I_PROFILE"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run `can-i ARGV`: the fast path when it applies, else the full command line."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    code = _fast(args, whole_process=argv is None)
+    if code is None:
+        from .cli import main as full
+
+        return full(argv)
+    if argv is None:
+        _exit(code)
+    return code
+
+
+def _exit(code: int) -> None:
+    """End the process once the answer is out. Tearing down the interpreter (every module,
+    every object, clingo's) costs ~20 ms of a ~100 ms run and does nothing this process needs:
+    the output is flushed here, and can-i registers no exit handlers."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # closed by the reader: nothing more can be said
+            pass
+    os._exit(code)
+
+
+def _fast(args: list[str], whole_process: bool = False) -> int | None:
+    """The exit code of a run answered here, or None (nothing done) for the full command line.
+    `whole_process`: this run is the process (the `can-i` command), not a call inside another."""
+    if not args or _profile_may_apply():
+        return None
+    import gc
+
+    if not (whole_process and gc.isenabled()):
+        return _fast_path(args)
+    # Importing can-i and clingo allocates many long-lived objects and no garbage: the cyclic
+    # collector would only walk them, again and again (~5 ms). `_engine` turns it back on, for
+    # the question, once they are loaded.
+    _paused.append(True)
+    gc.disable()
+    try:
+        return _fast_path(args)
+    finally:
+        if _paused:
+            _paused.clear()
+            gc.enable()
+
+
+def _fast_path(args: list[str]) -> int | None:
+    parsed = _root_options(args)
+    if parsed is None:
+        return None
+    root, args = parsed
+    if "request" in root:
+        return _request(root["request"]) if not args and root.get("json") else None
+    from .schema import ACT_RELATION
+    from .vocabulary import USE_ACTS
+
+    if not args or (args[0] not in USE_ACTS and args[0] not in ACT_RELATION):
+        return None
+    verb = _verb_options(args[1:])
+    if verb is None or not (verb["json"] or root.get("json")):
+        return None
+    return _verb(args[0], verb)
+
+
+def _root_options(args: list[str]):
+    """(options, the rest from the verb on) for `[--json] [--explain] [--request X] [VERB ...]`,
+    or None if anything else comes before a verb."""
+    options: dict = {}
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if not arg.startswith("-"):
+            break
+        name, equals, value = arg.partition("=")
+        if name in options or name.lstrip("-") in options:
+            return None   # given twice: the full command line says so
+        if arg in _ROOT_FLAGS:
+            options[arg.lstrip("-")] = True
+        elif name == "--request":
+            if not equals:
+                position += 1
+                if position == len(args):
+                    return None
+                value = args[position]
+            if value.startswith("-") and value != "-":
+                return None
+            options["request"] = value
+        else:
+            return None
+        position += 1
+    return options, args[position:]
+
+
+_paused: list = []    # [True] while the cyclic garbage collector is paused for the imports
+_engines: list = []   # the process's Reasoner over the bundled knowledge base, made on first use
+
+
+def _engine():
+    if not _engines:
+        from .api import Reasoner
+
+        _engines.append(Reasoner())
+    _resume_collector()
+    return _engines[0]
+
+
+def _resume_collector() -> None:
+    if _paused:   # what is imported and loaded so far lives as long as the process
+        import gc
+
+        _paused.clear()
+        gc.freeze()
+        gc.enable()
+
+
+def _option_table() -> dict:
+    """Option spelling -> (fact attribute, value for a flag or None, repeatable), from schema.py,
+    as cli.py declares the verbs' options."""
+    from . import schema
+
+    table: dict = {}
+    for fact in schema.FACT_LIST:
+        if not fact.cli:
+            continue
+        for spelling in fact.cli.split(" "):
+            if fact.type == schema.FLAG:
+                yes, _, no = spelling.partition("/")
+                table[yes] = (fact.attr, True, False)
+                if no:
+                    table[no] = (fact.attr, False, False)
+            else:
+                table[spelling] = (fact.attr, None, fact.repeatable)
+    return table
+
+
+def _verb_options(args: list[str]):
+    """{'subject', 'typed' (fact attribute -> value, in schema order), 'mine', 'json', 'explain'}
+    for `SUBJECT [options]`, or None when click might read the arguments otherwise."""
+    table = _option_table()
+    subject = None
+    flags = {flag: False for flag in _VERB_FLAGS}
+    typed: dict = {}
+    seen: set = set()
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        position += 1
+        if not arg.startswith("-"):
+            if subject is not None:
+                return None
+            subject = arg
+            continue
+        name, equals, value = arg.partition("=")
+        if name in flags and not equals:
+            if flags[name]:
+                return None
+            flags[name] = True
+            continue
+        spec = table.get(name)
+        if spec is None:
+            return None
+        attr, flag_value, repeatable = spec
+        if attr in seen and not repeatable:
+            return None   # twice, or a flag and its negation: the full command line refuses it
+        seen.add(attr)
+        if flag_value is not None:
+            if equals:
+                return None
+            typed[attr] = flag_value
+            continue
+        if not equals:
+            if position == len(args):
+                return None
+            value = args[position]
+            position += 1
+        if value.startswith("-"):
+            return None
+        if repeatable:
+            typed.setdefault(attr, []).append(value)
+        else:
+            typed[attr] = value
+    if subject is None:
+        return None
+    from . import schema
+
+    in_order = {fact.attr: typed[fact.attr] for fact in schema.FACT_LIST if fact.attr in typed}   # as typer passes them
+    return {"subject": subject, "typed": in_order,
+            "mine": flags["--mine"], "json": flags["--json"], "explain": flags["--explain"]}
+
+
+def _verb(act: str, options: dict) -> int:
+    """`can-i ACT SUBJECT [options] --json`, as cli.py's verb command answers it."""
+    from . import schema
+    from .errors import CanIError
+
+    def answer() -> int:
+        from .subjects import DERIVED_ID, Context, build_request
+
+        stated = dict(options["typed"])
+        by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
+        then = list(stated.pop("acts", []))
+        context = Context(also=then, mine=options["mine"], **stated)
+        engine = _engine()
+        given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+        request = None
+        try:
+            request = build_request(engine.kb, options["subject"], act, context)
+            result = engine.ask(request)
+        except CanIError as exc:
+            from .cli import _at_option
+
+            target = None
+            if request is not None:
+                target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)
+            raise _at_option(exc, given, target) from None
+        return _emit(result)
+
+    return _guarded(answer)
+
+
+def _request(request: str) -> int:
+    """`can-i --request FILE|- --json`, as cli.py's root command answers it; JSON Lines are
+    answered by the command line's own function for them."""
+
+    def answer() -> int:
+        from pathlib import Path
+
+        from .api import JSON_LINES_SUFFIXES, decode_json, decode_requests
+        from .errors import RequestError
+        from .files import read_bounded
+        from .request import read_input_file
+
+        source = "<stdin>" if request == "-" else request
+        if request == "-":
+            raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
+        else:
+            raw = read_input_file(Path(request), "JSON file")
+        if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
+            batch = decode_requests(raw, source, lines=True)
+        else:
+            try:
+                doc = decode_json(raw, source)
+            except RequestError:
+                batch = decode_requests(raw, source)
+                if batch is None:
+                    raise
+            else:
+                return _emit(_engine().ask(doc))
+        from click.exceptions import Exit
+
+        from . import cli
+
+        _resume_collector()
+        try:
+            cli._answer_lines(cli.reasoner(None), batch, source, True, False)
+        except Exit as exc:
+            return exc.exit_code
+        return 0
+
+    return _guarded(answer)
+
+
+def _emit(result) -> int:
+    """The JSON response on standard output (as click.echo writes it), and its exit code."""
+    import json
+
+    code = EXIT[result.status]
+    if getattr(result, "policy", None) is not None:
+        # A license policy (issue 14: profiles) may set the exit code too: cli.py's rule decides.
+        from . import cli
+
+        code = cli.exit_code(result)
+    text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:   # the reader stopped (`| head`): the answer's exit code stands
+        _silence_stdout()
+    return code
+
+
+def _silence_stdout() -> None:
+    """Send what is left for a closed standard output to /dev/null (Python's advice), so that
+    flushing it at exit raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):   # no real descriptor (a test's capture)
+        pass
+
+
+def _guarded(answer) -> int:
+    """`answer()`, with errors reported as the full command line reports them."""
+    from .errors import CanIError
+
+    try:
+        return answer()
+    except CanIError as exc:
+        from .cli import _fail
+
+        return _fail(exc, True)
+    except RecursionError:
+        sys.stderr.write("can-i: input nested too deeply\n")
+        sys.stderr.flush()
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _profile_may_apply() -> bool:
+    """Is a profile named in the environment, or a profile file in this folder or above?
+    `CAN_I_PROFILE=none` (or empty) is --no-profile: no profile, whatever files there are."""
+    if _PROFILE_VARIABLE in os.environ:
+        return os.environ[_PROFILE_VARIABLE].strip().lower() not in ("", "none")
+    try:
+        folder = os.getcwd()
+    except OSError:
+        return True
+    while True:
+        for name in _PROFILE_FILES:
+            if os.path.exists(os.path.join(folder, name)):
+                return True
+        pyproject = os.path.join(folder, "pyproject.toml")
+        if os.path.isfile(pyproject):
+            try:
+                with open(pyproject, "rb") as handle:
+                    if _PROFILE_TABLE in handle.read(1 << 20):
+                        return True
+            except OSError:
+                return True
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return False
+        folder = parent
