@@ -552,7 +552,7 @@ def _make_verb(act: str):
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, profile: Optional[Path],
                 no_profile: bool, hub: bool = False, cyclonedx: bool = False, no_remedies: bool = False, **typed):
-        from .subjects import DERIVED_ID, Context, build_request
+        from .subjects import DERIVED_ID, Context, verb_request
 
         options = ctx.obj or {}
         if cyclonedx and (as_json or options.get("json", False)):
@@ -571,12 +571,9 @@ def _make_verb(act: str):
                 from .hub import HubResolver
 
                 resolver = HubResolver()
-            request = build_request(engine.kb, subject, act, context, hub=resolver)
-            if chosen is not None:   # facts the subject's file states are its own; options are typed
-                request = chosen.apply(request, f"file {subject}")
-                request["facts_from"] = {key: "command line" if key in given else source
-                                         for key, source in request.get("facts_from", {}).items()}
-            request["remedies"] = not no_remedies   # a verb asks for remedies unless told not to
+            # A verb asks for remedies unless told not to.
+            request = verb_request(engine.kb, subject, act, context, hub=resolver, profile=chosen, given=given,
+                                   remedies=not no_remedies)
             result = engine.ask(request)
         except CanIError as exc:
             if chosen is not None and request is not None:
@@ -760,7 +757,7 @@ def _make_advice(kind: str):
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
                 profile: Optional[Path], no_profile: bool, hub: bool = False, **typed):
         from .advice import advice_request, downstream, license_for
-        from .subjects import DERIVED_ID, Context
+        from .subjects import DERIVED_ID, Context, with_profile
 
         options = ctx.obj or {}
         chosen = _profile(options, profile, no_profile)
@@ -779,11 +776,9 @@ def _make_advice(kind: str):
                 from .hub import HubResolver
 
                 resolver = HubResolver()
-            request = advice_request(engine.kb, subject, context, by, hub=resolver)
-            if chosen is not None:   # the company's standing facts bind its advice as they bind its verbs
-                request = chosen.apply(request, f"file {subject}")
-                request["facts_from"] = {key: "command line" if key in given else source
-                                         for key, source in request.get("facts_from", {}).items()}
+            # The company's standing facts bind its advice as they bind its verbs.
+            request = with_profile(advice_request(engine.kb, subject, context, by, hub=resolver), chosen, subject,
+                                   given)
             answer = (license_for if kind == "license-for" else downstream)(engine, request)
         except CanIError as exc:
             raise _at_option(exc, given) from None

@@ -237,7 +237,7 @@ def _verb(act: str, options: dict) -> int:
     from .errors import CanIError
 
     def answer() -> int:
-        from .subjects import DERIVED_ID, Context, build_request
+        from .subjects import DERIVED_ID, Context, verb_request
 
         stated = dict(options["typed"])
         by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
@@ -247,7 +247,8 @@ def _verb(act: str, options: dict) -> int:
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         request = None
         try:
-            request = build_request(engine.kb, options["subject"], act, context)
+            # As cli.py's verb: remedies are searched (no --no-remedies here: that goes to cli.py).
+            request = verb_request(engine.kb, options["subject"], act, context, remedies=True)
             result = engine.ask(request)
         except CanIError as exc:
             from .cli import _at_option
@@ -288,7 +289,10 @@ def _request(request: str) -> int:
                 if batch is None:
                     raise
             else:
-                return _emit(_engine().ask(doc))
+                engine = _engine()
+                if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
+                    return _emit_advice(engine.advise(doc))
+                return _emit(engine.ask(doc))
         from click.exceptions import Exit
 
         from . import cli
@@ -313,13 +317,27 @@ def _emit(result) -> int:
         from . import cli
 
         code = cli.exit_code(result)
-    text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+    _write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return code
+
+
+def _emit_advice(advice) -> int:
+    """`license-for` / `downstream` advice asked for by a request document (`suggest`), as
+    cli.py's `_emit_advice` writes it in JSON, and its exit code."""
+    import json
+
+    from .advice import EXIT as ADVICE_EXIT
+
+    _write(json.dumps(advice.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return ADVICE_EXIT[advice.status]
+
+
+def _write(text: str) -> None:
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:   # the reader stopped (`| head`): the answer's exit code stands
         _silence_stdout()
-    return code
 
 
 def _silence_stdout() -> None:

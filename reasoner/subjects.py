@@ -62,6 +62,34 @@ class Context:
                 if fact.about == schema.TARGET and fact.name in self.stated}
 
 
+def verb_request(kb: KnowledgeBase, subject: str, act: str, context: Context, *, hub=None, profile=None,
+                 given=frozenset(), remedies: bool | None = None) -> dict:
+    """The request `can-i ACT SUBJECT [options]` asks, however the command line was read (cli.py,
+    or fast.py's typer-free entry: one function, so the two cannot drift apart). `profile` (a
+    profile.Profile) fills the facts the question leaves unstated, `given` names the request
+    fields typed on the command line (their `facts_from` says so), and `remedies` asks for them.
+
+    >>> kb = KnowledgeBase.load()
+    >>> verb_request(kb, "llama3", "host", Context(mau=10), remedies=True)["remedies"]
+    True
+    """
+    request = with_profile(build_request(kb, subject, act, context, hub=hub), profile, subject, given)
+    if remedies is not None:
+        request["remedies"] = remedies
+    return request
+
+
+def with_profile(request: dict, profile, subject: str, given=frozenset()) -> dict:
+    """The request with a profile's facts and policy where it states none: the facts a subject's
+    file states are its own ("file SUBJECT"), the options typed are the command line's."""
+    if profile is None:
+        return request
+    request = profile.apply(request, f"file {subject}")
+    request["facts_from"] = {key: "command line" if key in given else source
+                             for key, source in request.get("facts_from", {}).items()}
+    return request
+
+
 def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context, hub=None) -> dict:
     """The request for `can-i ACT SUBJECT [context]`. With `hub` (a hub.HubResolver: `--hub`),
     the parents and datasets of a card or lineage that neither it nor the catalog describes are

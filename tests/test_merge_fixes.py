@@ -42,3 +42,25 @@ def test_advice_refuses_verb_only_options_instead_of_ignoring_them(can_i, comman
     and an option taken and not applied is input silently ignored."""
     run = can_i(command, "meta-llama/Llama-3.1-8B", option)
     assert run.code == 2 and option in run.err and len(run.err.strip().splitlines()) == 1
+
+
+def test_the_typer_free_entry_answers_advice_documents_as_the_command_line(tmp_path, capsys):
+    """fast.py answered a `suggest` document with Reasoner.ask, which refuses it: `can-i
+    --request advice.json --json` was an input error on the fast path and advice on the full one."""
+    from reasoner import cli, fast
+
+    path = tmp_path / "advice.json"
+    path.write_text(json.dumps({"suggest": "license", "licenses": ["llama3.1"], "use": {"acts": ["distribute"]}}))
+    quick = fast._fast(["--request", str(path), "--json"])
+    out = capsys.readouterr().out
+    full = cli.main(["--request", str(path), "--json"])
+    assert (quick, out) == (full, capsys.readouterr().out)
+    assert json.loads(out)["advice"] == "license"
+
+
+def test_the_typer_free_entry_searches_remedies_as_the_verbs_do(capsys):
+    """A verb asks for remedies; the fast entry built its request on its own and left them out."""
+    from reasoner import fast
+
+    assert fast._fast(["host", "llama3", "--release-mau", "800M", "--role", "licensee", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["remedies"]
