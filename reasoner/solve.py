@@ -21,6 +21,7 @@ from . import resources, schema
 from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
+from .terms import Term, parse
 from .vocabulary import open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
@@ -69,10 +70,62 @@ _SHARED_RULES = threading.Lock()
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> tuple:
+    """The statements of rules.lp and dsl2.lp, without their comments (clingo's AST keeps them,
+    and adding one costs as much as adding a small rule)."""
     statements: list = []
     for path in (resources.rules_path(), resources.rules_path().with_name("dsl2.lp")):
         ast.parse_string(path.read_text(encoding="utf-8"), statements.append)
-    return tuple(statements)
+    return tuple(s for s in statements if s.ast_type != ast.ASTType.Comment)
+
+
+def _predicate(literal) -> str | None:
+    """The predicate name of a positive literal over an atom (None for comparisons, `not`, ...)."""
+    if literal.ast_type != ast.ASTType.Literal or literal.sign != ast.Sign.NoSign:
+        return None
+    atom = literal.atom
+    if atom.ast_type != ast.ASTType.SymbolicAtom:
+        return None
+    term = atom.symbol
+    if term.ast_type == ast.ASTType.Function:
+        return term.name
+    if term.ast_type == ast.ASTType.SymbolicTerm and term.symbol.type == clingo.SymbolType.Function:
+        return term.symbol.name
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _dependencies() -> tuple:
+    """Per statement: (statement, the predicate its head defines or None, the predicates its
+    positive body needs). Statements that are neither rules nor #show terms need nothing."""
+    out = []
+    for statement in _rules():
+        if statement.ast_type in (ast.ASTType.Rule, ast.ASTType.ShowTerm):
+            head = _predicate(statement.head) if statement.ast_type == ast.ASTType.Rule else None
+            needs = frozenset(filter(None, map(_predicate, statement.body)))
+            out.append((statement, head, needs))
+        else:
+            out.append((statement, None, frozenset()))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=512)
+def statements_for(present: frozenset) -> tuple:
+    """The statements that can fire when facts of the `present` predicates are given: a rule
+    whose positive body needs a predicate that no fact and no live rule can make never derives
+    anything, so leaving it out changes no answer, while each rule costs gringo time in every
+    ground call whether or not it matches (a question without grants grounds no grant rules).
+    Sound by construction: `not p` over a predicate left without rules is true, as it was when
+    p's rules could not fire."""
+    dependencies = _dependencies()
+    live = set(present)
+    growing = True
+    while growing:
+        growing = False
+        for _, head, needs in dependencies:
+            if head is not None and head not in live and needs <= live:
+                live.add(head)
+                growing = True
+    return tuple(statement for statement, _, needs in dependencies if needs <= live)
 
 
 # The artifact fields that facts are read from (family, modalities, name).
@@ -213,29 +266,36 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
     return facts
 
 
-def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[Symbol]]:
-    """Ground and solve the rules with these facts; the shown atoms per question.
+def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[Term]]:
+    """Ground and solve the rules with these facts; the shown atoms per question, as `Term`s
+    (terms.py: read like clingo Symbols, but from one string per atom).
 
-    With a `statistics` dict, adds the size of the grounding to it (`atoms`, `rules`): a measure
-    of work that, unlike time, does not depend on the machine (tests bound it)."""
+    With a `statistics` dict, adds the size of the grounding to it (`atoms`, `rules`) and the
+    number of non-ground statements grounded (`statements`): measures of work that, unlike time,
+    do not depend on the machine (tests bound them)."""
     control = clingo.Control(["--warn=none"] + (["--stats"] if statistics is not None else []))
+    present = frozenset(symbol.name for symbol in itertools.chain(schema_facts(), facts))
+    statements = statements_for(present)
     with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
-        for statement in _rules():
+        for statement in statements:
             builder.add(statement)
     with control.backend() as backend:
         for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
             backend.add_rule([backend.add_atom(symbol)])
     control.ground([("base", [])], context=_Context())
-    answers: dict[int, list[Symbol]] = {}
+    shown: list[str] = []
 
-    def collect(model) -> None:
-        for symbol in model.symbols(shown=True):
-            question, atom = symbol.arguments
-            answers.setdefault(question.number, []).append(atom)
+    def collect(model) -> None:   # the program is stratified: one model
+        shown.append("\n".join(map(str, model.symbols(shown=True))))
 
     control.solve(on_model=collect)
+    answers: dict[int, list[Term]] = {}
+    for term in parse("\n".join(shown)):   # each out(Q, Atom), read in one pass (terms.py)
+        question, atom = term.arguments
+        answers.setdefault(question.number, []).append(atom)
     if statistics is not None:
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):
             statistics[key] = statistics.get(key, 0) + int(program[key])
-    return answers  # unsorted: comparing clingo symbols is slow, and explain sorts what it reports
+        statistics["statements"] = statistics.get("statements", 0) + len(statements)
+    return answers  # unsorted: explain sorts what it reports
