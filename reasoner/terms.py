@@ -52,30 +52,35 @@ def _unescape(body: str) -> str:
 
 def parse(text: str) -> list[Term]:
     """The terms of `text`, which holds clingo terms separated by newlines (or anything but
-    the characters of a term)."""
+    the characters of a term). Equal strings, numbers and constants are one shared Term (terms
+    are read, never changed): a batch repeats its message templates and numbers many times."""
     out: list[Term] = []
     open_functions: list = []   # (term, where its text starts)
+    leaves: dict[str, Term] = {}
     for match in _TOKENS.finditer(text):
         token = match.group()
-        first = token[0]
-        if first == ")":
+        if token == ")":
             term, start = open_functions.pop()
             term._text = text[start:match.end()]
             if not open_functions:
                 out.append(term)
             continue
-        if first == '"':
-            term = _term(_STRING, None, (), None, _unescape(token[1:-1]), token)
-        elif first == "-" or first.isdigit():
-            term = _term(_NUMBER, None, (), int(token), None, token)
-        elif token[-1] == "(":   # a function, or a tuple (name "")
+        if token[-1] == "(":   # a function, or a tuple (name "")
             term = _term(_FUNCTION, token[:-1], [], None, None, None)
             if open_functions:
                 open_functions[-1][0].arguments.append(term)
             open_functions.append((term, match.start()))
             continue
-        else:
-            term = _term(_FUNCTION, token, (), None, None, token)
+        term = leaves.get(token)
+        if term is None:
+            first = token[0]
+            if first == '"':
+                term = _term(_STRING, None, (), None, _unescape(token[1:-1]), token)
+            elif first == "-" or first.isdigit():
+                term = _term(_NUMBER, None, (), int(token), None, token)
+            else:
+                term = _term(_FUNCTION, token, (), None, None, token)
+            leaves[token] = term
         if open_functions:
             open_functions[-1][0].arguments.append(term)
         else:
