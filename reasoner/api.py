@@ -26,7 +26,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
-from .solve import Scene, question_facts, run
+from .solve import Facts, Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
 BATCH_SIZE = 100
@@ -545,7 +545,7 @@ class Reasoner:
     def _solve(self, questions: list["_Question"]) -> dict:
         """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
         used = self.kb.related({lid for question in questions for lid in question.used})
-        facts = [fact for lid in used for fact in self.kb.licenses[lid].facts]
+        facts = Facts(tuple(self.kb.licenses[lid].facts for lid in used))
         offsets = []
         offset = 0
         for number, question in enumerate(questions):
