@@ -152,10 +152,10 @@ def fact_index(facts) -> tuple[frozenset, frozenset]:
 @functools.lru_cache(maxsize=512)
 def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
     """The statements that can fire when facts of the `present` predicates, and the `fixed`
-    ones, are given: a rule
-    whose positive body needs a predicate that no fact and no live rule can make never derives
-    anything, so leaving it out changes no answer, while each rule costs gringo time in every
-    ground call whether or not it matches (a question without grants grounds no grant rules).
+    ones, are given: a rule whose positive body needs a predicate that no fact and no live rule
+    can make never derives anything, so leaving it out changes no answer, while each rule costs
+    gringo time in every ground call whether or not it matches (a question without grants
+    grounds no grant rules).
     `fixed` holds fact_index()es of fact lists known in full (the licenses' and the schema's): a
     rule asking one of their predicates for a constant none of their facts has at that position
     (`rule(L,C,R,separate,_)` with no `separate` rule among the licenses) is left out too.
