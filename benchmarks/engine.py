@@ -19,11 +19,11 @@ import sys
 import time
 from pathlib import Path
 
+import reasoner  # noqa: E402  (first: bench.py puts this checkout on sys.path, PYTHONPATH must win)
+from reasoner import Reasoner  # noqa: E402
+
 sys.path.insert(0, str(Path(__file__).parent))
 from bench import three_artifacts  # noqa: E402
-
-import reasoner  # noqa: E402
-from reasoner import Reasoner  # noqa: E402
 
 QUICK = "--quick" in sys.argv
 
