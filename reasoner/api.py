@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import gc
 import itertools
 import json
 import threading
@@ -26,7 +27,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
 from .vocabulary import suggest
 from .licenses import Compare
 from .profile import check_policy, resolve_policy
-from .solve import Scene, question_facts, run
+from .solve import Facts, Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
 BATCH_SIZE = 100
@@ -48,6 +49,37 @@ MAX_CALL_WORK = 1_000_000
 # in MAX_WORK's units (for batching) it weighs GRANT_WORK_PER_UNIT times less.
 MAX_GRANT_WORK = 1_000_000
 GRANT_WORK_PER_UNIT = 30
+
+
+_COLLECTOR = threading.Lock()
+_collector_pauses = 0
+
+
+class _collector_paused:
+    """Pause Python's cyclic garbage collector while a batch is decoded and explained.
+
+    Decoding makes hundreds of thousands of small acyclic objects (terms.py), which refcounting
+    frees; the collector, triggered by the allocation count alone, would scan the whole heap (the
+    loaded knowledge base) over and over meanwhile, for nothing. Nested and threaded uses count,
+    and the collector is switched back on only if it was on and the last pause ends.
+    """
+
+    _resume = False
+
+    def __enter__(self):
+        global _collector_pauses
+        with _COLLECTOR:
+            if _collector_pauses == 0:
+                _collector_paused._resume = gc.isenabled()
+                gc.disable()
+            _collector_pauses += 1
+
+    def __exit__(self, *exc):
+        global _collector_pauses
+        with _COLLECTOR:
+            _collector_pauses -= 1
+            if _collector_pauses == 0 and _collector_paused._resume:
+                gc.enable()
 
 
 class Reasoner:
@@ -81,16 +113,17 @@ class Reasoner:
         which is far faster than one question at a time. Answers are the same as `ask`'s.
 
         A malformed request raises its CanIError, located as `requests[i]: field`; so does a call
-        whose questions together cost more than MAX_CALL_WORK (a LimitError).
+        whose questions together cost more than MAX_CALL_WORK (a LimitError). Every request is
+        read and its size checked before any is solved.
         """
-        answers = self.answer_each(requests, batch_size)
-        for i, answer in enumerate(answers):
-            if isinstance(answer, CanIError):
-                if len(answers) == 1:
-                    raise answer
-                where = f"requests[{i}]" + (f": {answer.location}" if answer.location else "")
-                raise type(answer)(answer.message, location=where)
-        return answers
+        planned = list(self._planned(requests))
+        for i, (plan, error) in enumerate(planned):
+            if plan is None:
+                if len(planned) == 1:
+                    raise error
+                where = f"requests[{i}]" + (f": {error.location}" if error.location else "")
+                raise type(error)(error.message, location=where)
+        return list(self._answers(iter(planned), batch_size))
 
     def answer_each(self, requests, batch_size: int = BATCH_SIZE) -> list["Result | CanIError"]:
         """Like `ask_many`, but a request that cannot be answered gets its CanIError in its place
@@ -101,55 +134,87 @@ class Reasoner:
         >>> [a.status for a in Reasoner().answer_each([{"licenses": ["mit"], "use": {"acts": ["use"]}}])]
         ['permitted']
         """
-        answers: list = []
-        plans: dict[int, _Plan] = {}
-        raw: dict = {}   # the requests that ask for remedies, as given (remedies edit them)
+        return list(self.iter_answers(requests, batch_size))
+
+    def iter_answers(self, requests, batch_size: int = BATCH_SIZE):
+        """`answer_each` as a generator: answers come out in request order, a batch at a time,
+        and nothing of a batch is kept once its answers are out, so memory stays flat however
+        many requests an iterable (a file read line by line) gives. Each request is read and its
+        size checked before the batch it joins is solved; MAX_CALL_WORK bounds the call as in
+        `answer_each`.
+
+        >>> requests = ({"licenses": ["mit"], "use": {"acts": acts}} for acts in (["host"], ["fly"]))
+        >>> [getattr(a, "status", type(a).__name__) for a in Reasoner().iter_answers(requests)]
+        ['permitted', 'RequestError']
+        """
+        return self._answers(self._planned(requests), batch_size)
+
+    def _planned(self, requests):
+        """(plan, the request as given if it asks for remedies, else None) or (None, CanIError)
+        per request, in order; the call's running work is counted here, so a request past
+        MAX_CALL_WORK gets its LimitError before any solving."""
         total = 0
-        for i, request in enumerate(requests):
+        for request in requests:
             try:
                 plan = self._plan(request)
             except CanIError as exc:
-                answers.append(exc)
+                yield None, exc
                 continue
             work = sum(question.work for question in plan.scenes)
             if total + work > MAX_CALL_WORK:
-                answers.append(LimitError(f"the questions of one call may cost at most {MAX_CALL_WORK:,} in all "
-                                          f"(artifacts and acts, times the OR choices); this one would bring "
-                                          f"the total to {total + work:,}: ask it in another call"))
+                yield None, LimitError(f"the questions of one call may cost at most {MAX_CALL_WORK:,} in all "
+                                       f"(artifacts and acts, times the OR choices); this one would bring "
+                                       f"the total to {total + work:,}: ask it in another call")
                 continue
             total += work
-            plans[i] = plan
-            if plan.request.remedies:
-                raw[i] = request
-            answers.append(None)
-        # Take cached answers now: solving the rest may evict them from the cache.
-        solved: dict = {}
-        todo: dict = {}
-        with self._caches:
-            for question in (question for plan in plans.values() for question in plan.scenes):
-                cached = self._cache.get(question.key)
-                if cached is not None:
-                    solved[question.key] = cached
-                else:
-                    todo[question.key] = question
-        batch: list = []
-        work = 0
-        for question in todo.values():   # batches of batch_size questions and at most MAX_WORK
-            if batch and (len(batch) >= batch_size or work + question.work > MAX_WORK):
+            yield plan, (request if plan.request.remedies else None)   # remedies edit the request as given
+
+    def _answers(self, planned, batch_size: int):
+        """Answers for planned requests, in order, solving batch_size questions at a time."""
+        window: list = []   # (plan, request as given) or (None, error), waiting for their batch
+        questions = 0
+        for item in planned:
+            window.append(item)
+            if item[0] is not None:
+                questions += len(item[0].scenes)
+            if questions >= batch_size:
+                yield from self._window(window, batch_size)
+                window, questions = [], 0
+        if window:
+            yield from self._window(window, batch_size)
+
+    def _window(self, window: list, batch_size: int) -> list:
+        """Solve the uncached questions of a window of planned requests and explain them."""
+        with _collector_paused():
+            # Take cached answers now: solving the rest may evict them from the cache.
+            solved: dict = {}
+            todo: dict = {}
+            with self._caches:
+                for question in (question for plan, _ in window if plan is not None for question in plan.scenes):
+                    cached = self._cache.get(question.key)
+                    if cached is not None:
+                        solved[question.key] = cached
+                    else:
+                        todo[question.key] = question
+            batch: list = []
+            work = 0
+            for question in todo.values():   # batches of batch_size questions and at most MAX_WORK
+                if batch and (len(batch) >= batch_size or work + question.work > MAX_WORK):
+                    solved.update(self._solve(batch))
+                    batch, work = [], 0
+                batch.append(question)
+                work += question.work
+            if batch:
                 solved.update(self._solve(batch))
-                batch, work = [], 0
-            batch.append(question)
-            work += question.work
-        if batch:
-            solved.update(self._solve(batch))
-        for i, plan in plans.items():
-            answers[i] = self._with_profile(plan, self._result(plan, solved))
-            if plan.request.remedies:   # asked for: searched only for an answer that is not YES
-                answers[i].remedies = []
-                if answers[i].status in ("forbidden", "depends"):
+            answers = [given if plan is None else self._with_profile(plan, self._result(plan, solved))
+                       for plan, given in window]
+        for (plan, given), answer in zip(window, answers):
+            if plan is not None and plan.request.remedies:   # asked for: searched only for a NO or DEPENDS
+                answer.remedies = []
+                if answer.status in ("forbidden", "depends"):
                     from .remedies import remedies_for
-                    answers[i].remedies, notes = remedies_for(self, plan, answers[i], raw[i])
-                    answers[i].notes.extend(notes)
+                    answer.remedies, notes = remedies_for(self, plan, answer, given)
+                    answer.notes.extend(notes)
         return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
@@ -519,7 +584,7 @@ class Reasoner:
     def _solve(self, questions: list["_Question"]) -> dict:
         """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
         used = self.kb.related({lid for question in questions for lid in question.used})
-        facts = [fact for lid in used for fact in self.kb.licenses[lid].facts]
+        facts = Facts(tuple(self.kb.licenses[lid].facts for lid in used))
         offsets = []
         offset = 0
         for number, question in enumerate(questions):

@@ -432,17 +432,15 @@ def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool
     answer per paragraph otherwise. An error is reported for its line (also on stderr) and the
     other lines are still answered. Exit code: 2 if any line is an input error, else the worst
     line's `exit_code` (1, then 3, then 0: a policy's verdict counts)."""
-    answers: dict = {number: item for number, item in batch if isinstance(item, CanIError)}
-    pending = [(number, doc) for number, doc in batch if not isinstance(doc, CanIError)]
-    # One clingo grounding for the whole batch; a line's error stays with its line.
-    for (number, _), answer in zip(pending, engine.answer_each([doc for _, doc in pending])):
-        if isinstance(answer, CanIError):
+    # Lines are solved a batch at a time and printed as they come (iter_answers), so the
+    # answers of a long file are never all held; a line's error stays with its line.
+    solved = engine.iter_answers(doc for _, doc in batch if not isinstance(doc, CanIError))
+    codes = []
+    for position, (number, item) in enumerate(batch):
+        answer = item if isinstance(item, CanIError) else next(solved)
+        if isinstance(answer, CanIError) and answer is not item:
             where = f"{source}:{number}" + (f": {answer.location}" if answer.location else "")
             answer = type(answer)(answer.message, location=where)
-        answers[number] = answer
-    codes = []
-    for position, (number, _) in enumerate(batch):
-        answer = answers[number]
         if isinstance(answer, CanIError):
             if as_json:
                 typer.echo(json.dumps({"schema_version": "1", "error": answer.to_json()}, ensure_ascii=False))

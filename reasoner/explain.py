@@ -414,7 +414,10 @@ def _contradictory(group: tuple[Leaf, ...]) -> bool:
 
 
 def _leaf_order(leaf: Leaf) -> tuple:
-    return (leaf.license, leaf.clause, leaf.fact, leaf.op, str(leaf.value), leaf.kind)
+    # The fields after `kind` only break ties (the same test on two models of a lineage): without
+    # them such groups came out in set order, which changes with the process's string hashing.
+    return (leaf.license, leaf.clause, leaf.fact, leaf.op, str(leaf.value), leaf.kind,
+            leaf.artifact or "", leaf.text, leaf.exception or "", leaf.tests or "", leaf.title)
 
 
 def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
