@@ -47,6 +47,24 @@ def _artifact_class():
 
 
 Artifact = _artifact_class()
+_ARTIFACT_FIELDS = frozenset(Artifact.__dataclass_fields__)
+
+
+def updated(artifact: Artifact, **changes) -> Artifact:
+    """A copy of `artifact` with `changes`, as `dataclasses.replace` makes it, about five times
+    faster: catalog completion replaces every artifact of a 100,000-artifact lineage once or
+    twice. (Artifact has no `__post_init__`, so copying its fields is all `replace` would do.)
+
+    >>> updated(Artifact("m", license="mit"), family="llama").family
+    'llama'
+    """
+    unknown = changes.keys() - _ARTIFACT_FIELDS
+    if unknown:
+        raise TypeError(f"Artifact has no field {', '.join(sorted(unknown))}")
+    copy = object.__new__(Artifact)
+    copy.__dict__.update(artifact.__dict__)
+    copy.__dict__.update(changes)
+    return copy
 
 
 @dataclass(frozen=True)
@@ -174,7 +192,9 @@ def _string(doc: dict, key: str, path: str, required: bool = False) -> str | Non
         raise _type_error(f"{path}.{key}".lstrip("."), "a string", value)
     if required and not value.strip():
         raise RequestError(f"`{path}.{key}` is empty", location=f"{path}.{key}".lstrip("."))
-    return _no_nul(value, f"{path}.{key}".lstrip("."))
+    if "\x00" in value:   # the field's path is spelt out only for the error (100,000 artifacts read it)
+        _no_nul(value, f"{path}.{key}".lstrip("."))
+    return value
 
 
 def _string_list(value, path: str) -> tuple[str, ...]:
@@ -193,6 +213,7 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 
 
 ARTIFACT_KEYS = ("id", "license", "license_name", *schema.ARTIFACT_FIELDS, "mine", "derived_from")
+_RELATION_SET = frozenset(RELATIONS)
 USE_KEYS = schema.USE_KEYS
 REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes")
 
@@ -210,8 +231,9 @@ def read_artifact(doc, path: str) -> Artifact:
             expressions.alternatives(license_text)
         except ValueError as exc:
             raise RequestError(str(exc), location=f"{path}.license") from None
-    values = {key: _READERS[fact.type](doc.get(key), f"{path}.{key}", fact)
-              for key, fact in schema.ARTIFACT_FIELDS.items()}
+    # A field left out is None, as its reader makes of None: only the fields given are read.
+    values = {key: _READERS[fact.type](doc[key], f"{path}.{key}", fact)
+              for key, fact in schema.ARTIFACT_FIELDS.items() if key in doc}
     mine = doc.get("mine", False)
     if not isinstance(mine, bool):
         raise _type_error(f"{path}.mine", "true or false", mine)
@@ -220,6 +242,13 @@ def read_artifact(doc, path: str) -> Artifact:
         raise _type_error(f"{path}.derived_from", "a list", edges)
     parsed_edges = []
     for j, edge in enumerate(edges):
+        if (type(edge) is dict and len(edge) == 2 and type(edge.get("relation")) is str
+                and edge["relation"] in _RELATION_SET and type(edge.get("id")) is str
+                and edge["id"].strip() and "\x00" not in edge["id"]):
+            # A well-formed edge, as the checks below would read it; anything else meets them
+            # and gets their error. (A lineage 100,000 deep has 100,000 edges to read.)
+            parsed_edges.append(Edge(edge["id"], edge["relation"]))
+            continue
         edge_path = f"{path}.derived_from[{j}]"
         if not isinstance(edge, dict):
             raise _type_error(edge_path, "an object", edge)
