@@ -47,25 +47,26 @@ def _artifact_class():
 
 
 Artifact = _artifact_class()
-_ARTIFACT_FIELDS = frozenset(Artifact.__dataclass_fields__)
+_ARTIFACT_FIELDS = tuple(Artifact.__dataclass_fields__)
+_ARTIFACT_FIELD_SET = frozenset(_ARTIFACT_FIELDS)
+_set_field = object.__setattr__   # how a frozen dataclass's own __init__ sets its fields
 
 
 def updated(artifact: Artifact, **changes) -> Artifact:
-    """A copy of `artifact` with `changes`, as `dataclasses.replace` makes it, about five times
-    faster: catalog completion replaces every artifact of a 100,000-artifact lineage once or
-    twice. (Artifact has no `__post_init__`, so copying its fields is all `replace` would do.)
+    """A copy of `artifact` with `changes`, as `dataclasses.replace` makes it, in half the time:
+    catalog completion replaces every artifact of a 100,000-artifact lineage once or twice.
+    (Artifact has no `__post_init__`, so setting its fields is all `replace` would do; they are
+    set one by one, as __init__ does, because copying `__dict__` would make every copy larger.)
 
     >>> updated(Artifact("m", license="mit"), family="llama").family
     'llama'
     """
-    unknown = changes.keys() - _ARTIFACT_FIELDS
-    if unknown:
-        raise TypeError(f"Artifact has no field {', '.join(sorted(unknown))}")
+    if not changes.keys() <= _ARTIFACT_FIELD_SET:
+        raise TypeError(f"Artifact has no field {', '.join(sorted(changes.keys() - _ARTIFACT_FIELD_SET))}")
     copy = object.__new__(Artifact)
-    copy.__dict__.update(artifact.__dict__)
-    copy.__dict__.update(changes)
+    for name in _ARTIFACT_FIELDS:
+        _set_field(copy, name, changes[name] if name in changes else getattr(artifact, name))
     return copy
-
 
 @dataclass(frozen=True)
 class Grant:
