@@ -23,7 +23,7 @@ from .explain import STATUS_ORDER, Note, Result, explain
 from .kb import KnowledgeBase, publisher_of
 from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestry, check_lineage,
                       duplicate_key_location, read_grants, read_input_file, read_request, request_document,
-                      unique_keys)
+                      unique_keys, updated)
 from .vocabulary import suggest
 from .licenses import Compare
 from .profile import check_policy, resolve_policy
@@ -56,11 +56,14 @@ _collector_pauses = 0
 
 
 class _collector_paused:
-    """Pause Python's cyclic garbage collector while a batch is decoded and explained.
+    """Pause Python's cyclic garbage collector while a request is planned and a batch is decoded
+    and explained.
 
     Decoding makes hundreds of thousands of small acyclic objects (terms.py), which refcounting
     frees; the collector, triggered by the allocation count alone, would scan the whole heap (the
-    loaded knowledge base) over and over meanwhile, for nothing. Nested and threaded uses count,
+    loaded knowledge base) over and over meanwhile, for nothing; planning a long lineage makes a
+    few objects per artifact and frees none (a third of planning 100,000 artifacts went to the
+    collector). Nested and threaded uses count,
     and the collector is switched back on only if it was on and the last pause ends.
     """
 
@@ -156,7 +159,8 @@ class Reasoner:
         total = 0
         for request in requests:
             try:
-                plan = self._plan(request)
+                with _collector_paused():   # planning makes no cycles; see the class
+                    plan = self._plan(request)
             except CanIError as exc:
                 yield None, exc
                 continue
@@ -283,7 +287,7 @@ class Reasoner:
             entry = self.kb.model(artifact_id)
             published = self._publisher(artifact, entry, request)
             if published != artifact.publisher:
-                artifact = artifacts[artifact_id] = replace(artifact, publisher=published)
+                artifact = artifacts[artifact_id] = updated(artifact, publisher=published)
             dataset = self.kb.dataset(artifact_id) if entry is None else None
             if dataset is not None:
                 artifacts[artifact_id] = self._dataset(artifact, dataset, request, notes)
@@ -330,7 +334,7 @@ class Reasoner:
                     order.append(base)
                     queue.append(base)
             if updates:
-                artifacts[artifact_id] = replace(artifact, **updates)
+                artifacts[artifact_id] = updated(artifact, **updates)
         for artifact_id in parents_first(artifacts):
             artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
         return replace(request, artifacts=tuple(artifacts[i] for i in order), notes=tuple(dict.fromkeys(notes)))
@@ -403,6 +407,8 @@ class Reasoner:
         request says otherwise, it keeps the parent's family and modalities. (A distilled or merged
         model may be anything, so it inherits nothing.)"""
         edges = artifact.derived_from
+        if not edges or (artifact.family is not None and artifact.modalities is not None):
+            return artifact   # nothing to inherit: the common case, once per artifact of a lineage
         if not same_model(e.relation for e in edges):
             return artifact
         parents = [artifacts.get(e.parent) for e in edges]
@@ -414,7 +420,7 @@ class Reasoner:
             updates["family"] = families.pop()
         if artifact.modalities is None and all(p.modalities is not None for p in parents):
             updates["modalities"] = tuple(sorted({m for p in parents for m in p.modalities}))
-        return replace(artifact, **updates) if updates else artifact
+        return updated(artifact, **updates) if updates else artifact
 
     # --- answering ----------------------------------------------------------------------------
 
@@ -436,7 +442,8 @@ class Reasoner:
             raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
                              f"can-i judges at most {MAX_ACTS:,} in one question", location="artifacts")
         data = {edge.parent for a in scope for edge in a.derived_from if edge.relation == "trained_on"}
-        options = [self._license_options(artifact, artifact.id in data) for artifact in scope]
+        read: dict = {}   # license text -> its options: a lineage repeats a few texts many times
+        options = [self._license_options(artifact, artifact.id in data, read) for artifact in scope]
         combinations = 1
         for choices in options:
             combinations *= len(choices)
@@ -466,11 +473,12 @@ class Reasoner:
             # accepts) decide a relicensing into it too (dsl2.lp), so they are solved with it.
             solved_with = tuple(sorted(set(used) | {request.use.outbound_license} - {None}))
             scenes.append(_Question(scene, solved_with, (solved_with, scene.key()), per_question))
-            # A choice is the user's among OR alternatives, not the version a family id is read as.
-            choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
-                            for a, (known, bad, reading), alternatives in zip(scope, pick, options)
-                            if sum(1 for option in alternatives if option[2] == reading) > 1})
-        return _Plan(request, scope, scenes, choices if combinations > 1 else [], readings, policy)
+            if combinations > 1:   # one combination is no choice: not worth a walk over a long lineage
+                # A choice is the user's among OR alternatives, not the version a family id is read as.
+                choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
+                                for a, (known, bad, reading), alternatives in zip(scope, pick, options)
+                                if sum(1 for option in alternatives if option[2] == reading) > 1})
+        return _Plan(request, scope, scenes, choices, readings, policy)
 
     def _canonical_ids(self, use, request: Request, scope):
         """Held grants resolved (see `resolve_grant`) and the outbound license under the
@@ -655,14 +663,30 @@ class Reasoner:
         with self._caches:
             return self._threshold_cache.setdefault(key, {fact: sorted(values) for fact, values in cuts.items()})
 
-    def _license_options(self, artifact: Artifact, data: bool = False) -> list[tuple[tuple[str, ...], tuple, tuple]]:
+    def _license_options(self, artifact: Artifact, data: bool = False,
+                         read: dict | None = None) -> list[tuple[tuple[str, ...], tuple, tuple]]:
         """(known ids, unknown ids with reasons, reading) per OR alternative, and per version a
         family id in the expression may mean (the reading: ((artifact, family id, version), …)).
-        `data`: something was trained on the artifact, so an unknown license is a dataset's."""
+        `data`: something was trained on the artifact, so an unknown license is a dataset's.
+        `read` keeps the options of each (license, license_name) for the other artifacts of one
+        question (the options name no artifact unless a family id makes readings)."""
         if artifact.license is None and artifact.mine:
             return [((), (), ())]  # the user's own contribution, under nothing but what it inherits
         if artifact.license is None:
             return [((), (("none", self._no_license(artifact, data)),), ())]
+        if read is None:
+            return self._license_options_of(artifact)
+        key = (artifact.license, artifact.license_name)
+        options = read.get(key)
+        if options is None:
+            options = self._license_options_of(artifact)
+            if any(reading for _, _, reading in options):
+                return options   # readings name the artifact: not shared
+            read[key] = options
+        return options
+
+    def _license_options_of(self, artifact: Artifact) -> list[tuple[tuple[str, ...], tuple, tuple]]:
+        """`_license_options` of an artifact with a license, worked out."""
         options = []
         try:  # read when the request was; the catalog's license joined to a declared one is read here
             alternatives = expressions.alternatives(artifact.license)

@@ -12,6 +12,7 @@ the GNU licenses are names of encodings (SPDX_ALIASES); `X WITH EXCEPTION` stays
 
 from __future__ import annotations
 
+import functools
 import re
 
 _TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9][A-Za-z0-9_.+\-]*)")
@@ -68,8 +69,20 @@ def _tokens(text: str) -> list[str]:
     return tokens
 
 
+# Parsed expressions are kept: a request reads each license text several times (reading, catalog
+# completion, planning), a 100,000-deep lineage repeats one text 100,000 times, and embedders ask
+# about the same few licenses again and again. Bounded, so distinct texts cannot grow it for ever.
+PARSE_CACHE_SIZE = 4096
+
+
 def alternatives(text: str) -> list[tuple[str, ...]]:
     """Expand an expression into alternatives (sorted ids each); raise ValueError if malformed."""
+    return list(_parsed(text))
+
+
+@functools.lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parsed(text: str) -> tuple[tuple[str, ...], ...]:
+    """`alternatives`, parsed once per text (a malformed text raises each time: nothing is kept)."""
     tokens = _tokens(text)
     if not tokens:
         raise ValueError("empty license expression")
@@ -134,11 +147,7 @@ def alternatives(text: str) -> list[tuple[str, ...]]:
     result = expr()
     if position != len(tokens):
         raise ValueError(f"unexpected `{tokens[position]}` in license expression `{text}`")
-    unique: list[tuple[str, ...]] = []
-    for alt in result:
-        if alt not in unique:
-            unique.append(alt)
-    return unique
+    return tuple(dict.fromkeys(result))
 
 
 def ids(text: str) -> list[str]:

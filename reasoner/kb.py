@@ -433,6 +433,11 @@ def fold_id(model_id: str) -> str:
     >>> fold_id(" Meta-Llama/Meta-Llama-3-8Ｂ\u200b ")
     'meta-llama/meta-llama-3-8b'
     """
+    if model_id.isascii():
+        # Every lookup of an artifact id folds it (twice per artifact of a 100,000-artifact
+        # request): ASCII holds no format character and NFKC leaves it as it is, so only case
+        # and spaces remain, as below.
+        return model_id.strip().casefold()
     visible = "".join(c for c in model_id if unicodedata.category(c) != "Cf")
     return unicodedata.normalize("NFKC", visible).strip().casefold()
 

@@ -47,7 +47,26 @@ def _artifact_class():
 
 
 Artifact = _artifact_class()
+_ARTIFACT_FIELDS = tuple(Artifact.__dataclass_fields__)
+_ARTIFACT_FIELD_SET = frozenset(_ARTIFACT_FIELDS)
+_set_field = object.__setattr__   # how a frozen dataclass's own __init__ sets its fields
 
+
+def updated(artifact: Artifact, **changes) -> Artifact:
+    """A copy of `artifact` with `changes`, as `dataclasses.replace` makes it, in half the time:
+    catalog completion replaces every artifact of a 100,000-artifact lineage once or twice.
+    (Artifact has no `__post_init__`, so setting its fields is all `replace` would do; they are
+    set one by one, as __init__ does, because copying `__dict__` would make every copy larger.)
+
+    >>> updated(Artifact("m", license="mit"), family="llama").family
+    'llama'
+    """
+    if not changes.keys() <= _ARTIFACT_FIELD_SET:
+        raise TypeError(f"Artifact has no field {', '.join(sorted(changes.keys() - _ARTIFACT_FIELD_SET))}")
+    copy = object.__new__(Artifact)
+    for name in _ARTIFACT_FIELDS:
+        _set_field(copy, name, changes[name] if name in changes else getattr(artifact, name))
+    return copy
 
 @dataclass(frozen=True)
 class Grant:
@@ -181,7 +200,9 @@ def _string(doc: dict, key: str, path: str, required: bool = False) -> str | Non
         raise _type_error(f"{path}.{key}".lstrip("."), "a string", value)
     if required and not value.strip():
         raise RequestError(f"`{path}.{key}` is empty", location=f"{path}.{key}".lstrip("."))
-    return _no_nul(value, f"{path}.{key}".lstrip("."))
+    if "\x00" in value:   # the field's path is spelt out only for the error (100,000 artifacts read it)
+        _no_nul(value, f"{path}.{key}".lstrip("."))
+    return value
 
 
 def _string_list(value, path: str) -> tuple[str, ...]:
@@ -200,6 +221,7 @@ def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
 
 
 ARTIFACT_KEYS = ("id", "license", "license_name", *schema.ARTIFACT_FIELDS, "mine", "derived_from")
+_RELATION_SET = frozenset(RELATIONS)
 USE_KEYS = schema.USE_KEYS
 REQUEST_KEYS = ("schema_version", "artifacts", "subject", "use", "licenses", "notes", "facts_from", "policy",
                 "remedies")
@@ -218,8 +240,9 @@ def read_artifact(doc, path: str) -> Artifact:
             expressions.alternatives(license_text)
         except ValueError as exc:
             raise RequestError(str(exc), location=f"{path}.license") from None
-    values = {key: _READERS[fact.type](doc.get(key), f"{path}.{key}", fact)
-              for key, fact in schema.ARTIFACT_FIELDS.items()}
+    # A field left out is None, as its reader makes of None: only the fields given are read.
+    values = {key: _READERS[fact.type](doc[key], f"{path}.{key}", fact)
+              for key, fact in schema.ARTIFACT_FIELDS.items() if key in doc}
     mine = doc.get("mine", False)
     if not isinstance(mine, bool):
         raise _type_error(f"{path}.mine", "true or false", mine)
@@ -228,6 +251,13 @@ def read_artifact(doc, path: str) -> Artifact:
         raise _type_error(f"{path}.derived_from", "a list", edges)
     parsed_edges = []
     for j, edge in enumerate(edges):
+        if (type(edge) is dict and len(edge) == 2 and type(edge.get("relation")) is str
+                and edge["relation"] in _RELATION_SET and type(edge.get("id")) is str
+                and edge["id"].strip() and "\x00" not in edge["id"]):
+            # A well-formed edge, as the checks below would read it; anything else meets them
+            # and gets their error. (A lineage 100,000 deep has 100,000 edges to read.)
+            parsed_edges.append(Edge(edge["id"], edge["relation"]))
+            continue
         edge_path = f"{path}.derived_from[{j}]"
         if not isinstance(edge, dict):
             raise _type_error(edge_path, "an object", edge)
@@ -249,6 +279,9 @@ def read_artifact(doc, path: str) -> Artifact:
                     mine=mine, derived_from=tuple(parsed_edges), **values)
 
 
+_USE_FACT_OF = {key: index for index, fact in enumerate(schema.USE_FACTS) for key in (fact.field,) + fact.aliases}
+
+
 def read_use(doc) -> Use:
     """The `use` of a request: every fact schema.py declares, parsed and checked here (the one
     place values are read, for requests, lineage files and the command line alike)."""
@@ -258,7 +291,10 @@ def read_use(doc) -> Use:
         raise _type_error("use", "an object", doc)
     _reject_unknown_keys(doc, USE_KEYS, "use")
     values = {}
-    for fact in schema.USE_FACTS:
+    # The facts given, in the schema's order (so a request with two bad fields gets the same
+    # error whichever it writes first); a use states a few of the ~20 facts.
+    for index in sorted({_USE_FACT_OF[key] for key in doc}):
+        fact = schema.USE_FACTS[index]
         given = [key for key in (fact.field,) + fact.aliases if key in doc]
         if len(given) > 1:
             raise RequestError(f"`use.{given[0]}` and `use.{given[1]}` are two spellings of one fact: give one",
