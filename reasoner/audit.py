@@ -227,12 +227,18 @@ class AuditGraph:
 
     def _add(self, card: Card, card_artifacts, audited: bool = True) -> None:
         model_id = card.id
-        if model_id in self.models:   # the same model twice: the first card is the one read
-            self.models[model_id].notes.append({"code": "audit_duplicate",
-                                                "message": f"`{model_id}` is given again at {card.source}:{card.line}; "
-                                                           f"the first card is the one read"})
-            return
+        if model_id in self.models:
+            # The same id twice (two folders named alike, a dump listing a model again): a card
+            # left out would be a model nobody audited, so a second card is audited under its own
+            # name; children's `base_model` finds the first.
+            first = self.models[model_id]
+            model_id = f"{card.id} ({card.source}:{card.line})"
+            first.notes.append({"code": "audit_duplicate",
+                                "message": f"`{card.id}` is given again at {card.source}:{card.line}; that card "
+                                           f"is audited as `{model_id}`"})
         model = Model(model_id, card.source, card.line, error=card.error, lines=card.lines, audited=audited)
+        if model_id != card.id:
+            model.notes.append({"code": "audit_duplicate", "message": f"`{card.id}` is also given by an earlier card"})
         if card.error is None:
             def at(key: str) -> str:
                 return f"{card.source}:{card.lines.get(key, card.line)}"
