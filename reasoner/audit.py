@@ -382,17 +382,26 @@ class AuditGraph:
 
 # --- answering ------------------------------------------------------------------------------------
 
-_ENGINE = None
+_ENGINES: dict = {}
+# A process's answers by shape, per knowledge base, across the chunks it answers (a summary is a
+# few hundred bytes).
+_SHAPES: dict = {}
+MAX_SHAPES = 500_000
+
+
+def _key(paths) -> tuple:
+    return tuple(dict.fromkeys(str(p) for p in paths or ()))
 
 
 def _engine(paths=None):
-    """The process's Reasoner: a worker loads the knowledge base once, for every chunk it takes."""
-    global _ENGINE
-    if _ENGINE is None:
+    """The process's Reasoner for these knowledge-base files (None: the bundled ones): a worker
+    loads the knowledge base once, for every chunk it takes."""
+    key = _key(paths)
+    if key not in _ENGINES:
         from .api import Reasoner
 
-        _ENGINE = Reasoner(paths)
-    return _ENGINE
+        _ENGINES[key] = Reasoner([Path(p) for p in key] if key else None)
+    return _ENGINES[key]
 
 
 def _licensor_orgs(kb) -> frozenset:
@@ -429,6 +438,7 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     files (None: the bundled one), loaded once per process."""
     engine = _engine(facts)
     kb = engine.kb
+    shapes = _SHAPES.setdefault(_key(facts), {})
     rows: list[dict] = [None] * len(items)   # type: ignore[list-item]
     questions: dict = {}     # key -> (position of the representative, request)
     keys: list = []
@@ -445,11 +455,19 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     if profile is not None:
         for key, (index, request) in questions.items():
             use_questions[key] = profile.apply(_use_request(request))
-    order = list(questions)
+    # Shapes answered by an earlier chunk in this process are not asked again (without a
+    # profile: the profile's question is asked with the chunk).
+    known = {key: shapes[key] for key in questions if share and profile is None and key in shapes}
+    order = [key for key in questions if key not in known]
     answers = engine.answer_each([questions[k][1] for k in order] + [use_questions[k] for k in order if k in use_questions])
     summary = {key: _summary(kb, questions[key][1], answer) for key, answer in zip(order, answers)}
     use_summary = {key: _summary(kb, use_questions[key], answer)
                    for key, answer in zip([k for k in order if k in use_questions], answers[len(order):])}
+    if share and profile is None and len(shapes) < MAX_SHAPES:
+        shapes.update({key: (questions[key][1], summary[key]) for key in order})
+    for key, (rep_request, found) in known.items():
+        questions[key] = (None, rep_request)
+        summary[key] = found
     for index, (item, key) in enumerate(zip(items, keys)):
         if key is None:
             continue
