@@ -161,19 +161,41 @@ def _record_card(record, source: str, line: int) -> Card:
     return Card(model_id, source, line, card_data)
 
 
+MAX_LINE_BYTES = 1 << 20    # one card's record; a whole dump may be larger than one request file
+
+
 def _lines_cards(path: Path) -> list[Card]:
+    """JSON Lines, streamed: a registry's dump may hold millions of cards (more than the 10 MiB a
+    request file may be), each line is bounded instead."""
+    if not path.is_file():
+        raise RequestError("not a regular file", location=str(path))
     cards = []
-    for number, line in enumerate(_text(path).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except (ValueError, RecursionError) as exc:
-            cards.append(Card(f"{path}:{number}", str(path), number, error=f"not valid JSON: {one_line(str(exc))}"))
-            continue
-        card = _record_card(record, str(path), number)
-        cards.append(card)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise RequestError(one_line(exc.strerror or str(exc)).lower(), location=str(path)) from None
+    with handle:
+        for number, raw in enumerate(handle, 1):
+            if len(raw) > MAX_LINE_BYTES:
+                cards.append(Card(f"{path}:{number}", str(path), number,
+                                  error=f"line longer than {MAX_LINE_BYTES >> 20} MiB"))
+                continue
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                cards.append(Card(f"{path}:{number}", str(path), number, error=f"not UTF-8 text (byte {exc.start})"))
+                continue
+            if line.strip():
+                cards.append(_line_card(line, path, number))
     return cards
+
+
+def _line_card(line: str, path: Path, number: int) -> Card:
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        return Card(f"{path}:{number}", str(path), number, error=f"not valid JSON: {one_line(str(exc))}")
+    return _record_card(record, str(path), number)
 
 
 def _json_cards(path: Path) -> list[Card]:
