@@ -520,9 +520,14 @@ def _renaming(rep: dict, request: dict) -> dict:
 
 
 def _renamed(text: str, rename: dict) -> str:
-    for old, new in rename.items():
-        text = text.replace(f"`{old}`", f"`{new}`")
-    return text
+    """The representative's ids in a message (written `id`) replaced by this model's, in one pass
+    (two models may swap ids: `a`→`b` and `b`→`c` must not turn `a` into `c`)."""
+    if not rename:
+        return text
+    return _BACKTICKED.sub(lambda m: f"`{rename.get(m.group(1), m.group(1))}`", text)
+
+
+_BACKTICKED = re.compile(r"`([^`]+)`")
 
 
 def _summary(kb, request: dict, answer) -> tuple[str, list, list]:

@@ -255,3 +255,33 @@ def test_cli_json_csv_and_sarif(tmp_path, capsys):
     assert located["artifactLocation"]["uri"].endswith("x/bad/README.md")
     assert located["region"]["startLine"] == 2     # the card's `license:` line
     assert main(["audit", str(tmp_path), "--json", "--csv"]) == 2
+
+
+def test_renaming_a_shared_answer_is_one_pass():
+    assert audit._renamed("`a` and `b` from `c`", {"a": "b", "b": "c"}) == "`b` and `c` from `c`"
+
+
+class FakeProfile:
+    """What the profiles feature gives the audit: `apply(request)` fills the holder's facts."""
+
+    def __init__(self, **facts):
+        self.facts = facts
+
+    def apply(self, request):
+        return {**request, "use": {**self.facts, **request["use"]}}
+
+
+def test_a_profile_also_asks_may_we_use_and_host_it():
+    cards = [Card("org/llama-ft", "x.jsonl", 1, {"license": "llama3", "base_model": "meta-llama/Meta-Llama-3-8B"}),
+             Card("org/phi-ft", "x.jsonl", 2, {"license": "mit", "base_model": "microsoft/phi-2"})]
+    rows = rows_by_id(audit_cards(cards, profile=FakeProfile(release_mau="800M", role="licensee")))
+    assert rows["org/llama-ft"]["status"] == "depends"          # the publisher's own MAU is not known
+    assert rows["org/llama-ft"]["use_status"] == "forbidden"    # ours is: Llama §2
+    assert rows["org/phi-ft"]["use_status"] == "permitted"
+
+
+def test_progress_is_reported_as_models_are_answered():
+    seen = []
+    cards = [Card(f"u{i}/m", "x.jsonl", i, {"license": "mit"}) for i in range(3)]
+    audit_cards(cards, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (3, 3)
