@@ -5,7 +5,8 @@
 For each N, writes a Hub metadata dump (JSON Lines of `{id, cardData}`) of N models shaped like
 the Hub's model trees: a few thousand roots (some of them catalog models: phi-2, Stable
 Diffusion, Llama 3, Gemma, Mistral), each other model the child of an earlier one picked with a
-power-law preference for early, popular models, depth at most 8, licenses and datasets drawn
+power-law preference for popular roots (85% of models derive from a root, as 96% do in the
+sample) and else for early fine-tunes, depth at most 8, licenses and datasets drawn
 from the real sample's distribution (tests/data/hub-cards-sample.jsonl: 48% MIT, 39% no license,
 7% creativeml-openrail-m, 3% unnamed `other`, ...). Then runs the audit in a fresh process per
 `--jobs` value and prints wall time, CPU time (this process and its workers), peak RSS of the
@@ -38,6 +39,7 @@ DATASETS = ["yuvalkirstain/pickapic_v2", "teknium/OpenHermes-2.5", "garage-bAInd
             "HuggingFaceH4/ultrachat_200k", "Open-Orca/OpenOrca", "tatsu-lab/alpaca", "databricks/databricks-dolly-15k"]
 RELATIONS = [("finetune", 70), ("adapter", 15), ("quantized", 12), ("merge", 3)]
 MAX_DEPTH = 8
+ROOT_SHARE = 0.85
 
 
 def generate(count: int, seed: int = 14) -> list[dict]:
@@ -57,8 +59,13 @@ def generate(count: int, seed: int = 14) -> list[dict]:
                 records.append({"id": f"{org}/base-{index}", "cardData": _card(lid, name)})
             depth.append(0)
             continue
-        # Power law: low indices (roots and early models) are picked far more often.
-        parent = int(index * rng.random() ** 4)
+        # As on the Hub (the sample: 96% of models sit right under their tree's root), most models
+        # derive from a root, popular roots far more often (power law); the others from an
+        # earlier fine-tune, early (popular) ones more often.
+        if rng.random() < ROOT_SHARE:
+            parent = int(roots * rng.random() ** 3)
+        else:
+            parent = roots + int((index - roots) * rng.random() ** 2) if index > roots else 0
         while depth[parent] >= MAX_DEPTH:
             parent = int(parent * rng.random())
         lid, name = rng.choices(licenses, weights)[0]
