@@ -218,7 +218,7 @@ def _json_cards(path: Path) -> list[Card]:
 
 # --- the graph ---------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class Model:
     """One model of the graph: its card's own artifact (license, edges) and what reading it said."""
     id: str
@@ -639,6 +639,7 @@ def audit_cards(cards: list[Card], profile=None, resolver: Callable | None = Non
     """Audit cards already read (see `audit`)."""
     kb = _engine(facts).kb
     graph = AuditGraph(kb, cards, resolver)
+    del cards   # the graph holds what is needed; a million parsed cards need not stay beside it
     chunks = plan_chunks(graph)
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
     memo: dict = {}
