@@ -38,6 +38,7 @@ USE_ACTS = ["use", "host"]          # what a profile's holder asks of every mode
 CARD_SUFFIXES = (".md",)
 LINES_SUFFIXES = (".jsonl", ".ndjson")
 CHUNK_MODELS = 2_000                # models per chunk handed to a worker
+ASK_SLICE = 1_000                   # questions per answer_each call
 
 # Reason kinds, each a SARIF rule: (id, short description). Order: most serious first.
 KINDS = {
@@ -481,7 +482,10 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     # profile: the profile's question is asked with the chunk).
     known = {key: shapes[key] for key in questions if share and profile is None and key in shapes}
     order = [key for key in questions if key not in known]
-    answers = engine.answer_each([questions[k][1] for k in order] + [use_questions[k] for k in order if k in use_questions])
+    asked = [questions[k][1] for k in order] + [use_questions[k] for k in order if k in use_questions]
+    # In slices, so that a chunk never reaches the work one call may take (api.MAX_CALL_WORK).
+    answers = [answer for start in range(0, len(asked), ASK_SLICE)
+               for answer in engine.answer_each(asked[start:start + ASK_SLICE])]
     summary = {key: _summary(kb, questions[key][1], answer) for key, answer in zip(order, answers)}
     use_summary = {key: _summary(kb, use_questions[key], answer)
                    for key, answer in zip([k for k in order if k in use_questions], answers[len(order):])}
@@ -577,11 +581,17 @@ def _row(item: dict, status: str, findings: list, notes: list) -> dict:
 # --- partitioning and running -----------------------------------------------------------------
 
 def plan_chunks(graph: AuditGraph, size: int = CHUNK_MODELS) -> list[list[str]]:
-    """Connected components packed into chunks of about `size` models (a component is never
-    split: its models share ancestors, whose work a chunk does once)."""
+    """Connected components packed into chunks of about `size` models: a component's models
+    share ancestors, whose answers a worker then reuses. A component larger than `size` (every
+    fine-tune under one popular root) is cut into slices of `size`: each model's request holds
+    its whole ancestry, so a slice is answered alone exactly as with the rest, and the workers
+    share the big tree's work instead of one worker doing it all."""
     chunks: list[list[str]] = []
     current: list[str] = []
     for component in graph.components():
+        if len(component) > size:
+            chunks += [component[i:i + size] for i in range(0, len(component), size)]
+            continue
         if current and len(current) + len(component) > size:
             chunks.append(current)
             current = []

@@ -184,6 +184,8 @@ def test_components_become_chunks_and_jobs_give_the_same_rows(engine):
     assert sorted(map(sorted, graph.components())) == [["r/a", "r/root"], ["s/b"], ["t/c"]]
     chunks = audit.plan_chunks(graph, size=2)
     assert sorted(map(sorted, chunks)) == [["r/a", "r/root"], ["s/b", "t/c"]]
+    # A component larger than a chunk is cut: every model's request holds its own ancestry.
+    assert sorted(map(sorted, audit.plan_chunks(graph, size=1))) == [["r/a"], ["r/root"], ["s/b"], ["t/c"]]
     one = audit_cards(cards)
     two = audit_cards(cards, jobs=2)
     assert [(r["id"], r["status"]) for r in two.rows] == [(r["id"], r["status"]) for r in one.rows]
