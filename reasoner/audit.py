@@ -696,12 +696,17 @@ def render_text(report: AuditReport, worst: int = 10) -> str:
         lines += ["", "Worst offenders:"]
         for row in offenders:
             lines.append(f"  {row['status'].upper():<9} {row['id']}  ({row['source']}:{row['line']})")
-            shown = sorted(row["findings"], key=lambda f: list(KINDS).index(f["kind"]))[:3]
-            for finding in shown:
-                cite = f"{finding['license']} §{finding['clause']}: " if finding.get("clause") else ""
-                lines.append(f"      [{finding['kind']}] {cite}{_short(finding['message'])}")
-            if len(row["findings"]) > 3:
-                lines.append(f"      … and {len(row['findings']) - 3} more")
+            # A conflict cites both clauses with one message: shown once, with both citations.
+            merged: dict = {}
+            for finding in sorted(row["findings"], key=lambda f: list(KINDS).index(f["kind"])):
+                cites = merged.setdefault((finding["kind"], finding["message"]), [])
+                if finding.get("clause"):
+                    cites.append(f"{finding['license']} §{finding['clause']}")
+            for (kind, message), cites in list(merged.items())[:3]:
+                cite = ", ".join(dict.fromkeys(cites))
+                lines.append(f"      [{kind}] {cite + ': ' if cite else ''}{_short(message)}")
+            if len(merged) > 3:
+                lines.append(f"      … and {len(merged) - 3} more")
     return "\n".join(lines)
 
 
