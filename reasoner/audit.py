@@ -71,16 +71,22 @@ class Card:
 
 # --- reading ---------------------------------------------------------------------------------
 
-def read_cards(paths: Iterable, on_card: Callable | None = None) -> list[Card]:
-    """Every card under `paths`: README.md / *.md files with YAML front matter, folders searched
-    recursively for README.md, JSON Lines of `{id, front_matter}` or of Hub metadata with
-    `cardData`, and JSON lists of Hub metadata. A path that cannot be read is a RequestError
-    (one line, naming it); a card that cannot be read is a Card with its `error`."""
-    cards: list[Card] = []
-    for given in paths:
-        path = Path(given)
+def read_cards(paths: Iterable) -> list[Card]:
+    """Every card under `paths` (see `iter_cards`), as a list."""
+    return list(iter_cards(paths))
+
+
+def iter_cards(paths: Iterable):
+    """Every card under `paths`, one at a time (a registry's dump need not be held twice):
+    README.md / *.md files with YAML front matter, folders searched recursively for README.md,
+    JSON Lines of `{id, front_matter}` or of Hub metadata with `cardData`, and JSON lists of Hub
+    metadata. A path that cannot be read is a RequestError (one line, naming it), raised before
+    any card is read; a card that cannot be read is a Card with its `error`."""
+    paths = [Path(given) for given in paths]
+    for path in paths:
         if not path.exists():
             raise RequestError("no such file or folder", location=str(path))
+    for path in paths:
         if path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower() == "readme.md")
             if not found:
@@ -88,19 +94,16 @@ def read_cards(paths: Iterable, on_card: Callable | None = None) -> list[Card]:
             for card_path in found:
                 relative = card_path.parent.relative_to(path).as_posix()
                 model_id = relative if relative != "." else path.resolve().name
-                cards.append(_markdown_card(card_path, model_id))
+                yield _markdown_card(card_path, model_id)
         else:
             suffix = path.suffix.lower()
             if suffix in LINES_SUFFIXES:
-                cards += _lines_cards(path)
+                yield from _lines_cards(path)
             elif suffix == ".json":
-                cards += _json_cards(path)
+                yield from _json_cards(path)
             else:
                 model_id = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
-                cards.append(_markdown_card(path, model_id))
-        if on_card:
-            on_card(len(cards))
-    return cards
+                yield _markdown_card(path, model_id)
 
 
 def _text(path: Path) -> str:
@@ -165,12 +168,11 @@ def _record_card(record, source: str, line: int) -> Card:
 MAX_LINE_BYTES = 1 << 20    # one card's record; a whole dump may be larger than one request file
 
 
-def _lines_cards(path: Path) -> list[Card]:
+def _lines_cards(path: Path):
     """JSON Lines, streamed: a registry's dump may hold millions of cards (more than the 10 MiB a
     request file may be), each line is bounded instead."""
     if not path.is_file():
         raise RequestError("not a regular file", location=str(path))
-    cards = []
     try:
         handle = path.open("rb")
     except OSError as exc:
@@ -178,17 +180,15 @@ def _lines_cards(path: Path) -> list[Card]:
     with handle:
         for number, raw in enumerate(handle, 1):
             if len(raw) > MAX_LINE_BYTES:
-                cards.append(Card(f"{path}:{number}", str(path), number,
-                                  error=f"line longer than {MAX_LINE_BYTES >> 20} MiB"))
+                yield Card(f"{path}:{number}", str(path), number, error=f"line longer than {MAX_LINE_BYTES >> 20} MiB")
                 continue
             try:
                 line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as exc:
-                cards.append(Card(f"{path}:{number}", str(path), number, error=f"not UTF-8 text (byte {exc.start})"))
+                yield Card(f"{path}:{number}", str(path), number, error=f"not UTF-8 text (byte {exc.start})")
                 continue
             if line.strip():
-                cards.append(_line_card(line, path, number))
-    return cards
+                yield _line_card(line, path, number)
 
 
 def _line_card(line: str, path: Path, number: int) -> Card:
@@ -237,7 +237,7 @@ class AuditGraph:
     among the run's cards (exactly, then ignoring case), in the catalog, and with `resolver`
     (a function from a model id to its card's front matter, or None), which the Hub plugs into."""
 
-    def __init__(self, kb, cards: list[Card], resolver: Callable | None = None):
+    def __init__(self, kb, cards: Iterable[Card], resolver: Callable | None = None):
         from .subjects import card_artifacts
 
         self.kb = kb
@@ -454,7 +454,63 @@ def shape(kb, request: dict) -> tuple:
     return (json.dumps(request["use"], sort_keys=True), tuple(parts))
 
 
-def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None) -> list[dict]:
+class _Fields:
+    """Dict-style reading (`row["status"]`, `row.get("use_status")`) of a slotted record: rows are
+    held by the million, and a slotted object takes a fraction of a dict's memory."""
+    __slots__ = ()
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value) -> None:
+        setattr(self, key, value)
+
+    def get(self, key: str, default=None):
+        value = getattr(self, key, None)
+        return default if value is None else value
+
+
+@dataclass(slots=True)
+class Finding(_Fields):
+    """One reason a model is not simply permitted: its kind (a key of KINDS), the license and
+    clause that decide it (if any), the artifact it is about and the one-line message."""
+    kind: str
+    license: str | None
+    clause: str | None
+    artifact: str | None
+    message: str
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "license": self.license, "clause": self.clause, "artifact": self.artifact,
+                "message": self.message}
+
+
+@dataclass(slots=True)
+class Row(_Fields):
+    """The audit's answer for one model."""
+    id: str
+    source: str
+    line: int
+    status: str
+    kinds: list
+    findings: list
+    notes: list
+    lines: dict
+    declared: str | None = None
+    use_status: str | None = None
+    use_findings: list | None = None
+
+    def to_json(self) -> dict:
+        doc = {"id": self.id, "status": self.status, "kinds": self.kinds, "declared": self.declared,
+               "source": self.source, "line": self.line, "findings": [f.to_json() for f in self.findings],
+               "notes": self.notes}
+        if self.use_status is not None:
+            doc["use_status"] = self.use_status
+            doc["use_findings"] = [f.to_json() for f in self.use_findings or []]
+        return doc
+
+
+def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None) -> list[Row]:
     """Answer one chunk of `chunk_items`: one row per model. Requests of the same `shape` are
     answered once (`share`), the others batched through `answer_each`. This is the function a
     worker process, or a distributed engine, calls per chunk; `facts` names the knowledge base
@@ -462,7 +518,7 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     engine = _engine(facts)
     kb = engine.kb
     shapes = _SHAPES.setdefault(_key(facts), {})
-    rows: list[dict] = [None] * len(items)   # type: ignore[list-item]
+    rows: list[Row] = [None] * len(items)   # type: ignore[list-item]
     questions: dict = {}     # key -> (position of the representative, request)
     keys: list = []
     for index, item in enumerate(items):
@@ -507,8 +563,8 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
         if key in use_summary:
             use_status, use_findings, _ = use_summary[key]
             row["use_status"] = use_status
-            row["use_findings"] = [{"kind": k, "license": lid, "clause": c, "artifact": rename.get(a, a),
-                                    "message": _renamed(m, rename)} for k, lid, c, a, m in use_findings]
+            row["use_findings"] = [Finding(k, lid, c, rename.get(a, a), _renamed(m, rename))
+                                   for k, lid, c, a, m in use_findings]
         rows[index] = row
     return rows
 
@@ -569,13 +625,11 @@ def _summary(kb, request: dict, answer) -> tuple[str, list, list]:
     return answer.status, findings, notes
 
 
-def _row(item: dict, status: str, findings: list, notes: list) -> dict:
+def _row(item: dict, status: str, findings: list, notes: list) -> Row:
     kinds = sorted({f[0] for f in findings}, key=list(KINDS).index)
-    return {"id": item["id"], "source": item["source"], "line": item["line"], "status": status, "kinds": kinds,
-            "findings": [{"kind": k, "license": lid, "clause": c, "artifact": a, "message": m}
-                         for k, lid, c, a, m in findings],
-            "notes": [n["message"] if isinstance(n, dict) else n for n in item.get("notes", [])] + notes,
-            "lines": item.get("lines", {})}
+    return Row(item["id"], item["source"], item["line"], status, kinds, [Finding(*f) for f in findings],
+               [n["message"] if isinstance(n, dict) else n for n in item.get("notes", [])] + notes,
+               item.get("lines") or {})
 
 
 # --- partitioning and running -----------------------------------------------------------------
@@ -603,7 +657,7 @@ def plan_chunks(graph: AuditGraph, size: int = CHUNK_MODELS) -> list[list[str]]:
 
 @dataclass
 class AuditReport:
-    rows: list[dict]
+    rows: list[Row]
     chunks: int = 0
     jobs: int = 1
 
@@ -626,7 +680,7 @@ class AuditReport:
             return 3
         return 0
 
-    def worst(self, count: int = 10) -> list[dict]:
+    def worst(self, count: int = 10) -> list[Row]:
         """The rows most in need of attention: forbidden first, then the most findings."""
         ranked = [r for r in self.rows if r["status"] != "permitted"]
         return sorted(ranked, key=lambda r: (SEVERITY[r["status"]], -len(r["findings"]), r["id"]))[:count]
@@ -634,17 +688,17 @@ class AuditReport:
     def to_json(self) -> dict:
         return {"schema_version": "1", "models": len(self.rows), "statuses": self.counts(),
                 "reasons": self.kind_counts(),
-                "results": [{k: v for k, v in row.items() if k != "lines"} for row in self.rows]}
+                "results": [row.to_json() for row in self.rows]}
 
 
 def audit(paths: Iterable, profile=None, resolver: Callable | None = None, jobs: int = 1,
           progress: Callable | None = None, share: bool = True, facts=None) -> AuditReport:
     """Audit every card under `paths` (see `read_cards`); `jobs` worker processes (0: one per
     core). `progress(done, total)` is called as models are answered."""
-    return audit_cards(read_cards(paths), profile, resolver, jobs, progress, share, facts)
+    return audit_cards(iter_cards(paths), profile, resolver, jobs, progress, share, facts)
 
 
-def audit_cards(cards: list[Card], profile=None, resolver: Callable | None = None, jobs: int = 1,
+def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None = None, jobs: int = 1,
                 progress: Callable | None = None, share: bool = True, facts=None) -> AuditReport:
     """Audit cards already read (see `audit`)."""
     kb = _engine(facts).kb
@@ -654,7 +708,7 @@ def audit_cards(cards: list[Card], profile=None, resolver: Callable | None = Non
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
     memo: dict = {}
     total = sum(1 for m in graph.models.values() if m.audited)
-    rows: list[dict] = []
+    rows: list[Row] = []
     if jobs == 1 or len(chunks) == 1:
         for chunk in chunks:
             rows += answer_chunk(graph.chunk_items(chunk, memo), profile, share, facts)
@@ -687,7 +741,7 @@ def render_text(report: AuditReport, worst: int = 10) -> str:
     if kinds:
         lines += ["", f"{'reason':<18} models"]
         lines += [f"{kind:<18} {count:>6}  {KINDS[kind]}" for kind, count in kinds.items()]
-    if any("use_status" in r for r in report.rows):
+    if any(r.get("use_status") for r in report.rows):
         used = collections.Counter(r.get("use_status") for r in report.rows if r.get("use_status"))
         lines += ["", "with the profile, may we use and host it: "
                   + ", ".join(f"{s} {used[s]}" for s in STATUSES if used.get(s))]
@@ -747,8 +801,7 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
     for row in report.rows:
         if row["status"] == "permitted":
             continue
-        for finding in row["findings"] or [{"kind": "depends", "message": row["status"], "license": None,
-                                            "clause": None, "artifact": row["id"]}]:
+        for finding in row["findings"] or [Finding("depends", None, None, row["id"], row["status"])]:
             line = row.get("lines", {}).get(SARIF_KEY.get(finding["kind"], ""), row["line"])
             cite = f" ({finding['license']} §{finding['clause']})" if finding.get("clause") else ""
             results.append({
