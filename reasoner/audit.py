@@ -699,12 +699,13 @@ def audit(paths: Iterable, profile=None, resolver: Callable | None = None, jobs:
 
 
 def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None = None, jobs: int = 1,
-                progress: Callable | None = None, share: bool = True, facts=None) -> AuditReport:
-    """Audit cards already read (see `audit`)."""
+                progress: Callable | None = None, share: bool = True, facts=None,
+                chunk_size: int = CHUNK_MODELS) -> AuditReport:
+    """Audit cards already read (see `audit`); `chunk_size` models per chunk (see `plan_chunks`)."""
     kb = _engine(facts).kb
     graph = AuditGraph(kb, cards, resolver)
     del cards   # the graph holds what is needed; a million parsed cards need not stay beside it
-    chunks = plan_chunks(graph)
+    chunks = plan_chunks(graph, chunk_size)
     jobs = (os.cpu_count() or 1) if jobs == 0 else max(1, jobs)
     memo: dict = {}
     total = sum(1 for m in graph.models.values() if m.audited)
@@ -720,10 +721,20 @@ def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None =
 
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         with concurrent.futures.ProcessPoolExecutor(jobs, mp_context=context) as pool:
-            futures = [pool.submit(answer_chunk, graph.chunk_items(chunk, memo), profile, share, facts)
-                       for chunk in chunks]
-            for future in concurrent.futures.as_completed(futures):
-                rows += future.result()
+            # A few chunks per worker in flight: the requests of a million models need not all
+            # be built (and pickled) before the first answer comes back.
+            pending: set = set()
+            waiting = iter(chunks)
+            while True:
+                for chunk in waiting:
+                    pending.add(pool.submit(answer_chunk, graph.chunk_items(chunk, memo), profile, share, facts))
+                    if len(pending) >= 2 * jobs:
+                        break
+                if not pending:
+                    break
+                done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in done:
+                    rows += future.result()
                 if progress:
                     progress(len(rows), total)
     order = {model_id: i for i, model_id in enumerate(graph.models)}

@@ -187,8 +187,9 @@ def test_components_become_chunks_and_jobs_give_the_same_rows(engine):
     # A component larger than a chunk is cut: every model's request holds its own ancestry.
     assert sorted(map(sorted, audit.plan_chunks(graph, size=1))) == [["r/a"], ["r/root"], ["s/b"], ["t/c"]]
     one = audit_cards(cards)
-    two = audit_cards(cards, jobs=2)
-    assert [(r["id"], r["status"]) for r in two.rows] == [(r["id"], r["status"]) for r in one.rows]
+    two = audit_cards(cards, jobs=2, chunk_size=1)     # four chunks through the process pool
+    assert two.chunks == 4 and two.jobs == 2
+    assert [(r["id"], r["status"], r["kinds"]) for r in two.rows] == [(r["id"], r["status"], r["kinds"]) for r in one.rows]
 
 
 # --- inputs ----------------------------------------------------------------------------------------
