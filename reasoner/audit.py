@@ -824,8 +824,7 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
                                "logicalLocations": [{"name": row["id"], "kind": "module"}]}],
             })
     return {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-            "runs": [{"tool": {"driver": {"name": "can-i", "version": version, "informationUri":
-                                          "https://github.com/can-i/can-i", "rules": rules}},
+            "runs": [{"tool": {"driver": {"name": "can-i", "version": version, "rules": rules}},
                       "results": results}]}
 
 
