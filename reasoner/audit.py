@@ -584,10 +584,16 @@ def _renamed(text: str, rename: dict) -> str:
     (two models may swap ids: `a`→`b` and `b`→`c` must not turn `a` into `c`)."""
     if not rename:
         return text
-    return _BACKTICKED.sub(lambda m: f"`{rename.get(m.group(1), m.group(1))}`", text)
+
+    def swap(match) -> str:
+        quote, name = match.group(1), match.group(2)
+        return f"{quote}{rename.get(name, name)}{quote}"
+
+    return _QUOTED.sub(swap, text)
 
 
-_BACKTICKED = re.compile(r"`([^`]+)`")
+# An id as messages write it: `id`, or "id" inside a JSON snippet (`{"id": "x", ...}`).
+_QUOTED = re.compile(r'([`"])([^`"]+)\1')
 
 
 def _summary(kb, request: dict, answer) -> tuple[str, list, list]:

@@ -262,6 +262,9 @@ def test_cli_json_csv_and_sarif(tmp_path, capsys):
 
 def test_renaming_a_shared_answer_is_one_pass():
     assert audit._renamed("`a` and `b` from `c`", {"a": "b", "b": "c"}) == "`b` and `c` from `c`"
+    # an id inside a JSON snippet of a message is the model's own too
+    assert audit._renamed('state it (`{"id": "a", "license": "ID"}`)', {"a": "z"}) == \
+        'state it (`{"id": "z", "license": "ID"}`)'
 
 
 class FakeProfile:
@@ -288,3 +291,17 @@ def test_progress_is_reported_as_models_are_answered():
     cards = [Card(f"u{i}/m", "x.jsonl", i, {"license": "mit"}) for i in range(3)]
     audit_cards(cards, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1] == (3, 3)
+
+
+@pytest.mark.slow
+def test_shared_answers_equal_answers_asked_one_by_one_over_the_sample(sample_report, monkeypatch):
+    """Sharing by shape is only a saving: over the real sample, every model's status, reason
+    kinds and findings (artifacts renamed to its own) are those of asking it alone."""
+    monkeypatch.setattr(audit, "_SHAPES", {})
+    alone = audit.audit([SAMPLE], share=False)
+
+    def seen(report):
+        return [(r["id"], r["status"], r["kinds"], sorted((f.kind, f.license or "", f.clause or "", f.artifact or "",
+                                                           f.message) for f in r["findings"])) for r in report.rows]
+
+    assert seen(alone) == seen(sample_report)
