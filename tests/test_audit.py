@@ -286,6 +286,26 @@ def test_a_profile_also_asks_may_we_use_and_host_it():
     assert rows["org/phi-ft"]["use_status"] == "permitted"
 
 
+def test_a_policy_verdict_on_the_answer_is_kept_per_model(monkeypatch):
+    """The profiles feature puts its license policy's verdict on the answer (`Result.policy`)."""
+    from types import SimpleNamespace
+
+    real = Reasoner.answer_each
+
+    def with_policy(self, requests, *args, **kwargs):
+        answers = real(self, requests, *args, **kwargs)
+        for request, answer in zip(requests, answers):
+            if request["use"].get("acts") == audit.USE_ACTS:
+                answer.policy = SimpleNamespace(status="review", findings=[SimpleNamespace(license="mit", list="review")])
+        return answers
+
+    monkeypatch.setattr(Reasoner, "answer_each", with_policy)
+    report = audit_cards([Card("org/m", "x.jsonl", 1, {"license": "mit"})], profile=FakeProfile())
+    assert report.rows[0]["policy"] == {"status": "review", "licenses": {"mit": "review"}}
+    assert report.rows[0].to_json()["policy"]["status"] == "review"
+    assert "the profile's license policy: review 1" in audit.render_text(report)
+
+
 def test_progress_is_reported_as_models_are_answered():
     seen = []
     cards = [Card(f"u{i}/m", "x.jsonl", i, {"license": "mit"}) for i in range(3)]
