@@ -557,7 +557,7 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     for index, (item, key) in enumerate(zip(items, keys)):
         if key is None:
             continue
-        rep_index, rep_request = questions[key]
+        _, rep_request = questions[key]
         rename = _renaming(rep_request, item["request"])
         status, findings, notes = summary[key]
         findings = [(kind, lid, clause, rename.get(artifact, artifact), _renamed(message, rename))
