@@ -335,3 +335,9 @@ def test_a_declared_license_expression_is_never_an_unjudged_yes():
     assert rows["org/sd-mit"]["status"] == "forbidden"            # one license: judged, relabelled
     assert rows["org/sd-ft"]["status"] in ("unknown", "forbidden")  # an expression: never YES
     assert "unknown-license" in rows["org/sd-ft"]["kinds"] or rows["org/sd-ft"]["status"] == "forbidden"
+
+
+def test_readme_shows_the_samples_audit_summary(sample_report):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    summary = audit.render_text(sample_report, worst=0)
+    assert summary in readme, "README's audit summary is stale: paste `can-i audit tests/data/hub-cards-sample.jsonl`"
