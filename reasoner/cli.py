@@ -801,6 +801,50 @@ def _make_advice(kind: str):
 
 for _kind in ADVICE_HELP:
     app.command(name=_kind, help=ADVICE_HELP[_kind], epilog=ADVICE_EXIT_CODES, cls=_Command)(_make_advice(_kind))
+# --- many cards at once ------------------------------------------------------------------------
+
+@app.command("audit", cls=_Command, epilog="Exit codes: 0 every model permitted, 1 any forbidden, "
+             "2 usage or input error (or a card that cannot be read), 3 some unknown or depends.")
+def audit_command(ctx: typer.Context,
+                  paths: List[Path] = typer.Argument(..., help="Model cards (README.md), folders of them, JSON Lines "
+                                                     "of {id, front_matter}, or Hub metadata dumps (cardData; JSON or JSONL)."),
+                  as_json: bool = typer.Option(False, "--json", help="Print every model's answer as JSON."),
+                  as_csv: bool = typer.Option(False, "--csv", help="Print one CSV row per model."),
+                  as_sarif: bool = typer.Option(False, "--sarif", help="Print SARIF 2.1.0 for code-scanning tools."),
+                  jobs: int = typer.Option(1, "--jobs", "-j", min=0, help="Worker processes (0: one per core)."),
+                  worst: int = typer.Option(10, "--worst", min=0, help="How many worst offenders the summary lists."),
+                  profile: Optional[Path] = typer.Option(None, "--profile", help="Also ask \"may we use and host it?\" "
+                                                         "under this profile's facts (found as for every question)."),
+                  no_profile: bool = typer.Option(False, "--no-profile", help=NO_PROFILE_HELP),
+                  hub: bool = typer.Option(False, "--hub", help="Read the cards of parents neither the run nor the "
+                                           "catalog knows from the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN; cached)."),
+                  quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")):
+    """Audit many model cards as one lineage graph: may each be distributed as its card declares?"""
+    from . import audit
+
+    options = ctx.obj or {}
+    as_json = as_json or options.get("json", False)
+    if sum((as_json, as_csv, as_sarif)) > 1:
+        raise UsageProblem("--json, --csv and --sarif each print the whole report: give one of them")
+    engine = reasoner(options.get("facts"))
+    holder = _profile(options, profile, no_profile)
+    resolver = None
+    if hub:   # a parent the run and the catalog do not know is read from its Hub card
+        from .hub import HubResolver
+
+        resolver = HubResolver().card
+    with audit.progress_bar(enabled=not quiet) as progress:
+        report = audit.audit(paths, profile=holder, resolver=resolver, jobs=jobs, progress=progress,
+                             facts=options.get("facts"))
+    if as_json:
+        typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    elif as_csv:
+        typer.echo(audit.render_csv(report), nl=False)
+    elif as_sarif:
+        typer.echo(json.dumps(audit.render_sarif(report, version()), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(audit.render_text(report, worst))
+    raise typer.Exit(report.exit_code())
 
 
 # --- for license authors ------------------------------------------------------------------------

@@ -309,9 +309,11 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
     text = read_text_file(path)
     suffix = path.suffix.lower()
     if suffix not in (".json", ".toml", ".yaml", ".yml", ".jsonld"):
-        artifacts, model_id = model_card(kb, text, path, mine, stated_name)
+        card_notes: list = []
+        artifacts, model_id = model_card(kb, text, path, mine, stated_name, card_notes)
         shown = path / "README.md" if path.is_dir() else path
-        return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown)], source=str(shown))
+        return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown), *card_notes],
+                        source=str(shown))
     if suffix in (".json", ".jsonld"):   # .jsonld: an SPDX 3 document
         try:
             doc = json.loads(text, object_pairs_hook=unique_keys)
@@ -522,7 +524,7 @@ def _strict_loader():
 
 
 def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
-               stated_name: str | None = None) -> tuple[list[dict], str]:
+               stated_name: str | None = None, notes: list | None = None) -> tuple[list[dict], str]:
     """A Hugging Face model card: YAML front matter with license, license_name, base_model,
     base_model_relation, datasets and the model's name (model_name, name or model-index). The
     card's model is one the user received, unless `mine` or the card's `mine: true` says it is
@@ -548,8 +550,23 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
         meta = {}
     if not isinstance(meta, dict):
         raise RequestError("model card front matter must be a mapping of keys", location=f"{path}:2:1")
-    _refuse_near_miss_keys(meta, at)
     model_id = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
+    return card_artifacts(kb, meta, model_id, at, mine, stated_name, notes)
+
+
+def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool = False,
+                   stated_name: str | None = None, notes: list | None = None) -> tuple[list[dict], str]:
+    """The artifacts a card's front matter (already parsed: `meta`) declares for `model_id`.
+    `at(key)` locates a key for errors. Cards are read as real publishers write them: an unnamed
+    `license: other`, a `base_model` or `datasets` entry that is no id, or empty, is no input
+    error; each is said in a note (appended to `notes`) and an entry that names something stays
+    as an artifact whose license is unknown, so the answer is UNKNOWN, never YES.
+
+    >>> card_artifacts(KnowledgeBase.load(), {"license": "other"}, "m", lambda k: k)[0][0]["license"]
+    'other'
+    """
+    notes = notes if notes is not None else []
+    _refuse_near_miss_keys(meta, at)
     license_value = meta.get("license")
     if isinstance(license_value, list):
         license_value = " AND ".join(str(v) for v in license_value)
@@ -567,9 +584,17 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
         artifact["license"] = license_value
         if str(license_value).strip().lower() == "other":
             name = meta.get("license_name")
-            if not isinstance(name, str) or not name.strip():
-                raise RequestError("`license: other` needs a `license_name`", location=at("license_name"))
-            artifact["license_name"] = name
+            if isinstance(name, str) and name.strip():
+                artifact["license_name"] = name
+            else:
+                # As many real cards say (TheBloke's among them): the license is unnamed, so its
+                # terms are unknown (UNKNOWN, never YES); the link is the reader's best lead.
+                link = meta.get("license_link")
+                shown = f": its license_link is {link.strip()}" if isinstance(link, str) and link.strip() else \
+                    " and gives no license_link"
+                notes.append({"code": "card_license_unnamed",
+                              "message": f"`{model_id}`'s card says `license: other` without a `license_name`: "
+                                         f"its license is unnamed{shown}"})
         else:
             # `license_name` is read only beside `license: other`; a card that names another license
             # there (`license: mit`, `license_name: qwen-research`) contradicts itself, and reading
@@ -583,11 +608,7 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name
-    bases = meta.get("base_model") or []
-    if isinstance(bases, str):
-        bases = [bases]
-    if not isinstance(bases, list) or not all(isinstance(b, str) for b in bases):
-        raise RequestError("`base_model` must be a model id or a list of them", location=at("base_model"))
+    bases = _card_ids(meta.get("base_model"), "base_model", model_id, notes)
     relation = meta.get("base_model_relation")
     if relation is None:
         relation = "merge" if len(bases) > 1 else "finetune"
@@ -600,11 +621,7 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
                            "list data under `datasets`, and say how the model derives from its base model "
                            f"({', '.join(r for r in RELATIONS if r != 'trained_on')})",
                            location=at("base_model_relation"))
-    datasets = meta.get("datasets") or []
-    if isinstance(datasets, str):
-        datasets = [datasets]
-    if not isinstance(datasets, list) or not all(isinstance(d, str) for d in datasets):
-        raise RequestError("`datasets` must be a dataset id or a list of them", location=at("datasets"))
+    datasets = _card_ids(meta.get("datasets"), "datasets", model_id, notes)
     artifacts = [artifact]
     edges = []
     for base in bases:
@@ -618,6 +635,35 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     if edges:
         artifact["derived_from"] = edges
     return artifacts, model_id
+
+
+def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
+    """The ids a card lists under `base_model` or `datasets`, as publishers write them: one id or
+    a list. An entry that is no id (a number, a mapping) is kept by its text, so that it stays a
+    parent whose license is unknown (never dropped toward YES); an empty one names nothing and is
+    left out. A note says which entries were read so."""
+    if value is None or value == "" or value == []:
+        return []
+    items = value if isinstance(value, list) else [value]
+    ids, odd, empty = [], [], 0
+    for item in items:
+        if isinstance(item, str) and item.strip():
+            ids.append(item.strip())
+        elif item is None or (isinstance(item, (str, list, dict)) and not item):
+            empty += 1
+        else:
+            text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
+            ids.append(text)
+            odd.append(text)
+    if odd:
+        notes.append({"code": "card_odd_entry",
+                      "message": f"`{model_id}`'s card lists under `{key}` " + ", ".join(f"`{o}`" for o in odd[:3])
+                                 + ": not an id; read as one whose license is unknown"})
+    if empty:
+        notes.append({"code": "card_empty_entry",
+                      "message": f"`{model_id}`'s card lists {empty} empty entr{'y' if empty == 1 else 'ies'} "
+                                 f"under `{key}`: they name nothing and are left out"})
+    return list(dict.fromkeys(ids))
 
 
 _HUB_FILE_LINK = re.compile(r"https?://huggingface\.co/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/", re.IGNORECASE)

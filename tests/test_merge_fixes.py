@@ -64,3 +64,14 @@ def test_the_typer_free_entry_searches_remedies_as_the_verbs_do(capsys):
 
     assert fast._fast(["host", "llama3", "--release-mau", "800M", "--role", "licensee", "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["remedies"]
+
+
+def test_audit_applies_the_real_profile_and_no_profile_turns_it_off(can_i, profiled, tmp_path):
+    """The audit was built against a stand-in profile; with the real one it must ask "may we use
+    and host it?" under the profile's facts, and --no-profile must be honoured, not refused."""
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: llama3\nbase_model: meta-llama/Meta-Llama-3-8B\n---\n# a fine-tune\n")
+    with_profile = json.loads(can_i("audit", str(card), "--json", "-q").out)
+    without = json.loads(can_i("audit", str(card), "--json", "-q", "--no-profile").out)
+    assert [m.get("use_status") for m in with_profile["results"]] == ["permitted"]
+    assert [m.get("use_status") for m in without["results"]] == [None]
