@@ -700,8 +700,10 @@ def audit(paths: Iterable, profile=None, resolver: Callable | None = None, jobs:
 
 def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None = None, jobs: int = 1,
                 progress: Callable | None = None, share: bool = True, facts=None,
-                chunk_size: int = CHUNK_MODELS) -> AuditReport:
-    """Audit cards already read (see `audit`); `chunk_size` models per chunk (see `plan_chunks`)."""
+                chunk_size: int = CHUNK_MODELS, runner: Callable | None = None) -> AuditReport:
+    """Audit cards already read (see `audit`); `chunk_size` models per chunk (see `plan_chunks`).
+    `runner(batches, profile, share, facts)`, if given, answers the chunks' items instead of
+    this process or its pool, yielding each chunk's rows (reasoner.distributed: Dask)."""
     kb = _engine(facts).kb
     graph = AuditGraph(kb, cards, resolver)
     del cards   # the graph holds what is needed; a million parsed cards need not stay beside it
@@ -710,7 +712,12 @@ def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None =
     memo: dict = {}
     total = sum(1 for m in graph.models.values() if m.audited)
     rows: list[Row] = []
-    if jobs == 1 or len(chunks) == 1:
+    if runner is not None:
+        for answered in runner((graph.chunk_items(chunk, memo) for chunk in chunks), profile, share, facts):
+            rows += answered
+            if progress:
+                progress(len(rows), total)
+    elif jobs == 1 or len(chunks) == 1:
         for chunk in chunks:
             rows += answer_chunk(graph.chunk_items(chunk, memo), profile, share, facts)
             if progress:

@@ -488,7 +488,11 @@ def audit_command(ctx: typer.Context,
                   worst: int = typer.Option(10, "--worst", min=0, help="How many worst offenders the summary lists."),
                   profile: Optional[Path] = typer.Option(None, "--profile", help="Also ask \"may we use and host it?\" "
                                                          "under this profile's facts."),
-                  quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")):
+                  quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+                  engine_name: str = typer.Option("local", "--engine", help="local: this machine (--jobs); dask: a "
+                                                  "Dask cluster (--scheduler, else a LocalCluster of --jobs workers)."),
+                  scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the address "
+                                                          "of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.")):
     """Audit many model cards as one lineage graph: may each be distributed as its card declares?"""
     from . import audit
 
@@ -498,8 +502,18 @@ def audit_command(ctx: typer.Context,
         raise UsageProblem("--json, --csv and --sarif each print the whole report: give one of them")
     engine = reasoner(options.get("facts"))
     holder = _audit_profile(profile, engine.kb)
+    if engine_name not in ("local", "dask"):
+        raise UsageProblem(f"--engine: `{engine_name}` is not an engine; give local or dask")
+    if scheduler is not None and engine_name != "dask":
+        raise UsageProblem("--scheduler is the address of a Dask scheduler: give it with --engine dask")
     with audit.progress_bar(enabled=not quiet) as progress:
-        report = audit.audit(paths, profile=holder, jobs=jobs, progress=progress, facts=options.get("facts"))
+        if engine_name == "dask":
+            from . import distributed
+
+            report = distributed.audit(paths, profile=holder, scheduler=scheduler, workers=jobs or None,
+                                       progress=progress, facts=options.get("facts"))
+        else:
+            report = audit.audit(paths, profile=holder, jobs=jobs, progress=progress, facts=options.get("facts"))
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     elif as_csv:
