@@ -499,6 +499,7 @@ class Row(_Fields):
     declared: str | None = None
     use_status: str | None = None
     use_findings: list | None = None
+    policy: dict | None = None        # the profile's license policy verdict (allowed, review, denied)
 
     def to_json(self) -> dict:
         doc = {"id": self.id, "status": self.status, "kinds": self.kinds, "declared": self.declared,
@@ -507,6 +508,8 @@ class Row(_Fields):
         if self.use_status is not None:
             doc["use_status"] = self.use_status
             doc["use_findings"] = [f.to_json() for f in self.use_findings or []]
+        if self.policy is not None:
+            doc["policy"] = self.policy
         return doc
 
 
@@ -543,8 +546,9 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     answers = [answer for start in range(0, len(asked), ASK_SLICE)
                for answer in engine.answer_each(asked[start:start + ASK_SLICE])]
     summary = {key: _summary(kb, questions[key][1], answer) for key, answer in zip(order, answers)}
-    use_summary = {key: _summary(kb, use_questions[key], answer)
-                   for key, answer in zip([k for k in order if k in use_questions], answers[len(order):])}
+    use_answers = list(zip([k for k in order if k in use_questions], answers[len(order):]))
+    use_summary = {key: _summary(kb, use_questions[key], answer) for key, answer in use_answers}
+    use_policy = {key: _policy(answer) for key, answer in use_answers}
     if share and profile is None and len(shapes) < MAX_SHAPES:
         shapes.update({key: (questions[key][1], summary[key]) for key in order})
     for key, (rep_request, found) in known.items():
@@ -553,7 +557,7 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     for index, (item, key) in enumerate(zip(items, keys)):
         if key is None:
             continue
-        rep_index, rep_request = questions[key]
+        _, rep_request = questions[key]
         rename = _renaming(rep_request, item["request"])
         status, findings, notes = summary[key]
         findings = [(kind, lid, clause, rename.get(artifact, artifact), _renamed(message, rename))
@@ -565,8 +569,19 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
             row["use_status"] = use_status
             row["use_findings"] = [Finding(k, lid, c, rename.get(a, a), _renamed(m, rename))
                                    for k, lid, c, a, m in use_findings]
+            row["policy"] = use_policy.get(key)
         rows[index] = row
     return rows
+
+
+def _policy(answer) -> dict | None:
+    """The profile's license policy verdict on a model (when the answer carries one: the
+    profiles feature's `Result.policy`), as {"status", "licenses": {license: list}}; ids left
+    out, so that a shared answer fits every model of its shape."""
+    verdict = getattr(answer, "policy", None)
+    if verdict is None or isinstance(answer, CanIError):
+        return None
+    return {"status": verdict.status, "licenses": {f.license: f.list for f in verdict.findings}}
 
 
 def _use_request(request: dict) -> dict:
@@ -584,10 +599,16 @@ def _renamed(text: str, rename: dict) -> str:
     (two models may swap ids: `a`→`b` and `b`→`c` must not turn `a` into `c`)."""
     if not rename:
         return text
-    return _BACKTICKED.sub(lambda m: f"`{rename.get(m.group(1), m.group(1))}`", text)
+
+    def swap(match) -> str:
+        quote, name = match.group(1), match.group(2)
+        return f"{quote}{rename.get(name, name)}{quote}"
+
+    return _QUOTED.sub(swap, text)
 
 
-_BACKTICKED = re.compile(r"`([^`]+)`")
+# An id as messages write it: `id`, or "id" inside a JSON snippet (`{"id": "x", ...}`).
+_QUOTED = re.compile(r'([`"])([^`"]+)\1')
 
 
 def _summary(kb, request: dict, answer) -> tuple[str, list, list]:
@@ -763,6 +784,9 @@ def render_text(report: AuditReport, worst: int = 10) -> str:
         used = collections.Counter(r.get("use_status") for r in report.rows if r.get("use_status"))
         lines += ["", "with the profile, may we use and host it: "
                   + ", ".join(f"{s} {used[s]}" for s in STATUSES if used.get(s))]
+        policy = collections.Counter(r.policy["status"] for r in report.rows if r.get("policy"))
+        if policy:
+            lines.append("the profile's license policy: " + ", ".join(f"{s} {n}" for s, n in policy.most_common()))
     offenders = report.worst(worst)
     if offenders:
         lines += ["", "Worst offenders:"]

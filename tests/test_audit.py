@@ -262,6 +262,9 @@ def test_cli_json_csv_and_sarif(tmp_path, capsys):
 
 def test_renaming_a_shared_answer_is_one_pass():
     assert audit._renamed("`a` and `b` from `c`", {"a": "b", "b": "c"}) == "`b` and `c` from `c`"
+    # an id inside a JSON snippet of a message is the model's own too
+    assert audit._renamed('state it (`{"id": "a", "license": "ID"}`)', {"a": "z"}) == \
+        'state it (`{"id": "z", "license": "ID"}`)'
 
 
 class FakeProfile:
@@ -283,8 +286,42 @@ def test_a_profile_also_asks_may_we_use_and_host_it():
     assert rows["org/phi-ft"]["use_status"] == "permitted"
 
 
+def test_a_policy_verdict_on_the_answer_is_kept_per_model(monkeypatch):
+    """The profiles feature puts its license policy's verdict on the answer (`Result.policy`)."""
+    from types import SimpleNamespace
+
+    real = Reasoner.answer_each
+
+    def with_policy(self, requests, *args, **kwargs):
+        answers = real(self, requests, *args, **kwargs)
+        for request, answer in zip(requests, answers):
+            if request["use"].get("acts") == audit.USE_ACTS:
+                answer.policy = SimpleNamespace(status="review", findings=[SimpleNamespace(license="mit", list="review")])
+        return answers
+
+    monkeypatch.setattr(Reasoner, "answer_each", with_policy)
+    report = audit_cards([Card("org/m", "x.jsonl", 1, {"license": "mit"})], profile=FakeProfile())
+    assert report.rows[0]["policy"] == {"status": "review", "licenses": {"mit": "review"}}
+    assert report.rows[0].to_json()["policy"]["status"] == "review"
+    assert "the profile's license policy: review 1" in audit.render_text(report)
+
+
 def test_progress_is_reported_as_models_are_answered():
     seen = []
     cards = [Card(f"u{i}/m", "x.jsonl", i, {"license": "mit"}) for i in range(3)]
     audit_cards(cards, progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1] == (3, 3)
+
+
+@pytest.mark.slow
+def test_shared_answers_equal_answers_asked_one_by_one_over_the_sample(sample_report, monkeypatch):
+    """Sharing by shape is only a saving: over the real sample, every model's status, reason
+    kinds and findings (artifacts renamed to its own) are those of asking it alone."""
+    monkeypatch.setattr(audit, "_SHAPES", {})
+    alone = audit.audit([SAMPLE], share=False)
+
+    def seen(report):
+        return [(r["id"], r["status"], r["kinds"], sorted((f.kind, f.license or "", f.clause or "", f.artifact or "",
+                                                           f.message) for f in r["findings"])) for r in report.rows]
+
+    assert seen(alone) == seen(sample_report)
