@@ -567,8 +567,8 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
         if key in use_summary:
             use_status, use_findings, _ = use_summary[key]
             row["use_status"] = use_status
-            row["use_findings"] = [Finding(k, lid, c, rename.get(a, a), _renamed(m, rename))
-                                   for k, lid, c, a, m in use_findings]
+            row["use_findings"] = [Finding(*f) for f in _in_order([(k, lid, c, rename.get(a, a), _renamed(m, rename))
+                                                                    for k, lid, c, a, m in use_findings])]
             row["policy"] = use_policy.get(key)
         rows[index] = row
     return rows
@@ -646,8 +646,15 @@ def _summary(kb, request: dict, answer) -> tuple[str, list, list]:
     return answer.status, findings, notes
 
 
+def _in_order(findings: list) -> list:
+    """Findings in one order whatever model represented the shape (the solver's order follows
+    the representative's ids), so that a row is the same from --jobs 1, --jobs N or Dask."""
+    return sorted(findings, key=lambda f: (list(KINDS).index(f[0]), *(part or "" for part in f[1:])))
+
+
 def _row(item: dict, status: str, findings: list, notes: list) -> Row:
     kinds = sorted({f[0] for f in findings}, key=list(KINDS).index)
+    findings = _in_order(findings)
     return Row(item["id"], item["source"], item["line"], status, kinds, [Finding(*f) for f in findings],
                [n["message"] if isinstance(n, dict) else n for n in item.get("notes", [])] + notes,
                item.get("lines") or {})
