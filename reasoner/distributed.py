@@ -109,10 +109,11 @@ class LoadKnowledgeBase(_WorkerPlugin):
 # --- the client's side --------------------------------------------------------------------------
 
 @contextlib.contextmanager
-def connect(scheduler: str | None = None, workers: int | None = None, timeout: float = CONNECT_TIMEOUT):
+def connect(scheduler: str | None = None, workers: int | None = None, timeout: float | None = None):
     """A `distributed.Client` on the scheduler at `scheduler`, or on a `LocalCluster` of
     `workers` single-threaded processes (None: one per core) started and stopped here."""
     distributed = _import()
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
     cluster = None
     logging.getLogger("distributed").setLevel(logging.ERROR)   # its own chatter is not the audit's
     try:
@@ -128,8 +129,9 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
     except (OSError, TimeoutError) as exc:
         if cluster is not None:
             cluster.close()
-        where = f"the Dask scheduler at {scheduler}" if scheduler else "a local Dask cluster"
-        raise UsageProblem(f"--scheduler: cannot reach {where} within {timeout:g} s ({one_line(str(exc))})") from None
+        where = f"--scheduler: cannot reach the Dask scheduler at {scheduler}" if scheduler else \
+            "--engine dask: cannot start a local Dask cluster"
+        raise UsageProblem(f"{where} within {timeout:g} s ({one_line(str(exc))})") from None
     try:
         yield client
     finally:
@@ -178,7 +180,7 @@ class ChunkRunner:
 
 def audit(paths: Iterable, profile=None, resolver: Callable | None = None, scheduler: str | None = None,
           workers: int | None = None, progress: Callable | None = None, share: bool = True, facts=None,
-          chunk_size: int = _audit.CHUNK_MODELS, client=None, timeout: float = CONNECT_TIMEOUT) -> _audit.AuditReport:
+          chunk_size: int = _audit.CHUNK_MODELS, client=None, timeout: float | None = None) -> _audit.AuditReport:
     """`audit.audit` on Dask: the scheduler at `scheduler` (e.g. "tcp://10.0.0.5:8786"), else a
     LocalCluster of `workers` processes, else the given `client`. Same report as `--jobs 1`."""
     with contextlib.nullcontext(client) if client is not None else connect(scheduler, workers, timeout) as connected:
