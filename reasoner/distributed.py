@@ -45,6 +45,12 @@ class KnowledgeBaseMismatch(CanIError):
     code = "engine"
 
 
+class EngineFailure(CanIError):
+    """The cluster could not answer a chunk (a worker died, was killed, or failed)."""
+
+    code = "engine"
+
+
 def _import():
     """`distributed`, or a one-line error naming the extra that provides it."""
     try:
@@ -119,7 +125,7 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
     try:
         if scheduler is None:
             cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                               processes=True, host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR)
+                                               processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
             client = distributed.Client(cluster, timeout=timeout)
         else:
             client = distributed.Client(scheduler, timeout=timeout)
@@ -133,6 +139,12 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
             "--engine dask: cannot start a local Dask cluster"
         raise UsageProblem(f"{where} within {timeout:g} s ({one_line(str(exc))})") from None
     try:
+        try:   # a scheduler without workers would leave every task waiting
+            client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise UsageProblem(f"--scheduler: the Dask scheduler at {scheduler} has no workers after {timeout:g} s; "
+                               f"start some with `dask worker {scheduler} --nthreads 1` "
+                               f"({one_line(str(exc))})") from None
         yield client
     finally:
         client.close()
@@ -172,7 +184,13 @@ class ChunkRunner:
             if not submit():
                 break
         for future in pending:
-            rows = future.result()
+            try:
+                rows = future.result()
+            except CanIError:
+                raise
+            except Exception as exc:   # a worker lost, killed or broken: one line, not a traceback
+                raise EngineFailure(f"--engine dask: a chunk failed on the cluster: {type(exc).__name__}: "
+                                    f"{one_line(str(exc))}") from None
             future.release()
             submit()
             yield rows

@@ -55,7 +55,7 @@ def sample(tmp_path):
 @pytest.fixture(scope="module")
 def client():
     with dask_distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                       dashboard_address=None) as cluster, dask_distributed.Client(cluster) as c:
+                                       dashboard_address="127.0.0.1:0") as cluster, dask_distributed.Client(cluster) as c:
         yield c
 
 
@@ -139,3 +139,21 @@ def test_process_cluster_through_the_cli_matches_jobs_1(capsys):
     local = capsys.readouterr().out
     code_dask = cli.main(["audit", sample, "--json", "-q", "--engine", "dask", "--jobs", "2"])
     assert capsys.readouterr().out == local and code_dask == code_local
+
+
+def test_a_chunk_failing_on_the_cluster_is_one_line(sample, client, monkeypatch, capsys, fresh_shapes):
+    def broken(*args):
+        raise MemoryError("worker out of memory")
+
+    monkeypatch.setattr(distributed, "connect", lambda *a, **k: contextlib.nullcontext(client))
+    monkeypatch.setattr(distributed, "answer_on_worker", broken)
+    assert cli.main(["audit", str(sample), "-q", "--engine", "dask"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "a chunk failed on the cluster: MemoryError: worker out of memory" in err
+
+
+def test_a_scheduler_without_workers_is_one_line_not_a_hang(sample, monkeypatch, capsys):
+    with dask_distributed.LocalCluster(n_workers=0, processes=False, dashboard_address="127.0.0.1:0") as empty:
+        monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 0.5)
+        assert cli.main(["audit", str(sample), "-q", "--engine", "dask", "--scheduler", empty.scheduler_address]) == 2
+    assert "has no workers after 0.5 s" in capsys.readouterr().err
