@@ -106,23 +106,22 @@ def run_one(path: str, jobs: int) -> dict:
 
 def run_dask(path: str, workers: int) -> dict:
     """Audit `path` on a LocalCluster of `workers` processes started here (`--engine dask`)."""
-    import logging
-
     import distributed as dd
 
     from reasoner import distributed
 
     wall, cpu = time.perf_counter(), time.process_time()
-    with dd.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                         dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR) as cluster, dd.Client(cluster) as client:
+    with distributed.local_cluster(workers) as cluster, dd.Client(cluster) as client:
         client.wait_for_workers(workers)
         started = time.perf_counter() - wall
         report = distributed.audit([path], client=client)
         wall = time.perf_counter() - wall
         usage = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF)[:3])   # (utime, stime, maxrss KiB)
-    cpu = time.process_time() - cpu + sum(u + s for u, s, _ in usage.values())
-    figures = _figures(report, wall, cpu, max(m for _, _, m in usage.values()))
-    figures["cluster_start_s"] = round(started, 2)
+    client_cpu = time.process_time() - cpu     # the client, and the scheduler it hosts
+    workers_cpu = sum(u + s for u, s, _ in usage.values())
+    figures = _figures(report, wall, client_cpu + workers_cpu, max(m for _, _, m in usage.values()))
+    figures.update(cluster_start_s=round(started, 2), client_cpu_s=round(client_cpu, 2),
+                   workers_cpu_s=round(workers_cpu, 2))
     return figures
 
 
@@ -142,7 +141,7 @@ def _figures(report, wall: float, cpu: float, worker_maxrss_kib: int) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--jobs", type=int, nargs="+", default=[1, os.cpu_count() or 1])
+    parser.add_argument("--jobs", type=int, nargs="*", default=[1, os.cpu_count() or 1])
     parser.add_argument("--dask", type=int, nargs="*", default=[], metavar="WORKERS",
                         help="also audit on a Dask LocalCluster of this many worker processes")
     parser.add_argument("--repeat", type=int, default=1, help="runs per figure (the median is shown)")
@@ -175,7 +174,10 @@ def main(argv=None) -> int:
             best = runs[len(runs) // 2]
             walls = [r["wall_s"] for r in runs]
             label = f"--engine dask ({jobs[5:]} workers)" if jobs.startswith("dask:") else f"--jobs {jobs}"
-            start = f", of which cluster start {best['cluster_start_s']} s" if "cluster_start_s" in best else ""
+            start = ""
+            if "cluster_start_s" in best:
+                start = (f", of which cluster start {best['cluster_start_s']} s; cpu: client and scheduler "
+                         f"{best['client_cpu_s']} s, workers {best['workers_cpu_s']} s")
             print(f"  {label}: wall {best['wall_s']} s (min–max {min(walls)}–{max(walls)}{start}), cpu {best['cpu_s']} s, "
                   f"{best['models'] / best['wall_s']:,.0f} models/s, peak RSS {best['peak_rss_mib']} MiB "
                   f"(largest worker {best['worker_peak_rss_mib']} MiB), {best['chunks']} chunks")

@@ -31,6 +31,7 @@ from .errors import CanIError, UsageProblem, one_line
 
 EXTRA = 'pip install "can-i[dask]"'
 CONNECT_TIMEOUT = 10.0          # seconds to reach a scheduler before saying so
+KB_SUFFIXES = (".lic", ".toml")
 IN_FLIGHT_PER_WORKER = 2        # chunks queued per worker: busy workers, bounded client memory
 
 try:  # the plugin's base; the module stays importable without dask (the CLI then says so)
@@ -67,17 +68,19 @@ _LOCK = threading.Lock()   # a Reasoner answers one question at a time; a worker
 
 
 def fingerprint(facts=None) -> str:
-    """A digest of what decides an answer: the can-i version, its rules and the knowledge-base
-    files (`facts`, else the bundled ones). Equal digests on client and worker, equal answers."""
+    """A digest of what decides an answer: the can-i version, its code, grammar and rules, and
+    the knowledge-base files (`facts`, else the bundled ones). Equal digests on client and worker, equal answers."""
     key = _audit._key(facts)
     if key not in _FINGERPRINTS:
         from . import __version__, resources
 
         digest = hashlib.sha256(__version__.encode())
         roots = [Path(p) for p in key] or [Path(resources.facts_dir())]
-        files = sorted(Path(__file__).parent.glob("*.lp"))
+        package = Path(__file__).parent
+        files = sorted([*package.glob("*.py"), *package.glob("*.lp"), Path(resources.grammar_path())])
         for root in roots:
-            files += sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+            # What the knowledge base reads (not README.md or __pycache__, which differ by install).
+            files += sorted(p for p in root.rglob("*") if p.suffix in KB_SUFFIXES) if root.is_dir() else [root]
         for path in files:
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         _FINGERPRINTS[key] = digest.hexdigest()[:16]
@@ -114,6 +117,22 @@ class LoadKnowledgeBase(_WorkerPlugin):
 
 # --- the client's side --------------------------------------------------------------------------
 
+# Dask's sampling profiler walks each worker's stack every 10 ms: CPU a chunk's solver needs
+# more than a dashboard nobody watches during an audit.
+LOCAL_CONFIG = {"distributed.worker.profile.enabled": False}
+
+
+def local_cluster(workers: int):
+    """A LocalCluster of `workers` single-threaded processes on 127.0.0.1 (dashboard on a free
+    loopback port), without the sampling profiler."""
+    import dask
+
+    distributed = _import()
+    with dask.config.set(LOCAL_CONFIG):
+        return distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                        dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+
+
 @contextlib.contextmanager
 def connect(scheduler: str | None = None, workers: int | None = None, timeout: float | None = None):
     """A `distributed.Client` on the scheduler at `scheduler`, or on a `LocalCluster` of
@@ -124,15 +143,14 @@ def connect(scheduler: str | None = None, workers: int | None = None, timeout: f
     logging.getLogger("distributed").setLevel(logging.ERROR)   # its own chatter is not the audit's
     try:
         if scheduler is None:
-            cluster = distributed.LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                                               processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+            cluster = local_cluster(workers or os.cpu_count() or 1)
             client = distributed.Client(cluster, timeout=timeout)
         else:
             client = distributed.Client(scheduler, timeout=timeout)
     except (ValueError, TypeError) as exc:
         raise UsageProblem(f"--scheduler: `{scheduler}` is not a Dask scheduler address, such as "
                            f"tcp://10.0.0.5:8786 ({one_line(str(exc))})") from None
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, RuntimeError) as exc:   # RuntimeError: a LocalCluster that cannot start
         if cluster is not None:
             cluster.close()
         where = f"--scheduler: cannot reach the Dask scheduler at {scheduler}" if scheduler else \
