@@ -210,11 +210,14 @@ def _json_cards(path: Path) -> list[Card]:
     records = doc if isinstance(doc, list) else [doc]
     # A record's line: where its id is written (a pretty-printed dump holds one record per block).
     starts = [m.start() for m in re.finditer(r'"(?:id|modelId)"\s*:', text)]
-    cards = []
-    for index, record in enumerate(records):
-        line = text.count("\n", 0, starts[index]) + 1 if index < len(starts) and len(starts) == len(records) else 1
-        cards.append(_record_card(record, str(path), line))
-    return cards
+    lines, line, at = [], 1, 0
+    for start in starts:          # counted as we go: a dump of 50,000 records is read once
+        line += text.count("\n", at, start)
+        lines.append(line)
+        at = start
+    if len(lines) != len(records):   # ids written twice or nested: say the file, not a wrong line
+        lines = [1] * len(records)
+    return [_record_card(record, str(path), line) for record, line in zip(records, lines)]
 
 
 # --- the graph ---------------------------------------------------------------------------------
