@@ -157,3 +157,13 @@ def test_a_scheduler_without_workers_is_one_line_not_a_hang(sample, monkeypatch,
         monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 0.5)
         assert cli.main(["audit", str(sample), "-q", "--engine", "dask", "--scheduler", empty.scheduler_address]) == 2
     assert "has no workers after 0.5 s" in capsys.readouterr().err
+
+
+def test_facts_missing_on_a_worker_change_the_fingerprint(tmp_path):
+    """A worker without the client's --facts files must not answer with another knowledge base."""
+    present = tmp_path / "x.lic"
+    present.write_text("license x\n", encoding="utf-8")
+    with_file = distributed.fingerprint([str(present)])
+    distributed._FINGERPRINTS.clear()
+    present.unlink()
+    assert distributed.fingerprint([str(present)]) != with_file
