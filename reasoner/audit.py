@@ -646,7 +646,17 @@ def _summary(kb, request: dict, answer) -> tuple[str, list, list]:
         if not any(f[0] == "depends" for f in findings):
             findings.append(("depends", None, None, subject, "the answer turns on facts the audit does not know"))
     notes = [one_line(n.message) for n in answer.notes if n.code.startswith("card_") or n.code == "family_version"]
-    return answer.status, findings, notes
+    status = answer.status
+    own = request["artifacts"][0]
+    if own.get("mine") and "outbound_license" not in request["use"] and status in ("permitted", "depends"):
+        # A declared expression (`[mit, apache-2.0]`) cannot be the license recipients get
+        # (`outbound_license` is one license), so whether it drops inherited terms went unasked:
+        # not a YES the audit can give.
+        findings.append(("unknown-license", None, None, subject,
+                         f"the card declares `{own.get('license')}`: whether it drops terms the model inherits is "
+                         f"judged for one license id; declare the one license recipients get"))
+        status = "unknown"
+    return status, findings, notes
 
 
 def _in_order(findings: list) -> list:

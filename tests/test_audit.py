@@ -325,3 +325,13 @@ def test_shared_answers_equal_answers_asked_one_by_one_over_the_sample(sample_re
                                                            f.message) for f in r["findings"])) for r in report.rows]
 
     assert seen(alone) == seen(sample_report)
+
+
+def test_a_declared_license_expression_is_never_an_unjudged_yes():
+    cards = [Card("org/sd-ft", "x.jsonl", 1, {"license": ["mit", "apache-2.0"],
+                                               "base_model": "stabilityai/stable-diffusion-2-1"}),
+             Card("org/sd-mit", "x.jsonl", 2, {"license": "mit", "base_model": "stabilityai/stable-diffusion-2-1"})]
+    rows = rows_by_id(audit_cards(cards))
+    assert rows["org/sd-mit"]["status"] == "forbidden"            # one license: judged, relabelled
+    assert rows["org/sd-ft"]["status"] in ("unknown", "forbidden")  # an expression: never YES
+    assert "unknown-license" in rows["org/sd-ft"]["kinds"] or rows["org/sd-ft"]["status"] == "forbidden"
