@@ -570,8 +570,8 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
         if key in use_summary:
             use_status, use_findings, _ = use_summary[key]
             row["use_status"] = use_status
-            row["use_findings"] = [Finding(k, lid, c, rename.get(a, a), _renamed(m, rename))
-                                   for k, lid, c, a, m in use_findings]
+            row["use_findings"] = [Finding(*f) for f in _in_order([(k, lid, c, rename.get(a, a), _renamed(m, rename))
+                                                                    for k, lid, c, a, m in use_findings])]
             row["policy"] = use_policy.get(key)
         rows[index] = row
     return rows
@@ -659,8 +659,15 @@ def _summary(kb, request: dict, answer) -> tuple[str, list, list]:
     return status, findings, notes
 
 
+def _in_order(findings: list) -> list:
+    """Findings in one order whatever model represented the shape (the solver's order follows
+    the representative's ids), so that a row is the same from --jobs 1, --jobs N or Dask."""
+    return sorted(findings, key=lambda f: (list(KINDS).index(f[0]), *(part or "" for part in f[1:])))
+
+
 def _row(item: dict, status: str, findings: list, notes: list) -> Row:
     kinds = sorted({f[0] for f in findings}, key=list(KINDS).index)
+    findings = _in_order(findings)
     return Row(item["id"], item["source"], item["line"], status, kinds, [Finding(*f) for f in findings],
                [n["message"] if isinstance(n, dict) else n for n in item.get("notes", [])] + notes,
                item.get("lines") or {})
@@ -734,8 +741,10 @@ def audit(paths: Iterable, profile=None, resolver: Callable | None = None, jobs:
 
 def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None = None, jobs: int = 1,
                 progress: Callable | None = None, share: bool = True, facts=None,
-                chunk_size: int = CHUNK_MODELS) -> AuditReport:
-    """Audit cards already read (see `audit`); `chunk_size` models per chunk (see `plan_chunks`)."""
+                chunk_size: int = CHUNK_MODELS, runner: Callable | None = None) -> AuditReport:
+    """Audit cards already read (see `audit`); `chunk_size` models per chunk (see `plan_chunks`).
+    `runner(batches, profile, share, facts)`, if given, answers the chunks' items instead of
+    this process or its pool, yielding each chunk's rows (reasoner.distributed: Dask)."""
     kb = _engine(facts).kb
     graph = AuditGraph(kb, cards, resolver)
     del cards   # the graph holds what is needed; a million parsed cards need not stay beside it
@@ -744,7 +753,12 @@ def audit_cards(cards: Iterable[Card], profile=None, resolver: Callable | None =
     memo: dict = {}
     total = sum(1 for m in graph.models.values() if m.audited)
     rows: list[Row] = []
-    if jobs == 1 or len(chunks) == 1:
+    if runner is not None:
+        for answered in runner((graph.chunk_items(chunk, memo) for chunk in chunks), profile, share, facts):
+            rows += answered
+            if progress:
+                progress(len(rows), total)
+    elif jobs == 1 or len(chunks) == 1:
         for chunk in chunks:
             rows += answer_chunk(graph.chunk_items(chunk, memo), profile, share, facts)
             if progress:

@@ -818,7 +818,11 @@ def audit_command(ctx: typer.Context,
                   no_profile: bool = typer.Option(False, "--no-profile", help=NO_PROFILE_HELP),
                   hub: bool = typer.Option(False, "--hub", help="Read the cards of parents neither the run nor the "
                                            "catalog knows from the Hugging Face Hub (HF_ENDPOINT, HF_TOKEN; cached)."),
-                  quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar.")):
+                  quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+                  engine_name: str = typer.Option("local", "--engine", help="local: this machine (--jobs); dask: a "
+                                                  "Dask cluster (--scheduler, else a LocalCluster of --jobs workers)."),
+                  scheduler: Optional[str] = typer.Option(None, "--scheduler", help="With --engine dask: the address "
+                                                          "of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.")):
     """Audit many model cards as one lineage graph: may each be distributed as its card declares?"""
     from . import audit
 
@@ -828,14 +832,24 @@ def audit_command(ctx: typer.Context,
         raise UsageProblem("--json, --csv and --sarif each print the whole report: give one of them")
     engine = reasoner(options.get("facts"))
     holder = _profile(options, profile, no_profile)
+    if engine_name not in ("local", "dask"):
+        raise UsageProblem(f"--engine: `{engine_name}` is not an engine; give local or dask")
+    if scheduler is not None and engine_name != "dask":
+        raise UsageProblem("--scheduler is the address of a Dask scheduler: give it with --engine dask")
     resolver = None
     if hub:   # a parent the run and the catalog do not know is read from its Hub card
         from .hub import HubResolver
 
         resolver = HubResolver().card
     with audit.progress_bar(enabled=not quiet) as progress:
-        report = audit.audit(paths, profile=holder, resolver=resolver, jobs=jobs, progress=progress,
-                             facts=options.get("facts"))
+        if engine_name == "dask":
+            from . import distributed
+
+            report = distributed.audit(paths, profile=holder, resolver=resolver, scheduler=scheduler,
+                                       workers=jobs or None, progress=progress, facts=options.get("facts"))
+        else:
+            report = audit.audit(paths, profile=holder, resolver=resolver, jobs=jobs, progress=progress,
+                                 facts=options.get("facts"))
     if as_json:
         typer.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     elif as_csv:
