@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import json
+import sys
 import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -865,6 +866,29 @@ def decode_json(text: str | bytes, source: str):
 
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def read_request_input(request: str) -> tuple[str, object, list | None]:
+    """What `can-i --request FILE|-` reads: (the source's name, one decoded document or None, the
+    numbered JSON Lines or None). Standard input may be a pipe, so it is allowed, but read
+    bounded; a file that is not one document is read as JSON Lines, or its error stands. Both
+    entries of the command line (cli.py and fast.py) read it here."""
+    from .files import read_bounded
+
+    source = "<stdin>" if request == "-" else request
+    if request == "-":
+        raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
+    else:
+        raw = read_input_file(Path(request), "JSON file")
+    if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
+        return source, None, decode_requests(raw, source, lines=True)
+    try:
+        return source, decode_json(raw, source), None
+    except RequestError:
+        batch = decode_requests(raw, source)
+        if batch is None:
+            raise
+        return source, None, batch
 
 
 def decode_requests(text: str | bytes, source: str, lines: bool = False) -> list[tuple[int, object]] | None:

@@ -392,35 +392,19 @@ def root(
     if request is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
-    from .api import JSON_LINES_SUFFIXES, decode_json, decode_requests
-    from .errors import RequestError
-    from .files import read_bounded
-    from .request import read_input_file
+    from .api import read_request_input
 
-    source = "<stdin>" if request == "-" else request
     chosen = _profile(ctx.obj)
-    if request == "-":   # standard input may be a pipe, so it is allowed, but read bounded
-        raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
-    else:
-        raw = read_input_file(Path(request), "JSON file")
-    if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
-        batch = decode_requests(raw, source, lines=True)
-    else:
+    source, doc, batch = read_request_input(request)
+    if batch is None:
+        if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
+            _emit_advice(reasoner(facts).advise(doc), as_json, explain=explain)
+        doc = _profiled(chosen, doc, f"request {source}")
         try:
-            doc = decode_json(raw, source)
-        except RequestError:  # not one document: JSON Lines, or the error stands
-            batch = decode_requests(raw, source)
-            if batch is None:
-                raise
-        else:
-            if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
-                _emit_advice(reasoner(facts).advise(doc), as_json, explain=explain)
-            doc = _profiled(chosen, doc, f"request {source}")
-            try:
-                result = reasoner(facts).ask(doc)
-            except CanIError as exc:
-                raise chosen.locate(exc, doc) if chosen is not None else exc from None
-            _emit(result, as_json, f"the request for `{result.subject}`", explain)
+            result = reasoner(facts).ask(doc)
+        except CanIError as exc:
+            raise chosen.locate(exc, doc) if chosen is not None else exc from None
+        _emit(result, as_json, f"the request for `{result.subject}`", explain)
     if chosen is not None:
         batch = [(number, item if isinstance(item, CanIError) else _profiled(chosen, item, f"request {source}"))
                  for number, item in batch]
@@ -830,7 +814,6 @@ def audit_command(ctx: typer.Context,
     as_json = as_json or options.get("json", False)
     if sum((as_json, as_csv, as_sarif)) > 1:
         raise UsageProblem("--json, --csv and --sarif each print the whole report: give one of them")
-    engine = reasoner(options.get("facts"))
     holder = _profile(options, profile, no_profile)
     if engine_name not in ("local", "dask"):
         raise UsageProblem(f"--engine: `{engine_name}` is not an engine; give local or dask")

@@ -267,32 +267,14 @@ def _request(request: str) -> int:
     answered by the command line's own function for them."""
 
     def answer() -> int:
-        from pathlib import Path
+        from .api import read_request_input
 
-        from .api import JSON_LINES_SUFFIXES, decode_json, decode_requests
-        from .errors import RequestError
-        from .files import read_bounded
-        from .request import read_input_file
-
-        source = "<stdin>" if request == "-" else request
-        if request == "-":
-            raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
-        else:
-            raw = read_input_file(Path(request), "JSON file")
-        if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
-            batch = decode_requests(raw, source, lines=True)
-        else:
-            try:
-                doc = decode_json(raw, source)
-            except RequestError:
-                batch = decode_requests(raw, source)
-                if batch is None:
-                    raise
-            else:
-                engine = _engine()
-                if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
-                    return _emit_advice(engine.advise(doc))
-                return _emit(engine.ask(doc))
+        source, doc, batch = read_request_input(request)
+        if batch is None:
+            engine = _engine()
+            if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
+                return _emit_advice(engine.advise(doc))
+            return _emit(engine.ask(doc))
         from click.exceptions import Exit
 
         from . import cli

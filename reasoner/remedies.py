@@ -48,7 +48,7 @@ from clingo import Function, Number, String, Symbol, ast
 from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
-from .solve import Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
+from .solve import RuleFunctions, Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -141,18 +141,6 @@ def _program() -> tuple[tuple, dict]:
 def templates() -> dict[str, str]:
     """The message of each kind of change (remedies.lp `says`)."""
     return _program()[1]
-
-
-class _Context:
-    """Functions the rules call while grounding (as solve.py gives them)."""
-
-    @staticmethod
-    def starts_with(name: Symbol, prefix: Symbol) -> Symbol:
-        return Number(1 if name_starts_with(name.string, prefix.string) else 0)
-
-    @staticmethod
-    def prefixes_compatible(first: Symbol, second: Symbol) -> Symbol:
-        return Number(1 if prefixes_compatible(first.string, second.string) else 0)
 
 
 # --- proposing candidates -------------------------------------------------------------------------
@@ -612,7 +600,7 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
             for fact in candidate.adds:
                 backend.add_rule([atom(Function("puts", [term, fact]))])
     del chosen
-    control.ground([("base", [])], context=_Context())
+    control.ground([("base", [])], context=RuleFunctions())
     found: list[tuple] = []
     for _ in range(MAX_ROUNDS):
         level: list[tuple] = []

@@ -50,7 +50,7 @@ def prefixes_compatible(first: str, second: str) -> bool:
     return all(_same_character(a, b) or _same_character(b, a) for a, b in zip(first, second))
 
 
-class _Context:
+class RuleFunctions:
     """Functions the rules may call during grounding (our code, never a license's)."""
 
     @staticmethod
@@ -347,7 +347,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     with control.backend() as backend:
         for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
             backend.add_rule([backend.add_atom(symbol)])
-    control.ground([("base", [])], context=_Context())
+    control.ground([("base", [])], context=RuleFunctions())
     shown: list[str] = []
 
     def collect(model) -> None:   # the program is stratified: one model

@@ -13,7 +13,6 @@ import sys
 import pytest
 
 from reasoner import audit, cli, distributed
-from reasoner.errors import UsageProblem
 
 dask_distributed = pytest.importorskip("distributed")
 

@@ -261,7 +261,7 @@ def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_ex
         with control.backend() as backend:
             for symbol in (*solve.schema_facts(), *facts):
                 backend.add_rule([backend.add_atom(symbol)])
-        control.ground([("base", [])], context=solve._Context())
+        control.ground([("base", [])], context=solve.RuleFunctions())
         models = []
         control.solve(on_model=lambda model: models.append(model.symbols(shown=True)))
         solvers = control.statistics["solving"]["solvers"]

@@ -12,7 +12,7 @@ import pytest
 
 from reasoner import Reasoner, schema
 from reasoner.errors import RequestError
-from reasoner.profile import (ProfileError, Profile, QUESTION_ONLY, _has_tool_table, find_profile, load_profile)
+from reasoner.profile import (ProfileError, QUESTION_ONLY, _has_tool_table, find_profile, load_profile)
 
 pytestmark = pytest.mark.usefixtures("bundled_kb")
 
