@@ -210,6 +210,8 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
         facts[key] = _plain(value, where)
         where_of[key] = where
     _check_values(facts, shown, text, text_table)
+    if kb is not None and "grants" in facts:
+        _check_standing_grants(facts["grants"], kb, _where(shown, text, text_table, "grants"))
     return Profile(facts=facts, policy=policy, source=f"profile {shown}", path=shown, where=where_of)
 
 
@@ -262,6 +264,26 @@ def _check_values(facts: dict, shown: str, text: str, table: tuple) -> None:
     except CanIError as exc:
         key = re.match(r"use\.(\w+)", exc.location or "")
         raise ProfileError(exc.message, location=_where(shown, text, table, key.group(1)) if key else shown) from None
+
+
+def _check_standing_grants(grants: list, kb, where: str) -> None:
+    """A grant under a license anyone may apply (CC, Apache, GPL, RAIL texts) with no artifact
+    covers the one artifact under it in each question: in a profile, which holds for every
+    question, it would clear whatever material under that license a later question brings (a
+    deal with Cohere for Aya clearing someone else's CC-BY-NC dataset). Such a standing grant
+    must say whose license it is."""
+    from .request import read_grants
+
+    for grant in read_grants(grants):
+        lid = grant.license or grant.name
+        if grant.artifacts is not None or grant.licensor is not None or lid is None:
+            continue
+        encoding = kb.resolve_license(lid)[0]
+        if encoding is not None and not kb.licenses[encoding].license.licensor_id:
+            raise ProfileError(f"grant `{grant.written or lid}`: {encoding} has no fixed licensor, and a profile's "
+                               f"grant holds for every question, so it would clear material under {encoding} from "
+                               f"anyone; say whose license you hold ({encoding}:ARTIFACT), or give it with --grant "
+                               f"on the questions it concerns", location=where)
 
 
 def _read_policy_table(value, shown: str, text: str, table: tuple, kb) -> dict:

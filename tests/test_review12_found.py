@@ -1,0 +1,118 @@
+"""Defects a hostile review (review1) found in profiles + license policy (issue 14 item 1) and in
+`license-for` / `downstream` (issue 13 items 2, 3): each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reasoner.advice import downstream, license_for
+from reasoner.profile import ProfileError, load_profile
+
+pytestmark = pytest.mark.usefixtures("bundled_kb")
+
+
+def write(path, text: str):
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- profiles: a standing grant must not clear material it was never about -----------------------
+
+def test_profile_grant_under_a_template_license_must_name_its_artifact(tmp_path, reasoner):
+    """`grants = ["cc-by-nc-4.0"]` in a profile would cover the one CC-BY-NC artifact of EVERY
+    question: a deal with one licensor (Cohere for Aya) silently cleared someone else's dataset
+    (camel-ai/math) for commercial training. A profile holds for every question, so a grant under a
+    license anyone may apply must say whose it is."""
+    profile = write(tmp_path / "can-i.toml", 'commercial = true\ngrants = ["cc-by-nc-4.0"]\n')
+    with pytest.raises(ProfileError) as err:
+        load_profile(profile, kb=reasoner.kb)
+    assert err.value.location.endswith("can-i.toml:2:1")
+    assert "cc-by-nc-4.0:ARTIFACT" in err.value.message
+
+
+def test_profile_template_grant_cannot_make_training_on_anothers_nc_data_yes(tmp_path, can_i):
+    write(tmp_path / "can-i.toml", 'commercial = true\ngrants = ["cc-by-nc-4.0"]\n')
+    run = can_i("--profile", tmp_path / "can-i.toml", "train", "camel-ai/math", "--and", "distribute")
+    assert run.code == 2 and "can-i.toml:2:1" in run.line()
+
+
+def test_profile_licensor_grant_still_reads(tmp_path, reasoner):
+    profile = write(tmp_path / "can-i.toml", 'grants = ["meta", "cc-by-nc-4.0:CohereLabs/aya-23-8B"]\n')
+    assert load_profile(profile, kb=reasoner.kb).facts["grants"][0] == "meta"
+
+
+# --- profiles: the policy names licenses, never placeholders -------------------------------------
+
+@pytest.mark.parametrize("placeholder", ["other", "unknown", "OTHER"])
+def test_policy_cannot_approve_a_placeholder_for_unnamed_terms(tmp_path, reasoner, placeholder):
+    """`allow = ["other"]` approved every license a card leaves unnamed (`license: other`):
+    the policy said ALLOWED for terms no one has read."""
+    profile = write(tmp_path / "can-i.toml", f'[policy]\nallow = ["mit", "{placeholder}"]\n')
+    with pytest.raises(ProfileError) as err:
+        load_profile(profile, kb=reasoner.kb)
+    assert err.value.location.endswith("can-i.toml:2:18")
+
+
+def test_policy_in_a_request_cannot_approve_other(reasoner):
+    from reasoner.errors import RequestError
+
+    doc = {"artifacts": [{"id": "acme/base", "license": "other"},
+                         {"id": "acme/m", "license": "mit", "mine": True,
+                          "derived_from": [{"id": "acme/base", "relation": "finetune"}]}],
+           "use": {"acts": ["distribute"]}, "policy": {"allow": ["mit", "other"]}}
+    with pytest.raises(RequestError):
+        reasoner.ask(doc)
+
+
+# --- profiles reach the advice as they reach every question ---------------------------------------
+
+def test_request_asking_for_advice_uses_the_profile_as_the_verb_does(tmp_path, can_i):
+    """`can-i license-for llama3.1` applied the profile (release_mau 1M: YES) but the same
+    question as `--request` with `"suggest": "license"` ignored it (DEPENDS): one question, two
+    answers depending on the path."""
+    write(tmp_path / "can-i.toml", 'commercial = true\nrelease_mau = "1M"\n')
+    request = write(tmp_path / "q.json", json.dumps({"suggest": "license", "licenses": ["llama3.1"]}))
+    verb = can_i("--profile", tmp_path / "can-i.toml", "license-for", "llama3.1", "--json")
+    asked = can_i("--profile", tmp_path / "can-i.toml", "--request", request, "--json")
+    assert verb.code == asked.code == 0
+    assert verb.json()["status"] == asked.json()["status"] == "permitted"
+
+
+def test_license_for_reports_the_profiles_policy_and_its_exit_code(tmp_path, can_i):
+    """A policy denying gemma was dropped by `license-for`: it recommended `license: gemma`, said
+    nothing of the policy and exited 0, though the README says a denied policy never exits 0."""
+    write(tmp_path / "can-i.toml", 'commercial = true\n[policy]\nallow = ["apache-2.0"]\ndeny = ["gemma"]\n')
+    run = can_i("--profile", tmp_path / "can-i.toml", "license-for", "google/gemma-2-9b")
+    assert run.code == 1
+    assert "Policy: DENIED" in run.out and "gemma: denied" in run.out
+
+
+# --- license-for: the NOTICE credits what the licenses say must be credited ------------------------
+
+def test_notice_credits_the_dataset_whose_license_asks_for_attribution(reasoner):
+    """CC BY-SA 3.a.1 (attribute, keep notices) on a model trained on allenai/ai2_arc: the NOTICE
+    named only the license, never the material to credit."""
+    doc = {"artifacts": [{"id": "allenai/ai2_arc"},
+                         {"id": "acme/m", "mine": True, "derived_from": [{"id": "allenai/ai2_arc", "relation": "trained_on"}]}],
+           "use": {"acts": ["distribute"], "commercial": True}}
+    advice = license_for(reasoner, doc)
+    assert advice.recommended is not None
+    assert "allenai/ai2_arc" in advice.recommended.notice
+
+
+# --- downstream: a card's `license: other` + `license_name` is its license --------------------------
+
+def test_downstream_keeps_the_license_name_of_an_other_declaration(reasoner):
+    """A model declaring `license: other` with `license_name: flux-1-dev-non-commercial-license`
+    reached recipients as bare `other`: every question UNKNOWN, "other §None" cited."""
+    doc = {"artifacts": [{"id": "black-forest-labs/FLUX.1-dev"},
+                         {"id": "acme/flux-ft", "license": "other", "license_name": "flux-1-dev-non-commercial-license",
+                          "mine": True, "derived_from": [{"id": "black-forest-labs/FLUX.1-dev", "relation": "finetune"}]}],
+           "use": {"acts": ["distribute"], "commercial": False}}
+    view = downstream(reasoner, doc)
+    assert view.status == "answered"
+    statuses = {a.question: a.result.status for a in view.answers}
+    assert statuses["use it, not commercially"] == "permitted"
+    assert statuses["use it commercially"] == "forbidden"
