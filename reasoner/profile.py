@@ -50,6 +50,9 @@ POLICY_LISTS = ("allow", "deny", "review")
 # goes to review: a policy that does not name a license never approves it.
 EVERY_OTHER = "*"
 UNLISTED = "review"
+# Hub `license:` values that name no terms at all (the license is named elsewhere, or not known):
+# on `allow` they would approve whatever unread terms a card hides behind them.
+NO_TERMS = ("other", "unknown")
 # Not a standing fact: the acts are what a question asks.
 QUESTION_ONLY = tuple(f.field for f in schema.USE_FACTS if f.type == schema.ACTS)
 
@@ -411,6 +414,10 @@ def resolve_policy(doc: dict, kb, path: str = "policy") -> Policy:
             where = f"{path}.{key}[{i}]"
             # A family id (`gpl`, `bsd`) names every version it may mean: `deny = ["gpl"]` must deny
             # GPL-3.0, never leave it to `allow = "*"`.
+            if item.strip().lower() in NO_TERMS:
+                raise RequestError(f"`{item}` names no license (a card's placeholder for terms it does not name): "
+                                   f"a policy lists license ids; a license can-i cannot name goes to review, or is "
+                                   f"denied with `deny = \"*\"`", location=where)
             for one in kb.family_versions(item.strip()) or (item.strip(),):
                 canonical = kb.resolve_license(one)[0]
                 if canonical is None and one.lower() in kb.hub_ids:

@@ -142,7 +142,7 @@ def test_command_line_overrides_profile_both_ways(here, can_i):
 @pytest.mark.parametrize("profile", [
     "commercial = false\n", "release_mau = 10\nrole = \"product-recipient\"\n",
     "entity = \"academic\"\npurposes = [\"research\"]\nterritory = [\"US\"]\n",
-    "grants = [\"mit\"]\nhosting = \"internal\"\n",
+    "grants = [\"google\"]\nhosting = \"internal\"\n",
 ])
 def test_a_profile_never_turns_a_stated_no_into_yes(here, can_i, profile):
     write(here / "can-i.toml", profile)

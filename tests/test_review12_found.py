@@ -52,7 +52,7 @@ def test_policy_cannot_approve_a_placeholder_for_unnamed_terms(tmp_path, reasone
     profile = write(tmp_path / "can-i.toml", f'[policy]\nallow = ["mit", "{placeholder}"]\n')
     with pytest.raises(ProfileError) as err:
         load_profile(profile, kb=reasoner.kb)
-    assert err.value.location.endswith("can-i.toml:2:18")
+    assert err.value.location.endswith("can-i.toml:2:17")
 
 
 def test_policy_in_a_request_cannot_approve_other(reasoner):
