@@ -261,6 +261,10 @@ def _declaration(kb, advice: LicenseAdvice, chosen: list[str], why: str) -> Decl
     return Declaration(license, name, link, expression, _notice(kb, advice, chosen), why)
 
 
+# Duties that credit the material a model is made from (keep its notices, attribute its licensor).
+CREDIT_DUTIES = ("attribute", "keep_notices")
+
+
 def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
     """A NOTICE text from the duties the rules derived: notice texts, display strings, the
     license texts recipients must get, the policies and use restrictions that travel, the name."""
@@ -275,6 +279,18 @@ def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
             lic = kb.licenses[lid].license if lid in kb.licenses else None
             section.append(f"  - {lic.name if lic else lid}" + (f" ({lic.url})" if lic and lic.url else ""))
         sections.append(section)
+    # Attribution duties (CC 3.a.1, MIT's and Apache's notices) are about the material the model
+    # comes from: name it, with the license it is under, or the NOTICE credits no one.
+    credits = []
+    for o in advice.duties:
+        if o.duty not in CREDIT_DUTIES:
+            continue
+        for item in advice.inherited:
+            if item.license == o.license:
+                credits += [f"  - `{origin}`, under {item.name} ({o.license} §{o.clause})" for origin in item.via
+                            if kb.resolve_license(origin)[0] is None]   # a bare license id is no material
+    if credits:
+        sections.append(["It is made from this material, credited as its license asks:", *dict.fromkeys(credits)])
     policies = list(dict.fromkeys(f"  - {o.params['url']} ({o.license} §{o.clause})" for o in advice.duties
                                   if o.duty == "follow_policy" and o.params.get("url")))
     passed = list(dict.fromkeys(f"{o.license} §{o.clause}" for o in advice.duties if o.duty == "pass_restrictions"))
