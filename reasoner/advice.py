@@ -369,9 +369,11 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
         if artifact.pop("mine", False):
             if artifact["id"] == subject:
                 artifact.pop("license", None)
-                artifact.pop("license_name", None)
+                name = artifact.pop("license_name", None)
                 if declared:
                     artifact["license"] = declared
+                    if declared == declared_own and name:   # `license: other` names its terms here
+                        artifact["license_name"] = name
             elif not artifact.get("license"):
                 # Another model of the user's own on the way, received as declared: with no
                 # license its terms are unknown to recipients, and the answers say UNKNOWN.
