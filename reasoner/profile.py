@@ -433,6 +433,15 @@ def resolve_policy(doc: dict, kb, path: str = "policy") -> Policy:
                 seen[canonical] = key
                 ids.append(canonical)
         lists[key] = tuple(dict.fromkeys(ids))
+    # An "or any later version" id is its base's text (`based on`): a licensee takes it under the
+    # base version, so a policy naming gpl-3.0 and not gpl-3.0-or-later judges both alike; else
+    # `deny = ["gpl-3.0"]` beside `allow = "*"` allowed GPL-3.0-or-later, which is GPL-3.0 today.
+    for lid in kb.licenses:
+        lic = kb.licenses[lid].license
+        if lic.based_on is None or lic.based_on.only or lic.id in seen or lic.based_on.license not in seen:
+            continue
+        key = seen[lic.based_on.license]
+        lists[key] = lists[key] + (lic.id,)
     return Policy(rest=rest, **lists)
 
 

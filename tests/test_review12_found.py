@@ -116,3 +116,15 @@ def test_downstream_keeps_the_license_name_of_an_other_declaration(reasoner):
     statuses = {a.question: a.result.status for a in view.answers}
     assert statuses["use it, not commercially"] == "permitted"
     assert statuses["use it commercially"] == "forbidden"
+
+
+# --- policy: an "or any later version" id is judged as its base version ----------------------------
+
+def test_policy_denying_a_gpl_version_denies_its_or_later_id(reasoner):
+    """`deny = ["gpl-3.0"]` beside `allow = "*"` ALLOWED a model under GPL-3.0-or-later, which a
+    licensee takes under GPL-3.0 (its `based on`): the policy's NO was lost to a spelling."""
+    doc = {"licenses": ["GPL-3.0-or-later"], "use": {"acts": ["use"]},
+           "policy": {"allow": "*", "deny": ["gpl-3.0"]}}
+    assert reasoner.ask(doc).policy.status == "denied"
+    doc["policy"] = {"allow": ["gpl-3.0-or-later"], "deny": ["gpl-3.0"]}   # named itself: its own list
+    assert reasoner.ask(doc).policy.status == "allowed"
