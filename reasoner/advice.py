@@ -288,12 +288,20 @@ def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
         for item in advice.inherited:
             if item.license == o.license:
                 credits += [f"  - `{origin}`, under {item.name} ({o.license} §{o.clause})" for origin in item.via
-                            if kb.resolve_license(origin)[0] is None]   # a bare license id is no material
+                            # a bare license id, or a stack of them (request.py's `stack`), is no material
+                            if kb.resolve_license(origin)[0] is None and origin != "stack"]
     if credits:
         sections.append(["It is made from this material, credited as its license asks:", *dict.fromkeys(credits)])
     policies = list(dict.fromkeys(f"  - {o.params['url']} ({o.license} §{o.clause})" for o in advice.duties
                                   if o.duty == "follow_policy" and o.params.get("url")))
     passed = list(dict.fromkeys(f"{o.license} §{o.clause}" for o in advice.duties if o.duty == "pass_restrictions"))
+    # A license that passes its use restrictions on (OpenRAIL 4.a) without a policy page to point
+    # at: the NOTICE is where recipients learn them, so it lists them, clause by clause.
+    with_page = {o.license for o in advice.duties if o.duty == "follow_policy" and o.params.get("url")}
+    passing = {o.license for o in advice.duties if o.duty == "pass_restrictions"} - with_page
+    policies += list(dict.fromkeys(f"  - not for: {', '.join(o.params['values'])} ({o.license} §{o.clause})"
+                                   for o in advice.duties if o.duty == "use_restrictions" and o.license in passing
+                                   and o.params.get("values")))
     if policies or passed:
         sections.append(["Use of this model is subject to the use restrictions "
                          + (f"that {', '.join(passed)} passes on" if passed else "of these policies")

@@ -128,3 +128,15 @@ def test_policy_denying_a_gpl_version_denies_its_or_later_id(reasoner):
     assert reasoner.ask(doc).policy.status == "denied"
     doc["policy"] = {"allow": ["gpl-3.0-or-later"], "deny": ["gpl-3.0"]}   # named itself: its own list
     assert reasoner.ask(doc).policy.status == "allowed"
+
+
+def test_notice_of_an_openrail_finetune_lists_the_restrictions_it_passes_on(reasoner):
+    """CreativeML OpenRAIL-M 4.a: the use restrictions must reach every recipient. The NOTICE said
+    "subject to the use restrictions that §4.a passes on" and listed none (no policy page to cite)."""
+    notice = license_for(reasoner, {"licenses": ["creativeml-openrail-m"], "use": {}}).recommended.notice
+    assert "medical-advice" in notice and "law-enforcement" in notice and "§A.11" in notice
+
+
+def test_notice_credits_no_made_up_stack_id(reasoner):
+    notice = license_for(reasoner, {"licenses": ["apache-2.0"], "use": {}}).recommended.notice
+    assert "`stack`" not in notice and "`apache-2.0`" not in notice
