@@ -25,7 +25,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys)
 from .vocabulary import suggest
 from .licenses import Compare
-from .profile import check_policy, resolve_policy
+from .profile import SOURCE_PREFIX, check_policy, resolve_policy
 from .solve import Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
@@ -351,6 +351,7 @@ class Reasoner:
         request = read_request(request_document(request) if isinstance(request, Request) else request)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
+        request = self._standing_grants_here(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))
         policy = resolve_policy(request.policy, self.kb) if request.policy is not None else None
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
@@ -397,6 +398,24 @@ class Reasoner:
                             for a, (known, bad, reading), alternatives in zip(scope, pick, options)
                             if sum(1 for option in alternatives if option[2] == reading) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [], readings, policy)
+
+    @staticmethod
+    def _standing_grants_here(request: Request) -> Request:
+        """A profile's grants hold for every question: one naming artifacts this question does not
+        have covers nothing here (a note says so) instead of making an unrelated question an input
+        error. Dropping a grant never turns an answer into YES; grants a question states itself
+        are checked as always."""
+        if not str(dict(request.facts_from).get("grants", "")).startswith(SOURCE_PREFIX):
+            return request
+        known = {a.id for a in request.artifacts}
+        written = [g for g in request.use.grants if not isinstance(g, Grant)]
+        given = [g for g in request.use.grants if isinstance(g, Grant)] + list(read_grants(written) if written else ())
+        kept = [g for g in given if g.artifacts is None or set(g.artifacts) <= known]
+        if len(kept) == len(given):
+            return request
+        notes = tuple(("profile_grant", f"your profile's grant `{g.written or g.name}` is for artifacts this question "
+                                        f"does not have: it covers nothing here") for g in given if g not in kept)
+        return replace(request, use=replace(request.use, grants=tuple(kept)), notes=request.notes + notes)
 
     def _canonical_ids(self, use, request: Request, scope):
         """Held grants resolved (see `resolve_grant`) and the outbound license under the

@@ -405,7 +405,11 @@ def root(
             # The profile binds advice as it binds the verbs `license-for` and `downstream`.
             doc = _profiled(chosen, doc, f"request {source}")
             if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
-                _emit_advice(reasoner(facts).advise(doc), as_json, explain=explain)
+                try:
+                    advice = reasoner(facts).advise(doc)
+                except CanIError as exc:
+                    raise chosen.locate(exc, doc) if chosen is not None else exc from None
+                _emit_advice(advice, as_json, explain=explain)
             try:
                 result = reasoner(facts).ask(doc)
             except CanIError as exc:
@@ -750,6 +754,7 @@ def _make_advice(kind: str):
         engine = reasoner(options.get("facts"))
         by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+        request = None
         try:
             request = advice_request(engine.kb, subject, context, by)
             if chosen is not None:   # the company's standing facts bind its advice as they bind its verbs
@@ -758,6 +763,8 @@ def _make_advice(kind: str):
                                          for key, source in request.get("facts_from", {}).items()}
             answer = (license_for if kind == "license-for" else downstream)(engine, request)
         except CanIError as exc:
+            if chosen is not None and request is not None:   # a profile's value: at its file:line:col
+                exc = chosen.locate(exc, request)
             raise _at_option(exc, given) from None
         name = context.name
         _emit_advice(answer, as_json or options.get("json", False),

@@ -50,6 +50,8 @@ POLICY_LISTS = ("allow", "deny", "review")
 # goes to review: a policy that does not name a license never approves it.
 EVERY_OTHER = "*"
 UNLISTED = "review"
+# How `facts_from` names a profile: "profile /path/can-i.toml".
+SOURCE_PREFIX = "profile "
 # Hub `license:` values that name no terms at all (the license is named elsewhere, or not known):
 # on `allow` they would approve whatever unread terms a card hides behind them.
 NO_TERMS = ("other", "unknown")
@@ -92,7 +94,8 @@ class Profile:
     def locate(self, exc: CanIError, request: dict) -> CanIError:
         """`exc`, located at the profile's key too when the request field it names was filled
         from this profile (a grant the profile holds that the question cannot resolve)."""
-        match = re.match(r"use\.([a-z0-9_]+)", exc.location or "")
+        # `requests[0]: use.grants[0]` when the question was one of a batch (advice asks many).
+        match = re.search(r"(?:^|: )use\.([a-z0-9_]+)", exc.location or "")
         facts_from = request.get("facts_from") or {} if isinstance(request, dict) else {}
         if match and facts_from.get(match.group(1)) == self.source and match.group(1) in self.where:
             return type(exc)(exc.message, location=f"{self.where[match.group(1)]} ({exc.location})")
@@ -215,7 +218,7 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
     _check_values(facts, shown, text, text_table)
     if kb is not None and "grants" in facts:
         _check_standing_grants(facts["grants"], kb, _where(shown, text, text_table, "grants"))
-    return Profile(facts=facts, policy=policy, source=f"profile {shown}", path=shown, where=where_of)
+    return Profile(facts=facts, policy=policy, source=f"{SOURCE_PREFIX}{shown}", path=shown, where=where_of)
 
 
 def _parse(path: Path) -> tuple[dict, str]:

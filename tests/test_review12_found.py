@@ -140,3 +140,24 @@ def test_notice_of_an_openrail_finetune_lists_the_restrictions_it_passes_on(reas
 def test_notice_credits_no_made_up_stack_id(reasoner):
     notice = license_for(reasoner, {"licenses": ["apache-2.0"], "use": {}}).recommended.notice
     assert "`stack`" not in notice and "`apache-2.0`" not in notice
+
+
+# --- profiles: a standing grant for one model does not break questions about others ----------------
+
+def test_profile_grant_for_one_artifact_covers_nothing_in_other_questions(tmp_path, can_i):
+    """`grants = ["meta:meta-llama/Llama-3.1-8B"]` made every question about any other model an
+    input error (exit 2: "not among the artifacts"); it still lifts Meta's threshold where it applies."""
+    profile = write(tmp_path / "can-i.toml", 'grants = ["meta:meta-llama/Llama-3.1-8B"]\n')
+    run = can_i("--profile", profile, "use", "mit", "--json")
+    assert run.code == 0 and any(n["code"] == "profile_grant" for n in run.json()["notes"])
+    run = can_i("--profile", profile, "host", "meta-llama/Llama-3.1-8B", "--commercial", "--release-mau", "800M",
+                "--role", "licensee", "--json")
+    assert run.code == 0
+    stated = can_i("--profile", profile, "use", "mit", "--grant", "meta:meta-llama/Llama-3.1-8B")
+    assert stated.code == 2   # typed on the command line it is about this question: still checked
+
+
+def test_profile_grant_error_in_advice_is_located_in_the_profile(tmp_path, can_i):
+    profile = write(tmp_path / "can-i.toml", 'commercial = true\ngrants = ["metaa"]\n')
+    run = can_i("--profile", profile, "license-for", "mit")
+    assert run.code == 2 and "can-i.toml:2:1" in run.line() and "did you mean `meta`" in run.line()
