@@ -400,15 +400,24 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
             artifacts.append(made)
             target = RECIPIENT_MODEL
         asked.append({"artifacts": artifacts, "subject": target, "use": use})
-    results = reasoner.ask_many(asked)
+    # The publisher's own question too (distributing the model as made and declared, with the
+    # publisher's facts): what recipients may do with a model that may not be handed to them is
+    # no answer a card can give.
+    *results, published = reasoner.ask_many(asked + [own])
     view = DownstreamView(status="answered", subject=subject, declared=declared, notes=notes)
+    if published.status == "forbidden":
+        view.status = "forbidden"
+        notes.append(Note("publisher_forbidden", f"you may not distribute `{subject}` as asked: "
+                          + "; ".join(dict.fromkeys(f"{r.license} §{r.clause} ({r.kind.replace('_', ' ')})"
+                                                    for r in published.reasons))
+                          + "; what recipients could do below holds only once that is resolved"))
     view.answers = [RecipientAnswer(q.label, q.acts, dict(q.facts), q.creates, r)
                     for q, r in zip(RECIPIENT_QUESTIONS, results)]
     # What binds a recipient is what applies to the model as received (declared and inherited).
     reaching = [a for r in results for a in r.applicable if a.artifact == subject]
     view.binding = sorted({a.license for a in reaching if a.scope == "full"})
     view.partly_binding = sorted({a.license for a in reaching if a.scope != "full"} - set(view.binding))
-    if any(r.status == "unknown" for r in results):
+    if any(r.status == "unknown" for r in results) and view.status != "forbidden":
         view.status = "unknown"
     seen: set = set()
     for result in results:

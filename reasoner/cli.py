@@ -703,8 +703,9 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
     for made_up, shown in (names or {}).items():
         lines = [line.replace(f"`{made_up}`", shown) for line in lines]
     lines = [one_line(line) for line in lines]
-    if view.status == "unknown":   # some terms are unknown: say so before anything else
-        lines[0] = _style("UNKNOWN", fg="yellow", bold=True) + " — " + lines[0]
+    if view.status in ("unknown", "forbidden"):   # say so before anything else
+        word, color = VERDICT[view.status]
+        lines[0] = _style(word, fg=color, bold=True) + " — " + lines[0]
     return "\n".join(lines)
 
 

@@ -300,7 +300,8 @@ class RecipientAnswer:
 class DownstreamView:
     """The answer to `downstream`. status: `answered` when every recipient question got an answer
     (each answer's own status says what recipients may do), `unknown` when one is UNKNOWN (a
-    license can-i does not know, or none declared)."""
+    license can-i does not know, or none declared), `forbidden` when the publisher may not
+    distribute the model as made and declared."""
     status: str
     subject: str
     declared: str | None                 # the license the recipients get with the model

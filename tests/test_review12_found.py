@@ -161,3 +161,15 @@ def test_profile_grant_error_in_advice_is_located_in_the_profile(tmp_path, can_i
     profile = write(tmp_path / "can-i.toml", 'commercial = true\ngrants = ["metaa"]\n')
     run = can_i("--profile", profile, "license-for", "mit")
     assert run.code == 2 and "can-i.toml:2:1" in run.line() and "did you mean `meta`" in run.line()
+
+
+# --- downstream: no recipient view of a model that may not be handed on ----------------------------
+
+def test_downstream_of_a_model_its_publisher_may_not_distribute_is_no(can_i):
+    """A Llama 3 distillation into Qwen (llama3 §1.b.v: forbidden) declared MIT: downstream said
+    recipients may do everything (eight YES) and exited 0, a card's worth of wrong YES."""
+    run = can_i("--no-profile", "downstream", "meta-llama/Meta-Llama-3-8B", "--by", "distill", "--into", "qwen",
+                "--as", "mit", "--json")
+    doc = run.json()
+    assert run.code == 1 and doc["status"] == "forbidden"
+    assert any(n["code"] == "publisher_forbidden" and "llama3 §1.b.v" in n["message"] for n in doc["notes"])
