@@ -345,6 +345,9 @@ def _position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
             continue
         if line.lstrip().startswith("[["):
             header = ("[[",)
+            found = re.match(r"^\s*\[\[\s*([^\]]+?)\s*\]\]", line)
+            if found and _split_key(found.group(1)) == wanted:   # `[[policy]]`: a table array, wrongly
+                return number, line.index("[") + 1
             continue
         found = _KEY.match(line)
         if found and header + _split_key(found.group(1))[:len(wanted) - len(header)] == wanted:

@@ -173,3 +173,10 @@ def test_downstream_of_a_model_its_publisher_may_not_distribute_is_no(can_i):
     doc = run.json()
     assert run.code == 1 and doc["status"] == "forbidden"
     assert any(n["code"] == "publisher_forbidden" and "llama3 §1.b.v" in n["message"] for n in doc["notes"])
+
+
+def test_policy_written_as_a_table_array_is_located(tmp_path, reasoner):
+    profile = write(tmp_path / "can-i.toml", 'mau = 5\n[[policy]]\nallow = ["mit"]\n')
+    with pytest.raises(ProfileError) as err:
+        load_profile(profile, kb=reasoner.kb)
+    assert err.value.location.endswith("can-i.toml:2:1")
