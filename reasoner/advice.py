@@ -53,6 +53,7 @@ def advice_request(kb, subject: str, context, by: str | None = None) -> dict:
     defaults to `train` for a catalog dataset, else `finetune`."""
     from .subjects import Context, build_request, resolve_subject
 
+    stated_by = by is not None
     if by is None:
         by = "train" if kb.dataset(subject.strip()) and not kb.model(subject.strip()) else "finetune"
     if by not in ACT_RELATION:
@@ -60,6 +61,9 @@ def advice_request(kb, subject: str, context, by: str | None = None) -> dict:
                            f"the subject ({', '.join(ACT_RELATION)})", location="--by")
     resolved = resolve_subject(kb, subject, mine=context.mine)
     own = any(a.get("id") == resolved.subject and a.get("mine") for a in resolved.artifacts)
+    if own and stated_by:   # its lineage already says how it was made: --by would be ignored
+        raise RequestError(f"`{resolved.subject}` is your own model, made as its lineage says; --by says how a model "
+                           f"is made from a subject that is not yours", location="--by")
     stated = dict(context.stated)
     also = sorted(set(context.also) | ({"distribute"} if not own else set()))
     context = Context(also=also, mine=context.mine)

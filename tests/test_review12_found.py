@@ -180,3 +180,13 @@ def test_policy_written_as_a_table_array_is_located(tmp_path, reasoner):
     with pytest.raises(ProfileError) as err:
         load_profile(profile, kb=reasoner.kb)
     assert err.value.location.endswith("can-i.toml:2:1")
+
+
+def test_by_on_your_own_model_is_an_error_not_ignored(tmp_path, can_i):
+    """`license-for own.json --by distill` silently answered for the fine-tune the lineage says."""
+    lineage = write(tmp_path / "own.json", json.dumps({
+        "artifacts": [{"id": "google/gemma-2-9b"},
+                      {"id": "acme/m", "mine": True, "derived_from": [{"id": "google/gemma-2-9b", "relation": "finetune"}]}],
+        "use": {"acts": ["distribute"], "commercial": True}}))
+    run = can_i("--no-profile", "license-for", lineage, "--by", "distill")
+    assert run.code == 2 and run.line().startswith("can-i: --by:")
