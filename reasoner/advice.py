@@ -190,6 +190,8 @@ def _check(kb, lid: str, base: Result, answer: Result) -> OutboundCheck:
         verdict = "breaks"
     elif opened or STATUS_ORDER[answer.status] > STATUS_ORDER[base.status]:
         verdict = "depends"
+    elif base.status == "forbidden":   # adds nothing, but nothing makes distributing it permitted
+        verdict = "blocked"
     else:
         verdict = "compatible"
     return OutboundCheck(lid, verdict, hub, added, opened, riders)

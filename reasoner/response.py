@@ -209,7 +209,8 @@ class Inherited:
 class OutboundCheck:
     """One license of the knowledge base tried as the only license recipients get. verdict:
     `compatible` (asking with it adds no reason and no open condition), `breaks` (it adds
-    reasons: the clauses it breaks), `depends` (it adds open conditions), `unknown`."""
+    reasons: the clauses it breaks), `depends` (it adds open conditions), `unknown`, `blocked`
+    (it adds nothing, but distributing the model is forbidden whatever it declares)."""
     license: str
     verdict: str
     hub_id: bool

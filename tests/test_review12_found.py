@@ -190,3 +190,14 @@ def test_by_on_your_own_model_is_an_error_not_ignored(tmp_path, can_i):
         "use": {"acts": ["distribute"], "commercial": True}}))
     run = can_i("--no-profile", "license-for", lineage, "--by", "distill")
     assert run.code == 2 and run.line().startswith("can-i: --by:")
+
+
+def test_no_outbound_license_is_compatible_while_distributing_is_forbidden(can_i):
+    """Llama 3 distilled into Qwen (llama3 §1.b.v): the JSON said `compatible` for all 58 licenses;
+    a tool reading `outbound` alone saw 58 ways to publish a model that may not be published."""
+    run = can_i("--no-profile", "license-for", "meta-llama/Meta-Llama-3-8B", "--by", "distill", "--into", "qwen",
+                "--commercial", "--json")
+    doc = run.json()
+    assert run.code == 1 and doc["status"] == "forbidden"
+    assert not [c for c in doc["outbound"] if c["verdict"] == "compatible"]
+    assert {c["verdict"] for c in doc["outbound"]} == {"blocked"}
