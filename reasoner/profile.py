@@ -280,11 +280,20 @@ def _check_standing_grants(grants: list, kb, where: str) -> None:
     must say whose license it is."""
     from .request import read_grants
 
+    from .vocabulary import suggest
+
+    licensors = sorted({c.license.licensor_id for c in kb.licenses.values() if c.license.licensor_id})
     for grant in read_grants(grants):
         lid = grant.license or grant.name
         if grant.artifacts is not None or grant.licensor is not None or lid is None:
             continue
         encoding = kb.resolve_license(lid)[0]
+        if encoding is None and grant.name is not None and grant.name not in licensors:
+            # Every question would stop on it; say so where it is written (a publisher's grant
+            # names its artifacts: PUBLISHER:ARTIFACT).
+            raise ProfileError(f"unknown license or licensor `{grant.name}` in a grant"
+                               f"{suggest(grant.name, licensors + sorted(kb.licenses))}; licensors: "
+                               f"{', '.join(licensors)}, or PUBLISHER:ARTIFACT", location=where)
         if encoding is not None and not kb.licenses[encoding].license.licensor_id:
             raise ProfileError(f"grant `{grant.written or lid}`: {encoding} has no fixed licensor, and a profile's "
                                f"grant holds for every question, so it would clear material under {encoding} from "
