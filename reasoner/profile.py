@@ -112,8 +112,9 @@ class Profile:
         if not isinstance(request, dict):
             return request   # not a request: the reader reports it
         use = request.get("use")
-        if use is not None and not isinstance(use, dict):
-            return request
+        if use is not None and not isinstance(use, dict) or \
+                "facts_from" in request and not isinstance(request["facts_from"], dict):
+            return request   # the reader reports it: a profile must not paper over it
         use = dict(use or {})
         known = dict(request.get("facts_from") or {}) if isinstance(request.get("facts_from"), dict) else {}
         facts_from = {}

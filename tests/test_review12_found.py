@@ -201,3 +201,13 @@ def test_no_outbound_license_is_compatible_while_distributing_is_forbidden(can_i
     assert run.code == 1 and doc["status"] == "forbidden"
     assert not [c for c in doc["outbound"] if c["verdict"] == "compatible"]
     assert {c["verdict"] for c in doc["outbound"]} == {"blocked"}
+
+
+def test_a_bad_facts_from_is_reported_with_a_profile_too(tmp_path, can_i):
+    """With a profile, a request's `facts_from` that is not an object was silently replaced by the
+    profile's; without one it is an input error."""
+    write(tmp_path / "can-i.toml", "mau = 5\n")
+    request = write(tmp_path / "q.json", json.dumps({"licenses": ["mit"], "use": {"acts": ["use"]},
+                                                      "facts_from": ["HR"]}))
+    assert can_i("--profile", tmp_path / "can-i.toml", "--request", request).code == 2
+    assert can_i("--no-profile", "--request", request).code == 2
