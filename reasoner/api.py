@@ -553,7 +553,7 @@ class Reasoner:
         carries them (a profile's, profile.py)."""
         result.facts_from = dict(plan.request.facts_from)
         if plan.policy is not None:
-            result.policy = check_policy(result, plan.policy)
+            result.policy = check_policy(result, plan.policy, plan.request.use.outbound_license)
         return result
 
     def _result(self, plan: "_Plan", solved: dict) -> Result:

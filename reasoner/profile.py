@@ -508,7 +508,7 @@ class PolicyResult:
         return {"status": self.status, "findings": [f.to_json() for f in self.findings]}
 
 
-def check_policy(result, policy: Policy) -> PolicyResult:
+def check_policy(result, policy: Policy, outbound: str | None = None) -> PolicyResult:
     """Judge every license that reaches the answer's model (`result.applicable`: declared and
     inherited, on the subject and on the artifacts acted on) and every license can-i could not
     judge (`unknown_license` reasons) against the policy.
@@ -525,6 +525,10 @@ def check_policy(result, policy: Policy) -> PolicyResult:
         if entry.license not in found:
             found[entry.license] = PolicyFinding(entry.license, policy.list_of(entry.license), entry.artifact,
                                                  tuple(tuple(edge) for edge in entry.edges))
+    # The license the model goes out under (`use.outbound_license`, `--as`) reaches it too: it is
+    # the one its recipients get, as much as a license declared on the model itself.
+    if outbound and outbound not in found:
+        found[outbound] = PolicyFinding(outbound, policy.list_of(outbound), result.subject)
     for reason in result.reasons:
         if reason.kind == "unknown_license" and reason.license not in found:
             listed = policy.list_of(reason.license.lower())

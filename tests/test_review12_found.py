@@ -211,3 +211,15 @@ def test_a_bad_facts_from_is_reported_with_a_profile_too(tmp_path, can_i):
                                                       "facts_from": ["HR"]}))
     assert can_i("--profile", tmp_path / "can-i.toml", "--request", request).code == 2
     assert can_i("--no-profile", "--request", request).code == 2
+
+
+def test_policy_judges_the_license_the_model_goes_out_under(reasoner):
+    """`--as gpl-3.0` (use.outbound_license: the only license recipients get) under `deny =
+    ["gpl-3.0"]` was ALLOWED, while the same license declared on the model itself was DENIED."""
+    doc = {"artifacts": [{"id": "acme/base", "license": "mit"},
+                         {"id": "acme/m", "mine": True, "derived_from": [{"id": "acme/base", "relation": "finetune"}]}],
+           "use": {"acts": ["distribute"], "outbound_license": "GPL-3.0-only"},
+           "policy": {"allow": "*", "deny": ["gpl-3.0"]}}
+    result = reasoner.ask(doc)
+    assert result.policy.status == "denied"
+    assert any(f.license == "gpl-3.0" and f.list == "deny" for f in result.policy.findings)
