@@ -399,8 +399,7 @@ class Reasoner:
                             if sum(1 for option in alternatives if option[2] == reading) > 1})
         return _Plan(request, scope, scenes, choices if combinations > 1 else [], readings, policy)
 
-    @staticmethod
-    def _standing_grants_here(request: Request) -> Request:
+    def _standing_grants_here(self, request: Request) -> Request:
         """A profile's grants hold for every question: one naming artifacts this question does not
         have covers nothing here (a note says so) instead of making an unrelated question an input
         error. Dropping a grant never turns an answer into YES; grants a question states itself
@@ -410,6 +409,12 @@ class Reasoner:
         known = {a.id for a in request.artifacts}
         written = [g for g in request.use.grants if not isinstance(g, Grant)]
         given = [g for g in request.use.grants if isinstance(g, Grant)] + list(read_grants(written) if written else ())
+        for g in given:   # a profile read without a knowledge base was not checked for this (profile.py)
+            lid = self.kb.resolve_license(g.license or g.name or "")[0] if g.licensor is None else None
+            if g.artifacts is None and lid and not self.kb.licenses[lid].license.licensor_id:
+                raise RequestError(f"your profile's grant `{g.written or lid}` is under {lid}, which has no fixed "
+                                   f"licensor: a standing grant must say whose license it is ({lid}:ARTIFACT)",
+                                   location=g.location)
         kept = [g for g in given if g.artifacts is None or set(g.artifacts) <= known]
         if len(kept) == len(given):
             return request

@@ -223,3 +223,18 @@ def test_policy_judges_the_license_the_model_goes_out_under(reasoner):
     result = reasoner.ask(doc)
     assert result.policy.status == "denied"
     assert any(f.license == "gpl-3.0" and f.list == "deny" for f in result.policy.findings)
+
+
+def test_api_profile_without_kb_cannot_leak_a_template_grant(reasoner):
+    """An embedder's Profile (read without a knowledge base, or built by hand) applied to a request:
+    the reasoner refuses the standing template-license grant that load_profile(kb=…) refuses."""
+    from reasoner.errors import RequestError
+    from reasoner.profile import Profile
+
+    profile = Profile(facts={"commercial": True, "grants": ["cc-by-nc-4.0"]}, source="profile p.toml")
+    doc = profile.apply({"artifacts": [{"id": "camel-ai/math"},
+                                       {"id": "acme/m", "mine": True,
+                                        "derived_from": [{"id": "camel-ai/math", "relation": "trained_on"}]}],
+                         "use": {"acts": ["distribute"]}})
+    with pytest.raises(RequestError):
+        reasoner.ask(doc)
