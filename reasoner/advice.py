@@ -54,6 +54,7 @@ def advice_request(kb, subject: str, context, by: str | None = None, hub=None) -
     cards of parents can-i does not know, as `--hub` does for the verbs."""
     from .subjects import Context, build_request, resolve_subject
 
+    stated_by = by is not None
     if by is None:
         by = "train" if kb.dataset(subject.strip()) and not kb.model(subject.strip()) else "finetune"
     if by not in ACT_RELATION:
@@ -61,6 +62,9 @@ def advice_request(kb, subject: str, context, by: str | None = None, hub=None) -
                            f"the subject ({', '.join(ACT_RELATION)})", location="--by")
     resolved = resolve_subject(kb, subject, mine=context.mine)
     own = any(a.get("id") == resolved.subject and a.get("mine") for a in resolved.artifacts)
+    if own and stated_by:   # its lineage already says how it was made: --by would be ignored
+        raise RequestError(f"`{resolved.subject}` is your own model, made as its lineage says; --by says how a model "
+                           f"is made from a subject that is not yours", location="--by")
     stated = dict(context.stated)
     also = sorted(set(context.also) | ({"distribute"} if not own else set()))
     context = Context(also=also, mine=context.mine)
@@ -187,6 +191,8 @@ def _check(kb, lid: str, base: Result, answer: Result) -> OutboundCheck:
         verdict = "breaks"
     elif opened or STATUS_ORDER[answer.status] > STATUS_ORDER[base.status]:
         verdict = "depends"
+    elif base.status == "forbidden":   # adds nothing, but nothing makes distributing it permitted
+        verdict = "blocked"
     else:
         verdict = "compatible"
     return OutboundCheck(lid, verdict, hub, added, opened, riders)
@@ -262,6 +268,10 @@ def _declaration(kb, advice: LicenseAdvice, chosen: list[str], why: str) -> Decl
     return Declaration(license, name, link, expression, _notice(kb, advice, chosen), why)
 
 
+# Duties that credit the material a model is made from (keep its notices, attribute its licensor).
+CREDIT_DUTIES = ("attribute", "keep_notices")
+
+
 def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
     """A NOTICE text from the duties the rules derived: notice texts, display strings, the
     license texts recipients must get, the policies and use restrictions that travel, the name."""
@@ -276,9 +286,29 @@ def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
             lic = kb.licenses[lid].license if lid in kb.licenses else None
             section.append(f"  - {lic.name if lic else lid}" + (f" ({lic.url})" if lic and lic.url else ""))
         sections.append(section)
+    # Attribution duties (CC 3.a.1, MIT's and Apache's notices) are about the material the model
+    # comes from: name it, with the license it is under, or the NOTICE credits no one.
+    credits = []
+    for o in advice.duties:
+        if o.duty not in CREDIT_DUTIES:
+            continue
+        for item in advice.inherited:
+            if item.license == o.license:
+                credits += [f"  - `{origin}`, under {item.name} ({o.license} §{o.clause})" for origin in item.via
+                            # a bare license id, or a stack of them (request.py's `stack`), is no material
+                            if kb.resolve_license(origin)[0] is None and origin != "stack"]
+    if credits:
+        sections.append(["It is made from this material, credited as its license asks:", *dict.fromkeys(credits)])
     policies = list(dict.fromkeys(f"  - {o.params['url']} ({o.license} §{o.clause})" for o in advice.duties
                                   if o.duty == "follow_policy" and o.params.get("url")))
     passed = list(dict.fromkeys(f"{o.license} §{o.clause}" for o in advice.duties if o.duty == "pass_restrictions"))
+    # A license that passes its use restrictions on (OpenRAIL 4.a) without a policy page to point
+    # at: the NOTICE is where recipients learn them, so it lists them, clause by clause.
+    with_page = {o.license for o in advice.duties if o.duty == "follow_policy" and o.params.get("url")}
+    passing = {o.license for o in advice.duties if o.duty == "pass_restrictions"} - with_page
+    policies += list(dict.fromkeys(f"  - not for: {', '.join(o.params['values'])} ({o.license} §{o.clause})"
+                                   for o in advice.duties if o.duty == "use_restrictions" and o.license in passing
+                                   and o.params.get("values")))
     if policies or passed:
         sections.append(["Use of this model is subject to the use restrictions "
                          + (f"that {', '.join(passed)} passes on" if passed else "of these policies")
@@ -354,9 +384,11 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
         if artifact.pop("mine", False):
             if artifact["id"] == subject:
                 artifact.pop("license", None)
-                artifact.pop("license_name", None)
+                name = artifact.pop("license_name", None)
                 if declared:
                     artifact["license"] = declared
+                    if declared == declared_own and name:   # `license: other` names its terms here
+                        artifact["license_name"] = name
             elif not artifact.get("license"):
                 # Another model of the user's own on the way, received as declared: with no
                 # license its terms are unknown to recipients, and the answers say UNKNOWN.
@@ -375,15 +407,24 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
             artifacts.append(made)
             target = RECIPIENT_MODEL
         asked.append({"artifacts": artifacts, "subject": target, "use": use})
-    results = reasoner.ask_many(asked)
+    # The publisher's own question too (distributing the model as made and declared, with the
+    # publisher's facts): what recipients may do with a model that may not be handed to them is
+    # no answer a card can give.
+    *results, published = reasoner.ask_many(asked + [own])
     view = DownstreamView(status="answered", subject=subject, declared=declared, notes=notes)
+    if published.status == "forbidden":
+        view.status = "forbidden"
+        notes.append(Note("publisher_forbidden", f"you may not distribute `{subject}` as asked: "
+                          + "; ".join(dict.fromkeys(f"{r.license} §{r.clause} ({r.kind.replace('_', ' ')})"
+                                                    for r in published.reasons))
+                          + "; what recipients could do below holds only once that is resolved"))
     view.answers = [RecipientAnswer(q.label, q.acts, dict(q.facts), q.creates, r)
                     for q, r in zip(RECIPIENT_QUESTIONS, results)]
     # What binds a recipient is what applies to the model as received (declared and inherited).
     reaching = [a for r in results for a in r.applicable if a.artifact == subject]
     view.binding = sorted({a.license for a in reaching if a.scope == "full"})
     view.partly_binding = sorted({a.license for a in reaching if a.scope != "full"} - set(view.binding))
-    if any(r.status == "unknown" for r in results):
+    if any(r.status == "unknown" for r in results) and view.status != "forbidden":
         view.status = "unknown"
     seen: set = set()
     for result in results:

@@ -27,7 +27,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys, updated)
 from .vocabulary import suggest
 from .licenses import Compare
-from .profile import check_policy, resolve_policy
+from .profile import SOURCE_PREFIX, check_policy, resolve_policy
 from .solve import Facts, Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
@@ -432,6 +432,7 @@ class Reasoner:
         request = read_request(request_document(request) if isinstance(request, Request) else request)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
+        request = self._standing_grants_here(request)
         request = replace(request, use=self._canonical_ids(request.use, request, scope))
         policy = resolve_policy(request.policy, self.kb) if request.policy is not None else None
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
@@ -480,6 +481,29 @@ class Reasoner:
                                 for a, (known, bad, reading), alternatives in zip(scope, pick, options)
                                 if sum(1 for option in alternatives if option[2] == reading) > 1})
         return _Plan(request, scope, scenes, choices, readings, policy)
+
+    def _standing_grants_here(self, request: Request) -> Request:
+        """A profile's grants hold for every question: one naming artifacts this question does not
+        have covers nothing here (a note says so) instead of making an unrelated question an input
+        error. Dropping a grant never turns an answer into YES; grants a question states itself
+        are checked as always."""
+        if not str(dict(request.facts_from).get("grants", "")).startswith(SOURCE_PREFIX):
+            return request
+        known = {a.id for a in request.artifacts}
+        written = [g for g in request.use.grants if not isinstance(g, Grant)]
+        given = [g for g in request.use.grants if isinstance(g, Grant)] + list(read_grants(written) if written else ())
+        for g in given:   # a profile read without a knowledge base was not checked for this (profile.py)
+            lid = self.kb.resolve_license(g.license or g.name or "")[0] if g.licensor is None else None
+            if g.artifacts is None and lid and not self.kb.licenses[lid].license.licensor_id:
+                raise RequestError(f"your profile's grant `{g.written or lid}` is under {lid}, which has no fixed "
+                                   f"licensor: a standing grant must say whose license it is ({lid}:ARTIFACT)",
+                                   location=g.location)
+        kept = [g for g in given if g.artifacts is None or set(g.artifacts) <= known]
+        if len(kept) == len(given):
+            return request
+        notes = tuple(("profile_grant", f"your profile's grant `{g.written or g.name}` is for artifacts this question "
+                                        f"does not have: it covers nothing here") for g in given if g not in kept)
+        return replace(request, use=replace(request.use, grants=tuple(kept)), notes=request.notes + notes)
 
     def _canonical_ids(self, use, request: Request, scope):
         """Held grants resolved (see `resolve_grant`) and the outbound license under the
@@ -617,7 +641,7 @@ class Reasoner:
         carries them (a profile's, profile.py)."""
         result.facts_from = dict(plan.request.facts_from)
         if plan.policy is not None:
-            result.policy = check_policy(result, plan.policy)
+            result.policy = check_policy(result, plan.policy, plan.request.use.outbound_license)
         return result
 
     def _result(self, plan: "_Plan", solved: dict) -> Result:

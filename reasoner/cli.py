@@ -397,9 +397,14 @@ def root(
     chosen = _profile(ctx.obj)
     source, doc, batch = read_request_input(request)
     if batch is None:
-        if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
-            _emit_advice(reasoner(facts).advise(doc), as_json, explain=explain)
+        # The profile binds advice as it binds the verbs `license-for` and `downstream`.
         doc = _profiled(chosen, doc, f"request {source}")
+        if isinstance(doc, dict) and "suggest" in doc:   # advice: `license-for` / `downstream`
+            try:
+                advice = reasoner(facts).advise(doc)
+            except CanIError as exc:
+                raise chosen.locate(exc, doc) if chosen is not None else exc from None
+            _emit_advice(advice, as_json, explain=explain)
         try:
             result = reasoner(facts).ask(doc)
         except CanIError as exc:
@@ -590,7 +595,8 @@ for _act in VERB_HELP:
 
 ADVICE_EXIT_CODES = ("Exit codes: 0 a declaration keeps you and your recipients within every license (downstream: "
                      "every recipient question answered), 1 none does or distributing is forbidden anyway, "
-                     "2 usage or input error, 3 it depends on facts not stated, or a license is unknown.")
+                     "2 usage or input error, 3 it depends on facts not stated, or a license is unknown; "
+                     "license-for: a profile's license policy can raise it (denied 1, review 3).")
 ADVICE_HELP = {
     "license-for": "Which license your model should carry: inherited terms, card duties, compatible licenses, "
                    "a recommended declaration and NOTICE.",
@@ -668,6 +674,9 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
         grouped.setdefault((check.verdict, cited), []).append(check.license)
     for (verdict, cited), licenses in grouped.items():
         lines.append(f"  ✗ {verdict}" + (f" {cited}" if cited else "") + f": {', '.join(licenses)}")
+    # The profile's facts and its license policy on the licenses that reach the model, as every
+    # question reports them: a policy that denies the inherited license is not advice to drop.
+    lines += _profile_lines(advice.answer)
     for made_up, shown in (names or {}).items():
         lines = [line.replace(f"`{made_up}`", shown) for line in lines]
     lines = [one_line(line) for line in lines]
@@ -705,8 +714,9 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
     for made_up, shown in (names or {}).items():
         lines = [line.replace(f"`{made_up}`", shown) for line in lines]
     lines = [one_line(line) for line in lines]
-    if view.status == "unknown":   # some terms are unknown: say so before anything else
-        lines[0] = _style("UNKNOWN", fg="yellow", bold=True) + " — " + lines[0]
+    if view.status in ("unknown", "forbidden"):   # say so before anything else
+        word, color = VERDICT[view.status]
+        lines[0] = _style(word, fg=color, bold=True) + " — " + lines[0]
     return "\n".join(lines)
 
 
@@ -728,7 +738,11 @@ def _emit_advice(advice, as_json: bool, names: Optional[dict] = None, explain: b
         typer.echo(render_downstream(advice, names))
         for answer in advice.answers if explain else ():
             typer.echo("\n" + render(answer.result, f"a recipient asks: {answer.question}", True, names))
-    raise typer.Exit(ADVICE_EXIT[advice.status])
+    code = ADVICE_EXIT[advice.status]
+    policy = getattr(getattr(advice, "answer", None), "policy", None)
+    if policy is not None:   # the README: a denied policy never exits 0, a NO stays 1
+        code = max(code, POLICY_EXIT[policy.status], key=_SEVERITY.__getitem__)
+    raise typer.Exit(code)
 
 
 def _make_advice(kind: str):
@@ -752,6 +766,7 @@ def _make_advice(kind: str):
         engine = reasoner(options.get("facts"))
         by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+        request = None
         try:
             resolver = None
             if hub:
@@ -763,6 +778,8 @@ def _make_advice(kind: str):
                                    given)
             answer = (license_for if kind == "license-for" else downstream)(engine, request)
         except CanIError as exc:
+            if chosen is not None and request is not None:   # a profile's value: at its file:line:col
+                exc = chosen.locate(exc, request)
             raise _at_option(exc, given) from None
         name = context.name
         _emit_advice(answer, as_json or options.get("json", False),

@@ -50,6 +50,11 @@ POLICY_LISTS = ("allow", "deny", "review")
 # goes to review: a policy that does not name a license never approves it.
 EVERY_OTHER = "*"
 UNLISTED = "review"
+# How `facts_from` names a profile: "profile /path/can-i.toml".
+SOURCE_PREFIX = "profile "
+# Hub `license:` values that name no terms at all (the license is named elsewhere, or not known):
+# on `allow` they would approve whatever unread terms a card hides behind them.
+NO_TERMS = ("other", "unknown")
 # Not a standing fact: the acts are what a question asks.
 QUESTION_ONLY = tuple(f.field for f in schema.USE_FACTS if f.type == schema.ACTS)
 
@@ -89,7 +94,8 @@ class Profile:
     def locate(self, exc: CanIError, request: dict) -> CanIError:
         """`exc`, located at the profile's key too when the request field it names was filled
         from this profile (a grant the profile holds that the question cannot resolve)."""
-        match = re.match(r"use\.([a-z0-9_]+)", exc.location or "")
+        # `requests[0]: use.grants[0]` when the question was one of a batch (advice asks many).
+        match = re.search(r"(?:^|: )use\.([a-z0-9_]+)", exc.location or "")
         facts_from = request.get("facts_from") or {} if isinstance(request, dict) else {}
         if match and facts_from.get(match.group(1)) == self.source and match.group(1) in self.where:
             return type(exc)(exc.message, location=f"{self.where[match.group(1)]} ({exc.location})")
@@ -106,8 +112,9 @@ class Profile:
         if not isinstance(request, dict):
             return request   # not a request: the reader reports it
         use = request.get("use")
-        if use is not None and not isinstance(use, dict):
-            return request
+        if use is not None and not isinstance(use, dict) or \
+                "facts_from" in request and not isinstance(request["facts_from"], dict):
+            return request   # the reader reports it: a profile must not paper over it
         use = dict(use or {})
         known = dict(request.get("facts_from") or {}) if isinstance(request.get("facts_from"), dict) else {}
         facts_from = {}
@@ -210,7 +217,9 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
         facts[key] = _plain(value, where)
         where_of[key] = where
     _check_values(facts, shown, text, text_table)
-    return Profile(facts=facts, policy=policy, source=f"profile {shown}", path=shown, where=where_of)
+    if kb is not None and "grants" in facts:
+        _check_standing_grants(facts["grants"], kb, _where(shown, text, text_table, "grants"))
+    return Profile(facts=facts, policy=policy, source=f"{SOURCE_PREFIX}{shown}", path=shown, where=where_of)
 
 
 def _parse(path: Path) -> tuple[dict, str]:
@@ -262,6 +271,35 @@ def _check_values(facts: dict, shown: str, text: str, table: tuple) -> None:
     except CanIError as exc:
         key = re.match(r"use\.(\w+)", exc.location or "")
         raise ProfileError(exc.message, location=_where(shown, text, table, key.group(1)) if key else shown) from None
+
+
+def _check_standing_grants(grants: list, kb, where: str) -> None:
+    """A grant under a license anyone may apply (CC, Apache, GPL, RAIL texts) with no artifact
+    covers the one artifact under it in each question: in a profile, which holds for every
+    question, it would clear whatever material under that license a later question brings (a
+    deal with Cohere for Aya clearing someone else's CC-BY-NC dataset). Such a standing grant
+    must say whose license it is."""
+    from .request import read_grants
+
+    from .vocabulary import suggest
+
+    licensors = sorted({c.license.licensor_id for c in kb.licenses.values() if c.license.licensor_id})
+    for grant in read_grants(grants):
+        lid = grant.license or grant.name
+        if grant.artifacts is not None or grant.licensor is not None or lid is None:
+            continue
+        encoding = kb.resolve_license(lid)[0]
+        if encoding is None and grant.name is not None and grant.name not in licensors:
+            # Every question would stop on it; say so where it is written (a publisher's grant
+            # names its artifacts: PUBLISHER:ARTIFACT).
+            raise ProfileError(f"unknown license or licensor `{grant.name}` in a grant"
+                               f"{suggest(grant.name, licensors + sorted(kb.licenses))}; licensors: "
+                               f"{', '.join(licensors)}, or PUBLISHER:ARTIFACT", location=where)
+        if encoding is not None and not kb.licenses[encoding].license.licensor_id:
+            raise ProfileError(f"grant `{grant.written or lid}`: {encoding} has no fixed licensor, and a profile's "
+                               f"grant holds for every question, so it would clear material under {encoding} from "
+                               f"anyone; say whose license you hold ({encoding}:ARTIFACT), or give it with --grant "
+                               f"on the questions it concerns", location=where)
 
 
 def _read_policy_table(value, shown: str, text: str, table: tuple, kb) -> dict:
@@ -317,6 +355,9 @@ def _position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
             continue
         if line.lstrip().startswith("[["):
             header = ("[[",)
+            found = re.match(r"^\s*\[\[\s*([^\]]+?)\s*\]\]", line)
+            if found and _split_key(found.group(1)) == wanted:   # `[[policy]]`: a table array, wrongly
+                return number, line.index("[") + 1
             continue
         found = _KEY.match(line)
         if found and header + _split_key(found.group(1))[:len(wanted) - len(header)] == wanted:
@@ -389,6 +430,10 @@ def resolve_policy(doc: dict, kb, path: str = "policy") -> Policy:
             where = f"{path}.{key}[{i}]"
             # A family id (`gpl`, `bsd`) names every version it may mean: `deny = ["gpl"]` must deny
             # GPL-3.0, never leave it to `allow = "*"`.
+            if item.strip().lower() in NO_TERMS:
+                raise RequestError(f"`{item}` names no license (a card's placeholder for terms it does not name): "
+                                   f"a policy lists license ids; a license can-i cannot name goes to review, or is "
+                                   f"denied with `deny = \"*\"`", location=where)
             for one in kb.family_versions(item.strip()) or (item.strip(),):
                 canonical = kb.resolve_license(one)[0]
                 if canonical is None and one.lower() in kb.hub_ids:
@@ -404,6 +449,15 @@ def resolve_policy(doc: dict, kb, path: str = "policy") -> Policy:
                 seen[canonical] = key
                 ids.append(canonical)
         lists[key] = tuple(dict.fromkeys(ids))
+    # An "or any later version" id is its base's text (`based on`): a licensee takes it under the
+    # base version, so a policy naming gpl-3.0 and not gpl-3.0-or-later judges both alike; else
+    # `deny = ["gpl-3.0"]` beside `allow = "*"` allowed GPL-3.0-or-later, which is GPL-3.0 today.
+    for lid in kb.licenses:
+        lic = kb.licenses[lid].license
+        if lic.based_on is None or lic.based_on.only or lic.id in seen or lic.based_on.license not in seen:
+            continue
+        key = seen[lic.based_on.license]
+        lists[key] = lists[key] + (lic.id,)
     return Policy(rest=rest, **lists)
 
 
@@ -454,7 +508,7 @@ class PolicyResult:
         return {"status": self.status, "findings": [f.to_json() for f in self.findings]}
 
 
-def check_policy(result, policy: Policy) -> PolicyResult:
+def check_policy(result, policy: Policy, outbound: str | None = None) -> PolicyResult:
     """Judge every license that reaches the answer's model (`result.applicable`: declared and
     inherited, on the subject and on the artifacts acted on) and every license can-i could not
     judge (`unknown_license` reasons) against the policy.
@@ -471,6 +525,10 @@ def check_policy(result, policy: Policy) -> PolicyResult:
         if entry.license not in found:
             found[entry.license] = PolicyFinding(entry.license, policy.list_of(entry.license), entry.artifact,
                                                  tuple(tuple(edge) for edge in entry.edges))
+    # The license the model goes out under (`use.outbound_license`, `--as`) reaches it too: it is
+    # the one its recipients get, as much as a license declared on the model itself.
+    if outbound and outbound not in found:
+        found[outbound] = PolicyFinding(outbound, policy.list_of(outbound), result.subject)
     for reason in result.reasons:
         if reason.kind == "unknown_license" and reason.license not in found:
             listed = policy.list_of(reason.license.lower())

@@ -236,7 +236,8 @@ class Inherited:
 class OutboundCheck:
     """One license of the knowledge base tried as the only license recipients get. verdict:
     `compatible` (asking with it adds no reason and no open condition), `breaks` (it adds
-    reasons: the clauses it breaks), `depends` (it adds open conditions), `unknown`."""
+    reasons: the clauses it breaks), `depends` (it adds open conditions), `unknown`, `blocked`
+    (it adds nothing, but distributing the model is forbidden whatever it declares)."""
     license: str
     verdict: str
     hub_id: bool
@@ -327,7 +328,8 @@ class RecipientAnswer:
 class DownstreamView:
     """The answer to `downstream`. status: `answered` when every recipient question got an answer
     (each answer's own status says what recipients may do), `unknown` when one is UNKNOWN (a
-    license can-i does not know, or none declared)."""
+    license can-i does not know, or none declared), `forbidden` when the publisher may not
+    distribute the model as made and declared."""
     status: str
     subject: str
     declared: str | None                 # the license the recipients get with the model

@@ -162,7 +162,7 @@ def test_license_for_asks_once_per_knowledge_base_license_in_one_batch(reasoner,
     assert calls == [1 + len(reasoner.kb.licenses)]
     calls.clear()
     downstream(reasoner, {"licenses": ["mit"], "use": {"outbound_license": "mit"}})
-    assert calls == [len(RECIPIENT_QUESTIONS)]
+    assert calls == [len(RECIPIENT_QUESTIONS) + 1]   # and the publisher's own question
 
 
 def test_downstream_of_a_llama_finetune_names_the_threshold(reasoner):
