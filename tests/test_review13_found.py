@@ -1,0 +1,80 @@
+"""Hostile review (review2) of remedies, `--hub` and BOMs: each test is a defect found and fixed,
+or a property a fix must keep. No test reaches the network (a server on 127.0.0.1 stands in)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from datetime import datetime, timedelta, timezone
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+pytest.importorskip("huggingface_hub")
+
+from test_hub_bom import _Hub, ask, card, hub, notes  # noqa: E402,F401  (hub: the recorded-Hub fixture)
+
+from reasoner.cli import main  # noqa: E402
+
+
+class _Drip(_Hub):
+    """A Hub that answers at once, then sends the body one byte at a time: never silent for
+    longer than the read timeout, so only the card deadline stops it."""
+
+    def do_GET(self):
+        type(self).requests.append(("GET", self.path, None))
+        body = b"---\nlicense: mit\n---\n" + b"x" * 10_000
+        self.send_response(200)
+        self.send_header("Content-Type", "text/markdown")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for byte in body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass
+
+
+def test_a_drip_feeding_hub_is_given_up_once_not_once_per_card(tmp_path, capsys, monkeypatch):
+    """A Hub that trickles bytes cost CARD_DEADLINE for EVERY unknown parent and dataset (the
+    'too long' was a passing problem, so the next card was asked again): up to MAX_CARDS × 30 s,
+    a hang. Once a card takes too long, the rest of the question answers from the cache."""
+    import reasoner.hub
+
+    handler = type("Drip", (_Drip,), {"requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    try:
+        monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+        monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setattr(reasoner.hub, "CARD_DEADLINE", 0.3)
+        subject = card(tmp_path, "license: mit\nbase_model: drip/a\ndatasets:\n- drip/b\n- drip/c\n- drip/d")
+        code, answer = ask(capsys, "distribute", str(subject), "--hub")
+        assert (code, answer["status"]) == (3, "unknown")
+        assert len(handler.requests) == 1, handler.requests
+        assert len(notes(answer, "hub_unknown")) == 4
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_hub_headers_do_not_fetch_the_agent_registry(hub, tmp_path, capsys, monkeypatch):
+    """huggingface_hub's build_hf_headers fetched `{endpoint}/api/agent-harnesses` (outside can-i's
+    timeouts and deadline, into ~/.cache/huggingface): one request per run that can-i did not
+    bound. can-i sends its own user agent and token instead."""
+    from huggingface_hub.utils import _detect_agent
+
+    asked = []
+    monkeypatch.setattr(_detect_agent, "_registry", None)
+    monkeypatch.setattr(_detect_agent, "_read_cached_registry", lambda *a, **k: None)
+    monkeypatch.setattr(_detect_agent, "_fetch_registry", lambda: asked.append(1))
+    monkeypatch.setenv("HF_TOKEN", "hf_secret")
+    subject = card(tmp_path, "license: mit\nbase_model: someone/mit-on-nc-data")
+    code, answer = ask(capsys, "distribute", str(subject), "--commercial", "--hub")
+    assert (code, answer["status"]) == (1, "forbidden") and not asked
+    assert all(auth == "Bearer hf_secret" for _, _, auth in hub.requests) and hub.requests
