@@ -283,7 +283,9 @@ def _age_days(fetched: str) -> float:
         when = datetime.fromisoformat(fetched.replace("Z", "+00:00"))
     except ValueError:
         return float("inf")
-    return (datetime.now(timezone.utc) - when).total_seconds() / 86400
+    age = (datetime.now(timezone.utc) - when).total_seconds() / 86400
+    # a date in the future (an entry edited by hand, a wrong clock) would never go stale
+    return age if age >= 0 else float("inf")
 
 
 # --- filling a lineage's unknown parents ---------------------------------------------------------
@@ -327,7 +329,8 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
         looked_up += 1
         got = resolver.fetch(artifact_id, kind)
         if got.front_matter is None:
-            missing.append((artifact_id, kind, got.problem or "no card"))
+            when = f" (cached answer of {got.fetched[:10]})" if got.cached and got.fetched else ""
+            missing.append((artifact_id, kind, (got.problem or "no card") + when))
             continue
         card = f"---\n{got.front_matter}\n---\n"
         try:

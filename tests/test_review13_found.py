@@ -78,3 +78,36 @@ def test_hub_headers_do_not_fetch_the_agent_registry(hub, tmp_path, capsys, monk
     code, answer = ask(capsys, "distribute", str(subject), "--commercial", "--hub")
     assert (code, answer["status"]) == (1, "forbidden") and not asked
     assert all(auth == "Bearer hf_secret" for _, _, auth in hub.requests) and hub.requests
+
+
+def _poison(tmp_path, hub_handler, repo_id: str, front_matter, fetched: str):
+    from reasoner.hub import HubResolver
+
+    resolver = HubResolver(tmp_path / "cache" / "hub")
+    path = resolver._cache_path(repo_id, "model")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"id": repo_id, "kind": "model", "fetched": fetched, "front_matter": front_matter,
+                                "problem": None if front_matter else "no model card on the Hub (404)"}))
+
+
+def test_a_cache_entry_dated_in_the_future_is_fetched_again(hub, tmp_path, capsys):
+    """A cached card "fetched" in the future was never stale (its age was negative), so an entry
+    edited by hand (or written under a wrong clock) stood forever: here a relabelled Llama
+    fine-tune cached as plain MIT made a forbidden lineage permitted. It is fetched again."""
+    _poison(tmp_path, hub, "someone/llama-relabelled", "license: mit", "2999-01-01T00:00:00Z")
+    subject = card(tmp_path, "license: apache-2.0\nbase_model: someone/llama-relabelled")
+    code, answer = ask(capsys, "distribute", str(subject), "--release-mau", "800M", "--role", "licensee", "--hub")
+    assert (code, answer["status"]) == (1, "forbidden")
+    assert any("someone/llama-relabelled" in path for _, path, _ in hub.requests)
+
+
+def test_a_cached_404_says_it_is_a_cached_answer_and_when(hub, tmp_path, capsys):
+    """A 404 kept in the cache was reported as "no model card on the Hub (404)", as if just asked:
+    a stale 404 hid a card published since without saying so. The note now gives its date."""
+    day = (datetime.now(timezone.utc) - timedelta(hours=2)).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    _poison(tmp_path, hub, "someone/llama-relabelled", None, day)
+    subject = card(tmp_path, "license: apache-2.0\nbase_model: someone/llama-relabelled")
+    code, answer = ask(capsys, "distribute", str(subject), "--hub")
+    assert (code, answer["status"]) == (3, "unknown")
+    said = notes(answer, "hub_unknown")[0]
+    assert "cached" in said and day[:10] in said, said
