@@ -200,6 +200,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                            location=f"{path}: specVersion")
     try:
         problem = JsonStrictValidator(versions[spec]).validate_str(json.dumps(doc))
+    except RecursionError:   # the schema validator recurses per level: ~130 levels of pedigree
+        raise RequestError("the BOM is nested too deeply to validate (pedigree ancestors inside ancestors): "
+                           "list the models as components linked by `dependencies` instead",
+                           location=str(path)) from None
     except Exception as exc:  # noqa: BLE001 - a validator that cannot run (missing jsonschema)
         raise UsageProblem(f"cannot validate the CycloneDX BOM ({type(exc).__name__}): "
                            f"pip install \"can-i[bom]\"") from None

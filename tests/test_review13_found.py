@@ -111,3 +111,19 @@ def test_a_cached_404_says_it_is_a_cached_answer_and_when(hub, tmp_path, capsys)
     assert (code, answer["status"]) == (3, "unknown")
     said = notes(answer, "hub_unknown")[0]
     assert "cached" in said and day[:10] in said, said
+
+
+def test_a_deep_pedigree_is_an_input_error_not_a_missing_install(tmp_path, capsys):
+    """~130 levels of pedigree.ancestors made the schema validator hit the recursion limit, which
+    was reported as "cannot validate ... pip install can-i[bom]" (a usage problem, with the
+    library installed). It is an input error about the BOM, located at the file."""
+    pytest.importorskip("cyclonedx")
+    component = '{"type":"machine-learning-model","group":"x","name":"m0","licenses":[{"license":{"id":"MIT"}}]}'
+    for i in range(1, 200):
+        component = ('{"type":"machine-learning-model","group":"x","name":"m%d","licenses":[{"license":{"id":"MIT"}}],'
+                     '"pedigree":{"ancestors":[%s]}}' % (i, component))
+    path = tmp_path / "deep.cdx.json"
+    path.write_text('{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"metadata":{"component":%s}}' % component)
+    code = main(["distribute", str(path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "pip install" not in err and "nested too deeply" in err and str(path) in err, err
