@@ -551,6 +551,10 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
     by_id = {a.id: a for a in completed.artifacts}
     verdict = [Property(name="can-i:question", value=question),
                Property(name="can-i:status", value=result.status)]
+    # A YES reached through an OR expression holds only under the alternative taken: without it a
+    # reader of the BOM would see "permitted" beside `A OR B` and could take the other one.
+    for artifact_id, ids in sorted((getattr(result, "choice", None) or {}).items()):
+        verdict.append(Property(name="can-i:choice", value=f"{artifact_id} under {' AND '.join(ids)}"))
     for r in result.reasons:
         verdict.append(Property(name=f"can-i:reason:{r.kind}",
                                 value=f"{r.license} §{r.clause or '-'}: {r.message}"))

@@ -127,3 +127,17 @@ def test_a_deep_pedigree_is_an_input_error_not_a_missing_install(tmp_path, capsy
     code = main(["distribute", str(path)])
     err = capsys.readouterr().err
     assert code == 2 and "pip install" not in err and "nested too deeply" in err and str(path) in err, err
+
+
+def test_cyclonedx_output_says_which_alternative_the_yes_takes(capsys):
+    """`cc-by-nc-4.0 OR mit`, commercial: the JSON says permitted with `choice` (MIT); the
+    CycloneDX output said only `can-i:status permitted` beside the expression `cc-by-nc-4.0 OR
+    mit`, so a pipeline reading it could take the NC alternative as cleared. It names the choice."""
+    pytest.importorskip("cyclonedx")
+    code = main(["distribute", "cc-by-nc-4.0 OR mit", "--commercial", "--json", "--no-remedies"])
+    answer = json.loads(capsys.readouterr().out)
+    assert (code, answer["status"], answer["choice"]) == (0, "permitted", {"stack": ["mit"]})
+    main(["distribute", "cc-by-nc-4.0 OR mit", "--commercial", "--cyclonedx"])
+    bom = json.loads(capsys.readouterr().out)
+    props = {(p["name"], p["value"]) for p in bom["metadata"]["component"]["properties"]}
+    assert ("can-i:status", "permitted") in props and ("can-i:choice", "stack under mit") in props, props
