@@ -58,6 +58,7 @@ def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True) -
     kind = bom_format(doc)
     reader = _Lineage(path)
     if kind == "cyclonedx":
+        reader.kb = kb
         _read_cyclonedx(doc, path, reader)
     elif kind == "spdx3":
         _read_spdx3(doc, path, reader)
@@ -222,6 +223,7 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
 
     kinds = {ComponentType.MACHINE_LEARNING_MODEL: "model", ComponentType.DATA: "data"}
     by_ref: dict[str, str] = {}     # bom-ref -> artifact id
+    skipped: dict[str, tuple] = {}  # bom-ref -> (component, where): left out as not a model or data
     kind_of: dict[str, str] = {}
 
     def component_id(component) -> str:
@@ -233,6 +235,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         # terms reach the model. Other components not in a model's pedigree are left out.
         if component.type not in kinds and not ancestor:
             lineage.left_out.append(f"{component.type.value} `{component.name}`")
+            if component.bom_ref and component.bom_ref.value:
+                skipped[component.bom_ref.value] = (component, where)
             return None
         artifact_id = component_id(component)
         artifact = lineage.add(artifact_id, where)
@@ -306,6 +310,18 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             continue
         for target in dependency.dependencies:
             parent = by_ref.get(target.ref.value)
+            if parent is None and target.ref.value in skipped:
+                # Weights typed `file`, or a Hub or catalog model typed otherwise, that a model
+                # depends on are its ancestor, as in a pedigree: leaving them out dropped their
+                # terms (a Llama 3 `file` made a relabelled fine-tune permitted). Libraries and
+                # frameworks the catalog does not know stay out, as before.
+                other, where = skipped[target.ref.value]
+                kb = getattr(lineage, "kb", None)
+                if other.type == ComponentType.FILE or _purl_id(other.purl) or (
+                        kb is not None and kb.entry(component_id(other)) is not None):
+                    del skipped[target.ref.value]
+                    lineage.left_out.remove(f"{other.type.value} `{other.name}`")
+                    parent = read(other, where, ancestor=True)
             if parent is not None:
                 # A model that depends on another carries it: read as derivation, never dropped.
                 lineage.edge(child, parent, "trained_on" if kind_of.get(parent) == "data" else None)

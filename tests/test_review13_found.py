@@ -141,3 +141,26 @@ def test_cyclonedx_output_says_which_alternative_the_yes_takes(capsys):
     bom = json.loads(capsys.readouterr().out)
     props = {(p["name"], p["value"]) for p in bom["metadata"]["component"]["properties"]}
     assert ("can-i:status", "permitted") in props and ("can-i:choice", "stack under mit") in props, props
+
+
+@pytest.mark.parametrize("kind", ["file", "library"])
+def test_llama_weights_a_model_depends_on_are_not_left_out_whatever_their_type(tmp_path, capsys, kind):
+    """A relabelled Llama 3 fine-tune whose BOM lists the Llama weights as a `file` (or `library`)
+    component in `dependencies` came out PERMITTED: the pedigree path reads an ancestor of any
+    type, but the dependencies path dropped non-model components ("not judged"). Weights, Hub
+    purls and catalog models a model depends on are its ancestors; other libraries stay out."""
+    pytest.importorskip("cyclonedx")
+    from test_hub_bom import FORBIDDEN_CONTEXT, cdx, lic, model, write
+
+    doc = cdx([{"type": kind, "group": "meta-llama", "name": "Meta-Llama-3-8B", "bom-ref": "llama"},
+               {"type": "library", "name": "torch", "bom-ref": "torch"}],
+              subject=model("acme", "ft", [lic("Apache-2.0")], ref="ft"),
+              dependencies=[{"ref": "ft", "dependsOn": ["llama", "torch"]}])
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, doc)), *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden"), answer
+    assert any(r["license"] == "llama3" for r in answer["reasons"])
+    # a library the catalog does not know is still left out, not an unknown parent
+    doc["components"] = doc["components"][1:]
+    doc["dependencies"] = [{"ref": "ft", "dependsOn": ["torch"]}]
+    code, answer = ask(capsys, "distribute", str(write(tmp_path, doc, "torch.cdx.json")), "--commercial")
+    assert (code, answer["status"]) == (0, "permitted") and notes(answer, "bom_left_out")
