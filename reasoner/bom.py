@@ -371,6 +371,19 @@ def _short(message: str, limit: int = 200) -> str:
 _SPDX_MODEL_TYPES = {"ai_AIPackage": "model", "AI_AIPackage": "model", "dataset_DatasetPackage": "data",
                      "Dataset_DatasetPackage": "data"}
 _SPDX_LICENSE_LIST = re.compile(r"^https?://spdx\.org/licenses/([A-Za-z0-9.+-]+?)(?:\.html)?$")
+# SPDX 3.0.1's RelationshipType vocabulary (and `variantOf`, read as derivation before). A type
+# outside it is refused, not skipped: `DESCENDANT_OF` (SPDX 2 spelling) or a typo silently lost
+# the edge to a parent, and with it that parent's terms.
+_SPDX_RELATIONSHIP_TYPES = frozenset("""
+affects amendedBy ancestorOf availableFrom configures contains coordinatedBy copiedTo delegatedTo
+dependsOn descendantOf describes doesNotAffect expandsTo exploitCreatedBy fixedBy fixedIn foundBy
+generates hasAddedFile hasAssessmentFor hasAssociatedVulnerability hasConcludedLicense hasDataFile
+hasDeclaredLicense hasDeletedFile hasDependencyManifest hasDistributionArtifact hasDocumentation
+hasDynamicLink hasEvidence hasExample hasHost hasInput hasMetadata hasOptionalComponent
+hasOptionalDependency hasOutput hasPrerequisite hasProvidedDependency hasRequirement
+hasSpecification hasStaticLink hasTest hasTestCase hasVariant invokedBy modifiedBy other
+packagedBy patchedBy publishedBy reportedBy republishedBy serializedInArtifact testedOn trainedOn
+underInvestigationFor usesTool variantOf""".split())
 _NO_LICENSE = re.compile(r"(NoAssertion|NoneLicense|NOASSERTION|NONE)$")
 
 
@@ -432,7 +445,15 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         if not isinstance(source, str) or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
             raise RequestError("a Relationship needs `from` (an spdxId) and `to` (a list of them)",
                                location=f"{path}: @graph[{i}]")
-        relationships.append((i, element.get("relationshipType"), source, targets))
+        rtype = element.get("relationshipType")
+        if rtype not in _SPDX_RELATIONSHIP_TYPES:
+            from .vocabulary import suggest
+
+            spelt = {t.lower(): t for t in _SPDX_RELATIONSHIP_TYPES}.get(str(rtype).replace("_", "").lower())
+            hint = f" (did you mean `{spelt}`?)" if spelt else suggest(str(rtype), _SPDX_RELATIONSHIP_TYPES)
+            raise RequestError(f"unknown relationshipType `{rtype}`{hint}",
+                               location=f"{path}: @graph[{i}].relationshipType")
+        relationships.append((i, rtype, source, targets))
     # Lineage first, as a work list: an element a relationship brings in may have parents of its own.
     derives = ("descendantOf", "variantOf", "dependsOn", "trainedOn")
     from_source: dict[str, list] = {}
@@ -449,6 +470,11 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                     pending.append(target)
                 data = rtype == "trainedOn" or kind_of[parent] == "data"
                 lineage.edge(ids[source], parent, "trained_on" if data else None)
+    for i, rtype, source, targets in relationships:
+        if rtype == "contains" and source in ids:   # a model that contains a model or data carries it
+            for target in targets:
+                if target in ids:
+                    lineage.edge(ids[source], ids[target], "trained_on" if kind_of[ids[target]] == "data" else None)
     for i, rtype, source, targets in relationships:
         if rtype == "ancestorOf":
             for target in targets:

@@ -164,3 +164,26 @@ def test_llama_weights_a_model_depends_on_are_not_left_out_whatever_their_type(t
     doc["dependencies"] = [{"ref": "ft", "dependsOn": ["torch"]}]
     code, answer = ask(capsys, "distribute", str(write(tmp_path, doc, "torch.cdx.json")), "--commercial")
     assert (code, answer["status"]) == (0, "permitted") and notes(answer, "bom_left_out")
+
+
+@pytest.mark.parametrize("rtype, said", [("DESCENDANT_OF", "did you mean `descendantOf`"),
+                                         ("descendentOf", "did you mean `descendantOf`"), ("contains", None)])
+def test_spdx3_relationships_never_drop_a_parent_silently(tmp_path, capsys, rtype, said):
+    """An SPDX 3 relationship whose type the reader did not handle was skipped: `DESCENDANT_OF`
+    (the SPDX 2 spelling), a typo, or `contains` (a model packaging Llama 3) made a relabelled
+    fine-tune PERMITTED. An unknown type is an input error with a did-you-mean; `contains`
+    between AI/dataset packages carries the contained one, as nested CycloneDX components do."""
+    from test_hub_bom import FORBIDDEN_CONTEXT, LLAMA, ai, rel, spdx3, write
+
+    apache = {"type": "simplelicensing_LicenseExpression", "spdxId": "urn:apache", "creationInfo": "_:ci",
+              "simplelicensing_licenseExpression": "Apache-2.0"}
+    doc = spdx3(ai("urn:ft", "acme/llama-ft"), ai("urn:llama", LLAMA), apache,
+                rel(1, "hasDeclaredLicense", "urn:ft", "urn:apache"), rel(2, rtype, "urn:ft", "urn:llama"), root="urn:ft")
+    path = write(tmp_path, doc, "bom.spdx3.json")
+    if said:
+        assert main(["distribute", str(path), *FORBIDDEN_CONTEXT]) == 2
+        err = capsys.readouterr().err
+        assert said in err and "@graph[6].relationshipType" in err and err.count("\n") == 1, err
+    else:
+        code, answer = ask(capsys, "distribute", str(path), *FORBIDDEN_CONTEXT)
+        assert (code, answer["status"]) == (1, "forbidden")
