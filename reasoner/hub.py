@@ -264,7 +264,7 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
     if not lines or lines[0].strip() != "---":
         return None
     for number in range(1, len(lines)):
-        if lines[number].strip() in ("---", "..."):
+        if lines[number].rstrip() in ("---", "..."):   # at column 0, as subjects.model_card reads it
             return "\n".join(lines[1:number])
     raise _NotCached(f"the card's front matter is not closed within {MAX_CARD_BYTES // 1024} KiB")
 

@@ -187,3 +187,27 @@ def test_spdx3_relationships_never_drop_a_parent_silently(tmp_path, capsys, rtyp
     else:
         code, answer = ask(capsys, "distribute", str(path), *FORBIDDEN_CONTEXT)
         assert (code, answer["status"]) == (1, "forbidden")
+
+
+INDENTED_RULE = ("license: apache-2.0\ndescription: |\n  A model.\n  ---\n  More.\n"
+                 "base_model: meta-llama/Meta-Llama-3-8B")
+
+
+def test_an_indented_rule_in_a_block_scalar_does_not_end_a_local_cards_front_matter(tmp_path, capsys):
+    """`  ---` inside a YAML block scalar closed the front matter (the line was stripped), so the
+    base_model after it was never read: a Llama 3 fine-tune labelled apache-2.0 came out
+    PERMITTED while the Hub (whose parser wants `---` at the start of a line) shows its Llama
+    base. The closing line is `---` at column 0, as YAML and the Hub read it."""
+    from test_hub_bom import FORBIDDEN_CONTEXT
+
+    code, answer = ask(capsys, "distribute", str(card(tmp_path, INDENTED_RULE)), *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden")
+
+
+def test_an_indented_rule_does_not_end_a_hub_cards_front_matter(hub, tmp_path, capsys):
+    from test_hub_bom import FORBIDDEN_CONTEXT
+
+    hub.models["someone/hidden-base"] = INDENTED_RULE
+    subject = card(tmp_path, "license: apache-2.0\nbase_model: someone/hidden-base")
+    code, answer = ask(capsys, "distribute", str(subject), *FORBIDDEN_CONTEXT, "--hub")
+    assert (code, answer["status"]) == (1, "forbidden")
