@@ -58,6 +58,7 @@ def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True) -
     kind = bom_format(doc)
     reader = _Lineage(path)
     if kind == "cyclonedx":
+        reader.kb = kb
         _read_cyclonedx(doc, path, reader)
     elif kind == "spdx3":
         _read_spdx3(doc, path, reader)
@@ -200,6 +201,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                            location=f"{path}: specVersion")
     try:
         problem = JsonStrictValidator(versions[spec]).validate_str(json.dumps(doc))
+    except RecursionError:   # the schema validator recurses per level: ~130 levels of pedigree
+        raise RequestError("the BOM is nested too deeply to validate (pedigree ancestors inside ancestors): "
+                           "list the models as components linked by `dependencies` instead",
+                           location=str(path)) from None
     except Exception as exc:  # noqa: BLE001 - a validator that cannot run (missing jsonschema)
         raise UsageProblem(f"cannot validate the CycloneDX BOM ({type(exc).__name__}): "
                            f"pip install \"can-i[bom]\"") from None
@@ -218,6 +223,7 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
 
     kinds = {ComponentType.MACHINE_LEARNING_MODEL: "model", ComponentType.DATA: "data"}
     by_ref: dict[str, str] = {}     # bom-ref -> artifact id
+    skipped: dict[str, tuple] = {}  # bom-ref -> (component, where): left out as not a model or data
     kind_of: dict[str, str] = {}
 
     def component_id(component) -> str:
@@ -229,6 +235,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         # terms reach the model. Other components not in a model's pedigree are left out.
         if component.type not in kinds and not ancestor:
             lineage.left_out.append(f"{component.type.value} `{component.name}`")
+            if component.bom_ref and component.bom_ref.value:
+                skipped[component.bom_ref.value] = (component, where)
             return None
         artifact_id = component_id(component)
         artifact = lineage.add(artifact_id, where)
@@ -302,6 +310,18 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             continue
         for target in dependency.dependencies:
             parent = by_ref.get(target.ref.value)
+            if parent is None and target.ref.value in skipped:
+                # Weights typed `file`, or a Hub or catalog model typed otherwise, that a model
+                # depends on are its ancestor, as in a pedigree: leaving them out dropped their
+                # terms (a Llama 3 `file` made a relabelled fine-tune permitted). Libraries and
+                # frameworks the catalog does not know stay out, as before.
+                other, where = skipped[target.ref.value]
+                kb = getattr(lineage, "kb", None)
+                if other.type == ComponentType.FILE or _purl_id(other.purl) or (
+                        kb is not None and kb.entry(component_id(other)) is not None):
+                    del skipped[target.ref.value]
+                    lineage.left_out.remove(f"{other.type.value} `{other.name}`")
+                    parent = read(other, where, ancestor=True)
             if parent is not None:
                 # A model that depends on another carries it: read as derivation, never dropped.
                 lineage.edge(child, parent, "trained_on" if kind_of.get(parent) == "data" else None)
@@ -351,6 +371,19 @@ def _short(message: str, limit: int = 200) -> str:
 _SPDX_MODEL_TYPES = {"ai_AIPackage": "model", "AI_AIPackage": "model", "dataset_DatasetPackage": "data",
                      "Dataset_DatasetPackage": "data"}
 _SPDX_LICENSE_LIST = re.compile(r"^https?://spdx\.org/licenses/([A-Za-z0-9.+-]+?)(?:\.html)?$")
+# SPDX 3.0.1's RelationshipType vocabulary (and `variantOf`, read as derivation before). A type
+# outside it is refused, not skipped: `DESCENDANT_OF` (SPDX 2 spelling) or a typo silently lost
+# the edge to a parent, and with it that parent's terms.
+_SPDX_RELATIONSHIP_TYPES = frozenset("""
+affects amendedBy ancestorOf availableFrom configures contains coordinatedBy copiedTo delegatedTo
+dependsOn descendantOf describes doesNotAffect expandsTo exploitCreatedBy fixedBy fixedIn foundBy
+generates hasAddedFile hasAssessmentFor hasAssociatedVulnerability hasConcludedLicense hasDataFile
+hasDeclaredLicense hasDeletedFile hasDependencyManifest hasDistributionArtifact hasDocumentation
+hasDynamicLink hasEvidence hasExample hasHost hasInput hasMetadata hasOptionalComponent
+hasOptionalDependency hasOutput hasPrerequisite hasProvidedDependency hasRequirement
+hasSpecification hasStaticLink hasTest hasTestCase hasVariant invokedBy modifiedBy other
+packagedBy patchedBy publishedBy reportedBy republishedBy serializedInArtifact testedOn trainedOn
+underInvestigationFor usesTool variantOf""".split())
 _NO_LICENSE = re.compile(r"(NoAssertion|NoneLicense|NOASSERTION|NONE)$")
 
 
@@ -412,7 +445,15 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         if not isinstance(source, str) or not isinstance(targets, list) or not all(isinstance(t, str) for t in targets):
             raise RequestError("a Relationship needs `from` (an spdxId) and `to` (a list of them)",
                                location=f"{path}: @graph[{i}]")
-        relationships.append((i, element.get("relationshipType"), source, targets))
+        rtype = element.get("relationshipType")
+        if rtype not in _SPDX_RELATIONSHIP_TYPES:
+            from .vocabulary import suggest
+
+            spelt = {t.lower(): t for t in _SPDX_RELATIONSHIP_TYPES}.get(str(rtype).replace("_", "").lower())
+            hint = f" (did you mean `{spelt}`?)" if spelt else suggest(str(rtype), _SPDX_RELATIONSHIP_TYPES)
+            raise RequestError(f"unknown relationshipType `{rtype}`{hint}",
+                               location=f"{path}: @graph[{i}].relationshipType")
+        relationships.append((i, rtype, source, targets))
     # Lineage first, as a work list: an element a relationship brings in may have parents of its own.
     derives = ("descendantOf", "variantOf", "dependsOn", "trainedOn")
     from_source: dict[str, list] = {}
@@ -429,6 +470,11 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                     pending.append(target)
                 data = rtype == "trainedOn" or kind_of[parent] == "data"
                 lineage.edge(ids[source], parent, "trained_on" if data else None)
+    for i, rtype, source, targets in relationships:
+        if rtype == "contains" and source in ids:   # a model that contains a model or data carries it
+            for target in targets:
+                if target in ids:
+                    lineage.edge(ids[source], ids[target], "trained_on" if kind_of[ids[target]] == "data" else None)
     for i, rtype, source, targets in relationships:
         if rtype == "ancestorOf":
             for target in targets:
@@ -547,6 +593,10 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
     by_id = {a.id: a for a in completed.artifacts}
     verdict = [Property(name="can-i:question", value=question),
                Property(name="can-i:status", value=result.status)]
+    # A YES reached through an OR expression holds only under the alternative taken: without it a
+    # reader of the BOM would see "permitted" beside `A OR B` and could take the other one.
+    for artifact_id, ids in sorted((getattr(result, "choice", None) or {}).items()):
+        verdict.append(Property(name="can-i:choice", value=f"{artifact_id} under {' AND '.join(ids)}"))
     for r in result.reasons:
         verdict.append(Property(name=f"can-i:reason:{r.kind}",
                                 value=f"{r.license} §{r.clause or '-'}: {r.message}"))

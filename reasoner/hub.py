@@ -206,15 +206,20 @@ class HubResolver:
             except ImportError:
                 httpx = None
         try:
-            from huggingface_hub import get_session, hf_hub_url
-            from huggingface_hub.utils import build_hf_headers
+            from huggingface_hub import get_session, get_token, hf_hub_url
         except ImportError:
             raise HubUnavailable("huggingface_hub is not installed: pip install \"can-i[hub]\"") from None
         from . import __version__
 
         url = hf_hub_url(repo_id, "README.md", repo_type="dataset" if kind == "dataset" else None,
                          endpoint=self.endpoint)
-        headers = build_hf_headers(token=self.token, library_name="can-i", library_version=str(__version__))
+        # Not build_hf_headers: it detects "agents" by fetching {endpoint}/api/agent-harnesses
+        # (and may import torch), a request outside our timeouts and deadline that a slow Hub
+        # holds for minutes. The token is HF_TOKEN, else the one `hf auth login` stored.
+        headers = {"user-agent": f"can-i/{__version__}"}
+        token = self.token or get_token()
+        if token:
+            headers["authorization"] = f"Bearer {token}"
         self.fetches += 1
         deadline = time.monotonic() + CARD_DEADLINE
         timeout = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT) if httpx else READ_TIMEOUT
@@ -250,8 +255,8 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
     data = bytearray()
     for chunk in chunks:
         data += chunk
-        if time.monotonic() > deadline:
-            raise _NotCached("the card took too long to arrive")
+        if time.monotonic() > deadline:   # a Hub this slow is as good as unreachable for the question
+            raise HubUnavailable(f"a card took more than {CARD_DEADLINE:g} s to arrive")
         if len(data) > MAX_CARD_BYTES or _closed(data):
             break
     text = bytes(data[:MAX_CARD_BYTES]).decode("utf-8-sig", errors="replace")
@@ -259,7 +264,7 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
     if not lines or lines[0].strip() != "---":
         return None
     for number in range(1, len(lines)):
-        if lines[number].strip() in ("---", "..."):
+        if lines[number].rstrip() in ("---", "..."):   # at column 0, as subjects.model_card reads it
             return "\n".join(lines[1:number])
     raise _NotCached(f"the card's front matter is not closed within {MAX_CARD_BYTES // 1024} KiB")
 
@@ -278,7 +283,9 @@ def _age_days(fetched: str) -> float:
         when = datetime.fromisoformat(fetched.replace("Z", "+00:00"))
     except ValueError:
         return float("inf")
-    return (datetime.now(timezone.utc) - when).total_seconds() / 86400
+    age = (datetime.now(timezone.utc) - when).total_seconds() / 86400
+    # a date in the future (an entry edited by hand, a wrong clock) would never go stale
+    return age if age >= 0 else float("inf")
 
 
 # --- filling a lineage's unknown parents ---------------------------------------------------------
@@ -322,7 +329,8 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
         looked_up += 1
         got = resolver.fetch(artifact_id, kind)
         if got.front_matter is None:
-            missing.append((artifact_id, kind, got.problem or "no card"))
+            when = f" (cached answer of {got.fetched[:10]})" if got.cached and got.fetched else ""
+            missing.append((artifact_id, kind, (got.problem or "no card") + when))
             continue
         card = f"---\n{got.front_matter}\n---\n"
         try:

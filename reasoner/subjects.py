@@ -534,7 +534,9 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
         raise RequestError("model card has no YAML front matter (it must start with a `---` line)",
                            location=f"{path}:1:1")
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+        # at column 0 only: `  ---` inside a block scalar is text (YAML and the Hub read it so), and
+        # ending there hid every key after it (a Llama base_model under a long description)
+        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
     except StopIteration:
         raise RequestError("model card front matter is not closed by a `---` line", location=f"{path}:1:1") from None
     meta = _yaml("\n".join(lines[1:end]), path, 1)
