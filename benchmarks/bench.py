@@ -346,18 +346,26 @@ def bench_questions() -> None:
            "empty grounding", rate="q")
 
 
+def remedies_exist() -> bool:
+    """Does the measured code search remedies (issue 13)? An older copy (--code) knows no --no-remedies."""
+    return (CODE / "reasoner" / "remedies.py").exists()
+
+
 def bench_cold() -> None:
     request = ROOT / "benchmarks" / ".bench-request.json"
     request.write_text(json.dumps(three_artifacts(random.Random(3), 1)), encoding="utf-8")
     try:
         host = entry_point() + COLD_QUESTION
+        verdict = host + ["--no-remedies"]   # the verdict alone: a DEPENDS searches remedies by default
         by_request = entry_point() + ["--request", str(request), "--json"]
-        for argv in (host, by_request):   # warm the cache folder (and check the command works)
+        runnable = (host, by_request) + ((verdict,) if remedies_exist() else ())
+        for argv in runnable:   # warm the cache folder (and check the command works)
             done = subprocess.run(argv, capture_output=True, text=True, env=CHILD_ENV, cwd=CACHE)
             if done.returncode not in (0, 1, 3):
                 raise SystemExit(f"cold run failed ({done.returncode}): {done.stderr.strip()}")
         runs = paired_runs({"pass": [sys.executable, "-c", "pass"], "clingo": [sys.executable, "-c", "import clingo"],
-                            "host": host, "request": by_request}, 7 if QUICK else 21)
+                            "host": host, "request": by_request, **({"verdict": verdict} if remedies_exist() else {})},
+                           7 if QUICK else 21)
     finally:
         request.unlink(missing_ok=True)
     FLOORS["python -c pass"] = statistics.median(runs["pass"][0])
@@ -368,6 +376,9 @@ def bench_cold() -> None:
     figure('cold `python -c "import clingo"`, CPU', runs["clingo"][1], "python -c pass (CPU)")
     figure("cold `can-i host llama3 --commercial --mau 10M --json`, wall", runs["host"][0], "python -c pass")
     figure("cold `can-i host llama3 --commercial --mau 10M --json`, CPU", runs["host"][1], "python -c pass (CPU)")
+    if "verdict" in runs:
+        figure("cold `… --json --no-remedies` (the verdict alone), wall", runs["verdict"][0], "python -c pass")
+        figure("cold `… --json --no-remedies` (the verdict alone), CPU", runs["verdict"][1], "python -c pass (CPU)")
     figure("cold `can-i --request FILE --json` (3 artifacts), wall", runs["request"][0], "python -c pass")
     figure("cold `can-i --request FILE --json` (3 artifacts), CPU", runs["request"][1], "python -c pass (CPU)")
 

@@ -32,7 +32,7 @@ EXIT_USAGE = 2
 # The options read here, beside the fact options schema.py declares for every verb. Options the
 # verbs or the root take that are not listed send the run to the full command line.
 _ROOT_FLAGS = ("--json", "--explain")
-_VERB_FLAGS = ("--mine", "--json", "--explain")
+_VERB_FLAGS = ("--mine", "--json", "--explain", "--no-remedies")
 # Files and variables that profiles (standing facts and a license policy) are read from: a run
 # where one may apply is left to the full command line, which reads them.
 _PROFILE_FILES = ("can-i.toml",)
@@ -177,7 +177,8 @@ def _option_table() -> dict:
 
 
 def _verb_options(args: list[str]):
-    """{'subject', 'typed' (fact attribute -> value, in schema order), 'mine', 'json', 'explain'}
+    """{'subject', 'typed' (fact attribute -> value, in schema order), 'mine', 'json', 'explain',
+    'remedies'}
     for `SUBJECT [options]`, or None when click might read the arguments otherwise."""
     table = _option_table()
     subject = None
@@ -228,7 +229,8 @@ def _verb_options(args: list[str]):
 
     in_order = {fact.attr: typed[fact.attr] for fact in schema.FACT_LIST if fact.attr in typed}   # as typer passes them
     return {"subject": subject, "typed": in_order,
-            "mine": flags["--mine"], "json": flags["--json"], "explain": flags["--explain"]}
+            "mine": flags["--mine"], "json": flags["--json"], "explain": flags["--explain"],
+            "remedies": not flags["--no-remedies"]}
 
 
 def _verb(act: str, options: dict) -> int:
@@ -247,8 +249,8 @@ def _verb(act: str, options: dict) -> int:
         given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         request = None
         try:
-            # As cli.py's verb: remedies are searched (no --no-remedies here: that goes to cli.py).
-            request = verb_request(engine.kb, options["subject"], act, context, remedies=True)
+            # As cli.py's verb: remedies are searched unless --no-remedies.
+            request = verb_request(engine.kb, options["subject"], act, context, remedies=options["remedies"])
             result = engine.ask(request)
         except CanIError as exc:
             from .cli import _at_option

@@ -58,6 +58,7 @@ def _request(tmp_path: Path, name: str, doc) -> str:
 VERB_QUESTIONS = [
     # the question, and the options each fact has, in the ways click reads them
     ["host", "llama3", "--commercial", "--mau", "10M", "--json"],
+    ["host", "llama3", "--commercial", "--mau", "10M", "--json", "--no-remedies"],
     ["--json", "host", "llama3", "--commercial", "--mau", "800M"],
     ["host", "llama3", "--mau=800M", "--commercial", "--json", "--explain"],
     ["--json", "--explain", "host", "llama3", "--non-commercial", "--mau", "1B", "--json"],
@@ -85,6 +86,7 @@ VERB_QUESTIONS = [
 ]
 
 BAD_VERB_QUESTIONS = [
+    ["host", "llama3", "--no-remedies", "--no-remedies", "--json"],   # a flag twice: left to click
     ["host", "", "--json"],                                           # an empty subject
     ["hots", "llama3", "--json"],                                     # did you mean host
     ["host", "llamma3", "--json"],                                    # unknown subject: did you mean

@@ -75,3 +75,26 @@ def test_audit_applies_the_real_profile_and_no_profile_turns_it_off(can_i, profi
     without = json.loads(can_i("audit", str(card), "--json", "-q", "--no-profile").out)
     assert [m.get("use_status") for m in with_profile["results"]] == ["depends"]   # 800M: the role decides
     assert [m.get("use_status") for m in without["results"]] == [None]
+
+
+def test_the_rules_analysis_is_cached_and_a_tampered_entry_is_recomputed(tmp_path, monkeypatch):
+    """The dependency analysis of the rules (which statements a batch can fire) cost a third of a
+    cold question; it is kept in the cache. A corrupt or foreign entry must never be believed:
+    leaving the wrong rules out would change answers."""
+    from reasoner import solve
+
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path))
+    made = []
+    real = solve._analysis
+    monkeypatch.setattr(solve, "_analysis", lambda statements: made.append(1) or real(statements))
+    solve._dependencies.cache_clear()
+    try:
+        first = solve._dependencies()
+        solve._dependencies.cache_clear()
+        assert solve._dependencies() == first and len(made) == 1   # the second process reads it
+        for entry in tmp_path.glob("rules-analysis-*.marshal"):
+            entry.write_bytes(entry.read_bytes()[:-40] + b"\0" * 40)   # a damaged entry
+        solve._dependencies.cache_clear()
+        assert solve._dependencies() == first and len(made) == 2
+    finally:
+        solve._dependencies.cache_clear()
