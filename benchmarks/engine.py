@@ -110,7 +110,7 @@ def stages(engine: Reasoner, questions: list) -> None:
         api.run = run
         try:
             start = time.process_time()
-            solved = engine._solve(plan.scenes)
+            engine._solve(plan.scenes)
             times.setdefault("_solve total (incl. a second full clingo run)", []).append(time.process_time() - start)
         finally:
             api.run = original_run
