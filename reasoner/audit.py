@@ -527,6 +527,8 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     rows: list[Row] = [None] * len(items)   # type: ignore[list-item]
     questions: dict = {}     # key -> (position of the representative, request)
     keys: list = []
+    granted = json.dumps(getattr(profile, "facts", {}).get("grants"), ensure_ascii=False) if profile is not None else ""
+    granted = granted if granted != "null" else ""
     for index, item in enumerate(items):
         if "error" in item:
             rows[index] = _row(item, "invalid", [("invalid-card", None, None, item["id"], item["error"])], [])
@@ -534,6 +536,11 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
             continue
         request = item["request"]
         key = shape(kb, request) if share else index
+        if share and granted:
+            # A profile grant names artifacts by id: a model it names is not of the shape of
+            # one it does not (their use answers differ), so which ids it names is in the key.
+            key = (key, tuple(i for i, a in enumerate(request["artifacts"])
+                              if a["id"] in granted or (publisher_of(a["id"]) or "\0") in granted))
         keys.append(key)
         questions.setdefault(key, (index, request))
     use_questions: dict = {}
