@@ -703,6 +703,9 @@ def plan_chunks(graph: AuditGraph, size: int = CHUNK_MODELS) -> list[list[str]]:
     return chunks
 
 
+_POLICY_STATUS = {"denied": "forbidden", "review": "depends", "allowed": "permitted"}
+
+
 @dataclass
 class AuditReport:
     rows: list[Row]
@@ -718,8 +721,15 @@ class AuditReport:
 
     def exit_code(self) -> int:
         """1 if any model is forbidden; 2 if a card could not be read; 3 if any is unknown or
-        depends; 0 when every model is permitted."""
+        depends; 0 when every model is permitted (with a profile: for its publisher, for our use,
+        and by the license policy)."""
         statuses = {row["status"] for row in self.rows}
+        # With a profile, "may we use and host it?" and the license policy count as a single
+        # question's do (cli.exit_code): a model we may not use, or that the policy denies,
+        # must not let a CI gate pass with 0.
+        statuses |= {row["use_status"] for row in self.rows if row.get("use_status")}
+        statuses |= {_POLICY_STATUS[row.policy["status"]] for row in self.rows
+                     if row.get("policy") and row.policy.get("status") in _POLICY_STATUS}
         if "forbidden" in statuses:
             return 1
         if "invalid" in statuses:
@@ -868,15 +878,19 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
     index = {kind: i for i, kind in enumerate(KINDS)}
     results = []
     for row in report.rows:
-        if row["status"] == "permitted":
-            continue
-        for finding in row["findings"] or [Finding("depends", None, None, row["id"], row["status"])]:
+        shown = [] if row["status"] == "permitted" else \
+            [(row["status"], "", f) for f in row["findings"] or [Finding("depends", None, None, row["id"], row["status"])]]
+        if row.get("use_status") not in (None, "permitted"):
+            # the profile's question ("may we use and host it?"), which the exit code counts too
+            shown += [(row["use_status"], "use: ", f) for f in row.get("use_findings") or
+                      [Finding("depends", None, None, row["id"], row["use_status"])]]
+        for status, asked, finding in shown:
             line = row.get("lines", {}).get(SARIF_KEY.get(finding["kind"], ""), row["line"])
             cite = f" ({finding['license']} §{finding['clause']})" if finding.get("clause") else ""
             results.append({
                 "ruleId": finding["kind"], "ruleIndex": index[finding["kind"]],
-                "level": SARIF_LEVEL.get(row["status"], "note"),
-                "message": {"text": f"{row['id']}: {row['status']}{cite}: {finding['message']}"},
+                "level": SARIF_LEVEL.get(status, "note"),
+                "message": {"text": f"{row['id']}: {asked}{status}{cite}: {finding['message']}"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(row["source"])},
                                                     "region": {"startLine": max(1, int(line))}},
                                "logicalLocations": [{"name": row["id"], "kind": "module"}]}],

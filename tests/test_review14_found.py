@@ -25,3 +25,24 @@ def test_a_profile_grant_for_one_model_does_not_clear_another_of_its_shape():
         rows = rows_by_id(audit_cards(order, profile=profile))
         assert rows["orga/m"]["use_status"] == "permitted"
         assert rows["orgb/m"]["use_status"] == "forbidden"
+
+
+def test_a_model_the_profile_may_not_use_does_not_exit_0_and_is_in_the_sarif():
+    # The publisher may distribute its own CC-BY-NC model; we, a company, may not use it
+    # commercially. The audit said so in `use_status` but exited 0 and SARIF showed nothing,
+    # so a CI gate passed.
+    cards = [Card("orgb/m", "x.jsonl", 1, {"license": "cc-by-nc-4.0"})]
+    report = audit_cards(cards, profile=Profile(facts={"commercial": True}, source="profile /p/can-i.toml"))
+    row = report.rows[0]
+    assert (row["status"], row["use_status"]) == ("permitted", "forbidden")
+    assert report.exit_code() == 1
+    results = audit.render_sarif(report)["runs"][0]["results"]
+    assert results and all(r["level"] == "error" and ": use: forbidden" in r["message"]["text"] for r in results)
+
+
+def test_a_policy_denial_in_the_audit_does_not_exit_0():
+    report = audit.AuditReport([audit.Row("org/m", "x.jsonl", 1, "permitted", [], [], [], {},
+                                          use_status="permitted", policy={"status": "denied", "licenses": {}})])
+    assert report.exit_code() == 1
+    report.rows[0].policy = {"status": "review", "licenses": {}}
+    assert report.exit_code() == 3
