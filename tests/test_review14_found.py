@@ -46,3 +46,17 @@ def test_a_policy_denial_in_the_audit_does_not_exit_0():
     assert report.exit_code() == 1
     report.rows[0].policy = {"status": "review", "licenses": {}}
     assert report.exit_code() == 3
+
+
+def test_a_blank_entry_in_datasets_or_base_model_is_left_out_not_an_invalid_card():
+    # `datasets: ["  ", …]` (a template's blank entry) made an empty id: the card was invalid
+    # (exit 2) for something real publishers write. The odd entries beside it still keep the
+    # answer UNKNOWN.
+    cards = [Card("a/ds", "x.jsonl", 1, {"license": "mit", "datasets": ["  ", 5]}),
+             Card("a/bm", "x.jsonl", 2, {"license": "mit", "base_model": [" ", "meta-llama/Meta-Llama-3-8B"]}),
+             Card("a/blank", "x.jsonl", 3, {"license": "mit", "base_model": "\t"})]
+    rows = rows_by_id(audit_cards(cards))
+    assert rows["a/ds"]["status"] == "unknown" and rows["a/ds"]["kinds"] == ["unknown-dataset"]
+    assert rows["a/bm"]["status"] == "forbidden"     # still Llama 3's terms relabelled as MIT
+    assert rows["a/blank"]["status"] == "permitted"
+    assert any("empty entr" in n for n in rows["a/blank"]["notes"])
