@@ -60,3 +60,29 @@ def test_a_blank_entry_in_datasets_or_base_model_is_left_out_not_an_invalid_card
     assert rows["a/bm"]["status"] == "forbidden"     # still Llama 3's terms relabelled as MIT
     assert rows["a/blank"]["status"] == "permitted"
     assert any("empty entr" in n for n in rows["a/blank"]["notes"])
+
+
+@pytest.mark.parametrize("text", ['[tool."can-i"]\ncommercial = true\n',
+                                  "[tool]\ncan-i = { commercial = true }\n",
+                                  "[tool]\n'can-i'.commercial = true\n",
+                                  "[project]\nname = 'x'\n" + "# pad\n" * 200_000 + "[tool.can-i]\ncommercial = true\n"])
+def test_a_pyproject_profile_in_any_toml_spelling_leaves_the_run_to_the_full_command_line(monkeypatch, tmp_path, text):
+    # The typer-free entry looked for the bytes `[tool.can-i` in the first MiB only: under
+    # `[tool."can-i"]` or `can-i = {…}` it answered without the profile (DEPENDS, exit 3) where
+    # the command line applied it (commercial use of CC-BY-NC: NO, exit 1).
+    from reasoner import fast, profile
+
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert profile.find_profile(tmp_path) is not None
+    assert fast._profile_may_apply()
+
+
+def test_a_pyproject_that_only_names_can_i_keeps_the_fast_path(monkeypatch, tmp_path):
+    from reasoner import fast
+
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "can-i"\n[project.scripts]\ncan-i = "reasoner.fast:main"\n')
+    assert not fast._profile_may_apply()
