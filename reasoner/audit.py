@@ -235,6 +235,14 @@ class Model:
     audited: bool = True                # False: a parent the resolver fetched, not asked about
 
 
+def _terms(model: Model):
+    """What a model's card says that binds its children (its artifact without its id), or its
+    error: two cards for one id agree when these are equal."""
+    if model.artifact is None:
+        return ("error", model.error)
+    return {k: v for k, v in model.artifact.items() if k != "id"}
+
+
 class AuditGraph:
     """One lineage graph over every card of a run. A card's `base_model` is looked up, in order,
     among the run's cards (exactly, then ignoring case), in the catalog, and with `resolver`
@@ -246,6 +254,7 @@ class AuditGraph:
         self.kb = kb
         self.models: dict[str, Model] = {}
         self._folded: dict[str, str] = {}
+        self._ambiguous: set[str] = set()   # folded ids given by cards that differ (see _add)
         for card in cards:
             self._add(card, card_artifacts)
         if resolver is not None:
@@ -275,6 +284,20 @@ class AuditGraph:
                 where = exc.location or f"{card.source}:{card.line}"
                 model.error = f"{where}: {one_line(exc.message)}"
         self.models[model_id] = model
+        folded = card.id.casefold()
+        first = self._folded.get(folded)
+        if first is not None and first != model_id and _terms(self.models[first]) != _terms(model):
+            # Two different cards for one Hub id (ids compare without case): which one a child
+            # derives from is not known, and taking the first would make a child's answer hang on
+            # the order of the input (YES after a MIT card, NO after a CC-BY-NC one). Its
+            # children read it as a parent the run does not settle: UNKNOWN, never YES.
+            if folded not in self._ambiguous:
+                self.models[first].notes.append({
+                    "code": "audit_ambiguous",
+                    "message": f"`{card.id}` is given by cards that differ ({self.models[first].source}:"
+                               f"{self.models[first].line}, {card.source}:{card.line}): models deriving from it "
+                               f"read it as unknown"})
+            self._ambiguous.add(folded)
         self._folded.setdefault(model_id.casefold(), model_id)
 
     def _resolve(self, resolver: Callable, card_artifacts) -> None:
@@ -283,7 +306,7 @@ class AuditGraph:
         queue = [p for m in list(self.models.values()) for p in self.parents(m)]
         while queue:
             parent = queue.pop()
-            if parent in asked or self.find(parent) or self.kb.entry(parent):
+            if parent in asked or self.find(parent) or self.kb.entry(parent) or parent.casefold() in self._ambiguous:
                 continue
             asked.add(parent)
             try:
@@ -301,7 +324,10 @@ class AuditGraph:
             queue += self.parents(self.models[parent])
 
     def find(self, model_id: str) -> str | None:
-        """The id of the run's card for `model_id` (exactly, else ignoring case), or None."""
+        """The id of the run's card for `model_id` (exactly, else ignoring case), or None (also
+        when the run gives differing cards for it)."""
+        if model_id.casefold() in self._ambiguous:
+            return None
         if model_id in self.models:
             return model_id
         return self._folded.get(model_id.casefold())

@@ -86,3 +86,20 @@ def test_a_pyproject_that_only_names_can_i_keeps_the_fast_path(monkeypatch, tmp_
     monkeypatch.chdir(tmp_path)
     (tmp_path / "pyproject.toml").write_text('[project]\nname = "can-i"\n[project.scripts]\ncan-i = "reasoner.fast:main"\n')
     assert not fast._profile_may_apply()
+
+
+@pytest.mark.parametrize("base_id", ["a/base", "A/Base"])
+def test_two_differing_cards_for_one_parent_id_never_make_its_child_a_yes(base_id):
+    # A dump that lists `a/base` twice (MIT, then CC-BY-NC-4.0): its child took the first card,
+    # so the child's answer hung on the order of the input (YES in one order).
+    mit = Card("a/base", "x.jsonl", 1, {"license": "mit"})
+    nc = Card(base_id, "x.jsonl", 2, {"license": "cc-by-nc-4.0"})
+    child = Card("b/child", "x.jsonl", 3, {"license": "mit", "base_model": "a/base"})
+    for cards in ([mit, nc, child], [nc, mit, child]):
+        rows = audit_cards(cards).rows
+        by_id = {row.id: row for row in rows}
+        assert by_id["b/child"]["status"] != "permitted", cards
+        assert any("differ" in n for row in rows for n in row["notes"])
+    # the same card twice settles its children as before
+    rows = rows_by_id(audit_cards([mit, Card("a/base", "y.jsonl", 1, {"license": "mit"}), child]))
+    assert rows["b/child"]["status"] == "permitted"
