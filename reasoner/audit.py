@@ -596,12 +596,21 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
         _, rep_request = questions[key]
         rename = _renaming(rep_request, item["request"])
         status, findings, notes = summary[key]
+        if status == "invalid" and rename:
+            # An input error's message names ids as written (`lineage has a cycle: a -> b -> a`),
+            # not quoted as `_renamed` finds them: another model's would be shown. Errors are
+            # rare, so this model's own question is asked.
+            status, findings, notes = _summary(kb, item["request"], engine.answer_each([item["request"]])[0])
+            rename = {}
         findings = [(kind, lid, clause, rename.get(artifact, artifact), _renamed(message, rename))
                     for kind, lid, clause, artifact, message in findings]
         row = _row(item, status, findings, [_renamed(n, rename) for n in notes])
         row["declared"] = item.get("declared")
         if key in use_summary:
             use_status, use_findings, _ = use_summary[key]
+            if use_status == "invalid" and _renaming(rep_request, item["request"]):   # as above
+                own = profile.apply(_use_request(item["request"]))
+                use_status, use_findings, _ = _summary(kb, own, engine.answer_each([own])[0])
             row["use_status"] = use_status
             row["use_findings"] = [Finding(*f) for f in _in_order([(k, lid, c, rename.get(a, a), _renamed(m, rename))
                                                                     for k, lid, c, a, m in use_findings])]

@@ -103,3 +103,17 @@ def test_two_differing_cards_for_one_parent_id_never_make_its_child_a_yes(base_i
     # the same card twice settles its children as before
     rows = rows_by_id(audit_cards([mit, Card("a/base", "y.jsonl", 1, {"license": "mit"}), child]))
     assert rows["b/child"]["status"] == "permitted"
+
+
+def test_an_input_error_shared_by_shape_names_the_model_own_ids():
+    # Two cycles of one shape: the second's row said "lineage has a cycle: a/c1 -> a/c2 -> a/c1".
+    cards = [Card("a/c1", "x", 1, {"license": "mit", "base_model": "a/c2"}),
+             Card("a/c2", "x", 2, {"license": "mit", "base_model": "a/c1"}),
+             Card("b/c1", "x", 3, {"license": "mit", "base_model": "b/c2"}),
+             Card("b/c2", "x", 4, {"license": "mit", "base_model": "b/c1"})]
+    profile = Profile(facts={"commercial": True}, source="profile /p/can-i.toml")
+    for row in audit_cards(cards, profile=profile).rows:
+        assert row["status"] == row["use_status"] == "invalid"
+        org = row.id.split("/")[0]
+        assert all(f"{org}/c1" in f["message"] and f"{'b' if org == 'a' else 'a'}/c" not in f["message"]
+                   for f in row["findings"] + row["use_findings"]), row
