@@ -647,6 +647,10 @@ def _renamed(text: str, rename: dict) -> str:
 
     def swap(match) -> str:
         quote, name = match.group(1), match.group(2)
+        if name not in rename and ":" in name:   # a grant to list, `LICENSE:ID` (explain.py's {grant})
+            head, _, rest = name.partition(":")
+            if rest in rename:
+                return f"{quote}{head}:{rename[rest]}{quote}"
         return f"{quote}{rename.get(name, name)}{quote}"
 
     return _QUOTED.sub(swap, text)

@@ -117,3 +117,9 @@ def test_an_input_error_shared_by_shape_names_the_model_own_ids():
         org = row.id.split("/")[0]
         assert all(f"{org}/c1" in f["message"] and f"{'b' if org == 'a' else 'a'}/c" not in f["message"]
                    for f in row["findings"] + row["use_findings"]), row
+
+
+def test_a_grant_a_shared_message_asks_for_names_this_model():
+    # "list `cc-by-nc-4.0:a/m` in use.grants" was left naming the representative's model.
+    assert audit._renamed("if you hold one, list `cc-by-nc-4.0:a/m` in `use.grants`", {"a/m": "b/m"}) == \
+        "if you hold one, list `cc-by-nc-4.0:b/m` in `use.grants`"
