@@ -235,6 +235,14 @@ class Model:
     audited: bool = True                # False: a parent the resolver fetched, not asked about
 
 
+def _terms(model: Model):
+    """What a model's card says that binds its children (its artifact without its id), or its
+    error: two cards for one id agree when these are equal."""
+    if model.artifact is None:
+        return ("error", model.error)
+    return {k: v for k, v in model.artifact.items() if k != "id"}
+
+
 class AuditGraph:
     """One lineage graph over every card of a run. A card's `base_model` is looked up, in order,
     among the run's cards (exactly, then ignoring case), in the catalog, and with `resolver`
@@ -246,6 +254,7 @@ class AuditGraph:
         self.kb = kb
         self.models: dict[str, Model] = {}
         self._folded: dict[str, str] = {}
+        self._ambiguous: set[str] = set()   # folded ids given by cards that differ (see _add)
         for card in cards:
             self._add(card, card_artifacts)
         if resolver is not None:
@@ -275,6 +284,20 @@ class AuditGraph:
                 where = exc.location or f"{card.source}:{card.line}"
                 model.error = f"{where}: {one_line(exc.message)}"
         self.models[model_id] = model
+        folded = card.id.casefold()
+        first = self._folded.get(folded)
+        if first is not None and first != model_id and _terms(self.models[first]) != _terms(model):
+            # Two different cards for one Hub id (ids compare without case): which one a child
+            # derives from is not known, and taking the first would make a child's answer hang on
+            # the order of the input (YES after a MIT card, NO after a CC-BY-NC one). Its
+            # children read it as a parent the run does not settle: UNKNOWN, never YES.
+            if folded not in self._ambiguous:
+                self.models[first].notes.append({
+                    "code": "audit_ambiguous",
+                    "message": f"`{card.id}` is given by cards that differ ({self.models[first].source}:"
+                               f"{self.models[first].line}, {card.source}:{card.line}): models deriving from it "
+                               f"read it as unknown"})
+            self._ambiguous.add(folded)
         self._folded.setdefault(model_id.casefold(), model_id)
 
     def _resolve(self, resolver: Callable, card_artifacts) -> None:
@@ -283,7 +306,7 @@ class AuditGraph:
         queue = [p for m in list(self.models.values()) for p in self.parents(m)]
         while queue:
             parent = queue.pop()
-            if parent in asked or self.find(parent) or self.kb.entry(parent):
+            if parent in asked or self.find(parent) or self.kb.entry(parent) or parent.casefold() in self._ambiguous:
                 continue
             asked.add(parent)
             try:
@@ -301,7 +324,10 @@ class AuditGraph:
             queue += self.parents(self.models[parent])
 
     def find(self, model_id: str) -> str | None:
-        """The id of the run's card for `model_id` (exactly, else ignoring case), or None."""
+        """The id of the run's card for `model_id` (exactly, else ignoring case), or None (also
+        when the run gives differing cards for it)."""
+        if model_id.casefold() in self._ambiguous:
+            return None
         if model_id in self.models:
             return model_id
         return self._folded.get(model_id.casefold())
@@ -527,6 +553,8 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     rows: list[Row] = [None] * len(items)   # type: ignore[list-item]
     questions: dict = {}     # key -> (position of the representative, request)
     keys: list = []
+    granted = json.dumps(getattr(profile, "facts", {}).get("grants"), ensure_ascii=False) if profile is not None else ""
+    granted = granted if granted != "null" else ""
     for index, item in enumerate(items):
         if "error" in item:
             rows[index] = _row(item, "invalid", [("invalid-card", None, None, item["id"], item["error"])], [])
@@ -534,6 +562,11 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
             continue
         request = item["request"]
         key = shape(kb, request) if share else index
+        if share and granted:
+            # A profile grant names artifacts by id: a model it names is not of the shape of
+            # one it does not (their use answers differ), so which ids it names is in the key.
+            key = (key, tuple(i for i, a in enumerate(request["artifacts"])
+                              if a["id"] in granted or (publisher_of(a["id"]) or "\0") in granted))
         keys.append(key)
         questions.setdefault(key, (index, request))
     use_questions: dict = {}
@@ -563,12 +596,21 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
         _, rep_request = questions[key]
         rename = _renaming(rep_request, item["request"])
         status, findings, notes = summary[key]
+        if status == "invalid" and rename:
+            # An input error's message names ids as written (`lineage has a cycle: a -> b -> a`),
+            # not quoted as `_renamed` finds them: another model's would be shown. Errors are
+            # rare, so this model's own question is asked.
+            status, findings, notes = _summary(kb, item["request"], engine.answer_each([item["request"]])[0])
+            rename = {}
         findings = [(kind, lid, clause, rename.get(artifact, artifact), _renamed(message, rename))
                     for kind, lid, clause, artifact, message in findings]
         row = _row(item, status, findings, [_renamed(n, rename) for n in notes])
         row["declared"] = item.get("declared")
         if key in use_summary:
             use_status, use_findings, _ = use_summary[key]
+            if use_status == "invalid" and _renaming(rep_request, item["request"]):   # as above
+                own = profile.apply(_use_request(item["request"]))
+                use_status, use_findings, _ = _summary(kb, own, engine.answer_each([own])[0])
             row["use_status"] = use_status
             row["use_findings"] = [Finding(*f) for f in _in_order([(k, lid, c, rename.get(a, a), _renamed(m, rename))
                                                                     for k, lid, c, a, m in use_findings])]
@@ -605,6 +647,10 @@ def _renamed(text: str, rename: dict) -> str:
 
     def swap(match) -> str:
         quote, name = match.group(1), match.group(2)
+        if name not in rename and ":" in name:   # a grant to list, `LICENSE:ID` (explain.py's {grant})
+            head, _, rest = name.partition(":")
+            if rest in rename:
+                return f"{quote}{head}:{rename[rest]}{quote}"
         return f"{quote}{rename.get(name, name)}{quote}"
 
     return _QUOTED.sub(swap, text)
@@ -696,6 +742,9 @@ def plan_chunks(graph: AuditGraph, size: int = CHUNK_MODELS) -> list[list[str]]:
     return chunks
 
 
+_POLICY_STATUS = {"denied": "forbidden", "review": "depends", "allowed": "permitted"}
+
+
 @dataclass
 class AuditReport:
     rows: list[Row]
@@ -711,8 +760,15 @@ class AuditReport:
 
     def exit_code(self) -> int:
         """1 if any model is forbidden; 2 if a card could not be read; 3 if any is unknown or
-        depends; 0 when every model is permitted."""
+        depends; 0 when every model is permitted (with a profile: for its publisher, for our use,
+        and by the license policy)."""
         statuses = {row["status"] for row in self.rows}
+        # With a profile, "may we use and host it?" and the license policy count as a single
+        # question's do (cli.exit_code): a model we may not use, or that the policy denies,
+        # must not let a CI gate pass with 0.
+        statuses |= {row["use_status"] for row in self.rows if row.get("use_status")}
+        statuses |= {_POLICY_STATUS[row.policy["status"]] for row in self.rows
+                     if row.get("policy") and row.policy.get("status") in _POLICY_STATUS}
         if "forbidden" in statuses:
             return 1
         if "invalid" in statuses:
@@ -861,15 +917,19 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
     index = {kind: i for i, kind in enumerate(KINDS)}
     results = []
     for row in report.rows:
-        if row["status"] == "permitted":
-            continue
-        for finding in row["findings"] or [Finding("depends", None, None, row["id"], row["status"])]:
+        shown = [] if row["status"] == "permitted" else \
+            [(row["status"], "", f) for f in row["findings"] or [Finding("depends", None, None, row["id"], row["status"])]]
+        if row.get("use_status") not in (None, "permitted"):
+            # the profile's question ("may we use and host it?"), which the exit code counts too
+            shown += [(row["use_status"], "use: ", f) for f in row.get("use_findings") or
+                      [Finding("depends", None, None, row["id"], row["use_status"])]]
+        for status, asked, finding in shown:
             line = row.get("lines", {}).get(SARIF_KEY.get(finding["kind"], ""), row["line"])
             cite = f" ({finding['license']} §{finding['clause']})" if finding.get("clause") else ""
             results.append({
                 "ruleId": finding["kind"], "ruleIndex": index[finding["kind"]],
-                "level": SARIF_LEVEL.get(row["status"], "note"),
-                "message": {"text": f"{row['id']}: {row['status']}{cite}: {finding['message']}"},
+                "level": SARIF_LEVEL.get(status, "note"),
+                "message": {"text": f"{row['id']}: {asked}{status}{cite}: {finding['message']}"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": _uri(row["source"])},
                                                     "region": {"startLine": max(1, int(line))}},
                                "logicalLocations": [{"name": row["id"], "kind": "module"}]}],

@@ -353,6 +353,24 @@ def _guarded(answer) -> int:
         return 130
 
 
+def _pyproject_has_profile(data: bytes) -> bool:
+    """Whether a pyproject.toml's text holds a `[tool.can-i]` table as profile.py reads it: TOML
+    spells it in more ways than `[tool.can-i]` (`[tool."can-i"]`, `can-i = {…}` under `[tool]`,
+    dotted keys), so a text naming `can-i` is parsed; one that is not valid TOML goes to the
+    full command line, which reports it."""
+    if _PROFILE_TABLE in data:
+        return True
+    if b"can-i" not in data:
+        return False
+    import tomllib
+
+    try:
+        tool = tomllib.loads(data.decode("utf-8")).get("tool")
+    except (ValueError, UnicodeDecodeError):
+        return True
+    return isinstance(tool, dict) and "can-i" in tool
+
+
 def _profile_may_apply() -> bool:
     """Is a profile named in the environment, or a profile file in this folder or above?
     `CAN_I_PROFILE=none` (or empty) is --no-profile: no profile, whatever files there are."""
@@ -370,7 +388,7 @@ def _profile_may_apply() -> bool:
         if os.path.isfile(pyproject):
             try:
                 with open(pyproject, "rb") as handle:
-                    if _PROFILE_TABLE in handle.read(1 << 20):
+                    if _pyproject_has_profile(handle.read()):
                         return True
             except OSError:
                 return True

@@ -651,7 +651,8 @@ def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
     for item in items:
         if isinstance(item, str) and item.strip():
             ids.append(item.strip())
-        elif item is None or (isinstance(item, (str, list, dict)) and not item):
+        elif item is None or (isinstance(item, (list, dict)) and not item) or isinstance(item, str):
+            # (a string here is blank: spaces only, as a card template leaves an entry)
             empty += 1
         else:
             text = item if isinstance(item, str) else json.dumps(item, ensure_ascii=False, sort_keys=True, default=str)
