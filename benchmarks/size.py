@@ -70,6 +70,8 @@ print(json.dumps({"answer": answer, "wall": wall, "cpu": cpu, "gc": collecting[0
 
 
 def deep(n: int) -> dict:
+    """m0 (Llama 3) <- m1 <- … <- mN, every model upstream, the user's own the last, hosted at 800M
+    (tests/test_pypath.py bounds the work of these shapes)."""
     artifacts = [{"id": "m0", "license": "llama3", "family": "llama"}]
     for i in range(1, n + 1):
         artifact = {"id": f"m{i}", "derived_from": [{"id": f"m{i - 1}", "relation": "finetune"}]}
@@ -83,6 +85,7 @@ def deep(n: int) -> dict:
 
 
 def merge(n: int, mine: bool) -> dict:
+    """A model merging n MIT parents: the user's own (n acts), or an upstream one the user hosts."""
     artifacts = [{"id": f"p{i}", "license": "mit"} for i in range(n)]
     edges = [{"id": f"p{i}", "relation": "merge"} for i in range(n)]
     if mine:

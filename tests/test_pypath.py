@@ -1,7 +1,7 @@
 """The Python side of a question (issue 12): reading, license expressions, catalog completion and
 planning do work that grows linearly with the request, parse each license text once, and check
 the size limits before any solving. Work is counted (calls, parses, clingo runs, allocated
-bytes), never timed: the figures measured on the development machine are in NOTES-pypath.md.
+bytes), never timed: `python benchmarks/size.py` measures the same shapes.
 """
 
 from __future__ import annotations
@@ -20,30 +20,21 @@ R = Reasoner(cache_size=0)
 LLAMA = "meta-llama/Meta-Llama-3-8B"
 
 
-def chain(n: int) -> dict:
-    """m0 (Llama 3) <- m1 <- … <- mN, every model upstream, the user's own the last, hosted at 800M."""
-    artifacts = [{"id": "m0", "license": "llama3", "family": "llama"}]
-    for i in range(1, n + 1):
-        artifact = {"id": f"m{i}", "derived_from": [{"id": f"m{i - 1}", "relation": "finetune"}]}
-        if i == n:
-            artifact["mine"] = True
-        else:
-            artifact["license"] = "llama3"
-        artifacts.append(artifact)
-    return {"artifacts": artifacts, "subject": f"m{n}",
-            "use": {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}}
+def _benchmark_shapes():
+    """The lineages benchmarks/size.py measures: the tests bound the work of exactly those."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "size.py"
+    spec = importlib.util.spec_from_file_location("can_i_size_benchmark", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
-def merge(n: int, mine: bool) -> dict:
-    """A model merging n MIT parents: the user's own (n acts), or an upstream one the user hosts."""
-    artifacts = [{"id": f"p{i}", "license": "mit"} for i in range(n)]
-    edges = [{"id": f"p{i}", "relation": "merge"} for i in range(n)]
-    if mine:
-        artifacts.append({"id": "me", "mine": True, "derived_from": edges})
-    else:
-        artifacts.append({"id": "merged", "license": "mit", "derived_from": edges})
-        artifacts.append({"id": "me", "mine": True, "derived_from": [{"id": "merged", "relation": "finetune"}]})
-    return {"artifacts": artifacts, "subject": "me", "use": {"acts": ["host"]}}
+_SHAPES = _benchmark_shapes()
+chain = _SHAPES.deep      # m0 (Llama 3) <- m1 <- … <- mN, the user's own the last, hosted at 800M
+merge = _SHAPES.merge     # a model merging n MIT parents: the user's own (n acts), or an upstream one
 
 
 def python_calls(work) -> int:
