@@ -366,7 +366,10 @@ def m_expression_form(doc, env):
     rnd = env.rnd
     container, key = rnd.choice(spots)
     expression = container[key]
-    token = rnd.choice(_license_tokens(expression))
+    tokens = _license_tokens(expression)
+    if not tokens:   # nothing to rewrite (an empty or operator-only expression): no mutant
+        return doc, None
+    token = rnd.choice(tokens)
     lid = token.group(0)
     form = rnd.choice(["parentheses", "and-itself", "or-itself"])
     replacement = {"parentheses": f"(({lid}))", "and-itself": f"({lid} AND {lid})",
