@@ -535,7 +535,6 @@ def _verb_parameters() -> list:
 def _make_verb(act: str):
     """The command for one act. Its options only fill a request document: the request reader
     parses and checks every value, and its errors name the option (see `_at_option`)."""
-    import inspect
 
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, profile: Optional[Path],
                 no_profile: bool, hub: bool = False, cyclonedx: bool = False, no_remedies: bool = False, **typed):
@@ -580,10 +579,16 @@ def _make_verb(act: str):
         _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names,
               with_flags=True)
 
-    params = _verb_parameters()
+    return _with_parameters(command, _verb_parameters(), VERB_HELP[act])
+
+
+def _with_parameters(command, params: list, doc: str):
+    """`command` as typer reads it: with these parameters (built from schema.py, not written out)."""
+    import inspect
+
     command.__signature__ = inspect.Signature(params)
     command.__annotations__ = {p.name: p.annotation for p in params}
-    command.__doc__ = VERB_HELP[act]
+    command.__doc__ = doc
     return command
 
 
@@ -794,14 +799,13 @@ def _make_advice(kind: str):
                                                                   "your own model: finetune (the default), adapt, "
                                                                   "merge, quantize, distill, train (the default for "
                                                                   "a catalog dataset).")))
-    command.__signature__ = inspect.Signature(params)
-    command.__annotations__ = {p.name: p.annotation for p in params}
-    command.__doc__ = ADVICE_HELP[kind]
-    return command
+    return _with_parameters(command, params, ADVICE_HELP[kind])
 
 
 for _kind in ADVICE_HELP:
     app.command(name=_kind, help=ADVICE_HELP[_kind], epilog=ADVICE_EXIT_CODES, cls=_Command)(_make_advice(_kind))
+
+
 # --- many cards at once ------------------------------------------------------------------------
 
 @app.command("audit", cls=_Command, epilog="Exit codes: 0 every model permitted, 1 any forbidden, "

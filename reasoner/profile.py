@@ -224,24 +224,14 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
 
 def _parse(path: Path) -> tuple[dict, str]:
     """The TOML document and its text; read bounded, regular files only (files.py)."""
-    try:
-        import tomllib
-    except ImportError:  # pragma: no cover (Python 3.10)
-        import tomli as tomllib
-    from .files import read_regular_file
+    from .files import parse_toml, read_regular_file
 
     raw = read_regular_file(path, "profile", ProfileError)
     try:
         text = raw.decode("utf-8")
-        return tomllib.loads(text), text
     except UnicodeDecodeError as exc:
         raise ProfileError(f"not UTF-8 text (byte {exc.start})", location=str(path)) from None
-    except tomllib.TOMLDecodeError as exc:
-        message = str(exc)
-        match = re.search(r"\(at line (\d+), column (\d+)\)", message)
-        where = f"{path}:{match.group(1)}:{match.group(2)}" if match else str(path)
-        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
-        raise ProfileError(f"not valid TOML: {message}", location=where) from None
+    return parse_toml(text, path, ProfileError), text
 
 
 def _plain(value, where: str):

@@ -327,18 +327,9 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
         except ValueError:  # Python refuses integer literals of more than 4,300 digits
             raise RequestError("a number in the JSON has too many digits", location=str(path)) from None
     elif suffix == ".toml":
-        import tomllib   # here: ~5 ms of every start, for lineage files in TOML only
+        from .files import parse_toml
 
-        try:
-            doc = tomllib.loads(text)
-        except RecursionError:
-            raise RequestError("TOML nested too deeply", location=str(path)) from None
-        except tomllib.TOMLDecodeError as exc:
-            message = str(exc)
-            at = re.search(r"\(at line (\d+), column (\d+)\)", message)
-            where = f"{path}:{at.group(1)}:{at.group(2)}" if at else str(path)
-            reason = re.sub(r" \(at .*\)$", "", message)
-            raise RequestError(f"not valid TOML: {reason}", location=where) from None
+        doc = parse_toml(text, path, RequestError)
     else:
         doc = _yaml(text, path, 0, "invalid YAML")
     from .bom import bom_format

@@ -98,3 +98,15 @@ def test_the_rules_analysis_is_cached_and_a_tampered_entry_is_recomputed(tmp_pat
         assert solve._dependencies() == first and len(made) == 2
     finally:
         solve._dependencies.cache_clear()
+
+
+@pytest.mark.parametrize("where", ["profile", "lineage"])
+def test_toml_nested_too_deeply_is_one_line_at_the_file(can_i, tmp_path, where):
+    """Profiles and TOML lineage files are read by one TOML reader (files.parse_toml): a document
+    nested past Python's recursion limit is an input error naming the file, for both."""
+    deep = tmp_path / "deep.toml"
+    deep.write_text("mau = " + "[" * 5000 + "]" * 5000 + "\n")
+    argv = ["host", "llama3", "--json", "--profile", str(deep)] if where == "profile" else ["host", str(deep), "--json"]
+    run = can_i(*argv)
+    assert run.code == 2 and "nested too deeply" in run.err and str(deep) in run.err
+    assert len(run.err.strip().splitlines()) == 1
