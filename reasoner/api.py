@@ -28,9 +28,12 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
 from .vocabulary import suggest
 from .licenses import Compare
 from .profile import SOURCE_PREFIX, check_policy, resolve_policy
+from .shapes import Shapes
 from .solve import Facts, Scene, question_facts, run
 
 MAX_COMBINATIONS = 64
+# Question structures kept grounded per Reasoner (shapes.py); each holds one clingo Control.
+SHAPES = 64
 BATCH_SIZE = 100
 # Every edge of the user's own models is an act to judge under each license of the parent: the
 # grounding grows with them (10,000 take ~10 s), so a question holds at most this many.
@@ -92,14 +95,20 @@ class Reasoner:
     One Reasoner may be shared by many threads: `ask`, `ask_many`, `ask_text`, `ask_json` and
     `complete` may run at the same time and give the answers they give one at a time. The lazy
     loading of license files and the answer and threshold caches hold locks; each question is
-    solved by its own clingo run, so solving runs in parallel. Results are new objects per call.
+    solved by its own clingo run or by a prepared structure's Control (shapes.py), which one
+    thread uses at a time (another thread finding it busy grounds afresh), so solving runs in
+    parallel. Results are new objects per call.
     Not safe while others ask: changing `kb` (adding licenses or catalog entries) or `cache_size`.
     """
 
-    def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096):
-        """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off."""
+    def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096,
+                 shapes: int = SHAPES):
+        """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off.
+        `shapes` question structures seen twice are kept grounded (shapes.py), so that later
+        questions of the same structure only switch their values; 0 grounds every question afresh."""
         self.kb = kb or KnowledgeBase.load(paths)
         self.cache_size = cache_size
+        self.shapes = Shapes(shapes)
         self._cache: dict = {}
         self._threshold_cache: dict = {}
         self._licensor_ids: frozenset[str] | None = None
@@ -615,6 +624,30 @@ class Reasoner:
                             f"PUBLISHER:ARTIFACT", location=where)
 
     def _solve(self, questions: list["_Question"]) -> dict:
+        """Answers for a batch of questions: each of a prepared structure from its own Control
+        (shapes.py), the rest in one clingo run; returns key -> (atoms, first artifact number)."""
+        solved = {}
+        if self.shapes.capacity:
+            rest, alone = [], len(questions) == 1
+            for question in questions:
+                fixed = tuple(self.kb.licenses[lid].facts for lid in self.kb.related(question.used))
+                atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, alone)
+                if atoms is None:
+                    rest.append(question)
+                else:
+                    solved[question.key] = (atoms, 0)
+            questions = rest
+        if questions:
+            solved.update(self._ground(questions))
+        if self.cache_size:
+            with self._caches:
+                for key, answer in solved.items():
+                    while self._cache and len(self._cache) >= self.cache_size:
+                        self._cache.pop(next(iter(self._cache)))
+                    self._cache[key] = answer
+        return solved
+
+    def _ground(self, questions: list["_Question"]) -> dict:
         """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
         used = self.kb.related({lid for question in questions for lid in question.used})
         facts = Facts(tuple(self.kb.licenses[lid].facts for lid in used))
@@ -628,11 +661,6 @@ class Reasoner:
         solved = {}
         for number, question in enumerate(questions):
             solved[question.key] = (answers.get(number, []), offsets[number])
-            if self.cache_size:
-                with self._caches:
-                    while self._cache and len(self._cache) >= self.cache_size:
-                        self._cache.pop(next(iter(self._cache)))
-                    self._cache[question.key] = solved[question.key]
         return solved
 
     @staticmethod

@@ -224,6 +224,12 @@ def schema_facts() -> tuple[Symbol, ...]:
     return tuple(facts)
 
 
+# The use's facts a Scene.key() holds in its second part, in this order (numbers and grants have
+# parts of their own).
+KEY_STATED = tuple(fact for fact in schema.USE_FACTS
+                   if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
+
+
 @dataclass(frozen=True)
 class Scene:
     """One concrete question: artifacts with their chosen license ids, and the use."""
@@ -257,8 +263,7 @@ class Scene:
         """Everything the solver sees, in plain values: equal keys give equal answers."""
         position = {a.id: i for i, a in enumerate(self.artifacts)}
         use = self.use
-        stated = tuple(getattr(use, fact.attr) for fact in schema.USE_FACTS
-                       if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
+        stated = tuple(getattr(use, fact.attr) for fact in KEY_STATED)
         return (
             position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
             tuple((a.mine, publisher_of(a.id), self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
@@ -358,6 +363,27 @@ class Facts(list):
         self.questions_from = len(self)
 
 
+def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset) -> int:
+    """Add to `control` the rules that can fire with facts of the `present` predicates beside the
+    fixed fact lists `indexes` (fact_index()es); returns how many statements were added."""
+    statements = statements_for(present, indexes)
+    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
+        for statement in statements:
+            builder.add(statement)
+    return len(statements)
+
+
+def read_shown(shown: list[str]) -> dict[int, list[Term]]:
+    """The shown atoms of a model, each `out(Q, Atom)`, as {Q: [Atom, ...]} read in one pass
+    (terms.py) from the models' strings (one str() of all shown atoms per model)."""
+    answers: dict[int, list[Term]] = {}
+    for model in parse("\n".join(shown)):
+        for term in model.arguments:
+            question, atom = term.arguments
+            answers.setdefault(question.number, []).append(atom)
+    return answers
+
+
 def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[Term]]:
     """Ground and solve the rules with these facts (a `Facts` or a list); the shown atoms per
     question, as `Term`s (terms.py: read like clingo Symbols, but from one string per atom).
@@ -370,10 +396,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     # what none of them holds are left out (statements_for).
     fixed, questions_from = getattr(facts, "fixed", ()), getattr(facts, "questions_from", 0)
     indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))
-    statements = statements_for(frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes)
-    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
-        for statement in statements:
-            builder.add(statement)
+    added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes)
     with control.backend() as backend:
         for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
             backend.add_rule([backend.add_atom(symbol)])
@@ -385,14 +408,10 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
         shown.append(str(Function("", model.symbols(shown=True))))
 
     control.solve(on_model=collect)
-    answers: dict[int, list[Term]] = {}
-    for model in parse("\n".join(shown)):   # each out(Q, Atom), read in one pass (terms.py)
-        for term in model.arguments:
-            question, atom = term.arguments
-            answers.setdefault(question.number, []).append(atom)
+    answers = read_shown(shown)
     if statistics is not None:
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):
             statistics[key] = statistics.get(key, 0) + int(program[key])
-        statistics["statements"] = statistics.get("statements", 0) + len(statements)
+        statistics["statements"] = statistics.get("statements", 0) + added
     return answers  # unsorted: explain sorts what it reports
