@@ -137,19 +137,22 @@ class _Prepared:
         return models[0] if models else []
 
     def _atoms(self, model) -> list:
-        # Symbols are interned by clingo: `_rep` names one atom for the process's lifetime, so the
-        # table maps it to the atom read once by the same decoder the fresh path uses (terms.py).
-        decoded, atoms, new = self.decoded, [], []
-        for symbol in model.symbols(shown=True):
-            atom = decoded.get(symbol._rep)
-            if atom is None:
-                new.append(symbol)
-            atoms.append(atom)
-        if new:
+        # clingo interns symbols: a symbol's number (`_rep`) names one atom for the process's
+        # lifetime, so the table maps it to the atom as read once by the decoder the fresh path
+        # uses (terms.py). The numbers are read straight off the model's array where clingo's
+        # sequence exposes it (5.5-5.8), without making a Symbol object per atom.
+        shown = model.symbols(shown=True)
+        numbers = getattr(shown, "_p_symbols", None)
+        if numbers is None:
+            numbers = [symbol._rep for symbol in shown]
+        decoded = self.decoded
+        try:
+            return [decoded[number] for number in numbers]
+        except KeyError:
+            new = [symbol for symbol in shown if symbol._rep not in decoded]
             for symbol, atom in zip(new, read_shown([str(Function("", new))]).get(0, [])):
                 decoded[symbol._rep] = atom
-            atoms = [decoded[symbol._rep] for symbol in model.symbols(shown=True)]
-        return atoms
+            return [decoded[number] for number in numbers]
 
 
 class Shapes:
