@@ -177,6 +177,10 @@ class Shapes:
     # never repeat (the benchmark's realistic mix), preparing each costs ~18% more than grounding.
     WARM_UP = 16
     REUSE_TO_STAY = 2
+    # A question with more artifacts is always grounded afresh: its grounding with every value
+    # external could outgrow the atom budget (and the time and memory of a fresh one) before its
+    # size is known, and a long lineage is asked about rarely enough to gain little.
+    MAX_ARTIFACTS = 64
 
     def __init__(self, capacity: int = 64, admit_after: int = 3, atoms: int = 100_000):
         """Keep at most `capacity` structures holding at most `atoms` ground atoms in all (about
@@ -200,7 +204,7 @@ class Shapes:
         the caller must ground it afresh (not prepared yet, busy, or a value outside the domain).
         `key` is the scene's key(); `fixed` are the knowledge base's fact lists for the licenses
         the question uses (`used`); `alone`: the question is not part of a batch."""
-        if self.capacity <= 0:
+        if self.capacity <= 0 or len(scene.artifacts) > self.MAX_ARTIFACTS:
             return None
         structure, values = split_key(key)
         structure = (used, structure)

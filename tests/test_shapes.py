@@ -265,3 +265,13 @@ def test_the_atom_budget_bounds_what_is_kept_and_a_structure_too_large_is_ground
     statuses = [reasoner.ask(big).status for _ in range(3)]
     assert statuses == [FRESH.ask(big).status] * 3
     assert reasoner.shapes.answered - answered <= 1   # too large to keep: answered once, then afresh
+
+
+def test_a_long_lineage_is_always_grounded_afresh():
+    reasoner = warmed()
+    chain = [{"id": "m0", "license": "llama3"}] + [
+        {"id": f"m{i}", "license": "apache-2.0", "derived_from": [{"id": f"m{i - 1}", "relation": "finetune"}]}
+        for i in range(1, shapes.Shapes.MAX_ARTIFACTS + 1)]
+    for mau in (5, 10**9):
+        reasoner.ask({"artifacts": chain, "subject": chain[-1]["id"], "use": {"acts": ["host"], "release_mau": mau}})
+    assert reasoner.shapes.prepared == 0
