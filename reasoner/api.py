@@ -14,7 +14,7 @@ import itertools
 import json
 import sys
 import threading
-from dataclasses import dataclass, field, replace
+from .records import dataclass, field, replace   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
 
 from . import expressions, schema

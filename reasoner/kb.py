@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from .records import dataclass, field   # a standard dataclass, defined at no cost (records.py)
 from pathlib import Path
 
 from . import expressions, resources

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
-from dataclasses import dataclass, field
+from .records import dataclass, field   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
 
 from . import schema

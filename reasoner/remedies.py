@@ -36,11 +36,10 @@ candidates break ties, e.g. the largest value under a threshold first):
 from __future__ import annotations
 
 import copy
-import dataclasses
 import re
 import functools
 import threading
-from dataclasses import dataclass
+from .records import dataclass, replace   # standard dataclasses, defined at no cost (records.py)
 
 import clingo
 from clingo import Function, Number, String, Symbol, ast
@@ -146,12 +145,12 @@ def templates() -> dict[str, str]:
 # --- proposing candidates -------------------------------------------------------------------------
 
 def _with_use(scene: Scene, **changes) -> Scene:
-    return dataclasses.replace(scene, use=dataclasses.replace(scene.use, **changes))
+    return replace(scene, use=replace(scene.use, **changes))
 
 
 def _with_artifact(scene: Scene, artifact_id: str, **changes) -> Scene:
-    artifacts = tuple(dataclasses.replace(a, **changes) if a.id == artifact_id else a for a in scene.artifacts)
-    return dataclasses.replace(scene, artifacts=artifacts)
+    artifacts = tuple(replace(a, **changes) if a.id == artifact_id else a for a in scene.artifacts)
+    return replace(scene, artifacts=artifacts)
 
 
 def _cell(cuts: list[int], value: int) -> tuple[int, int | None]:
@@ -250,14 +249,14 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
             licenses[artifact.id] = ()
             out.append(_Candidate("no_own_license", (("unset", ("artifact", artifact.id, "license")),),
                                   {"from": current, "artifact": artifact.id}, {"artifact": artifact.id, "from": current},
-                                  dataclasses.replace(scene, licenses=licenses), group=("own", artifact.id)))
+                                  replace(scene, licenses=licenses), group=("own", artifact.id)))
             for rank, other in enumerate(_license_choices(kb, used, *own)):
                 licenses = dict(scene.licenses)
                 licenses[artifact.id] = (other,)
                 out.append(_Candidate("own_license", (("set", ("artifact", artifact.id, "license"), other),),
                                       {"outbound": other, "from": current, "artifact": artifact.id},
                                       {"artifact": artifact.id, "license": other, "from": current},
-                                      dataclasses.replace(scene, licenses=licenses), rank=rank,
+                                      replace(scene, licenses=licenses), rank=rank,
                                       group=("own", artifact.id), extra=(other,)))
     # A name that starts with every prefix a license requires.
     name = scene.attribute(subject, "name")
@@ -316,7 +315,7 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
         artifacts = tuple(_replaced(a, parent, entry, lid) for a in scene.artifacts)
         licenses = {**scene.licenses, entry["id"]: (lid,)}
         licenses.pop(parent.id, None)
-        changed = dataclasses.replace(scene, artifacts=artifacts, licenses=licenses)
+        changed = replace(scene, artifacts=artifacts, licenses=licenses)
         out.append(_Candidate("replace_parent", tuple(("replace", ("artifact", child, "derived_from"), parent.id,
                                                        entry["id"]) for child in children),
                               {"parent": parent.id, "replacement": entry["id"], "license": lid},
@@ -373,13 +372,13 @@ def _replaced(artifact, parent, entry: dict, lid: str):
     """`artifact` with `parent` replaced by the catalog model `entry` (the parent's own place in
     the question, so every other candidate's facts keep their numbering)."""
     if artifact.id == parent.id:
-        return dataclasses.replace(artifact, id=entry["id"], license=lid, family=entry.get("family"),
+        return replace(artifact, id=entry["id"], license=lid, family=entry.get("family"),
                                    modalities=tuple(entry.get("modalities") or ()) or None, derived_from=(),
                                    publisher=None)
     if any(e.parent == parent.id for e in artifact.derived_from):
-        edges = tuple(dataclasses.replace(e, parent=entry["id"]) if e.parent == parent.id else e
+        edges = tuple(replace(e, parent=entry["id"]) if e.parent == parent.id else e
                       for e in artifact.derived_from)
-        return dataclasses.replace(artifact, derived_from=edges)
+        return replace(artifact, derived_from=edges)
     return artifact
 
 
@@ -397,7 +396,7 @@ def _with_thresholds(kb, scene: Scene, licenses) -> Scene:
                 added = True
     if not added:
         return scene
-    return dataclasses.replace(scene, thresholds={fact: sorted(values) for fact, values in cuts.items()})
+    return replace(scene, thresholds={fact: sorted(values) for fact, values in cuts.items()})
 
 
 def _license_choices(kb, used: tuple, *current: str) -> list[str]:
