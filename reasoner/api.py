@@ -528,10 +528,11 @@ class Reasoner:
     # --- held grants ---------------------------------------------------------------------------
 
     def licensor_ids(self) -> frozenset[str]:
-        """Every `licensor_id` the knowledge base's licenses declare (loads every license once)."""
+        """Every `licensor_id` the knowledge base's licenses declare (kb.LicenseIndex.licensor_ids)."""
         if self._licensor_ids is None:
-            self._licensor_ids = frozenset(c.license.licensor_id for c in self.kb.licenses.values()
-                                           if c.license.licensor_id)
+            licenses = self.kb.licenses
+            self._licensor_ids = (licenses.licensor_ids() if hasattr(licenses, "licensor_ids") else
+                                  frozenset(c.license.licensor_id for c in licenses.values() if c.license.licensor_id))
         return self._licensor_ids
 
     def resolve_grant(self, grant: Grant, request: Request, scope) -> Grant:

@@ -97,6 +97,32 @@ class LicenseIndex(dict):
         for waiter in self.waiting.pop(lic.id, []):
             self.add(waiter, wait=True)
 
+    def licensor_ids(self) -> frozenset[str]:
+        """Every `licensor_id` the licenses declare (`meta`), all files counted. Files not parsed
+        yet are not loaded for it when a cache entry keyed by their names and bytes says what
+        they declare: loading and compiling the 58 bundled licenses to learn this was ~100 ms
+        of a cold question whose remedies try a held grant. Without such an entry every file
+        is loaded, as before, and any problem one has is reported as before."""
+        with self._loading:
+            pending = sorted(self.pending.items())
+            declared = {c.license.licensor_id for c in dict.values(self)}
+        if pending:
+            declared.update(self._pending_licensors(pending))
+        return frozenset(i for i in declared if i)
+
+    def _pending_licensors(self, pending: list) -> tuple:
+        def produce(_):
+            self.load_all()
+            return tuple(sorted({dict.__getitem__(self, stem).license.licensor_id or "" for stem, _ in pending}))
+
+        try:
+            data = b"\0".join(stem.encode("utf-8", "surrogateescape") + b"\0" + read_regular_file(path, "file", LicenseFileError)
+                              for stem, path in pending)
+        except CanIError:
+            return produce(None)   # which reports the problem in its own words
+        return _cached(pending[0][1], produce, lambda value: type(value) is tuple and all(type(i) is str for i in value),
+                       data=data, name="licensors", typed=False)
+
     def unresolved(self) -> list[License]:
         """Licenses still waiting for the license they are `based on`."""
         return [lic for waiting in self.waiting.values() for lic in waiting]
@@ -656,7 +682,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _PARSER_SOURCES = [resources.grammar_path(), _PACKAGE / "parse.py", _PACKAGE / "licenses.py",
                    _PACKAGE / "codes.py", _PACKAGE / "incorporate.py",
                    _PACKAGE / "vocabulary.py", _PACKAGE / "numbers.py",
-                   _PACKAGE / "kb.py", _PACKAGE / "expressions.py", _PACKAGE / "plain.py"]
+                   _PACKAGE / "kb.py", _PACKAGE / "expressions.py", _PACKAGE / "plain.py", _PACKAGE / "records.py"]
 
 
 def license_files(roots) -> list[Path]:
