@@ -121,34 +121,61 @@ def _analysis(statements) -> tuple:
     return tuple(out)
 
 
-def _plain_analysis(value, size: int) -> bool:
-    """Is a cached analysis shaped as `_analysis` makes it, for `size` statements?"""
+def _plain_analysis(value) -> bool:
+    """Is a cached analysis shaped as `_dependencies` stores it: per statement, its text and what
+    `_analysis` gives for it?"""
     def names(items) -> bool:
         return type(items) is tuple and all(type(n) is str for n in items)
 
-    return type(value) is tuple and len(value) == size and all(
-        type(entry) is tuple and len(entry) == 3 and (entry[0] is None or type(entry[0]) is str)
-        and names(entry[1]) and type(entry[2]) is tuple
+    return type(value) is tuple and bool(value) and all(
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str
+        and (entry[1] is None or type(entry[1]) is str)
+        and names(entry[2]) and type(entry[3]) is tuple
         and all(type(c) is tuple and len(c) == 3 and type(c[0]) is str and type(c[1]) is int and type(c[2]) is str
-                for c in entry[2])
+                for c in entry[3])
         for entry in value)
 
 
 @functools.lru_cache(maxsize=1)
 def _dependencies() -> tuple:
-    """Per statement: (statement, the predicate its head defines or None, the predicates its
-    positive body needs, the constants its positive body asks of them). Reading them off the
-    AST through clingo's accessors takes ~40 ms, a third of a cold question, so the analysis is
-    kept in the knowledge-base cache, keyed by the rule files and this module's source."""
+    """Per statement of the rules, in order: (its text, the predicate its head defines or None,
+    the predicates its positive body needs, the constants its positive body asks of them).
+    Reading them off the AST through clingo's accessors takes ~40 ms, and parsing the rules into
+    AST objects (a Python call per statement) ~6 ms, of a cold question: both are kept in the
+    knowledge-base cache, keyed by the rule files and this module's source, and a question parses
+    only the statements it grounds (statements_for). A statement's text parses back to the same
+    statement (clingo prints its AST as source; tests/test_cold_start.py checks every one)."""
     from .kb import _cached
 
-    statements = _rules()
+    def produce(_) -> tuple:
+        statements = _rules()
+        return tuple((str(statement),) + analysis for statement, analysis in zip(statements, _analysis(statements)))
+
     rules = resources.rules_path()
     key = b"\0".join(path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__)))
-    analysis = _cached(rules, lambda _: _analysis(statements), lambda value: _plain_analysis(value, len(statements)),
-                       data=key, name="rules-analysis", typed=False)
-    return tuple((statement, head, frozenset(needs), constants)
-                 for statement, (head, needs, constants) in zip(statements, analysis))
+    analysis = _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
+    return tuple((text, head, frozenset(needs), constants) for text, head, needs, constants in analysis)
+
+
+# Statements parsed so far, by their position in _dependencies(): each is parsed once per process,
+# when a question first needs it.
+_PARSED: dict[int, object] = {}
+_PARSING = threading.Lock()
+
+
+def _parsed(positions: list[int]) -> tuple:
+    """The statements at these positions of _dependencies(), parsed from their texts."""
+    with _PARSING:
+        missing = [p for p in positions if p not in _PARSED]
+        if missing:
+            texts = [_dependencies()[p][0] for p in missing]
+            statements: list = []
+            ast.parse_string("\n".join(texts), statements.append)
+            del statements[0]   # parse_string begins with the `#program base.` it implies
+            if len(statements) != len(missing):   # never seen: the cache would hold a wrong text
+                raise ValueError("the cached rule texts do not parse back one statement each")
+            _PARSED.update(zip(missing, statements))
+        return tuple(_PARSED[p] for p in positions)
 
 
 @functools.lru_cache(maxsize=1)
@@ -197,7 +224,7 @@ def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
     # Only predicates whose every fact is in `fixed` (no other fact, no rule makes one) are checked.
     checked = known - _derived() - present
     live = set(present | known)
-    possible = [(statement, head, needs) for statement, head, needs, asked in dependencies
+    possible = [(position, head, needs) for position, (_, head, needs, asked) in enumerate(dependencies)
                 if all(c in constants for c in asked if c[0] in checked)]
     growing = True
     while growing:
@@ -206,7 +233,7 @@ def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
             if head is not None and head not in live and needs <= live:
                 live.add(head)
                 growing = True
-    return tuple(statement for statement, _, needs in possible if needs <= live)
+    return _parsed([position for position, _, needs in possible if needs <= live])
 
 
 # The artifact fields that facts are read from (family, modalities, name).
