@@ -16,7 +16,7 @@ from pathlib import Path
 from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 
 import clingo
-from clingo import Function, Number, String, Symbol, ast
+from clingo import Function, Number, String, Symbol
 
 from . import resources, schema
 from .compile import const, num
@@ -73,6 +73,8 @@ _SHARED_RULES = threading.Lock()
 def _rules() -> tuple:
     """The statements of rules.lp and dsl2.lp, without their comments (clingo's AST keeps them,
     and adding one costs as much as adding a small rule)."""
+    from clingo import ast   # only here and in the analysis: a cold question adds the rules as text
+
     statements: list = []
     for path in (resources.rules_path(), resources.rules_path().with_name("dsl2.lp")):
         ast.parse_string(path.read_text(encoding="utf-8"), statements.append)
@@ -81,6 +83,8 @@ def _rules() -> tuple:
 
 def _predicate(literal) -> str | None:
     """The predicate name of a positive literal over an atom (None for comparisons, `not`, ...)."""
+    from clingo import ast
+
     if literal.ast_type != ast.ASTType.Literal or literal.sign != ast.Sign.NoSign:
         return None
     atom = literal.atom
@@ -97,6 +101,8 @@ def _predicate(literal) -> str | None:
 def _constants(literal) -> tuple:
     """(predicate, position, constant's text) for each argument of a positive literal written as a
     constant (`rule(L,C,R,forbid,_)`: forbid at 3)."""
+    from clingo import ast
+
     name = _predicate(literal)
     if name is None or literal.atom.symbol.ast_type != ast.ASTType.Function:
         return ()
@@ -109,6 +115,8 @@ def _analysis(statements) -> tuple:
     """Per statement, in plain values: (the predicate its head defines or None, the predicates
     its positive body needs, the constants its positive body asks of them). Statements that are
     neither rules nor #show terms need nothing."""
+    from clingo import ast
+
     out = []
     for statement in statements:
         if statement.ast_type in (ast.ASTType.Rule, ast.ASTType.ShowTerm):
@@ -165,6 +173,8 @@ _PARSING = threading.Lock()
 
 def _parsed(positions: list[int]) -> tuple:
     """The statements at these positions of _dependencies(), parsed from their texts."""
+    from clingo import ast
+
     with _PARSING:
         missing = [p for p in positions if p not in _PARSED]
         if missing:
@@ -207,7 +217,7 @@ def fact_index(facts) -> tuple[frozenset, frozenset]:
 
 
 @functools.lru_cache(maxsize=512)
-def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
+def _selected(present: frozenset, fixed: frozenset = frozenset()) -> tuple[int, ...]:
     """The statements that can fire when facts of the `present` predicates, and the `fixed`
     ones, are given: a rule whose positive body needs a predicate that no fact and no live rule
     can make never derives anything, so leaving it out changes no answer, while each rule costs
@@ -233,7 +243,22 @@ def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
             if head is not None and head not in live and needs <= live:
                 live.add(head)
                 growing = True
-    return _parsed([position for position, _, needs in possible if needs <= live])
+    return tuple(position for position, _, needs in possible if needs <= live)
+
+
+def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
+    """The statements _selected() keeps, as clingo AST statements (parsed once per process)."""
+    return _parsed(_selected(present, fixed))
+
+
+@functools.lru_cache(maxsize=512)
+def rules_text(present: frozenset, fixed: frozenset = frozenset()) -> str:
+    """The statements _selected() keeps, as one program text: what `run` gives clingo. Adding a
+    text costs one call and no AST objects (importing clingo.ast and building a Python object per
+    statement was ~5 ms of a cold question); the text of each is its AST printed, which parses
+    back to the same statement."""
+    dependencies = _dependencies()
+    return "\n".join(dependencies[position][0] for position in _selected(present, fixed))
 
 
 # The artifact fields that facts are read from (family, modalities, name).
@@ -397,10 +422,8 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     # what none of them holds are left out (statements_for).
     fixed, questions_from = getattr(facts, "fixed", ()), getattr(facts, "questions_from", 0)
     indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))
-    statements = statements_for(frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes)
-    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
-        for statement in statements:
-            builder.add(statement)
+    present = frozenset(facts[i].name for i in range(questions_from, len(facts)))
+    control.add("base", [], rules_text(present, indexes))
     with control.backend() as backend:
         for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
             backend.add_rule([backend.add_atom(symbol)])
@@ -421,5 +444,5 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):
             statistics[key] = statistics.get(key, 0) + int(program[key])
-        statistics["statements"] = statistics.get("statements", 0) + len(statements)
+        statistics["statements"] = statistics.get("statements", 0) + len(_selected(present, indexes))
     return answers  # unsorted: explain sorts what it reports
