@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import sys
 
+GENERATED_PREFIX = "<dataclass method "   # the file name of the methods compiled here
 MISSING = object()   # no default (dataclasses.MISSING plays this part once the class is handed over)
 _FIELDS = "__dataclass_fields__"
 _PARAMS = "__dataclass_params__"
@@ -213,7 +214,9 @@ def _create(name: str, arguments: str, body: list[str], spec: _Spec, local: dict
     namespace: dict = {}
     # dont_inherit: this module's `from __future__ import annotations` must not turn the
     # generated annotations into strings (the standard library's module has no such import).
-    exec(compile(source, "<string>", "exec", dont_inherit=True), spec.globals, namespace)
+    # The file name says where the code comes from (tracebacks; tests/test_injection.py allows it).
+    code = compile(source, f"{GENERATED_PREFIX}{spec.cls.__qualname__}.{name}>", "exec", dont_inherit=True)
+    exec(code, spec.globals, namespace)
     return namespace["__create_fn__"](**local)
 
 
@@ -350,10 +353,17 @@ class _LazyStandard:
 
 
 def _twin(spec: _Spec):
+    """A standard dataclass with the same fields, made without generating any method (nothing is
+    compiled: reading the fields of a license's class must not run generated source), with
+    `__dataclass_params__` then set to this class's parameters."""
     import dataclasses
 
     entries = [(f.name, f.type, _standard_field(f)) for f in spec.fields]
-    return dataclasses.make_dataclass(spec.cls.__name__, entries, frozen=spec.frozen, eq=spec.eq)
+    twin = dataclasses.make_dataclass(spec.cls.__name__, entries, init=False, repr=False, eq=False,
+                                      namespace={"__doc__": spec.cls.__name__})
+    params = twin.__dataclass_params__
+    params.init, params.repr, params.eq, params.frozen = True, True, spec.eq, spec.frozen
+    return twin
 
 
 def fields_of(cls) -> tuple[str, ...] | None:

@@ -36,18 +36,19 @@ candidates break ties, e.g. the largest value under a threshold first):
 from __future__ import annotations
 
 import copy
-import re
 import functools
+import itertools
+import re
 import threading
 from .records import dataclass, replace   # standard dataclasses, defined at no cost (records.py)
 
 import clingo
-from clingo import Function, Number, String, Symbol, ast
+from clingo import Function, Number, String, Symbol
 
 from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
-from .solve import RuleFunctions, Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
+from .solve import RuleFunctions, Scene, _release_at_exit, name_starts_with, prefixes_compatible, question_facts, schema_facts
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -110,13 +111,13 @@ class _Candidate:
 
 # --- the program ----------------------------------------------------------------------------------
 
-_SHARED = threading.Lock()   # clingo AST objects are not safe to hand to two Controls at once
-
-
 @functools.lru_cache(maxsize=1)
 def _program() -> tuple[tuple, dict]:
     """The verdict rules (without their #show: a remedy only shows its changes) and remedies.lp,
-    parsed once; and the message templates of remedies.lp by kind of change."""
+    parsed; and the message templates of remedies.lp by kind of change."""
+    from clingo import ast
+
+    _release_at_exit(_program.cache_clear)
     statements: list = []
     templates: dict = {}
     show = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
@@ -137,9 +138,62 @@ def _program() -> tuple[tuple, dict]:
     return tuple(statements), templates
 
 
+@functools.lru_cache(maxsize=1)
+def _program_text() -> tuple[str, dict]:
+    """`_program()` as (one program text, the templates), kept in the knowledge-base cache keyed by
+    the three rule files and this module's source: parsing them into AST objects (a Python call
+    per statement) and handing those to clingo one by one was ~10 ms of a cold question that
+    searches remedies. Each statement's text is its AST printed, which parses back to the same
+    statement, in the same order (tests/test_cold_start.py checks it)."""
+    from pathlib import Path
+
+    from .kb import _cached
+
+    def produce(_) -> tuple:
+        statements, says = _program()
+        return "\n".join(map(str, statements)), says
+
+    def valid(value) -> bool:
+        return (type(value) is tuple and len(value) == 2 and type(value[0]) is str and type(value[1]) is dict
+                and all(type(k) is str and type(v) is str for k, v in value[1].items()))
+
+    rules = resources.rules_path()
+    key = b"\0".join(path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp"),
+                                                     Path(__file__)))
+    return _cached(rules, produce, valid, data=key, name="remedies-program", typed=False)
+
+
+_SEARCHES = itertools.count()   # how many searches this process has run
+_SHARED = threading.Lock()   # clingo AST objects are not safe to hand to two Controls at once
+
+
+@functools.lru_cache(maxsize=1)
+def _program_statements() -> tuple:
+    """The statements of `_program_text()`, parsed (once per process)."""
+    from clingo import ast
+
+    _release_at_exit(_program_statements.cache_clear)
+    statements: list = []
+    ast.parse_string(_program_text()[0], statements.append)
+    return tuple(statements[1:])   # parse_string begins with the `#program base.` it implies
+
+
+def _add_program(control) -> None:
+    """The process's first search gives clingo the program as text (parsed in C, ~3.4 ms); later
+    ones hand it the AST statements parsed once (~1.5 ms each instead): the same program."""
+    if next(_SEARCHES) == 0:
+        control.add("base", [], _program_text()[0])
+        return
+    from clingo import ast
+
+    with _SHARED, ast.ProgramBuilder(control) as builder:
+        for statement in _program_statements():
+            builder.add(statement)
+
+
 def templates() -> dict[str, str]:
     """The message of each kind of change (remedies.lp `says`)."""
-    return _program()[1]
+    return _program_text()[1]
 
 
 # --- proposing candidates -------------------------------------------------------------------------
@@ -568,15 +622,11 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
         return []
     needed = set(used) | {lid for c in candidates for lid in c.extra}
     licenses = reasoner.kb.related(needed)
-    statements, _ = _program()
     control = clingo.Control(["--warn=none", "--opt-mode=optN"])
-    with _SHARED, ast.ProgramBuilder(control) as builder:
-        for statement in statements:
-            builder.add(statement)
+    _add_program(control)
     removable = frozenset().union(*(c.removes for c in candidates))
     changed = removable | frozenset().union(*(c.adds for c in candidates))
-    with _SHARED, ast.ProgramBuilder(control) as builder:
-        ast.parse_string(_bridges(frozenset((f.name, len(f.arguments)) for f in changed)), builder.add)
+    control.add("base", [], _bridges(frozenset((f.name, len(f.arguments)) for f in changed)))
     with control.backend() as backend:
         atom = backend.add_atom
         for lid in licenses:
