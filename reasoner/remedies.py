@@ -800,7 +800,18 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     singles = {key: ops for key, ops in singles.items() if ops}
     docs = [apply_changes(document, [op for c in picked for op in c.ops]) for _, picked in unique]
     docs += [apply_changes(document, list(ops)) for ops in singles.values()]
+    # The values each remedy's numbers may widen to (_widen) are asked in the same batch, for every
+    # remedy before knowing which verify: one clingo run instead of two (~8 ms of a cold question);
+    # the answers of those that do not verify are not read.
+    widening = [_widen_asks(document, picked) for _, picked in unique]
+    checks = len(docs)
+    docs += [doc for asks in widening for _, _, doc in asks]
     answers = reasoner.answer_each(docs)
+    widened, start = [], checks
+    for asks in widening:
+        widened.append([(candidate, lower, answer) for (candidate, lower, _), answer
+                        in zip(asks, answers[start:start + len(asks)])])
+        start += len(asks)
     before = _items(result)
     single_answers = dict(zip(singles, answers[len(unique):]))
 
@@ -814,9 +825,9 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         base = before if first == repr(()) else items_of((repr(()), first))
         after = items_of(key)
         satisfied[key] = (base - after) if base is not None and after is not None else set()
-    verified = [(cost, picked) for (cost, picked), answer in zip(unique, answers)
-                if not isinstance(answer, CanIError) and answer.status == "permitted"][:limit]
-    lows = _widen(reasoner, document, verified)
+    verified_at = [i for i, answer in enumerate(answers[:len(unique)])
+                   if not isinstance(answer, CanIError) and answer.status == "permitted"][:limit]
+    lows = _widen([unique[i] for i in verified_at], [widened[i] for i in verified_at])
     remedies = []
     for (cost, picked), answer in zip(unique, answers):
         if isinstance(answer, CanIError) or answer.status != "permitted":
@@ -851,26 +862,29 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     return remedies, notes
 
 
-def _widen(reasoner, document: dict, verified: list) -> dict[int, int]:
-    """For each number a verified remedy sets (`stay_under`, a number to state): the lowest value
-    down to which every cell of the thresholds, asked again with the rest of the remedy, is YES
-    too; so the answer can say "0–700,000,000", not only the one value the search chose."""
-    asks, where = [], []
-    for _, picked in verified:
-        for candidate in picked:
-            if not candidate.cuts:
-                continue
-            value = candidate.params["value"]
-            rest = [op for other in picked if other is not candidate for op in other.ops]
-            path = candidate.ops[0][1]
-            for lower in _number_values(list(candidate.cuts), below=value):
-                asks.append(apply_changes(document, rest + [("set", path, lower)]))
-                where.append((candidate, lower))
+def _widen_asks(document: dict, picked) -> list[tuple]:
+    """For each number a remedy sets (`stay_under`, a number to state), the values under it to ask
+    again with the rest of the remedy: (candidate, value, request document), in asking order."""
+    asks = []
+    for candidate in picked:
+        if not candidate.cuts:
+            continue
+        value = candidate.params["value"]
+        rest = [op for other in picked if other is not candidate for op in other.ops]
+        path = candidate.ops[0][1]
+        for lower in _number_values(list(candidate.cuts), below=value):
+            asks.append((candidate, lower, apply_changes(document, rest + [("set", path, lower)])))
+    return asks
+
+
+def _widen(verified: list, widened: list) -> dict[int, int]:
+    """For each number a verified remedy sets: the lowest value down to which every cell of the
+    thresholds, asked again with the rest of the remedy (`widened`: per verified remedy, its
+    _widen_asks as (candidate, value, answer)), is YES too; so the answer can say
+    "0–700,000,000", not only the one value the search chose."""
     lows = {id(c): _cell(list(c.cuts), c.params["value"])[0] for _, picked in verified for c in picked if c.cuts}
-    if not asks:
-        return lows
     stopped = set()
-    for (candidate, lower), answer in zip(where, reasoner.answer_each(asks)):
+    for candidate, lower, answer in (ask for asks in widened for ask in asks):
         if id(candidate) in stopped:
             continue
         if isinstance(answer, CanIError) or answer.status != "permitted":
