@@ -366,6 +366,25 @@ def _twin(spec: _Spec):
     return twin
 
 
+def fields(class_or_instance) -> tuple:
+    """As `dataclasses.fields`, for the attributes can-i reads (`name`, `type`, `default`,
+    `default_factory`, `repr`, `compare`, `kw_only`): for a class made here, its declarations,
+    without making the standard library's Field objects."""
+    cls = class_or_instance if isinstance(class_or_instance, type) else type(class_or_instance)
+    spec = _SPECS.get(cls)
+    if spec is None:
+        import dataclasses
+
+        return dataclasses.fields(class_or_instance)
+    return spec.fields
+
+
+def is_dataclass(obj) -> bool:
+    """As `dataclasses.is_dataclass`."""
+    cls = obj if isinstance(obj, type) else type(obj)
+    return cls in _SPECS or hasattr(cls, _FIELDS)
+
+
 def fields_of(cls) -> tuple[str, ...] | None:
     """The field names of a class made here, in order (None for any other class)."""
     spec = _SPECS.get(cls)

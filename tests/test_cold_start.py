@@ -69,7 +69,7 @@ def test_a_cold_verdict_imports_no_dataclasses_no_ast_and_no_command_line(cold_r
     # libraries, the parser, and what only a profile or a cache miss needs
     assert not modules & {"dataclasses", "inspect", "ast", "dis", "clingo.ast", "typer", "click", "rich", "lark",
                           "reasoner.cli", "reasoner.parse", "reasoner.remedies", "tomllib", "datetime", "hashlib",
-                          "pickle", "tempfile", "difflib", "copy"}
+                          "pickle", "tempfile", "difflib"}
 
 
 def test_a_cold_verdict_compiles_only_the_dataclass_methods_it_calls(cold_runs):
@@ -167,7 +167,7 @@ def test_every_record_class_looks_like_its_standard_dataclass():
 
 def test_records_behave_as_standard_dataclasses():
     from reasoner.licenses import Compare, Position
-    from reasoner.records import asdict, replace
+    from reasoner.records import asdict, fields, is_dataclass, replace
     from reasoner.request import Artifact, Edge, Grant
     from reasoner.response import Decider, Result
 
@@ -196,6 +196,8 @@ def test_records_behave_as_standard_dataclasses():
     assert replace(artifact, license="apache-2.0") == dataclasses.replace(artifact, license="apache-2.0")
     assert asdict(artifact) == dataclasses.asdict(artifact)
     assert asdict(Compare("mau", ">", 7)) == {"fact": "mau", "op": ">", "value": 7}
+    assert [f.name for f in fields(artifact)] == [f.name for f in dataclasses.fields(artifact)]
+    assert is_dataclass(artifact) and is_dataclass(Artifact) and not is_dataclass({}) and not is_dataclass(dict)
     loop = Result("permitted", "m")
     loop.reasons.append(loop)
     assert "reasons=[...]" in repr(loop)
