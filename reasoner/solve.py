@@ -75,6 +75,7 @@ def _rules() -> tuple:
     and adding one costs as much as adding a small rule)."""
     from clingo import ast   # only here and in the analysis: a cold question adds the rules as text
 
+    _release_at_exit(_rules.cache_clear)
     statements: list = []
     for path in (resources.rules_path(), resources.rules_path().with_name("dsl2.lp")):
         ast.parse_string(path.read_text(encoding="utf-8"), statements.append)
