@@ -272,17 +272,20 @@ def rules_text(present: frozenset, fixed: frozenset = frozenset()) -> str:
 
 
 _CONTROLS = itertools.count()   # how many Controls this process has given rules to
+# The first Controls of a process get the rules as one text: clingo parses it in C (~2.3 ms for
+# ~280 statements), where importing clingo.ast and parsing the statements into AST objects once
+# costs ~5 ms. Later ones get the AST statements (parsed once per process): adding those is
+# ~0.6 ms, four times cheaper than parsing the text again. A cold question makes one Control,
+# two with remedies (the verdict, then its remedies' verification and widening in one batch).
+_TEXT_CONTROLS = 3
 
 
 def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset) -> int:
     """Add to `control` the rules that can fire with facts of the `present` predicates beside the
-    fixed fact lists `indexes` (fact_index()es); returns how many statements were added.
-    The process's first Control gets them as one text: clingo parses it in C (~2.3 ms for ~280
-    statements), where importing clingo.ast and parsing the statements into AST objects is ~5 ms
-    of a cold question. Every later one gets the AST statements (parsed once per process): adding
-    those is ~0.6 ms, four times cheaper than parsing the text again. Same statements, same order,
-    same program either way."""
-    if next(_CONTROLS) == 0:
+    fixed fact lists `indexes` (fact_index()es); returns how many statements were added: as one
+    text for the process's first _TEXT_CONTROLS Controls, else as AST statements. Same
+    statements, same order, same program either way."""
+    if next(_CONTROLS) < _TEXT_CONTROLS:
         control.add("base", [], rules_text(present, indexes))
         return len(_selected(present, indexes))
     from clingo import ast
