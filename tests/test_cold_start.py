@@ -279,3 +279,26 @@ def test_rule_statements_added_are_counted_alike(monkeypatch):
     monkeypatch.setattr(solve, "_CONTROLS", iter([0, solve._TEXT_CONTROLS]))   # text, then AST
     assert solve.rule_statements(first, present, frozenset()) == solve.rule_statements(later, present, frozenset()) \
         == len(solve.statements_for(present))
+
+
+def _index_by_accessors(facts):
+    return (frozenset(symbol.name for symbol in facts),
+            frozenset((symbol.name, position, str(argument))
+                      for symbol in facts for position, argument in enumerate(symbol.arguments)))
+
+
+def test_the_fact_index_read_from_text_is_the_accessors_index(reasoner):
+    """solve.fact_index reads a fact list from one text; for every bundled license (and terms
+    its reader does not know, which fall back to the accessors) it gives what they give."""
+    from clingo import Function, Number, String, parse_term
+
+    from reasoner import solve
+
+    for lid in reasoner.kb.licenses:
+        facts = reasoner.kb.licenses[lid].facts
+        assert solve._read_index(facts) == _index_by_accessors(facts), lid
+    odd = [parse_term('p(#inf,"a\\"b,c",(1,2),-3,f(g(x)),())'), Function("q"), parse_term("-p(1)"),
+           parse_term("r(#sup)"), Function("Upper", [Number(1)]), Function("p", [Function("Upper", [Number(1)])]),
+           Function("p", [String("x\ny\\z\"")]), parse_term("p(f(#inf),a)")]
+    for case in [[term] for term in odd] + [odd, [], list(solve.schema_facts())]:
+        assert solve._read_index(case) == _index_by_accessors(case), case
