@@ -23,6 +23,7 @@ from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse
+from .terms import parse as read_terms   # for fact lists (fact_index), apart from the shown atoms
 from .vocabulary import open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
@@ -234,7 +235,7 @@ def _read_index(facts) -> tuple[frozenset, frozenset]:
     the reader does not know, such as #inf), every fact is read through the accessors instead."""
     facts = list(facts)
     text = str(Function("", facts))
-    read = parse(text) if facts else []
+    read = read_terms(text) if facts else []
     terms = read[0].arguments if len(read) == 1 and read[0].name == "" else ()
     if (len(terms) == len(facts) and text == f"({','.join(map(str, terms))}{',' if len(terms) == 1 else ''})"
             and all(str(term) == (f"{term.name}({','.join(map(str, term.arguments))})" if term.arguments else term.name)
