@@ -97,6 +97,11 @@ class LicenseIndex(dict):
         for waiter in self.waiting.pop(lic.id, []):
             self.add(waiter, wait=True)
 
+    def loaded_licensor_ids(self) -> set[str]:
+        """The `licensor_id`s of the licenses loaded so far (a subset of licensor_ids())."""
+        with self._loading:
+            return {c.license.licensor_id for c in dict.values(self) if c.license.licensor_id}
+
     def licensor_ids(self) -> frozenset[str]:
         """Every `licensor_id` the licenses declare (`meta`), all files counted. Files not parsed
         yet are not loaded for it when a cache entry keyed by their names and bytes says what

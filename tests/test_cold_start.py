@@ -302,3 +302,16 @@ def test_the_fact_index_read_from_text_is_the_accessors_index(reasoner):
            Function("p", [String("x\ny\\z\"")]), parse_term("p(f(#inf),a)")]
     for case in [[term] for term in odd] + [odd, [], list(solve.schema_facts())]:
         assert solve._read_index(case) == _index_by_accessors(case), case
+
+
+def test_is_licensor_agrees_with_every_licensor_id(tmp_path, monkeypatch):
+    """A grant's licensor is checked against the loaded licenses first, then against all."""
+    from reasoner import Reasoner
+
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path))
+    everyone = Reasoner().licensor_ids()
+    fresh = Reasoner()
+    fresh.kb.licenses["llama3"]   # one license loaded: its licensor is known without the others
+    assert fresh._is_licensor("meta") and fresh._licensor_ids is None
+    for name in sorted(everyone)[:5] + ["metta", "", None]:
+        assert fresh._is_licensor(name) == (name in everyone), name
