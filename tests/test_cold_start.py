@@ -315,3 +315,23 @@ def test_is_licensor_agrees_with_every_licensor_id(tmp_path, monkeypatch):
     assert fresh._is_licensor("meta") and fresh._licensor_ids is None
     for name in sorted(everyone)[:5] + ["metta", "", None]:
         assert fresh._is_licensor(name) == (name in everyone), name
+
+
+def test_groundings_are_kept_only_by_the_whole_process_for_a_small_question(monkeypatch):
+    """fast.py leaves clingo Controls unfreed (the process ends with os._exit) only when it is the
+    process and the question is small; an embedder's or a test's Controls are always freed."""
+    import clingo
+
+    from reasoner import fast
+
+    finalizer = clingo.Control.__del__
+    monkeypatch.setattr(clingo.Control, "__del__", finalizer)
+    fast._keep_groundings({"licenses": ["llama3"]})           # not the whole process: nothing
+    assert clingo.Control.__del__ is finalizer
+    monkeypatch.setattr(fast, "_whole_process", [True])
+    for large in ({"artifacts": [{"id": str(i)} for i in range(fast._KEPT_GROUNDINGS_UP_TO + 1)]},
+                  {"licenses": ["mit"] * (fast._KEPT_GROUNDINGS_UP_TO + 1)}, "not a document"):
+        fast._keep_groundings(large)
+        assert clingo.Control.__del__ is finalizer
+    fast._keep_groundings({"licenses": 5, "artifacts": "x"})   # malformed: read later, no error here
+    assert clingo.Control.__del__ is fast._unfreed
