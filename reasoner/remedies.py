@@ -158,8 +158,8 @@ def _program_text() -> tuple[str, dict]:
                 and all(type(k) is str and type(v) is str for k, v in value[1].items()))
 
     rules = resources.rules_path()
-    key = b"\0".join(path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp"),
-                                                     Path(__file__)))
+    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp"),
+                                                      Path(__file__))] + [clingo.__version__.encode()])   # its printing
     return _cached(rules, produce, valid, data=key, name="remedies-program", typed=False)
 
 

@@ -162,7 +162,9 @@ def _dependencies() -> tuple:
         return tuple((str(statement),) + analysis for statement, analysis in zip(statements, _analysis(statements)))
 
     rules = resources.rules_path()
-    key = b"\0".join(path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__)))
+    # clingo's version too: the texts are its printing of its parse
+    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
+                     + [clingo.__version__.encode()])
     analysis = _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
     return tuple((text, head, frozenset(needs), constants) for text, head, needs, constants in analysis)
 
