@@ -14,7 +14,7 @@ import itertools
 import json
 import sys
 import threading
-from dataclasses import dataclass, field, replace
+from .records import dataclass, field, replace   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
 
 from . import expressions, schema
@@ -537,11 +537,21 @@ class Reasoner:
     # --- held grants ---------------------------------------------------------------------------
 
     def licensor_ids(self) -> frozenset[str]:
-        """Every `licensor_id` the knowledge base's licenses declare (loads every license once)."""
+        """Every `licensor_id` the knowledge base's licenses declare (kb.LicenseIndex.licensor_ids)."""
         if self._licensor_ids is None:
-            self._licensor_ids = frozenset(c.license.licensor_id for c in self.kb.licenses.values()
-                                           if c.license.licensor_id)
+            licenses = self.kb.licenses
+            self._licensor_ids = (licenses.licensor_ids() if hasattr(licenses, "licensor_ids") else
+                                  frozenset(c.license.licensor_id for c in licenses.values() if c.license.licensor_id))
         return self._licensor_ids
+
+    def _is_licensor(self, name: str | None) -> bool:
+        """`name in self.licensor_ids()`; when a license already loaded declares it (the grant
+        a remedy proposes names the licensor of a license of the question), without reading
+        every license file to learn the others."""
+        if self._licensor_ids is None and hasattr(self.kb.licenses, "loaded_licensor_ids") \
+                and name in self.kb.licenses.loaded_licensor_ids():
+            return True
+        return name in self.licensor_ids()
 
     def resolve_grant(self, grant: Grant, request: Request, scope) -> Grant:
         """Who a held grant is from, under which license, for which artifacts; or a RequestError
@@ -566,7 +576,7 @@ class Reasoner:
         if grant.name is not None:
             license_id = self.kb.resolve_license(grant.name)[0]
             if license_id is None:
-                if grant.name not in self.licensor_ids() and grant.name not in publishers:
+                if not self._is_licensor(grant.name) and grant.name not in publishers:
                     raise self._unknown_grantor(grant.name, request, where, "license or licensor")
                 licensor = grant.name
         else:
@@ -576,7 +586,7 @@ class Reasoner:
                     raise RequestError(f"unknown license `{license_id}` in a grant"
                                        f"{suggest(license_id, list(self.kb.licenses))}", location=f"{where}.license")
                 license_id = resolved
-            if licensor is not None and licensor not in self.licensor_ids() and licensor not in publishers:
+            if licensor is not None and not self._is_licensor(licensor) and licensor not in publishers:
                 raise self._unknown_grantor(licensor, request, f"{where}.licensor", "licensor")
         artifacts = grant.artifacts
         if license_id is not None:
@@ -593,7 +603,7 @@ class Reasoner:
                         f"({shown}): say whose license you hold, as {license_id}:ARTIFACT "
                         f"(e.g. `{license_id}:{under[0]}`)", location=where)
                 artifacts = tuple(under)   # the one artifact under it, or none: it covers nothing
-        elif artifacts is None and licensor not in self.licensor_ids():
+        elif artifacts is None and not self._is_licensor(licensor):
             raise RequestError(f"`{licensor}` licenses no encoded license of its own: name the artifacts "
                                f"the grant covers, as {licensor}:ARTIFACT", location=where)
         return Grant(licensor=licensor, license=license_id, artifacts=artifacts,

@@ -12,7 +12,7 @@ Facts are built as `clingo.Symbol` values, never as program text: a quote, `%`, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .records import dataclass, field   # a standard dataclass, defined at no cost (records.py)
 
 from clingo import Function, Number, String, Symbol
 

@@ -72,6 +72,8 @@ def _fast(args: list[str], whole_process: bool = False) -> int | None:
         return None
     import gc
 
+    if whole_process:
+        _whole_process.append(True)
     if not (whole_process and gc.isenabled()):
         return _fast_path(args)
     # Importing can-i and clingo allocates many long-lived objects and no garbage: the cyclic
@@ -145,6 +147,32 @@ def _engine():
         _engines.append(Reasoner())
     _resume_collector()
     return _engines[0]
+
+
+# Up to this many artifacts, a question's groundings are small enough to keep until the end.
+_KEPT_GROUNDINGS_UP_TO = 100
+_whole_process: list = []   # [True] when this run is the `can-i` process itself
+
+
+def _keep_groundings(request) -> None:
+    """Leave every clingo Control unfreed when this run is the whole process and answers one small
+    question: the process ends with os._exit once the answer is out, and freeing a grounding is
+    ~1-2 ms each (~4 ms of a cold answer with remedies, which grounds three). Never for a large
+    lineage (its groundings are freed as they are done with, to bound memory), for JSON Lines,
+    or inside another program."""
+    if not _whole_process or not isinstance(request, dict):
+        return
+    # Not read yet (the request is checked when asked): anything but a list counts as none.
+    sizes = [len(value) for value in (request.get("artifacts"), request.get("licenses")) if isinstance(value, list)]
+    if sum(sizes) > _KEPT_GROUNDINGS_UP_TO:
+        return
+    import clingo
+
+    clingo.Control.__del__ = _unfreed
+
+
+def _unfreed(control) -> None:
+    """A Control's finalizer while the process is about to end (_keep_groundings)."""
 
 
 def _resume_collector() -> None:
@@ -251,6 +279,7 @@ def _verb(act: str, options: dict) -> int:
         try:
             # As cli.py's verb: remedies are searched unless --no-remedies.
             request = verb_request(engine.kb, options["subject"], act, context, remedies=options["remedies"])
+            _keep_groundings(request)
             result = engine.ask(request)
         except CanIError as exc:
             from .cli import _at_option
@@ -276,6 +305,7 @@ def _request(request: str) -> int:
             engine = _engine()
             if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
                 return _emit_advice(engine.advise(doc))
+            _keep_groundings(doc)
             return _emit(engine.ask(doc))
         from click.exceptions import Exit
 

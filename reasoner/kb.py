@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from .records import dataclass, field   # a standard dataclass, defined at no cost (records.py)
 from pathlib import Path
 
 from . import expressions, resources
@@ -96,6 +96,37 @@ class LicenseIndex(dict):
         dict.__setitem__(self, lic.id, compile_license(lic, variant_of=variant))
         for waiter in self.waiting.pop(lic.id, []):
             self.add(waiter, wait=True)
+
+    def loaded_licensor_ids(self) -> set[str]:
+        """The `licensor_id`s of the licenses loaded so far (a subset of licensor_ids())."""
+        with self._loading:
+            return {c.license.licensor_id for c in dict.values(self) if c.license.licensor_id}
+
+    def licensor_ids(self) -> frozenset[str]:
+        """Every `licensor_id` the licenses declare (`meta`), all files counted. Files not parsed
+        yet are not loaded for it when a cache entry keyed by their names and bytes says what
+        they declare: loading and compiling the 58 bundled licenses to learn this was ~100 ms
+        of a cold question whose remedies try a held grant. Without such an entry every file
+        is loaded, as before, and any problem one has is reported as before."""
+        with self._loading:
+            pending = sorted(self.pending.items())
+            declared = {c.license.licensor_id for c in dict.values(self)}
+        if pending:
+            declared.update(self._pending_licensors(pending))
+        return frozenset(i for i in declared if i)
+
+    def _pending_licensors(self, pending: list) -> tuple:
+        def produce(_):
+            self.load_all()
+            return tuple(sorted({dict.__getitem__(self, stem).license.licensor_id or "" for stem, _ in pending}))
+
+        try:
+            data = b"\0".join(stem.encode("utf-8", "surrogateescape") + b"\0" + read_regular_file(path, "file", LicenseFileError)
+                              for stem, path in pending)
+        except CanIError:
+            return produce(None)   # which reports the problem in its own words
+        return _cached(pending[0][1], produce, lambda value: type(value) is tuple and all(type(i) is str for i in value),
+                       data=data, name="licensors", typed=False)
 
     def unresolved(self) -> list[License]:
         """Licenses still waiting for the license they are `based on`."""
@@ -656,7 +687,7 @@ _PACKAGE = Path(__file__).resolve().parent
 _PARSER_SOURCES = [resources.grammar_path(), _PACKAGE / "parse.py", _PACKAGE / "licenses.py",
                    _PACKAGE / "codes.py", _PACKAGE / "incorporate.py",
                    _PACKAGE / "vocabulary.py", _PACKAGE / "numbers.py",
-                   _PACKAGE / "kb.py", _PACKAGE / "expressions.py", _PACKAGE / "plain.py"]
+                   _PACKAGE / "kb.py", _PACKAGE / "expressions.py", _PACKAGE / "plain.py", _PACKAGE / "records.py"]
 
 
 def license_files(roots) -> list[Path]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 from decimal import Decimal
 from typing import Union
 

@@ -14,17 +14,17 @@ True
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
 from . import licenses
+from .records import fields_of
 
 # A dataclass instance is the tuple (b"ClassName", field values...): bytes appear nowhere else
 # in an encoded value (`encode` refuses them), so such a tuple is never a plain tuple.
 _DECIMAL = b"Decimal"
 _CLASSES = {name.encode(): cls for name, cls in vars(licenses).items()
-            if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == licenses.__name__}
-_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _CLASSES.values()}
+            if isinstance(cls, type) and fields_of(cls) is not None and cls.__module__ == licenses.__name__}
+_FIELDS = {cls: fields_of(cls) for cls in _CLASSES.values()}
 _TAGS = {cls: name for name, cls in _CLASSES.items()}
 _SCALARS = (str, int, float, bool, type(None))
 

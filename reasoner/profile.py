@@ -33,10 +33,9 @@ that reaches the model, apart from the legal verdict.
 
 from __future__ import annotations
 
-import datetime
 import os
 import re
-from dataclasses import dataclass, field
+from .records import dataclass, field   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
 
 from . import schema
@@ -236,6 +235,8 @@ def _parse(path: Path) -> tuple[dict, str]:
 
 def _plain(value, where: str):
     """A TOML value as a JSON request states it (a TOML date is an ISO date string)."""
+    import datetime   # here: tomllib, which read the value, has imported it (a cold question has not)
+
     if isinstance(value, datetime.datetime) or isinstance(value, datetime.time):
         raise ProfileError("a date is written YYYY-MM-DD, without a time", location=where)
     if isinstance(value, datetime.date):

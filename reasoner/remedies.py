@@ -36,19 +36,19 @@ candidates break ties, e.g. the largest value under a threshold first):
 from __future__ import annotations
 
 import copy
-import dataclasses
-import re
 import functools
+import itertools
+import re
 import threading
-from dataclasses import dataclass
+from .records import dataclass, replace   # standard dataclasses, defined at no cost (records.py)
 
 import clingo
-from clingo import Function, Number, String, Symbol, ast
+from clingo import Function, Number, String, Symbol
 
 from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
-from .solve import RuleFunctions, Scene, name_starts_with, prefixes_compatible, question_facts, schema_facts
+from .solve import RuleFunctions, Scene, _release_at_exit, name_starts_with, prefixes_compatible, question_facts, schema_facts
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -111,13 +111,13 @@ class _Candidate:
 
 # --- the program ----------------------------------------------------------------------------------
 
-_SHARED = threading.Lock()   # clingo AST objects are not safe to hand to two Controls at once
-
-
 @functools.lru_cache(maxsize=1)
 def _program() -> tuple[tuple, dict]:
     """The verdict rules (without their #show: a remedy only shows its changes) and remedies.lp,
-    parsed once; and the message templates of remedies.lp by kind of change."""
+    parsed; and the message templates of remedies.lp by kind of change."""
+    from clingo import ast
+
+    _release_at_exit(_program.cache_clear)
     statements: list = []
     templates: dict = {}
     show = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
@@ -138,20 +138,73 @@ def _program() -> tuple[tuple, dict]:
     return tuple(statements), templates
 
 
+@functools.lru_cache(maxsize=1)
+def _program_text() -> tuple[str, dict]:
+    """`_program()` as (one program text, the templates), kept in the knowledge-base cache keyed by
+    the three rule files and this module's source: parsing them into AST objects (a Python call
+    per statement) and handing those to clingo one by one was ~10 ms of a cold question that
+    searches remedies. Each statement's text is its AST printed, which parses back to the same
+    statement, in the same order (tests/test_cold_start.py checks it)."""
+    from pathlib import Path
+
+    from .kb import _cached
+
+    def produce(_) -> tuple:
+        statements, says = _program()
+        return "\n".join(map(str, statements)), says
+
+    def valid(value) -> bool:
+        return (type(value) is tuple and len(value) == 2 and type(value[0]) is str and type(value[1]) is dict
+                and all(type(k) is str and type(v) is str for k, v in value[1].items()))
+
+    rules = resources.rules_path()
+    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp"),
+                                                      Path(__file__))] + [clingo.__version__.encode()])   # its printing
+    return _cached(rules, produce, valid, data=key, name="remedies-program", typed=False)
+
+
+_SEARCHES = itertools.count()   # how many searches this process has run
+_SHARED = threading.Lock()   # clingo AST objects are not safe to hand to two Controls at once
+
+
+@functools.lru_cache(maxsize=1)
+def _program_statements() -> tuple:
+    """The statements of `_program_text()`, parsed (once per process)."""
+    from clingo import ast
+
+    _release_at_exit(_program_statements.cache_clear)
+    statements: list = []
+    ast.parse_string(_program_text()[0], statements.append)
+    return tuple(statements[1:])   # parse_string begins with the `#program base.` it implies
+
+
+def _add_program(control) -> None:
+    """The process's first search gives clingo the program as text (parsed in C, ~3.4 ms); later
+    ones hand it the AST statements parsed once (~1.5 ms each instead): the same program."""
+    if next(_SEARCHES) == 0:
+        control.add("base", [], _program_text()[0])
+        return
+    from clingo import ast
+
+    with _SHARED, ast.ProgramBuilder(control) as builder:
+        for statement in _program_statements():
+            builder.add(statement)
+
+
 def templates() -> dict[str, str]:
     """The message of each kind of change (remedies.lp `says`)."""
-    return _program()[1]
+    return _program_text()[1]
 
 
 # --- proposing candidates -------------------------------------------------------------------------
 
 def _with_use(scene: Scene, **changes) -> Scene:
-    return dataclasses.replace(scene, use=dataclasses.replace(scene.use, **changes))
+    return replace(scene, use=replace(scene.use, **changes))
 
 
 def _with_artifact(scene: Scene, artifact_id: str, **changes) -> Scene:
-    artifacts = tuple(dataclasses.replace(a, **changes) if a.id == artifact_id else a for a in scene.artifacts)
-    return dataclasses.replace(scene, artifacts=artifacts)
+    artifacts = tuple(replace(a, **changes) if a.id == artifact_id else a for a in scene.artifacts)
+    return replace(scene, artifacts=artifacts)
 
 
 def _cell(cuts: list[int], value: int) -> tuple[int, int | None]:
@@ -250,14 +303,14 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
             licenses[artifact.id] = ()
             out.append(_Candidate("no_own_license", (("unset", ("artifact", artifact.id, "license")),),
                                   {"from": current, "artifact": artifact.id}, {"artifact": artifact.id, "from": current},
-                                  dataclasses.replace(scene, licenses=licenses), group=("own", artifact.id)))
+                                  replace(scene, licenses=licenses), group=("own", artifact.id)))
             for rank, other in enumerate(_license_choices(kb, used, *own)):
                 licenses = dict(scene.licenses)
                 licenses[artifact.id] = (other,)
                 out.append(_Candidate("own_license", (("set", ("artifact", artifact.id, "license"), other),),
                                       {"outbound": other, "from": current, "artifact": artifact.id},
                                       {"artifact": artifact.id, "license": other, "from": current},
-                                      dataclasses.replace(scene, licenses=licenses), rank=rank,
+                                      replace(scene, licenses=licenses), rank=rank,
                                       group=("own", artifact.id), extra=(other,)))
     # A name that starts with every prefix a license requires.
     name = scene.attribute(subject, "name")
@@ -316,7 +369,7 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
         artifacts = tuple(_replaced(a, parent, entry, lid) for a in scene.artifacts)
         licenses = {**scene.licenses, entry["id"]: (lid,)}
         licenses.pop(parent.id, None)
-        changed = dataclasses.replace(scene, artifacts=artifacts, licenses=licenses)
+        changed = replace(scene, artifacts=artifacts, licenses=licenses)
         out.append(_Candidate("replace_parent", tuple(("replace", ("artifact", child, "derived_from"), parent.id,
                                                        entry["id"]) for child in children),
                               {"parent": parent.id, "replacement": entry["id"], "license": lid},
@@ -373,13 +426,13 @@ def _replaced(artifact, parent, entry: dict, lid: str):
     """`artifact` with `parent` replaced by the catalog model `entry` (the parent's own place in
     the question, so every other candidate's facts keep their numbering)."""
     if artifact.id == parent.id:
-        return dataclasses.replace(artifact, id=entry["id"], license=lid, family=entry.get("family"),
+        return replace(artifact, id=entry["id"], license=lid, family=entry.get("family"),
                                    modalities=tuple(entry.get("modalities") or ()) or None, derived_from=(),
                                    publisher=None)
     if any(e.parent == parent.id for e in artifact.derived_from):
-        edges = tuple(dataclasses.replace(e, parent=entry["id"]) if e.parent == parent.id else e
+        edges = tuple(replace(e, parent=entry["id"]) if e.parent == parent.id else e
                       for e in artifact.derived_from)
-        return dataclasses.replace(artifact, derived_from=edges)
+        return replace(artifact, derived_from=edges)
     return artifact
 
 
@@ -397,7 +450,7 @@ def _with_thresholds(kb, scene: Scene, licenses) -> Scene:
                 added = True
     if not added:
         return scene
-    return dataclasses.replace(scene, thresholds={fact: sorted(values) for fact, values in cuts.items()})
+    return replace(scene, thresholds={fact: sorted(values) for fact, values in cuts.items()})
 
 
 def _license_choices(kb, used: tuple, *current: str) -> list[str]:
@@ -569,15 +622,11 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
         return []
     needed = set(used) | {lid for c in candidates for lid in c.extra}
     licenses = reasoner.kb.related(needed)
-    statements, _ = _program()
     control = clingo.Control(["--warn=none", "--opt-mode=optN"])
-    with _SHARED, ast.ProgramBuilder(control) as builder:
-        for statement in statements:
-            builder.add(statement)
+    _add_program(control)
     removable = frozenset().union(*(c.removes for c in candidates))
     changed = removable | frozenset().union(*(c.adds for c in candidates))
-    with _SHARED, ast.ProgramBuilder(control) as builder:
-        ast.parse_string(_bridges(frozenset((f.name, len(f.arguments)) for f in changed)), builder.add)
+    control.add("base", [], _bridges(frozenset((f.name, len(f.arguments)) for f in changed)))
     with control.backend() as backend:
         atom = backend.add_atom
         for lid in licenses:
@@ -751,7 +800,18 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     singles = {key: ops for key, ops in singles.items() if ops}
     docs = [apply_changes(document, [op for c in picked for op in c.ops]) for _, picked in unique]
     docs += [apply_changes(document, list(ops)) for ops in singles.values()]
+    # The values each remedy's numbers may widen to (_widen) are asked in the same batch, for every
+    # remedy before knowing which verify: one clingo run instead of two (~8 ms of a cold question);
+    # the answers of those that do not verify are not read.
+    widening = [_widen_asks(document, picked) for _, picked in unique]
+    checks = len(docs)
+    docs += [doc for asks in widening for _, _, doc in asks]
     answers = reasoner.answer_each(docs)
+    widened, start = [], checks
+    for asks in widening:
+        widened.append([(candidate, lower, answer) for (candidate, lower, _), answer
+                        in zip(asks, answers[start:start + len(asks)])])
+        start += len(asks)
     before = _items(result)
     single_answers = dict(zip(singles, answers[len(unique):]))
 
@@ -765,9 +825,9 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         base = before if first == repr(()) else items_of((repr(()), first))
         after = items_of(key)
         satisfied[key] = (base - after) if base is not None and after is not None else set()
-    verified = [(cost, picked) for (cost, picked), answer in zip(unique, answers)
-                if not isinstance(answer, CanIError) and answer.status == "permitted"][:limit]
-    lows = _widen(reasoner, document, verified)
+    verified_at = [i for i, answer in enumerate(answers[:len(unique)])
+                   if not isinstance(answer, CanIError) and answer.status == "permitted"][:limit]
+    lows = _widen([unique[i] for i in verified_at], [widened[i] for i in verified_at])
     remedies = []
     for (cost, picked), answer in zip(unique, answers):
         if isinstance(answer, CanIError) or answer.status != "permitted":
@@ -802,26 +862,29 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     return remedies, notes
 
 
-def _widen(reasoner, document: dict, verified: list) -> dict[int, int]:
-    """For each number a verified remedy sets (`stay_under`, a number to state): the lowest value
-    down to which every cell of the thresholds, asked again with the rest of the remedy, is YES
-    too; so the answer can say "0–700,000,000", not only the one value the search chose."""
-    asks, where = [], []
-    for _, picked in verified:
-        for candidate in picked:
-            if not candidate.cuts:
-                continue
-            value = candidate.params["value"]
-            rest = [op for other in picked if other is not candidate for op in other.ops]
-            path = candidate.ops[0][1]
-            for lower in _number_values(list(candidate.cuts), below=value):
-                asks.append(apply_changes(document, rest + [("set", path, lower)]))
-                where.append((candidate, lower))
+def _widen_asks(document: dict, picked) -> list[tuple]:
+    """For each number a remedy sets (`stay_under`, a number to state), the values under it to ask
+    again with the rest of the remedy: (candidate, value, request document), in asking order."""
+    asks = []
+    for candidate in picked:
+        if not candidate.cuts:
+            continue
+        value = candidate.params["value"]
+        rest = [op for other in picked if other is not candidate for op in other.ops]
+        path = candidate.ops[0][1]
+        for lower in _number_values(list(candidate.cuts), below=value):
+            asks.append((candidate, lower, apply_changes(document, rest + [("set", path, lower)])))
+    return asks
+
+
+def _widen(verified: list, widened: list) -> dict[int, int]:
+    """For each number a verified remedy sets: the lowest value down to which every cell of the
+    thresholds, asked again with the rest of the remedy (`widened`: per verified remedy, its
+    _widen_asks as (candidate, value, answer)), is YES too; so the answer can say
+    "0–700,000,000", not only the one value the search chose."""
     lows = {id(c): _cell(list(c.cuts), c.params["value"])[0] for _, picked in verified for c in picked if c.cuts}
-    if not asks:
-        return lows
     stopped = set()
-    for (candidate, lower), answer in zip(where, reasoner.answer_each(asks)):
+    for candidate, lower, answer in (ask for asks in widened for ask in asks):
         if id(candidate) in stopped:
             continue
         if isinstance(answer, CanIError) or answer.status != "permitted":

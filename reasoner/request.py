@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, make_dataclass, replace
+from .records import dataclass, field, fields_of, make_dataclass, replace   # standard dataclasses, defined at no cost
 from pathlib import Path
 
 from . import expressions, lineage, schema
@@ -47,7 +47,7 @@ def _artifact_class():
 
 
 Artifact = _artifact_class()
-_ARTIFACT_FIELDS = tuple(Artifact.__dataclass_fields__)
+_ARTIFACT_FIELDS = fields_of(Artifact)
 _ARTIFACT_FIELD_SET = frozenset(_ARTIFACT_FIELDS)
 _set_field = object.__setattr__   # how a frozen dataclass's own __init__ sets its fields
 

@@ -4,7 +4,7 @@ Fields may be added to a schema version; none may change meaning."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from .records import asdict, dataclass, field   # standard dataclasses, defined at no cost (records.py)
 
 SCHEMA_VERSION = "1"
 STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}

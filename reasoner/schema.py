@@ -14,7 +14,7 @@ which builds its fact tables from this one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 
 # Types of facts. Numbers (count, money, date) are compared with license thresholds; tags are a
 # set tested for membership; a string is tested with `=` or `starts with`. `license` (one license

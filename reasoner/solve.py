@@ -13,16 +13,17 @@ import functools
 import itertools
 import threading
 from pathlib import Path
-from dataclasses import dataclass
+from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 
 import clingo
-from clingo import Function, Number, String, Symbol, ast
+from clingo import Function, Number, String, Symbol
 
 from . import resources, schema
 from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse
+from .terms import parse as read_terms   # for fact lists (fact_index), apart from the shown atoms
 from .vocabulary import open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
@@ -73,6 +74,9 @@ _SHARED_RULES = threading.Lock()
 def _rules() -> tuple:
     """The statements of rules.lp and dsl2.lp, without their comments (clingo's AST keeps them,
     and adding one costs as much as adding a small rule)."""
+    from clingo import ast   # only here and in the analysis: a cold question adds the rules as text
+
+    _release_at_exit(_rules.cache_clear)
     statements: list = []
     for path in (resources.rules_path(), resources.rules_path().with_name("dsl2.lp")):
         ast.parse_string(path.read_text(encoding="utf-8"), statements.append)
@@ -81,6 +85,8 @@ def _rules() -> tuple:
 
 def _predicate(literal) -> str | None:
     """The predicate name of a positive literal over an atom (None for comparisons, `not`, ...)."""
+    from clingo import ast
+
     if literal.ast_type != ast.ASTType.Literal or literal.sign != ast.Sign.NoSign:
         return None
     atom = literal.atom
@@ -97,6 +103,8 @@ def _predicate(literal) -> str | None:
 def _constants(literal) -> tuple:
     """(predicate, position, constant's text) for each argument of a positive literal written as a
     constant (`rule(L,C,R,forbid,_)`: forbid at 3)."""
+    from clingo import ast
+
     name = _predicate(literal)
     if name is None or literal.atom.symbol.ast_type != ast.ASTType.Function:
         return ()
@@ -109,6 +117,8 @@ def _analysis(statements) -> tuple:
     """Per statement, in plain values: (the predicate its head defines or None, the predicates
     its positive body needs, the constants its positive body asks of them). Statements that are
     neither rules nor #show terms need nothing."""
+    from clingo import ast
+
     out = []
     for statement in statements:
         if statement.ast_type in (ast.ASTType.Rule, ast.ASTType.ShowTerm):
@@ -121,34 +131,76 @@ def _analysis(statements) -> tuple:
     return tuple(out)
 
 
-def _plain_analysis(value, size: int) -> bool:
-    """Is a cached analysis shaped as `_analysis` makes it, for `size` statements?"""
+def _plain_analysis(value) -> bool:
+    """Is a cached analysis shaped as `_dependencies` stores it: per statement, its text and what
+    `_analysis` gives for it?"""
     def names(items) -> bool:
         return type(items) is tuple and all(type(n) is str for n in items)
 
-    return type(value) is tuple and len(value) == size and all(
-        type(entry) is tuple and len(entry) == 3 and (entry[0] is None or type(entry[0]) is str)
-        and names(entry[1]) and type(entry[2]) is tuple
+    return type(value) is tuple and bool(value) and all(
+        type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str
+        and (entry[1] is None or type(entry[1]) is str)
+        and names(entry[2]) and type(entry[3]) is tuple
         and all(type(c) is tuple and len(c) == 3 and type(c[0]) is str and type(c[1]) is int and type(c[2]) is str
-                for c in entry[2])
+                for c in entry[3])
         for entry in value)
 
 
 @functools.lru_cache(maxsize=1)
 def _dependencies() -> tuple:
-    """Per statement: (statement, the predicate its head defines or None, the predicates its
-    positive body needs, the constants its positive body asks of them). Reading them off the
-    AST through clingo's accessors takes ~40 ms, a third of a cold question, so the analysis is
-    kept in the knowledge-base cache, keyed by the rule files and this module's source."""
+    """Per statement of the rules, in order: (its text, the predicate its head defines or None,
+    the predicates its positive body needs, the constants its positive body asks of them).
+    Reading them off the AST through clingo's accessors takes ~40 ms, and parsing the rules into
+    AST objects (a Python call per statement) ~6 ms, of a cold question: both are kept in the
+    knowledge-base cache, keyed by the rule files and this module's source, and a question parses
+    only the statements it grounds (statements_for). A statement's text parses back to the same
+    statement (clingo prints its AST as source; tests/test_cold_start.py checks every one)."""
     from .kb import _cached
 
-    statements = _rules()
+    def produce(_) -> tuple:
+        statements = _rules()
+        return tuple((str(statement),) + analysis for statement, analysis in zip(statements, _analysis(statements)))
+
     rules = resources.rules_path()
-    key = b"\0".join(path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__)))
-    analysis = _cached(rules, lambda _: _analysis(statements), lambda value: _plain_analysis(value, len(statements)),
-                       data=key, name="rules-analysis", typed=False)
-    return tuple((statement, head, frozenset(needs), constants)
-                 for statement, (head, needs, constants) in zip(statements, analysis))
+    # clingo's version too: the texts are its printing of its parse
+    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
+                     + [clingo.__version__.encode()])
+    analysis = _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
+    return tuple((text, head, frozenset(needs), constants) for text, head, needs, constants in analysis)
+
+
+# Statements parsed so far, by their position in _dependencies(): each is parsed once per process,
+# when a question first needs it.
+_PARSED: dict[int, object] = {}
+_PARSING = threading.Lock()
+
+
+def _release_at_exit(release) -> None:
+    """Drop AST objects held for the process before the interpreter tears modules down: clingo.ast
+    is imported only when first needed, after this module, so it goes first, and an AST freed
+    after it prints "Exception ignored in AST.__del__" at exit."""
+    import atexit
+
+    atexit.register(release)
+
+
+def _parsed(positions: list[int]) -> tuple:
+    """The statements at these positions of _dependencies(), parsed from their texts."""
+    from clingo import ast
+
+    with _PARSING:
+        missing = [p for p in positions if p not in _PARSED]
+        if missing:
+            if not _PARSED:
+                _release_at_exit(_PARSED.clear)
+            texts = [_dependencies()[p][0] for p in missing]
+            statements: list = []
+            ast.parse_string("\n".join(texts), statements.append)
+            del statements[0]   # parse_string begins with the `#program base.` it implies
+            if len(statements) != len(missing):   # never seen: the cache would hold a wrong text
+                raise ValueError("the cached rule texts do not parse back one statement each")
+            _PARSED.update(zip(missing, statements))
+        return tuple(_PARSED[p] for p in positions)
 
 
 @functools.lru_cache(maxsize=1)
@@ -169,9 +221,7 @@ def fact_index(facts) -> tuple[frozenset, frozenset]:
     known = _FACT_INDEX.get(id(facts))
     if known is not None and known[0] is facts:
         return known[1], known[2]
-    predicates = frozenset(symbol.name for symbol in facts)
-    constants = frozenset((symbol.name, position, str(argument))
-                          for symbol in facts for position, argument in enumerate(symbol.arguments))
+    predicates, constants = _read_index(facts)
     with _FACT_INDEX_LOCK:
         if len(_FACT_INDEX) >= 4096:   # many knowledge bases built and dropped (tests): start over
             _FACT_INDEX.clear()
@@ -179,8 +229,29 @@ def fact_index(facts) -> tuple[frozenset, frozenset]:
     return predicates, constants
 
 
+def _read_index(facts) -> tuple[frozenset, frozenset]:
+    """fact_index's sets, read from one text of all the facts (terms.parse): a clingo accessor
+    call per fact and per argument was ~2.8 ms for llama3's 213 facts, a cold question's largest
+    Python step after grounding. Each fact read back must spell its own text exactly (name, then
+    its arguments' texts), which proves it was split as clingo wrote it; if any does not (a term
+    the reader does not know, such as #inf), every fact is read through the accessors instead."""
+    facts = list(facts)
+    text = str(Function("", facts))
+    read = read_terms(text) if facts else []
+    terms = read[0].arguments if len(read) == 1 and read[0].name == "" else ()
+    if (len(terms) == len(facts) and text == f"({','.join(map(str, terms))}{',' if len(terms) == 1 else ''})"
+            and all(str(term) == (f"{term.name}({','.join(map(str, term.arguments))})" if term.arguments else term.name)
+                    for term in terms)):
+        return (frozenset(term.name for term in terms),
+                frozenset((term.name, position, str(argument))
+                          for term in terms for position, argument in enumerate(term.arguments)))
+    return (frozenset(symbol.name for symbol in facts),
+            frozenset((symbol.name, position, str(argument))
+                      for symbol in facts for position, argument in enumerate(symbol.arguments)))
+
+
 @functools.lru_cache(maxsize=512)
-def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
+def _selected(present: frozenset, fixed: frozenset = frozenset()) -> tuple[int, ...]:
     """The statements that can fire when facts of the `present` predicates, and the `fixed`
     ones, are given: a rule whose positive body needs a predicate that no fact and no live rule
     can make never derives anything, so leaving it out changes no answer, while each rule costs
@@ -197,7 +268,7 @@ def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
     # Only predicates whose every fact is in `fixed` (no other fact, no rule makes one) are checked.
     checked = known - _derived() - present
     live = set(present | known)
-    possible = [(statement, head, needs) for statement, head, needs, asked in dependencies
+    possible = [(position, head, needs) for position, (_, head, needs, asked) in enumerate(dependencies)
                 if all(c in constants for c in asked if c[0] in checked)]
     growing = True
     while growing:
@@ -206,7 +277,46 @@ def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
             if head is not None and head not in live and needs <= live:
                 live.add(head)
                 growing = True
-    return tuple(statement for statement, _, needs in possible if needs <= live)
+    return tuple(position for position, _, needs in possible if needs <= live)
+
+
+def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
+    """The statements _selected() keeps, as clingo AST statements (parsed once per process)."""
+    return _parsed(_selected(present, fixed))
+
+
+@functools.lru_cache(maxsize=512)
+def rules_text(present: frozenset, fixed: frozenset = frozenset()) -> str:
+    """The statements _selected() keeps, as one program text (each is its AST printed, which
+    parses back to the same statement)."""
+    dependencies = _dependencies()
+    return "\n".join(dependencies[position][0] for position in _selected(present, fixed))
+
+
+_CONTROLS = itertools.count()   # how many Controls this process has given rules to
+# The first Controls of a process get the rules as one text: clingo parses it in C (~2.3 ms for
+# ~280 statements), where importing clingo.ast and parsing the statements into AST objects once
+# costs ~5 ms. Later ones get the AST statements (parsed once per process): adding those is
+# ~0.6 ms, four times cheaper than parsing the text again. A cold question makes one Control,
+# two with remedies (the verdict, then its remedies' verification and widening in one batch).
+_TEXT_CONTROLS = 3
+
+
+def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset) -> int:
+    """Add to `control` the rules that can fire with facts of the `present` predicates beside the
+    fixed fact lists `indexes` (fact_index()es); returns how many statements were added: as one
+    text for the process's first _TEXT_CONTROLS Controls, else as AST statements. Same
+    statements, same order, same program either way."""
+    if next(_CONTROLS) < _TEXT_CONTROLS:
+        control.add("base", [], rules_text(present, indexes))
+        return len(_selected(present, indexes))
+    from clingo import ast
+
+    statements = statements_for(present, indexes)
+    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
+        for statement in statements:
+            builder.add(statement)
+    return len(statements)
 
 
 # The artifact fields that facts are read from (family, modalities, name).

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from .records import dataclass, field   # a standard dataclass, defined at no cost (records.py)
 from pathlib import Path
 
 from . import expressions, lineage, schema

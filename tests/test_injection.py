@@ -88,6 +88,16 @@ for _module in pkgutil.iter_modules(reasoner.__path__):
     importlib.import_module(f"reasoner.{_module.name}")
 
 
+def _dataclass_method(event: str, target) -> bool:
+    """Compiling or running the source of a method records.py generates from a class declaration
+    (as `dataclasses` does at import; records.py does it on the method's first call)."""
+    from reasoner.records import GENERATED_PREFIX
+
+    if event == "compile":
+        return isinstance(target, str) and target.startswith(GENERATED_PREFIX)
+    return event == "exec" and getattr(target, "co_filename", "").startswith(GENERATED_PREFIX)
+
+
 @pytest.fixture
 def watched(tmp_path_factory, monkeypatch):
     """Run the test in an empty folder and fail on any side effect but reading the bundled
@@ -116,6 +126,8 @@ def watched(tmp_path_factory, monkeypatch):
                 continue
         if event == "compile" and isinstance(target, str) and target.endswith(".py"):
             continue                                                # pytest showing a failure
+        if _dataclass_method(event, target):
+            continue   # a dataclass method of can-i's own, compiled on its first call (records.py)
         unexpected.append((event, str(target)[:200]))
     assert not unexpected, unexpected
     assert list(work.iterdir()) == []
