@@ -638,10 +638,10 @@ class Reasoner:
         (shapes.py), the rest in one clingo run; returns key -> (atoms, first artifact number)."""
         solved = {}
         if self.shapes.capacity:
-            rest, alone = [], len(questions) == 1
+            rest, batch = [], (None if len(questions) == 1 else set())
             for question in questions:
                 fixed = tuple(self.kb.licenses[lid].facts for lid in self.kb.related(question.used))
-                atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, alone)
+                atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, batch)
                 if atoms is None:
                     rest.append(question)
                 else:

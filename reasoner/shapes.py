@@ -32,7 +32,7 @@ import threading
 from collections import OrderedDict
 
 import clingo
-from clingo import Function, Number, String, ast
+from clingo import Function, Number, String
 
 from . import schema
 from .compile import const, num
@@ -160,23 +160,24 @@ class Shapes:
 
     >>> from reasoner import Reasoner
     >>> reasoner = Reasoner(cache_size=0)
-    >>> request = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}}
-    >>> [reasoner.ask(dict(request, use={"acts": [act], "mau": "800M"})).status
-    ...  for act in ("host", "use", "distribute")]
-    ['depends', 'depends', 'depends']
-    >>> reasoner.shapes.prepared, reasoner.shapes.reused
-    (1, 1)
+    >>> def host(mau): return {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": mau}}
+    >>> sorted({reasoner.ask(host(mau)).status for mau in range(0, 1_000_000_000, 25_000_000)})
+    ['depends', 'permitted']
+    >>> reasoner.shapes.prepared, reasoner.shapes.answered   # the first 32 questions: afresh
+    (1, 8)
     """
 
     # Preparing pays when structures come back: a question asked alone is prepared at once while
     # at least one in REUSE_TO_STAY of the structures prepared so far has been asked again (and
     # for the first WARM_UP preparations); otherwise, as in a batch, at its `admit_after`-th
-    # sighting. The first question of all is grounded afresh: a one-question process (the
-    # command line) would pay ~2 ms more for a grounding it never uses again. Measured on this machine: preparing a 3-artifact structure costs about what
+    # sighting (a call asking about it). Nothing is prepared for the first EAGER_AFTER questions
+    # of all: a process that asks a handful (the command line: a verdict and the 5-15 questions
+    # of its remedies) would pay for groundings it never uses again. Measured on this machine: preparing a 3-artifact structure costs about what
     # grounding it afresh does (~10 ms), a prepared question ~0.1 ms of clingo; for questions that
     # never repeat (the benchmark's realistic mix), preparing each costs ~18% more than grounding.
     WARM_UP = 16
     REUSE_TO_STAY = 2
+    EAGER_AFTER = 32
     # A question with more artifacts is always grounded afresh: its grounding with every value
     # external could outgrow the atom budget (and the time and memory of a fresh one) before its
     # size is known, and a long lineage is asked about rarely enough to gain little.
@@ -199,11 +200,12 @@ class Shapes:
         self.reused = 0            # questions answered by a structure prepared for an earlier one
         self.answered = 0          # questions answered from a prepared structure
         self._asked = 0            # questions offered
-    def answer(self, scene: Scene, key: tuple, used: tuple, fixed: tuple, alone: bool = False) -> list | None:
+    def answer(self, scene: Scene, key: tuple, used: tuple, fixed: tuple, batch: set | None = None) -> list | None:
         """The shown atoms of question 0 for this scene (artifacts numbered from 0), or None when
         the caller must ground it afresh (not prepared yet, busy, or a value outside the domain).
         `key` is the scene's key(); `fixed` are the knowledge base's fact lists for the licenses
-        the question uses (`used`); `alone`: the question is not part of a batch."""
+        the question uses (`used`); `batch`: the structures seen so far in the caller's batch
+        (a set it keeps for the batch), or None for a question asked alone."""
         if self.capacity <= 0 or len(scene.artifacts) > self.MAX_ARTIFACTS:
             return None
         structure, values = split_key(key)
@@ -219,10 +221,16 @@ class Shapes:
             elif structure in self._too_large:
                 return None
             else:
-                seen = self._sightings.get(structure, 0) + 1
-                eager = alone and self._asked > 1 and (self.prepared < self.WARM_UP
-                                                        or self.reused * self.REUSE_TO_STAY >= self.prepared)
-                if seen < self.admit_after and not eager:
+                # A sighting is a call that asks about the structure: a batch's questions of one
+                # structure already share one grounding, so they count once.
+                again = batch is not None and structure in batch
+                if batch is not None:
+                    batch.add(structure)
+                seen = self._sightings.get(structure, 0) + (not again)
+                warm = self._asked > self.EAGER_AFTER
+                eager = warm and batch is None and (self.prepared < self.WARM_UP
+                                                     or self.reused * self.REUSE_TO_STAY >= self.prepared)
+                if not eager and (seen < self.admit_after or not warm):
                     if len(self._sightings) >= 16 * max(self.capacity, 64):   # bounded: start counting again
                         self._sightings.clear()
                     self._sightings[structure] = seen
@@ -272,6 +280,8 @@ def _prepare(scene: Scene, fixed: tuple) -> _Prepared:
     before grounding for a fact, so a rule such as `nh :- q(V), V >= 10` is instantiated for the
     first q(V) only (nh is then "known"), and a later value switched on would derive nothing
     (tests/test_shapes.py keeps the case)."""
+    from clingo import ast   # not at import: a cold question never needs it (tests/test_cold_start.py)
+
     structure = [fact for fact in question_facts(scene) if fact.name not in VALUE_PREDICATES]
     domain = value_domain(scene)
     control = clingo.Control(["--warn=none"])

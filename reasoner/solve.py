@@ -473,16 +473,6 @@ class Facts(list):
         self.questions_from = len(self)
 
 
-def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset) -> int:
-    """Add to `control` the rules that can fire with facts of the `present` predicates beside the
-    fixed fact lists `indexes` (fact_index()es); returns how many statements were added."""
-    statements = statements_for(present, indexes)
-    with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
-        for statement in statements:
-            builder.add(statement)
-    return len(statements)
-
-
 def read_shown(shown: list[str]) -> dict[int, list[Term]]:
     """The shown atoms of a model, each `out(Q, Atom)`, as {Q: [Atom, ...]} read in one pass
     (terms.py) from the models' strings (one str() of all shown atoms per model)."""

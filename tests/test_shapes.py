@@ -46,11 +46,23 @@ CUTS = thresholds()
 
 
 def warmed(**options) -> Reasoner:
-    """A Reasoner that has answered one unrelated question: the first question of all is always
-    grounded afresh (shapes.py), so later lone questions are prepared at first sight."""
+    """A Reasoner past its first EAGER_AFTER questions (those are grounded afresh: shapes.py), so
+    that later lone questions are prepared at first sight; nothing of the warm-up is kept."""
     reasoner = Reasoner(cache_size=0, **options)
-    reasoner.ask({"licenses": ["mpl-2.0"], "use": {"acts": ["use"], "commercial": True}})
+    for _ in range(shapes.Shapes.EAGER_AFTER):
+        reasoner.ask({"licenses": ["mpl-2.0"], "use": {"acts": ["use"], "commercial": True}})
+    past = reasoner.shapes._asked
+    reasoner.shapes = shapes.Shapes(reasoner.shapes.capacity)
+    reasoner.shapes._asked = past
     return reasoner
+
+
+def at_once(capacity: int) -> shapes.Shapes:
+    """Shapes that prepare every structure at its first sighting (past the warm-up of a new
+    Reasoner), so that every question of a test goes through a prepared grounding."""
+    made = shapes.Shapes(capacity=capacity, admit_after=1)
+    made._asked = shapes.Shapes.EAGER_AFTER
+    return made
 
 
 def variant(document: dict, rng: random.Random) -> dict:
@@ -77,7 +89,7 @@ def differential(structures: int, variants: int, seed: int = 7) -> tuple[list, R
     documents = engine_requests.requests(structures)
     asked = [variant(d, rng) for d in documents for _ in range(variants)]
     prepared = Reasoner(cache_size=0)
-    prepared.shapes = shapes.Shapes(capacity=4 * structures, admit_after=1)
+    prepared.shapes = at_once(4 * structures)
     expected = engine_requests.answer_digests(FRESH, asked, batch_size=200)
     got = [engine_requests.digest(a) for a in prepared.answer_each(asked, batch_size=1)]
     got_batched = engine_requests.answer_digests(prepared, asked, batch_size=200)
@@ -101,7 +113,7 @@ def stored_when_prepared(count: int) -> None:
     """The first `count` generated requests, each structure prepared at first sight, answer as
     the stored digests of tests/test_engine_equivalence.py say."""
     reasoner = Reasoner(cache_size=0)
-    reasoner.shapes = shapes.Shapes(capacity=64, admit_after=1)
+    reasoner.shapes = at_once(64)
     documents = engine_requests.requests(count)
     expected = __import__("test_engine_equivalence").stored_digests()[:count]
     assert engine_requests.answer_digests(reasoner, documents, batch_size=50) == expected
@@ -182,20 +194,32 @@ def test_values_outside_the_prepared_domain_are_grounded_afresh():
     question = reasoner._plan({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "10M"}}).scenes[0]
     fixed = tuple(reasoner.kb.licenses[lid].facts for lid in reasoner.kb.related(question.used))
     key = question.key[1]
-    assert reasoner.shapes.answer(question.scene, key, question.used, fixed, alone=True) is not None
+    assert reasoner.shapes.answer(question.scene, key, question.used, fixed, batch=None) is not None
     off_cell = (key[0], key[1], (("mau", 12_345),), key[3], key[4])   # not canonical: never made by a Scene
-    assert reasoner.shapes.answer(question.scene, off_cell, question.used, fixed, alone=True) is None
+    assert reasoner.shapes.answer(question.scene, off_cell, question.used, fixed, batch=None) is None
 
 
 def test_batches_prepare_a_structure_only_when_it_comes_back():
-    reasoner = Reasoner(cache_size=0)
+    reasoner = warmed()
     once = [{"licenses": [lid], "use": {"acts": ["use"]}} for lid in ("mit", "apache-2.0", "bsd-3-clause")]
     reasoner.ask_many(once)
     assert reasoner.shapes.prepared == 0               # three structures seen once: one grounding
     again = [{"licenses": ["mit"], "use": {"acts": acts}} for acts in (["use"], ["host"], ["distribute"])] * 2
+    reasoner.ask_many(again)                           # one structure, six questions: one sighting
+    assert reasoner.shapes.prepared == 0
     reasoner.ask_many(again)
-    assert reasoner.shapes.prepared == 1
+    assert reasoner.shapes.prepared == 1               # the third call asking about it (`once` was one)
     assert [a.to_json() for a in reasoner.ask_many(again)] == [a.to_json() for a in FRESH.ask_many(again)]
+
+
+def test_a_new_reasoner_prepares_nothing_for_its_first_questions():
+    """The command line asks a verdict and its remedies (5-15 questions): no grounding it would
+    never use again is prepared."""
+    reasoner = Reasoner(cache_size=0)
+    for acts in (["host"], ["distribute"]):
+        answer = reasoner.ask({"licenses": ["llama3"], "use": {"acts": acts, "release_mau": "800M"}, "remedies": True})
+        assert answer.status == "depends" and answer.remedies
+    assert reasoner.shapes.prepared == 0 and 2 < reasoner.shapes._asked <= shapes.Shapes.EAGER_AFTER
 
 
 def test_capacity_bounds_the_controls_held_and_evicted_ones_are_freed_without_the_collector():
@@ -219,7 +243,7 @@ def test_a_structure_grounded_with_other_license_facts_is_prepared_again():
     question = reasoner._plan({"licenses": ["mit"], "use": {"acts": ["use"]}}).scenes[0]
     fixed = tuple(reasoner.kb.licenses[lid].facts for lid in reasoner.kb.related(question.used))
     for facts in (fixed, fixed, tuple(list(f) for f in fixed)):
-        assert reasoner.shapes.answer(question.scene, question.key[1], question.used, facts, alone=True)
+        assert reasoner.shapes.answer(question.scene, question.key[1], question.used, facts, batch=None)
     assert reasoner.shapes.prepared == 2
 
 
@@ -256,6 +280,7 @@ def test_a_reasoner_without_shapes_never_prepares():
 def test_the_atom_budget_bounds_what_is_kept_and_a_structure_too_large_is_grounded_afresh():
     reasoner = Reasoner(cache_size=0)
     reasoner.shapes = shapes.Shapes(capacity=64, atoms=1_200)
+    reasoner.shapes._asked = shapes.Shapes.EAGER_AFTER   # past a new Reasoner's first questions
     for lid in ("mit", "apache-2.0", "bsd-3-clause", "cc-by-4.0", "llama3"):
         reasoner.ask({"licenses": [lid], "use": {"acts": ["use"]}})
         assert reasoner.shapes._held == sum(p.size for p in reasoner.shapes._prepared.values()) <= 1_200
