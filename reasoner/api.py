@@ -638,7 +638,8 @@ class Reasoner:
         (shapes.py), the rest in one clingo run; returns key -> (atoms, first artifact number)."""
         solved = {}
         if self.shapes.capacity:
-            rest, batch = [], (None if len(questions) == 1 else set())
+            rest = []
+            batch = None if len(questions) == 1 else self.shapes.batch([(q.key[1], q.used) for q in questions])
             for question in questions:
                 fixed = tuple(self.kb.licenses[lid].facts for lid in self.kb.related(question.used))
                 atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, batch)

@@ -300,3 +300,11 @@ def test_a_long_lineage_is_always_grounded_afresh():
     for mau in (5, 10**9):
         reasoner.ask({"artifacts": chain, "subject": chain[-1]["id"], "use": {"acts": ["host"], "release_mau": mau}})
     assert reasoner.shapes.prepared == 0
+
+
+def test_a_batch_holding_many_questions_of_one_structure_prepares_it_at_once():
+    reasoner = warmed()
+    many = [{"licenses": ["llama3"], "use": {"acts": acts, "release_mau": mau}}
+            for acts in (["host"], ["use"], ["distribute"]) for mau in (1, 800_000_000)]
+    assert [a.to_json() for a in reasoner.ask_many(many)] == [a.to_json() for a in FRESH.ask_many(many)]
+    assert (reasoner.shapes.prepared, reasoner.shapes.answered) == (1, 6)
