@@ -211,6 +211,13 @@ def statements_for(present: frozenset, fixed: frozenset = frozenset()) -> tuple:
 
 # The artifact fields that facts are read from (family, modalities, name).
 _ATTRIBUTES = tuple(schema.ARTIFACT_FIELDS)
+# The schema's use facts as the per-question loops read them (schema.Fact's `number` and `attr`
+# are properties, worked out on every read): numbers as (name, attribute); the other facts about
+# the use the solver sees, by attribute; those a condition may test, as question_facts reads them.
+_NUMBERS = tuple((fact.name, fact.attr) for fact in schema.USE_FACTS if fact.number)
+_STATED = tuple(fact.attr for fact in schema.USE_FACTS
+                if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
+_TESTED_ATTRS = tuple((fact, fact.attr) for fact in schema.USE_FACTS if fact.about == schema.USE and fact.condition)
 
 
 @functools.lru_cache(maxsize=1)
@@ -250,15 +257,14 @@ class Scene:
 
     def numbers(self) -> list[tuple[str, int]]:
         """The stated numbers, each moved to the canonical point of its threshold cell."""
-        stated = ((fact.name, getattr(self.use, fact.attr)) for fact in schema.USE_FACTS if fact.number)
+        stated = ((name, getattr(self.use, attr)) for name, attr in _NUMBERS)
         return [(name, self.canonical(name, value)) for name, value in stated if value is not None]
 
     def key(self) -> tuple:
         """Everything the solver sees, in plain values: equal keys give equal answers."""
         position = {a.id: i for i, a in enumerate(self.artifacts)}
         use = self.use
-        stated = tuple(getattr(use, fact.attr) for fact in schema.USE_FACTS
-                       if not fact.number and fact.type != schema.GRANTS and fact.about == schema.USE)
+        stated = tuple(getattr(use, attr) for attr in _STATED)
         return (
             position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
             tuple((a.mine, publisher_of(a.id), self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
@@ -328,10 +334,8 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
             for item in (value if isinstance(value, tuple) else (value,)):
                 add(_fact("artifact_value", A, artifact_field, item))
     use = scene.use
-    for fact in schema.USE_FACTS:
-        if fact.about != schema.USE or not fact.condition:
-            continue
-        value = getattr(use, fact.attr)
+    for fact, attr in _TESTED_ATTRS:
+        value = getattr(use, attr)
         if fact.type == schema.FLAG and value is not None:
             add(_fact("fact_flag", Q, (fact.name,), ("yes" if value else "no",)))
         elif fact.type == schema.TAGS and value is not None:
