@@ -190,7 +190,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
     risks: set[Risk] = set()
     for atom in by_name["risk_at"]:
-        L, C, R, K, template = atom.arguments
+        L, C, R, template = atom.arguments
         lid = L.string
         words = _words(licenses[lid], R.number)
         risks.add(Risk(lid, C.string, words.rule.risk, words.risk_message(template.string)))
@@ -252,11 +252,16 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                          if target == subject}
     # Licensor's own releases: where a license starts at one, the terms it replaced.
     released = defaultdict(set)   # artifact -> {(publisher, license replaced, how)}
+    bound_at = None
     for atom in by_name["relicensed"]:
         A, L, S, how, template = atom.arguments
         artifact, replaced, publisher = art(A), L.string, S.string
         released[artifact].add((publisher, replaced, how.string))
-        terms = sorted(lid for a, lid in bound if a == artifact and not _via(a, lid, applies, parents))
+        if bound_at is None:   # the licenses bound at each artifact, indexed once (not a scan per note)
+            bound_at = defaultdict(list)
+            for a, lid in bound:
+                bound_at[a].append(lid)
+        terms = sorted(lid for lid in bound_at.get(artifact, ()) if not _via(artifact, lid, applies, parents))
         result.notes.append(Note("relicensed_by_licensor", fill(template.string, {
             "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
     applicable = []
