@@ -439,6 +439,7 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             continue
         leaves[(L.string, C.string, R.number, K)].add((M.number, V.name == "true"))
     causes = []
+    by_id = _artifacts_by_id(scene) if leaves else None
     for (lid, number, rid, K), settled in leaves.items():
         act, artifact, target = _ctx(K)
         compiled = licenses[lid]
@@ -448,7 +449,7 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             text = leaf_words(cond, holds)
             if compiled.labels.get(node):
                 text += f" (tested by the exception \"{compiled.labels[node]}\")"
-            facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene)))
+            facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene, by_id)))
         kind = kinds.get((lid, rid, str(K)), "not_granted")
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts)))))
     return causes
@@ -468,6 +469,7 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
                   "already_met" if atom.arguments[6].name == "met" else "ruled_out", atom.arguments[7])
                  for atom in by_name["settled"]]
     causes = []
+    by_id = _artifacts_by_id(scene) if findings else None
     for (L, C, R, K), root, came_out, kind, template in findings:
         lid, number = L.string, C.string
         act, artifact, target = _ctx(K)
@@ -476,7 +478,7 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
         facts, words = [], []
         for node, holds in sorted(leaves.get((lid, R.number, str(K), root), ())):
             cond = compiled.conditions[node]
-            stated = _stated(cond, holds, act, artifact, target, scene)
+            stated = _stated(cond, holds, act, artifact, target, scene, by_id)
             # As the rule needed the leaf: a leaf of a part already met holds as needed; every
             # other leaf cited here came out against what the rule needed.
             text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
@@ -502,8 +504,16 @@ def _as_needed(cond: Condition, positive: bool) -> str:
     return leaf_words(cond, positive)
 
 
-def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:
-    """What the question said about the fact a leaf tests, in words."""
+def _artifacts_by_id(scene) -> dict | None:
+    """The scene's artifacts by id, made once per list of causes (not once per leaf: a lineage of
+    the user's own models has a cause per edge, and each would index the whole lineage again)."""
+    return None if scene is None else {a.id: a for a in scene.artifacts}
+
+
+def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene,
+            artifacts: dict | None = None) -> str:
+    """What the question said about the fact a leaf tests, in words (`artifacts`: the scene's
+    artifacts by id, `_artifacts_by_id`)."""
     if isinstance(cond, Act):
         return f"the act is {act}"
     fact = cond.fact
@@ -513,7 +523,8 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
     if scene is None:
         return ""
-    artifacts = {a.id: a for a in scene.artifacts}
+    if artifacts is None:
+        artifacts = _artifacts_by_id(scene)
     if fact in ("multimodal", "modality"):
         modalities = artifacts[artifact].modalities or ()
         return f"`{artifact}` has modalities {', '.join(modalities) or 'none'}"

@@ -68,3 +68,56 @@ def test_a_name_spelling_solver_output_stays_forbidden(name):
     answer = REASONER.ask(request)
     assert answer.status == "forbidden"
     assert any(c.kind == "violated_duty" and c.facts[-1][2] == f'the stated name is "{name}"' for c in answer.causes)
+
+
+# --- a long lineage: decoding and explaining stay linear -----------------------------------------
+
+def own_chain(n: int) -> dict:
+    """Llama 3 <- me/m0 <- … <- me/m{n-1}, every model the user's own: each edge is an act, with
+    its own context and causes (the shape where per-cause work over the whole lineage shows)."""
+    artifacts, parent = [{"id": "meta-llama/Meta-Llama-3-8B"}], "meta-llama/Meta-Llama-3-8B"
+    for i in range(n):
+        artifacts.append({"id": f"me/m{i}", "mine": True, "derived_from": [{"id": parent, "relation": "finetune"}]})
+        parent = f"me/m{i}"
+    return {"artifacts": artifacts, "subject": parent,
+            "use": {"acts": ["host"], "release_mau": 10, "role": "licensee", "commercial": True, "name": "x"}}
+
+
+def _captured(monkeypatch, doc):
+    """The shown text and the explain calls of one question, and the functions that made them."""
+    from reasoner import api, solve
+
+    texts, calls = [], []
+    parse, explain = solve.parse, api.explain
+    with monkeypatch.context() as patched:
+        patched.setattr(solve, "parse", lambda text: texts.append(text) or parse(text))
+        patched.setattr(api, "explain", lambda *a, **k: calls.append((a, k)) or explain(*a, **k))
+        REASONER.ask(doc)
+    return (lambda: [parse(t) for t in texts]), (lambda: [explain(*a, **k) for a, k in calls])
+
+
+@pytest.mark.parametrize("shape, most", [("chain", (15, 20)), ("merge", (15, 10)), ("own", (80, 140))])
+def test_decoding_and_explaining_cost_the_same_per_artifact_as_a_lineage_doubles(monkeypatch, shape, most):
+    """Python calls (not time) of decoding and of explaining one question: linear in the lineage,
+    within a fixed number per artifact (`most`: decode, explain; ~70% of it measured)."""
+    from test_pypath import chain, merge, python_calls
+
+    make = {"chain": chain, "merge": lambda n: merge(n, False), "own": own_chain}[shape]
+    counts = {}
+    for n in (150, 300):
+        decode, explain = _captured(monkeypatch, make(n))
+        counts[n] = (python_calls(decode), python_calls(explain))
+    for part in (0, 1):
+        assert counts[300][part] <= 2 * counts[150][part] + 100, (shape, part, counts)
+        assert counts[300][part] <= most[part] * 300, (shape, part, counts)
+
+
+def test_the_scene_is_indexed_once_per_list_of_causes_not_per_cause(monkeypatch):
+    from reasoner import explain
+
+    indexed = []
+    original = explain._artifacts_by_id
+    monkeypatch.setattr(explain, "_artifacts_by_id", lambda scene: indexed.append(1) or original(scene))
+    answer = REASONER.ask(own_chain(60))
+    assert answer.status == "forbidden" and len(answer.causes) > 60   # causes per edge (not_fired: §2)
+    assert len(indexed) <= 2
