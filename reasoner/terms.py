@@ -53,6 +53,22 @@ class Term:
     __repr__ = __str__
 
 
+class _Shown(tuple):
+    """`out(Q,atom)` read by _SHOWN: the pair (Q, atom) is its arguments; what a Term has besides
+    is the same for every one (made per shown atom, so as cheap as a tuple)."""
+    __slots__ = ()
+    type, name, number, string = _FUNCTION, "out", None, None
+
+    @property
+    def arguments(self) -> tuple:
+        return tuple(self)
+
+    def __str__(self) -> str:
+        return f"out({self[0]},{self[1]})"
+
+    __repr__ = __str__
+
+
 def _term(type_, name, arguments, number, string, text) -> Term:
     term = Term.__new__(Term)
     term.type, term.name, term.arguments, term.number, term.string, term._text = (
@@ -90,14 +106,16 @@ def _shown(line: str, leaves: dict) -> Term | None:
     if line[:1] != "(":
         return None
     get = leaves.get
-    outs: list[Term] = []
+    outs: list = []
     add = outs.append
+    new = Term.__new__
     end = 1
     for match in iter(_SHOWN.scanner(line, 1).match, None):
         question, name, *arguments = match.groups()
-        atom = _term(_FUNCTION, name, [get(t) or _leaf(t, leaves) for t in arguments if t is not None],
-                     None, None, None)
-        add(_term(_FUNCTION, "out", [get(question) or _leaf(question, leaves), atom], None, None, None))
+        atom = new(Term)   # _term, inlined: this loop runs once per shown atom
+        atom.type, atom.name, atom.number, atom.string, atom._text = _FUNCTION, name, None, None, None
+        atom.arguments = [get(t) or _leaf(t, leaves) for t in arguments if t is not None]
+        add(_Shown((get(question) or _leaf(question, leaves), atom)))
         end = match.end()
     if line[end:] != ")":
         return None
