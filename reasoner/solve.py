@@ -370,7 +370,7 @@ class Facts(list):
     list works too (nothing is then known in full but the schema's tables)."""
 
     def __init__(self, fixed: tuple = ()):
-        super().__init__(fact for known in fixed for fact in known)
+        super().__init__(itertools.chain.from_iterable(fixed))   # C-level: ~10,000 license facts per batch
         self.fixed = fixed
         self.questions_from = len(self)
 
