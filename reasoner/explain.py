@@ -175,13 +175,13 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     acts = defaultdict(set)
     for atom in by_name["owed_act"]:
         L, C, R, A, X = atom.arguments
-        acts[(L.string, R.number, art(A))].add(X.name)
+        acts[(L.string, R.number, ids[A.number - base])].add(X.name)
     obligations = []
     for atom in by_name["owed"]:
         L, C, R, A, certainty, template = atom.arguments
-        lid, number, artifact, rid = L.string, C.string, art(A), R.number
-        duty, params, message = _words(licenses[lid], rid).owed(template.string)
-        obligations.append(Obligation(lid, version(lid), number, duty, _fresh(params), message,
+        lid, number, artifact, rid = L.string, C.string, ids[A.number - base], R.number
+        duty, params, lists, message = _words(licenses[lid], rid).owed(template.string)
+        obligations.append(Obligation(lid, version(lid), number, duty, _fresh(params, lists), message,
                                       artifact, tuple(sorted(acts[(lid, rid, artifact)])),
                                       certainty.name == "maybe"))
     result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact, o.message))
@@ -211,8 +211,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     result.risks = sorted(risks, key=lambda r: (r.license, r.clause or "", r.risk, r.artifact or "", r.message))
 
     result.grants = sorted(
-        ({"license": a.arguments[0].string, "clause": a.arguments[1].string, "act": _ctx(a.arguments[3])[0],
-          "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
+        ({"license": a.arguments[0].string, "clause": a.arguments[1].string, "act": act, "artifact": artifact}
+         for a in by_name["granted_by"] for act, artifact, _ in (_ctx(a.arguments[3]),)),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     # Grants that hold jointly: each covers some values of an unstated fact, together all of them.
     jointly = defaultdict(set)   # (license, clause, act, artifact) -> the unstated facts split
@@ -239,12 +239,12 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                            key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
     result.causes += _unfired(by_name, licenses, _ctx, scene)
 
-    bound = {(art(a.arguments[0]), a.arguments[1].string) for a in by_name["bound"]}
-    applies = {(art(a.arguments[0]), a.arguments[1].string) for a in by_name["applies"]}
+    bound = {(ids[a.arguments[0].number - base], a.arguments[1].string) for a in by_name["bound"]}
+    applies = {(ids[a.arguments[0].number - base], a.arguments[1].string) for a in by_name["applies"]}
     carried = defaultdict(list)   # (artifact, license) -> [(relation, parent)]
     for atom in by_name["carried"]:
         A, P, R, L = atom.arguments
-        carried[(art(A), L.string)].append((R.name, art(P)))
+        carried[(ids[A.number - base], L.string)].append((R.name, ids[P.number - base]))
     # Report the licenses of the subject and of the models its creation acts on: a lineage of
     # 10,000 of the user's own models must not list each with its whole path (quadratic).
     # `via` walks up to the model each license starts from.
@@ -582,8 +582,9 @@ class _RuleWords:
         self.when = when_words(self.condition)
         self._messages: dict = {}
 
-    def owed(self, template: str) -> tuple[str, dict, str]:
-        """(duty, params, message) of an `owed` atom with this template (params to be copied)."""
+    def owed(self, template: str) -> tuple[str, dict, tuple, str]:
+        """(duty, params, the params holding lists, message) of an `owed` atom with this template
+        (params to be copied: `_fresh`)."""
         known = self._messages.get(("owed", template))
         if known is None:
             rule = self.rule
@@ -591,7 +592,8 @@ class _RuleWords:
             values = list(rule.restricted_values)
             slots = {"duty": words, "condition": self.condition, "fact": rule.restricted_fact,
                      "count": len(values), "values": restricted_values(values)}
-            known = self._messages[("owed", template)] = (duty, params, fill(template, slots))
+            lists = tuple(key for key, value in params.items() if type(value) is list)
+            known = self._messages[("owed", template)] = (duty, params, lists, fill(template, slots))
         return known
 
     def risk_message(self, template: str) -> str:
@@ -617,9 +619,13 @@ def _words(compiled: CompiledLicense, rid: int) -> _RuleWords:
     return words
 
 
-def _fresh(params: dict) -> dict:
-    """A copy of a duty's params (shared by the answers citing it) that an answer owns."""
-    return {key: list(value) if type(value) is list else value for key, value in params.items()}
+def _fresh(params: dict, lists: tuple) -> dict:
+    """A copy of a duty's params (shared by the answers citing it) that an answer owns; `lists`
+    names the params that hold lists (copied too)."""
+    copy = dict(params)
+    for key in lists:
+        copy[key] = list(copy[key])
+    return copy
 
 
 def _duty(rule) -> tuple[str, dict, str]:
