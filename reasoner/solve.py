@@ -298,7 +298,7 @@ def _fact(name: str, *values) -> Symbol:
     (`("host",)`) for a constant. Questions repeat the same facts (artifact numbers from 0, the
     same ids, fields and acts), and building a Symbol through clingo's Python API costs a few
     foreign calls; a fact is a value, so equal ones are built once (up to _CACHED_FACTS)."""
-    return Function(name, [Number(v) if type(v) is int else String(v) if type(v) is str else Function(v[0])
+    return Function(name, [Function(v[0]) if isinstance(v, tuple) else Number(v) if isinstance(v, int) else String(v)
                            for v in values])
 
 

@@ -121,3 +121,18 @@ def test_the_scene_is_indexed_once_per_list_of_causes_not_per_cause(monkeypatch)
     answer = REASONER.ask(own_chain(60))
     assert answer.status == "forbidden" and len(answer.causes) > 60   # causes per edge (not_fired: §2)
     assert len(indexed) <= 2
+
+
+def test_question_facts_are_the_same_symbols_for_string_subclasses():
+    """Cached facts (solve._fact) read a str subclass (a value from an embedder's own types) as
+    the string it is, never as a constant."""
+    from clingo import Function, Number, String
+
+    from reasoner.solve import _fact
+
+    class Name(str):
+        pass
+
+    assert _fact("artifact_value", 3, "name", Name("Llama-x")) == Function(
+        "artifact_value", [Number(3), String("name"), String("Llama-x")])
+    assert str(_fact("want", 0, ("host",))) == "want(0,host)"
