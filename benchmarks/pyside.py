@@ -12,6 +12,10 @@ make it up: plan (`Reasoner._plan`: reading, completing, planning, the Scene and
 explain (`explain.explain`), result (the rest of `Reasoner._result` and `_with_profile`) and
 to_json. "python" is everything but clingo: the whole ask less the clingo part. Each figure is the
 median of the passes, with min-max, in ms per question.
+
+With --replay, each phase is instead run on its own over the recorded inputs of all the questions,
+back to back (warm CPU caches, collector off): what the phase costs without a clingo run between two
+calls evicting the caches (in flow, one by one, phases cost ~2x this).
 """
 
 from __future__ import annotations
@@ -33,13 +37,13 @@ def main(argv=None) -> None:
     parser.add_argument("--questions", type=int, default=300)
     parser.add_argument("--passes", type=int, default=5)
     parser.add_argument("--batched", action="store_true", help="answer_each over the questions, not ask")
+    parser.add_argument("--replay", action="store_true", help="each phase on its own, over recorded inputs")
     args = parser.parse_args(argv)
     saved = sys.argv
     sys.argv = [saved[0]]
     from bench import three_artifacts   # noqa: E402  (its STACKS; the path set above picks the code)
     sys.argv = saved
-    from reasoner import api, solve, terms   # noqa: E402
-    from reasoner import explain as explain_module   # noqa: E402
+    from reasoner import api, solve   # noqa: E402
     from reasoner.response import Result   # noqa: E402
 
     spent: dict[str, float] = {}
@@ -66,6 +70,8 @@ def main(argv=None) -> None:
 
     rng = random.Random(12)
     stacks = [three_artifacts(rng, i) for i in range(args.questions)]
+    if args.replay:
+        return replay(stacks, args.passes)
     reasoner = api.Reasoner(cache_size=0)
     for q in stacks[:20]:
         reasoner.ask(q).to_json()
@@ -95,7 +101,45 @@ def main(argv=None) -> None:
           f"{args.passes} passes, CPU ms per question (median, min-max); load average {load[0]:.2f}")
     for name, values in rows.items():
         print(f"  {name:28} {statistics.median(values):7.3f}  ({min(values):.3f}-{max(values):.3f})")
-    _ = explain_module, terms
+
+
+def replay(stacks: list, passes: int) -> None:
+    import gc
+
+    from reasoner import api, solve
+
+    reasoner = api.Reasoner(cache_size=0)
+    texts, calls = [], []
+    parse, explain = solve.parse, api.explain
+    solve.parse = lambda text: texts.append(text) or parse(text)
+    api.explain = lambda *a, **k: calls.append((a, k)) or explain(*a, **k)
+    answers = [reasoner.ask(q) for q in stacks]
+    solve.parse, api.explain = parse, explain
+    plans = [reasoner._plan(q) for q in stacks]
+    phases = {
+        "plan": lambda: [reasoner._plan(q) for q in stacks],
+        "facts": lambda: [solve.question_facts(question.scene, i, 0)
+                          for plan in plans for i, question in enumerate(plan.scenes)],
+        "decode": lambda: [parse(text) for text in texts],
+        "explain": lambda: [explain(*a, **k) for a, k in calls],
+        "to_json": lambda: [answer.to_json() for answer in answers],
+    }
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        load = os.getloadavg()
+        print(f"{len(stacks)} 3-artifact questions, each phase replayed on its own, {passes} passes, CPU ms per "
+              f"question (median, min-max); load average {load[0]:.2f}")
+        for name, work in phases.items():
+            values = []
+            for _ in range(passes):
+                started = time.process_time()
+                work()
+                values.append((time.process_time() - started) * 1000 / len(stacks))
+            print(f"  {name:28} {statistics.median(values):7.3f}  ({min(values):.3f}-{max(values):.3f})")
+    finally:
+        if enabled:
+            gc.enable()
 
 
 if __name__ == "__main__":
