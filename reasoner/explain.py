@@ -57,10 +57,6 @@ def decider_of(cond: Condition, positive: bool) -> tuple[str, str, object] | Non
     return None
 
 
-def _str(symbol: Symbol) -> str:
-    return symbol.string
-
-
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
             unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0,
             scene=None) -> Result:
@@ -574,13 +570,23 @@ class _RuleWords:
     """What explain fills into every answer that cites one rule of a loaded license: its condition
     rendered, its duty's words, and its messages per template. Pure functions of the knowledge
     base, worked out once per rule (`_words`) instead of once per atom of every answer."""
-    __slots__ = ("rule", "condition", "when", "_messages")
+    __slots__ = ("rule", "_condition", "_messages")
 
     def __init__(self, rule):
         self.rule = rule
-        self.condition = render_rule_condition(rule)
-        self.when = when_words(self.condition)
+        self._condition: str | None = None
         self._messages: dict = {}
+
+    @property
+    def condition(self) -> str:
+        """The rule's condition rendered (phrases.render_rule_condition), when first asked for."""
+        if self._condition is None:
+            self._condition = render_rule_condition(self.rule)
+        return self._condition
+
+    @property
+    def when(self) -> str:
+        return when_words(self.condition)
 
     def owed(self, template: str) -> tuple[str, dict, tuple, str]:
         """(duty, params, the params holding lists, message) of an `owed` atom with this template
