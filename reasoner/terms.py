@@ -111,10 +111,10 @@ def _shown(line: str, leaves: dict) -> Term | None:
     new = Term.__new__
     end = 1
     for match in iter(_SHOWN.scanner(line, 1).match, None):
-        question, name, *arguments = match.groups()
+        question, name, *arguments = match.groups()[:match.lastindex]   # the groups that matched
         atom = new(Term)   # _term, inlined: this loop runs once per shown atom
         atom.type, atom.name, atom.number, atom.string, atom._text = _FUNCTION, name, None, None, None
-        atom.arguments = [get(t) or _leaf(t, leaves) for t in arguments if t is not None]
+        atom.arguments = [get(t) or _leaf(t, leaves) for t in arguments]
         add(_Shown((get(question) or _leaf(question, leaves), atom)))
         end = match.end()
     if line[end:] != ")":
