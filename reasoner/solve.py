@@ -264,12 +264,15 @@ class Scene:
         """Everything the solver sees, in plain values: equal keys give equal answers."""
         position = {a.id: i for i, a in enumerate(self.artifacts)}
         use = self.use
-        stated = tuple(getattr(use, attr) for attr in _STATED)
+        stated = tuple([getattr(use, attr) for attr in _STATED])
+        attribute = self.attribute
+        # Lists made into tuples, not generator expressions: this runs per artifact of every question.
         return (
             position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
-            tuple((a.mine, publisher_of(a.id), self.licenses.get(a.id, ()), tuple(i for i, _ in self.unknown.get(a.id, ())),
-                   tuple((position[e.parent], e.relation) for e in a.derived_from),
-                   tuple(self.attribute(a, f) for f in _ATTRIBUTES)) for a in self.artifacts),
+            tuple([(a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+                    tuple([i for i, _ in self.unknown.get(a.id, ())]),
+                    tuple([(position[e.parent], e.relation) for e in a.derived_from]),
+                    tuple([attribute(a, f) for f in _ATTRIBUTES])) for a in self.artifacts]),
         )
 
     def attribute(self, artifact: Artifact, artifact_field: str):
