@@ -853,6 +853,8 @@ def _across_readings(best: dict) -> Result:
 def grant_notes(grants, atoms, ids: list[str], base: int) -> list[Note]:
     """One note per held grant: how it was read and what it covered on the artifacts acted on
     (from the solver's grant_used atoms, so the note says what the rules did)."""
+    if not grants:   # most questions hold none: no pass over every atom (300,000 in a long lineage)
+        return []
     covered: dict[int, dict[str, set[str]]] = {}
     elsewhere: dict[int, dict[str, set[str]]] = {}
     for atom in atoms:

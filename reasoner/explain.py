@@ -57,10 +57,6 @@ def decider_of(cond: Condition, positive: bool) -> tuple[str, str, object] | Non
     return None
 
 
-def _str(symbol: Symbol) -> str:
-    return symbol.string
-
-
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
             unknown: dict, parents: dict[str, list[str]], ids: list[str], base: int = 0,
             scene=None) -> Result:
@@ -91,23 +87,21 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     def rule_of(lid: str, rid: Symbol):
         return licenses[lid].rules[rid.number][1]
 
-    def when(rule) -> str:
-        return when_words(render_rule_condition(rule))
 
     caught = defaultdict(list)  # the stated values a use restriction caught
     for atom in by_name["restricted"]:
         L, _, R, K, V = atom.arguments
-        caught[(_str(L), R.number, str(K))].append(_str(V))
+        caught[(L.string, R.number, str(K))].append(V.string)
 
     reasons: set[Reason] = set()
     broken_causes = []   # the stated values that broke a duty (`broken by`), for the causes
     for atom in by_name["reason"]:
         L, C, R, K, kind, template = atom.arguments
-        lid, number = _str(L), _str(C)
+        lid, number = L.string, C.string
         act, artifact, target = _ctx(K)
         lic, rule = licenses[lid].license, rule_of(lid, R)
         slots = {
-            "doing": act_words(act, artifact, target), "when": when(rule), "artifact": artifact,
+            "doing": act_words(act, artifact, target), "when": _words(licenses[lid], R.number).when, "artifact": artifact,
             "licensor": lic.licensor or "the licensor",
             # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
             "grant": lic.licensor_id or f"{lic.id}:{artifact}",
@@ -121,39 +115,39 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                 (f"{rule.broken_fact} in {{{', '.join(rule.broken_values)}}}", True, f"{rule.broken_fact} = {value}")
                 for value in stated)))
         reasons.add(Reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
-                           kind=kind.name, message=fill(_str(template), slots), artifact=artifact, act=act))
+                           kind=kind.name, message=fill(template.string, slots), artifact=artifact, act=act))
     for atom in by_name["refused"] + by_name["reserved"]:
         L, K, template = atom.arguments[0], atom.arguments[-2], atom.arguments[-1]
-        number = _str(atom.arguments[1]) if atom.name == "refused" else None
-        lid = _str(L)
+        number = atom.arguments[1].string if atom.name == "refused" else None
+        lid = L.string
         act, artifact, target = _ctx(K)
         slots = {"license_name": licenses[lid].license.name, "doing": act_words(act, artifact, target),
                  "clause": number}
         reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                           kind="not_granted", message=fill(_str(template), slots), artifact=artifact, act=act))
+                           kind="not_granted", message=fill(template.string, slots), artifact=artifact, act=act))
     for atom in by_name["conflict"]:
         A, L1, C1, L2, C2, kind, template = atom.arguments
-        lid1, lid2, c1, c2 = _str(L1), _str(L2), _str(C1), _str(C2)
+        lid1, lid2, c1, c2 = L1.string, L2.string, C1.string, C2.string
         slots = {"license": lid1, "clause": c1, "license2": lid2, "clause2": c2}
         if kind.name == "name_prefix":
             slots |= {"prefix": _prefix(licenses[lid1], c1), "prefix2": _prefix(licenses[lid2], c2)}
-        message = fill(_str(template), slots)
+        message = fill(template.string, slots)
         for lid, number in ((lid1, c1), (lid2, c2)):   # a conflict cites both clauses
             reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
                                kind="conflict", message=message, artifact=art(A)))
     for atom in by_name["relicense_conflict"]:
         A, L, C, O, mode, template = atom.arguments
-        lid, number = _str(L), _str(C)
-        slots = {"license": lid, "clause": number, "outbound": _str(O), "mode": RELICENSE_MODES.get(mode.name, "")}
+        lid, number = L.string, C.string
+        slots = {"license": lid, "clause": number, "outbound": O.string, "mode": RELICENSE_MODES.get(mode.name, "")}
         reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                           kind="conflict", message=fill(_str(template), slots), artifact=art(A)))
+                           kind="conflict", message=fill(template.string, slots), artifact=art(A)))
     for atom in by_name["unknown_terms"]:
         A, I, template = atom.arguments
-        artifact, lid = art(A), _str(I)
+        artifact, lid = art(A), I.string
         for known, why in unknown.get(artifact, ()):
             if known == lid:
                 reasons.add(Reason(license=lid, version="", clause=None, title="", kind="unknown_license",
-                                   message=fill(_str(template), {"artifact": artifact, "why": why}),
+                                   message=fill(template.string, {"artifact": artifact, "why": why}),
                                    artifact=artifact))
     result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
                                                     r.act or "", r.message))
@@ -177,18 +171,14 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     acts = defaultdict(set)
     for atom in by_name["owed_act"]:
         L, C, R, A, X = atom.arguments
-        acts[(_str(L), R.number, art(A))].add(X.name)
+        acts[(L.string, R.number, ids[A.number - base])].add(X.name)
     obligations = []
     for atom in by_name["owed"]:
         L, C, R, A, certainty, template = atom.arguments
-        lid, number, artifact = _str(L), _str(C), art(A)
-        rule = rule_of(lid, R)
-        duty, params, words = _duty(rule)
-        values = list(rule.restricted_values)
-        slots = {"duty": words, "condition": render_rule_condition(rule), "fact": rule.restricted_fact,
-                 "count": len(values), "values": restricted_values(values)}
-        obligations.append(Obligation(lid, version(lid), number, duty, params, fill(_str(template), slots),
-                                      artifact, tuple(sorted(acts[(lid, R.number, artifact)])),
+        lid, number, artifact, rid = L.string, C.string, ids[A.number - base], R.number
+        duty, params, lists, message = _words(licenses[lid], rid).owed(template.string)
+        obligations.append(Obligation(lid, version(lid), number, duty, _fresh(params, lists), message,
+                                      artifact, tuple(sorted(acts[(lid, rid, artifact)])),
                                       certainty.name == "maybe"))
     result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact, o.message))
 
@@ -196,35 +186,35 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
     risks: set[Risk] = set()
     for atom in by_name["risk_at"]:
-        L, C, R, K, template = atom.arguments
-        lid = _str(L)
-        rule = rule_of(lid, R)
-        risks.add(Risk(lid, _str(C), rule.risk, fill(_str(template), {"risk": rule.message or RISKS[rule.risk]})))
+        L, C, R, template = atom.arguments
+        lid = L.string
+        words = _words(licenses[lid], R.number)
+        risks.add(Risk(lid, C.string, words.rule.risk, words.risk_message(template.string)))
     for atom in by_name["risk_osi"]:
-        lid = _str(atom.arguments[0])
+        lid = atom.arguments[0].string
         risks.add(Risk(lid, None, "not_osi",
-                       fill(_str(atom.arguments[1]), {"license_name": licenses[lid].license.name})))
+                       fill(atom.arguments[1].string, {"license_name": licenses[lid].license.name})))
     for atom in by_name["risk_ambiguous"]:
         L, C, template = atom.arguments
-        lid, number = _str(L), _str(C)
+        lid, number = L.string, C.string
         ambiguity = licenses[lid].license.clause(number).ambiguous
-        risks.add(Risk(lid, number, "ambiguous", fill(_str(template), {"ambiguity": ambiguity})))
+        risks.add(Risk(lid, number, "ambiguous", fill(template.string, {"ambiguity": ambiguity})))
     for atom in by_name["risk_relabelled"]:
         A, L, template = atom.arguments
-        artifact, lid = art(A), _str(L)
-        risks.add(Risk(lid, None, "relabelled", fill(_str(template), {"artifact": artifact, "license": lid}),
+        artifact, lid = art(A), L.string
+        risks.add(Risk(lid, None, "relabelled", fill(template.string, {"artifact": artifact, "license": lid}),
                        artifact))
     result.risks = sorted(risks, key=lambda r: (r.license, r.clause or "", r.risk, r.artifact or "", r.message))
 
     result.grants = sorted(
-        ({"license": _str(a.arguments[0]), "clause": _str(a.arguments[1]), "act": _ctx(a.arguments[3])[0],
-          "artifact": _ctx(a.arguments[3])[1]} for a in by_name["granted_by"]),
+        ({"license": a.arguments[0].string, "clause": a.arguments[1].string, "act": act, "artifact": artifact}
+         for a in by_name["granted_by"] for act, artifact, _ in (_ctx(a.arguments[3]),)),
         key=lambda g: (g["license"], g["clause"], g["artifact"], g["act"]))
     # Grants that hold jointly: each covers some values of an unstated fact, together all of them.
     jointly = defaultdict(set)   # (license, clause, act, artifact) -> the unstated facts split
     for a in by_name["granted_jointly"]:
         act, artifact, _ = _ctx(a.arguments[3])
-        jointly[(_str(a.arguments[0]), _str(a.arguments[1]), act, artifact)].add(_split_fact(a.arguments[4]))
+        jointly[(a.arguments[0].string, a.arguments[1].string, act, artifact)].add(_split_fact(a.arguments[4]))
     result.grants += [{"license": lid, "clause": number, "act": act, "artifact": artifact, "jointly_over": sorted(facts)}
                       for (lid, number, act, artifact), facts in sorted(jointly.items())]
     result.causes = _causes(by_name, licenses, _ctx, scene)
@@ -232,12 +222,12 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     for atom in by_name["broken_name"]:   # the stated name is what breaks a naming duty
         L, C, _, K, P, S = atom.arguments
         act, artifact, _ = _ctx(K)
-        result.causes.append(Cause(_str(L), _str(C), "violated_duty", act, artifact,
-                                   ((f"name does not start with \"{_str(P)}\"", False, f"the stated name is \"{_str(S)}\""),)))
+        result.causes.append(Cause(L.string, C.string, "violated_duty", act, artifact,
+                                   ((f"name does not start with \"{P.string}\"", False, f"the stated name is \"{S.string}\""),)))
     for atom in by_name["relicense_conflict"]:   # the stated outbound license is what clashes
         A, L, C, O, mode, _ = atom.arguments
-        result.causes.append(Cause(_str(L), _str(C), "conflict", None, art(A),
-                                   ((f"relicense {mode.name}", True, f"outbound_license = {_str(O)}"),)))
+        result.causes.append(Cause(L.string, C.string, "conflict", None, art(A),
+                                   ((f"relicense {mode.name}", True, f"outbound_license = {O.string}"),)))
     merged: dict[tuple, set] = defaultdict(set)   # one entry per cited rule application
     for cause in result.causes:
         merged[(cause.license, cause.clause, cause.kind, cause.act, cause.artifact)] |= set(cause.facts)
@@ -245,12 +235,12 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                            key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.facts))
     result.causes += _unfired(by_name, licenses, _ctx, scene)
 
-    bound = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["bound"]}
-    applies = {(art(a.arguments[0]), _str(a.arguments[1])) for a in by_name["applies"]}
+    bound = {(ids[a.arguments[0].number - base], a.arguments[1].string) for a in by_name["bound"]}
+    applies = {(ids[a.arguments[0].number - base], a.arguments[1].string) for a in by_name["applies"]}
     carried = defaultdict(list)   # (artifact, license) -> [(relation, parent)]
     for atom in by_name["carried"]:
         A, P, R, L = atom.arguments
-        carried[(art(A), _str(L))].append((R.name, art(P)))
+        carried[(ids[A.number - base], L.string)].append((R.name, ids[P.number - base]))
     # Report the licenses of the subject and of the models its creation acts on: a lineage of
     # 10,000 of the user's own models must not list each with its whole path (quadratic).
     # `via` walks up to the model each license starts from.
@@ -258,12 +248,17 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                          if target == subject}
     # Licensor's own releases: where a license starts at one, the terms it replaced.
     released = defaultdict(set)   # artifact -> {(publisher, license replaced, how)}
+    bound_at = None
     for atom in by_name["relicensed"]:
         A, L, S, how, template = atom.arguments
-        artifact, replaced, publisher = art(A), _str(L), _str(S)
-        released[artifact].add((publisher, replaced, _str(how)))
-        terms = sorted(lid for a, lid in bound if a == artifact and not _via(a, lid, applies, parents))
-        result.notes.append(Note("relicensed_by_licensor", fill(_str(template), {
+        artifact, replaced, publisher = art(A), L.string, S.string
+        released[artifact].add((publisher, replaced, how.string))
+        if bound_at is None:   # the licenses bound at each artifact, indexed once (not a scan per note)
+            bound_at = defaultdict(list)
+            for a, lid in bound:
+                bound_at[a].append(lid)
+        terms = sorted(lid for lid in bound_at.get(artifact, ()) if not _via(artifact, lid, applies, parents))
+        result.notes.append(Note("relicensed_by_licensor", fill(template.string, {
             "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
     applicable = []
     for a, lid in applies:
@@ -291,21 +286,21 @@ def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
     extra: list[Information] = []
     for atom in by_name["information"]:
         L, C, R, K, certainty, template = atom.arguments
-        key = (_str(L), _str(C), R.number, _ctx(K)[1])
+        key = (L.string, C.string, R.number, _ctx(K)[1])
         sure = certainty.name == "sure"
         if key not in explained or (sure and not explained[key][0]):
-            explained[key] = (sure, _str(template))
+            explained[key] = (sure, template.string)
     for atom in by_name["excepted"]:
-        artifact, (lid, number, excepting, other, template) = art(atom.arguments[0]), (_str(a) for a in atom.arguments[1:])
+        artifact, (lid, number, excepting, other, template) = art(atom.arguments[0]), (a.string for a in atom.arguments[1:])
         slots = {"excepting": cited(lid, excepting), "clause": number, "other": other}
         extra.append(Information(lid, licenses[lid].license.version, excepting, fill(template, slots), artifact))
     for atom in by_name["rider"]:
-        artifact, (lid, number, rider, outbound, template) = art(atom.arguments[0]), (_str(a) for a in atom.arguments[1:])
+        artifact, (lid, number, rider, outbound, template) = art(atom.arguments[0]), (a.string for a in atom.arguments[1:])
         slots = {"clause": number, "outbound": outbound, "rider": cited(lid, rider)}
         extra.append(Information(lid, licenses[lid].license.version, number, fill(template, slots), artifact))
     for (lid, number, rid, artifact), (sure, template) in explained.items():
-        rule = licenses[lid].rules[rid][1]
-        message = fill(template, {"message": rule.message, "condition": render_rule_condition(rule)})
+        words = _words(licenses[lid], rid)
+        message = fill(template, {"message": words.rule.message, "condition": words.condition})
         extra.append(Information(lid, licenses[lid].license.version, number, message, artifact, not sure))
     return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
@@ -328,14 +323,14 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
     polarity = {}
     for atom in by_name["residual"]:
         L, R, N, K, P = atom.arguments
-        polarity[(_str(L), R.number, N.number, str(K))] = P.name
+        polarity[(L.string, R.number, N.number, str(K))] = P.name
     combine, children = {}, defaultdict(list)
     for atom in by_name["residual_all"] + by_name["residual_any"]:
         L, R, N, K = atom.arguments
-        combine[(_str(L), R.number, N.number, str(K))] = atom.name
+        combine[(L.string, R.number, N.number, str(K))] = atom.name
     for atom in by_name["residual_child"]:
         L, R, N, M, K = atom.arguments
-        children[(_str(L), R.number, N.number, str(K))].append(M.number)
+        children[(L.string, R.number, N.number, str(K))].append(M.number)
 
     def expand(lid: str, number: str, rid: int, K: str, kind: str, node: int,
                exception: tuple[str, str] | None = None) -> list[tuple[Leaf, ...]]:
@@ -370,11 +365,11 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
     alternatives = []   # each a list of AND-groups; forbidden if any group of any holds
     for atom in by_name["pending"]:
         L, C, R, K, kind, N = atom.arguments
-        alternatives.append(expand(_str(L), _str(C), R.number, str(K), kind.name, N.number))
+        alternatives.append(expand(L.string, C.string, R.number, str(K), kind.name, N.number))
     withheld = defaultdict(list)   # (license, context) -> the open grants, which must all fail
     for atom in by_name["grant_open"]:
         L, C, R, K, N = atom.arguments
-        withheld[(_str(L), str(K))].append(expand(_str(L), _str(C), R.number, str(K), "not_granted", N.number))
+        withheld[(L.string, str(K))].append(expand(L.string, C.string, R.number, str(K), "not_granted", N.number))
     alternatives += [_all(parts, cut) for _, parts in sorted(withheld.items())]
     groups: set[tuple[Leaf, ...]] = set()
     for alternative in alternatives:
@@ -426,20 +421,21 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     kinds = {}
     for atom in by_name["reason"]:
         L, _, R, K, kind, _ = atom.arguments
-        kinds[(_str(L), R.number, str(K))] = kind.name
+        kinds[(L.string, R.number, str(K))] = kind.name
     for atom in by_name["granted_by"]:
         L, _, R, K = atom.arguments
-        kinds[(_str(L), R.number, str(K))] = "granted"
+        kinds[(L.string, R.number, str(K))] = "granted"
     # Rules that did not fire or are still open are explained apart (_unfired).
-    unfired = {(_str(a.arguments[0]), a.arguments[2].number, str(a.arguments[3]))
+    unfired = {(a.arguments[0].string, a.arguments[2].number, str(a.arguments[3]))
                for a in by_name["not_fired"] + by_name["settled"]}
     leaves = defaultdict(set)
     for atom in by_name["cause"]:
         L, C, R, K, _, M, V = atom.arguments
-        if (_str(L), R.number, str(K)) in unfired:
+        if (L.string, R.number, str(K)) in unfired:
             continue
-        leaves[(_str(L), _str(C), R.number, K)].add((M.number, V.name == "true"))
+        leaves[(L.string, C.string, R.number, K)].add((M.number, V.name == "true"))
     causes = []
+    by_id = _artifacts_by_id(scene) if leaves else None
     for (lid, number, rid, K), settled in leaves.items():
         act, artifact, target = _ctx(K)
         compiled = licenses[lid]
@@ -449,7 +445,7 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             text = leaf_words(cond, holds)
             if compiled.labels.get(node):
                 text += f" (tested by the exception \"{compiled.labels[node]}\")"
-            facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene)))
+            facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene, by_id)))
         kind = kinds.get((lid, rid, str(K)), "not_granted")
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts)))))
     return causes
@@ -462,22 +458,23 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     leaves = defaultdict(set)   # (license, rule, context, root) -> {(node, came out true)}
     for atom in by_name["cause"]:
         L, _, R, K, P, M, V = atom.arguments
-        leaves[(_str(L), R.number, str(K), P.number)].add((M.number, V.name == "true"))
+        leaves[(L.string, R.number, str(K), P.number)].add((M.number, V.name == "true"))
     findings = [(atom.arguments[:4], atom.arguments[4].number, False, "not_fired", atom.arguments[5])
                 for atom in by_name["not_fired"]]
     findings += [(atom.arguments[:4], atom.arguments[4].number, atom.arguments[5].name == "true",
                   "already_met" if atom.arguments[6].name == "met" else "ruled_out", atom.arguments[7])
                  for atom in by_name["settled"]]
     causes = []
+    by_id = _artifacts_by_id(scene) if findings else None
     for (L, C, R, K), root, came_out, kind, template in findings:
-        lid, number = _str(L), _str(C)
+        lid, number = L.string, C.string
         act, artifact, target = _ctx(K)
         compiled = licenses[lid]
         met = kind == "already_met"
         facts, words = [], []
         for node, holds in sorted(leaves.get((lid, R.number, str(K), root), ())):
             cond = compiled.conditions[node]
-            stated = _stated(cond, holds, act, artifact, target, scene)
+            stated = _stated(cond, holds, act, artifact, target, scene, by_id)
             # As the rule needed the leaf: a leaf of a part already met holds as needed; every
             # other leaf cited here came out against what the rule needed.
             text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
@@ -492,7 +489,7 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
         part = None if kind == "not_fired" else _as_needed(compiled.conditions[root], came_out == met)
         slots = {"license": lid, "clause": number, "part": part, "leaves": "; ".join(dict.fromkeys(words))}
         causes.append(Cause(lid, number, kind, act, artifact, tuple(sorted(set(facts))),
-                            fill(_str(template), slots), part))
+                            fill(template.string, slots), part))
     return sorted(causes, key=lambda c: (c.license, c.clause, c.kind, c.artifact, c.act or "", c.message))
 
 
@@ -503,8 +500,16 @@ def _as_needed(cond: Condition, positive: bool) -> str:
     return leaf_words(cond, positive)
 
 
-def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene) -> str:
-    """What the question said about the fact a leaf tests, in words."""
+def _artifacts_by_id(scene) -> dict | None:
+    """The scene's artifacts by id, made once per list of causes (not once per leaf: a lineage of
+    the user's own models has a cause per edge, and each would index the whole lineage again)."""
+    return None if scene is None else {a.id: a for a in scene.artifacts}
+
+
+def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str | None, scene,
+            artifacts: dict | None = None) -> str:
+    """What the question said about the fact a leaf tests, in words (`artifacts`: the scene's
+    artifacts by id, `_artifacts_by_id`)."""
     if isinstance(cond, Act):
         return f"the act is {act}"
     fact = cond.fact
@@ -514,7 +519,8 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
     if scene is None:
         return ""
-    artifacts = {a.id: a for a in scene.artifacts}
+    if artifacts is None:
+        artifacts = _artifacts_by_id(scene)
     if fact in ("multimodal", "modality"):
         modalities = artifacts[artifact].modalities or ()
         return f"`{artifact}` has modalities {', '.join(modalities) or 'none'}"
@@ -558,6 +564,74 @@ def _prefix(compiled: CompiledLicense, number: str) -> str:
         if clause.number == number and rule.duty == "name_prefix":
             return dict(rule.params)["prefix"]
     return ""
+
+
+class _RuleWords:
+    """What explain fills into every answer that cites one rule of a loaded license: its condition
+    rendered, its duty's words, and its messages per template. Pure functions of the knowledge
+    base, worked out once per rule (`_words`) instead of once per atom of every answer."""
+    __slots__ = ("rule", "_condition", "_messages")
+
+    def __init__(self, rule):
+        self.rule = rule
+        self._condition: str | None = None
+        self._messages: dict = {}
+
+    @property
+    def condition(self) -> str:
+        """The rule's condition rendered (phrases.render_rule_condition), when first asked for."""
+        if self._condition is None:
+            self._condition = render_rule_condition(self.rule)
+        return self._condition
+
+    @property
+    def when(self) -> str:
+        return when_words(self.condition)
+
+    def owed(self, template: str) -> tuple[str, dict, tuple, str]:
+        """(duty, params, the params holding lists, message) of an `owed` atom with this template
+        (params to be copied: `_fresh`)."""
+        known = self._messages.get(("owed", template))
+        if known is None:
+            rule = self.rule
+            duty, params, words = _duty(rule)
+            values = list(rule.restricted_values)
+            slots = {"duty": words, "condition": self.condition, "fact": rule.restricted_fact,
+                     "count": len(values), "values": restricted_values(values)}
+            lists = tuple(key for key, value in params.items() if type(value) is list)
+            known = self._messages[("owed", template)] = (duty, params, lists, fill(template, slots))
+        return known
+
+    def risk_message(self, template: str) -> str:
+        known = self._messages.get(("risk", template))
+        if known is None:
+            rule = self.rule
+            known = self._messages[("risk", template)] = fill(template, {"risk": rule.message or RISKS[rule.risk]})
+        return known
+
+
+_RULE_WORDS: dict[tuple[int, int], tuple] = {}   # (id of a CompiledLicense, rule id) -> (it, _RuleWords)
+
+
+def _words(compiled: CompiledLicense, rid: int) -> _RuleWords:
+    key = (id(compiled), rid)
+    known = _RULE_WORDS.get(key)
+    if known is not None and known[0] is compiled:   # the same license object, not one reusing its id
+        return known[1]
+    words = _RuleWords(compiled.rules[rid][1])
+    if len(_RULE_WORDS) >= 65_536:   # many knowledge bases loaded and dropped (tests): start over
+        _RULE_WORDS.clear()
+    _RULE_WORDS[key] = (compiled, words)
+    return words
+
+
+def _fresh(params: dict, lists: tuple) -> dict:
+    """A copy of a duty's params (shared by the answers citing it) that an answer owns; `lists`
+    names the params that hold lists (copied too)."""
+    copy = dict(params)
+    for key in lists:
+        copy[key] = list(copy[key])
+    return copy
 
 
 def _duty(rule) -> tuple[str, dict, str]:

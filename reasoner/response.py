@@ -4,7 +4,9 @@ Fields may be added to a schema version; none may change meaning."""
 
 from __future__ import annotations
 
-from .records import asdict, dataclass, field   # standard dataclasses, defined at no cost (records.py)
+from copy import deepcopy
+
+from .records import asdict, dataclass, field, fields, is_dataclass   # standard dataclasses, defined at no cost
 
 SCHEMA_VERSION = "1"
 STATUS_ORDER = {"permitted": 0, "depends": 1, "unknown": 2, "forbidden": 3}
@@ -180,16 +182,16 @@ class Result:
             "schema_version": SCHEMA_VERSION,
             "status": self.status,
             "subject": self.subject,
-            "reasons": [_clean(asdict(r)) for r in self.reasons],
-            "obligations": [_clean(asdict(o)) for o in self.obligations],
-            "risks": [_clean(asdict(r)) for r in self.risks],
-            "depends_on": [asdict(d) for d in self.depends_on],
-            "applicable": [asdict(a) for a in self.applicable],
+            "reasons": [_clean(_record(r)) for r in self.reasons],
+            "obligations": [_clean(_record(o)) for o in self.obligations],
+            "risks": [_clean(_record(r)) for r in self.risks],
+            "depends_on": [_record(d) for d in self.depends_on],
+            "applicable": [_record(a) for a in self.applicable],
             "grants": list(self.grants),
-            "notes": [asdict(n) for n in self.notes],
-            "information": [asdict(i) for i in self.information],
-            "residual": {"any": [{"all": [asdict(leaf) for leaf in group]} for group in self.residual]},
-            "explain": [{**_clean(asdict(c)), "facts": [{"condition": text, "holds": holds, "stated": stated}
+            "notes": [_record(n) for n in self.notes],
+            "information": [_record(i) for i in self.information],
+            "residual": {"any": [{"all": [_record(leaf) for leaf in group]} for group in self.residual]},
+            "explain": [{**_clean(_record(c)), "facts": [{"condition": text, "holds": holds, "stated": stated}
                                                         for text, holds, stated in c.facts]}
                         for c in self.causes],
         }
@@ -210,6 +212,33 @@ class Result:
         if self.policy is not None:
             doc["policy"] = self.policy.to_json()
         return doc
+
+
+# What `asdict` gives, without its generic walk: the records above hold strings, numbers, None
+# and small containers of them, which are copied as `asdict` copies them (a fresh dict, list or
+# tuple; anything else deep-copied). `asdict` was most of the time of `to_json`.
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN = frozenset({str, int, bool, float, type(None)})
+
+
+def _record(item) -> dict:
+    names = _FIELDS.get(type(item))
+    if names is None:
+        names = _FIELDS[type(item)] = tuple(f.name for f in fields(item))
+    return {name: _copied(getattr(item, name)) for name in names}
+
+
+def _copied(value):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple:
+        return tuple(map(_copied, value))
+    if kind is list:
+        return list(map(_copied, value))
+    if kind is dict:
+        return {_copied(k): _copied(v) for k, v in value.items()}
+    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else deepcopy(value)
 
 
 def _clean(item: dict) -> dict:

@@ -28,13 +28,43 @@ _FUNCTION, _NUMBER, _STRING = SymbolType.Function, SymbolType.Number, SymbolType
 _ESCAPES = re.compile(r'\\(.)')
 _ESCAPED = {'"': '"', "\\": "\\", "n": "\n"}
 
+# The shape of nearly every shown atom, `out(Q,name(LEAF,…))` with at most _MOST arguments, each a
+# leaf: a string, a number, a constant, or a function of constants and numbers (`ctx(host,1,none)`).
+# One match reads a whole atom (its arguments are the groups), so the per-token Python loop below
+# runs only for what does not fit. A match starts where the previous one ended (a scanner), so an
+# atom's text inside a string can never be read as an atom.
+_NAME = r"[a-z_'][A-Za-z0-9_']*"
+_LEAF = rf'"[^"\\]*(?:\\.[^"\\]*)*"|-?[0-9]+|{_NAME}(?:\([^()"]*\))?'
+_MOST = 8
+_SHOWN = re.compile(rf"out\((-?[0-9]+),({_NAME})\(({_LEAF})" + rf"(?:,({_LEAF}))?" * (_MOST - 1) + r"\)\),?")
+
 
 class Term:
     """One term of a shown atom, with the attributes of a clingo Symbol that explain.py reads."""
     __slots__ = ("type", "name", "arguments", "number", "string", "_text")
 
     def __str__(self) -> str:
-        return self._text
+        text = self._text
+        if text is None:   # a function read by _SHOWN: its text is clingo's, rebuilt when asked for
+            inner = ",".join(map(str, self.arguments))
+            text = self._text = f"{self.name}({inner}{',' if not self.name and len(self.arguments) == 1 else ''})"
+        return text
+
+    __repr__ = __str__
+
+
+class _Shown(tuple):
+    """`out(Q,atom)` read by _SHOWN: the pair (Q, atom) is its arguments; what a Term has besides
+    is the same for every one (made per shown atom, so as cheap as a tuple)."""
+    __slots__ = ()
+    type, name, number, string = _FUNCTION, "out", None, None
+
+    @property
+    def arguments(self) -> tuple:
+        return tuple(self)
+
+    def __str__(self) -> str:
+        return f"out({self[0]},{self[1]})"
 
     __repr__ = __str__
 
@@ -53,10 +83,64 @@ def _unescape(body: str) -> str:
 def parse(text: str) -> list[Term]:
     """The terms of `text`, which holds clingo terms separated by newlines (or anything but
     the characters of a term). Equal strings, numbers and constants are one shared Term (terms
-    are read, never changed): a batch repeats its message templates and numbers many times."""
+    are read, never changed): a batch repeats its message templates and numbers many times.
+
+    >>> [model] = parse('(out(0,status(permitted)),out(0,applies(1,"mit")))')
+    >>> [str(out.arguments[1]) for out in model.arguments]
+    ['status(permitted)', 'applies(1,"mit")']
+    """
+    leaves: dict[str, Term] = {}
+    out: list[Term] = []
+    for line in text.split("\n"):   # clingo writes a newline in a string as \n
+        model = _shown(line, leaves)
+        if model is None:
+            out += _terms(line, leaves)
+        else:
+            out.append(model)
+    return out
+
+
+def _shown(line: str, leaves: dict) -> Term | None:
+    """One model's shown atoms written as a tuple, `(out(Q,atom(…)),…)`, read an atom at a time;
+    None when some atom has another shape (the caller reads the line token by token)."""
+    if line[:1] != "(":
+        return None
+    get = leaves.get
+    outs: list = []
+    add = outs.append
+    new = Term.__new__
+    end = 1
+    for match in iter(_SHOWN.scanner(line, 1).match, None):
+        question, name, *arguments = match.groups()[:match.lastindex]   # the groups that matched
+        atom = new(Term)   # _term, inlined: this loop runs once per shown atom
+        atom.type, atom.name, atom.number, atom.string, atom._text = _FUNCTION, name, None, None, None
+        atom.arguments = [get(t) or _leaf(t, leaves) for t in arguments]
+        add(_Shown((get(question) or _leaf(question, leaves), atom)))
+        end = match.end()
+    if line[end:] != ")":
+        return None
+    return _term(_FUNCTION, "", outs, None, None, line)
+
+
+def _leaf(token: str, leaves: dict) -> Term:
+    """The Term of a leaf's text, kept in `leaves`."""
+    first = token[0]
+    if first == '"':
+        term = _term(_STRING, None, (), None, _unescape(token[1:-1]), token)
+    elif first == "-" or first.isdigit():
+        term = _term(_NUMBER, None, (), int(token), None, token)
+    elif token[-1] == ")":   # a function of constants and numbers
+        [term] = _terms(token, leaves)
+    else:
+        term = _term(_FUNCTION, token, (), None, None, token)
+    leaves[token] = term
+    return term
+
+
+def _terms(text: str, leaves: dict) -> list[Term]:
+    """The terms of `text`, token by token."""
     out: list[Term] = []
     open_functions: list = []   # (term, where its text starts)
-    leaves: dict[str, Term] = {}
     for match in _TOKENS.finditer(text):
         token = match.group()
         if token == ")":
@@ -73,14 +157,7 @@ def parse(text: str) -> list[Term]:
             continue
         term = leaves.get(token)
         if term is None:
-            first = token[0]
-            if first == '"':
-                term = _term(_STRING, None, (), None, _unescape(token[1:-1]), token)
-            elif first == "-" or first.isdigit():
-                term = _term(_NUMBER, None, (), int(token), None, token)
-            else:
-                term = _term(_FUNCTION, token, (), None, None, token)
-            leaves[token] = term
+            term = _leaf(token, leaves)
         if open_functions:
             open_functions[-1][0].arguments.append(term)
         else:
