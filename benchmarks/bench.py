@@ -293,6 +293,10 @@ def bench_questions() -> None:
     rng = random.Random(7)
     stacks = [three_artifacts(rng, i) for i in range(250 if QUICK else 2_000)]
 
+    def structures_known() -> bool:
+        """Does the measured code prepare question structures (shapes.py)? An older copy (--code) does not."""
+        return hasattr(Reasoner(cache_size=0), "shapes")
+
     def fresh_reasoner():
         """A new Reasoner, cache off, warmed by 40 questions about one small structure: a
         long-running process (a new Reasoner prepares no structure for its first 32 questions,
@@ -304,7 +308,11 @@ def bench_questions() -> None:
 
     reasoner = fresh_reasoner()
     reasoner.ask(stacks[0])
-    figure("one 3-artifact question, warm, cache off", timed(lambda: reasoner.ask(stacks[1]), 50), "empty grounding")
+    figure("one 3-artifact question asked again and again (its structure prepared), cache off",
+           timed(lambda: reasoner.ask(stacks[1]), 50), "empty grounding")
+    afresh_one = Reasoner(cache_size=0, shapes=0) if structures_known() else reasoner
+    figure("one 3-artifact question, grounded afresh each time (shapes=0), cache off",
+           timed(lambda: afresh_one.ask(stacks[1]), 50), "empty grounding")
 
     def per_chunk(answer, requests: list, chunks: int) -> list[float]:
         """Seconds per question in each of `chunks` runs over a slice of the requests."""
@@ -322,7 +330,7 @@ def bench_questions() -> None:
     figure(f"3-artifact stacks, one by one, cache off ({len(stacks)} questions)",
            per_chunk(one_by_one, stacks, 5), "empty grounding", rate="q")
     structures = getattr(getattr(reasoner, "shapes", None), "prepared", None)
-    if structures is not None:   # the engine prepares structures (shapes.py): how many, and without
+    if structures_known():   # the engine prepares structures (shapes.py): how many, and without
         figure(f"3-artifact stacks, one by one, their {structures} structures prepared (a second pass)",
                per_chunk(one_by_one, stacks, 5), "empty grounding", rate="q")
         afresh = Reasoner(cache_size=0, shapes=0)

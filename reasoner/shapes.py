@@ -167,30 +167,29 @@ class Shapes:
     (1, 8)
     """
 
-    # Preparing pays when structures come back: a question asked alone is prepared at once while
-    # at least one in REUSE_TO_STAY of the structures prepared so far has been asked again (and
-    # for the first WARM_UP preparations); otherwise, as in a batch, at its `admit_after`-th
-    # sighting (a call asking about it), or at once when a batch holds IN_BATCH of its questions
-    # (they would cost ~2.5 ms each of the batch's grounding, against ~10 ms for preparing and
-    # ~0.5 ms each after). Nothing is prepared for the first EAGER_AFTER questions
-    # of all: a process that asks a handful (the command line: a verdict and the 5-15 questions
-    # of its remedies) would pay for groundings it never uses again. Measured on this machine: preparing a 3-artifact structure costs about what
-    # grounding it afresh does (~10 ms), a prepared question ~0.1 ms of clingo; for questions that
-    # never repeat (the benchmark's realistic mix), preparing each costs ~18% more than grounding.
+    # Preparing pays when structures come back. A question asked alone is prepared at once
+    # while at least one in REUSE_TO_STAY of the structures prepared so far has been asked again
+    # (and for the first WARM_UP preparations). Otherwise, as in a batch, a structure is prepared
+    # once `admit_after` of its questions have been asked: in a batch each costs ~2.5 ms of the
+    # batch's one grounding, against ~10 ms to prepare and ~0.5 ms each after, so preparing pays
+    # from about the sixth question on (a batch holding six prepares at once). Nothing is
+    # prepared for the first EAGER_AFTER questions of all: a process that asks a handful (the
+    # command line: a verdict and the 5-15 questions of its remedies) would pay for groundings it
+    # never uses again. Measured on this machine (under load): a fresh 3-artifact question ~10 ms,
+    # preparing its structure about as much, a prepared question ~0.1 ms of clingo.
     WARM_UP = 16
     REUSE_TO_STAY = 2
     EAGER_AFTER = 32
-    IN_BATCH = 5
     # A question with more artifacts is always grounded afresh: its grounding with every value
     # external could outgrow the atom budget (and the time and memory of a fresh one) before its
     # size is known, and a long lineage is asked about rarely enough to gain little.
     MAX_ARTIFACTS = 64
 
-    def __init__(self, capacity: int = 64, admit_after: int = 3, atoms: int = 100_000):
+    def __init__(self, capacity: int = 64, admit_after: int = 6, atoms: int = 100_000):
         """Keep at most `capacity` structures holding at most `atoms` ground atoms in all (about
         1.5 KB each: 100,000 is ~150 MiB; least recently used first out, and a structure larger
-        than a quarter of it is never kept); in batches, where structures seen once share one
-        grounding, prepare one at its `admit_after`-th sighting. capacity 0 turns preparing off."""
+        than a quarter of it is never kept); prepare one once `admit_after` of its questions
+        were asked (alone, sooner while preparing pays). capacity 0 turns preparing off."""
         self.capacity = capacity
         self.admit_after = admit_after
         self.atoms = atoms
@@ -233,16 +232,15 @@ class Shapes:
             elif structure in self._too_large:
                 return None
             else:
-                # A sighting is a call that asks about the structure: a batch's questions of one
-                # structure share one grounding, so they count once (the batch's count is
-                # negated once counted).
+                # Sightings count questions; a batch's questions of the structure are counted
+                # together at its first (its count in `batch` is then negated).
                 in_batch = batch.get(structure, 1) if batch is not None else 1
-                seen = self._sightings.get(structure, 0) + (in_batch > 0)
+                seen = self._sightings.get(structure, 0) + max(in_batch, 0)
                 if batch is not None:
                     batch[structure] = -abs(in_batch)
                 warm = self._asked > self.EAGER_AFTER
-                eager = warm and (abs(in_batch) >= self.IN_BATCH if batch is not None else
-                                  self.prepared < self.WARM_UP or self.reused * self.REUSE_TO_STAY >= self.prepared)
+                eager = warm and batch is None and (self.prepared < self.WARM_UP
+                                                     or self.reused * self.REUSE_TO_STAY >= self.prepared)
                 if not eager and (seen < self.admit_after or not warm):
                     if len(self._sightings) >= 16 * max(self.capacity, 64):   # bounded: start counting again
                         self._sightings.clear()
