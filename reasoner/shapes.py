@@ -119,7 +119,7 @@ class _Prepared:
             true = frozenset(value_facts(values))
             assumptions = None if not true <= self.literals.keys() else [
                 literal if fact in true else -literal for fact, literal in self.literals.items()]
-            if len(self.assumptions) >= 1024:
+            if len(self.assumptions) >= 256:   # bounded per Control (a few KB each)
                 self.assumptions.clear()
             self.assumptions[values] = assumptions
         if assumptions is None:
