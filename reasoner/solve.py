@@ -283,37 +283,168 @@ class Scene:
                      for g in self.use.grants)
 
 
-def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Symbol]:
-    """The question as facts. Artifacts are numbered from `offset` in `scene.artifacts` order and
-    tied to `question` by in_question(A, Q), so many questions can share one grounding."""
-    facts: list[Symbol] = []
+# From this many artifacts on, a question's per-artifact facts reach clingo as runs (FactRun):
+# building one clingo Symbol per fact in Python, and adding each through the backend, was 2.9 s
+# of a 100,000-deep lineage's 8 s (500,000 facts), and the Symbols held ~120 MiB while it was
+# solved. Smaller questions keep one Symbol per fact (remedies.py takes set differences of them).
+RUNS_FROM = 1_000
+# A run shorter than this is added as Symbols: a rule per fact would cost more than it saves.
+_SHORTEST_RUN = 4
+
+
+@dataclass(frozen=True)
+class FactRun:
+    """Facts `name(...)` for each artifact A in first..last, all alike but for A: each argument is
+    ("artifact", d), the artifact A + d, or ("symbol", S), the same Symbol S for every A. Given to
+    clingo as one rule built as an AST, `name(X+d, S, ...) :- X = first..last.`, never parsed from
+    text: its strings are String symbols, escaped as any other fact's (so no request text can
+    become a program), and gringo makes the 100,000 facts of a deep lineage in C."""
+    name: str
+    arguments: tuple
+    first: int
+    last: int
+
+    def symbols(self) -> list[Symbol]:
+        return [Function(self.name, [Number(a + value) if kind == "artifact" else value
+                                     for kind, value in self.arguments])
+                for a in range(self.first, self.last + 1)]
+
+    def statement(self):
+        where = ast.Location(ast.Position("<facts>", 1, 1), ast.Position("<facts>", 1, 1))
+        variable = ast.Variable(where, "X")
+
+        def term(kind, value):
+            if kind == "symbol":
+                return ast.SymbolicTerm(where, value)
+            if value == 0:
+                return variable
+            return ast.BinaryOperation(where, ast.BinaryOperator.Plus, variable, ast.SymbolicTerm(where, Number(value)))
+
+        head = ast.Literal(where, ast.Sign.NoSign, ast.SymbolicAtom(
+            ast.Function(where, self.name, [term(kind, value) for kind, value in self.arguments], False)))
+        span = ast.Interval(where, ast.SymbolicTerm(where, Number(self.first)), ast.SymbolicTerm(where, Number(self.last)))
+        bound = ast.Literal(where, ast.Sign.NoSign,
+                            ast.Comparison(variable, [ast.Guard(ast.ComparisonOperator.Equal, span)]))
+        return ast.Rule(where, head, [bound])
+
+
+def _artifact_facts(scene: Scene, index: dict, Q: Symbol) -> list[tuple]:
+    """(name, A, arguments after A) per fact about one artifact, in plain values: an argument is
+    ("artifact", number) or ("symbol", Symbol); Symbols of strings and constants are made once."""
+    strings: dict = {}
+
+    def string(text: str) -> tuple:
+        known = strings.get(text)
+        if known is None:
+            known = strings[text] = ("symbol", String(text))
+        return known
+
+    constants: dict = {}
+
+    def constant(name: str) -> tuple:
+        known = constants.get(name)
+        if known is None:
+            known = constants[name] = ("symbol", const(name))
+        return known
+
+    question = ("symbol", Q)
+    facts: list[tuple] = []
     add = facts.append
-    Q = Number(question)
-    index = {artifact.id: Number(offset + i) for i, artifact in enumerate(scene.artifacts)}
-    add(Function("subject", [index[scene.subject]]))
-    for act in scene.use.acts:
-        add(Function("want", [Q, const(act)]))
     for artifact in scene.artifacts:
         A = index[artifact.id]
-        add(Function("in_question", [A, Q]))
+        add(("in_question", A, (question,)))
         if artifact.mine:
-            add(Function("mine", [A]))
+            add(("mine", A, ()))
         for lid in scene.licenses.get(artifact.id, ()):
-            add(Function("own", [A, String(lid)]))
+            add(("own", A, (string(lid),)))
         for lid, _ in scene.unknown.get(artifact.id, ()):
-            add(Function("unknown_license", [A, String(lid)]))
+            add(("unknown_license", A, (string(lid),)))
         for edge in artifact.derived_from:
-            add(Function("edge", [A, index[edge.parent], const(edge.relation)]))
+            add(("edge", A, (("artifact", index[edge.parent]), constant(edge.relation))))
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
-            add(Function("hub_org", [A, String(organisation)]))
+            add(("hub_org", A, (string(organisation),)))
         for artifact_field in _ATTRIBUTES:
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
                 continue
-            add(Function("artifact_stated", [A, String(artifact_field)]))
+            add(("artifact_stated", A, (string(artifact_field),)))
             for item in (value if isinstance(value, tuple) else (value,)):
-                add(Function("artifact_value", [A, String(artifact_field), String(item)]))
+                add(("artifact_value", A, (string(artifact_field), string(item))))
+    return facts
+
+
+def _as_runs(facts: list[tuple]) -> list:
+    """The facts of `_artifact_facts` as FactRuns where consecutive artifacts have facts alike
+    but for their number (a reference to another artifact counts by its distance: a chain's
+    edges A -> A+1 are one run), and as Symbols elsewhere."""
+    alike: dict[tuple, list[int]] = {}
+    for name, A, arguments in facts:
+        key = (name, tuple((kind, value - A) if kind == "artifact" else (kind, value) for kind, value in arguments))
+        numbers = alike.get(key)
+        if numbers is None:
+            alike[key] = [A]
+        else:
+            numbers.append(A)
+    out: list = []
+    for (name, arguments), numbers in alike.items():
+        start = 0
+        for i in range(1, len(numbers) + 1):
+            if i < len(numbers) and numbers[i] == numbers[i - 1] + 1:
+                continue
+            run = FactRun(name, (("artifact", 0),) + arguments, numbers[start], numbers[i - 1])
+            if i - start >= _SHORTEST_RUN:
+                out.append(run)
+            else:
+                out.extend(run.symbols())
+            start = i
+    return out
+
+
+def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool | None = None) -> list:
+    """The question as facts. Artifacts are numbered from `offset` in `scene.artifacts` order and
+    tied to `question` by in_question(A, Q), so many questions can share one grounding.
+
+    With `runs` (by default: from RUNS_FROM artifacts on) the facts about artifacts come as
+    FactRuns where they can, which run() adds as rules; without, every fact is a Symbol."""
+    facts: list = []
+    add = facts.append
+    Q = Number(question)
+    if runs is None:
+        runs = len(scene.artifacts) >= RUNS_FROM
+    if runs:
+        numbers = {artifact.id: offset + i for i, artifact in enumerate(scene.artifacts)}
+        add(Function("subject", [Number(numbers[scene.subject])]))
+        for act in scene.use.acts:
+            add(Function("want", [Q, const(act)]))
+        facts.extend(_as_runs(_artifact_facts(scene, numbers, Q)))
+        index = _NumberOf(numbers)
+    else:
+        index = {artifact.id: Number(offset + i) for i, artifact in enumerate(scene.artifacts)}
+        add(Function("subject", [index[scene.subject]]))
+        for act in scene.use.acts:
+            add(Function("want", [Q, const(act)]))
+        for artifact in scene.artifacts:
+            A = index[artifact.id]
+            add(Function("in_question", [A, Q]))
+            if artifact.mine:
+                add(Function("mine", [A]))
+            for lid in scene.licenses.get(artifact.id, ()):
+                add(Function("own", [A, String(lid)]))
+            for lid, _ in scene.unknown.get(artifact.id, ()):
+                add(Function("unknown_license", [A, String(lid)]))
+            for edge in artifact.derived_from:
+                add(Function("edge", [A, index[edge.parent], const(edge.relation)]))
+            organisation = publisher_of(artifact.id)
+            if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
+                add(Function("hub_org", [A, String(organisation)]))
+            for artifact_field in _ATTRIBUTES:
+                value = scene.attribute(artifact, artifact_field)
+                if value is None or value == "":
+                    continue
+                add(Function("artifact_stated", [A, String(artifact_field)]))
+                for item in (value if isinstance(value, tuple) else (value,)):
+                    add(Function("artifact_value", [A, String(artifact_field), String(item)]))
     use = scene.use
     for fact in schema.USE_FACTS:
         if fact.about != schema.USE or not fact.condition:
@@ -347,6 +478,29 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
     return facts
 
 
+class _NumberOf(dict):
+    """An artifact id's number as a Symbol, made when asked (the grants name a few of them)."""
+
+    def __getitem__(self, key):
+        return Number(dict.__getitem__(self, key))
+
+
+def add_facts(control: clingo.Control, facts) -> None:
+    """Give clingo the facts: Symbols through the backend (escaped terms, nothing parsed) and
+    FactRuns as rules built as ASTs (FactRun.statement)."""
+    runs = []
+    with control.backend() as backend:
+        for fact in facts:
+            if type(fact) is FactRun:
+                runs.append(fact)
+            else:
+                backend.add_rule([backend.add_atom(fact)])
+    if runs:
+        with ast.ProgramBuilder(control) as builder:
+            for run_ in runs:
+                builder.add(run_.statement())
+
+
 class Facts(list):
     """A batch's facts: the knowledge base's fixed lists (each license's facts, which never change
     and are indexed once: fact_index) first, then the questions' from `questions_from` on. A plain
@@ -374,9 +528,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
         for statement in statements:
             builder.add(statement)
-    with control.backend() as backend:
-        for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
-            backend.add_rule([backend.add_atom(symbol)])
+    add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
     shown: list[str] = []
 
