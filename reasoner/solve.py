@@ -329,7 +329,7 @@ class FactRun:
 
 
 def _artifact_facts(scene: Scene, index: dict, Q: Symbol) -> list[tuple]:
-    """(name, A, arguments after A) per fact about one artifact, in plain values: an argument is
+    """(name, arguments) per fact about one artifact, in plain values: an argument is
     ("artifact", number) or ("symbol", Symbol); Symbols of strings and constants are made once."""
     strings: dict = {}
 
@@ -351,54 +351,74 @@ def _artifact_facts(scene: Scene, index: dict, Q: Symbol) -> list[tuple]:
     facts: list[tuple] = []
     add = facts.append
     for artifact in scene.artifacts:
-        A = index[artifact.id]
-        add(("in_question", A, (question,)))
+        A = ("artifact", index[artifact.id])
+        add(("in_question", (A, question)))
         if artifact.mine:
-            add(("mine", A, ()))
+            add(("mine", (A,)))
         for lid in scene.licenses.get(artifact.id, ()):
-            add(("own", A, (string(lid),)))
+            add(("own", (A, string(lid))))
         for lid, _ in scene.unknown.get(artifact.id, ()):
-            add(("unknown_license", A, (string(lid),)))
+            add(("unknown_license", (A, string(lid))))
         for edge in artifact.derived_from:
-            add(("edge", A, (("artifact", index[edge.parent]), constant(edge.relation))))
+            add(("edge", (A, ("artifact", index[edge.parent]), constant(edge.relation))))
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
-            add(("hub_org", A, (string(organisation),)))
+            add(("hub_org", (A, string(organisation))))
         for artifact_field in _ATTRIBUTES:
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
                 continue
-            add(("artifact_stated", A, (string(artifact_field),)))
+            add(("artifact_stated", (A, string(artifact_field))))
             for item in (value if isinstance(value, tuple) else (value,)):
-                add(("artifact_value", A, (string(artifact_field), string(item))))
+                add(("artifact_value", (A, string(artifact_field), string(item))))
     return facts
 
 
-def _as_runs(facts: list[tuple]) -> list:
-    """The facts of `_artifact_facts` as FactRuns where consecutive artifacts have facts alike
-    but for their number (a reference to another artifact counts by its distance: a chain's
-    edges A -> A+1 are one run), and as Symbols elsewhere."""
+def _runs_over(facts: list[tuple], pivot: int, relative: bool) -> tuple[list, list]:
+    """(FactRuns, the facts left) where the artifact number at position `pivot` of facts alike
+    in every other argument runs over consecutive numbers. The other artifact numbers count by
+    their distance from the pivot's (`relative`: a chain's edges A -> A+1 are alike) or as
+    they are (a merge's edges M -> P for every parent P)."""
     alike: dict[tuple, list[int]] = {}
-    for name, A, arguments in facts:
-        key = (name, tuple((kind, value - A) if kind == "artifact" else (kind, value) for kind, value in arguments))
+    left: list = []
+    for fact in facts:
+        name, arguments = fact
+        if len(arguments) <= pivot or arguments[pivot][0] != "artifact":
+            left.append(fact)
+            continue
+        X = arguments[pivot][1]
+        key = (name, tuple(("artifact", value - X) if kind == "artifact" and relative else
+                           ("symbol", Number(value)) if kind == "artifact" and i != pivot else
+                           ("artifact", 0) if i == pivot else (kind, value)
+                           for i, (kind, value) in enumerate(arguments)))
         numbers = alike.get(key)
         if numbers is None:
-            alike[key] = [A]
+            alike[key] = [X]
         else:
-            numbers.append(A)
-    out: list = []
+            numbers.append(X)
+    runs: list = []
     for (name, arguments), numbers in alike.items():
         start = 0
         for i in range(1, len(numbers) + 1):
             if i < len(numbers) and numbers[i] == numbers[i - 1] + 1:
                 continue
-            run = FactRun(name, (("artifact", 0),) + arguments, numbers[start], numbers[i - 1])
             if i - start >= _SHORTEST_RUN:
-                out.append(run)
+                runs.append(FactRun(name, arguments, numbers[start], numbers[i - 1]))
             else:
-                out.extend(run.symbols())
+                left.extend((name, tuple(("artifact", value + n) if kind == "artifact" else (kind, value)
+                                         for kind, value in arguments)) for n in numbers[start:i])
             start = i
-    return out
+    return runs, left
+
+
+def _as_runs(facts: list[tuple]) -> list:
+    """The facts of `_artifact_facts` as FactRuns where consecutive artifacts have facts alike
+    (first running over the artifact a fact is about, then over the one an edge names), and as
+    Symbols elsewhere."""
+    runs, left = _runs_over(facts, 0, relative=True)
+    more, left = _runs_over(left, 1, relative=False)
+    return runs + more + [Function(name, [Number(value) if kind == "artifact" else value for kind, value in arguments])
+                          for name, arguments in left]
 
 
 def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool | None = None) -> list:
