@@ -328,75 +328,60 @@ class FactRun:
         return ast.Rule(where, head, [bound])
 
 
-def _artifact_facts(scene: Scene, index: dict, Q: Symbol) -> list[tuple]:
-    """(name, arguments) per fact about one artifact, in plain values: an argument is
-    ("artifact", number) or ("symbol", Symbol); Symbols of strings and constants are made once."""
-    strings: dict = {}
+def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]:
+    """The facts about artifacts grouped by what they say but for the artifact A they are about:
+    (name, arguments) -> the numbers A, in order. An argument is ("artifact", d), the artifact
+    A + d (a chain's edges A -> A+1 say alike), or ("symbol", S); Symbols are made once."""
+    alike: dict[tuple, list[int]] = {}
+    keys: dict = {}   # (name, text) -> its key, so that a license or field makes one Symbol
 
-    def string(text: str) -> tuple:
-        known = strings.get(text)
+    def about(name: str, *texts: str) -> tuple:
+        known = keys.get((name, texts))
         if known is None:
-            known = strings[text] = ("symbol", String(text))
+            known = keys[(name, texts)] = (name, (("artifact", 0),) + tuple(("symbol", String(t)) for t in texts))
         return known
 
-    constants: dict = {}
+    def add(key: tuple, A: int) -> None:
+        numbers = alike.get(key)
+        if numbers is None:
+            alike[key] = [A]
+        else:
+            numbers.append(A)
 
-    def constant(name: str) -> tuple:
-        known = constants.get(name)
-        if known is None:
-            known = constants[name] = ("symbol", const(name))
-        return known
-
-    question = ("symbol", Q)
-    facts: list[tuple] = []
-    add = facts.append
+    in_question = ("in_question", (("artifact", 0), ("symbol", Q)))
+    mine = ("mine", (("artifact", 0),))
+    relations = {}
     for artifact in scene.artifacts:
-        A = ("artifact", index[artifact.id])
-        add(("in_question", (A, question)))
+        A = index[artifact.id]
+        add(in_question, A)
         if artifact.mine:
-            add(("mine", (A,)))
+            add(mine, A)
         for lid in scene.licenses.get(artifact.id, ()):
-            add(("own", (A, string(lid))))
+            add(about("own", lid), A)
         for lid, _ in scene.unknown.get(artifact.id, ()):
-            add(("unknown_license", (A, string(lid))))
+            add(about("unknown_license", lid), A)
         for edge in artifact.derived_from:
-            add(("edge", (A, ("artifact", index[edge.parent]), constant(edge.relation))))
+            relation = relations.get(edge.relation)
+            if relation is None:
+                relation = relations[edge.relation] = ("symbol", const(edge.relation))
+            add(("edge", (("artifact", 0), ("artifact", index[edge.parent] - A), relation)), A)
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
-            add(("hub_org", (A, string(organisation))))
+            add(about("hub_org", organisation), A)
         for artifact_field in _ATTRIBUTES:
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
                 continue
-            add(("artifact_stated", (A, string(artifact_field))))
+            add(about("artifact_stated", artifact_field), A)
             for item in (value if isinstance(value, tuple) else (value,)):
-                add(("artifact_value", (A, string(artifact_field), string(item))))
-    return facts
+                add(about("artifact_value", artifact_field, item), A)
+    return alike
 
 
-def _runs_over(facts: list[tuple], pivot: int, relative: bool) -> tuple[list, list]:
-    """(FactRuns, the facts left) where the artifact number at position `pivot` of facts alike
-    in every other argument runs over consecutive numbers. The other artifact numbers count by
-    their distance from the pivot's (`relative`: a chain's edges A -> A+1 are alike) or as
-    they are (a merge's edges M -> P for every parent P)."""
-    alike: dict[tuple, list[int]] = {}
-    left: list = []
-    for fact in facts:
-        name, arguments = fact
-        if len(arguments) <= pivot or arguments[pivot][0] != "artifact":
-            left.append(fact)
-            continue
-        X = arguments[pivot][1]
-        key = (name, tuple(("artifact", value - X) if kind == "artifact" and relative else
-                           ("symbol", Number(value)) if kind == "artifact" and i != pivot else
-                           ("artifact", 0) if i == pivot else (kind, value)
-                           for i, (kind, value) in enumerate(arguments)))
-        numbers = alike.get(key)
-        if numbers is None:
-            alike[key] = [X]
-        else:
-            numbers.append(X)
+def _runs_of(alike: dict[tuple, list[int]]) -> tuple[list, list]:
+    """(FactRuns of consecutive numbers, the facts left as (name, absolute arguments))."""
     runs: list = []
+    left: list = []
     for (name, arguments), numbers in alike.items():
         start = 0
         for i in range(1, len(numbers) + 1):
@@ -411,14 +396,24 @@ def _runs_over(facts: list[tuple], pivot: int, relative: bool) -> tuple[list, li
     return runs, left
 
 
-def _as_runs(facts: list[tuple]) -> list:
-    """The facts of `_artifact_facts` as FactRuns where consecutive artifacts have facts alike
-    (first running over the artifact a fact is about, then over the one an edge names), and as
-    Symbols elsewhere."""
-    runs, left = _runs_over(facts, 0, relative=True)
-    more, left = _runs_over(left, 1, relative=False)
+def _as_runs(alike: dict[tuple, list[int]]) -> list:
+    """The facts of `_alike_facts` as FactRuns where consecutive artifacts say alike, then where
+    an edge from one artifact names consecutive ones (a merge's edges M -> P for every parent P),
+    and as Symbols elsewhere."""
+    runs, left = _runs_of(alike)
+    by_parent: dict[tuple, list[int]] = {}
+    rest = []
+    for name, arguments in left:
+        if name == "edge":
+            (_, A), (_, P), relation = arguments
+            by_parent.setdefault((name, (("symbol", Number(A)), ("artifact", 0), relation)), []).append(P)
+        else:
+            rest.append((name, arguments))
+    for numbers in by_parent.values():
+        numbers.sort()
+    more, left = _runs_of(by_parent)
     return runs + more + [Function(name, [Number(value) if kind == "artifact" else value for kind, value in arguments])
-                          for name, arguments in left]
+                          for name, arguments in rest + left]
 
 
 def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool | None = None) -> list:
@@ -437,7 +432,7 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool 
         add(Function("subject", [Number(numbers[scene.subject])]))
         for act in scene.use.acts:
             add(Function("want", [Q, const(act)]))
-        facts.extend(_as_runs(_artifact_facts(scene, numbers, Q)))
+        facts.extend(_as_runs(_alike_facts(scene, numbers, Q)))
         index = _NumberOf(numbers)
     else:
         index = {artifact.id: Number(offset + i) for i, artifact in enumerate(scene.artifacts)}
