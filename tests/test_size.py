@@ -293,20 +293,22 @@ def test_a_big_questions_facts_come_as_a_few_runs_holding_exactly_the_facts_one_
         assert sorted(spelt) == sorted(one_by_one) and len(set(spelt)) == len(spelt)
 
 
-def test_answers_are_the_same_when_every_question_is_given_as_runs():
-    """Every question of the stored equivalence sample (the first 150 generated requests) with its facts as runs, runs of one fact included: answers as stored."""
+def test_answers_are_the_same_when_every_question_is_given_as_runs_and_decoded_in_slices():
+    """Every question of the stored equivalence sample (the first 150 generated requests) with
+    its facts as runs, runs of one fact included, and the shown atoms decoded 7 at a time
+    (run() decodes a big question's in slices): answers as stored."""
     sys.path.insert(0, str(ROOT / "tests"))
     import engine_requests
     from test_engine_equivalence import stored_digests
 
     from reasoner import solve
 
-    saved = solve.RUNS_FROM, solve._SHORTEST_RUN
-    solve.RUNS_FROM, solve._SHORTEST_RUN = 0, 1
+    saved = solve.RUNS_FROM, solve._SHORTEST_RUN, solve._DECODED_AT_ONCE
+    solve.RUNS_FROM, solve._SHORTEST_RUN, solve._DECODED_AT_ONCE = 0, 1, 7
     try:
         got = engine_requests.answer_digests(Reasoner(cache_size=0), engine_requests.requests(150), batch_size=150)
     finally:
-        solve.RUNS_FROM, solve._SHORTEST_RUN = saved
+        solve.RUNS_FROM, solve._SHORTEST_RUN, solve._DECODED_AT_ONCE = saved
     assert got == stored_digests()[:150]
 
 
