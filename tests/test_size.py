@@ -256,15 +256,15 @@ def _grounding(doc: dict) -> tuple:
 
 @pytest.mark.parametrize("shape", ["deep", "merge"])
 def test_the_benchmarked_shapes_ground_few_atoms_per_artifact(shape):
-    """Per added artifact a deep upstream chain grounds ~10 atoms (17 before reach, derived,
+    """Per added artifact a deep upstream chain grounds 10 atoms (17 before reach, derived,
     weights_changed and external were kept to where they are read) and shows 2 (applies and
-    carried; bound was shown for every model too), an upstream merge ~6 and 2. The slope is
+    carried; bound was shown for every model too), an upstream merge 7 and 2. The slope is
     measured between 2,000 and 4,000 artifacts, so fixed costs do not count."""
     make = (lambda n: SHAPES.deep(n)) if shape == "deep" else (lambda n: SHAPES.merge(n, mine=False))
     small, large = _grounding(make(2_000)), _grounding(make(4_000))
     assert small[0].to_json() == _answer_without_runs(make(2_000)).to_json()
     atoms, shown = (large[1] - small[1]) / 2_000, (large[2] - small[2]) / 2_000
-    assert atoms <= (11 if shape == "deep" else 7), (small, large)
+    assert atoms <= (11 if shape == "deep" else 8), (small, large)
     assert shown <= 2.01, (small, large)
 
 
