@@ -331,14 +331,16 @@ class FactRun:
 def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]:
     """The facts about artifacts grouped by what they say but for the artifact A they are about:
     (name, arguments) -> the numbers A, in order. An argument is ("artifact", d), the artifact
-    A + d (a chain's edges A -> A+1 say alike), or ("symbol", S); Symbols are made once."""
+    A + d (a chain's edges A -> A+1 say alike), or a plain value that `_symbol` makes a Symbol
+    of once per run: keys of plain values hash in C (a clingo Symbol's hash is a Python call,
+    600,000 of them for a 100,000-deep lineage)."""
     alike: dict[tuple, list[int]] = {}
-    keys: dict = {}   # (name, text) -> its key, so that a license or field makes one Symbol
+    keys: dict = {}   # (name, texts) -> its key, made once
 
     def about(name: str, *texts: str) -> tuple:
         known = keys.get((name, texts))
         if known is None:
-            known = keys[(name, texts)] = (name, (("artifact", 0),) + tuple(("symbol", String(t)) for t in texts))
+            known = keys[(name, texts)] = (name, (("artifact", 0),) + tuple(("text", t) for t in texts))
         return known
 
     def add(key: tuple, A: int) -> None:
@@ -348,9 +350,8 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
         else:
             numbers.append(A)
 
-    in_question = ("in_question", (("artifact", 0), ("symbol", Q)))
+    in_question = ("in_question", (("artifact", 0), ("number", Q.number)))
     mine = ("mine", (("artifact", 0),))
-    relations = {}
     for artifact in scene.artifacts:
         A = index[artifact.id]
         add(in_question, A)
@@ -361,10 +362,7 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
         for lid, _ in scene.unknown.get(artifact.id, ()):
             add(about("unknown_license", lid), A)
         for edge in artifact.derived_from:
-            relation = relations.get(edge.relation)
-            if relation is None:
-                relation = relations[edge.relation] = ("symbol", const(edge.relation))
-            add(("edge", (("artifact", 0), ("artifact", index[edge.parent] - A), relation)), A)
+            add(("edge", (("artifact", 0), ("artifact", index[edge.parent] - A), ("constant", edge.relation))), A)
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
             add(about("hub_org", organisation), A)
@@ -378,6 +376,15 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
     return alike
 
 
+def _symbol(kind: str, value) -> Symbol:
+    """The Symbol of a plain argument of `_alike_facts` (an artifact's number once absolute)."""
+    if kind == "text":
+        return String(value)
+    if kind == "constant":
+        return const(value)
+    return Number(value)
+
+
 def _runs_of(alike: dict[tuple, list[int]]) -> tuple[list, list]:
     """(FactRuns of consecutive numbers, the facts left as (name, absolute arguments))."""
     runs: list = []
@@ -388,7 +395,8 @@ def _runs_of(alike: dict[tuple, list[int]]) -> tuple[list, list]:
             if i < len(numbers) and numbers[i] == numbers[i - 1] + 1:
                 continue
             if i - start >= _SHORTEST_RUN:
-                runs.append(FactRun(name, arguments, numbers[start], numbers[i - 1]))
+                runs.append(FactRun(name, tuple((kind, value) if kind == "artifact" else ("symbol", _symbol(kind, value))
+                                                for kind, value in arguments), numbers[start], numbers[i - 1]))
             else:
                 left.extend((name, tuple(("artifact", value + n) if kind == "artifact" else (kind, value)
                                          for kind, value in arguments)) for n in numbers[start:i])
@@ -406,13 +414,13 @@ def _as_runs(alike: dict[tuple, list[int]]) -> list:
     for name, arguments in left:
         if name == "edge":
             (_, A), (_, P), relation = arguments
-            by_parent.setdefault((name, (("symbol", Number(A)), ("artifact", 0), relation)), []).append(P)
+            by_parent.setdefault((name, (("number", A), ("artifact", 0), relation)), []).append(P)
         else:
             rest.append((name, arguments))
     for numbers in by_parent.values():
         numbers.sort()
     more, left = _runs_of(by_parent)
-    return runs + more + [Function(name, [Number(value) if kind == "artifact" else value for kind, value in arguments])
+    return runs + more + [Function(name, [_symbol(kind, value) for kind, value in arguments])
                           for name, arguments in rest + left]
 
 
