@@ -222,6 +222,7 @@ class Reasoner:
                 solved.update(self._solve(batch))
             answers = [given if plan is None else self._with_profile(plan, self._result(plan, solved))
                        for plan, given in window]
+            del solved, todo, batch   # freed while paused: the collector would first scan every decoded atom
         for (plan, given), answer in zip(window, answers):
             if plan is not None and plan.request.remedies:   # asked for: searched only for a NO or DEPENDS
                 answer.remedies = []

@@ -587,7 +587,7 @@ def _grant_term(symbol: Symbol, renames: dict) -> Symbol:
 
 
 def _diff(base: frozenset, candidate: _Candidate, number: int, grants: int) -> None:
-    changed = frozenset(question_facts(candidate.scene))
+    changed = frozenset(question_facts(candidate.scene, runs=False))   # Symbols, for set differences
     removes, adds = base - changed, changed - base
     if candidate.kind == "obtain_grant":   # its grant is numbered apart from every other candidate's
         renames = {Function("g", [Number(0), Number(grants)]): Function("g", [Number(0), Number(1_000_000 + number)])}
@@ -613,7 +613,7 @@ def _bridges(predicates: frozenset) -> str:
 
 def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int) -> list[tuple]:
     """The optimal sets of candidates (indices), cheapest first: one clingo run, several rounds."""
-    base = question_facts(scene)
+    base = question_facts(scene, runs=False)   # Symbols, for set differences
     base_set = frozenset(base)
     for number, candidate in enumerate(candidates):
         _diff(base_set, candidate, number, len(scene.use.grants))

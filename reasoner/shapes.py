@@ -293,7 +293,7 @@ def _prepare(scene: Scene, fixed: tuple) -> _Prepared:
     (tests/test_shapes.py keeps the case)."""
     from clingo import ast   # not at import: a cold question never needs it (tests/test_cold_start.py)
 
-    structure = [fact for fact in question_facts(scene) if fact.name not in VALUE_PREDICATES]
+    structure = [fact for fact in question_facts(scene, runs=False) if fact.name not in VALUE_PREDICATES]
     domain = value_domain(scene)
     control = clingo.Control(["--warn=none"])
     indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))

@@ -418,37 +418,188 @@ def _fact(name: str, *values) -> Symbol:
                            for v in values])
 
 
-def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Symbol]:
+# From this many artifacts on, a question's per-artifact facts reach clingo as runs (FactRun):
+# building one clingo Symbol per fact in Python, and adding each through the backend, was 2.9 s
+# of a 100,000-deep lineage's 8 s (500,000 facts), and the Symbols held ~120 MiB while it was
+# solved. Smaller questions keep one Symbol per fact (remedies.py takes set differences of them).
+RUNS_FROM = 1_000
+# A run shorter than this is added as Symbols: a rule per fact would cost more than it saves.
+_SHORTEST_RUN = 4
+
+
+@dataclass(frozen=True)
+class FactRun:
+    """Facts `name(...)` for each artifact A in first..last, all alike but for A: each argument is
+    ("artifact", d), the artifact A + d, or ("symbol", S), the same Symbol S for every A. Given to
+    clingo as one rule built as an AST, `name(X+d, S, ...) :- X = first..last.`, never parsed from
+    text: its strings are String symbols, escaped as any other fact's (so no request text can
+    become a program), and gringo makes the 100,000 facts of a deep lineage in C."""
+    name: str
+    arguments: tuple
+    first: int
+    last: int
+
+    def symbols(self) -> list[Symbol]:
+        return [Function(self.name, [Number(a + value) if kind == "artifact" else value
+                                     for kind, value in self.arguments])
+                for a in range(self.first, self.last + 1)]
+
+    def statement(self):
+        from clingo import ast   # only for big questions: a cold question never imports it
+
+        where = ast.Location(ast.Position("<facts>", 1, 1), ast.Position("<facts>", 1, 1))
+        variable = ast.Variable(where, "X")
+
+        def term(kind, value):
+            if kind == "symbol":
+                return ast.SymbolicTerm(where, value)
+            if value == 0:
+                return variable
+            return ast.BinaryOperation(where, ast.BinaryOperator.Plus, variable, ast.SymbolicTerm(where, Number(value)))
+
+        head = ast.Literal(where, ast.Sign.NoSign, ast.SymbolicAtom(
+            ast.Function(where, self.name, [term(kind, value) for kind, value in self.arguments], False)))
+        span = ast.Interval(where, ast.SymbolicTerm(where, Number(self.first)), ast.SymbolicTerm(where, Number(self.last)))
+        bound = ast.Literal(where, ast.Sign.NoSign,
+                            ast.Comparison(variable, [ast.Guard(ast.ComparisonOperator.Equal, span)]))
+        return ast.Rule(where, head, [bound])
+
+
+def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]:
+    """The facts about artifacts grouped by what they say but for the artifact A they are about:
+    (name, arguments) -> the numbers A, in order. An argument is ("artifact", d), the artifact
+    A + d (a chain's edges A -> A+1 say alike), or a plain value that `_symbol` makes a Symbol
+    of once per run: keys of plain values hash in C (a clingo Symbol's hash is a Python call,
+    600,000 of them for a 100,000-deep lineage)."""
+    alike: dict[tuple, list[int]] = {}
+    keys: dict = {}   # (name, texts) -> its key, made once
+
+    def about(name: str, *texts: str) -> tuple:
+        known = keys.get((name, texts))
+        if known is None:
+            known = keys[(name, texts)] = (name, (("artifact", 0),) + tuple(("text", t) for t in texts))
+        return known
+
+    def add(key: tuple, A: int) -> None:
+        numbers = alike.get(key)
+        if numbers is None:
+            alike[key] = [A]
+        else:
+            numbers.append(A)
+
+    in_question = ("in_question", (("artifact", 0), ("number", Q.number)))
+    mine = ("mine", (("artifact", 0),))
+    for artifact in scene.artifacts:
+        A = index[artifact.id]
+        add(in_question, A)
+        if artifact.mine:
+            add(mine, A)
+        for lid in scene.licenses.get(artifact.id, ()):
+            add(about("own", lid), A)
+        for lid, _ in scene.unknown.get(artifact.id, ()):
+            add(about("unknown_license", lid), A)
+        for edge in artifact.derived_from:
+            add(("edge", (("artifact", 0), ("artifact", index[edge.parent] - A), ("constant", edge.relation))), A)
+        organisation = publisher_of(artifact.id)
+        if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
+            add(about("hub_org", organisation), A)
+        for artifact_field in _ATTRIBUTES:
+            value = scene.attribute(artifact, artifact_field)
+            if value is None or value == "":
+                continue
+            add(about("artifact_stated", artifact_field), A)
+            for item in (value if isinstance(value, tuple) else (value,)):
+                add(about("artifact_value", artifact_field, item), A)
+    return alike
+
+
+def _symbol(kind: str, value) -> Symbol:
+    """The Symbol of a plain argument of `_alike_facts` (an artifact's number once absolute)."""
+    if kind == "text":
+        return String(value)
+    if kind == "constant":
+        return const(value)
+    return Number(value)
+
+
+def _runs_of(alike: dict[tuple, list[int]]) -> tuple[list, list]:
+    """(FactRuns of consecutive numbers, the facts left as (name, absolute arguments))."""
+    runs: list = []
+    left: list = []
+    for (name, arguments), numbers in alike.items():
+        start = 0
+        for i in range(1, len(numbers) + 1):
+            if i < len(numbers) and numbers[i] == numbers[i - 1] + 1:
+                continue
+            if i - start >= _SHORTEST_RUN:
+                runs.append(FactRun(name, tuple((kind, value) if kind == "artifact" else ("symbol", _symbol(kind, value))
+                                                for kind, value in arguments), numbers[start], numbers[i - 1]))
+            else:
+                left.extend((name, tuple(("artifact", value + n) if kind == "artifact" else (kind, value)
+                                         for kind, value in arguments)) for n in numbers[start:i])
+            start = i
+    return runs, left
+
+
+def _as_runs(alike: dict[tuple, list[int]]) -> list:
+    """The facts of `_alike_facts` as FactRuns where consecutive artifacts say alike, then where
+    an edge from one artifact names consecutive ones (a merge's edges M -> P for every parent P),
+    and as Symbols elsewhere."""
+    runs, left = _runs_of(alike)
+    by_parent: dict[tuple, list[int]] = {}
+    rest = []
+    for name, arguments in left:
+        if name == "edge":
+            (_, A), (_, P), relation = arguments
+            by_parent.setdefault((name, (("number", A), ("artifact", 0), relation)), []).append(P)
+        else:
+            rest.append((name, arguments))
+    for numbers in by_parent.values():
+        numbers.sort()
+    more, left = _runs_of(by_parent)
+    return runs + more + [Function(name, [_symbol(kind, value) for kind, value in arguments])
+                          for name, arguments in rest + left]
+
+
+def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool | None = None) -> list:
     """The question as facts. Artifacts are numbered from `offset` in `scene.artifacts` order and
-    tied to `question` by in_question(A, Q), so many questions can share one grounding."""
-    facts: list[Symbol] = []
+    tied to `question` by in_question(A, Q), so many questions can share one grounding.
+
+    With `runs` (by default: from RUNS_FROM artifacts on) the facts about artifacts come as
+    FactRuns where they can, which run() adds as rules; without, every fact is a Symbol."""
+    facts: list = []
     add = facts.append
     Q = question
     index = {artifact.id: offset + i for i, artifact in enumerate(scene.artifacts)}
     add(_fact("subject", index[scene.subject]))
     for act in scene.use.acts:
         add(_fact("want", Q, (act,)))
-    for artifact in scene.artifacts:
-        A = index[artifact.id]
-        add(_fact("in_question", A, Q))
-        if artifact.mine:
-            add(_fact("mine", A))
-        for lid in scene.licenses.get(artifact.id, ()):
-            add(_fact("own", A, lid))
-        for lid, _ in scene.unknown.get(artifact.id, ()):
-            add(_fact("unknown_license", A, lid))
-        for edge in artifact.derived_from:
-            add(_fact("edge", A, index[edge.parent], (edge.relation,)))
-        organisation = publisher_of(artifact.id)
-        if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
-            add(_fact("hub_org", A, organisation))
-        for artifact_field in _ATTRIBUTES:
-            value = scene.attribute(artifact, artifact_field)
-            if value is None or value == "":
-                continue
-            add(_fact("artifact_stated", A, artifact_field))
-            for item in (value if isinstance(value, tuple) else (value,)):
-                add(_fact("artifact_value", A, artifact_field, item))
+    if runs is None:
+        runs = len(scene.artifacts) >= RUNS_FROM
+    if runs:
+        facts.extend(_as_runs(_alike_facts(scene, index, Number(Q))))
+    else:
+        for artifact in scene.artifacts:
+            A = index[artifact.id]
+            add(_fact("in_question", A, Q))
+            if artifact.mine:
+                add(_fact("mine", A))
+            for lid in scene.licenses.get(artifact.id, ()):
+                add(_fact("own", A, lid))
+            for lid, _ in scene.unknown.get(artifact.id, ()):
+                add(_fact("unknown_license", A, lid))
+            for edge in artifact.derived_from:
+                add(_fact("edge", A, index[edge.parent], (edge.relation,)))
+            organisation = publisher_of(artifact.id)
+            if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
+                add(_fact("hub_org", A, organisation))
+            for artifact_field in _ATTRIBUTES:
+                value = scene.attribute(artifact, artifact_field)
+                if value is None or value == "":
+                    continue
+                add(_fact("artifact_stated", A, artifact_field))
+                for item in (value if isinstance(value, tuple) else (value,)):
+                    add(_fact("artifact_value", A, artifact_field, item))
     use = scene.use
     for fact, attr in _TESTED_ATTRS:
         value = getattr(use, attr)
@@ -480,6 +631,37 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0) -> list[Sym
     return facts
 
 
+def add_facts(control: clingo.Control, facts) -> int:
+    """Give clingo the facts: Symbols through the backend (escaped terms, nothing parsed) and
+    FactRuns as rules built as ASTs (FactRun.statement). Returns the number of runs."""
+    runs = []
+    with control.backend() as backend:
+        for fact in facts:
+            if type(fact) is FactRun:
+                runs.append(fact)
+            else:
+                backend.add_rule([backend.add_atom(fact)])
+    if runs:
+        from clingo import ast
+
+        with ast.ProgramBuilder(control) as builder:
+            for run_ in runs:
+                builder.add(run_.statement())
+    return len(runs)
+
+
+def _give_back_memory() -> None:
+    """Return the heap a freed grounding leaves to the system (glibc keeps it otherwise, and a
+    big question's decoding then comes on top of it: +170 MiB at the peak of a 100,000-deep
+    lineage). Only after big questions, so small ones do not import ctypes."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):   # not glibc: nothing to do
+        pass
+
+
 class Facts(list):
     """A batch's facts: the knowledge base's fixed lists (each license's facts, which never change
     and are indexed once: fact_index) first, then the questions' from `questions_from` on. A plain
@@ -491,14 +673,20 @@ class Facts(list):
         self.questions_from = len(self)
 
 
+# Shown atoms decoded per slice (run): a batch of small questions is one slice.
+_DECODED_AT_ONCE = 20_000
+
+
 def read_shown(shown: list[str]) -> dict[int, list[Term]]:
-    """The shown atoms of a model, each `out(Q, Atom)`, as {Q: [Atom, ...]} read in one pass
-    (terms.py) from the models' strings (one str() of all shown atoms per model)."""
+    """The shown atoms of models, each `out(Q, Atom)`, as {Q: [Atom, ...]}, read (terms.py) from
+    the models' strings, one str() of many shown atoms each: a slice at a time, so that a slice's
+    decoded out(Q, ·) wrappers are dropped before the next is read."""
     answers: dict[int, list[Term]] = {}
-    for model in parse("\n".join(shown)):
-        for term in model.arguments:
-            question, atom = term.arguments
-            answers.setdefault(question.number, []).append(atom)
+    for text in shown:
+        for model in parse(text):
+            for term in model.arguments:
+                question, atom = term.arguments
+                answers.setdefault(question.number, []).append(atom)
     return answers
 
 
@@ -515,21 +703,26 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     fixed, questions_from = getattr(facts, "fixed", ()), getattr(facts, "questions_from", 0)
     indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))
     added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes)
-    with control.backend() as backend:
-        for symbol in itertools.chain(schema_facts(), facts):   # no copy of the batch's facts
-            backend.add_rule([backend.add_atom(symbol)])
+    big = add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
     shown: list[str] = []
 
     def collect(model) -> None:   # the program is stratified: one model
-        # The shown atoms as one tuple: one str() for all of them (2.6x cheaper than one each).
-        shown.append(str(Function("", model.symbols(shown=True))))
+        # The shown atoms as tuples: one str() for many of them (2.6x cheaper than one each), in
+        # slices so that each slice's decoded out(Q, ·) wrappers are dropped before the next is
+        # read (all at once they held ~50 MiB more at the peak of a 100,000-deep lineage).
+        symbols = model.symbols(shown=True)
+        for start in range(0, len(symbols), _DECODED_AT_ONCE):
+            shown.append(str(Function("", symbols[start:start + _DECODED_AT_ONCE])))
 
     control.solve(on_model=collect)
-    answers = read_shown(shown)
     if statistics is not None:
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):
             statistics[key] = statistics.get(key, 0) + int(program[key])
         statistics["statements"] = statistics.get("statements", 0) + added
+    del control   # the grounding is done with: free it before the shown atoms are decoded
+    if big:
+        _give_back_memory()
+    answers = read_shown(shown)
     return answers  # unsorted: explain sorts what it reports

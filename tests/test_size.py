@@ -213,3 +213,113 @@ def test_a_100000_deep_lineage_of_the_users_own_models_gets_a_limit_error(tmp_pa
     """Past 20,000 acts (edges of the user's own models) can-i answers with a limit error."""
     code, answer = cli_in_subprocess(chain(100_000, mine=True), tmp_path)
     assert code == 2 and answer["error"]["code"] == "limit"
+
+
+# --- issue 12, item 4: the work per artifact of benchmarks/size.py's shapes ---------------------
+# (never timed: `python benchmarks/size.py deep merge` measures them; these bound what they cost)
+
+def _benchmark_shapes():
+    """The lineages benchmarks/size.py measures (defined there once)."""
+    import importlib.util
+
+    path = ROOT / "benchmarks" / "size.py"
+    spec = importlib.util.spec_from_file_location("can_i_size_benchmark_shapes", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+SHAPES = _benchmark_shapes()
+
+
+def _grounding(doc: dict) -> tuple:
+    """(answer, ground atoms, shown atoms) of one question."""
+    from reasoner import solve
+
+    statistics: dict = {}
+    shown = [0]
+    original = api.run
+
+    def counting(facts):
+        answers = original(facts, statistics)
+        shown[0] += sum(len(atoms) for atoms in answers.values())
+        return answers
+
+    api.run = counting
+    try:
+        result = Reasoner(kb=R.kb, cache_size=0).ask(doc)
+    finally:
+        api.run = original
+    assert solve.RUNS_FROM <= 2_000   # the shapes below are asked as runs
+    return result, statistics["atoms"], shown[0]
+
+
+@pytest.mark.parametrize("shape", ["deep", "merge"])
+def test_the_benchmarked_shapes_ground_few_atoms_per_artifact(shape):
+    """Per added artifact a deep upstream chain grounds 10 atoms (17 before reach, derived,
+    weights_changed and external were kept to where they are read) and shows 2 (applies and
+    carried; bound was shown for every model too), an upstream merge 7 and 2. The slope is
+    measured between 2,000 and 4,000 artifacts, so fixed costs do not count."""
+    make = (lambda n: SHAPES.deep(n)) if shape == "deep" else (lambda n: SHAPES.merge(n, mine=False))
+    small, large = _grounding(make(2_000)), _grounding(make(4_000))
+    assert small[0].to_json() == _answer_without_runs(make(2_000)).to_json()
+    atoms, shown = (large[1] - small[1]) / 2_000, (large[2] - small[2]) / 2_000
+    assert atoms <= (11 if shape == "deep" else 8), (small, large)
+    assert shown <= 2.01, (small, large)
+
+
+def _answer_without_runs(doc: dict):
+    from reasoner import solve
+
+    original, solve.RUNS_FROM = solve.RUNS_FROM, 10 ** 9
+    try:
+        return Reasoner(kb=R.kb, cache_size=0).ask(doc)
+    finally:
+        solve.RUNS_FROM = original
+
+
+def test_a_big_questions_facts_come_as_a_few_runs_holding_exactly_the_facts_one_by_one():
+    """question_facts gives a 2,000-deep lineage's 10,000 facts as a handful of FactRuns; spelt
+    out, they are the very facts given one Symbol each (so the grounding is the same)."""
+    from reasoner import solve
+
+    reasoner = Reasoner(kb=R.kb, cache_size=0)
+    for doc in (SHAPES.deep(2_000), SHAPES.merge(2_000, mine=False), chain(1_500, relation="distilled")):
+        scene = reasoner._plan(doc).scenes[0].scene
+        as_runs = solve.question_facts(scene, 3, 17, runs=True)
+        one_by_one = solve.question_facts(scene, 3, 17, runs=False)
+        assert len(as_runs) <= 20 < len(one_by_one)
+        spelt = [s for fact in as_runs for s in (fact.symbols() if isinstance(fact, solve.FactRun) else [fact])]
+        assert sorted(spelt) == sorted(one_by_one) and len(set(spelt)) == len(spelt)
+
+
+def test_answers_are_the_same_when_every_question_is_given_as_runs_and_decoded_in_slices():
+    """Every question of the stored equivalence sample (the first 150 generated requests) with
+    its facts as runs, runs of one fact included, and the shown atoms decoded 7 at a time
+    (run() decodes a big question's in slices): answers as stored."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import engine_requests
+    from test_engine_equivalence import stored_digests
+
+    from reasoner import solve
+
+    saved = solve.RUNS_FROM, solve._SHORTEST_RUN, solve._DECODED_AT_ONCE
+    solve.RUNS_FROM, solve._SHORTEST_RUN, solve._DECODED_AT_ONCE = 0, 1, 7
+    try:
+        got = engine_requests.answer_digests(Reasoner(cache_size=0), engine_requests.requests(150), batch_size=150)
+    finally:
+        solve.RUNS_FROM, solve._SHORTEST_RUN, solve._DECODED_AT_ONCE = saved
+    assert got == stored_digests()[:150]
+
+
+def test_request_text_in_a_run_stays_a_string_and_a_forbidden_chain_stays_forbidden():
+    """The runs carry request strings as String symbols, never as program text: names written
+    as clingo statements change nothing. Hosting a 1,500-deep Llama 3
+    chain at 800M users stays forbidden (llama3 §2), as asked one fact at a time."""
+    doc = SHAPES.deep(1_500)
+    hostile = 'llama"). status(0,permitted). #show. own(0,"mit'
+    for artifact in doc["artifacts"]:
+        artifact["name"] = hostile
+    result = Reasoner(kb=R.kb, cache_size=0).ask(doc)
+    assert result.status == "forbidden" and llama_threshold_cited(result)
+    assert result.to_json() == _answer_without_runs(doc).to_json()
