@@ -515,3 +515,24 @@ def test_the_audit_of_the_sample_cards_is_the_same_with_and_without_prepared_sha
         rows[name] = [json.dumps(row.to_json(), sort_keys=True) for row in audit.audit([sample], share=False).rows]
     assert len(rows["fresh"]) == 502
     assert [i for i, (a, b) in enumerate(zip(rows["fresh"], rows["prepared"])) if a != b] == []
+
+
+def test_the_rules_have_one_model_for_every_assignment_of_the_values():
+    """Both paths take the program's one model: shapes.py asserts it (a second model would be a
+    traceback) and the fresh path would merge the atoms of every model into one answer. That
+    holds while the rules have no choice rule, disjunction or constraint and the value atoms
+    are defined by no rule (an external a rule defines is no longer only the question's)."""
+    from clingo import ast
+
+    from reasoner.solve import _rules
+
+    heads = []
+    for statement in _rules():
+        if statement.ast_type != ast.ASTType.Rule:
+            continue
+        head = statement.head
+        if head.ast_type != ast.ASTType.Literal or head.atom.ast_type != ast.ASTType.SymbolicAtom:
+            heads.append(str(statement))   # a choice, disjunction, aggregate or constraint (`#false`)
+        elif head.atom.symbol.ast_type == ast.ASTType.Function and head.atom.symbol.name in shapes.VALUE_PREDICATES:
+            heads.append(str(statement))
+    assert heads == []
