@@ -197,7 +197,7 @@ def generated(structures: int, variants: int, seed: int, remedies: float = 0.0) 
 
 
 def test_generated_structures_with_varied_values_answer_as_fresh_groundings():
-    asked = generated(12, 4, seed=12)
+    asked = generated(8, 4, seed=12)
     bad = mismatches(asked, paths=prepared_paths())
     assert not bad, f"{len(bad)} differ, first: {bad[:2]}"
 
@@ -294,7 +294,7 @@ def edgy_requests(count: int, seed: int) -> list:
 
 def test_numbers_at_under_and_over_every_kind_of_threshold_answer_as_fresh_groundings(edgy):
     fresh = Reasoner([edgy], cache_size=0, shapes=0)
-    asked = edgy_requests(80, seed=3)
+    asked = edgy_requests(48, seed=3)
     bad = mismatches(asked, fresh=fresh, paths=prepared_paths([edgy], atoms=50_000))
     assert not bad, f"{len(bad)} differ, first: {bad[:2]}"
 
@@ -341,24 +341,24 @@ def one_change_each() -> list:
         edit(document)
         out.append(document)
 
-    for name in ["Llama 3 bot", "llama-3-bot", "Llama3-bot", "Llam"]:
+    for name in ["Llama 3 bot", "llama-3-bot"]:
         change(lambda d, n=name: d["use"].__setitem__("name", n))
         change(lambda d, n=name: d["artifacts"][2].__setitem__("name", n))
-    for territory in (["EU"], ["EEA"], ["EU", "DE"]):
+    for territory in (["EU"], ["EU", "DE"]):
         change(lambda d, t=territory: d["use"].__setitem__("territory", t))
         change(lambda d, t=territory: d["use"].__setitem__("domicile", t))
-    for outbound in ["apache-2.0", "llama3", "gpl-3.0"]:
+    for outbound in ["apache-2.0", "llama3"]:
         change(lambda d, o=outbound: d["use"].__setitem__("outbound_license", o))
-    for grants in (["meta"], ["llama3"], ["meta:org1/tune"], ["meta:meta-llama/Meta-Llama-3-8B"], ["llama3:me/bot"]):
+    for grants in (["meta"], ["meta:org1/tune"], ["meta:meta-llama/Meta-Llama-3-8B"]):
         change(lambda d, g=grants: d["use"].__setitem__("grants", g))
     for org in ["meta-llama", "facebook", "me"]:
         change(lambda d, o=org: (d["artifacts"][1].__setitem__("id", f"{o}/tune"),
                                  d["artifacts"][2]["derived_from"][0].__setitem__("id", f"{o}/tune")))
     for publisher in ["meta-llama", "org1"]:
         change(lambda d, p=publisher: d["artifacts"][1].__setitem__("publisher", p))
-    for expression in ["llama3 OR mit", "other", "unknown-x", "gpl"]:
+    for expression in ["llama3 OR mit", "unknown-x", "gpl"]:
         change(lambda d, e=expression: d["artifacts"][1].__setitem__("license", e))
-    for relation in ["merge", "distilled"]:
+    for relation in ["merge"]:
         change(lambda d, r=relation: d["artifacts"][2]["derived_from"][0].__setitem__("relation", r))
     for family in ["llama", "gemma"]:
         change(lambda d, f=family: d["artifacts"][2].__setitem__("family", f))
@@ -387,8 +387,8 @@ def test_each_structure_fact_changed_alone_is_a_structure_of_its_own():
 
 def test_threads_sharing_a_reasoner_whose_structures_are_evicted_all_the_time():
     rng = random.Random(41)
-    documents = [structure(rng, i) for i in range(10)]
-    asked = [values(rng.choice(documents), rng) for _ in range(32)]
+    documents = [structure(rng, i) for i in range(6)]
+    asked = [values(rng.choice(documents), rng) for _ in range(24)]
     expected = [text(a) for a in FRESH.answer_each(asked, batch_size=1)]
     reasoner = warmed(Reasoner(cache_size=0))
     reasoner.shapes = shapes.Shapes(capacity=2, admit_after=1, atoms=8_000)
@@ -492,7 +492,7 @@ def test_what_a_reasoner_keeps_stays_bounded_over_many_varied_questions():
     reasoner = warmed(Reasoner(cache_size=0))
     reasoner.shapes = shapes.Shapes(capacity=4, admit_after=2, atoms=20_000)
     documents = [structure(rng, i) for i in range(30)]
-    reasoner.answer_each([values(rng.choice(documents), rng) for _ in range(60)], batch_size=15)
+    reasoner.answer_each([values(rng.choice(documents), rng) for _ in range(40)], batch_size=10)
     kept = reasoner.shapes
     assert len(kept._prepared) <= 4 and kept._held <= 20_000
     assert len(kept._sightings) <= 16 * 64 and len(kept._too_large) <= 4096
