@@ -104,7 +104,7 @@ class Reasoner:
     def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096,
                  shapes: int = SHAPES):
         """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off.
-        `shapes` question structures seen twice are kept grounded (shapes.py), so that later
+        `shapes` question structures that come back are kept grounded (shapes.py), so that later
         questions of the same structure only switch their values; 0 grounds every question afresh."""
         self.kb = kb or KnowledgeBase.load(paths)
         self.cache_size = cache_size

@@ -20,9 +20,11 @@ model are the same; only when gringo evaluates the atoms differs. A question wit
 the prepared domain (a number that is not on a threshold cell) is not answered here (the caller
 grounds it afresh), and tests/test_shapes.py compares both paths on generated questions.
 
-Limits: a structure is prepared on its second sighting (a one-off question would pay a larger
-grounding for nothing), at most `capacity` structures are kept (least recently used first out),
-and a Control busy in another thread is not waited for (the caller grounds afresh).
+Limits: in a batch a structure is prepared at its third sighting (`admit_after`; a one-off
+question would pay a larger grounding for nothing), a question asked alone at first sight while
+preparing pays (never the process's first: see Shapes), at most `capacity` structures and
+`atoms` ground atoms are kept (least recently used first out), and a Control busy in another
+thread is not waited for (the caller grounds afresh).
 """
 
 from __future__ import annotations
