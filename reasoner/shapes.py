@@ -20,9 +20,10 @@ model are the same; only when gringo evaluates the atoms differs. A question wit
 the prepared domain (a number that is not on a threshold cell) is not answered here (the caller
 grounds it afresh), and tests/test_shapes.py compares both paths on generated questions.
 
-Limits: in a batch a structure is prepared at its third sighting (`admit_after`; a one-off
-question would pay a larger grounding for nothing), a question asked alone at first sight while
-preparing pays (never the process's first: see Shapes), at most `capacity` structures and
+Limits (Shapes says why): a structure is prepared once six of its questions were asked (a
+batch's counted together; a one-off question would pay a grounding for nothing), a question asked
+alone at first sight while preparing pays, nothing for a new Reasoner's first 32 questions (the
+command line), never a question of more than 64 artifacts; at most `capacity` structures and
 `atoms` ground atoms are kept (least recently used first out), and a Control busy in another
 thread is not waited for (the caller grounds afresh).
 """
@@ -187,14 +188,17 @@ class Shapes:
     # size is known, and a long lineage is asked about rarely enough to gain little.
     MAX_ARTIFACTS = 64
 
-    def __init__(self, capacity: int = 64, admit_after: int = 6, atoms: int = 100_000):
+    def __init__(self, capacity: int = 64, admit_after: int = 6, atoms: int = 100_000,
+                 start_after: int | None = None):
         """Keep at most `capacity` structures holding at most `atoms` ground atoms in all (about
         1.5 KB each: 100,000 is ~150 MiB; least recently used first out, and a structure larger
         than a quarter of it is never kept); prepare one once `admit_after` of its questions
-        were asked (alone, sooner while preparing pays). capacity 0 turns preparing off."""
+        were asked (alone, sooner while preparing pays), and nothing for the first `start_after`
+        questions (EAGER_AFTER by default). capacity 0 turns preparing off."""
         self.capacity = capacity
         self.admit_after = admit_after
         self.atoms = atoms
+        self.start_after = self.EAGER_AFTER if start_after is None else start_after
         self._held = 0             # ground atoms of the structures kept
         self._too_large: set = set()   # structures found too large to keep (bounded)
         self._prepared: OrderedDict = OrderedDict()
@@ -240,7 +244,7 @@ class Shapes:
                 seen = self._sightings.get(structure, 0) + max(in_batch, 0)
                 if batch is not None:
                     batch[structure] = -abs(in_batch)
-                warm = self._asked > self.EAGER_AFTER
+                warm = self._asked > self.start_after
                 eager = warm and batch is None and (self.prepared < self.WARM_UP
                                                      or self.reused * self.REUSE_TO_STAY >= self.prepared)
                 if not eager and (seen < self.admit_after or not warm):

@@ -157,8 +157,9 @@ def text(answer) -> str:
 
 
 def warmed(reasoner: Reasoner) -> Reasoner:
-    """The first question of a process is never prepared: ask one, so that lone ones are."""
-    reasoner.ask({"licenses": ["mpl-2.0"], "use": {"acts": ["use"]}})
+    """A new Reasoner prepares nothing for its first questions (shapes.Shapes.EAGER_AFTER): give
+    it shapes past them, so that lone questions are prepared at first sight."""
+    reasoner.shapes = shapes.Shapes(reasoner.shapes.capacity, start_after=0)
     return reasoner
 
 
@@ -179,10 +180,10 @@ def prepared_paths(kb_paths=None, atoms: int = 5_000) -> dict:
     first sight; the default Reasoner (answer cache on) in batches; a tiny capacity and atom
     budget that evict in the middle of batches of 7."""
     one = warmed(Reasoner(kb_paths, cache_size=0))
-    one.shapes = shapes.Shapes(capacity=64, admit_after=1)
+    one.shapes = shapes.Shapes(capacity=64, admit_after=1, start_after=0)
     default = Reasoner(kb_paths)
     evicting = Reasoner(kb_paths, cache_size=0)
-    evicting.shapes = shapes.Shapes(capacity=2, admit_after=1, atoms=atoms)
+    evicting.shapes = shapes.Shapes(capacity=2, admit_after=1, atoms=atoms, start_after=0)
     return {"one by one": lambda asked: one.answer_each(asked, batch_size=1),
             "default, batched": lambda asked: default.answer_each(asked),
             "evicting, batches of 7": lambda asked: evicting.answer_each(asked, batch_size=7)}
@@ -377,7 +378,7 @@ def test_each_structure_fact_changed_alone_is_a_structure_of_its_own():
     documents = one_change_each()
     asked = [BASE] + documents + [BASE]
     reasoner = warmed(Reasoner(cache_size=0))
-    reasoner.shapes = shapes.Shapes(capacity=128, admit_after=1)
+    reasoner.shapes = shapes.Shapes(capacity=128, admit_after=1, start_after=0)
     bad = mismatches(asked, paths={"one by one": lambda a: reasoner.answer_each(a, batch_size=1)})
     assert not bad, f"{len(bad)} differ, first: {bad[:2]}"
     assert reasoner.shapes.answered >= len(documents)
@@ -391,7 +392,7 @@ def test_threads_sharing_a_reasoner_whose_structures_are_evicted_all_the_time():
     asked = [values(rng.choice(documents), rng) for _ in range(24)]
     expected = [text(a) for a in FRESH.answer_each(asked, batch_size=1)]
     reasoner = warmed(Reasoner(cache_size=0))
-    reasoner.shapes = shapes.Shapes(capacity=2, admit_after=1, atoms=8_000)
+    reasoner.shapes = shapes.Shapes(capacity=2, admit_after=1, atoms=8_000, start_after=0)
     got: dict = {}
 
     def work(start: int) -> None:
@@ -420,7 +421,7 @@ def test_json_lines_on_the_command_line_answer_as_fresh_groundings(tmp_path, cap
               for mau in ("10M", "700000001", "700M", "1", "2B", "699999999")] * 2
     path = tmp_path / "asked.jsonl"
     path.write_text("\n".join(json.dumps(d) for d in asked) + "\n", encoding="utf-8")
-    reasoner = Reasoner()
+    reasoner = warmed(Reasoner())
     monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
     capsys.readouterr()
     cli.main(["--json", "--request", str(path)])
@@ -454,7 +455,7 @@ def test_a_license_added_between_questions_is_answered_as_a_reasoner_that_always
     """Before: `extra-terms` is unknown (UNKNOWN); after kb.add it is known and its threshold
     decides: the structures prepared before it came must not answer for it."""
     reasoner = warmed(Reasoner(cache_size=0))
-    reasoner.shapes = shapes.Shapes(capacity=64, admit_after=1)
+    reasoner.shapes = shapes.Shapes(capacity=64, admit_after=1, start_after=0)
     asked = [{"artifacts": [{"id": "org9/x", "license": "extra-terms"}], "subject": "org9/x",
               "use": {"acts": ["host"], "mau": mau}} for mau in (10, 1000, 1001, 10**9)]
     before = [reasoner.ask(d).status for d in asked * 2]
@@ -471,7 +472,7 @@ def test_a_license_added_between_questions_is_answered_as_a_reasoner_that_always
 @pytest.mark.slow
 def test_license_and_downstream_advice_answer_as_fresh_groundings():
     prepared = warmed(Reasoner(cache_size=0))
-    prepared.shapes = shapes.Shapes(capacity=64, admit_after=2)
+    prepared.shapes = shapes.Shapes(capacity=64, admit_after=2, start_after=0)
     documents = [{"licenses": ["llama3.1"], "use": {"release_mau": "1M"}},
                  {"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B"},
                                 {"id": "me/x", "mine": True,
@@ -490,7 +491,7 @@ def test_what_a_reasoner_keeps_stays_bounded_over_many_varied_questions():
     and per structure the assumption lists and decoded atoms (at most one per shown atom)."""
     rng = random.Random(77)
     reasoner = warmed(Reasoner(cache_size=0))
-    reasoner.shapes = shapes.Shapes(capacity=4, admit_after=2, atoms=20_000)
+    reasoner.shapes = shapes.Shapes(capacity=4, admit_after=2, atoms=20_000, start_after=0)
     documents = [structure(rng, i) for i in range(30)]
     reasoner.answer_each([values(rng.choice(documents), rng) for _ in range(40)], batch_size=10)
     kept = reasoner.shapes
@@ -509,7 +510,7 @@ def test_the_audit_of_the_sample_cards_is_the_same_with_and_without_prepared_sha
     rows = {}
     for name, engine in (("fresh", FRESH), ("prepared", warmed(Reasoner(cache_size=0)))):
         if name == "prepared":
-            engine.shapes = shapes.Shapes(capacity=64, admit_after=1)
+            engine.shapes = shapes.Shapes(capacity=64, admit_after=1, start_after=0)
         monkeypatch.setattr(audit, "_ENGINES", {(): engine})
         monkeypatch.setattr(audit, "_SHAPES", {})
         rows[name] = [json.dumps(row.to_json(), sort_keys=True) for row in audit.audit([sample], share=False).rows]

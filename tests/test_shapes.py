@@ -47,23 +47,17 @@ CUTS = thresholds()
 
 
 def warmed(**options) -> Reasoner:
-    """A Reasoner past its first EAGER_AFTER questions (those are grounded afresh: shapes.py), so
-    that later lone questions are prepared at first sight; nothing of the warm-up is kept."""
+    """A Reasoner whose shapes do not wait for a new Reasoner's first questions (shapes.py:
+    EAGER_AFTER), so that lone questions are prepared at first sight."""
     reasoner = Reasoner(cache_size=0, **options)
-    for _ in range(shapes.Shapes.EAGER_AFTER):
-        reasoner.ask({"licenses": ["mpl-2.0"], "use": {"acts": ["use"], "commercial": True}})
-    past = reasoner.shapes._asked
-    reasoner.shapes = shapes.Shapes(reasoner.shapes.capacity)
-    reasoner.shapes._asked = past
+    reasoner.shapes = shapes.Shapes(reasoner.shapes.capacity, start_after=0)
     return reasoner
 
 
 def at_once(capacity: int) -> shapes.Shapes:
     """Shapes that prepare every structure at its first sighting (past the warm-up of a new
     Reasoner), so that every question of a test goes through a prepared grounding."""
-    made = shapes.Shapes(capacity=capacity, admit_after=1)
-    made._asked = shapes.Shapes.EAGER_AFTER
-    return made
+    return shapes.Shapes(capacity=capacity, admit_after=1, start_after=0)
 
 
 def variant(document: dict, rng: random.Random) -> dict:
@@ -280,8 +274,7 @@ def test_a_reasoner_without_shapes_never_prepares():
 
 def test_the_atom_budget_bounds_what_is_kept_and_a_structure_too_large_is_grounded_afresh():
     reasoner = Reasoner(cache_size=0)
-    reasoner.shapes = shapes.Shapes(capacity=64, atoms=1_200)
-    reasoner.shapes._asked = shapes.Shapes.EAGER_AFTER   # past a new Reasoner's first questions
+    reasoner.shapes = shapes.Shapes(capacity=64, atoms=1_200, start_after=0)
     for lid in ("mit", "apache-2.0", "bsd-3-clause", "cc-by-4.0", "llama3"):
         reasoner.ask({"licenses": [lid], "use": {"acts": ["use"]}})
         assert reasoner.shapes._held == sum(p.size for p in reasoner.shapes._prepared.values()) <= 1_200
@@ -309,3 +302,10 @@ def test_a_batch_holding_many_questions_of_one_structure_prepares_it_at_once():
             for acts in (["host"], ["use"], ["distribute"]) for mau in (1, 800_000_000)]
     assert [a.to_json() for a in reasoner.ask_many(many)] == [a.to_json() for a in FRESH.ask_many(many)]
     assert (reasoner.shapes.prepared, reasoner.shapes.answered) == (1, 6)
+
+
+def test_a_new_reasoner_starts_preparing_after_its_first_questions():
+    reasoner = Reasoner(cache_size=0)
+    for mau in range(shapes.Shapes.EAGER_AFTER + 3):
+        reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": mau % 2 * 800_000_000}})
+    assert reasoner.shapes.prepared == 1 and reasoner.shapes.answered == 3
