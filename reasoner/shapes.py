@@ -171,17 +171,21 @@ class Shapes:
     """
 
     # Preparing pays when structures come back. A question asked alone is prepared at once
-    # while at least one in REUSE_TO_STAY of the structures prepared so far has been asked again
-    # (and for the first WARM_UP preparations). Otherwise, as in a batch, a structure is prepared
+    # while the structures prepared so far have been asked again at least once each on average
+    # (reused >= prepared / REUSE_TO_STAY), and for the first WARM_UP preparations; its marginal
+    # cost is small (the question is grounded anyway: ~2-4 ms more, with the first solve and the
+    # eviction), a reuse saves ~9 ms. Half as many reuses let a run of questions that rarely
+    # come back (issue 12's realistic mix) slow down as it went: 11 -> 21 ms per question over
+    # 4,000 of them, against 11 -> 14 now. Otherwise, as in a batch, a structure is prepared
     # once `admit_after` of its questions have been asked: in a batch each costs ~2.5 ms of the
     # batch's one grounding, against ~10 ms to prepare and ~0.5 ms each after, so preparing pays
     # from about the sixth question on (a batch holding six prepares at once). Nothing is
     # prepared for the first EAGER_AFTER questions of all: a process that asks a handful (the
-    # command line: a verdict and the 5-15 questions of its remedies) would pay for groundings it
-    # never uses again. Measured on this machine (under load): a fresh 3-artifact question ~10 ms,
+    # command line: a verdict and the 5-15 questions of its remedies) would pay for groundings
+    # it never uses again. Measured on this machine: a fresh 3-artifact question ~8.5 ms,
     # preparing its structure about as much, a prepared question ~0.1 ms of clingo.
     WARM_UP = 16
-    REUSE_TO_STAY = 2
+    REUSE_TO_STAY = 1
     EAGER_AFTER = 32
     # A question with more artifacts is always grounded afresh: its grounding with every value
     # external could outgrow the atom budget (and the time and memory of a fresh one) before its
