@@ -95,7 +95,6 @@ def test_generated_requests_through_runs_answer_as_stored(monkeypatch):
 
 # --- 2. the cold entry point reads profiles as the full command line does ----------------------
 
-@pytest.mark.xfail(strict=True, reason="fast.py looks for the bytes `can-i` before parsing a pyproject.toml")
 def test_fast_path_sees_a_tool_table_spelled_with_an_escape(tmp_path, monkeypatch, capsys):
     """`[tool."can\\u002Di"]` is the `[tool.can-i]` table (TOML basic-string escape): the full
     command line applies its policy (deny mit: exit 1). The cold path skipped the file because
