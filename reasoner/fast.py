@@ -387,10 +387,11 @@ def _pyproject_has_profile(data: bytes) -> bool:
     """Whether a pyproject.toml's text holds a `[tool.can-i]` table as profile.py reads it: TOML
     spells it in more ways than `[tool.can-i]` (`[tool."can-i"]`, `can-i = {…}` under `[tool]`,
     dotted keys), so a text naming `can-i` is parsed; one that is not valid TOML goes to the
-    full command line, which reports it."""
+    full command line, which reports it. A quoted key may spell `can-i` with escapes
+    (`[tool."can\\u002Di"]`), so a text with a backslash is parsed too."""
     if _PROFILE_TABLE in data:
         return True
-    if b"can-i" not in data:
+    if b"can-i" not in data and b"\\" not in data:
         return False
     import tomllib
 
