@@ -205,7 +205,7 @@ def test_generated_structures_with_varied_values_answer_as_fresh_groundings():
 
 @pytest.mark.slow
 def test_generated_structures_with_varied_values_and_remedies_at_scale():
-    asked = generated(300, 5, seed=1201, remedies=0.02)
+    asked = generated(120, 5, seed=1201, remedies=0.02)   # ~3 min of CPU: remedies dominate
     bad = mismatches(asked, paths=prepared_paths())
     assert not bad, f"{len(bad)} differ, first: {bad[:2]}"
 
@@ -303,7 +303,7 @@ def test_numbers_at_under_and_over_every_kind_of_threshold_answer_as_fresh_groun
 @pytest.mark.slow
 def test_numbers_around_thresholds_at_scale(edgy):
     fresh = Reasoner([edgy], cache_size=0, shapes=0)
-    bad = mismatches(edgy_requests(1_500, seed=31), fresh=fresh, paths=prepared_paths([edgy], atoms=50_000))
+    bad = mismatches(edgy_requests(600, seed=31), fresh=fresh, paths=prepared_paths([edgy], atoms=50_000))
     assert not bad, f"{len(bad)} differ, first: {bad[:2]}"
 
 

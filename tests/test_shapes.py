@@ -100,7 +100,7 @@ def test_switching_values_on_a_prepared_structure_answers_as_a_fresh_grounding()
 
 @pytest.mark.slow
 def test_switching_values_differential_at_scale():
-    bad, prepared = differential(1_500, 8, seed=11)
+    bad, prepared = differential(500, 8, seed=11)
     assert not bad, f"{len(bad)} variants differ, first: {bad[:2]}"
 
 
@@ -120,8 +120,9 @@ def test_generated_requests_answer_as_stored_when_every_structure_is_prepared():
 
 
 @pytest.mark.slow
-def test_all_generated_requests_answer_as_stored_when_every_structure_is_prepared():
-    stored_when_prepared(engine_requests.COUNT)
+def test_more_generated_requests_answer_as_stored_when_every_structure_is_prepared():
+    # 1,500 of the 10,000: each is a structure of its own, prepared at ~30-50 ms
+    stored_when_prepared(1_500)
 
 
 def test_a_forbidden_variant_of_a_prepared_permitted_question_stays_forbidden():
