@@ -128,17 +128,22 @@ def structure(rng: random.Random, index: int) -> dict:
     return document
 
 
-def values(document: dict, rng: random.Random, remedies: float = 0.0) -> dict:
-    """The document with values drawn afresh: acts, flags, numbers on and around thresholds."""
-    use = dict(document["use"])
-    mine = any(a.get("mine") for a in document["artifacts"])
-    acts = rng.sample(["use", "host", "distribute"], rng.randint(0 if mine else 1, 3))
+def draw_acts_and_flags(rng: random.Random, use: dict, acts_optional: bool, stated: float) -> None:
+    """Acts (none only where the question may create a model instead) and each flag, stated
+    with chance `stated`, true or false alike, into `use`."""
+    acts = rng.sample(["use", "host", "distribute"], rng.randint(0 if acts_optional else 1, 3))
     if acts:
         use["acts"] = acts
     for flag in FLAGS:
         roll = rng.random()
-        if roll < 0.6:
-            use[flag] = roll < 0.3
+        if roll < stated:
+            use[flag] = roll < stated / 2
+
+
+def values(document: dict, rng: random.Random, remedies: float = 0.0) -> dict:
+    """The document with values drawn afresh: acts, flags, numbers on and around thresholds."""
+    use = dict(document["use"])
+    draw_acts_and_flags(rng, use, any(a.get("mine") for a in document["artifacts"]), 0.6)
     for key, numbers in NUMBERS.items():
         if rng.random() < 0.35:
             use[key] = rng.choice(numbers + [rng.randint(0, 10 ** rng.randint(1, 18) - 1)])
@@ -278,13 +283,7 @@ def edgy_requests(count: int, seed: int) -> list:
     for _ in range(count):
         document = copy.deepcopy(rng.choice(EDGY_STRUCTURES))
         use: dict = {}
-        acts = rng.sample(["use", "host", "distribute"], rng.randint(0 if "artifacts" in document else 1, 3))
-        if acts:
-            use["acts"] = acts
-        for flag in FLAGS:
-            roll = rng.random()
-            if roll < 0.7:
-                use[flag] = roll < 0.35
+        draw_acts_and_flags(rng, use, "artifacts" in document, 0.7)
         for key, numbers in EDGY_VALUES.items():
             if rng.random() < 0.6:
                 use[key] = rng.choice(numbers)
