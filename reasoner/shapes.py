@@ -8,11 +8,13 @@ threshold cell) only decide which of those instances hold. Questions of one stru
 every act), and gringo pays for every non-ground statement on every ground call, about 8-10 µs
 each whether or not it matches (the bulk of a fresh question's ~5 ms).
 
-So a structure seen again gets a clingo Control of its own, grounded once with its structure as
+So a structure that comes back gets a clingo Control of its own, grounded once with its structure as
 facts and every value it could be given as an `#external` atom (every act, both truth values of
 every flag, every threshold cell of every number the question's licenses compare). Each question
-of that structure then assigns its values, solves (propagation only: the program is stratified,
-so the externals decide the one model), and reads the shown atoms: ~0.3 ms instead of ~5.
+of that structure then assumes its values, solves (propagation only: the program is stratified,
+so the externals decide the one model), and reads the shown atoms: ~0.3 ms instead of ~8.5 for
+the whole question. `value_facts` and `value_domain` build the value facts as question_facts
+does; the differential tests fail if the two ever differ.
 
 Why this gives the same answers as a fresh grounding: an external assigned false is an atom
 without support, as an absent fact is; one assigned true is a fact. The program and its unique
