@@ -34,6 +34,9 @@ from .solve import Facts, Scene, question_facts, run
 MAX_COMBINATIONS = 64
 # Question structures kept grounded per Reasoner (shapes.py); each holds one clingo Control.
 SHAPES = 64
+# License combinations whose thresholds are kept (a few hundred bytes each); a long run of varied
+# questions made the table grow without end.
+THRESHOLD_CACHE = 4096
 BATCH_SIZE = 100
 # Every edge of the user's own models is an act to judge under each license of the parent: the
 # grounding grows with them (10,000 take ~10 s), so a question holds at most this many.
@@ -726,6 +729,8 @@ class Reasoner:
                 if isinstance(cond, Compare):
                     cuts[cond.fact].add(int(cond.value))
         with self._caches:
+            if len(self._threshold_cache) >= THRESHOLD_CACHE:   # one entry per license combination: bounded
+                self._threshold_cache.clear()
             return self._threshold_cache.setdefault(key, {fact: sorted(values) for fact, values in cuts.items()})
 
     def _license_options(self, artifact: Artifact, data: bool = False,

@@ -310,3 +310,13 @@ def test_a_new_reasoner_starts_preparing_after_its_first_questions():
     for mau in range(shapes.Shapes.EAGER_AFTER + 3):
         reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": mau % 2 * 800_000_000}})
     assert reasoner.shapes.prepared == 1 and reasoner.shapes.answered == 3
+
+
+def test_the_threshold_table_is_bounded(monkeypatch):
+    monkeypatch.setattr(api, "THRESHOLD_CACHE", 3)
+    reasoner = Reasoner(cache_size=0, shapes=0)
+    for lid in ("mit", "apache-2.0", "llama3", "gemma", "llama3.1"):
+        reasoner.ask({"licenses": [lid], "use": {"acts": ["use"], "mau": 5}})
+        assert len(reasoner._threshold_cache) <= 3
+    assert reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M",
+                                                         "role": "licensee"}}).status == "forbidden"
