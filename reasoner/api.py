@@ -644,8 +644,12 @@ class Reasoner:
         if self.shapes.capacity:
             rest = []
             batch = None if len(questions) == 1 else self.shapes.batch([(q.key[1], q.used) for q in questions])
+            fixed_of: dict = {}   # the license fact lists per license combination, once per batch
             for question in questions:
-                fixed = tuple(self.kb.licenses[lid].facts for lid in self.kb.related(question.used))
+                fixed = fixed_of.get(question.used)
+                if fixed is None:
+                    fixed = fixed_of[question.used] = tuple(self.kb.licenses[lid].facts
+                                                            for lid in self.kb.related(question.used))
                 atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, batch)
                 if atoms is None:
                     rest.append(question)

@@ -320,3 +320,21 @@ def test_the_threshold_table_is_bounded(monkeypatch):
         assert len(reasoner._threshold_cache) <= 3
     assert reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M",
                                                          "role": "licensee"}}).status == "forbidden"
+
+
+@pytest.mark.parametrize("spelling", ["LLAMA3", "Llama3", "llama3 ", "ｌｌａｍａ３"])
+def test_another_spelling_of_a_prepared_license_does_not_turn_a_no_into_a_yes(spelling):
+    """Mutation test: a structure prepared on a YES, then the NO asked with the license written
+    otherwise (case, a space, full-width letters): the same answer as a fresh grounding, never YES."""
+    reasoner = warmed()
+    ok = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "10M", "role": "licensee"}}
+    no = {"licenses": [spelling], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}
+    assert reasoner.ask(ok).status == "permitted"
+    try:
+        expected = FRESH.ask(no).to_json()
+    except Exception as error:   # a spelling can-i refuses is refused on both paths alike
+        with pytest.raises(type(error)):
+            reasoner.ask(no)
+        return
+    got = reasoner.ask(no).to_json()
+    assert got == expected and got["status"] != "permitted"
