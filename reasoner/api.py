@@ -29,7 +29,8 @@ from .vocabulary import suggest
 from .licenses import Compare
 from .profile import SOURCE_PREFIX, check_policy, resolve_policy
 from .shapes import Shapes
-from .solve import Facts, Scene, question_facts, run
+from .solve import Scene, batch_facts, run
+from .workers import ChildFailed, Solvers
 
 MAX_COMBINATIONS = 64
 # Question structures kept grounded per Reasoner (shapes.py); each holds one clingo Control.
@@ -38,6 +39,9 @@ SHAPES = 64
 # questions made the table grow without end.
 THRESHOLD_CACHE = 4096
 BATCH_SIZE = 100
+# Child processes that ground batches once a Reasoner has grounded workers.START_AFTER questions
+# in batches itself (workers.py).
+SOLVER_PROCESSES = 2
 # Every edge of the user's own models is an act to judge under each license of the parent: the
 # grounding grows with them (10,000 take ~10 s), so a question holds at most this many.
 MAX_ACTS = 20_000
@@ -105,13 +109,16 @@ class Reasoner:
     """
 
     def __init__(self, paths=None, kb: KnowledgeBase | None = None, cache_size: int = 4096,
-                 shapes: int = SHAPES):
+                 shapes: int = SHAPES, solver_processes: int = SOLVER_PROCESSES):
         """`cache_size` answers are kept, keyed by the exact solver input; 0 turns caching off.
         `shapes` question structures that come back are kept grounded (shapes.py), so that later
-        questions of the same structure only switch their values; 0 grounds every question afresh."""
+        questions of the same structure only switch their values; 0 grounds every question afresh.
+        Up to `solver_processes` child processes ground long runs of batches (workers.py: memory
+        stays flat, and they work beside this process); 0 grounds everything in this process."""
         self.kb = kb or KnowledgeBase.load(paths)
         self.cache_size = cache_size
         self.shapes = Shapes(shapes)
+        self.solvers = Solvers(solver_processes)
         self._cache: dict = {}
         self._threshold_cache: dict = {}
         self._licensor_ids: frozenset[str] | None = None
@@ -187,21 +194,31 @@ class Reasoner:
             yield plan, (request if plan.request.remedies else None)   # remedies edit the request as given
 
     def _answers(self, planned, batch_size: int):
-        """Answers for planned requests, in order, solving batch_size questions at a time."""
-        window: list = []   # (plan, request as given) or (None, error), waiting for their batch
+        """Answers for planned requests, in order, solving batch_size questions at a time. While
+        solver processes ground batches (workers.py), the next windows are planned and started
+        here, so that this process plans and explains while they ground."""
+        started: list = []   # windows whose solving has begun, oldest first
+        window: list = []    # (plan, request as given) or (None, error), waiting for their batch
         questions = 0
         for item in planned:
             window.append(item)
             if item[0] is not None:
                 questions += len(item[0].scenes)
             if questions >= batch_size:
-                yield from self._window(window, batch_size)
+                started.append(self._start(window, batch_size))
                 window, questions = [], 0
+                # Read ahead only while solver processes work for the oldest window.
+                while started and (len(started) > self.solvers.parallel or not _in_a_child(started[0])):
+                    yield from self._finish(started.pop(0))
         if window:
-            yield from self._window(window, batch_size)
+            started.append(self._start(window, batch_size))
+        while started:
+            yield from self._finish(started.pop(0))
 
-    def _window(self, window: list, batch_size: int) -> list:
-        """Solve the uncached questions of a window of planned requests and explain them."""
+    def _start(self, window: list, batch_size: int) -> tuple:
+        """Begin solving the uncached questions of a window of planned requests: cached answers
+        and those of prepared structures now, the others grounded in batches (in a solver process
+        when workers.py takes them, read in `_finish`)."""
         with _collector_paused():
             # Take cached answers now: solving the rest may evict them from the cache.
             solved: dict = {}
@@ -213,19 +230,29 @@ class Reasoner:
                         solved[question.key] = cached
                     else:
                         todo[question.key] = question
+            pending = []
             batch: list = []
             work = 0
             for question in todo.values():   # batches of batch_size questions and at most MAX_WORK
                 if batch and (len(batch) >= batch_size or work + question.work > MAX_WORK):
-                    solved.update(self._solve(batch))
+                    pending.append(self._solve(batch, solved))
                     batch, work = [], 0
                 batch.append(question)
                 work += question.work
             if batch:
-                solved.update(self._solve(batch))
+                pending.append(self._solve(batch, solved))
+        return window, solved, pending
+
+    def _finish(self, started: tuple) -> list:
+        """The answers of a started window, explained, with remedies where asked for."""
+        window, solved, pending = started
+        with _collector_paused():
+            for questions, answers in pending:
+                if answers is not None:
+                    solved.update(self._grounded(questions, answers))
             answers = [given if plan is None else self._with_profile(plan, self._result(plan, solved))
                        for plan, given in window]
-            del solved, todo, batch   # freed while paused: the collector would first scan every decoded atom
+            del solved, pending   # freed while paused: the collector would first scan every decoded atom
         for (plan, given), answer in zip(window, answers):
             if plan is not None and plan.request.remedies:   # asked for: searched only for a NO or DEPENDS
                 answer.remedies = []
@@ -637,14 +664,16 @@ class Reasoner:
                             f"{', '.join(sorted(self.licensor_ids()))}, or an artifact's publisher with "
                             f"PUBLISHER:ARTIFACT", location=where)
 
-    def _solve(self, questions: list["_Question"]) -> dict:
-        """Answers for a batch of questions: each of a prepared structure from its own Control
-        (shapes.py), the rest in one clingo run; returns key -> (atoms, first artifact number)."""
-        solved = {}
+    def _solve(self, questions: list["_Question"], solved: dict) -> tuple[list, object]:
+        """Solve a batch of questions: each of a prepared structure from its own Control
+        (shapes.py), into `solved` (key -> (atoms, first artifact number)); the rest grounded in
+        one clingo run, here or in a solver process (workers.py). Returns (the grounded
+        questions, their pending answers), read by `_grounded`."""
         if self.shapes.capacity:
             rest = []
             batch = None if len(questions) == 1 else self.shapes.batch([(q.key[1], q.used) for q in questions])
             fixed_of: dict = {}   # the license fact lists per license combination, once per batch
+            prepared = {}
             for question in questions:
                 fixed = fixed_of.get(question.used)
                 if fixed is None:
@@ -654,33 +683,48 @@ class Reasoner:
                 if atoms is None:
                     rest.append(question)
                 else:
-                    solved[question.key] = (atoms, 0)
+                    prepared[question.key] = (atoms, 0)
+            self._remember(prepared)
+            solved.update(prepared)
             questions = rest
-        if questions:
-            solved.update(self._ground(questions))
-        if self.cache_size:
+        if not questions:
+            return questions, None
+        used = self.kb.related({lid for question in questions for lid in question.used})
+        fixed = tuple(self.kb.licenses[lid].facts for lid in used)
+        scenes = [question.scene for question in questions]
+        pending = self.solvers.submit(fixed, scenes)
+        return questions, (pending if pending is not None else self._ground(fixed, scenes))
+
+    def _grounded(self, questions: list["_Question"], answers) -> dict:
+        """key -> (atoms, first artifact number) of a batch grounded by `_solve`; answers that a
+        solver process failed to give are grounded here."""
+        if not isinstance(answers, tuple):   # pending in a solver process
+            try:
+                answers = answers.result()
+            except ChildFailed:
+                used = self.kb.related({lid for question in questions for lid in question.used})
+                answers = self._ground(tuple(self.kb.licenses[lid].facts for lid in used),
+                                       [question.scene for question in questions])
+        by_number, offsets = answers
+        solved = {question.key: (by_number.get(number, []), offsets[number])
+                  for number, question in enumerate(questions)}
+        self._remember(solved)
+        return solved
+
+    def _remember(self, solved: dict) -> None:
+        if self.cache_size and solved:
             with self._caches:
                 for key, answer in solved.items():
                     while self._cache and len(self._cache) >= self.cache_size:
                         self._cache.pop(next(iter(self._cache)))
                     self._cache[key] = answer
-        return solved
 
-    def _ground(self, questions: list["_Question"]) -> dict:
-        """One clingo run for a batch of questions; returns key -> (atoms, first artifact number)."""
-        used = self.kb.related({lid for question in questions for lid in question.used})
-        facts = Facts(tuple(self.kb.licenses[lid].facts for lid in used))
-        offsets = []
-        offset = 0
-        for number, question in enumerate(questions):
-            facts += question_facts(question.scene, number, offset)
-            offsets.append(offset)
-            offset += len(question.scene.artifacts)
-        answers = run(facts)
-        solved = {}
-        for number, question in enumerate(questions):
-            solved[question.key] = (answers.get(number, []), offsets[number])
-        return solved
+    @staticmethod
+    def _ground(fixed: tuple, scenes: list) -> tuple[dict, list[int]]:
+        """One clingo run, in this process, for a batch of questions: answers by question
+        number, and each question's first artifact number."""
+        facts, offsets = batch_facts(fixed, scenes)
+        return run(facts), offsets
 
     @staticmethod
     def _with_profile(plan: "_Plan", result: Result) -> Result:
@@ -796,6 +840,11 @@ class Reasoner:
         return ("no license is stated and none is known for this model: it is not in the model catalog "
                 "(`can-i models`); state its license (`license:` in its card, or `license` of its artifact in a "
                 "lineage file)")
+
+
+def _in_a_child(started: tuple) -> bool:
+    """Is some batch of a started window (Reasoner._start) still being ground by a child?"""
+    return any(answers is not None and not isinstance(answers, tuple) for _, answers in started[2])
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,9 @@ def _exit(code: int) -> None:
             stream.flush()
         except (OSError, ValueError):   # closed by the reader: nothing more can be said
             pass
+    workers = sys.modules.get("reasoner.workers")
+    if workers is not None:   # solver processes of a long JSON Lines run: end them first
+        workers.close_all()
     os._exit(code)
 
 

@@ -697,6 +697,26 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     With a `statistics` dict, adds the size of the grounding to it (`atoms`, `rules`) and the
     number of non-ground statements grounded (`statements`): measures of work that, unlike time,
     do not depend on the machine (tests bound them)."""
+    return read_shown(shown_texts(facts, statistics))
+
+
+def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
+    """The facts of one clingo run for several questions (`Scene`s): the license fact lists
+    `fixed`, then each question's, its artifacts numbered on from the previous question's; and
+    the first artifact number of each question (explain reads the numbers back with it)."""
+    facts = Facts(fixed)
+    offsets = []
+    offset = 0
+    for number, scene in enumerate(scenes):
+        facts += question_facts(scene, number, offset)
+        offsets.append(offset)
+        offset += len(scene.artifacts)
+    return facts, offsets
+
+
+def shown_texts(facts: list[Symbol], statistics: dict | None = None) -> list[str]:
+    """`run`'s grounding and solving: the shown atoms as text, a slice of them per string, not
+    yet read (read_shown); a solver process (workers.py) sends these back to its parent."""
     control = clingo.Control(["--warn=none"] + (["--stats"] if statistics is not None else []))
     # The lists known in full (the licenses', the schema's) are indexed once; rules asking for
     # what none of them holds are left out (statements_for).
@@ -724,5 +744,4 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     del control   # the grounding is done with: free it before the shown atoms are decoded
     if big:
         _give_back_memory()
-    answers = read_shown(shown)
-    return answers  # unsorted: explain sorts what it reports
+    return shown  # unsorted: explain sorts what it reports

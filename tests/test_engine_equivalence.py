@@ -120,10 +120,11 @@ def test_iter_answers_reads_its_input_a_batch_at_a_time():
     answers = REASONER.iter_answers(requests(), batch_size=20)
     first = next(answers)
     assert first.status == "permitted"
-    assert len(read) <= 21
+    ahead = 20 * REASONER.solvers.parallel   # windows read ahead while solver processes ground (workers.py)
+    assert len(read) <= 21 + ahead
     for _ in range(59):
         next(answers)
-    assert len(read) <= 81
+    assert len(read) <= 81 + ahead
 
 
 def test_streaming_keeps_the_call_limits_and_errors_in_place(monkeypatch):
