@@ -456,20 +456,34 @@ def requests():
         yield bench.realistic(rng, i, catalog)
 r = Reasoner(cache_size=0)
 r.ask({{"licenses": ["mit"], "use": {{"acts": ["use"]}}}})
-def peak():
-    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
-before = peak()
+def status(field, pid="self"):
+    try:
+        return next(int(l.split()[1]) for l in open(f"/proc/{{pid}}/status") if l.startswith(field)) / 1024
+    except (OSError, StopIteration):
+        return 0.0
+def children():   # the solver processes of the moment (workers.py), if the measured code has them
+    solvers = getattr(r, "solvers", None)
+    return [child.process.pid for child in getattr(solvers, "_running", [])]
+before = status("VmHWM")
 start = time.perf_counter()
 answered = 0
+checkpoints = {{}}   # share of the run -> this process's RSS then
+children_peak = 0.0
+marks = {{count * k // 10: f"{{k * 10}}%" for k in range(1, 11)}}
 if hasattr(r, "iter_answers"):
     api = "iter_answers"
     for answer in r.iter_answers(requests()):
         answered += 1
+        if answered in marks:
+            checkpoints[marks[answered]] = status("VmRSS")
+            children_peak = max([children_peak] + [status("VmRSS", pid) for pid in children()])
 else:
     api = "ask_many"
     answered = len(r.answer_each(list(requests())))
 elapsed = time.perf_counter() - start
-print(json.dumps({{"api": api, "answered": answered, "seconds": elapsed, "before_mib": before, "peak_mib": peak()}}))
+print(json.dumps({{"api": api, "answered": answered, "seconds": elapsed, "before_mib": before, "peak_mib": status("VmHWM"),
+                  "checkpoints": checkpoints, "children_mib": children_peak,
+                  "children": getattr(getattr(r, "solvers", None), "started", 0)}}))
 """
 
 
@@ -484,6 +498,12 @@ def bench_memory() -> None:
     name = f"memory: {count:,} realistic requests through {result['api']}"
     value = (f"peak RSS {result['peak_mib']:.0f} MiB (after loading: {result['before_mib']:.0f} MiB), "
              f"{result['seconds']:.1f} s = {result['answered'] / result['seconds']:,.0f} q/s")
+    checkpoints = result.get("checkpoints") or {}
+    if checkpoints:
+        value += "; RSS at " + ", ".join(f"{share} {mib:.0f}" for share, mib in checkpoints.items()) + " MiB"
+    if result.get("children"):
+        value += (f"; {result['children']} solver processes started in turn, each at most "
+                  f"{result['children_mib']:.0f} MiB when sampled")
     say(f"{name}: {value}")
     ROWS.append((name, value, ""))
 
