@@ -466,7 +466,7 @@ def children():   # the solver processes of the moment (workers.py), if the meas
     return [child.process.pid for child in getattr(solvers, "_running", [])]
 before = status("VmHWM")
 start = time.perf_counter()
-answered = 0
+answered = refused = 0   # refused: past the call's limit (MAX_CALL_WORK), not answered
 checkpoints = {{}}   # share of the run -> this process's RSS then
 children_peak = 0.0
 marks = {{count * k // 10: f"{{k * 10}}%" for k in range(1, 11)}}
@@ -474,6 +474,7 @@ if hasattr(r, "iter_answers"):
     api = "iter_answers"
     for answer in r.iter_answers(requests()):
         answered += 1
+        refused += type(answer).__name__ == "LimitError"
         if answered in marks:
             checkpoints[marks[answered]] = status("VmRSS")
             children_peak = max([children_peak] + [status("VmRSS", pid) for pid in children()])
@@ -482,7 +483,7 @@ else:
     answered = len(r.answer_each(list(requests())))
 elapsed = time.perf_counter() - start
 print(json.dumps({{"api": api, "answered": answered, "seconds": elapsed, "before_mib": before, "peak_mib": status("VmHWM"),
-                  "checkpoints": checkpoints, "children_mib": children_peak,
+                  "checkpoints": checkpoints, "children_mib": children_peak, "refused": refused,
                   "children": getattr(getattr(r, "solvers", None), "started", 0)}}))
 """
 
@@ -498,6 +499,8 @@ def bench_memory() -> None:
     name = f"memory: {count:,} realistic requests through {result['api']}"
     value = (f"peak RSS {result['peak_mib']:.0f} MiB (after loading: {result['before_mib']:.0f} MiB), "
              f"{result['seconds']:.1f} s = {result['answered'] / result['seconds']:,.0f} q/s")
+    if result.get("refused"):
+        value += f" ({result['refused']:,} refused past the call's work limit)"
     checkpoints = result.get("checkpoints") or {}
     if checkpoints:
         value += "; RSS at " + ", ".join(f"{share} {mib:.0f}" for share, mib in checkpoints.items()) + " MiB"

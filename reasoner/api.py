@@ -104,7 +104,10 @@ class Reasoner:
     loading of license files and the answer and threshold caches hold locks; each question is
     solved by its own clingo run or by a prepared structure's Control (shapes.py), which one
     thread uses at a time (another thread finding it busy grounds afresh), so solving runs in
-    parallel. Results are new objects per call.
+    parallel. Results are new objects per call. A long run of batches (`iter_answers` over a
+    stream) is ground in up to two child processes once 2,000 of its questions were ground here
+    (workers.py: clingo's memory of them dies with each child); `solver_processes=0` keeps
+    everything in this process, and `reasoner.solvers.close()` ends the children early.
     Not safe while others ask: changing `kb` (adding licenses or catalog entries) or `cache_size`.
     """
 
