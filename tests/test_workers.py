@@ -49,7 +49,7 @@ def _children(**policy) -> Reasoner:
 
 
 def test_children_give_the_answers_grounded_here(here):
-    requests = _requests(120) + [FORBIDDEN] * 3
+    requests = _requests(60) + [FORBIDDEN] * 3
     reasoner = _children()
     answers = reasoner.answer_each(requests, batch_size=10)
     assert reasoner.solvers.started >= 1 and reasoner.solvers.failed is None
@@ -72,11 +72,11 @@ def test_the_parent_grounds_nothing_the_children_take(monkeypatch):
 
 
 def test_children_are_replaced_after_their_tasks(here):
-    requests = _requests(60, seed=9)
+    requests = _requests(20, seed=9)
     reasoner = _children(tasks_per_child=1)
-    answers = reasoner.answer_each(requests, batch_size=5)
-    assert reasoner.solvers.started >= 6   # 12 batches, a child each
-    assert _documents(answers) == _documents(here.answer_each(requests, batch_size=5))
+    answers = reasoner.answer_each(requests, batch_size=4)
+    assert reasoner.solvers.started >= 4   # 5 batches, a child each
+    assert _documents(answers) == _documents(here.answer_each(requests, batch_size=4))
     reasoner.solvers.close()
 
 
@@ -111,7 +111,7 @@ def test_a_child_that_cannot_start_costs_no_answer(here, monkeypatch):
 
 
 def test_threads_share_the_children(here):
-    requests = _requests(80, seed=6)
+    requests = _requests(40, seed=6)
     reasoner = _children()
     results: dict = {}
 
