@@ -86,6 +86,13 @@ MAX_SCENES = 8            # OR combinations searched (each is its own search)
 MAX_ROUNDS = 4            # cost levels enumerated (each round blocks the sets found before)
 MAX_ARTIFACTS = 2_000     # past this, a lineage gets a note instead of a search
 MAX_VALUES = 8            # candidate values per fact
+# Up to this many artifacts, the search's grounding also asks the request with each candidate
+# change alone (_Asked), which saves a cold question its third grounding: a one-artifact question
+# has few candidates (5-10) and its remedies are single changes, all among them. A lineage has
+# many more (licenses, families, parents of each artifact) and remedies of several changes, which
+# need a batch of their own anyway: asked there, the 3- and 10-artifact questions of
+# benchmarks/remedies.py went from 52 to 82 and from 72 to 100 ms warm.
+ASK_IN_SEARCH_UP_TO = 1
 # Territories offered to a use a license excludes somewhere, first one no condition names.
 ELSEWHERE = ("US", "CH", "JP")
 
@@ -789,9 +796,9 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         choice = plan.choices[index] if plan.choices else None
         if choice and choice != result.choice:
             extra = [_choice_candidate(plan, choice)]
-        # One question searched (no OR choice): the requests with each change alone are asked in
-        # the search's grounding; anything else is asked below, in a batch of its own.
-        ask_here = len(scenes) == 1 and not extra
+        # One question searched (no OR choice) about one artifact: the requests with each change
+        # alone are asked in the search's grounding; anything else is asked below, in a batch.
+        ask_here = len(scenes) == 1 and not extra and len(scene.artifacts) <= ASK_IN_SEARCH_UP_TO
         for cost, chosen in _search(reasoner, scene, question.used, candidates, limit * 2,
                                     document if ask_here else None, asked):
             picked = extra + [candidates[i] for i in chosen]

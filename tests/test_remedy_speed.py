@@ -31,6 +31,9 @@ REQUESTS = [
                                      {"id": "meta-llama/Meta-Llama-3-70B-Instruct", "relation": "distilled"}]}],
      "use": {"acts": ["distribute"], "commercial": True, "release_mau": "1M", "outbound_license": "apache-2.0"},
      "remedies": True},
+    # one artifact, remedies of two changes (asked in a batch of their own, beside the checks)
+    {"licenses": ["llama3.1"], "use": {"acts": ["distribute"], "release_mau": "800M", "outbound_license": "apache-2.0",
+                                       "name": "SupportBot"}, "remedies": True},
 ]
 
 
@@ -83,11 +86,11 @@ def _json(answer):
     return ("error", type(answer).__name__, str(answer)) if isinstance(answer, Exception) else answer.to_json()
 
 
-@pytest.mark.parametrize("request_", REQUESTS, ids=["default", "800M", "cc-by-nc", "three-artifacts"])
+@pytest.mark.parametrize("request_", REQUESTS, ids=["default", "800M", "cc-by-nc", "three-artifacts", "two-changes"])
 def test_answers_from_the_search_grounding_are_a_separate_batchs(monkeypatch, request_):
     """Every answer remedies_for asks again with, when taken from the search's grounding, equals
     the answer Reasoner.answer_each gives the same document on its own (so a remedy verifies
-    only if asking it again says YES)."""
+    only if asking it again says YES). A lineage's are all asked in a batch (ASK_IN_SEARCH_UP_TO)."""
     real = remedies._answer_each
     compared = []
 
@@ -103,7 +106,14 @@ def test_answers_from_the_search_grounding_are_a_separate_batchs(monkeypatch, re
 
     monkeypatch.setattr(remedies, "_answer_each", checked)
     answer = Reasoner(cache_size=0).ask(request_)
-    assert answer.remedies and compared   # the path was taken
+    one_artifact = "licenses" in request_
+    assert answer.remedies and bool(compared) == one_artifact   # the path was taken, for one artifact only
+
+
+def test_remedies_of_two_changes_are_asked_in_a_batch_beside_the_checks(counted):
+    answer = Reasoner(cache_size=0).ask(REQUESTS[4])
+    assert answer.status == "forbidden" and any(len(remedy.changes) == 2 for remedy in answer.remedies)
+    assert counted == {"controls": 3, "grounds": 3}
 
 
 def test_every_remedy_of_the_default_question_verifies_and_no_other_answer_changes():
