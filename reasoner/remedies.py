@@ -572,9 +572,9 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
     changed = removable | frozenset().union(*(c.adds for c in candidates))
     checks = None
     if document is not None and asked is not None:
-        first = max(len(c.scene.artifacts) for c in candidates if c.scene is not None) if candidates else 0
-        checks = _Asked(reasoner, [apply_changes(document, c.ops) for c in candidates], set(licenses),
-                        max(first, len(scene.artifacts)))
+        # Artifacts numbered after every one the searched question's facts may name.
+        after = max([len(c.scene.artifacts) for c in candidates if c.scene is not None] + [len(scene.artifacts)])
+        checks = _Asked(reasoner, [apply_changes(document, c.ops) for c in candidates], set(licenses), after)
     control = clingo.Control(["--warn=none", "--opt-mode=optN"])
     # The rules that can fire with these facts (solve._selected: the verdict's own selection, its
     # #show statements included for the checks), then remedies.lp: leaving out rules that can
