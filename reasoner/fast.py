@@ -160,9 +160,9 @@ _whole_process: list = []   # [True] when this run is the `can-i` process itself
 def _keep_groundings(request) -> None:
     """Leave every clingo Control unfreed when this run is the whole process and answers one small
     question: the process ends with os._exit once the answer is out, and freeing a grounding is
-    ~1-2 ms each (~4 ms of a cold answer with remedies, which grounds three). Never for a large
-    lineage (its groundings are freed as they are done with, to bound memory), for JSON Lines,
-    or inside another program."""
+    ~1-2 ms each (a cold answer with remedies grounds twice: the verdict, the search). Never for
+    a large lineage (its groundings are freed as they are done with, to bound memory), for JSON
+    Lines, or inside another program."""
     if not _whole_process or not isinstance(request, dict):
         return
     # Not read yet (the request is checked when asked): anything but a list counts as none.

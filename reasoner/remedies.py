@@ -35,11 +35,8 @@ candidates break ties, e.g. the largest value under a threshold first):
 
 from __future__ import annotations
 
-import copy
 import functools
-import itertools
 import re
-import threading
 from .records import dataclass, replace   # standard dataclasses, defined at no cost (records.py)
 
 import clingo
@@ -48,7 +45,8 @@ from clingo import Function, Number, String, Symbol
 from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
-from .solve import RuleFunctions, Scene, _release_at_exit, name_starts_with, prefixes_compatible, question_facts, schema_facts
+from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
+                    question_facts, read_shown, rule_statements, schema_facts)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -88,6 +86,13 @@ MAX_SCENES = 8            # OR combinations searched (each is its own search)
 MAX_ROUNDS = 4            # cost levels enumerated (each round blocks the sets found before)
 MAX_ARTIFACTS = 2_000     # past this, a lineage gets a note instead of a search
 MAX_VALUES = 8            # candidate values per fact
+# Up to this many artifacts, the search's grounding also asks the request with each candidate
+# change alone (_Asked), which saves a cold question its third grounding: a one-artifact question
+# has few candidates (5-10) and its remedies are single changes, all among them. A lineage has
+# many more (licenses, families, parents of each artifact) and remedies of several changes, which
+# need a batch of their own anyway: asked there, the 3- and 10-artifact questions of
+# benchmarks/remedies.py went from 52 to 82 and from 72 to 100 ms warm.
+ASK_IN_SEARCH_UP_TO = 1
 # Territories offered to a use a license excludes somewhere, first one no condition names.
 ELSEWHERE = ("US", "CH", "JP")
 
@@ -112,88 +117,22 @@ class _Candidate:
 # --- the program ----------------------------------------------------------------------------------
 
 @functools.lru_cache(maxsize=1)
-def _program() -> tuple[tuple, dict]:
-    """The verdict rules (without their #show: a remedy only shows its changes) and remedies.lp,
-    parsed; and the message templates of remedies.lp by kind of change."""
-    from clingo import ast
-
-    _release_at_exit(_program.cache_clear)
-    statements: list = []
-    templates: dict = {}
-    show = (ast.ASTType.ShowSignature, ast.ASTType.ShowTerm)
-    rules = resources.rules_path()
-    for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp")):
-        def keep(statement):
-            if statement.ast_type in show and path.name != "remedies.lp":
-                return
-            if (statement.ast_type == ast.ASTType.Rule and not statement.body
-                    and statement.head.ast_type == ast.ASTType.Literal
-                    and statement.head.atom.ast_type == ast.ASTType.SymbolicAtom
-                    and statement.head.atom.symbol.ast_type == ast.ASTType.Function
-                    and statement.head.atom.symbol.name == "says"):
-                kind, text = statement.head.atom.symbol.arguments
-                templates[str(kind)] = text.symbol.string
-            statements.append(statement)
-        ast.parse_string(path.read_text(encoding="utf-8"), keep)
-    return tuple(statements), templates
+def _search_text() -> str:
+    """remedies.lp: the search's own statements, added after the verdict's rules."""
+    return resources.rules_path().with_name("remedies.lp").read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)
-def _program_text() -> tuple[str, dict]:
-    """`_program()` as (one program text, the templates), kept in the knowledge-base cache keyed by
-    the three rule files and this module's source: parsing them into AST objects (a Python call
-    per statement) and handing those to clingo one by one was ~10 ms of a cold question that
-    searches remedies. Each statement's text is its AST printed, which parses back to the same
-    statement, in the same order (tests/test_cold_start.py checks it)."""
-    from pathlib import Path
-
-    from .kb import _cached
-
-    def produce(_) -> tuple:
-        statements, says = _program()
-        return "\n".join(map(str, statements)), says
-
-    def valid(value) -> bool:
-        return (type(value) is tuple and len(value) == 2 and type(value[0]) is str and type(value[1]) is dict
-                and all(type(k) is str and type(v) is str for k, v in value[1].items()))
-
-    rules = resources.rules_path()
-    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), rules.with_name("remedies.lp"),
-                                                      Path(__file__))] + [clingo.__version__.encode()])   # its printing
-    return _cached(rules, produce, valid, data=key, name="remedies-program", typed=False)
-
-
-_SEARCHES = itertools.count()   # how many searches this process has run
-_SHARED = threading.Lock()   # clingo AST objects are not safe to hand to two Controls at once
-
-
-@functools.lru_cache(maxsize=1)
-def _program_statements() -> tuple:
-    """The statements of `_program_text()`, parsed (once per process)."""
-    from clingo import ast
-
-    _release_at_exit(_program_statements.cache_clear)
-    statements: list = []
-    ast.parse_string(_program_text()[0], statements.append)
-    return tuple(statements[1:])   # parse_string begins with the `#program base.` it implies
-
-
-def _add_program(control) -> None:
-    """The process's first search gives clingo the program as text (parsed in C, ~3.4 ms); later
-    ones hand it the AST statements parsed once (~1.5 ms each instead): the same program."""
-    if next(_SEARCHES) == 0:
-        control.add("base", [], _program_text()[0])
-        return
-    from clingo import ast
-
-    with _SHARED, ast.ProgramBuilder(control) as builder:
-        for statement in _program_statements():
-            builder.add(statement)
-
-
 def templates() -> dict[str, str]:
-    """The message of each kind of change (remedies.lp `says`)."""
-    return _program_text()[1]
+    """The message of each kind of change: remedies.lp's `says(Kind, "…").` facts, one a line,
+    each read by clingo's own term parser (tests/test_remedy_speed.py checks them against the
+    file's full parse)."""
+    says = {}
+    for line in _search_text().splitlines():
+        if line.startswith("says("):
+            kind, text = clingo.parse_term(line.rstrip().removesuffix(".")).arguments
+            says[kind.name] = text.string
+    return says
 
 
 # --- proposing candidates -------------------------------------------------------------------------
@@ -611,8 +550,15 @@ def _bridges(predicates: frozenset) -> str:
     return "\n".join(lines)
 
 
-def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int) -> list[tuple]:
-    """The optimal sets of candidates (indices), cheapest first: one clingo run, several rounds."""
+def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int,
+            document: dict | None = None, asked: dict | None = None) -> list[tuple]:
+    """The optimal sets of candidates (indices), cheapest first: one clingo run, several rounds.
+
+    With `document` and `asked`, the request document with each candidate's edits alone is asked
+    too, in the same grounding (_Asked): its answer goes to `asked`, keyed by the edited document,
+    for remedies_for's asking again. A remedy of one change, the clauses a change settles alone
+    and the values a number widens to are those documents, so a cold question with remedies
+    grounds twice (the verdict; the search with its checks), not three times."""
     base = question_facts(scene, runs=False)   # Symbols, for set differences
     base_set = frozenset(base)
     for number, candidate in enumerate(candidates):
@@ -622,11 +568,26 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
         return []
     needed = set(used) | {lid for c in candidates for lid in c.extra}
     licenses = reasoner.kb.related(needed)
-    control = clingo.Control(["--warn=none", "--opt-mode=optN"])
-    _add_program(control)
     removable = frozenset().union(*(c.removes for c in candidates))
     changed = removable | frozenset().union(*(c.adds for c in candidates))
+    checks = None
+    if document is not None and asked is not None:
+        # Artifacts numbered after every one the searched question's facts may name.
+        after = max([len(c.scene.artifacts) for c in candidates if c.scene is not None] + [len(scene.artifacts)])
+        checks = _Asked(reasoner, [apply_changes(document, c.ops) for c in candidates], set(licenses), after)
+    control = clingo.Control(["--warn=none", "--opt-mode=optN"])
+    # The rules that can fire with these facts (solve._selected: the verdict's own selection, its
+    # #show statements included for the checks), then remedies.lp: leaving out rules that can
+    # never fire changes no answer set, and each rule costs gringo time (~5 ms of a cold search).
+    present = frozenset(f.name for f in base) | frozenset(f.name for f in changed)
+    if checks is not None:
+        present |= checks.predicates
+    indexes = frozenset(fact_index(known) for known in (schema_facts(), *(reasoner.kb.licenses[lid].facts
+                                                                           for lid in licenses)))
+    rule_statements(control, present, indexes)
+    control.add("base", [], _search_text())
     control.add("base", [], _bridges(frozenset((f.name, len(f.arguments)) for f in changed)))
+    literals = []   # change(C) of each candidate, by number
     with control.backend() as backend:
         atom = backend.add_atom
         for lid in licenses:
@@ -634,13 +595,14 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
                 backend.add_rule([atom(fact)])
         for fact in schema_facts():
             backend.add_rule([atom(fact)])
+        backend.add_rule([atom(Function("searched", [Number(0)]))])
         for fact in base:   # a fact some change takes away is only `given`: it holds unless taken away
             backend.add_rule([atom(Function("given", [fact]) if fact in removable else fact)])
         for kind in CHANGE_KINDS:
             backend.add_rule([atom(Function("change_cost", [Function(kind.name), Number(kind.cost)]))])
         for number, candidate in enumerate(candidates):
             term = Function("c", [Number(number)])
-            chosen = atom(Function("change", [term]))
+            literals.append(atom(Function("change", [term])))
             backend.add_rule([atom(Function("candidate", [term, Function(candidate.kind), Number(candidate.rank)]))])
             group = String(repr(candidate.group if candidate.group is not None else ("change", number)))
             backend.add_rule([atom(Function("in_group", [term, group]))])
@@ -648,16 +610,20 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
                 backend.add_rule([atom(Function("takes", [term, fact]))])
             for fact in candidate.adds:
                 backend.add_rule([atom(Function("puts", [term, fact]))])
-    del chosen
+        if checks is not None:   # after the search's own facts: its atoms are numbered as before
+            for fact in checks.facts:
+                backend.add_rule([atom(fact)])
     control.ground([("base", [])], context=RuleFunctions())
     found: list[tuple] = []
+    shown: list[str] = []   # the checks' shown atoms, the same in every model: read from the first
     for _ in range(MAX_ROUNDS):
         level: list[tuple] = []
 
         def collect(model) -> bool:
+            if checks is not None and not shown:   # out(Q, Atom) only: change/1 is read by its literal
+                shown.append(str(Function("", model.symbols(shown=True))))
             if model.optimality_proven:
-                chosen = tuple(sorted(s.arguments[0].arguments[0].number for s in model.symbols(shown=True)
-                                      if s.name == "change"))
+                chosen = tuple(number for number, literal in enumerate(literals) if model.is_true(literal))
                 level.append((tuple(model.cost), chosen))
             return len(found) + len(level) < limit
 
@@ -672,7 +638,59 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
                 groups = {repr(candidates[i].group if candidates[i].group is not None else ("change", i)) for i in chosen}
                 backend.add_rule([], [control.symbolic_atoms[Function("used_group", [String(g)])].literal
                                       for g in sorted(groups)])
+    if checks is not None and shown:
+        asked.update(checks.answers(read_shown(shown)))
     return found[:limit]
+
+
+class _Asked:
+    """Request documents asked in the search's grounding, as Reasoner.answer_each asks them: each
+    read and planned by the Reasoner (its own checks and errors), its questions' facts numbered
+    from 1 on (the search's question is 0) and from `offset` on for artifacts, so none shares an
+    atom with the search's question; their atoms depend on facts only (no choice, no bridge:
+    those hold the search's question's facts), so gringo derives them once, the same in every
+    model. A document whose questions need licenses the search does not load is not asked here."""
+
+    def __init__(self, reasoner, documents: list[dict], licenses: set, offset: int):
+        self.reasoner = reasoner
+        self.facts: list = []
+        self.errors: dict = {}
+        self.plans: list = []     # (key, plan, {question key: (its number, first artifact)})
+        seen = set()
+        number = 1
+        for document in documents:
+            key = repr(document)
+            if key in seen:
+                continue
+            seen.add(key)
+            plan, error = next(iter(reasoner._planned([document])))
+            if plan is None:
+                self.errors[key] = error
+                continue
+            if not all(set(reasoner.kb.related(q.used)) <= licenses for q in plan.scenes):
+                continue
+            numbers = {}
+            for question in plan.scenes:
+                if question.key in numbers:
+                    continue
+                numbers[question.key] = (number, offset)
+                self.facts += question_facts(question.scene, number, offset, runs=False)
+                number += 1
+                offset += len(question.scene.artifacts)
+            self.plans.append((key, plan, numbers))
+        self.predicates = frozenset(f.name for f in self.facts)
+
+    def answers(self, atoms: dict) -> dict:
+        """repr(document) -> its CanIError, or a function that explains its answer (a Result) from
+        the shown atoms per question number: only the answers remedies_for reads are explained."""
+        out = dict(self.errors)
+        for key, plan, numbers in self.plans:
+            solved = {qkey: (atoms.get(number, []), first) for qkey, (number, first) in numbers.items()}
+            out[key] = functools.partial(self._explained, plan, solved)
+        return out
+
+    def _explained(self, plan, solved: dict):
+        return self.reasoner._with_profile(plan, self.reasoner._result(plan, solved))
 
 
 # --- applying and verifying -----------------------------------------------------------------------
@@ -686,6 +704,20 @@ def normalized_document(request) -> dict:
     return doc
 
 
+def _copied(value):
+    """A copy of a JSON document (dicts, lists and plain values), as copy.deepcopy makes it
+    (importing `copy` was ~0.5 ms of a cold question with remedies); other values go to deepcopy."""
+    if type(value) is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copied(item) for item in value]
+    if value is None or type(value) in (str, int, float, bool):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
 def apply_changes(document: dict, edits) -> dict:
     """The request document with a remedy's edits applied (a new document; the given one is
     untouched). Edits: ("set", path, value), ("unset", path), ("add"/"remove", path, item), where a
@@ -695,7 +727,7 @@ def apply_changes(document: dict, edits) -> dict:
     ...               ("add", ("use", "acts"), "use")])["use"]
     {'acts': ['use']}
     """
-    doc = copy.deepcopy(document)
+    doc = _copied(document)
     for edit in edits:
         op, path = edit[0], edit[1]
         if path[0] == "use":
@@ -752,6 +784,7 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     if any(len(q.scene.artifacts) > MAX_ARTIFACTS for q in scenes):
         return [], [Note("no_remedy", f"no remedy searched: the lineage holds more than {MAX_ARTIFACTS:,} artifacts")]
     document = normalized_document(request)
+    asked: dict = {}   # repr(document) -> its answer, asked in a search's grounding (_Asked)
     options = []   # (cost, changes as candidates)
     for index, question in enumerate(scenes):
         scene = question.scene
@@ -763,7 +796,11 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         choice = plan.choices[index] if plan.choices else None
         if choice and choice != result.choice:
             extra = [_choice_candidate(plan, choice)]
-        for cost, chosen in _search(reasoner, scene, question.used, candidates, limit * 2):
+        # One question searched (no OR choice) about one artifact: the requests with each change
+        # alone are asked in the search's grounding; anything else is asked below, in a batch.
+        ask_here = len(scenes) == 1 and not extra and len(scene.artifacts) <= ASK_IN_SEARCH_UP_TO
+        for cost, chosen in _search(reasoner, scene, question.used, candidates, limit * 2,
+                                    document if ask_here else None, asked):
             picked = extra + [candidates[i] for i in chosen]
             options.append(((sum(COST[c.kind] for c in picked), cost[1] if len(cost) > 1 else 0), picked))
     if not options:
@@ -806,7 +843,7 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     widening = [_widen_asks(document, picked) for _, picked in unique]
     checks = len(docs)
     docs += [doc for asks in widening for _, _, doc in asks]
-    answers = reasoner.answer_each(docs)
+    answers = _answer_each(reasoner, docs, asked)
     widened, start = [], checks
     for asks in widening:
         widened.append([(candidate, lower, answer) for (candidate, lower, _), answer
@@ -860,6 +897,18 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
     if not remedies:
         notes.append(Note("no_remedy", "no remedy found: none of the changes found verified when asked again"))
     return remedies, notes
+
+
+def _answer_each(reasoner, documents: list[dict], asked: dict) -> list:
+    """reasoner.answer_each(documents), taking the answers the search's grounding already gave
+    (`asked`, by repr of the document) and asking only the others, in one batch."""
+    keys = [repr(document) for document in documents]
+    missing = {key: document for key, document in zip(keys, documents) if key not in asked}
+    asked.update(zip(missing, reasoner.answer_each(list(missing.values()))) if missing else ())
+    for key in dict.fromkeys(keys):
+        if isinstance(asked[key], functools.partial):   # explained when first read
+            asked[key] = asked[key]()
+    return [asked[key] for key in keys]
 
 
 def _widen_asks(document: dict, picked) -> list[tuple]:
@@ -921,7 +970,7 @@ def outbound_options(reasoner, request, licenses=None) -> list[tuple[str | None,
     choices = [None] + sorted(licenses if licenses is not None else reasoner.kb.licenses)
     docs = [apply_changes(document, [("set", ("use", "outbound_license"), lid)] if lid else
                           [("unset", ("use", "outbound_license"))]) for lid in choices]
-    answers = reasoner.answer_each(docs)
+    answers = _answer_each(reasoner, docs, asked)
 
     def order(item):
         lid, answer = item

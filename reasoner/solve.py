@@ -298,7 +298,7 @@ _CONTROLS = itertools.count()   # how many Controls this process has given rules
 # ~280 statements), where importing clingo.ast and parsing the statements into AST objects once
 # costs ~5 ms. Later ones get the AST statements (parsed once per process): adding those is
 # ~0.6 ms, four times cheaper than parsing the text again. A cold question makes one Control,
-# two with remedies (the verdict, then its remedies' verification and widening in one batch).
+# two with remedies (the verdict; the remedy search, which asks its checks in its grounding).
 _TEXT_CONTROLS = 3
 
 

@@ -229,7 +229,7 @@ def test_a_record_definition_the_module_does_not_cover_is_a_standard_dataclass()
 def test_every_rule_statement_text_parses_back_to_the_same_statement():
     from clingo import ast
 
-    from reasoner import remedies, solve
+    from reasoner import solve
 
     statements = solve._rules()
     texts = [text for text, _, _, _ in solve._dependencies()]
@@ -237,17 +237,14 @@ def test_every_rule_statement_text_parses_back_to_the_same_statement():
     parsed: list = []
     ast.parse_string("\n".join(texts), parsed.append)
     assert parsed[1:] == list(statements)
-    program, _ = remedies._program()
-    assert remedies._program_statements() == program
-    assert remedies._program_text()[1] == remedies._program()[1]
 
 
 def test_the_first_control_and_later_ones_give_the_same_answers(monkeypatch):
     """The process's first Controls get the rules as text, the others as AST statements (and so
-    does the first remedies search)."""
+    does a remedies search: it adds the rules through solve.rule_statements)."""
     import itertools
 
-    from reasoner import Reasoner, remedies, solve
+    from reasoner import Reasoner, solve
 
     reasoner = Reasoner(cache_size=0)   # every question solved, none answered from memory
 
@@ -258,12 +255,10 @@ def test_the_first_control_and_later_ones_give_the_same_answers(monkeypatch):
                  "use": {"acts": ["distribute"], "release_mau": "1M", "grants": ["meta"]}},
                 {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": True}, "remedies": True}]
     monkeypatch.setattr(solve, "_CONTROLS", itertools.count(solve._TEXT_CONTROLS))
-    monkeypatch.setattr(remedies, "_SEARCHES", itertools.count(1))
     as_ast = [reasoner.ask(r).to_json() for r in requests]
     as_text = []
     for request in requests:
         monkeypatch.setattr(solve, "_CONTROLS", itertools.count())
-        monkeypatch.setattr(remedies, "_SEARCHES", itertools.count())   # the search program too
         as_text.append(reasoner.ask(request).to_json())
     assert as_text == as_ast
     assert as_text[3]["status"] == "forbidden" and as_text[3]["remedies"]   # still forbidden through text

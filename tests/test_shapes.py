@@ -215,7 +215,13 @@ def test_a_new_reasoner_prepares_nothing_for_its_first_questions():
     for acts in (["host"], ["distribute"]):
         answer = reasoner.ask({"licenses": ["llama3"], "use": {"acts": acts, "release_mau": "800M"}, "remedies": True})
         assert answer.status == "depends" and answer.remedies
-    assert reasoner.shapes.prepared == 0 and 2 < reasoner.shapes._asked <= shapes.Shapes.EAGER_AFTER
+    # A one-artifact question's remedies are asked again in the search's own grounding
+    # (remedies.ASK_IN_SEARCH_UP_TO); a lineage's in a batch, offered to the prepared structures.
+    lineage = {"artifacts": [{"id": "b", "license": "llama3"},
+                             {"id": "a", "license": "apache-2.0", "derived_from": [{"id": "b", "relation": "finetune"}]}],
+               "subject": "a", "use": {"acts": ["distribute"], "release_mau": "800M"}, "remedies": True}
+    assert reasoner.ask(lineage).remedies
+    assert reasoner.shapes.prepared == 0 and 3 < reasoner.shapes._asked <= shapes.Shapes.EAGER_AFTER
 
 
 def test_capacity_bounds_the_controls_held_and_evicted_ones_are_freed_without_the_collector():
