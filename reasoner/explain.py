@@ -189,26 +189,28 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
     result.information = _information(by_name, licenses, art, _ctx)
 
-    risks: set[Risk] = set()
+    # A risk of a license's own (risk_at, risk_osi, risk_ambiguous) names no artifact: the same
+    # Risk (frozen, strings only) serves every answer citing it (`_license_risk`). Kept by their
+    # fields, as a set of Risks would keep them.
+    risks: dict[tuple, Risk] = {}
     for atom in by_name["risk_at"]:
         L, C, R, template = atom.arguments
-        lid = L.string
-        words = _words(licenses[lid], R.number)
-        risks.add(Risk(lid, C.string, words.rule.risk, words.risk_message(template.string)))
+        fields, risk = _license_risk(licenses[L.string], "risk_at", C.string, R.number, template.string)
+        risks.setdefault(fields, risk)
     for atom in by_name["risk_osi"]:
-        lid = atom.arguments[0].string
-        risks.add(Risk(lid, None, "not_osi",
-                       fill(atom.arguments[1].string, {"license_name": licenses[lid].license.name})))
+        L, template = atom.arguments
+        fields, risk = _license_risk(licenses[L.string], "not_osi", None, None, template.string)
+        risks.setdefault(fields, risk)
     for atom in by_name["risk_ambiguous"]:
         L, C, template = atom.arguments
-        lid, number = L.string, C.string
-        ambiguity = licenses[lid].license.clause(number).ambiguous
-        risks.add(Risk(lid, number, "ambiguous", fill(template.string, {"ambiguity": ambiguity})))
+        fields, risk = _license_risk(licenses[L.string], "ambiguous", C.string, None, template.string)
+        risks.setdefault(fields, risk)
     for atom in by_name["risk_relabelled"]:
         A, L, template = atom.arguments
         artifact, lid = art(A), L.string
-        risks.add(Risk(lid, None, "relabelled", fill(template.string, {"artifact": artifact, "license": lid}),
-                       artifact))
+        risk = Risk(lid, None, "relabelled", fill(template.string, {"artifact": artifact, "license": lid}), artifact)
+        risks.setdefault((risk.license, risk.clause, risk.risk, risk.message, risk.artifact), risk)
+    risks = risks.values()
     result.risks = sorted(risks, key=lambda r: (r.license, r.clause or "", r.risk, r.artifact or "", r.message))
 
     result.grants = sorted(
@@ -272,9 +274,10 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         via = _via(a, lid, applies, parents)
         chain = (a,) + via
         edges = tuple((child, next((r for r, p in sorted(carried[(child, lid)]) if p == parent), "derived"), parent)
-                      for child, parent in zip(chain, chain[1:]))
+                      for child, parent in zip(chain, via)) if via else ()
+        starts = released.get(chain[-1])
         applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges,
-                                     tuple(sorted(released.get(chain[-1], ())))))
+                                     tuple(sorted(starts)) if starts else ()))
     result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 
@@ -401,6 +404,26 @@ def _leaf_part(compiled: CompiledLicense, number: str, node: int, positive: bool
 
 
 _ABSENT = object()
+
+
+def _license_risk(compiled: CompiledLicense, kind: str, number: str | None, rid: int | None,
+                  template: str) -> tuple[tuple, Risk]:
+    """(its fields, the Risk) of a risk atom that names no artifact: `risk_at` (a rule's risk),
+    `not_osi` or `ambiguous`; made once per license (`_derived`)."""
+    memo = _derived(compiled)
+    key = ("risk", kind, number, rid, template)
+    known = memo.get(key)
+    if known is None:
+        lid = compiled.license.id
+        if kind == "risk_at":
+            words = _words(compiled, rid)
+            risk = Risk(lid, number, words.rule.risk, words.risk_message(template))
+        elif kind == "not_osi":
+            risk = Risk(lid, None, "not_osi", fill(template, {"license_name": compiled.license.name}))
+        else:
+            risk = Risk(lid, number, "ambiguous", fill(template, {"ambiguity": compiled.license.clause(number).ambiguous}))
+        known = memo[key] = ((risk.license, risk.clause, risk.risk, risk.message, risk.artifact), risk)
+    return known
 
 
 def _any(parts: list, cut: list | None = None) -> list:
