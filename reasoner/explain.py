@@ -406,6 +406,15 @@ def _leaf_part(compiled: CompiledLicense, number: str, node: int, positive: bool
 _ABSENT = object()
 
 
+def _node_words(compiled: CompiledLicense, node: int, positive: bool) -> str:
+    """`leaf_words` of a condition node of a license, worked out once per license (`_derived`)."""
+    memo = _derived(compiled)
+    known = memo.get(("words", node, positive))
+    if known is None:
+        known = memo[("words", node, positive)] = leaf_words(compiled.conditions[node], positive)
+    return known
+
+
 def _license_risk(compiled: CompiledLicense, kind: str, number: str | None, rid: int | None,
                   template: str) -> tuple[tuple, Risk]:
     """(its fields, the Risk) of a risk atom that names no artifact: `risk_at` (a rule's risk),
@@ -489,7 +498,7 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
         facts = []
         for node, holds in sorted(settled):
             cond = compiled.conditions[node]
-            text = leaf_words(cond, holds)
+            text = _node_words(compiled, node, holds)
             if compiled.labels.get(node):
                 text += f" (tested by the exception \"{compiled.labels[node]}\")"
             facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene, by_id)))
@@ -524,13 +533,13 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             stated = _stated(cond, holds, act, artifact, target, scene, by_id)
             # As the rule needed the leaf: a leaf of a part already met holds as needed; every
             # other leaf cited here came out against what the rule needed.
-            text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
+            text = _node_words(compiled, node, holds if met else not holds) + (" holds" if met else " fails")
             label = compiled.labels.get(node)
             if label and met:
                 text += f" (tested by the exception \"{label}\")"
             elif label:   # what came out is the exception's test: say so rather than "… fails"
-                text = f"{leaf_words(cond, holds)}, under the exception \"{label}\""
-            facts.append((leaf_words(cond, holds), holds, stated))
+                text = f"{_node_words(compiled, node, holds)}, under the exception \"{label}\""
+            facts.append((_node_words(compiled, node, holds), holds, stated))
             words.append(text + (f" ({stated})" if stated else ""))
         # The part as "forbidden" needs it: as it came out when met, the other way when ruled out.
         part = None if kind == "not_fired" else _as_needed(compiled.conditions[root], came_out == met)
