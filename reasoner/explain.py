@@ -195,15 +195,15 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     risks: dict[tuple, Risk] = {}
     for atom in by_name["risk_at"]:
         L, C, R, template = atom.arguments
-        fields, risk = _license_risk(licenses[L.string], "risk_at", C.string, R.number, template.string)
+        fields, risk = _license_risk(licenses, L.string, "risk_at", C.string, R.number, template.string)
         risks.setdefault(fields, risk)
     for atom in by_name["risk_osi"]:
         L, template = atom.arguments
-        fields, risk = _license_risk(licenses[L.string], "not_osi", None, None, template.string)
+        fields, risk = _license_risk(licenses, L.string, "not_osi", None, None, template.string)
         risks.setdefault(fields, risk)
     for atom in by_name["risk_ambiguous"]:
         L, C, template = atom.arguments
-        fields, risk = _license_risk(licenses[L.string], "ambiguous", C.string, None, template.string)
+        fields, risk = _license_risk(licenses, L.string, "ambiguous", C.string, None, template.string)
         risks.setdefault(fields, risk)
     for atom in by_name["risk_relabelled"]:
         A, L, template = atom.arguments
@@ -415,15 +415,15 @@ def _node_words(compiled: CompiledLicense, node: int, positive: bool) -> str:
     return known
 
 
-def _license_risk(compiled: CompiledLicense, kind: str, number: str | None, rid: int | None,
+def _license_risk(licenses: dict, lid: str, kind: str, number: str | None, rid: int | None,
                   template: str) -> tuple[tuple, Risk]:
-    """(its fields, the Risk) of a risk atom that names no artifact: `risk_at` (a rule's risk),
-    `not_osi` or `ambiguous`; made once per license (`_derived`)."""
+    """(its fields, the Risk) of a risk atom of license `lid` that names no artifact: `risk_at`
+    (a rule's risk), `not_osi` or `ambiguous`; made once per license (`_derived`)."""
+    compiled = licenses[lid]
     memo = _derived(compiled)
-    key = ("risk", kind, number, rid, template)
+    key = ("risk", lid, kind, number, rid, template)
     known = memo.get(key)
     if known is None:
-        lid = compiled.license.id
         if kind == "risk_at":
             words = _words(compiled, rid)
             risk = Risk(lid, number, words.rule.risk, words.risk_message(template))
