@@ -476,7 +476,9 @@ class Reasoner:
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
         request = self._standing_grants_here(request)
-        request = replace(request, use=self._canonical_ids(request.use, request, scope))
+        use = self._canonical_ids(request.use, request, scope)
+        if use is not request.use:
+            request = replace(request, use=use)
         policy = resolve_policy(request.policy, self.kb) if request.policy is not None else None
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
         if not acts:  # nothing asked is nothing permitted: "YES" to no act would mean nothing
@@ -552,6 +554,8 @@ class Reasoner:
         """Held grants resolved (see `resolve_grant`) and the outbound license under the
         knowledge base's ids (`GPL-3.0-only` and Hub aliases become `gpl-3.0`); an outbound
         license it does not know is an input error."""
+        if use.grants == () and use.outbound_license is None:   # most questions: nothing to resolve
+            return use
         # Embedders building a `Use` themselves may give grants as strings or dicts, as in JSON.
         written = [g for g in use.grants if not isinstance(g, Grant)]
         given = [g for g in use.grants if isinstance(g, Grant)] + list(read_grants(written) if written else ())

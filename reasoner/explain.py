@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import product
+from operator import attrgetter
 from math import prod
 
 from clingo import Symbol, SymbolType
@@ -168,42 +169,48 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                          for leaf in leaves
                          for leaf_fact, op, value in [(leaf.fact, leaf.op, leaf.value)]]
 
-    acts = defaultdict(set)
+    acts = defaultdict(set)   # keyed by the artifact's number: the same artifact as its id
     for atom in by_name["owed_act"]:
-        L, C, R, A, X = atom.arguments
-        acts[(L.string, R.number, ids[A.number - base])].add(X.name)
+        L, _, R, A, X = atom.arguments
+        acts[(L.string, R.number, A.number)].add(X.name)
     obligations = []
+    add = obligations.append
     for atom in by_name["owed"]:
         L, C, R, A, certainty, template = atom.arguments
-        lid, number, artifact, rid = L.string, C.string, ids[A.number - base], R.number
-        duty, params, lists, message = _words(licenses[lid], rid).owed(template.string)
-        obligations.append(Obligation(lid, version(lid), number, duty, _fresh(params, lists), message,
-                                      artifact, tuple(sorted(acts[(lid, rid, artifact)])),
-                                      certainty.name == "maybe"))
-    result.obligations = sorted(obligations, key=lambda o: (o.license, o.clause, o.duty, o.artifact, o.message))
+        lid, rid = L.string, R.number
+        compiled = licenses[lid]
+        known = _derived(compiled).get((rid, template.string))
+        if known is None:
+            known = _words(compiled, rid).owed(template.string)
+        version_, duty, params, lists, message = known
+        add(Obligation(lid, version_, C.string, duty, _fresh(params, lists) if params else {}, message,
+                       ids[A.number - base], tuple(sorted(acts[(lid, rid, A.number)])), certainty.name == "maybe"))
+    result.obligations = sorted(obligations, key=_OBLIGATION_ORDER)
 
     result.information = _information(by_name, licenses, art, _ctx)
 
-    risks: set[Risk] = set()
+    # A risk of a license's own (risk_at, risk_osi, risk_ambiguous) names no artifact: the same
+    # Risk (frozen, strings only) serves every answer citing it (`_license_risk`). Kept by their
+    # fields, as a set of Risks would keep them.
+    risks: dict[tuple, Risk] = {}
     for atom in by_name["risk_at"]:
         L, C, R, template = atom.arguments
-        lid = L.string
-        words = _words(licenses[lid], R.number)
-        risks.add(Risk(lid, C.string, words.rule.risk, words.risk_message(template.string)))
+        fields, risk = _license_risk(licenses, L.string, "risk_at", C.string, R.number, template.string)
+        risks.setdefault(fields, risk)
     for atom in by_name["risk_osi"]:
-        lid = atom.arguments[0].string
-        risks.add(Risk(lid, None, "not_osi",
-                       fill(atom.arguments[1].string, {"license_name": licenses[lid].license.name})))
+        L, template = atom.arguments
+        fields, risk = _license_risk(licenses, L.string, "not_osi", None, None, template.string)
+        risks.setdefault(fields, risk)
     for atom in by_name["risk_ambiguous"]:
         L, C, template = atom.arguments
-        lid, number = L.string, C.string
-        ambiguity = licenses[lid].license.clause(number).ambiguous
-        risks.add(Risk(lid, number, "ambiguous", fill(template.string, {"ambiguity": ambiguity})))
+        fields, risk = _license_risk(licenses, L.string, "ambiguous", C.string, None, template.string)
+        risks.setdefault(fields, risk)
     for atom in by_name["risk_relabelled"]:
         A, L, template = atom.arguments
         artifact, lid = art(A), L.string
-        risks.add(Risk(lid, None, "relabelled", fill(template.string, {"artifact": artifact, "license": lid}),
-                       artifact))
+        risk = Risk(lid, None, "relabelled", fill(template.string, {"artifact": artifact, "license": lid}), artifact)
+        risks.setdefault((risk.license, risk.clause, risk.risk, risk.message, risk.artifact), risk)
+    risks = risks.values()
     result.risks = sorted(risks, key=lambda r: (r.license, r.clause or "", r.risk, r.artifact or "", r.message))
 
     result.grants = sorted(
@@ -267,9 +274,10 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         via = _via(a, lid, applies, parents)
         chain = (a,) + via
         edges = tuple((child, next((r for r, p in sorted(carried[(child, lid)]) if p == parent), "derived"), parent)
-                      for child, parent in zip(chain, chain[1:]))
+                      for child, parent in zip(chain, via)) if via else ()
+        starts = released.get(chain[-1])
         applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges,
-                                     tuple(sorted(released.get(chain[-1], ())))))
+                                     tuple(sorted(starts)) if starts else ()))
     result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
     return result
 
@@ -343,22 +351,20 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
         how = combine.get(node_key)
         if how is None and not children[node_key]:
             positive = polarity.get(node_key, "pos") == "pos"
-            cond = compiled.conditions[node]
-            decided = decider_of(cond, positive)
-            if decided is None:
+            memo = _derived(compiled)
+            part = memo.get(("leaf", number, node, positive, exception), _ABSENT)
+            if part is _ABSENT:
+                part = memo[("leaf", number, node, positive, exception)] = _leaf_part(compiled, number, node, positive,
+                                                                                      exception)
+            if part is None:
                 return [()]
-            fact, op, value = decided
-            text = leaf_words(cond, positive)
-            if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
-                text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
-            value = tuple(value) if isinstance(value, list) else value
-            artifact = about(K, getattr(cond, "fact", None))
+            fact, op, value, text, tests, title = part
+            artifact = about(K, tests)
             if artifact and several and not text.startswith("target."):   # target.* says which already
                 text = (f"`{artifact}`{text[len('the model'):]}" if text.startswith("the model ")
                         else f"{text} (of `{artifact}`)")
-            clause = licenses[lid].license.clause(number)
             return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
-                          getattr(cond, "fact", None), artifact, clause.title if clause else ""),)]
+                          tests, artifact, title),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
         return _any(parts, cut) if how == "residual_any" else _all(parts, cut)
 
@@ -377,6 +383,56 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
             if group and not _contradictory(group):
                 groups.add(tuple(sorted(set(group), key=_leaf_order)))
     return sorted(groups, key=lambda g: [_leaf_order(leaf) for leaf in g])
+
+
+def _leaf_part(compiled: CompiledLicense, number: str, node: int, positive: bool,
+               exception: tuple[str, str] | None) -> tuple | None:
+    """What a leaf of the residual condition says that only its license decides: (fact, op,
+    value, words, the fact as the license names it, the clause's title); None for a leaf no
+    fact decides. The artifact it is about is the question's (`_residual`)."""
+    cond = compiled.conditions[node]
+    decided = decider_of(cond, positive)
+    if decided is None:
+        return None
+    fact, op, value = decided
+    text = leaf_words(cond, positive)
+    if exception:   # an exception that must fail (pos) or hold (neg) for "forbidden"
+        text += f" (not {exception[0]})" if exception[1] == "pos" else f" ({exception[0]})"
+    value = tuple(value) if isinstance(value, list) else value
+    clause = compiled.license.clause(number)
+    return fact, op, value, text, getattr(cond, "fact", None), clause.title if clause else ""
+
+
+_ABSENT = object()
+
+
+def _node_words(compiled: CompiledLicense, node: int, positive: bool) -> str:
+    """`leaf_words` of a condition node of a license, worked out once per license (`_derived`)."""
+    memo = _derived(compiled)
+    known = memo.get(("words", node, positive))
+    if known is None:
+        known = memo[("words", node, positive)] = leaf_words(compiled.conditions[node], positive)
+    return known
+
+
+def _license_risk(licenses: dict, lid: str, kind: str, number: str | None, rid: int | None,
+                  template: str) -> tuple[tuple, Risk]:
+    """(its fields, the Risk) of a risk atom of license `lid` that names no artifact: `risk_at`
+    (a rule's risk), `not_osi` or `ambiguous`; made once per license (`_derived`)."""
+    compiled = licenses[lid]
+    memo = _derived(compiled)
+    key = ("risk", lid, kind, number, rid, template)
+    known = memo.get(key)
+    if known is None:
+        if kind == "risk_at":
+            words = _words(compiled, rid)
+            risk = Risk(lid, number, words.rule.risk, words.risk_message(template))
+        elif kind == "not_osi":
+            risk = Risk(lid, None, "not_osi", fill(template, {"license_name": compiled.license.name}))
+        else:
+            risk = Risk(lid, number, "ambiguous", fill(template, {"ambiguity": compiled.license.clause(number).ambiguous}))
+        known = memo[key] = ((risk.license, risk.clause, risk.risk, risk.message, risk.artifact), risk)
+    return known
 
 
 def _any(parts: list, cut: list | None = None) -> list:
@@ -442,7 +498,7 @@ def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
         facts = []
         for node, holds in sorted(settled):
             cond = compiled.conditions[node]
-            text = leaf_words(cond, holds)
+            text = _node_words(compiled, node, holds)
             if compiled.labels.get(node):
                 text += f" (tested by the exception \"{compiled.labels[node]}\")"
             facts.append((text, holds, _stated(cond, holds, act, artifact, target, scene, by_id)))
@@ -477,13 +533,13 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             stated = _stated(cond, holds, act, artifact, target, scene, by_id)
             # As the rule needed the leaf: a leaf of a part already met holds as needed; every
             # other leaf cited here came out against what the rule needed.
-            text = leaf_words(cond, holds if met else not holds) + (" holds" if met else " fails")
+            text = _node_words(compiled, node, holds if met else not holds) + (" holds" if met else " fails")
             label = compiled.labels.get(node)
             if label and met:
                 text += f" (tested by the exception \"{label}\")"
             elif label:   # what came out is the exception's test: say so rather than "… fails"
-                text = f"{leaf_words(cond, holds)}, under the exception \"{label}\""
-            facts.append((leaf_words(cond, holds), holds, stated))
+                text = f"{_node_words(compiled, node, holds)}, under the exception \"{label}\""
+            facts.append((_node_words(compiled, node, holds), holds, stated))
             words.append(text + (f" ({stated})" if stated else ""))
         # The part as "forbidden" needs it: as it came out when met, the other way when ruled out.
         part = None if kind == "not_fired" else _as_needed(compiled.conditions[root], came_out == met)
@@ -570,10 +626,11 @@ class _RuleWords:
     """What explain fills into every answer that cites one rule of a loaded license: its condition
     rendered, its duty's words, and its messages per template. Pure functions of the knowledge
     base, worked out once per rule (`_words`) instead of once per atom of every answer."""
-    __slots__ = ("rule", "_condition", "_messages")
+    __slots__ = ("compiled", "rule_id", "rule", "version", "_condition", "_messages")
 
-    def __init__(self, rule):
-        self.rule = rule
+    def __init__(self, compiled: CompiledLicense, rule_id: int):
+        self.compiled, self.rule_id = compiled, rule_id
+        self.rule, self.version = compiled.rules[rule_id][1], compiled.license.version
         self._condition: str | None = None
         self._messages: dict = {}
 
@@ -588,9 +645,9 @@ class _RuleWords:
     def when(self) -> str:
         return when_words(self.condition)
 
-    def owed(self, template: str) -> tuple[str, dict, tuple, str]:
-        """(duty, params, the params holding lists, message) of an `owed` atom with this template
-        (params to be copied: `_fresh`)."""
+    def owed(self, template: str) -> tuple[str, str, dict, tuple, str]:
+        """(license version, duty, params, the params holding lists, message) of an `owed` atom
+        with this template (params to be copied: `_fresh`)."""
         known = self._messages.get(("owed", template))
         if known is None:
             rule = self.rule
@@ -599,7 +656,8 @@ class _RuleWords:
             slots = {"duty": words, "condition": self.condition, "fact": rule.restricted_fact,
                      "count": len(values), "values": restricted_values(values)}
             lists = tuple(key for key, value in params.items() if type(value) is list)
-            known = self._messages[("owed", template)] = (duty, params, lists, fill(template, slots))
+            known = self._messages[("owed", template)] = (self.version, duty, params, lists, fill(template, slots))
+            _derived(self.compiled)[(self.rule_id, template)] = known   # explain's loop looks here first
         return known
 
     def risk_message(self, template: str) -> str:
@@ -611,6 +669,23 @@ class _RuleWords:
 
 
 _RULE_WORDS: dict[tuple[int, int], tuple] = {}   # (id of a CompiledLicense, rule id) -> (it, _RuleWords)
+_DERIVED: dict[int, tuple] = {}   # id of a CompiledLicense -> (it, its memo: see _derived)
+
+
+def _derived(compiled: CompiledLicense) -> dict:
+    """What explain worked out from one loaded license alone, kept for every answer that cites it:
+    an `owed` atom's (version, duty, params, params holding lists, message) by (rule id,
+    template), and a residual leaf's `_leaf_part` by ("leaf", clause, node, polarity,
+    exception). Keyed by the license object (identity-checked), so a license replaced in the
+    knowledge base is worked out again; nothing of a question is kept here."""
+    known = _DERIVED.get(id(compiled))
+    if known is not None and known[0] is compiled:
+        return known[1]
+    if len(_DERIVED) >= 4096:   # many knowledge bases loaded and dropped (tests): start over
+        _DERIVED.clear()
+    memo: dict = {}
+    _DERIVED[id(compiled)] = (compiled, memo)
+    return memo
 
 
 def _words(compiled: CompiledLicense, rid: int) -> _RuleWords:
@@ -618,11 +693,14 @@ def _words(compiled: CompiledLicense, rid: int) -> _RuleWords:
     known = _RULE_WORDS.get(key)
     if known is not None and known[0] is compiled:   # the same license object, not one reusing its id
         return known[1]
-    words = _RuleWords(compiled.rules[rid][1])
+    words = _RuleWords(compiled, rid)
     if len(_RULE_WORDS) >= 65_536:   # many knowledge bases loaded and dropped (tests): start over
         _RULE_WORDS.clear()
     _RULE_WORDS[key] = (compiled, words)
     return words
+
+
+_OBLIGATION_ORDER = attrgetter("license", "clause", "duty", "artifact", "message")
 
 
 def _fresh(params: dict, lists: tuple) -> dict:

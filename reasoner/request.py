@@ -605,7 +605,8 @@ def read_request(doc) -> Request:
 
 def check_lineage(request: Request) -> Request:
     """Reject duplicate ids, dangling edges and cycles; fill in the default subject (lineage.py)."""
-    return replace(request, subject=lineage.check(request.artifacts, request.subject))
+    subject = lineage.check(request.artifacts, request.subject)
+    return request if subject == request.subject else replace(request, subject=subject)
 
 
 def ancestry(request: Request) -> list[Artifact]:

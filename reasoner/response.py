@@ -5,6 +5,7 @@ Fields may be added to a schema version; none may change meaning."""
 from __future__ import annotations
 
 from copy import deepcopy
+from operator import attrgetter
 
 from .records import asdict, dataclass, field, fields, is_dataclass   # standard dataclasses, defined at no cost
 
@@ -182,16 +183,16 @@ class Result:
             "schema_version": SCHEMA_VERSION,
             "status": self.status,
             "subject": self.subject,
-            "reasons": [_clean(_record(r)) for r in self.reasons],
-            "obligations": [_clean(_record(o)) for o in self.obligations],
-            "risks": [_clean(_record(r)) for r in self.risks],
+            "reasons": [_record(r, lists=True) for r in self.reasons],
+            "obligations": [_record(o, lists=True) for o in self.obligations],
+            "risks": [_record(r, lists=True) for r in self.risks],
             "depends_on": [_record(d) for d in self.depends_on],
             "applicable": [_record(a) for a in self.applicable],
             "grants": list(self.grants),
             "notes": [_record(n) for n in self.notes],
             "information": [_record(i) for i in self.information],
             "residual": {"any": [{"all": [_record(leaf) for leaf in group]} for group in self.residual]},
-            "explain": [{**_clean(_record(c)), "facts": [{"condition": text, "holds": holds, "stated": stated}
+            "explain": [{**_record(c, lists=True), "facts": [{"condition": text, "holds": holds, "stated": stated}
                                                         for text, holds, stated in c.facts]}
                         for c in self.causes],
         }
@@ -217,15 +218,24 @@ class Result:
 # What `asdict` gives, without its generic walk: the records above hold strings, numbers, None
 # and small containers of them, which are copied as `asdict` copies them (a fresh dict, list or
 # tuple; anything else deep-copied). `asdict` was most of the time of `to_json`.
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, tuple] = {}   # record class -> (field names, a getter of their values)
 _PLAIN = frozenset({str, int, bool, float, type(None)})
 
 
-def _record(item) -> dict:
-    names = _FIELDS.get(type(item))
-    if names is None:
-        names = _FIELDS[type(item)] = tuple(f.name for f in fields(item))
-    return {name: _copied(getattr(item, name)) for name in names}
+def _record(item, lists: bool = False) -> dict:
+    """The record's fields as `asdict` gives them; with `lists`, a tuple field becomes a list
+    (what `_clean` does). The fields are read at once (`attrgetter`) and only the values that are
+    not plain are copied one by one (most records hold strings only)."""
+    kind = type(item)
+    known = _FIELDS.get(kind)
+    if known is None:
+        names = tuple(f.name for f in fields(item))
+        known = _FIELDS[kind] = (names, attrgetter(*names) if len(names) > 1 else lambda item: (getattr(item, names[0]),))
+    record = dict(zip(known[0], known[1](item)))
+    for name, value in record.items():
+        if type(value) not in _PLAIN:   # (values replaced in place: the keys stay as they are)
+            record[name] = list(map(_copied, value)) if lists and isinstance(value, tuple) else _copied(value)
+    return record
 
 
 def _copied(value):
@@ -237,7 +247,8 @@ def _copied(value):
     if kind is list:
         return list(map(_copied, value))
     if kind is dict:
-        return {_copied(k): _copied(v) for k, v in value.items()}
+        return {(k if type(k) in _PLAIN else _copied(k)): (v if type(v) in _PLAIN else _copied(v))
+                for k, v in value.items()}
     return asdict(value) if is_dataclass(value) and not isinstance(value, type) else deepcopy(value)
 
 
