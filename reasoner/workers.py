@@ -212,7 +212,9 @@ class Solvers:
                     return None
                 break
             self._running.append(child)
-        self._turn = (self._turn + 1) % len(self._running)
+        idle = [i for i, child in enumerate(self._running) if not child.waiting]
+        # An idle child if there is one, else the next in turn (whose answer is the oldest).
+        self._turn = idle[0] if idle else (self._turn + 1) % len(self._running)
         child = self._running[self._turn]
         if child.tasks >= self.tasks_per_child:   # its symbols are dropped with it
             child.stop()
