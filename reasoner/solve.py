@@ -9,6 +9,7 @@ program.
 from __future__ import annotations
 
 import bisect
+from array import array
 import functools
 import itertools
 import threading
@@ -379,14 +380,36 @@ class Scene:
         use = self.use
         stated = tuple([getattr(use, attr) for attr in _STATED])
         attribute = self.attribute
-        # Lists made into tuples, not generator expressions: this runs per artifact of every question.
-        return (
-            position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
-            tuple([(a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
-                    tuple([i for i, _ in self.unknown.get(a.id, ())]),
-                    tuple([(position[e.parent], e.relation) for e in a.derived_from]),
-                    tuple([attribute(a, f) for f in _ATTRIBUTES])) for a in self.artifacts]),
-        )
+        if len(self.artifacts) >= RUNS_FROM:
+            artifacts = self._compact_artifacts(position)
+        else:
+            # Lists made into tuples, not generator expressions: this runs per artifact of every question.
+            artifacts = tuple([(a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+                                tuple([i for i, _ in self.unknown.get(a.id, ())]),
+                                tuple([(position[e.parent], e.relation) for e in a.derived_from]),
+                                tuple([attribute(a, f) for f in _ATTRIBUTES])) for a in self.artifacts])
+        return position[self.subject], stated, tuple(self.numbers()), self.grant_key(position), artifacts
+
+    def _compact_artifacts(self, position: dict) -> tuple:
+        """key()'s artifacts part for a big scene, exact but small: each artifact as the number of
+        its kind (what key() says of it, with its parents counted from itself, so that every link
+        of a chain is one kind) in an array, beside the table of kinds. A tuple per artifact held
+        ~29 MiB for the whole of a 100,000-deep lineage's question; this holds 0.4 MiB. The
+        artifacts can be read back from it, so equal keys still mean equal questions, and it never
+        equals a small scene's tuple of artifacts (its first item is the word "kinds")."""
+        kinds: dict = {}
+        numbers = array("I")   # 4 bytes a number: far more kinds than a question may have artifacts
+        attribute = self.attribute
+        for i, a in enumerate(self.artifacts):
+            kind = (a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+                    tuple([n for n, _ in self.unknown.get(a.id, ())]),
+                    tuple([(position[e.parent] - i, e.relation) for e in a.derived_from]),
+                    tuple([attribute(a, f) for f in _ATTRIBUTES]))
+            number = kinds.get(kind)
+            if number is None:
+                number = kinds[kind] = len(kinds)
+            numbers.append(number)
+        return "kinds", tuple(kinds), numbers.tobytes()
 
     def attribute(self, artifact: Artifact, artifact_field: str):
         """What an artifact states in one field facts are read from. A field the use may state
@@ -487,6 +510,12 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
         else:
             numbers.append(A)
 
+    # What an artifact states is given where a rule may read it (fields_read_everywhere): a
+    # 100,000-deep lineage inherits its `family` at every model, two ground atoms each, read only
+    # at the few models acted on.
+    everywhere = fields_read_everywhere()
+    everywhere = _ATTRIBUTES if everywhere is None else tuple(f for f in _ATTRIBUTES if f in everywhere)
+    sites = context_artifacts(scene)
     in_question = ("in_question", (("artifact", 0), ("number", Q.number)))
     mine = ("mine", (("artifact", 0),))
     for artifact in scene.artifacts:
@@ -503,7 +532,7 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
             add(about("hub_org", organisation), A)
-        for artifact_field in _ATTRIBUTES:
+        for artifact_field in (_ATTRIBUTES if artifact.id in sites else everywhere):
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
                 continue
@@ -511,6 +540,78 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
             for item in (value if isinstance(value, tuple) else (value,)):
                 add(about("artifact_value", artifact_field, item), A)
     return alike
+
+
+# The predicates of what an artifact states, and the one that says which artifact a context acts
+# on (position 2) or creates (position 3).
+_STATEMENTS = ("artifact_value", "artifact_stated")
+_CONTEXT = "ctx_of"
+
+
+@functools.lru_cache(maxsize=1)
+def fields_read_everywhere() -> frozenset | None:
+    """The artifact fields some rule reads of any artifact, not only of one a context acts on or
+    creates (`publisher(A,S) :- artifact_value(A,"publisher",S)`); None when a rule reads a field
+    it does not name so (then every field counts as read everywhere). Read off the rules
+    themselves, so a rule added later that reads a field elsewhere keeps that field's facts for
+    every artifact: a reading is confined to contexts only when it is a positive literal of a
+    rule's body whose artifact is a variable that a positive `ctx_of(K,X,A,T)` of the same body
+    binds as A or T. Any other occurrence (negated, in an aggregate or a condition, in a head or
+    a #show) counts as reading everywhere."""
+    from clingo import ast
+
+    everywhere: set = set()
+    all_fields = False
+
+    def occurrences(node):
+        if isinstance(node, ast.AST):
+            if node.ast_type == ast.ASTType.SymbolicAtom and node.symbol.ast_type == ast.ASTType.Function \
+                    and node.symbol.name in _STATEMENTS:
+                yield node.symbol
+            for key in node.child_keys:
+                yield from occurrences(getattr(node, key))
+        elif isinstance(node, (list, tuple, ast.ASTSequence)):
+            for item in node:
+                yield from occurrences(item)
+
+    def function(literal):   # the function of a positive literal over an atom, else None
+        if literal.ast_type == ast.ASTType.Literal and literal.sign == ast.Sign.NoSign \
+                and literal.atom.ast_type == ast.ASTType.SymbolicAtom \
+                and literal.atom.symbol.ast_type == ast.ASTType.Function:
+            return literal.atom.symbol
+        return None
+
+    for statement in _rules():
+        read = [statement]
+        if statement.ast_type == ast.ASTType.Rule:
+            terms = [function(literal) for literal in statement.body]
+            contexts = {str(term.arguments[i]) for term in terms if term is not None and term.name == _CONTEXT
+                        and len(term.arguments) == 4 for i in (2, 3)
+                        if term.arguments[i].ast_type == ast.ASTType.Variable}
+            read = [statement.head] + [literal for literal, term in zip(statement.body, terms)
+                                       if not (term is not None and term.name in _STATEMENTS and term.arguments
+                                               and term.arguments[0].ast_type == ast.ASTType.Variable
+                                               and str(term.arguments[0]) in contexts)]
+        for term in occurrences(read):
+            field = term.arguments[1] if len(term.arguments) > 1 else None
+            if field is not None and field.ast_type == ast.ASTType.SymbolicTerm \
+                    and field.symbol.type == clingo.SymbolType.String:
+                everywhere.add(field.symbol.string)
+            else:
+                all_fields = True
+    return None if all_fields else frozenset(everywhere)
+
+
+def context_artifacts(scene: Scene) -> frozenset:
+    """The artifacts a context may act on or create (rules.lp's `acting`): the subject, the
+    user's own models and their parents. A field no rule reads elsewhere (fields_read_everywhere)
+    is given only for these; tests/test_size2.py checks that every ground ctx_of is among them."""
+    sites = {scene.subject}
+    for artifact in scene.artifacts:
+        if artifact.mine:
+            sites.add(artifact.id)
+            sites.update(edge.parent for edge in artifact.derived_from)
+    return frozenset(sites)
 
 
 def _symbol(kind: str, value) -> Symbol:
@@ -682,8 +783,9 @@ def read_shown(shown: list[str]) -> dict[int, list[Term]]:
     the models' strings, one str() of many shown atoms each: a slice at a time, so that a slice's
     decoded out(Q, ·) wrappers are dropped before the next is read."""
     answers: dict[int, list[Term]] = {}
+    leaves: dict = {}   # equal leaves are one Term across the slices too
     for text in shown:
-        for model in parse(text):
+        for model in parse(text, leaves):
             for term in model.arguments:
                 question, atom = term.arguments
                 answers.setdefault(question.number, []).append(atom)
