@@ -23,7 +23,7 @@ from . import resources, schema
 from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
-from .terms import Term, parse
+from .terms import Term, parse, sharing_leaves
 from .terms import parse as read_terms   # for fact lists (fact_index), apart from the shown atoms
 from .vocabulary import open_territories
 
@@ -551,7 +551,7 @@ _CONTEXT = "ctx_of"
 @functools.lru_cache(maxsize=1)
 def fields_read_everywhere() -> frozenset | None:
     """The artifact fields some rule reads of any artifact, not only of one a context acts on or
-    creates (`publisher(A,S) :- artifact_value(A,"publisher",S)`); None when a rule reads a field
+    creates (rules.lp's publisher/2 reads every artifact's publisher); None when a rule reads a field
     it does not name so (then every field counts as read everywhere). Read off the rules
     themselves, so a rule added later that reads a field elsewhere keeps that field's facts for
     every artifact: a reading is confined to contexts only when it is a positive literal of a
@@ -783,12 +783,12 @@ def read_shown(shown: list[str]) -> dict[int, list[Term]]:
     the models' strings, one str() of many shown atoms each: a slice at a time, so that a slice's
     decoded out(Q, ·) wrappers are dropped before the next is read."""
     answers: dict[int, list[Term]] = {}
-    leaves: dict = {}   # equal leaves are one Term across the slices too
-    for text in shown:
-        for model in parse(text, leaves):
-            for term in model.arguments:
-                question, atom = term.arguments
-                answers.setdefault(question.number, []).append(atom)
+    with sharing_leaves():   # equal leaves are one Term across the slices too
+        for text in shown:
+            for model in parse(text):
+                for term in model.arguments:
+                    question, atom = term.arguments
+                    answers.setdefault(question.number, []).append(atom)
     return answers
 
 

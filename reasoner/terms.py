@@ -17,6 +17,8 @@ builds plain `Term`s with the attributes explain.py reads of a Symbol: `name`, `
 from __future__ import annotations
 
 import re
+import threading
+from contextlib import contextmanager
 from sys import intern
 
 from clingo import SymbolType
@@ -81,6 +83,21 @@ def _unescape(body: str) -> str:
     return _ESCAPES.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), body) if "\\" in body else body
 
 
+_SHARING = threading.local()   # the leaves shared by the parse() calls inside sharing_leaves()
+
+
+@contextmanager
+def sharing_leaves():
+    """Within this block, parse() calls in this thread share their leaves (solve.read_shown reads
+    a big answer in slices, and a 100,000-deep lineage names each artifact in two slices' atoms:
+    one Term per number, not one per slice)."""
+    _SHARING.leaves = {}
+    try:
+        yield
+    finally:
+        _SHARING.leaves = None
+
+
 def parse(text: str, leaves: dict | None = None) -> list[Term]:
     """The terms of `text`, which holds clingo terms separated by newlines (or anything but
     the characters of a term). Equal strings, numbers and constants are one shared Term (terms
@@ -90,11 +107,12 @@ def parse(text: str, leaves: dict | None = None) -> list[Term]:
     >>> [str(out.arguments[1]) for out in model.arguments]
     ['status(permitted)', 'applies(1,"mit")']
 
-    `leaves`, a dict kept by the caller, shares them across calls too (solve.read_shown reads a
-    big answer in slices, and a 100,000-deep lineage names each artifact in two slices' atoms).
+    `leaves`, a dict kept by the caller, shares them across calls too (so does sharing_leaves()).
     """
     if leaves is None:
-        leaves = {}
+        leaves = getattr(_SHARING, "leaves", None)
+        if leaves is None:
+            leaves = {}
     out: list[Term] = []
     for line in text.split("\n"):   # clingo writes a newline in a string as \n
         model = _shown(line, leaves)

@@ -241,3 +241,14 @@ def test_decoded_atoms_share_names_and_leaves_across_slices():
     assert len({id(a.arguments[3]) for a in carried} | {id(a.arguments[1]) for a in applies}) == 1   # "llama3"
     assert [str(a) for a in atoms] == [str(t.arguments[1]) for text in (first, second)
                                        for t in terms.parse(text)[0].arguments]
+
+
+@pytest.mark.parametrize("shape", ["chain-1000", "merge-1001-child-first"])
+def test_review_lineages_answer_the_same_with_facts_given_only_where_read(shape):
+    """tests/test_review2_found.py's lineages (the user's models, other and unknown licenses,
+    every relation, names and publishers on the way, grants naming artifacts) answer byte for byte
+    as with every fact given one Symbol each."""
+    import test_review2_found as review
+
+    doc = review._chain(1_000) if shape.startswith("chain") else review._merge(1_001, parents_first=False)
+    assert R.ask(doc).to_json() == _without_runs(doc).to_json()
