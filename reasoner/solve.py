@@ -551,6 +551,28 @@ _CONTEXT = "ctx_of"
 @functools.lru_cache(maxsize=1)
 def fields_read_everywhere() -> frozenset | None:
     """The artifact fields some rule reads of any artifact, not only of one a context acts on or
+    creates (read_everywhere() of the rules); None when every field counts as read everywhere.
+    Walking the rules' AST takes ~150 ms, so the answer is kept in the knowledge-base cache, keyed
+    by the rule files, this module's source and clingo's version, as _dependencies() is."""
+    from .kb import _cached
+
+    def produce(_) -> tuple:
+        fields = read_everywhere(_rules())
+        return (fields is None, tuple(sorted(fields or ())))
+
+    def plain(value) -> bool:
+        return (type(value) is tuple and len(value) == 2 and type(value[0]) is bool
+                and type(value[1]) is tuple and all(type(f) is str for f in value[1]))
+
+    rules = resources.rules_path()
+    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
+                     + [clingo.__version__.encode()])
+    every, fields = _cached(rules, produce, plain, data=key, name="rules-fields-everywhere", typed=False)
+    return None if every else frozenset(fields)
+
+
+def read_everywhere(statements) -> frozenset | None:
+    """The artifact fields some rule reads of any artifact, not only of one a context acts on or
     creates (rules.lp's publisher/2 reads every artifact's publisher); None when a rule reads a field
     it does not name so (then every field counts as read everywhere). Read off the rules
     themselves, so a rule added later that reads a field elsewhere keeps that field's facts for
@@ -581,7 +603,7 @@ def fields_read_everywhere() -> frozenset | None:
             return literal.atom.symbol
         return None
 
-    for statement in _rules():
+    for statement in statements:
         read = [statement]
         if statement.ast_type == ast.ASTType.Rule:
             terms = [function(literal) for literal in statement.body]

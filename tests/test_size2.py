@@ -87,6 +87,7 @@ def test_the_rules_read_only_publisher_and_modalities_outside_a_context():
     the lineage) and multimodal/1 every artifact's modalities; family and name are read only of
     an artifact a context acts on or creates, so a lineage's inherited family is given there only."""
     everywhere = solve.fields_read_everywhere()
+    assert everywhere == solve.read_everywhere(solve._rules())   # the cached answer is the rules'
     assert everywhere is not None and everywhere <= set(solve._ATTRIBUTES)
     assert "publisher" in everywhere
     assert {"family", "name"} <= set(solve._ATTRIBUTES) - everywhere
@@ -99,33 +100,20 @@ def test_the_rules_read_only_publisher_and_modalities_outside_a_context():
     ('x(K) :- ctx_of(K,_,A,_), #count { F : artifact_value(A,"name",F) } > 1.', "name"),  # in an aggregate
     ('#show x(A) : artifact_value(A,"family",F).', "family"),                           # in a #show
 ])
-def test_a_rule_reading_a_field_outside_a_context_keeps_it_for_every_artifact(monkeypatch, rule, field):
+def test_a_rule_reading_a_field_outside_a_context_keeps_it_for_every_artifact(rule, field):
     """fields_read_everywhere is read off the rules: a rule added later that reads a field of an
     artifact no context binds makes that field's facts come for every artifact again, so the
     filter can never silently drop a fact a rule reads."""
     statements: list = []
     clingo_ast.parse_string(rule, statements.append)
-    rules = solve._rules() + tuple(statements[1:])
-    monkeypatch.setattr(solve, "_rules", lambda: rules)
-    solve.fields_read_everywhere.cache_clear()
-    try:
-        assert field in solve.fields_read_everywhere()
-    finally:
-        monkeypatch.undo()
-        solve.fields_read_everywhere.cache_clear()
+    assert field not in solve.read_everywhere(solve._rules())
+    assert field in solve.read_everywhere(solve._rules() + tuple(statements[1:]))
 
 
-def test_a_rule_reading_a_field_it_does_not_name_keeps_every_field(monkeypatch):
+def test_a_rule_reading_a_field_it_does_not_name_keeps_every_field():
     statements: list = []
     clingo_ast.parse_string("x(A) :- artifact_value(A,G,V), g(G).", statements.append)
-    rules = solve._rules() + tuple(statements[1:])
-    monkeypatch.setattr(solve, "_rules", lambda: rules)
-    solve.fields_read_everywhere.cache_clear()
-    try:
-        assert solve.fields_read_everywhere() is None
-    finally:
-        monkeypatch.undo()
-        solve.fields_read_everywhere.cache_clear()
+    assert solve.read_everywhere(solve._rules() + tuple(statements[1:])) is None
 
 
 def _grounded(scene, runs: bool = False) -> clingo.Control:
