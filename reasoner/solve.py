@@ -9,10 +9,10 @@ program.
 from __future__ import annotations
 
 import bisect
-from array import array
 import functools
 import itertools
 import threading
+from array import array
 from pathlib import Path
 from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 

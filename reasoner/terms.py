@@ -91,11 +91,13 @@ def sharing_leaves():
     """Within this block, parse() calls in this thread share their leaves (solve.read_shown reads
     a big answer in slices, and a 100,000-deep lineage names each artifact in two slices' atoms:
     one Term per number, not one per slice)."""
-    _SHARING.leaves = {}
+    outer = getattr(_SHARING, "leaves", None)   # a block inside another shares the outer's
+    if outer is None:
+        _SHARING.leaves = {}
     try:
         yield
     finally:
-        _SHARING.leaves = None
+        _SHARING.leaves = outer
 
 
 def parse(text: str, leaves: dict | None = None) -> list[Term]:

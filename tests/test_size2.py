@@ -240,3 +240,17 @@ def test_review_lineages_answer_the_same_with_facts_given_only_where_read(shape)
 
     doc = review._chain(1_000) if shape.startswith("chain") else review._merge(1_001, parents_first=False)
     assert R.ask(doc).to_json() == _without_runs(doc).to_json()
+
+
+def test_leaves_are_shared_only_inside_sharing_leaves():
+    """parse() alone keeps its leaves to itself (a long-lived dict would grow without end); inside
+    sharing_leaves(), nested or not, one Term per leaf across calls, and none kept after."""
+    text = '(out(0,applies(7,"mit")),)'
+    apart = [terms.parse(text)[0].arguments[0].arguments[1].arguments[0] for _ in range(2)]
+    assert apart[0] is not apart[1]
+    with terms.sharing_leaves():
+        first = terms.parse(text)[0].arguments[0].arguments[1].arguments[0]
+        with terms.sharing_leaves():
+            inner = terms.parse(text)[0].arguments[0].arguments[1].arguments[0]
+        assert first is inner is terms.parse(text)[0].arguments[0].arguments[1].arguments[0]
+    assert terms.parse(text)[0].arguments[0].arguments[1].arguments[0] is not first
