@@ -491,7 +491,10 @@ print(json.dumps({{"api": api, "answered": answered, "seconds": elapsed, "before
 def bench_memory() -> None:
     count = 500 if QUICK else 100_000
     code = MEMORY_SCRIPT.format(bench=str(ROOT / "benchmarks"), count=count)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CHILD_ENV, timeout=3600)
+    # cwd=CACHE: a `-c` child puts its working directory first on sys.path, so run from a checkout
+    # it would import that checkout's reasoner, not --code's
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=CHILD_ENV, timeout=3600,
+                          cwd=CACHE)
     if done.returncode:
         say(f"memory: failed: {done.stderr.strip().splitlines()[-1:]}")
         return
@@ -540,7 +543,7 @@ def bench_size() -> None:
     for shape in ("deep", "flat"):
         for size in sizes:
             done = subprocess.run([sys.executable, "-c", SIZE_SCRIPT.format(size=size, shape=shape)],
-                                  capture_output=True, text=True, timeout=900, env=CHILD_ENV)
+                                  capture_output=True, text=True, timeout=900, env=CHILD_ENV, cwd=CACHE)
             name = f"{'lineage' if shape == 'deep' else 'artifacts beside the subject'}, {size:,}"
             if done.returncode:
                 say(f"{name}: failed: {done.stderr.strip().splitlines()[-1:]}")

@@ -12,6 +12,7 @@ import bisect
 import functools
 import itertools
 import threading
+from array import array
 from pathlib import Path
 from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 
@@ -22,7 +23,7 @@ from . import resources, schema
 from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
-from .terms import Term, parse
+from .terms import Term, parse, sharing_leaves
 from .terms import parse as read_terms   # for fact lists (fact_index), apart from the shown atoms
 from .vocabulary import open_territories
 
@@ -379,14 +380,36 @@ class Scene:
         use = self.use
         stated = tuple([getattr(use, attr) for attr in _STATED])
         attribute = self.attribute
-        # Lists made into tuples, not generator expressions: this runs per artifact of every question.
-        return (
-            position[self.subject], stated, tuple(self.numbers()), self.grant_key(position),
-            tuple([(a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
-                    tuple([i for i, _ in self.unknown.get(a.id, ())]),
-                    tuple([(position[e.parent], e.relation) for e in a.derived_from]),
-                    tuple([attribute(a, f) for f in _ATTRIBUTES])) for a in self.artifacts]),
-        )
+        if len(self.artifacts) >= RUNS_FROM:
+            artifacts = self._compact_artifacts(position)
+        else:
+            # Lists made into tuples, not generator expressions: this runs per artifact of every question.
+            artifacts = tuple([(a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+                                tuple([i for i, _ in self.unknown.get(a.id, ())]),
+                                tuple([(position[e.parent], e.relation) for e in a.derived_from]),
+                                tuple([attribute(a, f) for f in _ATTRIBUTES])) for a in self.artifacts])
+        return position[self.subject], stated, tuple(self.numbers()), self.grant_key(position), artifacts
+
+    def _compact_artifacts(self, position: dict) -> tuple:
+        """key()'s artifacts part for a big scene, exact but small: each artifact as the number of
+        its kind (what key() says of it, with its parents counted from itself, so that every link
+        of a chain is one kind) in an array, beside the table of kinds. A tuple per artifact held
+        ~29 MiB for the whole of a 100,000-deep lineage's question; this holds 0.4 MiB. The
+        artifacts can be read back from it, so equal keys still mean equal questions, and it never
+        equals a small scene's tuple of artifacts (its first item is the word "kinds")."""
+        kinds: dict = {}
+        numbers = array("I")   # 4 bytes a number: far more kinds than a question may have artifacts
+        attribute = self.attribute
+        for i, a in enumerate(self.artifacts):
+            kind = (a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+                    tuple([n for n, _ in self.unknown.get(a.id, ())]),
+                    tuple([(position[e.parent] - i, e.relation) for e in a.derived_from]),
+                    tuple([attribute(a, f) for f in _ATTRIBUTES]))
+            number = kinds.get(kind)
+            if number is None:
+                number = kinds[kind] = len(kinds)
+            numbers.append(number)
+        return "kinds", tuple(kinds), numbers.tobytes()
 
     def attribute(self, artifact: Artifact, artifact_field: str):
         """What an artifact states in one field facts are read from. A field the use may state
@@ -487,6 +510,12 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
         else:
             numbers.append(A)
 
+    # What an artifact states is given where a rule may read it (fields_read_everywhere): a
+    # 100,000-deep lineage inherits its `family` at every model, two ground atoms each, read only
+    # at the few models acted on.
+    everywhere = fields_read_everywhere()
+    everywhere = _ATTRIBUTES if everywhere is None else tuple(f for f in _ATTRIBUTES if f in everywhere)
+    sites = context_artifacts(scene)
     in_question = ("in_question", (("artifact", 0), ("number", Q.number)))
     mine = ("mine", (("artifact", 0),))
     for artifact in scene.artifacts:
@@ -503,7 +532,7 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
             add(about("hub_org", organisation), A)
-        for artifact_field in _ATTRIBUTES:
+        for artifact_field in (_ATTRIBUTES if artifact.id in sites else everywhere):
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
                 continue
@@ -511,6 +540,100 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
             for item in (value if isinstance(value, tuple) else (value,)):
                 add(about("artifact_value", artifact_field, item), A)
     return alike
+
+
+# The predicates of what an artifact states, and the one that says which artifact a context acts
+# on (position 2) or creates (position 3).
+_STATEMENTS = ("artifact_value", "artifact_stated")
+_CONTEXT = "ctx_of"
+
+
+@functools.lru_cache(maxsize=1)
+def fields_read_everywhere() -> frozenset | None:
+    """The artifact fields some rule reads of any artifact, not only of one a context acts on or
+    creates (read_everywhere() of the rules); None when every field counts as read everywhere.
+    Walking the rules' AST takes ~150 ms, so the answer is kept in the knowledge-base cache, keyed
+    by the rule files, this module's source and clingo's version, as _dependencies() is."""
+    from .kb import _cached
+
+    def produce(_) -> tuple:
+        fields = read_everywhere(_rules())
+        return (fields is None, tuple(sorted(fields or ())))
+
+    def plain(value) -> bool:
+        return (type(value) is tuple and len(value) == 2 and type(value[0]) is bool
+                and type(value[1]) is tuple and all(type(f) is str for f in value[1]))
+
+    rules = resources.rules_path()
+    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
+                     + [clingo.__version__.encode()])
+    every, fields = _cached(rules, produce, plain, data=key, name="rules-fields-everywhere", typed=False)
+    return None if every else frozenset(fields)
+
+
+def read_everywhere(statements) -> frozenset | None:
+    """The artifact fields some rule reads of any artifact, not only of one a context acts on or
+    creates (rules.lp's publisher/2 reads every artifact's publisher); None when a rule reads a field
+    it does not name so (then every field counts as read everywhere). Read off the rules
+    themselves, so a rule added later that reads a field elsewhere keeps that field's facts for
+    every artifact: a reading is confined to contexts only when it is a positive literal of a
+    rule's body whose artifact is a variable that a positive `ctx_of(K,X,A,T)` of the same body
+    binds as A or T. Any other occurrence (negated, in an aggregate or a condition, in a head or
+    a #show) counts as reading everywhere."""
+    from clingo import ast
+
+    everywhere: set = set()
+    all_fields = False
+
+    def occurrences(node):
+        if isinstance(node, ast.AST):
+            if node.ast_type == ast.ASTType.SymbolicAtom and node.symbol.ast_type == ast.ASTType.Function \
+                    and node.symbol.name in _STATEMENTS:
+                yield node.symbol
+            for key in node.child_keys:
+                yield from occurrences(getattr(node, key))
+        elif isinstance(node, (list, tuple, ast.ASTSequence)):
+            for item in node:
+                yield from occurrences(item)
+
+    def function(literal):   # the function of a positive literal over an atom, else None
+        if literal.ast_type == ast.ASTType.Literal and literal.sign == ast.Sign.NoSign \
+                and literal.atom.ast_type == ast.ASTType.SymbolicAtom \
+                and literal.atom.symbol.ast_type == ast.ASTType.Function:
+            return literal.atom.symbol
+        return None
+
+    for statement in statements:
+        read = [statement]
+        if statement.ast_type == ast.ASTType.Rule:
+            terms = [function(literal) for literal in statement.body]
+            contexts = {str(term.arguments[i]) for term in terms if term is not None and term.name == _CONTEXT
+                        and len(term.arguments) == 4 for i in (2, 3)
+                        if term.arguments[i].ast_type == ast.ASTType.Variable}
+            read = [statement.head] + [literal for literal, term in zip(statement.body, terms)
+                                       if not (term is not None and term.name in _STATEMENTS and term.arguments
+                                               and term.arguments[0].ast_type == ast.ASTType.Variable
+                                               and str(term.arguments[0]) in contexts)]
+        for term in occurrences(read):
+            field = term.arguments[1] if len(term.arguments) > 1 else None
+            if field is not None and field.ast_type == ast.ASTType.SymbolicTerm \
+                    and field.symbol.type == clingo.SymbolType.String:
+                everywhere.add(field.symbol.string)
+            else:
+                all_fields = True
+    return None if all_fields else frozenset(everywhere)
+
+
+def context_artifacts(scene: Scene) -> frozenset:
+    """The artifacts a context may act on or create (rules.lp's `acting`): the subject, the
+    user's own models and their parents. A field no rule reads elsewhere (fields_read_everywhere)
+    is given only for these; tests/test_size2.py checks that every ground ctx_of is among them."""
+    sites = {scene.subject}
+    for artifact in scene.artifacts:
+        if artifact.mine:
+            sites.add(artifact.id)
+            sites.update(edge.parent for edge in artifact.derived_from)
+    return frozenset(sites)
 
 
 def _symbol(kind: str, value) -> Symbol:
@@ -677,16 +800,17 @@ class Facts(list):
 _DECODED_AT_ONCE = 20_000
 
 
-def read_shown(shown: list[str]) -> dict[int, list[Term]]:
+def read_shown(shown) -> dict[int, list[Term]]:
     """The shown atoms of models, each `out(Q, Atom)`, as {Q: [Atom, ...]}, read (terms.py) from
     the models' strings, one str() of many shown atoms each: a slice at a time, so that a slice's
     decoded out(Q, ·) wrappers are dropped before the next is read."""
     answers: dict[int, list[Term]] = {}
-    for text in shown:
-        for model in parse(text):
-            for term in model.arguments:
-                question, atom = term.arguments
-                answers.setdefault(question.number, []).append(atom)
+    with sharing_leaves():   # equal leaves are one Term across the slices too
+        for text in shown:
+            for model in parse(text):
+                for term in model.arguments:
+                    question, atom = term.arguments
+                    answers.setdefault(question.number, []).append(atom)
     return answers
 
 
@@ -714,9 +838,10 @@ def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
     return facts, offsets
 
 
-def shown_texts(facts: list[Symbol], statistics: dict | None = None) -> list[str]:
-    """`run`'s grounding and solving: the shown atoms as text, a slice of them per string, not
-    yet read (read_shown); a solver process (workers.py) sends these back to its parent."""
+def shown_texts(facts: list[Symbol], statistics: dict | None = None):
+    """`run`'s grounding and solving: the shown atoms as text, a slice of them per string, each
+    made when it is read (read_shown reads them; a solver process, workers.py, sends them to its
+    parent, unsorted: explain sorts what it reports)."""
     control = clingo.Control(["--warn=none"] + (["--stats"] if statistics is not None else []))
     # The lists known in full (the licenses', the schema's) are indexed once; rules asking for
     # what none of them holds are left out (statements_for).
@@ -725,15 +850,13 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None) -> list[str
     added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes)
     big = add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
-    shown: list[str] = []
+    models: list = []
 
     def collect(model) -> None:   # the program is stratified: one model
-        # The shown atoms as tuples: one str() for many of them (2.6x cheaper than one each), in
-        # slices so that each slice's decoded out(Q, ·) wrappers are dropped before the next is
-        # read (all at once they held ~50 MiB more at the peak of a 100,000-deep lineage).
-        symbols = model.symbols(shown=True)
-        for start in range(0, len(symbols), _DECODED_AT_ONCE):
-            shown.append(str(Function("", symbols[start:start + _DECODED_AT_ONCE])))
+        # The shown symbols only: clingo interns symbols for the process's life, so they stay
+        # valid once the Control is freed, and their text is made after that (an array of 8 bytes
+        # per atom here, where the text held ~16 MiB more at a 100,000-deep lineage's peak).
+        models.append(model.symbols(shown=True))
 
     control.solve(on_model=collect)
     if statistics is not None:
@@ -744,4 +867,9 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None) -> list[str
     del control   # the grounding is done with: free it before the shown atoms are decoded
     if big:
         _give_back_memory()
-    return shown  # unsorted: explain sorts what it reports
+    # The shown atoms as tuples: one str() for many of them (2.6x cheaper than one each), in
+    # slices made as they are read, so that each slice's text and decoded out(Q, ·) wrappers are
+    # dropped before the next (all at once they held ~50 MiB more at the peak of a 100,000-deep
+    # lineage).
+    return (str(Function("", symbols[start:start + _DECODED_AT_ONCE]))
+            for symbols in models for start in range(0, len(symbols), _DECODED_AT_ONCE))

@@ -99,7 +99,7 @@ def ground_in_child(fixed: tuple[tuple[int, str], ...], scenes: list) -> tuple[l
     from .solve import batch_facts, shown_texts
 
     facts, offsets = batch_facts(tuple(_fixed(key, text) for key, text in fixed), scenes)
-    return shown_texts(facts), offsets
+    return list(shown_texts(facts)), offsets
 
 
 def serve(source=None, sink=None) -> None:

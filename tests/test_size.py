@@ -264,7 +264,10 @@ def test_the_benchmarked_shapes_ground_few_atoms_per_artifact(shape):
     small, large = _grounding(make(2_000)), _grounding(make(4_000))
     assert small[0].to_json() == _answer_without_runs(make(2_000)).to_json()
     atoms, shown = (large[1] - small[1]) / 2_000, (large[2] - small[2]) / 2_000
-    assert atoms <= (11 if shape == "deep" else 8), (small, large)
+    # The two shown atoms per artifact are out/2 atoms since they are shown by predicate, so they
+    # count among the ground atoms: deep 10 (8 + 2; its `family` is no longer given at every
+    # model), merge 9 (7 + 2).
+    assert atoms <= (11 if shape == "deep" else 9), (small, large)
     assert shown <= 2.01, (small, large)
 
 
@@ -280,17 +283,23 @@ def _answer_without_runs(doc: dict):
 
 def test_a_big_questions_facts_come_as_a_few_runs_holding_exactly_the_facts_one_by_one():
     """question_facts gives a 2,000-deep lineage's 10,000 facts as a handful of FactRuns; spelt
-    out, they are the very facts given one Symbol each (so the grounding is the same)."""
+    out, they are the very facts given one Symbol each (so the grounding is the same), but for
+    what artifacts no context acts on or creates state in fields no rule reads of them
+    (solve.fields_read_everywhere; tests/test_size2.py checks that this drops nothing read)."""
     from reasoner import solve
 
     reasoner = Reasoner(kb=R.kb, cache_size=0)
+    everywhere = solve.fields_read_everywhere()
     for doc in (SHAPES.deep(2_000), SHAPES.merge(2_000, mine=False), chain(1_500, relation="distilled")):
         scene = reasoner._plan(doc).scenes[0].scene
         as_runs = solve.question_facts(scene, 3, 17, runs=True)
         one_by_one = solve.question_facts(scene, 3, 17, runs=False)
         assert len(as_runs) <= 20 < len(one_by_one)
         spelt = [s for fact in as_runs for s in (fact.symbols() if isinstance(fact, solve.FactRun) else [fact])]
-        assert sorted(spelt) == sorted(one_by_one) and len(set(spelt)) == len(spelt)
+        sites = {17 + i for i, a in enumerate(scene.artifacts) if a.id in solve.context_artifacts(scene)}
+        read = [s for s in one_by_one if s.name not in solve._STATEMENTS
+                or s.arguments[0].number in sites or s.arguments[1].string in everywhere]
+        assert sorted(spelt) == sorted(read) and len(set(spelt)) == len(spelt)
 
 
 def test_answers_are_the_same_when_every_question_is_given_as_runs_and_decoded_in_slices():
