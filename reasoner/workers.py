@@ -20,7 +20,8 @@ usable `sys.executable`, a child that does not answer its first message) batches
 in this process as before, and `Solvers.failed` says why. Answers are the same either way: the
 child runs the same `solve.batch_facts` and `solve.shown_texts`.
 
-A child is `python -m reasoner.workers`, started with `subprocess` (not multiprocessing, whose
+A child is `python -c "... serve()"` (this package's folder first on its path, the working
+directory not on it), started with `subprocess` (not multiprocessing, whose
 "spawn" re-imports the parent's main script, and whose "fork" copies a process that may hold
 other threads' locks). It reads length-prefixed pickles on stdin and writes them on stdout, one
 task at a time; it ends at the end of its input, so it ends with its parent.
@@ -111,13 +112,13 @@ def serve(source=None, sink=None) -> None:
     _write(sink, _READY)
     while True:
         try:
-            fixed, scenes = _read(source)
-        except _Unreadable:
+            number, fixed, scenes = _read(source)
+        except (_Unreadable, TypeError, ValueError):
             return
         try:
-            answer = ("ok", ground_in_child(fixed, scenes))
+            answer = (number, "ok", ground_in_child(fixed, scenes))
         except Exception as exc:  # noqa: BLE001 - the parent raises it as its own run would
-            answer = ("error", f"{type(exc).__name__}: {exc}")
+            answer = (number, "error", f"{type(exc).__name__}: {exc}")
         _write(sink, answer)
 
 
@@ -130,14 +131,37 @@ class _Child:
         self.process = process
         self.waiting: list["_Answers"] = []   # sent, answer not read yet, oldest first
         self.tasks = 0
+        self.broken = False   # its pipes may hold part of a message: never read or written again
 
     def take_answer(self) -> None:
         """Read the oldest waiting task's answer into it."""
-        task = self.waiting.pop(0)
+        task = self.waiting[0]
         try:
-            task.reply = _read(self.process.stdout)
+            reply = _read(self.process.stdout)
         except (_Unreadable, OSError) as exc:
-            task.reply = ("lost", f"a solver process ended without answering ({exc})")
+            reply = (task.number, "lost", f"a solver process ended without answering ({exc})")
+        except BaseException:
+            # Interrupted (KeyboardInterrupt) with the answer unread or half read: the next
+            # answer read from this pipe would be this one, given to another batch.
+            self.break_off()
+            raise
+        if not (isinstance(reply, tuple) and len(reply) == 3 and reply[0] == task.number):
+            self.break_off("a solver process answered another task")
+            return
+        self.waiting.pop(0)
+        task.reply = reply[1:]
+
+    def break_off(self, why: str = "a solver process was interrupted in a message") -> None:
+        """Never read or write this child again (a message was cut short, or an answer is not
+        the one awaited): end it; its waiting tasks are grounded by their callers."""
+        self.broken = True
+        for task in self.waiting:
+            task.reply = ("broken", why)
+        self.waiting.clear()
+        try:
+            self.process.kill()
+        except OSError:
+            pass
 
     def stop(self) -> None:
         """Let it end: it reads the end of its input once the answers sent are read."""
@@ -170,6 +194,7 @@ class Solvers:
         self._turn = 0
         self._texts: dict[int, tuple] = {}   # id(fact list) -> (the list, key, its text or None)
         self._keys = 0
+        self._sent = 0                    # tasks sent, all told: each answer names its task
         self._lock = threading.RLock()   # close() is called with it held (a child found dead)
 
     @property
@@ -192,13 +217,17 @@ class Solvers:
             child = None if texts is None else self._child()
             if child is None:
                 return None
-            task = _Answers(self, child)
+            self._sent += 1
+            task = _Answers(self, child, self._sent)
             try:
-                _write(child.process.stdin, (texts, scenes))
+                _write(child.process.stdin, (task.number, texts, scenes))
+                child.waiting.append(task)
             except (OSError, ValueError) as exc:
                 self._give_up(f"a solver process stopped reading ({exc})")
                 return None
-            child.waiting.append(task)
+            except BaseException:   # interrupted: part of a task, or a task nobody waits for, was sent
+                child.break_off()
+                raise
             child.tasks += 1
             return task
 
@@ -214,7 +243,7 @@ class Solvers:
             self._running.append(child)
         self._turn = (self._turn + 1) % len(self._running)
         child = self._running[self._turn]
-        if child.tasks >= self.tasks_per_child:   # its symbols are dropped with it
+        if child.tasks >= self.tasks_per_child or child.broken:   # its symbols are dropped with it
             child.stop()
             fresh = self._start()
             if fresh is None:
@@ -233,10 +262,17 @@ class Solvers:
         import subprocess
 
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")])))
+        # `-c`, not `-m reasoner.workers`: both put the working directory first on the child's
+        # path, and a `reasoner/` (another can-i's checkout) or a `clingo.py` there would be the
+        # code that answers. This package's folder takes its place instead.
+        start = ("import sys\n"
+                 "if sys.path[:1] == ['']: del sys.path[0]\n"
+                 f"sys.path.insert(0, {package!r})\n"
+                 "from reasoner.workers import serve\n"
+                 "serve()\n")
         try:
-            process = subprocess.Popen([sys.executable, "-m", "reasoner.workers"], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            process = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError as exc:
             self.failed = f"no solver process could be started ({exc})"
             return None
@@ -248,7 +284,7 @@ class Solvers:
         if said != _READY:
             process.kill()
             process.wait()
-            self.failed = f"a solver process ({sys.executable} -m reasoner.workers) did not start"
+            self.failed = f"a solver process ({sys.executable}, reasoner.workers) did not start"
             return None
         if not self.started:   # the children end when this Reasoner is dropped, too
             weakref.finalize(self, _stop, self._running)
@@ -285,9 +321,13 @@ class Solvers:
 class _Answers:
     """A child's answers to one batch, read when asked for (`result`)."""
 
-    def __init__(self, solvers: Solvers, child: _Child):
-        self.solvers = solvers
+    def __init__(self, solvers: Solvers, child: _Child, number: int):
+        # Weakly: a task left waiting in a child (a generator abandoned half-way) must not keep
+        # its Solvers alive through the finalizer's list of children, which would then never end.
+        self.solvers = weakref.ref(solvers)
+        self.lock = solvers._lock
         self.child = child
+        self.number = number
         self.reply = None
 
     def result(self) -> tuple[dict, list[int]]:
@@ -296,13 +336,14 @@ class _Answers:
         from .solve import read_shown
 
         if self.reply is None:
-            with self.solvers._lock:
+            with self.lock:
                 while self.reply is None and self in self.child.waiting:
                     self.child.take_answer()
         kind, value = self.reply or ("lost", "a solver process was stopped before answering")
         if kind != "ok":
-            if kind == "lost":
-                self.solvers._give_up(value)
+            solvers = self.solvers()
+            if kind == "lost" and solvers is not None:
+                solvers._give_up(value)
             raise ChildFailed(value)
         shown, offsets = value
         self.reply = None
