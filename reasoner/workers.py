@@ -50,13 +50,20 @@ _HEADER = 8   # bytes of a message's length, little-endian, before the message (
 _READY = b"can-i solver ready"
 
 
-def _write(stream, value) -> None:
+def _pack(value) -> bytes:
     import pickle   # here, not at the top: a cold question never sends anything
 
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _send(stream, data: bytes) -> None:
     stream.write(len(data).to_bytes(_HEADER, "little"))
     stream.write(data)
     stream.flush()
+
+
+def _write(stream, value) -> None:
+    _send(stream, _pack(value))
 
 
 class _Unreadable(Exception):
@@ -220,7 +227,11 @@ class Solvers:
             self._sent += 1
             task = _Answers(self, child, self._sent)
             try:
-                _write(child.process.stdin, (task.number, texts, scenes))
+                data = _pack((task.number, texts, scenes))
+            except Exception:  # noqa: BLE001 - a value pickle cannot carry (an embedder's own str class)
+                return None
+            try:
+                _send(child.process.stdin, data)
                 child.waiting.append(task)
             except (OSError, ValueError) as exc:
                 self._give_up(f"a solver process stopped reading ({exc})")
