@@ -281,17 +281,24 @@ class Solvers:
                  f"sys.path.insert(0, {package!r})\n"
                  "from reasoner.workers import serve\n"
                  "serve()\n")
+        # The parent's interpreter flags too (as multiprocessing passes them): a parent run with
+        # -I or -E ignores PYTHONPATH and the user's site, and so must its children.
+        flags = getattr(subprocess, "_args_from_interpreter_flags", list)()
         try:
-            process = subprocess.Popen([sys.executable, "-c", start], stdin=subprocess.PIPE,
+            process = subprocess.Popen([sys.executable, *flags, "-c", start], stdin=subprocess.PIPE,
                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError as exc:
             self.failed = f"no solver process could be started ({exc})"
             return None
-        ready = select.select([process.stdout], [], [], READY_WITHIN)[0]
         try:
+            ready = select.select([process.stdout], [], [], READY_WITHIN)[0]
             said = _read(process.stdout) if ready else None
         except (_Unreadable, OSError):
             said = None
+        except BaseException:   # interrupted while it starts: it is no one's, end it
+            process.kill()
+            process.wait()
+            raise
         if said != _READY:
             process.kill()
             process.wait()

@@ -164,6 +164,22 @@ def test_a_child_runs_no_code_from_the_working_directory(tmp_path, monkeypatch):
     reasoner.solvers.close()
 
 
+def test_a_parent_that_ignores_pythonpath_has_children_that_ignore_it(tmp_path):
+    """`python -I` (or -E) ignores PYTHONPATH; its children were started without the flag and
+    imported a `clingo.py` from PYTHONPATH."""
+    (tmp_path / "clingo.py").write_text("import pathlib\npathlib.Path(__file__).with_name('RAN').write_text('ran')\n"
+                                        "raise ImportError('planted')\n")
+    code = (f"import sys; sys.path.insert(0, {ROOT!r}); sys.path.insert(0, {os.path.join(ROOT, 'tests')!r})\n"
+            "from test_review_workers import _children, FORBIDDEN\n"
+            "r = _children()\n"
+            "print([a.status for a in r.answer_each(FORBIDDEN, batch_size=2)], r.solvers.started, r.solvers.failed)\n")
+    done = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert not (tmp_path / "RAN").exists()
+    assert done.stdout.split("]")[1].split() == ["2", "None"], done.stdout   # the children started and answered
+
+
 def test_a_generator_abandoned_half_way_then_the_reasoner_reused(here):
     rng = random.Random(8)
     catalog = sorted(KnowledgeBase.load().catalog)
