@@ -395,6 +395,31 @@ def _stop(running: list) -> None:
 _OPEN: "weakref.WeakSet[Solvers]" = weakref.WeakSet()
 
 
+def _after_fork() -> None:
+    """In a forked copy of this process (multiprocessing's fork, a pre-forking server): the
+    children are the parent's. Writing to them or reading from them here would take the
+    parent's answers (and give it ours, numbered alike), so they are forgotten: this copy's ends
+    of their pipes closed (unflushed: they would not end with the parent otherwise), nothing read,
+    written or waited for. This copy starts its own children when it needs them."""
+    for solvers in list(_OPEN):
+        solvers._lock = threading.RLock()   # another thread may have held it at the fork
+        for child in solvers._running:
+            for task in child.waiting:
+                task.reply = ("broken", "a solver process of the process this one was forked from")
+            child.waiting.clear()
+            child.broken = True
+            for stream in (child.process.stdin, child.process.stdout):
+                try:
+                    stream.raw.close()
+                except (OSError, ValueError, AttributeError):
+                    pass
+        solvers._running.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
 def close_all() -> None:
     """Stop every Reasoner's children: before os._exit, which skips closing their pipes
     (fast.py); they would end anyway once this process is gone."""

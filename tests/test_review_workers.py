@@ -180,6 +180,42 @@ def test_a_parent_that_ignores_pythonpath_has_children_that_ignore_it(tmp_path):
     assert done.stdout.split("]")[1].split() == ["2", "None"], done.stdout   # the children started and answered
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="os.fork")
+def test_a_forked_copy_never_shares_the_parents_children(here):
+    """A Reasoner whose children had started, then os.fork (multiprocessing's default start on
+    Linux, pre-forking servers): the copy wrote its tasks to the same children, numbered as the
+    parent would number its next ones, and left their answers for the parent to take as its own
+    (a forbidden request answered permitted)."""
+    import itertools
+
+    reasoner = _children()
+    reasoner.answer_each(PERMITTED, batch_size=2)   # children started
+    permitted = [_pair(i, "mit") for i in range(8)]
+    forbidden = [_pair(i, "cc-by-nc-4.0") for i in range(8)]
+    pid = os.fork()
+    if pid == 0:   # the copy: asks, takes one answer, ends at once (nothing of pytest's runs here)
+        code = 1
+        try:
+            list(itertools.islice(reasoner.iter_answers(permitted, batch_size=2), 1))
+            code = 0
+        finally:
+            os._exit(code)
+    for _ in range(1200):   # bounded: a copy forked from a process with threads could hang
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        threading.Event().wait(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        pytest.fail("the forked copy did not end")
+    assert status == 0
+    answers = reasoner.answer_each(forbidden, batch_size=2)
+    assert list(map(_text, answers)) == list(map(_text, here.answer_each(forbidden, batch_size=2)))
+    assert reasoner.solvers.failed is None
+    reasoner.solvers.close()
+
+
 def test_a_generator_abandoned_half_way_then_the_reasoner_reused(here):
     rng = random.Random(8)
     catalog = sorted(KnowledgeBase.load().catalog)
