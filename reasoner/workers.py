@@ -20,7 +20,8 @@ usable `sys.executable`, a child that does not answer its first message) batches
 in this process as before, and `Solvers.failed` says why. Answers are the same either way: the
 child runs the same `solve.batch_facts` and `solve.shown_texts`.
 
-A child is `python -m reasoner.workers`, started with `subprocess` (not multiprocessing, whose
+A child is `python -c "... serve()"` (this package's folder first on its path, the working
+directory not on it), started with `subprocess` (not multiprocessing, whose
 "spawn" re-imports the parent's main script, and whose "fork" copies a process that may hold
 other threads' locks). It reads length-prefixed pickles on stdin and writes them on stdout, one
 task at a time; it ends at the end of its input, so it ends with its parent.
@@ -49,13 +50,20 @@ _HEADER = 8   # bytes of a message's length, little-endian, before the message (
 _READY = b"can-i solver ready"
 
 
-def _write(stream, value) -> None:
+def _pack(value) -> bytes:
     import pickle   # here, not at the top: a cold question never sends anything
 
-    data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _send(stream, data: bytes) -> None:
     stream.write(len(data).to_bytes(_HEADER, "little"))
     stream.write(data)
     stream.flush()
+
+
+def _write(stream, value) -> None:
+    _send(stream, _pack(value))
 
 
 class _Unreadable(Exception):
@@ -111,13 +119,13 @@ def serve(source=None, sink=None) -> None:
     _write(sink, _READY)
     while True:
         try:
-            fixed, scenes = _read(source)
-        except _Unreadable:
+            number, fixed, scenes = _read(source)
+        except (_Unreadable, TypeError, ValueError):
             return
         try:
-            answer = ("ok", ground_in_child(fixed, scenes))
+            answer = (number, "ok", ground_in_child(fixed, scenes))
         except Exception as exc:  # noqa: BLE001 - the parent raises it as its own run would
-            answer = ("error", f"{type(exc).__name__}: {exc}")
+            answer = (number, "error", f"{type(exc).__name__}: {exc}")
         _write(sink, answer)
 
 
@@ -130,14 +138,37 @@ class _Child:
         self.process = process
         self.waiting: list["_Answers"] = []   # sent, answer not read yet, oldest first
         self.tasks = 0
+        self.broken = False   # its pipes may hold part of a message: never read or written again
 
     def take_answer(self) -> None:
         """Read the oldest waiting task's answer into it."""
-        task = self.waiting.pop(0)
+        task = self.waiting[0]
         try:
-            task.reply = _read(self.process.stdout)
+            reply = _read(self.process.stdout)
         except (_Unreadable, OSError) as exc:
-            task.reply = ("lost", f"a solver process ended without answering ({exc})")
+            reply = (task.number, "lost", f"a solver process ended without answering ({exc})")
+        except BaseException:
+            # Interrupted (KeyboardInterrupt) with the answer unread or half read: the next
+            # answer read from this pipe would be this one, given to another batch.
+            self.break_off()
+            raise
+        if not (isinstance(reply, tuple) and len(reply) == 3 and reply[0] == task.number):
+            self.break_off("a solver process answered another task")
+            return
+        self.waiting.pop(0)
+        task.reply = reply[1:]
+
+    def break_off(self, why: str = "a solver process was interrupted in a message") -> None:
+        """Never read or write this child again (a message was cut short, or an answer is not
+        the one awaited): end it; its waiting tasks are grounded by their callers."""
+        self.broken = True
+        for task in self.waiting:
+            task.reply = ("broken", why)
+        self.waiting.clear()
+        try:
+            self.process.kill()
+        except OSError:
+            pass
 
     def stop(self) -> None:
         """Let it end: it reads the end of its input once the answers sent are read."""
@@ -170,6 +201,7 @@ class Solvers:
         self._turn = 0
         self._texts: dict[int, tuple] = {}   # id(fact list) -> (the list, key, its text or None)
         self._keys = 0
+        self._sent = 0                    # tasks sent, all told: each answer names its task
         self._lock = threading.RLock()   # close() is called with it held (a child found dead)
 
     @property
@@ -192,13 +224,21 @@ class Solvers:
             child = None if texts is None else self._child()
             if child is None:
                 return None
-            task = _Answers(self, child)
+            self._sent += 1
+            task = _Answers(self, child, self._sent)
             try:
-                _write(child.process.stdin, (texts, scenes))
+                data = _pack((task.number, texts, scenes))
+            except Exception:  # noqa: BLE001 - a value pickle cannot carry (an embedder's own str class)
+                return None
+            try:
+                _send(child.process.stdin, data)
+                child.waiting.append(task)
             except (OSError, ValueError) as exc:
                 self._give_up(f"a solver process stopped reading ({exc})")
                 return None
-            child.waiting.append(task)
+            except BaseException:   # interrupted: part of a task, or a task nobody waits for, was sent
+                child.break_off()
+                raise
             child.tasks += 1
             return task
 
@@ -216,7 +256,7 @@ class Solvers:
         # An idle child if there is one, else the next in turn (whose answer is the oldest).
         self._turn = idle[0] if idle else (self._turn + 1) % len(self._running)
         child = self._running[self._turn]
-        if child.tasks >= self.tasks_per_child:   # its symbols are dropped with it
+        if child.tasks >= self.tasks_per_child or child.broken:   # its symbols are dropped with it
             child.stop()
             fresh = self._start()
             if fresh is None:
@@ -235,22 +275,36 @@ class Solvers:
         import subprocess
 
         package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [package, os.environ.get("PYTHONPATH")])))
+        # `-c`, not `-m reasoner.workers`: both put the working directory first on the child's
+        # path, and a `reasoner/` (another can-i's checkout) or a `clingo.py` there would be the
+        # code that answers. This package's folder takes its place instead.
+        start = ("import sys\n"
+                 "if sys.path[:1] == ['']: del sys.path[0]\n"
+                 f"sys.path.insert(0, {package!r})\n"
+                 "from reasoner.workers import serve\n"
+                 "serve()\n")
+        # The parent's interpreter flags too (as multiprocessing passes them): a parent run with
+        # -I or -E ignores PYTHONPATH and the user's site, and so must its children.
+        flags = getattr(subprocess, "_args_from_interpreter_flags", list)()
         try:
-            process = subprocess.Popen([sys.executable, "-m", "reasoner.workers"], stdin=subprocess.PIPE,
-                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            process = subprocess.Popen([sys.executable, *flags, "-c", start], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         except OSError as exc:
             self.failed = f"no solver process could be started ({exc})"
             return None
-        ready = select.select([process.stdout], [], [], READY_WITHIN)[0]
         try:
+            ready = select.select([process.stdout], [], [], READY_WITHIN)[0]
             said = _read(process.stdout) if ready else None
         except (_Unreadable, OSError):
             said = None
+        except BaseException:   # interrupted while it starts: it is no one's, end it
+            process.kill()
+            process.wait()
+            raise
         if said != _READY:
             process.kill()
             process.wait()
-            self.failed = f"a solver process ({sys.executable} -m reasoner.workers) did not start"
+            self.failed = f"a solver process ({sys.executable}, reasoner.workers) did not start"
             return None
         if not self.started:   # the children end when this Reasoner is dropped, too
             weakref.finalize(self, _stop, self._running)
@@ -287,9 +341,13 @@ class Solvers:
 class _Answers:
     """A child's answers to one batch, read when asked for (`result`)."""
 
-    def __init__(self, solvers: Solvers, child: _Child):
-        self.solvers = solvers
+    def __init__(self, solvers: Solvers, child: _Child, number: int):
+        # Weakly: a task left waiting in a child (a generator abandoned half-way) must not keep
+        # its Solvers alive through the finalizer's list of children, which would then never end.
+        self.solvers = weakref.ref(solvers)
+        self.lock = solvers._lock
         self.child = child
+        self.number = number
         self.reply = None
 
     def result(self) -> tuple[dict, list[int]]:
@@ -298,13 +356,14 @@ class _Answers:
         from .solve import read_shown
 
         if self.reply is None:
-            with self.solvers._lock:
+            with self.lock:
                 while self.reply is None and self in self.child.waiting:
                     self.child.take_answer()
         kind, value = self.reply or ("lost", "a solver process was stopped before answering")
         if kind != "ok":
-            if kind == "lost":
-                self.solvers._give_up(value)
+            solvers = self.solvers()
+            if kind == "lost" and solvers is not None:
+                solvers._give_up(value)
             raise ChildFailed(value)
         shown, offsets = value
         self.reply = None
@@ -336,6 +395,31 @@ def _stop(running: list) -> None:
 
 
 _OPEN: "weakref.WeakSet[Solvers]" = weakref.WeakSet()
+
+
+def _after_fork() -> None:
+    """In a forked copy of this process (multiprocessing's fork, a pre-forking server): the
+    children are the parent's. Writing to them or reading from them here would take the
+    parent's answers (and give it ours, numbered alike), so they are forgotten: this copy's ends
+    of their pipes closed (unflushed: they would not end with the parent otherwise), nothing read,
+    written or waited for. This copy starts its own children when it needs them."""
+    for solvers in list(_OPEN):
+        solvers._lock = threading.RLock()   # another thread may have held it at the fork
+        for child in solvers._running:
+            for task in child.waiting:
+                task.reply = ("broken", "a solver process of the process this one was forked from")
+            child.waiting.clear()
+            child.broken = True
+            for stream in (child.process.stdin, child.process.stdout):
+                try:
+                    stream.raw.close()
+                except (OSError, ValueError, AttributeError):
+                    pass
+        solvers._running.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 def close_all() -> None:
