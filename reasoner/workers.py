@@ -46,6 +46,8 @@ CHILDREN = 2
 # are given up for this Reasoner.
 READY_WITHIN = 30.0
 
+# Seconds between checks that a child owing an answer is not stopped (Child.answering).
+_CHECK_EVERY = 1.0
 _HEADER = 8   # bytes of a message's length, little-endian, before the message (a pickle)
 _READY = b"can-i solver ready"
 
@@ -143,6 +145,9 @@ class _Child:
     def take_answer(self) -> None:
         """Read the oldest waiting task's answer into it."""
         task = self.waiting[0]
+        if not self.answering():
+            self.break_off("a solver process was stopped (SIGSTOP) while it owed an answer")
+            return
         try:
             reply = _read(self.process.stdout)
         except (_Unreadable, OSError) as exc:
@@ -157,6 +162,17 @@ class _Child:
             return
         self.waiting.pop(0)
         task.reply = reply[1:]
+
+    def answering(self) -> bool:
+        """Wait until the child's next answer begins (or it ends: the read then says so); False
+        if it is found stopped meanwhile (SIGSTOP, a debugger), which would hang this process
+        and every thread waiting for the lock. No time bound: a batch may take long."""
+        import select
+
+        while not select.select([self.process.stdout], [], [], _CHECK_EVERY)[0]:
+            if self.process.poll() is None and _stopped(self.process.pid):
+                return False
+        return True
 
     def break_off(self, why: str = "a solver process was interrupted in a message") -> None:
         """Never read or write this child again (a message was cut short, or an answer is not
@@ -372,6 +388,15 @@ class _Answers:
 
 class ChildFailed(RuntimeError):
     """A solver process could not answer a batch."""
+
+
+def _stopped(pid: int) -> bool:
+    """Is this process stopped (state T or t in Linux's /proc)? False where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] in (b"T", b"t")
+    except (OSError, IndexError):
+        return False
 
 
 def _readable(facts) -> str | None:
