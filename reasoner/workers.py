@@ -390,13 +390,18 @@ class ChildFailed(RuntimeError):
     """A solver process could not answer a batch."""
 
 
-def _stopped(pid: int) -> bool:
-    """Is this process stopped (state T or t in Linux's /proc)? False where that cannot be read."""
+def process_state(pid: int) -> bytes | None:
+    """A process's state letter in Linux's /proc (R, S, T stopped, Z ended and not waited for,
+    ...), or None where it cannot be read (no such process, or no /proc)."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
-            return stat.read().rsplit(b")", 1)[1].split()[0] in (b"T", b"t")
+            return stat.read().rsplit(b")", 1)[1].split()[0]
     except (OSError, IndexError):
-        return False
+        return None
+
+
+def _stopped(pid: int) -> bool:
+    return process_state(pid) in (b"T", b"t")
 
 
 def _readable(facts) -> str | None:

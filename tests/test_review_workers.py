@@ -28,6 +28,7 @@ from reasoner.kb import KnowledgeBase
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "benchmarks"))
 import bench  # noqa: E402  (the benchmark's realistic requests)
+from test_workers import _requests  # noqa: E402  (realistic requests by seed)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -77,14 +78,9 @@ def test_an_interrupted_read_never_gives_a_batch_another_batchs_answers(here, mo
             raise KeyboardInterrupt
         return real(stream)
 
-    monkeypatch.setattr(workers, "_read", read)
-    with pytest.raises(KeyboardInterrupt):
-        reasoner.answer_each(PERMITTED, batch_size=2)
+    answers = _interrupted_then_asked(reasoner, here, monkeypatch, "_read", read)
     assert interrupted
-    monkeypatch.setattr(workers, "_read", real)
-    answers = reasoner.answer_each(FORBIDDEN, batch_size=2)
     assert [a.status for a in answers] == ["forbidden"] * 4
-    assert list(map(_text, answers)) == list(map(_text, here.answer_each(FORBIDDEN, batch_size=2)))
     assert reasoner.solvers.failed is None   # the broken child is replaced, children still serve
     reasoner.solvers.close()
 
@@ -100,14 +96,23 @@ def test_an_interrupt_just_after_a_task_is_sent_leaves_no_answer_for_the_next_ba
             interrupted.append(data)
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(workers, "_send", send)
+    _interrupted_then_asked(reasoner, here, monkeypatch, "_send", send)
+    assert interrupted
+    reasoner.solvers.close()
+
+
+def _interrupted_then_asked(reasoner, here, monkeypatch, name: str, interrupting) -> list:
+    """Ask PERMITTED with workers.`name` replaced by `interrupting` (which raises
+    KeyboardInterrupt once), then FORBIDDEN with the real one: the answers, checked against
+    those ground in this process."""
+    real = getattr(workers, name)
+    monkeypatch.setattr(workers, name, interrupting)
     with pytest.raises(KeyboardInterrupt):
         reasoner.answer_each(PERMITTED, batch_size=2)
-    assert interrupted
-    monkeypatch.setattr(workers, "_send", real)
+    monkeypatch.setattr(workers, name, real)
     answers = reasoner.answer_each(FORBIDDEN, batch_size=2)
     assert list(map(_text, answers)) == list(map(_text, here.answer_each(FORBIDDEN, batch_size=2)))
-    reasoner.solvers.close()
+    return answers
 
 
 def _own_str_class():
@@ -217,9 +222,7 @@ def test_a_forked_copy_never_shares_the_parents_children(here):
 
 
 def test_a_generator_abandoned_half_way_then_the_reasoner_reused(here):
-    rng = random.Random(8)
-    catalog = sorted(KnowledgeBase.load().catalog)
-    requests = [bench.realistic(rng, i, catalog) for i in range(24)] + FORBIDDEN
+    requests = _requests(24, seed=8) + FORBIDDEN
     reasoner = _children()
     for stop_after in (1, 5):
         answers = reasoner.iter_answers(iter(requests), batch_size=3)
@@ -232,9 +235,7 @@ def test_a_generator_abandoned_half_way_then_the_reasoner_reused(here):
 
 
 def test_close_while_other_threads_ask(here):
-    rng = random.Random(12)
-    catalog = sorted(KnowledgeBase.load().catalog)
-    requests = [bench.realistic(rng, i, catalog) for i in range(16)] + FORBIDDEN
+    requests = _requests(16, seed=12) + FORBIDDEN
     reasoner = _children()
     results: dict = {}
 
@@ -421,11 +422,7 @@ def test_json_lines_past_the_start_give_the_same_output_and_leave_no_child(tmp_p
 
 
 def _zombie(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except OSError:
-        return True
+    return workers.process_state(pid) in (None, b"Z")   # gone, or ended and not yet waited for
 
 
 MEMORY = textwrap.dedent("""

@@ -26,12 +26,7 @@ import size as SHAPES  # noqa: E402  (benchmarks/size.py: the benchmarked shapes
 R = Reasoner(cache_size=0)
 
 
-def _without_runs(doc: dict):
-    original, solve.RUNS_FROM = solve.RUNS_FROM, 10 ** 9
-    try:
-        return Reasoner(kb=R.kb, cache_size=0).ask(doc)
-    finally:
-        solve.RUNS_FROM = original
+from test_size import _answer_without_runs as _without_runs  # one fact at a time, no runs
 
 
 # --- the cache key of a big scene ----------------------------------------------------------------
