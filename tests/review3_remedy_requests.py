@@ -15,6 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine_requests as er  # noqa: E402
+from review3_requests import describe  # noqa: E402
 
 
 def one(rng: random.Random, index: int, licenses, models, datasets) -> dict:
@@ -26,12 +27,7 @@ def one(rng: random.Random, index: int, licenses, models, datasets) -> dict:
     else:
         a = {"id": f"org{rng.randint(0, 3)}/one-{index}", "license": er._license(rng, licenses)
              if rng.random() < 0.3 else rng.choice(licenses)}
-        if rng.random() < 0.5:
-            a["family"] = rng.choice(er.FAMILIES)
-        if rng.random() < 0.4:
-            a["name"] = rng.choice(er.NAMES)
-        if rng.random() < 0.3:
-            a["modalities"] = rng.sample(er.MODALITIES, rng.randint(1, 2))
+        describe(rng, a, family=0.5, name=0.4, modalities=0.3)
         doc = {"artifacts": [a]}
     use = {}
     for _ in range(3):   # many facts: the union of a few generated uses

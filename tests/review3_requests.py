@@ -16,6 +16,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine_requests as er  # noqa: E402
 
 
+def describe(rng: random.Random, artifact: dict, family: float, name: float, modalities: float) -> None:
+    """Give the artifact a family, a name and modalities, each with its chance (in that order)."""
+    if rng.random() < family:
+        artifact["family"] = rng.choice(er.FAMILIES)
+    if rng.random() < name:
+        artifact["name"] = rng.choice(er.NAMES)
+    if rng.random() < modalities:
+        artifact["modalities"] = rng.sample(er.MODALITIES, rng.randint(1, 2))
+
+
 def big(rng: random.Random, index: int, licenses, models, datasets, n: int) -> dict:
     kind = rng.random()
     if kind < 0.4:
@@ -40,12 +50,7 @@ def big(rng: random.Random, index: int, licenses, models, datasets, n: int) -> d
         elif not unknowns or rng.random() < 0.5:
             a["license"] = rng.choice(pool)
         # else: no license
-        if rng.random() < 0.3:
-            a["family"] = rng.choice(er.FAMILIES)
-        if rng.random() < 0.2:
-            a["name"] = rng.choice(er.NAMES)
-        if rng.random() < 0.1:
-            a["modalities"] = rng.sample(er.MODALITIES, rng.randint(1, 2))
+        describe(rng, a, family=0.3, name=0.2, modalities=0.1)
         if rng.random() < 0.1:   # an id outside the Hub's namespaces, with its publisher
             a["id"] = f"m{index}-{i}"
             a["publisher"] = rng.choice(["meta", "google", "acme"])
