@@ -176,3 +176,38 @@ def test_a_fact_list_clingo_cannot_read_back_stays_here():
 
     assert workers._readable([Function("f", [Number(1)])]) == "(f(1),)"
     assert workers._readable([Function("Upper")]) is None   # reads back as a variable
+
+
+MUTATIONS = [   # a forbidden request, and what a user might write instead: none may come back YES
+    '{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": true}}',
+    '{"licenses": ["CC-BY-NC-4.0"], "use": {"acts": ["host"], "commercial": true}}',
+    '{"licenses": ["ｃｃ-ｂｙ-ｎｃ-４.０"], "use": {"acts": ["host"], "commercial": true}}',
+    '{"licenses": [" cc-by-nc-4.0 "], "use": {"acts": ["host"], "commercial": true}}',
+    '{"licenses": ["cc-by-nc-4.O"], "use": {"acts": ["host"], "commercial": true}}',
+    '{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["hosst"], "commercial": true}}',
+    '{"licenses": ["cc-by-nc-4.0"], "use": {"acts": [], "commercial": true}}',
+    '{"licenses": [], "use": {"acts": ["host"], "commercial": true}}',
+    '{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["host"], "commercial": false, "commercial": true}}',
+    '{"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B"}], "use": {"acts": ["host"], "release_mau": "800M", '
+    '"role": "licensee"}}',
+    '{"artifacts": [{"id": "META-LLAMA/meta-llama-3-8b"}], "use": {"acts": ["host"], "release_mau": "800M", '
+    '"role": "licensee"}}',
+]
+
+
+def test_mutations_of_a_forbidden_request_stay_unpermitted_through_the_children(here):
+    """JSON Lines as the CLI reads them (a duplicate key is the line's own error), batched two by
+    two so that every batch goes to a child: other case, full-width letters, spaces, a typo, an
+    empty list, a catalog model's card under another case. None is permitted, and each gets what
+    it gets in this process."""
+    from reasoner.api import decode_requests
+
+    lines = decode_requests("\n".join(MUTATIONS * 2), "mutations.jsonl", lines=True)
+    requests = [document for _, document in lines]
+    reasoner = _children()
+    answers = reasoner.answer_each(requests, batch_size=2)
+    assert reasoner.solvers.started >= 1 and reasoner.solvers.failed is None
+    assert not any(getattr(answer, "status", None) == "permitted" for answer in answers)
+    assert _documents(answers) == _documents(here.answer_each(requests, batch_size=2))
+    assert [getattr(a, "status", None) for a in answers[:2]] == ["forbidden", "forbidden"]
+    reasoner.solvers.close()
