@@ -2,7 +2,7 @@
 
 >>> from reasoner import Reasoner
 >>> reasoner = Reasoner()
->>> answer = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}})
+>>> answer = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}})
 >>> answer.status, answer.reasons[0].clause
 ('forbidden', '2')
 """

@@ -970,7 +970,7 @@ def outbound_options(reasoner, request, licenses=None) -> list[tuple[str | None,
     choices = [None] + sorted(licenses if licenses is not None else reasoner.kb.licenses)
     docs = [apply_changes(document, [("set", ("use", "outbound_license"), lid)] if lid else
                           [("unset", ("use", "outbound_license"))]) for lid in choices]
-    answers = _answer_each(reasoner, docs, asked)
+    answers = reasoner.answer_each(docs)
 
     def order(item):
         lid, answer = item
