@@ -886,7 +886,11 @@ def _short(text: str, width: int = 160) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-CSV_FIELDS = ("id", "status", "kinds", "declared", "source", "line", "deciding", "use_status")
+# `policy` and `policy_licenses` carry the profile's license policy verdict (allowed, review,
+# denied) and each license's list: the exit code counts a denial, so a CSV reader must see it too
+# (it read `permitted` for a model the policy denies).
+CSV_FIELDS = ("id", "status", "kinds", "declared", "source", "line", "deciding", "use_status", "policy",
+              "policy_licenses")
 
 
 def render_csv(report: AuditReport) -> str:
@@ -899,22 +903,28 @@ def render_csv(report: AuditReport) -> str:
     for row in report.rows:
         deciding = "; ".join(f"{f['license']} §{f['clause']}" if f.get("clause") else f"{f['kind']}: {f['artifact']}"
                              for f in row["findings"])
+        policy = row.get("policy") or {}
         writer.writerow([row["id"], row["status"], " ".join(row["kinds"]), row.get("declared") or "", row["source"],
-                         row["line"], deciding, row.get("use_status", "")])
+                         row["line"], deciding, row.get("use_status", ""), policy.get("status", ""),
+                         " ".join(f"{lid}:{listed}" for lid, listed in sorted(policy.get("licenses", {}).items()))])
     return out.getvalue()
 
 
 SARIF_LEVEL = {"forbidden": "error", "invalid": "error", "unknown": "warning", "depends": "note"}
 SARIF_KEY = {"missing-license": "license", "unknown-license": "license", "relabelled": "license",
-             "unknown-parent": "base_model", "unknown-dataset": "datasets"}
+             "unknown-parent": "base_model", "unknown-dataset": "datasets", "policy": "license"}
+# The profile's license policy is judged apart from the legal verdict (not a reason KIND of the
+# row), but a denial fails the exit code and a review holds it: a SARIF reader must see both.
+POLICY_RULE = ("policy", "the profile's license policy denies a license the model carries, or holds it for review")
 
 
 def render_sarif(report: AuditReport, version: str = "") -> dict:
     """SARIF 2.1.0: one rule per reason kind, one result per finding of a model that is not
     permitted, located at the card (and the front-matter key's line where known)."""
+    described = [*KINDS.items(), POLICY_RULE]
     rules = [{"id": kind, "name": kind.replace("-", " ").title().replace(" ", ""),
-              "shortDescription": {"text": text}} for kind, text in KINDS.items()]
-    index = {kind: i for i, kind in enumerate(KINDS)}
+              "shortDescription": {"text": text}} for kind, text in described]
+    index = {kind: i for i, (kind, _) in enumerate(described)}
     results = []
     for row in report.rows:
         shown = [] if row["status"] == "permitted" else \
@@ -923,6 +933,14 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
             # the profile's question ("may we use and host it?"), which the exit code counts too
             shown += [(row["use_status"], "use: ", f) for f in row.get("use_findings") or
                       [Finding("depends", None, None, row["id"], row["use_status"])]]
+        policy = row.get("policy") or {}
+        if policy.get("status") in ("denied", "review"):
+            held = "deny" if policy["status"] == "denied" else "review"
+            named = ", ".join(lid for lid, listed in sorted(policy.get("licenses", {}).items()) if listed == held)
+            verb = "denies" if held == "deny" else "holds for review"
+            shown.append((_POLICY_STATUS[policy["status"]], "policy: ",
+                          Finding(POLICY_RULE[0], None, None, row["id"],
+                                  f"the profile's license policy {verb} {named or 'a license the model carries'}")))
         for status, asked, finding in shown:
             line = row.get("lines", {}).get(SARIF_KEY.get(finding["kind"], ""), row["line"])
             cite = f" ({finding['license']} §{finding['clause']})" if finding.get("clause") else ""
