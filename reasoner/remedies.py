@@ -48,7 +48,7 @@ from .response import Note, Remedy, RemedyChange
 from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
                     question_facts, read_shown, rule_statements, schema_facts)
 from .request import Grant, read_request, read_territories, request_document
-from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
+from .vocabulary import EU_MEMBERS, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,12 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
         if act == "host":
             acts = others + ([] if "use" in others else ["use"])
             ops = (("remove", ("use", "acts"), "host"),) + (() if "use" in others else (("add", ("use", "acts"), "use"),))
-            out.append(_Candidate("host_internally", ops, {}, {"act": "host"}, _with_use(scene, acts=tuple(acts))))
+            internal = {}
+            if use.hosting in HOSTING_FOR_OTHERS:   # such hosting is the act host (request.hosted_for_others)
+                ops += (("set", ("use", "hosting"), "internal"),)
+                internal["hosting"] = "internal"
+            out.append(_Candidate("host_internally", ops, {}, {"act": "host"},
+                                  _with_use(scene, acts=tuple(acts), **internal)))
         elif act == "distribute":
             acts = others or ([] if creates else ["use"])
             ops = (("remove", ("use", "acts"), "distribute"),) + (

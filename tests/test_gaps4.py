@@ -1,0 +1,147 @@
+"""Gaps closed in session 4: wrong YESes and silent ignores at the edges.
+
+1. A `hosting` kind that gives others access (public-api, product-feature) is the act `host`,
+   whatever acts the request lists (Falcon 180B §9.3 Hosting Use needs a separate license).
+2. A relicensing by the licensor is believed only when it is known (catalog) or verified (a Hub
+   card fetched with --hub), never because a request invents an id in the licensor's namespace.
+3. SPDX 3 relationships that can carry terms are read into the lineage or named in a note.
+4. CSV cells that a spreadsheet would run as a formula are neutralised.
+
+Each input path gets a forbidden request pushed through it that must stay unpermitted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reasoner import Reasoner
+from reasoner.request import Artifact, Request, Use, read_request
+from reasoner.vocabulary import HOSTING_FOR_OTHERS, HOSTING_KINDS
+
+pytestmark = pytest.mark.usefixtures("bundled_kb")
+
+R = Reasoner()
+FALCON = "tiiuae/falcon-180B"
+FALCON_LICENSE = "falcon-180b-tii-license-1.0"
+
+
+def status(doc) -> str:
+    return R.ask(doc).status
+
+
+# --- 1. hosting for others is hosting -------------------------------------------------------------
+
+def test_hosting_kinds_for_others_are_declared_once_in_the_vocabulary():
+    assert set(HOSTING_FOR_OTHERS) < set(HOSTING_KINDS) and "internal" not in HOSTING_FOR_OTHERS
+
+
+@pytest.mark.parametrize("kind", HOSTING_FOR_OTHERS)
+def test_hosting_for_others_adds_the_host_act_with_a_note(kind):
+    request = read_request({"licenses": ["mit"], "use": {"acts": ["use"], "hosting": kind}})
+    assert request.use.acts == ("host", "use")
+    assert [code for code, _ in request.notes] == ["hosting_is_host"]
+    internal = read_request({"licenses": ["mit"], "use": {"acts": ["use"], "hosting": "internal"}})
+    assert internal.use.acts == ("use",) and internal.notes == ()
+    hosted = read_request({"licenses": ["mit"], "use": {"acts": ["host"], "hosting": kind}})
+    assert hosted.use.acts == ("host",) and hosted.notes == ()
+
+
+def test_use_of_falcon_180b_as_a_public_api_is_no_by_9_3(can_i):
+    run = can_i("use", FALCON, "--hosting", "public-api", "--json")
+    doc = run.json()
+    assert run.code == 1 and doc["status"] == "forbidden"
+    assert [(r["license"], r["clause"]) for r in doc["reasons"]] == [(FALCON_LICENSE, "9.3")]
+    assert any(n["code"] == "hosting_is_host" and "public-api" in n["message"] for n in doc["notes"])
+    human = can_i("use", FALCON, "--hosting", "public-api")
+    assert human.code == 1 and "judged as hosting it too" in human.out
+    # The remedy "only use it internally" says so and verifies: it also states hosting internal.
+    assert "only use it internally" in human.out
+    assert can_i("use", FALCON, "--hosting", "public-api", "--grant", "tii").code == 0
+
+
+@pytest.mark.parametrize("kind, code", [("internal", 0), ("product-feature", 0)])
+def test_use_of_falcon_180b_internally_or_in_a_product_is_still_yes(can_i, kind, code):
+    assert can_i("use", FALCON, "--hosting", kind).code == code
+
+
+# Forbidden: Falcon 180B offered to third parties as an API without TII's hosting license.
+FORBIDDEN_USE = {"acts": ["use"], "hosting": "public-api", "commercial": True}
+MUTATIONS = [
+    {"acts": ["use"], "hosting": "public-api"},
+    {"acts": ["use"], "hosting": "Public-API"},
+    {"acts": ["use"], "hosting": " public-api"},
+    {"acts": ["distribute"], "hosting": "public-api"},
+    {"acts": ["use", "use"], "hosting": "public-api", "commercial": False},
+    {"hosting": "public-api"},
+]
+
+
+def _ok_or_error(doc) -> str:
+    try:
+        return status(doc)
+    except Exception as exc:   # noqa: BLE001 - an input error is never a YES
+        return type(exc).__name__
+
+
+@pytest.mark.parametrize("use", [FORBIDDEN_USE] + MUTATIONS)
+def test_a_public_api_never_answers_yes_through_json(use):
+    got = _ok_or_error({"artifacts": [{"id": FALCON}], "use": use})
+    assert got != "permitted", use
+    assert got in ("forbidden", "RequestError")
+
+
+def test_a_public_api_never_answers_yes_through_a_finetune():
+    doc = {"artifacts": [{"id": FALCON}, {"id": "acme/f", "license": "apache-2.0", "mine": True,
+                                          "derived_from": [{"id": FALCON, "relation": "finetune"}]}],
+           "use": {"hosting": "public-api"}}
+    result = R.ask(doc)
+    assert result.status == "forbidden" and ("9.3" in {r.clause for r in result.reasons})
+
+
+def test_a_public_api_never_answers_yes_through_a_hand_built_request_and_batches():
+    hand = Request((Artifact(FALCON),), FALCON, Use(acts=("use",), hosting="public-api"))
+    assert R.ask(hand).status == "forbidden"
+    docs = [{"artifacts": [{"id": FALCON}], "use": dict(use)} for use in [FORBIDDEN_USE] + MUTATIONS[:4]]
+    each = [a.status if not isinstance(a, Exception) else "error" for a in R.answer_each(docs)]
+    assert "permitted" not in each and each == [_ok_or_error(d).replace("RequestError", "error") for d in docs]
+    assert all(a.status != "permitted" for a in R.ask_many(docs[:2]))
+    cold = Reasoner(cache_size=0)
+    assert cold.ask(docs[0]).status == cold.ask(docs[0]).status == "forbidden"
+
+
+def test_a_public_api_never_answers_yes_through_the_request_file_and_stdin(can_i, tmp_path):
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps({"artifacts": [{"id": FALCON}], "use": FORBIDDEN_USE}))
+    assert can_i("--request", str(path), "--json").code == 1
+    assert can_i("--request", "-", "--json", stdin=path.read_text()).code == 1
+
+
+def test_a_public_api_never_answers_yes_through_a_lineage_file(can_i, tmp_path):
+    path = tmp_path / "lineage.toml"
+    path.write_text(f'[[artifacts]]\nid = "{FALCON}"\n[use]\nhosting = "public-api"\n')
+    run = can_i("use", str(path), "--json")
+    assert run.code == 1 and run.json()["status"] == "forbidden"
+
+
+def test_a_public_api_never_answers_yes_through_a_profile(can_i, tmp_path, monkeypatch):
+    profile = tmp_path / "can-i.toml"
+    profile.write_text('hosting = "public-api"\n')
+    run = can_i("use", FALCON, "--profile", str(profile), "--json")
+    assert run.code == 1 and run.json()["status"] == "forbidden"
+    # The command line wins over the profile: stated internal, it is plain use again.
+    assert can_i("use", FALCON, "--profile", str(profile), "--hosting", "internal").code == 0
+
+
+def test_a_public_api_never_answers_yes_through_the_installed_command():
+    """The cold entry point (reasoner.fast) answers as the in-process CLI does."""
+    env = {**os.environ, "CAN_I_PROFILE": "none"}
+    run = subprocess.run([sys.executable, "-c", "import sys; from reasoner.fast import main; sys.exit(main())",
+                          "use", FALCON, "--hosting", "public-api", "--json"],
+                         capture_output=True, text=True, env=env, cwd=Path(__file__).parent.parent)
+    assert run.returncode == 1 and json.loads(run.stdout)["status"] == "forbidden", run.stderr
