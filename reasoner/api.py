@@ -344,7 +344,7 @@ class Reasoner:
                     f"`{artifact_id}` is {known} ({entry.get('license')}), not your own model: "
                     f"give your model its own id and derive it from `{entry['id']}`",
                     location=f"artifacts[{where}].mine")
-            updates = {}
+            updates = {"catalogued": True}   # its terms are the catalog's (a licensor's release may be believed)
             if artifact.license is None:
                 updates["license"] = entry.get("license")
             elif entry.get("license") and not self._same_terms(artifact, entry["license"]):

@@ -145,3 +145,72 @@ def test_a_public_api_never_answers_yes_through_the_installed_command():
                           "use", FALCON, "--hosting", "public-api", "--json"],
                          capture_output=True, text=True, env=env, cwd=Path(__file__).parent.parent)
     assert run.returncode == 1 and json.loads(run.stdout)["status"] == "forbidden", run.stderr
+
+
+# --- 2. a licensor's release is believed only when the catalog knows it ----------------------------
+
+LLAMA3_8B = "meta-llama/Meta-Llama-3-8B"
+# Forbidden: hosting Llama 3 material for 800M users at release (§2), under an invented Meta id.
+OVER_THRESHOLD = {"acts": ["host"], "release_mau": "800M", "role": "licensee"}
+
+
+def invented(artifact_id="meta-llama/whatever", **extra):
+    return [{"id": artifact_id, "license": "mit", **extra,
+             "derived_from": [{"id": LLAMA3_8B, "relation": "finetune"}]}]
+
+
+def test_an_invented_id_in_the_licensors_namespace_keeps_the_base_terms_with_a_risk_saying_why():
+    result = R.ask({"artifacts": invented(), "use": OVER_THRESHOLD})
+    assert result.status == "forbidden" and ("llama3", "2") in {(r.license, r.clause) for r in result.reasons}
+    assert {a.license for a in result.applicable} >= {"llama3", "mit"}
+    assert not any(a.relicensed for a in result.applicable)
+    risk = [r for r in result.risks if r.risk == "relabelled"]
+    assert len(risk) == 1 and "not a release can-i knows" in risk[0].message
+    # A third party's relabel keeps the plain relabelling risk.
+    other = R.ask({"artifacts": invented("acme/whatever"), "use": OVER_THRESHOLD})
+    assert [r.message for r in other.risks if r.risk == "relabelled"][0].startswith("`acme/whatever` declares other")
+
+
+def test_a_catalog_release_by_the_licensor_is_still_believed():
+    result = R.ask({"artifacts": [{"id": "deepseek-ai/DeepSeek-R1"}], "use": {"acts": ["use"], "purposes": ["military"]}})
+    assert result.status == "permitted" and {a.license for a in result.applicable} == {"mit"}
+    assert any(n.code == "relicensed_by_licensor" for n in result.notes)
+
+
+@pytest.mark.parametrize("artifacts", [
+    invented(),
+    invented("Meta-Llama/whatever"),
+    invented(" meta-llama /whatever"),
+    invented("META-LLAMA/Whatever", publisher="meta-llama"),
+    invented("meta-llama/Meta-Llama-3-8B-Instruct-v2"),
+    [{"id": "meta-llama/whatever", "license": "mit", "family": "llama",
+      "derived_from": [{"id": LLAMA3_8B, "relation": "merge"}, {"id": "mistralai/Mistral-7B-v0.1", "relation": "merge"}]}],
+    invented() + [{"id": "acme/mine", "license": "mit", "mine": True,
+                   "derived_from": [{"id": "meta-llama/whatever", "relation": "finetune"}]}],
+])
+def test_an_invented_licensor_release_never_answers_yes_through_json(artifacts):
+    got = _ok_or_error({"artifacts": artifacts, "use": OVER_THRESHOLD})
+    assert got in ("forbidden", "RequestError"), artifacts
+
+
+def test_an_invented_deepseek_release_keeps_the_deepseek_use_restrictions():
+    doc = {"artifacts": [{"id": "deepseek-ai/r1-fake", "license": "mit",
+                          "derived_from": [{"id": "deepseek-ai/DeepSeek-V3-Base", "relation": "finetune"}]}],
+           "use": {"acts": ["use"], "purposes": ["military"]}}
+    assert status(doc) == "forbidden"
+    hand = read_request(doc)
+    assert R.ask(hand).status == "forbidden"
+    assert [a.status for a in R.answer_each([doc, doc])] == ["forbidden", "forbidden"]
+
+
+def test_an_invented_licensor_release_never_answers_yes_through_the_cli(can_i, tmp_path):
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"artifacts": invented(), "use": OVER_THRESHOLD}))
+    assert can_i("--request", str(request), "--json").code == 1
+    lineage = tmp_path / "lineage.json"
+    lineage.write_text(json.dumps({"artifacts": invented()}))
+    run = can_i("host", str(lineage), "--release-mau", "800M", "--role", "licensee", "--json")
+    assert run.code == 1 and run.json()["status"] == "forbidden"
+    # A fine-tune of the invented release, through the verb that creates it.
+    run = can_i("finetune", str(lineage), "--and", "host", "--release-mau", "800M", "--role", "licensee", "--json")
+    assert run.code == 1
