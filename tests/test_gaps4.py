@@ -214,3 +214,14 @@ def test_an_invented_licensor_release_never_answers_yes_through_the_cli(can_i, t
     # A fine-tune of the invented release, through the verb that creates it.
     run = can_i("finetune", str(lineage), "--and", "host", "--release-mau", "800M", "--role", "licensee", "--json")
     assert run.code == 1
+
+
+def test_a_catalog_release_and_an_invented_one_of_the_same_shape_are_not_confused_by_caches():
+    def doc(artifact_id):
+        return {"artifacts": [{"id": artifact_id, "license": "mit",
+                               "derived_from": [{"id": "deepseek-ai/DeepSeek-V3-Base", "relation": "finetune"}]}],
+                "use": {"acts": ["use"], "purposes": ["military"]}}
+    docs = [doc("deepseek-ai/DeepSeek-R1"), doc("deepseek-ai/r1-fake")] * 2
+    for reasoner in (R, Reasoner(cache_size=0)):
+        assert [a.status for a in reasoner.answer_each(docs)] == ["permitted", "forbidden"] * 2
+        assert [reasoner.ask(d).status for d in docs] == ["permitted", "forbidden"] * 2
