@@ -225,3 +225,67 @@ def test_a_catalog_release_and_an_invented_one_of_the_same_shape_are_not_confuse
     for reasoner in (R, Reasoner(cache_size=0)):
         assert [a.status for a in reasoner.answer_each(docs)] == ["permitted", "forbidden"] * 2
         assert [reasoner.ask(d).status for d in docs] == ["permitted", "forbidden"] * 2
+
+
+# --- 3. SPDX 3 relationships that carry terms are read, the rest named ---------------------------
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_hub_bom import FORBIDDEN_CONTEXT, LLAMA, ai, rel, spdx3, write  # noqa: E402
+
+
+def bom_answer(can_i, tmp_path, doc, *argv, act="distribute"):
+    run = can_i(act, str(write(tmp_path, doc, "bom.spdx3.json")), *argv, "--json")
+    return run.code, run.json()
+
+
+def licensed(spdx_id, license_id, i):
+    return rel(i, "hasDeclaredLicense", spdx_id, f"https://spdx.org/licenses/{license_id}")
+
+
+@pytest.mark.parametrize("relations", [
+    [rel(1, "generates", "urn:llama", "urn:ft")],
+    [{"type": "build_Build", "spdxId": "urn:build", "creationInfo": "_:ci"},
+     rel(1, "hasInput", "urn:build", "urn:llama"), rel(2, "hasOutput", "urn:build", "urn:ft")],
+    [rel(1, "hasVariant", "urn:llama", "urn:ft")],
+    [rel(1, "expandsTo", "urn:ft", "urn:llama")],
+])
+def test_a_relabelled_llama_derivative_stays_no_through_each_spdx_relationship(can_i, tmp_path, relations):
+    doc = spdx3(ai("urn:ft", "acme/llama-ft"), ai("urn:llama", LLAMA), licensed("urn:ft", "Apache-2.0", 9),
+                *relations, root="urn:ft")
+    code, answer = bom_answer(can_i, tmp_path, doc, *FORBIDDEN_CONTEXT)
+    assert (code, answer["status"]) == (1, "forbidden"), answer
+    assert ("llama3", "2") in {(r["license"], r["clause"]) for r in answer["reasons"]}
+
+
+def test_a_build_with_nc_data_as_input_makes_the_output_trained_on_it(can_i, tmp_path):
+    doc = spdx3(ai("urn:ft", "acme/ft"), ai("urn:data", "acme/chats", "dataset_DatasetPackage"),
+                licensed("urn:ft", "MIT", 8), licensed("urn:data", "CC-BY-NC-4.0", 9),
+                {"type": "build_Build", "spdxId": "urn:build", "creationInfo": "_:ci"},
+                rel(1, "hasInput", "urn:build", "urn:data"), rel(2, "hasOutput", "urn:build", "urn:ft"), root="urn:ft")
+    code, answer = bom_answer(can_i, tmp_path, doc, "--commercial", act="host")
+    assert code == 1 and "cc-by-nc-4.0" in {r["license"] for r in answer["reasons"]}
+
+
+def test_synthetic_data_a_gemma_model_generates_carries_gemma_to_the_model_trained_on_it(can_i, tmp_path):
+    """Gemma §1.1(e): a model trained on Gemma's synthetic outputs is a Model Derivative."""
+    doc = spdx3(ai("urn:student", "acme/student"), ai("urn:gemma", "google/gemma-2b"),
+                ai("urn:data", "acme/synthetic", "dataset_DatasetPackage"),
+                licensed("urn:student", "Apache-2.0", 8), licensed("urn:data", "CC-BY-4.0", 9),
+                rel(1, "generates", "urn:gemma", "urn:data"), rel(2, "trainedOn", "urn:student", "urn:data"),
+                root="urn:student")
+    code, answer = bom_answer(can_i, tmp_path, doc, "--as", "apache-2.0")
+    assert code == 1 and "gemma" in {r["license"] for r in answer["reasons"]}, answer
+    assert any(a["license"] == "gemma" and a["artifact"] == "acme/student" for a in answer["applicable"])
+
+
+def test_a_relationship_not_read_as_lineage_is_named_in_a_note(can_i, tmp_path):
+    doc = spdx3(ai("urn:ft", "acme/ft"), ai("urn:data", "acme/eval", "dataset_DatasetPackage"),
+                licensed("urn:ft", "MIT", 8), licensed("urn:data", "MIT", 9),
+                rel(1, "testedOn", "urn:ft", "urn:data"), rel(2, "hasDocumentation", "urn:ft", "urn:doc2"),
+                root="urn:ft")
+    code, answer = bom_answer(can_i, tmp_path, doc)
+    notes = [n["message"] for n in answer["notes"] if n["code"] == "bom_relationships_unread"]
+    assert code == 0 and len(notes) == 1
+    assert "testedOn ×1" in notes[0] and "hasDocumentation ×1" in notes[0]
+    human = can_i("distribute", str(write(tmp_path, doc, "bom.spdx3.json")))
+    assert "relationships not read as lineage" in human.out
