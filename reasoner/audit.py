@@ -887,6 +887,20 @@ def _short(text: str, width: int = 160) -> str:
 
 
 CSV_FIELDS = ("id", "status", "kinds", "declared", "source", "line", "deciding", "use_status")
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)` in a model
+# id or a card's license): OWASP's CSV-injection advice is to prefix such a cell with a single quote.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet shows as text, never runs (numbers stay numbers).
+
+    >>> csv_cell("=1+1"), csv_cell("acme/bot"), csv_cell(12)
+    ("'=1+1", 'acme/bot', 12)
+    """
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def render_csv(report: AuditReport) -> str:
@@ -899,8 +913,9 @@ def render_csv(report: AuditReport) -> str:
     for row in report.rows:
         deciding = "; ".join(f"{f['license']} §{f['clause']}" if f.get("clause") else f"{f['kind']}: {f['artifact']}"
                              for f in row["findings"])
-        writer.writerow([row["id"], row["status"], " ".join(row["kinds"]), row.get("declared") or "", row["source"],
-                         row["line"], deciding, row.get("use_status", "")])
+        writer.writerow([csv_cell(cell) for cell in (
+            row["id"], row["status"], " ".join(row["kinds"]), row.get("declared") or "", row["source"],
+            row["line"], deciding, row.get("use_status", ""))])
     return out.getvalue()
 
 

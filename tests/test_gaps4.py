@@ -289,3 +289,32 @@ def test_a_relationship_not_read_as_lineage_is_named_in_a_note(can_i, tmp_path):
     assert "testedOn ×1" in notes[0] and "hasDocumentation ×1" in notes[0]
     human = can_i("distribute", str(write(tmp_path, doc, "bom.spdx3.json")))
     assert "relationships not read as lineage" in human.out
+
+
+# --- 4. CSV cells a spreadsheet would run are neutralised ----------------------------------------
+
+def test_csv_cells_that_start_a_formula_are_prefixed_with_a_quote(can_i, tmp_path, monkeypatch):
+    import csv
+    import io
+
+    hostile = tmp_path / "=cards.jsonl"
+    hostile.write_text("\n".join(json.dumps(line) for line in [
+        {"id": '=HYPERLINK("http://evil","x")/m',
+         "cardData": {"license": "apache-2.0", "base_model": "meta-llama/Meta-Llama-3-8B"}},
+        {"id": "@SUM(1+1)/n", "cardData": {"license": "-2+3"}},
+        {"id": "+cmd/o", "cardData": {"license": "mit"}},
+        {"id": "\tx/p", "cardData": {"license": "mit"}},
+        {"id": "plain/q", "cardData": {"license": "mit"}},
+    ]) + "\n")
+    monkeypatch.chdir(tmp_path)
+    run = can_i("audit", hostile.name, "--csv")
+    assert run.code == 1   # the relabelled Llama fine-tune stays forbidden
+    rows = list(csv.reader(io.StringIO(run.out)))
+    assert rows[0][0] == "id"
+    for row in rows[1:]:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id["'=HYPERLINK(\"http://evil\",\"x\")/m"][1] == "forbidden"
+    assert "plain/q" in by_id and by_id["plain/q"][4].startswith("'=")   # the source file's name too
+    assert any(row[3] == "'-2+3" for row in rows[1:])
