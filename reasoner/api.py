@@ -263,6 +263,10 @@ class Reasoner:
                     from .remedies import remedies_for
                     answer.remedies, notes = remedies_for(self, plan, answer, given)
                     answer.notes.extend(notes)
+                elif answer.status == "unknown":   # a known license it may be under (remedies.py)
+                    from .remedies import unknown_remedies
+                    answer.remedies, notes = unknown_remedies(self, plan, answer, given)
+                    answer.notes.extend(notes)
         return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:

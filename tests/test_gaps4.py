@@ -318,3 +318,76 @@ def test_csv_cells_that_start_a_formula_are_prefixed_with_a_quote(can_i, tmp_pat
     assert by_id["'=HYPERLINK(\"http://evil\",\"x\")/m"][1] == "forbidden"
     assert "plain/q" in by_id and by_id["plain/q"][4].startswith("'=")   # the source file's name too
     assert any(row[3] == "'-2+3" for row in rows[1:])
+
+
+# --- 5. remedies for UNKNOWN answers: a known license it may be under, verified ------------------
+
+from reasoner.remedies import apply_changes, normalized_document  # noqa: E402
+
+
+def unknown_doc(license_text, **use):
+    return {"artifacts": [{"id": "acme/x", "license": license_text}],
+            "use": {"acts": ["use"], **use}, "remedies": True}
+
+
+@pytest.mark.parametrize("license_text, offered", [
+    ("apache2", ["apache-2.0"]),
+    ("mit AND apache2", ["apache-2.0"]),
+    ("Apache-2", ["apache-2.0"]),
+])
+def test_an_unknown_license_spelt_like_a_known_one_gets_a_verified_remedy(license_text, offered):
+    doc = unknown_doc(license_text)
+    answer = R.ask(doc)
+    assert answer.status == "unknown"
+    assert [c.params["license"] for r in answer.remedies for c in r.changes][:len(offered)] == offered
+    for remedy in answer.remedies:
+        assert [c.kind for c in remedy.changes] == ["state_license"]
+        edits = [e for c in remedy.changes for e in c.edits]
+        again = Reasoner(cache_size=0).ask(apply_changes(normalized_document(doc), edits))
+        assert again.status == "permitted", remedy
+
+
+def test_no_remedy_is_offered_when_the_closest_known_license_is_not_yes():
+    """`cc-by-nc-4.O` used commercially: under cc-by-nc-4.0 (closest) it is NO, so neither it nor
+    a farther permissive license is offered."""
+    answer = R.ask(unknown_doc("cc-by-nc-4.O", commercial=True))
+    assert answer.status == "unknown" and answer.remedies == []
+    note = [n.message for n in answer.notes if n.code == "no_remedy"]
+    assert len(note) == 1 and "cc-by-nc-4.0, answers forbidden" in note[0]
+    assert R.ask(unknown_doc("cc-by-nc-4.O", commercial=False)).remedies   # non-commercial: YES under it
+
+
+@pytest.mark.parametrize("artifacts", [
+    [{"id": "acme/x"}],
+    [{"id": "acme/x", "license": "other", "license_name": "Some Custom Terms"}],
+    [{"id": "acme/x", "license": "foo"}, {"id": "acme/y", "license": "bar", "derived_from": [
+        {"id": "acme/x", "relation": "finetune"}]}],
+])
+def test_an_unknown_answer_without_a_near_license_says_what_to_state(artifacts):
+    answer = R.ask({"artifacts": artifacts, "use": {"acts": ["use"]}, "remedies": True})
+    assert answer.status == "unknown" and answer.remedies == []
+    note = [n.message for n in answer.notes if n.code == "no_remedy"]
+    assert len(note) == 1 and "state the license of `acme/x`" in note[0]
+
+
+@pytest.mark.parametrize("license_text", ["llama3 AND apache2", "apache2 AND llama3", "(apache2) AND llama3"])
+def test_an_unknown_beside_a_forbidding_license_stays_not_permitted_with_its_remedies(license_text):
+    doc = unknown_doc(license_text, release_mau="800M", role="licensee")
+    doc["use"]["acts"] = ["host"]
+    answer = R.ask(doc)
+    assert answer.status in ("forbidden", "unknown")
+    for remedy in answer.remedies:   # whatever is offered verifies; nothing offered on its own makes YES
+        edits = [e for c in remedy.changes for e in c.edits]
+        again = Reasoner(cache_size=0).ask(apply_changes(normalized_document(doc), edits))
+        assert again.status == "permitted", remedy
+    assert not any(c.kind == "state_license" for r in answer.remedies for c in r.changes)
+
+
+def test_unknown_remedies_through_the_cli(can_i, tmp_path):
+    lineage = tmp_path / "lineage.json"
+    lineage.write_text(json.dumps({"artifacts": [{"id": "acme/x", "license": "apache2"}]}))
+    run = can_i("use", str(lineage))
+    assert run.code == 3 and "To make it YES" in run.out and "is under apache-2.0" in run.out
+    assert "To make it YES" not in can_i("use", str(lineage), "--no-remedies").out
+    doc = can_i("use", str(lineage), "--json").json()
+    assert doc["status"] == "unknown" and doc["remedies"][0]["changes"][0]["kind"] == "state_license"
