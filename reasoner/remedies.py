@@ -188,8 +188,9 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
             ops = (("remove", ("use", "acts"), "host"),) + (() if "use" in others else (("add", ("use", "acts"), "use"),))
             internal = {}
             if use.hosting in HOSTING_FOR_OTHERS:   # such hosting is the act host (request.hosted_for_others)
-                ops += (("set", ("use", "hosting"), "internal"),)
-                internal["hosting"] = "internal"
+                hosting = schema.FACTS["hosting"]
+                ops += (("set", ("use", hosting.field), "internal"),)
+                internal[hosting.attr] = "internal"
             out.append(_Candidate("host_internally", ops, {}, {"act": "host"},
                                   _with_use(scene, acts=tuple(acts), **internal)))
         elif act == "distribute":

@@ -57,6 +57,8 @@ LOGIC_ABOUT = {"commercial": {"compile.py"}, "territory": {"request.py", "solve.
                # `downstream` asks what a recipient may do commercially or not, in each role
                "role": {"advice.py"}}
 LOGIC_ABOUT["commercial"] = LOGIC_ABOUT["commercial"] | {"advice.py"}
+# remedies.py: hosting only internally also states `hosting` internal where the kind gave others access
+LOGIC_ABOUT["hosting"] = {"remedies.py"}
 
 
 def test_each_fact_name_is_defined_in_one_python_file():
