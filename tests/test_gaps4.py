@@ -171,6 +171,13 @@ def test_an_invented_id_in_the_licensors_namespace_keeps_the_base_terms_with_a_r
     assert [r.message for r in other.risks if r.risk == "relabelled"][0].startswith("`acme/whatever` declares other")
 
 
+def test_a_request_cannot_say_its_artifact_is_catalogued():
+    from reasoner.errors import RequestError
+
+    with pytest.raises(RequestError, match="catalogued"):
+        R.ask({"artifacts": invented(catalogued=True), "use": OVER_THRESHOLD})
+
+
 def test_a_catalog_release_by_the_licensor_is_still_believed():
     result = R.ask({"artifacts": [{"id": "deepseek-ai/DeepSeek-R1"}], "use": {"acts": ["use"], "purposes": ["military"]}})
     assert result.status == "permitted" and {a.license for a in result.applicable} == {"mit"}
