@@ -42,10 +42,11 @@ def _artifact_class():
                for name, fact in schema.ARTIFACT_FIELDS.items()]
     fields += [("mine", bool, field(default=False, kw_only=True)),
                ("derived_from", tuple[Edge, ...], field(default=(), kw_only=True))]
-    # Set by the catalog (Reasoner.complete), never read from a document: the catalog lists this
-    # model, so its license is the licensor's own listing. Only such a model can be a licensor's
-    # release (rules.lp): a request may name any id in a licensor's Hub namespace.
-    fields += [("catalogued", bool, field(default=False, kw_only=True))]
+    # Set by Reasoner.complete, never read from a document: the catalog lists this model, or its
+    # license is the one its Hub card states (read in this process, kb.HUB_CARD_LICENSES). Only such
+    # a model can be a licensor's release (rules.lp): a request may name any id in a licensor's
+    # Hub namespace.
+    fields += [("listed", bool, field(default=False, kw_only=True))]
     namespace = {"__doc__": _artifact_class.__doc__, "__module__": __name__, "__qualname__": "Artifact"}
     return make_dataclass("Artifact", fields, frozen=True, namespace=namespace)
 

@@ -171,11 +171,11 @@ def test_an_invented_id_in_the_licensors_namespace_keeps_the_base_terms_with_a_r
     assert [r.message for r in other.risks if r.risk == "relabelled"][0].startswith("`acme/whatever` declares other")
 
 
-def test_a_request_cannot_say_its_artifact_is_catalogued():
+def test_a_request_cannot_say_its_artifact_is_listed():
     from reasoner.errors import RequestError
 
-    with pytest.raises(RequestError, match="catalogued"):
-        R.ask({"artifacts": invented(catalogued=True), "use": OVER_THRESHOLD})
+    with pytest.raises(RequestError, match="listed"):
+        R.ask({"artifacts": invented(listed=True), "use": OVER_THRESHOLD})
 
 
 def test_a_catalog_release_by_the_licensor_is_still_believed():
@@ -398,3 +398,27 @@ def test_unknown_remedies_through_the_cli(can_i, tmp_path):
     assert "To make it YES" not in can_i("use", str(lineage), "--no-remedies").out
     doc = can_i("use", str(lineage), "--json").json()
     assert doc["status"] == "unknown" and doc["remedies"][0]["changes"][0]["kind"] == "state_license"
+
+
+from test_hub_bom import hub  # noqa: E402,F401 - the recorded Hub fixture
+
+
+def test_a_licensor_release_read_from_its_hub_card_is_believed_and_a_different_declaration_is_not(
+        can_i, tmp_path, hub):  # noqa: F811
+    release = "deepseek-ai/r9-hub-release"
+    hub.models[release] = "license: mit\nbase_model: deepseek-ai/DeepSeek-V3-Base\n"
+    lineage = tmp_path / "lineage.json"
+    lineage.write_text(json.dumps({"artifacts": [{"id": release}]}))
+    run = can_i("use", str(lineage), "--hub", "--purpose", "military", "--json")
+    doc = run.json()
+    assert run.code == 0 and doc["status"] == "permitted", doc
+    assert any(n["code"] == "relicensed_by_licensor" for n in doc["notes"])
+    assert can_i("use", str(lineage), "--purpose", "military", "--json").code != 0   # not read: not believed
+    # The card says MIT: a request declaring other terms for it is not the publisher's statement.
+    other = {"artifacts": [{"id": release, "license": "apache-2.0",
+                            "derived_from": [{"id": "deepseek-ai/DeepSeek-V3-Base", "relation": "finetune"}]}],
+             "use": {"acts": ["use"], "purposes": ["military"]}}
+    assert status(other) == "forbidden"
+    # Nor does a card read for one id vouch for another in the namespace.
+    other["artifacts"][0].update(id="deepseek-ai/r9-hub-release-2", license="mit")
+    assert status(other) == "forbidden"

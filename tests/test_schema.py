@@ -264,10 +264,10 @@ def test_an_artifacts_fields_are_the_schemas_artifact_fields():
 
     declared = set(schema.ARTIFACT_FIELDS)
     assert declared == {f.artifact_field for f in schema.ARTIFACT_FACTS}
-    # `catalogued` is set by the catalog (Reasoner.complete), never read from a document (gaps, s4)
+    # `listed` is set by the catalog (Reasoner.complete), never read from a document (gaps, s4)
     assert {f.name for f in fields(request.Artifact)} == {"id", "license", "license_name", "mine",
-                                                          "derived_from", "catalogued"} | declared
-    assert "catalogued" not in request.ARTIFACT_KEYS
+                                                          "derived_from", "listed"} | declared
+    assert "listed" not in request.ARTIFACT_KEYS
     assert set(request.ARTIFACT_KEYS) == {"id", "license", "license_name", "mine", "derived_from"} | declared
     # The readers know no artifact field by name: the schema says how each is read.
     for module in ("request.py", "solve.py"):
