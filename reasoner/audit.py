@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 
 from . import expressions
 from .errors import CanIError, RequestError, one_line
-from .kb import publisher_of
+from .kb import HUB_CARD_LICENSES, fold_id, publisher_of
 
 ACT = "distribute"
 USE_ACTS = ["use", "host"]          # what a profile's holder asks of every model
@@ -476,7 +476,10 @@ def shape(kb, request: dict) -> tuple:
     for artifact in artifacts:
         entry = kb.entry(artifact["id"])
         org = publisher_of(artifact["id"])
-        parts.append((entry["id"] if entry else None, org if org in orgs else None,
+        org = org if org in orgs else None
+        if org is not None and HUB_CARD_LICENSES:   # a release whose Hub card was read is believed (kb.py)
+            org = (org, HUB_CARD_LICENSES.get(fold_id(artifact["id"])) == artifact.get("license"))
+        parts.append((entry["id"] if entry else None, org,
                       tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in artifact.items()
                                    if k not in ("id", "derived_from"))),
                       tuple((position.get(e["id"], e["id"]), e.get("relation")) for e in artifact.get("derived_from", []))))
