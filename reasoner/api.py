@@ -21,7 +21,7 @@ from . import expressions, schema
 from .lineage import parents_first, same_model
 from .errors import CanIError, LimitError, RequestError
 from .explain import STATUS_ORDER, Note, Result, explain
-from .kb import KnowledgeBase, publisher_of
+from .kb import HUB_CARD_LICENSES, KnowledgeBase, fold_id, publisher_of
 from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestry, check_lineage,
                       duplicate_key_location, read_grants, read_input_file, read_request, request_document,
                       unique_keys, updated)
@@ -263,6 +263,10 @@ class Reasoner:
                     from .remedies import remedies_for
                     answer.remedies, notes = remedies_for(self, plan, answer, given)
                     answer.notes.extend(notes)
+                elif answer.status == "unknown":   # a known license it may be under (remedies.py)
+                    from .remedies import unknown_remedies
+                    answer.remedies, notes = unknown_remedies(self, plan, answer, given)
+                    answer.notes.extend(notes)
         return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:
@@ -336,6 +340,10 @@ class Reasoner:
             if dataset is not None:
                 artifacts[artifact_id] = self._dataset(artifact, dataset, request, notes)
             if entry is None:
+                if HUB_CARD_LICENSES and not artifact.mine and artifact.license is not None \
+                        and HUB_CARD_LICENSES.get(fold_id(artifact_id)) == artifact.license:
+                    # Its license is the one its Hub card states: the publisher's own (rules.lp).
+                    artifacts[artifact_id] = updated(artifacts[artifact_id], listed=True)
                 continue
             if artifact.mine:
                 where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
@@ -344,7 +352,7 @@ class Reasoner:
                     f"`{artifact_id}` is {known} ({entry.get('license')}), not your own model: "
                     f"give your model its own id and derive it from `{entry['id']}`",
                     location=f"artifacts[{where}].mine")
-            updates = {}
+            updates = {"listed": True}   # its terms are the catalog's (a licensor's release may be believed)
             if artifact.license is None:
                 updates["license"] = entry.get("license")
             elif entry.get("license") and not self._same_terms(artifact, entry["license"]):

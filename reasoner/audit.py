@@ -31,7 +31,7 @@ from typing import Callable, Iterable
 
 from . import expressions
 from .errors import CanIError, RequestError, one_line
-from .kb import publisher_of
+from .kb import HUB_CARD_LICENSES, fold_id, publisher_of
 
 ACT = "distribute"
 USE_ACTS = ["use", "host"]          # what a profile's holder asks of every model
@@ -476,7 +476,10 @@ def shape(kb, request: dict) -> tuple:
     for artifact in artifacts:
         entry = kb.entry(artifact["id"])
         org = publisher_of(artifact["id"])
-        parts.append((entry["id"] if entry else None, org if org in orgs else None,
+        org = org if org in orgs else None
+        if org is not None and HUB_CARD_LICENSES:   # a release whose Hub card was read is believed (kb.py)
+            org = (org, HUB_CARD_LICENSES.get(fold_id(artifact["id"])) == artifact.get("license"))
+        parts.append((entry["id"] if entry else None, org,
                       tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in artifact.items()
                                    if k not in ("id", "derived_from"))),
                       tuple((position.get(e["id"], e["id"]), e.get("relation")) for e in artifact.get("derived_from", []))))
@@ -891,6 +894,20 @@ def _short(text: str, width: int = 160) -> str:
 # (it read `permitted` for a model the policy denies).
 CSV_FIELDS = ("id", "status", "kinds", "declared", "source", "line", "deciding", "use_status", "policy",
               "policy_licenses")
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)` in a model
+# id or a card's license): OWASP's CSV-injection advice is to prefix such a cell with a single quote.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet shows as text, never runs (numbers stay numbers).
+
+    >>> csv_cell("=1+1"), csv_cell("acme/bot"), csv_cell(12)
+    ("'=1+1", 'acme/bot', 12)
+    """
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def render_csv(report: AuditReport) -> str:
@@ -904,9 +921,10 @@ def render_csv(report: AuditReport) -> str:
         deciding = "; ".join(f"{f['license']} §{f['clause']}" if f.get("clause") else f"{f['kind']}: {f['artifact']}"
                              for f in row["findings"])
         policy = row.get("policy") or {}
-        writer.writerow([row["id"], row["status"], " ".join(row["kinds"]), row.get("declared") or "", row["source"],
-                         row["line"], deciding, row.get("use_status", ""), policy.get("status", ""),
-                         " ".join(f"{lid}:{listed}" for lid, listed in sorted(policy.get("licenses", {}).items()))])
+        writer.writerow([csv_cell(cell) for cell in (
+            row["id"], row["status"], " ".join(row["kinds"]), row.get("declared") or "", row["source"],
+            row["line"], deciding, row.get("use_status", ""), policy.get("status", ""),
+            " ".join(f"{lid}:{listed}" for lid, listed in sorted(policy.get("licenses", {}).items())))])
     return out.getvalue()
 
 

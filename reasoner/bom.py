@@ -16,7 +16,10 @@ its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a 
   is read here, limited to what a lineage needs: `ai_AIPackage` / `dataset_DatasetPackage`
   elements (name, package URL, download location) and the `Relationship`s
   `hasDeclaredLicense` / `hasConcludedLicense` (both bind), `descendantOf` / `ancestorOf` /
-  `variantOf` / `dependsOn` (parents) and `trainedOn` (data). Anything else is left out.
+  `variantOf` / `dependsOn` (parents), `ancestorOf` / `hasVariant` (children), `contains` /
+  `expandsTo` (carried content), `trainedOn` (data), and `generates` or a process's `hasInput` /
+  `hasOutput` (made from: see `_read_spdx3_generation`). Any other relationship of a model or
+  dataset is named in a `bom_relationships_unread` note, never dropped unsaid.
 
 A component without licenses that the catalog does not know is UNKNOWN, never permitted; a BOM
 that relabels a Llama fine-tune keeps Llama's terms, as every lineage does.
@@ -470,13 +473,17 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                     pending.append(target)
                 data = rtype == "trainedOn" or kind_of[parent] == "data"
                 lineage.edge(ids[source], parent, "trained_on" if data else None)
+    read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
+                           "hasConcludedLicense"}
+    _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
     for i, rtype, source, targets in relationships:
-        if rtype == "contains" and source in ids:   # a model that contains a model or data carries it
+        # A model that contains a model or data carries it; an archive that expands to them, too.
+        if rtype in ("contains", "expandsTo") and source in ids:
             for target in targets:
                 if target in ids:
                     lineage.edge(ids[source], ids[target], "trained_on" if kind_of[ids[target]] == "data" else None)
     for i, rtype, source, targets in relationships:
-        if rtype == "ancestorOf":
+        if rtype in ("ancestorOf", "hasVariant"):   # `from` is the parent of each `to`
             for target in targets:
                 if target in ids:
                     parent = ensure(source, f"@graph[{i}]", "model")
@@ -485,11 +492,62 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
             for target in targets:
                 _spdx_license(lineage, ids[source], target, elements, f"{path}: @graph[{i}]")
+    # Nothing that touches a model or dataset is dropped unsaid: a relationship this reader does not
+    # take as lineage (testedOn, hasDocumentation, …) is named in a note, so a reader can check
+    # that none of them carries terms.
+    unread: dict[str, list[int]] = {}
+    for i, rtype, source, targets in relationships:
+        if rtype not in read and (source in ids or any(t in ids for t in targets)):
+            unread.setdefault(rtype, []).append(i)
+    if unread:
+        listed = ", ".join(f"{rtype} ×{len(at)} (@graph[{at[0]}]{', …' if len(at) > 1 else ''})"
+                           for rtype, at in sorted(unread.items()))
+        lineage.notes.append({"code": "bom_relationships_unread",
+                              "message": f"{path}: relationships not read as lineage: {listed}; if one of them "
+                                         f"carries terms, state it as descendantOf, trainedOn or contains"})
     for key, (i, element) in elements.items():   # the document's root element is the subject
         if _type(element) in ("SpdxDocument", "software_Sbom", "Bundle", "Bom"):
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
             if len(roots) == 1:
                 lineage.subject = roots[0]
+
+
+def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> None:
+    """`generates` (`from` makes each `to`) and a process's `hasInput` / `hasOutput` (each output is
+    made from each input) as lineage. Made from data: trained on it. Made from a model: a model is
+    read as derived from it (finetune, which carries the terms of every license that reaches
+    derivatives at all), and data it makes as its outputs (`distilled`), which also reach every model
+    trained on that data (a model trained on Gemma's synthetic data is a Gemma Model Derivative)."""
+    read.update(("generates", "hasInput", "hasOutput"))
+    made: list[tuple[str, str, int]] = []   # (maker spdxId, made spdxId, @graph index)
+    inputs: dict[str, list[tuple[str, int]]] = {}
+    for i, rtype, source, targets in relationships:
+        if rtype == "generates":
+            made += [(source, target, i) for target in targets]
+        elif rtype == "hasInput":
+            inputs.setdefault(source, []).extend((target, i) for target in targets)
+    for i, rtype, source, targets in relationships:
+        if rtype == "hasOutput":
+            made += [(given, target, j) for target in targets for given, j in inputs.get(source, [])]
+    outputs_of: dict[str, list[str]] = {}   # data artifact -> the models whose outputs it is
+    for maker, target, i in made:
+        if target not in ids and maker not in ids:
+            continue   # neither end is a model or dataset (a build making a binary)
+        child = ensure(target, f"@graph[{i}]", "model")
+        parent = ensure(maker, f"@graph[{i}]", "model")
+        if kind_of[parent] == "data":
+            lineage.edge(child, parent, "trained_on")
+        elif kind_of[child] == "data":
+            lineage.edge(child, parent, "distilled")
+            outputs_of.setdefault(child, []).append(parent)
+        else:
+            lineage.edge(child, parent, None)
+    if outputs_of:
+        for artifact_id, artifact in lineage.artifacts.items():
+            for edge in list(artifact.get("derived_from") or []):
+                if edge["relation"] == "trained_on":
+                    for model in outputs_of.get(edge["id"], ()):
+                        lineage.edge(artifact_id, model, "distilled")
 
 
 def _type(element: dict) -> str:

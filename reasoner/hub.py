@@ -361,6 +361,10 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
         for key in ("license", "license_name", "name"):
             if key in own:
                 artifact[key] = own[key]
+        if own.get("license"):   # the publisher's own statement of its terms (kb.HUB_CARD_LICENSES)
+            from .kb import HUB_CARD_LICENSES, fold_id
+
+            HUB_CARD_LICENSES[fold_id(artifact_id)] = own["license"]
         if edges:
             artifact["derived_from"] = edges
         for edge in edges:

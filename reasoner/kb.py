@@ -448,6 +448,13 @@ def is_version_of(lic: License) -> bool:
                for c in lic.clauses)
 
 
+# The licenses that Hub model cards read in this process state (hub.complete), by folded id: a
+# model whose declared license is its card's is the publisher's own statement, which makes it a
+# licensor's release where the namespace is the licensor's (rules.lp); a request naming an id in
+# that namespace is not. Bounded by the cards a process reads (MAX_CARDS per question).
+HUB_CARD_LICENSES: dict[str, str] = {}
+
+
 def publisher_of(artifact_id: str) -> str | None:
     """The organisation part of a Hub id, lower case: who published it (`CohereLabs/aya-23-8B`
     -> `cohereforai`), and so who applied a template license to it."""

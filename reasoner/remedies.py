@@ -48,7 +48,7 @@ from .response import Note, Remedy, RemedyChange
 from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
                     question_facts, read_shown, rule_statements, schema_facts)
 from .request import Grant, read_request, read_territories, request_document
-from .vocabulary import EU_MEMBERS, FAMILIES, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
+from .vocabulary import EU_MEMBERS, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
 
 @dataclass(frozen=True)
@@ -186,7 +186,13 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
         if act == "host":
             acts = others + ([] if "use" in others else ["use"])
             ops = (("remove", ("use", "acts"), "host"),) + (() if "use" in others else (("add", ("use", "acts"), "use"),))
-            out.append(_Candidate("host_internally", ops, {}, {"act": "host"}, _with_use(scene, acts=tuple(acts))))
+            internal = {}
+            if use.hosting in HOSTING_FOR_OTHERS:   # such hosting is the act host (request.hosted_for_others)
+                hosting = schema.FACTS["hosting"]
+                ops += (("set", ("use", hosting.field), "internal"),)
+                internal[hosting.attr] = "internal"
+            out.append(_Candidate("host_internally", ops, {}, {"act": "host"},
+                                  _with_use(scene, acts=tuple(acts), **internal)))
         elif act == "distribute":
             acts = others or ([] if creates else ["use"])
             ops = (("remove", ("use", "acts"), "distribute"),) + (
@@ -977,3 +983,89 @@ def outbound_options(reasoner, request, licenses=None) -> list[tuple[str | None,
         return (STATUS_ORDER.get(getattr(answer, "status", None), 9), lid is not None, lid or "")
 
     return sorted(zip(choices, answers), key=order)
+
+
+# --- for UNKNOWN answers (session 4, gaps) ---------------------------------------------------------
+
+# An UNKNOWN answer turns on terms can-i does not know, so no change it judges makes it YES; but an
+# artifact's license may be one it knows, written otherwise (`apache2`, a `license_name`). Each
+# known license near the written one (by spelling) under which asking again gives YES is offered
+# as "the answer is YES if `X` is under L", to be stated only if it holds; one that does not
+# verify is never offered. Kept apart from CHANGE_KINDS: the search never proposes it.
+UNKNOWN_NEAR = 4          # known licenses tried per unknown one
+UNKNOWN_CUTOFF = 0.6      # difflib's similarity a known id or name must reach
+STATE_LICENSE = "state_license"
+STATE_LICENSE_SAYS = "the answer is YES if `{artifact}` is under {license}: check its license and state it if it holds"
+
+
+def _near_licenses(kb, written: str) -> list[str]:
+    """Known license ids whose id or name is spelt like `written`, closest first."""
+    import difflib
+
+    by_word: dict[str, str] = {}
+    for lid in sorted(kb.licenses):
+        by_word.setdefault(lid.lower(), lid)
+        name = getattr(kb.licenses[lid].license, "name", None)
+        if name:
+            by_word.setdefault(name.lower(), lid)
+    near = difflib.get_close_matches(written.strip().lower(), list(by_word), n=UNKNOWN_NEAR * 2, cutoff=UNKNOWN_CUTOFF)
+    return list(dict.fromkeys(by_word[word] for word in near))[:UNKNOWN_NEAR]
+
+
+def unknown_remedies(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> tuple[list[Remedy], list[Note]]:
+    """Remedies for an UNKNOWN answer: known licenses that, stated for the one artifact whose
+    terms are unknown, make the answer YES (each verified by asking again), else a note saying
+    what to state.
+
+    >>> from reasoner import Reasoner
+    >>> answer = Reasoner().ask({"artifacts": [{"id": "acme/x", "license": "apache2"}],
+    ...                          "use": {"acts": ["use"]}, "remedies": True})
+    >>> [(c.kind, c.params["license"]) for r in answer.remedies for c in r.changes]
+    [('state_license', 'apache-2.0')]
+    """
+    unknown: dict[str, str] = {}
+    for reason in result.reasons:
+        if reason.kind == "unknown_license" and reason.artifact:
+            unknown.setdefault(reason.artifact, reason.license or "")
+    if not unknown:
+        return [], [Note("no_remedy", "no remedy found: the answer turns on terms can-i does not know")]
+    named = ", ".join(f"`{a}`" for a in sorted(unknown))
+    state = Note("no_remedy", f"no remedy found: the answer turns on terms can-i does not know; state the license of "
+                              f"{named} (its `license`, or read its card with --hub) if it is one can-i knows "
+                              f"(`can-i licenses`)")
+    if len(unknown) > 1:
+        return [], [state]
+    artifact_id, written = next(iter(unknown.items()))
+    document = normalized_document(request)
+    given = next((a for a in document.get("artifacts", []) if a.get("id") == artifact_id), None)
+    if given is None:   # an artifact the catalog brought in: its license is the catalog's
+        return [], [state]
+    declared = given.get("license")
+    tried, docs = [], []
+    for lid in _near_licenses(reasoner.kb, given.get("license_name") or written):
+        if declared and declared.lower() not in ("other", written.lower()):
+            # One unknown id inside an expression: only that id is replaced.
+            new = re.sub(rf"(?<![\w.+-]){re.escape(written)}(?![\w.+-])", lid, declared, flags=re.IGNORECASE)
+            if new == declared:
+                continue
+        else:
+            new = lid
+        edits = (("unset", ("artifact", artifact_id, "license")), ("set", ("artifact", artifact_id, "license"), new))
+        tried.append((lid, edits))
+        docs.append(apply_changes(document, edits))
+    remedies, closest = [], None
+    for (lid, edits), answer in zip(tried, reasoner.answer_each(docs) if docs else ()):
+        if getattr(answer, "status", None) != "permitted":
+            # Closest first, and only while each verifies: a misspelt `cc-by-nc-4.O` used
+            # commercially is NO under cc-by-nc-4.0, so cc-by-4.0 (farther) is not offered.
+            closest = (lid, getattr(answer, "status", "an input error"))
+            break
+        expression = edits[-1][2]
+        message = STATE_LICENSE_SAYS.replace("{artifact}", artifact_id).replace("{license}", expression)
+        remedies.append(Remedy(1, (RemedyChange(STATE_LICENSE, message, (), {"artifact": artifact_id, "license": lid},
+                                                edits),)))
+    notes = []
+    if closest and not remedies:
+        notes.append(Note("no_remedy", state.message + f"; the known license closest to `{written}`, {closest[0]}, "
+                                                       f"answers {closest[1]}, so none is offered"))
+    return remedies[:limit], notes or ([] if remedies else [state])

@@ -15,7 +15,7 @@ from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
-from .vocabulary import (RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
+from .vocabulary import (HOSTING_FOR_OTHERS, RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
                          word_problem)
 
 MAX_ARTIFACTS = 200_000
@@ -42,6 +42,11 @@ def _artifact_class():
                for name, fact in schema.ARTIFACT_FIELDS.items()]
     fields += [("mine", bool, field(default=False, kw_only=True)),
                ("derived_from", tuple[Edge, ...], field(default=(), kw_only=True))]
+    # Set by Reasoner.complete, never read from a document: the catalog lists this model, or its
+    # license is the one its Hub card states (read in this process, kb.HUB_CARD_LICENSES). Only such
+    # a model can be a licensor's release (rules.lp): a request may name any id in a licensor's
+    # Hub namespace.
+    fields += [("listed", bool, field(default=False, kw_only=True))]
     namespace = {"__doc__": _artifact_class.__doc__, "__module__": __name__, "__qualname__": "Artifact"}
     return make_dataclass("Artifact", fields, frozen=True, namespace=namespace)
 
@@ -304,6 +309,22 @@ def read_use(doc) -> Use:
     return Use(**values)
 
 
+def hosted_for_others(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:
+    """A `hosting` kind that gives others access (public-api, product-feature) is hosting: the act
+    `host` is added to the request's acts, with a note, so `use --hosting public-api` is judged as
+    what it says (Falcon 180B §9 Hosting Use) and never as use by nobody else. Every request
+    passes here (`read_request`), whatever built it: CLI, JSON, lineage file, profile, Python.
+
+    >>> hosted_for_others(Use(acts=("use",), hosting="public-api"))[0].acts
+    ('host', 'use')
+    """
+    if use.hosting not in HOSTING_FOR_OTHERS or "host" in use.acts:
+        return use, notes
+    note = ("hosting_is_host", f"`hosting` is {use.hosting}: others get access to the model, so it is judged as "
+                               f"hosting it too (the act `host` is added to {', '.join(use.acts) or 'creating it'})")
+    return replace(use, acts=tuple(sorted(set(use.acts) | {"host"}))), notes + (note,)
+
+
 def _read_acts(value, path: str, fact) -> tuple[str, ...]:
     acts = _string_list(value, path)
     if not acts:
@@ -558,6 +579,7 @@ def read_request(doc) -> Request:
         raise RequestError(f"unsupported schema_version `{version}` (this is version 1)", location="schema_version")
     use = read_use(doc.get("use"))
     notes = read_notes(doc.get("notes"))
+    use, notes = hosted_for_others(use, notes)
     profiled = {}
     if "facts_from" in doc or "policy" in doc:
         from .profile import read_facts_from, read_policy

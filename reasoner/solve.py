@@ -384,7 +384,7 @@ class Scene:
             artifacts = self._compact_artifacts(position)
         else:
             # Lists made into tuples, not generator expressions: this runs per artifact of every question.
-            artifacts = tuple([(a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+            artifacts = tuple([(a.mine, publisher_of(a.id), a.listed, self.licenses.get(a.id, ()),
                                 tuple([i for i, _ in self.unknown.get(a.id, ())]),
                                 tuple([(position[e.parent], e.relation) for e in a.derived_from]),
                                 tuple([attribute(a, f) for f in _ATTRIBUTES])) for a in self.artifacts])
@@ -401,7 +401,7 @@ class Scene:
         numbers = array("I")   # 4 bytes a number: far more kinds than a question may have artifacts
         attribute = self.attribute
         for i, a in enumerate(self.artifacts):
-            kind = (a.mine, publisher_of(a.id), self.licenses.get(a.id, ()),
+            kind = (a.mine, publisher_of(a.id), a.listed, self.licenses.get(a.id, ()),
                     tuple([n for n, _ in self.unknown.get(a.id, ())]),
                     tuple([(position[e.parent] - i, e.relation) for e in a.derived_from]),
                     tuple([attribute(a, f) for f in _ATTRIBUTES]))
@@ -531,7 +531,7 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
             add(("edge", (("artifact", 0), ("artifact", index[edge.parent] - A), ("constant", edge.relation))), A)
         organisation = publisher_of(artifact.id)
         if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
-            add(about("hub_org", organisation), A)
+            add(about("hub_org" if artifact.listed else "claimed_org", organisation), A)
         for artifact_field in (_ATTRIBUTES if artifact.id in sites else everywhere):
             value = scene.attribute(artifact, artifact_field)
             if value is None or value == "":
@@ -715,7 +715,8 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool 
                 add(_fact("edge", A, index[edge.parent], (edge.relation,)))
             organisation = publisher_of(artifact.id)
             if organisation:   # the Hub namespace the id lives in: only that organisation publishes there
-                add(_fact("hub_org", A, organisation))
+                # A catalog model's namespace is known; an id a request names there is only claimed.
+                add(_fact("hub_org" if artifact.listed else "claimed_org", A, organisation))
             for artifact_field in _ATTRIBUTES:
                 value = scene.attribute(artifact, artifact_field)
                 if value is None or value == "":

@@ -396,6 +396,10 @@ ROLES = ("licensee", "product-recipient", "service-user")
 # Use"); a feature of your own application using the model "in the background" (§9.2); internal
 # only (no third-party users).
 HOSTING_KINDS = ("public-api", "product-feature", "internal")
+# The kinds in which others than the user's organisation get access to the model (an API's
+# clients, an application's users): hosting of these kinds IS the act `host`, whatever acts a
+# request lists, so a request never answers "nobody else gets access" while saying they do.
+HOSTING_FOR_OTHERS = ("public-api", "product-feature")
 
 # The closed vocabularies of words (a fact in schema.py names its own), and the word that stands
 # for "none of the listed ones" in those that have one.

@@ -106,9 +106,11 @@ def test_a_publisher_that_is_not_the_hub_ids_organisation_is_an_input_error(reas
 
 def test_a_publisher_stated_for_an_id_outside_the_hub_never_makes_a_licensor_release(reasoner):
     # Asked after Hub-id questions of the same shape: the cache key holds each id's organisation.
+    # (Session 4, gaps: an id the catalog does not list is not believed as the licensor's release
+    # even in its namespace; it was permitted before, the known-release behaviour is tested on R1.)
     assert ask(reasoner, [{"id": "deepseek-ai/r1-copy", "license": "mit",
                            "derived_from": [{"id": V3_BASE, "relation": "finetune"}]}],
-               purposes=["military"]).status == "permitted"
+               purposes=["military"]).status == "forbidden"
     artifacts = [{"id": "r1-copy", "license": "mit", "publisher": "deepseek-ai",
                   "derived_from": [{"id": V3_BASE, "relation": "finetune"}]}]
     result = ask(reasoner, artifacts, purposes=["military"])
@@ -143,12 +145,15 @@ def test_another_licensors_release_does_not_replace_a_license_it_does_not_own(re
 
 def test_gemma_4_under_apache_by_google_replaces_the_gemma_terms_but_not_for_a_third_party(reasoner):
     # No Gemma 4 catalog entry: the stored texts name no Gemma 4 repository (see catalog.toml).
-    # A Google release under Apache-2.0 distilled from Gemma 3 is Google's to relicense.
+    # A Google release under Apache-2.0 distilled from Gemma 3 would be Google's to relicense, but
+    # only a release the catalog lists is believed (session 4, gaps: it was permitted before): an
+    # id in Google's namespace is the request's claim, so Gemma's terms stay, and a risk says why.
     base = {"id": "google/gemma-3-27b-pt"}
     google = ask(reasoner, [{"id": "google/gemma-4-hypothetical", "license": "apache-2.0",
                              "derived_from": [{"id": base["id"], "relation": "distilled"}]}],
                  purposes=["spam"])
-    assert google.status == "permitted" and licenses_of(google) == {"apache-2.0"}
+    assert google.status == "forbidden" and licenses_of(google) == {"apache-2.0", "gemma"}
+    assert any("not a release can-i knows" in r.message for r in google.risks)
     other = ask(reasoner, [{"id": "acme/gemma-4-hypothetical", "license": "apache-2.0",
                             "derived_from": [{"id": base["id"], "relation": "distilled"}]}],
                 purposes=["spam"])

@@ -31,10 +31,10 @@ def test_non_commercial_training_on_cleaned_alpaca_stays_yes(can_i):
     assert "its card says cc-by-4.0" in run.out
 
 
-# --- catalog: a fine-tune of an uncatalogued base answered under its own tag alone ------------------
+# --- catalog: a fine-tune of an unlisted base answered under its own tag alone ------------------
 
 def test_wizardcoder_keeps_starcoders_unencoded_terms_unknown(can_i):
-    # WizardCoder-15B is a StarCoder fine-tune (BigCode OpenRAIL-M, not encoded); catalogued under
+    # WizardCoder-15B is a StarCoder fine-tune (BigCode OpenRAIL-M, not encoded); listed under
     # its Hub tag bigscience-openrail-m alone, a commercial host answered YES.
     run = can_i("host", "WizardLMTeam/WizardCoder-15B-V1.0", "--commercial", "--json")
     assert run.json()["status"] == "unknown", run.out

@@ -57,6 +57,8 @@ LOGIC_ABOUT = {"commercial": {"compile.py"}, "territory": {"request.py", "solve.
                # `downstream` asks what a recipient may do commercially or not, in each role
                "role": {"advice.py"}}
 LOGIC_ABOUT["commercial"] = LOGIC_ABOUT["commercial"] | {"advice.py"}
+# remedies.py: hosting only internally also states `hosting` internal where the kind gave others access
+LOGIC_ABOUT["hosting"] = {"remedies.py"}
 
 
 def test_each_fact_name_is_defined_in_one_python_file():
@@ -262,8 +264,10 @@ def test_an_artifacts_fields_are_the_schemas_artifact_fields():
 
     declared = set(schema.ARTIFACT_FIELDS)
     assert declared == {f.artifact_field for f in schema.ARTIFACT_FACTS}
+    # `listed` is set by the catalog (Reasoner.complete), never read from a document (gaps, s4)
     assert {f.name for f in fields(request.Artifact)} == {"id", "license", "license_name", "mine",
-                                                          "derived_from"} | declared
+                                                          "derived_from", "listed"} | declared
+    assert "listed" not in request.ARTIFACT_KEYS
     assert set(request.ARTIFACT_KEYS) == {"id", "license", "license_name", "mine", "derived_from"} | declared
     # The readers know no artifact field by name: the schema says how each is read.
     for module in ("request.py", "solve.py"):
