@@ -1,0 +1,95 @@
+"""Issue 12, batched questions: an answer leaves no work for the cyclic garbage collector.
+
+The collector's cost in a batch grows with what it finds to scan and free: an answer that left a
+reference cycle behind (explain's recursive `_residual` closure did, ~30 objects per answer) made
+gen-0 collections free tens of thousands of objects per 2,000 questions. These tests bound that
+work by counting objects (gc.DEBUG_SAVEALL), never by timing it.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from reasoner import Reasoner
+from reasoner.explain import _residual
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+
+
+def _stacks(count: int) -> list[dict]:
+    """bench.py's 3-artifact stacks (`three_artifacts`), without importing bench.py (it reads argv)."""
+    stacks = [("llama3", "llama3", "llama"), ("gemma", "apache-2.0", "gemma"), ("llama3.1", "mit", "llama"),
+              ("cc-by-nc-4.0", "apache-2.0", "cohere")]
+    rng = random.Random(5)
+    out = []
+    for index in range(count):
+        base, middle, family = rng.choice(stacks)
+        use = {"acts": rng.sample(["use", "host", "distribute"], rng.randint(1, 2)), "mau": rng.randint(0, 2_000_000_000)}
+        if rng.random() < 0.5:
+            use["commercial"] = rng.random() < 0.5
+        out.append({"artifacts": [
+            {"id": f"org/base-{index % 7}", "license": base, "family": family},
+            {"id": f"org/tuned-{index}", "license": f"{base} AND {middle}",
+             "derived_from": [{"id": f"org/base-{index % 7}", "relation": "finetune"}]},
+            {"id": f"me/model-{index}", "mine": True, "family": family,
+             "derived_from": [{"id": f"org/tuned-{index}", "relation": "finetune"}]},
+        ], "subject": f"me/model-{index}", "use": use})
+    return out
+
+
+def _cyclic_garbage(work) -> list:
+    """The objects `work()` leaves for the cyclic collector (unreachable, freed only by it)."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        work()
+        gc.collect()
+        found = list(gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    return found
+
+
+@pytest.fixture(scope="module")
+def reasoner():
+    made = Reasoner(cache_size=0, solver_processes=0)
+    made.shapes.start_after = 0
+    return made
+
+
+@pytest.mark.parametrize("prepared", [True, False], ids=["prepared structures", "grounded afresh"])
+def test_a_batch_of_answers_leaves_no_cyclic_garbage(reasoner, prepared):
+    stacks = _stacks(60)
+    asker = reasoner if prepared else Reasoner(cache_size=0, shapes=0, solver_processes=0)
+    asker.answer_each(stacks)   # warm: structures prepared, license memos filled
+    assert any(a.depends_on for a in asker.answer_each(stacks)), "the batch must hold residual conditions"
+
+    def work():
+        for answer in asker.answer_each(stacks):
+            answer.to_json()
+
+    garbage = _cyclic_garbage(work)
+    assert garbage == [], f"{len(garbage)} objects in cycles, e.g. {[type(o).__name__ for o in garbage[:8]]}"
+
+
+def test_the_residual_leaves_no_cycle_behind(reasoner):
+    """The recursive closure inside `_residual` is cut once the residual is built."""
+    answer = reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}})
+    assert answer.status == "depends" and answer.residual
+    assert _cyclic_garbage(lambda: reasoner.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "mau": "800M"}})) == []
+    assert _residual.__code__.co_freevars == ()   # nothing of an outer call is captured either
+
+
+def test_forbidden_requests_stay_forbidden_through_a_batch(reasoner):
+    """The paths changed for the collector still give NO where the licenses say NO."""
+    forbidden = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"}}
+    nc = {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": True}}
+    answers = reasoner.answer_each([forbidden, nc] * 20 + _stacks(10))
+    assert [a.status for a in answers[:40]] == ["forbidden"] * 40
+    assert answers[0].reasons[0].clause == "2"
