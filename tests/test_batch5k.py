@@ -93,3 +93,72 @@ def test_forbidden_requests_stay_forbidden_through_a_batch(reasoner):
     answers = reasoner.answer_each([forbidden, nc] * 20 + _stacks(10))
     assert [a.status for a in answers[:40]] == ["forbidden"] * 40
     assert answers[0].reasons[0].clause == "2"
+
+
+# --- to_json's field-by-field copies of the records an answer holds most of ---------------------
+
+def _generic_obligation(o) -> dict:
+    from reasoner.response import _record
+    item = _record(o, lists=True)
+    item["acts"] = list(item["acts"])
+    return item
+
+
+def _generic_applicable(a) -> dict:
+    from reasoner.response import _record
+    item = _record(a)
+    item["via"] = list(item["via"])
+    item["edges"] = [{"artifact": c, "relation": r, "parent": p} for c, r, p in item["edges"]]
+    item["relicensed"] = [{"by": b, "replaces": r, "via": h} for b, r, h in item["relicensed"]]
+    return item
+
+
+class _Text(str):
+    pass
+
+
+def test_obligation_and_applicable_documents_are_what_the_generic_copy_gives():
+    from reasoner.response import Applicable, Obligation, _applicable_record, _obligation_record
+
+    obligations = [
+        Obligation("mit", "1", "2", "attribution", {}, "keep the notice", "a", ("distribute",), False),
+        Obligation("llama3", "3", "1.b", "use_restrictions", {"fact": "purpose", "values": ["x", "y"]}, "m", "b",
+                   ("host", "use"), True),
+        Obligation("l", "v", "c", "d", {"nested": {"deep": [("t", 1)]}, "n": 1}, "m", "a", (), False),
+        Obligation(_Text("l"), "v", "c", "d", {}, "m", "a", ("x",), False),       # a str subclass: generic copy
+        Obligation("l", "v", "c", "d", {}, "m", "a", ["host"], False),            # acts a list: generic copy
+        Obligation("l", "v", "c", "d", {}, "m", "a", (_Text("host"),), False),
+    ]
+    for o in obligations:
+        fast, generic = _obligation_record(o), _generic_obligation(o)
+        assert fast == generic and repr(fast) == repr(generic)
+        assert [type(v) for v in fast.values()] == [type(v) for v in generic.values()]
+        fast["params"].setdefault("added", 1)
+        assert "added" not in o.params   # the document owns its copy
+    nested = _obligation_record(obligations[2])
+    nested["params"]["nested"]["deep"].append(0)
+    assert obligations[2].params["nested"]["deep"] == [("t", 1)]
+    applicables = [
+        Applicable("a", "mit", (), "full"),
+        Applicable("a", "llama3", ("b", "c"), "clauses", (("a", "finetune", "b"), ("b", "merge", "c")),
+                   (("meta", "llama2", "relicensed by the licensor"),)),
+        Applicable("a", "l", (_Text("b"),), "full", (("a", "finetune", _Text("b")),)),
+        Applicable("a", "l", ["b"], "full", [("a", "finetune", "b")]),
+    ]
+    for a in applicables:
+        fast, generic = _applicable_record(a), _generic_applicable(a)
+        assert fast == generic and repr(fast) == repr(generic)
+    with pytest.raises(ValueError):   # a malformed edge fails as it did
+        _applicable_record(Applicable("a", "l", ("b",), "full", (("a", "b"),)))
+
+
+def test_answer_documents_unchanged_by_the_field_by_field_copies(reasoner):
+    """Every record of real answers copied both ways gives the same document."""
+    from reasoner.response import _applicable_record, _obligation_record
+
+    answers = reasoner.answer_each(_stacks(30))
+    obligations = [o for a in answers for o in a.obligations]
+    applicables = [x for a in answers for x in a.applicable]
+    assert len(obligations) > 100 and any(x.edges for x in applicables)
+    assert [_obligation_record(o) for o in obligations] == [_generic_obligation(o) for o in obligations]
+    assert [_applicable_record(x) for x in applicables] == [_generic_applicable(x) for x in applicables]
