@@ -180,10 +180,16 @@ class Reasoner:
         per request, in order; the call's running work is counted here, so a request past
         MAX_CALL_WORK gets its LimitError before any solving."""
         total = 0
+        # The license options of each (license, license_name), shared by the call's requests: the
+        # knowledge base does not change while a call runs (see the class), and a batch repeats
+        # a few license texts many times.
+        read: dict = {}
         for request in requests:
+            if len(read) > 4096:   # bounded over a long stream of varied licenses
+                read.clear()
             try:
                 with _collector_paused():   # planning makes no cycles; see the class
-                    plan = self._plan(request)
+                    plan = self._plan(request, read)
             except CanIError as exc:
                 yield None, exc
                 continue
@@ -468,9 +474,10 @@ class Reasoner:
 
     # --- answering ----------------------------------------------------------------------------
 
-    def _plan(self, request) -> "_Plan":
+    def _plan(self, request, read: dict | None = None) -> "_Plan":
         """Validate a request and lay out the questions it needs: one per choice its OR
-        expressions allow."""
+        expressions allow. `read` keeps license options for the other requests of one call
+        (`_license_options`)."""
         # A hand-built Request is read back from its document: one path checks every request.
         request = read_request(request_document(request) if isinstance(request, Request) else request)
         request = check_lineage(self.complete(request))
@@ -489,7 +496,8 @@ class Reasoner:
             raise LimitError(f"the question asks about {acts:,} acts (each edge of your own models is one); "
                              f"can-i judges at most {MAX_ACTS:,} in one question", location="artifacts")
         data = {edge.parent for a in scope for edge in a.derived_from if edge.relation == "trained_on"}
-        read: dict = {}   # license text -> its options: a lineage repeats a few texts many times
+        if read is None:
+            read = {}   # license text -> its options: a lineage repeats a few texts many times
         options = [self._license_options(artifact, artifact.id in data, read) for artifact in scope]
         combinations = 1
         for choices in options:

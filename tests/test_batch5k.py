@@ -162,3 +162,48 @@ def test_answer_documents_unchanged_by_the_field_by_field_copies(reasoner):
     assert len(obligations) > 100 and any(x.edges for x in applicables)
     assert [_obligation_record(o) for o in obligations] == [_generic_obligation(o) for o in obligations]
     assert [_applicable_record(x) for x in applicables] == [_generic_applicable(x) for x in applicables]
+
+
+# --- license options shared by the requests of one call ------------------------------------------
+
+def _one(license, name=None, artifact="org/m", acts=("host",), **use):
+    item = {"id": artifact, "license": license}
+    if name is not None:
+        item["license_name"] = name
+    return {"artifacts": [item], "subject": artifact,
+            "use": {"acts": list(acts), "role": "licensee", "release_mau": "800M", **use}}
+
+
+def test_license_options_shared_in_a_call_answer_as_each_alone(reasoner):
+    """A call shares each (license, license_name)'s options among its requests: a license text
+    read under one name never stands for another, family readings stay per artifact, and a NO
+    or UNKNOWN stays one."""
+    requests = [
+        _one("other", "llama3"),                         # a known license by its name: NO (2)
+        _one("other", "no-such-license"),                # the same text under an unknown name: never YES
+        _one("other", "llama3", artifact="org/n"),
+        _one("mit"), _one("mit", artifact="org/x"),
+        _one("gpl", artifact="org/g1", acts=("distribute",)), _one("gpl", artifact="org/g2", acts=("distribute",)),
+        _one("apache-2.0 OR mit"), _one("apache-2.0 OR mit", artifact="org/y"),
+        _one("llama3"),
+    ]
+    together = reasoner.answer_each(requests * 2)
+    alone = [Reasoner(cache_size=0, solver_processes=0).answer_each([r])[0] for r in requests]
+    for answer, single in zip(together, alone * 2):
+        assert type(answer) is type(single)
+        if hasattr(single, "to_json"):
+            assert answer.to_json() == single.to_json()
+        else:
+            assert str(answer) == str(single)
+    statuses = [getattr(a, "status", None) for a in together[:10]]
+    assert statuses[0] == "forbidden" and statuses[2] == "forbidden" and statuses[9] == "forbidden"
+    assert statuses[1] in ("unknown", "depends", None) and statuses[1] != "permitted"
+
+
+def test_license_options_are_worked_out_once_per_license_text_in_a_call(reasoner, monkeypatch):
+    calls = []
+    worked_out = Reasoner._license_options_of
+    monkeypatch.setattr(Reasoner, "_license_options_of", lambda self, a: calls.append(a.license) or worked_out(self, a))
+    reasoner.answer_each(_stacks(40))
+    # 4 base licenses and 4 `base AND middle` texts, once each, not 2 per question (80)
+    assert len(calls) <= 8, calls
