@@ -685,20 +685,21 @@ class Reasoner:
         one clingo run, here or in a solver process (workers.py). Returns (the grounded
         questions, their pending answers), read by `_grounded`."""
         if self.shapes.capacity:
-            rest = []
-            batch = None if len(questions) == 1 else self.shapes.batch([(q.key[1], q.used) for q in questions])
+            keys = [(q.key[1], q.used) for q in questions]
+            batch = None if len(questions) == 1 else self.shapes.batch(keys)
             fixed_of: dict = {}   # the license fact lists per license combination, once per batch
             prepared = {}
-            for question in questions:
+            # The questions of one structure one after another (Shapes.grouped): its Control is then
+            # still in the CPU caches (a solve took ~100 us in a mixed order, ~60 in runs).
+            for question in (questions if batch is None else [questions[i] for i in Shapes.grouped(keys)]):
                 fixed = fixed_of.get(question.used)
                 if fixed is None:
                     fixed = fixed_of[question.used] = tuple(self.kb.licenses[lid].facts
                                                             for lid in self.kb.related(question.used))
                 atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, batch)
-                if atoms is None:
-                    rest.append(question)
-                else:
+                if atoms is not None:
                     prepared[question.key] = (atoms, 0)
+            rest = [question for question in questions if question.key not in prepared]   # in batch order
             self._remember(prepared)
             solved.update(prepared)
             questions = rest

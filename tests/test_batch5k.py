@@ -207,3 +207,39 @@ def test_license_options_are_worked_out_once_per_license_text_in_a_call(reasoner
     reasoner.answer_each(_stacks(40))
     # 4 base licenses and 4 `base AND middle` texts, once each, not 2 per question (80)
     assert len(calls) <= 8, calls
+
+
+# --- a batch's prepared questions solved a structure at a time ----------------------------------
+
+def test_a_batch_solves_each_prepared_structure_in_one_run(reasoner, monkeypatch):
+    from reasoner import shapes
+
+    stacks = _stacks(80)
+    reasoner.answer_each(stacks)   # their structures prepared
+    order = []
+    answer = shapes._Prepared.answer
+    monkeypatch.setattr(shapes._Prepared, "answer", lambda self, values: order.append(id(self)) or answer(self, values))
+    answers = reasoner.answer_each(stacks, batch_size=80)
+    runs = 1 + sum(1 for a, b in zip(order, order[1:]) if a != b)
+    assert len(order) >= 30 and len(set(order)) >= 3 and runs == len(set(order)), (len(order), runs, len(set(order)))
+    alone = Reasoner(cache_size=0, shapes=0, solver_processes=0).answer_each(stacks)
+    assert [a.to_json() for a in answers] == [a.to_json() for a in alone]
+
+
+def test_grouped_keeps_each_structure_in_batch_order():
+    from reasoner.shapes import Shapes
+
+    reasoner = Reasoner(cache_size=0, solver_processes=0)
+    plans = [reasoner._plan(request) for request in _stacks(12)]
+    keys = [(q.key[1], q.used) for plan in plans for q in plan.scenes]
+    order = Shapes.grouped(keys)
+    assert sorted(order) == list(range(len(keys)))
+    structure = [Shapes.batch(None, [keys[i]]).popitem()[0] for i in order]
+    seen = []
+    for position, s in zip(order, structure):
+        if not seen or seen[-1][0] != s:
+            assert s not in [x[0] for x in seen], "a structure came back after another"
+            seen.append((s, position))
+        else:
+            assert position > seen[-1][1]
+            seen[-1] = (s, position)
