@@ -375,13 +375,18 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
         return _any(parts, cut) if how == "residual_any" else _all(parts, cut)
 
     alternatives = []   # each a list of AND-groups; forbidden if any group of any holds
-    for atom in by_name["pending"]:
-        L, C, R, K, kind, N = atom.arguments
-        alternatives.append(expand(L.string, C.string, R.number, str(K), kind.name, N.number))
     withheld = defaultdict(list)   # (license, context) -> the open grants, which must all fail
-    for atom in by_name["grant_open"]:
-        L, C, R, K, N = atom.arguments
-        withheld[(L.string, str(K))].append(expand(L.string, C.string, R.number, str(K), "not_granted", N.number))
+    try:
+        for atom in by_name["pending"]:
+            L, C, R, K, kind, N = atom.arguments
+            alternatives.append(expand(L.string, C.string, R.number, str(K), kind.name, N.number))
+        for atom in by_name["grant_open"]:
+            L, C, R, K, N = atom.arguments
+            withheld[(L.string, str(K))].append(expand(L.string, C.string, R.number, str(K), "not_granted", N.number))
+    finally:
+        # `expand` calls itself through its closure: a cycle (function, cell) holding every table
+        # above, which only the cyclic collector would free, once per answer.
+        expand = None
     alternatives += [_all(parts, cut) for _, parts in sorted(withheld.items())]
     groups: set[tuple[Leaf, ...]] = set()
     for alternative in alternatives:

@@ -4,6 +4,7 @@ Fields may be added to a schema version; none may change meaning."""
 
 from __future__ import annotations
 
+import itertools
 from copy import deepcopy
 from operator import attrgetter
 
@@ -184,10 +185,10 @@ class Result:
             "status": self.status,
             "subject": self.subject,
             "reasons": [_record(r, lists=True) for r in self.reasons],
-            "obligations": [_record(o, lists=True) for o in self.obligations],
+            "obligations": [_obligation_record(o) for o in self.obligations],
             "risks": [_record(r, lists=True) for r in self.risks],
             "depends_on": [_record(d) for d in self.depends_on],
-            "applicable": [_record(a) for a in self.applicable],
+            "applicable": [_applicable_record(a) for a in self.applicable],
             "grants": list(self.grants),
             "notes": [_record(n) for n in self.notes],
             "information": [_record(i) for i in self.information],
@@ -196,14 +197,6 @@ class Result:
                                                         for text, holds, stated in c.facts]}
                         for c in self.causes],
         }
-        for item in doc["applicable"]:
-            item["via"] = list(item["via"])
-            item["edges"] = [{"artifact": child, "relation": relation, "parent": parent}
-                             for child, relation, parent in item["edges"]]
-            item["relicensed"] = [{"by": by, "replaces": replaced, "via": how}
-                                  for by, replaced, how in item["relicensed"]]
-        for item in doc["obligations"]:
-            item["acts"] = list(item["acts"])
         if self.remedies is not None:
             doc["remedies"] = [_remedy_json(r) for r in self.remedies]
         if self.choice:
@@ -236,6 +229,52 @@ def _record(item, lists: bool = False) -> dict:
         if type(value) not in _PLAIN:   # (values replaced in place: the keys stay as they are)
             record[name] = list(map(_copied, value)) if lists and isinstance(value, tuple) else _copied(value)
     return record
+
+
+_OBLIGATION_FIELDS = attrgetter("license", "version", "clause", "duty", "params", "message", "artifact", "acts",
+                                "conditional")
+
+
+def _obligation_record(o) -> dict:
+    """`_record(o, lists=True)` of an Obligation with its `acts` a list, as to_json gives it: an
+    answer holds ~20 of them, so the common one (its scalars plain, params a dict, acts a tuple of
+    plain values) is written out field by field; any other is copied by `_record`."""
+    if type(o) is Obligation:
+        license, version, clause, duty, params, message, artifact, acts, conditional = _OBLIGATION_FIELDS(o)
+        plain = _PLAIN
+        if (type(params) is dict and type(acts) is tuple and type(license) in plain and type(version) in plain
+                and type(clause) in plain and type(duty) in plain and type(message) in plain
+                and type(artifact) in plain and type(conditional) in plain and plain.issuperset(map(type, acts))):
+            return {"license": license, "version": version, "clause": clause, "duty": duty,
+                    "params": _copied(params) if params else {}, "message": message, "artifact": artifact,
+                    "acts": list(acts), "conditional": conditional}
+    item = _record(o, lists=True)
+    item["acts"] = list(item["acts"])
+    return item
+
+
+_APPLICABLE_FIELDS = attrgetter("artifact", "license", "via", "scope", "edges", "relicensed")
+
+
+def _applicable_record(a) -> dict:
+    """`_record(a)` of an Applicable with its via a list and its edges and relicensings as
+    documents, as to_json gives it; the common one (plain strings in tuples) field by field."""
+    if type(a) is Applicable:
+        artifact, license, via, scope, edges, relicensed = _APPLICABLE_FIELDS(a)
+        plain = _PLAIN
+        if (type(via) is tuple and type(edges) is tuple and type(relicensed) is tuple and type(artifact) in plain
+                and type(license) in plain and type(scope) in plain and plain.issuperset(map(type, via))
+                and all(type(edge) is tuple and len(edge) == 3 and plain.issuperset(map(type, edge))
+                        for edge in itertools.chain(edges, relicensed))):
+            return {"artifact": artifact, "license": license, "via": list(via), "scope": scope,
+                    "edges": [{"artifact": child, "relation": relation, "parent": parent}
+                              for child, relation, parent in edges],
+                    "relicensed": [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in relicensed]}
+    item = _record(a)
+    item["via"] = list(item["via"])
+    item["edges"] = [{"artifact": child, "relation": relation, "parent": parent} for child, relation, parent in item["edges"]]
+    item["relicensed"] = [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in item["relicensed"]]
+    return item
 
 
 def _copied(value):

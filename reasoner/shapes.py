@@ -223,6 +223,16 @@ class Shapes:
             count[structure] = count.get(structure, 0) + 1
         return count
 
+    @staticmethod
+    def grouped(keys: list) -> list[int]:
+        """The positions of a batch's questions (given as for batch()) with each structure's
+        together, structures in the order first seen and each one's questions in batch order:
+        solved so, a structure's Control is still in the CPU caches for its next question."""
+        groups: dict = {}
+        for position, (key, used) in enumerate(keys):
+            groups.setdefault((used, split_key(key)[0]), []).append(position)
+        return [position for group in groups.values() for position in group]
+
     def answer(self, scene: Scene, key: tuple, used: tuple, fixed: tuple, batch: dict | None = None) -> list | None:
         """The shown atoms of question 0 for this scene (artifacts numbered from 0), or None when
         the caller must ground it afresh (not prepared yet, busy, or a value outside the domain).
