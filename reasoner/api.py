@@ -27,7 +27,6 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys, updated)
 from .vocabulary import suggest
 from .licenses import Compare
-from .profile import SOURCE_PREFIX, check_policy, resolve_policy
 from .shapes import Shapes
 from .solve import Scene, batch_facts, run
 from .workers import ChildFailed, Solvers
@@ -479,7 +478,11 @@ class Reasoner:
         use = self._canonical_ids(request.use, request, scope)
         if use is not request.use:
             request = replace(request, use=use)
-        policy = resolve_policy(request.policy, self.kb) if request.policy is not None else None
+        policy = None
+        if request.policy is not None:   # profile.py is imported only for a question with a policy
+            from .profile import resolve_policy
+
+            policy = resolve_policy(request.policy, self.kb)
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
         if not acts:  # nothing asked is nothing permitted: "YES" to no act would mean nothing
             raise RequestError("the request names no act: list `use.acts` (use, host, distribute), or derive a "
@@ -532,7 +535,12 @@ class Reasoner:
         have covers nothing here (a note says so) instead of making an unrelated question an input
         error. Dropping a grant never turns an answer into YES; grants a question states itself
         are checked as always."""
-        if not str(dict(request.facts_from).get("grants", "")).startswith(SOURCE_PREFIX):
+        grants_from = dict(request.facts_from).get("grants", "") if request.facts_from else ""
+        if not grants_from:   # no profile gave them (nor is profile.py imported to say so)
+            return request
+        from .profile import SOURCE_PREFIX
+
+        if not str(grants_from).startswith(SOURCE_PREFIX):
             return request
         known = {a.id for a in request.artifacts}
         written = [g for g in request.use.grants if not isinstance(g, Grant)]
@@ -739,6 +747,8 @@ class Reasoner:
         carries them (a profile's, profile.py)."""
         result.facts_from = dict(plan.request.facts_from)
         if plan.policy is not None:
+            from .profile import check_policy
+
             result.policy = check_policy(result, plan.policy, plan.request.use.outbound_license)
         return result
 
