@@ -134,9 +134,9 @@ def _analysis(statements) -> tuple:
 
 def _plain_analysis(value) -> bool:
     """Is a cached analysis shaped as `_dependencies` stores it: per statement, its text and what
-    `_analysis` gives for it?"""
+    `_analysis` gives for it, its needs as a frozenset (marshal keeps one as it is)?"""
     def names(items) -> bool:
-        return type(items) is tuple and all(type(n) is str for n in items)
+        return type(items) is frozenset and all(type(n) is str for n in items)
 
     return type(value) is tuple and bool(value) and all(
         type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str
@@ -160,14 +160,15 @@ def _dependencies() -> tuple:
 
     def produce(_) -> tuple:
         statements = _rules()
-        return tuple((str(statement),) + analysis for statement, analysis in zip(statements, _analysis(statements)))
+        return tuple((str(statement), head, frozenset(needs), constants)
+                     for statement, (head, needs, constants) in zip(statements, _analysis(statements)))
 
     rules = resources.rules_path()
     # clingo's version too: the texts are its printing of its parse
     key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
                      + [clingo.__version__.encode()])
-    analysis = _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
-    return tuple((text, head, frozenset(needs), constants) for text, head, needs, constants in analysis)
+    # Stored as used (needs as frozensets): making ~770 frozensets again was ~1 ms of a cold question.
+    return _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
 
 
 # Statements parsed so far, by their position in _dependencies(): each is parsed once per process,
