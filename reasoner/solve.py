@@ -24,7 +24,6 @@ from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse, sharing_leaves
-from .terms import parse as read_terms   # for fact lists (fact_index), apart from the shown atoms
 from .vocabulary import open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
@@ -212,44 +211,63 @@ def _derived() -> frozenset:
 
 
 # Per list of knowledge-base facts (a license's, the schema's), kept with the list itself so that
-# its id stays its own: (facts, predicates, constants at each position).
+# its id stays its own: (facts, the rules' analysis it was read for, predicates, constants).
 _FACT_INDEX: dict[int, tuple] = {}
 _FACT_INDEX_LOCK = threading.Lock()
 
 
 def fact_index(facts) -> tuple[frozenset, frozenset]:
-    """The predicates of a fixed list of facts and every (predicate, position, argument text)
-    in them, computed once per list (the knowledge base's facts do not change)."""
+    """The predicates of a fixed list of facts, and (predicate, position, argument text) in them
+    at every position where some rule asks for a constant (the only ones _selected() looks up:
+    `rule(L,C,R,forbid,_)` asks rule's position 3), computed once per list (the knowledge base's
+    facts do not change)."""
+    dependencies = _dependencies()
     known = _FACT_INDEX.get(id(facts))
-    if known is not None and known[0] is facts:
-        return known[1], known[2]
+    if known is not None and known[0] is facts and known[1] is dependencies:
+        return known[2], known[3]
     predicates, constants = _read_index(facts)
     with _FACT_INDEX_LOCK:
         if len(_FACT_INDEX) >= 4096:   # many knowledge bases built and dropped (tests): start over
             _FACT_INDEX.clear()
-        _FACT_INDEX[id(facts)] = (facts, predicates, constants)
+        _FACT_INDEX[id(facts)] = (facts, dependencies, predicates, constants)
     return predicates, constants
 
 
+_ASKED: list = []   # [(the rules' analysis, {predicate: the positions its rules ask constants at})]
+
+
+def _asked_positions() -> dict[str, tuple[int, ...]]:
+    """Per predicate, the argument positions at which some rule's positive body asks for a
+    constant, for the rules' analysis of the moment (_dependencies)."""
+    dependencies = _dependencies()
+    if not _ASKED or _ASKED[0][0] is not dependencies:
+        positions: dict[str, set] = {}
+        for _, _, _, asked in dependencies:
+            for name, position, _ in asked:
+                positions.setdefault(name, set()).add(position)
+        _ASKED[:] = [(dependencies, {name: tuple(sorted(found)) for name, found in positions.items()})]
+    return _ASKED[0][1]
+
+
 def _read_index(facts) -> tuple[frozenset, frozenset]:
-    """fact_index's sets, read from one text of all the facts (terms.parse): a clingo accessor
-    call per fact and per argument was ~2.8 ms for llama3's 213 facts, a cold question's largest
-    Python step after grounding. Each fact read back must spell its own text exactly (name, then
-    its arguments' texts), which proves it was split as clingo wrote it; if any does not (a term
-    the reader does not know, such as #inf), every fact is read through the accessors instead."""
-    facts = list(facts)
-    text = str(Function("", facts))
-    read = read_terms(text) if facts else []
-    terms = read[0].arguments if len(read) == 1 and read[0].name == "" else ()
-    if (len(terms) == len(facts) and text == f"({','.join(map(str, terms))}{',' if len(terms) == 1 else ''})"
-            and all(str(term) == (f"{term.name}({','.join(map(str, term.arguments))})" if term.arguments else term.name)
-                    for term in terms)):
-        return (frozenset(term.name for term in terms),
-                frozenset((term.name, position, str(argument))
-                          for term in terms for position, argument in enumerate(term.arguments)))
-    return (frozenset(symbol.name for symbol in facts),
-            frozenset((symbol.name, position, str(argument))
-                      for symbol in facts for position, argument in enumerate(symbol.arguments)))
+    """fact_index's sets, through clingo's accessors: every fact's name, and the text of its
+    arguments only at the positions some rule asks a constant of (_asked_positions). Reading the
+    text of every argument (one text of all the facts, parsed) was ~0.85 ms of a cold question
+    for llama3's 213 facts; this is ~0.4 ms, and _selected() keeps the same statements (a
+    constant it looks up is always at an asked position: tests/test_cold4.py)."""
+    asked = _asked_positions()
+    predicates: set = set()
+    constants: set = set()
+    for symbol in facts:
+        name = symbol.name
+        predicates.add(name)
+        positions = asked.get(name)
+        if positions:
+            arguments = symbol.arguments
+            for position in positions:
+                if position < len(arguments):
+                    constants.add((name, position, str(arguments[position])))
+    return frozenset(predicates), frozenset(constants)
 
 
 @functools.lru_cache(maxsize=512)
