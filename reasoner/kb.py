@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import unicodedata
 from .records import dataclass, field   # a standard dataclass, defined at no cost (records.py)
 from pathlib import Path
 
@@ -470,6 +469,8 @@ def fold_id(model_id: str) -> str:
         # request): ASCII holds no format character and NFKC leaves it as it is, so only case
         # and spaces remain, as below.
         return model_id.strip().casefold()
+    import unicodedata
+
     visible = "".join(c for c in model_id if unicodedata.category(c) != "Cf")
     return unicodedata.normalize("NFKC", visible).strip().casefold()
 
