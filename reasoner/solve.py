@@ -12,7 +12,6 @@ import bisect
 import functools
 import itertools
 import threading
-from array import array
 from pathlib import Path
 from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 
@@ -416,6 +415,8 @@ class Scene:
         ~29 MiB for the whole of a 100,000-deep lineage's question; this holds 0.4 MiB. The
         artifacts can be read back from it, so equal keys still mean equal questions, and it never
         equals a small scene's tuple of artifacts (its first item is the word "kinds")."""
+        from array import array   # only for big scenes: a small question does not import it
+
         kinds: dict = {}
         numbers = array("I")   # 4 bytes a number: far more kinds than a question may have artifacts
         attribute = self.attribute
