@@ -159,3 +159,18 @@ def test_the_restricted_fact_index_selects_the_same_statements_as_the_full_one(r
         whole = frozenset({full(facts), full(schema)})
         for present in shapes:
             assert select(present, restricted) == select(present, whole), (lid, sorted(present))
+
+
+def test_words_fold_as_before_without_unicodedata_for_ascii():
+    """normalise_word skips NFKC for ASCII (NFKC leaves it as it is) and still folds compatibility
+    forms; a request spelled in full-width letters stays what it was (forbidden here)."""
+    import unicodedata
+
+    from reasoner import Reasoner
+    from reasoner.vocabulary import VOCABULARIES, normalise_word
+
+    words = [w for vocabulary in VOCABULARIES.values() for w in vocabulary] + [" EU ", "host", "Ｈｏｓｔ", "ＥＵ", " x\u00a0"]
+    for word in words:
+        assert normalise_word(word) == unicodedata.normalize("NFKC", word).strip(), word
+    request = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "ｌｉｃｅｎｓｅｅ"}}
+    assert Reasoner(solver_processes=0).ask(request).status == "forbidden"   # as with `licensee`
