@@ -6,7 +6,8 @@ outcomes only, never time (benchmarks/bench.py times it):
 - the fact index keeps only the arguments rules ask constants of, and selects the same rule
   statements as the full index for every bundled license;
 - what a cold `--json` question imports when no profile applies (no profile.py, tomllib, typer,
-  click, rich), and a forbidden request stays forbidden through it.
+  click, rich; no threading, copy, math, unicodedata, array), and a forbidden request stays
+  forbidden through it.
 """
 
 from __future__ import annotations
@@ -66,6 +67,8 @@ def test_a_cold_question_without_a_profile_imports_no_profile_toml_or_command_li
         modules = set(run["modules"])
         assert not modules & {"reasoner.profile", "tomllib", "typer", "click", "rich", "reasoner.cli",
                               "dataclasses", "hashlib", "lark"}, modules
+        # Imported only where needed (this round): none is needed by a cold ASCII question.
+        assert not modules & {"threading", "copy", "math", "unicodedata", "array"}, modules
         assert "reasoner.records_precompiled" in modules
 
 
