@@ -13,7 +13,7 @@ import gc
 import itertools
 import json
 import sys
-import threading
+import _thread   # threading's own locks, without importing threading (~0.5 ms of a cold start)
 from .records import dataclass, field, replace   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
 
@@ -27,7 +27,6 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys, updated)
 from .vocabulary import suggest
 from .licenses import Compare
-from .profile import SOURCE_PREFIX, check_policy, resolve_policy
 from .shapes import Shapes
 from .solve import Scene, batch_facts, run
 from .workers import ChildFailed, Solvers
@@ -62,7 +61,7 @@ MAX_GRANT_WORK = 1_000_000
 GRANT_WORK_PER_UNIT = 30
 
 
-_COLLECTOR = threading.Lock()
+_COLLECTOR = _thread.allocate_lock()
 _collector_pauses = 0
 
 
@@ -125,7 +124,7 @@ class Reasoner:
         self._cache: dict = {}
         self._threshold_cache: dict = {}
         self._licensor_ids: frozenset[str] | None = None
-        self._caches = threading.Lock()   # guards both caches (see the class doc)
+        self._caches = _thread.allocate_lock()   # guards both caches (see the class doc)
 
     def ask(self, request) -> Result:
         """Answer one request (a decoded JSON document or a `Request`).
@@ -494,7 +493,11 @@ class Reasoner:
         use = self._canonical_ids(request.use, request, scope)
         if use is not request.use:
             request = replace(request, use=use)
-        policy = resolve_policy(request.policy, self.kb) if request.policy is not None else None
+        policy = None
+        if request.policy is not None:   # profile.py is imported only for a question with a policy
+            from .profile import resolve_policy
+
+            policy = resolve_policy(request.policy, self.kb)
         acts = len(request.use.acts) + sum(len(a.derived_from) for a in scope if a.mine)
         if not acts:  # nothing asked is nothing permitted: "YES" to no act would mean nothing
             raise RequestError("the request names no act: list `use.acts` (use, host, distribute), or derive a "
@@ -548,7 +551,12 @@ class Reasoner:
         have covers nothing here (a note says so) instead of making an unrelated question an input
         error. Dropping a grant never turns an answer into YES; grants a question states itself
         are checked as always."""
-        if not str(dict(request.facts_from).get("grants", "")).startswith(SOURCE_PREFIX):
+        grants_from = dict(request.facts_from).get("grants", "") if request.facts_from else ""
+        if not grants_from:   # no profile gave them (nor is profile.py imported to say so)
+            return request
+        from .profile import SOURCE_PREFIX
+
+        if not str(grants_from).startswith(SOURCE_PREFIX):
             return request
         known = {a.id for a in request.artifacts}
         written = [g for g in request.use.grants if not isinstance(g, Grant)]
@@ -756,6 +764,8 @@ class Reasoner:
         carries them (a profile's, profile.py)."""
         result.facts_from = dict(plan.request.facts_from)
         if plan.policy is not None:
+            from .profile import check_policy
+
             result.policy = check_policy(result, plan.policy, plan.request.use.outbound_license)
         return result
 

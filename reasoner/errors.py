@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 
 class CanIError(Exception):
     """Base of every error can-i reports. `code` is stable and appears in JSON error documents.
@@ -37,6 +35,8 @@ def one_line(text: str) -> str:
     >>> one_line("bad `llama\\n3`")
     'bad `llama\\\\n3`'
     """
+    import unicodedata   # only for an error's message: a cold answer imports no unicodedata
+
     out = []
     for char in text:
         if char in "\n\r\t":

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import product
 from operator import attrgetter
-from math import prod
 
 from clingo import Symbol, SymbolType
 
@@ -454,9 +453,18 @@ def _any(parts: list, cut: list | None = None) -> list:
     return groups[:MAX_GROUPS]
 
 
+def _combinations(parts: list) -> int:
+    """How many combinations `product(*parts)` makes (math.prod, without importing math: ~0.2 ms
+    of a cold start)."""
+    count = 1
+    for part in parts:
+        count *= len(part)
+    return count
+
+
 def _all(parts: list, cut: list | None = None) -> list:
     """AND of parts (every combination of one group from each); cut at MAX_GROUPS like `_any`."""
-    if cut is not None and prod(len(part) for part in parts) > MAX_GROUPS:
+    if cut is not None and _combinations(parts) > MAX_GROUPS:
         cut.append(True)
     out = []
     for combination in product(*parts):

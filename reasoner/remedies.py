@@ -323,12 +323,13 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     return out
 
 
-_SIZE = re.compile(r"(?<![0-9._x])(\d+(?:\.\d+)?)[Bb](?![a-zA-Z])")
+# Compiled (and kept by `re`) when first used: only lineages with catalog parents read sizes.
+_SIZE = r"(?<![0-9._x])(\d+(?:\.\d+)?)[Bb](?![a-zA-Z])"
 
 
 def _size(model_id: str) -> float | None:
     """Billions of parameters, as the id says them (`Llama-3.1-8B`, `gemma-2-9b`); None if it does not."""
-    found = _SIZE.findall(model_id.rsplit("/", 1)[-1])
+    found = re.findall(_SIZE, model_id.rsplit("/", 1)[-1])
     return float(found[-1]) if found else None
 
 

@@ -5,7 +5,6 @@ Fields may be added to a schema version; none may change meaning."""
 from __future__ import annotations
 
 import itertools
-from copy import deepcopy
 from operator import attrgetter
 
 from .records import asdict, dataclass, field, fields, is_dataclass   # standard dataclasses, defined at no cost
@@ -288,7 +287,11 @@ def _copied(value):
     if kind is dict:
         return {(k if type(k) in _PLAIN else _copied(k)): (v if type(v) in _PLAIN else _copied(v))
                 for k, v in value.items()}
-    return asdict(value) if is_dataclass(value) and not isinstance(value, type) else deepcopy(value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    from copy import deepcopy   # here: a cold answer never needs it (~0.1 ms)
+
+    return deepcopy(value)
 
 
 def _clean(item: dict) -> dict:

@@ -11,8 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
-import threading
-from array import array
+import _thread   # threading's own locks, without importing threading (~0.5 ms of a cold start)
 from pathlib import Path
 from .records import dataclass   # a standard dataclass, defined at no cost (records.py)
 
@@ -24,7 +23,6 @@ from .compile import const, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse, sharing_leaves
-from .terms import parse as read_terms   # for fact lists (fact_index), apart from the shown atoms
 from .vocabulary import open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
@@ -68,7 +66,7 @@ class RuleFunctions:
 # The parsed rules are shared by every Control; clingo's AST objects are not safe to hand to two
 # Controls at once ("invalid ast: term expected" from threads sharing a Reasoner), so adding them
 # is one thread at a time. Grounding and solving, the costly part, still run in parallel.
-_SHARED_RULES = threading.Lock()
+_SHARED_RULES = _thread.allocate_lock()
 
 
 @functools.lru_cache(maxsize=1)
@@ -134,9 +132,9 @@ def _analysis(statements) -> tuple:
 
 def _plain_analysis(value) -> bool:
     """Is a cached analysis shaped as `_dependencies` stores it: per statement, its text and what
-    `_analysis` gives for it?"""
+    `_analysis` gives for it, its needs as a frozenset (marshal keeps one as it is)?"""
     def names(items) -> bool:
-        return type(items) is tuple and all(type(n) is str for n in items)
+        return type(items) is frozenset and all(type(n) is str for n in items)
 
     return type(value) is tuple and bool(value) and all(
         type(entry) is tuple and len(entry) == 4 and type(entry[0]) is str
@@ -160,20 +158,21 @@ def _dependencies() -> tuple:
 
     def produce(_) -> tuple:
         statements = _rules()
-        return tuple((str(statement),) + analysis for statement, analysis in zip(statements, _analysis(statements)))
+        return tuple((str(statement), head, frozenset(needs), constants)
+                     for statement, (head, needs, constants) in zip(statements, _analysis(statements)))
 
     rules = resources.rules_path()
     # clingo's version too: the texts are its printing of its parse
     key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
                      + [clingo.__version__.encode()])
-    analysis = _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
-    return tuple((text, head, frozenset(needs), constants) for text, head, needs, constants in analysis)
+    # Stored as used (needs as frozensets): making ~770 frozensets again was ~1 ms of a cold question.
+    return _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
 
 
 # Statements parsed so far, by their position in _dependencies(): each is parsed once per process,
 # when a question first needs it.
 _PARSED: dict[int, object] = {}
-_PARSING = threading.Lock()
+_PARSING = _thread.allocate_lock()
 
 
 def _release_at_exit(release) -> None:
@@ -211,44 +210,63 @@ def _derived() -> frozenset:
 
 
 # Per list of knowledge-base facts (a license's, the schema's), kept with the list itself so that
-# its id stays its own: (facts, predicates, constants at each position).
+# its id stays its own: (facts, the rules' analysis it was read for, predicates, constants).
 _FACT_INDEX: dict[int, tuple] = {}
-_FACT_INDEX_LOCK = threading.Lock()
+_FACT_INDEX_LOCK = _thread.allocate_lock()
 
 
 def fact_index(facts) -> tuple[frozenset, frozenset]:
-    """The predicates of a fixed list of facts and every (predicate, position, argument text)
-    in them, computed once per list (the knowledge base's facts do not change)."""
+    """The predicates of a fixed list of facts, and (predicate, position, argument text) in them
+    at every position where some rule asks for a constant (the only ones _selected() looks up:
+    `rule(L,C,R,forbid,_)` asks rule's position 3), computed once per list (the knowledge base's
+    facts do not change)."""
+    dependencies = _dependencies()
     known = _FACT_INDEX.get(id(facts))
-    if known is not None and known[0] is facts:
-        return known[1], known[2]
+    if known is not None and known[0] is facts and known[1] is dependencies:
+        return known[2], known[3]
     predicates, constants = _read_index(facts)
     with _FACT_INDEX_LOCK:
         if len(_FACT_INDEX) >= 4096:   # many knowledge bases built and dropped (tests): start over
             _FACT_INDEX.clear()
-        _FACT_INDEX[id(facts)] = (facts, predicates, constants)
+        _FACT_INDEX[id(facts)] = (facts, dependencies, predicates, constants)
     return predicates, constants
 
 
+_ASKED: list = []   # [(the rules' analysis, {predicate: the positions its rules ask constants at})]
+
+
+def _asked_positions() -> dict[str, tuple[int, ...]]:
+    """Per predicate, the argument positions at which some rule's positive body asks for a
+    constant, for the rules' analysis of the moment (_dependencies)."""
+    dependencies = _dependencies()
+    if not _ASKED or _ASKED[0][0] is not dependencies:
+        positions: dict[str, set] = {}
+        for _, _, _, asked in dependencies:
+            for name, position, _ in asked:
+                positions.setdefault(name, set()).add(position)
+        _ASKED[:] = [(dependencies, {name: tuple(sorted(found)) for name, found in positions.items()})]
+    return _ASKED[0][1]
+
+
 def _read_index(facts) -> tuple[frozenset, frozenset]:
-    """fact_index's sets, read from one text of all the facts (terms.parse): a clingo accessor
-    call per fact and per argument was ~2.8 ms for llama3's 213 facts, a cold question's largest
-    Python step after grounding. Each fact read back must spell its own text exactly (name, then
-    its arguments' texts), which proves it was split as clingo wrote it; if any does not (a term
-    the reader does not know, such as #inf), every fact is read through the accessors instead."""
-    facts = list(facts)
-    text = str(Function("", facts))
-    read = read_terms(text) if facts else []
-    terms = read[0].arguments if len(read) == 1 and read[0].name == "" else ()
-    if (len(terms) == len(facts) and text == f"({','.join(map(str, terms))}{',' if len(terms) == 1 else ''})"
-            and all(str(term) == (f"{term.name}({','.join(map(str, term.arguments))})" if term.arguments else term.name)
-                    for term in terms)):
-        return (frozenset(term.name for term in terms),
-                frozenset((term.name, position, str(argument))
-                          for term in terms for position, argument in enumerate(term.arguments)))
-    return (frozenset(symbol.name for symbol in facts),
-            frozenset((symbol.name, position, str(argument))
-                      for symbol in facts for position, argument in enumerate(symbol.arguments)))
+    """fact_index's sets, through clingo's accessors: every fact's name, and the text of its
+    arguments only at the positions some rule asks a constant of (_asked_positions). Reading the
+    text of every argument (one text of all the facts, parsed) was ~0.85 ms of a cold question
+    for llama3's 213 facts; this is ~0.4 ms, and _selected() keeps the same statements (a
+    constant it looks up is always at an asked position: tests/test_cold4.py)."""
+    asked = _asked_positions()
+    predicates: set = set()
+    constants: set = set()
+    for symbol in facts:
+        name = symbol.name
+        predicates.add(name)
+        positions = asked.get(name)
+        if positions:
+            arguments = symbol.arguments
+            for position in positions:
+                if position < len(arguments):
+                    constants.add((name, position, str(arguments[position])))
+    return frozenset(predicates), frozenset(constants)
 
 
 @functools.lru_cache(maxsize=512)
@@ -397,6 +415,8 @@ class Scene:
         ~29 MiB for the whole of a 100,000-deep lineage's question; this holds 0.4 MiB. The
         artifacts can be read back from it, so equal keys still mean equal questions, and it never
         equals a small scene's tuple of artifacts (its first item is the word "kinds")."""
+        from array import array   # only for big scenes: a small question does not import it
+
         kinds: dict = {}
         numbers = array("I")   # 4 bytes a number: far more kinds than a question may have artifacts
         attribute = self.attribute

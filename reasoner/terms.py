@@ -17,7 +17,7 @@ builds plain `Term`s with the attributes explain.py reads of a Symbol: `name`, `
 from __future__ import annotations
 
 import re
-import threading
+import _thread   # threading.local is _thread._local; threading itself is not imported
 from contextlib import contextmanager
 from sys import intern
 
@@ -83,7 +83,7 @@ def _unescape(body: str) -> str:
     return _ESCAPES.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), body) if "\\" in body else body
 
 
-_SHARING = threading.local()   # the leaves shared by the parse() calls inside sharing_leaves()
+_SHARING = _thread._local()   # the leaves shared by the parse() calls inside sharing_leaves()
 
 
 @contextmanager

@@ -7,8 +7,6 @@ compiler turns them into ASP constants, and the explainer renders them back.
 
 from __future__ import annotations
 
-import unicodedata
-
 from . import schema
 
 # Acts a user performs. The first three are done with a finished model; the rest create a new
@@ -411,6 +409,10 @@ UNLISTED_WORD = {"family": OTHER_FAMILY}
 def normalise_word(value: str) -> str:
     """Compatibility forms fold to the plain word (`ＥＵ` is `EU`), outer spaces go: what is left
     must then be in a vocabulary, so no other spelling can reach the solver as a new value."""
+    if value.isascii():   # NFKC leaves ASCII as it is (and unicodedata is not imported for it)
+        return value.strip()
+    import unicodedata
+
     return unicodedata.normalize("NFKC", value).strip()
 
 

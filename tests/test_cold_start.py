@@ -277,26 +277,34 @@ def test_rule_statements_added_are_counted_alike(monkeypatch):
 
 
 def _index_by_accessors(facts):
+    """Every argument's text, as the fact index held it before it kept only asked positions."""
     return (frozenset(symbol.name for symbol in facts),
             frozenset((symbol.name, position, str(argument))
                       for symbol in facts for position, argument in enumerate(symbol.arguments)))
 
 
-def test_the_fact_index_read_from_text_is_the_accessors_index(reasoner):
-    """solve.fact_index reads a fact list from one text; for every bundled license (and terms
-    its reader does not know, which fall back to the accessors) it gives what they give."""
+def test_the_fact_index_is_the_accessors_index_at_the_asked_positions(reasoner):
+    """solve.fact_index keeps every predicate and the arguments at the positions rules ask
+    constants of (the only ones _selected reads): for every bundled license and odd terms, what
+    the accessors give, restricted to those positions (tests/test_cold4.py: same statements)."""
     from clingo import Function, Number, String, parse_term
 
     from reasoner import solve
 
+    asked = solve._asked_positions()
+
+    def restricted(index):
+        names, constants = index
+        return names, frozenset(c for c in constants if c[1] in asked.get(c[0], ()))
+
     for lid in reasoner.kb.licenses:
         facts = reasoner.kb.licenses[lid].facts
-        assert solve._read_index(facts) == _index_by_accessors(facts), lid
+        assert solve._read_index(facts) == restricted(_index_by_accessors(facts)), lid
     odd = [parse_term('p(#inf,"a\\"b,c",(1,2),-3,f(g(x)),())'), Function("q"), parse_term("-p(1)"),
            parse_term("r(#sup)"), Function("Upper", [Number(1)]), Function("p", [Function("Upper", [Number(1)])]),
-           Function("p", [String("x\ny\\z\"")]), parse_term("p(f(#inf),a)")]
+           Function("p", [String("x\ny\\z\"")]), parse_term("p(f(#inf),a)"), parse_term('rule("l","1",2,forbid,3)')]
     for case in [[term] for term in odd] + [odd, [], list(solve.schema_facts())]:
-        assert solve._read_index(case) == _index_by_accessors(case), case
+        assert solve._read_index(case) == restricted(_index_by_accessors(case)), case
 
 
 def test_is_licensor_agrees_with_every_licensor_id(tmp_path, monkeypatch):
@@ -328,5 +336,13 @@ def test_groundings_are_kept_only_by_the_whole_process_for_a_small_question(monk
                   {"licenses": ["mit"] * (fast._KEPT_GROUNDINGS_UP_TO + 1)}, "not a document"):
         fast._keep_groundings(large)
         assert clingo.Control.__del__ is finalizer
-    fast._keep_groundings({"licenses": 5, "artifacts": "x"})   # malformed: read later, no error here
-    assert clingo.Control.__del__ is fast._unfreed
+    import gc
+
+    collecting = gc.isenabled()
+    try:
+        fast._keep_groundings({"licenses": 5, "artifacts": "x"})   # malformed: read later, no error here
+        assert clingo.Control.__del__ is fast._unfreed
+        assert not gc.isenabled()   # a small question's garbage ends with the process too
+    finally:
+        if collecting:
+            gc.enable()
