@@ -794,23 +794,33 @@ class Facts(list):
         super().__init__(itertools.chain.from_iterable(fixed))   # C-level: ~10,000 license facts per batch
         self.fixed = fixed
         self.questions_from = len(self)
+        self.firsts = (0,)   # each question's first artifact number (batch_facts), for read_shown
 
 
 # Shown atoms decoded per slice (run): a batch of small questions is one slice.
 _DECODED_AT_ONCE = 20_000
 
 
-def read_shown(shown) -> dict[int, list[Term]]:
-    """The shown atoms of models, each `out(Q, Atom)`, as {Q: [Atom, ...]}, read (terms.py) from
-    the models' strings, one str() of many shown atoms each: a slice at a time, so that a slice's
-    decoded out(Q, ·) wrappers are dropped before the next is read."""
+def read_shown(shown, firsts=(0,)) -> dict[int, list[Term]]:
+    """The shown atoms of models as {Q: [Atom, ...]}, read (terms.py) from the models' strings,
+    one str() of many shown atoms each: a slice at a time, so that a slice's decoded out(Q, ·)
+    wrappers are dropped before the next is read. An atom is `out(Q, Atom)`, or an Atom shown as
+    itself (rules.lp: those that may come once per model of a lineage), whose first argument is
+    an artifact: its question is the last one whose first artifact number (`firsts`, ascending:
+    batch_facts' offsets, by question number) is not above it."""
     answers: dict[int, list[Term]] = {}
+    alone = len(firsts) == 1
     with sharing_leaves():   # equal leaves are one Term across the slices too
         for text in shown:
             for model in parse(text):
                 for term in model.arguments:
-                    question, atom = term.arguments
-                    answers.setdefault(question.number, []).append(atom)
+                    if term.name == "out":
+                        question, atom = term.arguments
+                        number = question.number
+                    else:
+                        atom = term
+                        number = 0 if alone else bisect.bisect_right(firsts, term.arguments[0].number) - 1
+                    answers.setdefault(number, []).append(atom)
     return answers
 
 
@@ -821,7 +831,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     With a `statistics` dict, adds the size of the grounding to it (`atoms`, `rules`) and the
     number of non-ground statements grounded (`statements`): measures of work that, unlike time,
     do not depend on the machine (tests bound them)."""
-    return read_shown(shown_texts(facts, statistics))
+    return read_shown(shown_texts(facts, statistics), getattr(facts, "firsts", (0,)))
 
 
 def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
@@ -835,6 +845,7 @@ def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
         facts += question_facts(scene, number, offset)
         offsets.append(offset)
         offset += len(scene.artifacts)
+    facts.firsts = offsets
     return facts, offsets
 
 
