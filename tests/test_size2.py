@@ -200,12 +200,14 @@ def _atoms_of(n: int) -> tuple[int, int]:
     return len(control.symbolic_atoms), family
 
 
-def test_a_deep_lineage_holds_seven_ground_atoms_per_model_and_family_facts_at_a_few():
+def test_a_deep_lineage_holds_six_ground_atoms_per_model_and_family_facts_at_a_few():
     """Per model of benchmarks/size.py's deep chain gringo holds in_question, own, edge, bound,
-    applies and the two out/2 answer atoms: 7 (before: the same 5, the two family facts every
-    model inherits, and 2 shown terms beside). Family facts come for the models acted on only."""
+    applies and carried: 6 (before: in_question, own, edge, bound, applies and the two out/2
+    answer atoms, 7; before that, the two family facts every model inherits and 2 shown terms
+    beside). Family facts come for the models acted on only. (Grounded alone, as solve.run
+    grounds one big question, in_question goes too: tests/test_deep3.py.)"""
     (small, small_family), (large, large_family) = _atoms_of(2_000), _atoms_of(4_000)
-    assert (large - small) / 2_000 <= 7.01, (small, large)
+    assert (large - small) / 2_000 <= 6.01, (small, large)
     assert small_family == large_family <= 6
 
 
