@@ -51,6 +51,8 @@ class Term:
 
     def __str__(self) -> str:
         text = self._text
+        if text is None and self.type is _NUMBER:   # a number keeps no text: clingo writes it so
+            return str(self.number)
         if text is None:   # a function read by _SHOWN: its text is clingo's, rebuilt when asked for
             inner = ",".join(map(str, self.arguments))
             text = self._text = f"{self.name}({inner}{',' if not self.name and len(self.arguments) == 1 else ''})"
@@ -159,7 +161,9 @@ def _leaf(token: str, leaves: dict) -> Term:
     if first == '"':
         term = _term(_STRING, None, (), None, _unescape(token[1:-1]), token)
     elif first == "-" or first.isdigit():
-        term = _term(_NUMBER, None, (), int(token), None, token)
+        # No text kept: a 100,000-deep lineage's answer names 100,000 artifact numbers, and their
+        # texts (~54 bytes each) would outlive the decoding in every Term.
+        term = _term(_NUMBER, None, (), int(token), None, None)
     elif token[-1] == ")":   # a function of constants and numbers
         [term] = _terms(token, leaves)
     else:
