@@ -26,8 +26,9 @@ Limits (Shapes says why): a structure is prepared once six of its questions were
 batch's counted together; a one-off question would pay a grounding for nothing), a question asked
 alone at first sight while preparing pays, nothing for a new Reasoner's first 32 questions (the
 command line), never a question of more than 64 artifacts; at most `capacity` structures and
-`atoms` ground atoms are kept (least recently used first out), and a Control busy in another
-thread is not waited for (the caller grounds afresh).
+`atoms` ground atoms are kept (least recently used first out), one that answered none of the
+last IDLE questions is dropped when the next is prepared, and a Control busy in another thread is
+not waited for (the caller grounds afresh).
 """
 
 from __future__ import annotations
