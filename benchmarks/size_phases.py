@@ -71,7 +71,8 @@ def measured(owner, name: str, label: str) -> None:
             ROWS.append(f"{'  ' * _DEPTH[0]}{label:22s} CPU {cpu:5.2f} s, RSS {before} -> {after['VmRSS']} MiB, "
                         f"peak {after['VmHWM']} MiB{heap}")
 
-    setattr(owner, name, wrapper)
+    static = isinstance(getattr(owner, "__dict__", {}).get(name), staticmethod)
+    setattr(owner, name, staticmethod(wrapper) if static else wrapper)
 
 
 def bench_lineage(n: int) -> dict:
@@ -85,7 +86,7 @@ def bench_lineage(n: int) -> dict:
 def main(argv: list[str]) -> None:
     shape, n = argv[0], int(argv[1])
     for owner, name, label in ((api.Reasoner, "_plan", "plan"), (api.Reasoner, "_ground", "ground (all)"),
-                               (api, "question_facts", "question_facts"), (solve, "add_facts", "add_facts"),
+                               (solve, "question_facts", "question_facts"), (solve, "add_facts", "add_facts"),
                                (clingo.Control, "ground", "clingo ground"), (clingo.Control, "solve", "clingo solve"),
                                (solve, "read_shown", "decode"), (api.Reasoner, "_result", "result (explain)"),
                                (api, "explain", "explain")):

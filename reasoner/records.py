@@ -15,8 +15,8 @@ The `dataclasses` module works on these classes as on its own: `__dataclass_fiel
 first read, so `dataclasses.fields`, `replace`, `asdict` and `is_dataclass` give what they give
 for a standard dataclass. `replace` and `asdict` here do the same without importing it.
 
-Only what can-i uses is done here (`frozen`, `eq`, `field(default=, default_factory=,
-compare=, repr=, kw_only=)`, `make_dataclass(name, fields, frozen=, namespace=)`); any other
+Only what can-i uses is done here (`frozen`, `eq`, `slots`, `field(default=, default_factory=,
+compare=, repr=, kw_only=)`, `make_dataclass(name, fields, frozen=, namespace=, slots=)`); any other
 option, a dataclass base class, `ClassVar` or `InitVar` leaves the class to the standard
 `dataclasses.dataclass`.
 
@@ -71,15 +71,20 @@ class _Spec:
 _SPECS: dict = {}   # class -> _Spec, for every class made here
 
 
-def dataclass(cls=None, /, *, frozen: bool = False, eq: bool = True):
-    """`@dataclass` / `@dataclass(frozen=True)`: as the standard library's (see the module's doc)."""
+def dataclass(cls=None, /, *, frozen: bool = False, eq: bool = True, slots: bool = False):
+    """`@dataclass` / `@dataclass(frozen=True)`: as the standard library's (see the module's doc).
+    With `slots`, as the standard library's too: the class is made again with `__slots__` naming
+    its fields (no `__dict__` per instance: a record made by the hundred thousand, such as a long
+    lineage's artifacts and edges, is ~60 bytes smaller), and a frozen one pickles and copies
+    through `__getstate__`/`__setstate__`."""
     def wrap(cls):
-        return _process(cls, frozen, eq)
+        return _process(cls, frozen, eq, slots)
 
     return wrap if cls is None else wrap(cls)
 
 
-def make_dataclass(cls_name: str, fields, *, frozen: bool = False, namespace: dict | None = None):
+def make_dataclass(cls_name: str, fields, *, frozen: bool = False, namespace: dict | None = None,
+                   slots: bool = False):
     """As `dataclasses.make_dataclass` for `(name, type[, field])` entries."""
     body = dict(namespace or {})
     annotations = {}
@@ -90,17 +95,17 @@ def make_dataclass(cls_name: str, fields, *, frozen: bool = False, namespace: di
             body[name] = entry[2]
     body["__annotations__"] = annotations
     body.setdefault("__qualname__", cls_name)
-    return dataclass(type(cls_name, (), body), frozen=frozen)
+    return dataclass(type(cls_name, (), body), frozen=frozen, slots=slots)
 
 
-def _standard(cls, frozen, eq):
+def _standard(cls, frozen, eq, slots=False):
     """The class made a standard dataclass (for what this module does not do)."""
     import dataclasses
 
     for name, value in list(cls.__dict__.items()):
         if type(value) is _Field:
             setattr(cls, name, _standard_field(value))
-    return dataclasses.dataclass(cls, frozen=frozen, eq=eq)
+    return dataclasses.dataclass(cls, frozen=frozen, eq=eq, slots=slots)
 
 
 def _standard_field(declared: _Field):
@@ -121,12 +126,12 @@ def _unsupported_annotation(kind) -> bool:
     return "ClassVar" in text or "InitVar" in text
 
 
-def _process(cls, frozen: bool, eq: bool):
+def _process(cls, frozen: bool, eq: bool, slots: bool = False):
     annotations = cls.__dict__.get("__annotations__", {})
     if (any(_FIELDS in base.__dict__ or base in _SPECS for base in cls.__mro__[1:])
             or any(_unsupported_annotation(kind) for kind in annotations.values())
             or any(type(value).__module__ == "dataclasses" for value in cls.__dict__.values())):
-        return _standard(cls, frozen, eq)
+        return _standard(cls, frozen, eq, slots)
     fields = []
     for name, kind in annotations.items():
         value = cls.__dict__.get(name, MISSING)
@@ -150,6 +155,8 @@ def _process(cls, frozen: bool, eq: bool):
             seen_default = True
         elif seen_default:
             raise TypeError(f"non-default argument {f.name!r} follows default argument")
+    if slots:
+        cls = _slotted(cls, fields, frozen)
     spec = _SPECS[cls] = _Spec(cls, tuple(fields), frozen, eq)
     own = cls.__dict__
     _lazy(cls, "__init__", spec)
@@ -177,6 +184,35 @@ def _process(cls, frozen: bool, eq: bool):
     if "__signature__" not in own:
         type.__setattr__(cls, "__signature__", _LazySignature())
     return cls
+
+
+def _slotted(cls, fields: list, frozen: bool):
+    """The class made again with `__slots__` for its fields, as dataclasses._add_slots makes it:
+    the defaults are left to `__init__` (a class attribute cannot share a slot's name)."""
+    if "__slots__" in cls.__dict__:
+        raise TypeError(f"{cls.__name__} already specifies __slots__")
+    body = dict(cls.__dict__)
+    names = tuple(f.name for f in fields)
+    for name in names + ("__dict__", "__weakref__"):
+        body.pop(name, None)
+    body["__slots__"] = names
+    if frozen:   # pickle and copy would set the fields through the frozen __setattr__
+        body.setdefault("__getstate__", _getstate)
+        body.setdefault("__setstate__", _setstate)
+    qualname = getattr(cls, "__qualname__", None)
+    cls = type(cls)(cls.__name__, cls.__bases__, body)
+    if qualname is not None:
+        cls.__qualname__ = qualname
+    return cls
+
+
+def _getstate(self):
+    return [getattr(self, f.name) for f in _SPECS[type(self)].fields]
+
+
+def _setstate(self, state):
+    for f, value in zip(_SPECS[type(self)].fields, state):
+        object.__setattr__(self, f.name, value)   # as a frozen record's own __init__ sets them
 
 
 def _lazy(cls, name: str, spec: _Spec) -> None:

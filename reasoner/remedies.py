@@ -646,7 +646,7 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
                 backend.add_rule([], [control.symbolic_atoms[Function("used_group", [String(g)])].literal
                                       for g in sorted(groups)])
     if checks is not None and shown:
-        asked.update(checks.answers(read_shown(shown)))
+        asked.update(checks.answers(read_shown(shown, checks.firsts)))
     return found[:limit]
 
 
@@ -663,6 +663,7 @@ class _Asked:
         self.facts: list = []
         self.errors: dict = {}
         self.plans: list = []     # (key, plan, {question key: (its number, first artifact)})
+        self.firsts = [0]         # the first artifact of each question number (read_shown), the search's 0
         seen = set()
         number = 1
         for document in documents:
@@ -681,6 +682,7 @@ class _Asked:
                 if question.key in numbers:
                     continue
                 numbers[question.key] = (number, offset)
+                self.firsts.append(offset)
                 self.facts += question_facts(question.scene, number, offset, runs=False)
                 number += 1
                 offset += len(question.scene.artifacts)

@@ -21,7 +21,7 @@ from .vocabulary import (HOSTING_FOR_OTHERS, RELATIONS, UNLISTED_WORD, USE_ACTS,
 MAX_ARTIFACTS = 200_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # slots: a lineage may hold 100,000 (records.py)
 class Edge:
     parent: str
     relation: str
@@ -48,7 +48,7 @@ def _artifact_class():
     # Hub namespace.
     fields += [("listed", bool, field(default=False, kw_only=True))]
     namespace = {"__doc__": _artifact_class.__doc__, "__module__": __name__, "__qualname__": "Artifact"}
-    return make_dataclass("Artifact", fields, frozen=True, namespace=namespace)
+    return make_dataclass("Artifact", fields, frozen=True, namespace=namespace, slots=True)   # 100,000 a lineage
 
 
 Artifact = _artifact_class()

@@ -26,8 +26,9 @@ Limits (Shapes says why): a structure is prepared once six of its questions were
 batch's counted together; a one-off question would pay a grounding for nothing), a question asked
 alone at first sight while preparing pays, nothing for a new Reasoner's first 32 questions (the
 command line), never a question of more than 64 artifacts; at most `capacity` structures and
-`atoms` ground atoms are kept (least recently used first out), and a Control busy in another
-thread is not waited for (the caller grounds afresh).
+`atoms` ground atoms are kept (least recently used first out), one that answered none of the
+last IDLE questions is dropped when the next is prepared, and a Control busy in another thread is
+not waited for (the caller grounds afresh).
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ class _Prepared:
     """One structure's Control, its value atoms' solver literals, and the shown atoms decoded so
     far (a Control shows a finite set of atoms, so each is read once, not once per question)."""
 
-    __slots__ = ("control", "fixed", "literals", "assumptions", "decoded", "lock", "solves", "size")
+    __slots__ = ("control", "fixed", "literals", "assumptions", "decoded", "lock", "solves", "size", "used")
 
     def __init__(self, control: clingo.Control, fixed: tuple, literals: dict):
         self.control = control
@@ -111,6 +112,7 @@ class _Prepared:
         self.decoded: dict = {}         # a shown symbol's number in clingo -> its atom, decoded
         self.lock = _thread.allocate_lock()
         self.solves = 0
+        self.used = 0                   # Shapes' count of questions asked when it last answered one
 
     def answer(self, values: tuple) -> list | None:
         """The shown atoms of question 0 with these values (split_key's), or None when one is
@@ -193,6 +195,15 @@ class Shapes:
     # external could outgrow the atom budget (and the time and memory of a fresh one) before its
     # size is known, and a long lineage is asked about rarely enough to gain little.
     MAX_ARTIFACTS = 64
+    # A structure that has answered none of the last IDLE questions asked is dropped when the
+    # next one is prepared: what is kept is the structures in use, not every one met since the
+    # start. A varied stream meets new structures for a long time (issue 12's realistic mix: 24
+    # prepared over 6,000 questions, 9 of them never asked again and holding 15,600 of the
+    # 21,000 atoms kept, ~1.5 KB each), and kept them all until `atoms` was full, tens of
+    # thousands of questions on: memory grew ~5 MiB per 1,000 questions until then. A repeating
+    # stream's structures come back long before (each of bench.py's 57 stack structures within
+    # ~60 questions), and a structure dropped and asked again is prepared again.
+    IDLE = 500
 
     def __init__(self, capacity: int = 64, admit_after: int = 6, atoms: int = 100_000,
                  start_after: int | None = None):
@@ -251,6 +262,7 @@ class Shapes:
                 prepared = None   # a license of the structure was replaced in the knowledge base
             if prepared is not None:
                 self._prepared.move_to_end(structure)
+                prepared.used = self._asked
             elif structure in self._too_large:
                 return None
             else:
@@ -280,6 +292,8 @@ class Shapes:
                 else:
                     old = self._prepared.pop(structure, None)
                     self._held += prepared.size - (old.size if old else 0)
+                    self._drop_idle()
+                    prepared.used = self._asked
                     self._prepared[structure] = prepared
                     while len(self._prepared) > self.capacity or self._held > self.atoms:
                         self._held -= self._prepared.popitem(last=False)[1].size
@@ -295,6 +309,11 @@ class Shapes:
                 self.answered += 1
                 self.reused += again
         return atoms
+
+    def _drop_idle(self) -> None:
+        """Drop the structures that answered none of the last IDLE questions asked."""
+        for key in [key for key, kept in self._prepared.items() if self._asked - kept.used > self.IDLE]:
+            self._held -= self._prepared.pop(key).size
 
     def clear(self) -> None:
         """Drop every prepared structure and sighting."""

@@ -321,11 +321,20 @@ _CONTROLS = itertools.count()   # how many Controls this process has given rules
 _TEXT_CONTROLS = 3
 
 
-def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset) -> int:
+def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset, alone: bool = False) -> int:
     """Add to `control` the rules that can fire with facts of the `present` predicates beside the
     fixed fact lists `indexes` (fact_index()es); returns how many statements were added: as one
     text for the process's first _TEXT_CONTROLS Controls, else as AST statements. Same
-    statements, same order, same program either way."""
+    statements, same order, same program either way. `alone`: for one big question grounded
+    alone, given without in_question facts (alone_statements)."""
+    if alone:
+        from clingo import ast
+
+        statements = alone_statements(_selected(present | {_QUESTION}, indexes))
+        with _SHARED_RULES, ast.ProgramBuilder(control) as builder:
+            for statement in statements:
+                builder.add(statement)
+        return len(statements)
     if next(_CONTROLS) < _TEXT_CONTROLS:
         control.add("base", [], rules_text(present, indexes))
         return len(_selected(present, indexes))
@@ -336,6 +345,51 @@ def rule_statements(control: clingo.Control, present: frozenset, indexes: frozen
         for statement in statements:
             builder.add(statement)
     return len(statements)
+
+
+# in_question(A, Q): artifact A is one of question Q's. Every artifact of a question grounded
+# alone is its question 0's, so for one big question (batch_facts: from RUNS_FROM artifacts on)
+# no in_question fact is given, and each `in_question(X, Y)` the rules ask reads `Y = 0` instead
+# (alone_statements): an atom per artifact, with the symbol clingo keeps for the process's life
+# and gringo's index of it by artifact, was 17 MiB of a 100,000-deep lineage's grounding and
+# 6 MiB of symbols. The rules keep their one text; questions grounded together keep the facts.
+_QUESTION = "in_question"
+_ALONE: dict[int, object] = {}
+
+
+def alone_statements(positions: tuple[int, ...]) -> tuple:
+    """The statements at these positions of _dependencies(), parsed, with each positive literal
+    `in_question(X, Y)` of a body (a rule's or a #show's) read as `Y = 0`: the program of one
+    question grounded without in_question facts. X is bound by another literal in every rule
+    that asks it (gringo refuses an unsafe rule: a rule that enumerated a question's artifacts
+    through in_question could not be ground alone, loudly, not answered wrongly)."""
+    from clingo import ast
+
+    def literal(item):
+        atom = item.atom if item.ast_type == ast.ASTType.Literal else None
+        if (atom is None or item.sign != ast.Sign.NoSign or atom.ast_type != ast.ASTType.SymbolicAtom
+                or atom.symbol.ast_type != ast.ASTType.Function or atom.symbol.name != _QUESTION
+                or len(atom.symbol.arguments) != 2):
+            return item
+        question = atom.symbol.arguments[1]
+        zero = ast.SymbolicTerm(item.location, Number(0))
+        return ast.Literal(item.location, ast.Sign.NoSign,
+                           ast.Comparison(question, [ast.Guard(ast.ComparisonOperator.Equal, zero)]))
+
+    with _PARSING:
+        missing = [p for p in positions if p not in _ALONE]
+    if missing:
+        made = {}
+        for position, statement in zip(missing, _parsed(missing)):
+            if statement.ast_type in (ast.ASTType.Rule, ast.ASTType.ShowTerm):
+                statement = statement.update(body=[literal(item) for item in statement.body])
+            made[position] = statement
+        with _PARSING:
+            if not _ALONE:
+                _release_at_exit(_ALONE.clear)
+            _ALONE.update(made)
+    with _PARSING:
+        return tuple(_ALONE[p] for p in positions)
 
 
 # The artifact fields that facts are read from (family, modalities, name).
@@ -508,12 +562,12 @@ class FactRun:
         return ast.Rule(where, head, [bound])
 
 
-def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]:
+def _alike_facts(scene: Scene, index: dict, Q: Symbol, alone: bool = False) -> dict[tuple, list[int]]:
     """The facts about artifacts grouped by what they say but for the artifact A they are about:
     (name, arguments) -> the numbers A, in order. An argument is ("artifact", d), the artifact
     A + d (a chain's edges A -> A+1 say alike), or a plain value that `_symbol` makes a Symbol
     of once per run: keys of plain values hash in C (a clingo Symbol's hash is a Python call,
-    600,000 of them for a 100,000-deep lineage)."""
+    600,000 of them for a 100,000-deep lineage). `alone`: no in_question facts (alone_statements)."""
     alike: dict[tuple, list[int]] = {}
     keys: dict = {}   # (name, texts) -> its key, made once
 
@@ -540,7 +594,8 @@ def _alike_facts(scene: Scene, index: dict, Q: Symbol) -> dict[tuple, list[int]]
     mine = ("mine", (("artifact", 0),))
     for artifact in scene.artifacts:
         A = index[artifact.id]
-        add(in_question, A)
+        if not alone:
+            add(in_question, A)
         if artifact.mine:
             add(mine, A)
         for lid in scene.licenses.get(artifact.id, ()):
@@ -704,12 +759,17 @@ def _as_runs(alike: dict[tuple, list[int]]) -> list:
                           for name, arguments in rest + left]
 
 
-def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool | None = None) -> list:
+def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool | None = None,
+                   alone: bool = False) -> list:
     """The question as facts. Artifacts are numbered from `offset` in `scene.artifacts` order and
     tied to `question` by in_question(A, Q), so many questions can share one grounding.
 
     With `runs` (by default: from RUNS_FROM artifacts on) the facts about artifacts come as
-    FactRuns where they can, which run() adds as rules; without, every fact is a Symbol."""
+    FactRuns where they can, which run() adds as rules; without, every fact is a Symbol.
+    `alone` (question 0, from artifact 0, grounded by itself with alone_statements): without
+    in_question facts."""
+    if alone and (question, offset) != (0, 0):
+        raise ValueError("a question grounded alone is question 0, its artifacts numbered from 0")
     facts: list = []
     add = facts.append
     Q = question
@@ -720,11 +780,12 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool 
     if runs is None:
         runs = len(scene.artifacts) >= RUNS_FROM
     if runs:
-        facts.extend(_as_runs(_alike_facts(scene, index, Number(Q))))
+        facts.extend(_as_runs(_alike_facts(scene, index, Number(Q), alone)))
     else:
         for artifact in scene.artifacts:
             A = index[artifact.id]
-            add(_fact("in_question", A, Q))
+            if not alone:
+                add(_fact("in_question", A, Q))
             if artifact.mine:
                 add(_fact("mine", A))
             for lid in scene.licenses.get(artifact.id, ()):
@@ -815,23 +876,34 @@ class Facts(list):
         super().__init__(itertools.chain.from_iterable(fixed))   # C-level: ~10,000 license facts per batch
         self.fixed = fixed
         self.questions_from = len(self)
+        self.firsts = (0,)   # each question's first artifact number (batch_facts), for read_shown
+        self.alone = False   # one question, given without in_question facts (batch_facts)
 
 
 # Shown atoms decoded per slice (run): a batch of small questions is one slice.
 _DECODED_AT_ONCE = 20_000
 
 
-def read_shown(shown) -> dict[int, list[Term]]:
-    """The shown atoms of models, each `out(Q, Atom)`, as {Q: [Atom, ...]}, read (terms.py) from
-    the models' strings, one str() of many shown atoms each: a slice at a time, so that a slice's
-    decoded out(Q, ·) wrappers are dropped before the next is read."""
+def read_shown(shown, firsts=(0,)) -> dict[int, list[Term]]:
+    """The shown atoms of models as {Q: [Atom, ...]}, read (terms.py) from the models' strings,
+    one str() of many shown atoms each: a slice at a time, so that a slice's decoded out(Q, ·)
+    wrappers are dropped before the next is read. An atom is `out(Q, Atom)`, or an Atom shown as
+    itself (rules.lp: those that may come once per model of a lineage), whose first argument is
+    an artifact: its question is the last one whose first artifact number (`firsts`, ascending:
+    batch_facts' offsets, by question number) is not above it."""
     answers: dict[int, list[Term]] = {}
+    alone = len(firsts) == 1
     with sharing_leaves():   # equal leaves are one Term across the slices too
         for text in shown:
             for model in parse(text):
                 for term in model.arguments:
-                    question, atom = term.arguments
-                    answers.setdefault(question.number, []).append(atom)
+                    if term.name == "out":
+                        question, atom = term.arguments
+                        number = question.number
+                    else:
+                        atom = term
+                        number = 0 if alone else bisect.bisect_right(firsts, term.arguments[0].number) - 1
+                    answers.setdefault(number, []).append(atom)
     return answers
 
 
@@ -842,7 +914,7 @@ def run(facts: list[Symbol], statistics: dict | None = None) -> dict[int, list[T
     With a `statistics` dict, adds the size of the grounding to it (`atoms`, `rules`) and the
     number of non-ground statements grounded (`statements`): measures of work that, unlike time,
     do not depend on the machine (tests bound them)."""
-    return read_shown(shown_texts(facts, statistics))
+    return read_shown(shown_texts(facts, statistics), getattr(facts, "firsts", (0,)))
 
 
 def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
@@ -852,10 +924,13 @@ def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
     facts = Facts(fixed)
     offsets = []
     offset = 0
+    # One big question grounded by itself goes without in_question facts (alone_statements).
+    facts.alone = len(scenes) == 1 and len(scenes[0].artifacts) >= RUNS_FROM
     for number, scene in enumerate(scenes):
-        facts += question_facts(scene, number, offset)
+        facts += question_facts(scene, number, offset, alone=facts.alone)
         offsets.append(offset)
         offset += len(scene.artifacts)
+    facts.firsts = offsets
     return facts, offsets
 
 
@@ -868,7 +943,8 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     # what none of them holds are left out (statements_for).
     fixed, questions_from = getattr(facts, "fixed", ()), getattr(facts, "questions_from", 0)
     indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))
-    added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes)
+    added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes,
+                            getattr(facts, "alone", False))
     big = add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
     models: list = []

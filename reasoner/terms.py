@@ -31,15 +31,18 @@ _FUNCTION, _NUMBER, _STRING = SymbolType.Function, SymbolType.Number, SymbolType
 _ESCAPES = re.compile(r'\\(.)')
 _ESCAPED = {'"': '"', "\\": "\\", "n": "\n"}
 
-# The shape of nearly every shown atom, `out(Q,name(LEAF,…))` with at most _MOST arguments, each a
-# leaf: a string, a number, a constant, or a function of constants and numbers (`ctx(host,1,none)`).
+# The shape of nearly every shown atom, `out(Q,name(LEAF,…))` or, for an atom shown as itself
+# (rules.lp: those that may come once per model of a lineage), `name(LEAF,…)`, with at most _MOST
+# arguments, each a leaf: a string, a number, a constant, or a function of constants and numbers
+# (`ctx(host,1,none)`).
 # One match reads a whole atom (its arguments are the groups), so the per-token Python loop below
 # runs only for what does not fit. A match starts where the previous one ended (a scanner), so an
 # atom's text inside a string can never be read as an atom.
 _NAME = r"[a-z_'][A-Za-z0-9_']*"
 _LEAF = rf'"[^"\\]*(?:\\.[^"\\]*)*"|-?[0-9]+|{_NAME}(?:\([^()"]*\))?'
 _MOST = 8
-_SHOWN = re.compile(rf"out\((-?[0-9]+),({_NAME})\(({_LEAF})" + rf"(?:,({_LEAF}))?" * (_MOST - 1) + r"\)\),?")
+_SHOWN = re.compile(rf"(?:out\((-?[0-9]+),|(?!out\())({_NAME})\(({_LEAF})" + rf"(?:,({_LEAF}))?" * (_MOST - 1)
+                    + r"\)(?(1)\)),?")
 
 
 class Term:
@@ -48,6 +51,8 @@ class Term:
 
     def __str__(self) -> str:
         text = self._text
+        if text is None and self.type is _NUMBER:   # a number keeps no text: clingo writes it so
+            return str(self.number)
         if text is None:   # a function read by _SHOWN: its text is clingo's, rebuilt when asked for
             inner = ",".join(map(str, self.arguments))
             text = self._text = f"{self.name}({inner}{',' if not self.name and len(self.arguments) == 1 else ''})"
@@ -126,8 +131,9 @@ def parse(text: str, leaves: dict | None = None) -> list[Term]:
 
 
 def _shown(line: str, leaves: dict) -> Term | None:
-    """One model's shown atoms written as a tuple, `(out(Q,atom(…)),…)`, read an atom at a time;
-    None when some atom has another shape (the caller reads the line token by token)."""
+    """One model's shown atoms written as a tuple, `(out(Q,atom(…)),atom(…),…)`, read an atom at
+    a time (an out(Q, ·) as a _Shown, an atom shown as itself as its Term); None when some atom
+    has another shape (the caller reads the line token by token)."""
     if line[:1] != "(":
         return None
     get = leaves.get
@@ -142,7 +148,7 @@ def _shown(line: str, leaves: dict) -> Term | None:
         # allocation, not two): ~27 MiB less for the 200,000 atoms of a 100,000-deep lineage.
         atom.type, atom.name, atom.number, atom.string, atom._text = _FUNCTION, intern(name), None, None, None
         atom.arguments = tuple([get(t) or _leaf(t, leaves) for t in arguments])
-        add(_Shown((get(question) or _leaf(question, leaves), atom)))
+        add(atom if question is None else _Shown((get(question) or _leaf(question, leaves), atom)))
         end = match.end()
     if line[end:] != ")":
         return None
@@ -155,7 +161,9 @@ def _leaf(token: str, leaves: dict) -> Term:
     if first == '"':
         term = _term(_STRING, None, (), None, _unescape(token[1:-1]), token)
     elif first == "-" or first.isdigit():
-        term = _term(_NUMBER, None, (), int(token), None, token)
+        # No text kept: a 100,000-deep lineage's answer names 100,000 artifact numbers, and their
+        # texts (~54 bytes each) would outlive the decoding in every Term.
+        term = _term(_NUMBER, None, (), int(token), None, None)
     elif token[-1] == ")":   # a function of constants and numbers
         [term] = _terms(token, leaves)
     else:

@@ -383,7 +383,7 @@ class _Answers:
             raise ChildFailed(value)
         shown, offsets = value
         self.reply = None
-        return read_shown(shown), offsets
+        return read_shown(shown, offsets), offsets
 
 
 class ChildFailed(RuntimeError):

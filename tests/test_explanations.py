@@ -266,7 +266,8 @@ def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_ex
         control.solve(on_model=lambda model: models.append(model.symbols(shown=True)))
         solvers = control.statistics["solving"]["solvers"]
         seen.append((len(models), solvers["choices"], solvers["conflicts"]))
-        creating.extend(atom for model in models for shown in model for atom in [shown.arguments[1]]
+        creating.extend(atom for model in models for shown in model if shown.name == "out"
+                        for atom in [shown.arguments[1]]
                         if atom.name == "acting" and atom.arguments[0].arguments[2].type == clingo.SymbolType.Number)
         return original(facts, statistics)
 
