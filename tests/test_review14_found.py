@@ -1,8 +1,6 @@
 """Hostile review (review3) of `can-i audit`, cards as they are, the typer-free entry and the
 engine: each test is a defect found, fixed where it belongs."""
 
-import json
-from pathlib import Path
 
 import pytest
 
