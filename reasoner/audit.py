@@ -478,7 +478,8 @@ def shape(kb, request: dict) -> tuple:
         org = publisher_of(artifact["id"])
         org = org if org in orgs else None
         if org is not None and HUB_CARD_LICENSES:   # a release whose Hub card was read is believed (kb.py)
-            org = (org, HUB_CARD_LICENSES.get(fold_id(artifact["id"])) == artifact.get("license"))
+            org = (org, HUB_CARD_LICENSES.get(fold_id(artifact["id"]))
+                   == (artifact.get("license"), artifact.get("license_name")))
         parts.append((entry["id"] if entry else None, org,
                       tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in artifact.items()
                                    if k not in ("id", "derived_from"))),
