@@ -475,7 +475,7 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.edge(ids[source], parent, "trained_on" if data else None)
     read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
                            "hasConcludedLicense"}
-    _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
+    unpaired = _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
     for i, rtype, source, targets in relationships:
         # A model that contains a model or data carries it; an archive that expands to them, too.
         if rtype in ("contains", "expandsTo") and source in ids:
@@ -497,7 +497,7 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
     # that none of them carries terms.
     unread: dict[str, list[int]] = {}
     for i, rtype, source, targets in relationships:
-        if rtype not in read and (source in ids or any(t in ids for t in targets)):
+        if (rtype not in read or i in unpaired) and (source in ids or any(t in ids for t in targets)):
             unread.setdefault(rtype, []).append(i)
     if unread:
         listed = ", ".join(f"{rtype} ×{len(at)} (@graph[{at[0]}]{', …' if len(at) > 1 else ''})"
@@ -512,12 +512,15 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.subject = roots[0]
 
 
-def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> None:
+def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> set:
     """`generates` (`from` makes each `to`) and a process's `hasInput` / `hasOutput` (each output is
     made from each input) as lineage. Made from data: trained on it. Made from a model: a model is
     read as derived from it (finetune, which carries the terms of every license that reaches
     derivatives at all), and data it makes as its outputs (`distilled`), which also reach every model
-    trained on that data (a model trained on Gemma's synthetic data is a Gemma Model Derivative)."""
+    trained on that data (a model trained on Gemma's synthetic data is a Gemma Model Derivative).
+    Returns the @graph places of the hasInput / hasOutput relationships read as nothing (an element
+    with inputs and no outputs, or the reverse: a model that `hasInput` its training data), for the
+    note that names what was not read."""
     read.update(("generates", "hasInput", "hasOutput"))
     made: list[tuple[str, str, int]] = []   # (maker spdxId, made spdxId, @graph index)
     inputs: dict[str, list[tuple[str, int]]] = {}
@@ -526,6 +529,9 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
             made += [(source, target, i) for target in targets]
         elif rtype == "hasInput":
             inputs.setdefault(source, []).extend((target, i) for target in targets)
+    outputs = {source for _, rtype, source, _ in relationships if rtype == "hasOutput"}
+    unpaired = {i for i, rtype, source, _ in relationships
+                if rtype == "hasInput" and source not in outputs or rtype == "hasOutput" and source not in inputs}
     for i, rtype, source, targets in relationships:
         if rtype == "hasOutput":
             made += [(given, target, j) for target in targets for given, j in inputs.get(source, [])]
@@ -548,6 +554,7 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
                 if edge["relation"] == "trained_on":
                     for model in outputs_of.get(edge["id"], ()):
                         lineage.edge(artifact_id, model, "distilled")
+    return unpaired
 
 
 def _type(element: dict) -> str:

@@ -113,3 +113,33 @@ def test_gemma_synthetic_data_in_a_json_lineage_carries_gemma():
         {"id": "acme/synthetic", "license": "cc-by-4.0", "derived_from": [{"id": GEMMA, "relation": "distilled"}]}],
         "use": {"acts": ["distribute"], "outbound_license": "apache-2.0"}}
     assert Reasoner().ask(doc).status == "forbidden"
+
+
+# --- 3. SPDX 3 hasInput / hasOutput that pair with nothing were dropped without a word -------------
+
+_BUILD = {"type": "build_Build", "spdxId": "urn:build", "creationInfo": "_:ci"}
+
+
+@pytest.mark.parametrize("relations", [
+    [rel(1, "hasInput", "urn:a", "urn:d")],                 # a model that `hasInput` its (NC) data
+    [_BUILD, rel(1, "hasInput", "urn:build", "urn:d")],      # a build with inputs and no outputs
+    [rel(1, "hasOutput", "urn:d", "urn:a")],                 # outputs with no inputs
+], ids=["model-hasInput", "build-inputs-only", "outputs-only"])
+def test_an_spdx3_input_or_output_read_as_nothing_is_named_in_the_note(can_i, tmp_path, relations):
+    """Session 4 counted every hasInput / hasOutput as read; one without its counterpart made no
+    lineage and no note, so `acme/a hasInput` CC-BY-NC data answered YES to commercial hosting
+    with nothing saying a relationship was passed over (testedOn, say, is named)."""
+    doc = spdx3(ai("urn:a", "acme/a"), ai("urn:d", "acme/d", "dataset_DatasetPackage"),
+                _spdx_licensed("urn:a", "MIT", 8), _spdx_licensed("urn:d", "CC-BY-NC-4.0", 9), *relations, root="urn:a")
+    run = can_i("host", str(write(tmp_path, doc, "bom.spdx3.json")), "--commercial", "--json")
+    notes = [n["message"] for n in run.json()["notes"] if n["code"] == "bom_relationships_unread"]
+    kind = relations[-1]["relationshipType"]
+    assert len(notes) == 1 and f"{kind} ×1" in notes[0], run.json()
+
+
+def test_a_paired_build_is_still_read_and_not_named(can_i, tmp_path):
+    doc = spdx3(ai("urn:a", "acme/a"), ai("urn:d", "acme/d", "dataset_DatasetPackage"),
+                _spdx_licensed("urn:a", "MIT", 8), _spdx_licensed("urn:d", "CC-BY-NC-4.0", 9), _BUILD,
+                rel(1, "hasInput", "urn:build", "urn:d"), rel(2, "hasOutput", "urn:build", "urn:a"), root="urn:a")
+    run = can_i("host", str(write(tmp_path, doc, "bom.spdx3.json")), "--commercial", "--json")
+    assert run.code == 1 and not [n for n in run.json()["notes"] if n["code"] == "bom_relationships_unread"]
