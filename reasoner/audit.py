@@ -192,17 +192,28 @@ def _lines_cards(path: Path):
 
 
 def _line_card(line: str, path: Path, number: int) -> Card:
+    # A key given twice is an error, as in every other JSON can-i reads (request.unique_keys): a
+    # second `license` must not silently replace the first (cc-by-nc-4.0 then mit read as mit).
+    from .request import DuplicateKeyError, unique_keys
+
     try:
-        record = json.loads(line)
+        record = json.loads(line, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        return Card(f"{path}:{number}", str(path), number, error=str(exc))
     except (ValueError, RecursionError) as exc:
         return Card(f"{path}:{number}", str(path), number, error=f"not valid JSON: {one_line(str(exc))}")
     return _record_card(record, str(path), number)
 
 
 def _json_cards(path: Path) -> list[Card]:
+    from .request import DuplicateKeyError, duplicate_key_location, unique_keys
+
     text = _text(path)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=unique_keys)   # a key twice is an error (_line_card)
+    except DuplicateKeyError as exc:
+        at = duplicate_key_location(text)
+        raise RequestError(str(exc), location=f"{path}:{at}" if at else str(path)) from None
     except json.JSONDecodeError as exc:
         raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
     except (ValueError, RecursionError) as exc:

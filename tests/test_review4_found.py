@@ -143,3 +143,28 @@ def test_a_paired_build_is_still_read_and_not_named(can_i, tmp_path):
                 rel(1, "hasInput", "urn:build", "urn:d"), rel(2, "hasOutput", "urn:build", "urn:a"), root="urn:a")
     run = can_i("host", str(write(tmp_path, doc, "bom.spdx3.json")), "--commercial", "--json")
     assert run.code == 1 and not [n for n in run.json()["notes"] if n["code"] == "bom_relationships_unread"]
+
+
+# --- 4. audit read a JSON key given twice as "the last one wins" -----------------------------------
+
+def test_audit_refuses_a_key_given_twice_in_a_jsonl_record_or_a_json_dump(can_i, tmp_path):
+    """Every other JSON input (--request, lineage files, BOMs) rejects a duplicate key; audit's
+    JSON Lines and JSON dumps took the last, so a card under cc-by-nc-4.0 that repeats `license`
+    as mit was audited as MIT and commercial use answered permitted (exit 0)."""
+    lines = tmp_path / "cards.jsonl"
+    lines.write_text('{"id": "acme/dup", "cardData": {"license": "cc-by-nc-4.0", "license": "mit"}}\n'
+                     '{"id": "acme/dup2", "front_matter": "license: cc-by-nc-4.0\\n", "front_matter": "license: mit\\n"}\n'
+                     '{"id": "acme/ok", "cardData": {"license": "mit"}}\n', encoding="utf-8")
+    profile = tmp_path / "can-i.toml"
+    profile.write_text("commercial = true\n")
+    run = can_i("audit", str(lines), "--json", "--profile", str(profile), "-q")
+    rows = {row["id"]: row for row in run.json()["results"]}
+    assert run.code == 2, run.out
+    assert [rows[f"{lines}:{n}"]["status"] for n in (1, 2)] == ["invalid", "invalid"]
+    assert "duplicate key `license`" in rows[f"{lines}:1"]["findings"][0]["message"]
+    assert "duplicate key `front_matter`" in rows[f"{lines}:2"]["findings"][0]["message"]
+    assert rows["acme/ok"]["status"] == "permitted" and "acme/dup" not in rows
+    dump = tmp_path / "dump.json"
+    dump.write_text('[{"id": "acme/dup", "cardData": {"license": "cc-by-nc-4.0", "license": "mit"}}]', encoding="utf-8")
+    run = can_i("audit", str(dump), "--csv", "--profile", str(profile), "-q")
+    assert run.code == 2 and "duplicate key `license`" in run.err and f"{dump}:1:" in run.err
