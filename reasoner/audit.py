@@ -908,7 +908,8 @@ CSV_FIELDS = ("id", "status", "kinds", "declared", "source", "line", "deciding",
               "policy_licenses")
 # A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)` in a model
 # id or a card's license): OWASP's CSV-injection advice is to prefix such a cell with a single quote.
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ASVS 1.2.10 adds the null character: a reader that drops a leading NUL runs the `=` behind it.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def csv_cell(value):

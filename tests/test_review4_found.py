@@ -168,3 +168,21 @@ def test_audit_refuses_a_key_given_twice_in_a_jsonl_record_or_a_json_dump(can_i,
     dump.write_text('[{"id": "acme/dup", "cardData": {"license": "cc-by-nc-4.0", "license": "mit"}}]', encoding="utf-8")
     run = can_i("audit", str(dump), "--csv", "--profile", str(profile), "-q")
     assert run.code == 2 and "duplicate key `license`" in run.err and f"{dump}:1:" in run.err
+
+
+# --- 5. a CSV cell led by a NUL character -----------------------------------------------------------
+
+def test_an_audit_csv_cell_led_by_a_null_character_is_quoted(can_i, tmp_path):
+    """ASVS 1.2.10 lists the null character beside = + - @ tab: an id `\\0=HYPERLINK(…)` from a
+    registry dump reached the CSV as it was."""
+    import csv
+    import io
+
+    cards = tmp_path / "cards.jsonl"
+    cards.write_text('{"id": "\\u0000=HYPERLINK(\\"http://x\\")", "cardData": {"license": "mit"}}\n'
+                     '{"id": "acme/ok", "cardData": {"license": "mit"}}\n', encoding="utf-8")
+    run = can_i("audit", str(cards), "--csv", "-q")
+    rows = list(csv.DictReader(io.StringIO(run.out)))
+    assert rows and all(not cell.startswith(("=", "+", "-", "@", "\t", "\r", "\0"))
+                        for row in rows for cell in row.values()), rows
+    assert rows[0]["id"] == "'\0=HYPERLINK(\"http://x\")"
