@@ -222,3 +222,24 @@ def test_a_build_of_many_files_is_read_without_making_every_pair():
 def test_a_build_making_too_many_lineage_edges_is_a_limit_error(can_i, tmp_path):
     run = can_i("distribute", str(write(tmp_path, _build_doc(320, 320, packages=True), "bom.spdx3.json")), "--json")
     assert run.code == 2 and run.json()["error"]["code"] == "limit", run.out
+
+
+# --- 7. audit --hub does not believe a licensor release its Hub card states ----------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "a cautious path difference, not a wrong YES: `can-i distribute LINEAGE --hub` reads the parent's card "
+    "through hub.complete, which records kb.HUB_CARD_LICENSES, so a licensor's release its card states (MIT "
+    "over DeepSeek-V3-Base in deepseek-ai's namespace) is believed and a child declaring MIT is permitted; "
+    "audit's own --hub resolver (HubResolver().card in AuditGraph._resolve) records nothing, so the same "
+    "child is `relabelled`/forbidden in audit, with --jobs 1 as with --jobs 2. Recording it in the parent "
+    "alone would make --jobs 1 and --jobs N differ (workers ask afresh): it needs the flag carried to them"))
+def test_audit_hub_believes_a_licensor_release_its_hub_card_states(can_i, tmp_path, hub):  # noqa: F811
+    from reasoner.kb import HUB_CARD_LICENSES
+
+    release = "deepseek-ai/r9-audit-release"
+    hub.models[release] = f"license: mit\nbase_model: {V3_BASE}\n"
+    HUB_CARD_LICENSES.pop(release, None)
+    cards = tmp_path / "cards.jsonl"
+    cards.write_text(json.dumps({"id": "acme/child", "cardData": {"license": "mit", "base_model": release}}) + "\n")
+    run = can_i("audit", str(cards), "--hub", "--json", "-q")
+    assert [r["status"] for r in run.json()["results"]] == ["permitted"], run.out
