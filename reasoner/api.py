@@ -346,7 +346,7 @@ class Reasoner:
                 artifacts[artifact_id] = self._dataset(artifact, dataset, request, notes)
             if entry is None:
                 if HUB_CARD_LICENSES and not artifact.mine and artifact.license is not None \
-                        and HUB_CARD_LICENSES.get(fold_id(artifact_id)) == artifact.license:
+                        and HUB_CARD_LICENSES.get(fold_id(artifact_id)) == (artifact.license, artifact.license_name):
                     # Its license is the one its Hub card states: the publisher's own (rules.lp).
                     artifacts[artifact_id] = updated(artifacts[artifact_id], listed=True)
                 continue

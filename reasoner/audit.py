@@ -192,17 +192,28 @@ def _lines_cards(path: Path):
 
 
 def _line_card(line: str, path: Path, number: int) -> Card:
+    # A key given twice is an error, as in every other JSON can-i reads (request.unique_keys): a
+    # second `license` must not silently replace the first (cc-by-nc-4.0 then mit read as mit).
+    from .request import DuplicateKeyError, unique_keys
+
     try:
-        record = json.loads(line)
+        record = json.loads(line, object_pairs_hook=unique_keys)
+    except DuplicateKeyError as exc:
+        return Card(f"{path}:{number}", str(path), number, error=str(exc))
     except (ValueError, RecursionError) as exc:
         return Card(f"{path}:{number}", str(path), number, error=f"not valid JSON: {one_line(str(exc))}")
     return _record_card(record, str(path), number)
 
 
 def _json_cards(path: Path) -> list[Card]:
+    from .request import DuplicateKeyError, duplicate_key_location, unique_keys
+
     text = _text(path)
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=unique_keys)   # a key twice is an error (_line_card)
+    except DuplicateKeyError as exc:
+        at = duplicate_key_location(text)
+        raise RequestError(str(exc), location=f"{path}:{at}" if at else str(path)) from None
     except json.JSONDecodeError as exc:
         raise RequestError(f"not valid JSON: {exc.msg}", location=f"{path}:{exc.lineno}:{exc.colno}") from None
     except (ValueError, RecursionError) as exc:
@@ -478,7 +489,8 @@ def shape(kb, request: dict) -> tuple:
         org = publisher_of(artifact["id"])
         org = org if org in orgs else None
         if org is not None and HUB_CARD_LICENSES:   # a release whose Hub card was read is believed (kb.py)
-            org = (org, HUB_CARD_LICENSES.get(fold_id(artifact["id"])) == artifact.get("license"))
+            org = (org, HUB_CARD_LICENSES.get(fold_id(artifact["id"]))
+                   == (artifact.get("license"), artifact.get("license_name")))
         parts.append((entry["id"] if entry else None, org,
                       tuple(sorted((k, json.dumps(v, sort_keys=True)) for k, v in artifact.items()
                                    if k not in ("id", "derived_from"))),
@@ -896,7 +908,8 @@ CSV_FIELDS = ("id", "status", "kinds", "declared", "source", "line", "deciding",
               "policy_licenses")
 # A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK(…)` in a model
 # id or a card's license): OWASP's CSV-injection advice is to prefix such a cell with a single quote.
-CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# ASVS 1.2.10 adds the null character: a reader that drops a leading NUL runs the `=` behind it.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def csv_cell(value):

@@ -31,9 +31,13 @@ import json
 import re
 from pathlib import Path
 
-from .errors import RequestError, UsageProblem
+from .errors import LimitError, RequestError, UsageProblem
 
 MAX_COMPONENTS = 100_000
+# Lineage edges that SPDX 3 `generates` and a process's hasInput x hasOutput may make: each output
+# is made from each input, so two relationships of a few thousand ids each would otherwise make
+# millions of edges (a 128 KB document took 2 GB).
+MAX_GENERATED_EDGES = 100_000
 RELATION_PROPERTY = re.compile(r"(^|:)base_model_relation$")
 MINE_PROPERTY = re.compile(r"(^|:)mine$")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
@@ -83,6 +87,7 @@ class _Lineage:
         self.subject: str | None = None
         self.notes: list[dict] = []
         self.left_out: list[str] = []
+        self._parents: dict[str, set] = {}   # child -> its parents so far (edge: one check, not a scan)
 
     def add(self, artifact_id: str, where: str) -> dict:
         if artifact_id not in self.artifacts:
@@ -100,9 +105,13 @@ class _Lineage:
 
     def edge(self, child: str, parent: str, relation: str | None) -> None:
         edges = self.artifacts[child].setdefault("derived_from", [])
-        if parent == child or any(e["id"] == parent for e in edges):
+        parents = self._parents.get(child)
+        if parents is None or len(parents) != len(edges):   # derived_from set elsewhere too: read it
+            parents = self._parents[child] = {e["id"] for e in edges}
+        if parent == child or parent in parents:
             return
         edges.append({"id": parent, "relation": relation})
+        parents.add(parent)
 
     def finish(self, kb, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
         for artifact_id, artifact in self.artifacts.items():
@@ -475,7 +484,7 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.edge(ids[source], parent, "trained_on" if data else None)
     read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
                            "hasConcludedLicense"}
-    _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
+    unpaired = _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
     for i, rtype, source, targets in relationships:
         # A model that contains a model or data carries it; an archive that expands to them, too.
         if rtype in ("contains", "expandsTo") and source in ids:
@@ -497,7 +506,7 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
     # that none of them carries terms.
     unread: dict[str, list[int]] = {}
     for i, rtype, source, targets in relationships:
-        if rtype not in read and (source in ids or any(t in ids for t in targets)):
+        if (rtype not in read or i in unpaired) and (source in ids or any(t in ids for t in targets)):
             unread.setdefault(rtype, []).append(i)
     if unread:
         listed = ", ".join(f"{rtype} ×{len(at)} (@graph[{at[0]}]{', …' if len(at) > 1 else ''})"
@@ -512,27 +521,37 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.subject = roots[0]
 
 
-def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> None:
+def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> set:
     """`generates` (`from` makes each `to`) and a process's `hasInput` / `hasOutput` (each output is
     made from each input) as lineage. Made from data: trained on it. Made from a model: a model is
     read as derived from it (finetune, which carries the terms of every license that reaches
     derivatives at all), and data it makes as its outputs (`distilled`), which also reach every model
-    trained on that data (a model trained on Gemma's synthetic data is a Gemma Model Derivative)."""
+    trained on that data (a model trained on Gemma's synthetic data is a Gemma Model Derivative).
+    Returns the @graph places of the hasInput / hasOutput relationships read as nothing (an element
+    with inputs and no outputs, or the reverse: a model that `hasInput` its training data), for the
+    note that names what was not read."""
     read.update(("generates", "hasInput", "hasOutput"))
-    made: list[tuple[str, str, int]] = []   # (maker spdxId, made spdxId, @graph index)
     inputs: dict[str, list[tuple[str, int]]] = {}
     for i, rtype, source, targets in relationships:
-        if rtype == "generates":
-            made += [(source, target, i) for target in targets]
-        elif rtype == "hasInput":
+        if rtype == "hasInput":
             inputs.setdefault(source, []).extend((target, i) for target in targets)
-    for i, rtype, source, targets in relationships:
-        if rtype == "hasOutput":
-            made += [(given, target, j) for target in targets for given, j in inputs.get(source, [])]
+    outputs = {source for _, rtype, source, _ in relationships if rtype == "hasOutput"}
+    unpaired = {i for i, rtype, source, _ in relationships
+                if rtype == "hasInput" and source not in outputs or rtype == "hasOutput" and source not in inputs}
     outputs_of: dict[str, list[str]] = {}   # data artifact -> the models whose outputs it is
-    for maker, target, i in made:
+    made = [0]   # edges made so far (MAX_GENERATED_EDGES)
+
+    def count(i: int | None) -> None:
+        made[0] += 1
+        if made[0] > MAX_GENERATED_EDGES:
+            raise LimitError(f"generates and hasInput x hasOutput relationships make more than "
+                             f"{MAX_GENERATED_EDGES:,} lineage edges",
+                             location=f"{lineage.path}: @graph[{i}]" if i is not None else str(lineage.path))
+
+    def make(maker: str, target: str, i: int) -> None:
         if target not in ids and maker not in ids:
-            continue   # neither end is a model or dataset (a build making a binary)
+            return   # neither end is a model or dataset (a build making a binary)
+        count(i)
         child = ensure(target, f"@graph[{i}]", "model")
         parent = ensure(maker, f"@graph[{i}]", "model")
         if kind_of[parent] == "data":
@@ -542,12 +561,41 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
             outputs_of.setdefault(child, []).append(parent)
         else:
             lineage.edge(child, parent, None)
+
+    for i, rtype, source, targets in relationships:
+        if rtype == "generates":
+            for target in targets:
+                make(source, target, i)
+    for i, rtype, source, targets in relationships:
+        given = inputs.get(source) if rtype == "hasOutput" else None
+        if not given:
+            continue
+        # Each output from each input, pair by pair in this order, as `make` takes them, without
+        # walking the pairs it would pass over (neither end a model or dataset). An output that is
+        # one takes every input; any other, every input from the first that is one (`first`):
+        # that pair makes the output one (`ensure`), so every later input pairs with it too.
+        # Each input paired is one from then on.
+        place = {}
+        for k, (g, _) in enumerate(given):
+            place.setdefault(g, k)
+        first = next((k for k, (g, _) in enumerate(given) if g in ids), None)
+        for target in targets:
+            start = 0 if target in ids else first
+            if start is None:
+                continue
+            for g, j in given[start:]:
+                make(g, target, j)
+            first = start if first is None else min(first, start)
+            if place.get(target, first) < first:   # an output that is also an input: one now
+                first = place[target]
     if outputs_of:
         for artifact_id, artifact in lineage.artifacts.items():
             for edge in list(artifact.get("derived_from") or []):
                 if edge["relation"] == "trained_on":
                     for model in outputs_of.get(edge["id"], ()):
+                        count(None)
                         lineage.edge(artifact_id, model, "distilled")
+    return unpaired
 
 
 def _type(element: dict) -> str:

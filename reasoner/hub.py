@@ -364,7 +364,8 @@ def complete(kb, artifacts: list[dict], resolver: HubResolver, max_depth: int = 
         if own.get("license"):   # the publisher's own statement of its terms (kb.HUB_CARD_LICENSES)
             from .kb import HUB_CARD_LICENSES, fold_id
 
-            HUB_CARD_LICENSES[fold_id(artifact_id)] = own["license"]
+            # license_name too: `other` names no terms by itself, its license_name does
+            HUB_CARD_LICENSES[fold_id(artifact_id)] = (own["license"], own.get("license_name"))
         if edges:
             artifact["derived_from"] = edges
         for edge in edges:

@@ -451,8 +451,10 @@ def is_version_of(lic: License) -> bool:
 # The licenses that Hub model cards read in this process state (hub.complete), by folded id: a
 # model whose declared license is its card's is the publisher's own statement, which makes it a
 # licensor's release where the namespace is the licensor's (rules.lp); a request naming an id in
-# that namespace is not. Bounded by the cards a process reads (MAX_CARDS per question).
-HUB_CARD_LICENSES: dict[str, str] = {}
+# that namespace is not. Held as (license, license_name): a card's `other` names its terms only
+# with its license_name, so `other` with another license_name is not the card's statement.
+# Bounded by the cards a process reads (MAX_CARDS per question).
+HUB_CARD_LICENSES: dict[str, tuple[str, str | None]] = {}
 
 
 def publisher_of(artifact_id: str) -> str | None:
