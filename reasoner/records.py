@@ -206,12 +206,22 @@ def _slotted(cls, fields: list, frozen: bool):
     return cls
 
 
+def _fields_of_instance(self) -> tuple:
+    """The fields of a record, or of a subclass of one (a plain class deriving from a record is
+    pickled and copied through the record's methods, as the standard library's is)."""
+    kind = type(self)
+    spec = _SPECS.get(kind)
+    if spec is None:
+        spec = next(_SPECS[base] for base in kind.__mro__ if base in _SPECS)
+    return spec.fields
+
+
 def _getstate(self):
-    return [getattr(self, f.name) for f in _SPECS[type(self)].fields]
+    return [getattr(self, f.name) for f in _fields_of_instance(self)]
 
 
 def _setstate(self, state):
-    for f, value in zip(_SPECS[type(self)].fields, state):
+    for f, value in zip(_fields_of_instance(self), state):
         object.__setattr__(self, f.name, value)   # as a frozen record's own __init__ sets them
 
 
