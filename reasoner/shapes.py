@@ -27,8 +27,9 @@ batch's counted together; a one-off question would pay a grounding for nothing),
 alone at first sight while preparing pays, nothing for a new Reasoner's first 32 questions (the
 command line), never a question of more than 64 artifacts; at most `capacity` structures and
 `atoms` ground atoms are kept (least recently used first out), one that answered none of the
-last IDLE questions is dropped when the next is prepared, and a Control busy in another thread is
-not waited for (the caller grounds afresh).
+last IDLE questions is dropped when the next is prepared (once they hold a sixteenth of `atoms`;
+a structure that came back after such a drop may stay idle IDLE_RETURNING questions),
+and a Control busy in another thread is not waited for (the caller grounds afresh).
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ class _Prepared:
     """One structure's Control, its value atoms' solver literals, and the shown atoms decoded so
     far (a Control shows a finite set of atoms, so each is read once, not once per question)."""
 
-    __slots__ = ("control", "fixed", "literals", "assumptions", "decoded", "lock", "solves", "size", "used")
+    __slots__ = ("control", "fixed", "literals", "assumptions", "decoded", "lock", "solves", "size", "used",
+                 "idle")
 
     def __init__(self, control: clingo.Control, fixed: tuple, literals: dict):
         self.control = control
@@ -113,6 +115,7 @@ class _Prepared:
         self.lock = _thread.allocate_lock()
         self.solves = 0
         self.used = 0                   # Shapes' count of questions asked when it last answered one
+        self.idle = 0                   # questions it may go unasked before it is dropped (Shapes.IDLE)
 
     def answer(self, values: tuple) -> list | None:
         """The shown atoms of question 0 with these values (split_key's), or None when one is
@@ -203,7 +206,16 @@ class Shapes:
     # thousands of questions on: memory grew ~5 MiB per 1,000 questions until then. A repeating
     # stream's structures come back long before (each of bench.py's 57 stack structures within
     # ~60 questions), and a structure dropped and asked again is prepared again.
+    # Only under pressure, though: while the kept structures hold less than a sixteenth of `atoms`
+    # (~9 MiB at the default), none is dropped for being idle. A stream that comes back to each of
+    # a few small structures after more than IDLE questions (30 stacks asked in runs of 20, a CI
+    # gate's order) re-prepared each on every return: 89 Controls instead of 30, 1.9x the CPU.
+    # And a structure dropped for being idle and then prepared again is one that comes back: it
+    # may then stay idle IDLE_RETURNING questions (a gate's stacks asked in turn are re-prepared
+    # once each, not on every return).
     IDLE = 500
+    IDLE_RETURNING = 4_000
+    IDLE_PRESSURE = 16   # idle structures are dropped once they hold more than atoms / IDLE_PRESSURE
 
     def __init__(self, capacity: int = 64, admit_after: int = 6, atoms: int = 100_000,
                  start_after: int | None = None):
@@ -220,6 +232,7 @@ class Shapes:
         self._too_large: set = set()   # structures found too large to keep (bounded)
         self._prepared: OrderedDict = OrderedDict()
         self._sightings: dict = {}
+        self._dropped_idle: OrderedDict = OrderedDict()   # structures dropped for idleness (bounded)
         self._lock = _thread.allocate_lock()
         self.prepared = 0          # structures grounded so far (measures for tests and benchmarks)
         self.reused = 0            # questions answered by a structure prepared for an earlier one
@@ -294,6 +307,8 @@ class Shapes:
                     self._held += prepared.size - (old.size if old else 0)
                     self._drop_idle()
                     prepared.used = self._asked
+                    returning = self._dropped_idle.pop(structure, None) is not None
+                    prepared.idle = self.IDLE_RETURNING if returning else self.IDLE
                     self._prepared[structure] = prepared
                     while len(self._prepared) > self.capacity or self._held > self.atoms:
                         self._held -= self._prepared.popitem(last=False)[1].size
@@ -311,9 +326,15 @@ class Shapes:
         return atoms
 
     def _drop_idle(self) -> None:
-        """Drop the structures that answered none of the last IDLE questions asked."""
-        for key in [key for key, kept in self._prepared.items() if self._asked - kept.used > self.IDLE]:
+        """Drop the structures that answered none of the last IDLE questions asked, once the kept
+        ones hold more than `atoms / IDLE_PRESSURE` ground atoms."""
+        if self._held * self.IDLE_PRESSURE <= self.atoms:
+            return
+        for key in [key for key, kept in self._prepared.items() if self._asked - kept.used > kept.idle]:
             self._held -= self._prepared.pop(key).size
+            self._dropped_idle[key] = True
+            if len(self._dropped_idle) > 4 * max(self.capacity, 64):
+                self._dropped_idle.popitem(last=False)
 
     def clear(self) -> None:
         """Drop every prepared structure and sighting."""
@@ -321,6 +342,7 @@ class Shapes:
             self._prepared.clear()
             self._sightings.clear()
             self._too_large.clear()
+            self._dropped_idle.clear()
             self._held = 0
 
 

@@ -217,6 +217,7 @@ def test_a_prepared_structure_no_longer_asked_is_dropped_and_one_in_use_is_kept(
     reasoner = Reasoner(cache_size=0)
     shapes = reasoner.shapes
     shapes.start_after, shapes.IDLE = 0, 12
+    shapes.IDLE_PRESSURE = 10**9   # as if the kept structures were near the bound: idle ones go
     for mau in range(8):   # structure 0 is prepared, then asked again and again
         reasoner.ask(_stack(0, mau))
     assert shapes.prepared == 1
