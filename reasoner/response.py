@@ -247,6 +247,11 @@ def _obligation_record(o) -> dict:
             return {"license": license, "version": version, "clause": clause, "duty": duty,
                     "params": _copied(params) if params else {}, "message": message, "artifact": artifact,
                     "acts": list(acts), "conditional": conditional}
+    return _obligation_copied(o)
+
+
+def _obligation_copied(o) -> dict:
+    """_obligation_record's document by the generic copy (any Obligation)."""
     item = _record(o, lists=True)
     item["acts"] = list(item["acts"])
     return item
@@ -269,6 +274,11 @@ def _applicable_record(a) -> dict:
                     "edges": [{"artifact": child, "relation": relation, "parent": parent}
                               for child, relation, parent in edges],
                     "relicensed": [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in relicensed]}
+    return _applicable_copied(a)
+
+
+def _applicable_copied(a) -> dict:
+    """_applicable_record's document by the generic copy (any Applicable)."""
     item = _record(a)
     item["via"] = list(item["via"])
     item["edges"] = [{"artifact": child, "relation": relation, "parent": parent} for child, relation, parent in item["edges"]]

@@ -98,19 +98,13 @@ def test_forbidden_requests_stay_forbidden_through_a_batch(reasoner):
 # --- to_json's field-by-field copies of the records an answer holds most of ---------------------
 
 def _generic_obligation(o) -> dict:
-    from reasoner.response import _record
-    item = _record(o, lists=True)
-    item["acts"] = list(item["acts"])
-    return item
+    from reasoner.response import _obligation_copied
+    return _obligation_copied(o)
 
 
 def _generic_applicable(a) -> dict:
-    from reasoner.response import _record
-    item = _record(a)
-    item["via"] = list(item["via"])
-    item["edges"] = [{"artifact": c, "relation": r, "parent": p} for c, r, p in item["edges"]]
-    item["relicensed"] = [{"by": b, "replaces": r, "via": h} for b, r, h in item["relicensed"]]
-    return item
+    from reasoner.response import _applicable_copied
+    return _applicable_copied(a)
 
 
 class _Text(str):
