@@ -83,12 +83,9 @@ def test_gemma_synthetic_data_trained_on_directly_in_spdx3_carries_gemma(can_i, 
 ARCHIVE = (ai("urn:arch", "acme/archive", "dataset_DatasetPackage"), _spdx_licensed("urn:arch", "CC-BY-4.0", 7))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Gemma §1.1(e): a model trained on synthetic data Gemma generates is a Model Derivative. Since rules.lp's "
-    "`synthetic` rules, a student trained_on a dataset that is `distilled` from Gemma carries Gemma's terms; "
-    "bom.py reads an archive that contains / expandsTo the generated data, or a variant of it, as an edge "
-    "between the datasets that is not that dataset's `distilled` edge, so one dataset further removed the "
-    "student still answers YES under Apache"))
+# Was a strict xfail: one dataset further removed (an archive that contains / expandsTo the
+# generated data, or a variant of it) the student answered YES under Apache; rules.lp's
+# outputs_of now follows trained_on edges between datasets.
 @pytest.mark.parametrize("link", [
     rel(3, "contains", "urn:arch", "urn:data"),
     rel(3, "expandsTo", "urn:arch", "urn:data"),
