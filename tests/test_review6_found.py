@@ -88,3 +88,20 @@ def test_a_student_trained_on_a_dataset_regrouping_gemma_outputs_carries_gemma(r
         {"id": "acme/syn", "license": "apache-2.0", "derived_from": [{"id": "google/gemma-2b", "relation": "distilled"}]}],
         "subject": "acme/student", "use": {"acts": ["distribute"], "outbound_license": "apache-2.0"}}
     assert R.ask(doc).status == "forbidden"
+
+
+# --- 3. audit: the license policy in every output -----------------------------------------------
+
+def test_audit_text_names_the_models_the_policy_denies():
+    """The exit code fails on a model the policy denies and CSV/SARIF name it, but the text report
+    only counted denials ("denied 1") beside "permitted 2" and listed no model: a reader could not
+    tell which one fails the gate, and a legally permitted denied model looked permitted."""
+    from reasoner import audit
+    from reasoner.audit import Card, audit_cards
+    from reasoner.profile import Profile
+    cards = [Card(f"org/m{i}", "x.jsonl", i + 1, {"license": lid}) for i, lid in enumerate(["mit", "apache-2.0"])]
+    report = audit_cards(cards, profile=Profile(facts={"commercial": True}, policy={"allow": ["apache-2.0"], "deny": ["mit"]},
+                                                source="profile /p/can-i.toml"))
+    text = audit.render_text(report)
+    assert report.exit_code() == 1
+    assert "DENIED    org/m0  (x.jsonl:1)  mit" in text and "org/m1" not in text
