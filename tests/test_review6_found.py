@@ -105,3 +105,39 @@ def test_audit_text_names_the_models_the_policy_denies():
     text = audit.render_text(report)
     assert report.exit_code() == 1
     assert "DENIED    org/m0  (x.jsonl:1)  mit" in text and "org/m1" not in text
+
+
+SD_TURBO, SD3 = "stabilityai/stable-diffusion-3.5-large-turbo", "stabilityai/stable-diffusion-3-medium"
+SD_DATA = {"id": "acme/syn", "license": "mit", "derived_from": [{"id": SD_TURBO, "relation": "distilled"}]}
+
+
+def _sd_host(edges, extra, grant):
+    return {"artifacts": [{"id": "acme/student", "license": "apache-2.0", "derived_from": edges}] + extra,
+            "subject": "acme/student",
+            "use": {"acts": ["host"], "commercial": True, "revenue": "40M", "role": "licensee", "grants": [grant]}}
+
+
+def test_a_grant_for_one_model_does_not_cover_terms_reaching_from_another_models_outputs():
+    """Stability's Community License needs a separate licence past USD 1M revenue, and its terms
+    follow distillation. A student fine-tuned from SD3 (granted) and trained on data SD3.5-turbo
+    generated (not granted): the terms from the turbo's outputs are uncovered, as for a student
+    distilled straight from the turbo (NO). reached_uncovered did not walk the synthetic edge: YES."""
+    straight = _sd_host([{"id": SD3, "relation": "finetune"}, {"id": SD_TURBO, "relation": "distilled"}], [],
+                        f"stability:{SD3}")
+    through = _sd_host([{"id": SD3, "relation": "finetune"}, {"id": "acme/syn", "relation": "trained_on"}], [SD_DATA],
+                       f"stability:{SD3}")
+    assert R.ask(straight).status == "forbidden"
+    assert R.ask(through).status == "forbidden"
+    assert ("stabilityai-ai-community", "III, revenue") in {(r.license, r.clause) for r in R.ask(through).reasons}
+
+
+def test_a_grant_for_the_generating_model_covers_its_terms_through_the_data():
+    """The other way: the grant names the model whose outputs the data is; its terms reach the
+    student only through that data, so the grant covers them (as for a student distilled straight
+    from it). Without the synthetic grant_covers rule this was a NO the grant should lift."""
+    straight = _sd_host([{"id": SD_TURBO, "relation": "distilled"}], [], f"stability:{SD_TURBO}")
+    through = _sd_host([{"id": "acme/syn", "relation": "trained_on"}], [SD_DATA], f"stability:{SD_TURBO}")
+    assert R.ask(straight).status == R.ask(through).status == "permitted"
+    ungranted = _sd_host([{"id": "acme/syn", "relation": "trained_on"}], [SD_DATA], f"stability:{SD_TURBO}")
+    ungranted["use"]["grants"] = []
+    assert R.ask(ungranted).status == "forbidden"
