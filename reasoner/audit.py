@@ -878,6 +878,16 @@ def render_text(report: AuditReport, worst: int = 10) -> str:
         policy = collections.Counter(r.policy["status"] for r in report.rows if r.get("policy"))
         if policy:
             lines.append("the profile's license policy: " + ", ".join(f"{s} {n}" for s, n in policy.most_common()))
+    # A model the policy denies fails the exit code, however permitted its legal verdict: the text
+    # names it, as CSV's `policy` and SARIF's `policy` result do (it was only counted).
+    denied = [r for r in report.rows if (r.get("policy") or {}).get("status") == "denied"]
+    if denied:
+        lines += ["", "Denied by the profile's license policy:"]
+        for row in denied[:worst]:
+            named = ", ".join(lid for lid, listed in sorted(row["policy"].get("licenses", {}).items()) if listed == "deny")
+            lines.append(f"  DENIED    {row['id']}  ({row['source']}:{row['line']})  {named}")
+        if len(denied) > worst:
+            lines.append(f"  … and {len(denied) - worst} more")
     offenders = report.worst(worst)
     if offenders:
         lines += ["", "Worst offenders:"]

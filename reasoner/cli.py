@@ -229,7 +229,13 @@ def render(result, act_words: str, explain: bool = False, names: Optional[dict] 
             scope = "all terms" if a.scope == "full" else "some clauses"
             lines.append(f"  · {a.license} applies to `{a.artifact}`" + (f" via {via}" if via else " (its own license)")
                          + f" [{scope}]")
-            for child, relation, parent in a.edges:
+            for step, (child, relation, parent) in enumerate(a.edges):
+                after = a.edges[step + 1] if step + 1 < len(a.edges) else None
+                if relation == "trained_on" and after is not None and after[1] == "distilled":
+                    # rules.lp `synthetic`: the license follows distillation, not trained_on
+                    lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, the outputs of `{after[2]}`, "
+                                 f"and {a.license}'s terms follow distillation")
+                    continue
                 lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, and {a.license}'s terms follow that edge")
             for by, replaced, how in a.relicensed:
                 lines.append(f"      {how} ({by}): {replaced} stops there")
