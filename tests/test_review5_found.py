@@ -14,7 +14,6 @@ import pickle
 import sys
 from pathlib import Path
 
-import pytest
 
 from reasoner import records, solve
 from reasoner.api import Reasoner
