@@ -73,13 +73,9 @@ def test_explain_does_not_say_gemmas_terms_follow_trained_on(can_i, tmp_path):
     assert "is trained on `acme/syn`, and cc-by-4.0's terms follow that edge" in run.out
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Gemma §1.1(e): a model trained on synthetic data Gemma generated is a Model Derivative, however the data "
-    "was regrouped. rules.lp `synthetic` needs the dataset trained on to be `distilled` from the model itself; "
-    "a dataset that merges (or is otherwise derived from) the generated dataset is bound by gemma along that "
-    "edge, but a student trained_on it answers YES under Apache-2.0 alone (unchanged from /work/baseline). "
-    "Fixing it needs a notion of 'holds a model's outputs' carried between datasets, which rules.lp cannot tell "
-    "from a model's merge (no artifact kind): the JSON form of test_review4_found's contains/expandsTo xfail"))
+# Was a strict xfail (wrong YES, unchanged from e8bd2f1): a dataset that merges or otherwise derives
+# from the generated dataset holds Gemma's outputs too (rules.lp outputs_of passes them along every
+# edge but `distilled`), so a student trained on it is a Model Derivative (Gemma §1.1(e)).
 @pytest.mark.parametrize("relation", ["merge", "finetune"])
 def test_a_student_trained_on_a_dataset_regrouping_gemma_outputs_carries_gemma(relation):
     doc = {"artifacts": [
