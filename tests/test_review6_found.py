@@ -3,6 +3,8 @@ prepared structures in shapes.py, audit's policy columns): fixed ones as plain t
 as strict xfails saying why."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from reasoner import Reasoner
@@ -155,3 +157,27 @@ def test_training_your_llm_on_third_party_llama3_outputs_is_not_a_plain_yes():
         {"id": "x/syn", "license": "mit", "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "distilled"}]}],
         "subject": "acme/student", "use": {"acts": ["use"]}}
     assert R.ask(doc).status != "permitted"
+
+
+_SYNTHETIC_TEXT = json.dumps({"artifacts": [
+    {"id": "acme/student", "license": "apache-2.0", "derived_from": [{"id": "acme/synthetic", "relation": "trained_on"}]},
+    {"id": "acme/synthetic", "license": "cc-by-4.0", "derived_from": [{"id": "google/gemma-2b", "relation": "distilled"}]}],
+    "use": {"acts": ["distribute"], "outbound_license": "apache-2.0"}})
+
+
+@pytest.mark.parametrize("old, new", [
+    ("", ""),                                                            # as written: NO
+    ('"distilled"', '"Distilled"'), ('"trained_on"', '"TRAINED_ON"'), ('"distilled"', '"distiled"'),
+    ("google/gemma-2b", "ｇｏｏｇｌｅ/gemma-2b"), ("google/gemma-2b", "Google/Gemma-2B"),
+    ('"relation": "distilled"', '"relation": "distilled", "relation": "finetune"'),
+], ids=["as-is", "relation-case", "trained-on-case", "relation-typo", "fullwidth-id", "id-case", "duplicate-key"])
+def test_mutations_of_a_forbidden_synthetic_data_request_are_never_permitted(can_i, tmp_path, old, new):
+    """The synthetic-data path through `--request FILE`: a relation in other case or misspelt, the
+    generating model's id in full-width letters or other case, a duplicated key: each is an input
+    error (exit 2) or still NO, never YES."""
+    path = tmp_path / "request.json"
+    path.write_text(_SYNTHETIC_TEXT.replace(old, new) if old else _SYNTHETIC_TEXT, encoding="utf-8")
+    run = can_i("--request", str(path), "--json")
+    assert run.code in (1, 2), run.out
+    if run.code == 1:
+        assert "gemma" in {r["license"] for r in run.json()["reasons"]}
