@@ -884,7 +884,7 @@ def render_text(report: AuditReport, worst: int = 10) -> str:
     if denied:
         lines += ["", "Denied by the profile's license policy:"]
         for row in denied[:worst]:
-            named = ", ".join(lid for lid, listed in sorted(row["policy"].get("licenses", {}).items()) if listed == "deny")
+            named = _policy_listed(row["policy"], "deny")
             lines.append(f"  DENIED    {row['id']}  ({row['source']}:{row['line']})  {named}")
         if len(denied) > worst:
             lines.append(f"  … and {len(denied) - worst} more")
@@ -933,6 +933,11 @@ def csv_cell(value):
     return value
 
 
+def _policy_listed(policy: dict, listed: str) -> str:
+    """The licenses of a row's policy verdict on one list (`deny`, `review`), named in order."""
+    return ", ".join(lid for lid, on in sorted(policy.get("licenses", {}).items()) if on == listed)
+
+
 def render_csv(report: AuditReport) -> str:
     import csv
     import io
@@ -977,7 +982,7 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
         policy = row.get("policy") or {}
         if policy.get("status") in ("denied", "review"):
             held = "deny" if policy["status"] == "denied" else "review"
-            named = ", ".join(lid for lid, listed in sorted(policy.get("licenses", {}).items()) if listed == held)
+            named = _policy_listed(policy, held)
             verb = "denies" if held == "deny" else "holds for review"
             shown.append((_POLICY_STATUS[policy["status"]], "policy: ",
                           Finding(POLICY_RULE[0], None, None, row["id"],
