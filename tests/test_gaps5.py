@@ -275,3 +275,19 @@ def test_the_request_fact_is_declared_once_and_read_everywhere():
     doc = copy.deepcopy(FORBIDDEN)
     doc["use"]["generated_outputs"] = False
     assert R.ask(doc).status == "depends"
+
+
+def test_stating_received_outputs_never_lifts_a_grant_a_license_withholds():
+    """Microsoft Research §1 grants distillation only for non-commercial research: a `distilled`
+    edge with the outputs stated as received is still judged as a distillation under a license
+    with no outputs-as-data rule (the statement opens only the outputs bans that bind a licensee)."""
+    doc = {"artifacts": [{"id": "acme/student", "license": "mit", "mine": True,
+                          "derived_from": [{"id": "x/p", "relation": "distilled"}]},
+                         {"id": "x/p", "license": "microsoft-research-license"}],
+           "subject": "acme/student", "use": {"acts": ["use"], "commercial": True}}
+    assert R.ask(doc).status == "forbidden"
+    doc["use"]["generated_outputs"] = False
+    assert R.ask(doc).status == "forbidden"
+    # ...and a stack with a license that has one keeps the other's grant.
+    doc["artifacts"][1]["license"] = "microsoft-research-license AND llama3"
+    assert R.ask(doc).status == "forbidden"
