@@ -291,3 +291,25 @@ def test_stating_received_outputs_never_lifts_a_grant_a_license_withholds():
     # ...and a stack with a license that has one keeps the other's grant.
     doc["artifacts"][1]["license"] = "microsoft-research-license AND llama3"
     assert R.ask(doc).status == "forbidden"
+
+
+# --- a licensor's own release trained on its model's generated data: the note says so ---------------
+
+def test_a_licensor_release_trained_on_its_models_generated_data_says_it_replaced_the_license():
+    """Google's own release (Apache-2.0, catalog) trained on data Gemma generated: Gemma's terms
+    stop at it (the verdict was right before), and now the answer says why, as it does for a
+    release fine-tuned from the licensor's model (rules.lp replaced_terms along `synthetic`)."""
+    doc = {"artifacts": [{"id": "google/flan-t5-base", "derived_from": [{"id": "x/gemma-data", "relation": "trained_on"}]},
+                         {"id": "x/gemma-data", "license": "cc-by-4.0",
+                          "derived_from": [{"id": "google/gemma-2b", "relation": "distilled"}]}],
+           "subject": "google/flan-t5-base", "use": {"acts": ["use"], "purposes": ["spam"]}}
+    answer = R.ask(doc).to_json()
+    assert answer["status"] == "permitted"
+    notes = [n["message"] for n in answer["notes"] if n["code"] == "relicensed_by_licensor"]
+    assert notes == ["`google/flan-t5-base` is google's own release under apache-2.0: as the licensor of gemma, "
+                     "it replaced gemma for this model and what derives from it"]
+    # A third party's model of the same shape keeps Gemma's terms (its prohibited-use policy).
+    doc["artifacts"][0] = {"id": "acme/t5", "license": "apache-2.0",
+                           "derived_from": [{"id": "x/gemma-data", "relation": "trained_on"}]}
+    doc["subject"] = "acme/t5"
+    assert R.ask(doc).status == "forbidden"
