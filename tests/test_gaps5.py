@@ -394,3 +394,17 @@ def test_a_chunk_carries_the_hub_cards_to_a_process_that_read_none():
         HUB_CARD_LICENSES.update(saved)
         audit_module._SHAPES.clear()
     assert [row.status for row in rows] != ["permitted"]
+
+
+@pytest.mark.parametrize("release, card", [
+    ("acme-ai/r9-gaps5-mut", f"license: mit\nbase_model: {V3_BASE}\n"),                 # not the licensor's namespace
+    ("deepseek-ai/r9-gaps5-nolicense", f"base_model: {V3_BASE}\n"),                       # the card states no terms
+    ("deepseek-ai/r9-gaps5-other", f"license: other\nlicense_name: acme\nbase_model: {V3_BASE}\n"),   # unknown terms
+], ids=["other-namespace", "no-license", "unknown-terms"])
+def test_mutations_of_a_hub_release_in_audit_are_never_permitted(can_i, tmp_path, hub, release, card):  # noqa: F811
+    from reasoner.kb import HUB_CARD_LICENSES
+
+    hub.models[release] = card
+    HUB_CARD_LICENSES.pop(release, None)
+    child = {"id": "acme/child-mut", "cardData": {"license": "mit", "base_model": release}}
+    assert _audit(can_i, tmp_path, [child], "--hub")["acme/child-mut"] != "permitted"
