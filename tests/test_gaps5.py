@@ -408,3 +408,17 @@ def test_mutations_of_a_hub_release_in_audit_are_never_permitted(can_i, tmp_path
     HUB_CARD_LICENSES.pop(release, None)
     child = {"id": "acme/child-mut", "cardData": {"license": "mit", "base_model": release}}
     assert _audit(can_i, tmp_path, [child], "--hub")["acme/child-mut"] != "permitted"
+
+
+def test_generated_outputs_from_a_profile_and_its_bad_values(can_i, tmp_path):
+    lineage = tmp_path / "lineage.json"
+    lineage.write_text(json.dumps({"artifacts": [
+        {"id": "x/syn", "license": "mit", "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}]}))
+    profile = tmp_path / "can-i.toml"
+    profile.write_text('generated_outputs = true\nrelease_mau = "1M"\n')
+    assert can_i("train", str(lineage), "--into", "mistral", "--profile", str(profile)).code == 1
+    # The command line wins over the profile: received, it depends.
+    assert can_i("train", str(lineage), "--into", "mistral", "--received-outputs", "--profile", str(profile)).code == 3
+    profile.write_text('generated_outputs = "yes"\n')
+    assert can_i("train", str(lineage), "--into", "mistral", "--profile", str(profile)).code == 2
+    assert can_i("train", str(lineage), "--generated-outputs", "--received-outputs").code == 2
