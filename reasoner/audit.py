@@ -266,6 +266,10 @@ class AuditGraph:
         self.models: dict[str, Model] = {}
         self._folded: dict[str, str] = {}
         self._ambiguous: set[str] = set()   # folded ids given by cards that differ (see _add)
+        # The licenses the Hub cards the resolver read state, by folded id (kb.HUB_CARD_LICENSES):
+        # carried with each chunk, so that a licensor's release its card states is believed by the
+        # process answering it (--jobs N, Dask) as by `can-i ... --hub` (review 4).
+        self.hub_cards: dict[str, tuple[str, str | None]] = {}
         for card in cards:
             self._add(card, card_artifacts)
         if resolver is not None:
@@ -330,6 +334,9 @@ class AuditGraph:
             if not isinstance(meta, dict):
                 continue
             self._add(Card(parent, "resolver", 1, meta), card_artifacts, audited=False)
+            read = self.models[parent].artifact
+            if read is not None and read.get("license") and self.find(parent) == parent:
+                self.hub_cards[fold_id(parent)] = (read["license"], read.get("license_name"))
             if note:
                 self.models[parent].notes.append({"code": "audit_resolver", "message": note})
             queue += self.parents(self.models[parent])
@@ -400,6 +407,10 @@ class AuditGraph:
                 item["error"] = model.error
             else:
                 item["request"], item["declared"] = self.request(model_id, memo)
+                cards = {fid: self.hub_cards[fid] for fid in (fold_id(a["id"]) for a in item["request"]["artifacts"])
+                         if fid in self.hub_cards}
+                if cards:
+                    item["hub_cards"] = cards
             items.append(item)
         return items
 
@@ -570,6 +581,9 @@ def answer_chunk(items: list[dict], profile=None, share: bool = True, facts=None
     keys: list = []
     granted = json.dumps(getattr(profile, "facts", {}).get("grants"), ensure_ascii=False) if profile is not None else ""
     granted = granted if granted != "null" else ""
+    for item in items:   # the Hub cards read for the chunk's requests, before any is shaped or asked
+        for folded, (license_id, license_name) in (item.get("hub_cards") or {}).items():
+            HUB_CARD_LICENSES[folded] = (license_id, license_name)
     for index, item in enumerate(items):
         if "error" in item:
             rows[index] = _row(item, "invalid", [("invalid-card", None, None, item["id"], item["error"])], [])

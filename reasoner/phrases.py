@@ -15,6 +15,10 @@ NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in
 # Flags on facts that are not flags in the request (a model's modalities are a set of tags), in
 # words for each way the condition can come out.
 FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multimodal")}
+# Stated as `generated_outputs` (rules.lp "Outputs received as data"): the model is the one whose
+# outputs the data holds.
+FLAG_WORDS["outputs_licensee"] = ("the model was run by you, its licensee, to generate the outputs (generated_outputs)",
+                                  "the model was not run by you to generate the outputs (generated_outputs)")
 
 
 def is_date(fact: str) -> bool:

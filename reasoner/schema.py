@@ -186,6 +186,23 @@ FACT_LIST = (
     # `trained_on` edge (it was trained on material under the license, a dataset). Lets a clause
     # mark the open reading "is a model trained on the data an adaptation of it?" exactly there.
     Fact("trained", FLAG, ACTED, "the model is trained on material under this license (a dataset)"),
+    # Outputs reached as data (rules.lp "Outputs received as data"): a license's ban on using its
+    # model's outputs to improve other models (Llama 3 §1.b.v) binds its licensee, the one who ran
+    # the model. Whether a mere recipient of a dataset of those outputs is bound is left open by
+    # the texts, so a user training on such data must say whether they generated it themselves.
+    Fact("generated_outputs", FLAG, USE,
+         "you generated the model outputs you train on yourself, running that model (you are its licensee)",
+         field="generated_outputs", cli="--generated-outputs/--received-outputs",
+         help="Did you generate the model outputs your training data holds yourself, running that model "
+              "under its license (--generated-outputs), or receive them from someone else "
+              "(--received-outputs)? (unstated: unknown)",
+         example=("generated_outputs", "received_outputs")),
+    # Computed, never stated: the license's terms on its model's outputs bind the user as the
+    # licensee who generated them. Tested only by a license's outputs-as-data rules (rules.lp); it
+    # is never false (a recipient's being bound is an open reading, not a "no").
+    Fact("outputs_licensee", FLAG, ACTED,
+         "you generated the outputs yourself, as the licensee of the model that produced them",
+         stated_by="generated_outputs"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

@@ -254,13 +254,8 @@ def test_a_build_making_too_many_lineage_edges_is_a_limit_error(can_i, tmp_path)
 
 # --- 7. audit --hub does not believe a licensor release its Hub card states ----------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a cautious path difference, not a wrong YES: `can-i distribute LINEAGE --hub` reads the parent's card "
-    "through hub.complete, which records kb.HUB_CARD_LICENSES, so a licensor's release its card states (MIT "
-    "over DeepSeek-V3-Base in deepseek-ai's namespace) is believed and a child declaring MIT is permitted; "
-    "audit's own --hub resolver (HubResolver().card in AuditGraph._resolve) records nothing, so the same "
-    "child is `relabelled`/forbidden in audit, with --jobs 1 as with --jobs 2. Recording it in the parent "
-    "alone would make --jobs 1 and --jobs N differ (workers ask afresh): it needs the flag carried to them"))
+# Was a strict xfail (a cautious path difference): audit's resolver now records the Hub cards it
+# reads and each chunk carries them to the process that answers it (gaps, session 5).
 def test_audit_hub_believes_a_licensor_release_its_hub_card_states(can_i, tmp_path, hub):  # noqa: F811
     from reasoner.kb import HUB_CARD_LICENSES
 

@@ -141,15 +141,8 @@ def test_a_grant_for_the_generating_model_covers_its_terms_through_the_data():
     assert R.ask(ungranted).status == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Llama 3 §1.b.v: 'You will not use the Llama Materials or any output or results of the Llama Materials to "
-    "improve any other large language model (excluding Meta Llama 3 or derivative works thereof)'. llama3.lic "
-    "writes it on the `distill` act (forbid distill unless target.family = llama): a user's own student distilled "
-    "straight from Llama 3 answers DEPENDS (family unstated), but the same student trained on a dataset of Llama 3 "
-    "outputs that someone else generated answers YES: the user's act is `train` on the dataset, which no "
-    "clause of Llama 3 judges; the synthetic rules carry what follows distillation (the naming clause), not the "
-    "acts a license restricts. Unchanged from /work/baseline; whether a mere recipient of outputs is bound is "
-    "itself an open reading, which is a DEPENDS, not a YES"))
+# Llama 3 §1.b.v on outputs received as data: fixed by the gaps helper (session 5), rules.lp
+# "Outputs received as data" and llama3.lic "1.b.v, outputs as data" (DEPENDS on generated_outputs).
 def test_training_your_llm_on_third_party_llama3_outputs_is_not_a_plain_yes():
     doc = {"artifacts": [
         {"id": "acme/student", "license": "apache-2.0", "mine": True,
