@@ -269,7 +269,12 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             bound_at = defaultdict(list)
             for a, lid in bound:
                 bound_at[a].append(lid)
-        terms = sorted(lid for lid in bound_at.get(artifact, ()) if not _via(artifact, lid, applies, parents))
+        # The release's own terms as the question chose them: a license that starts at it and also
+        # reaches it from a parent (an MIT release trained on an MIT dataset) has a `via`, so
+        # filtering the bound licenses by `via` left the note saying "under :" (review of s5).
+        own = scene.licenses.get(artifact) if scene is not None else None
+        terms = sorted(own) if own else sorted(
+            lid for lid in bound_at.get(artifact, ()) if not _via(artifact, lid, applies, parents))
         result.notes.append(Note("relicensed_by_licensor", fill(template.string, {
             "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
     applicable = []
