@@ -312,6 +312,12 @@ def rules_text(present: frozenset, fixed: frozenset = frozenset()) -> str:
     return "\n".join(dependencies[position][0] for position in _selected(present, fixed))
 
 
+def more_rules_text(present: frozenset, fixed: frozenset, given: frozenset) -> str:
+    """rules_text's statements but those at the positions `given` (a kept grounding's), in order."""
+    dependencies = _dependencies()
+    return "\n".join(dependencies[position][0] for position in _selected(present, fixed) if position not in given)
+
+
 _CONTROLS = itertools.count()   # how many Controls this process has given rules to
 # The first Controls of a process get the rules as one text: clingo parses it in C (~2.3 ms for
 # ~280 statements), where importing clingo.ast and parsing the statements into AST objects once
@@ -934,6 +940,51 @@ def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
     return facts, offsets
 
 
+# A question with remedies asked alone (one small question in its batch: api._start says so with
+# `keeping`) leaves its verdict's Control here, and the remedy search grounds its own program in
+# it (remedies._search, multi-shot: the rules are re-ground with the search's question beside the
+# verdict's), where a Control of its own parsed the rules' text again (~2.1 ms) and set clasp up
+# (~0.3 ms). Every atom of a verdict's grounding is a fact (the program is stratified), so gringo
+# takes the second grounding's rules deriving them again; the search's question, its checks and
+# their artifacts are numbered after the verdict's, so no atom of theirs is the verdict's.
+_KEPT = _thread._local()   # .key: the question whose verdict to keep; .grounding: a KeptGrounding
+
+
+class KeptGrounding:
+    """A verdict's Control, kept for the remedy search of the same question (`key`): the rules
+    it was given (positions in _dependencies()), the fact lists given (ids), its artifacts."""
+    __slots__ = ("key", "control", "positions", "fixed", "artifacts")
+
+    def __init__(self, key, control: clingo.Control, positions: frozenset, fixed: frozenset, artifacts: int):
+        self.key, self.control, self.positions, self.fixed, self.artifacts = key, control, positions, fixed, artifacts
+
+
+class keeping:
+    """Within this block (in this thread), the grounding of the question `key` asked alone is kept
+    for take_grounding(key); `key` None keeps nothing."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __enter__(self):
+        _KEPT.key = self.key
+
+    def __exit__(self, *_):
+        _KEPT.key = None
+
+
+def take_grounding(key) -> KeptGrounding | None:
+    """The kept grounding of question `key`, once (the slot is emptied), or None."""
+    kept = getattr(_KEPT, "grounding", None)
+    _KEPT.grounding = None
+    return kept if kept is not None and kept.key == key else None
+
+
+def release_grounding() -> None:
+    """Free a kept grounding no search took (the answer needed no remedies)."""
+    _KEPT.grounding = None
+
+
 def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     """`run`'s grounding and solving: the shown atoms as text, a slice of them per string, each
     made when it is read (read_shown reads them; a solver process, workers.py, sends them to its
@@ -943,8 +994,8 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     # what none of them holds are left out (statements_for).
     fixed, questions_from = getattr(facts, "fixed", ()), getattr(facts, "questions_from", 0)
     indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))
-    added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes,
-                            getattr(facts, "alone", False))
+    present = frozenset(facts[i].name for i in range(questions_from, len(facts)))
+    added = rule_statements(control, present, indexes, getattr(facts, "alone", False))
     big = add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
     models: list = []
@@ -961,6 +1012,11 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
         for key in ("atoms", "rules"):
             statistics[key] = statistics.get(key, 0) + int(program[key])
         statistics["statements"] = statistics.get("statements", 0) + added
+    key = getattr(_KEPT, "key", None)
+    if key is not None and len(getattr(facts, "firsts", (0,))) == 1 and not big and not getattr(facts, "alone", False):
+        _KEPT.grounding = KeptGrounding(key, control, frozenset(_selected(present, indexes)),
+                                        frozenset(map(id, fixed)),
+                                        sum(facts[i].name == _QUESTION for i in range(questions_from, len(facts))))
     del control   # the grounding is done with: free it before the shown atoms are decoded
     if big:
         _give_back_memory()

@@ -1,0 +1,115 @@
+"""A cold question with remedies (issue 12, session 5): the remedy search is ground in the
+verdict's own Control (solve.keeping, remedies._search), so the rules' text is parsed once per
+question and clasp is set up once. Bounded by counts (Controls made, rules texts given to clingo),
+never by time; and the answers are the ones a search in a Control of its own gives."""
+
+from __future__ import annotations
+
+import clingo
+import pytest
+
+from reasoner import Reasoner, remedies, solve
+
+# The cold default command's question: `can-i host llama3 --commercial --mau 10M --json`.
+DEFAULT = {"licenses": ["llama3"], "use": {"acts": ["host"], "commercial": True, "mau": "10M"}, "remedies": True}
+# A forbidden one (commercial use under a non-commercial license), and one whose remedies stay
+# under a threshold (a number widened by asking again).
+FORBIDDEN = {"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": True}, "remedies": True}
+THRESHOLD = {"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": "800M", "role": "licensee"},
+             "remedies": True}
+LINEAGE = {"artifacts": [{"id": "acme/bot", "mine": True,
+                          "derived_from": [{"id": "meta-llama/Meta-Llama-3-8B", "relation": "finetune"}]}],
+           "use": {"acts": ["distribute"], "commercial": True, "release_mau": "900M"}, "remedies": True}
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Controls made, and program texts given to Control.add with their sizes, during the test."""
+    counts = {"controls": 0, "texts": []}
+
+    class Counting(clingo.Control):
+        def __init__(self, *args, **kwargs):
+            counts["controls"] += 1
+            super().__init__(*args, **kwargs)
+
+        def add(self, *args, **kwargs):
+            counts["texts"].append(args[-1].count("\n") + 1)
+            return super().add(*args, **kwargs)
+
+    monkeypatch.setattr(clingo, "Control", Counting)
+    return counts
+
+
+def _own_control(monkeypatch):
+    """Every search in a Control of its own, as before solve.keeping."""
+    monkeypatch.setattr(remedies, "take_grounding", lambda key: None)
+
+
+def test_a_cold_question_with_remedies_makes_one_control_and_parses_the_rules_once(counted):
+    answer = Reasoner(cache_size=0).ask(DEFAULT)
+    assert answer.status == "depends" and len(answer.remedies) == 3
+    assert counted["controls"] == 1
+    # The verdict's rules (~280 statements), then the search's: the statements the verdict's
+    # selection lacks (a few), remedies.lp, the bridges; never the rules' text a second time.
+    verdict, *search = counted["texts"]
+    assert verdict > 100 and len(search) == 3 and search[0] < verdict / 4
+
+
+def test_the_search_in_its_own_control_makes_two(counted, monkeypatch):
+    _own_control(monkeypatch)
+    Reasoner(cache_size=0).ask(DEFAULT)
+    assert counted["controls"] == 2
+
+
+@pytest.mark.parametrize("request_", [DEFAULT, FORBIDDEN, THRESHOLD, LINEAGE],
+                         ids=["default", "forbidden", "threshold", "lineage"])
+def test_answers_equal_those_of_a_search_in_its_own_control(monkeypatch, request_):
+    kept = Reasoner(cache_size=0).ask(request_).to_json()
+    _own_control(monkeypatch)
+    assert Reasoner(cache_size=0).ask(request_).to_json() == kept
+    assert kept["remedies"]
+
+
+def test_a_forbidden_request_stays_forbidden_and_its_remedies_verify():
+    engine = Reasoner(cache_size=0)
+    answer = engine.ask(FORBIDDEN)
+    assert answer.status == "forbidden" and answer.remedies
+    for remedy in answer.remedies:   # each, applied to the request and asked again, is YES
+        document = remedies.apply_changes(remedies.normalized_document(FORBIDDEN),
+                                          [op for change in remedy.changes for op in change.edits])
+        assert engine.ask(document).status == "permitted"
+    assert engine.ask({**FORBIDDEN, "remedies": False}).status == "forbidden"
+
+
+def test_a_grounding_gringo_refuses_is_searched_in_a_control_of_its_own(monkeypatch):
+    """Were a rule ever to derive a verdict's atom from another question's facts, gringo would
+    refuse the second grounding ("redefinition of atom"): the search then runs as before."""
+    expected = Reasoner(cache_size=0).ask(DEFAULT).to_json()
+    real = solve.take_grounding
+    refused = []
+
+    def refusing(key):
+        kept = real(key)
+        if kept is not None:
+            class Refusing(clingo.Control):   # a Control whose next ground call fails
+                def ground(self, *args, **kwargs):
+                    refused.append(True)
+                    raise RuntimeError("redefinition of atom")
+            kept.control.__class__ = Refusing
+        return kept
+
+    monkeypatch.setattr(remedies, "take_grounding", refusing)
+    assert Reasoner(cache_size=0).ask(DEFAULT).to_json() == expected and refused
+
+
+def test_the_kept_grounding_is_released_and_kept_for_remedies_only(monkeypatch):
+    kept = []
+    real = solve.take_grounding
+    monkeypatch.setattr(remedies, "take_grounding", lambda key: kept.append(real(key)) or kept[-1])
+    engine = Reasoner(cache_size=0)
+    engine.ask(DEFAULT)
+    assert len(kept) == 1 and kept[0] is not None
+    assert getattr(solve._KEPT, "grounding", None) is None and getattr(solve._KEPT, "key", None) is None
+    engine.ask({**DEFAULT, "remedies": False})   # no remedies asked
+    engine.ask({"licenses": ["mit"], "use": {"acts": ["host"]}, "remedies": True})       # YES: none searched
+    assert getattr(solve._KEPT, "grounding", None) is None
