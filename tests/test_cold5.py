@@ -113,3 +113,62 @@ def test_the_kept_grounding_is_released_and_kept_for_remedies_only(monkeypatch):
     engine.ask({**DEFAULT, "remedies": False})   # no remedies asked
     engine.ask({"licenses": ["mit"], "use": {"acts": ["host"]}, "remedies": True})       # YES: none searched
     assert getattr(solve._KEPT, "grounding", None) is None
+
+
+# --- regular expressions from precompiled code (reasoner/patterns.py) -----------------------------
+
+def test_every_precompiled_pattern_is_what_re_compiles():
+    import re
+
+    from reasoner import patterns
+    from reasoner.patterns_precompiled import PATTERNS
+
+    assert len(PATTERNS) >= 8 and patterns._USABLE
+    for (pattern, flags), entry in PATTERNS.items():
+        assert entry == patterns.compiled_entry(pattern, flags), pattern
+        made, expected = patterns.compile(pattern, flags), re.compile(pattern, flags)
+        assert (made.pattern, made.flags, made.groups, made.groupindex) == (
+            expected.pattern, expected.flags, expected.groups, expected.groupindex)
+
+
+def test_a_pattern_without_an_entry_is_compiled_by_re():
+    from reasoner import patterns
+
+    assert patterns.compile(r"(?P<word>[a-z]+)-\d").match("ab-1").group("word") == "ab"
+
+
+def test_the_precompiled_patterns_module_is_current():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "precompile_patterns.py"
+    done = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_cold_question_compiles_none_of_the_packages_patterns(tmp_path):
+    """In a fresh process, the default cold question: re's compiler builds none of the patterns
+    the package compiles through patterns.py (each comes from its precompiled code)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    child = (
+        "import io, json, sys\n"
+        "from re import _compiler\n"
+        "built = []\n"
+        "real = _compiler.compile\n"
+        "_compiler.compile = lambda p, flags=0: built.append(p) or real(p, flags)\n"
+        "from reasoner import fast, patterns\n"
+        "out, sys.stdout = sys.stdout, io.StringIO()\n"
+        "code = fast.main(['host', 'llama3', '--commercial', '--mau', '10M', '--json'])\n"
+        "out.write(json.dumps([code, [p for p in built if isinstance(p, str)], [p for p, _ in patterns.ASKED]]))\n")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "CAN_I_PROFILE": "none"}
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env, cwd=tmp_path)
+    code, built, asked = json.loads(done.stdout)
+    assert code == 3 and len(asked) >= 6
+    assert not set(built) & set(asked)
