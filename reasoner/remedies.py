@@ -577,7 +577,8 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
         except RuntimeError:
             # gringo refused to ground the search beside the verdict (it would, were a rule to
             # derive an atom of the verdict's question from another question's facts, which no
-            # rule does: questions share batches): searched in a Control of its own, as before.
+            # rule does: questions share batches), or did not ground the rules again for the
+            # search's questions (_regrounded): searched in a Control of its own, as before.
             pass
     return _search_in(None, reasoner, scene, used, candidates, limit, document, asked)
 
@@ -651,6 +652,8 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
             for fact in checks.facts:
                 backend.add_rule([atom(fact)])
     control.ground([("base", [])], context=RuleFunctions())
+    if kept is not None:
+        _regrounded(control, range(Q, len(checks.firsts) if checks is not None else Q + 1))
     found: list[tuple] = []
     shown: list[str] = []   # the checks' shown atoms, the same in every model: read from the first
     for _ in range(MAX_ROUNDS):
@@ -678,6 +681,20 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
     if checks is not None and shown:
         asked.update(checks.answers(read_shown(shown, checks.firsts)))
     return found[:limit]
+
+
+def _regrounded(control, questions) -> None:
+    """Raise RuntimeError unless every one of these question numbers has a status atom in the
+    grounding. Grounding "base" a second time is what makes gringo instantiate the rules for the
+    search's questions beside the verdict's; clingo's authors call grounding a part twice
+    unsupported (potassco/clingo#301: "does not detect this error in all cases and seemingly does
+    the right thing sometimes"), and it gives the same program as a Control of its own for every
+    bundled example (benchmarks/remedy_answers.py; tests/test_cold5.py). Were a clingo release to
+    skip the rules the second time (as it does for a part other than "base"), the search's
+    questions would have no status: that is caught here, not answered."""
+    have = {atom.symbol.arguments[0].number for atom in control.symbolic_atoms.by_signature("status", 2)}
+    if not set(questions) <= have:
+        raise RuntimeError("the rules were not ground again for the remedy search's questions")
 
 
 class _Asked:

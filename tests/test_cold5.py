@@ -172,3 +172,26 @@ def test_a_cold_question_compiles_none_of_the_packages_patterns(tmp_path):
     code, built, asked = json.loads(done.stdout)
     assert code == 3 and len(asked) >= 6
     assert not set(built) & set(asked)
+
+
+def test_a_grounding_that_skips_the_searchs_questions_is_caught(monkeypatch):
+    """Grounding "base" again is what instantiates the rules for the search's questions (clingo
+    calls grounding a part twice unsupported: remedies._regrounded). Were it to do nothing, the
+    search's questions would have no status: the search runs in a Control of its own instead,
+    with the same answer, never "no remedy found"."""
+    expected = Reasoner(cache_size=0).ask(DEFAULT).to_json()
+    real = solve.take_grounding
+    skipped = []
+
+    def skipping(key):
+        kept = real(key)
+        if kept is not None:
+            class Skipping(clingo.Control):   # grounds nothing new: no rule for the new questions
+                def ground(self, parts, *args, **kwargs):
+                    skipped.append(parts)
+                    return super().ground([("nothing", [])], *args, **kwargs)
+            kept.control.__class__ = Skipping
+        return kept
+
+    monkeypatch.setattr(remedies, "take_grounding", skipping)
+    assert Reasoner(cache_size=0).ask(DEFAULT).to_json() == expected and skipped
