@@ -195,3 +195,17 @@ def test_a_grounding_that_skips_the_searchs_questions_is_caught(monkeypatch):
 
     monkeypatch.setattr(remedies, "take_grounding", skipping)
     assert Reasoner(cache_size=0).ask(DEFAULT).to_json() == expected and skipped
+
+
+# --- the bundled license files, listed without pathlib's rglob (kb._license_files_under) ----------
+
+def test_license_files_are_listed_as_rglob_sorted_lists_them(tmp_path):
+    from reasoner import kb, resources
+
+    bundled = resources.facts_dir()
+    assert kb.license_files([bundled]) == sorted(bundled.rglob("*.lic"))
+    for name in ("b/x.lic", "a-b/y.lic", "a/z.lic", "a/A.lic", "top.lic", "a/.hidden.lic", "a/n.txt", "a/b/c/deep.lic"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("", encoding="utf-8")
+    (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)   # not descended into, as by rglob
+    assert kb.license_files([tmp_path]) == sorted(tmp_path.rglob("*.lic"))
