@@ -615,12 +615,11 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
     present = frozenset(f.name for f in base) | frozenset(f.name for f in changed)
     if checks is not None:
         present |= checks.predicates
-    indexes = frozenset(fact_index(known) for known in (schema_facts(), *(reasoner.kb.licenses[lid].facts
-                                                                           for lid in licenses)))
+    fixed_lists = (schema_facts(), *(reasoner.kb.licenses[lid].facts for lid in licenses))
     if kept is not None:   # the rules the verdict's grounding was not given, in their order
-        control.add("base", [], more_rules_text(present, indexes, kept.positions))
+        control.add("base", [], more_rules_text(present, fixed_lists, kept.positions, kept.cold))
     else:
-        rule_statements(control, present, indexes)
+        rule_statements(control, present, frozenset(fact_index(known) for known in fixed_lists))
     control.add("base", [], _search_text())
     control.add("base", [], _bridges(frozenset((f.name, len(f.arguments)) for f in changed)))
     literals = []   # change(C) of each candidate, by number

@@ -5,6 +5,8 @@ never by time; and the answers are the ones a search in a Control of its own giv
 
 from __future__ import annotations
 
+import itertools
+
 import clingo
 import pytest
 
@@ -45,7 +47,8 @@ def _own_control(monkeypatch):
     monkeypatch.setattr(remedies, "take_grounding", lambda key: None)
 
 
-def test_a_cold_question_with_remedies_makes_one_control_and_parses_the_rules_once(counted):
+def test_a_cold_question_with_remedies_makes_one_control_and_parses_the_rules_once(counted, monkeypatch):
+    monkeypatch.setattr(solve, "_CONTROLS", itertools.count())   # a process's first Controls: the rules as text
     answer = Reasoner(cache_size=0).ask(DEFAULT)
     assert answer.status == "depends" and len(answer.remedies) == 3
     assert counted["controls"] == 1
@@ -209,3 +212,47 @@ def test_license_files_are_listed_as_rglob_sorted_lists_them(tmp_path):
         (tmp_path / name).write_text("", encoding="utf-8")
     (tmp_path / "linked").symlink_to(tmp_path / "a", target_is_directory=True)   # not descended into, as by rglob
     assert kb.license_files([tmp_path]) == sorted(tmp_path.rglob("*.lic"))
+
+
+# --- the rules a cold question's Controls get, from the knowledge-base cache (solve.selection) ----
+
+def test_the_cached_selection_is_the_computed_one(tmp_path, monkeypatch):
+    from reasoner import solve
+    from reasoner.solve import schema_facts
+
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path))
+    engine = Reasoner(cache_size=0)
+    for lids, present in ((["llama3"], {"subject", "want", "in_question", "own", "fact_flag", "fact_num"}),
+                          (["gemma", "apache-2.0"], {"subject", "want", "in_question", "own", "edge", "grant"}),
+                          (["mit"], {"subject", "want"})):
+        lists = (schema_facts(), *(engine.kb.licenses[lid].facts for lid in engine.kb.related(lids)))
+        computed = solve.selection(frozenset(present), lists)
+        assert solve.selection(frozenset(present), lists, cold=True) == computed   # written
+        assert solve.selection(frozenset(present), lists, cold=True) == computed   # read back
+        assert computed[0] == solve._selected(frozenset(present), frozenset(map(solve.fact_index, lists)))
+
+
+def test_a_second_cold_question_reads_no_rules_analysis(tmp_path):
+    """In a fresh process with the cache filled, the default cold question neither loads the rules'
+    analysis nor indexes a fact list nor selects statements: its Control's rules, and the search's
+    extra ones, are read from the cache. Same answer as the process that filled it."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    child = (
+        "import io, json, sys\n"
+        "from reasoner import fast, solve\n"
+        "out, sys.stdout = sys.stdout, io.StringIO()\n"
+        "code = fast.main(['host', 'llama3', '--commercial', '--mau', '10M', '--json'])\n"
+        "answer, sys.stdout = sys.stdout.getvalue(), out\n"
+        "print(json.dumps([code, answer, solve._dependencies.cache_info().misses, solve._selected.cache_info().misses,\n"
+        "                  len(solve._FACT_INDEX)]))\n")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "CAN_I_PROFILE": "none", "CAN_I_CACHE_DIR": str(tmp_path)}
+    runs = [json.loads(subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, env=env,
+                                      cwd=tmp_path, check=True).stdout) for _ in range(2)]
+    assert runs[0][0] == runs[1][0] == 3 and runs[0][1] == runs[1][1]
+    assert runs[0][2:] != [0, 0, 0] and runs[1][2:] == [0, 0, 0]

@@ -79,9 +79,9 @@ def test_the_search_grounds_the_selected_statements_only(monkeypatch):
         added.append(real(control, present, indexes))
         return added[-1]
 
-    def spy_more(present, indexes, given):
-        added.append(len(given | set(solve._selected(present, indexes))))
-        return real_more(present, indexes, given)
+    def spy_more(present, fixed_lists, given, cold=False):
+        added.append(len(given | set(solve.selection(present, fixed_lists)[0])))
+        return real_more(present, fixed_lists, given, cold)
 
     monkeypatch.setattr(remedies, "rule_statements", spy)
     monkeypatch.setattr(remedies, "more_rules_text", spy_more)
