@@ -27,12 +27,16 @@ LINEAGE = {"artifacts": [{"id": "acme/bot", "mine": True,
 @pytest.fixture
 def counted(monkeypatch):
     """Controls made, and program texts given to Control.add with their sizes, during the test."""
-    counts = {"controls": 0, "texts": []}
+    counts = {"controls": 0, "texts": [], "backends": 0}
 
     class Counting(clingo.Control):
         def __init__(self, *args, **kwargs):
             counts["controls"] += 1
             super().__init__(*args, **kwargs)
+
+        def backend(self, *args, **kwargs):
+            counts["backends"] += 1
+            return super().backend(*args, **kwargs)
 
         def add(self, *args, **kwargs):
             counts["texts"].append(args[-1].count("\n") + 1)
@@ -56,6 +60,9 @@ def test_a_cold_question_with_remedies_makes_one_control_and_parses_the_rules_on
     # selection lacks (a few), remedies.lp, the bridges; never the rules' text a second time.
     verdict, *search = counted["texts"]
     assert verdict > 100 and len(search) == 3 and search[0] < verdict / 4
+    # One backend for the verdict's facts, one for the search's; its rounds exclude the sets
+    # found (single changes) by assumptions, with no backend each (clasp would update the program).
+    assert counted["backends"] == 2
 
 
 def test_the_search_in_its_own_control_makes_two(counted, monkeypatch):
