@@ -263,3 +263,38 @@ def test_a_second_cold_question_reads_no_rules_analysis(tmp_path):
                                       cwd=tmp_path, check=True).stdout) for _ in range(2)]
     assert runs[0][0] == runs[1][0] == 3 and runs[0][1] == runs[1][1]
     assert runs[0][2:] != [0, 0, 0] and runs[1][2:] == [0, 0, 0]
+
+
+# --- the catalog's entries, read from the cache when first used (kb._LAZY_TABLES) ------------------
+
+def test_the_catalog_is_read_when_first_used_and_equals_a_fresh_read(tmp_path, monkeypatch):
+    from reasoner import kb as kb_module
+
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path))
+    fresh = Reasoner().kb   # fills the cache: every table read from the files
+    assert "_lazy_tables" not in vars(fresh)
+    engine = Reasoner(cache_size=0)
+    assert "catalog" not in vars(engine.kb) and "_lazy_tables" in vars(engine.kb)
+    assert engine.ask({**DEFAULT, "remedies": True}).status == "depends"   # a license subject
+    assert engine.kb.model("no-such/model") is None
+    assert "catalog" not in vars(engine.kb)                               # never needed
+    assert engine.kb.model("meta-llama/META-LLAMA-3-8B") == fresh.model("meta-llama/Meta-Llama-3-8B") is not None
+    assert "catalog" in vars(engine.kb) and "_lazy_tables" not in vars(engine.kb)
+    for table in kb_module._TABLES:
+        assert getattr(engine.kb, table) == getattr(fresh, table), table
+    # Lost from the cache: read from the files again, the same.
+    lost = Reasoner(cache_size=0).kb
+    for entry in tmp_path.glob("catalog-entries-*"):
+        entry.unlink()
+    assert lost.catalog == fresh.catalog and lost.catalog_origins == fresh.catalog_origins
+    with pytest.raises(AttributeError):
+        lost.no_such_table
+
+
+def test_a_catalog_model_subject_answers_as_before(tmp_path, monkeypatch):
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path))
+    request = {"artifacts": [{"id": "meta-llama/Meta-Llama-3-8B"}], "remedies": True,
+               "use": {"acts": ["host"], "commercial": True, "release_mau": "800M", "role": "licensee"}}
+    first = Reasoner(cache_size=0).ask(request).to_json()     # tables read from the files
+    second = Reasoner(cache_size=0).ask(request).to_json()    # from the cache, the catalog lazily
+    assert first == second and first["status"] == "forbidden"
