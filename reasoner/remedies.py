@@ -727,6 +727,9 @@ class _Asked:
         self.firsts = list(firsts)
         seen = set()
         number = len(firsts)
+        # A question two documents share (the same Scene.key: the same facts) is asked once, and
+        # each document's answer reads it (1 of the 10 checks of the cold default question).
+        asked: dict = {}
         for document in documents:
             key = repr(document)
             if key in seen:
@@ -742,7 +745,10 @@ class _Asked:
             for question in plan.scenes:
                 if question.key in numbers:
                     continue
-                numbers[question.key] = (number, offset)
+                if question.key in asked:
+                    numbers[question.key] = asked[question.key]
+                    continue
+                numbers[question.key] = asked[question.key] = (number, offset)
                 self.firsts.append(offset)
                 self.facts += question_facts(question.scene, number, offset, runs=False)
                 number += 1
