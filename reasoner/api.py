@@ -28,7 +28,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
 from .vocabulary import suggest
 from .licenses import Compare
 from .shapes import Shapes
-from .solve import Scene, batch_facts, run
+from .solve import Scene, batch_facts, keeping, release_grounding, run
 from .workers import ChildFailed, Solvers
 
 MAX_COMBINATIONS = 64
@@ -248,7 +248,10 @@ class Reasoner:
                 batch.append(question)
                 work += question.work
             if batch:
-                pending.append(self._solve(batch, solved))
+                # One question with remedies asked: its grounding is kept for the search (solve.keeping).
+                alone = len(todo) == 1 and len(window) == 1 and window[0][0].request.remedies
+                with keeping(batch[0].key if alone else None):
+                    pending.append(self._solve(batch, solved))
         return window, solved, pending
 
     def _finish(self, started: tuple) -> list:
@@ -272,6 +275,7 @@ class Reasoner:
                     from .remedies import unknown_remedies
                     answer.remedies, notes = unknown_remedies(self, plan, answer, given)
                     answer.notes.extend(notes)
+        release_grounding()
         return answers
 
     def ask_text(self, text: str | bytes, source: str = "request") -> Result:

@@ -15,7 +15,9 @@ from __future__ import annotations
 import functools
 import re
 
-_TOKEN = re.compile(r"\s*(\(|\)|[A-Za-z0-9][A-Za-z0-9_.+\-]*)")
+from . import patterns   # re.compile from precompiled code (patterns.py)
+
+_TOKEN = patterns.compile(r"\s*(\(|\)|[A-Za-z0-9][A-Za-z0-9_.+\-]*)")
 MAX_ALTERNATIVES = 64
 # Parentheses nest at most this deep: the parser recurses per level, and an embedder must get a
 # ValueError (an input error), not Python's RecursionError, for `((((…mit…))))`.
@@ -38,7 +40,7 @@ SPDX_ALIASES = {
 # `gpl-2.0 with classpath-exception-2.0`, which no encoding matches, so the answer is unknown
 # and names the exception instead of judging the bare license without it.
 WITH = " with "
-_DEPRECATED_WITH = re.compile(r"^(.+?)-with-(.+-exception)$")
+_DEPRECATED_WITH = patterns.compile(r"^(.+?)-with-(.+-exception)$")
 
 
 def with_exception(license_id: str) -> tuple[str, str] | None:

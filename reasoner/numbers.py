@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from . import patterns   # re.compile from precompiled code (patterns.py)
+
 _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 # Digits with `_` between them (1_000_000) or commas between groups of three (1,000,000), an
 # optional fraction and exponent, and an optional K/M/B/T suffix. A comma anywhere else (a
 # European decimal comma, `1,5B`) is rejected rather than silently dropped.
-_NUMBER = re.compile(
+_NUMBER = patterns.compile(
     r"^\$?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?:[eE]\+?\d+)?)\s*([kKmMbBgGtT]?)$")
 LIMB = 10**9
 MAX_NUMBER = 10**18 - 1  # two limbs of 10^9 stay inside clingo's 32-bit integers

@@ -46,7 +46,7 @@ from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
 from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
-                    question_facts, read_shown, rule_statements, schema_facts)
+                    more_rules_text, question_facts, read_shown, rule_statements, schema_facts, take_grounding)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_MEMBERS, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -532,11 +532,12 @@ def _grant_term(symbol: Symbol, renames: dict) -> Symbol:
     return Function(symbol.name, [_grant_term(a, renames) for a in symbol.arguments], symbol.positive)
 
 
-def _diff(base: frozenset, candidate: _Candidate, number: int, grants: int) -> None:
-    changed = frozenset(question_facts(candidate.scene, runs=False))   # Symbols, for set differences
+def _diff(base: frozenset, candidate: _Candidate, number: int, grants: int, question: int = 0, offset: int = 0) -> None:
+    changed = frozenset(question_facts(candidate.scene, question, offset, runs=False))   # Symbols, for set differences
     removes, adds = base - changed, changed - base
     if candidate.kind == "obtain_grant":   # its grant is numbered apart from every other candidate's
-        renames = {Function("g", [Number(0), Number(grants)]): Function("g", [Number(0), Number(1_000_000 + number)])}
+        Q = Number(question)
+        renames = {Function("g", [Q, Number(grants)]): Function("g", [Q, Number(1_000_000 + number)])}
         adds = frozenset(_grant_term(s, renames) for s in adds)
     candidate.removes, candidate.adds = removes, adds
 
@@ -558,18 +559,38 @@ def _bridges(predicates: frozenset) -> str:
 
 
 def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int,
-            document: dict | None = None, asked: dict | None = None) -> list[tuple]:
+            document: dict | None = None, asked: dict | None = None, key=None) -> list[tuple]:
     """The optimal sets of candidates (indices), cheapest first: one clingo run, several rounds.
 
     With `document` and `asked`, the request document with each candidate's edits alone is asked
     too, in the same grounding (_Asked): its answer goes to `asked`, keyed by the edited document,
     for remedies_for's asking again. A remedy of one change, the clauses a change settles alone
     and the values a number widens to are those documents, so a cold question with remedies
-    grounds twice (the verdict; the search with its checks), not three times."""
-    base = question_facts(scene, runs=False)   # Symbols, for set differences
+    grounds twice (the verdict; the search with its checks), not three times.
+
+    Given the `key` of a question whose verdict's grounding was kept (solve.keeping), the search
+    is ground in that Control: its question numbered 1, its artifacts after the verdict's."""
+    kept = take_grounding(key) if key is not None else None
+    if kept is not None:
+        try:
+            return _search_in(kept, reasoner, scene, used, candidates, limit, document, asked)
+        except RuntimeError:
+            # gringo refused to ground the search beside the verdict (it would, were a rule to
+            # derive an atom of the verdict's question from another question's facts, which no
+            # rule does: questions share batches), or did not ground the rules again for the
+            # search's questions (_regrounded): searched in a Control of its own, as before.
+            pass
+    return _search_in(None, reasoner, scene, used, candidates, limit, document, asked)
+
+
+def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], limit: int,
+               document: dict | None, asked: dict | None) -> list[tuple]:
+    """_search, in the kept grounding `kept` (a solve.KeptGrounding) or in a Control of its own."""
+    Q, offset = (1, kept.artifacts) if kept is not None else (0, 0)
+    base = question_facts(scene, Q, offset, runs=False)   # Symbols, for set differences
     base_set = frozenset(base)
     for number, candidate in enumerate(candidates):
-        _diff(base_set, candidate, number, len(scene.use.grants))
+        _diff(base_set, candidate, number, len(scene.use.grants), Q, offset)
     candidates[:] = [c for c in candidates if c.removes or c.adds]
     if not candidates:
         return []
@@ -581,28 +602,37 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
     if document is not None and asked is not None:
         # Artifacts numbered after every one the searched question's facts may name.
         after = max([len(c.scene.artifacts) for c in candidates if c.scene is not None] + [len(scene.artifacts)])
-        checks = _Asked(reasoner, [apply_changes(document, c.ops) for c in candidates], set(licenses), after)
-    control = clingo.Control(["--warn=none", "--opt-mode=optN"])
+        checks = _Asked(reasoner, [apply_changes(document, c.ops) for c in candidates], set(licenses),
+                        offset + after, [0, offset] if kept is not None else [0])
+    if kept is not None:
+        control = kept.control
+        control.configuration.solve.opt_mode = "optN"
+    else:
+        control = clingo.Control(["--warn=none", "--opt-mode=optN"])
     # The rules that can fire with these facts (solve._selected: the verdict's own selection, its
     # #show statements included for the checks), then remedies.lp: leaving out rules that can
     # never fire changes no answer set, and each rule costs gringo time (~5 ms of a cold search).
     present = frozenset(f.name for f in base) | frozenset(f.name for f in changed)
     if checks is not None:
         present |= checks.predicates
-    indexes = frozenset(fact_index(known) for known in (schema_facts(), *(reasoner.kb.licenses[lid].facts
-                                                                           for lid in licenses)))
-    rule_statements(control, present, indexes)
+    fixed_lists = (schema_facts(), *(reasoner.kb.licenses[lid].facts for lid in licenses))
+    if kept is not None:   # the rules the verdict's grounding was not given, in their order
+        control.add("base", [], more_rules_text(present, fixed_lists, kept.positions, kept.cold))
+    else:
+        rule_statements(control, present, frozenset(fact_index(known) for known in fixed_lists))
     control.add("base", [], _search_text())
     control.add("base", [], _bridges(frozenset((f.name, len(f.arguments)) for f in changed)))
     literals = []   # change(C) of each candidate, by number
     with control.backend() as backend:
         atom = backend.add_atom
         for lid in licenses:
-            for fact in reasoner.kb.licenses[lid].facts:
+            if kept is None or id(reasoner.kb.licenses[lid].facts) not in kept.fixed:
+                for fact in reasoner.kb.licenses[lid].facts:
+                    backend.add_rule([atom(fact)])
+        if kept is None:
+            for fact in schema_facts():
                 backend.add_rule([atom(fact)])
-        for fact in schema_facts():
-            backend.add_rule([atom(fact)])
-        backend.add_rule([atom(Function("searched", [Number(0)]))])
+        backend.add_rule([atom(Function("searched", [Number(Q)]))])
         for fact in base:   # a fact some change takes away is only `given`: it holds unless taken away
             backend.add_rule([atom(Function("given", [fact]) if fact in removable else fact)])
         for kind in CHANGE_KINDS:
@@ -621,8 +651,16 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
             for fact in checks.facts:
                 backend.add_rule([atom(fact)])
     control.ground([("base", [])], context=RuleFunctions())
+    if kept is not None:
+        _regrounded(control, range(Q, len(checks.firsts) if checks is not None else Q + 1))
     found: list[tuple] = []
     shown: list[str] = []   # the checks' shown atoms, the same in every model: read from the first
+    # The next round: no set using the same groups, or more. A set of one group is excluded by
+    # assuming its used_group atom false; a set of several, by a constraint through the backend.
+    # Both exclude the same answer sets, but each backend opened and closed makes clasp update
+    # the whole program (~0.7-1.1 ms a round of a cold question, ~2.5 ms of its 3 rounds); an
+    # assumption costs nothing until the solve.
+    excluded: list = []   # literals assumed false
     for _ in range(MAX_ROUNDS):
         level: list[tuple] = []
 
@@ -634,20 +672,41 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
                 level.append((tuple(model.cost), chosen))
             return len(found) + len(level) < limit
 
-        control.solve(on_model=collect)
+        control.solve(on_model=collect, assumptions=excluded)
         if not level:
             break
         found += level
         if len(found) >= limit:
             break
-        with control.backend() as backend:   # the next round: no set using the same groups, or more
-            for _, chosen in level:
-                groups = {repr(candidates[i].group if candidates[i].group is not None else ("change", i)) for i in chosen}
-                backend.add_rule([], [control.symbolic_atoms[Function("used_group", [String(g)])].literal
-                                      for g in sorted(groups)])
+        constraints = []
+        for _, chosen in level:
+            groups = {repr(candidates[i].group if candidates[i].group is not None else ("change", i)) for i in chosen}
+            literals_of = [control.symbolic_atoms[Function("used_group", [String(g)])].literal for g in sorted(groups)]
+            if len(literals_of) == 1:
+                excluded.append(-literals_of[0])
+            else:
+                constraints.append(literals_of)
+        if constraints:
+            with control.backend() as backend:
+                for body in constraints:
+                    backend.add_rule([], body)
     if checks is not None and shown:
         asked.update(checks.answers(read_shown(shown, checks.firsts)))
     return found[:limit]
+
+
+def _regrounded(control, questions) -> None:
+    """Raise RuntimeError unless every one of these question numbers has a status atom in the
+    grounding. Grounding "base" a second time is what makes gringo instantiate the rules for the
+    search's questions beside the verdict's; clingo's authors call grounding a part twice
+    unsupported (potassco/clingo#301: "does not detect this error in all cases and seemingly does
+    the right thing sometimes"), and it gives the same program as a Control of its own for every
+    bundled example (benchmarks/remedy_answers.py; tests/test_cold5.py). Were a clingo release to
+    skip the rules the second time (as it does for a part other than "base"), the search's
+    questions would have no status: that is caught here, not answered."""
+    have = {atom.symbol.arguments[0].number for atom in control.symbolic_atoms.by_signature("status", 2)}
+    if not set(questions) <= have:
+        raise RuntimeError("the rules were not ground again for the remedy search's questions")
 
 
 class _Asked:
@@ -658,14 +717,19 @@ class _Asked:
     those hold the search's question's facts), so gringo derives them once, the same in every
     model. A document whose questions need licenses the search does not load is not asked here."""
 
-    def __init__(self, reasoner, documents: list[dict], licenses: set, offset: int):
+    def __init__(self, reasoner, documents: list[dict], licenses: set, offset: int, firsts: list = [0]):
         self.reasoner = reasoner
         self.facts: list = []
         self.errors: dict = {}
         self.plans: list = []     # (key, plan, {question key: (its number, first artifact)})
-        self.firsts = [0]         # the first artifact of each question number (read_shown), the search's 0
+        # The first artifact of each question number (read_shown): the search's (and a kept
+        # verdict's before it), then the checks'.
+        self.firsts = list(firsts)
         seen = set()
-        number = 1
+        number = len(firsts)
+        # A question two documents share (the same Scene.key: the same facts) is asked once, and
+        # each document's answer reads it (1 of the 10 checks of the cold default question).
+        asked: dict = {}
         for document in documents:
             key = repr(document)
             if key in seen:
@@ -681,7 +745,10 @@ class _Asked:
             for question in plan.scenes:
                 if question.key in numbers:
                     continue
-                numbers[question.key] = (number, offset)
+                if question.key in asked:
+                    numbers[question.key] = asked[question.key]
+                    continue
+                numbers[question.key] = asked[question.key] = (number, offset)
                 self.firsts.append(offset)
                 self.facts += question_facts(question.scene, number, offset, runs=False)
                 number += 1
@@ -809,7 +876,7 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         # alone are asked in the search's grounding; anything else is asked below, in a batch.
         ask_here = len(scenes) == 1 and not extra and len(scene.artifacts) <= ASK_IN_SEARCH_UP_TO
         for cost, chosen in _search(reasoner, scene, question.used, candidates, limit * 2,
-                                    document if ask_here else None, asked):
+                                    document if ask_here else None, asked, question.key):
             picked = extra + [candidates[i] for i in chosen]
             options.append(((sum(COST[c.kind] for c in picked), cost[1] if len(cost) > 1 else 0), picked))
     if not options:

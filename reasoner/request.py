@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from . import patterns   # re.compile from precompiled code (patterns.py)
 from .records import dataclass, field, fields_of, make_dataclass, replace   # standard dataclasses, defined at no cost
 from pathlib import Path
 
@@ -660,7 +661,7 @@ def unique_keys(pairs: list) -> dict:
     return seen
 
 
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]')
+_JSON_TOKEN = patterns.compile(r'"(?:[^"\\]|\\.)*"\s*:?|[{}\[\]]')
 
 
 def duplicate_key_location(text: str) -> str | None:

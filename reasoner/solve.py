@@ -161,12 +161,9 @@ def _dependencies() -> tuple:
         return tuple((str(statement), head, frozenset(needs), constants)
                      for statement, (head, needs, constants) in zip(statements, _analysis(statements)))
 
-    rules = resources.rules_path()
-    # clingo's version too: the texts are its printing of its parse
-    key = b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
-                     + [clingo.__version__.encode()])
     # Stored as used (needs as frozensets): making ~770 frozensets again was ~1 ms of a cold question.
-    return _cached(rules, produce, _plain_analysis, data=key, name="rules-analysis", typed=False)
+    return _cached(resources.rules_path(), produce, _plain_analysis, data=_rules_key(), name="rules-analysis",
+                   typed=False)
 
 
 # Statements parsed so far, by their position in _dependencies(): each is parsed once per process,
@@ -312,6 +309,49 @@ def rules_text(present: frozenset, fixed: frozenset = frozenset()) -> str:
     return "\n".join(dependencies[position][0] for position in _selected(present, fixed))
 
 
+def more_rules_text(present: frozenset, fixed_lists: tuple, given: frozenset, cold: bool = False) -> str:
+    """The statements selection() keeps but those at the positions `given` (a kept grounding's),
+    in order, as one text."""
+    positions, texts = selection(present, fixed_lists, cold)
+    return "\n".join(text for position, text in zip(positions, texts) if position not in given)
+
+
+def selection(present: frozenset, fixed_lists: tuple, cold: bool = False) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The statements _selected() keeps for facts of the `present` predicates beside the fixed
+    fact lists (the schema's, the licenses'): their positions in _dependencies() and their texts.
+    `cold` (a process's first Controls, which get the rules as text): from the knowledge-base
+    cache, when an earlier process made it for the same rules, predicates and facts. Loading the
+    rules' analysis, indexing the fact lists and selecting was ~1.9 ms of a cold question (0.9,
+    0.5 and 0.5); the entry is keyed by all that decides the selection (the rules and this
+    module, as _dependencies' key, the predicates, and the text of every fixed fact)."""
+    if not cold:
+        positions = _selected(present, frozenset(fact_index(known) for known in fixed_lists))
+        dependencies = _dependencies()
+        return positions, tuple(dependencies[position][0] for position in positions)
+    from .kb import _cached
+
+    def produce(_) -> tuple:
+        return selection(present, fixed_lists)
+
+    def valid(value) -> bool:
+        return (type(value) is tuple and len(value) == 2 and type(value[0]) is tuple and type(value[1]) is tuple
+                and len(value[0]) == len(value[1]) and all(type(p) is int for p in value[0])
+                and all(type(t) is str for t in value[1]))
+
+    key = b"\1".join([_rules_key(), "\0".join(sorted(present)).encode()]
+                      + [str(Function("", list(known))).encode() for known in fixed_lists])
+    return _cached(resources.rules_path(), produce, valid, data=key, name="rules-selection", typed=False)
+
+
+@functools.lru_cache(maxsize=1)
+def _rules_key() -> bytes:
+    """What the rules' analysis is made from: the rule files, this module (how it is read) and
+    clingo's version (the texts are its printing of its parse)."""
+    rules = resources.rules_path()
+    return b"\0".join([path.read_bytes() for path in (rules, rules.with_name("dsl2.lp"), Path(__file__))]
+                      + [clingo.__version__.encode()])
+
+
 _CONTROLS = itertools.count()   # how many Controls this process has given rules to
 # The first Controls of a process get the rules as one text: clingo parses it in C (~2.3 ms for
 # ~280 statements), where importing clingo.ast and parsing the statements into AST objects once
@@ -321,12 +361,14 @@ _CONTROLS = itertools.count()   # how many Controls this process has given rules
 _TEXT_CONTROLS = 3
 
 
-def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset, alone: bool = False) -> int:
+def rule_statements(control: clingo.Control, present: frozenset, indexes: frozenset, alone: bool = False,
+                    text: bool | None = None) -> int:
     """Add to `control` the rules that can fire with facts of the `present` predicates beside the
     fixed fact lists `indexes` (fact_index()es); returns how many statements were added: as one
     text for the process's first _TEXT_CONTROLS Controls, else as AST statements. Same
     statements, same order, same program either way. `alone`: for one big question grounded
-    alone, given without in_question facts (alone_statements)."""
+    alone, given without in_question facts (alone_statements). `text` False: as AST statements
+    (the caller counted this Control)."""
     if alone:
         from clingo import ast
 
@@ -335,7 +377,7 @@ def rule_statements(control: clingo.Control, present: frozenset, indexes: frozen
             for statement in statements:
                 builder.add(statement)
         return len(statements)
-    if next(_CONTROLS) < _TEXT_CONTROLS:
+    if text is None and next(_CONTROLS) < _TEXT_CONTROLS:
         control.add("base", [], rules_text(present, indexes))
         return len(_selected(present, indexes))
     from clingo import ast
@@ -934,6 +976,53 @@ def batch_facts(fixed: tuple, scenes) -> tuple["Facts", list[int]]:
     return facts, offsets
 
 
+# A question with remedies asked alone (one small question in its batch: api._start says so with
+# `keeping`) leaves its verdict's Control here, and the remedy search grounds its own program in
+# it (remedies._search, multi-shot: the rules are re-ground with the search's question beside the
+# verdict's), where a Control of its own parsed the rules' text again (~2.1 ms) and set clasp up
+# (~0.3 ms). Every atom of a verdict's grounding is a fact (the program is stratified), so gringo
+# takes the second grounding's rules deriving them again; the search's question, its checks and
+# their artifacts are numbered after the verdict's, so no atom of theirs is the verdict's.
+_KEPT = _thread._local()   # .key: the question whose verdict to keep; .grounding: a KeptGrounding
+
+
+class KeptGrounding:
+    """A verdict's Control, kept for the remedy search of the same question (`key`): the rules
+    it was given (positions in _dependencies()), the fact lists given (ids), its artifacts."""
+    __slots__ = ("key", "control", "positions", "fixed", "artifacts", "cold")
+
+    def __init__(self, key, control: clingo.Control, positions: frozenset, fixed: frozenset, artifacts: int,
+                 cold: bool):
+        self.key, self.control, self.positions, self.fixed, self.artifacts = key, control, positions, fixed, artifacts
+        self.cold = cold   # given the rules as text, from selection(cold=True): the search reads its own so
+
+
+class keeping:
+    """Within this block (in this thread), the grounding of the question `key` asked alone is kept
+    for take_grounding(key); `key` None keeps nothing."""
+
+    def __init__(self, key):
+        self.key = key
+
+    def __enter__(self):
+        _KEPT.key = self.key
+
+    def __exit__(self, *_):
+        _KEPT.key = None
+
+
+def take_grounding(key) -> KeptGrounding | None:
+    """The kept grounding of question `key`, once (the slot is emptied), or None."""
+    kept = getattr(_KEPT, "grounding", None)
+    _KEPT.grounding = None
+    return kept if kept is not None and kept.key == key else None
+
+
+def release_grounding() -> None:
+    """Free a kept grounding no search took (the answer needed no remedies)."""
+    _KEPT.grounding = None
+
+
 def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     """`run`'s grounding and solving: the shown atoms as text, a slice of them per string, each
     made when it is read (read_shown reads them; a solver process, workers.py, sends them to its
@@ -942,9 +1031,17 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     # The lists known in full (the licenses', the schema's) are indexed once; rules asking for
     # what none of them holds are left out (statements_for).
     fixed, questions_from = getattr(facts, "fixed", ()), getattr(facts, "questions_from", 0)
-    indexes = frozenset(fact_index(known) for known in (schema_facts(), *fixed))
-    added = rule_statements(control, frozenset(facts[i].name for i in range(questions_from, len(facts))), indexes,
-                            getattr(facts, "alone", False))
+    fixed_lists = (schema_facts(), *fixed)
+    present = frozenset(facts[i].name for i in range(questions_from, len(facts)))
+    alone = getattr(facts, "alone", False)
+    cold = not alone and next(_CONTROLS) < _TEXT_CONTROLS
+    if cold:   # the text rule_statements would give, from the cache (selection)
+        positions, texts = selection(present, fixed_lists, cold=True)
+        control.add("base", [], "\n".join(texts))
+        added = len(positions)
+    else:
+        indexes = frozenset(fact_index(known) for known in fixed_lists)
+        added = rule_statements(control, present, indexes, alone, text=False)
     big = add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
     models: list = []
@@ -961,6 +1058,11 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
         for key in ("atoms", "rules"):
             statistics[key] = statistics.get(key, 0) + int(program[key])
         statistics["statements"] = statistics.get("statements", 0) + added
+    key = getattr(_KEPT, "key", None)
+    if key is not None and len(getattr(facts, "firsts", (0,))) == 1 and not big and not getattr(facts, "alone", False):
+        _KEPT.grounding = KeptGrounding(key, control, frozenset(positions if cold else _selected(present, indexes)),
+                                        frozenset(map(id, fixed)),
+                                        sum(facts[i].name == _QUESTION for i in range(questions_from, len(facts))), cold)
     del control   # the grounding is done with: free it before the shown atoms are decoded
     if big:
         _give_back_memory()

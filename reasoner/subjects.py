@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from . import patterns   # re.compile from precompiled code (patterns.py)
 from .records import dataclass, field   # a standard dataclass, defined at no cost (records.py)
 from pathlib import Path
 
@@ -660,7 +661,7 @@ def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-_HUB_FILE_LINK = re.compile(r"https?://huggingface\.co/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/", re.IGNORECASE)
+_HUB_FILE_LINK = patterns.compile(r"https?://huggingface\.co/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/", re.IGNORECASE)
 
 
 def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:

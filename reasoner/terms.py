@@ -23,12 +23,14 @@ from sys import intern
 
 from clingo import SymbolType
 
+from . import patterns   # re.compile from precompiled code (patterns.py)
+
 # A string (with clingo's escapes \\ \" \n), a number, a name (with its `(` when it opens a
 # function), a bare `(` (a tuple: a function without a name), or a closing parenthesis; commas
 # are skipped. Shown atoms hold no #inf or #sup.
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+|[a-z_\'][A-Za-z0-9_\']*\(?|[()]')
+_TOKENS = patterns.compile(r'"(?:[^"\\]|\\.)*"|-?[0-9]+|[a-z_\'][A-Za-z0-9_\']*\(?|[()]')
 _FUNCTION, _NUMBER, _STRING = SymbolType.Function, SymbolType.Number, SymbolType.String
-_ESCAPES = re.compile(r'\\(.)')
+_ESCAPES = patterns.compile(r'\\(.)')
 _ESCAPED = {'"': '"', "\\": "\\", "n": "\n"}
 
 # The shape of nearly every shown atom, `out(Q,name(LEAF,…))` or, for an atom shown as itself
@@ -41,7 +43,7 @@ _ESCAPED = {'"': '"', "\\": "\\", "n": "\n"}
 _NAME = r"[a-z_'][A-Za-z0-9_']*"
 _LEAF = rf'"[^"\\]*(?:\\.[^"\\]*)*"|-?[0-9]+|{_NAME}(?:\([^()"]*\))?'
 _MOST = 8
-_SHOWN = re.compile(rf"(?:out\((-?[0-9]+),|(?!out\())({_NAME})\(({_LEAF})" + rf"(?:,({_LEAF}))?" * (_MOST - 1)
+_SHOWN = patterns.compile(rf"(?:out\((-?[0-9]+),|(?!out\())({_NAME})\(({_LEAF})" + rf"(?:,({_LEAF}))?" * (_MOST - 1)
                     + r"\)(?(1)\)),?")
 
 

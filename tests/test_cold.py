@@ -303,14 +303,16 @@ def test_the_cache_follows_the_catalog_the_licenses_the_grammar_and_the_version(
     monkeypatch.setattr(reasoner, "__version__", "99.0")
     before = set(cache.glob("*.marshal"))
     KnowledgeBase.load().licenses["llama3"]
-    assert {p.name.rpartition("-")[0] for p in set(cache.glob("*.marshal")) - before} == {"tables", "llama3"}
+    assert {p.name.rpartition("-")[0] for p in set(cache.glob("*.marshal")) - before} == {"tables", "catalog-entries",
+                                                                                       "llama3"}
     grammar = facts.parent / "grammar.lark"
     grammar.write_text(kb_module.resources.grammar_path().read_text(encoding="utf-8") + "\n// changed\n")
     monkeypatch.setattr(kb_module, "_code_digest", [])
     monkeypatch.setattr(kb_module, "_PARSER_SOURCES", [grammar] + kb_module._PARSER_SOURCES[1:])
     before = set(cache.glob("*.marshal"))
     KnowledgeBase.load().licenses["llama3"]
-    assert {p.name.rpartition("-")[0] for p in set(cache.glob("*.marshal")) - before} == {"tables", "llama3"}
+    assert {p.name.rpartition("-")[0] for p in set(cache.glob("*.marshal")) - before} == {"tables", "catalog-entries",
+                                                                                       "llama3"}
 
 
 def test_a_license_file_change_is_seen_at_once(cache, facts):

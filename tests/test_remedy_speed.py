@@ -56,10 +56,11 @@ def counted(monkeypatch):
 
 
 def test_a_cold_question_with_remedies_grounds_twice(counted):
-    """The verdict, then the search with its checks: no third grounding to ask the remedies again."""
+    """The verdict, then the search with its checks, in the verdict's Control (solve.keeping): no
+    third grounding to ask the remedies again, no second Control to parse the rules again."""
     answer = Reasoner(cache_size=0).ask(DEFAULT)
     assert answer.status == "depends" and len(answer.remedies) == 3
-    assert counted == {"controls": 2, "grounds": 2}
+    assert counted == {"controls": 1, "grounds": 2}
 
 
 def test_the_verdict_alone_grounds_once(counted):
@@ -69,15 +70,21 @@ def test_the_verdict_alone_grounds_once(counted):
 
 def test_the_search_grounds_the_selected_statements_only(monkeypatch):
     """Rules that cannot fire with the question's facts are left out of the search, as out of the
-    verdict (all of rules.lp and dsl2.lp was 417 statements)."""
+    verdict (all of rules.lp and dsl2.lp was 417 statements). The search is ground in the
+    verdict's Control (solve.keeping): it adds the statements the verdict's selection lacks."""
     added = []
-    real = remedies.rule_statements
+    real, real_more = remedies.rule_statements, remedies.more_rules_text
 
     def spy(control, present, indexes):
         added.append(real(control, present, indexes))
         return added[-1]
 
+    def spy_more(present, fixed_lists, given, cold=False):
+        added.append(len(given | set(solve.selection(present, fixed_lists)[0])))
+        return real_more(present, fixed_lists, given, cold)
+
     monkeypatch.setattr(remedies, "rule_statements", spy)
+    monkeypatch.setattr(remedies, "more_rules_text", spy_more)
     Reasoner(cache_size=0).ask(DEFAULT)
     assert len(added) == 1 and added[0] < 0.8 * len(solve._dependencies())
 
@@ -113,7 +120,7 @@ def test_answers_from_the_search_grounding_are_a_separate_batchs(monkeypatch, re
 def test_remedies_of_two_changes_are_asked_in_a_batch_beside_the_checks(counted):
     answer = Reasoner(cache_size=0).ask(REQUESTS[4])
     assert answer.status == "forbidden" and any(len(remedy.changes) == 2 for remedy in answer.remedies)
-    assert counted == {"controls": 3, "grounds": 3}
+    assert counted == {"controls": 2, "grounds": 3}   # the search in the verdict's Control, then the batch
 
 
 def test_every_remedy_of_the_default_question_verifies_and_no_other_answer_changes():
