@@ -276,6 +276,13 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
                        f"the publisher of `{a.id}`")
                       for a in scene.artifacts if not a.mine and lid in scene.licenses.get(a.id, ())]
         for grant, written, licensor in grants:
+            # Two cited licenses of one licensor (qwen and tongyi-qianwen-research: alibaba) make
+            # one change, not two the search ties between: which it kept followed clingo's
+            # enumeration order, which differs between groundings. The first license by id names it.
+            same = next((c for c in out if c.kind == "obtain_grant" and c.params["grant"] == written), None)
+            if same is not None:
+                same.licenses += (lid,)
+                continue
             out.append(_Candidate("obtain_grant", (("add", ("use", "grants"), written),),
                                   {"licensor": licensor, "license": lid, "grant": written},
                                   {"licensor": grant.licensor or licensor, "license": lid, "grant": written},

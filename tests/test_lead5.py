@@ -1,4 +1,6 @@
 """Found and fixed by the lead in session 5 of 2026-12-01."""
+import pytest
+
 from reasoner import Reasoner
 
 R = Reasoner()
@@ -17,3 +19,73 @@ def test_a_licensor_release_whose_own_license_also_reaches_it_from_a_parent_name
     assert result.status == "permitted"
     assert notes == ["`deepseek-ai/DeepSeek-R1` is deepseek-ai's own release under mit: as the licensor of deepseek, "
                      "it replaced deepseek for this model and what derives from it"]
+
+
+# --- the remedy search in the verdict's Control (solve.keeping) answers as one of its own -------
+# The search re-grounds clingo's "base" part beside the verdict (remedies._search), which clingo's
+# authors call unsupported (potassco/clingo#301). The reasons it is sound here (every verdict atom
+# is a fact; no rule derives one question's atoms from another's) are arguments; this compares the
+# two on generated requests, so a clingo release or a rule that breaks them fails here.
+
+def _answers_with_and_without_the_kept_grounding(monkeypatch, count: int, seed: int) -> tuple[list, list, int]:
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    import engine_requests
+    from reasoner import remedies
+
+    documents = [{**d, "remedies": True} for d in engine_requests.requests(count, seed=seed)]
+
+    def answers():
+        engine = Reasoner(cache_size=0)
+        out = []
+        for document in documents:
+            try:
+                out.append(json.dumps(engine.ask(document).to_json(), sort_keys=True))
+            except Exception as error:  # noqa: BLE001 - an input error compares like an answer
+                out.append(repr(error))
+        return out
+
+    kept = answers()
+    monkeypatch.setattr(remedies, "take_grounding", lambda key: None)
+    own = answers()
+    return kept, own, sum('"remedies": [{' in a for a in kept)
+
+
+def test_remedies_searched_in_the_verdicts_control_equal_a_search_of_its_own(monkeypatch):
+    kept, own, with_remedies = _answers_with_and_without_the_kept_grounding(monkeypatch, 40, 23)
+    assert with_remedies >= 10
+    assert [i for i, (a, b) in enumerate(zip(kept, own)) if a != b] == []
+
+
+@pytest.mark.slow
+def test_remedies_searched_in_the_verdicts_control_equal_a_search_of_its_own_on_many(monkeypatch):
+    kept, own, with_remedies = _answers_with_and_without_the_kept_grounding(monkeypatch, 1_000, 29)
+    assert with_remedies >= 250
+    assert [i for i, (a, b) in enumerate(zip(kept, own)) if a != b] == []
+
+
+def test_one_licensors_grant_for_two_cited_licenses_is_one_change_named_by_the_first(monkeypatch):
+    """qwen and tongyi-qianwen-research both cite Alibaba: the search had two candidates with the
+    same edit and kept one in clingo's enumeration order, which differed between the verdict's
+    Control and one of its own (found comparing them on 1,500 generated requests)."""
+    from reasoner import remedies
+
+    request = {"artifacts": [
+        {"id": "org5/m0", "license": "qwen AND minimax-model-m2.5", "family": "phi"},
+        {"id": "org2/m1", "license": "gpl-2.0 AND tongyi-qianwen-research", "family": "llama",
+         "derived_from": [{"id": "org5/m0", "relation": "adapter"}]}],
+        "use": {"acts": ["distribute"], "commercial": True, "revenue_usd": 0, "territory": ["CN"], "entity": "academic",
+                "date": "2026-03-15", "linking": True}, "subject": "org2/m1", "remedies": True}
+
+    def grants():
+        result = Reasoner(cache_size=0).ask(request)
+        assert result.status == "forbidden"
+        return [(c.params["grant"], c.params["license"]) for r in result.remedies for c in r.changes
+                if c.kind == "obtain_grant"]
+
+    kept = grants()
+    monkeypatch.setattr(remedies, "take_grounding", lambda key: None)
+    assert kept == grants() and ("alibaba", "qwen") in kept and ("alibaba", "tongyi-qianwen-research") not in kept
