@@ -99,3 +99,29 @@ def test_a_template_licensed_publisher_alone_as_a_grant_is_pointed_at_publisher_
     assert "did you mean `acme`" not in str(caught.value)
     doc["use"]["grants"] = ["acme:acme/nc-model"]
     assert R.ask(doc).status == "permitted"
+
+
+# --- 4. profiles --------------------------------------------------------------------------------------
+
+def test_a_can_i_toml_written_as_pyproject_is_an_error_at_its_line_saying_where_the_facts_go(tmp_path):
+    """`[tool.can-i]` copied from a pyproject.toml into a can-i.toml was "can-i.toml: unknown profile
+    key `tool`" with no line:col (profile.py `_position` matched a table header only when it was the
+    whole key, not one that starts with it), and no word on where the facts belong."""
+    from reasoner.profile import ProfileError, load_profile
+
+    path = tmp_path / "can-i.toml"
+    path.write_text("# standing facts\n\n[tool.can-i]\ncommercial = true\n")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert caught.value.location.endswith("can-i.toml:3:1")
+    assert "top level" in str(caught.value)
+
+
+def test_an_unknown_table_in_a_profile_is_located_at_its_header(tmp_path):
+    from reasoner.profile import ProfileError, load_profile
+
+    path = tmp_path / "can-i.toml"
+    path.write_text("commercial = true\n\n[limits.users]\nmau = 5\n")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    assert caught.value.location.endswith("can-i.toml:3:1")
