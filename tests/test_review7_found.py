@@ -125,3 +125,26 @@ def test_an_unknown_table_in_a_profile_is_located_at_its_header(tmp_path):
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     assert caught.value.location.endswith("can-i.toml:3:1")
+
+
+# --- 5. the license DSL -------------------------------------------------------------------------------
+
+_HEAD = ('license x-deep {\n  name "X"\n  version "1"\n  licensor "X"\n  url "https://x"\n  kind model\n'
+         '  osi no\n  terms follow finetune\n  clause "1" "c" {\n    grant all\n')
+
+
+@pytest.mark.parametrize("condition", ["not " * 5000 + "commercial",
+                                       "(" * 40 + "not " * 5000 + "commercial" + ")" * 40,
+                                       " or ".join(["commercial"] * 3000)])
+def test_a_condition_nested_too_deeply_is_an_error_at_its_line(tmp_path, capsys, condition):
+    """Thousands of `not`s or `or`s: "x.lic: a condition is nested too deeply …" named the file
+    only (parse.py `too_deep`, compile.py), the one DSL error without line:col; it now points at
+    the deepest place (or, with no nesting, the longest line)."""
+    from reasoner.cli import main
+
+    path = tmp_path / "x-deep.lic"
+    path.write_text(_HEAD + "    forbid host when " + condition + "\n  }\n}\n")
+    assert main(["check", str(path)]) == 2
+    out = capsys.readouterr()
+    assert f"{path}:11:" in out.out + out.err and "nested too deeply" in out.out + out.err
+    assert "Traceback" not in out.out + out.err
