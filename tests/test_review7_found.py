@@ -148,3 +148,43 @@ def test_a_condition_nested_too_deeply_is_an_error_at_its_line(tmp_path, capsys,
     out = capsys.readouterr()
     assert f"{path}:11:" in out.out + out.err and "nested too deeply" in out.out + out.err
     assert "Traceback" not in out.out + out.err
+
+
+# --- 6. model cards: license_link ---------------------------------------------------------------------
+
+def _card_answer(tmp_path, front_matter: str, *options: str) -> dict:
+    import subprocess
+    import sys
+
+    card = tmp_path / "card" / "README.md"
+    card.parent.mkdir(exist_ok=True)
+    card.write_text(f"---\n{front_matter}\n---\n# a model\n")
+    from reasoner.cli import main
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["use", str(card), *options, "--json"])
+    return {"code": code, **json.loads(out.getvalue())}
+
+
+@pytest.mark.parametrize("link", [
+    "https://hf.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE",          # the Hub's own short domain
+    "https://www.huggingface.co/meta-llama/Meta-Llama-3-8B/blob/main/LICENSE",
+    "https://llama.meta.com/llama3/license/",                              # llama3.lic's own url
+    "http://LLAMA.META.COM/llama3/license",
+])
+def test_a_card_labelled_apache_whose_license_link_is_the_llama_3_license_stays_under_llama(tmp_path, link):
+    """subjects.py `_add_linked_license` binds the license a card's `license_link` points at when it
+    is a huggingface.co file link into a catalog model (so `license: apache-2.0` cannot drop the
+    linked text's terms). The same link through hf.co (the Hub's short domain) or www., or the
+    license's own url as the encoding states it, was not read: military use answered YES."""
+    answer = _card_answer(tmp_path, f"license: apache-2.0\nlicense_link: {link}", "--purpose", "military")
+    assert answer["status"] == "forbidden" and answer["code"] == 1
+
+
+def test_a_card_whose_license_link_is_its_own_licenses_url_is_unchanged(tmp_path):
+    answer = _card_answer(tmp_path, "license: mit\nlicense_link: https://opensource.org/license/mit",
+                          "--commercial")
+    assert answer["status"] == "permitted"
