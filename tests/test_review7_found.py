@@ -188,3 +188,53 @@ def test_a_card_whose_license_link_is_its_own_licenses_url_is_unchanged(tmp_path
     answer = _card_answer(tmp_path, "license: mit\nlicense_link: https://opensource.org/license/mit",
                           "--commercial")
     assert answer["status"] == "permitted"
+
+
+# --- 7. CycloneDX BOMs: pedigree variants and license evidence -----------------------------------------
+
+_LLAMA_COMPONENT = {"type": "machine-learning-model", "bom-ref": "llama", "group": "meta-llama",
+                    "name": "Meta-Llama-3-8B", "purl": "pkg:huggingface/meta-llama/Meta-Llama-3-8B"}
+
+
+def _cyclonedx(tmp_path, **subject_extra) -> str:
+    subject = {"type": "machine-learning-model", "bom-ref": "me", "group": "acme", "name": "bot",
+               "licenses": [{"license": {"id": "MIT"}}], **subject_extra}
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+           "serialNumber": "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79",
+           "metadata": {"component": subject}, "components": []}
+    path = tmp_path / "model.cdx.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_a_cyclonedx_variant_of_llama_is_not_dropped_into_a_yes(tmp_path, capsys):
+    """CycloneDX `pedigree.variants`: "the relationship between the components is not known" (it
+    may derive from it). bom.py read only `ancestors`, so a model listing Llama 3 as a variant was
+    read without it: military use answered YES, with no note. Now an input error asking which."""
+    pytest.importorskip("cyclonedx")
+    from reasoner.cli import main
+
+    path = _cyclonedx(tmp_path, pedigree={"variants": [_LLAMA_COMPONENT]})
+    code = main(["use", path, "--purpose", "military"])
+    err = capsys.readouterr().err
+    assert code == 2 and "pedigree.variants[0]" in err and "ancestors" in err
+
+
+def test_a_cyclonedx_descendant_stays_out_of_the_models_terms(tmp_path):
+    """`pedigree.descendants` are the other way round (they derive from the model): they add nothing."""
+    pytest.importorskip("cyclonedx")
+    from reasoner.cli import main
+
+    path = _cyclonedx(tmp_path, pedigree={"descendants": [_LLAMA_COMPONENT]})
+    assert main(["use", path, "--purpose", "military"]) == 0
+
+
+def test_license_evidence_in_a_cyclonedx_component_binds_as_its_licenses_do(tmp_path):
+    """`evidence.licenses` (licenses a scan found in the component, e.g. the Llama 3 text) were not
+    read: the MIT label alone answered YES to military use. Every license listed binds (README:
+    "all of them binding when several are listed"); found evidence is read the same way."""
+    pytest.importorskip("cyclonedx")
+    from reasoner.cli import main
+
+    path = _cyclonedx(tmp_path, evidence={"licenses": [{"license": {"name": "llama3"}}]})
+    assert main(["use", path, "--purpose", "military"]) == 1
