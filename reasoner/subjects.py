@@ -674,8 +674,10 @@ def _url_key(url: str) -> str:
 def _license_at(kb: KnowledgeBase, link: str) -> str | None:
     """The one encoded license whose own `url` the link is (`https://llama.meta.com/llama3/license/`),
     or None: a card that labels itself apache-2.0 and links the Llama 3 license names both."""
+    if not re.match(r"https?://", link.strip(), re.IGNORECASE):
+        return None   # `LICENSE`, a file beside the card: no license's own address
     key = _url_key(link)
-    found = {lid for lid, entry in kb.licenses.items() if entry.license.url and _url_key(entry.license.url) == key}
+    found = {lid for lid, url in kb.licenses.urls().items() if url and _url_key(url) == key}
     return found.pop() if len(found) == 1 else None
 
 
