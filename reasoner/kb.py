@@ -136,7 +136,12 @@ class LicenseIndex(dict):
             pending = sorted(self.pending.items())
             known = {lid: c.license.url or "" for lid, c in dict.items(self)}
         if pending:
-            known.update(self._pending_urls(pending))
+            # once per set of unparsed files: an audit asks for every card that has a link
+            memo = self.__dict__.get("_urls_memo")
+            if memo is None or memo[0] != pending:
+                memo = (pending, self._pending_urls(pending))
+                self.__dict__["_urls_memo"] = memo
+            known.update(memo[1])
         return known
 
     def _pending_urls(self, pending: list) -> tuple:
