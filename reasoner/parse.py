@@ -88,7 +88,8 @@ def too_deep(filename: str, text: str | None = None) -> LicenseFileError:
                  "write the condition with fewer levels; name parts of it with `define`")
 
 
-_NESTING = re.compile(r'"(?:\\.|[^"\\\n])*"|#[^\n]*|\(|\)|\bnot\b|[^\s()"#]+')
+# Compiled on the error path only (re caches it): a cold question never pays for it.
+_NESTING = r'"(?:\\.|[^"\\\n])*"|#[^\n]*|\(|\)|\bnot\b|[^\s()"#]+'
 
 
 def _deepest(text: str) -> tuple[int, int] | None:
@@ -96,7 +97,7 @@ def _deepest(text: str) -> tuple[int, int] | None:
     up; without nesting (thousands of operands), the start of the longest line."""
     depth = nots = best = 0
     where = None
-    for token in _NESTING.finditer(text):
+    for token in re.finditer(_NESTING, text):
         word = token.group()
         if word == "(":
             depth += 1
