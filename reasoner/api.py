@@ -694,6 +694,15 @@ class Reasoner:
         if what != "licensor":
             options |= set(self.kb.licenses)
         folded = unicodedata.normalize("NFKC", word).casefold()
+        published = [a for a in request.artifacts if publisher_of(a.id) == folded]
+        if published:   # a publisher alone: hinting "did you mean" the very word typed helps no one
+            artifact = published[0]
+            licensors = sorted({self.kb.licenses[lid].license.licensor_id for lid in self._license_ids(artifact)}
+                               - {None, ""})
+            meant = (" or ".join(f"`{name}`" for name in licensors) + " (its license's licensor)") if licensors \
+                else f"`{word}:{artifact.id}` (a publisher's grant names what it covers)"
+            return RequestError(f"`{word}` publishes `{artifact.id}` but licenses no encoded license: "
+                                f"a grant for it is {meant}", location=where)
         hint = suggest(folded, sorted(options))
         return RequestError(f"unknown {what} `{word}` in a grant{hint}; licensors: "
                             f"{', '.join(sorted(self.licensor_ids()))}, or an artifact's publisher with "

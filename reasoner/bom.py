@@ -255,7 +255,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         kind_of[artifact_id] = kinds.get(component.type, "model")
         if component.bom_ref and component.bom_ref.value:
             by_ref[component.bom_ref.value] = artifact_id
-        for lic in component.licenses:
+        # Licenses a scan found in the component (`evidence.licenses`) bind as the listed ones do:
+        # left out, an MIT label over the Llama 3 text it carries answered YES.
+        evidence = list(component.evidence.licenses) if component.evidence is not None else []
+        for lic in [*component.licenses, *evidence]:
             if getattr(lic, "value", None):          # LicenseExpression
                 lineage.license(artifact_id, expression=lic.value)
             elif getattr(lic, "id", None):
@@ -276,6 +279,13 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 raise RequestError(f"unknown base_model_relation `{relation}`{suggest(relation, RELATIONS)}",
                                    location=f"{path}: {where}.properties")
         if component.pedigree is not None:
+            for j, variant in enumerate(component.pedigree.variants):
+                # "the relationship between the components is not known": it may derive from it,
+                # and dropping it dropped its terms (a variant of Llama 3 answered YES)
+                raise RequestError(f"`{artifact_id}` lists `{component_id(variant)}` as a variant, whose relation "
+                                   f"to it CycloneDX leaves unknown: if it derives from it, list it under "
+                                   f"pedigree.ancestors (a can-i:base_model_relation property says how); if "
+                                   f"not, leave it out", location=f"{path}: {where}.pedigree.variants[{j}]")
             for j, parent in enumerate(component.pedigree.ancestors):
                 parent_id = read(parent, f"{where}.pedigree.ancestors[{j}]", ancestor=True)
                 if parent_id is not None:

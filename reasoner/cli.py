@@ -1310,6 +1310,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     except RecursionError:
         typer.echo("can-i: input nested too deeply", err=True)
         code = EXIT_USAGE
+    except MemoryError:   # a memory limit (ulimit, a container) met by the solver: a limit, not a traceback
+        from .errors import LimitError
+        code = _fail(LimitError("out of memory: the question is larger than the memory can-i may use here; "
+                                "ask about fewer or smaller lineages at once"), as_json)
     except KeyboardInterrupt:
         code = 130
     if argv is None:

@@ -88,7 +88,13 @@ def compile_license(lic: License, variant_of: str | None = None) -> CompiledLice
         return _compile_license(lic, variant_of)
     except RecursionError:
         from .parse import too_deep
-        raise too_deep(lic.position.file if lic.position else "<license>") from None
+        filename = lic.position.file if lic.position else "<license>"
+        try:   # an error path only: the text tells where the condition piles up (file:line:col)
+            from pathlib import Path
+            text = Path(filename).read_text(encoding="utf-8") if lic.position else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        raise too_deep(filename, text) from None
 
 
 def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLicense:

@@ -13,7 +13,6 @@ the GNU licenses are names of encodings (SPDX_ALIASES); `X WITH EXCEPTION` stays
 from __future__ import annotations
 
 import functools
-import re
 
 from . import patterns   # re.compile from precompiled code (patterns.py)
 

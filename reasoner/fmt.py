@@ -75,7 +75,7 @@ def format_text(text: str, filename: str = "<string>") -> str:
                 out.append("")
             out += printer.license(lic)
     except RecursionError:
-        raise too_deep(filename) from None
+        raise too_deep(filename, text) from None
     out += printer.leftover(10**9, "")
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -6,7 +6,6 @@ parsed into Python ints (never floats) and reach clingo as two base-10^9 limbs.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal, InvalidOperation
 
 from . import patterns   # re.compile from precompiled code (patterns.py)

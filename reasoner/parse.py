@@ -75,14 +75,46 @@ def parse_tree(text: str, filename: str = "<string>") -> Tree:
     except lark.UnexpectedInput as exc:
         raise _syntax_error(exc, text, filename) from None
     except RecursionError:
-        raise too_deep(filename) from None
+        raise too_deep(filename, text) from None
 
 
-def too_deep(filename: str) -> LicenseFileError:
+def too_deep(filename: str, text: str | None = None) -> LicenseFileError:
     """A license nested past Python's recursion limit (thousands of `not`s or operands): an input
-    error located at the file, as every other problem with it, not a RecursionError."""
-    return error("a condition is nested too deeply (or has too many operands) to read", filename, "DSL001",
+    error located at the deepest point of the text (file:line:col, as every other problem with
+    it; the file alone when no text is at hand), not a RecursionError."""
+    at = _deepest(text) if text else None
+    return error("a condition is nested too deeply (or has too many operands) to read",
+                 f"{filename}:{at[0]}:{at[1]}" if at else filename, "DSL001",
                  "write the condition with fewer levels; name parts of it with `define`")
+
+
+# Compiled on the error path only (re caches it): a cold question never pays for it.
+_NESTING = r'"(?:\\.|[^"\\\n])*"|#[^\n]*|\(|\)|\bnot\b|[^\s()"#]+'
+
+
+def _deepest(text: str) -> tuple[int, int] | None:
+    """(line, column) where parentheses plus a run of `not`s nest deepest, where the parser gave
+    up; without nesting (thousands of operands), the start of the longest line."""
+    depth = nots = best = 0
+    where = None
+    for token in re.finditer(_NESTING, text):
+        word = token.group()
+        if word == "(":
+            depth += 1
+        elif word == ")":
+            depth, nots = max(depth - 1, 0), 0
+        elif word == "not":
+            nots += 1
+        elif not word.startswith("#"):
+            nots = 0
+        if depth + nots > best:
+            best, where = depth + nots, token.start()
+    if best < 2:   # no nesting to speak of: thousands of operands, on the longest line
+        lines = text.split("\n")
+        longest = max(range(len(lines)), key=lambda index: len(lines[index]))
+        return longest + 1, len(lines[longest]) - len(lines[longest].lstrip()) + 1
+    line = text.count("\n", 0, where) + 1
+    return line, where - (text.rfind("\n", 0, where) + 1) + 1
 
 
 def parse_text(text: str, filename: str = "<string>", errors: list | None = None) -> list[License]:
@@ -101,7 +133,7 @@ def parse_text(text: str, filename: str = "<string>", errors: list | None = None
         try:
             return _Build(filename, errors).transform(tree)
         except RecursionError:
-            errors.append(too_deep(filename))
+            errors.append(too_deep(filename, text))
             return []
     tree = parse_tree(text, filename)
     try:
@@ -110,10 +142,10 @@ def parse_text(text: str, filename: str = "<string>", errors: list | None = None
         if isinstance(exc.orig_exc, LicenseFileError):
             raise exc.orig_exc from None
         if isinstance(exc.orig_exc, RecursionError):
-            raise too_deep(filename) from None
+            raise too_deep(filename, text) from None
         raise
     except RecursionError:
-        raise too_deep(filename) from None
+        raise too_deep(filename, text) from None
 
 
 def _syntax_error(exc: lark.UnexpectedInput, text: str, filename: str) -> LicenseFileError:

@@ -210,6 +210,9 @@ def load_profile(path=None, start_dir=None, kb=None, use_environment: bool = Tru
             if key in QUESTION_ONLY:
                 raise ProfileError(f"`{key}` is what a question asks, not a standing fact: give it on the command "
                                    f"line or in the request", location=where)
+            if key == "tool" and not text_table and isinstance(value, dict) and "can-i" in value:
+                raise ProfileError("a can-i.toml states its facts and `[policy]` at top level; the `[tool.can-i]` "
+                                   "table is for pyproject.toml", location=where)
             from .vocabulary import suggest
             raise ProfileError(f"unknown profile key `{key}`{suggest(key, options)}; a profile states the facts of "
                                f"a request's `use` ({', '.join(options[:-1])}) and a `policy`", location=where)
@@ -341,7 +344,9 @@ def _position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
         found = _HEADER.match(line)
         if found:
             header = _split_key(found.group(1))
-            if header == wanted:   # `[tool.can-i.policy]`: the table is the key
+            # `[tool.can-i.policy]`: the table is the key; `[limits.users]`: a table whose first
+            # part is the key (an unknown `limits`, a `tool` in a can-i.toml) is located there too
+            if header[:len(wanted)] == wanted:
                 return number, line.index("[") + 1
             continue
         if line.lstrip().startswith("[["):

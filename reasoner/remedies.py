@@ -48,7 +48,7 @@ from .response import Note, Remedy, RemedyChange
 from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
                     more_rules_text, question_facts, read_shown, rule_statements, schema_facts, take_grounding)
 from .request import Grant, read_request, read_territories, request_document
-from .vocabulary import EU_MEMBERS, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
+from .vocabulary import EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
 
 @dataclass(frozen=True)
@@ -503,8 +503,8 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
                 words += [c for c in ELSEWHERE if c not in words][:2]
                 # A stated region leaves open which member it is (EEA: in the EU or not): its members first.
                 members = open_territories(getattr(scene.use, fact.attr) or ())
-                outside = [m for m in members if m not in EU_MEMBERS][:3]
-                words = outside + [m for m in members if m in EU_MEMBERS][:1] + words
+                outside = [m for m in members if m not in EU_TERRITORY][:3]
+                words = outside + [m for m in members if m in EU_TERRITORY][:1] + words
             for rank, word in enumerate(words[:MAX_VALUES * 2]):
                 value = (word,) if fact.many else word
                 if fact.vocabulary == "territory":

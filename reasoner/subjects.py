@@ -661,28 +661,48 @@ def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-_HUB_FILE_LINK = patterns.compile(r"https?://huggingface\.co/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/", re.IGNORECASE)
+# hf.co is the Hub's own short domain: the same file, however the link spells the host.
+_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/",
+                                  re.IGNORECASE)
+
+
+def _url_key(url: str) -> str:
+    """A web address as two spellings of it compare: no scheme, `www.`, case or trailing slash."""
+    key = re.sub(r"^https?://(?:www\.)?", "", url.strip().casefold())
+    return key.rstrip("/")
+
+
+def _license_at(kb: KnowledgeBase, link: str) -> str | None:
+    """The one encoded license whose own `url` the link is (`https://llama.meta.com/llama3/license/`),
+    or None: a card that labels itself apache-2.0 and links the Llama 3 license names both."""
+    if not re.match(r"https?://", link.strip(), re.IGNORECASE):
+        return None   # `LICENSE`, a file beside the card: no license's own address
+    key = _url_key(link)
+    found = {lid for lid, url in kb.licenses.urls().items() if url and _url_key(url) == key}
+    return found.pop() if len(found) == 1 else None
 
 
 def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
     """A `license_link` into a catalog model's repo names that model's license text. Cards use
     a license_name loosely (`qwen` beside a link to the 2023 Tongyi Qianwen text, which bans
     improving other models): when the linked model's license is not among those the card names,
-    both bind, so the card's own label cannot drop the linked text's terms."""
+    both bind, so the card's own label cannot drop the linked text's terms. So does a link to an
+    encoded license's own url, and a file link through hf.co."""
     if not isinstance(link, str) or not artifact.get("license"):
         return
     match = _HUB_FILE_LINK.match(link.strip())
     entry = kb.model(match.group(1)) if match else None
-    if entry is None:
+    linked_license = entry["license"] if entry is not None else (None if match else _license_at(kb, link))
+    if not linked_license:
         return
     try:
         named = {kb.resolve_license(lid, artifact.get("license_name"))[0] or lid.lower()
                  for lid in expressions.ids(artifact["license"])}
-        linked = {kb.resolve_license(lid)[0] or lid.lower() for lid in expressions.ids(entry["license"])}
+        linked = {kb.resolve_license(lid)[0] or lid.lower() for lid in expressions.ids(linked_license)}
     except ValueError:
         return   # the license expression's own error is reported where it is read
     if not linked <= named:
-        artifact["license"] = f"({artifact['license']}) AND ({entry['license']})"
+        artifact["license"] = f"({artifact['license']}) AND ({linked_license})"
 
 
 # Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would

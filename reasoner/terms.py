@@ -16,7 +16,6 @@ builds plain `Term`s with the attributes explain.py reads of a Symbol: `name`, `
 
 from __future__ import annotations
 
-import re
 import _thread   # threading.local is _thread._local; threading itself is not imported
 from contextlib import contextmanager
 from sys import intern

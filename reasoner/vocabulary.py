@@ -351,9 +351,16 @@ COUNTRIES = {
 EU_MEMBERS = frozenset(
     "AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split()
 )
+# Parts of member states that ISO 3166-1 codes apart but that lie in the EU's territory, where the
+# Treaties apply: the outermost regions Guadeloupe, French Guiana, Martinique, Réunion, Mayotte and
+# Saint-Martin (TFEU art. 349, 355(1)) and the Åland Islands (355(4)). Without them a use in Réunion
+# was outside "the territory of the European Union" (Hunyuan §5.c: a wrong YES). The overseas
+# countries and territories (New Caledonia, Greenland, …; TFEU annex II) are not EU territory.
+EU_PARTS_CODED_APART = frozenset("GP GF MQ RE YT MF AX".split())
+EU_TERRITORY = EU_MEMBERS | EU_PARTS_CODED_APART
 REGIONS = {
-    "EU": EU_MEMBERS,
-    "EEA": EU_MEMBERS | {"IS", "LI", "NO", "EU"},
+    "EU": EU_TERRITORY,
+    "EEA": EU_TERRITORY | {"IS", "LI", "NO", "EU"},
 }
 REGION_NAMES = {"EU": "European Union", "EEA": "European Economic Area"}
 

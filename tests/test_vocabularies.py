@@ -46,7 +46,8 @@ def cli(capsys, *args) -> tuple[int, str, str]:
 def test_the_territory_table_holds_every_iso_code_and_the_eu_and_eea_members():
     assert len(COUNTRIES) == 249 and all(len(code) == 2 and code.isupper() for code in COUNTRIES)
     assert len(EU_MEMBERS) == 27 and "HU" in EU_MEMBERS and EU_MEMBERS <= set(COUNTRIES)
-    assert REGIONS["EEA"] == EU_MEMBERS | {"IS", "LI", "NO", "EU"}
+    assert REGIONS["EU"] == EU_MEMBERS | {"GP", "GF", "MQ", "RE", "YT", "MF", "AX"}
+    assert REGIONS["EEA"] == REGIONS["EU"] | {"IS", "LI", "NO", "EU"}
 
 
 @pytest.mark.parametrize("typed, hint", [
