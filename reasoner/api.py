@@ -113,7 +113,10 @@ class Reasoner:
     thread uses at a time (another thread finding it busy grounds afresh), so solving runs in
     parallel. Results are new objects per call. A long run of batches (`iter_answers` over a
     stream) is ground in up to two child processes once 2,000 of its questions were ground here
-    (workers.py: clingo's memory of them dies with each child); `solver_processes=0` keeps
+    (workers.py: clingo's memory of them dies with each child). With the answer cache off, a
+    long `answer_each`/`iter_answers` run on the bundled knowledge base has a child answer part of
+    each window of requests whole while this process answers the rest (`_two_cores`: both cores,
+    the same answers; not on a machine already busier than its cores). `solver_processes=0` keeps
     everything in this process, and `reasoner.solvers.close()` ends the children early.
     Not safe while others ask: changing `kb` (adding licenses or catalog entries) or `cache_size`.
     """

@@ -117,7 +117,7 @@ _REASONERS: dict[int, object] = {}   # in a child: its Reasoner, by the structur
 # A child that answers whole requests keeps a Reasoner, its prepared structures and clingo's
 # symbols: once its memory has grown this much past what it held after its first batch, it asks
 # to be replaced (the parent starts another when it next needs one).
-GROWTH_MIB = 256
+GROWTH_MIB = 160
 
 
 def _resident_mib() -> float:
