@@ -210,12 +210,13 @@ class Reasoner:
         spent = [0]   # the call's work so far (MAX_CALL_WORK), counted in request order
         known: list = []   # the knowledge base's fingerprint, taken once per call (it does not change during one)
         requests = iter(requests)
+        size = TWO_CORES_WINDOW * min(batch_size, BATCH_SIZE)   # a window's answers are held at once
         if self._answered_here < TWO_CORES_AFTER:   # the first ones as one process answers them, batched alike
             for answer in self._answers(self._planned(itertools.islice(requests, TWO_CORES_AFTER - self._answered_here),
                                                       spent), batch_size):
                 self._answered_here += 1
                 yield answer
-        window = list(itertools.islice(requests, TWO_CORES_WINDOW * batch_size))
+        window = list(itertools.islice(requests, size))
         task, theirs = self._handed(window, batch_size, known)
         while window:
             own = window[:len(window) - len(theirs)]
@@ -237,7 +238,7 @@ class Reasoner:
                 else:   # the child was done first: give it more; else less (bounded both ways)
                     share = self._child_share + (0.04 if ready else -0.04)
                     self._child_share = min(0.85, max(0.15, share))
-            window = list(itertools.islice(requests, TWO_CORES_WINDOW * batch_size))
+            window = list(itertools.islice(requests, size))
             following, following_theirs = self._handed(window, batch_size, known)
             if answers is None:
                 yield from self._answers(self._planned(theirs, spent), batch_size)

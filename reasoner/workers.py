@@ -116,8 +116,13 @@ _ANSWERS = "answers"   # in a task's second place: a whole batch of requests to 
 _REASONERS: dict[int, object] = {}   # in a child: its Reasoner, by the structures it keeps (shapes)
 # A child that answers whole requests keeps a Reasoner, its prepared structures and clingo's
 # symbols: once its memory has grown this much past what it held after its first batch, it asks
-# to be replaced (the parent starts another when it next needs one).
+# to be replaced (the parent starts another when it next needs one). Preparing bench.py's 57
+# 3-artifact structures alone grows it by ~100 MiB (at 96 it was replaced, and prepared them all
+# again, every ~1,200 questions); over 100,000 realistic requests it stayed at 170-180 MiB.
 GROWTH_MIB = 160
+# An answer larger than this (a 3-artifact one is ~15 KB) is answered again by the parent rather
+# than sent: a 100,000-artifact lineage's would be copied through the pipe and held twice.
+ANSWER_BYTES = 1 << 20
 
 
 def _resident_mib() -> float:
@@ -173,6 +178,9 @@ def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents:
                 document = marshal.dumps(answer.to_json())
             except ValueError:   # a value marshal cannot carry: the parent's to_json() reads the Result
                 document = None
+            if len(pickled) + len(document or b"") > ANSWER_BYTES:   # a huge lineage's: not copied through a pipe
+                out.append(("again",))
+                continue
             out.append(("ok", answer.status, document, pickled, sum(question.work for question in plan.scenes)))
     finally:
         if was_on:

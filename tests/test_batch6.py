@@ -167,3 +167,25 @@ def test_a_short_run_starts_no_process(monkeypatch):
     two = Reasoner(cache_size=0, shapes=0)
     two.answer_each(_stacks(30), batch_size=10)   # fewer than TWO_CORES_AFTER answered before
     assert two.solvers.started == 0
+
+
+def test_what_the_child_does_not_send():
+    """answer_in_child, run here: a changed knowledge base is refused whole, and an answer larger
+    than ANSWER_BYTES, or an input error, is left to the parent ("again")."""
+    from reasoner import workers
+    from reasoner.api import _kb_fingerprint
+
+    requests = _stacks(3) + [BAD[0]]
+    fingerprint = _kb_fingerprint(Reasoner().kb)
+    sent, grown = workers.answer_in_child(b"another knowledge base", 0, 10, requests)
+    assert sent == [("differs",)] * 4 and grown is False
+    sent, _ = workers.answer_in_child(fingerprint, 0, 10, requests)
+    assert [answer[0] for answer in sent] == ["ok", "ok", "ok", "again"]
+    assert all(answer[4] > 0 for answer in sent[:3])   # the work the parent counts against MAX_CALL_WORK
+    small = workers.ANSWER_BYTES
+    try:
+        workers.ANSWER_BYTES = 100
+        sent, _ = workers.answer_in_child(fingerprint, 0, 10, requests)
+    finally:
+        workers.ANSWER_BYTES = small
+    assert [answer[0] for answer in sent] == ["again"] * 4
