@@ -51,7 +51,7 @@ def forced(monkeypatch):
     """The second process on from the first window, whatever the machine's load."""
     monkeypatch.setattr(api, "TWO_CORES_AFTER", 0)
     monkeypatch.setattr(api, "TWO_CORES_FROM", 8)
-    monkeypatch.setattr(api, "_machine_busy", lambda: False)
+    monkeypatch.setattr(api, "_machine_busy", lambda *_: False)
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_no_second_process_when_the_machine_is_busy(monkeypatch):
 
 
 def test_a_short_run_starts_no_process(monkeypatch):
-    monkeypatch.setattr(api, "_machine_busy", lambda: False)
+    monkeypatch.setattr(api, "_machine_busy", lambda *_: False)
     two = Reasoner(cache_size=0, shapes=0)
     two.answer_each(_stacks(30), batch_size=10)   # fewer than TWO_CORES_AFTER answered before
     assert two.solvers.started == 0
@@ -189,3 +189,15 @@ def test_what_the_child_does_not_send():
     finally:
         workers.ANSWER_BYTES = small
     assert [answer[0] for answer in sent] == ["again"] * 4
+
+
+def test_the_load_left_by_others(monkeypatch):
+    """The load average counts this process (and the child while it works): only the others'
+    load makes the machine busy (2 cores: more than 1.5 runnable besides ours)."""
+    monkeypatch.setattr(api.os, "cpu_count", lambda: 2)
+    for load, child_working, busy in ((2.4, False, False), (2.6, False, True), (3.4, True, False),
+                                      (3.6, True, True), (0.0, False, False)):
+        monkeypatch.setattr(api.os, "getloadavg", lambda: (load, load, load))
+        assert api._machine_busy(child_working) is busy
+    monkeypatch.setattr(api.os, "cpu_count", lambda: 1)
+    assert api._machine_busy(False) is True
