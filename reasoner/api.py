@@ -14,6 +14,7 @@ import itertools
 import json
 import os
 import sys
+from time import perf_counter
 import _thread   # threading's own locks, without importing threading (~0.5 ms of a cold start)
 from .records import dataclass, field, replace   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
@@ -221,11 +222,12 @@ class Reasoner:
         task, theirs = self._handed(window, batch_size, known)
         while window:
             own = window[:len(window) - len(theirs)]
+            began = perf_counter()
             yield from self._answers(self._planned(own, spent), batch_size)
+            took = perf_counter() - began   # the consumer's reading included: it is this process's work too
             self._answered_here += len(own)
             answers = None
             if task is not None:
-                ready = task.ready()
                 try:
                     answers = task.answers()
                 except ChildFailed:
@@ -236,9 +238,13 @@ class Reasoner:
                 elif answers and answers[0] == ("differs",):
                     self._bundled = False   # the knowledge base was changed: this process answers alone
                     answers = None
-                else:   # the child was done first: give it more; else less (bounded both ways)
-                    share = self._child_share + (0.04 if ready else -0.04)
-                    self._child_share = min(0.85, max(0.15, share))
+                elif own and task.seconds > 0 and took > 0:
+                    # Shares that would have ended together, given how fast each side answered
+                    # this window (a child still preparing its structures, or starved on a busy
+                    # machine, gets less), half-way from the last share; bounded both ways.
+                    theirs_rate, own_rate = len(theirs) / task.seconds, len(own) / took
+                    balanced = theirs_rate / (theirs_rate + own_rate)
+                    self._child_share = min(0.85, max(0.1, (self._child_share + balanced) / 2))
             window = list(itertools.islice(requests, size))
             following, following_theirs = self._handed(window, batch_size, known)
             if answers is None:
@@ -994,9 +1000,10 @@ class Reasoner:
 def _machine_busy(child_working: bool = False) -> bool:
     """Is no core left idle by the other processes of the machine? The load average counts this
     process, and the child while it works: what remains is the others'. With no idle core a
-    second process adds work (sending answers, caches shared) and wins nothing: on 2 cores at a
-    load average of 5 it took ~20% more CPU per question and 15-19% more wall time; at 2.9 (ours
-    included) it answered 1.5x as fast."""
+    second process adds work (sending answers, caches shared) and wins nothing. Measured on 2
+    cores, the load average including our two: at 2.3-2.9 (others 0.3-0.9) two cores answered
+    1.5x as fast; at 3.1 (others ~1.1) 17% slower, both taking turns on one core; at 5-6, 15-19%
+    slower with ~20% more CPU per question."""
     cores = os.cpu_count() or 1
     if cores < 2:
         return True
@@ -1004,7 +1011,7 @@ def _machine_busy(child_working: bool = False) -> bool:
         others = os.getloadavg()[0] - 1 - child_working
     except OSError:   # no load average here: the child's share still follows how fast it answers
         return False
-    return others > cores - 0.5
+    return others > cores - 1.25
 
 
 def _call_limit(total: int, work: int) -> LimitError:

@@ -136,14 +136,15 @@ def _resident_mib() -> float:
     return 0.0
 
 
-def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents: list) -> tuple[list, bool]:
+def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents: list) -> tuple[list, bool, float]:
     """What a child does with requests (Reasoner._two_cores): its own Reasoner (the bundled
     knowledge base, answer cache off, no solver processes of its own) answers them as
     `answer_each` does, and each answer goes back as ("ok", status, its to_json() document as a
     marshal, the Result as a pickle, its work), or ("again",) when the parent is to answer it itself:
     every input error (the parent's own reading of it raises the same error, with the call's
     locations), or an answer that one of the two forms cannot carry. Also whether this child
-    has grown past GROWTH_MIB and asks to be replaced.
+    has grown past GROWTH_MIB and asks to be replaced, and the seconds the answers took here
+    (the parent shares the next windows by them).
 
     The collector stays off meanwhile: the answers hold no cycles (test_batch5k), and a scan of
     the knowledge base per few hundred answers was ~7% of the work."""
@@ -157,10 +158,17 @@ def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents:
     reasoner = _REASONERS.get(shapes)
     if reasoner is None:
         reasoner = _REASONERS[shapes] = Reasoner(cache_size=0, shapes=shapes, solver_processes=0)
+        # It sees about half of a long run: a structure seen 3 times here is one seen ~6 times
+        # there (Shapes' admit_after), and its first questions are no command line's (EAGER_AFTER).
+        reasoner.shapes.admit_after = min(reasoner.shapes.admit_after, 3)
+        reasoner.shapes.start_after = 0
         reasoner._first_mib = None
         reasoner._fingerprint = _kb_fingerprint(reasoner.kb)
     if fingerprint != reasoner._fingerprint:   # not the knowledge base the parent asks of
-        return [("differs",)] * len(documents), False
+        return [("differs",)] * len(documents), False, 0.0
+    from time import perf_counter
+
+    began = perf_counter()
     was_on = gc.isenabled()
     gc.disable()
     try:
@@ -188,7 +196,7 @@ def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents:
     now = _resident_mib()
     if reasoner._first_mib is None:
         reasoner._first_mib = now
-    return out, now - reasoner._first_mib > GROWTH_MIB
+    return out, now - reasoner._first_mib > GROWTH_MIB, perf_counter() - began
 
 
 def serve(source=None, sink=None) -> None:
@@ -488,6 +496,7 @@ class _Answers:
         self.child = child
         self.number = number
         self.reply = None
+        self.seconds = 0.0   # answer_in_child's: how long the child took
 
     def result(self) -> tuple[dict, list[int]]:
         """Answers by question number and the first artifact numbers; raises RuntimeError if
@@ -522,21 +531,10 @@ class _Answers:
             if kind == "lost" and solvers is not None:
                 solvers._give_up(value)
             raise ChildFailed(value)
-        answers, grown = value
+        answers, grown, self.seconds = value
         if grown:
             self.child.tasks = max(self.child.tasks, self.solvers().tasks_per_child if self.solvers() else 0)
         return answers
-
-    def ready(self) -> bool:
-        """Has the child's answer begun to arrive (or been read)?"""
-        if self.reply is not None or self not in self.child.waiting:
-            return True
-        import select
-
-        try:
-            return bool(select.select([self.child.process.stdout], [], [], 0)[0])
-        except (OSError, ValueError):
-            return True
 
 
 class ChildFailed(RuntimeError):
