@@ -136,8 +136,8 @@ def _resident_mib() -> float:
     return 0.0
 
 
-def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents: list) -> tuple[list, bool, float]:
-    """What a child does with requests (Reasoner._two_cores): its own Reasoner (the bundled
+def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents: bytes) -> tuple[list, bool, float]:
+    """What a child does with requests (a pickled list; Reasoner._two_cores): its own Reasoner (the bundled
     knowledge base, answer cache off, no solver processes of its own) answers them as
     `answer_each` does, and each answer goes back as ("ok", status, its to_json() document as a
     marshal, the Result as a pickle, its work), or ("again",) when the parent is to answer it itself:
@@ -155,6 +155,7 @@ def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents:
     from .api import Reasoner, _kb_fingerprint
     from .response import Result
 
+    documents = pickle.loads(documents)   # (a failure is this task's error: the parent answers them)
     reasoner = _REASONERS.get(shapes)
     if reasoner is None:
         reasoner = _REASONERS[shapes] = Reasoner(cache_size=0, shapes=shapes, solver_processes=0)
@@ -358,7 +359,9 @@ class Solvers:
             return None
         with self._lock:
             try:
-                data = _pack((self._sent + 1, _ANSWERS, (fingerprint, shapes, batch_size, documents)))
+                # The documents as a pickle of their own, read by answer_in_child: one the child
+                # cannot read (a class only the parent has) is then its error, not the end of it.
+                data = _pack((self._sent + 1, _ANSWERS, (fingerprint, shapes, batch_size, _pack(documents))))
             except Exception:  # noqa: BLE001 - a request pickle cannot carry: answered here
                 return None
             if not self._running:

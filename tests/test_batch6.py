@@ -175,7 +175,7 @@ def test_what_the_child_does_not_send():
     from reasoner import workers
     from reasoner.api import _kb_fingerprint
 
-    requests = _stacks(3) + [BAD[0]]
+    requests = pickle.dumps(_stacks(3) + [BAD[0]])
     fingerprint = _kb_fingerprint(Reasoner().kb)
     sent, grown, _ = workers.answer_in_child(b"another knowledge base", 0, 10, requests)
     assert sent == [("differs",)] * 4 and grown is False
@@ -201,3 +201,28 @@ def test_the_load_left_by_others(monkeypatch):
         assert api._machine_busy(child_working) is busy
     monkeypatch.setattr(api.os, "cpu_count", lambda: 1)
     assert api._machine_busy(False) is True
+
+
+def test_a_request_the_child_cannot_read(forced, alone, monkeypatch):
+    """A document holding a value of a class the child cannot import (a module only this process
+    has): the child's task fails, this process answers that window itself, and the child stays
+    usable."""
+    import sys
+    import types
+
+    here = types.ModuleType("can_i_only_in_this_process")
+    exec("class Use(dict):\n    pass\n", here.__dict__)
+    monkeypatch.setitem(sys.modules, here.__name__, here)
+    requests = _stacks(20)
+    requests[15] = {**requests[15], "use": here.Use(requests[15]["use"])}
+    pickle.dumps(requests[15])   # this process can pickle it
+    two = Reasoner(cache_size=0, shapes=0)
+    try:
+        answers = two.answer_each(requests, batch_size=10)
+        assert two.solvers.failed is None and two.solvers.started == 1
+        assert _made_elsewhere(answers[10:]) == 0   # that window was answered here
+        again = two.answer_each(_stacks(20), batch_size=10)
+        assert _made_elsewhere(again) > 0 and two.solvers.started == 1
+    finally:
+        two.solvers.close()
+    assert [_shown(a) for a in answers] == [_shown(a) for a in alone.answer_each(requests, batch_size=10)]
