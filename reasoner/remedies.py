@@ -650,9 +650,12 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
             backend.add_rule([atom(Function("candidate", [term, Function(candidate.kind), Number(candidate.rank)]))])
             group = String(repr(candidate.group if candidate.group is not None else ("change", number)))
             backend.add_rule([atom(Function("in_group", [term, group]))])
-            for fact in candidate.removes:
+            # In Symbol order: a frozenset's order follows the Symbols' hashes, which differ from
+            # run to run, and the order the backend is given is the order clasp enumerates ties in
+            # (equal-cost remedies differed between two runs of one request).
+            for fact in sorted(candidate.removes):
                 backend.add_rule([atom(Function("takes", [term, fact]))])
-            for fact in candidate.adds:
+            for fact in sorted(candidate.adds):
                 backend.add_rule([atom(Function("puts", [term, fact]))])
         if checks is not None:   # after the search's own facts: its atoms are numbered as before
             for fact in checks.facts:

@@ -89,3 +89,28 @@ def test_one_licensors_grant_for_two_cited_licenses_is_one_change_named_by_the_f
     kept = grants()
     monkeypatch.setattr(remedies, "take_grounding", lambda key: None)
     assert kept == grants() and ("alibaba", "qwen") in kept and ("alibaba", "tongyi-qianwen-research") not in kept
+
+
+_TIED = {"artifacts": [
+    {"id": "org1/model-1227-0", "license": "tencent-hunyuan-community AND qwen", "family": "phi"},
+    {"id": "meta-llama/Llama-2-70b-chat-hf", "derived_from": [{"id": "org1/model-1227-0", "relation": "quantized"}]},
+    {"id": "me/model-1227", "derived_from": [{"id": "meta-llama/Llama-2-70b-chat-hf", "relation": "finetune"}],
+     "mine": True}],
+    "use": {"mau": 1000, "employees": 84050, "role": "service-user", "outbound_license": "cc-by-4.0"},
+    "subject": "me/model-1227", "remedies": True}
+
+
+def test_equal_cost_remedies_are_the_same_in_every_process(tmp_path):
+    """A grant from Meta and one from Tencent tie at cost 10; which the search kept followed the
+    order the backend was given each candidate's facts in, a frozenset's: by the Symbols' hashes,
+    which differ from process to process (every other run differed). Each process here is fresh."""
+    import json
+    import subprocess
+    import sys
+
+    script = ("import json, sys\nfrom reasoner import Reasoner\n"
+              "print(json.dumps(Reasoner(cache_size=0).ask(json.loads(sys.argv[1])).to_json(), sort_keys=True))")
+    runs = {subprocess.run([sys.executable, "-c", script, json.dumps(_TIED)], capture_output=True, text=True,
+                           check=True, cwd=tmp_path).stdout for _ in range(4)}
+    assert len(runs) == 1
+    assert len(json.loads(runs.pop())["remedies"]) >= 3
