@@ -47,6 +47,12 @@ BATCH_SIZE = 100
 TWO_CORES_WINDOW = 2
 TWO_CORES_AFTER = 1_000
 TWO_CORES_FROM = 128
+# ...and only while this process answers a question in at most this many seconds (its last window,
+# the consumer's reading included). Dearer questions are those grounded afresh (a varied realistic
+# mix: ~1.5-2 ms each), where solver processes that ground batches (workers.py) overlap more than
+# a child answering whole requests it must prepare too: bench.py's realistic mix went 650 -> 470
+# q/s with the child, and back to 650 with this bound; 3-artifact stacks (~0.4 ms) keep the child.
+TWO_CORES_COSTLIEST = 0.001
 # Child processes that ground batches once a Reasoner has grounded workers.START_AFTER questions
 # in batches itself (workers.py).
 SOLVER_PROCESSES = 2
@@ -136,6 +142,7 @@ class Reasoner:
         self._answered_here = 0   # requests answered in batches in this process (TWO_CORES_AFTER)
         self._child_share = 0.5   # of a window, for the child (_two_cores adjusts it)
         self._child_working = False   # was the last window's share handed to a child?
+        self._own_cost = 0.0   # seconds per question this process took in its last window (TWO_CORES_COSTLIEST)
         self.cache_size = cache_size
         self.shapes = Shapes(shapes)
         self.solvers = Solvers(solver_processes)
@@ -214,10 +221,14 @@ class Reasoner:
         requests = iter(requests)
         size = TWO_CORES_WINDOW * min(batch_size, BATCH_SIZE)   # a window's answers are held at once
         if self._answered_here < TWO_CORES_AFTER:   # the first ones as one process answers them, batched alike
+            began, count = perf_counter(), 0
             for answer in self._answers(self._planned(itertools.islice(requests, TWO_CORES_AFTER - self._answered_here),
                                                       spent), batch_size):
                 self._answered_here += 1
+                count += 1
                 yield answer
+            if count:
+                self._own_cost = (perf_counter() - began) / count
         window = list(itertools.islice(requests, size))
         task, theirs = self._handed(window, batch_size, known)
         while window:
@@ -226,6 +237,8 @@ class Reasoner:
             yield from self._answers(self._planned(own, spent), batch_size)
             took = perf_counter() - began   # the consumer's reading included: it is this process's work too
             self._answered_here += len(own)
+            if own:
+                self._own_cost = took / len(own)
             answers = None
             if task is not None:
                 try:
@@ -266,6 +279,7 @@ class Reasoner:
     def _handed(self, window: list, batch_size: int, known: list) -> tuple:
         """(the child's task, the requests it answers: the end of the window), or (None, [])."""
         if (len(window) < TWO_CORES_FROM or self._answered_here < TWO_CORES_AFTER
+                or self._own_cost > TWO_CORES_COSTLIEST
                 or not self._two_cores_usable() or _machine_busy(self._child_working)):
             self._child_working = False
             return None, []
