@@ -12,9 +12,7 @@ from __future__ import annotations
 import gc
 import itertools
 import json
-import os
 import sys
-from time import perf_counter
 import _thread   # threading's own locks, without importing threading (~0.5 ms of a cold start)
 from .records import dataclass, field, replace   # standard dataclasses, defined at no cost (records.py)
 from pathlib import Path
@@ -40,19 +38,6 @@ SHAPES = 64
 # questions made the table grow without end.
 THRESHOLD_CACHE = 4096
 BATCH_SIZE = 100
-# Two cores (Reasoner._two_cores): a solver process answers part of each window of
-# TWO_CORES_WINDOW batches of requests whole, once this Reasoner answered TWO_CORES_AFTER requests
-# in batches itself (a short run never starts a process), and only windows of TWO_CORES_FROM
-# requests or more (below that, sending them costs more than it saves).
-TWO_CORES_WINDOW = 2
-TWO_CORES_AFTER = 1_000
-TWO_CORES_FROM = 128
-# ...and only while this process answers a question in at most this many seconds (its last window,
-# the consumer's reading included). Dearer questions are those grounded afresh (a varied realistic
-# mix: ~1.5-2 ms each), where solver processes that ground batches (workers.py) overlap more than
-# a child answering whole requests it must prepare too: bench.py's realistic mix went 650 -> 470
-# q/s with the child, and back to 650 with this bound; 3-artifact stacks (~0.4 ms) keep the child.
-TWO_CORES_COSTLIEST = 0.001
 # Child processes that ground batches once a Reasoner has grounded workers.START_AFTER questions
 # in batches itself (workers.py).
 SOLVER_PROCESSES = 2
@@ -120,10 +105,7 @@ class Reasoner:
     thread uses at a time (another thread finding it busy grounds afresh), so solving runs in
     parallel. Results are new objects per call. A long run of batches (`iter_answers` over a
     stream) is ground in up to two child processes once 2,000 of its questions were ground here
-    (workers.py: clingo's memory of them dies with each child). With the answer cache off, a
-    long `answer_each`/`iter_answers` run on the bundled knowledge base has a child answer part of
-    each window of requests whole while this process answers the rest (`_two_cores`: both cores,
-    the same answers; not on a machine already busier than its cores). `solver_processes=0` keeps
+    (workers.py: clingo's memory of them dies with each child); `solver_processes=0` keeps
     everything in this process, and `reasoner.solvers.close()` ends the children early.
     Not safe while others ask: changing `kb` (adding licenses or catalog entries) or `cache_size`.
     """
@@ -136,13 +118,6 @@ class Reasoner:
         Up to `solver_processes` child processes ground long runs of batches (workers.py: memory
         stays flat, and they work beside this process); 0 grounds everything in this process."""
         self.kb = kb or KnowledgeBase.load(paths)
-        # A solver process loads the bundled knowledge base for itself: only a Reasoner of that
-        # one, unchanged (`_kb_fingerprint`), has requests answered whole there (_two_cores).
-        self._bundled = paths is None and kb is None
-        self._answered_here = 0   # requests answered in batches in this process (TWO_CORES_AFTER)
-        self._child_share = 0.5   # of a window, for the child (_two_cores adjusts it)
-        self._child_working = False   # was the last window's share handed to a child?
-        self._own_cost = 0.0   # seconds per question this process took in its last window (TWO_CORES_COSTLIEST)
         self.cache_size = cache_size
         self.shapes = Shapes(shapes)
         self.solvers = Solvers(solver_processes)
@@ -197,123 +172,13 @@ class Reasoner:
         >>> [getattr(a, "status", type(a).__name__) for a in Reasoner().iter_answers(requests)]
         ['permitted', 'RequestError']
         """
-        if self._two_cores_usable():
-            return self._two_cores(requests, batch_size)
         return self._answers(self._planned(requests), batch_size)
 
-    def _two_cores_usable(self) -> bool:
-        return (self._bundled and self.cache_size == 0 and self.solvers.children > 0 and not self.solvers.failed
-                and not HUB_CARD_LICENSES)
-
-    def _two_cores(self, requests, batch_size: int):
-        """`iter_answers` with a solver process answering part of each window of requests whole
-        (planning, solving, explaining and the JSON document: workers.answer_in_child) while this
-        process answers the rest; answers come out in request order, the same as one process
-        gives (the child runs the same code on the same bundled knowledge base, which it checks
-        by `_kb_fingerprint`; what it cannot answer, every input error included, is answered here).
-
-        Only once this Reasoner has answered TWO_CORES_AFTER requests in batches itself (a short
-        run never starts a process), for windows of at least TWO_CORES_FROM requests. The child's
-        share of a window follows how fast it answered: on a busy machine, where it gets little
-        CPU, this process does most of the work and the run is not much slower than one process."""
-        spent = [0]   # the call's work so far (MAX_CALL_WORK), counted in request order
-        known: list = []   # the knowledge base's fingerprint, taken once per call (it does not change during one)
-        requests = iter(requests)
-        size = TWO_CORES_WINDOW * min(batch_size, BATCH_SIZE)   # a window's answers are held at once
-        if self._answered_here < TWO_CORES_AFTER:   # the first ones as one process answers them, batched alike
-            began, count = perf_counter(), 0
-            for answer in self._answers(self._planned(itertools.islice(requests, TWO_CORES_AFTER - self._answered_here),
-                                                      spent), batch_size):
-                self._answered_here += 1
-                count += 1
-                yield answer
-            if count:
-                self._own_cost = (perf_counter() - began) / count
-        window = list(itertools.islice(requests, size))
-        task, theirs = self._handed(window, batch_size, known)
-        while window:
-            own = window[:len(window) - len(theirs)]
-            began = perf_counter()
-            yield from self._answers(self._planned(own, spent), batch_size)
-            took = perf_counter() - began   # the consumer's reading included: it is this process's work too
-            self._answered_here += len(own)
-            if own:
-                self._own_cost = took / len(own)
-            answers = None
-            if task is not None:
-                try:
-                    answers = task.answers()
-                except ChildFailed:
-                    answers = None
-                if answers is None or len(answers) != len(theirs):
-                    self._child_share = 0.5
-                    answers = None
-                elif answers and answers[0] == ("differs",):
-                    self._bundled = False   # the knowledge base was changed: this process answers alone
-                    answers = None
-                elif own and task.seconds > 0 and took > 0:
-                    # Shares that would have ended together, given how fast each side answered
-                    # this window (a child still preparing its structures, or starved on a busy
-                    # machine, gets less), half-way from the last share; bounded both ways.
-                    theirs_rate, own_rate = len(theirs) / task.seconds, len(own) / took
-                    balanced = theirs_rate / (theirs_rate + own_rate)
-                    self._child_share = min(0.85, max(0.1, (self._child_share + balanced) / 2))
-            window = list(itertools.islice(requests, size))
-            following, following_theirs = self._handed(window, batch_size, known)
-            if answers is None:
-                yield from self._answers(self._planned(theirs, spent), batch_size)
-                self._answered_here += len(theirs)
-            else:
-                for given, answer in zip(theirs, answers):
-                    if answer[0] != "ok":
-                        yield from self._answers(self._planned([given], spent), batch_size)
-                        continue
-                    work = answer[4]
-                    if spent[0] + work > MAX_CALL_WORK:
-                        yield _call_limit(spent[0], work)
-                        continue
-                    spent[0] += work
-                    yield Result._answered_elsewhere(answer[2], answer[3])
-            task, theirs = following, following_theirs
-
-    def _handed(self, window: list, batch_size: int, known: list) -> tuple:
-        """(the child's task, the requests it answers: the end of the window), or (None, [])."""
-        if (len(window) < TWO_CORES_FROM or self._answered_here < TWO_CORES_AFTER
-                or self._own_cost > TWO_CORES_COSTLIEST
-                or not self._two_cores_usable() or _machine_busy(self._child_working)):
-            self._child_working = False
-            return None, []
-        count = round(len(window) * self._child_share)
-        if count <= 0:
-            return None, []
-        theirs = window[len(window) - count:]
-        if not all(type(request) is dict for request in theirs):   # a Request, or a document pickle may not carry
-            return None, []
-        if not known:
-            known.append(_kb_fingerprint(self.kb))
-        fingerprint = known[0]
-        task = self.solvers.submit_answers(fingerprint, self.shapes.capacity, batch_size, theirs)
-        self._child_working = task is not None
-        return (task, theirs) if task is not None else (None, [])
-
-    def _answered_with_plans(self, requests, batch_size: int = BATCH_SIZE):
-        """(plan or None, answer) per request, as `answer_each` answers them (workers.answer_in_child)."""
-        plans: list = []
-        def recorded():
-            for item in self._planned(requests):
-                plans.append(item[0])
-                yield item
-        taken = 0
-        for answer in self._answers(recorded(), batch_size):
-            yield plans[taken], answer
-            plans[taken] = None
-            taken += 1
-
-    def _planned(self, requests, spent: list | None = None):
+    def _planned(self, requests):
         """(plan, the request as given if it asks for remedies, else None) or (None, CanIError)
         per request, in order; the call's running work is counted here, so a request past
         MAX_CALL_WORK gets its LimitError before any solving."""
-        total = 0 if spent is None else spent[0]
+        total = 0
         # The license options of each (license, license_name), shared by the call's requests: the
         # knowledge base does not change while a call runs (see the class), and a batch repeats
         # a few license texts many times.
@@ -329,11 +194,11 @@ class Reasoner:
                 continue
             work = sum(question.work for question in plan.scenes)
             if total + work > MAX_CALL_WORK:
-                yield None, _call_limit(total, work)
+                yield None, LimitError(f"the questions of one call may cost at most {MAX_CALL_WORK:,} in all "
+                                       f"(artifacts and acts, times the OR choices); this one would bring "
+                                       f"the total to {total + work:,}: ask it in another call")
                 continue
             total += work
-            if spent is not None:
-                spent[0] = total
             yield plan, (request if plan.request.remedies else None)   # remedies edit the request as given
 
     def _answers(self, planned, batch_size: int):
@@ -1022,42 +887,6 @@ class Reasoner:
         return ("no license is stated and none is known for this model: it is not in the model catalog "
                 "(`can-i models`); state its license (`license:` in its card, or `license` of its artifact in a "
                 "lineage file)")
-
-
-def _machine_busy(child_working: bool = False) -> bool:
-    """Is no core left idle by the other processes of the machine? The load average counts this
-    process, and the child while it works: what remains is the others'. With no idle core a
-    second process adds work (sending answers, caches shared) and wins nothing. Measured on 2
-    cores, the load average including our two: at 2.3-2.9 (others 0.3-0.9) two cores answered
-    1.5x as fast; at 3.1 (others ~1.1) 17% slower, both taking turns on one core; at 5-6, 15-19%
-    slower with ~20% more CPU per question."""
-    cores = os.cpu_count() or 1
-    if cores < 2:
-        return True
-    try:
-        others = os.getloadavg()[0] - 1 - child_working
-    except OSError:   # no load average here: the child's share still follows how fast it answers
-        return False
-    return others > cores - 1.25
-
-
-def _call_limit(total: int, work: int) -> LimitError:
-    return LimitError(f"the questions of one call may cost at most {MAX_CALL_WORK:,} in all "
-                      f"(artifacts and acts, times the OR choices); this one would bring "
-                      f"the total to {total + work:,}: ask it in another call")
-
-
-def _kb_fingerprint(kb: KnowledgeBase) -> bytes:
-    """What a solver process checks before answering whole requests: the knowledge base's tables
-    and license ids, as its own freshly loaded bundled one has them."""
-    from hashlib import blake2b
-
-    from .kb import _TABLES
-
-    # repr, not marshal: marshal's bytes for equal tables differ with which strings are interned.
-    # A value whose repr is its identity makes the fingerprints differ: this process answers alone.
-    ids = sorted(set(dict.keys(kb.licenses)) | set(kb.licenses.pending))
-    return blake2b(repr((tuple(getattr(kb, name) for name in _TABLES), ids)).encode(), digest_size=16).digest()
 
 
 def _in_a_child(started: tuple) -> bool:

@@ -179,12 +179,6 @@ class Result:
     remedies: list[Remedy] | None = None
 
     def to_json(self) -> dict:
-        pending = self.__dict__.get("_from_child")
-        if pending is not None and len(self.__dict__) == 1:   # answered in a solver process, untouched
-            if pending[0] is not None:
-                from marshal import loads
-
-                return loads(pending[0])
         doc = {
             "schema_version": SCHEMA_VERSION,
             "status": self.status,
@@ -211,39 +205,6 @@ class Result:
         if self.policy is not None:
             doc["policy"] = self.policy.to_json()
         return doc
-
-    # --- answers made in a solver process (workers.py `answer_in_child`) ---------------------------
-    # Such a Result holds only what the child sent: its to_json() document (marshal) and the
-    # Result itself (pickle). `to_json()` reads the document while nothing of the Result was read
-    # or set; the first read of any field unpickles the Result (fields set meanwhile are kept),
-    # and from then on it is an ordinary Result. Equality, repr, pickling and copying read the
-    # fields, so they see the same Result the child made. Why: a consumer that reads every
-    # answer as JSON pays ~30 us to read a document, against ~50 to unpickle a Result and ~60 to
-    # write its document again.
-
-    @classmethod
-    def _answered_elsewhere(cls, document: bytes | None, pickled: bytes) -> "Result":
-        result = cls.__new__(cls)
-        result.__dict__["_from_child"] = (document, pickled)
-        return result
-
-    def __getattr__(self, name):
-        # Called only for a missing attribute: an ordinary Result never gets here for a field.
-        pending = self.__dict__.get("_from_child")
-        if pending is None:
-            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-        from pickle import loads
-
-        # Filled before the mark is dropped: another thread reading meanwhile unpickles it too.
-        for key, value in loads(pending[1]).__dict__.items():
-            self.__dict__.setdefault(key, value)
-        self.__dict__.pop("_from_child", None)
-        return getattr(self, name)
-
-    def __getstate__(self):
-        if "_from_child" in self.__dict__:
-            self.status   # noqa: B018 - read in: a pickle or copy holds the Result itself
-        return self.__dict__
 
 
 # What `asdict` gives, without its generic walk: the records above hold strings, numbers, None

@@ -112,94 +112,6 @@ def ground_in_child(fixed: tuple[tuple[int, str], ...], scenes: list) -> tuple[l
     return list(shown_texts(facts)), offsets
 
 
-_ANSWERS = "answers"   # in a task's second place: a whole batch of requests to answer (answer_in_child)
-_REASONERS: dict[int, object] = {}   # in a child: its Reasoner, by the structures it keeps (shapes)
-# A child that answers whole requests keeps a Reasoner, its prepared structures and clingo's
-# symbols: once its memory has grown this much past what it held after its first batch, it asks
-# to be replaced (the parent starts another when it next needs one). Preparing bench.py's 57
-# 3-artifact structures alone grows it by ~100 MiB (at 96 it was replaced, and prepared them all
-# again, every ~1,200 questions); over 100,000 realistic requests it stayed at 170-180 MiB.
-GROWTH_MIB = 160
-# An answer larger than this (a 3-artifact one is ~15 KB) is answered again by the parent rather
-# than sent: a 100,000-artifact lineage's would be copied through the pipe and held twice.
-ANSWER_BYTES = 1 << 20
-
-
-def _resident_mib() -> float:
-    try:
-        with open("/proc/self/status", "rb") as status:
-            for line in status:
-                if line.startswith(b"VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0.0
-
-
-def answer_in_child(fingerprint: bytes, shapes: int, batch_size: int, documents: bytes) -> tuple[list, bool, float]:
-    """What a child does with requests (a pickled list; Reasoner._two_cores): its own Reasoner (the bundled
-    knowledge base, answer cache off, no solver processes of its own) answers them as
-    `answer_each` does, and each answer goes back as ("ok", status, its to_json() document as a
-    marshal, the Result as a pickle, its work), or ("again",) when the parent is to answer it itself:
-    every input error (the parent's own reading of it raises the same error, with the call's
-    locations), or an answer that one of the two forms cannot carry. Also whether this child
-    has grown past GROWTH_MIB and asks to be replaced, and the seconds the answers took here
-    (the parent shares the next windows by them).
-
-    The collector stays off meanwhile: the answers hold no cycles (test_batch5k), and a scan of
-    the knowledge base per few hundred answers was ~7% of the work."""
-    import gc
-    import marshal
-    import pickle
-
-    from .api import Reasoner, _kb_fingerprint
-    from .response import Result
-
-    documents = pickle.loads(documents)   # (a failure is this task's error: the parent answers them)
-    reasoner = _REASONERS.get(shapes)
-    if reasoner is None:
-        reasoner = _REASONERS[shapes] = Reasoner(cache_size=0, shapes=shapes, solver_processes=0)
-        # It sees about half of a long run: a structure seen 3 times here is one seen ~6 times
-        # there (Shapes' admit_after), and its first questions are no command line's (EAGER_AFTER).
-        reasoner.shapes.admit_after = min(reasoner.shapes.admit_after, 3)
-        reasoner.shapes.start_after = 0
-        reasoner._first_mib = None
-        reasoner._fingerprint = _kb_fingerprint(reasoner.kb)
-    if fingerprint != reasoner._fingerprint:   # not the knowledge base the parent asks of
-        return [("differs",)] * len(documents), False, 0.0
-    from time import perf_counter
-
-    began = perf_counter()
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        out = []
-        for plan, answer in reasoner._answered_with_plans(documents, batch_size):
-            if type(answer) is not Result or plan is None:
-                out.append(("again",))
-                continue
-            try:
-                pickled = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # noqa: BLE001 - a value pickle cannot carry: the parent answers it
-                out.append(("again",))
-                continue
-            try:
-                document = marshal.dumps(answer.to_json())
-            except ValueError:   # a value marshal cannot carry: the parent's to_json() reads the Result
-                document = None
-            if len(pickled) + len(document or b"") > ANSWER_BYTES:   # a huge lineage's: not copied through a pipe
-                out.append(("again",))
-                continue
-            out.append(("ok", answer.status, document, pickled, sum(question.work for question in plan.scenes)))
-    finally:
-        if was_on:
-            gc.enable()
-    now = _resident_mib()
-    if reasoner._first_mib is None:
-        reasoner._first_mib = now
-    return out, now - reasoner._first_mib > GROWTH_MIB, perf_counter() - began
-
-
 def serve(source=None, sink=None) -> None:
     """A child's loop: a task in, its answer out, until the input ends."""
     source = source or sys.stdin.buffer
@@ -213,10 +125,7 @@ def serve(source=None, sink=None) -> None:
         except (_Unreadable, TypeError, ValueError):
             return
         try:
-            if fixed == _ANSWERS:
-                answer = (number, "ok", answer_in_child(*scenes))
-            else:
-                answer = (number, "ok", ground_in_child(fixed, scenes))
+            answer = (number, "ok", ground_in_child(fixed, scenes))
         except Exception as exc:  # noqa: BLE001 - the parent raises it as its own run would
             answer = (number, "error", f"{type(exc).__name__}: {exc}")
         _write(sink, answer)
@@ -324,9 +233,7 @@ class Solvers:
                 or any(len(scene.artifacts) >= RUNS_FROM for scene in scenes)):
             return None
         with self._lock:
-            # (Not "no child running": a child answering whole requests (submit_answers) is no
-            # reason to ground batches in children before START_AFTER.)
-            if self.grounded_here < self.start_after:
+            if not self._running and self.grounded_here < self.start_after:
                 self.grounded_here += len(scenes)
                 return None
             texts = self._fixed_texts(fixed)
@@ -349,47 +256,6 @@ class Solvers:
                 child.break_off()
                 raise
             child.tasks += 1
-            return task
-
-    def submit_answers(self, fingerprint: bytes, shapes: int, batch_size: int, documents: list):
-        """Requests for a child to answer whole (answer_in_child), or None: answer them here.
-        One child does this, one task at a time (the caller reads each answer before it sends
-        the next); it is replaced when it says it has grown (GROWTH_MIB)."""
-        if self.children <= 0 or self.failed:
-            return None
-        with self._lock:
-            try:
-                # The documents as a pickle of their own, read by answer_in_child: one the child
-                # cannot read (a class only the parent has) is then its error, not the end of it.
-                data = _pack((self._sent + 1, _ANSWERS, (fingerprint, shapes, batch_size, _pack(documents))))
-            except Exception:  # noqa: BLE001 - a request pickle cannot carry: answered here
-                return None
-            if not self._running:
-                child = self._start()
-                if child is None:
-                    return None
-                self._running.append(child)
-            child = self._running[0]
-            if child.broken or child.tasks >= self.tasks_per_child:
-                child.stop()
-                fresh = self._start()
-                if fresh is None:
-                    self._running.remove(child)
-                    return None
-                self._running[0] = child = fresh
-            while child.waiting:
-                child.take_answer()
-            self._sent += 1
-            task = _Answers(self, child, self._sent)
-            try:
-                _send(child.process.stdin, data)
-                child.waiting.append(task)
-            except (OSError, ValueError) as exc:
-                self._give_up(f"a solver process stopped reading ({exc})")
-                return None
-            except BaseException:
-                child.break_off()
-                raise
             return task
 
     def _child(self) -> _Child | None:
@@ -499,7 +365,6 @@ class _Answers:
         self.child = child
         self.number = number
         self.reply = None
-        self.seconds = 0.0   # answer_in_child's: how long the child took
 
     def result(self) -> tuple[dict, list[int]]:
         """Answers by question number and the first artifact numbers; raises RuntimeError if
@@ -519,25 +384,6 @@ class _Answers:
         shown, offsets = value
         self.reply = None
         return read_shown(shown, offsets), offsets
-
-    def answers(self) -> list:
-        """A child's answers to whole requests (answer_in_child); raises ChildFailed if it
-        could not give them (the caller then answers them itself)."""
-        if self.reply is None:
-            with self.lock:
-                while self.reply is None and self in self.child.waiting:
-                    self.child.take_answer()
-        kind, value = self.reply or ("lost", "a solver process was stopped before answering")
-        self.reply = None
-        if kind != "ok":
-            solvers = self.solvers()
-            if kind == "lost" and solvers is not None:
-                solvers._give_up(value)
-            raise ChildFailed(value)
-        answers, grown, self.seconds = value
-        if grown:
-            self.child.tasks = max(self.child.tasks, self.solvers().tasks_per_child if self.solvers() else 0)
-        return answers
 
 
 class ChildFailed(RuntimeError):

@@ -114,26 +114,3 @@ def test_equal_cost_remedies_are_the_same_in_every_process(tmp_path):
                            check=True, cwd=tmp_path).stdout for _ in range(4)}
     assert len(runs) == 1
     assert len(json.loads(runs.pop())["remedies"]) >= 3
-
-
-def test_dear_questions_keep_the_whole_answer_child_off(monkeypatch):
-    """A process whose questions cost more than TWO_CORES_COSTLIEST each (grounded afresh: a varied
-    realistic mix) answers them the one-process way, whose solver processes ground batches; set
-    to 0 here, so no question is cheap enough, whatever the machine's speed."""
-    import reasoner.api as api
-    from test_batch6 import _made_elsewhere, _stacks
-
-    monkeypatch.setattr(api, "TWO_CORES_AFTER", 10)
-    monkeypatch.setattr(api, "TWO_CORES_FROM", 8)
-    monkeypatch.setattr(api, "_machine_busy", lambda *_: False)
-    monkeypatch.setattr(api, "HUB_CARD_LICENSES", {})
-    monkeypatch.setattr(api, "TWO_CORES_COSTLIEST", 0.0)
-    dear = Reasoner(cache_size=0, shapes=0)
-    answers = dear.answer_each(_stacks(60), batch_size=10)
-    assert _made_elsewhere(answers) == 0 and dear.solvers.started == 0
-    monkeypatch.setattr(api, "TWO_CORES_COSTLIEST", float("inf"))
-    cheap = Reasoner(cache_size=0, shapes=0)
-    try:
-        assert _made_elsewhere(cheap.answer_each(_stacks(60), batch_size=10)) > 0
-    finally:
-        cheap.solvers.close()
