@@ -290,7 +290,11 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 parent_id = read(parent, f"{where}.pedigree.ancestors[{j}]", ancestor=True)
                 if parent_id is not None:
                     data = kind_of.get(parent_id) == "data"
-                    lineage.edge(artifact_id, parent_id, "trained_on" if data else relation)
+                    # Data made from a model (no relation said) is that model's outputs, as SPDX
+                    # 3's `generates` reads it: read as a fine-tune, the outputs-as-data rules
+                    # never saw it (a Mistral model trained on data made from Llama 3: YES).
+                    made = "distilled" if relation is None and kind_of.get(artifact_id) == "data" else relation
+                    lineage.edge(artifact_id, parent_id, "trained_on" if data else made)
         for j, child in enumerate(component.components):
             # a model that contains another model or data carries it
             part = read(child, f"{where}.components[{j}]", ancestor=True)
