@@ -9,7 +9,8 @@ its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a 
   then deserialised. Components of type `machine-learning-model` and `data` become artifacts;
   their `licenses` (ids, names, expressions; several are all binding) the license;
   `pedigree.ancestors` the parents (one: `finetune`, several: `merge`, or a property
-  `…:base_model_relation`); a data ancestor, a `modelCard.modelParameters.datasets` reference or
+  `…:base_model_relation`; a model ancestor of a `data` component made it: `distilled`, its
+  outputs); a data ancestor, a `modelCard.modelParameters.datasets` reference or
   a `dependencies` entry on a data component `trained_on`. cyclonedx-python-lib does not model
   `modelCard`, so the dataset references are read from the JSON itself.
 - SPDX 3.0: spdx-tools (0.8) has an SPDX 3 model and writer but no SPDX 3 parser, so the JSON-LD
@@ -290,10 +291,7 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 parent_id = read(parent, f"{where}.pedigree.ancestors[{j}]", ancestor=True)
                 if parent_id is not None:
                     data = kind_of.get(parent_id) == "data"
-                    # Data made from a model (no relation said) is that model's outputs, as SPDX
-                    # 3's `generates` reads it: read as a fine-tune, the outputs-as-data rules
-                    # never saw it (a Mistral model trained on data made from Llama 3: YES).
-                    made = "distilled" if relation is None and kind_of.get(artifact_id) == "data" else relation
+                    made = relation if relation is not None else _made(kind_of, artifact_id)
                     lineage.edge(artifact_id, parent_id, "trained_on" if data else made)
         for j, child in enumerate(component.components):
             # a model that contains another model or data carries it
@@ -495,7 +493,7 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 if not known:
                     pending.append(target)
                 data = rtype == "trainedOn" or kind_of[parent] == "data"
-                lineage.edge(ids[source], parent, "trained_on" if data else None)
+                lineage.edge(ids[source], parent, "trained_on" if data else _made(kind_of, ids[source]))
     read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
                            "hasConcludedLicense"}
     unpaired = _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
@@ -510,7 +508,8 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
             for target in targets:
                 if target in ids:
                     parent = ensure(source, f"@graph[{i}]", "model")
-                    lineage.edge(ids[target], parent, "trained_on" if kind_of[parent] == "data" else None)
+                    lineage.edge(ids[target], parent, "trained_on" if kind_of[parent] == "data"
+                                 else _made(kind_of, ids[target]))
     for i, rtype, source, targets in relationships:
         if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
             for target in targets:
@@ -533,6 +532,13 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
             if len(roots) == 1:
                 lineage.subject = roots[0]
+
+
+def _made(kind_of: dict, child: str) -> str | None:
+    """The relation of `child` to a model it derives from, no relation said: data made from a model
+    is that model's outputs (`distilled`, as `generates` reads it: read as a fine-tune, the
+    outputs-as-data rules never saw it); a model's is left to `finish` (finetune, or merge)."""
+    return "distilled" if kind_of.get(child) == "data" else None
 
 
 def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> set:
