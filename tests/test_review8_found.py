@@ -243,3 +243,19 @@ def test_an_spdx3_dataset_derived_from_a_model_holds_its_outputs(tmp_path, capsy
     run = run_cli(capsys, "train", path, "--into", "mistral", "--generated-outputs", "--release-mau", "1M",
                   "--no-remedies", "--json")
     assert run.code == 1 and ("llama3", "1.b.v") in {(r["license"], r["clause"]) for r in json.loads(run.out)["reasons"]}
+
+
+def test_a_dataset_derived_from_a_model_keeps_its_terms_as_well(tmp_path, capsys):
+    """The outputs reading is added beside the derivation, never in its place: the dataset itself
+    `descendantOf` Llama 3 still carries Llama 3's terms (its AUP: no military use), as before."""
+    from conftest import run_cli
+    from test_hub_bom import ai, rel, spdx3
+
+    doc = spdx3(ai("urn:llama", LLAMA3), ai("urn:data", "x/syn", "dataset_DatasetPackage"),
+                rel(1, "hasDeclaredLicense", "urn:data", "https://spdx.org/licenses/MIT"),
+                rel(2, "descendantOf", "urn:data", "urn:llama"), root="urn:data")
+    path = tmp_path / "data.spdx3.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies").code == 1
+    run = run_cli(capsys, "use", path, "--cyclonedx")
+    assert run.code in (0, 1, 3) and "CycloneDX" in run.out
