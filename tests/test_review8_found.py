@@ -147,7 +147,7 @@ def test_generated_outputs_takes_only_a_boolean(value):
 def test_every_remedy_for_outputs_as_data_verifies_when_applied():
     docs = [student([{"id": "x/syn", "relation": "trained_on"}], family="mistral",
                     extra=outputs_of("acme/gen", license=license), **use)
-            for license in ("llama3", "tongyi-qianwen", "stabilityai-ai-community", "tencent-hunyuan-community")
+            for license in ("llama3", "stabilityai-ai-community")
             for use in ({}, {"generated_outputs": True, "release_mau": 1_000_000, "commercial": True})]
     checked = 0
     for doc in docs:
@@ -161,7 +161,7 @@ def test_every_remedy_for_outputs_as_data_verifies_when_applied():
             # A remedy never asks the user to claim they received what they generated.
             assert "generated_outputs" not in json.dumps([c.params for c in remedy.changes])
             checked += 1
-    assert checked >= 8
+    assert checked >= 4
 
 
 def test_remedies_in_one_batch_equal_those_asked_one_at_a_time():
@@ -259,3 +259,18 @@ def test_a_dataset_derived_from_a_model_keeps_its_terms_as_well(tmp_path, capsys
     assert run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies").code == 1
     run = run_cli(capsys, "use", path, "--cyclonedx")
     assert run.code in (0, 1, 3) and "CycloneDX" in run.out
+
+
+def test_outputs_licensee_outside_a_forbid_distill_rule_is_a_located_error(tmp_path, capsys):
+    """rules.lp puts a rule that tests `outputs_licensee` in force only in an outputs-as-data
+    context, for `distill`: `forbid host when commercial or outputs_licensee` in a license of
+    one's own (--facts) was never in force, and a commercial host was YES, `can-i check` ok."""
+    from conftest import run_cli
+
+    (tmp_path / "acme-test.lic").write_text(
+        'license acme-test {\n  name "Acme Test License"\n  licensor "Acme"\n  url "https://example.com/acme"\n'
+        '  kind model\n  terms follow finetune\n\n  clause "1" "Grant" {\n    grant all\n  }\n\n'
+        '  clause "2" "No commercial hosting" {\n    forbid host when commercial or outputs_licensee\n  }\n}\n',
+        encoding="utf-8")
+    run = run_cli(capsys, "--facts", tmp_path, "host", "acme-test", "--commercial", "--no-remedies")
+    assert run.code == 2 and f"{tmp_path / 'acme-test.lic'}:13:5:" in run.err and "DSL401" in run.err
