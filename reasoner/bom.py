@@ -9,7 +9,8 @@ its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a 
   then deserialised. Components of type `machine-learning-model` and `data` become artifacts;
   their `licenses` (ids, names, expressions; several are all binding) the license;
   `pedigree.ancestors` the parents (one: `finetune`, several: `merge`, or a property
-  `…:base_model_relation`); a data ancestor, a `modelCard.modelParameters.datasets` reference or
+  `…:base_model_relation`; a model ancestor of a `data` component, no property saying how, is
+  also `distilled`: the data may hold its outputs); a data ancestor, a `modelCard.modelParameters.datasets` reference or
   a `dependencies` entry on a data component `trained_on`. cyclonedx-python-lib does not model
   `modelCard`, so the dataset references are read from the JSON itself.
 - SPDX 3.0: spdx-tools (0.8) has an SPDX 3 model and writer but no SPDX 3 parser, so the JSON-LD
@@ -88,6 +89,7 @@ class _Lineage:
         self.notes: list[dict] = []
         self.left_out: list[str] = []
         self._parents: dict[str, set] = {}   # child -> its parents so far (edge: one check, not a scan)
+        self._outputs: dict[str, dict] = {}  # data -> the models it may hold the outputs of (also_outputs)
 
     def add(self, artifact_id: str, where: str) -> dict:
         if artifact_id not in self.artifacts:
@@ -113,6 +115,11 @@ class _Lineage:
         edges.append({"id": parent, "relation": relation})
         parents.add(parent)
 
+    def also_outputs(self, child: str, parent: str) -> None:
+        """A `distilled` edge beside the edge `child` has to `parent` (bom._derived), added by
+        `finish` so that `edge` keeps one edge per parent."""
+        self._outputs.setdefault(child, {})[parent] = None
+
     def finish(self, kb, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
         for artifact_id, artifact in self.artifacts.items():
             ids = list(dict.fromkeys(self.licenses.get(artifact_id, [])))
@@ -130,6 +137,9 @@ class _Lineage:
             derived = [e for e in edges if e["relation"] is None]
             for e in derived:   # as a card's base_model: one parent is a fine-tune, several a merge
                 e["relation"] = "finetune" if len(derived) == 1 else "merge"
+            for parent in self._outputs.get(artifact_id, ()):
+                if not any(e["id"] == parent and e["relation"] == "distilled" for e in edges):
+                    edges.append({"id": parent, "relation": "distilled"})
         artifacts = list(self.artifacts.values())
         if not artifacts:
             raise RequestError("the BOM describes no machine-learning model or dataset", location=str(self.path))
@@ -290,7 +300,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 parent_id = read(parent, f"{where}.pedigree.ancestors[{j}]", ancestor=True)
                 if parent_id is not None:
                     data = kind_of.get(parent_id) == "data"
-                    lineage.edge(artifact_id, parent_id, "trained_on" if data else relation)
+                    if data:
+                        lineage.edge(artifact_id, parent_id, "trained_on")
+                    else:
+                        _derived(lineage, kind_of, artifact_id, parent_id, relation)
         for j, child in enumerate(component.components):
             # a model that contains another model or data carries it
             part = read(child, f"{where}.components[{j}]", ancestor=True)
@@ -490,8 +503,10 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 parent = ensure(target, f"@graph[{i}]", "data" if rtype == "trainedOn" else "model")
                 if not known:
                     pending.append(target)
-                data = rtype == "trainedOn" or kind_of[parent] == "data"
-                lineage.edge(ids[source], parent, "trained_on" if data else None)
+                if rtype == "trainedOn" or kind_of[parent] == "data":
+                    lineage.edge(ids[source], parent, "trained_on")
+                else:
+                    _derived(lineage, kind_of, ids[source], parent, None)
     read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
                            "hasConcludedLicense"}
     unpaired = _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
@@ -506,7 +521,10 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
             for target in targets:
                 if target in ids:
                     parent = ensure(source, f"@graph[{i}]", "model")
-                    lineage.edge(ids[target], parent, "trained_on" if kind_of[parent] == "data" else None)
+                    if kind_of[parent] == "data":
+                        lineage.edge(ids[target], parent, "trained_on")
+                    else:
+                        _derived(lineage, kind_of, ids[target], parent, None)
     for i, rtype, source, targets in relationships:
         if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
             for target in targets:
@@ -529,6 +547,18 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
             if len(roots) == 1:
                 lineage.subject = roots[0]
+
+
+def _derived(lineage, kind_of: dict, child: str, parent: str, relation: str | None) -> None:
+    """`child` derives from the model `parent` by `relation` (None: unsaid, `finish` makes it a
+    fine-tune or a merge). Data made from a model, no relation said, may hold its outputs too
+    (as `generates` reads it): so it is also `distilled` from it. Read as a fine-tune alone, the
+    outputs-as-data rules never saw it (a Mistral model trained on a dataset `descendantOf`
+    Llama 3, outputs generated by the user: YES); read as outputs alone, the data no longer
+    carried Llama 3's terms (using it for military purposes: YES)."""
+    lineage.edge(child, parent, relation)
+    if relation is None and kind_of.get(child) == "data":
+        lineage.also_outputs(child, parent)
 
 
 def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, lineage: _Lineage, read: set) -> set:

@@ -40,6 +40,20 @@ def possible_acts(cond: Condition) -> tuple[str, ...]:
     return tuple(act for act in ACTS if _given(cond, act) is not False)
 
 
+def _tests_flag(cond: Condition, name: str) -> bool:
+    """Whether `cond` tests the flag `name` anywhere (a work list: conditions may nest deeply)."""
+    stack = [cond]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Flag) and node.fact == name:
+            return True
+        if isinstance(node, Not):
+            stack.append(node.operand)
+        elif isinstance(node, (All, Any_)):
+            stack.extend(node.operands)
+    return False
+
+
 def _given(cond: Condition, act: str):
     """Three-valued value of `cond` once the act is known; None when it depends on facts."""
     if isinstance(cond, Always):
@@ -198,6 +212,17 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
             R = Number(rid)
             exception_labels = {Not(e.condition): e.label for e in rule.exceptions
                                 if getattr(e, "label", None)}
+            if _tests_flag(rule.effective_condition(), "outputs_licensee") and (
+                    rule.kind != "forbid" or tuple(rule.acts) != ("distill",)):
+                # rules.lp puts a rule that tests it in force only in an outputs-as-data context,
+                # for `distill`: any other rule testing it was never in force, silently (`forbid
+                # host when commercial or outputs_licensee` let a commercial host through).
+                from .codes import error
+                raise error("`outputs_licensee` is tested only by a `forbid distill` rule (the ban on "
+                            "training on outputs, written again for outputs received as data); this "
+                            "rule would never be in force", str(rule.position), "DSL401",
+                            "write `forbid distill when outputs_licensee …` in a clause of its own "
+                            "(facts/README.md, \"Outputs received as data\")")
             root = condition(rule.effective_condition())
             fact("rule", L, C, R, const(rule.kind), Number(root))
             for act in rule.acts or possible_acts(rule.effective_condition()):
