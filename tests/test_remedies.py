@@ -52,6 +52,10 @@ NO_REMEDY = {
     ("llama4", "an EU user of a hosted service fine-tunes the multimodal model"): "domicile",
     ("xai-community", "outputs train a Mistral model"): "§2.b bans improving other models",
     ("xai-community", "outputs train a model, for research"): "§2.b",
+    # Outputs received as data (session 5): DEPENDS on whether a mere recipient is bound, which no
+    # fact decides (outputs_licensee is never stated); saying they were generated makes it a NO.
+    ("flux-1-dev-non-commercial-license", "outputs received from someone else train a model"): "2.d, outputs as data",
+    ("xai-community", "outputs received from someone else train a mistral model"): "2.b, outputs as data",
 }
 
 
