@@ -17,6 +17,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generated_module import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "reasoner" / "patterns_precompiled.py"
 
@@ -60,16 +62,7 @@ def text() -> str:
 
 
 def main(argv: list[str]) -> int:
-    made = text()
-    if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != made:
-            print(f"{TARGET} is stale: run python benchmarks/precompile_patterns.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(made, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    return write_or_check(TARGET, text(), argv)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from generated_module import write_or_check
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = ROOT / "reasoner" / "records_precompiled.py"
 
@@ -93,15 +95,7 @@ def module_text(made: dict[str, str]) -> str:
 def main(argv: list[str]) -> int:
     sys.path.insert(0, str(ROOT))
     text = module_text(made_methods())
-    if "--check" in argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET.relative_to(ROOT)} is not current: run python benchmarks/precompile_records.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}: {text.count('METHODS[')} methods")
-    return 0
+    return write_or_check(TARGET, text, argv, f": {text.count('METHODS[')} methods")
 
 
 if __name__ == "__main__":
