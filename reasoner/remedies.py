@@ -682,7 +682,10 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
                 level.append((tuple(model.cost), chosen))
             return len(found) + len(level) < limit
 
-        control.solve(on_model=collect, assumptions=excluded)
+        with control.solve(assumptions=excluded, yield_=True) as handle:   # no callback: see solve.shown_texts
+            for model in handle:
+                if not collect(model):
+                    break
         if not level:
             break
         found += level

@@ -1052,7 +1052,12 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
         # per atom here, where the text held ~16 MiB more at a 100,000-deep lineage's peak).
         models.append(model.symbols(shown=True))
 
-    control.solve(on_model=collect)
+    # Models read from a yielding handle, not through on_model: a callback makes clingo install an
+    # event handler whose on_statistics calls back into Python, and a Ctrl-C raised there is
+    # "going to terminate" (an abort, not a KeyboardInterrupt; test_review_workers' random SIGINTs).
+    with control.solve(yield_=True) as handle:
+        for model in handle:
+            collect(model)
     if statistics is not None:
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):

@@ -114,3 +114,25 @@ def test_equal_cost_remedies_are_the_same_in_every_process(tmp_path):
                            check=True, cwd=tmp_path).stdout for _ in range(4)}
     assert len(runs) == 1
     assert len(json.loads(runs.pop())["remedies"]) >= 3
+
+
+def test_no_solve_calls_back_into_python(monkeypatch):
+    """A callback (on_model, ...) makes clingo install an event handler whose on_statistics calls
+    back into Python at the end of every solve; a Ctrl-C raised there aborts the process ("error in
+    SolveEventHandler::on_statistics going to terminate": test_review_workers' random SIGINTs saw it)
+    instead of raising KeyboardInterrupt. Models are read from yielding handles instead."""
+    import clingo
+
+    calls = []
+    real = clingo.Control.solve
+
+    def recorded(self, *args, **kwargs):
+        calls.append(sorted(k for k, v in kwargs.items() if k.startswith("on_") and v is not None))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(clingo.Control, "solve", recorded)
+    engine = Reasoner(cache_size=0, shapes=0)
+    assert engine.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "commercial": True, "mau": "10M"},
+                       "remedies": True}).remedies
+    engine.answer_each([{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": c}} for c in (True, False)])
+    assert calls and all(kinds == [] for kinds in calls)
