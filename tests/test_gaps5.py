@@ -376,24 +376,21 @@ def test_a_chunk_carries_the_hub_cards_to_a_process_that_read_none():
     assert items[0]["hub_cards"] == {release: ("mit", None)}
     items = json.loads(json.dumps(items))   # as plain data crosses to a worker (tuples become lists)
     saved = dict(HUB_CARD_LICENSES)
-    HUB_CARD_LICENSES.clear()
-    audit_module._SHAPES.clear()
-    try:
-        rows = audit_module.answer_chunk(items)
-    finally:
+
+    def answered_where_no_card_was_read(chunk) -> list[str]:
         HUB_CARD_LICENSES.clear()
-        HUB_CARD_LICENSES.update(saved)
         audit_module._SHAPES.clear()
-    assert [row.status for row in rows] == ["permitted"]
+        try:
+            return [row.status for row in audit_module.answer_chunk(chunk)]
+        finally:
+            HUB_CARD_LICENSES.clear()
+            HUB_CARD_LICENSES.update(saved)
+            audit_module._SHAPES.clear()
+
+    assert answered_where_no_card_was_read(items) == ["permitted"]
     # The same chunk without the cards it carries: DeepSeek's terms kept (relabelled), never YES.
     del items[0]["hub_cards"]
-    try:
-        rows = audit_module.answer_chunk(items)
-    finally:
-        HUB_CARD_LICENSES.clear()
-        HUB_CARD_LICENSES.update(saved)
-        audit_module._SHAPES.clear()
-    assert [row.status for row in rows] != ["permitted"]
+    assert answered_where_no_card_was_read(items) != ["permitted"]
 
 
 @pytest.mark.parametrize("release, card", [
