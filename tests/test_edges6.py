@@ -236,3 +236,37 @@ def test_a_field_left_out_is_located_at_the_part_the_file_has(tmp_path):
     assert found.location == "q.json:2:3: artifacts[0].id"
     unchanged = RequestError("x", location="q.json")
     assert at_line(unchanged, text, "q.json") is unchanged
+
+
+# --- 3. copyleft material beside one's own license: the cautious reading -------------------------
+
+def _own(reasoner, material: str, own: str, act: str = "distribute"):
+    return reasoner.ask({"artifacts": [{"id": "up/code", "license": material},
+                                       {"id": "me/work", "license": own, "mine": True,
+                                        "derived_from": [{"id": "up/code", "relation": "merge"}]}],
+                         "subject": "me/work", "use": {"acts": [act]}})
+
+
+@pytest.mark.parametrize("material, own", [("gpl-3.0", "cc-by-sa-4.0"), ("gpl-2.0", "lgpl-2.1"),
+                                           ("gpl-3.0", "mpl-2.0"), ("agpl-3.0", "lgpl-3.0")])
+def test_an_own_license_that_could_become_the_gpl_is_not_the_gpl(reasoner, material, own):
+    """Was YES (own_license_clash counted `accepts(O,L)`), while MIT beside the same material was
+    NO: the own license is what recipients get, and the material's clause names its own license."""
+    result = _own(reasoner, material, own)
+    assert result.status == _own(reasoner, material, "mit").status == "forbidden"
+    assert any(r.license == material and r.message.startswith("your own contribution is licensed under")
+               for r in result.reasons)
+
+
+@pytest.mark.parametrize("material, own", [("cc-by-sa-4.0", "gpl-3.0"), ("lgpl-2.1", "gpl-2.0"),
+                                           ("gpl-2.0-or-later", "gpl-3.0"), ("gpl-3.0", "agpl-3.0")])
+def test_an_own_license_the_materials_license_accepts_stays_yes(reasoner, material, own):
+    """The one-way compatibilities the material's own license grants still hold (CC BY-SA 4.0's
+    compatible GPL-3.0, LGPL's conversion, a later GPL version, GPL-3.0 §13)."""
+    assert _own(reasoner, material, own).status == "permitted"
+
+
+def test_hosting_an_agpl_merge_under_an_own_lgpl_is_no_either(reasoner):
+    """AGPL-3.0 §13 shares on host: the same clash arises there, not a YES."""
+    assert _own(reasoner, "agpl-3.0", "lgpl-3.0", act="host").status == "forbidden"
+    assert _own(reasoner, "gpl-3.0", "lgpl-3.0", act="host").status == "permitted"   # GPL owes nothing on host
