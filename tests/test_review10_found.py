@@ -212,8 +212,9 @@ def test_a_model_trained_on_cc_by_sa_data_under_mit_is_not_a_plain_yes(reasoner)
 # X11 license"). CC BY-SA is different: 3.b.1 names the Adapter's License itself. README and
 # tests/data/software_compatibility.csv say "no" for gpl-*/agpl-*/lgpl-* material into mit and
 # bsd-3-clause (and gpl-3.0 family into apache-2.0), citing the FSF matrix, which does not cover
-# permissive licenses. Changing it moves ~40 cells, the CSV, the README and copyleft's tests: a
-# design decision for the lead, not a local fix.
+# permissive licenses. Decided (h/edges, session 6) on the cautious side: NO for a permissive own
+# license as for a copyleft one the GPL does not accept (CC BY-SA, LGPL, MPL); the FSF's reading
+# is said in the README's matrix notes.
 
 @pytest.mark.parametrize("material, own", [("gpl-3.0", "mit"), ("gpl-2.0", "bsd-3-clause"), ("gpl-3.0", "apache-2.0")])
 def test_gpl_material_beside_a_gpl_compatible_permissive_own_license_is_a_conflict(reasoner, material, own):
