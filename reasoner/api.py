@@ -1039,11 +1039,15 @@ def decode_json(text: str | bytes, source: str):
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
-def read_request_input(request: str) -> tuple[str, object, list | None]:
+def read_request_input(request: str) -> tuple[str, object, list | None, "collections.abc.Callable"]:
     """What `can-i --request FILE|-` reads: (the source's name, one decoded document or None, the
-    numbered JSON Lines or None). Standard input may be a pipe, so it is allowed, but read
-    bounded; a file that is not one document is read as JSON Lines, or its error stands. Both
-    entries of the command line (cli.py and fast.py) read it here."""
+    numbered JSON Lines or None, `locate`). Standard input may be a pipe, so it is allowed, but
+    read bounded; a file that is not one document is read as JSON Lines, or its error stands. Both
+    entries of the command line (cli.py and fast.py) read it here.
+
+    `locate(error, line=None)` moves an error the request reader located by JSON path
+    (`use.acts[0]`) to `source:line:col` of that field in the text read (of JSON Lines line
+    `line`), the path kept after it."""
     from .files import read_bounded
 
     source = "<stdin>" if request == "-" else request
@@ -1051,15 +1055,39 @@ def read_request_input(request: str) -> tuple[str, object, list | None]:
         raw = read_bounded(getattr(sys.stdin, "buffer", sys.stdin).read, source)
     else:
         raw = read_input_file(Path(request), "JSON file")
+    locate = _locator(raw, source)
     if Path(source).suffix.lower() in JSON_LINES_SUFFIXES:
-        return source, None, decode_requests(raw, source, lines=True)
+        return source, None, decode_requests(raw, source, lines=True), locate
     try:
-        return source, decode_json(raw, source), None
+        return source, decode_json(raw, source), None, locate
     except RequestError:
         batch = decode_requests(raw, source)
         if batch is None:
             raise
-        return source, None, batch
+        return source, None, batch, locate
+
+
+def _locator(raw: bytes | str, source: str) -> "collections.abc.Callable":
+    """`locate` of read_request_input over the bytes read (decoded again only for an error)."""
+    from .positions import at_line
+
+    def locate(error: CanIError, line: int | None = None) -> CanIError:
+        try:
+            text = raw if isinstance(raw, str) else raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return error
+        if line is None:
+            return at_line(error, text, source)
+        lines = text.splitlines()
+        if not 0 < line <= len(lines):
+            return error
+        found = at_line(error, lines[line - 1], source)
+        if found is error:
+            return error
+        # at_line read one line as a whole text: its `source:1:col` is `source:line:col` here
+        return type(error)(error.message, location=f"{source}:{line}:" + found.location[len(source) + 3:])
+
+    return locate
 
 
 def decode_requests(text: str | bytes, source: str, lines: bool = False) -> list[tuple[int, object]] | None:

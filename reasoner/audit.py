@@ -39,6 +39,10 @@ CARD_SUFFIXES = (".md",)
 LINES_SUFFIXES = (".jsonl", ".ndjson")
 CHUNK_MODELS = 2_000                # models per chunk handed to a worker
 ASK_SLICE = 1_000                   # questions per answer_each call
+# Ancestors among the run's cards one model's question may hold (AuditGraph.closure): past it the
+# model is not answered (an invalid row, exit 2), so that the work grows with the cards, at most
+# this many artifacts a model. Real Hub lineages are a few cards deep (the sample's deepest: 4).
+MAX_AUDIT_ANCESTRY = 100
 
 # Reason kinds, each a SARIF rule: (id, short description). Order: most serious first.
 KINDS = {
@@ -377,20 +381,41 @@ class AuditGraph:
             groups[root(model_id)].append(model_id)
         return sorted(groups.values(), key=len, reverse=True)
 
-    def closure(self, model_id: str, memo: dict) -> tuple[str, ...]:
+    def closure(self, model_id: str, memo: dict) -> tuple[str, ...] | None:
         """The model and its ancestors among the run's cards, computed once per model (an
-        ancestor's chain is shared by all its descendants through `memo`)."""
-        known = memo.get(model_id)
-        if known is not None:
-            return known
+        ancestor's chain is shared by all its descendants through `memo`); None when they are
+        more than MAX_AUDIT_ANCESTRY (every descendant's are too). Without the bound a chain of
+        N cards asked N questions of 1..N artifacts: N*(N+1)/2 in all (2,000 cards ran a 3 GB
+        machine out of memory). Depth first without recursion, so a chain listed child first
+        cannot exhaust Python's stack; parents are visited in the order the recursive reading
+        visited them, so every closure, and so every request, is the same."""
+        if model_id in memo:
+            return memo[model_id]
         memo[model_id] = (model_id,)   # a cycle stops here; the lineage check reports it
-        seen = dict.fromkeys([model_id])
-        for parent in self.parents(self.models[model_id]):
-            found = self.find(parent)
-            if found is not None and self.models[found].artifact is not None:
-                seen.update(dict.fromkeys(self.closure(found, memo)))
-        memo[model_id] = tuple(seen)
+        stack = [(model_id, iter(self._run_parents(model_id)))]
+        while stack:
+            member, parents = stack[-1]
+            for parent in parents:
+                if parent not in memo:
+                    memo[parent] = (parent,)
+                    stack.append((parent, iter(self._run_parents(parent))))
+                    break
+            else:
+                stack.pop()
+                seen = dict.fromkeys([member])
+                for parent in self._run_parents(member):
+                    found = memo[parent]
+                    if found is None:
+                        seen = None
+                        break
+                    seen.update(dict.fromkeys(found))
+                memo[member] = None if seen is None or len(seen) > MAX_AUDIT_ANCESTRY + 1 else tuple(seen)
         return memo[model_id]
+
+    def _run_parents(self, model_id: str) -> list[str]:
+        """The parents of a model that are run cards that could be read (the closure's edges)."""
+        found = (self.find(parent) for parent in self.parents(self.models[model_id]))
+        return [f for f in found if f is not None and self.models[f].artifact is not None]
 
     def chunk_items(self, model_ids: list[str], memo: dict | None = None) -> list[dict]:
         """The plain data `answer_chunk` needs for these models: per model, its request and
@@ -405,6 +430,9 @@ class AuditGraph:
                     "lines": model.lines}
             if model.artifact is None:
                 item["error"] = model.error
+            elif self.closure(model_id, memo) is None:
+                item["error"] = (f"{model.source}:{model.line}: `{model_id}` has more than {MAX_AUDIT_ANCESTRY} "
+                                 f"ancestors among the run's cards (limit MAX_AUDIT_ANCESTRY): not answered")
             else:
                 item["request"], item["declared"] = self.request(model_id, memo)
                 cards = {fid: self.hub_cards[fid] for fid in (fold_id(a["id"]) for a in item["request"]["artifacts"])

@@ -401,7 +401,7 @@ def root(
     from .api import read_request_input
 
     chosen = _profile(ctx.obj)
-    source, doc, batch = read_request_input(request)
+    source, doc, batch, locate = read_request_input(request)
     if batch is None:
         # The profile binds advice as it binds the verbs `license-for` and `downstream`.
         doc = _profiled(chosen, doc, f"request {source}")
@@ -409,20 +409,27 @@ def root(
             try:
                 advice = reasoner(facts).advise(doc)
             except CanIError as exc:
-                raise chosen.locate(exc, doc) if chosen is not None else exc from None
+                raise _in_request(exc, doc, chosen, locate) from None
             _emit_advice(advice, as_json, explain=explain)
         try:
             result = reasoner(facts).ask(doc)
         except CanIError as exc:
-            raise chosen.locate(exc, doc) if chosen is not None else exc from None
+            raise _in_request(exc, doc, chosen, locate) from None
         _emit(result, as_json, f"the request for `{result.subject}`", explain)
     if chosen is not None:
         batch = [(number, item if isinstance(item, CanIError) else _profiled(chosen, item, f"request {source}"))
                  for number, item in batch]
-    _answer_lines(reasoner(facts), batch, source, as_json, explain)
+    _answer_lines(reasoner(facts), batch, source, as_json, explain, locate)
 
 
-def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool) -> None:
+def _in_request(exc: CanIError, doc, chosen, locate) -> CanIError:
+    """A request file's error where it is written: at the profile's key when the field came from
+    the profile, else at `file:line:col` of the field in the request file."""
+    located = chosen.locate(exc, doc) if chosen is not None else exc
+    return located if located is not exc else locate(exc)
+
+
+def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool, locate=None) -> None:
     """Answer JSON Lines in order: one response (or error document) per line under --json, one
     answer per paragraph otherwise. An error is reported for its line (also on stderr) and the
     other lines are still answered. Exit code: 2 if any line is an input error, else the worst
@@ -434,8 +441,11 @@ def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool
     for position, (number, item) in enumerate(batch):
         answer = item if isinstance(item, CanIError) else next(solved)
         if isinstance(answer, CanIError) and answer is not item:
-            where = f"{source}:{number}" + (f": {answer.location}" if answer.location else "")
-            answer = type(answer)(answer.message, location=where)
+            located = locate(answer, number) if locate is not None else answer
+            if located is answer:
+                where = f"{source}:{number}" + (f": {answer.location}" if answer.location else "")
+                located = type(answer)(answer.message, location=where)
+            answer = located
         if isinstance(answer, CanIError):
             if as_json:
                 typer.echo(json.dumps({"schema_version": "1", "error": answer.to_json()}, ensure_ascii=False))

@@ -308,21 +308,25 @@ def _request(request: str) -> int:
 
     def answer() -> int:
         from .api import read_request_input
+        from .errors import CanIError
 
-        source, doc, batch = read_request_input(request)
+        source, doc, batch, locate = read_request_input(request)
         if batch is None:
             engine = _engine()
-            if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
-                return _emit_advice(engine.advise(doc))
-            _keep_groundings(doc)
-            return _emit(engine.ask(doc))
+            try:
+                if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
+                    return _emit_advice(engine.advise(doc))
+                _keep_groundings(doc)
+                return _emit(engine.ask(doc))
+            except CanIError as exc:   # located in the file, as cli.py's root command does
+                raise locate(exc) from None
         from click.exceptions import Exit
 
         from . import cli
 
         _resume_collector()
         try:
-            cli._answer_lines(cli.reasoner(None), batch, source, True, False)
+            cli._answer_lines(cli.reasoner(None), batch, source, True, False, locate)
         except Exit as exc:
             return exc.exit_code
         return 0

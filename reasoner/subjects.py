@@ -340,8 +340,16 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
 
         artifacts, subject, notes = lineage_from_bom(doc, path, kb)
         return Resolved(artifacts, subject, "lineage", notes, source=str(path))
-    artifacts, subject = lineage_from_doc(doc, path, kb)
-    return Resolved(artifacts, subject, "lineage", use=_lineage_use(doc, path), source=str(path))
+    try:
+        artifacts, subject = lineage_from_doc(doc, path, kb)
+        use = _lineage_use(doc, path)
+    except (RequestError, LimitError) as exc:
+        if suffix == ".toml":   # tomllib keeps no positions: the JSON path stands
+            raise
+        from .positions import at_line   # the field's file:line:col, as for `--request FILE`
+
+        raise at_line(exc, text, str(path), yaml=suffix in (".yaml", ".yml")) from None
+    return Resolved(artifacts, subject, "lineage", use=use, source=str(path))
 
 
 def _lineage_use(doc: dict, path: Path) -> dict | None:

@@ -32,11 +32,12 @@ from reasoner.api import Reasoner
 from reasoner.cli import main as cli_main
 from reasoner.errors import CanIError
 from reasoner.subjects import Context, build_request
+from sizes import sized  # noqa: E402 - the default run's sample, the full one under -m slow
 
 R = Reasoner()
 SEEDS = adv.load_seeds(R)
 BATCH = 50                 # mutants answered by one ask_many call
-DEFAULT_PER_GROUP = 250    # the default run: 12 groups, 3,000 mutants
+DEFAULT_PER_GROUP = sized(125, 250)    # the default run: 12 groups, 1,500 mutants (3,000 at full size)
 SLOW_PER_GROUP = 2_500     # -m slow: 30,000 mutants
 
 
@@ -386,7 +387,7 @@ def test_random_option_strings_give_an_answer_or_a_usage_error(capsys):
     on one line for errors: no traceback, whatever is typed."""
     rnd = random.Random(9)
     codes = []
-    for _ in range(200):
+    for _ in range(sized(80, 200)):
         argv = list(rnd.choice(FORBIDDEN_CLI))
         for _ in range(rnd.randint(1, 3)):
             option = rnd.choice(list(OPTION_VALUES))

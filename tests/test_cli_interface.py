@@ -561,7 +561,7 @@ def test_a_bad_line_is_reported_in_place_and_the_others_are_answered(can_i):
     assert len(lines) == 4
     assert validate_response(lines[0])["status"] == "permitted"
     first, second = validate_error(lines[1]), validate_error(lines[2])
-    assert first["location"] == "<stdin>:2: use.release_mau"
+    assert first["location"] == "<stdin>:2:52: use.release_mau"   # line:col of the field (test_edges6)
     assert second["location"].startswith("<stdin>:3:")
     assert validate_response(lines[3])["status"] == "forbidden"
     errors = run.err.splitlines()

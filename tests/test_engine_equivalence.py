@@ -41,8 +41,10 @@ def test_the_stored_digests_cover_ten_thousand_requests():
     assert len(stored_digests()) == engine_requests.COUNT
 
 
-def test_fifteen_hundred_generated_requests_answer_as_before():
-    bad = mismatches(1_500)
+def test_five_hundred_generated_requests_answer_as_before():
+    # 500 of the stored 10,000 by default (all 10,000 under -m slow, below): the first 500 take
+    # every generator path of engine_requests.request, 1,500 took ~3x the time for no new path
+    bad = mismatches(500)
     assert not bad, f"{len(bad)} answers differ, first at request {bad[:5]}"
 
 

@@ -32,6 +32,7 @@ from reasoner.numbers import MAX_NUMBER, parse_count
 from reasoner.parse import parse_text
 from reasoner.request import read_request
 from reasoner.subjects import model_card
+from sizes import sized  # noqa: E402 - the default run's sample, the full one under -m slow
 
 SEED = 20250605
 HANG_GUARD = 120.0     # seconds after which one case counts as a hang (never a speed assertion)
@@ -235,13 +236,13 @@ def compile_and_ask(text: str, filename: str, ask: bool):
 def fuzz_dsl() -> Tally:
     rnd = random.Random(SEED)
     tally = Tally()
-    for i in range(2400):                    # the real license files, mutated
+    for i in range(sized(800, 2400)):        # the real license files, mutated
         source = rnd.randrange(len(LICENSE_TEXTS))
         text = mutate_dsl(LICENSE_TEXTS[source], rnd)
         name = LICENSE_FILES[source].name
         run_case(tally, text, lambda: compile_and_ask(text, name, ask=i % 10 == 0),
                  dsl_error_check(name, text))
-    for i in range(3000):                    # small licenses of random tokens
+    for i in range(sized(1000, 3000)):       # small licenses of random tokens
         text = soup(rnd)
         if rnd.random() < 0.5:
             text = mutate_dsl(text, rnd)
@@ -252,7 +253,7 @@ def fuzz_dsl() -> Tally:
 
 def test_mutated_license_files_parse_or_fail_with_file_line_col():
     tally = fuzz_dsl()
-    assert tally.cases >= 5000
+    assert tally.cases >= sized(1800, 5000)
     assert 0 < tally.accepted < tally.cases       # the mutations reach both outcomes
     assert not tally.new, tally.report()
 
@@ -364,10 +365,10 @@ def ask_all_ways(doc, full: bool):
 def fuzz_requests() -> Tally:
     rnd = random.Random(SEED + 1)
     tally = Tally()
-    for i in range(3000):
+    for i in range(sized(1000, 3000)):
         doc = mutate_request(rnd.choice(BASE_REQUESTS), rnd) if rnd.random() < 0.85 else random_value(rnd)
         run_case(tally, doc, lambda: ask_all_ways(doc, full=i % 4 == 0))
-    for i in range(600):                     # JSON text, broken at the byte level
+    for i in range(sized(200, 600)):         # JSON text, broken at the byte level
         text = json.dumps(mutate_request(rnd.choice(BASE_REQUESTS), rnd))
         text = mutate_dsl(text, rnd)
         if rnd.random() < 0.2:
@@ -382,7 +383,7 @@ def fuzz_requests() -> Tally:
 
 def test_random_and_mutated_requests_are_read_or_rejected_by_field():
     tally = fuzz_requests()
-    assert tally.cases >= 3600
+    assert tally.cases >= sized(1200, 3600)
     assert 0 < tally.accepted < tally.cases
     assert not tally.new, tally.report()
 
@@ -541,7 +542,7 @@ def test_random_number_texts_parse_exactly_or_raise_value_error():
 
 def test_fuzzing_covers_at_least_ten_thousand_cases():
     total = sum(t.cases for t in (fuzz_dsl(), fuzz_requests(), fuzz_cards(), fuzz_numbers()))
-    assert total >= 10_000, total
+    assert total >= sized(7_000, 10_000), total
 
 
 def test_fuzzing_meets_no_known_bug():

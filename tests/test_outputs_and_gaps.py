@@ -13,6 +13,7 @@ import json
 import pytest
 
 from reasoner.kb import KnowledgeBase
+from sizes import sized  # noqa: E402 - the default run's sample, the full one under -m slow
 
 # license -> (what a `distilled` edge carries: "full" | "clauses" | None, the clauses that follow
 # it, the section of the primary text that decides it)
@@ -489,7 +490,7 @@ def test_hostile_modality_input_is_refused(can_i, mm, argv, where):
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
-PROPERTY = settings(max_examples=30, deadline=None, derandomize=True)
+PROPERTY = settings(max_examples=sized(10, 30), deadline=None, derandomize=True)
 some_uses = st.fixed_dictionaries(
     {"acts": st.lists(st.sampled_from(["use", "host", "distribute"]), min_size=1, max_size=2, unique=True)},
     optional={"commercial": st.booleans(), "mau": st.sampled_from([1000, 700_000_001]),

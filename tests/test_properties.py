@@ -18,6 +18,7 @@ from reasoner.api import Reasoner
 from reasoner.errors import CanIError
 from reasoner.licenses import Compare
 from reasoner.vocabulary import ENTITIES, HOSTING_KINDS, PURPOSES, ROLES
+from sizes import sized  # noqa: E402 - the default run's sample, the full one under -m slow
 
 R = Reasoner()                      # shared, and so warmed by every other question
 COLD = Reasoner(kb=R.kb, cache_size=0)
@@ -38,7 +39,7 @@ def _thresholds(fact: str) -> list[int]:
     return sorted({v + d for v in values for d in (-1, 0, 1) if v + d >= 0})
 
 
-SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=sized(15, 50), deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.data_too_large])
 
@@ -315,7 +316,7 @@ def settles_as_announced(doc: dict, result) -> None:
             assert after.status != "depends", (where, after.to_json())
 
 
-@settings(SETTINGS, max_examples=40)
+@settings(SETTINGS, max_examples=sized(12, 40))
 @given(doc=depending())
 def test_stating_the_one_deciding_fact_settles_depends_as_announced(doc):
     result = answer(R, doc)
@@ -465,7 +466,7 @@ def _holds(fact: str, op: str, wanted, value) -> bool | None:
 
 
 @pytest.mark.parametrize("fact", sorted(WHO_AND_WHERE))
-@settings(SETTINGS, max_examples=40)
+@settings(SETTINGS, max_examples=sized(12, 40))
 @given(data=st.data())
 def test_stating_a_who_and_where_fact_settles_its_depends_for_every_value(fact, data):
     """Unstated, the fact leaves the answer open on it; each value of its vocabulary settles that

@@ -505,4 +505,4 @@ def test_a_json_lineage_over_the_artifact_limit_is_refused_before_reading_any_ar
     monkeypatch.setattr(request_module, "read_artifact", lambda doc, where: read.append(where))
     with pytest.raises(LimitError) as caught:
         subject_artifacts(KnowledgeBase.load(), str(path))
-    assert read == [] and caught.value.location == f"{path}: artifacts"
+    assert read == [] and caught.value.location == f"{path}:1:19: artifacts"   # line:col of the field (test_edges6)
