@@ -31,6 +31,10 @@ from .shapes import Shapes
 from .solve import Scene, batch_facts, keeping, release_grounding, run
 from .workers import ChildFailed, Solvers
 
+TYPE_CHECKING = False   # typing.TYPE_CHECKING without importing typing on a cold start
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 MAX_COMBINATIONS = 64
 # Question structures kept grounded per Reasoner (shapes.py); each holds one clingo Control.
 SHAPES = 64
@@ -1039,7 +1043,7 @@ def decode_json(text: str | bytes, source: str):
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
 
 
-def read_request_input(request: str) -> tuple[str, object, list | None, "collections.abc.Callable"]:
+def read_request_input(request: str) -> tuple[str, object, list | None, "Callable[[CanIError], CanIError]"]:
     """What `can-i --request FILE|-` reads: (the source's name, one decoded document or None, the
     numbered JSON Lines or None, `locate`). Standard input may be a pipe, so it is allowed, but
     read bounded; a file that is not one document is read as JSON Lines, or its error stands. Both
@@ -1067,7 +1071,7 @@ def read_request_input(request: str) -> tuple[str, object, list | None, "collect
         return source, None, batch, locate
 
 
-def _locator(raw: bytes | str, source: str) -> "collections.abc.Callable":
+def _locator(raw: bytes | str, source: str) -> "Callable[[CanIError], CanIError]":
     """`locate` of read_request_input over the bytes read (decoded again only for an error)."""
     from .positions import at_line
 

@@ -29,9 +29,8 @@ def at_line(exc: CanIError, text: str, source: str, yaml: bool = False) -> CanIE
     (a file, a profile's key). A path that goes further than the text (a required field left
     out) is located at the deepest part the text has."""
     path = exc.location or ""
-    prefix = ""
     if path.startswith(f"{source}: "):   # a lineage file's errors: `FILE: artifacts[0].license`
-        prefix, path = source, path[len(source) + 2:]
+        path = path[len(source) + 2:]
     if not _PATH.fullmatch(path):
         return exc
     parts = [key if key else int(index) for key, index in _PART.findall(path)]

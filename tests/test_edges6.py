@@ -3,10 +3,8 @@ files' errors at file:line:col, and copyleft material under one's own permissive
 
 from __future__ import annotations
 
-import io
 import json
 import random
-import sys
 
 import pytest
 
