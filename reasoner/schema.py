@@ -211,6 +211,12 @@ FACT_LIST = (
     Fact("target.derived", FLAG, TARGET,
          "the model being created is this license's material or a derivative work of it (it takes the weights "
          "of a model under this license by fine-tuning, an adapter, a merge or quantization)"),
+    # What an artifact is, as a BOM (CycloneDX `data`, SPDX `dataset_DatasetPackage`), the dataset
+    # catalog or a request (`"kind": "dataset"`) says. A model takes a dataset only by training on
+    # it: a model that names a dataset by `finetune`, `merge`, `distilled`… escaped the outputs-as-
+    # data rules (review 8), so that is an input error (api.complete); and a BOM written back keeps it.
+    Fact("kind", TAGS, ACTED, "what the artifact is: a model or a dataset", artifact_field="kind",
+         vocabulary="artifact_kind"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 

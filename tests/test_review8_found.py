@@ -273,14 +273,11 @@ def test_outputs_licensee_outside_a_forbid_distill_rule_is_a_located_error(tmp_p
     assert run.code == 2 and f"{tmp_path / 'acme-test.lic'}:13:5:" in run.err and "DSL401" in run.err
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bom.py's CycloneDX writer types a component `data` only when something in the lineage is "
-    "trained_on it (data_ids), and writes pedigree.ancestors with no can-i:base_model_relation "
-    "(the relations go to can-i:derived-from properties, which the reader does not read back). "
-    "So `use data.spdx3.json --cyclonedx` of a dataset descendantOf Llama 3 writes the dataset "
-    "as a model fine-tuned from Llama 3, and `train` on the BOM written back is YES where the "
-    "SPDX input is NO (1.b.v)."))
 def test_a_dataset_bom_written_back_keeps_its_outputs(tmp_path, capsys):
+    """bom.py's writer typed a component `data` only when something was trained on it and wrote no
+    relation per ancestor, so a dataset `descendantOf` Llama 3 came back as a fine-tune of it and
+    `train` on the BOM written back was YES (1.b.v: NO). It now writes the dataset's kind and a
+    `can-i:derived-by` property on each pedigree ancestor."""
     from conftest import run_cli
     from test_hub_bom import ai, rel, spdx3
 
