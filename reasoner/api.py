@@ -319,6 +319,12 @@ class Reasoner:
 
     # --- filling in what the catalog knows ----------------------------------------------------
 
+    def _is_dataset(self, artifact_id: str, artifact) -> bool:
+        """Whether an artifact is known to be a dataset: its stated `kind`, else the dataset catalog."""
+        if artifact is not None and artifact.kind is not None:
+            return artifact.kind == "dataset"
+        return self.kb.dataset(artifact_id) is not None and self.kb.model(artifact_id) is None
+
     def complete(self, request: Request) -> Request:
         """Fill license, family and modalities from the catalog, and add catalog ancestors.
 
@@ -341,11 +347,36 @@ class Reasoner:
                         f"`{edge.parent}` is a catalog model, not a dataset: say how `{artifact_id}` derives from "
                         f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
                         location=f"artifacts[{where}].derived_from[{j}].relation")
+                parent = artifacts.get(edge.parent)
+                if edge.relation == "trained_on" and parent is not None and parent.kind == "model":
+                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                    raise RequestError(
+                        f"`{edge.parent}` is a model (its kind), not a dataset: say how `{artifact_id}` derives from "
+                        f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
+                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                if edge.relation != "trained_on" and self._is_dataset(edge.parent, parent) \
+                        and not self._is_dataset(artifact_id, artifact):
+                    # A model takes a dataset only by training on it: named by another relation the
+                    # data's outputs escaped the outputs-as-data rules (rules.lp `synthetic` reads
+                    # `trained_on`), so a Llama-3-outputs dataset fine-tuned into a Mistral model was YES.
+                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                    raise RequestError(
+                        f"`{edge.parent}` is a dataset: a model made from it is trained on it (relation "
+                        f"`trained_on`); if `{artifact_id}` is itself data made from it, state `\"kind\": \"dataset\"` for it",
+                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
                 if edge.parent not in artifacts and self.kb.entry(edge.parent):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)
                     queue.append(edge.parent)
             entry = self.kb.model(artifact_id)
+            if artifact.kind is not None and artifact.kind != ("model" if entry else artifact.kind):
+                where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                raise RequestError(f"`{artifact_id}` is a catalog model, not a dataset",
+                                   location=None if where is None else f"artifacts[{where}].kind")
+            if artifact.kind == "model" and self.kb.dataset(artifact_id) is not None and entry is None:
+                where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                raise RequestError(f"`{artifact_id}` is a catalog dataset, not a model",
+                                   location=None if where is None else f"artifacts[{where}].kind")
             published = self._publisher(artifact, entry, request)
             if published != artifact.publisher:
                 artifact = artifacts[artifact_id] = updated(artifact, publisher=published)

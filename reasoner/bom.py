@@ -9,7 +9,8 @@ its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a 
   then deserialised. Components of type `machine-learning-model` and `data` become artifacts;
   their `licenses` (ids, names, expressions; several are all binding) the license;
   `pedigree.ancestors` the parents (one: `finetune`, several: `merge`, or a property
-  `…:base_model_relation`; a model ancestor of a `data` component, no property saying how, is
+  `…:base_model_relation`, or `…:derived-by` on one ancestor entry, which can-i's own BOMs write
+  for each edge; a model ancestor of a `data` component, no property saying how, is
   also `distilled`: the data may hold its outputs); a data ancestor, a `modelCard.modelParameters.datasets` reference or
   a `dependencies` entry on a data component `trained_on`. cyclonedx-python-lib does not model
   `modelCard`, so the dataset references are read from the JSON itself.
@@ -40,6 +41,10 @@ MAX_COMPONENTS = 100_000
 # millions of edges (a 128 KB document took 2 GB).
 MAX_GENERATED_EDGES = 100_000
 RELATION_PROPERTY = re.compile(r"(^|:)base_model_relation$")
+# On an entry of pedigree.ancestors: how the component derives from THIS ancestor (can-i writes one
+# per edge, so a model that both fine-tunes and distils Llama 3, or a dataset made from a model,
+# reads back as it was written; base_model_relation says one relation for every ancestor).
+DERIVED_BY_PROPERTY = re.compile(r"(^|:)derived-by$")
 MINE_PROPERTY = re.compile(r"(^|:)mine$")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
                      re.IGNORECASE)
@@ -110,7 +115,19 @@ class _Lineage:
         parents = self._parents.get(child)
         if parents is None or len(parents) != len(edges):   # derived_from set elsewhere too: read it
             parents = self._parents[child] = {e["id"] for e in edges}
-        if parent == child or parent in parents:
+        if parent == child:
+            return
+        if parent in parents:
+            # One edge per parent; a second relation to it is kept only as the outputs beside a
+            # derivation (`distilled`, added by `finish`), never dropped: a model that fine-tunes
+            # Llama 3 and is trained on its outputs as well is both. An unsaid relation adds nothing.
+            if relation == "distilled":
+                self.also_outputs(child, parent)
+            elif relation is not None:
+                for e in edges:
+                    if e["id"] == parent and e["relation"] == "distilled":
+                        e["relation"] = relation
+                        self.also_outputs(child, parent)
             return
         edges.append({"id": parent, "relation": relation})
         parents.add(parent)
@@ -263,6 +280,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         artifact_id = component_id(component)
         artifact = lineage.add(artifact_id, where)
         kind_of[artifact_id] = kinds.get(component.type, "model")
+        if component.type == ComponentType.DATA:   # said so: kept in the request, and written back so
+            artifact["kind"] = "dataset"
         if component.bom_ref and component.bom_ref.value:
             by_ref[component.bom_ref.value] = artifact_id
         # Licenses a scan found in the component (`evidence.licenses`) bind as the listed ones do:
@@ -303,7 +322,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     if data:
                         lineage.edge(artifact_id, parent_id, "trained_on")
                     else:
-                        _derived(lineage, kind_of, artifact_id, parent_id, relation)
+                        by = _derived_by(parent, f"{path}: {where}.pedigree.ancestors[{j}].properties")
+                        _derived(lineage, kind_of, artifact_id, parent_id, by or relation)
         for j, child in enumerate(component.components):
             # a model that contains another model or data carries it
             part = read(child, f"{where}.components[{j}]", ancestor=True)
@@ -456,9 +476,11 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 purl = purl or ext.get("identifier")
         artifact_id = (_purl_id(purl) or _hf_url_id(text(element, "software_downloadLocation", i))
                        or text(element, "name", i) or key)
-        lineage.add(artifact_id, f"@graph[{i}]")
+        artifact = lineage.add(artifact_id, f"@graph[{i}]")
         ids[key] = artifact_id
         kind_of[artifact_id] = kind
+        if kind == "data":   # a dataset package: kept in the request, and written back so
+            artifact["kind"] = "dataset"
     def ensure(key: str, where: str, kind: str) -> str:
         """The artifact a lineage relationship names: an AI or dataset package, or any other
         element (or one outside the document, by its IRI), which is then read too, without a
@@ -547,6 +569,19 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
             if len(roots) == 1:
                 lineage.subject = roots[0]
+
+
+def _derived_by(ancestor, where: str) -> str | None:
+    """The relation a `can-i:derived-by` property of a pedigree ancestor entry names, if any."""
+    from .vocabulary import RELATIONS, suggest
+
+    for prop in ancestor.properties:
+        if DERIVED_BY_PROPERTY.search(prop.name or ""):
+            value = (prop.value or "").strip()
+            if value not in RELATIONS or value == "trained_on":
+                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, RELATIONS)}", location=where)
+            return value
+    return None
 
 
 def _derived(lineage, kind_of: dict, child: str, parent: str, relation: str | None) -> None:
@@ -702,7 +737,12 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
 
     completed = engine.complete(read_request(request))
     parents_of = {a.id: [e for e in a.derived_from] for a in completed.artifacts}
+    # Data: what the lineage trains on, what a BOM or the request said is a dataset (`kind`), and the
+    # dataset catalog's. Typed `machine-learning-model` instead, a dataset made from Llama 3 read back
+    # as a fine-tune of it, and its outputs were lost (review 8).
     data_ids = {e.parent for a in completed.artifacts for e in a.derived_from if e.relation == "trained_on"}
+    data_ids |= {a.id for a in completed.artifacts if a.kind == "dataset"
+                 or (a.kind is None and engine.kb.dataset(a.id) is not None and engine.kb.model(a.id) is None)}
     reaching: dict[str, list[str]] = {}
     for applied in result.applicable:
         via = f" via {' <- '.join(applied.via)}" if applied.via else ""
@@ -761,7 +801,10 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
         extra = verdict if artifact.id == result.subject else ()
         components[artifact.id] = component(artifact, properties=extra)
     for artifact_id, item in components.items():
-        ancestors = [component(by_id[e.parent], with_ref=False) for e in parents_of[artifact_id] if e.parent in by_id]
+        # Each ancestor entry says how this component derives from it (the reader's `derived-by`).
+        ancestors = [component(by_id[e.parent], with_ref=False,
+                               properties=[Property(name="can-i:derived-by", value=e.relation)])
+                     for e in parents_of[artifact_id] if e.parent in by_id]
         if ancestors:
             item.pedigree = Pedigree(ancestors=ancestors)
     # The same question gives the same bytes, as the JSON response does: a serial number derived

@@ -29,6 +29,13 @@ def const(name: str) -> Symbol:
     return Function(name)
 
 
+def flag_symbol(name: str) -> Symbol:
+    """A flag's name for the solver: its word (`commercial`), or for a fact of the target
+    (`target.derived`) a string, as `target.family` is: clingo's text cannot spell a dotted term,
+    and fact lists must read back from their text (workers.py sends them so)."""
+    return String(name) if "." in name else Function(name)
+
+
 def num(value: int) -> Symbol:
     high, low = limbs(int(value))
     return Function("num", [Number(high), Number(low)])
@@ -151,7 +158,7 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         elif isinstance(cond, Act):
             fact("c_act", L, N, const(cond.act))
         elif isinstance(cond, Flag):
-            fact("c_flag", L, N, const(cond.fact))
+            fact("c_flag", L, N, flag_symbol(cond.fact))
         elif isinstance(cond, Compare):
             fact("c_cmp", L, N, String(cond.fact), const(OPS[cond.op]), num(int(cond.value)))
         elif isinstance(cond, Member):

@@ -597,6 +597,11 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'derives' if holds else 'does not derive'} from material under this license"
     if fact == "trained":
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
+    if fact == "target.derived":
+        if target is None:
+            return "the act creates no model"
+        return (f"`{target}` {'is' if holds else 'is not'} made from a model under this license by fine-tune, "
+                "adapter, merge or quantization")
     if scene is None:
         return ""
     if artifacts is None:

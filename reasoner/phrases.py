@@ -19,6 +19,10 @@ FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multim
 # outputs the data holds.
 FLAG_WORDS["outputs_licensee"] = ("the model was run by you, its licensee, to generate the outputs (generated_outputs)",
                                   "the model was not run by you to generate the outputs (generated_outputs)")
+# Computed from the lineage (rules.lp "target.derived"): the model created takes the weights of a model
+# under the license, which the exceptions to the bans on improving other models name.
+FLAG_WORDS["target.derived"] = ("the model created takes weights of a model under this license",
+                                "the model created takes no weights of a model under this license")
 
 
 def is_date(fact: str) -> bool:

@@ -203,6 +203,20 @@ FACT_LIST = (
     Fact("outputs_licensee", FLAG, ACTED,
          "you generated the outputs yourself, as the licensee of the model that produced them",
          stated_by="generated_outputs"),
+    # Computed like `derived`, never stated, but of the model being created: it is this license's
+    # material or a derivative work of it, taking its weights (WEIGHTS_RELATIONS) along the lineage
+    # from a model someone else put under the license. The exceptions to the bans on improving
+    # other models with outputs say exactly this ("excluding Meta Llama 3 or derivative works
+    # thereof", Llama 3 §1.b.v); a family word let another generation of the family through.
+    Fact("target.derived", FLAG, TARGET,
+         "the model being created is this license's material or a derivative work of it (it takes the weights "
+         "of a model under this license by fine-tuning, an adapter, a merge or quantization)"),
+    # What an artifact is, as a BOM (CycloneDX `data`, SPDX `dataset_DatasetPackage`), the dataset
+    # catalog or a request (`"kind": "dataset"`) says. A model takes a dataset only by training on
+    # it: a model that names a dataset by `finetune`, `merge`, `distilled`… escaped the outputs-as-
+    # data rules (review 8), so that is an input error (api.complete); and a BOM written back keeps it.
+    Fact("kind", TAGS, ACTED, "what the artifact is: a model or a dataset", artifact_field="kind",
+         vocabulary="artifact_kind"),
 )
 FACTS = {fact.name: fact for fact in FACT_LIST}
 
@@ -280,6 +294,10 @@ RELATION_LIST = (
 RELATION_ACT = {r.name: r.act for r in RELATION_LIST}
 ACT_RELATION = {r.act: r.name for r in RELATION_LIST}
 SAME_MODEL_RELATIONS = tuple(r.name for r in RELATION_LIST if r.same_model)
+# Relations whose child holds the parent's weights (changed or not): the child is a derivative
+# work of the parent's material. Not `distilled` or `trained_on`: a model trained on outputs or
+# data holds none of the parent's weights (`target.derived` above).
+WEIGHTS_RELATIONS = ("finetune", "adapter", "merge", "quantized")
 
 
 # Flags the user decides for themselves, with the value a remedy may propose (reasoner/remedies.py):

@@ -19,7 +19,7 @@ import clingo
 from clingo import Function, Number, String, Symbol
 
 from . import resources, schema
-from .compile import const, num
+from .compile import const, flag_symbol, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse, sharing_leaves
@@ -456,6 +456,11 @@ def schema_facts() -> tuple[Symbol, ...]:
     for fact in schema.ARTIFACT_FACTS:
         facts.append(Function("fact_about", [String(fact.name), const(fact.about), String(fact.artifact_field),
                                              const("set" if fact.type == schema.TAGS else "string")]))
+    # Computed flags of the target (`target.derived`), each with its last word: rules.lp reads them
+    # by that word (their solver name is a string, compile.flag_symbol). And the relations that carry weights.
+    facts.extend(Function("target_flag", [flag_symbol(f.name), const(f.name.split(".", 1)[1])])
+                 for f in schema.CONDITION_FACTS if f.about == schema.TARGET and f.type == schema.FLAG)
+    facts.extend(Function("weights_relation", [const(r)]) for r in schema.WEIGHTS_RELATIONS)
     return tuple(facts)
 
 

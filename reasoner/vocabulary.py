@@ -410,6 +410,10 @@ HOSTING_FOR_OTHERS = ("public-api", "product-feature")
 # for "none of the listed ones" in those that have one.
 VOCABULARIES = {"purpose": PURPOSES, "modality": MODALITIES, "family": FAMILIES}
 VOCABULARIES.update(entity=ENTITIES, role=ROLES, hosting=HOSTING_KINDS)
+# What an artifact of a lineage is (schema.py `kind`): a model is made from a dataset only by
+# training on it (`trained_on`), so a stated kind lets a request be checked for that (api.complete).
+ARTIFACT_KINDS = ("model", "dataset")
+VOCABULARIES.update(artifact_kind=ARTIFACT_KINDS)
 UNLISTED_WORD = {"family": OTHER_FAMILY}
 
 

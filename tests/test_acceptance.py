@@ -53,7 +53,12 @@ def test_training_a_mistral_model_on_llama3_outputs_is_forbidden(reasoner):
 
 
 def test_training_a_llama3_derivative_on_its_outputs_is_permitted(reasoner):
-    assert reasoner.ask(distill("meta-llama/Meta-Llama-3-8B", "llama3", "llama")).status == "permitted"
+    """1.b.v excepts "Meta Llama 3 or derivative works thereof": a student that takes Llama 3's weights
+    (`target.derived`, outputs6); a llama-family student of no such lineage is "another" model."""
+    doc = distill("meta-llama/Meta-Llama-3-8B", "llama3", "llama")
+    assert reasoner.ask(doc).status == "forbidden"
+    doc["artifacts"][1]["derived_from"].append({"id": "meta-llama/Meta-Llama-3-8B", "relation": "finetune"})
+    assert reasoner.ask(doc).status == "permitted"
 
 
 def test_llama31_permits_distillation_but_the_student_must_be_named_llama(reasoner):

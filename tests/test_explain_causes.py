@@ -5,6 +5,8 @@ separate-license threshold or use restriction in force whose condition the facts
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import make_reasoner
@@ -71,11 +73,16 @@ def test_an_unstated_threshold_is_open_and_not_reported_as_not_applying(reasoner
     assert not unfired(result, "not_fired")
 
 
-def test_an_exception_that_lets_a_distillation_through_is_named(can_i):
-    run = can_i("distill", "llama3", "--into", "llama", "--release-mau", "1M", "--role", "licensee", "--explain")
+def test_an_exception_that_lets_a_distillation_through_is_named(can_i, tmp_path):
+    llama3 = "meta-llama/Meta-Llama-3-8B"
+    lineage = tmp_path / "me.json"   # a Llama 3 fine-tune trained on Llama 3 outputs as well
+    lineage.write_text(json.dumps({"artifacts": [{"id": "me", "mine": True, "derived_from": [
+        {"id": llama3, "relation": "finetune"}, {"id": llama3, "relation": "distilled"}]}], "subject": "me"}))
+    run = can_i("use", str(lineage), "--release-mau", "1M", "--role", "licensee", "--explain")
     assert run.code == 0
-    assert ('llama3 §1.b.v does not apply: target.family = llama, under the exception '
-            '"Llama 3 or its derivatives" (your model is of family llama)') in run.out
+    assert ('llama3 §1.b.v does not apply: the model created takes weights of a model under this license, '
+            'under the exception "Llama 3 or its derivatives" (`me` is made from a model under this license '
+            'by fine-tune, adapter, merge or quantization)') in run.out
 
 
 # --- AND inside OR ------------------------------------------------------------------------------
