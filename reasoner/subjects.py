@@ -667,8 +667,14 @@ _HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co
 
 
 def _url_key(url: str) -> str:
-    """A web address as two spellings of it compare: no scheme, `www.`, case or trailing slash."""
+    """A web address as two spellings of it compare: no scheme, `www.`, case, query, fragment or
+    trailing slash (`…/llama3/license/#section-2` is the same text), and Meta's two domains for
+    the Llama licenses (llama.meta.com now answers from www.llama.com; the .lic files state both)."""
     key = re.sub(r"^https?://(?:www\.)?", "", url.strip().casefold())
+    key = re.split(r"[?#]", key, maxsplit=1)[0]
+    key = re.sub(r"^llama\.meta\.com/", "llama.com/", key)
+    # a Hub file, however linked: hf.co or huggingface.co, blob, resolve or raw
+    key = re.sub(r"^(?:hf\.co|huggingface\.co)/([^/]+/[^/]+)/(?:blob|resolve|raw)/", r"huggingface.co/\1/blob/", key)
     return key.rstrip("/")
 
 
@@ -692,7 +698,9 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
         return
     match = _HUB_FILE_LINK.match(link.strip())
     entry = kb.model(match.group(1)) if match else None
-    linked_license = entry["license"] if entry is not None else (None if match else _license_at(kb, link))
+    # A Hub file link to a repo the catalog does not hold may still be a license's own address
+    # (xai-community's is huggingface.co/xai-org/grok-2/blob/main/LICENSE).
+    linked_license = entry["license"] if entry is not None else _license_at(kb, link)
     if not linked_license:
         return
     try:
