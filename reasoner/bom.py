@@ -341,7 +341,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             lineage.edge(model, by_ref[ref], "trained_on")
     for dependency in bom.dependencies:
         child = by_ref.get(dependency.ref.value)
-        if child is None or kind_of.get(child) != "model":
+        # A data component's dependencies are read too (data made from a model, as SPDX 3's
+        # dependsOn is): skipped, a dataset that depends on Llama 3 answered YES with the outputs
+        # generated.
+        if child is None or kind_of.get(child) not in ("model", "data"):
             continue
         for target in dependency.dependencies:
             parent = by_ref.get(target.ref.value)
@@ -359,7 +362,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     parent = read(other, where, ancestor=True)
             if parent is not None:
                 # A model that depends on another carries it: read as derivation, never dropped.
-                lineage.edge(child, parent, "trained_on" if kind_of.get(parent) == "data" else None)
+                if kind_of.get(parent) == "data":
+                    lineage.edge(child, parent, "trained_on")
+                else:
+                    _derived(lineage, kind_of, child, parent, None)
     if subject_ref is not None:
         lineage.subject = subject_ref
 
