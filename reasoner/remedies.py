@@ -807,6 +807,9 @@ def _copied(value):
     return copy.deepcopy(value)
 
 
+_USE_ALIASES = {fact.field: fact.aliases for fact in schema.USE_FACTS if fact.aliases}
+
+
 def apply_changes(document: dict, edits) -> dict:
     """The request document with a remedy's edits applied (a new document; the given one is
     untouched). Edits: ("set", path, value), ("unset", path), ("add"/"remove", path, item), where a
@@ -821,6 +824,11 @@ def apply_changes(document: dict, edits) -> dict:
         op, path = edit[0], edit[1]
         if path[0] == "use":
             holder, key = doc.setdefault("use", {}), path[1]
+            if op in ("set", "unset"):
+                # the request may spell the fact the old way (`revenue_usd`): two spellings of one
+                # fact are an error, so an embedder applying the edits to their own request got one
+                for alias in _USE_ALIASES.get(key, ()):
+                    holder.pop(alias, None)
         else:
             artifacts = doc.setdefault("artifacts", [])
             holder = next((a for a in artifacts if a.get("id") == path[1]), None)
