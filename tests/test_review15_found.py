@@ -181,3 +181,41 @@ def test_a_remedys_edits_apply_to_a_request_that_spells_a_fact_the_old_way():
     for remedy in answer.remedies:
         fixed = apply_changes(copy.deepcopy(doc), [e for c in remedy.changes for e in c.edits])
         assert R.ask(fixed).status == "permitted", [c.message for c in remedy.changes]
+
+
+# --- the DSL: an example that states one fact twice -----------------------------------------------
+
+def test_an_example_stating_one_fact_twice_is_a_located_error(capsys, tmp_path):
+    """examples.example_request kept the last word of a flag silently: `distill received_outputs
+    generated_outputs` ran as generated (and `commercial noncommercial` as non-commercial), so an
+    example could pass while saying the opposite of what its author read. Now DSL401 at the word."""
+    text = OUTPUTS_ONLY.replace('    grant all\n  }\n', '    grant all\n    forbid distill\n  }\n', 1).replace(
+        '\n}\n', '\n  example "both" { distill received_outputs generated_outputs into = mistral expect depends }\n}\n')
+    (tmp_path / "acme-test.lic").write_text(text, encoding="utf-8")
+    run = run_cli(capsys, "check", tmp_path / "acme-test.lic")
+    assert run.code == 2 and "acme-test.lic:16:45:" in run.err and "DSL401" in run.err, run.err
+
+
+# --- outputs as data: a fine-tune of another family trained on the outputs ------------------------
+
+def test_a_mistral_fine_tune_trained_on_llama3_outputs_it_generated_is_not_left_to_its_family():
+    """api._inherit gives a fine-tune its base's family only when every edge keeps the model's
+    kind (lineage.same_model); a `trained_on` edge to data counts as another relation, so a
+    fine-tune of catalog Mistral-7B also trained on Llama 3 outputs the user generated has no
+    family: the answer is DEPENDS on target.family, and the remedy offered is "the answer is YES if
+    target.family is llama: state it if it holds", which can never hold for a Mistral fine-tune.
+    Giving it Mistral's family here (tried: one line in _inherit) makes it NO, but would also make
+    a Llama 2 fine-tune inherit `llama` and turn review8's open 1.b.v-exception wrong YES (the
+    family read as "Llama 3 or derivative works thereof") from DEPENDS into YES; so it waits for
+    the outputs helper's "target derives from this license's material" condition (tests/
+    test_review8_found.py), which answers both cases from the lineage. Checked here: the answer
+    is at least not YES, and the fact it depends on is the family."""
+    doc = {"artifacts": [{"id": "me/s", "mine": True,
+                          "derived_from": [{"id": "mistralai/Mistral-7B-v0.1", "relation": "finetune"},
+                                           {"id": "x/syn", "relation": "trained_on"}]},
+                         {"id": "x/syn", "license": "mit", "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}],
+           "subject": "me/s", "use": {"acts": ["distribute"], "generated_outputs": True, "release_mau": 1_000_000}}
+    answer = R.ask(doc)
+    assert answer.status in ("forbidden", "depends")
+    if answer.status == "depends":
+        assert {d.fact for d in answer.depends_on} == {"target.family"}
