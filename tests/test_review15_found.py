@@ -198,6 +198,13 @@ def test_an_example_stating_one_fact_twice_is_a_located_error(capsys, tmp_path):
 
 # --- outputs as data: a fine-tune of another family trained on the outputs ------------------------
 
+@pytest.mark.xfail(strict=True, reason=(
+    "api._inherit: a fine-tune that is also trained_on data keeps no family (lineage.same_model "
+    "counts trained_on as another relation), so a catalog Mistral-7B fine-tune trained on Llama 3 "
+    "outputs the user generated is DEPENDS on target.family, with the remedy 'state target.family "
+    "llama', which cannot hold; NO is right (1.b.v). Not fixed in _inherit: it would also make a "
+    "Llama 2 fine-tune inherit `llama`, turning review8's open exception xfail from DEPENDS to YES; "
+    "the outputs helper's 'target derives from this license's material' condition answers both"))
 def test_a_mistral_fine_tune_trained_on_llama3_outputs_it_generated_is_not_left_to_its_family():
     """api._inherit gives a fine-tune its base's family only when every edge keeps the model's
     kind (lineage.same_model); a `trained_on` edge to data counts as another relation, so a
@@ -208,14 +215,22 @@ def test_a_mistral_fine_tune_trained_on_llama3_outputs_it_generated_is_not_left_
     a Llama 2 fine-tune inherit `llama` and turn review8's open 1.b.v-exception wrong YES (the
     family read as "Llama 3 or derivative works thereof") from DEPENDS into YES; so it waits for
     the outputs helper's "target derives from this license's material" condition (tests/
-    test_review8_found.py), which answers both cases from the lineage. Checked here: the answer
-    is at least not YES, and the fact it depends on is the family."""
+    test_review8_found.py), which answers both cases from the lineage."""
     doc = {"artifacts": [{"id": "me/s", "mine": True,
                           "derived_from": [{"id": "mistralai/Mistral-7B-v0.1", "relation": "finetune"},
                                            {"id": "x/syn", "relation": "trained_on"}]},
                          {"id": "x/syn", "license": "mit", "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}],
            "subject": "me/s", "use": {"acts": ["distribute"], "generated_outputs": True, "release_mau": 1_000_000}}
-    answer = R.ask(doc)
-    assert answer.status in ("forbidden", "depends")
-    if answer.status == "depends":
-        assert {d.fact for d in answer.depends_on} == {"target.family"}
+    answer = R.ask({**doc, "remedies": True})
+    assert answer.status == "forbidden"
+    assert not any("target.family" in c.message for r in answer.remedies for c in r.changes)
+
+
+def test_a_mistral_fine_tune_trained_on_llama3_outputs_is_never_yes():
+    """The guard beside the xfail above: whatever its family, never YES with the outputs generated."""
+    doc = {"artifacts": [{"id": "me/s", "mine": True,
+                          "derived_from": [{"id": "mistralai/Mistral-7B-v0.1", "relation": "finetune"},
+                                           {"id": "x/syn", "relation": "trained_on"}]},
+                         {"id": "x/syn", "license": "mit", "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}],
+           "subject": "me/s", "use": {"acts": ["distribute"], "generated_outputs": True, "release_mau": 1_000_000}}
+    assert R.ask(doc).status in ("forbidden", "depends")
