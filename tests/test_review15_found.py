@@ -234,3 +234,38 @@ def test_a_mistral_fine_tune_trained_on_llama3_outputs_is_never_yes():
                          {"id": "x/syn", "license": "mit", "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}],
            "subject": "me/s", "use": {"acts": ["distribute"], "generated_outputs": True, "release_mau": 1_000_000}}
     assert R.ask(doc).status in ("forbidden", "depends")
+
+
+# --- outputs as data: who generated them, unstated, under a license with no outputs clause ---------
+
+def _trained_on_outputs_of(license, **use):
+    """The user's own Mistral-family model trained on `x/syn`, outputs of `g/gen` under `license`."""
+    return {"artifacts": [{"id": "me/s", "mine": True, "family": "mistral",
+                           "derived_from": [{"id": "x/syn", "relation": "trained_on"}]},
+                          {"id": "x/syn", "license": "mit", "derived_from": [{"id": "g/gen", "relation": "distilled"}]},
+                          {"id": "g/gen", "license": license}],
+            "subject": "me/s", "use": {"acts": ["use"], "release_mau": 1_000_000, "commercial": True, **use}}
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "rules.lp 'Outputs received as data': acting(ctx(distill,P,C)) for data holding P's outputs "
+    "exists only when generated_outputs is stated true or P has a license with outputs-as-data "
+    "rules (the 9 with an `outputs_licensee` clause). For any other license whose terms judge the "
+    "distillation (cc-by-nc-4.0, microsoft-research-license, mnpl, qwen-research, apple-amlr, "
+    "minimax-m2.7-noncommercial: NO when generated; kimi-k3, mistral-medium-3.5-modified-mit: "
+    "DEPENDS), generated_outputs UNSTATED answers YES: an unstated fact that decides the answer "
+    "must make it DEPENDS (house rule), as it does for the 9. Fix: in that context every rule of "
+    "such a license needs the open `outputs_licensee` leaf (an implicit `and outputs_licensee`), "
+    "a rules.lp change for the outputs helper/lead"))
+@pytest.mark.parametrize("license", ["cc-by-nc-4.0", "microsoft-research-license"])
+def test_outputs_of_a_noncommercial_model_unstated_who_generated_them_is_not_yes(license):
+    generated = R.ask(_trained_on_outputs_of(license, generated_outputs=True))
+    assert generated.status == "forbidden"
+    assert R.ask(_trained_on_outputs_of(license)).status == "depends"
+
+
+def test_outputs_of_a_noncommercial_model_generated_or_received():
+    """The two stated cases beside the xfail: generated is NO (the user ran the NC model
+    commercially), received is YES (a recipient of outputs is not the licensee)."""
+    assert R.ask(_trained_on_outputs_of("cc-by-nc-4.0", generated_outputs=True)).status == "forbidden"
+    assert R.ask(_trained_on_outputs_of("cc-by-nc-4.0", generated_outputs=False)).status == "permitted"
