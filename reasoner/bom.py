@@ -282,6 +282,14 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             elif MINE_PROPERTY.search(prop.name or "") and not ancestor:
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
+        found = {_license_text(lic) for lic in evidence} - {_license_text(lic) for lic in component.licenses} - {""}
+        if artifact.get("mine") and found:
+            # The user's own model's licenses are the ones the user gives it (they bind its
+            # recipients, not the user): read so, terms a scan found in it bound no one, and a
+            # model of one's own with Llama 3 evidence was YES for military use.
+            raise RequestError(f"a scan found {', '.join(sorted(found))} in `{artifact_id}`, your own model, beyond the "
+                               f"licenses you give it: list the model or data that carries those terms under "
+                               f"pedigree.ancestors, whose terms bind you", location=f"{path}: {where}.evidence.licenses")
         if relation is not None:
             from .vocabulary import RELATIONS, suggest
 
@@ -368,6 +376,11 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     _derived(lineage, kind_of, child, parent, None)
     if subject_ref is not None:
         lineage.subject = subject_ref
+
+
+def _license_text(lic) -> str:
+    """A CycloneDX license (expression, id or name) as text to compare, case folded."""
+    return str(getattr(lic, "value", None) or getattr(lic, "id", None) or getattr(lic, "name", None) or "").strip().casefold()
 
 
 def _raw_id(raw: dict) -> str | None:
