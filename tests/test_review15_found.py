@@ -269,3 +269,29 @@ def test_outputs_of_a_noncommercial_model_generated_or_received():
     commercially), received is YES (a recipient of outputs is not the licensee)."""
     assert R.ask(_trained_on_outputs_of("cc-by-nc-4.0", generated_outputs=True)).status == "forbidden"
     assert R.ask(_trained_on_outputs_of("cc-by-nc-4.0", generated_outputs=False)).status == "permitted"
+
+
+# --- CycloneDX: license evidence on the user's own model -------------------------------------------
+
+def test_license_evidence_on_your_own_model_is_not_read_as_your_own_license(capsys, tmp_path):
+    """bom.py reads `evidence.licenses` as listed licenses (review 7); on a component marked
+    `can-i:mine` those are the licenses the user gives their model, which bind its recipients and
+    not the user. A scan that found the Llama 3 license in the user's own model therefore bound no
+    one: military use was YES. Now an input error naming what to list under pedigree.ancestors;
+    evidence that only confirms a license the model states is fine."""
+    pytest.importorskip("cyclonedx")
+    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
+            "licenses": [{"license": {"id": "Apache-2.0"}}], "evidence": {"licenses": [{"expression": "LLAMA3"}]},
+            "properties": [{"name": "can-i:mine", "value": "true"}]}
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "metadata": {"component": mine}, "components": []}
+    path = tmp_path / "mine.cdx.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run = run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies")
+    assert run.code == 2 and "metadata.component.evidence.licenses" in run.line()
+    mine["evidence"] = {"licenses": [{"license": {"id": "Apache-2.0"}}]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies").code == 0
+    del mine["properties"]   # a model received: the evidence binds as before (NO)
+    mine["evidence"] = {"licenses": [{"expression": "LLAMA3"}]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    assert run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies").code == 1
