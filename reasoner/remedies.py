@@ -318,6 +318,11 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     # Another catalog model in place of a parent (last: it changes the most).
     for parent, entry, lid, rank in _replacements(kb, scene):
         children = tuple(a.id for a in scene.artifacts if any(e.parent == parent.id for e in a.derived_from))
+        if any(not a.mine for a in scene.artifacts if a.id in children):
+            # Someone else's model or data made from the parent too (a dataset of its outputs):
+            # the change would rewrite what the user received, not what they build on, and the
+            # remedy said only "build on X instead" (it was YES because the data changed).
+            continue
         artifacts = tuple(_replaced(a, parent, entry, lid) for a in scene.artifacts)
         licenses = {**scene.licenses, entry["id"]: (lid,)}
         licenses.pop(parent.id, None)
