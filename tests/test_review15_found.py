@@ -295,3 +295,28 @@ def test_license_evidence_on_your_own_model_is_not_read_as_your_own_license(caps
     mine["evidence"] = {"licenses": [{"expression": "LLAMA3"}]}
     path.write_text(json.dumps(doc), encoding="utf-8")
     assert run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies").code == 1
+
+
+# --- remedies: another base model, not another origin for the data received -------------------------
+
+def test_replacing_a_parent_never_rewrites_the_data_the_user_received():
+    """remedies._propose's replace_parent edited every artifact deriving from the parent: for a
+    user's fine-tune of Llama 2 trained on received data distilled from Llama 2 (cc-by-4.0: its
+    no-further-restrictions clause conflicts with the Llama 2 terms the data carries), the remedy
+    "build on Qwen/Qwen2-7B instead of meta-llama/Llama-2-7b-hf" also rewrote the DATASET as made
+    by Qwen2, and was YES only because of that: building on another model does not change who made
+    the data. Now a parent that someone else's model or data also derives from is not replaced."""
+    doc = {"artifacts": [{"id": "me/s", "mine": True, "family": "gemma",
+                          "derived_from": [{"id": "d/r1", "relation": "trained_on"},
+                                           {"id": "meta-llama/Llama-2-7b-hf", "relation": "finetune"}]},
+                         {"id": "d/syn", "license": "cc-by-4.0",
+                          "derived_from": [{"id": "meta-llama/Llama-2-7b-hf", "relation": "distilled"}]},
+                         {"id": "d/r0", "license": "cc-by-4.0", "derived_from": [{"id": "d/syn", "relation": "quantized"}]},
+                         {"id": "d/r1", "license": "cc-by-4.0", "derived_from": [{"id": "d/r0", "relation": "merge"}]}],
+           "subject": "me/s", "use": {"acts": ["distribute"], "territory": ["EU"]}}
+    answer = R.ask({**doc, "remedies": True})
+    assert answer.status == "forbidden"
+    mine = {"me/s"}
+    for remedy in answer.remedies:
+        for change in remedy.changes:
+            assert all(edit[1][0] == "use" or edit[1][1] in mine for edit in change.edits), change.message
