@@ -694,6 +694,11 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
     improving other models): when the linked model's license is not among those the card names,
     both bind, so the card's own label cannot drop the linked text's terms. So does a link to an
     encoded license's own url, and a file link through hf.co."""
+    if isinstance(link, list):   # several links: each names its text (a list was skipped: YES)
+        for item in link:
+            if isinstance(item, str):
+                _add_linked_license(kb, artifact, item)
+        return
     if not isinstance(link, str) or not artifact.get("license"):
         return
     match = _HUB_FILE_LINK.match(link.strip())
