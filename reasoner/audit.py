@@ -157,6 +157,12 @@ def _record_card(record, source: str, line: int) -> Card:
     if isinstance(record.get("front_matter"), str):
         return _front_matter_card(model_id, source, record["front_matter"], line, 0) if record["front_matter"].strip() \
             else Card(model_id, source, line, {})
+    if "front_matter" in record and record["front_matter"] is not None:
+        # Already parsed (a mapping) it is the card's keys; anything else is an error: read as no
+        # card at all, the card's license, base models and data were dropped without a word.
+        if not isinstance(record["front_matter"], dict):
+            return Card(model_id, source, line, error="`front_matter` must be the card's YAML text or a mapping of card keys")
+        return Card(model_id, source, line, record["front_matter"])
     card_data = record.get("cardData", record.get("card_data"))
     if card_data is None:
         return Card(model_id, source, line, {})      # a model with no card states nothing
