@@ -320,3 +320,30 @@ def test_replacing_a_parent_never_rewrites_the_data_the_user_received():
     for remedy in answer.remedies:
         for change in remedy.changes:
             assert all(edit[1][0] == "use" or edit[1][1] in mine for edit in change.edits), change.message
+
+
+# --- cards: a list of license links; an audit record's front matter as a mapping --------------------
+
+def test_a_list_of_license_links_binds_each(capsys, tmp_path):
+    """subjects._add_linked_license skipped any license_link that is not one string: a card
+    labelled apache-2.0 listing [LICENSE, the Llama 3 license url] was YES for military use."""
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\nlicense_link:\n  - LICENSE\n"
+                                      "  - https://llama.meta.com/llama3/license/\n---\n", encoding="utf-8")
+    run = run_cli(capsys, "use", folder / "README.md", "--purpose", "military", "--no-remedies", "--json")
+    assert run.json()["status"] == "forbidden"
+
+
+def test_an_audit_record_whose_front_matter_is_a_mapping_is_read(capsys, tmp_path):
+    """audit._record_card read `front_matter` only as YAML text; given as a JSON object (what a
+    dump of parsed cards holds) it fell through to `cardData`, found none and read the model as
+    having no card: every key, license and base model dropped without a word (UNKNOWN "the card
+    states no license"). A mapping is now the card; any other type is an invalid card."""
+    path = tmp_path / "cards.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "acme/a", "front_matter": {"license": "apache-2.0", "base_model": LLAMA3}},
+        {"id": "acme/b", "front_matter": ["license: mit"]}]) + "\n", encoding="utf-8")
+    rows = {r["id"]: r for r in run_cli(capsys, "audit", path, "-q", "--json").json()["results"]}
+    assert rows["acme/a"]["status"] == "forbidden"           # a Llama 3 fine-tune relabelled apache-2.0
+    assert rows["acme/b"]["status"] == "invalid"
