@@ -347,3 +347,62 @@ def test_an_audit_record_whose_front_matter_is_a_mapping_is_read(capsys, tmp_pat
     rows = {r["id"]: r for r in run_cli(capsys, "audit", path, "-q", "--json").json()["results"]}
     assert rows["acme/a"]["status"] == "forbidden"           # a Llama 3 fine-tune relabelled apache-2.0
     assert rows["acme/b"]["status"] == "invalid"
+
+
+# --- the Hub on 127.0.0.1: a fetched parent card's license_link binds -----------------------------
+
+@pytest.fixture
+def local_hub(tmp_path, monkeypatch):
+    """A Hub on 127.0.0.1 serving the model cards in `cards` (repo id -> front matter)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import unquote
+
+    cards: dict = {}
+
+    class Hub(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            repo, sep, rest = unquote(self.path.split("?")[0]).lstrip("/").partition("/resolve/")
+            body = f"---\n{cards[repo]}\n---\n# {repo}\n".encode() if sep and repo in cards else None
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            if body:
+                self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hub)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
+    # A cache of its own (no card fetched before), holding the parsed license files already
+    # there: a cold one re-parses all 58 (~3 s) when a license_link is matched against their urls.
+    import shutil
+    from reasoner.kb import _cache_folder
+
+    if _cache_folder().is_dir():
+        shutil.copytree(_cache_folder(), tmp_path / "cache", ignore=shutil.ignore_patterns("hub", "*.part"),
+                        dirs_exist_ok=True)
+    monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.delenv("HF_TOKEN", raising=False)
+    yield cards
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_fetched_parent_cards_license_link_binds_its_child(capsys, tmp_path, local_hub):
+    """--hub reads an unknown parent's card through the same reader: its license_link (here the
+    Llama 3 text at www.llama.com, which _url_key did not match before) binds the parent, and so
+    the child fine-tuned from it; a licensor-org release whose card links the text keeps it too."""
+    pytest.importorskip("huggingface_hub")
+    local_hub["acme/relabelled"] = "license: apache-2.0\nlicense_link: https://www.llama.com/llama3/license/"
+    local_hub["meta-llama/Llama-3-fake"] = "license: mit\nlicense_link: https://llama.meta.com/llama3/license/#top"
+    for parent in ("acme/relabelled", "meta-llama/Llama-3-fake"):
+        folder = tmp_path / parent.replace("/", "_")
+        folder.mkdir()
+        (folder / "README.md").write_text(f"---\nlicense: mit\nbase_model: {parent}\n---\n", encoding="utf-8")
+        run = run_cli(capsys, "use", folder / "README.md", "--purpose", "military", "--hub", "--no-remedies", "--json")
+        assert run.json()["status"] == "forbidden", parent
