@@ -684,8 +684,11 @@ def _license_at(kb: KnowledgeBase, link: str) -> str | None:
     if not re.match(r"https?://", link.strip(), re.IGNORECASE):
         return None   # `LICENSE`, a file beside the card: no license's own address
     key = _url_key(link)
-    found = {lid for lid, url in kb.licenses.urls().items() if url and _url_key(url) == key}
-    return found.pop() if len(found) == 1 else None
+    found = sorted(lid for lid, url in kb.licenses.urls().items() if url and _url_key(url) == key)
+    # Several licenses at one address are one text offered under each (gpl-3.0-only and
+    # -or-later at gnu.org): it is one of them, so any of them (unread, a card labelled mit that
+    # links the GPL text was YES to distributing it as MIT).
+    return " OR ".join(found) if found else None
 
 
 def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
@@ -714,7 +717,8 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
         linked = {kb.resolve_license(lid)[0] or lid.lower() for lid in expressions.ids(linked_license)}
     except ValueError:
         return   # the license expression's own error is reported where it is read
-    if not linked <= named:
+    alternatives = entry is None and " OR " in linked_license   # one text under several ids
+    if not (linked & named if alternatives else linked <= named):
         artifact["license"] = f"({artifact['license']}) AND ({linked_license})"
 
 

@@ -406,3 +406,18 @@ def test_a_fetched_parent_cards_license_link_binds_its_child(capsys, tmp_path, l
         (folder / "README.md").write_text(f"---\nlicense: mit\nbase_model: {parent}\n---\n", encoding="utf-8")
         run = run_cli(capsys, "use", folder / "README.md", "--purpose", "military", "--hub", "--no-remedies", "--json")
         assert run.json()["status"] == "forbidden", parent
+
+
+@pytest.mark.parametrize("label,link,status", [
+    ("mit", "https://www.gnu.org/licenses/gpl-3.0.html", "forbidden"),
+    ("apache-2.0", "https://www.gnu.org/licenses/agpl-3.0.html", "forbidden"),
+    ("gpl-3.0", "https://www.gnu.org/licenses/gpl-3.0.html", "forbidden"),          # unchanged
+    ("GPL-3.0-or-later", "https://www.gnu.org/licenses/gpl-3.0.html", "forbidden"),  # unchanged
+])
+def test_a_license_link_to_a_text_two_ids_share_binds_as_either(capsys, tmp_path, label, link, status):
+    """subjects._license_at returned nothing when two encodings share a url (gpl-3.0 and
+    gpl-3.0-or-later both point at gnu.org's GPL-3.0 text): a card labelled mit whose
+    license_link is the GPL text was YES to distributing it as MIT. The text there is either, so
+    the link now adds `gpl-3.0 OR gpl-3.0-or-later` unless the card already names one of them."""
+    run = run_cli(capsys, "distribute", _card(tmp_path, link, license=label), "--as", "mit", "--no-remedies", "--json")
+    assert run.json()["status"] == status
