@@ -427,12 +427,11 @@ def test_a_card_with_thousands_of_license_links_is_read_in_one_pass_over_the_url
     """Matching each link recomputed every license url's key (~60 per link): a card listing 20,000
     links took ~30 s under load. The urls are indexed once per card (counted, not timed)."""
     from reasoner import subjects
-    from reasoner.kb import KnowledgeBase
 
     calls = []
     real = subjects._url_index
     monkeypatch.setattr(subjects, "_url_index", lambda kb: calls.append(1) or real(kb))
     artifact = {"id": "acme/x", "license": "mit"}
     links = [f"https://example.com/l{i}" for i in range(2000)] + ["https://llama.meta.com/llama3/license/"]
-    subjects._add_linked_license(KnowledgeBase(), artifact, links)
+    subjects._add_linked_license(R.kb, artifact, links)
     assert len(calls) == 1 and artifact["license"] == "(mit) AND (llama3)"
