@@ -379,12 +379,16 @@ def local_hub(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.server_address[1]}")
     # A cache of its own (no card fetched before), holding the parsed license files already
     # there: a cold one re-parses all 58 (~3 s) when a license_link is matched against their urls.
+    # Best effort: other processes add and prune entries while this copies.
     import shutil
     from reasoner.kb import _cache_folder
 
-    if _cache_folder().is_dir():
-        shutil.copytree(_cache_folder(), tmp_path / "cache", ignore=shutil.ignore_patterns("hub", "*.part"),
-                        dirs_exist_ok=True)
+    (tmp_path / "cache").mkdir()
+    for entry in _cache_folder().glob("*.marshal") if _cache_folder().is_dir() else ():
+        try:
+            shutil.copy2(entry, tmp_path / "cache" / entry.name)
+        except OSError:
+            pass
     monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     monkeypatch.delenv("HF_TOKEN", raising=False)
