@@ -282,8 +282,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             elif MINE_PROPERTY.search(prop.name or "") and not ancestor:
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
-        found = {_license_text(lic) for lic in evidence} - {_license_text(lic) for lic in component.licenses} - {""}
-        if artifact.get("mine") and found:
+        found = _license_ids(lineage, evidence) - _license_ids(lineage, component.licenses) if artifact.get("mine") else ()
+        if found:
             # The user's own model's licenses are the ones the user gives it (they bind its
             # recipients, not the user): read so, terms a scan found in it bound no one, and a
             # model of one's own with Llama 3 evidence was YES for military use.
@@ -378,9 +378,17 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         lineage.subject = subject_ref
 
 
-def _license_text(lic) -> str:
-    """A CycloneDX license (expression, id or name) as text to compare, case folded."""
-    return str(getattr(lic, "value", None) or getattr(lic, "id", None) or getattr(lic, "name", None) or "").strip().casefold()
+def _license_ids(lineage, licenses) -> set:
+    """CycloneDX licenses (expressions, ids, names) as the license ids they name, to compare: one
+    can-i knows (`Apache-2.0`, `LLAMA3`) is its id; anything else its text, case folded."""
+    kb = getattr(lineage, "kb", None)
+    out = set()
+    for lic in licenses:
+        text = str(getattr(lic, "value", None) or getattr(lic, "id", None) or getattr(lic, "name", None) or "").strip()
+        if text:
+            known = kb.resolve_license(text)[0] if kb is not None else None
+            out.add(known or text.casefold())
+    return out
 
 
 def _raw_id(raw: dict) -> str | None:
