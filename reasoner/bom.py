@@ -541,6 +541,14 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         # A model that contains a model or data carries it; an archive that expands to them, too.
         if rtype in ("contains", "expandsTo") and source in ids:
             for target in targets:
+                element = elements.get(target, (None, {}))[1]
+                if target not in ids and _type(element) in ("software_Package", "software_File"):
+                    # Its weights as a package or file (as a CycloneDX `file` a model depends on):
+                    # left out, a Llama 3 package inside an MIT model answered YES to military use.
+                    left = f"{_type(element)} `{element.get('name', target)}`"
+                    if left in lineage.left_out:
+                        lineage.left_out.remove(left)
+                    ensure(target, f"@graph[{i}]", "model")
                 if target in ids:
                     lineage.edge(ids[source], ids[target], "trained_on" if kind_of[ids[target]] == "data" else None)
     for i, rtype, source, targets in relationships:

@@ -457,3 +457,34 @@ def test_training_on_a_catalog_dataset_of_gpt4_outputs_is_not_a_plain_yes():
                           "derived_from": [{"id": "jondurbin/airoboros-3.2", "relation": "trained_on"}]}],
            "subject": "me/s", "use": {"acts": ["distribute"], "commercial": True}}
     assert R.ask(doc).status != "permitted"
+
+
+# --- SPDX 3: a model that contains its weights as a software package -----------------------------
+
+def test_an_spdx3_model_containing_a_software_package_carries_its_terms(capsys, tmp_path):
+    """bom._read_spdx3 read `contains` only between AI and dataset packages: a software_Package
+    (the weights, primaryPurpose model) under LLAMA3 inside an MIT ai_AIPackage was left out with
+    a note ("not judged") and military use was YES. CycloneDX weights typed `file` that a model
+    depends on are read as its ancestor; SPDX 3's contained package now is too."""
+    def ai(sid, name, kind="ai_AIPackage"):
+        return {"type": kind, "spdxId": sid, "creationInfo": "_:ci", "name": name}
+
+    def rel(i, kind, source, *targets):
+        return {"type": "Relationship", "spdxId": f"urn:rel{i}", "creationInfo": "_:ci", "relationshipType": kind,
+                "from": source, "to": list(targets)}
+
+    def expression(sid, text):
+        return {"type": "simplelicensing_LicenseExpression", "spdxId": sid, "creationInfo": "_:ci",
+                "simplelicensing_licenseExpression": text}
+
+    graph = [{"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1", "created": "2026-11-30T00:00:00Z"},
+             {"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci", "rootElement": ["urn:ft"]},
+             ai("urn:ft", "acme-ft"), {**ai("urn:w", "weights", "software_Package"), "software_primaryPurpose": "model"},
+             expression("urn:l3", "LLAMA3"), expression("urn:mit", "MIT"),
+             rel(1, "hasDeclaredLicense", "urn:ft", "urn:mit"), rel(2, "hasDeclaredLicense", "urn:w", "urn:l3"),
+             rel(3, "contains", "urn:ft", "urn:w")]
+    path = tmp_path / "c.spdx3.json"
+    path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}),
+                    encoding="utf-8")
+    run = run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies", "--json")
+    assert run.json()["status"] == "forbidden"
