@@ -537,12 +537,15 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
     read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
                            "hasConcludedLicense"}
     unpaired = _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
+    licensed = {source for _, rtype, source, _ in relationships if rtype in ("hasDeclaredLicense", "hasConcludedLicense")}
     for i, rtype, source, targets in relationships:
         # A model that contains a model or data carries it; an archive that expands to them, too.
         if rtype in ("contains", "expandsTo") and source in ids:
             for target in targets:
                 element = elements.get(target, (None, {}))[1]
-                if target not in ids and _type(element) in ("software_Package", "software_File"):
+                # A file or package with terms of its own (an unlicensed shard or config file is
+                # just part of the model, under the model's license, as before).
+                if target not in ids and target in licensed and _type(element) in ("software_Package", "software_File"):
                     # Its weights as a package or file (as a CycloneDX `file` a model depends on):
                     # left out, a Llama 3 package inside an MIT model answered YES to military use.
                     left = f"{_type(element)} `{element.get('name', target)}`"
