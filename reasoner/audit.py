@@ -150,6 +150,11 @@ def _record_card(record, source: str, line: int) -> Card:
     """One JSON record: `{id, front_matter}` (the sample) or Hub metadata (`id`/`modelId`, `cardData`)."""
     if not isinstance(record, dict):
         return Card(f"{source}:{line}", source, line, error="not a JSON object with `id` and a card")
+    if "bomFormat" in record or "@graph" in record:   # a CycloneDX or SPDX 3 document, not a card
+        # (it said "no `id` naming the model", as if the BOM were a broken card)
+        return Card(f"{source}:{line}", source, line,
+                    error="a BOM (CycloneDX or SPDX 3): audit reads model cards; ask about a BOM's models "
+                          "with `can-i distribute FILE`")
     model_id = record.get("id") or record.get("modelId")
     if not isinstance(model_id, str) or not model_id.strip():
         return Card(f"{source}:{line}", source, line, error="no `id` (or `modelId`) naming the model")

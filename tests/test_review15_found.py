@@ -488,3 +488,13 @@ def test_an_spdx3_model_containing_a_software_package_carries_its_terms(capsys, 
                     encoding="utf-8")
     run = run_cli(capsys, "use", path, "--purpose", "military", "--no-remedies", "--json")
     assert run.json()["status"] == "forbidden"
+
+
+def test_a_bom_given_to_audit_is_named_as_a_bom(capsys, tmp_path):
+    """audit reads model cards: a CycloneDX BOM given to it was an invalid card "no `id` (or
+    `modelId`) naming the model", as if it were a broken card; now it says it is a BOM and what
+    to ask instead (still invalid, exit code unchanged)."""
+    path = tmp_path / "b.cdx.json"
+    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1}), encoding="utf-8")
+    rows = run_cli(capsys, "audit", path, "-q", "--json").json()["results"]
+    assert rows[0]["status"] == "invalid" and "BOM" in rows[0]["findings"][0]["message"]
