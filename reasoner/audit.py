@@ -154,6 +154,11 @@ def _record_card(record, source: str, line: int) -> Card:
     """One JSON record: `{id, front_matter}` (the sample) or Hub metadata (`id`/`modelId`, `cardData`)."""
     if not isinstance(record, dict):
         return Card(f"{source}:{line}", source, line, error="not a JSON object with `id` and a card")
+    if "bomFormat" in record or "@graph" in record:   # a CycloneDX or SPDX 3 document, not a card
+        # (it said "no `id` naming the model", as if the BOM were a broken card)
+        return Card(f"{source}:{line}", source, line,
+                    error="a BOM (CycloneDX or SPDX 3): audit reads model cards; ask about a BOM's models "
+                          "with `can-i distribute FILE`")
     model_id = record.get("id") or record.get("modelId")
     if not isinstance(model_id, str) or not model_id.strip():
         return Card(f"{source}:{line}", source, line, error="no `id` (or `modelId`) naming the model")
@@ -161,6 +166,12 @@ def _record_card(record, source: str, line: int) -> Card:
     if isinstance(record.get("front_matter"), str):
         return _front_matter_card(model_id, source, record["front_matter"], line, 0) if record["front_matter"].strip() \
             else Card(model_id, source, line, {})
+    if "front_matter" in record and record["front_matter"] is not None:
+        # Already parsed (a mapping) it is the card's keys; anything else is an error: read as no
+        # card at all, the card's license, base models and data were dropped without a word.
+        if not isinstance(record["front_matter"], dict):
+            return Card(model_id, source, line, error="`front_matter` must be the card's YAML text or a mapping of card keys")
+        return Card(model_id, source, line, record["front_matter"])
     card_data = record.get("cardData", record.get("card_data"))
     if card_data is None:
         return Card(model_id, source, line, {})      # a model with no card states nothing

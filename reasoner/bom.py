@@ -301,6 +301,14 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             elif MINE_PROPERTY.search(prop.name or "") and not ancestor:
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
+        found = _license_ids(lineage, evidence) - _license_ids(lineage, component.licenses) if artifact.get("mine") else ()
+        if found:
+            # The user's own model's licenses are the ones the user gives it (they bind its
+            # recipients, not the user): read so, terms a scan found in it bound no one, and a
+            # model of one's own with Llama 3 evidence was YES for military use.
+            raise RequestError(f"a scan found {', '.join(sorted(found))} in `{artifact_id}`, your own model, beyond the "
+                               f"licenses you give it: list the model or data that carries those terms under "
+                               f"pedigree.ancestors, whose terms bind you", location=f"{path}: {where}.evidence.licenses")
         if relation is not None:
             from .vocabulary import RELATIONS, suggest
 
@@ -361,7 +369,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             lineage.edge(model, by_ref[ref], "trained_on")
     for dependency in bom.dependencies:
         child = by_ref.get(dependency.ref.value)
-        if child is None or kind_of.get(child) != "model":
+        # A data component's dependencies are read too (data made from a model, as SPDX 3's
+        # dependsOn is): skipped, a dataset that depends on Llama 3 answered YES with the outputs
+        # generated.
+        if child is None or kind_of.get(child) not in ("model", "data"):
             continue
         for target in dependency.dependencies:
             parent = by_ref.get(target.ref.value)
@@ -379,9 +390,25 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     parent = read(other, where, ancestor=True)
             if parent is not None:
                 # A model that depends on another carries it: read as derivation, never dropped.
-                lineage.edge(child, parent, "trained_on" if kind_of.get(parent) == "data" else None)
+                if kind_of.get(parent) == "data":
+                    lineage.edge(child, parent, "trained_on")
+                else:
+                    _derived(lineage, kind_of, child, parent, None)
     if subject_ref is not None:
         lineage.subject = subject_ref
+
+
+def _license_ids(lineage, licenses) -> set:
+    """CycloneDX licenses (expressions, ids, names) as the license ids they name, to compare: one
+    can-i knows (`Apache-2.0`, `LLAMA3`) is its id; anything else its text, case folded."""
+    kb = getattr(lineage, "kb", None)
+    out = set()
+    for lic in licenses:
+        text = str(getattr(lic, "value", None) or getattr(lic, "id", None) or getattr(lic, "name", None) or "").strip()
+        if text:
+            known = kb.resolve_license(text)[0] if kb is not None else None
+            out.add(known or text.casefold())
+    return out
 
 
 def _raw_id(raw: dict) -> str | None:
@@ -532,10 +559,21 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
     read = set(derives) | {"contains", "expandsTo", "ancestorOf", "hasVariant", "hasDeclaredLicense",
                            "hasConcludedLicense"}
     unpaired = _read_spdx3_generation(relationships, ids, kind_of, ensure, lineage, read)
+    licensed = {source for _, rtype, source, _ in relationships if rtype in ("hasDeclaredLicense", "hasConcludedLicense")}
     for i, rtype, source, targets in relationships:
         # A model that contains a model or data carries it; an archive that expands to them, too.
         if rtype in ("contains", "expandsTo") and source in ids:
             for target in targets:
+                element = elements.get(target, (None, {}))[1]
+                # A file or package with terms of its own (an unlicensed shard or config file is
+                # just part of the model, under the model's license, as before).
+                if target not in ids and target in licensed and _type(element) in ("software_Package", "software_File"):
+                    # Its weights as a package or file (as a CycloneDX `file` a model depends on):
+                    # left out, a Llama 3 package inside an MIT model answered YES to military use.
+                    left = f"{_type(element)} `{element.get('name', target)}`"
+                    if left in lineage.left_out:
+                        lineage.left_out.remove(left)
+                    ensure(target, f"@graph[{i}]", "model")
                 if target in ids:
                     lineage.edge(ids[source], ids[target], "trained_on" if kind_of[ids[target]] == "data" else None)
     for i, rtype, source, targets in relationships:

@@ -186,6 +186,8 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
 
     rule_ids = iter(range(1, 1_000_000))
     split_points: set[tuple[str, int]] = set()
+    outputs_rule = None      # the first rule testing outputs_licensee (see below)
+    plain_ban = False        # a `forbid` on distill that does not test it
     for clause in lic.clauses:
         C = String(clause.number)
         for relation in clause.follows:
@@ -219,8 +221,12 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
             R = Number(rid)
             exception_labels = {Not(e.condition): e.label for e in rule.exceptions
                                 if getattr(e, "label", None)}
-            if _tests_flag(rule.effective_condition(), "outputs_licensee") and (
-                    rule.kind != "forbid" or tuple(rule.acts) != ("distill",)):
+            tests_outputs = _tests_flag(rule.effective_condition(), "outputs_licensee")
+            if tests_outputs:
+                outputs_rule = outputs_rule or rule
+            elif rule.kind == "forbid" and "distill" in (rule.acts or possible_acts(rule.effective_condition())):
+                plain_ban = True
+            if tests_outputs and (rule.kind != "forbid" or tuple(rule.acts) != ("distill",)):
                 # rules.lp puts a rule that tests it in force only in an outputs-as-data context,
                 # for `distill`: any other rule testing it was never in force, silently (`forbid
                 # host when commercial or outputs_licensee` let a commercial host through).
@@ -251,4 +257,15 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
                 fact("restrict_value", L, R, String(rule.restricted_fact), String(value))
             for value in rule.broken_values:
                 fact("duty_broken_by", L, R, String(rule.broken_fact), String(value))
+    if outputs_rule is not None and not plain_ban:
+        # A `forbid distill when outputs_licensee` rule is the ban written AGAIN for outputs
+        # received as data: rules.lp judges a distillation, and outputs the user generated, by
+        # the license's other rules. Alone, it passed `can-i check` and answered YES to both
+        # (and DEPENDS to outputs received: backwards).
+        from .codes import error
+        raise error("a rule testing `outputs_licensee` repeats a ban on distill for outputs received as data, "
+                    "but the license has no such ban: a distillation, and outputs you generated, would be "
+                    "permitted", str(outputs_rule.position), "DSL401",
+                    "write the ban itself too (`forbid distill …`), in the clause the text states it "
+                    "(facts/README.md, \"Outputs received as data\")")
     return out

@@ -41,6 +41,8 @@ from .vocabulary import (
 
 # Words an example may use besides acts: what they set in the example's use (from schema.py).
 EXAMPLE_WORDS = schema.example_words()
+# The fact each example word states (a flag's two words state one fact).
+EXAMPLE_FACT_OF = {word: fact.name for fact in schema.FACT_LIST for word in fact.example}
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
@@ -841,6 +843,15 @@ class _Build(Transformer):
         items = [self.example_item(word_token, value) for word_token, value in facts]
         if not any(word in ACTS for word, _ in items):
             self.fail(meta, "example names no act (use, host, distribute, finetune, distill, …)", "DSL401")
+        # One fact stated twice (`generated_outputs received_outputs`, `commercial noncommercial`,
+        # `mau = 1M mau = 2B`): the example's request kept the last word, silently.
+        said: dict = {}
+        for (word, _), (word_token, _) in zip(items, facts):
+            fact = EXAMPLE_FACT_OF.get(word, word)
+            if fact in said:
+                self.fail(word_token, f"`{word}` states again what `{said[fact]}` states", "DSL401",
+                          "give each fact once")
+            said[fact] = word
         return Example(self.string(description_token), tuple(items), status, by, self.pos(meta))
 
     def example_item(self, word_token: Token, value) -> tuple[str, object]:

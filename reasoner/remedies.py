@@ -318,6 +318,11 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     # Another catalog model in place of a parent (last: it changes the most).
     for parent, entry, lid, rank in _replacements(kb, scene):
         children = tuple(a.id for a in scene.artifacts if any(e.parent == parent.id for e in a.derived_from))
+        if any(not a.mine for a in scene.artifacts if a.id in children):
+            # Someone else's model or data made from the parent too (a dataset of its outputs):
+            # the change would rewrite what the user received, not what they build on, and the
+            # remedy said only "build on X instead" (it was YES because the data changed).
+            continue
         artifacts = tuple(_replaced(a, parent, entry, lid) for a in scene.artifacts)
         licenses = {**scene.licenses, entry["id"]: (lid,)}
         licenses.pop(parent.id, None)
@@ -807,6 +812,9 @@ def _copied(value):
     return copy.deepcopy(value)
 
 
+_USE_ALIASES = {fact.field: fact.aliases for fact in schema.USE_FACTS if fact.aliases}
+
+
 def apply_changes(document: dict, edits) -> dict:
     """The request document with a remedy's edits applied (a new document; the given one is
     untouched). Edits: ("set", path, value), ("unset", path), ("add"/"remove", path, item), where a
@@ -821,6 +829,11 @@ def apply_changes(document: dict, edits) -> dict:
         op, path = edit[0], edit[1]
         if path[0] == "use":
             holder, key = doc.setdefault("use", {}), path[1]
+            if op in ("set", "unset"):
+                # the request may spell the fact the old way (`revenue_usd`): two spellings of one
+                # fact are an error, so an embedder applying the edits to their own request got one
+                for alias in _USE_ALIASES.get(key, ()):
+                    holder.pop(alias, None)
         else:
             artifacts = doc.setdefault("artifacts", [])
             holder = next((a for a in artifacts if a.get("id") == path[1]), None)

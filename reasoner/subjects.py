@@ -675,32 +675,57 @@ _HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co
 
 
 def _url_key(url: str) -> str:
-    """A web address as two spellings of it compare: no scheme, `www.`, case or trailing slash."""
+    """A web address as two spellings of it compare: no scheme, `www.`, case, query, fragment or
+    trailing slash (`…/llama3/license/#section-2` is the same text), and Meta's two domains for
+    the Llama licenses (llama.meta.com now answers from www.llama.com; the .lic files state both)."""
     key = re.sub(r"^https?://(?:www\.)?", "", url.strip().casefold())
+    key = re.split(r"[?#]", key, maxsplit=1)[0]
+    key = re.sub(r"^llama\.meta\.com/", "llama.com/", key)
+    # a Hub file, however linked: hf.co or huggingface.co, blob, resolve or raw
+    key = re.sub(r"^(?:hf\.co|huggingface\.co)/([^/]+/[^/]+)/(?:blob|resolve|raw)/", r"huggingface.co/\1/blob/", key)
     return key.rstrip("/")
 
 
-def _license_at(kb: KnowledgeBase, link: str) -> str | None:
+def _url_index(kb: KnowledgeBase) -> dict:
+    """Each license url's key (_url_key) -> the ids of the licenses at that address."""
+    index: dict = {}
+    for lid, url in kb.licenses.urls().items():
+        if url:
+            index.setdefault(_url_key(url), []).append(lid)
+    return index
+
+
+def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str | None:
     """The one encoded license whose own `url` the link is (`https://llama.meta.com/llama3/license/`),
-    or None: a card that labels itself apache-2.0 and links the Llama 3 license names both."""
+    or None: a card that labels itself apache-2.0 and links the Llama 3 license names both.
+    `index` (_url_index) is built once for a card's list of links."""
     if not re.match(r"https?://", link.strip(), re.IGNORECASE):
         return None   # `LICENSE`, a file beside the card: no license's own address
-    key = _url_key(link)
-    found = {lid for lid, url in kb.licenses.urls().items() if url and _url_key(url) == key}
-    return found.pop() if len(found) == 1 else None
+    found = sorted((index if index is not None else _url_index(kb)).get(_url_key(link), ()))
+    # Several licenses at one address are one text offered under each (gpl-3.0-only and
+    # -or-later at gnu.org): it is one of them, so any of them (unread, a card labelled mit that
+    # links the GPL text was YES to distributing it as MIT).
+    return " OR ".join(found) if found else None
 
 
-def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
+def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | None = None) -> None:
     """A `license_link` into a catalog model's repo names that model's license text. Cards use
     a license_name loosely (`qwen` beside a link to the 2023 Tongyi Qianwen text, which bans
     improving other models): when the linked model's license is not among those the card names,
     both bind, so the card's own label cannot drop the linked text's terms. So does a link to an
     encoded license's own url, and a file link through hf.co."""
+    if isinstance(link, list):   # several links: each names its text (a list was skipped: YES)
+        index = _url_index(kb)   # once: a card may list thousands
+        for item in dict.fromkeys(i.strip() for i in link if isinstance(i, str)):
+            _add_linked_license(kb, artifact, item, index)
+        return
     if not isinstance(link, str) or not artifact.get("license"):
         return
     match = _HUB_FILE_LINK.match(link.strip())
     entry = kb.model(match.group(1)) if match else None
-    linked_license = entry["license"] if entry is not None else (None if match else _license_at(kb, link))
+    # A Hub file link to a repo the catalog does not hold may still be a license's own address
+    # (xai-community's is huggingface.co/xai-org/grok-2/blob/main/LICENSE).
+    linked_license = entry["license"] if entry is not None else _license_at(kb, link, index)
     if not linked_license:
         return
     try:
@@ -709,7 +734,8 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link) -> None:
         linked = {kb.resolve_license(lid)[0] or lid.lower() for lid in expressions.ids(linked_license)}
     except ValueError:
         return   # the license expression's own error is reported where it is read
-    if not linked <= named:
+    alternatives = entry is None and " OR " in linked_license   # one text under several ids
+    if not (linked & named if alternatives else linked <= named):
         artifact["license"] = f"({artifact['license']}) AND ({linked_license})"
 
 
