@@ -198,24 +198,11 @@ def test_an_example_stating_one_fact_twice_is_a_located_error(capsys, tmp_path):
 
 # --- outputs as data: a fine-tune of another family trained on the outputs ------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "api._inherit: a fine-tune that is also trained_on data keeps no family (lineage.same_model "
-    "counts trained_on as another relation), so a catalog Mistral-7B fine-tune trained on Llama 3 "
-    "outputs the user generated is DEPENDS on target.family, with the remedy 'state target.family "
-    "llama', which cannot hold; NO is right (1.b.v). Not fixed in _inherit: it would also make a "
-    "Llama 2 fine-tune inherit `llama`, turning review8's open exception xfail from DEPENDS to YES; "
-    "the outputs helper's 'target derives from this license's material' condition answers both"))
 def test_a_mistral_fine_tune_trained_on_llama3_outputs_it_generated_is_not_left_to_its_family():
-    """api._inherit gives a fine-tune its base's family only when every edge keeps the model's
-    kind (lineage.same_model); a `trained_on` edge to data counts as another relation, so a
-    fine-tune of catalog Mistral-7B also trained on Llama 3 outputs the user generated has no
-    family: the answer is DEPENDS on target.family, and the remedy offered is "the answer is YES if
-    target.family is llama: state it if it holds", which can never hold for a Mistral fine-tune.
-    Giving it Mistral's family here (tried: one line in _inherit) makes it NO, but would also make
-    a Llama 2 fine-tune inherit `llama` and turn review8's open 1.b.v-exception wrong YES (the
-    family read as "Llama 3 or derivative works thereof") from DEPENDS into YES; so it waits for
-    the outputs helper's "target derives from this license's material" condition (tests/
-    test_review8_found.py), which answers both cases from the lineage."""
+    """Was a strict xfail (DEPENDS on target.family, with the remedy "state target.family llama",
+    which can never hold for a Mistral fine-tune): the 1.b.v exception is now the student's lineage
+    (`target.derived`: it takes the weights of a model under llama3), not its family, so a fine-tune
+    of catalog Mistral-7B trained on Llama 3 outputs the user generated is NO."""
     doc = {"artifacts": [{"id": "me/s", "mine": True,
                           "derived_from": [{"id": "mistralai/Mistral-7B-v0.1", "relation": "finetune"},
                                            {"id": "x/syn", "relation": "trained_on"}]},
