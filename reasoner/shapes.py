@@ -280,9 +280,13 @@ class Shapes:
     def batch(self, keys: list) -> dict:
         """For a batch of questions, given as (Scene.key(), used license ids) pairs: how many of
         them each structure has (answer()'s `batch`)."""
+        return Shapes.batch_of([(used, split_key(key)[0]) for key, used in keys])
+
+    @staticmethod
+    def batch_of(structures: list) -> dict:
+        """batch() of questions given as their structures, (used license ids, split_key()[0])."""
         count: dict = {}
-        for key, used in keys:
-            structure = (used, split_key(key)[0])
+        for structure in structures:
             count[structure] = count.get(structure, 0) + 1
         return count
 
@@ -291,20 +295,27 @@ class Shapes:
         """The positions of a batch's questions (given as for batch()) with each structure's
         together, structures in the order first seen and each one's questions in batch order:
         solved so, a structure's Control is still in the CPU caches for its next question."""
+        return Shapes.grouped_of([(used, split_key(key)[0]) for key, used in keys])
+
+    @staticmethod
+    def grouped_of(structures: list) -> list[int]:
+        """grouped() of questions given as their structures (as for batch_of())."""
         groups: dict = {}
-        for position, (key, used) in enumerate(keys):
-            groups.setdefault((used, split_key(key)[0]), []).append(position)
+        for position, structure in enumerate(structures):
+            groups.setdefault(structure, []).append(position)
         return [position for group in groups.values() for position in group]
 
-    def answer(self, scene: Scene, key: tuple, used: tuple, fixed: tuple, batch: dict | None = None) -> list | None:
+    def answer(self, scene: Scene, key: tuple, used: tuple, fixed: tuple, batch: dict | None = None,
+               split: tuple | None = None) -> list | None:
         """The shown atoms of question 0 for this scene (artifacts numbered from 0), or None when
         the caller must ground it afresh (not prepared yet, busy, or a value outside the domain).
         `key` is the scene's key(); `fixed` are the knowledge base's fact lists for the licenses
         the question uses (`used`); `batch`: batch()'s count for the caller's batch, which this
-        call updates, or None for a question asked alone."""
+        call updates, or None for a question asked alone; `split`: split_key(key) when the caller
+        has it (a batch splits each key once)."""
         if self.capacity <= 0 or len(scene.artifacts) > self.MAX_ARTIFACTS:
             return None
-        structure, values = split_key(key)
+        structure, values = split_key(key) if split is None else split
         structure = (used, structure)
         with self._lock:
             self._asked += 1
