@@ -464,7 +464,9 @@ _COMPACTED = [0, 0]   # structures read back from their ground program, and thos
 def _ground_program_file() -> str | None:
     """A new empty file for a grounding's aspif output, or None where there is none to be had
     (no temporary directory, or a clingo without aspif output)."""
-    if not (hasattr(clingo, "BackendType") and hasattr(clingo.Control, "load_aspif")):
+    if not (hasattr(clingo, "BackendType") and hasattr(clingo.Control, "load_aspif")
+            and hasattr(clingo.Control, "register_backend")
+            and hasattr(clingo.Control, "__del__")):   # (freeing it is what ends the file)
         return None
     import os
     import tempfile   # not at import: a cold question prepares nothing
