@@ -27,7 +27,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys, updated)
 from .vocabulary import suggest
 from .licenses import Compare
-from .shapes import Shapes
+from .shapes import Shapes, split_key
 from .solve import Scene, batch_facts, keeping, release_grounding, run
 from .workers import ChildFailed, Solvers
 
@@ -749,18 +749,20 @@ class Reasoner:
         one clingo run, here or in a solver process (workers.py). Returns (the grounded
         questions, their pending answers), read by `_grounded`."""
         if self.shapes.capacity:
-            keys = [(q.key[1], q.used) for q in questions]
-            batch = None if len(questions) == 1 else self.shapes.batch(keys)
+            splits = [split_key(q.key[1]) for q in questions]   # once per question, not per use
+            structures = [(q.used, split[0]) for q, split in zip(questions, splits)]
+            batch = None if len(questions) == 1 else self.shapes.batch_of(structures)
             fixed_of: dict = {}   # the license fact lists per license combination, once per batch
             prepared = {}
             # The questions of one structure one after another (Shapes.grouped): its Control is then
             # still in the CPU caches (a solve took ~100 us in a mixed order, ~60 in runs).
-            for question in (questions if batch is None else [questions[i] for i in Shapes.grouped(keys)]):
+            for i in (range(len(questions)) if batch is None else Shapes.grouped_of(structures)):
+                question = questions[i]
                 fixed = fixed_of.get(question.used)
                 if fixed is None:
                     fixed = fixed_of[question.used] = tuple(self.kb.licenses[lid].facts
                                                             for lid in self.kb.related(question.used))
-                atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, batch)
+                atoms = self.shapes.answer(question.scene, question.key[1], question.used, fixed, batch, splits[i])
                 if atoms is not None:
                     prepared[question.key] = (atoms, 0)
             rest = [question for question in questions if question.key not in prepared]   # in batch order
