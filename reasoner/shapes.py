@@ -438,6 +438,9 @@ def _prepare(scene: Scene, fixed: tuple, compact: bool = True) -> _Prepared:
         # Freed now, not when the last reference goes: freeing the Control ends its output, and
         # only a whole program may be read back (a cut one could parse and lose rules).
         control.__del__()
+        # ...and never again: clingo 5.8 forgets the handle it freed, but 5.6/5.7's __del__ frees
+        # whenever `_free` is set, so the collector's own call would free it a second time.
+        control._free = False
         compact = _load_ground_program(written)
     finally:
         if written is not None:
