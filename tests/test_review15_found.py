@@ -234,18 +234,12 @@ def _trained_on_outputs_of(license, **use):
             "subject": "me/s", "use": {"acts": ["use"], "release_mau": 1_000_000, "commercial": True, **use}}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "rules.lp 'Outputs received as data': acting(ctx(distill,P,C)) for data holding P's outputs "
-    "exists only when generated_outputs is stated true or P has a license with outputs-as-data "
-    "rules (the 9 with an `outputs_licensee` clause). For any other license whose terms judge the "
-    "distillation (cc-by-nc-4.0, microsoft-research-license, mnpl, qwen-research, apple-amlr, "
-    "minimax-m2.7-noncommercial: NO when generated; kimi-k3, mistral-medium-3.5-modified-mit: "
-    "DEPENDS), generated_outputs UNSTATED answers YES: an unstated fact that decides the answer "
-    "must make it DEPENDS (house rule), as it does for the 9. Fix: in that context every rule of "
-    "such a license needs the open `outputs_licensee` leaf (an implicit `and outputs_licensee`), "
-    "a rules.lp change for the outputs helper/lead"))
 @pytest.mark.parametrize("license", ["cc-by-nc-4.0", "microsoft-research-license"])
 def test_outputs_of_a_noncommercial_model_unstated_who_generated_them_is_not_yes(license):
+    """rules.lp 'Outputs received as data' made a context for data holding P's outputs only when
+    generated_outputs was stated true or P had outputs-as-data rules: under any other license whose
+    terms judge the distillation (cc-by-nc-4.0, microsoft-research-license, mnpl, ...: NO when
+    generated), the fact UNSTATED answered YES. Now DEPENDS on generated_outputs (outputs_open)."""
     generated = R.ask(_trained_on_outputs_of(license, generated_outputs=True))
     assert generated.status == "forbidden"
     assert R.ask(_trained_on_outputs_of(license)).status == "depends"
