@@ -97,3 +97,68 @@ def test_a_forbidden_request_file_stays_forbidden(tmp_path, capsys):
         path = tmp_path / "r.json"
         path.write_text(json.dumps(trained_on_outputs_of("microsoft-research-license", **use)), encoding="utf-8")
         assert run_cli(capsys, "--request", path, "--json").code == code
+
+
+# --- 2. catalog datasets of a model's outputs (`generated_by`) -------------------------------------
+
+def trained_on(dataset, **use):
+    return {"artifacts": [{"id": "me/s", "mine": True, "family": "mistral",
+                           "derived_from": [{"id": dataset, "relation": "trained_on"}]}],
+            "subject": "me/s", "use": {"acts": ["distribute"], "commercial": True, **use}}
+
+
+@pytest.mark.parametrize("dataset, generator", [("jondurbin/airoboros-3.2", "openai/gpt-4"),
+                                                ("stingning/ultrachat", "openai/gpt-3.5-turbo"),
+                                                ("camel-ai/math", "openai/gpt-4"),
+                                                ("Open-Orca/OpenOrca", "openai/gpt-4")])
+@pytest.mark.parametrize("use", [{}, {"generated_outputs": True}, {"generated_outputs": False}])
+def test_a_catalog_dataset_of_unknown_terms_outputs_is_never_yes(dataset, generator, use):
+    answer = R.ask(trained_on(dataset, **use))
+    assert answer.status in ("unknown", "forbidden")
+    assert any(r.kind == "unknown_license" and r.artifact == generator for r in answer.reasons)
+    # the catalog's note is still shown, with who generated it
+    assert any(n.code == "catalog_generated_by" and generator in n.message for n in answer.notes)
+
+
+def test_the_generated_by_field_is_read_from_the_catalog():
+    from reasoner.kb import LicenseFileError
+    generated = {d["id"]: d["generated_by"] for d in R.kb.datasets.values() if d.get("generated_by")}
+    assert generated["jondurbin/airoboros-3.2"] == ["openai/gpt-4"]
+    assert generated["open-thoughts/OpenThoughts-114k"] == ["deepseek-ai/DeepSeek-R1"]
+    for bad in ("openai/gpt-4", ["gpt4"], [3]):
+        with pytest.raises(LicenseFileError, match="generated_by"):
+            R.kb._add_dataset({"id": "x/bad-generated", "license": "mit", "generated_by": bad}, "t")
+
+
+def test_a_catalog_generator_the_catalog_knows_brings_its_terms():
+    """OpenThoughts3 holds QwQ-32B traces (apache-2.0): known terms, answered by them (YES), the
+    edge shown among the answer's notes."""
+    answer = R.ask(trained_on("open-thoughts/OpenThoughts3-1.2M"))
+    assert answer.status == "permitted"
+    assert any(n.code == "catalog_generated_by" for n in answer.notes)
+
+
+def test_an_edge_the_request_already_states_is_not_added_twice():
+    doc = trained_on("jondurbin/airoboros-3.2")
+    doc["artifacts"].append({"id": "jondurbin/airoboros-3.2", "derived_from": [{"id": "openai/gpt-4", "relation": "distilled"}]})
+    answer = R.ask(doc)
+    assert answer.status == "unknown"
+    assert not any(n.code == "catalog_generated_by" for n in answer.notes)   # the request said it already
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["train", "jondurbin/airoboros-3.2", "--into", "mistral", "--commercial"], 3),
+    (["train", "stingning/ultrachat", "--into", "mistral", "--commercial", "--generated-outputs"], 3),
+    (["train", "tatsu-lab/alpaca", "--into", "mistral", "--commercial"], 1),
+])
+def test_the_train_verb_on_a_catalog_dataset_of_outputs(capsys, argv, code):
+    run = run_cli(capsys, *argv, "--no-remedies", "--json")
+    assert run.json()["status"] != "permitted"
+    assert run.code == code   # 3: unknown (the generator's terms), 1: alpaca's own cc-by-nc-4.0
+
+
+def test_a_request_file_training_on_gpt4_outputs_is_not_yes(tmp_path, capsys):
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(trained_on("jondurbin/airoboros-3.2")), encoding="utf-8")
+    run = run_cli(capsys, "--request", path, "--json")
+    assert run.json()["status"] == "unknown" and run.code != 0
