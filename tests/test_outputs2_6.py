@@ -162,3 +162,15 @@ def test_a_request_file_training_on_gpt4_outputs_is_not_yes(tmp_path, capsys):
     path.write_text(json.dumps(trained_on("jondurbin/airoboros-3.2")), encoding="utf-8")
     run = run_cli(capsys, "--request", path, "--json")
     assert run.json()["status"] == "unknown" and run.code != 0
+
+
+def test_a_duty_owed_only_by_the_licensee_is_conditional_when_unstated():
+    """Llama 3.1's policy duty (1.b.iv) binds a user who ran the model: generated, it is owed
+    outright; unstated, it is owed if they generated the outputs; received, not at all."""
+    def owed(**use):
+        return {o.clause: o.conditional for o in R.ask(trained_on_outputs_of("llama3.1", **use)).obligations}
+    assert owed(generated_outputs=True)["1.b.iv"] is False
+    assert owed()["1.b.iv"] is True
+    assert "1.b.iv" not in owed(generated_outputs=False)
+    message = next(o.message for o in R.ask(trained_on_outputs_of("llama3.1")).obligations if o.clause == "1.b.iv")
+    assert message.endswith("generated_outputs)")
