@@ -383,6 +383,23 @@ class Reasoner:
             dataset = self.kb.dataset(artifact_id) if entry is None else None
             if dataset is not None:
                 artifacts[artifact_id] = self._dataset(artifact, dataset, request, notes)
+                for generator in dataset.get("generated_by", ()):
+                    # Data the catalog knows to be a model's outputs derives from that model by
+                    # `distilled`, so the outputs-as-data rules see the generator: its terms, or
+                    # the absence of any can-i knows (UNKNOWN), reach a model trained on it. Only
+                    # a free-text note said so, and training on GPT-4 outputs was a plain YES.
+                    edge = Edge(generator, "distilled")
+                    if edge not in artifacts[artifact_id].derived_from:
+                        artifacts[artifact_id] = updated(artifacts[artifact_id],
+                                                         derived_from=artifacts[artifact_id].derived_from + (edge,))
+                        notes.append(("catalog_generated_by",
+                                      f"`{artifact_id}` is a catalog dataset of `{generator}`'s outputs"
+                                      + (f" ({dataset['note']})" if dataset.get("note") else "")
+                                      + ": read as distilled from it"))
+                    if generator not in artifacts:
+                        artifacts[generator] = Artifact(id=generator)
+                        order.append(generator)
+                        queue.append(generator)
             if entry is None:
                 if HUB_CARD_LICENSES and not artifact.mine and artifact.license is not None \
                         and HUB_CARD_LICENSES.get(fold_id(artifact_id)) == (artifact.license, artifact.license_name):

@@ -95,9 +95,16 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
 
     reasons: set[Reason] = set()
     broken_causes = []   # the stated values that broke a duty (`broken by`), for the causes
+    # A NO that holds only if the user generated the outputs they train on (rules.lp outputs_open):
+    # not a reason but an open condition, `generated_outputs` and-ed to the rest.
+    licensee_open = {(atom.arguments[0].string, str(atom.arguments[1])) for atom in by_name["outputs_open"]}
+    licensee_nos: list[tuple[str, str | None, str]] = []
     for atom in by_name["reason"]:
         L, C, R, K, kind, template = atom.arguments
         lid, number = L.string, C.string
+        if (lid, str(K)) in licensee_open:
+            licensee_nos.append((lid, number, kind.name))
+            continue
         act, artifact, target = _ctx(K)
         lic, rule = licenses[lid].license, rule_of(lid, R)
         slots = {
@@ -120,6 +127,9 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         L, K, template = atom.arguments[0], atom.arguments[-2], atom.arguments[-1]
         number = atom.arguments[1].string if atom.name == "refused" else None
         lid = L.string
+        if (lid, str(K)) in licensee_open:
+            licensee_nos.append((lid, number, "not_granted"))
+            continue
         act, artifact, target = _ctx(K)
         slots = {"license_name": licenses[lid].license.name, "doing": act_words(act, artifact, target),
                  "clause": number}
@@ -155,7 +165,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     contexts = {str(atom.arguments[3]): _ctx(atom.arguments[3]) for atom in by_name["pending"] + by_name["grant_open"]}
     cut: list = []
     try:
-        result.residual = _residual(by_name, licenses, contexts, several=len(ids) > 1, cut=cut)
+        result.residual = _residual(by_name, licenses, contexts, several=len(ids) > 1, cut=cut,
+                                    licensee_open=licensee_open, licensee_nos=licensee_nos)
     except RecursionError:   # a chain of hundreds of `or`s: the verdict stands, its residual is not listed
         result.residual, cut = [], [True]
     if cut:   # falsifying every listed group would not settle the answer: say so
@@ -323,8 +334,20 @@ def _information(by_name: dict, licenses: dict, art, _ctx) -> list[Information]:
     return sorted(extra, key=lambda i: (i.license, i.clause, i.artifact, i.message))
 
 
+def _licensee_leaf(licenses: dict, lid: str, number: str | None, kind: str) -> Leaf:
+    """The open `outputs_licensee` leaf (stated as `generated_outputs`) of a license with no
+    outputs-as-data rules, whose NO on training with its model's outputs binds only the licensee
+    who generated them (rules.lp outputs_open)."""
+    cond = Flag("outputs_licensee")
+    fact, op, value = decider_of(cond, True)
+    clause = licenses[lid].license.clause(number) if number else None
+    return Leaf(fact, op, value, lid, number, kind, leaf_words(cond, True), None, "outputs_licensee", None,
+                clause.title if clause else "")
+
+
 def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
-              several: bool = False, cut: list | None = None) -> list[tuple[Leaf, ...]]:
+              several: bool = False, cut: list | None = None, licensee_open: set | None = None,
+              licensee_nos: list | None = None) -> list[tuple[Leaf, ...]]:
     """The residual condition of every pending rule as AND-groups (forbidden if any group holds),
     the same group asked in several contexts (host, distribute) listed once. `contexts` gives
     each context's (act, artifact, target), so that a leaf about a model names that model; with
@@ -383,10 +406,18 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
     try:
         for atom in by_name["pending"]:
             L, C, R, K, kind, N = atom.arguments
-            alternatives.append(expand(L.string, C.string, R.number, str(K), kind.name, N.number))
+            groups = expand(L.string, C.string, R.number, str(K), kind.name, N.number)
+            if licensee_open and (L.string, str(K)) in licensee_open:   # and generated_outputs
+                groups = [group + (_licensee_leaf(licenses, L.string, C.string, kind.name),) for group in groups]
+            alternatives.append(groups)
+        for lid, number, kind in licensee_nos or ():   # a NO only if generated_outputs
+            alternatives.append([(_licensee_leaf(licenses, lid, number, kind),)])
         for atom in by_name["grant_open"]:
             L, C, R, K, N = atom.arguments
-            withheld[(L.string, str(K))].append(expand(L.string, C.string, R.number, str(K), "not_granted", N.number))
+            groups = expand(L.string, C.string, R.number, str(K), "not_granted", N.number)
+            if licensee_open and (L.string, str(K)) in licensee_open:   # and generated_outputs
+                groups = [group + (_licensee_leaf(licenses, L.string, C.string, "not_granted"),) for group in groups]
+            withheld[(L.string, str(K))].append(groups)
     finally:
         # `expand` calls itself through its closure: a cycle (function, cell) holding every table
         # above, which only the cyclic collector would free, once per answer.

@@ -385,6 +385,9 @@ class KnowledgeBase:
         for key in ("license", "unknown", "card_license", "note"):
             if dataset.get(key) is not None and not (isinstance(dataset[key], str) and dataset[key].strip()):
                 raise LicenseFileError(f"`{key}` must be a non-empty string", where)
+        generators = dataset.get("generated_by", [])
+        if not isinstance(generators, list) or not all(isinstance(g, str) and "/" in g for g in generators):
+            raise LicenseFileError("`generated_by` must be a list of model ids (`openai/gpt-4`)", where)
         if license_value is not None:
             try:
                 ids = expressions.ids(license_value)

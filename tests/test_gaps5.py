@@ -176,9 +176,20 @@ UNCHANGED = [  # the generating model's license: no ban on training with its out
 ]
 
 
-def unchanged_requests():
+# Of those, the licenses whose terms judge the act when the user generated the outputs (a cap on
+# using the model: Llama 3.1/4 §2, Qwen §4, MRL): with who generated them unstated, the answer was
+# YES where generated is DEPENDS (review 15 finding 10, generalised): it is DEPENDS on
+# `generated_outputs` since outputs2 (rules.lp outputs_open), received stays YES.
+JUDGED_WHEN_GENERATED = {"llama3.1", "llama4", "qwen", "mrl"}
+# And those whose terms (use restrictions, duties) bind the user who generated the outputs but
+# stop nothing here: unstated, the answer keeps its status and lists them as owed only "if you
+# generated the outputs" (with the license's risks and grants beside them); received, it is as before.
+LICENSEE_TERMS = {"minimax-model", "glm-4-9b", "falcon-llm-license"}
+
+
+def unchanged_requests(licenses=None):
     docs = []
-    for license_id in UNCHANGED:
+    for license_id in licenses or [lid for lid in UNCHANGED if lid not in JUDGED_WHEN_GENERATED | LICENSEE_TERMS]:
         for family in (None, "mistral"):
             docs.append(student_on([], family=family, generator="acme/teacher", generator_license=license_id))
     return docs
@@ -188,6 +199,27 @@ def test_a_model_trained_on_a_permissive_or_terms_following_models_outputs_gets_
     for answer in R.answer_each(unchanged_requests()):
         text = json.dumps(answer.to_json())
         assert "outputs as data" not in text and "generated_outputs" not in text
+
+
+def test_a_model_trained_on_outputs_of_a_capped_model_depends_on_who_generated_them():
+    """llama3.1, llama4, qwen, mrl: the unstated answer names generated_outputs (was YES for the
+    first three, while generated gives DEPENDS); received outputs stay as they were."""
+    docs = unchanged_requests(sorted(JUDGED_WHEN_GENERATED))
+    for doc, answer in zip(docs, R.answer_each(docs)):
+        assert answer.status == "depends" and "generated_outputs" in {d.fact for d in answer.depends_on}
+        received = {**doc, "use": {**doc["use"], "generated_outputs": False}}
+        assert R.ask(received).status == ("depends" if "mrl" in json.dumps(doc) else "permitted")
+
+
+def test_terms_binding_only_the_licensee_are_listed_as_conditional_while_unstated():
+    docs = unchanged_requests(sorted(LICENSEE_TERMS))
+    for doc, answer in zip(docs, R.answer_each(docs)):
+        received = R.ask({**doc, "use": {**doc["use"], "generated_outputs": False}})
+        assert answer.status == received.status == "permitted"
+        assert "generated_outputs" not in {d.fact for d in answer.depends_on}
+        licensee = [o for o in answer.obligations if o.message.endswith("generated_outputs)")]
+        assert licensee and all(o.conditional for o in licensee)
+        assert not any(o.message.endswith("generated_outputs)") for o in received.obligations)
 
 
 @pytest.mark.slow

@@ -39,8 +39,12 @@ def engine():
 # /work/baseline's answers to review3_requests.documents(4, 21, 1000, 1100): varied licenses
 # (unknown ones too), families, names, modalities, publishers, several own models, merges,
 # trained_on and distilled edges, grants, random subjects.
-BIG = [("forbidden", "8394774e91a79edb"), ("unknown", "0dd129955e6e74b1"), ("depends", "1a85c6819ea7a646"),
-       ("permitted", "f8a3a38e5d8239b2")]
+# The four digests moved in outputs2 (session 6): each lineage names catalog datasets that the
+# catalog's `generated_by` now says are a model's outputs (camel-ai, UltraFeedback, OpenThoughts,
+# airoboros, OpenOrca), which adds a `catalog_generated_by` note each (none in the subject's own
+# lineage); statuses and every other field are as before (compared with a98f079..e008829).
+BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "5425155c47ab0cd4"), ("depends", "7d9b037def622494"),
+       ("permitted", "7aeb93f48335ebcc")]
 
 
 def test_big_varied_lineages_answer_as_the_baseline():
@@ -157,9 +161,14 @@ TIES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="equal-cost remedies are picked in clingo's enumeration order, which the "
-                   "remedy search's rule selection changed: other (verified) ties than /work/baseline's")
-@pytest.mark.parametrize("doc, remedies", TIES)
+# The llama3.2 case came back to the baseline's order when outputs2 (session 6) added rules for
+# outputs received as data (another grounding, another enumeration order); the kimi-k3 one did not.
+_TIE_ORDER = pytest.mark.xfail(strict=True, reason="equal-cost remedies are picked in clingo's enumeration order, "
+                               "which the remedy search's rule selection changed: other (verified) ties than "
+                               "/work/baseline's")
+
+
+@pytest.mark.parametrize("doc, remedies", [pytest.param(*TIES[0], marks=_TIE_ORDER), TIES[1]])
 def test_equal_cost_remedies_as_the_baseline_chose_them(engine, doc, remedies):
     result = engine.ask(dict(doc, remedies=True))
     assert [[change.message for change in remedy.changes] for remedy in result.remedies] == remedies
