@@ -4,7 +4,7 @@ per question is bounded.
 The stored digests (tests/data/engine-*.gz) are of the canonical JSON answers the code at 420ef58
 gave to 10,000 generated requests (tests/engine_requests.py, fixed seed) and to every bundled
 license example; an error counts as an answer (class, message and location). The default run
-checks 1,500 of the requests (a few seconds), `-m slow` all of them.
+checks 500 of the requests (a few seconds), `-m slow` all of them.
 """
 
 from __future__ import annotations
