@@ -39,6 +39,7 @@ def cited(change) -> set:
 # --- the examples of every bundled license ---------------------------------------------------------
 
 # Examples no declared change can turn into YES, and why (the answer says so in a `no_remedy` note).
+LINEAGE = "the ban on improving other models: its exception is the lineage, not a stated fact"
 NO_REMEDY = {
     ("flux-1-dev-non-commercial-license", "outputs train a student generator"): "§4.b bans training on outputs",
     ("llama3.2", "an EU company uses the vision model"): "the EU paragraph turns on the licensee's domicile",
@@ -56,6 +57,45 @@ NO_REMEDY = {
     # fact decides (outputs_licensee is never stated); saying they were generated makes it a NO.
     ("flux-1-dev-non-commercial-license", "outputs received from someone else train a model"): "2.d, outputs as data",
     ("xai-community", "outputs received from someone else train a mistral model"): "2.b, outputs as data",
+    # The outputs bans' exceptions are the student's lineage (target.derived, session 6), no longer
+    # its family: the remedy these had ("state target.family llama") was the wrong YES itself, and
+    # the lineage is the question asked, not a fact a remedy may change.
+    ("llama2", "outputs received from someone else train a llama model"): LINEAGE,
+    ("llama2", "outputs received from someone else train a mistral model"): LINEAGE,
+    ("llama2", "outputs train a Llama model without Llama 2's weights"): LINEAGE,
+    ("llama2", "outputs train a Mistral model"): LINEAGE,
+    ("llama2", "outputs train a model of unstated family"): LINEAGE,
+    ("llama3", "Llama 3 outputs received from someone else train a Llama-family model without Llama 3's weights"): LINEAGE,
+    ("llama3", "Llama 3 outputs received from someone else train a Mistral model"): LINEAGE,
+    ("llama3", "Llama 3 outputs you generated train a Mistral model"): LINEAGE,
+    ("llama3", "outputs train a Llama-family model without Llama 3's weights"): LINEAGE,
+    ("llama3", "outputs train a Mistral model"): LINEAGE,
+    ("stabilityai-ai-community", "a student trained on its outputs, relabelled MIT"): LINEAGE,
+    ("stabilityai-ai-community", "a turbo distillation sold by a USD 2M company"): LINEAGE,
+    ("stabilityai-ai-community", "outputs received from someone else train a flux model"): LINEAGE,
+    ("stabilityai-ai-community", "outputs received from someone else train a stable-diffusion model"): LINEAGE,
+    ("stabilityai-ai-community", "outputs train a FLUX-family model"): LINEAGE,
+    ("stabilityai-ai-community", "outputs train a Stable Diffusion model that takes no Stability weights"): LINEAGE,
+    ("stabilityai-ai-community", "outputs train a model of unstated family"): LINEAGE,
+    ("tencent-hunyuan-community", "a student trained on outputs, used in Korea"): LINEAGE,
+    ("tencent-hunyuan-community", "outputs received from someone else train a hunyuan model"): LINEAGE,
+    ("tencent-hunyuan-community", "outputs received from someone else train a llama model"): LINEAGE,
+    ("tencent-hunyuan-community", "outputs train a Hunyuan-family model that takes no Hunyuan weights"): LINEAGE,
+    ("tencent-hunyuan-community", "outputs train a Llama model"): LINEAGE,
+    ("tencent-hunyuan-community", "outputs train an image model of another line"): LINEAGE,
+    ("tencent-hunyuan-community-large", "outputs received from someone else train a hunyuan model"): LINEAGE,
+    ("tencent-hunyuan-community-large", "outputs received from someone else train a llama model"): LINEAGE,
+    ("tencent-hunyuan-community-large", "outputs train a Hunyuan-family model that takes no Hunyuan weights"): LINEAGE,
+    ("tencent-hunyuan-community-large", "outputs train a Llama model"): LINEAGE,
+    ("tongyi-qianwen", "outputs received from someone else train a llama model"): LINEAGE,
+    ("tongyi-qianwen", "outputs received from someone else train a qwen model"): LINEAGE,
+    ("tongyi-qianwen", "outputs train a Llama model"): LINEAGE,
+    ("tongyi-qianwen", "outputs train a Qwen-family model that takes no Tongyi Qianwen weights"): LINEAGE,
+    ("tongyi-qianwen", "outputs train a model of unstated family"): LINEAGE,
+    ("tongyi-qianwen-research", "outputs received from someone else train a llama model"): LINEAGE,
+    ("tongyi-qianwen-research", "outputs received from someone else train a qwen model"): LINEAGE,
+    ("tongyi-qianwen-research", "research distillation into a Llama model"): LINEAGE,
+    ("tongyi-qianwen-research", "research distillation into a Qwen-family model that takes no Tongyi Qianwen weights"): LINEAGE,
 }
 
 
@@ -105,7 +145,7 @@ def test_first_remedy_makes_every_forbidden_or_depends_example_yes(engine):
                for lic, example in _not_permitted_examples(engine)}
     without = {key for key, value in outcome.items() if value == "none"}
     assert without == set(NO_REMEDY)
-    assert len(outcome) - len(without) >= 390
+    assert len(outcome) - len(without) >= 385
 
 
 # --- the questions of the issue --------------------------------------------------------------------
