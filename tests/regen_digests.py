@@ -1,19 +1,31 @@
-"""Update the stored answer digests ONLY where the outputs2 work (session 6) means to change an answer.
-Usage: python tests/outputs6_regen.py [--write]   (run from the worktree root; not collected by pytest)
+"""Rewrite the stored answer digests after a change meant to change some answers, and list each
+answer that changed with its status before and after, so that every change toward YES can be
+checked against the license text before the stores are written.
 
-The exceptions to the bans on improving other models with outputs now test the student's lineage
-(`target.derived`) instead of its family, and a model may name a dataset only by `trained_on`. The
-answers that change are listed with their status before (/work/baseline, a98f079) and after, so
-that every change toward YES can be checked against the text; with --write the stores are written
-(each store whole: the entries that did not change are byte-identical)."""
-import gzip, json, hashlib, os, subprocess, sys
+Usage (from the checkout's root; not collected by pytest):
+    python tests/regen_digests.py --before DIR [--python PY] [--write]
+DIR is the code before the change (e.g. `git worktree add --detach ../before HEAD~1`), PY the
+Python that runs it (this one by default). The stores: tests/data/engine-digests.bin.gz (10,000
+generated requests), pyside2 fingerprints, engine-example-digests.json.gz (every bundled example)
+and remedy-example-digests.json; each is written whole, the unchanged entries byte-identical.
+(It replaces the session-6 outputs6_regen.py and outputs2_regen.py, which differed only in this.)"""
+import gzip, json, hashlib, subprocess, sys
 sys.path.insert(0, "tests"); sys.path.insert(0, "benchmarks")
 import engine_requests, test_pyside2
 from reasoner import Reasoner
 from reasoner.examples import example_request
 
-BASELINE = os.environ.get("BEFORE", "/work/baseline")   # outputs2: the code before the change (git archive of main)
-BASELINE_PYTHON = "/work/main/.venv/bin/python"
+
+
+def option(name: str, default=None):
+    """The value after `name` on the command line, or `default`."""
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv[:-1] else default
+
+
+BASELINE = option("--before")
+if BASELINE is None:
+    sys.exit("usage: python tests/regen_digests.py --before DIR [--python PY] [--write]")
+BASELINE_PYTHON = option("--python", sys.executable)
 write = "--write" in sys.argv
 R = Reasoner(cache_size=0)
 
