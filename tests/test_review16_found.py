@@ -183,3 +183,32 @@ def test_an_interrupted_prepare_leaves_no_file(tmp_path, monkeypatch):
         _answers(_eager(), _docs())
     monkeypatch.setattr(shapes, "rule_statements", real)
     assert _leftovers(tmp_path) == []
+
+
+# --- 2b. the cautious own-license reading (dsl2.lp own_license_clash) ------------------------------
+
+def _own(material, own):
+    return {"artifacts": [{"id": "x/lib", "license": material},
+                          {"id": "me/m", "license": own, "mine": True,
+                           "derived_from": [{"id": "x/lib", "relation": "finetune"}]}],
+            "subject": "me/m", "use": {"acts": ["distribute"]}}
+
+
+@pytest.mark.parametrize("material, own", [("gpl-3.0", "mit"), ("gpl-3.0", "cc-by-sa-4.0"), ("lgpl-2.1", "mit")])
+def test_gpl_material_under_a_permissive_own_license_is_no(material, own):
+    assert R.ask(_own(material, own)).status == "forbidden"
+
+
+@pytest.mark.parametrize("material, own", [("gpl-3.0 OR mit", "mit"), ("gpl-2.0-or-later", "gpl-3.0"),
+                                           ("gpl-3.0", "gpl-3.0 AND mit")])
+def test_gpl_material_under_an_own_license_it_allows_is_yes(material, own):
+    assert R.ask(_own(material, own)).status == "permitted"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "review 16, MEDIUM, open (also at a98f079): own_license_clash reads an own `A OR B` as satisfied "
+    "when one disjunct accepts the material, but a recipient may take the whole under the other: "
+    "GPL-3.0 material distributed under `apache-2.0 OR gpl-3.0` is offered under Apache-2.0 too "
+    "(GPL-3.0 §7 lets only a copyright holder add permissions), same clash as own `apache-2.0`; YES today"))
+def test_gpl_material_under_an_own_choice_with_a_permissive_option_is_not_yes():
+    assert R.ask(_own("gpl-3.0", "apache-2.0 OR gpl-3.0")).status != "permitted"
