@@ -5,7 +5,6 @@ lists each finding."""
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
