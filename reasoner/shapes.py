@@ -474,11 +474,37 @@ def _ground_program_file() -> str | None:
     import os
     import tempfile   # not at import: a cold question prepares nothing
     try:
-        handle, path = tempfile.mkstemp(prefix="can-i-", suffix=".aspif")
+        handle, path = tempfile.mkstemp(prefix="can-i-", suffix=".aspif", dir=_private_directory(tempfile))
     except OSError:
         return None
     os.close(handle)
     return path
+
+
+# The files are opened again by name (clingo writes the output, Python ends it, clingo reads it
+# back), so they live in a directory of this process's own (mode 0700, mkdtemp), one per temporary
+# directory in use: in a shared temporary directory without the sticky bit, another user could
+# otherwise replace a file between two opens with a program of theirs (review 16). Removed at exit.
+_PRIVATE: dict = {}   # the temporary directory -> this process's own directory in it
+
+
+def _private_directory(tempfile) -> str:
+    import os
+
+    shared = tempfile.gettempdir()
+    own = _PRIVATE.get(shared)
+    if own is None or not os.path.isdir(own):
+        own = _PRIVATE[shared] = tempfile.mkdtemp(prefix="can-i-")
+        import atexit
+
+        atexit.register(_remove_directory, own)
+    return own
+
+
+def _remove_directory(path: str) -> None:
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
 
 
 def _load_ground_program(path: str) -> clingo.Control | None:

@@ -148,7 +148,31 @@ def _answers(reasoner, docs):
 
 
 def _leftovers(directory) -> list[str]:
-    return sorted(p for p in os.listdir(directory) if p.startswith("can-i-") and p.endswith(".aspif"))
+    """The aspif files under `directory`, in this process's own directory there too (shapes.py)."""
+    return sorted(os.path.join(where, name) for where, _, names in os.walk(directory)
+                  for name in names if name.startswith("can-i-") and name.endswith(".aspif"))
+
+
+def test_the_aspif_copies_are_made_in_a_directory_of_this_process_alone(tmp_path, monkeypatch):
+    """Opened again by name, the files must not sit where another user could swap them: they are
+    made in a mode-0700 directory of this process (review 16, low: a shared TMPDIR without the
+    sticky bit)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    made = []
+    real = shapes._ground_program_file
+
+    def watched():
+        path = real()
+        made.append(path)
+        return path
+
+    monkeypatch.setattr(shapes, "_ground_program_file", watched)
+    _answers(_eager(), _docs())
+    assert made and all(path is not None for path in made)
+    directories = {os.path.dirname(path) for path in made}
+    assert len(directories) == 1
+    (own,) = directories
+    assert os.path.dirname(own) == str(tmp_path) and os.stat(own).st_mode & 0o777 == 0o700
 
 
 def test_the_aspif_copy_answers_as_the_fallback_and_leaves_no_file(tmp_path, monkeypatch):
