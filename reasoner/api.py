@@ -854,11 +854,19 @@ class Reasoner:
         # choice with the smallest sorted ids, so the order the operands were written in is moot.
         # A family id (`gpl`) is no choice of the user's: each version it may mean is a reading,
         # and the answer holds only if every reading gives it (see `_across_readings`).
+        # Nor is an OR on the user's own model: it is what they offer recipients, who may take any
+        # alternative, so each must hold: the worst of them is the answer for a pick of the rest
+        # (GPL-3.0 material in a model offered `apache-2.0 OR gpl-3.0` was YES by picking gpl-3.0,
+        # though a recipient may take the whole under Apache-2.0: review 16).
         def rank(result: Result):
             return STATUS_ORDER[result.status], sorted(result.choice.items())
 
+        readings = plan.readings
+        own = {a.id for a in scope if a.mine}
+        if plan.choices and own & plan.choices[0].keys():
+            results, readings = _worst_of_own_alternatives(results, readings, own)
         best: dict[tuple, Result] = {}
-        for result, reading in zip(results, plan.readings):
+        for result, reading in zip(results, readings):
             known = best.get(reading)
             if known is None or rank(result) < rank(known):
                 best[reading] = result
@@ -975,6 +983,24 @@ def _with_every_reading(result: Result, results) -> Result:
             merged += [item for item in getattr(other, name) if item not in merged]
         setattr(result, name, merged)
     return result
+
+
+def _worst_of_own_alternatives(results: list[Result], readings: list, own: set) -> tuple[list[Result], list]:
+    """For each pick of the other artifacts' OR alternatives (and reading), the most restrictive
+    of the answers over the alternatives of the user's own models, shown with the choice of the
+    others only: an own model's OR is offered whole to recipients, not chosen by the user."""
+    worst: dict[tuple, Result] = {}
+    for result, reading in zip(results, readings):
+        others = tuple(sorted((artifact, tuple(licenses)) for artifact, licenses in result.choice.items()
+                              if artifact not in own))
+        known = worst.get((reading, others))
+        # the most restrictive; among equals the smallest sorted choice, as `rank` above
+        if known is None or ((-STATUS_ORDER[result.status], sorted(result.choice.items()))
+                             < (-STATUS_ORDER[known.status], sorted(known.choice.items()))):
+            worst[(reading, others)] = result
+    for result in worst.values():
+        result.choice = {artifact: licenses for artifact, licenses in result.choice.items() if artifact not in own}
+    return [worst[key] for key in worst], [key[0] for key in worst]
 
 
 def _across_readings(best: dict) -> Result:

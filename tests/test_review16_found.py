@@ -228,10 +228,20 @@ def test_gpl_material_under_an_own_license_it_allows_is_yes(material, own):
     assert R.ask(_own(material, own)).status == "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "review 16, MEDIUM, open (also at a98f079): own_license_clash reads an own `A OR B` as satisfied "
-    "when one disjunct accepts the material, but a recipient may take the whole under the other: "
-    "GPL-3.0 material distributed under `apache-2.0 OR gpl-3.0` is offered under Apache-2.0 too "
-    "(GPL-3.0 §7 lets only a copyright holder add permissions), same clash as own `apache-2.0`; YES today"))
 def test_gpl_material_under_an_own_choice_with_a_permissive_option_is_not_yes():
+    """Was a strict xfail (review 16, MEDIUM, also at a98f079): an own `apache-2.0 OR gpl-3.0` was
+    read as the user's pick of gpl-3.0, YES; recipients may take the whole under Apache-2.0 (GPL-3.0
+    §7 lets only a copyright holder add permissions). api._worst_of_own_alternatives: every
+    alternative of an own OR must hold."""
     assert R.ask(_own("gpl-3.0", "apache-2.0 OR gpl-3.0")).status != "permitted"
+
+
+def test_an_own_choice_answers_as_its_most_restrictive_alternative_and_is_named_no_choice():
+    """Both alternatives fine: YES, with no `choice` for the own model; a received OR is still the
+    user's pick, beside an own OR (api._worst_of_own_alternatives)."""
+    fine = R.ask(_own("mit", "apache-2.0 OR mit"))
+    assert fine.status == "permitted" and "me/m" not in fine.choice
+    picked = R.ask(_own("gpl-3.0 OR mit", "apache-2.0 OR gpl-3.0"))
+    assert picked.status == "permitted" and picked.choice == {"x/lib": ["mit"]}
+    assert R.ask(_own("gpl-3.0", "gpl-3.0 OR apache-2.0")).status == "forbidden"   # order of operands moot
+    assert R.ask(_own("gpl-3.0", "apache-2.0 AND gpl-3.0")).status == "permitted"   # AND: both bind
