@@ -485,26 +485,31 @@ def _ground_program_file() -> str | None:
 # back), so they live in a directory of this process's own (mode 0700, mkdtemp), one per temporary
 # directory in use: in a shared temporary directory without the sticky bit, another user could
 # otherwise replace a file between two opens with a program of theirs (review 16). Removed at exit.
-_PRIVATE: dict = {}   # the temporary directory -> this process's own directory in it
+# Keyed by process id too: a forked copy of this process (a pre-forking server) makes its own, and
+# inherits the parent's exit handlers, which remove only what their own process made (review 17:
+# a forked child ending normally removed the directory its parent was still writing in).
+_PRIVATE: dict = {}   # (process id, the temporary directory) -> that process's own directory in it
 
 
 def _private_directory(tempfile) -> str:
     import os
 
-    shared = tempfile.gettempdir()
-    own = _PRIVATE.get(shared)
+    key = (os.getpid(), tempfile.gettempdir())
+    own = _PRIVATE.get(key)
     if own is None or not os.path.isdir(own):
-        own = _PRIVATE[shared] = tempfile.mkdtemp(prefix="can-i-")
+        own = _PRIVATE[key] = tempfile.mkdtemp(prefix="can-i-")
         import atexit
 
-        atexit.register(_remove_directory, own)
+        atexit.register(_remove_directory, own, key[0])
     return own
 
 
-def _remove_directory(path: str) -> None:
+def _remove_directory(path: str, owner: int | None = None) -> None:
+    import os
     import shutil
 
-    shutil.rmtree(path, ignore_errors=True)
+    if owner is None or owner == os.getpid():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _load_ground_program(path: str) -> clingo.Control | None:
