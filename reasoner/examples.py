@@ -84,7 +84,16 @@ def run_example(reasoner, lic: License, example: Example) -> ExampleOutcome:
     try:
         result = reasoner.ask(example_request(lic, example))
     except CanIError as exc:
-        return ExampleOutcome(lic.id, example, None, False, f"error: {exc}", ())
+        result = exc
+    return _judged(lic, example, result)
+
+
+def _judged(lic: License, example: Example, result) -> ExampleOutcome:
+    """An example's outcome from its answer (a Result, or the CanIError it raised)."""
+    from .errors import CanIError
+
+    if isinstance(result, CanIError):
+        return ExampleOutcome(lic.id, example, None, False, f"error: {result}", ())
     cited = tuple(sorted({r.clause for r in result.reasons if r.license == lic.id and r.clause}
                          | {d.clause for d in result.depends_on if d.license == lic.id}))
     problems = []
@@ -98,9 +107,21 @@ def run_example(reasoner, lic: License, example: Example) -> ExampleOutcome:
 
 
 def run_examples(reasoner, licenses=None) -> list[ExampleOutcome]:
-    """Run every example of the given licenses (default: the whole knowledge base)."""
+    """Run every example of the given licenses (default: the whole knowledge base).
+
+    A license's examples are asked as one batch (`answer_each`: the same answers as one by one,
+    ~10x faster, since clingo grounds the rules once per batch). An example that the batch refused
+    for the call's total work (LimitError), which alone it might not exceed, is asked alone."""
+    from .errors import LimitError
+
     chosen = licenses or [c.license for c in reasoner.kb.licenses.values()]
-    return [run_example(reasoner, lic, ex) for lic in chosen for ex in lic.examples]
+    outcomes = []
+    for lic in chosen:
+        examples = list(lic.examples)
+        answers = reasoner.answer_each([example_request(lic, example) for example in examples])
+        outcomes += [run_example(reasoner, lic, example) if isinstance(answer, LimitError)
+                     else _judged(lic, example, answer) for example, answer in zip(examples, answers)]
+    return outcomes
 
 
 def rule_bearing(lic: License) -> list[str]:
