@@ -377,6 +377,15 @@ class Reasoner:
                 where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                 raise RequestError(f"`{artifact_id}` is a catalog dataset, not a model",
                                    location=None if where is None else f"artifacts[{where}].kind")
+            if artifact.family is not None and entry is None and self._is_dataset(artifact_id, artifact):
+                # A dataset may take data by any relation, so a model stated as a dataset escaped
+                # the outputs-as-data rules (a Mistral "dataset" fine-tuned on Llama 3 outputs was
+                # YES, review 19). A model family says it is a model: the two statements conflict.
+                where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                raise RequestError(f"`{artifact_id}` is a dataset, yet it states the model family `{artifact.family}`: "
+                                   f"if it is a model, drop `\"kind\": \"dataset\"` and derive it from its data by "
+                                   f"`trained_on`; if it is data, drop `family`",
+                                   location=None if where is None else f"artifacts[{where}].family")
             published = self._publisher(artifact, entry, request)
             if published != artifact.publisher:
                 artifact = artifacts[artifact_id] = updated(artifact, publisher=published)

@@ -310,10 +310,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                                f"licenses you give it: list the model or data that carries those terms under "
                                f"pedigree.ancestors, whose terms bind you", location=f"{path}: {where}.evidence.licenses")
         if relation is not None:
-            from .vocabulary import RELATIONS, suggest
+            from .vocabulary import MODEL_RELATIONS, suggest
 
-            if relation not in RELATIONS or relation == "trained_on":
-                raise RequestError(f"unknown base_model_relation `{relation}`{suggest(relation, RELATIONS)}",
+            if relation not in MODEL_RELATIONS:
+                raise RequestError(f"unknown base_model_relation `{relation}`{suggest(relation, MODEL_RELATIONS)}",
                                    location=f"{path}: {where}.properties")
         if component.pedigree is not None:
             for j, variant in enumerate(component.pedigree.variants):
@@ -327,10 +327,19 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 parent_id = read(parent, f"{where}.pedigree.ancestors[{j}]", ancestor=True)
                 if parent_id is not None:
                     data = kind_of.get(parent_id) == "data"
+                    where_by = f"{path}: {where}.pedigree.ancestors[{j}].properties"
                     if data:
+                        by = _derived_by(parent, where_by)
+                        if by is not None:
+                            # A model takes data only by training on it: read as `trained_on` anyway,
+                            # a stated `finetune` was silently dropped (review 19), and data made
+                            # from a model's data must say it is data (its own component type).
+                            raise RequestError(f"`{parent_id}` is data: a model is trained on data, not made from "
+                                               f"it by `{by}`; drop the can-i:derived-by property (or give the "
+                                               f"ancestor the type of a model if it is one)", location=where_by)
                         lineage.edge(artifact_id, parent_id, "trained_on")
                     else:
-                        by = _derived_by(parent, f"{path}: {where}.pedigree.ancestors[{j}].properties")
+                        by = _derived_by(parent, where_by)
                         _derived(lineage, kind_of, artifact_id, parent_id, by or relation)
         for j, child in enumerate(component.components):
             # a model that contains another model or data carries it
@@ -611,13 +620,14 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
 
 def _derived_by(ancestor, where: str) -> str | None:
     """The relation a `can-i:derived-by` property of a pedigree ancestor entry names, if any."""
-    from .vocabulary import RELATIONS, suggest
+    from .vocabulary import MODEL_RELATIONS, suggest
 
     for prop in ancestor.properties:
         if DERIVED_BY_PROPERTY.search(prop.name or ""):
             value = (prop.value or "").strip()
-            if value not in RELATIONS or value == "trained_on":
-                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, RELATIONS)}", location=where)
+            if value not in MODEL_RELATIONS:
+                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, MODEL_RELATIONS)}",
+                                   location=where)
             return value
     return None
 

@@ -25,6 +25,10 @@ ACT_GROUPS = {
 # Lineage relations and the act a user performs on the parent when creating the child by it.
 RELATION_ACT = schema.RELATION_ACT
 RELATIONS = tuple(RELATION_ACT)
+# The relations a model takes from another model: data is taken only by `trained_on`, so where an
+# input names a model's parent model (a BOM's derived-by, a card's base_model_relation) a
+# suggestion never offers `trained_on`, which would be rejected in turn (review 19).
+MODEL_RELATIONS = tuple(r for r in RELATIONS if r != "trained_on")
 
 # Facts a condition can test, by type (declared in schema.py). Flags are true/false; numbers are
 # compared exactly; sets are tested for membership; strings are tested with `starts with`.
