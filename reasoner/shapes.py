@@ -488,6 +488,10 @@ def _ground_program_file() -> str | None:
 # Keyed by process id too: a forked copy of this process (a pre-forking server) makes its own, and
 # inherits the parent's exit handlers, which remove only what their own process made (review 17:
 # a forked child ending normally removed the directory its parent was still writing in).
+# The directory is also removed as soon as its last file is (`_remove`), and made again for the next
+# one: a process ended by SIGTERM runs no exit handler and left an empty can-i-* directory behind
+# each time (review 17); a structure is prepared rarely, so the extra mkdtemp costs nothing that
+# shows. One exit handler per key, not one per directory made, so a long process keeps no list.
 _PRIVATE: dict = {}   # (process id, the temporary directory) -> that process's own directory in it
 
 
@@ -497,19 +501,21 @@ def _private_directory(tempfile) -> str:
     key = (os.getpid(), tempfile.gettempdir())
     own = _PRIVATE.get(key)
     if own is None or not os.path.isdir(own):
-        own = _PRIVATE[key] = tempfile.mkdtemp(prefix="can-i-")
-        import atexit
+        if key not in _PRIVATE:
+            import atexit
 
-        atexit.register(_remove_directory, own, key[0])
+            atexit.register(_remove_directory, key)
+        own = _PRIVATE[key] = tempfile.mkdtemp(prefix="can-i-")
     return own
 
 
-def _remove_directory(path: str, owner: int | None = None) -> None:
+def _remove_directory(key: tuple) -> None:
+    """At exit: remove the directory this process made for `key`, if it is this process's."""
     import os
     import shutil
 
-    if owner is None or owner == os.getpid():
-        shutil.rmtree(path, ignore_errors=True)
+    if key[0] == os.getpid() and _PRIVATE.get(key):
+        shutil.rmtree(_PRIVATE[key], ignore_errors=True)
 
 
 def _load_ground_program(path: str) -> clingo.Control | None:
@@ -528,9 +534,16 @@ def _load_ground_program(path: str) -> clingo.Control | None:
 
 
 def _remove(path: str) -> None:
+    """Remove an aspif file, and its private directory when it was the last file there."""
     import os
 
     try:
         os.unlink(path)
     except OSError:
         pass
+    directory = os.path.dirname(path)
+    if directory in _PRIVATE.values():
+        try:
+            os.rmdir(directory)   # fails while another file is still in it: removed with the last
+        except OSError:
+            pass

@@ -145,13 +145,20 @@ PROBE = textwrap.dedent("""
         tempfile.tempdir = sys.argv[2]
         run()
     if mode == "fork":
-        own = [p for p in shapes._PRIVATE.values()]
+        # The parent's directory holds a file in flight while the child runs (it is removed with
+        # its last file, so only then does it exist).
+        own = shapes._private_directory(tempfile)
+        inflight = os.path.join(own, "inflight.aspif")
+        open(inflight, "w").close()
         pid = os.fork()
         if pid == 0:
             run()           # the child prepares too, then ends normally: its exit handlers run
             sys.exit(0)
         os.waitpid(pid, 0)
-        assert all(os.path.isdir(p) for p in own), "a forked child removed its parent's directory"
+        assert os.path.isdir(own), "a forked child removed its parent's directory"
+        assert os.path.exists(inflight), "a forked child removed its parent's file"
+        shapes._remove(inflight)
+        assert not os.path.exists(own), "the directory outlived its last file"
         run()
 """).format(tests=str(Path(__file__).parent))
 
@@ -188,10 +195,9 @@ def test_a_forked_child_leaves_its_parents_directory_alone(tmp_path):
     assert _entries(tmp_path) == []
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "review 17, LOW, open: SIGTERM (the default handler: no atexit) leaves the empty can-i-* "
-    "directory in TMPDIR after every process that prepared a structure (each aspif file itself is gone)"))
 def test_sigterm_leaves_nothing(tmp_path):
+    """Was a strict xfail (review 17, LOW): SIGTERM (the default handler runs no exit handler) left
+    the empty can-i-* directory in TMPDIR; the directory now goes with its last file."""
     _probe(tmp_path, "sigterm")
     assert _entries(tmp_path) == []
 
