@@ -1024,9 +1024,12 @@ def list_datasets(ctx: typer.Context,
     for entry in entries:
         if entry.get("license"):
             encoded = all(kb.resolve_license(i)[0] for i in _license_ids(entry["license"]))
-            typer.echo(f"{entry['id']}  [{entry['license']}]" + ("" if encoded else "  (not encoded: UNKNOWN)"))
+            line = f"{entry['id']}  [{entry['license']}]" + ("" if encoded else "  (not encoded: UNKNOWN)")
         else:
-            typer.echo(f"{entry['id']}  [unknown] {entry['unknown']}")
+            line = f"{entry['id']}  [unknown] {entry['unknown']}"
+        if entry.get("generated_by"):
+            line += f"  (outputs of {', '.join(entry['generated_by'])})"
+        typer.echo(line)
 
 
 def _dataset_json(kb, entry: dict) -> dict:
@@ -1035,7 +1038,9 @@ def _dataset_json(kb, entry: dict) -> dict:
     ids = _license_ids(entry.get("license"))
     return {"id": entry["id"], "license": entry.get("license"),
             "encoded": bool(ids) and all(kb.resolve_license(i)[0] for i in ids),
-            "unknown": entry.get("unknown"), "card_license": entry.get("card_license"), "note": entry.get("note")}
+            "unknown": entry.get("unknown"), "card_license": entry.get("card_license"), "note": entry.get("note"),
+            # the models whose outputs it holds: a model trained on it is judged as distilled from them
+            "generated_by": list(entry.get("generated_by") or [])}
 
 
 def _model_json(entry: dict) -> dict:

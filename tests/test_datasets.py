@@ -157,8 +157,12 @@ def test_can_i_datasets_lists_the_catalog(can_i, kb):
     assert run.code == 0 and len(run.out.splitlines()) == len(kb.datasets)
     assert "openai/gsm8k  [mit]" in run.out and "teknium/OpenHermes-2.5  [unknown]" in run.out
     listed = can_i("datasets", "--json").json()
-    assert list(listed[0]) == ["id", "license", "encoded", "unknown", "card_license", "note"]
+    assert list(listed[0]) == ["id", "license", "encoded", "unknown", "card_license", "note", "generated_by"]
     by_id = {d["id"]: d for d in listed}
+    # the catalog's generators are listed (a model trained on such data is judged as distilled from them)
+    generated = {d["id"]: d["generated_by"] for d in listed if d["generated_by"]}
+    assert generated and generated == {d["id"]: d["generated_by"] for d in kb.datasets.values() if d.get("generated_by")}
+    assert all(f"(outputs of {', '.join(g)})" in run.out for g in generated.values())
     assert by_id["openai/gsm8k"]["encoded"] is True and by_id["Samsung/samsum"]["encoded"] is False
     only = can_i("datasets", "--license", "MIT", "--json").json()
     assert only and all(d["license"] == "mit" for d in only)
