@@ -348,10 +348,17 @@ class KnowledgeBase:
         catalog = root / "catalog.toml"
         if "catalog.toml" in texts:
             data = _read_toml(catalog, texts["catalog.toml"])
+            text = texts["catalog.toml"].decode("utf-8")
+            for table in data:
+                if table not in CATALOG_KEYS:
+                    raise LicenseFileError(f"unknown table `{table}`{suggest(table, CATALOG_KEYS)}: the catalog holds "
+                                           f"[[model]] and [[dataset]] entries", str(catalog))
+            models = _entry_lines(text, "model")
             for i, model in enumerate(data.get("model", [])):
-                where = f"{catalog}: model[{i}]"
+                where = _entry_where(catalog, models, i)
                 if not isinstance(model, dict) or not isinstance(model.get("id"), str):
                     raise LicenseFileError("catalog entry without an `id`", where)
+                _known_keys(model, "model", text, catalog, models, i)
                 if model.get("relation") and model["relation"] not in RELATIONS:
                     raise LicenseFileError(f"unknown relation `{model['relation']}`", where)
                 # The catalog speaks the requests' closed vocabulary, so its words meet the licenses'.
@@ -366,8 +373,11 @@ class KnowledgeBase:
                 if stated is not None and (not isinstance(stated, str) or stated.lower() != organisation):
                     raise LicenseFileError(f"`publisher` must be the organisation of the Hub id ({organisation})", where)
                 self._add_model(model, where)
+            datasets = _entry_lines(text, "dataset")
             for i, dataset in enumerate(data.get("dataset", [])):
-                self._add_dataset(dataset, f"{catalog}: dataset[{i}]")
+                if isinstance(dataset, dict):
+                    _known_keys(dataset, "dataset", text, catalog, datasets, i)
+                self._add_dataset(dataset, _entry_where(catalog, datasets, i))
 
     def _add_dataset(self, dataset, where: str) -> None:
         """One [[dataset]] entry: an id, and either the `license` its dataset card states (our id
@@ -432,7 +442,7 @@ class KnowledgeBase:
             key = fold_id(spelling)
             if key in folded:
                 other = folded[key]
-                what = "this entry already" if other == model["id"] else f"`{other}` ({origins[other]})"
+                what = "this entry" if other == model["id"] else f"`{other}` ({origins[other]})"
                 raise LicenseFileError(f"catalog {kind} `{spelling}` already names {what}", where)
             folded[key] = model["id"]
         origins[model["id"]] = where
@@ -830,6 +840,46 @@ def _license_files_under(root: Path) -> list[Path]:
         found += [os.path.join(folder, name) for name in names if name.endswith(LICENSE_SUFFIX)]
     found.sort(key=lambda path: path.split(os.sep))
     return [Path(path) for path in found]
+
+
+# The keys of a catalog entry (facts/catalog.toml's header says what each means). A misspelt key
+# was silently ignored: a `licence` left its model with no license (UNKNOWN, at least), a
+# `generated_by` misspelt dropped the outputs-as-data reading of a dataset.
+CATALOG_KEYS = {
+    "model": ("id", "aliases", "license", "family", "modalities", "released", "base_model", "relation",
+              "publisher", "note"),
+    "dataset": ("id", "aliases", "license", "unknown", "card_license", "generated_by", "note"),
+}
+
+
+def _entry_lines(text: str, table: str) -> list[int]:
+    """The line of each `[[table]]` header of a TOML text, in order (tomllib gives no positions)."""
+    import re
+
+    header = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
+    return [number for number, line in enumerate(text.splitlines(), 1) if header.match(line)]
+
+
+def _entry_where(path: Path, lines: list[int], index: int) -> str:
+    """file:line:col of the index-th entry of a table array (its header), else its index."""
+    return f"{path}:{lines[index]}:1" if index < len(lines) else f"{path}: entry {index + 1}"
+
+
+def _known_keys(entry: dict, table: str, text: str, path: Path, lines: list[int], index: int) -> None:
+    """Raise at the key's file:line:col for a key a catalog entry may not hold, with "did you mean"."""
+    for key in entry:
+        if key not in CATALOG_KEYS[table]:
+            where = _entry_where(path, lines, index)
+            if index < len(lines):
+                body = text.splitlines()[lines[index]:]
+                for offset, line in enumerate(body):
+                    if line.lstrip().startswith("["):
+                        break
+                    if line.split("=", 1)[0].strip().strip("\"'") == key:
+                        where = f"{path}:{lines[index] + offset + 1}:{len(line) - len(line.lstrip()) + 1}"
+                        break
+            raise LicenseFileError(f"unknown key `{key}` in a [[{table}]] entry{suggest(key, CATALOG_KEYS[table])}",
+                                   where)
 
 
 def _read_toml(path: Path, raw: bytes) -> dict:

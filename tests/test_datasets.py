@@ -69,6 +69,13 @@ def test_datasets_with_mixed_terms_are_unknown_with_a_reason(kb, dataset_id):
     ('id = "a/b"\nlicense = "mit"\naliases = "b"', "`aliases` must be a list"),
     ('id = "bigscience/bloom"\nlicense = "mit"', "is a catalog model, not a dataset"),
     ('id = "a/b"\nlicense = "mit"\n[[dataset]]\nid = "A/B"\nlicense = "mit"', "in the catalog twice"),
+    # a misspelt key was ignored: the dataset lost its generators (and a model entry its license)
+    ('id = "a/b"\nlicense = "mit"\ngeneratedby = ["openai/gpt-4"]', "catalog.toml:8:1: unknown key `generatedby` in a "
+                                                                 "[[dataset]] entry (did you mean `generated_by`?)"),
+    ('id = "a/b"\nlicense = "mit"\n[[model]]\nid = "a/c"\n  licence = "mit"',
+     "catalog.toml:10:3: unknown key `licence` in a [[model]] entry (did you mean `license`?)"),
+    ('id = "a/b"\nlicense = "mit"\n[[datasets]]\nid = "a/c"', "unknown table `datasets` (did you mean `dataset`?)"),
+    ('id = "a/b"\nlicense = "mit"\ngenerated_by = "openai/gpt-4"', "catalog.toml:5:1: `generated_by` must be a list"),
 ])
 def test_bad_dataset_entries_are_load_errors(tmp_path, entry, message):
     folder = tmp_path / "facts"
