@@ -33,18 +33,26 @@ LLAMA3 = "meta-llama/Meta-Llama-3-8B"
 
 # --- the CycloneDX reader -------------------------------------------------------------------------
 
-def _bom(tmp_path, data_properties):
-    data = {"type": "data", "group": "x", "name": "syn", "licenses": [{"license": {"id": "MIT"}}],
-            "properties": data_properties,
-            "pedigree": {"ancestors": [{"type": "machine-learning-model", "group": "meta-llama",
-                                        "name": "Meta-Llama-3-8B"}]}}
+def _cdx(tmp_path, ancestor: dict) -> Path:
+    """A CycloneDX BOM of the user's own model (Apache-2.0) with one pedigree ancestor."""
     mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
-            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [data]},
+            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [ancestor]},
             "properties": [{"name": "can-i:mine", "value": "true"}]}
-    path = tmp_path / "data.cdx.json"
+    path = tmp_path / "mine.cdx.json"
     path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
                                 "metadata": {"component": mine}, "components": []}), encoding="utf-8")
     return path
+
+
+def _llama3_component(properties=()) -> dict:
+    return {"type": "machine-learning-model", "group": "meta-llama", "name": "Meta-Llama-3-8B",
+            "properties": list(properties)}
+
+
+def _bom(tmp_path, data_properties):
+    """The user's model trained on `x/syn`, data (CycloneDX `data`) made from Llama 3."""
+    return _cdx(tmp_path, {"type": "data", "group": "x", "name": "syn", "licenses": [{"license": {"id": "MIT"}}],
+                           "properties": data_properties, "pedigree": {"ancestors": [_llama3_component()]}})
 
 
 def test_a_data_ancestor_stated_as_derived_by_another_relation_is_a_located_error(tmp_path, capsys):
@@ -61,14 +69,7 @@ def test_a_data_ancestor_stated_as_derived_by_another_relation_is_a_located_erro
 @pytest.mark.parametrize("value", ["trained", "traind_on", "trainedon"])
 def test_a_misspelt_relation_is_never_offered_the_refused_trained_on(value, tmp_path, capsys):
     pytest.importorskip("cyclonedx")
-    llama = {"type": "machine-learning-model", "group": "meta-llama", "name": "Meta-Llama-3-8B",
-             "properties": [{"name": "can-i:derived-by", "value": value}]}
-    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
-            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [llama]},
-            "properties": [{"name": "can-i:mine", "value": "true"}]}
-    path = tmp_path / "bad.cdx.json"
-    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
+    path = _cdx(tmp_path, _llama3_component([{"name": "can-i:derived-by", "value": value}]))
     run = run_cli(capsys, "use", path)
     assert run.code == 2 and "trained_on" not in run.err, run.err
 
