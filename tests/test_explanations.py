@@ -143,7 +143,7 @@ def test_an_exception_label_appears_in_the_residual_condition():
 
 def test_show_names_the_exception(can_i_run):
     _, out = can_i_run("show", "llama3")
-    assert ("forbid distill unless Llama 3 or its derivatives (the model created takes weights of a model under "
+    assert ("forbid distill, train unless Llama 3 or its derivatives (the model created takes weights of a model under "
             "this license)") in out
 
 
