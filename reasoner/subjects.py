@@ -13,6 +13,7 @@ from .records import dataclass, field   # a standard dataclass, defined at no co
 from pathlib import Path
 
 from . import expressions, lineage, schema
+from .addresses import address_key, is_absolute
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
@@ -674,34 +675,24 @@ _HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co
                                   re.IGNORECASE)
 
 
-def _url_key(url: str) -> str:
-    """A web address as two spellings of it compare: no scheme, `www.`, case, query, fragment or
-    trailing slash (`…/llama3/license/#section-2` is the same text), and Meta's two domains for
-    the Llama licenses (llama.meta.com now answers from www.llama.com; the .lic files state both)."""
-    key = re.sub(r"^https?://(?:www\.)?", "", url.strip().casefold())
-    key = re.split(r"[?#]", key, maxsplit=1)[0]
-    key = re.sub(r"^llama\.meta\.com/", "llama.com/", key)
-    # a Hub file, however linked: hf.co or huggingface.co, blob, resolve or raw
-    key = re.sub(r"^(?:hf\.co|huggingface\.co)/([^/]+/[^/]+)/(?:blob|resolve|raw)/", r"huggingface.co/\1/blob/", key)
-    return key.rstrip("/")
-
-
 def _url_index(kb: KnowledgeBase) -> dict:
-    """Each license url's key (_url_key) -> the ids of the licenses at that address."""
+    """Each address a license states (`url`, `also_at`), as addresses.address_key spells it ->
+    the ids of the licenses at that address."""
     index: dict = {}
-    for lid, url in kb.licenses.urls().items():
-        if url:
-            index.setdefault(_url_key(url), []).append(lid)
+    for lid, addresses in kb.licenses.addresses().items():
+        for key in dict.fromkeys(address_key(a) for a in addresses if a):
+            index.setdefault(key, []).append(lid)
     return index
 
 
 def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str | None:
-    """The one encoded license whose own `url` the link is (`https://llama.meta.com/llama3/license/`),
-    or None: a card that labels itself apache-2.0 and links the Llama 3 license names both.
-    `index` (_url_index) is built once for a card's list of links."""
-    if not re.match(r"https?://", link.strip(), re.IGNORECASE):
+    """The one encoded license published at the link (its `url`, `https://llama.meta.com/llama3/license/`,
+    or an `also_at`, the Llama 3 text's LICENSE file on GitHub), or None: a card that labels
+    itself apache-2.0 and links the Llama 3 license names both. `index` (_url_index) is built
+    once for a card's list of links."""
+    if not is_absolute(link):
         return None   # `LICENSE`, a file beside the card: no license's own address
-    found = sorted((index if index is not None else _url_index(kb)).get(_url_key(link), ()))
+    found = sorted((index if index is not None else _url_index(kb)).get(address_key(link), ()))
     # Several licenses at one address are one text offered under each (gpl-3.0-only and
     # -or-later at gnu.org): it is one of them, so any of them (unread, a card labelled mit that
     # links the GPL text was YES to distributing it as MIT).
