@@ -607,7 +607,16 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
                 raise RequestError(f"the card says `license: {license_value}` but `license_name: {name.strip()}`: "
                                    f"`license_name` belongs with `license: other`; say which license applies",
                                    location=at("license_name"))
-    _add_linked_license(kb, artifact, meta.get("license_link"))
+    unread: list = []
+    _add_linked_license(kb, artifact, meta.get("license_link"), unread=unread)
+    if unread and not any(n.get("code") == "card_license_unnamed" for n in notes):
+        # The answer still follows the label: most such links are the label's own text at another
+        # address (apache.org, choosealicense.com), and reading them as unknown terms would make
+        # every such card UNKNOWN. The note says what was not read, so a reader can check.
+        shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3:,} more" if len(unread) > 3 else "")
+        notes.append({"code": "card_license_link_unread",
+                      "message": f"`{model_id}`'s card links its license text at {shown}, an address no "
+                                 f"encoded license states: the answer follows its `license: {license_value}`"})
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name
@@ -699,16 +708,18 @@ def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str 
     return " OR ".join(found) if found else None
 
 
-def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | None = None) -> None:
+def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | None = None,
+                        unread: list | None = None) -> None:
     """A `license_link` into a catalog model's repo names that model's license text. Cards use
     a license_name loosely (`qwen` beside a link to the 2023 Tongyi Qianwen text, which bans
     improving other models): when the linked model's license is not among those the card names,
     both bind, so the card's own label cannot drop the linked text's terms. So does a link to an
-    encoded license's own url, and a file link through hf.co."""
+    encoded license's own url (or `also_at`), and a file link through hf.co. A web address that
+    names no text can-i knows is appended to `unread`."""
     if isinstance(link, list):   # several links: each names its text (a list was skipped: YES)
         index = _url_index(kb)   # once: a card may list thousands
         for item in dict.fromkeys(i.strip() for i in link if isinstance(i, str)):
-            _add_linked_license(kb, artifact, item, index)
+            _add_linked_license(kb, artifact, item, index, unread)
         return
     if not isinstance(link, str) or not artifact.get("license"):
         return
@@ -718,6 +729,8 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     # (xai-community's is huggingface.co/xai-org/grok-2/blob/main/LICENSE).
     linked_license = entry["license"] if entry is not None else _license_at(kb, link, index)
     if not linked_license:
+        if unread is not None and is_absolute(link):
+            unread.append(link.strip())
         return
     try:
         named = {kb.resolve_license(lid, artifact.get("license_name"))[0] or lid.lower()

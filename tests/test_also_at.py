@@ -140,3 +140,40 @@ def test_fmt_prints_also_at(capsys, tmp_path):
 def test_show_lists_the_other_addresses(capsys):
     run = run_cli(capsys, "show", "llama3")
     assert "https://github.com/meta-llama/llama3/blob/main/LICENSE" in run.out
+
+
+@pytest.mark.parametrize("link", [
+    "https://github.com/QwenLM/Qwen/blob/main/Tongyi Qianwen LICENSE AGREEMENT",     # a space, as YAML allows
+    "https://raw.githubusercontent.com/QwenLM/Qwen/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
+])
+def test_a_percent_escaped_or_spaced_address_binds_its_license(capsys, tmp_path, link):
+    """tongyi-qianwen's url spells its spaces %20: a link that writes them as spaces, or reads the
+    file through raw.githubusercontent.com, is the same text (improving other models is banned)."""
+    folder = tmp_path / "card"
+    folder.mkdir()
+    (folder / "README.md").write_text(f"---\nlicense: apache-2.0\nlicense_link: \"{link}\"\n---\n", encoding="utf-8")
+    answer = run_cli(capsys, "distill", folder / "README.md", "--into", "mistral", "--no-remedies", "--json").json()
+    assert answer["status"] != "permitted", link
+    assert any(a["license"] == "tongyi-qianwen" for a in answer["applicable"]), answer["applicable"]
+
+
+def _notes(answer):
+    return [n for n in answer.get("notes", []) if n["code"] == "card_license_link_unread"]
+
+
+def test_an_unknown_web_address_is_a_note_not_another_answer(capsys, tmp_path):
+    """A link to an address no license states leaves the answer to the label (most are the label's
+    own text elsewhere), and a note says it was not read."""
+    answer = _military(capsys, tmp_path, "https://example.com/our-license.txt")
+    assert answer["status"] == "permitted"
+    [note] = _notes(answer)
+    assert "https://example.com/our-license.txt" in note["message"] and "`license: apache-2.0`" in note["message"]
+
+
+@pytest.mark.parametrize("link,license", [
+    ("https://www.apache.org/licenses/LICENSE-2.0", "apache-2.0"),   # the label's own text: read
+    ("LICENSE", "apache-2.0"),                                       # a file beside the card
+    (f"{GITHUB}/llama3/blob/main/LICENSE", "apache-2.0"),            # a known address: it binds
+])
+def test_a_known_or_relative_link_has_no_note(capsys, tmp_path, link, license):
+    assert _notes(_military(capsys, tmp_path, link, license)) == []
