@@ -1080,6 +1080,8 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     if lic.licensor_hub:   # its own releases under other terms replace this license
         typer.echo(f"licensor on the Hub: {', '.join(lic.licensor_hub)}")
     typer.echo(f"source: {lic.url or '-'}   file: {lic.position.file}")
+    if lic.also_at:   # a card's license_link to any of them names this license
+        typer.echo("also at: " + ", ".join(lic.also_at))
     if lic.sources:
         typer.echo("primary text: " + ", ".join(f"{s.file} ({s.copy} copy)" for s in lic.sources))
     if lic.based_on:

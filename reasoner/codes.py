@@ -28,7 +28,7 @@ ERRORS = {
     "DSL108": "an example expects permitted, forbidden, depends or unknown",
     "DSL109": "a license id named by `relicense … to`, `excepts … for`, `later versions` or a rider is one of "
               "the licenses loaded (`can-i licenses` lists them)",
-    "DSL201": "each setting, clause number, name and source is given once per license",
+    "DSL201": "each setting, clause number, name, source and address (`url`, `also_at`) is given once per license",
     "DSL202": "a license id is defined once among the license files loaded together",
     "DSL203": "a bundled license lives in a file named after its id (`llama3` in llama3.lic)",
     "DSL301": "this statement or fact takes another kind of value (see facts/README.md)",

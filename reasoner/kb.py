@@ -135,26 +135,27 @@ class LicenseIndex(dict):
         return _cached(pending[0][1], produce, lambda value: type(value) is tuple and all(type(i) is str for i in value),
                        data=data, name="licensors", typed=False)
 
-    def urls(self) -> dict[str, str]:
-        """Each license's own `url` by id, all files counted, read as `licensor_ids` reads the
-        licensors: from a cache entry keyed by the unparsed files' names and bytes, so that a
-        card's `license_link` can be matched without loading and compiling every license (~60 ms)."""
+    def addresses(self) -> dict[str, tuple[str, ...]]:
+        """The addresses each license states its text is published at (`url`, then each
+        `also_at`) by id, all files counted, read as `licensor_ids` reads the licensors: from a
+        cache entry keyed by the unparsed files' names and bytes, so that a card's `license_link`
+        can be matched without loading and compiling every license (~60 ms)."""
         with self._loading:
             pending = sorted(self.pending.items())
-            known = {lid: c.license.url or "" for lid, c in dict.items(self)}
+            known = {lid: c.license.addresses for lid, c in dict.items(self)}
         if pending:
             # once per set of unparsed files: an audit asks for every card that has a link
-            memo = self.__dict__.get("_urls_memo")
+            memo = self.__dict__.get("_addresses_memo")
             if memo is None or memo[0] != pending:
-                memo = (pending, self._pending_urls(pending))
-                self.__dict__["_urls_memo"] = memo
+                memo = (pending, self._pending_addresses(pending))
+                self.__dict__["_addresses_memo"] = memo
             known.update(memo[1])
         return known
 
-    def _pending_urls(self, pending: list) -> tuple:
+    def _pending_addresses(self, pending: list) -> tuple:
         def produce(_):
             self.load_all()
-            return tuple((stem, dict.__getitem__(self, stem).license.url or "") for stem, _ in pending)
+            return tuple((stem, dict.__getitem__(self, stem).license.addresses) for stem, _ in pending)
 
         try:
             data = b"\0".join(stem.encode("utf-8", "surrogateescape") + b"\0" + read_regular_file(path, "file", LicenseFileError)
@@ -163,8 +164,9 @@ class LicenseIndex(dict):
             return produce(None)   # which reports the problem in its own words
         return _cached(pending[0][1], produce,
                        lambda value: type(value) is tuple and all(
-                           type(pair) is tuple and len(pair) == 2 and all(type(i) is str for i in pair) for pair in value),
-                       data=data, name="urls", typed=False)
+                           type(pair) is tuple and len(pair) == 2 and type(pair[0]) is str
+                           and type(pair[1]) is tuple and all(type(a) is str for a in pair[1]) for pair in value),
+                       data=data, name="addresses", typed=False)
 
     def unresolved(self) -> list[License]:
         """Licenses still waiting for the license they are `based on`."""

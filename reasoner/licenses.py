@@ -199,6 +199,10 @@ class License:
     # under other terms is the licensor's own release, whose terms replace this license (rules.lp).
     licensor_hub: tuple[str, ...] = ()
     url: str = ""
+    # Other addresses where the licensor publishes the same text (the Llama 3 text is also the
+    # LICENSE file of github.com/meta-llama/llama3): a card's `license_link` to any of them names
+    # this license, as one to `url` does (subjects._license_at).
+    also_at: tuple[str, ...] = ()
     family: str | None = None
     kind: str = "model"
     osi: bool = False
@@ -213,6 +217,11 @@ class License:
     def later_versions(self) -> tuple[str, ...]:
         """The later versions a licensee may follow under "this version or any later version"."""
         return tuple(dict.fromkeys(v for c in self.clauses for v in c.later_versions))
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address the text is published at: `url` first, then each `also_at`."""
+        return ((self.url,) if self.url else ()) + self.also_at
 
     def clause(self, number: str) -> Clause | None:
         return next((c for c in self.clauses if c.number == number), None)

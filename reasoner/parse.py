@@ -23,6 +23,7 @@ import lark
 from lark import Token, Transformer, Tree, v_args
 
 from . import resources
+from .addresses import address_key, is_absolute
 from .codes import ERRORS, error  # noqa: F401 - ERRORS is part of this module's interface
 from .errors import LicenseFileError
 from . import schema
@@ -35,7 +36,7 @@ from .licenses import (
 from .numbers import parse_count, parse_date
 from .vocabulary import (
     ACT_GROUPS, ACTS, DUTIES, FLAG_FACTS, LICENSE_KINDS, NUMBER_FACTS, RELATIONS, RELICENSE_MODES,
-    OTHER_FAMILY, RISKS, SET_FACTS, SETTINGS, SOURCE_COPIES, STATUSES, STRING_FACTS, USE_ACTS,
+    OTHER_FAMILY, REPEATED_SETTINGS, RISKS, SET_FACTS, SETTINGS, SOURCE_COPIES, STATUSES, STRING_FACTS, USE_ACTS,
     CREATION_ACTS, FURTHER_TERMS, suggest, territory_problem, word_problem,
 )
 
@@ -457,6 +458,7 @@ class _Build(Transformer):
         based_on: BasedOn | None = None
         clauses: list[Clause] = []
         examples: list[Example] = []
+        at: list[tuple[str, Token, str]] = []   # `url` and each `also_at`, in the file's order
 
         def read(item):
             nonlocal based_on, follows
@@ -481,9 +483,16 @@ class _Build(Transformer):
                 key = str(item.token)
                 if key not in SETTINGS:
                     self.fail(item.token, f"unknown setting `{key}`{suggest(key, SETTINGS)}", "DSL106")
+                if key in REPEATED_SETTINGS:
+                    value = self.setting_value(key, item.value)
+                    settings[key] = settings.get(key, ()) + (value,)
+                    at.append((key, item.value, value))
+                    return
                 if key in settings:
                     self.fail(item.token, f"`{key}` is set twice", "DSL201")
                 settings[key] = self.setting_value(key, item.value)
+                if key == "url":
+                    at.append((key, item.value, settings[key]))
             elif item.kind == "follows":
                 if follows is not None:
                     self.fail(item.meta, "`terms follow` is given twice", "DSL201")
@@ -491,6 +500,7 @@ class _Build(Transformer):
 
         for item in items:
             attempt(read, item)
+        attempt(self.check_addresses, at)
         if "clause" in dropped or "example" in dropped:
             return _BROKEN   # its errors are reported; what the clauses say together cannot be checked
         if based_on is None:   # otherwise once the incorporated clauses are known (`incorporate`)
@@ -508,8 +518,27 @@ class _Build(Transformer):
                     "give the license's title as the text states it: name \"…\"")
         return _BROKEN if failed or dropped else lic
 
+    def check_addresses(self, at: list) -> None:
+        """An address stated twice (`url` and an `also_at`, or two `also_at`s), however spelt
+        (addresses.address_key): the second says nothing the first does not, and is likely a
+        slip for another address."""
+        seen: dict[str, str] = {}
+        for key, token, address in at:
+            spelt = address_key(address)
+            if spelt in seen:
+                self.fail(token, f"`{key}` \"{address}\" is the address {seen[spelt]} states", "DSL201",
+                          "give each address the text is published at once (spellings that differ only "
+                          "in scheme, case, `www.`, a query or a trailing slash are one address)")
+            seen[spelt] = f"`{key}` \"{address}\""
+
     def setting_value(self, key: str, token: Token):
         value = self.scalar(token)
+        if key == "also_at":
+            # Matched against a card's `license_link`, which names a text by a web address.
+            if token.type != "STRING" or not is_absolute(str(value)) or any(c.isspace() for c in str(value)):
+                self.fail(token, "`also_at` takes a web address in double quotes, like "
+                                 "\"https://github.com/meta-llama/llama3/blob/main/LICENSE\"", "DSL301")
+            return value
         if key == "osi":
             if value not in ("yes", "no"):
                 self.fail(token, "`osi` takes yes or no", "DSL301")

@@ -135,6 +135,18 @@ def templates() -> dict[str, str]:
     return says
 
 
+@functools.lru_cache(maxsize=1)
+def parts() -> dict[tuple[str, str], str]:
+    """The parts a kind's message is made of, by (kind, part): remedies.lp's
+    `says_part(Kind, Part, "…").` facts, read as `templates` reads the `says` facts."""
+    found = {}
+    for line in _search_text().splitlines():
+        if line.startswith("says_part("):
+            kind, part, text = clingo.parse_term(line.rstrip().removesuffix(".")).arguments
+            found[(kind.name, part.name)] = text.string
+    return found
+
+
 # --- proposing candidates -------------------------------------------------------------------------
 
 def _with_use(scene: Scene, **changes) -> Scene:
@@ -872,7 +884,10 @@ def _items(result) -> set:
 
 
 def _message(kind: str, slots: dict) -> str:
-    text = templates().get(kind, kind)
+    return _fill(templates().get(kind, kind), slots)
+
+
+def _fill(text: str, slots: dict) -> str:
     for key, value in slots.items():
         text = text.replace("{" + key + "}", str(value))
     return text
@@ -1048,9 +1063,15 @@ def _widen(verified: list, widened: list) -> dict[int, int]:
 def _choice_candidate(plan, choice: dict) -> _Candidate:
     ops = tuple(("set", ("artifact", artifact, "license"), " AND ".join(ids)) for artifact, ids in sorted(choice.items()))
     words = "; ".join(f"`{a}` under {' AND '.join(ids)}" for a, ids in sorted(choice.items()))
-    first = sorted(choice)[0]
-    return _Candidate("choose_alternative", ops, {"artifact": first, "choice": " AND ".join(choice[first])},
+    # The message says each artifact the edits set, in their words: the user's own model is
+    # offered under the alternative, a received license is taken under it (remedies.lp).
+    own = {a.id for a in plan.scope if a.mine}
+    said = "; ".join(_fill(parts()[("choose_alternative", "own" if artifact in own else "received")],
+                           {"artifact": artifact, "choice": " AND ".join(ids)})
+                     for artifact, ids in sorted(choice.items()))
+    return _Candidate("choose_alternative", ops, {"choices": said},
                       {"choice": {a: list(ids) for a, ids in choice.items()}, "words": words})
+
 
 
 # --- for `license-for` (issue 13, item 2) ----------------------------------------------------------

@@ -13,6 +13,7 @@ from .records import dataclass, field   # a standard dataclass, defined at no co
 from pathlib import Path
 
 from . import expressions, lineage, schema
+from .addresses import address_key, is_absolute
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
@@ -606,7 +607,16 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
                 raise RequestError(f"the card says `license: {license_value}` but `license_name: {name.strip()}`: "
                                    f"`license_name` belongs with `license: other`; say which license applies",
                                    location=at("license_name"))
-    _add_linked_license(kb, artifact, meta.get("license_link"))
+    unread: list = []
+    _add_linked_license(kb, artifact, meta.get("license_link"), unread=unread)
+    if unread and not any(n.get("code") == "card_license_unnamed" for n in notes):
+        # The answer still follows the label: most such links are the label's own text at another
+        # address (apache.org, choosealicense.com), and reading them as unknown terms would make
+        # every such card UNKNOWN. The note says what was not read, so a reader can check.
+        shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3:,} more" if len(unread) > 3 else "")
+        notes.append({"code": "card_license_link_unread",
+                      "message": f"`{model_id}`'s card links its license text at {shown}, an address no "
+                                 f"encoded license states: the answer follows its `license: {license_value}`"})
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name
@@ -674,50 +684,42 @@ _HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co
                                   re.IGNORECASE)
 
 
-def _url_key(url: str) -> str:
-    """A web address as two spellings of it compare: no scheme, `www.`, case, query, fragment or
-    trailing slash (`…/llama3/license/#section-2` is the same text), and Meta's two domains for
-    the Llama licenses (llama.meta.com now answers from www.llama.com; the .lic files state both)."""
-    key = re.sub(r"^https?://(?:www\.)?", "", url.strip().casefold())
-    key = re.split(r"[?#]", key, maxsplit=1)[0]
-    key = re.sub(r"^llama\.meta\.com/", "llama.com/", key)
-    # a Hub file, however linked: hf.co or huggingface.co, blob, resolve or raw
-    key = re.sub(r"^(?:hf\.co|huggingface\.co)/([^/]+/[^/]+)/(?:blob|resolve|raw)/", r"huggingface.co/\1/blob/", key)
-    return key.rstrip("/")
-
-
 def _url_index(kb: KnowledgeBase) -> dict:
-    """Each license url's key (_url_key) -> the ids of the licenses at that address."""
+    """Each address a license states (`url`, `also_at`), as addresses.address_key spells it ->
+    the ids of the licenses at that address."""
     index: dict = {}
-    for lid, url in kb.licenses.urls().items():
-        if url:
-            index.setdefault(_url_key(url), []).append(lid)
+    for lid, addresses in kb.licenses.addresses().items():
+        for key in dict.fromkeys(address_key(a) for a in addresses if a):
+            index.setdefault(key, []).append(lid)
     return index
 
 
 def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str | None:
-    """The one encoded license whose own `url` the link is (`https://llama.meta.com/llama3/license/`),
-    or None: a card that labels itself apache-2.0 and links the Llama 3 license names both.
-    `index` (_url_index) is built once for a card's list of links."""
-    if not re.match(r"https?://", link.strip(), re.IGNORECASE):
+    """The one encoded license published at the link (its `url`, `https://llama.meta.com/llama3/license/`,
+    or an `also_at`, the Llama 3 text's LICENSE file on GitHub), or None: a card that labels
+    itself apache-2.0 and links the Llama 3 license names both. `index` (_url_index) is built
+    once for a card's list of links."""
+    if not is_absolute(link):
         return None   # `LICENSE`, a file beside the card: no license's own address
-    found = sorted((index if index is not None else _url_index(kb)).get(_url_key(link), ()))
+    found = sorted((index if index is not None else _url_index(kb)).get(address_key(link), ()))
     # Several licenses at one address are one text offered under each (gpl-3.0-only and
     # -or-later at gnu.org): it is one of them, so any of them (unread, a card labelled mit that
     # links the GPL text was YES to distributing it as MIT).
     return " OR ".join(found) if found else None
 
 
-def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | None = None) -> None:
+def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | None = None,
+                        unread: list | None = None) -> None:
     """A `license_link` into a catalog model's repo names that model's license text. Cards use
     a license_name loosely (`qwen` beside a link to the 2023 Tongyi Qianwen text, which bans
     improving other models): when the linked model's license is not among those the card names,
     both bind, so the card's own label cannot drop the linked text's terms. So does a link to an
-    encoded license's own url, and a file link through hf.co."""
+    encoded license's own url (or `also_at`), and a file link through hf.co. A web address that
+    names no text can-i knows is appended to `unread`."""
     if isinstance(link, list):   # several links: each names its text (a list was skipped: YES)
         index = _url_index(kb)   # once: a card may list thousands
         for item in dict.fromkeys(i.strip() for i in link if isinstance(i, str)):
-            _add_linked_license(kb, artifact, item, index)
+            _add_linked_license(kb, artifact, item, index, unread)
         return
     if not isinstance(link, str) or not artifact.get("license"):
         return
@@ -727,6 +729,8 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     # (xai-community's is huggingface.co/xai-org/grok-2/blob/main/LICENSE).
     linked_license = entry["license"] if entry is not None else _license_at(kb, link, index)
     if not linked_license:
+        if unread is not None and is_absolute(link):
+            unread.append(link.strip())
         return
     try:
         named = {kb.resolve_license(lid, artifact.get("license_name"))[0] or lid.lower()

@@ -505,8 +505,11 @@ def open_territories(territories) -> tuple[str, ...]:
 
 
 LICENSE_KINDS = ("model", "software", "content", "policy")
-SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "family", "kind", "osi", "spdx",
+SETTINGS = ("name", "version", "licensor", "licensor_id", "url", "also_at", "family", "kind", "osi", "spdx",
             "licensor_hub")
+# Settings a license may give more than once, each time with another value (a text published at
+# several addresses); every other setting is given once (DSL201).
+REPEATED_SETTINGS = ("also_at",)
 
 STATUSES = ("permitted", "forbidden", "depends", "unknown")
 # Whose copy a `source` file is (facts/README.md; shared/license-texts/SOURCES.md says which).

@@ -9,7 +9,7 @@ import importlib
 
 import pytest
 
-MODULES = ["api", "remedies", "request", "records", "solve", "terms", "workers"]
+MODULES = ["addresses", "api", "remedies", "request", "records", "solve", "terms", "workers"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -78,15 +78,11 @@ def test_an_unrelated_license_link_adds_nothing(capsys, tmp_path):
         assert run.json()["status"] == "permitted", link
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "subjects._license_at matches a license_link only against each license's ONE `url` (.lic "
-    "`url`); the Llama 3 text is also published at github.com/meta-llama/llama3/blob/main/LICENSE "
-    "(and the Qwen/Tongyi texts under several file names), so a card labelled apache-2.0 that "
-    "links it there is YES for military use. A fix needs the DSL to list a license's other "
-    "addresses (a `urls` list, or `source` urls), or an absolute link can-i cannot identify to "
-    "make the answer DEPENDS/UNKNOWN rather than the label's YES (which would change real cards "
-    "that link apache.org's text: needs care)"))
 def test_a_license_link_to_the_llama3_text_on_github_binds(capsys, tmp_path):
+    """Was a strict xfail (review 15): subjects._license_at matched a license_link only against
+    each license's one `url`, so a card labelled apache-2.0 that links the Llama 3 text on GitHub
+    was YES for military use. A license now lists the other addresses its licensor publishes the
+    text at (`also_at`, tests/test_also_at.py)."""
     run = run_cli(capsys, "use", _card(tmp_path, "https://github.com/meta-llama/llama3/blob/main/LICENSE"),
                   "--purpose", "military", "--no-remedies", "--json")
     assert run.json()["status"] == "forbidden"

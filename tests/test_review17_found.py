@@ -99,11 +99,10 @@ def test_every_remedy_offered_for_an_own_or_is_yes_when_applied(request_):
         assert R.ask(apply_changes(request_, edits)).status == "permitted", [c.message for c in remedy.changes]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "review 17, LOW, open (remedies._choice_candidate, older than 1670653 but reached by it): a "
-    "choose_alternative change over two artifacts says only the first ('take `me/a` under mit') while "
-    "its edits also set `me/m` to gpl-3.0; done as written (me/a under mit only) the answer stays NO"))
 def test_a_choice_remedy_says_every_artifact_its_edits_change():
+    """Was a strict xfail (review 17): a choose_alternative change over two artifacts said only the
+    first ('take `me/a` under mit') while its edits also set `me/m` to gpl-3.0; done as written
+    the answer stayed NO. The message now has one part per artifact (remedies.lp `says_part`)."""
     request_ = _chain("mit OR gpl-3.0", "apache-2.0 OR gpl-3.0")
     for remedy in R.ask({**request_, "remedies": True}).remedies:
         for change in remedy.changes:
@@ -112,15 +111,47 @@ def test_a_choice_remedy_says_every_artifact_its_edits_change():
                     assert f"`{artifact}`" in change.message, (change.message, change.params)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "review 17, LOW, open (remedies.lp choose_alternative wording): for the user's own model the "
-    "remedy reads 'take `me/m` under apache-2.0 (its license is a choice of alternatives)' -- after "
-    "1670653 an own OR is no pick of the user's; the change is to relicense it under one alternative "
-    "(and 'take under apache-2.0' is paired with 'put no license ... instead of apache-2.0', which undoes it)"))
 def test_a_remedy_on_an_own_or_does_not_read_as_picking_it():
+    """Was a strict xfail (review 17): for the user's own model the remedy read 'take `me/m` under
+    apache-2.0 (its license is a choice of alternatives)'; after 1670653 an own OR is no pick of
+    the user's, and the change is to offer the model under one alternative alone."""
     answer = R.ask({**_own("gpl-3.0", "apache-2.0 OR gpl-3.0"), "remedies": True})
     messages = [c.message for r in answer.remedies for c in r.changes]
     assert not any(m.startswith("take `me/m` under") for m in messages), messages
+    assert "offer your model `me/m` under gpl-3.0 alone" in messages, messages
+
+
+def test_a_choice_remedy_over_a_received_or_and_an_own_one_words_each_its_way():
+    """A received OR is the user's to pick ("take … under"); their own model's is offered under
+    one alternative ("offer your model … alone"): one change, each artifact in its words."""
+    request_ = _chain("mit OR gpl-3.0", "apache-2.0 OR gpl-3.0")
+    request_["artifacts"][1]["mine"] = False   # me/a received, not the user's
+    messages = [c.message for r in R.ask({**request_, "remedies": True}).remedies for c in r.changes
+                if c.kind == "choose_alternative"]
+    assert messages and all("`me/a`" in m and "`me/m`" in m for m in messages), messages
+    assert any(m.startswith("take `me/a` under ") and "; offer your model `me/m` under " in m for m in messages), messages
+
+
+def test_the_message_parts_are_the_says_part_facts_of_remedies_lp():
+    """remedies.parts() reads the `says_part` lines one by one; the full parse of the file agrees,
+    and choose_alternative has a part for a received license and for the user's own."""
+    from clingo import ast
+
+    from reasoner import remedies
+
+    found = {}
+
+    def keep(statement):
+        if (statement.ast_type == ast.ASTType.Rule and not statement.body
+                and statement.head.ast_type == ast.ASTType.Literal):
+            symbol = statement.head.atom.symbol
+            if symbol.ast_type == ast.ASTType.Function and symbol.name == "says_part":
+                kind, part, text = symbol.arguments
+                found[(str(kind), str(part))] = text.symbol.string
+
+    ast.parse_string(remedies._search_text(), keep)
+    assert remedies.parts() == found
+    assert set(found) == {("choose_alternative", "received"), ("choose_alternative", "own")}
 
 
 # --- 2. the aspif copies' private directory --------------------------------------------------------

@@ -236,15 +236,16 @@ def test_license_evidence_in_a_cyclonedx_component_binds_as_its_licenses_do(tmp_
 
 
 def test_matching_a_license_link_against_the_licenses_urls_loads_no_license():
-    """`_license_at` reads the urls through `LicenseIndex.urls()` (a cache entry keyed by the files,
+    """`_license_at` reads the urls through `LicenseIndex.urls()` (now `addresses()`) (a cache entry keyed by the files,
     as `licensor_ids`): iterating the licenses loaded and compiled all 58 (~60 ms of a card question).
     The entry is written once (a first reading loads the files): another Reasoner fills it first,
     or the test failed whenever it ran before any other had, as in a fresh cache folder."""
-    Reasoner().kb.licenses.urls()
+    Reasoner().kb.licenses.addresses()
     fresh = Reasoner()
     pending = len(fresh.kb.licenses.pending)
-    urls = fresh.kb.licenses.urls()
-    assert urls["llama3"] == "https://llama.meta.com/llama3/license/" and len(urls) >= 58
+    addresses = fresh.kb.licenses.addresses()   # was urls(): each license's `url`, now with its `also_at`s
+    assert addresses["llama3"][0] == "https://llama.meta.com/llama3/license/" and len(addresses) >= 58
+    assert "https://github.com/meta-llama/llama3/blob/main/LICENSE" in addresses["llama3"]
     assert len(fresh.kb.licenses.pending) == pending > 0
 
 

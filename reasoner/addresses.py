@@ -1,0 +1,48 @@
+"""Web addresses of license texts, as two spellings of one address compare.
+
+A card's `license_link` names the text it is under by an address; a license file names the
+addresses its licensor publishes the text at (`url`, `also_at`). Publishers spell one address
+many ways, and a link that fails to match drops the linked text's terms (a card labelled
+apache-2.0 that links the Llama 3 text on GitHub was YES for military use), so the comparison
+reads past what does not change the text served: the scheme, `www.`, case, a query, a fragment,
+a trailing slash, percent-escapes, and the several hosts and paths that serve one file.
+
+>>> address_key("https://raw.githubusercontent.com/meta-llama/llama3/main/LICENSE")
+'github.com/meta-llama/llama3/blob/main/license'
+>>> address_key("http://github.com/meta-llama/llama3/raw/main/LICENSE/") == address_key(
+...     "https://github.com/meta-llama/llama3/blob/main/LICENSE?plain=1#L3")
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABSOLUTE = r"https?://"
+
+
+def is_absolute(address: str) -> bool:
+    """Whether `address` is a web address (`https://…`), not a file beside a card (`LICENSE`)."""
+    return re.match(_ABSOLUTE, address.strip(), re.IGNORECASE) is not None
+
+
+def address_key(url: str) -> str:
+    """`url` as every spelling of the same text's address compares (the module's docstring)."""
+    key = url.strip()
+    if "%" in key:   # `Llama%203` and `Llama 3` are one path (imported only then: the cold path)
+        from urllib.parse import unquote
+
+        key = unquote(key)
+    key = re.sub(r"^https?://(?:www\.)?", "", key.casefold())
+    key = re.split(r"[?#]", key, maxsplit=1)[0]
+    # llama.meta.com now answers from www.llama.com: Meta's two domains for the Llama licenses
+    key = re.sub(r"^llama\.meta\.com/", "llama.com/", key)
+    # a Hub file, however linked: hf.co or huggingface.co, blob, resolve or raw
+    key = re.sub(r"^(?:hf\.co|huggingface\.co)/([^/]+/[^/]+)/(?:blob|resolve|raw)/", r"huggingface.co/\1/blob/", key)
+    # a GitHub file, however linked: the page (blob), its raw view, or raw.githubusercontent.com,
+    # whose newer links spell the branch `refs/heads/main`. The ref itself is kept: another
+    # branch or commit may hold another text.
+    key = re.sub(r"^github\.com/([^/]+/[^/]+)/(?:blob|raw)/", r"github.com/\1/blob/", key)
+    key = re.sub(r"^raw\.githubusercontent\.com/([^/]+/[^/]+)/", r"github.com/\1/blob/", key)
+    key = re.sub(r"^(github\.com/[^/]+/[^/]+/blob/)refs/heads/", r"\1", key)
+    return key.rstrip("/")
