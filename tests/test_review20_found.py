@@ -1,0 +1,198 @@
+"""Review 20: a hostile review of review 19 ("training on material under a license is judged by
+its terms"), looking for the same training situations reached through other inputs.
+
+Findings (NOTES-review20.md ranks them):
+
+1. HIGH (fixed, rules.lp): data regrouped from data by `trained_on` (a dataset that holds another:
+   SPDX `contains` / `expandsTo` / `descendantOf` between datasets, a CycloneDX `data` ancestor of a
+   `data` component, a request's dataset `trained_on` a dataset) laundered the Llama 2/3 §1.b.v ban
+   review 19 added: a Mistral model trained on an MIT mix holding a Llama 3 dataset was YES, the
+   same model trained on the Llama 3 dataset itself NO. (Regrouped by `merge` or `finetune` it was
+   NO already: the Llama terms follow those relations.)
+2. HIGH (fixed, .lic): the Tongyi Qianwen (§5.b), Tongyi Qianwen Research (§4.b), both Tencent
+   Hunyuan (§5.b) and Stability AI Community (§IV(b), last sentence) bans use the very words of
+   Llama 3 §1.b.v ("use the Materials or any output therefrom to improve any other large language
+   model"), yet review 19 extended only Llama 2/3 to `train`: `can-i train tongyi-qianwen --into
+   mistral` was YES.
+3. MEDIUM (open): the user's own model stated as `"kind": "dataset"` WITHOUT a family still escapes
+   the outputs-as-data rules when it takes a model's weights: a "dataset" fine-tuned from
+   Mistral-7B and (by `finetune`) from a dataset of Llama 3 outputs, hosted, is YES.
+4. LOW (open, a wrong NO, older than review 19): making a dataset of Llama 3 outputs (the user's
+   own dataset, `distilled` from Llama 3) and distributing it is NO by §1.b.v, which bans using
+   outputs "to improve any other large language model", not generating data.
+5. LOW (open, a wrong NO review 19 added): Llama 3's naming sentence ("If you use the Llama
+   Materials to create, train ...") now reaches a user who only distils a third party's
+   MIT model that the third party trained on Llama 3 data: the user never used the Llama Materials.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from reasoner import Reasoner
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import run_cli  # noqa: E402
+
+R = Reasoner(cache_size=0)
+LLAMA3 = "meta-llama/Meta-Llama-3-8B"
+MISTRAL = "mistralai/Mistral-7B-v0.1"
+
+
+def _use(**kw):
+    return {"acts": ["distribute"], "release_mau": 1_000_000, "commercial": True, **kw}
+
+
+def _student(derived_from, **kw):
+    return {"id": "acme/student", "mine": True, "license": kw.pop("license", "apache-2.0"),
+            "family": kw.pop("family", "mistral"), "derived_from": derived_from, **kw}
+
+
+def _clauses(answer):
+    return {(r.license, r.clause) for r in answer.reasons}
+
+
+# --- 1. data regrouped from data by trained_on -------------------------------------------------------
+
+def _regrouped(license_id, relation="trained_on", mix_license="mit"):
+    return {"artifacts": [{"id": "x/inner", "license": license_id, "kind": "dataset"},
+                          {"id": "y/mix", "license": mix_license, "kind": "dataset",
+                           "derived_from": [{"id": "x/inner", "relation": relation}]},
+                          _student([{"id": "y/mix", "relation": "trained_on"}])],
+            "subject": "acme/student", "use": _use()}
+
+
+@pytest.mark.parametrize("license_id, clause", [("llama3", "1.b.v"), ("llama2", "1.b.v"),
+                                                ("tongyi-qianwen", "5.b")])
+@pytest.mark.parametrize("relation", ["trained_on", "merge", "finetune"])
+def test_data_regrouped_into_other_data_keeps_the_ban_on_training(license_id, clause, relation):
+    direct = {"artifacts": [{"id": "x/inner", "license": license_id, "kind": "dataset"},
+                            _student([{"id": "x/inner", "relation": "trained_on"}])],
+              "subject": "acme/student", "use": _use(mau=1_000_000)}
+    assert R.ask(direct).status == "forbidden"
+    doc = _regrouped(license_id, relation)
+    doc["use"]["mau"] = 1_000_000
+    answer = R.ask(doc)
+    assert answer.status == "forbidden" and (license_id, clause) in _clauses(answer), answer.reasons
+
+
+def test_deeper_regrouping_and_the_exception_still_hold():
+    doc = _regrouped("llama3")
+    doc["artifacts"].insert(1, {"id": "w/mid", "license": "cc-by-4.0", "kind": "dataset",
+                                "derived_from": [{"id": "x/inner", "relation": "trained_on"}]})
+    doc["artifacts"][2]["derived_from"] = [{"id": "w/mid", "relation": "trained_on"}]
+    assert ("llama3", "1.b.v") in _clauses(R.ask(doc))
+    # A Llama 3 fine-tune trained on the mix is inside "Meta Llama 3 or derivative works thereof".
+    doc = _regrouped("llama3")
+    doc["artifacts"][2] = _student([{"id": LLAMA3, "relation": "finetune"}, {"id": "y/mix", "relation": "trained_on"}],
+                                   license="llama3", family="llama")
+    doc["use"]["name"] = "Llama-3-Student"
+    assert R.ask(doc).status == "permitted"
+    # An OR the user may choose from still chooses: the inner data under `llama3 OR mit`.
+    assert R.ask(_regrouped("llama3 OR mit")).status == "permitted"
+
+
+def test_regrouped_data_in_a_cyclonedx_bom_keeps_the_ban(tmp_path, capsys):
+    pytest.importorskip("cyclonedx")
+    inner = {"type": "data", "group": "x", "name": "llama-data", "licenses": [{"license": {"name": "llama3"}}]}
+    mix = {"type": "data", "group": "y", "name": "mix", "licenses": [{"license": {"id": "MIT"}}],
+           "pedigree": {"ancestors": [inner]}}
+    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
+            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [mix]},
+            "properties": [{"name": "can-i:mine", "value": "true"}]}
+    path = tmp_path / "mix.cdx.json"
+    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
+    run = run_cli(capsys, "use", path, "--commercial", "--release-mau", "1M", "--no-remedies", "--json")
+    assert run.code == 1, run.out[:400] + run.err
+    assert ("llama3", "1.b.v") in {(r["license"], r["clause"]) for r in run.json()["reasons"]}
+
+
+def test_regrouped_data_in_a_lineage_file_keeps_the_ban(tmp_path, capsys):
+    path = tmp_path / "lineage.json"
+    doc = _regrouped("llama3")
+    path.write_text(json.dumps({"artifacts": doc["artifacts"], "subject": "acme/student"}), encoding="utf-8")
+    run = run_cli(capsys, "use", path, "--commercial", "--release-mau", "1M", "--no-remedies")
+    assert run.code == 1, run.out[:400] + run.err
+
+
+# --- 2. the other bans written in Llama 3 §1.b.v's words -------------------------------------------------
+
+BANS = [
+    ("tongyi-qianwen", "5.b", ("--mau", "1M"), "qwen", "Qwen/Qwen-7B"),
+    ("tongyi-qianwen-research", "4.b", ("--non-commercial", "--purpose", "research"), "qwen", None),
+    ("tencent-hunyuan-community", "5.b", ("--release-mau-own", "1M", "--territory", "US"), "hunyuan", None),
+    ("tencent-hunyuan-community-large", "5.b", ("--release-mau-own", "1M", "--territory", "US"), "hunyuan", None),
+    ("stabilityai-ai-community", "IV(b), last sentence", ("--non-commercial",), "stable-diffusion", None),
+]
+
+
+@pytest.mark.parametrize("license_id, clause, facts, family, base", BANS)
+def test_training_on_material_under_these_licenses_is_judged_by_their_ban(license_id, clause, facts, family, base,
+                                                                          capsys):
+    run = run_cli(capsys, "train", license_id, "--into", "mistral", *facts, "--no-remedies", "--json")
+    assert run.code == 1, run.out[:400] + run.err
+    assert clause in {r["clause"] for r in run.json()["reasons"] if r["license"] == license_id}
+
+
+def test_a_qwen_fine_tune_trained_on_tongyi_material_keeps_the_exception():
+    """§5.b excepts "Tongyi Qianwen or derivative works thereof": no wrong NO for its own fine-tune."""
+    doc = {"artifacts": [{"id": "x/qwen-data", "license": "tongyi-qianwen", "kind": "dataset"},
+                         _student([{"id": "Qwen/Qwen-7B", "relation": "finetune"},
+                                   {"id": "x/qwen-data", "relation": "trained_on"}],
+                                  license="tongyi-qianwen", family="qwen")],
+           "subject": "acme/student", "use": _use(mau=1_000_000)}
+    answer = R.ask(doc)
+    assert ("tongyi-qianwen", "5.b") not in _clauses(answer), answer.reasons
+
+
+# --- 3. the user's own model stated as a dataset, no family ------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="MEDIUM: a `mine` artifact stated `\"kind\": \"dataset\"` without a "
+                   "family that takes a model's weights (finetune from Mistral-7B) and a Llama 3 outputs dataset by "
+                   "`finetune` is hosted with a YES (reasoner/api.py:Reasoner.complete checks only `family`); the same "
+                   "model stated as a model trained_on the data is NO by llama3 1.b.v")
+def test_own_model_stated_as_a_dataset_without_a_family_is_never_yes():
+    doc = {"artifacts": [{"id": "acme/ds", "mine": True, "license": "apache-2.0", "kind": "dataset",
+                          "derived_from": [{"id": MISTRAL, "relation": "finetune"},
+                                           {"id": "x/syn", "relation": "finetune"}]},
+                         {"id": "x/syn", "license": "mit", "kind": "dataset",
+                          "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}],
+           "subject": "acme/ds", "use": _use(acts=["host"], generated_outputs=True)}
+    try:
+        status = R.ask(doc).status
+    except Exception as error:   # an input error is a right answer too
+        status = type(error).__name__
+    assert status != "permitted"
+
+
+# --- 4. making data is not improving a model --------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="LOW (wrong NO, pre-dates review 19): the user's own dataset `distilled` "
+                   "from Llama 3 (synthetic data they generated), only distributed, is NO by llama3 1.b.v (the ban "
+                   "is on using outputs 'to improve any other large language model'; a dataset is none) — "
+                   "facts/licenses/llama3.lic 1.b.v tests target.derived, never whether the target is a model")
+def test_generating_a_dataset_is_not_improving_a_model():
+    doc = {"artifacts": [{"id": "acme/ds", "mine": True, "license": "mit", "kind": "dataset",
+                          "derived_from": [{"id": LLAMA3, "relation": "distilled"}]}],
+           "subject": "acme/ds", "use": _use(generated_outputs=True)}
+    assert ("llama3", "1.b.v") not in _clauses(R.ask(doc))
+
+
+# --- 5. Llama 3's naming reaches a user who used no Llama Materials -------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="LOW (wrong NO added by review 19): llama3 '1.b.i, last sentence' now "
+                   "follows trained_on, so a user distilling a third party's MIT model (trained by that party on "
+                   "Llama 3 data) must name their model 'Llama 3 …'; the sentence binds 'you' who 'use the Llama "
+                   "Materials' (facts/licenses/llama3.lic; the same reading already held for a distilled chain)")
+def test_a_third_partys_student_does_not_make_its_distiller_name_llama():
+    doc = {"artifacts": [{"id": "x/llama-data", "license": "llama3", "kind": "dataset"},
+                         {"id": "z/student", "license": "mit", "family": "mistral",
+                          "derived_from": [{"id": "x/llama-data", "relation": "trained_on"}]},
+                         _student([{"id": "z/student", "relation": "distilled"}])],
+           "subject": "acme/student", "use": _use(name="Student-2")}
+    assert R.ask(doc).status == "permitted"
