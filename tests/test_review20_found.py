@@ -196,3 +196,22 @@ def test_a_third_partys_student_does_not_make_its_distiller_name_llama():
                          _student([{"id": "z/student", "relation": "distilled"}])],
            "subject": "acme/student", "use": _use(name="Student-2")}
     assert R.ask(doc).status == "permitted"
+
+
+def test_every_context_on_held_data_is_among_the_context_artifacts():
+    """The held data is acted on (rules.lp `held`), so solve.context_artifacts must give its facts
+    (a field read only at context artifacts, like `modalities`, would be missing otherwise)."""
+    from reasoner import solve
+    from test_size2 import _ground_contexts
+
+    doc = _regrouped("llama3.2")
+    doc["artifacts"][0]["modalities"] = ["text", "image"]
+    doc["artifacts"].insert(1, {"id": "w/mid", "license": "cc-by-4.0", "kind": "dataset",
+                                "derived_from": [{"id": "x/inner", "relation": "trained_on"}]})
+    doc["artifacts"][2]["derived_from"] = [{"id": "w/mid", "relation": "trained_on"}]
+    doc["use"].update(domicile=["DE"], role="licensee", name="Llama-Student")
+    for question in R._plan(doc).scenes:
+        scene = question.scene
+        assert "x/inner" in _ground_contexts(scene) <= solve.context_artifacts(scene)
+    # the inner data's own facts decide, as they do when the model is trained on it directly
+    assert ("llama3.2", "AUP, multimodal models") in _clauses(R.ask(doc))
