@@ -215,3 +215,52 @@ def test_every_context_on_held_data_is_among_the_context_artifacts():
         assert "x/inner" in _ground_contexts(scene) <= solve.context_artifacts(scene)
     # the inner data's own facts decide, as they do when the model is trained on it directly
     assert ("llama3.2", "AUP, multimodal models") in _clauses(R.ask(doc))
+
+
+# --- 6. a model read as training data ------------------------------------------------------------------
+
+@pytest.mark.parametrize("parent", [
+    pytest.param({"id": "z/llama-ft", "license": "llama3.1", "family": "llama"},
+                 marks=pytest.mark.xfail(strict=True, reason=(
+                     "MEDIUM: `trained_on` a parent that states a model family (and no kind) is still read as "
+                     "data, so Llama 3.1's terms (which follow finetune, not trained_on) do not reach the model: "
+                     "relicensed Apache-2.0 alone it is YES (reasoner/api.py:Reasoner.complete). Not fixed: "
+                     "`can-i train LICENSE` and the .lic `train` examples state material under a license as an "
+                     "artifact of the license's family (reasoner/subjects.py:_catalog_or_license, "
+                     "reasoner/examples.py:example_request), which such a check would refuse"))),
+    {"id": "z/llama-ft", "license": "apache-2.0", "derived_from": [{"id": "meta-llama/Llama-3.1-8B", "relation": "finetune"}]},
+    {"id": "z/llama-ft", "license": "apache-2.0", "derived_from": [{"id": "z/mid", "relation": "adapter"}]},
+])
+def test_a_model_stated_as_training_data_is_an_input_error(parent, tmp_path, capsys):
+    """MEDIUM (fixed for the weights case, api.complete): `trained_on` a parent the request itself
+    shows to be a model (it takes a model's weights) read it as data, which Llama 3.1's terms do not
+    follow: the user's model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES."""
+    from reasoner.errors import RequestError
+
+    artifacts = [parent, _student([{"id": "z/llama-ft", "relation": "trained_on"}], family="llama")]
+    if parent.get("derived_from", [{}])[0].get("id") == "z/mid":
+        artifacts.append({"id": "z/mid", "license": "apache-2.0",
+                          "derived_from": [{"id": "meta-llama/Llama-3.1-8B", "relation": "finetune"}]})
+    doc = {"artifacts": artifacts, "subject": "acme/student",
+           "use": _use(outbound_license="apache-2.0", name="Llama-Student")}
+    with pytest.raises(RequestError) as raised:
+        R.ask(doc)
+    assert raised.value.location == "artifacts[1].derived_from[0].relation" and "is a model" in raised.value.message
+    path = tmp_path / "r.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run = run_cli(capsys, "--request", path)
+    assert run.code == 2 and "Traceback" not in run.err and len(run.err.strip().splitlines()) == 1
+    # As what it is (a fine-tune of it), the same question is NO: Llama 3.1's terms must travel (§1.b.i).
+    doc["artifacts"][1]["derived_from"][0]["relation"] = "finetune"
+    assert R.ask(doc).status == "forbidden"
+
+
+def test_data_of_unstated_kind_is_still_training_data():
+    """No over-reach: an artifact with no family that takes no model's weights (data with a license,
+    modalities, or regrouped from data; or outputs `distilled` from a model) stays training data."""
+    for parent in ({"id": "x/data", "license": "llama3.1", "modalities": ["text"]},
+                   {"id": "x/data", "license": "mit", "derived_from": [{"id": "meta-llama/Llama-3.1-8B",
+                                                                         "relation": "distilled"}]}):
+        doc = {"artifacts": [parent, _student([{"id": "x/data", "relation": "trained_on"}])],
+               "subject": "acme/student", "use": _use(name="Llama-Student")}
+        assert R.ask(doc).status in ("permitted", "forbidden", "depends")
