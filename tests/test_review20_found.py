@@ -199,7 +199,7 @@ def test_a_third_partys_student_does_not_make_its_distiller_name_llama():
 
 
 def test_every_context_on_held_data_is_among_the_context_artifacts():
-    """The held data is acted on (rules.lp `held`), so solve.context_artifacts must give its facts
+    """The held data is acted on (rules.lp `data_held`), so solve.context_artifacts must give its facts
     (a field read only at context artifacts, like `modalities`, would be missing otherwise)."""
     from reasoner import solve
     from test_size2 import _ground_contexts
@@ -264,3 +264,11 @@ def test_data_of_unstated_kind_is_still_training_data():
         doc = {"artifacts": [parent, _student([{"id": "x/data", "relation": "trained_on"}])],
                "subject": "acme/student", "use": _use(name="Llama-Student")}
         assert R.ask(doc).status in ("permitted", "forbidden", "depends")
+
+
+def test_held_data_under_permissive_or_unknown_terms():
+    """No wrong NO: permissive data held in a mix changes nothing; unknown terms held in it are
+    UNKNOWN, never YES."""
+    assert R.ask(_regrouped("mit")).status == "permitted"
+    assert R.ask(_regrouped("apache-2.0")).status == "permitted"
+    assert R.ask(_regrouped("no-such-license-xyz")).status == "unknown"
