@@ -23,6 +23,10 @@ Findings (NOTES-review20.md ranks them):
 5. LOW (open, a wrong NO review 19 added): Llama 3's naming sentence ("If you use the Llama
    Materials to create, train ...") now reaches a user who only distils a third party's
    MIT model that the third party trained on Llama 3 data: the user never used the Llama Materials.
+6. MEDIUM (fixed for a parent that takes a model's weights, api.complete; open for a parent that
+   only states a family): `trained_on` a model read the model as data, which Llama 3.1's terms do
+   not follow: a model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES.
+(NOTES-review20.md numbers them by severity: 1, 2, 3, 6 -> 4, 4 -> 5, 5 -> 6.)
 """
 
 from __future__ import annotations
