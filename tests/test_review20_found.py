@@ -10,7 +10,8 @@ Findings (NOTES-review20.md ranks them):
    same model trained on the Llama 3 dataset itself NO. (Regrouped by `merge` or `finetune` it was
    NO already: the Llama terms follow those relations.)
 2. HIGH (fixed, .lic): the Tongyi Qianwen (§5.b), Tongyi Qianwen Research (§4.b), both Tencent
-   Hunyuan (§5.b) and Stability AI Community (§IV(b), last sentence) bans use the very words of
+   Hunyuan (§5.b), Stability AI Community (§IV(b), last sentence) and xAI Grok 2 (§2.b: "use the
+   Materials ... to train, create, or improve") bans use the very words of
    Llama 3 §1.b.v ("use the Materials or any output therefrom to improve any other large language
    model"), yet review 19 extended only Llama 2/3 to `train`: `can-i train tongyi-qianwen --into
    mistral` was YES.
@@ -132,6 +133,7 @@ BANS = [
     ("tencent-hunyuan-community", "5.b", ("--release-mau-own", "1M", "--territory", "US"), "hunyuan", None),
     ("tencent-hunyuan-community-large", "5.b", ("--release-mau-own", "1M", "--territory", "US"), "hunyuan", None),
     ("stabilityai-ai-community", "IV(b), last sentence", ("--non-commercial",), "stable-diffusion", None),
+    ("xai-community", "2.b", ("--commercial",), "grok", None),
 ]
 
 
