@@ -278,3 +278,21 @@ def test_held_data_under_permissive_or_unknown_terms():
     assert R.ask(_regrouped("mit")).status == "permitted"
     assert R.ask(_regrouped("apache-2.0")).status == "permitted"
     assert R.ask(_regrouped("no-such-license-xyz")).status == "unknown"
+
+
+# --- 7. Yi defines Derivatives as Gemma does ------------------------------------------------------------
+
+def test_a_model_trained_on_yi_material_carries_its_terms(capsys):
+    """HIGH (fixed, yi-community-2.1.lic): Yi §1 "Derivatives" include models made by "transferring
+    the ... output patterns of Yi Series Models", "generating synthetic data ... to train other
+    models", the very definition review 19 read for Gemma and Open RAIL-M to follow `trained_on`;
+    Yi's terms did not: a model trained on Yi material, relicensed MIT alone, was YES (§2: the
+    Agreement is not sub-licensable, Derivatives go out under it)."""
+    run = run_cli(capsys, "train", "yi-community-2.1", "--into", "llama", "--and", "distribute", "--non-commercial",
+                  "--as", "mit", "--no-remedies", "--json")
+    assert run.code == 1, run.out[:300]
+    assert ("yi-community-2.1", "2") in {(r["license"], r["clause"]) for r in run.json()["reasons"]}
+    # shared under the Yi terms it stays YES (no wrong NO)
+    run = run_cli(capsys, "train", "yi-community-2.1", "--into", "llama", "--and", "distribute", "--non-commercial",
+                  "--no-remedies", "--json")
+    assert run.code == 0, run.out[:300]
