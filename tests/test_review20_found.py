@@ -27,7 +27,8 @@ Findings (NOTES-review20.md ranks them):
 6. MEDIUM (fixed for a parent that takes a model's weights, api.complete; open for a parent that
    only states a family): `trained_on` a model read the model as data, which Llama 3.1's terms do
    not follow: a model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES.
-(NOTES-review20.md numbers them by severity: 1, 2, 3, 6 -> 4, 4 -> 5, 5 -> 6.)
+7. HIGH (fixed, .lic): Yi defines Derivatives as Gemma does, yet its terms did not follow `trained_on`.
+(NOTES-review20.md numbers them by severity: HIGH 1, 2, 3 (=7), MEDIUM 4 (=3), 5 (=6), LOW 6 (=4), 7 (=5).)
 """
 
 from __future__ import annotations
