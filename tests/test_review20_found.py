@@ -297,3 +297,17 @@ def test_a_model_trained_on_yi_material_carries_its_terms(capsys):
     run = run_cli(capsys, "train", "yi-community-2.1", "--into", "llama", "--and", "distribute", "--non-commercial",
                   "--no-remedies", "--json")
     assert run.code == 0, run.out[:300]
+
+
+@pytest.mark.parametrize("license_id, clause", [
+    ("flux-1-dev-non-commercial-license", "2.a"), ("apple-amlr", "1"), ("minimax-m2.7-noncommercial", "3"),
+    ("qwen-research", "2.b"), ("xai-community", "2.b"),
+])
+def test_non_commercial_data_held_in_a_mix_is_judged_as_if_trained_on_directly(license_id, clause):
+    """HIGH 1 is wider than the Llama bans: any license of held data that does not follow
+    trained_on (FLUX, Apple AMLR, MiniMax NC, Qwen research) was skipped, so commercial training on an
+    MIT mix holding non-commercial data was YES (before review 20) while training on the data itself is NO."""
+    doc = _regrouped(license_id)
+    doc["use"].update(mau=1_000_000, revenue=1_000_000)
+    answer = R.ask(doc)
+    assert answer.status == "forbidden" and (license_id, clause) in _clauses(answer), answer.reasons
