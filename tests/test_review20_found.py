@@ -311,3 +311,16 @@ def test_non_commercial_data_held_in_a_mix_is_judged_as_if_trained_on_directly(l
     doc["use"].update(mau=1_000_000, revenue=1_000_000)
     answer = R.ask(doc)
     assert answer.status == "forbidden" and (license_id, clause) in _clauses(answer), answer.reasons
+
+
+@pytest.mark.xfail(strict=True, reason="MEDIUM (open, left by the review-20 fix): Stability IV(b) and Hunyuan 5.b "
+                   "forbid `train when not derived` (their terms follow distillation, so data of their model's outputs "
+                   "is `derived` and must stay with the outputs-as-data clause, DEPENDS for received outputs: "
+                   "tests/test_gaps5.py); a dataset regrouped by `merge`/`finetune` from data under the license is "
+                   "`derived` too, so a Mistral model trained on such a mix is YES (trained on the data itself, or on a "
+                   "trained_on mix: NO). Needs a flag for 'reached only as outputs' (rules.lp outputs_of) instead of `derived`")
+@pytest.mark.parametrize("license_id", ["stabilityai-ai-community", "tencent-hunyuan-community"])
+def test_material_regrouped_by_merge_keeps_the_stability_and_hunyuan_bans(license_id):
+    doc = _regrouped(license_id, relation="merge")
+    doc["use"].update(commercial=False, acts=["use"], release_mau_own=1_000_000, territory=["US"])
+    assert R.ask(doc).status == "forbidden"
