@@ -28,7 +28,8 @@ Findings (NOTES-review20.md ranks them):
    only states a family): `trained_on` a model read the model as data, which Llama 3.1's terms do
    not follow: a model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES.
 7. HIGH (fixed, .lic): Yi defines Derivatives as Gemma does, yet its terms did not follow `trained_on`.
-(NOTES-review20.md numbers them by severity: HIGH 1, 2, 3 (=7), MEDIUM 4 (=3), 5 (=6), LOW 6 (=4), 7 (=5).)
+(NOTES-review20.md numbers them by severity: HIGH 1, 2, 3 (=7), MEDIUM 4 (=3), 5 (=6), 6 (Stability/Hunyuan
+merge-regrouped data, open), LOW 7 (=4), 8 (=5), 9 (test_review6_found left red by review 19).)
 """
 
 from __future__ import annotations
