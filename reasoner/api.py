@@ -325,6 +325,33 @@ class Reasoner:
             return artifact.kind == "dataset"
         return self.kb.dataset(artifact_id) is not None and self.kb.model(artifact_id) is None
 
+    def _stated_model(self, artifact_id: str, artifacts: dict) -> str | None:
+        """Why an artifact of unstated kind is a model by what the request says of it (None if
+        nothing does): it takes the weights (WEIGHTS_RELATIONS) of a catalog model, of one stated
+        `"kind": "model"` or of one stating a model family, directly or through others. Its own
+        family alone does not say so: material under a license is stated as an artifact of the
+        license's family (`can-i train LICENSE`, the `train` examples). Walked up weights edges
+        iteratively (lineages may be deep)."""
+        from .schema import WEIGHTS_RELATIONS
+
+        first = artifacts.get(artifact_id)
+        if first is None or first.kind is not None or self._is_dataset(artifact_id, first):
+            return None
+        stack, seen = [artifact_id], {artifact_id}
+        while stack:
+            current = artifacts.get(stack.pop())
+            if current is None or self._is_dataset(current.id, current):
+                continue
+            if current.id != artifact_id and (current.kind == "model" or current.family is not None):
+                return f"takes the weights of the model `{current.id}`"
+            for edge in current.derived_from:
+                if edge.relation in WEIGHTS_RELATIONS and edge.parent not in seen:
+                    if self.kb.model(edge.parent):
+                        return f"takes the weights of the catalog model `{edge.parent}`"
+                    seen.add(edge.parent)
+                    stack.append(edge.parent)
+        return None
+
     def complete(self, request: Request) -> Request:
         """Fill license, family and modalities from the catalog, and add catalog ancestors.
 
@@ -353,6 +380,16 @@ class Reasoner:
                     raise RequestError(
                         f"`{edge.parent}` is a model (its kind), not a dataset: say how `{artifact_id}` derives from "
                         f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
+                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                model_why = self._stated_model(edge.parent, artifacts) if edge.relation == "trained_on" else None
+                if model_why:
+                    # Read as data, a model's terms followed only `trained_on`: a model "trained on" a
+                    # Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES (review 20).
+                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                    raise RequestError(
+                        f"`{edge.parent}` {model_why}, so it is a model, not a dataset: say how `{artifact_id}` "
+                        f"derives from it (finetune, adapter, merge, quantized, or distilled for training on its "
+                        f"outputs); if it is data, state `\"kind\": \"dataset\"` for it",
                         location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
                 if edge.relation != "trained_on" and self._is_dataset(edge.parent, parent) \
                         and not self._is_dataset(artifact_id, artifact):

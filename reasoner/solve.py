@@ -748,13 +748,28 @@ def read_everywhere(statements) -> frozenset | None:
 
 def context_artifacts(scene: Scene) -> frozenset:
     """The artifacts a context may act on or create (rules.lp's `acting`): the subject, the
-    user's own models and their parents. A field no rule reads elsewhere (fields_read_everywhere)
-    is given only for these; tests/test_size2.py checks that every ground ctx_of is among them."""
+    user's own models and their parents, and the data held in data they are trained on (rules.lp
+    `data_held`: down trained_on edges). A field no rule reads elsewhere (fields_read_everywhere) is given
+    only for these; tests/test_size2.py checks that every ground ctx_of is among them."""
     sites = {scene.subject}
+    by_id = None
+    seen: set = set()   # data walked already (from any of the user's models)
     for artifact in scene.artifacts:
         if artifact.mine:
             sites.add(artifact.id)
             sites.update(edge.parent for edge in artifact.derived_from)
+            data = [edge.parent for edge in artifact.derived_from if edge.relation == "trained_on"]
+            if data and by_id is None:
+                by_id = {a.id: a for a in scene.artifacts}
+            while data:   # iterative: regrouped data may be deep
+                held = by_id.get(data.pop())
+                if held is None or held.id in seen:
+                    continue
+                seen.add(held.id)
+                for edge in held.derived_from:
+                    if edge.relation == "trained_on":
+                        sites.add(edge.parent)
+                        data.append(edge.parent)
     return frozenset(sites)
 
 
