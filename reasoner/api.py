@@ -401,6 +401,20 @@ class Reasoner:
                         f"`{edge.parent}` is a dataset: a model made from it is trained on it (relation "
                         f"`trained_on`); if `{artifact_id}` is itself data made from it, state `\"kind\": \"dataset\"` for it",
                         location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                if edge.relation in schema.WEIGHTS_RELATIONS and self._is_dataset(artifact_id, artifact) \
+                        and (self.kb.model(edge.parent) or (parent is not None and parent.kind == "model")) \
+                        and Edge(edge.parent, "distilled") not in artifact.derived_from:
+                    # Data made from a model holds its outputs (`distilled`); taking its weights
+                    # alone makes a model. A "dataset" fine-tuned from Mistral-7B and from Llama 3
+                    # outputs, hosted, was YES (review 20): stated as the model it is, NO. (The
+                    # BOM readers write `finetune` beside `distilled` where they cannot tell.)
+                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+                    raise RequestError(
+                        f"`{artifact_id}` is a dataset, yet it takes the weights of the model `{edge.parent}` "
+                        f"(`{edge.relation}`): data made from a model holds its outputs (relation `distilled`); "
+                        f"if `{artifact_id}` is a model, drop `\"kind\": \"dataset\"` and derive it from its data by "
+                        f"`trained_on`",
+                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
                 if edge.parent not in artifacts and self.kb.entry(edge.parent):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)

@@ -160,11 +160,9 @@ def test_a_qwen_fine_tune_trained_on_tongyi_material_keeps_the_exception():
 
 # --- 3. the user's own model stated as a dataset, no family ------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="MEDIUM: a `mine` artifact stated `\"kind\": \"dataset\"` without a "
-                   "family that takes a model's weights (finetune from Mistral-7B) and a Llama 3 outputs dataset by "
-                   "`finetune` is hosted with a YES (reasoner/api.py:Reasoner.complete checks only `family`); the same "
-                   "model stated as a model trained_on the data is NO by llama3 1.b.v")
 def test_own_model_stated_as_a_dataset_without_a_family_is_never_yes():
+    """Was a strict xfail (review 20, MEDIUM): a dataset that takes a model's weights with no
+    `distilled` edge beside is an input error (api.complete)."""
     doc = {"artifacts": [{"id": "acme/ds", "mine": True, "license": "apache-2.0", "kind": "dataset",
                           "derived_from": [{"id": MISTRAL, "relation": "finetune"},
                                            {"id": "x/syn", "relation": "finetune"}]},
@@ -325,3 +323,18 @@ def test_material_regrouped_by_merge_keeps_the_stability_and_hunyuan_bans(licens
     doc = _regrouped(license_id, relation="merge")
     doc["use"].update(commercial=False, acts=["use"], release_mau_own=1_000_000, territory=["US"])
     assert R.ask(doc).status == "forbidden"
+
+
+def test_a_dataset_taking_a_models_weights_alone_is_a_located_error():
+    """Data made from a model holds its outputs (`distilled`); beside that edge (the BOM readers'
+    shape when they cannot tell) a `finetune` edge stays readable."""
+    from reasoner.errors import RequestError
+
+    doc = {"artifacts": [{"id": "acme/ds", "mine": True, "license": "apache-2.0", "kind": "dataset",
+                          "derived_from": [{"id": MISTRAL, "relation": "finetune"}]}],
+           "subject": "acme/ds", "use": _use(acts=["host"])}
+    with pytest.raises(RequestError) as raised:
+        R.ask(doc)
+    assert raised.value.location == "artifacts[0].derived_from[0].relation" and "distilled" in raised.value.message
+    doc["artifacts"][0]["derived_from"].append({"id": MISTRAL, "relation": "distilled"})
+    R.ask(doc)   # answered: the data holds Mistral's outputs
