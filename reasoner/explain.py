@@ -21,6 +21,7 @@ from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
     restricted_values, when_words,
 )
+from .response import applicable as _applicable, obligation as _obligation
 from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
     SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Information, Leaf, Note, Obligation, Reason, Result, Risk,
 )
@@ -179,22 +180,33 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                          for leaf in leaves
                          for leaf_fact, op, value in [(leaf.fact, leaf.op, leaf.value)]]
 
-    acts = defaultdict(set)   # keyed by the artifact's number: the same artifact as its id
+    acts: dict = {}   # keyed by the artifact's number: the same artifact as its id
     for atom in by_name["owed_act"]:
         L, _, R, A, X = atom.arguments
-        acts[(L.string, R.number, A.number)].add(X.name)
+        key = (L.string, R.number, A.number)
+        known = acts.get(key)
+        if known is None:
+            acts[key] = {X.name}
+        else:
+            known.add(X.name)
     obligations = []
     add = obligations.append
+    memos: dict = {}   # license id -> (its CompiledLicense, its `_derived` memo), for this answer
     for atom in by_name["owed"]:
         L, C, R, A, certainty, template = atom.arguments
-        lid, rid = L.string, R.number
-        compiled = licenses[lid]
-        known = _derived(compiled).get((rid, template.string))
+        lid, rid, text, number = L.string, R.number, template.string, A.number
+        memo = memos.get(lid)
+        if memo is None:
+            compiled = licenses[lid]
+            memo = memos[lid] = (compiled, _derived(compiled))
+        known = memo[1].get((rid, text))
         if known is None:
-            known = _words(compiled, rid).owed(template.string)
+            known = _words(memo[0], rid).owed(text)
         version_, duty, params, lists, message = known
-        add(Obligation(lid, version_, C.string, duty, _fresh(params, lists) if params else {}, message,
-                       ids[A.number - base], tuple(sorted(acts[(lid, rid, A.number)])), certainty.name == "maybe"))
+        owed_acts = acts.get((lid, rid, number))
+        # (explain's values are checked: strings, a fresh dict, a tuple of names, a bool)
+        add(_obligation(lid, version_, C.string, duty, _fresh(params, lists) if params else {}, message,
+                        ids[number - base], tuple(sorted(owed_acts)) if owed_acts else (), certainty.name == "maybe"))
     result.obligations = sorted(obligations, key=_OBLIGATION_ORDER)
 
     result.information = _information(by_name, licenses, art, _ctx)
@@ -288,18 +300,23 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             lid for lid in bound_at.get(artifact, ()) if not _via(artifact, lid, applies, parents))
         result.notes.append(Note("relicensed_by_licensor", fill(template.string, {
             "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
-    applicable = []
+    applicable = []   # (its sort key, the Applicable): the keys differ, as the (artifact, license) pairs do
     for a, lid in applies:
         if a not in acted:
             continue
-        via = _via(a, lid, applies, parents)
-        chain = (a,) + via
-        edges = tuple((child, carried.get((child, lid, parent), "derived"), parent)
-                      for child, parent in zip(chain, via)) if via else ()
-        starts = released.get(chain[-1])
-        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges,
-                                     tuple(sorted(starts)) if starts else ()))
-    result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
+        above = parents.get(a)
+        # `_via` walks up only when a parent carries the license (else the chain is empty)
+        via = _via(a, lid, applies, parents) if above and any((p, lid) in applies for p in above) else ()
+        if via:
+            edges = tuple((child, carried.get((child, lid, parent), "derived"), parent)
+                          for child, parent in zip((a,) + via, via))
+            starts = released.get(via[-1])
+        else:
+            edges, starts = (), released.get(a)
+        applicable.append((a != subject, a, lid, _applicable(a, lid, via, "full" if (a, lid) in bound else "clauses",
+                                                             edges, tuple(sorted(starts)) if starts else ())))
+    applicable.sort()
+    result.applicable = [entry[3] for entry in applicable]
     return result
 
 
@@ -352,6 +369,8 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
     the same group asked in several contexts (host, distribute) listed once. `contexts` gives
     each context's (act, artifact, target), so that a leaf about a model names that model; with
     `several` artifacts in the question its words name it too ("the model" would not say which)."""
+    if not (by_name["pending"] or by_name["grant_open"] or licensee_nos):   # nothing open: no group
+        return []
     contexts = contexts or {}
 
     def about(K: str, name: str | None) -> str | None:

@@ -212,18 +212,27 @@ class Result:
 # tuple; anything else deep-copied). `asdict` was most of the time of `to_json`.
 _FIELDS: dict[type, tuple] = {}   # record class -> (field names, a getter of their values)
 _PLAIN = frozenset({str, int, bool, float, type(None)})
+_new = object.__new__
 
 
 def _record(item, lists: bool = False) -> dict:
     """The record's fields as `asdict` gives them; with `lists`, a tuple field becomes a list
-    (what `_clean` does). The fields are read at once (`attrgetter`) and only the values that are
-    not plain are copied one by one (most records hold strings only)."""
+    (what `_clean` does). A record whose instance dict holds its fields alone, in their order (as
+    its __init__ or the constructors below leave it), is copied whole; only the values that are
+    not plain are then copied one by one (most records hold strings only). Any other record has
+    its fields read at once (`attrgetter`)."""
     kind = type(item)
     known = _FIELDS.get(kind)
     if known is None:
         names = tuple(f.name for f in fields(item))
         known = _FIELDS[kind] = (names, attrgetter(*names) if len(names) > 1 else lambda item: (getattr(item, names[0]),))
-    record = dict(zip(known[0], known[1](item)))
+    state = getattr(item, "__dict__", None)
+    if state is not None and tuple(state) == known[0]:
+        record = state.copy()
+        if _PLAIN.issuperset(map(type, record.values())):
+            return record
+    else:
+        record = dict(zip(known[0], known[1](item)))
     for name, value in record.items():
         if type(value) not in _PLAIN:   # (values replaced in place: the keys stay as they are)
             record[name] = list(map(_copied, value)) if lists and isinstance(value, tuple) else _copied(value)
@@ -232,21 +241,27 @@ def _record(item, lists: bool = False) -> dict:
 
 _OBLIGATION_FIELDS = attrgetter("license", "version", "clause", "duty", "params", "message", "artifact", "acts",
                                 "conditional")
+_OBLIGATION_NAMES = ("license", "version", "clause", "duty", "params", "message", "artifact", "acts", "conditional")
+# The types of the common Obligation's fields (an obligation explain makes): its document is its
+# instance dict copied, params and acts copied apart.
+_OBLIGATION_TYPES = (str, str, str, str, dict, str, str, tuple, bool)
 
 
 def _obligation_record(o) -> dict:
     """`_record(o, lists=True)` of an Obligation with its `acts` a list, as to_json gives it: an
-    answer holds ~20 of them, so the common one (its scalars plain, params a dict, acts a tuple of
-    plain values) is written out field by field; any other is copied by `_record`."""
+    answer holds ~20 of them, so the common one (its fields in order in its instance dict, its
+    scalars strings, params a dict, acts a tuple of plain values) is its instance dict copied;
+    any other is copied by `_record`."""
     if type(o) is Obligation:
-        license, version, clause, duty, params, message, artifact, acts, conditional = _OBLIGATION_FIELDS(o)
-        plain = _PLAIN
-        if (type(params) is dict and type(acts) is tuple and type(license) in plain and type(version) in plain
-                and type(clause) in plain and type(duty) in plain and type(message) in plain
-                and type(artifact) in plain and type(conditional) in plain and plain.issuperset(map(type, acts))):
-            return {"license": license, "version": version, "clause": clause, "duty": duty,
-                    "params": _copied(params) if params else {}, "message": message, "artifact": artifact,
-                    "acts": list(acts), "conditional": conditional}
+        state = o.__dict__
+        if tuple(map(type, state.values())) == _OBLIGATION_TYPES and tuple(state) == _OBLIGATION_NAMES:
+            record = state.copy()
+            acts = record["acts"]
+            if _PLAIN.issuperset(map(type, acts)):
+                params = record["params"]
+                record["params"] = _dict_copied(params) if params else {}
+                record["acts"] = list(acts)
+                return record
     return _obligation_copied(o)
 
 
@@ -255,6 +270,39 @@ def _obligation_copied(o) -> dict:
     item = _record(o, lists=True)
     item["acts"] = list(item["acts"])
     return item
+
+
+def obligation(license: str, version: str, clause: str, duty: str, params: dict, message: str, artifact: str,
+               acts: tuple = (), conditional: bool = False) -> Obligation:
+    """`Obligation(...)` without the frozen dataclass's __init__ (a call of `object.__setattr__`
+    per field): its instance dict is filled as that __init__ fills it, in field order. For values
+    already checked (explain's); equal, hashed, printed and copied as the one __init__ makes."""
+    made = _new(Obligation)
+    state = made.__dict__
+    state["license"] = license
+    state["version"] = version
+    state["clause"] = clause
+    state["duty"] = duty
+    state["params"] = params
+    state["message"] = message
+    state["artifact"] = artifact
+    state["acts"] = acts
+    state["conditional"] = conditional
+    return made
+
+
+def applicable(artifact: str, license: str, via: tuple, scope: str, edges: tuple = (),
+               relicensed: tuple = ()) -> Applicable:
+    """`Applicable(...)` as `obligation` makes an Obligation."""
+    made = _new(Applicable)
+    state = made.__dict__
+    state["artifact"] = artifact
+    state["license"] = license
+    state["via"] = via
+    state["scope"] = scope
+    state["edges"] = edges
+    state["relicensed"] = relicensed
+    return made
 
 
 _APPLICABLE_FIELDS = attrgetter("artifact", "license", "via", "scope", "edges", "relicensed")
@@ -284,6 +332,19 @@ def _applicable_copied(a) -> dict:
     item["edges"] = [{"artifact": child, "relation": relation, "parent": parent} for child, relation, parent in item["edges"]]
     item["relicensed"] = [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in item["relicensed"]]
     return item
+
+
+def _dict_copied(value: dict) -> dict:
+    """`_copied` of a dict (an obligation's params): a copy, each value that is not plain copied
+    (a list of plain values by `list.copy`)."""
+    copy = value.copy()
+    if not _PLAIN.issuperset(map(type, copy)):   # a key that is not plain: the generic copy
+        return _copied(value)
+    for key, item in copy.items():
+        kind = type(item)
+        if kind not in _PLAIN:   # (values replaced in place: the keys stay as they are)
+            copy[key] = item.copy() if kind is list and _PLAIN.issuperset(map(type, item)) else _copied(item)
+    return copy
 
 
 def _copied(value):
