@@ -21,7 +21,8 @@ from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
     restricted_values, when_words,
 )
-from .response import applicable as _applicable, obligation as _obligation
+from .response import applicable as _applicable, decider as _decider, leaf as _leaf, obligation as _obligation
+from .response import reason as _reason
 from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
     SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Information, Leaf, Note, Obligation, Reason, Result, Risk,
 )
@@ -122,8 +123,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             broken_causes.append(Cause(lid, number, "violated_duty", act, artifact, tuple(
                 (f"{rule.broken_fact} in {{{', '.join(rule.broken_values)}}}", True, f"{rule.broken_fact} = {value}")
                 for value in stated)))
-        reasons.add(Reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
-                           kind=kind.name, message=fill(template.string, slots), artifact=artifact, act=act))
+        reasons.add(_reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
+                            kind=kind.name, message=fill(template.string, slots), artifact=artifact, act=act))
     for atom in by_name["refused"] + by_name["reserved"]:
         L, K, template = atom.arguments[0], atom.arguments[-2], atom.arguments[-1]
         number = atom.arguments[1].string if atom.name == "refused" else None
@@ -134,8 +135,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         act, artifact, target = _ctx(K)
         slots = {"license_name": licenses[lid].license.name, "doing": act_words(act, artifact, target),
                  "clause": number}
-        reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                           kind="not_granted", message=fill(template.string, slots), artifact=artifact, act=act))
+        reasons.add(_reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                            kind="not_granted", message=fill(template.string, slots), artifact=artifact, act=act))
     for atom in by_name["conflict"]:
         A, L1, C1, L2, C2, kind, template = atom.arguments
         lid1, lid2, c1, c2 = L1.string, L2.string, C1.string, C2.string
@@ -144,22 +145,22 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             slots |= {"prefix": _prefix(licenses[lid1], c1), "prefix2": _prefix(licenses[lid2], c2)}
         message = fill(template.string, slots)
         for lid, number in ((lid1, c1), (lid2, c2)):   # a conflict cites both clauses
-            reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                               kind="conflict", message=message, artifact=art(A)))
+            reasons.add(_reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                                kind="conflict", message=message, artifact=art(A)))
     for atom in by_name["relicense_conflict"]:
         A, L, C, O, mode, template = atom.arguments
         lid, number = L.string, C.string
         slots = {"license": lid, "clause": number, "outbound": O.string, "mode": RELICENSE_MODES.get(mode.name, "")}
-        reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                           kind="conflict", message=fill(template.string, slots), artifact=art(A)))
+        reasons.add(_reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                            kind="conflict", message=fill(template.string, slots), artifact=art(A)))
     for atom in by_name["unknown_terms"]:
         A, I, template = atom.arguments
         artifact, lid = art(A), I.string
         for known, why in unknown.get(artifact, ()):
             if known == lid:
-                reasons.add(Reason(license=lid, version="", clause=None, title="", kind="unknown_license",
-                                   message=fill(template.string, {"artifact": artifact, "why": why}),
-                                   artifact=artifact))
+                reasons.add(_reason(license=lid, version="", clause=None, title="", kind="unknown_license",
+                                    message=fill(template.string, {"artifact": artifact, "why": why}),
+                                    artifact=artifact))
     result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
                                                     r.act or "", r.message))
 
@@ -174,8 +175,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         result.notes.append(Note("residual_incomplete",
                                  f"the condition is too large to list in full (at most {MAX_GROUPS} of its ways to "
                                  f"end forbidden are listed): state the facts it names to settle it"))
-    result.depends_on = [Decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
-                                 leaf.license, leaf.clause, "forbidden", leaf.kind, group)
+    result.depends_on = [_decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
+                                  leaf.license, leaf.clause, "forbidden", leaf.kind, group)
                          for group, leaves in enumerate(result.residual, 1)
                          for leaf in leaves
                          for leaf_fact, op, value in [(leaf.fact, leaf.op, leaf.value)]]
@@ -369,7 +370,7 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
     the same group asked in several contexts (host, distribute) listed once. `contexts` gives
     each context's (act, artifact, target), so that a leaf about a model names that model; with
     `several` artifacts in the question its words name it too ("the model" would not say which)."""
-    if not (by_name["pending"] or by_name["grant_open"] or licensee_nos):   # nothing open: no group
+    if not (by_name.get("pending") or by_name.get("grant_open") or licensee_nos):   # nothing open: no group
         return []
     contexts = contexts or {}
 
@@ -415,8 +416,8 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
             if artifact and several and not text.startswith("target."):   # target.* says which already
                 text = (f"`{artifact}`{text[len('the model'):]}" if text.startswith("the model ")
                         else f"{text} (of `{artifact}`)")
-            return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
-                          tests, artifact, title),)]
+            return [(_leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
+                           tests, artifact, title),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
         return _any(parts, cut) if how == "residual_any" else _all(parts, cut)
 

@@ -305,6 +305,56 @@ def applicable(artifact: str, license: str, via: tuple, scope: str, edges: tuple
     return made
 
 
+def reason(license: str, version: str, clause: str | None, title: str, kind: str, message: str,
+           artifact: str | None = None, act: str | None = None) -> Reason:
+    """`Reason(...)` as `obligation` makes an Obligation."""
+    made = _new(Reason)
+    state = made.__dict__
+    state["license"] = license
+    state["version"] = version
+    state["clause"] = clause
+    state["title"] = title
+    state["kind"] = kind
+    state["message"] = message
+    state["artifact"] = artifact
+    state["act"] = act
+    return made
+
+
+def leaf(fact: str, op: str, value, license: str, clause: str, kind: str, text: str, exception: str | None = None,
+         tests: str | None = None, artifact: str | None = None, title: str = "") -> Leaf:
+    """`Leaf(...)` as `obligation` makes an Obligation."""
+    made = _new(Leaf)
+    state = made.__dict__
+    state["fact"] = fact
+    state["op"] = op
+    state["value"] = value
+    state["license"] = license
+    state["clause"] = clause
+    state["kind"] = kind
+    state["text"] = text
+    state["exception"] = exception
+    state["tests"] = tests
+    state["artifact"] = artifact
+    state["title"] = title
+    return made
+
+
+def decider(fact: str, op: str, value, license: str, clause: str, then: str, kind: str, group: int = 0) -> Decider:
+    """`Decider(...)` as `obligation` makes an Obligation."""
+    made = _new(Decider)
+    state = made.__dict__
+    state["fact"] = fact
+    state["op"] = op
+    state["value"] = value
+    state["license"] = license
+    state["clause"] = clause
+    state["then"] = then
+    state["kind"] = kind
+    state["group"] = group
+    return made
+
+
 _APPLICABLE_FIELDS = attrgetter("artifact", "license", "via", "scope", "edges", "relicensed")
 
 
