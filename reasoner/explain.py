@@ -83,8 +83,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         return licenses[lid].license.version
 
     def title(lid: str, number: str | None) -> str:
-        clause = licenses[lid].license.clause(number) if number else None
-        return clause.title if clause else ""
+        return _title(licenses[lid], number) if number else ""
 
     def rule_of(lid: str, rid: Symbol):
         return licenses[lid].rules[rid.number][1]
@@ -472,6 +471,17 @@ def _leaf_part(compiled: CompiledLicense, number: str, node: int, positive: bool
 _ABSENT = object()
 
 
+def _title(compiled: CompiledLicense, number: str) -> str:
+    """The title of a clause of a license ("" for a clause it does not have), looked up once per
+    license (`_derived`): License.clause scans the clauses."""
+    memo = _derived(compiled)
+    known = memo.get(("title", number))
+    if known is None:
+        clause = compiled.license.clause(number)
+        known = memo[("title", number)] = clause.title if clause else ""
+    return known
+
+
 def _node_words(compiled: CompiledLicense, node: int, positive: bool) -> str:
     """`leaf_words` of a condition node of a license, worked out once per license (`_derived`)."""
     memo = _derived(compiled)
@@ -549,6 +559,8 @@ def _leaf_order(leaf: Leaf) -> tuple:
 def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     """For each rule that fired, granted or was denied: the leaves of its condition that settled
     it, each with the stated fact it met."""
+    if not by_name.get("cause"):   # no rule settled by a stated fact
+        return []
     kinds = {}
     for atom in by_name["reason"]:
         L, _, R, K, kind, _ = atom.arguments
@@ -586,6 +598,8 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     """For each rule that would have made the answer NO but whose condition the stated facts
     settled as false (not_fired), and each part of a pending rule's condition they settled
     (settled): the leaves that settled it, with what was stated, in the template's sentence."""
+    if not (by_name.get("not_fired") or by_name.get("settled")):   # nothing to explain here
+        return []
     leaves = defaultdict(set)   # (license, rule, context, root) -> {(node, came out true)}
     for atom in by_name["cause"]:
         L, _, R, K, P, M, V = atom.arguments
