@@ -203,10 +203,18 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         if known is None:
             known = _words(memo[0], rid).owed(text)
         version_, duty, params, lists, message = known
+        if params:   # a copy the answer owns (the lists in it too)
+            params = params.copy()
+            for key in lists:
+                params[key] = list(params[key])
+        else:
+            params = {}
         owed_acts = acts.get((lid, rid, number))
+        if owed_acts:
+            owed_acts = tuple(owed_acts) if len(owed_acts) == 1 else tuple(sorted(owed_acts))
         # (explain's values are checked: strings, a fresh dict, a tuple of names, a bool)
-        add(_obligation(lid, version_, C.string, duty, _fresh(params, lists) if params else {}, message,
-                        ids[number - base], tuple(sorted(owed_acts)) if owed_acts else (), certainty.name == "maybe"))
+        add(_obligation(lid, version_, C.string, duty, params, message, ids[number - base], owed_acts or (),
+                        certainty.name == "maybe"))
     result.obligations = sorted(obligations, key=_OBLIGATION_ORDER)
 
     result.information = _information(by_name, licenses, art, _ctx)
@@ -741,7 +749,7 @@ class _RuleWords:
 
     def owed(self, template: str) -> tuple[str, str, dict, tuple, str]:
         """(license version, duty, params, the params holding lists, message) of an `owed` atom
-        with this template (params to be copied: `_fresh`)."""
+        with this template (params to be copied, the lists in them too: explain's owed loop)."""
         known = self._messages.get(("owed", template))
         if known is None:
             rule = self.rule
@@ -795,15 +803,6 @@ def _words(compiled: CompiledLicense, rid: int) -> _RuleWords:
 
 
 _OBLIGATION_ORDER = attrgetter("license", "clause", "duty", "artifact", "message")
-
-
-def _fresh(params: dict, lists: tuple) -> dict:
-    """A copy of a duty's params (shared by the answers citing it) that an answer owns; `lists`
-    names the params that hold lists (copied too)."""
-    copy = dict(params)
-    for key in lists:
-        copy[key] = list(copy[key])
-    return copy
 
 
 def _duty(rule) -> tuple[str, dict, str]:
