@@ -4,8 +4,7 @@ Fields may be added to a schema version; none may change meaning."""
 
 from __future__ import annotations
 
-import itertools
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .records import asdict, dataclass, field, fields, is_dataclass   # standard dataclasses, defined at no cost
 
@@ -239,29 +238,28 @@ def _record(item, lists: bool = False) -> dict:
     return record
 
 
-_OBLIGATION_FIELDS = attrgetter("license", "version", "clause", "duty", "params", "message", "artifact", "acts",
-                                "conditional")
-_OBLIGATION_NAMES = ("license", "version", "clause", "duty", "params", "message", "artifact", "acts", "conditional")
-# The types of the common Obligation's fields (an obligation explain makes): its document is its
-# instance dict copied, params and acts copied apart.
-_OBLIGATION_TYPES = (str, str, str, str, dict, str, str, tuple, bool)
+_OBLIGATION_SCALARS = itemgetter("license", "version", "clause", "duty", "message", "artifact", "conditional")
 
 
 def _obligation_record(o) -> dict:
     """`_record(o, lists=True)` of an Obligation with its `acts` a list, as to_json gives it: an
-    answer holds ~20 of them, so the common one (its fields in order in its instance dict, its
-    scalars strings, params a dict, acts a tuple of plain values) is its instance dict copied;
-    any other is copied by `_record`."""
+    answer holds ~20 of them, so the common one (its scalars strings and a bool, params a dict,
+    acts a tuple of strings: every one explain makes) is written out from its instance dict, its
+    types checked one by one (cheaper than mapping `type` over them); any other is copied by
+    `_record`."""
     if type(o) is Obligation:
         state = o.__dict__
-        if tuple(map(type, state.values())) == _OBLIGATION_TYPES and tuple(state) == _OBLIGATION_NAMES:
-            record = state.copy()
-            acts = record["acts"]
-            if _PLAIN.issuperset(map(type, acts)):
-                params = record["params"]
-                record["params"] = _dict_copied(params) if params else {}
-                record["acts"] = list(acts)
-                return record
+        license, version, clause, duty, message, artifact, conditional = _OBLIGATION_SCALARS(state)
+        params, acts = state["params"], state["acts"]
+        if (type(license) is str and type(version) is str and type(clause) is str and type(duty) is str
+                and type(message) is str and type(artifact) is str and type(conditional) is bool
+                and type(params) is dict and type(acts) is tuple):
+            for act in acts:
+                if type(act) is not str:
+                    return _obligation_copied(o)
+            return {"license": license, "version": version, "clause": clause, "duty": duty,
+                    "params": _dict_copied(params) if params else {}, "message": message, "artifact": artifact,
+                    "acts": list(acts), "conditional": conditional}
     return _obligation_copied(o)
 
 
@@ -355,23 +353,39 @@ def decider(fact: str, op: str, value, license: str, clause: str, then: str, kin
     return made
 
 
-_APPLICABLE_FIELDS = attrgetter("artifact", "license", "via", "scope", "edges", "relicensed")
+_APPLICABLE_ITEMS = itemgetter("artifact", "license", "via", "scope", "edges", "relicensed")
 
 
 def _applicable_record(a) -> dict:
     """`_record(a)` of an Applicable with its via a list and its edges and relicensings as
-    documents, as to_json gives it; the common one (plain strings in tuples) field by field."""
+    documents, as to_json gives it; the common one (strings, and tuples of them: every one explain
+    makes) written out from its instance dict, its types checked one by one; any other by the
+    generic copy."""
     if type(a) is Applicable:
-        artifact, license, via, scope, edges, relicensed = _APPLICABLE_FIELDS(a)
-        plain = _PLAIN
-        if (type(via) is tuple and type(edges) is tuple and type(relicensed) is tuple and type(artifact) in plain
-                and type(license) in plain and type(scope) in plain and plain.issuperset(map(type, via))
-                and all(type(edge) is tuple and len(edge) == 3 and plain.issuperset(map(type, edge))
-                        for edge in itertools.chain(edges, relicensed))):
+        artifact, license, via, scope, edges, relicensed = _APPLICABLE_ITEMS(a.__dict__)
+        if (type(artifact) is str and type(license) is str and type(scope) is str and type(via) is tuple
+                and type(edges) is tuple and type(relicensed) is tuple):
+            for step in via:
+                if type(step) is not str:
+                    return _applicable_copied(a)
+            edge_documents = []
+            for edge in edges:
+                if type(edge) is not tuple or len(edge) != 3:
+                    return _applicable_copied(a)
+                child, relation, parent = edge
+                if type(child) is not str or type(relation) is not str or type(parent) is not str:
+                    return _applicable_copied(a)
+                edge_documents.append({"artifact": child, "relation": relation, "parent": parent})
+            release_documents = []
+            for release in relicensed:
+                if type(release) is not tuple or len(release) != 3:
+                    return _applicable_copied(a)
+                by, replaced, how = release
+                if type(by) is not str or type(replaced) is not str or type(how) is not str:
+                    return _applicable_copied(a)
+                release_documents.append({"by": by, "replaces": replaced, "via": how})
             return {"artifact": artifact, "license": license, "via": list(via), "scope": scope,
-                    "edges": [{"artifact": child, "relation": relation, "parent": parent}
-                              for child, relation, parent in edges],
-                    "relicensed": [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in relicensed]}
+                    "edges": edge_documents, "relicensed": release_documents}
     return _applicable_copied(a)
 
 
@@ -386,14 +400,23 @@ def _applicable_copied(a) -> dict:
 
 def _dict_copied(value: dict) -> dict:
     """`_copied` of a dict (an obligation's params): a copy, each value that is not plain copied
-    (a list of plain values by `list.copy`)."""
+    (a list of strings by `list.copy`), the common types tested first."""
     copy = value.copy()
-    if not _PLAIN.issuperset(map(type, copy)):   # a key that is not plain: the generic copy
-        return _copied(value)
     for key, item in copy.items():
+        if type(key) is not str and type(key) not in _PLAIN:   # a key that is not plain: the generic copy
+            return _copied(value)
         kind = type(item)
-        if kind not in _PLAIN:   # (values replaced in place: the keys stay as they are)
-            copy[key] = item.copy() if kind is list and _PLAIN.issuperset(map(type, item)) else _copied(item)
+        if kind is str:
+            continue
+        if kind is list:
+            for element in item:
+                if type(element) is not str:
+                    copy[key] = _copied(item)
+                    break
+            else:
+                copy[key] = item.copy()
+        elif kind not in _PLAIN:   # (values replaced in place: the keys stay as they are)
+            copy[key] = _copied(item)
     return copy
 
 
