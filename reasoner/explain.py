@@ -312,9 +312,11 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
     for a, lid in applies:
         if a not in acted:
             continue
-        above = parents.get(a)
-        # `_via` walks up only when a parent carries the license (else the chain is empty)
-        via = _via(a, lid, applies, parents) if above and any((p, lid) in applies for p in above) else ()
+        via = ()
+        for parent in parents.get(a, ()):   # `_via` walks up only when a parent carries the license
+            if (parent, lid) in applies:
+                via = _via(a, lid, applies, parents)
+                break
         if via:
             edges = tuple((child, carried.get((child, lid, parent), "derived"), parent)
                           for child, parent in zip((a,) + via, via))
