@@ -210,3 +210,44 @@ if __name__ == "__main__":
     digests = compute()
     STORE.write_bytes(gzip.compress(json.dumps(digests).encode(), mtime=0))
     print(f"{len(digests['json'])} answer digests, {len(digests['human'])} renderings -> {STORE}")
+
+
+def test_the_fast_constructors_make_what_the_dataclasses_make():
+    """response.obligation/applicable/reason/leaf/decider fill the instance dict as the frozen
+    dataclass __init__ does: equal, same hash, repr, field order and document; still frozen."""
+    import dataclasses
+    import pickle
+
+    import pytest
+
+    from reasoner import response as r
+
+    cases = [
+        (r.Obligation, r.obligation, ("llama3", "3", "1.b.i", "use_restrictions", {"fact": "purpose", "values": ["a"]},
+                                      "message", "me/model", ("host", "use"), True)),
+        (r.Applicable, r.applicable, ("me/model", "llama3", ("org/base",), "full",
+                                      (("me/model", "finetune", "org/base"),), (("meta", "llama2", "relicensed"),))),
+        (r.Reason, r.reason, ("mit", "", None, "", "conflict", "message", "org/x", None)),
+        (r.Leaf, r.leaf, ("mau", ">", 700_000_000, "llama3", "2", "prohibited", "mau > 700,000,000", None, "mau",
+                          "me/model", "Additional Commercial Terms")),
+        (r.Decider, r.decider, ("purpose", "in", ["military", "spam"], "llama3", "1", "forbidden", "prohibited", 2)),
+    ]
+    for cls, make, values in cases:
+        slow, fast = cls(*values), make(*values)
+        assert type(fast) is cls
+        assert fast == slow
+        if cls not in (r.Obligation, r.Decider):   # (a dict or a list field: unhashable either way)
+            assert hash(fast) == hash(slow)
+        assert repr(fast) == repr(slow)
+        assert list(vars(fast)) == [f.name for f in dataclasses.fields(cls)] == list(vars(slow))
+        assert pickle.loads(pickle.dumps(fast)) == slow
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            fast.license = "other"
+    obligation = r.obligation(*cases[0][2])
+    assert r._obligation_record(obligation) == r._obligation_copied(obligation)
+    applicable = r.applicable(*cases[1][2])
+    assert r._applicable_record(applicable) == r._applicable_copied(applicable)
+    # records the fast paths do not take (a None clause, a number in acts) are copied alike
+    odd = r.Obligation("x", "1", None, "d", {"n": [1, "a"], 2: {"k": (1,)}}, "m", "a", ("host", 3), False)
+    assert r._obligation_record(odd) == r._obligation_copied(odd)
+    assert json.dumps(r._obligation_record(odd)) == json.dumps(r._obligation_copied(odd))
