@@ -2,7 +2,10 @@
 realistic mix and 3-artifact stacks, answer cache off) are recorded once, then explain and
 to_json are timed over them (median of several runs, µs per answer).
 
-    python benchmarks/explain_bench.py [--runs 9] [--profile]
+    python benchmarks/explain_bench.py [--runs 9] [--count 500] [--profile]
+    valgrind --tool=callgrind --collect-atstart=no --toggle-collect=builtin_eval \
+        python benchmarks/explain_bench.py --count 100 --callgrind 3 [--to-json]
+        (instructions of 3 passes of explain + to_json, or of to_json alone, over the answers)
     CAN_I_BENCH_CODE=DIR python benchmarks/explain_bench.py   (the reasoner package in DIR)
 """
 from __future__ import annotations
@@ -68,7 +71,7 @@ def main() -> None:
 
     if "--callgrind" in argv:   # under valgrind --tool=callgrind --collect-atstart=no --toggle-collect=builtin_eval
         loops = int(argv[argv.index("--callgrind") + 1])
-        eval("[both() for _ in range(loops)]", {"both": both, "loops": loops})
+        eval("[work() for _ in range(loops)]", {"work": json_only if "--to-json" in argv else both, "loops": loops})
         return
     if "--profile" in argv:
         import cProfile
