@@ -21,6 +21,8 @@ from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
     restricted_values, when_words,
 )
+from .response import applicable as _applicable, decider as _decider, leaf as _leaf, obligation as _obligation
+from .response import reason as _reason
 from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
     SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Information, Leaf, Note, Obligation, Reason, Result, Risk,
 )
@@ -81,8 +83,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         return licenses[lid].license.version
 
     def title(lid: str, number: str | None) -> str:
-        clause = licenses[lid].license.clause(number) if number else None
-        return clause.title if clause else ""
+        return _title(licenses[lid], number) if number else ""
 
     def rule_of(lid: str, rid: Symbol):
         return licenses[lid].rules[rid.number][1]
@@ -121,8 +122,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             broken_causes.append(Cause(lid, number, "violated_duty", act, artifact, tuple(
                 (f"{rule.broken_fact} in {{{', '.join(rule.broken_values)}}}", True, f"{rule.broken_fact} = {value}")
                 for value in stated)))
-        reasons.add(Reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
-                           kind=kind.name, message=fill(template.string, slots), artifact=artifact, act=act))
+        reasons.add(_reason(license=lid, version=lic.version, clause=number, title=title(lid, number),
+                            kind=kind.name, message=fill(template.string, slots), artifact=artifact, act=act))
     for atom in by_name["refused"] + by_name["reserved"]:
         L, K, template = atom.arguments[0], atom.arguments[-2], atom.arguments[-1]
         number = atom.arguments[1].string if atom.name == "refused" else None
@@ -133,8 +134,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         act, artifact, target = _ctx(K)
         slots = {"license_name": licenses[lid].license.name, "doing": act_words(act, artifact, target),
                  "clause": number}
-        reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                           kind="not_granted", message=fill(template.string, slots), artifact=artifact, act=act))
+        reasons.add(_reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                            kind="not_granted", message=fill(template.string, slots), artifact=artifact, act=act))
     for atom in by_name["conflict"]:
         A, L1, C1, L2, C2, kind, template = atom.arguments
         lid1, lid2, c1, c2 = L1.string, L2.string, C1.string, C2.string
@@ -143,22 +144,22 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             slots |= {"prefix": _prefix(licenses[lid1], c1), "prefix2": _prefix(licenses[lid2], c2)}
         message = fill(template.string, slots)
         for lid, number in ((lid1, c1), (lid2, c2)):   # a conflict cites both clauses
-            reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                               kind="conflict", message=message, artifact=art(A)))
+            reasons.add(_reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                                kind="conflict", message=message, artifact=art(A)))
     for atom in by_name["relicense_conflict"]:
         A, L, C, O, mode, template = atom.arguments
         lid, number = L.string, C.string
         slots = {"license": lid, "clause": number, "outbound": O.string, "mode": RELICENSE_MODES.get(mode.name, "")}
-        reasons.add(Reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
-                           kind="conflict", message=fill(template.string, slots), artifact=art(A)))
+        reasons.add(_reason(license=lid, version=version(lid), clause=number, title=title(lid, number),
+                            kind="conflict", message=fill(template.string, slots), artifact=art(A)))
     for atom in by_name["unknown_terms"]:
         A, I, template = atom.arguments
         artifact, lid = art(A), I.string
         for known, why in unknown.get(artifact, ()):
             if known == lid:
-                reasons.add(Reason(license=lid, version="", clause=None, title="", kind="unknown_license",
-                                   message=fill(template.string, {"artifact": artifact, "why": why}),
-                                   artifact=artifact))
+                reasons.add(_reason(license=lid, version="", clause=None, title="", kind="unknown_license",
+                                    message=fill(template.string, {"artifact": artifact, "why": why}),
+                                    artifact=artifact))
     result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
                                                     r.act or "", r.message))
 
@@ -173,28 +174,47 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         result.notes.append(Note("residual_incomplete",
                                  f"the condition is too large to list in full (at most {MAX_GROUPS} of its ways to "
                                  f"end forbidden are listed): state the facts it names to settle it"))
-    result.depends_on = [Decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
-                                 leaf.license, leaf.clause, "forbidden", leaf.kind, group)
+    result.depends_on = [_decider(leaf_fact, op, list(value) if isinstance(value, tuple) else value,
+                                  leaf.license, leaf.clause, "forbidden", leaf.kind, group)
                          for group, leaves in enumerate(result.residual, 1)
                          for leaf in leaves
                          for leaf_fact, op, value in [(leaf.fact, leaf.op, leaf.value)]]
 
-    acts = defaultdict(set)   # keyed by the artifact's number: the same artifact as its id
+    acts: dict = {}   # keyed by the artifact's number: the same artifact as its id
     for atom in by_name["owed_act"]:
         L, _, R, A, X = atom.arguments
-        acts[(L.string, R.number, A.number)].add(X.name)
+        key = (L.string, R.number, A.number)
+        known = acts.get(key)
+        if known is None:
+            acts[key] = {X.name}
+        else:
+            known.add(X.name)
     obligations = []
     add = obligations.append
+    memos: dict = {}   # license id -> (its CompiledLicense, its `_derived` memo), for this answer
     for atom in by_name["owed"]:
         L, C, R, A, certainty, template = atom.arguments
-        lid, rid = L.string, R.number
-        compiled = licenses[lid]
-        known = _derived(compiled).get((rid, template.string))
+        lid, rid, text, number = L.string, R.number, template.string, A.number
+        memo = memos.get(lid)
+        if memo is None:
+            compiled = licenses[lid]
+            memo = memos[lid] = (compiled, _derived(compiled))
+        known = memo[1].get((rid, text))
         if known is None:
-            known = _words(compiled, rid).owed(template.string)
+            known = _words(memo[0], rid).owed(text)
         version_, duty, params, lists, message = known
-        add(Obligation(lid, version_, C.string, duty, _fresh(params, lists) if params else {}, message,
-                       ids[A.number - base], tuple(sorted(acts[(lid, rid, A.number)])), certainty.name == "maybe"))
+        if params:   # a copy the answer owns (the lists in it too)
+            params = params.copy()
+            for key in lists:
+                params[key] = list(params[key])
+        else:
+            params = {}
+        owed_acts = acts.get((lid, rid, number))
+        if owed_acts:
+            owed_acts = tuple(owed_acts) if len(owed_acts) == 1 else tuple(sorted(owed_acts))
+        # (explain's values are checked: strings, a fresh dict, a tuple of names, a bool)
+        add(_obligation(lid, version_, C.string, duty, params, message, ids[number - base], owed_acts or (),
+                        certainty.name == "maybe"))
     result.obligations = sorted(obligations, key=_OBLIGATION_ORDER)
 
     result.information = _information(by_name, licenses, art, _ctx)
@@ -288,18 +308,25 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             lid for lid in bound_at.get(artifact, ()) if not _via(artifact, lid, applies, parents))
         result.notes.append(Note("relicensed_by_licensor", fill(template.string, {
             "artifact": artifact, "publisher": publisher, "license": replaced, "terms": " AND ".join(terms)})))
-    applicable = []
+    applicable = []   # (its sort key, the Applicable): the keys differ, as the (artifact, license) pairs do
     for a, lid in applies:
         if a not in acted:
             continue
-        via = _via(a, lid, applies, parents)
-        chain = (a,) + via
-        edges = tuple((child, carried.get((child, lid, parent), "derived"), parent)
-                      for child, parent in zip(chain, via)) if via else ()
-        starts = released.get(chain[-1])
-        applicable.append(Applicable(a, lid, via, "full" if (a, lid) in bound else "clauses", edges,
-                                     tuple(sorted(starts)) if starts else ()))
-    result.applicable = sorted(applicable, key=lambda x: (x.artifact != subject, x.artifact, x.license))
+        via = ()
+        for parent in parents.get(a, ()):   # `_via` walks up only when a parent carries the license
+            if (parent, lid) in applies:
+                via = _via(a, lid, applies, parents)
+                break
+        if via:
+            edges = tuple((child, carried.get((child, lid, parent), "derived"), parent)
+                          for child, parent in zip((a,) + via, via))
+            starts = released.get(via[-1])
+        else:
+            edges, starts = (), released.get(a)
+        applicable.append((a != subject, a, lid, _applicable(a, lid, via, "full" if (a, lid) in bound else "clauses",
+                                                             edges, tuple(sorted(starts)) if starts else ())))
+    applicable.sort()
+    result.applicable = [entry[3] for entry in applicable]
     return result
 
 
@@ -352,6 +379,8 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
     the same group asked in several contexts (host, distribute) listed once. `contexts` gives
     each context's (act, artifact, target), so that a leaf about a model names that model; with
     `several` artifacts in the question its words name it too ("the model" would not say which)."""
+    if not (by_name.get("pending") or by_name.get("grant_open") or licensee_nos):   # nothing open: no group
+        return []
     contexts = contexts or {}
 
     def about(K: str, name: str | None) -> str | None:
@@ -396,8 +425,8 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
             if artifact and several and not text.startswith("target."):   # target.* says which already
                 text = (f"`{artifact}`{text[len('the model'):]}" if text.startswith("the model ")
                         else f"{text} (of `{artifact}`)")
-            return [(Leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
-                          tests, artifact, title),)]
+            return [(_leaf(fact, op, value, lid, number, kind, text, exception[0] if exception else None,
+                           tests, artifact, title),)]
         parts = [expand(lid, number, rid, K, kind, child, exception) for child in sorted(children[node_key])]
         return _any(parts, cut) if how == "residual_any" else _all(parts, cut)
 
@@ -450,6 +479,17 @@ def _leaf_part(compiled: CompiledLicense, number: str, node: int, positive: bool
 
 
 _ABSENT = object()
+
+
+def _title(compiled: CompiledLicense, number: str) -> str:
+    """The title of a clause of a license ("" for a clause it does not have), looked up once per
+    license (`_derived`): License.clause scans the clauses."""
+    memo = _derived(compiled)
+    known = memo.get(("title", number))
+    if known is None:
+        clause = compiled.license.clause(number)
+        known = memo[("title", number)] = clause.title if clause else ""
+    return known
 
 
 def _node_words(compiled: CompiledLicense, node: int, positive: bool) -> str:
@@ -529,6 +569,8 @@ def _leaf_order(leaf: Leaf) -> tuple:
 def _causes(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     """For each rule that fired, granted or was denied: the leaves of its condition that settled
     it, each with the stated fact it met."""
+    if not by_name.get("cause"):   # no rule settled by a stated fact
+        return []
     kinds = {}
     for atom in by_name["reason"]:
         L, _, R, K, kind, _ = atom.arguments
@@ -566,6 +608,8 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
     """For each rule that would have made the answer NO but whose condition the stated facts
     settled as false (not_fired), and each part of a pending rule's condition they settled
     (settled): the leaves that settled it, with what was stated, in the template's sentence."""
+    if not (by_name.get("not_fired") or by_name.get("settled")):   # nothing to explain here
+        return []
     leaves = defaultdict(set)   # (license, rule, context, root) -> {(node, came out true)}
     for atom in by_name["cause"]:
         L, _, R, K, P, M, V = atom.arguments
@@ -707,7 +751,7 @@ class _RuleWords:
 
     def owed(self, template: str) -> tuple[str, str, dict, tuple, str]:
         """(license version, duty, params, the params holding lists, message) of an `owed` atom
-        with this template (params to be copied: `_fresh`)."""
+        with this template (params to be copied, the lists in them too: explain's owed loop)."""
         known = self._messages.get(("owed", template))
         if known is None:
             rule = self.rule
@@ -761,15 +805,6 @@ def _words(compiled: CompiledLicense, rid: int) -> _RuleWords:
 
 
 _OBLIGATION_ORDER = attrgetter("license", "clause", "duty", "artifact", "message")
-
-
-def _fresh(params: dict, lists: tuple) -> dict:
-    """A copy of a duty's params (shared by the answers citing it) that an answer owns; `lists`
-    names the params that hold lists (copied too)."""
-    copy = dict(params)
-    for key in lists:
-        copy[key] = list(copy[key])
-    return copy
 
 
 def _duty(rule) -> tuple[str, dict, str]:

@@ -142,7 +142,9 @@ def via(artifact: str, lid: str, applies: set, parents: dict) -> tuple[str, ...]
     while frontier:
         following = []
         for node in frontier:
-            inherited = sorted(p for p in parents.get(node, ()) if (p, lid) in applies)
+            inherited = [p for p in parents.get(node, ()) if (p, lid) in applies]
+            if len(inherited) > 1:
+                inherited.sort()
             if not inherited:  # where the license starts: walk the pointers back
                 chain = []
                 while node != artifact:

@@ -4,8 +4,7 @@ Fields may be added to a schema version; none may change meaning."""
 
 from __future__ import annotations
 
-import itertools
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 from .records import asdict, dataclass, field, fields, is_dataclass   # standard dataclasses, defined at no cost
 
@@ -212,40 +211,54 @@ class Result:
 # tuple; anything else deep-copied). `asdict` was most of the time of `to_json`.
 _FIELDS: dict[type, tuple] = {}   # record class -> (field names, a getter of their values)
 _PLAIN = frozenset({str, int, bool, float, type(None)})
+_new = object.__new__
 
 
 def _record(item, lists: bool = False) -> dict:
     """The record's fields as `asdict` gives them; with `lists`, a tuple field becomes a list
-    (what `_clean` does). The fields are read at once (`attrgetter`) and only the values that are
-    not plain are copied one by one (most records hold strings only)."""
+    (what `_clean` does). A record whose instance dict holds its fields alone, in their order (as
+    its __init__ or the constructors below leave it), is copied whole; only the values that are
+    not plain are then copied one by one (most records hold strings only). Any other record has
+    its fields read at once (`attrgetter`)."""
     kind = type(item)
     known = _FIELDS.get(kind)
     if known is None:
         names = tuple(f.name for f in fields(item))
         known = _FIELDS[kind] = (names, attrgetter(*names) if len(names) > 1 else lambda item: (getattr(item, names[0]),))
-    record = dict(zip(known[0], known[1](item)))
+    state = getattr(item, "__dict__", None)
+    if state is not None and tuple(state) == known[0]:
+        record = state.copy()
+        if _PLAIN.issuperset(map(type, record.values())):
+            return record
+    else:
+        record = dict(zip(known[0], known[1](item)))
     for name, value in record.items():
         if type(value) not in _PLAIN:   # (values replaced in place: the keys stay as they are)
             record[name] = list(map(_copied, value)) if lists and isinstance(value, tuple) else _copied(value)
     return record
 
 
-_OBLIGATION_FIELDS = attrgetter("license", "version", "clause", "duty", "params", "message", "artifact", "acts",
-                                "conditional")
+_OBLIGATION_SCALARS = itemgetter("license", "version", "clause", "duty", "message", "artifact", "conditional")
 
 
 def _obligation_record(o) -> dict:
     """`_record(o, lists=True)` of an Obligation with its `acts` a list, as to_json gives it: an
-    answer holds ~20 of them, so the common one (its scalars plain, params a dict, acts a tuple of
-    plain values) is written out field by field; any other is copied by `_record`."""
+    answer holds ~20 of them, so the common one (its scalars strings and a bool, params a dict,
+    acts a tuple of strings: every one explain makes) is written out from its instance dict, its
+    types checked one by one (cheaper than mapping `type` over them); any other is copied by
+    `_record`."""
     if type(o) is Obligation:
-        license, version, clause, duty, params, message, artifact, acts, conditional = _OBLIGATION_FIELDS(o)
-        plain = _PLAIN
-        if (type(params) is dict and type(acts) is tuple and type(license) in plain and type(version) in plain
-                and type(clause) in plain and type(duty) in plain and type(message) in plain
-                and type(artifact) in plain and type(conditional) in plain and plain.issuperset(map(type, acts))):
+        state = o.__dict__
+        license, version, clause, duty, message, artifact, conditional = _OBLIGATION_SCALARS(state)
+        params, acts = state["params"], state["acts"]
+        if (type(license) is str and type(version) is str and type(clause) is str and type(duty) is str
+                and type(message) is str and type(artifact) is str and type(conditional) is bool
+                and type(params) is dict and type(acts) is tuple):
+            for act in acts:
+                if type(act) is not str:
+                    return _obligation_copied(o)
             return {"license": license, "version": version, "clause": clause, "duty": duty,
-                    "params": _copied(params) if params else {}, "message": message, "artifact": artifact,
+                    "params": _dict_copied(params) if params else {}, "message": message, "artifact": artifact,
                     "acts": list(acts), "conditional": conditional}
     return _obligation_copied(o)
 
@@ -257,23 +270,122 @@ def _obligation_copied(o) -> dict:
     return item
 
 
-_APPLICABLE_FIELDS = attrgetter("artifact", "license", "via", "scope", "edges", "relicensed")
+def obligation(license: str, version: str, clause: str, duty: str, params: dict, message: str, artifact: str,
+               acts: tuple = (), conditional: bool = False) -> Obligation:
+    """`Obligation(...)` without the frozen dataclass's __init__ (a call of `object.__setattr__`
+    per field): its instance dict is filled as that __init__ fills it, in field order. For values
+    already checked (explain's); equal, hashed, printed and copied as the one __init__ makes."""
+    made = _new(Obligation)
+    state = made.__dict__
+    state["license"] = license
+    state["version"] = version
+    state["clause"] = clause
+    state["duty"] = duty
+    state["params"] = params
+    state["message"] = message
+    state["artifact"] = artifact
+    state["acts"] = acts
+    state["conditional"] = conditional
+    return made
+
+
+def applicable(artifact: str, license: str, via: tuple, scope: str, edges: tuple = (),
+               relicensed: tuple = ()) -> Applicable:
+    """`Applicable(...)` as `obligation` makes an Obligation."""
+    made = _new(Applicable)
+    state = made.__dict__
+    state["artifact"] = artifact
+    state["license"] = license
+    state["via"] = via
+    state["scope"] = scope
+    state["edges"] = edges
+    state["relicensed"] = relicensed
+    return made
+
+
+def reason(license: str, version: str, clause: str | None, title: str, kind: str, message: str,
+           artifact: str | None = None, act: str | None = None) -> Reason:
+    """`Reason(...)` as `obligation` makes an Obligation."""
+    made = _new(Reason)
+    state = made.__dict__
+    state["license"] = license
+    state["version"] = version
+    state["clause"] = clause
+    state["title"] = title
+    state["kind"] = kind
+    state["message"] = message
+    state["artifact"] = artifact
+    state["act"] = act
+    return made
+
+
+def leaf(fact: str, op: str, value, license: str, clause: str, kind: str, text: str, exception: str | None = None,
+         tests: str | None = None, artifact: str | None = None, title: str = "") -> Leaf:
+    """`Leaf(...)` as `obligation` makes an Obligation."""
+    made = _new(Leaf)
+    state = made.__dict__
+    state["fact"] = fact
+    state["op"] = op
+    state["value"] = value
+    state["license"] = license
+    state["clause"] = clause
+    state["kind"] = kind
+    state["text"] = text
+    state["exception"] = exception
+    state["tests"] = tests
+    state["artifact"] = artifact
+    state["title"] = title
+    return made
+
+
+def decider(fact: str, op: str, value, license: str, clause: str, then: str, kind: str, group: int = 0) -> Decider:
+    """`Decider(...)` as `obligation` makes an Obligation."""
+    made = _new(Decider)
+    state = made.__dict__
+    state["fact"] = fact
+    state["op"] = op
+    state["value"] = value
+    state["license"] = license
+    state["clause"] = clause
+    state["then"] = then
+    state["kind"] = kind
+    state["group"] = group
+    return made
+
+
+_APPLICABLE_ITEMS = itemgetter("artifact", "license", "via", "scope", "edges", "relicensed")
 
 
 def _applicable_record(a) -> dict:
     """`_record(a)` of an Applicable with its via a list and its edges and relicensings as
-    documents, as to_json gives it; the common one (plain strings in tuples) field by field."""
+    documents, as to_json gives it; the common one (strings, and tuples of them: every one explain
+    makes) written out from its instance dict, its types checked one by one; any other by the
+    generic copy."""
     if type(a) is Applicable:
-        artifact, license, via, scope, edges, relicensed = _APPLICABLE_FIELDS(a)
-        plain = _PLAIN
-        if (type(via) is tuple and type(edges) is tuple and type(relicensed) is tuple and type(artifact) in plain
-                and type(license) in plain and type(scope) in plain and plain.issuperset(map(type, via))
-                and all(type(edge) is tuple and len(edge) == 3 and plain.issuperset(map(type, edge))
-                        for edge in itertools.chain(edges, relicensed))):
+        artifact, license, via, scope, edges, relicensed = _APPLICABLE_ITEMS(a.__dict__)
+        if (type(artifact) is str and type(license) is str and type(scope) is str and type(via) is tuple
+                and type(edges) is tuple and type(relicensed) is tuple):
+            for step in via:
+                if type(step) is not str:
+                    return _applicable_copied(a)
+            edge_documents = []
+            for edge in edges:
+                if type(edge) is not tuple or len(edge) != 3:
+                    return _applicable_copied(a)
+                child, relation, parent = edge
+                if type(child) is not str or type(relation) is not str or type(parent) is not str:
+                    return _applicable_copied(a)
+                edge_documents.append({"artifact": child, "relation": relation, "parent": parent})
+            release_documents = []
+            for release in relicensed:
+                if type(release) is not tuple or len(release) != 3:
+                    return _applicable_copied(a)
+                by, replaced, how = release
+                if type(by) is not str or type(replaced) is not str or type(how) is not str:
+                    return _applicable_copied(a)
+                release_documents.append({"by": by, "replaces": replaced, "via": how})
             return {"artifact": artifact, "license": license, "via": list(via), "scope": scope,
-                    "edges": [{"artifact": child, "relation": relation, "parent": parent}
-                              for child, relation, parent in edges],
-                    "relicensed": [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in relicensed]}
+                    "edges": edge_documents, "relicensed": release_documents}
     return _applicable_copied(a)
 
 
@@ -284,6 +396,28 @@ def _applicable_copied(a) -> dict:
     item["edges"] = [{"artifact": child, "relation": relation, "parent": parent} for child, relation, parent in item["edges"]]
     item["relicensed"] = [{"by": by, "replaces": replaced, "via": how} for by, replaced, how in item["relicensed"]]
     return item
+
+
+def _dict_copied(value: dict) -> dict:
+    """`_copied` of a dict (an obligation's params): a copy, each value that is not plain copied
+    (a list of strings by `list.copy`), the common types tested first."""
+    copy = value.copy()
+    for key, item in copy.items():
+        if type(key) is not str and type(key) not in _PLAIN:   # a key that is not plain: the generic copy
+            return _copied(value)
+        kind = type(item)
+        if kind is str:
+            continue
+        if kind is list:
+            for element in item:
+                if type(element) is not str:
+                    copy[key] = _copied(item)
+                    break
+            else:
+                copy[key] = item.copy()
+        elif kind not in _PLAIN:   # (values replaced in place: the keys stay as they are)
+            copy[key] = _copied(item)
+    return copy
 
 
 def _copied(value):
