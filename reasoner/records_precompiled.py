@@ -50,21 +50,6 @@ def __create_fn__():
 METHODS['def __create_fn__():\n def __hash__(self):\n  return hash(())\n return __hash__'] = __create_fn__
 
 
-# Applicable.__init__
-def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_artifact__, __dataclass_type_license__, __dataclass_type_via__, __dataclass_type_scope__, __dataclass_type_edges__, __dataclass_dflt_edges__, __dataclass_type_relicensed__, __dataclass_dflt_relicensed__):
- def __init__(self,artifact:__dataclass_type_artifact__,license:__dataclass_type_license__,via:__dataclass_type_via__,scope:__dataclass_type_scope__,edges:__dataclass_type_edges__=__dataclass_dflt_edges__,relicensed:__dataclass_type_relicensed__=__dataclass_dflt_relicensed__)->__dataclass_return_type__:
-  __dataclass_builtins_object__.__setattr__(self,'artifact',artifact)
-  __dataclass_builtins_object__.__setattr__(self,'license',license)
-  __dataclass_builtins_object__.__setattr__(self,'via',via)
-  __dataclass_builtins_object__.__setattr__(self,'scope',scope)
-  __dataclass_builtins_object__.__setattr__(self,'edges',edges)
-  __dataclass_builtins_object__.__setattr__(self,'relicensed',relicensed)
- return __init__
-
-
-METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_artifact__, __dataclass_type_license__, __dataclass_type_via__, __dataclass_type_scope__, __dataclass_type_edges__, __dataclass_dflt_edges__, __dataclass_type_relicensed__, __dataclass_dflt_relicensed__):\n def __init__(self,artifact:__dataclass_type_artifact__,license:__dataclass_type_license__,via:__dataclass_type_via__,scope:__dataclass_type_scope__,edges:__dataclass_type_edges__=__dataclass_dflt_edges__,relicensed:__dataclass_type_relicensed__=__dataclass_dflt_relicensed__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'artifact',artifact)\n  __dataclass_builtins_object__.__setattr__(self,'license',license)\n  __dataclass_builtins_object__.__setattr__(self,'via',via)\n  __dataclass_builtins_object__.__setattr__(self,'scope',scope)\n  __dataclass_builtins_object__.__setattr__(self,'edges',edges)\n  __dataclass_builtins_object__.__setattr__(self,'relicensed',relicensed)\n return __init__"] = __create_fn__
-
-
 # Artifact.__init__
 def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_id__, __dataclass_type_license__, __dataclass_dflt_license__, __dataclass_type_license_name__, __dataclass_dflt_license_name__, __dataclass_type_modalities__, __dataclass_dflt_modalities__, __dataclass_type_family__, __dataclass_dflt_family__, __dataclass_type_name__, __dataclass_dflt_name__, __dataclass_type_publisher__, __dataclass_dflt_publisher__, __dataclass_type_kind__, __dataclass_dflt_kind__, __dataclass_type_mine__, __dataclass_dflt_mine__, __dataclass_type_derived_from__, __dataclass_dflt_derived_from__, __dataclass_type_listed__, __dataclass_dflt_listed__):
  def __init__(self,id:__dataclass_type_id__,license:__dataclass_type_license__=__dataclass_dflt_license__,license_name:__dataclass_type_license_name__=__dataclass_dflt_license_name__,*,modalities:__dataclass_type_modalities__=__dataclass_dflt_modalities__,family:__dataclass_type_family__=__dataclass_dflt_family__,name:__dataclass_type_name__=__dataclass_dflt_name__,publisher:__dataclass_type_publisher__=__dataclass_dflt_publisher__,kind:__dataclass_type_kind__=__dataclass_dflt_kind__,mine:__dataclass_type_mine__=__dataclass_dflt_mine__,derived_from:__dataclass_type_derived_from__=__dataclass_dflt_derived_from__,listed:__dataclass_type_listed__=__dataclass_dflt_listed__)->__dataclass_return_type__:
@@ -136,23 +121,6 @@ def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object
 
 
 METHODS['def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_license__, __dataclass_type_facts__, __dataclass_dflt_facts__, __dataclass_type_rules__, __dataclass_dflt_rules__, __dataclass_type_conditions__, __dataclass_dflt_conditions__, __dataclass_type_labels__, __dataclass_dflt_labels__):\n def __init__(self,license:__dataclass_type_license__,facts:__dataclass_type_facts__=__dataclass_HAS_DEFAULT_FACTORY__,rules:__dataclass_type_rules__=__dataclass_HAS_DEFAULT_FACTORY__,conditions:__dataclass_type_conditions__=__dataclass_HAS_DEFAULT_FACTORY__,labels:__dataclass_type_labels__=__dataclass_HAS_DEFAULT_FACTORY__)->__dataclass_return_type__:\n  self.license=license\n  self.facts=__dataclass_dflt_facts__() if facts is __dataclass_HAS_DEFAULT_FACTORY__ else facts\n  self.rules=__dataclass_dflt_rules__() if rules is __dataclass_HAS_DEFAULT_FACTORY__ else rules\n  self.conditions=__dataclass_dflt_conditions__() if conditions is __dataclass_HAS_DEFAULT_FACTORY__ else conditions\n  self.labels=__dataclass_dflt_labels__() if labels is __dataclass_HAS_DEFAULT_FACTORY__ else labels\n return __init__'] = __create_fn__
-
-
-# Decider.__init__
-def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_fact__, __dataclass_type_op__, __dataclass_type_value__, __dataclass_type_license__, __dataclass_type_clause__, __dataclass_type_then__, __dataclass_type_kind__, __dataclass_type_group__, __dataclass_dflt_group__):
- def __init__(self,fact:__dataclass_type_fact__,op:__dataclass_type_op__,value:__dataclass_type_value__,license:__dataclass_type_license__,clause:__dataclass_type_clause__,then:__dataclass_type_then__,kind:__dataclass_type_kind__,group:__dataclass_type_group__=__dataclass_dflt_group__)->__dataclass_return_type__:
-  __dataclass_builtins_object__.__setattr__(self,'fact',fact)
-  __dataclass_builtins_object__.__setattr__(self,'op',op)
-  __dataclass_builtins_object__.__setattr__(self,'value',value)
-  __dataclass_builtins_object__.__setattr__(self,'license',license)
-  __dataclass_builtins_object__.__setattr__(self,'clause',clause)
-  __dataclass_builtins_object__.__setattr__(self,'then',then)
-  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
-  __dataclass_builtins_object__.__setattr__(self,'group',group)
- return __init__
-
-
-METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_fact__, __dataclass_type_op__, __dataclass_type_value__, __dataclass_type_license__, __dataclass_type_clause__, __dataclass_type_then__, __dataclass_type_kind__, __dataclass_type_group__, __dataclass_dflt_group__):\n def __init__(self,fact:__dataclass_type_fact__,op:__dataclass_type_op__,value:__dataclass_type_value__,license:__dataclass_type_license__,clause:__dataclass_type_clause__,then:__dataclass_type_then__,kind:__dataclass_type_kind__,group:__dataclass_type_group__=__dataclass_dflt_group__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'fact',fact)\n  __dataclass_builtins_object__.__setattr__(self,'op',op)\n  __dataclass_builtins_object__.__setattr__(self,'value',value)\n  __dataclass_builtins_object__.__setattr__(self,'license',license)\n  __dataclass_builtins_object__.__setattr__(self,'clause',clause)\n  __dataclass_builtins_object__.__setattr__(self,'then',then)\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'group',group)\n return __init__"] = __create_fn__
 
 
 # Edge.__init__
@@ -252,26 +220,6 @@ def __create_fn__():
 METHODS['def __create_fn__():\n def __hash__(self):\n  return hash((self.fact,self.op,self.value,self.license,self.clause,self.kind,self.text,self.exception,self.tests,self.artifact,self.title,))\n return __hash__'] = __create_fn__
 
 
-# Leaf.__init__
-def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_fact__, __dataclass_type_op__, __dataclass_type_value__, __dataclass_type_license__, __dataclass_type_clause__, __dataclass_type_kind__, __dataclass_type_text__, __dataclass_type_exception__, __dataclass_dflt_exception__, __dataclass_type_tests__, __dataclass_dflt_tests__, __dataclass_type_artifact__, __dataclass_dflt_artifact__, __dataclass_type_title__, __dataclass_dflt_title__):
- def __init__(self,fact:__dataclass_type_fact__,op:__dataclass_type_op__,value:__dataclass_type_value__,license:__dataclass_type_license__,clause:__dataclass_type_clause__,kind:__dataclass_type_kind__,text:__dataclass_type_text__,exception:__dataclass_type_exception__=__dataclass_dflt_exception__,tests:__dataclass_type_tests__=__dataclass_dflt_tests__,artifact:__dataclass_type_artifact__=__dataclass_dflt_artifact__,title:__dataclass_type_title__=__dataclass_dflt_title__)->__dataclass_return_type__:
-  __dataclass_builtins_object__.__setattr__(self,'fact',fact)
-  __dataclass_builtins_object__.__setattr__(self,'op',op)
-  __dataclass_builtins_object__.__setattr__(self,'value',value)
-  __dataclass_builtins_object__.__setattr__(self,'license',license)
-  __dataclass_builtins_object__.__setattr__(self,'clause',clause)
-  __dataclass_builtins_object__.__setattr__(self,'kind',kind)
-  __dataclass_builtins_object__.__setattr__(self,'text',text)
-  __dataclass_builtins_object__.__setattr__(self,'exception',exception)
-  __dataclass_builtins_object__.__setattr__(self,'tests',tests)
-  __dataclass_builtins_object__.__setattr__(self,'artifact',artifact)
-  __dataclass_builtins_object__.__setattr__(self,'title',title)
- return __init__
-
-
-METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_fact__, __dataclass_type_op__, __dataclass_type_value__, __dataclass_type_license__, __dataclass_type_clause__, __dataclass_type_kind__, __dataclass_type_text__, __dataclass_type_exception__, __dataclass_dflt_exception__, __dataclass_type_tests__, __dataclass_dflt_tests__, __dataclass_type_artifact__, __dataclass_dflt_artifact__, __dataclass_type_title__, __dataclass_dflt_title__):\n def __init__(self,fact:__dataclass_type_fact__,op:__dataclass_type_op__,value:__dataclass_type_value__,license:__dataclass_type_license__,clause:__dataclass_type_clause__,kind:__dataclass_type_kind__,text:__dataclass_type_text__,exception:__dataclass_type_exception__=__dataclass_dflt_exception__,tests:__dataclass_type_tests__=__dataclass_dflt_tests__,artifact:__dataclass_type_artifact__=__dataclass_dflt_artifact__,title:__dataclass_type_title__=__dataclass_dflt_title__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'fact',fact)\n  __dataclass_builtins_object__.__setattr__(self,'op',op)\n  __dataclass_builtins_object__.__setattr__(self,'value',value)\n  __dataclass_builtins_object__.__setattr__(self,'license',license)\n  __dataclass_builtins_object__.__setattr__(self,'clause',clause)\n  __dataclass_builtins_object__.__setattr__(self,'kind',kind)\n  __dataclass_builtins_object__.__setattr__(self,'text',text)\n  __dataclass_builtins_object__.__setattr__(self,'exception',exception)\n  __dataclass_builtins_object__.__setattr__(self,'tests',tests)\n  __dataclass_builtins_object__.__setattr__(self,'artifact',artifact)\n  __dataclass_builtins_object__.__setattr__(self,'title',title)\n return __init__"] = __create_fn__
-
-
 # Member.__hash__
 def __create_fn__():
  def __hash__(self):
@@ -323,24 +271,6 @@ def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object
 
 
 METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_code__, __dataclass_type_message__):\n def __init__(self,code:__dataclass_type_code__,message:__dataclass_type_message__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'code',code)\n  __dataclass_builtins_object__.__setattr__(self,'message',message)\n return __init__"] = __create_fn__
-
-
-# Obligation.__init__
-def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_license__, __dataclass_type_version__, __dataclass_type_clause__, __dataclass_type_duty__, __dataclass_type_params__, __dataclass_type_message__, __dataclass_type_artifact__, __dataclass_type_acts__, __dataclass_dflt_acts__, __dataclass_type_conditional__, __dataclass_dflt_conditional__):
- def __init__(self,license:__dataclass_type_license__,version:__dataclass_type_version__,clause:__dataclass_type_clause__,duty:__dataclass_type_duty__,params:__dataclass_type_params__,message:__dataclass_type_message__,artifact:__dataclass_type_artifact__,acts:__dataclass_type_acts__=__dataclass_dflt_acts__,conditional:__dataclass_type_conditional__=__dataclass_dflt_conditional__)->__dataclass_return_type__:
-  __dataclass_builtins_object__.__setattr__(self,'license',license)
-  __dataclass_builtins_object__.__setattr__(self,'version',version)
-  __dataclass_builtins_object__.__setattr__(self,'clause',clause)
-  __dataclass_builtins_object__.__setattr__(self,'duty',duty)
-  __dataclass_builtins_object__.__setattr__(self,'params',params)
-  __dataclass_builtins_object__.__setattr__(self,'message',message)
-  __dataclass_builtins_object__.__setattr__(self,'artifact',artifact)
-  __dataclass_builtins_object__.__setattr__(self,'acts',acts)
-  __dataclass_builtins_object__.__setattr__(self,'conditional',conditional)
- return __init__
-
-
-METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_license__, __dataclass_type_version__, __dataclass_type_clause__, __dataclass_type_duty__, __dataclass_type_params__, __dataclass_type_message__, __dataclass_type_artifact__, __dataclass_type_acts__, __dataclass_dflt_acts__, __dataclass_type_conditional__, __dataclass_dflt_conditional__):\n def __init__(self,license:__dataclass_type_license__,version:__dataclass_type_version__,clause:__dataclass_type_clause__,duty:__dataclass_type_duty__,params:__dataclass_type_params__,message:__dataclass_type_message__,artifact:__dataclass_type_artifact__,acts:__dataclass_type_acts__=__dataclass_dflt_acts__,conditional:__dataclass_type_conditional__=__dataclass_dflt_conditional__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'license',license)\n  __dataclass_builtins_object__.__setattr__(self,'version',version)\n  __dataclass_builtins_object__.__setattr__(self,'clause',clause)\n  __dataclass_builtins_object__.__setattr__(self,'duty',duty)\n  __dataclass_builtins_object__.__setattr__(self,'params',params)\n  __dataclass_builtins_object__.__setattr__(self,'message',message)\n  __dataclass_builtins_object__.__setattr__(self,'artifact',artifact)\n  __dataclass_builtins_object__.__setattr__(self,'acts',acts)\n  __dataclass_builtins_object__.__setattr__(self,'conditional',conditional)\n return __init__"] = __create_fn__
 
 
 # Relation.__init__

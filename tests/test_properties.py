@@ -29,6 +29,16 @@ FAMILIES = ["llama", "gemma", "qwen", "mistral", "phi", "stable-diffusion", "flu
 USE_ACTS = ["use", "host", "distribute"]
 RELATIONS = ["finetune", "adapter", "merge", "quantized", "distilled", "trained_on"]
 MODEL_RELATIONS = [r for r in RELATIONS if r != "trained_on"]   # a catalog model is never training data
+WEIGHTS = ("finetune", "adapter", "merge", "quantized")
+
+
+def _is_model(artifact: dict, by_id: dict) -> bool:
+    """Whether a request says an artifact is a model (api.complete then refuses `trained_on` to it):
+    a catalog model, or one that takes the weights of a catalog model or of one stating a family."""
+    if artifact["id"] in KB.catalog:
+        return True
+    parents = [by_id[e["id"]] for e in artifact.get("derived_from", []) if e["relation"] in WEIGHTS]
+    return any("family" in p or _is_model(p, by_id) for p in parents)
 TERRITORIES = ["EU", "US", "DE", "CN", "GB", "BR"]
 SOME_PURPOSES = sorted(PURPOSES)
 
@@ -101,9 +111,10 @@ def lineages(draw, unknown: str | None = None):
             artifact["modalities"] = draw(st.lists(st.sampled_from(["text", "image", "audio"]),
                                                    min_size=1, max_size=2, unique=True))
         if i and draw(st.booleans()):   # an upstream derivative of an earlier upstream model
-            parent = artifacts[draw(st.integers(0, i - 1))]["id"]
-            artifact["derived_from"] = [{"id": parent, "relation": draw(st.sampled_from(
-                MODEL_RELATIONS if parent in KB.catalog else RELATIONS))}]
+            parent = artifacts[draw(st.integers(0, i - 1))]
+            by_id = {a["id"]: a for a in artifacts}
+            artifact["derived_from"] = [{"id": parent["id"], "relation": draw(st.sampled_from(
+                MODEL_RELATIONS if _is_model(parent, by_id) else RELATIONS))}]
         artifacts.append(artifact)
     # catalog ids may repeat: keep the first
     seen, unique = set(), []
@@ -118,9 +129,10 @@ def lineages(draw, unknown: str | None = None):
     leaves = [a["id"] for a in artifacts if a["id"] not in used]
     parents = leaves + [p for p in draw(st.lists(st.sampled_from([a["id"] for a in artifacts]),
                                                  max_size=2, unique=True)) if p not in leaves]
+    by_id = {a["id"]: a for a in artifacts}
     mine = {"id": "acme/mine", "mine": True,
-            "derived_from": [{"id": p, "relation": draw(st.sampled_from(MODEL_RELATIONS if p in KB.catalog else RELATIONS))}
-                             for p in parents]}
+            "derived_from": [{"id": p, "relation": draw(st.sampled_from(
+                MODEL_RELATIONS if _is_model(by_id[p], by_id) else RELATIONS))} for p in parents]}
     if draw(st.booleans()):
         mine["license"] = draw(licenses)
     if draw(st.booleans()):
