@@ -23,6 +23,8 @@ import engine_requests  # noqa: E402
 
 from reasoner import Reasoner  # noqa: E402
 
+from sizes import sized  # noqa: E402 - the default run's sample, the full one under -m slow
+
 SEED = 912_2026
 COUNT = 660          # generated requests answered as they come
 REMEDIES = 40        # more of them asked with "remedies": true
@@ -118,7 +120,7 @@ def _without_grants(answer) -> object:
     return document
 
 
-def _with_obligations(count: int = 200) -> list[dict]:
+def _with_obligations(count: int = sized(80, 200)) -> list[dict]:
     docs = [d for d in engine_requests.requests(count, seed=SEED) if "remedies" not in d]
     return docs
 
