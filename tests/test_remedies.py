@@ -60,6 +60,16 @@ NO_REMEDY = {
     # The outputs bans' exceptions are the student's lineage (target.derived, session 6), no longer
     # its family: the remedy these had ("state target.family llama") was the wrong YES itself, and
     # the lineage is the question asked, not a fact a remedy may change.
+    # Training on material under a license that bans improving other models (reviews 19, 20): the
+    # student's lineage is the question, as for outputs.
+    ("llama2", "a Mistral model trained on material under this license"): LINEAGE,
+    ("llama3", "a Mistral model trained on material under this license"): LINEAGE,
+    ("stabilityai-ai-community", "a Mistral model trained on material under this license"): LINEAGE,
+    ("tencent-hunyuan-community", "a Mistral model trained on material under this license"): LINEAGE,
+    ("tencent-hunyuan-community-large", "a Mistral model trained on material under this license"): LINEAGE,
+    ("tongyi-qianwen", "a Mistral model trained on material under this license"): LINEAGE,
+    ("tongyi-qianwen-research", "a Mistral model trained on material under this license"): LINEAGE,
+    ("xai-community", "a Mistral model trained on material under this license"): LINEAGE,
     ("llama2", "outputs received from someone else train a llama model"): LINEAGE,
     ("llama2", "outputs received from someone else train a mistral model"): LINEAGE,
     ("llama2", "outputs train a Llama model without Llama 2's weights"): LINEAGE,
