@@ -186,6 +186,11 @@ FACT_LIST = (
     # `trained_on` edge (it was trained on material under the license, a dataset). Lets a clause
     # mark the open reading "is a model trained on the data an adaptation of it?" exactly there.
     Fact("trained", FLAG, ACTED, "the model is trained on material under this license (a dataset)"),
+    # Computed, never stated: the license reaches the data acted on only as a model's outputs
+    # (along a `distilled` edge), never as material published under it (rules.lp "outputs_only").
+    # The bans on training with "the Materials or any output" tell the two apart with it.
+    Fact("outputs_only", FLAG, ACTED,
+         "the data holds this license's material only as outputs of a model under it"),
     # Outputs reached as data (rules.lp "Outputs received as data"): a license's ban on using its
     # model's outputs to improve other models (Llama 3 §1.b.v) binds its licensee, the one who ran
     # the model. Whether a mere recipient of a dataset of those outputs is bound is left open by

@@ -43,7 +43,7 @@ import pytest
 from reasoner import Reasoner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import run_cli  # noqa: E402
+from conftest import own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -108,12 +108,7 @@ def test_regrouped_data_in_a_cyclonedx_bom_keeps_the_ban(tmp_path, capsys):
     inner = {"type": "data", "group": "x", "name": "llama-data", "licenses": [{"license": {"name": "llama3"}}]}
     mix = {"type": "data", "group": "y", "name": "mix", "licenses": [{"license": {"id": "MIT"}}],
            "pedigree": {"ancestors": [inner]}}
-    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
-            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [mix]},
-            "properties": [{"name": "can-i:mine", "value": "true"}]}
-    path = tmp_path / "mix.cdx.json"
-    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
+    path = own_model_bom(tmp_path / "mix.cdx.json", mix)
     run = run_cli(capsys, "use", path, "--commercial", "--release-mau", "1M", "--no-remedies", "--json")
     assert run.code == 1, run.out[:400] + run.err
     assert ("llama3", "1.b.v") in {(r["license"], r["clause"]) for r in run.json()["reasons"]}
@@ -312,17 +307,55 @@ def test_non_commercial_data_held_in_a_mix_is_judged_as_if_trained_on_directly(l
     assert answer.status == "forbidden" and (license_id, clause) in _clauses(answer), answer.reasons
 
 
-@pytest.mark.xfail(strict=True, reason="MEDIUM (open, left by the review-20 fix): Stability IV(b) and Hunyuan 5.b "
-                   "forbid `train when not derived` (their terms follow distillation, so data of their model's outputs "
-                   "is `derived` and must stay with the outputs-as-data clause, DEPENDS for received outputs: "
-                   "tests/test_gaps5.py); a dataset regrouped by `merge`/`finetune` from data under the license is "
-                   "`derived` too, so a Mistral model trained on such a mix is YES (trained on the data itself, or on a "
-                   "trained_on mix: NO). Needs a flag for 'reached only as outputs' (rules.lp outputs_of) instead of `derived`")
-@pytest.mark.parametrize("license_id", ["stabilityai-ai-community", "tencent-hunyuan-community"])
-def test_material_regrouped_by_merge_keeps_the_stability_and_hunyuan_bans(license_id):
-    doc = _regrouped(license_id, relation="merge")
-    doc["use"].update(commercial=False, acts=["use"], release_mau_own=1_000_000, territory=["US"])
-    assert R.ask(doc).status == "forbidden"
+OUTPUTS_BANS = [("stabilityai-ai-community", "IV(b), last sentence", "stabilityai/stable-diffusion-3.5-large"),
+                ("tencent-hunyuan-community", "5.b", "tencent/HunyuanVideo"),
+                ("tencent-hunyuan-community-large", "5.b", "tencent/Tencent-Hunyuan-Large")]
+
+
+def _outputs_use(**kw):
+    return {"commercial": False, "acts": ["use"], "release_mau_own": 1_000_000, "territory": ["US"], **kw}
+
+
+@pytest.mark.parametrize("relation", ["merge", "finetune", "adapter"])
+@pytest.mark.parametrize("license_id, clause, model", OUTPUTS_BANS)
+def test_material_regrouped_by_merge_keeps_the_stability_and_hunyuan_bans(license_id, clause, model, relation):
+    """Was a strict xfail (review 20, MEDIUM 6): Stability §IV(b) and Hunyuan §5.b forbid `train when
+    not derived`, and a mix that merges data under the license derives from it, so a Mistral model
+    trained on the mix was YES (trained on the data itself, or on a trained_on mix: NO). The ban now
+    reads `when not outputs_only` (rules.lp), which such a mix is not."""
+    doc = _regrouped(license_id, relation=relation)
+    doc["use"] = _outputs_use()
+    answer = R.ask(doc)
+    assert answer.status == "forbidden" and (license_id, clause) in _clauses(answer), answer.reasons
+    # two regroupings deep, and beside a dataset of the model's outputs, the material is still material
+    doc["artifacts"].insert(1, {"id": "w/outputs", "license": "mit", "kind": "dataset",
+                                "derived_from": [{"id": model, "relation": "distilled"}]})
+    doc["artifacts"].insert(3, {"id": "v/mix2", "license": "cc-by-4.0", "kind": "dataset",
+                                "derived_from": [{"id": "y/mix", "relation": relation},
+                                                 {"id": "w/outputs", "relation": relation}]})
+    doc["artifacts"][-1]["derived_from"] = [{"id": "v/mix2", "relation": "trained_on"}]
+    answer = R.ask(doc)
+    assert answer.status == "forbidden" and (license_id, clause) in _clauses(answer), answer.reasons
+
+
+@pytest.mark.parametrize("relation", ["merge", "finetune", "trained_on"])
+@pytest.mark.parametrize("license_id, clause, model", OUTPUTS_BANS)
+def test_outputs_regrouped_stay_outputs(license_id, clause, model, relation):
+    """The other side (no wrong NO): data that holds the model's outputs, regrouped or labelled with
+    the license itself, is judged by the outputs-as-data clause, which leaves a recipient open."""
+    for label in ("mit", license_id):
+        doc = {"artifacts": [{"id": "w/outputs", "license": label, "kind": "dataset",
+                              "derived_from": [{"id": model, "relation": "distilled"}]},
+                             {"id": "y/mix", "license": "mit", "kind": "dataset",
+                              "derived_from": [{"id": "w/outputs", "relation": relation}]},
+                             _student([{"id": "y/mix", "relation": "trained_on"}])],
+               "subject": "acme/student", "use": _outputs_use(generated_outputs=False)}
+        answer = R.ask(doc)
+        assert (license_id, clause) not in _clauses(answer), (label, answer.reasons)
+        assert answer.status != "permitted", (label, answer.status)
+        doc["use"]["generated_outputs"] = True   # the user ran the model: its licensee, bound by the ban
+        answer = R.ask(doc)
+        assert answer.status == "forbidden", (label, answer.reasons)
 
 
 def test_a_dataset_taking_a_models_weights_alone_is_a_located_error():
