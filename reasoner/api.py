@@ -332,8 +332,6 @@ class Reasoner:
         family alone does not say so: material under a license is stated as an artifact of the
         license's family (`can-i train LICENSE`, the `train` examples). Walked up weights edges
         iteratively (lineages may be deep)."""
-        from .schema import WEIGHTS_RELATIONS
-
         first = artifacts.get(artifact_id)
         if first is None or first.kind is not None or self._is_dataset(artifact_id, first):
             return None
@@ -345,12 +343,19 @@ class Reasoner:
             if current.id != artifact_id and (current.kind == "model" or current.family is not None):
                 return f"takes the weights of the model `{current.id}`"
             for edge in current.derived_from:
-                if edge.relation in WEIGHTS_RELATIONS and edge.parent not in seen:
+                if edge.relation in schema.WEIGHTS_RELATIONS and edge.parent not in seen:
                     if self.kb.model(edge.parent):
                         return f"takes the weights of the catalog model `{edge.parent}`"
                     seen.add(edge.parent)
                     stack.append(edge.parent)
         return None
+
+    @staticmethod
+    def _located(request: Request, artifact_id: str, field: str) -> str | None:
+        """Where a field of an artifact is in the request (`artifacts[2].kind`), or None for an
+        artifact the request does not state (one the catalog added)."""
+        where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
+        return None if where is None else f"artifacts[{where}].{field}"
 
     def complete(self, request: Request) -> Request:
         """Fill license, family and modalities from the catalog, and add catalog ancestors.
@@ -369,38 +374,34 @@ class Reasoner:
             for j, edge in enumerate(artifact.derived_from):  # a parent named only by an edge may be a catalog model
                 if edge.relation == "trained_on" and self.kb.model(edge.parent):
                     # The catalog holds models, not data: read as data, its terms would not follow.
-                    where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
                     raise RequestError(
                         f"`{edge.parent}` is a catalog model, not a dataset: say how `{artifact_id}` derives from "
                         f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
-                        location=f"artifacts[{where}].derived_from[{j}].relation")
+                        location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 parent = artifacts.get(edge.parent)
                 if edge.relation == "trained_on" and parent is not None and parent.kind == "model":
-                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                     raise RequestError(
                         f"`{edge.parent}` is a model (its kind), not a dataset: say how `{artifact_id}` derives from "
                         f"it (finetune, adapter, merge, quantized, or distilled for training on its outputs)",
-                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                        location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 model_why = self._stated_model(edge.parent, artifacts) if edge.relation == "trained_on" else None
                 if model_why:
                     # Read as data, a model's terms followed only `trained_on`: a model "trained on" a
                     # Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES (review 20).
-                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                     raise RequestError(
                         f"`{edge.parent}` {model_why}, so it is a model, not a dataset: say how `{artifact_id}` "
                         f"derives from it (finetune, adapter, merge, quantized, or distilled for training on its "
                         f"outputs); if it is data, state `\"kind\": \"dataset\"` for it",
-                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                        location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 if edge.relation != "trained_on" and self._is_dataset(edge.parent, parent) \
                         and not self._is_dataset(artifact_id, artifact):
                     # A model takes a dataset only by training on it: named by another relation the
                     # data's outputs escaped the outputs-as-data rules (rules.lp `synthetic` reads
                     # `trained_on`), so a Llama-3-outputs dataset fine-tuned into a Mistral model was YES.
-                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                     raise RequestError(
                         f"`{edge.parent}` is a dataset: a model made from it is trained on it (relation "
                         f"`trained_on`); if `{artifact_id}` is itself data made from it, state `\"kind\": \"dataset\"` for it",
-                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                        location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 if edge.relation in schema.WEIGHTS_RELATIONS and self._is_dataset(artifact_id, artifact) \
                         and (self.kb.model(edge.parent) or (parent is not None and parent.kind == "model")) \
                         and Edge(edge.parent, "distilled") not in artifact.derived_from:
@@ -408,35 +409,31 @@ class Reasoner:
                     # alone makes a model. A "dataset" fine-tuned from Mistral-7B and from Llama 3
                     # outputs, hosted, was YES (review 20): stated as the model it is, NO. (The
                     # BOM readers write `finetune` beside `distilled` where they cannot tell.)
-                    where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                     raise RequestError(
                         f"`{artifact_id}` is a dataset, yet it takes the weights of the model `{edge.parent}` "
                         f"(`{edge.relation}`): data made from a model holds its outputs (relation `distilled`); "
                         f"if `{artifact_id}` is a model, drop `\"kind\": \"dataset\"` and derive it from its data by "
                         f"`trained_on`",
-                        location=None if where is None else f"artifacts[{where}].derived_from[{j}].relation")
+                        location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 if edge.parent not in artifacts and self.kb.entry(edge.parent):
                     artifacts[edge.parent] = Artifact(id=edge.parent)
                     order.append(edge.parent)
                     queue.append(edge.parent)
             entry = self.kb.model(artifact_id)
             if artifact.kind is not None and artifact.kind != ("model" if entry else artifact.kind):
-                where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                 raise RequestError(f"`{artifact_id}` is a catalog model, not a dataset",
-                                   location=None if where is None else f"artifacts[{where}].kind")
+                                   location=self._located(request, artifact_id, "kind"))
             if artifact.kind == "model" and self.kb.dataset(artifact_id) is not None and entry is None:
-                where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                 raise RequestError(f"`{artifact_id}` is a catalog dataset, not a model",
-                                   location=None if where is None else f"artifacts[{where}].kind")
+                                   location=self._located(request, artifact_id, "kind"))
             if artifact.family is not None and entry is None and self._is_dataset(artifact_id, artifact):
                 # A dataset may take data by any relation, so a model stated as a dataset escaped
                 # the outputs-as-data rules (a Mistral "dataset" fine-tuned on Llama 3 outputs was
                 # YES, review 19). A model family says it is a model: the two statements conflict.
-                where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact_id), None)
                 raise RequestError(f"`{artifact_id}` is a dataset, yet it states the model family `{artifact.family}`: "
                                    f"if it is a model, drop `\"kind\": \"dataset\"` and derive it from its data by "
                                    f"`trained_on`; if it is data, drop `family`",
-                                   location=None if where is None else f"artifacts[{where}].family")
+                                   location=self._located(request, artifact_id, "family"))
             published = self._publisher(artifact, entry, request)
             if published != artifact.publisher:
                 artifact = artifacts[artifact_id] = updated(artifact, publisher=published)
@@ -467,12 +464,11 @@ class Reasoner:
                     artifacts[artifact_id] = updated(artifacts[artifact_id], listed=True)
                 continue
             if artifact.mine:
-                where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact_id)
                 known = "a catalog model" if artifact_id == entry["id"] else f"the catalog model `{entry['id']}`"
                 raise RequestError(
                     f"`{artifact_id}` is {known} ({entry.get('license')}), not your own model: "
                     f"give your model its own id and derive it from `{entry['id']}`",
-                    location=f"artifacts[{where}].mine")
+                    location=self._located(request, artifact_id, "mine"))
             updates = {"listed": True}   # its terms are the catalog's (a licensor's release may be believed)
             if artifact.license is None:
                 updates["license"] = entry.get("license")
@@ -517,9 +513,8 @@ class Reasoner:
         and stays beside a declared one (as a catalog model's does). A dataset whose license is
         not known keeps none: the answer is UNKNOWN and says why (`_license_options`)."""
         if artifact.mine:
-            where = next(i for i, a in enumerate(request.artifacts) if a.id == artifact.id)
             raise RequestError(f"`{artifact.id}` is the catalog dataset `{entry['id']}`, not your own work: give "
-                               f"your data its own id", location=f"artifacts[{where}].mine")
+                               f"your data its own id", location=self._located(request, artifact.id, "mine"))
         known = entry.get("license")
         if known is None:
             return artifact
@@ -555,11 +550,10 @@ class Reasoner:
             return organisation
         stated = stated.strip().lower()
         if not stated or (organisation and stated != organisation):
-            where = next((i for i, a in enumerate(request.artifacts) if a.id == artifact.id), None)
             raise RequestError(
                 f"`{artifact.id}` is published by `{organisation}` on the Hub, not `{stated or '(empty)'}`: "
                 f"leave `publisher` out, or give the artifact's own Hub id",
-                location=f"artifacts[{where}].publisher" if where is not None else "artifacts")
+                location=self._located(request, artifact.id, "publisher") or "artifacts")
         return stated
 
     def _same_terms(self, artifact: Artifact, catalog_license: str) -> bool:

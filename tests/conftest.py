@@ -65,6 +65,17 @@ def run_cli(capsys, *argv, stdin: str | None = None, monkeypatch=None) -> Run:
     return Run(code, out, err)
 
 
+def own_model_bom(path, *ancestors: dict):
+    """Write a CycloneDX 1.6 ML-BOM of the user's own model (acme/student, Apache-2.0) whose
+    pedigree ancestors are `ancestors`, to `path`; returns the path."""
+    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
+            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": list(ancestors)},
+            "properties": [{"name": "can-i:mine", "value": "true"}]}
+    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def can_i(capsys, monkeypatch):
     """`can_i(*argv, stdin=None) -> Run`."""

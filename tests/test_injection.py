@@ -114,7 +114,7 @@ def watched(tmp_path_factory, monkeypatch):
     events, _events = _events, None
     unexpected = []
     for event, target in events:
-        if isinstance(target, (str, bytes, os.PathLike)) and event in ("open", "os.rename", "os.mkdir", "os.remove"):
+        if isinstance(target, (str, bytes, os.PathLike)) and event in ("open", "os.rename", "os.mkdir", "os.remove", "os.rmdir"):
             try:
                 path = Path(os.fsdecode(target)).resolve()
             except (TypeError, ValueError):

@@ -17,7 +17,7 @@ from reasoner import Reasoner
 from reasoner.errors import RequestError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import make_reasoner, run_cli  # noqa: E402
+from conftest import make_reasoner, own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -317,11 +317,6 @@ def test_a_bad_derived_by_property_is_a_located_error(tmp_path, capsys):
     pytest.importorskip("cyclonedx")
     llama = {"type": "machine-learning-model", "group": "meta-llama", "name": "Meta-Llama-3-8B",
              "properties": [{"name": "can-i:derived-by", "value": "distiled"}]}
-    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
-            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [llama]},
-            "properties": [{"name": "can-i:mine", "value": "true"}]}
-    path = tmp_path / "bad.cdx.json"
-    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
+    path = own_model_bom(tmp_path / "bad.cdx.json", llama)
     run = run_cli(capsys, "use", path)
     assert run.code == 2 and "did you mean `distilled`" in run.err and "pedigree.ancestors[0]" in run.err

@@ -25,7 +25,7 @@ from reasoner import Reasoner
 from reasoner.errors import RequestError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import run_cli  # noqa: E402
+from conftest import own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -35,13 +35,7 @@ LLAMA3 = "meta-llama/Meta-Llama-3-8B"
 
 def _cdx(tmp_path, ancestor: dict) -> Path:
     """A CycloneDX BOM of the user's own model (Apache-2.0) with one pedigree ancestor."""
-    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
-            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [ancestor]},
-            "properties": [{"name": "can-i:mine", "value": "true"}]}
-    path = tmp_path / "mine.cdx.json"
-    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
-    return path
+    return own_model_bom(tmp_path / "mine.cdx.json", ancestor)
 
 
 def _llama3_component(properties=()) -> dict:

@@ -20,6 +20,7 @@ from reasoner import Reasoner
 from reasoner.remedies import apply_changes
 
 sys.path.insert(0, str(Path(__file__).parent))
+from conftest import own_model_bom  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -194,13 +195,7 @@ def _cdx_student_on_data_made_by_llama3(tmp_path, relation=None):
             "pedigree": {"ancestors": [llama]}}
     if relation:
         data["properties"] = [{"name": "can-i:base_model_relation", "value": relation}]
-    mine = {"type": "machine-learning-model", "group": "acme", "name": "student",
-            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [data]},
-            "properties": [{"name": "can-i:mine", "value": "true"}]}
-    path = tmp_path / "student.cdx.json"
-    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
-                                "metadata": {"component": mine}, "components": []}), encoding="utf-8")
-    return path
+    return own_model_bom(tmp_path / "student.cdx.json", data)
 
 
 def test_a_cyclonedx_data_component_made_from_a_model_holds_its_outputs(tmp_path, capsys):
