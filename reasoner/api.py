@@ -328,13 +328,15 @@ class Reasoner:
     def _stated_model(self, artifact_id: str, artifacts: dict) -> str | None:
         """Why an artifact of unstated kind is a model by what the request says of it (None if
         nothing does): it takes the weights (WEIGHTS_RELATIONS) of a catalog model, of one stated
-        `"kind": "model"` or of one stating a model family, directly or through others. Its own
-        family alone does not say so: material under a license is stated as an artifact of the
-        license's family (`can-i train LICENSE`, the `train` examples). Walked up weights edges
-        iteratively (lineages may be deep)."""
+        `"kind": "model"` or of one stating a model family, directly or through others, or it
+        states a model family itself (a dataset states none: `can-i train LICENSE` and the `train`
+        examples state the material as a dataset). Walked up weights edges iteratively (lineages
+        may be deep)."""
         first = artifacts.get(artifact_id)
         if first is None or first.kind is not None or self._is_dataset(artifact_id, first):
             return None
+        if first.family is not None:
+            return f"states the model family `{first.family}`"
         stack, seen = [artifact_id], {artifact_id}
         while stack:
             current = artifacts.get(stack.pop())
@@ -391,7 +393,7 @@ class Reasoner:
                     raise RequestError(
                         f"`{edge.parent}` {model_why}, so it is a model, not a dataset: say how `{artifact_id}` "
                         f"derives from it (finetune, adapter, merge, quantized, or distilled for training on its "
-                        f"outputs); if it is data, state `\"kind\": \"dataset\"` for it",
+                        f"outputs); if it is data, state `\"kind\": \"dataset\"` for it, and no `family`",
                         location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 if edge.relation != "trained_on" and self._is_dataset(edge.parent, parent) \
                         and not self._is_dataset(artifact_id, artifact):

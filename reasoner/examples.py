@@ -49,6 +49,17 @@ def example_request(lic: License, example: Example) -> dict:
                 "derived_from": [{"id": base["id"], "relation": ACT_RELATION[a]} for a in creations]}
         artifacts.append(mine)
         subject = mine["id"]
+    if "train" in creations:
+        # Training is on data: material under the license is a dataset, which states no model
+        # family (api.complete refuses a `trained_on` parent that does, review 20). Beside an act
+        # that takes the model's weights, the material is a dataset of its own under the license.
+        data = base if len(creations) == 1 else {"id": f"{lic.id}-data", "license": base["license"]}
+        data.pop("family", None)
+        data["kind"] = "dataset"
+        if data is not base:
+            artifacts.insert(1, data)
+            mine["derived_from"] = [{"id": data["id"] if e["relation"] == ACT_RELATION["train"] else e["id"],
+                                     "relation": e["relation"]} for e in mine["derived_from"]]
     for fact in schema.FACT_LIST:
         for position, word in enumerate(fact.example):
             if word not in facts:

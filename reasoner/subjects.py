@@ -126,6 +126,11 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context, h
             # Read as a model, a dataset's terms would follow the relation of a model, not `trained_on`.
             raise RequestError(f"`{subject_id}` is a catalog dataset, not a model: `can-i train` asks about "
                                f"training your model on it", location="subject")
+        if act == "train" and resolved.kind == "license":
+            # The material under the license is data: a dataset states no model family (api.complete
+            # refuses a `trained_on` parent that does: read as data, a model's terms did not follow).
+            parent.pop("family", None)
+            parent["kind"] = "dataset"
         derived = {"id": DERIVED_ID, "mine": True, "derived_from": [{"id": subject_id, "relation": relation}],
                    **context.target()}
         if "family" not in derived and lineage.same_model([relation]):   # else `--into` says it

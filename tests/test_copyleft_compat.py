@@ -35,7 +35,10 @@ def cited(doc, *keys) -> set[tuple[str, str]]:
 
 def own_work(upstream: str, own: str, acts, relation: str = "finetune", **use) -> dict:
     """A request: the user's own model under `own`, made from a model under `upstream`."""
-    return {"artifacts": [{"id": "up/base", "license": upstream, "family": "other"},
+    base = {"id": "up/base", "license": upstream, "family": "other"}
+    if relation == "trained_on":   # trained on data, which states no model family
+        base = {"id": "up/base", "license": upstream, "kind": "dataset"}
+    return {"artifacts": [base,
                           {"id": "me/model", "license": own, "mine": True,
                            "derived_from": [{"id": "up/base", "relation": relation}]}],
             "subject": "me/model", "use": {"acts": list(acts), **use}}

@@ -34,8 +34,8 @@ WEIGHTS = ("finetune", "adapter", "merge", "quantized")
 
 def _is_model(artifact: dict, by_id: dict) -> bool:
     """Whether a request says an artifact is a model (api.complete then refuses `trained_on` to it):
-    a catalog model, or one that takes the weights of a catalog model or of one stating a family."""
-    if artifact["id"] in KB.catalog:
+    a catalog model, one stating a model family, or one that takes the weights of either."""
+    if artifact["id"] in KB.catalog or "family" in artifact:
         return True
     parents = [by_id[e["id"]] for e in artifact.get("derived_from", []) if e["relation"] in WEIGHTS]
     return any("family" in p or _is_model(p, by_id) for p in parents)

@@ -221,21 +221,15 @@ def test_every_context_on_held_data_is_among_the_context_artifacts():
 # --- 6. a model read as training data ------------------------------------------------------------------
 
 @pytest.mark.parametrize("parent", [
-    pytest.param({"id": "z/llama-ft", "license": "llama3.1", "family": "llama"},
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "MEDIUM: `trained_on` a parent that states a model family (and no kind) is still read as "
-                     "data, so Llama 3.1's terms (which follow finetune, not trained_on) do not reach the model: "
-                     "relicensed Apache-2.0 alone it is YES (reasoner/api.py:Reasoner.complete). Not fixed: "
-                     "`can-i train LICENSE` and the .lic `train` examples state material under a license as an "
-                     "artifact of the license's family (reasoner/subjects.py:_catalog_or_license, "
-                     "reasoner/examples.py:example_request), which such a check would refuse"))),
+    {"id": "z/llama-ft", "license": "llama3.1", "family": "llama"},   # was a strict xfail: read as data
     {"id": "z/llama-ft", "license": "apache-2.0", "derived_from": [{"id": "meta-llama/Llama-3.1-8B", "relation": "finetune"}]},
     {"id": "z/llama-ft", "license": "apache-2.0", "derived_from": [{"id": "z/mid", "relation": "adapter"}]},
 ])
 def test_a_model_stated_as_training_data_is_an_input_error(parent, tmp_path, capsys):
-    """MEDIUM (fixed for the weights case, api.complete): `trained_on` a parent the request itself
-    shows to be a model (it takes a model's weights) read it as data, which Llama 3.1's terms do not
-    follow: the user's model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES."""
+    """MEDIUM (fixed, api.complete): `trained_on` a parent the request itself shows to be a model (it
+    takes a model's weights, or states a model family: session 10) read it as data, which Llama 3.1's
+    terms do not follow: the user's model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0
+    alone, was YES."""
     from reasoner.errors import RequestError
 
     artifacts = [parent, _student([{"id": "z/llama-ft", "relation": "trained_on"}], family="llama")]

@@ -225,6 +225,10 @@ def test_only_same_model_relations_keep_the_parents_family_in_requests_and_verbs
     doc = {"artifacts": [{"id": "base", "license": "llama3", "family": "llama"},
                          {"id": "mine", "mine": True, "derived_from": [{"id": "base", "relation": relation}]}],
            "use": {"acts": ["use"]}}
+    if relation == "trained_on":   # a parent stating a model family is a model: training on it is an error
+        with pytest.raises(RequestError, match="states the model family"):
+            reasoner.complete(read_request(doc))
+        doc["artifacts"][0] = {"id": "base", "license": "llama3", "kind": "dataset"}
     completed = reasoner.complete(read_request(doc))
     assert (completed.by_id()["mine"].family == "llama") is declared.same_model
     built = build_request(reasoner.kb, "llama3", declared.act, Context())
