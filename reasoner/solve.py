@@ -749,7 +749,7 @@ def read_everywhere(statements) -> frozenset | None:
 def context_artifacts(scene: Scene) -> frozenset:
     """The artifacts a context may act on or create (rules.lp's `acting`): the subject, the
     user's own models and their parents, and the data held in data they are trained on (rules.lp
-    `data_held`: down trained_on edges). A field no rule reads elsewhere (fields_read_everywhere) is given
+    `data_held`: the trained_on parents of the data reached down every edge but distilled). A field no rule reads elsewhere (fields_read_everywhere) is given
     only for these; tests/test_size2.py checks that every ground ctx_of is among them."""
     sites = {scene.subject}
     by_id = None
@@ -766,10 +766,13 @@ def context_artifacts(scene: Scene) -> frozenset:
                 if held is None or held.id in seen:
                     continue
                 seen.add(held.id)
-                for edge in held.derived_from:
+                outputs = {edge.parent for edge in held.derived_from if edge.relation == "distilled"}
+                for edge in held.derived_from:   # rules.lp data_reach: every edge but distilled
+                    if edge.relation == "distilled" or edge.parent in outputs:
+                        continue
                     if edge.relation == "trained_on":
                         sites.add(edge.parent)
-                        data.append(edge.parent)
+                    data.append(edge.parent)
     return frozenset(sites)
 
 
