@@ -395,6 +395,15 @@ class Reasoner:
                         f"derives from it (finetune, adapter, merge, quantized, or distilled for training on its "
                         f"outputs); if it is data, state `\"kind\": \"dataset\"` for it, and no `family`",
                         location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
+                if edge.relation == "distilled" and self._is_dataset(edge.parent, parent) \
+                        and self._is_dataset(artifact_id, artifact):
+                    # `distilled` says the data holds a model's outputs: from a dataset, the rules
+                    # read the material itself as outputs, which the Stability and Hunyuan bans leave
+                    # open for a recipient (review 21: DEPENDS where training on the data is NO).
+                    raise RequestError(
+                        f"`{edge.parent}` is a dataset, not a model: `distilled` means made of a model's "
+                        f"outputs; data that holds other data derives from it by `trained_on` (or `merge`)",
+                        location=self._located(request, artifact_id, f"derived_from[{j}].relation"))
                 if edge.relation != "trained_on" and self._is_dataset(edge.parent, parent) \
                         and not self._is_dataset(artifact_id, artifact):
                     # A model takes a dataset only by training on it: named by another relation the
