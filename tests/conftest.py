@@ -76,6 +76,21 @@ def own_model_bom(path, *ancestors: dict):
     return path
 
 
+def assert_input_error(reasoner, doc: dict, location: str, words: str, tmp_path, capsys):
+    """`doc` is refused as an input error at `location` whose message says `words`, in process and
+    through `can-i --request FILE` (exit 2, one line, no traceback). Returns the file written."""
+    from reasoner.errors import RequestError
+
+    with pytest.raises(RequestError) as raised:
+        reasoner.ask(doc)
+    assert raised.value.location == location and words in raised.value.message, raised.value
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run = run_cli(capsys, "--request", path)
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
+    return path
+
+
 @pytest.fixture
 def can_i(capsys, monkeypatch):
     """`can_i(*argv, stdin=None) -> Run`."""

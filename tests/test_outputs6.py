@@ -17,7 +17,7 @@ from reasoner import Reasoner
 from reasoner.errors import RequestError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import make_reasoner, own_model_bom, run_cli  # noqa: E402
+from conftest import assert_input_error, make_reasoner, own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -202,14 +202,8 @@ def _on_data(relation, *, kind="dataset", child_kind=None):
 
 @pytest.mark.parametrize("relation", ["finetune", "adapter", "merge", "quantized", "distilled"])
 def test_a_model_that_names_a_dataset_by_another_relation_is_an_error(relation, tmp_path, capsys):
-    with pytest.raises(RequestError) as raised:
-        R.ask(_on_data(relation))
-    assert raised.value.location == "artifacts[0].derived_from[0].relation"
-    assert "trained_on" in raised.value.message
-    path = tmp_path / "r.json"
-    path.write_text(json.dumps(_on_data(relation)), encoding="utf-8")
-    run = run_cli(capsys, "--request", path)
-    assert run.code == 2 and "Traceback" not in run.err and len(run.err.strip().splitlines()) == 1
+    path = assert_input_error(R, _on_data(relation), "artifacts[0].derived_from[0].relation", "trained_on",
+                              tmp_path, capsys)
     run = run_cli(capsys, "use", path)   # the same document as a lineage file
     assert run.code == 2
 

@@ -22,10 +22,9 @@ from pathlib import Path
 import pytest
 
 from reasoner import Reasoner
-from reasoner.errors import RequestError
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import own_model_bom, run_cli  # noqa: E402
+from conftest import assert_input_error, own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -120,13 +119,7 @@ def _model_as_dataset(**mine):
 
 
 def test_a_dataset_that_states_a_model_family_is_an_error(tmp_path, capsys):
-    with pytest.raises(RequestError) as raised:
-        R.ask(_model_as_dataset(family="mistral"))
-    assert raised.value.location == "artifacts[0].family" and "trained_on" in raised.value.message
-    path = tmp_path / "r.json"
-    path.write_text(json.dumps(_model_as_dataset(family="mistral")), encoding="utf-8")
-    run = run_cli(capsys, "--request", path)
-    assert run.code == 2 and "Traceback" not in run.err and len(run.err.strip().splitlines()) == 1
+    assert_input_error(R, _model_as_dataset(family="mistral"), "artifacts[0].family", "trained_on", tmp_path, capsys)
     # As a model trained on the data (what it is), the same request is NO.
     doc = _model_as_dataset(family="mistral")
     del doc["artifacts"][0]["kind"]

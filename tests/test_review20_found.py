@@ -43,7 +43,7 @@ import pytest
 from reasoner import Reasoner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import own_model_bom, run_cli  # noqa: E402
+from conftest import assert_input_error, own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 LLAMA3 = "meta-llama/Meta-Llama-3-8B"
@@ -230,7 +230,6 @@ def test_a_model_stated_as_training_data_is_an_input_error(parent, tmp_path, cap
     takes a model's weights, or states a model family: session 10) read it as data, which Llama 3.1's
     terms do not follow: the user's model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0
     alone, was YES."""
-    from reasoner.errors import RequestError
 
     artifacts = [parent, _student([{"id": "z/llama-ft", "relation": "trained_on"}], family="llama")]
     if parent.get("derived_from", [{}])[0].get("id") == "z/mid":
@@ -238,13 +237,7 @@ def test_a_model_stated_as_training_data_is_an_input_error(parent, tmp_path, cap
                           "derived_from": [{"id": "meta-llama/Llama-3.1-8B", "relation": "finetune"}]})
     doc = {"artifacts": artifacts, "subject": "acme/student",
            "use": _use(outbound_license="apache-2.0", name="Llama-Student")}
-    with pytest.raises(RequestError) as raised:
-        R.ask(doc)
-    assert raised.value.location == "artifacts[1].derived_from[0].relation" and "is a model" in raised.value.message
-    path = tmp_path / "r.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    run = run_cli(capsys, "--request", path)
-    assert run.code == 2 and "Traceback" not in run.err and len(run.err.strip().splitlines()) == 1
+    assert_input_error(R, doc, "artifacts[1].derived_from[0].relation", "is a model", tmp_path, capsys)
     # As what it is (a fine-tune of it), the same question is NO: Llama 3.1's terms must travel (§1.b.i).
     doc["artifacts"][1]["derived_from"][0]["relation"] = "finetune"
     assert R.ask(doc).status == "forbidden"

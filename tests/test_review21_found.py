@@ -30,7 +30,7 @@ import pytest
 from reasoner import Reasoner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import own_model_bom, run_cli  # noqa: E402
+from conftest import assert_input_error, own_model_bom, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 
@@ -226,18 +226,11 @@ def test_distilled_from_a_dataset_is_not_outputs(tmp_path, capsys):
     from a DATASET under Stability's license was read as that "model's" outputs (rules.lp outputs_of
     and outputs_only never ask whether the parent is a model), so training Mistral on it was DEPENDS,
     not the NO the material itself gets. Now a located input error (api.complete)."""
-    from reasoner.errors import RequestError
 
     doc = _doc([{"id": "x/raw", "license": "stabilityai-ai-community", "kind": "dataset"},
                 {"id": "y/d", "license": "mit", "kind": "dataset", "derived_from": [{"id": "x/raw", "relation": "distilled"}]}],
                "y/d", generated_outputs=False)
-    with pytest.raises(RequestError) as raised:
-        R.ask(doc)
-    assert raised.value.location == "artifacts[1].derived_from[0].relation" and "not a model" in raised.value.message
-    path = tmp_path / "r.json"
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    run = run_cli(capsys, "--request", path)
-    assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
+    assert_input_error(R, doc, "artifacts[1].derived_from[0].relation", "not a model", tmp_path, capsys)
     # held by `trained_on`, as the error says, the material keeps the ban
     doc["artifacts"][1]["derived_from"][0]["relation"] = "trained_on"
     answer = R.ask(doc)
