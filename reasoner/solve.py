@@ -749,8 +749,9 @@ def read_everywhere(statements) -> frozenset | None:
 def context_artifacts(scene: Scene) -> frozenset:
     """The artifacts a context may act on or create (rules.lp's `acting`): the subject, the
     user's own models and their parents, and the data held in data they are trained on (rules.lp
-    `data_held`: the trained_on parents of the data reached down every edge but distilled). A field no rule reads elsewhere (fields_read_everywhere) is given
-    only for these; tests/test_size2.py checks that every ground ctx_of is among them."""
+    `data_held`: the trained_on parents of the data reached down every edge but distilled). A
+    field no rule reads elsewhere (fields_read_everywhere) is given only for these;
+    tests/test_size2.py checks that every ground ctx_of is among them."""
     sites = {scene.subject}
     by_id = None
     seen: set = set()   # data walked already (from any of the user's models)
