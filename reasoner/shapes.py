@@ -41,19 +41,10 @@ from collections import OrderedDict
 import clingo
 from clingo import Function, Number, String, Symbol
 
-try:   # clingo's C functions, as its own Python API calls them (Control.solve, Model.symbols)
-    from clingo._internal import _ffi, _handle_error, _lib
-    _YIELD, _SHOWN = _lib.clingo_solve_mode_yield, _lib.clingo_show_type_shown
-    _C_SOLVE = all(hasattr(_lib, name) for name in (
-        "clingo_control_solve", "clingo_solve_handle_resume", "clingo_solve_handle_model",
-        "clingo_model_symbols_size", "clingo_model_symbols", "clingo_solve_handle_close"))
-except (ImportError, AttributeError):   # another clingo: its public API (_Prepared._solve_py)
-    _C_SOLVE = False
-
 from . import schema
 from .compile import const, num
-from .solve import (KEY_STATED, RuleFunctions, Scene, fact_index, question_facts, read_shown, rule_statements,
-                    schema_facts)
+from .solve import (C_SOLVE, KEY_STATED, RuleFunctions, Scene, _ffi, fact_index, question_facts, read_shown,
+                    rule_statements, schema_facts, shown_symbols)
 
 # The question facts whose values vary within one structure (the rest is the structure), and
 # where Scene.key() holds them: the acts and the condition flags among its stated facts, and its
@@ -138,14 +129,14 @@ class _Prepared:
             true = frozenset(value_facts(values))
             assumptions = None if not true <= self.literals.keys() else [
                 literal if fact in true else -literal for fact, literal in self.literals.items()]
-            if assumptions is not None and _C_SOLVE:   # kept as clingo's own array: built once per values
+            if assumptions is not None and C_SOLVE:   # kept as clingo's own array: built once per values
                 assumptions = (_ffi.new("clingo_literal_t[]", assumptions), len(assumptions))
             if len(self.assumptions) >= 256:   # bounded per Control (a few KB each)
                 self.assumptions.clear()
             self.assumptions[values] = assumptions
         if assumptions is None:
             return None
-        models = self._solve_c(*assumptions) if _C_SOLVE else self._solve_py(assumptions)
+        models = self._solve_c(*assumptions) if C_SOLVE else self._solve_py(assumptions)
         self.solves += 1
         if len(models) > 1:   # cannot happen for a stratified program with every external fixed
             raise AssertionError(f"{len(models)} models for one question")
@@ -164,30 +155,10 @@ class _Prepared:
         return models
 
     def _solve_c(self, assumptions, count: int) -> list:
-        """_solve_py through clingo's C functions (the ones its Python `solve` calls), with no
-        solve event handler: the same solve and model, ~10 µs less per question of the Python
-        around them (the handler's objects, a Model and a symbol array per call). No callback
-        into Python is installed, so a Ctrl-C is raised here once clingo returns, as before
-        (c04c74d), and the handle is closed whatever happens."""
-        models = []
-        handle = _ffi.new("clingo_solve_handle_t**")
-        try:
-            _handle_error(_lib.clingo_control_solve(self.control._rep, _YIELD, assumptions, count,
-                                                    _ffi.NULL, _ffi.NULL, handle))
-            model = _ffi.new("clingo_model_t**")
-            size = _ffi.new("size_t*")
-            while True:
-                _handle_error(_lib.clingo_solve_handle_resume(handle[0]))
-                _handle_error(_lib.clingo_solve_handle_model(handle[0], model))
-                if model[0] == _ffi.NULL:
-                    return models
-                _handle_error(_lib.clingo_model_symbols_size(model[0], _SHOWN, size))
-                numbers = _ffi.new("clingo_symbol_t[]", size[0])
-                _handle_error(_lib.clingo_model_symbols(model[0], _SHOWN, numbers, size[0]))
-                models.append(self._atoms(numbers))
-        finally:
-            if handle[0] != _ffi.NULL:
-                _handle_error(_lib.clingo_solve_handle_close(handle[0]))
+        """_solve_py through clingo's C functions with no solve event handler (solve.shown_symbols:
+        the same solve and model, ~10 µs less per question, and a Ctrl-C is raised here once
+        clingo returns)."""
+        return [self._atoms(numbers) for numbers in shown_symbols(self.control, assumptions, count)]
 
     def _atoms(self, numbers) -> list:
         # clingo interns symbols: a symbol's number (`_rep`) names one atom for the process's

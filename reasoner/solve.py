@@ -18,6 +18,15 @@ from .records import dataclass   # a standard dataclass, defined at no cost (rec
 import clingo
 from clingo import Function, Number, String, Symbol
 
+try:   # clingo's C functions, as its own Python API calls them (Control.solve, Model.symbols)
+    from clingo._internal import _ffi, _handle_error, _lib
+    _YIELD, _SHOWN = _lib.clingo_solve_mode_yield, _lib.clingo_show_type_shown
+    C_SOLVE = all(hasattr(_lib, name) for name in (
+        "clingo_control_solve", "clingo_solve_handle_resume", "clingo_solve_handle_model",
+        "clingo_model_symbols_size", "clingo_model_symbols", "clingo_solve_handle_close"))
+except (ImportError, AttributeError):   # another clingo: its public API (Control.solve)
+    C_SOLVE, _ffi = False, None
+
 from . import resources, schema
 from .compile import const, flag_symbol, num
 from .kb import publisher_of
@@ -1047,6 +1056,50 @@ def release_grounding() -> None:
     _KEPT.grounding = None
 
 
+class _Numbers:
+    """A model's array of shown symbol numbers, sliced as Symbols (what model.symbols gives)."""
+
+    __slots__ = ("numbers",)
+
+    def __init__(self, numbers):
+        self.numbers = numbers
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def __getitem__(self, part: slice) -> list:   # a cffi array's slice does not clip: clipped here
+        return [Symbol(number) for number in self.numbers[part.start:min(part.stop, len(self.numbers))]]
+
+
+def shown_symbols(control: clingo.Control, assumptions=None, count: int = 0) -> list:
+    """The shown symbols of each model, as clingo's own arrays of symbol numbers (8 bytes an atom;
+    `Symbol(number)` makes one when it is read), solved through clingo's C functions with no solve
+    event handler. clingo's Python `Control.solve` always installs one, yielding or not, and its
+    on_statistics calls back into Python after the search: a Ctrl-C raised there is "error in
+    SolveEventHandler::on_statistics going to terminate", an abort, not a KeyboardInterrupt
+    (test_review_workers' random SIGINTs). No callback here, so a Ctrl-C is raised once clingo
+    returns, and the handle is closed whatever happens. `assumptions` is a clingo_literal_t array."""
+    models = []
+    handle = _ffi.new("clingo_solve_handle_t**")
+    try:
+        _handle_error(_lib.clingo_control_solve(control._rep, _YIELD, _ffi.NULL if assumptions is None else assumptions,
+                                                count, _ffi.NULL, _ffi.NULL, handle))
+        model = _ffi.new("clingo_model_t**")
+        size = _ffi.new("size_t*")
+        while True:
+            _handle_error(_lib.clingo_solve_handle_resume(handle[0]))
+            _handle_error(_lib.clingo_solve_handle_model(handle[0], model))
+            if model[0] == _ffi.NULL:
+                return models
+            _handle_error(_lib.clingo_model_symbols_size(model[0], _SHOWN, size))
+            numbers = _ffi.new("clingo_symbol_t[]", size[0])
+            _handle_error(_lib.clingo_model_symbols(model[0], _SHOWN, numbers, size[0]))
+            models.append(numbers)
+    finally:
+        if handle[0] != _ffi.NULL:
+            _handle_error(_lib.clingo_solve_handle_close(handle[0]))
+
+
 def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     """`run`'s grounding and solving: the shown atoms as text, a slice of them per string, each
     made when it is read (read_shown reads them; a solver process, workers.py, sends them to its
@@ -1068,20 +1121,15 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
         added = rule_statements(control, present, indexes, alone, text=False)
     big = add_facts(control, itertools.chain(schema_facts(), facts))   # no copy of the batch's facts
     control.ground([("base", [])], context=RuleFunctions())
-    models: list = []
-
-    def collect(model) -> None:   # the program is stratified: one model
-        # The shown symbols only: clingo interns symbols for the process's life, so they stay
-        # valid once the Control is freed, and their text is made after that (an array of 8 bytes
-        # per atom here, where the text held ~16 MiB more at a 100,000-deep lineage's peak).
-        models.append(model.symbols(shown=True))
-
-    # Models read from a yielding handle, not through on_model: a callback makes clingo install an
-    # event handler whose on_statistics calls back into Python, and a Ctrl-C raised there is
-    # "going to terminate" (an abort, not a KeyboardInterrupt; test_review_workers' random SIGINTs).
-    with control.solve(yield_=True) as handle:
-        for model in handle:
-            collect(model)
+    # The shown symbols only (the program is stratified: one model): clingo interns symbols for
+    # the process's life, so they stay valid once the Control is freed, and their text is made
+    # after that (an array of 8 bytes per atom here, where the text held ~16 MiB more at a
+    # 100,000-deep lineage's peak). Solved with no event handler (shown_symbols: a Ctrl-C).
+    if C_SOLVE:
+        models = [_Numbers(numbers) for numbers in shown_symbols(control)]
+    else:
+        with control.solve(yield_=True) as handle:
+            models = [model.symbols(shown=True) for model in handle]
     if statistics is not None:
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):

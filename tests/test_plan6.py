@@ -175,8 +175,8 @@ def test_answers_do_not_depend_on_the_order_of_a_models_atoms(monkeypatch, asked
 
 def test_one_solve_per_prepared_question_and_assumptions_built_once_per_values(monkeypatch):
     solves = []
-    solve = shapes._Prepared._solve_c if shapes._C_SOLVE else shapes._Prepared._solve_py
-    name = "_solve_c" if shapes._C_SOLVE else "_solve_py"
+    solve = shapes._Prepared._solve_c if shapes.C_SOLVE else shapes._Prepared._solve_py
+    name = "_solve_c" if shapes.C_SOLVE else "_solve_py"
     monkeypatch.setattr(shapes._Prepared, name, lambda self, *a: (solves.append(1), solve(self, *a))[1])
     reasoner = prepared_at_once()
     ask = [{"licenses": ["llama3"], "use": {"acts": ["host"], "release_mau": mau, "role": "licensee"}}
