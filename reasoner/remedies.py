@@ -35,6 +35,7 @@ candidates break ties, e.g. the largest value under a threshold first):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from .records import dataclass, replace   # standard dataclasses, defined at no cost (records.py)
@@ -46,7 +47,8 @@ from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
 from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
-                    more_rules_text, question_facts, read_shown, rule_statements, schema_facts, take_grounding)
+                    more_rules_text, question_facts, read_shown, rule_statements, schema_facts, solved_models,
+                    take_grounding)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -699,8 +701,9 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
                 level.append((tuple(model.cost), chosen))
             return len(found) + len(level) < limit
 
-        with control.solve(assumptions=excluded, yield_=True) as handle:   # no callback: see solve.shown_texts
-            for model in handle:
+        # No event handler (a Ctrl-C is not an abort); the solve is closed before the backend below.
+        with contextlib.closing(solved_models(control, excluded)) as models:
+            for model in models:
                 if not collect(model):
                     break
         if not level:

@@ -23,7 +23,8 @@ try:   # clingo's C functions, as its own Python API calls them (Control.solve, 
     _YIELD, _SHOWN = _lib.clingo_solve_mode_yield, _lib.clingo_show_type_shown
     C_SOLVE = all(hasattr(_lib, name) for name in (
         "clingo_control_solve", "clingo_solve_handle_resume", "clingo_solve_handle_model",
-        "clingo_model_symbols_size", "clingo_model_symbols", "clingo_solve_handle_close"))
+        "clingo_model_symbols_size", "clingo_model_symbols", "clingo_solve_handle_close",
+        "clingo_model_optimality_proven", "clingo_model_cost_size", "clingo_model_cost", "clingo_model_is_true"))
 except (ImportError, AttributeError):   # another clingo: its public API (Control.solve)
     C_SOLVE, _ffi = False, None
 
@@ -1071,33 +1072,90 @@ class _Numbers:
         return [Symbol(number) for number in self.numbers[part.start:min(part.stop, len(self.numbers))]]
 
 
-def shown_symbols(control: clingo.Control, assumptions=None, count: int = 0) -> list:
-    """The shown symbols of each model, as clingo's own arrays of symbol numbers (8 bytes an atom;
-    `Symbol(number)` makes one when it is read), solved through clingo's C functions with no solve
-    event handler. clingo's Python `Control.solve` always installs one, yielding or not, and its
+class _CModel:
+    """One model of a solve through clingo's C functions (solved_models): what the callers read of
+    a clingo.Model, read from the `clingo_model_t*`, which is valid until the next model is asked for."""
+
+    __slots__ = ("pointer",)
+
+    def __init__(self, pointer):
+        self.pointer = pointer
+
+    def shown_numbers(self):
+        """The shown symbols as clingo's own array of symbol numbers (8 bytes an atom)."""
+        size = _ffi.new("size_t*")
+        _handle_error(_lib.clingo_model_symbols_size(self.pointer, _SHOWN, size))
+        numbers = _ffi.new("clingo_symbol_t[]", size[0])
+        _handle_error(_lib.clingo_model_symbols(self.pointer, _SHOWN, numbers, size[0]))
+        return numbers
+
+    def symbols(self, shown: bool = True) -> list[Symbol]:
+        assert shown, "only the shown symbols are read"
+        return [Symbol(number) for number in self.shown_numbers()]
+
+    @property
+    def optimality_proven(self) -> bool:
+        proven = _ffi.new("bool*")
+        _handle_error(_lib.clingo_model_optimality_proven(self.pointer, proven))
+        return proven[0]
+
+    @property
+    def cost(self) -> list[int]:
+        size = _ffi.new("size_t*")
+        _handle_error(_lib.clingo_model_cost_size(self.pointer, size))
+        costs = _ffi.new("int64_t[]", size[0])
+        _handle_error(_lib.clingo_model_cost(self.pointer, costs, size[0]))
+        return list(costs)
+
+    def is_true(self, literal: int) -> bool:
+        true = _ffi.new("bool*")
+        _handle_error(_lib.clingo_model_is_true(self.pointer, literal, true))
+        return true[0]
+
+
+def solved_models(control: clingo.Control, assumptions=None, count: int | None = None):
+    """Each model of `control`'s solve, solved through clingo's C functions with no solve event
+    handler. clingo's Python `Control.solve` always installs one, yielding or not, and its
     on_statistics calls back into Python after the search: a Ctrl-C raised there is "error in
     SolveEventHandler::on_statistics going to terminate", an abort, not a KeyboardInterrupt
     (test_review_workers' random SIGINTs). No callback here, so a Ctrl-C is raised once clingo
-    returns, and the handle is closed whatever happens. `assumptions` is a clingo_literal_t array."""
-    models = []
+    returns, and the handle is closed whatever happens (the generator's end, a `break`, an error).
+
+    A model (_CModel, or clingo's own Model where clingo's C functions are not reachable) is read
+    before the next is asked for. `assumptions` is a list of literals, or a clingo_literal_t array
+    of `count` literals.
+
+    >>> control = clingo.Control(["0"]); control.add("base", [], "{a}."); control.ground([("base", [])])
+    >>> sorted(" ".join(map(str, model.symbols(shown=True))) for model in solved_models(control))
+    ['', 'a']
+    """
+    if not C_SOLVE:
+        with control.solve(assumptions=list(assumptions or ()), yield_=True) as handle:
+            yield from handle
+        return
+    if assumptions is not None and count is None:
+        assumptions, count = _ffi.new("clingo_literal_t[]", list(assumptions)), len(assumptions)
     handle = _ffi.new("clingo_solve_handle_t**")
     try:
         _handle_error(_lib.clingo_control_solve(control._rep, _YIELD, _ffi.NULL if assumptions is None else assumptions,
-                                                count, _ffi.NULL, _ffi.NULL, handle))
-        model = _ffi.new("clingo_model_t**")
-        size = _ffi.new("size_t*")
+                                                count or 0, _ffi.NULL, _ffi.NULL, handle))
+        pointer = _ffi.new("clingo_model_t**")
         while True:
             _handle_error(_lib.clingo_solve_handle_resume(handle[0]))
-            _handle_error(_lib.clingo_solve_handle_model(handle[0], model))
-            if model[0] == _ffi.NULL:
-                return models
-            _handle_error(_lib.clingo_model_symbols_size(model[0], _SHOWN, size))
-            numbers = _ffi.new("clingo_symbol_t[]", size[0])
-            _handle_error(_lib.clingo_model_symbols(model[0], _SHOWN, numbers, size[0]))
-            models.append(numbers)
+            _handle_error(_lib.clingo_solve_handle_model(handle[0], pointer))
+            if pointer[0] == _ffi.NULL:
+                return
+            yield _CModel(pointer[0])
     finally:
         if handle[0] != _ffi.NULL:
             _handle_error(_lib.clingo_solve_handle_close(handle[0]))
+
+
+def shown_symbols(control: clingo.Control, assumptions=None, count: int = 0) -> list:
+    """The shown symbols of each model, as clingo's own arrays of symbol numbers (8 bytes an atom;
+    `Symbol(number)` makes one when it is read), solved with no event handler (solved_models).
+    `assumptions` is a clingo_literal_t array of `count` literals."""
+    return [model.shown_numbers() for model in solved_models(control, assumptions, count)]
 
 
 def shown_texts(facts: list[Symbol], statistics: dict | None = None):

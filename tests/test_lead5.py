@@ -117,11 +117,14 @@ def test_equal_cost_remedies_are_the_same_in_every_process(tmp_path):
 
 
 def test_no_solve_calls_back_into_python(monkeypatch):
-    """A callback (on_model, ...) makes clingo install an event handler whose on_statistics calls
-    back into Python at the end of every solve; a Ctrl-C raised there aborts the process ("error in
-    SolveEventHandler::on_statistics going to terminate": test_review_workers' random SIGINTs saw it)
-    instead of raising KeyboardInterrupt. Models are read from yielding handles instead."""
+    """clingo's Python `Control.solve` always installs an event handler, yielding or not, whose
+    on_statistics calls back into Python at the end of every solve; a Ctrl-C raised there aborts
+    the process ("error in SolveEventHandler::on_statistics going to terminate": test_review_workers'
+    random SIGINTs saw it) instead of raising KeyboardInterrupt. So the verdict, the prepared
+    structures and the remedy search all solve through clingo's C functions (solve.solved_models),
+    and `Control.solve` is never called; with another clingo, only without callbacks."""
     import clingo
+    from reasoner import solve
 
     calls = []
     real = clingo.Control.solve
@@ -131,8 +134,15 @@ def test_no_solve_calls_back_into_python(monkeypatch):
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(clingo.Control, "solve", recorded)
-    engine = Reasoner(cache_size=0, shapes=0)
-    assert engine.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "commercial": True, "mau": "10M"},
-                       "remedies": True}).remedies
-    engine.answer_each([{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": c}} for c in (True, False)])
-    assert calls and all(kinds == [] for kinds in calls)
+    for shapes in (0, 4):   # fresh groundings, then prepared structures
+        engine = Reasoner(cache_size=0, shapes=shapes)
+        for _ in range(3):
+            assert engine.ask({"licenses": ["llama3"], "use": {"acts": ["host"], "commercial": True, "mau": "10M"},
+                               "remedies": True}).remedies
+            assert [a.status for a in engine.answer_each(
+                [{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": c}} for c in (True, False)])] \
+                == ["forbidden", "permitted"]
+    if solve.C_SOLVE:
+        assert calls == []
+    else:
+        assert calls and all(kinds == [] for kinds in calls)
