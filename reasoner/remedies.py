@@ -46,8 +46,8 @@ from clingo import Function, Number, String, Symbol
 from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
-from .solve import (RuleFunctions, Scene, fact_index, name_starts_with, prefixes_compatible,
-                    more_rules_text, question_facts, read_shown, rule_statements, schema_facts, solved_models,
+from .solve import (RuleFunctions, Scene, add_fact_symbols, fact_index, name_starts_with,
+                    prefixes_compatible, more_rules_text, question_facts, read_shown, rule_statements, schema_facts, solved_models,
                     take_grounding)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
@@ -653,11 +653,9 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
         atom = backend.add_atom
         for lid in licenses:
             if kept is None or id(reasoner.kb.licenses[lid].facts) not in kept.fixed:
-                for fact in reasoner.kb.licenses[lid].facts:
-                    backend.add_rule([atom(fact)])
+                add_fact_symbols(backend, reasoner.kb.licenses[lid].facts)
         if kept is None:
-            for fact in schema_facts():
-                backend.add_rule([atom(fact)])
+            add_fact_symbols(backend, schema_facts())
         backend.add_rule([atom(Function("searched", [Number(Q)]))])
         for fact in base:   # a fact some change takes away is only `given`: it holds unless taken away
             backend.add_rule([atom(Function("given", [fact]) if fact in removable else fact)])
@@ -677,8 +675,8 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
             for fact in sorted(candidate.adds):
                 backend.add_rule([atom(Function("puts", [term, fact]))])
         if checks is not None:   # after the search's own facts: its atoms are numbered as before
-            for fact in checks.facts:
-                backend.add_rule([atom(fact)])
+            if add_fact_symbols(backend, checks.facts):   # question_facts with runs=False: Symbols only
+                raise TypeError("the remedy checks were given runs of facts")
     control.ground([("base", [])], context=RuleFunctions())
     if kept is not None:
         _regrounded(control, range(Q, len(checks.firsts) if checks is not None else Q + 1))

@@ -43,8 +43,8 @@ from clingo import Function, Number, String, Symbol
 
 from . import schema
 from .compile import const, num
-from .solve import (C_SOLVE, KEY_STATED, RuleFunctions, Scene, _ffi, fact_index, question_facts, read_shown,
-                    rule_statements, schema_facts, shown_symbols)
+from .solve import (C_SOLVE, KEY_STATED, RuleFunctions, Scene, _ffi, add_fact_symbols, fact_index, question_facts,
+                    read_shown, rule_statements, schema_facts, shown_symbols)
 
 # The question facts whose values vary within one structure (the rest is the structure), and
 # where Scene.key() holds them: the acts and the condition flags among its stated facts, and its
@@ -393,8 +393,9 @@ def _prepare(scene: Scene, fixed: tuple, compact: bool = True) -> _Prepared:
             for symbol in domain:
                 builder.add(ast.External(where, ast.SymbolicAtom(ast.SymbolicTerm(where, symbol)), [], free))
         with control.backend() as backend:
-            for symbol in itertools.chain(schema_facts(), *fixed, structure):
-                backend.add_rule([backend.add_atom(symbol)])
+            runs = add_fact_symbols(backend, itertools.chain(schema_facts(), *fixed, structure))
+        if runs:   # a structure's facts are Symbols (question_facts with runs=False)
+            raise TypeError("a structure was given runs of facts")
         control.ground([("base", [])], context=RuleFunctions())
         atoms = control.symbolic_atoms
         literals = {}

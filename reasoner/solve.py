@@ -25,8 +25,9 @@ try:   # clingo's C functions, as its own Python API calls them (Control.solve, 
         "clingo_control_solve", "clingo_solve_handle_resume", "clingo_solve_handle_model",
         "clingo_model_symbols_size", "clingo_model_symbols", "clingo_solve_handle_close",
         "clingo_model_optimality_proven", "clingo_model_cost_size", "clingo_model_cost", "clingo_model_is_true"))
-except (ImportError, AttributeError):   # another clingo: its public API (Control.solve)
-    C_SOLVE, _ffi = False, None
+    C_BACKEND = all(hasattr(_lib, name) for name in ("clingo_backend_add_atom", "clingo_backend_rule"))
+except (ImportError, AttributeError):   # another clingo: its public API (Control.solve, Backend.add_rule)
+    C_SOLVE, C_BACKEND, _ffi = False, False, None
 
 from . import resources, schema
 from .compile import const, flag_symbol, num
@@ -912,16 +913,37 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool 
     return facts
 
 
-def add_facts(control: clingo.Control, facts) -> int:
-    """Give clingo the facts: Symbols through the backend (escaped terms, nothing parsed) and
-    FactRuns as rules built as ASTs (FactRun.statement). Returns the number of runs."""
+def add_fact_symbols(backend: clingo.Backend, facts) -> list:
+    """Add each Symbol of `facts` as a fact through an open backend (an escaped term: nothing is
+    parsed); returns the FactRuns among them, for add_facts. Through clingo's C functions with one
+    symbol and one atom buffer for all, where Backend.add_atom and add_rule make both per call:
+    5.6 ms instead of 12.4 for the ~8,000 license facts of a batch."""
     runs = []
-    with control.backend() as backend:
+    rep = getattr(backend, "_rep", None) if C_BACKEND else None   # clingo's clingo_backend_t*
+    if rep is None:
         for fact in facts:
             if type(fact) is FactRun:
                 runs.append(fact)
             else:
                 backend.add_rule([backend.add_atom(fact)])
+        return runs
+    symbol, atom = _ffi.new("clingo_symbol_t*"), _ffi.new("clingo_atom_t*")
+    add_atom, add_rule, null = _lib.clingo_backend_add_atom, _lib.clingo_backend_rule, _ffi.NULL
+    for fact in facts:
+        if type(fact) is FactRun:
+            runs.append(fact)
+            continue
+        symbol[0] = fact._rep
+        if not (add_atom(rep, symbol, atom) and add_rule(rep, False, atom, 1, null, 0)):
+            _handle_error(False)
+    return runs
+
+
+def add_facts(control: clingo.Control, facts) -> int:
+    """Give clingo the facts: Symbols through the backend (add_fact_symbols) and FactRuns as rules
+    built as ASTs (FactRun.statement). Returns the number of runs."""
+    with control.backend() as backend:
+        runs = add_fact_symbols(backend, facts)
     if runs:
         from clingo import ast
 
