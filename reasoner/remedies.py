@@ -46,9 +46,9 @@ from clingo import Function, Number, String, Symbol
 from . import resources, schema
 from .errors import CanIError
 from .response import Note, Remedy, RemedyChange
-from .solve import (RuleFunctions, Scene, add_fact_symbols, fact_index, name_starts_with,
-                    prefixes_compatible, more_rules_text, question_facts, read_shown, rule_statements, schema_facts, solved_models,
-                    take_grounding)
+from .solve import (RuleFunctions, Scene, add_fact_symbols, fact_index, free_control, name_starts_with,
+                    prefixes_compatible, more_rules_text, question_facts, read_shown, rule_statements, schema_facts,
+                    solved_models, take_grounding)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
 
@@ -606,6 +606,8 @@ def _search(reasoner, scene: Scene, used: tuple, candidates: list[_Candidate], l
             # rule does: questions share batches), or did not ground the rules again for the
             # search's questions (_regrounded): searched in a Control of its own, as before.
             pass
+        finally:
+            free_control(kept.control)   # here, where a Ctrl-C is raised (solve.free_control)
     return _search_in(None, reasoner, scene, used, candidates, limit, document, asked)
 
 
@@ -721,6 +723,8 @@ def _search_in(kept, reasoner, scene: Scene, used: tuple, candidates: list[_Cand
             with control.backend() as backend:
                 for body in constraints:
                     backend.add_rule([], body)
+    if kept is None:
+        free_control(control)   # here, where a Ctrl-C is raised (solve.free_control)
     if checks is not None and shown:
         asked.update(checks.answers(read_shown(shown, checks.firsts)))
     return found[:limit]

@@ -43,8 +43,8 @@ from clingo import Function, Number, String, Symbol
 
 from . import schema
 from .compile import const, num
-from .solve import (C_SOLVE, KEY_STATED, RuleFunctions, Scene, _ffi, add_fact_symbols, fact_index, question_facts,
-                    read_shown, rule_statements, schema_facts, shown_symbols)
+from .solve import (C_SOLVE, KEY_STATED, RuleFunctions, Scene, _ffi, add_fact_symbols, fact_index, free_control,
+                    question_facts, read_shown, rule_statements, schema_facts, shown_symbols)
 
 # The question facts whose values vary within one structure (the rest is the structure), and
 # where Scene.key() holds them: the acts and the condition flags among its stated facts, and its
@@ -409,10 +409,7 @@ def _prepare(scene: Scene, fixed: tuple, compact: bool = True) -> _Prepared:
         del atoms
         # Freed now, not when the last reference goes: freeing the Control ends its output, and
         # only a whole program may be read back (a cut one could parse and lose rules).
-        control.__del__()
-        # ...and never again: clingo 5.8 forgets the handle it freed, but 5.6/5.7's __del__ frees
-        # whenever `_free` is set, so the collector's own call would free it a second time.
-        control._free = False
+        free_control(control)
         compact = _load_ground_program(written)
     finally:
         if written is not None:

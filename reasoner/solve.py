@@ -1076,7 +1076,30 @@ def take_grounding(key) -> KeptGrounding | None:
 
 def release_grounding() -> None:
     """Free a kept grounding no search took (the answer needed no remedies)."""
+    kept = getattr(_KEPT, "grounding", None)
     _KEPT.grounding = None
+    if kept is not None:
+        free_control(kept.control)
+
+
+def free_control(control: clingo.Control) -> None:
+    """Free a Control now, in the caller's frame, when our code is done with it. Left to the
+    collector, clingo frees it in Control.__del__ (a few ms for a batch's grounding), and a Ctrl-C
+    arriving then is raised inside __del__: Python prints "Exception ignored in … Traceback …
+    KeyboardInterrupt" and drops it, so the user's Ctrl-C was lost (5 of 40 in
+    test_review_workers' remedy rounds). Here it is raised as a KeyboardInterrupt. `_free` is
+    cleared first, so that no later __del__ frees it again, whatever the clingo release (5.6/5.7
+    keep the freed handle); a Ctrl-C between the two leaks that Control rather than freeing it twice."""
+    rep = getattr(control, "_rep", None)
+    if rep is None or not getattr(control, "_free", False):
+        return   # freed already, or not ours to free
+    if _ffi is None:   # another clingo: its own __del__, then never again
+        control.__del__()
+        control._free = False
+        return
+    control._free = False
+    control._rep = None
+    _lib.clingo_control_free(rep)
 
 
 class _Numbers:
@@ -1220,7 +1243,9 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
         _KEPT.grounding = KeptGrounding(key, control, frozenset(positions if cold else _selected(present, indexes)),
                                         frozenset(map(id, fixed)),
                                         sum(facts[i].name == _QUESTION for i in range(questions_from, len(facts))), cold)
-    del control   # the grounding is done with: free it before the shown atoms are decoded
+    if getattr(_KEPT, "grounding", None) is None or _KEPT.grounding.control is not control:
+        free_control(control)   # done with: freed before the shown atoms are decoded
+    del control
     if big:
         _give_back_memory()
     # The shown atoms as tuples: one str() for many of them (2.6x cheaper than one each), in
