@@ -41,7 +41,18 @@ _PROFILE_VARIABLE = "CAN_I_PROFILE"
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run `can-i ARGV`: the fast path when it applies, else the full command line."""
+    """Run `can-i ARGV`: the fast path when it applies, else the full command line. A Ctrl-C is
+    exit code 130 wherever it comes, also while modules are still being imported (the profile
+    check's tomllib, the full command line's typer): there it was a traceback."""
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        if argv is None:
+            _exit(130)
+        return 130
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
     code = _fast(args, whole_process=argv is None)
     if code is None:
