@@ -1,0 +1,112 @@
+"""Review 22: a hostile review of licensor relicensing, clauses that follow a descendant alone
+(`follows` in a clause: rules.lp `clause_follows`, `partial`), and the BOM readers on the lineages
+of review 21.
+
+Findings:
+
+1. HIGH (wrong YES, fixed in reasoner/rules.lp `mine_only`): a model of the user's own that
+   declares the license whose single clause reaches it lost that clause. `partial` stopped wherever
+   the license `bound` the model, and a model of the user's own that declares L is bound by L (for
+   its recipients only: the user is not bound by their own label). A student distilled from Llama
+   3.1 (or trained on data under it, on its outputs, or fine-tuned from someone else's student)
+   labelled `llama3.1` and distributed as "Foo-7B" was YES; labelled apache-2.0, NO by §1.b.i, last
+   sentence ("shall also include 'Llama' at the beginning of any such AI model name"). The same for
+   Llama 3 / 3.2 / 3.3 / 4 §1.b.i, GLM-4 §2 ("glm-4" naming) and Qwen §5.b ("Built with Qwen": a
+   missing duty).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from reasoner import Reasoner
+
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import run_cli  # noqa: E402
+
+R = Reasoner(cache_size=0)
+
+# (license, a catalog model under it, the clause that alone reaches a model made from its outputs)
+NAMING = [("llama3", "meta-llama/Meta-Llama-3-8B", "1.b.i, last sentence"),
+          ("llama3.1", "meta-llama/Llama-3.1-8B", "1.b.i, last sentence"),
+          ("llama3.2", "meta-llama/Llama-3.2-1B", "1.b.i, last sentence"),
+          ("llama3.3", "meta-llama/Llama-3.3-70B-Instruct", "1.b.i, last sentence"),
+          ("llama4", "meta-llama/Llama-4-Scout-17B-16E", "1.b.i, last sentence"),
+          ("glm-4-9b", "zai-org/glm-4-9b", "2, naming")]
+USE = {"acts": ["distribute", "host"], "commercial": True, "name": "Foo-7B", "release_mau": 1000, "mau": 1000,
+       "revenue": 1000, "generated_outputs": True, "territory": ["US"], "release_mau_own": 1000}
+
+
+def _lineage(license_id, teacher, shape, label):
+    student = {"id": "acme/s", "mine": True, "license": label, "family": "mistral"}
+    if shape == "distilled":
+        arts = [{"id": teacher}, dict(student, derived_from=[{"id": teacher, "relation": "distilled"}])]
+    elif shape == "outputs in a mix":
+        arts = [{"id": teacher},
+                {"id": "x/d", "license": "mit", "kind": "dataset", "derived_from": [{"id": teacher, "relation": "distilled"}]},
+                {"id": "y/mix", "license": "mit", "kind": "dataset", "derived_from": [{"id": "x/d", "relation": "merge"}]},
+                dict(student, derived_from=[{"id": "y/mix", "relation": "trained_on"}])]
+    elif shape == "fine-tune of a third party's student":
+        arts = [{"id": teacher},
+                {"id": "z/st", "license": "mit", "family": "mistral", "derived_from": [{"id": teacher, "relation": "distilled"}]},
+                dict(student, derived_from=[{"id": "z/st", "relation": "finetune"}])]
+    else:   # data published under the license (Llama 3.x's clause also follows trained_on)
+        arts = [{"id": "x/d", "license": license_id, "kind": "dataset"},
+                dict(student, derived_from=[{"id": "x/d", "relation": "trained_on"}])]
+    return {"artifacts": arts, "subject": "acme/s", "use": dict(USE)}
+
+
+def _cited(answer, license_id):
+    return {r.clause for r in answer.reasons if r.license == license_id}
+
+
+SHAPES = ["distilled", "outputs in a mix", "fine-tune of a third party's student", "data"]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("license_id, teacher, clause", NAMING)
+def test_a_clause_that_follows_still_binds_a_student_labelled_with_the_license(license_id, teacher, clause, shape):
+    """HIGH 1: labelled with the teacher's license, the student was YES (llama3.1, llama3.3, glm)."""
+    if shape == "data" and not license_id.startswith("llama3."):
+        pytest.skip("only Llama 3.x's naming clause follows trained_on")
+    for label in ("apache-2.0", license_id, f"{license_id} AND apache-2.0", f"mit OR {license_id}"):
+        answer = R.ask(_lineage(license_id, teacher, shape, label))
+        assert answer.status == "forbidden" and clause in _cited(answer, license_id), (label, answer.reasons)
+        # named as the clause says, the naming reason goes away
+        doc = _lineage(license_id, teacher, shape, label)
+        doc["use"]["name"] = {"llama3": "Llama 3 Foo-7B", "glm-4-9b": "glm-4-Foo-7B"}.get(license_id, "Llama-Foo-7B")
+        assert clause not in _cited(R.ask(doc), license_id), label
+
+
+@pytest.mark.parametrize("shape", SHAPES[:3])
+def test_built_with_qwen_is_owed_by_a_student_labelled_qwen(shape):
+    """HIGH 1 (missing duty): Qwen §5.b "Built with Qwen" reaches a model made from its outputs."""
+    for label in ("apache-2.0", "qwen"):
+        answer = R.ask(_lineage("qwen", "Qwen/Qwen2.5-72B", shape, label))
+        assert ("qwen", "5.b") in {(o.license, o.clause) for o in answer.obligations}, label
+
+
+def test_the_own_label_still_binds_no_one_but_recipients():
+    """Guard: a parent bound only by the user's own label binds the user to nothing (as before),
+    and the label on a model made from nothing under the license adds no duty of its own."""
+    doc = {"artifacts": [{"id": "acme/base", "mine": True, "license": "llama3.1", "family": "mistral"},
+                         {"id": "acme/s", "mine": True, "license": "llama3.1", "family": "mistral",
+                          "derived_from": [{"id": "acme/base", "relation": "finetune"}]}],
+           "subject": "acme/s", "use": dict(USE)}
+    answer = R.ask(doc)
+    assert answer.status == "permitted" and not _cited(answer, "llama3.1"), answer.reasons
+
+
+def test_a_licensor_release_still_stops_the_clause():
+    """Guard: a licensor's own release (DeepSeek-R1, MIT) still replaces the DeepSeek license for a
+    student distilled from it, whatever the student is labelled."""
+    for label in ("apache-2.0", "deepseek"):
+        doc = {"artifacts": [{"id": "deepseek-ai/DeepSeek-R1"},
+                             {"id": "acme/s", "mine": True, "license": label, "family": "mistral",
+                              "derived_from": [{"id": "deepseek-ai/DeepSeek-R1", "relation": "distilled"}]}],
+               "subject": "acme/s", "use": dict(USE)}
+        assert "deepseek" not in {r.license for r in R.ask(doc).reasons}
