@@ -329,15 +329,22 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     data = kind_of.get(parent_id) == "data"
                     where_by = f"{path}: {where}.pedigree.ancestors[{j}].properties"
                     if data:
-                        by = _derived_by(parent, where_by)
-                        if by is not None:
+                        by = _derived_by(parent, where_by, data=True)
+                        if by is None or by == "trained_on":
+                            # can-i's own BOMs write `trained_on` on every data ancestor: refused as an
+                            # unknown relation, no BOM with training data read back (review 22)
+                            lineage.edge(artifact_id, parent_id, "trained_on")
+                        elif kind_of.get(artifact_id) == "data":
+                            # data regrouping data (`merge`, `finetune`, as a request may say and the
+                            # writer writes): kept as stated, so the BOM answers as its source (review 22)
+                            lineage.edge(artifact_id, parent_id, by)
+                        else:
                             # A model takes data only by training on it: read as `trained_on` anyway,
                             # a stated `finetune` was silently dropped (review 19), and data made
                             # from a model's data must say it is data (its own component type).
                             raise RequestError(f"`{parent_id}` is data: a model is trained on data, not made from "
                                                f"it by `{by}`; drop the can-i:derived-by property (or give the "
                                                f"ancestor the type of a model if it is one)", location=where_by)
-                        lineage.edge(artifact_id, parent_id, "trained_on")
                     else:
                         by = _derived_by(parent, where_by)
                         _derived(lineage, kind_of, artifact_id, parent_id, by or relation)
@@ -618,15 +625,17 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.subject = roots[0]
 
 
-def _derived_by(ancestor, where: str) -> str | None:
-    """The relation a `can-i:derived-by` property of a pedigree ancestor entry names, if any."""
-    from .vocabulary import MODEL_RELATIONS, suggest
+def _derived_by(ancestor, where: str, data: bool = False) -> str | None:
+    """The relation a `can-i:derived-by` property of a pedigree ancestor entry names, if any: for
+    a `data` ancestor (`data`) `trained_on` too, which a model's parent model never is."""
+    from .vocabulary import MODEL_RELATIONS, RELATIONS, suggest
 
+    known = RELATIONS if data else MODEL_RELATIONS
     for prop in ancestor.properties:
         if DERIVED_BY_PROPERTY.search(prop.name or ""):
             value = (prop.value or "").strip()
-            if value not in MODEL_RELATIONS:
-                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, MODEL_RELATIONS)}",
+            if value not in known:
+                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, known)}",
                                    location=where)
             return value
     return None

@@ -13,6 +13,11 @@ Findings:
    sentence ("shall also include 'Llama' at the beginning of any such AI model name"). The same for
    Llama 3 / 3.2 / 3.3 / 4 §1.b.i, GLM-4 §2 ("glm-4" naming) and Qwen §5.b ("Built with Qwen": a
    missing duty).
+2. MEDIUM (input error on can-i's own output, fixed in reasoner/bom.py): `--cyclonedx` writes a
+   `can-i:derived-by` property on every pedigree ancestor, `trained_on` on training data, and the
+   reader refused that value ("unknown derived-by relation `trained_on`", since review 19): no BOM
+   with training data that can-i wrote could be read back. Data regrouped by `merge` / `finetune`
+   (review 21's lineages) was refused as "a model is trained on data". Now read as stated.
 """
 
 from __future__ import annotations
@@ -110,3 +115,49 @@ def test_a_licensor_release_still_stops_the_clause():
                               "derived_from": [{"id": "deepseek-ai/DeepSeek-R1", "relation": "distilled"}]}],
                "subject": "acme/s", "use": dict(USE)}
         assert "deepseek" not in {r.license for r in R.ask(doc).reasons}
+
+
+# --- 2. CycloneDX written by can-i, read back --------------------------------------------------------------
+
+def _held(inner, outer, license_id="llama3"):
+    return [{"id": "x/inner", "license": license_id, "kind": "dataset"},
+            {"id": "y/mix", "license": "mit", "kind": "dataset", "derived_from": [{"id": "x/inner", "relation": inner}]},
+            {"id": "v/mix2", "license": "mit", "kind": "dataset", "derived_from": [{"id": "y/mix", "relation": outer}]},
+            {"id": "acme/student", "mine": True, "license": "apache-2.0", "family": "mistral",
+             "derived_from": [{"id": "v/mix2", "relation": "trained_on"}]}]
+
+
+def _key(run):
+    doc = run.json()
+    assert "error" not in doc, doc
+    return doc["status"], sorted((r["license"], r["clause"]) for r in doc["reasons"])
+
+
+@pytest.mark.parametrize("inner, outer", [("trained_on", "trained_on"), ("trained_on", "merge"),
+                                          ("merge", "merge"), ("trained_on", "finetune")])
+def test_a_bom_written_back_with_training_data_answers_as_its_source(inner, outer, tmp_path, capsys):
+    """MEDIUM 2: the written BOM was refused ("unknown derived-by relation `trained_on`")."""
+    pytest.importorskip("cyclonedx")
+    source = tmp_path / "lineage.json"
+    source.write_text(json.dumps({"artifacts": _held(inner, outer), "subject": "acme/student"}), encoding="utf-8")
+    argv = ("use", "--commercial", "--release-mau", "1M", "--no-remedies")
+    written = tmp_path / "lineage.cdx.json"
+    written.write_text(run_cli(capsys, argv[0], source, *argv[1:], "--cyclonedx").out, encoding="utf-8")
+    a, b = run_cli(capsys, argv[0], source, *argv[1:], "--json"), run_cli(capsys, argv[0], written, *argv[1:], "--json")
+    assert a.code == b.code == 1 and _key(a) == _key(b) and ("llama3", "1.b.v") in _key(b)[1], b.out[:400]
+
+
+def test_a_model_still_takes_data_only_by_training(tmp_path, capsys):
+    """Guard (review 19): a model with a data ancestor stated `merge` is still a located error;
+    `trained_on` is now read, and a misspelling on a model ancestor never offers it."""
+    pytest.importorskip("cyclonedx")
+    from conftest import own_model_bom
+
+    for value, code in (("merge", 2), ("trained_on", 1)):
+        data = {"type": "data", "group": "x", "name": "d", "licenses": [{"license": {"name": "llama3"}}],
+                "properties": [{"name": "can-i:derived-by", "value": value}]}
+        run = run_cli(capsys, "use", own_model_bom(tmp_path / f"{value}.cdx.json", data), "--commercial",
+                      "--release-mau", "1M", "--no-remedies")
+        assert run.code == code and "Traceback" not in run.err, run.err
+        if code == 2:
+            assert "is data" in run.err and "pedigree.ancestors[0].properties" in run.err
