@@ -63,20 +63,41 @@ def bom_format(doc) -> str | None:
     return None
 
 
-def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
+def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True,
+                     mine: bool = False) -> tuple[list[dict], str | None, list[dict]]:
     """The artifacts, subject and notes of a BOM (see the module's docstring). Raises
     RequestError, located at `path: <where in the BOM>`, for a BOM that cannot be read.
     `one_subject=False` (an audit of every model a registry's BOM lists) checks the lineage
     but asks for no single subject: the subject is then the BOM's own, or None."""
     kind = bom_format(doc)
     reader = _Lineage(path)
+    reader.kb = kb
+    # `mine` (--mine): the BOM's subject is the user's own model. SPDX 3 has no field that says so
+    # (CycloneDX has the can-i:mine property), and --mine was refused: a model of the user's own
+    # trained on a mix holding FLUX.1 [dev] data, read as received, was YES to distribute
+    # commercially where the same JSON request is NO (review 22). Marked as can-i:mine marks it, so
+    # licenses a scan found in it (CycloneDX evidence, an SPDX concluded license) beyond those the
+    # user gives it are still an error, never terms that bind only its recipients.
+    reader.mine_subject = mine
     if kind == "cyclonedx":
-        reader.kb = kb
         _read_cyclonedx(doc, path, reader)
     elif kind == "spdx3":
         _read_spdx3(doc, path, reader)
     else:
         raise RequestError("not a CycloneDX or SPDX 3 document", location=str(path))
+    if mine:
+        subject = reader.subject
+        if subject is None:
+            raise RequestError("--mine marks the BOM's subject as your own model, and this BOM names none: give it "
+                               "one (SPDX: the document's single rootElement; CycloneDX: metadata.component)",
+                               location="--mine")
+        found = reader.concluded.get(subject, set()) - reader.declared.get(subject, set())
+        if found:
+            raise RequestError(f"`{subject}`, your own model, has a concluded license ({', '.join(sorted(found))}) "
+                               f"beyond the licenses you declare for it: list the model or data that carries those "
+                               f"terms (descendantOf, trainedOn), whose terms bind you",
+                               location=f"{path}: {reader.where[subject]}")
+        reader.artifacts[subject]["mine"] = True
     return reader.finish(kb, one_subject)
 
 
@@ -95,6 +116,9 @@ class _Lineage:
         self.left_out: list[str] = []
         self._parents: dict[str, set] = {}   # child -> its parents so far (edge: one check, not a scan)
         self._outputs: dict[str, dict] = {}  # data -> the models it may hold the outputs of (also_outputs)
+        self.mine_subject = False            # --mine: the BOM's subject is the user's own (lineage_from_bom)
+        self.declared: dict[str, set] = {}   # SPDX 3: the licenses declared / concluded for each artifact
+        self.concluded: dict[str, set] = {}
 
     def add(self, artifact_id: str, where: str) -> dict:
         if artifact_id not in self.artifacts:
@@ -301,6 +325,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             elif MINE_PROPERTY.search(prop.name or "") and not ancestor:
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
+        if where == "metadata.component" and lineage.mine_subject:   # --mine (lineage_from_bom)
+            artifact["mine"] = True
         found = _license_ids(lineage, evidence) - _license_ids(lineage, component.licenses) if artifact.get("mine") else ()
         if found:
             # The user's own model's licenses are the ones the user gives it (they bind its
@@ -425,6 +451,20 @@ def _license_ids(lineage, licenses) -> set:
             known = kb.resolve_license(text)[0] if kb is not None else None
             out.add(known or text.casefold())
     return out
+
+
+def _known_ids(lineage, text: str) -> set:
+    """A license (an expression: each id in it) as the ids can-i knows them by, else their text
+    case folded (as _license_ids)."""
+    from . import expressions
+
+    kb = getattr(lineage, "kb", None)
+    try:
+        parts = expressions.ids(text) or [text]
+    except ValueError:
+        parts = [text]
+    return {(kb.resolve_license(part.strip())[0] if kb is not None else None) or part.strip().casefold()
+            for part in parts}
 
 
 def _raw_id(raw: dict) -> str | None:
@@ -603,8 +643,14 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                         _derived(lineage, kind_of, ids[target], parent, None)
     for i, rtype, source, targets in relationships:
         if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
+            artifact_id = ids[source]
             for target in targets:
-                _spdx_license(lineage, ids[source], target, elements, f"{path}: @graph[{i}]")
+                before = (len(lineage.licenses.get(artifact_id, [])), len(lineage.names.get(artifact_id, [])))
+                _spdx_license(lineage, artifact_id, target, elements, f"{path}: @graph[{i}]")
+                added = lineage.licenses.get(artifact_id, [])[before[0]:] + lineage.names.get(artifact_id, [])[before[1]:]
+                into = lineage.declared if rtype == "hasDeclaredLicense" else lineage.concluded
+                for text in added:
+                    into.setdefault(artifact_id, set()).update(_known_ids(lineage, text))
     # Nothing that touches a model or dataset is dropped unsaid: a relationship this reader does not
     # take as lineage (testedOn, hasDocumentation, …) is named in a note, so a reader can check
     # that none of them carries terms.
