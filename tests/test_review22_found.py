@@ -114,6 +114,23 @@ def test_built_with_qwen_is_owed_by_a_student_labelled_qwen(shape):
         assert ("qwen", "5.b") in {(o.license, o.clause) for o in answer.obligations}, label
 
 
+def test_a_student_labelled_with_the_license_in_a_cyclonedx_bom(tmp_path, capsys):
+    """HIGH 1 through a BOM: the user's own model (can-i:mine) labelled llama3.1, distilled from
+    Llama 3.1, distributed as Foo-7B was YES."""
+    pytest.importorskip("cyclonedx")
+    from conftest import own_model_bom
+
+    path = own_model_bom(tmp_path / "own.cdx.json", {
+        "type": "machine-learning-model", "group": "meta-llama", "name": "Llama-3.1-8B",
+        "properties": [{"name": "can-i:derived-by", "value": "distilled"}]})
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["metadata"]["component"]["licenses"] = [{"license": {"name": "llama3.1"}}]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    run = run_cli(capsys, "distribute", path, "--name", "Foo-7B", "--commercial", "--release-mau", "1k",
+                  "--no-remedies", "--json")
+    assert run.code == 1 and ("llama3.1", "1.b.i, last sentence") in _key(run)[1], run.out[:400]
+
+
 def test_the_own_label_still_binds_no_one_but_recipients():
     """Guard: a parent bound only by the user's own label binds the user to nothing (as before),
     and the label on a model made from nothing under the license adds no duty of its own."""
