@@ -63,20 +63,41 @@ def bom_format(doc) -> str | None:
     return None
 
 
-def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True) -> tuple[list[dict], str | None, list[dict]]:
+def lineage_from_bom(doc: dict, path: Path, kb=None, one_subject: bool = True,
+                     mine: bool = False) -> tuple[list[dict], str | None, list[dict]]:
     """The artifacts, subject and notes of a BOM (see the module's docstring). Raises
     RequestError, located at `path: <where in the BOM>`, for a BOM that cannot be read.
     `one_subject=False` (an audit of every model a registry's BOM lists) checks the lineage
     but asks for no single subject: the subject is then the BOM's own, or None."""
     kind = bom_format(doc)
     reader = _Lineage(path)
+    reader.kb = kb
+    # `mine` (--mine): the BOM's subject is the user's own model. SPDX 3 has no field that says so
+    # (CycloneDX has the can-i:mine property), and --mine was refused: a model of the user's own
+    # trained on a mix holding FLUX.1 [dev] data, read as received, was YES to distribute
+    # commercially where the same JSON request is NO (review 22). Marked as can-i:mine marks it, so
+    # licenses a scan found in it (CycloneDX evidence, an SPDX concluded license) beyond those the
+    # user gives it are still an error, never terms that bind only its recipients.
+    reader.mine_subject = mine
     if kind == "cyclonedx":
-        reader.kb = kb
         _read_cyclonedx(doc, path, reader)
     elif kind == "spdx3":
         _read_spdx3(doc, path, reader)
     else:
         raise RequestError("not a CycloneDX or SPDX 3 document", location=str(path))
+    if mine:
+        subject = reader.subject
+        if subject is None:
+            raise RequestError("--mine marks the BOM's subject as your own model, and this BOM names none: give it "
+                               "one (SPDX: the document's single rootElement; CycloneDX: metadata.component)",
+                               location="--mine")
+        found = reader.concluded.get(subject, set()) - reader.declared.get(subject, set())
+        if found:
+            raise RequestError(f"`{subject}`, your own model, has a concluded license ({', '.join(sorted(found))}) "
+                               f"beyond the licenses you declare for it: list the model or data that carries those "
+                               f"terms (descendantOf, trainedOn), whose terms bind you",
+                               location=f"{path}: {reader.where[subject]}")
+        reader.artifacts[subject]["mine"] = True
     return reader.finish(kb, one_subject)
 
 
@@ -95,6 +116,9 @@ class _Lineage:
         self.left_out: list[str] = []
         self._parents: dict[str, set] = {}   # child -> its parents so far (edge: one check, not a scan)
         self._outputs: dict[str, dict] = {}  # data -> the models it may hold the outputs of (also_outputs)
+        self.mine_subject = False            # --mine: the BOM's subject is the user's own (lineage_from_bom)
+        self.declared: dict[str, set] = {}   # SPDX 3: the licenses declared / concluded for each artifact
+        self.concluded: dict[str, set] = {}
 
     def add(self, artifact_id: str, where: str) -> dict:
         if artifact_id not in self.artifacts:
@@ -301,6 +325,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             elif MINE_PROPERTY.search(prop.name or "") and not ancestor:
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
+        if where == "metadata.component" and lineage.mine_subject:   # --mine (lineage_from_bom)
+            artifact["mine"] = True
         found = _license_ids(lineage, evidence) - _license_ids(lineage, component.licenses) if artifact.get("mine") else ()
         if found:
             # The user's own model's licenses are the ones the user gives it (they bind its
@@ -329,15 +355,22 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                     data = kind_of.get(parent_id) == "data"
                     where_by = f"{path}: {where}.pedigree.ancestors[{j}].properties"
                     if data:
-                        by = _derived_by(parent, where_by)
-                        if by is not None:
+                        by = _derived_by(parent, where_by, data=True)
+                        if by is None or by == "trained_on":
+                            # can-i's own BOMs write `trained_on` on every data ancestor: refused as an
+                            # unknown relation, no BOM with training data read back (review 22)
+                            lineage.edge(artifact_id, parent_id, "trained_on")
+                        elif kind_of.get(artifact_id) == "data":
+                            # data regrouping data (`merge`, `finetune`, as a request may say and the
+                            # writer writes): kept as stated, so the BOM answers as its source (review 22)
+                            lineage.edge(artifact_id, parent_id, by)
+                        else:
                             # A model takes data only by training on it: read as `trained_on` anyway,
                             # a stated `finetune` was silently dropped (review 19), and data made
                             # from a model's data must say it is data (its own component type).
                             raise RequestError(f"`{parent_id}` is data: a model is trained on data, not made from "
                                                f"it by `{by}`; drop the can-i:derived-by property (or give the "
                                                f"ancestor the type of a model if it is one)", location=where_by)
-                        lineage.edge(artifact_id, parent_id, "trained_on")
                     else:
                         by = _derived_by(parent, where_by)
                         _derived(lineage, kind_of, artifact_id, parent_id, by or relation)
@@ -418,6 +451,20 @@ def _license_ids(lineage, licenses) -> set:
             known = kb.resolve_license(text)[0] if kb is not None else None
             out.add(known or text.casefold())
     return out
+
+
+def _known_ids(lineage, text: str) -> set:
+    """A license (an expression: each id in it) as the ids can-i knows them by, else their text
+    case folded (as _license_ids)."""
+    from . import expressions
+
+    kb = getattr(lineage, "kb", None)
+    try:
+        parts = expressions.ids(text) or [text]
+    except ValueError:
+        parts = [text]
+    return {(kb.resolve_license(part.strip())[0] if kb is not None else None) or part.strip().casefold()
+            for part in parts}
 
 
 def _raw_id(raw: dict) -> str | None:
@@ -596,8 +643,14 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                         _derived(lineage, kind_of, ids[target], parent, None)
     for i, rtype, source, targets in relationships:
         if rtype in ("hasDeclaredLicense", "hasConcludedLicense") and source in ids:
+            artifact_id = ids[source]
             for target in targets:
-                _spdx_license(lineage, ids[source], target, elements, f"{path}: @graph[{i}]")
+                before = (len(lineage.licenses.get(artifact_id, [])), len(lineage.names.get(artifact_id, [])))
+                _spdx_license(lineage, artifact_id, target, elements, f"{path}: @graph[{i}]")
+                added = lineage.licenses.get(artifact_id, [])[before[0]:] + lineage.names.get(artifact_id, [])[before[1]:]
+                into = lineage.declared if rtype == "hasDeclaredLicense" else lineage.concluded
+                for text in added:
+                    into.setdefault(artifact_id, set()).update(_known_ids(lineage, text))
     # Nothing that touches a model or dataset is dropped unsaid: a relationship this reader does not
     # take as lineage (testedOn, hasDocumentation, …) is named in a note, so a reader can check
     # that none of them carries terms.
@@ -618,15 +671,17 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.subject = roots[0]
 
 
-def _derived_by(ancestor, where: str) -> str | None:
-    """The relation a `can-i:derived-by` property of a pedigree ancestor entry names, if any."""
-    from .vocabulary import MODEL_RELATIONS, suggest
+def _derived_by(ancestor, where: str, data: bool = False) -> str | None:
+    """The relation a `can-i:derived-by` property of a pedigree ancestor entry names, if any: for
+    a `data` ancestor (`data`) `trained_on` too, which a model's parent model never is."""
+    from .vocabulary import MODEL_RELATIONS, RELATIONS, suggest
 
+    known = RELATIONS if data else MODEL_RELATIONS
     for prop in ancestor.properties:
         if DERIVED_BY_PROPERTY.search(prop.name or ""):
             value = (prop.value or "").strip()
-            if value not in MODEL_RELATIONS:
-                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, MODEL_RELATIONS)}",
+            if value not in known:
+                raise RequestError(f"unknown derived-by relation `{value}`{suggest(value, known)}",
                                    location=where)
             return value
     return None

@@ -527,7 +527,7 @@ def _verb_parameters() -> list:
             params.append(P(f"fact_{fact.attr}", P.POSITIONAL_OR_KEYWORD, annotation=kind, default=_option(fact)))
     params += [
         P("mine", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
-            False, "--mine", help="The model card describes your own model (else: one you received, whose license binds you).")),
+            False, "--mine", help="The model card, or the BOM's subject, describes your own model (else: one you received, whose license binds you).")),
         P("as_json", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(
             False, "--json", help="Print the versioned JSON response.")),
         P("explain", P.POSITIONAL_OR_KEYWORD, annotation=bool, default=typer.Option(

@@ -204,6 +204,7 @@ class Resolved:
     notes: list[dict] = field(default_factory=list)
     use: dict | None = None       # a lineage file's own `use` section
     source: str = ""              # the file read, if any
+    bom: bool = False             # a CycloneDX or SPDX 3 BOM: --mine marks its subject
 
 
 def subject_artifacts(kb: KnowledgeBase, subject: str) -> tuple[list[dict], str]:
@@ -251,16 +252,17 @@ def resolve_subject(kb: KnowledgeBase, subject: str, mine: bool = False,
 
 
 def _checked_mine(resolved: Resolved, text: str, mine: bool) -> Resolved:
-    """`mine` says a model card describes the user's own model; nothing else can be marked so
-    from outside (a catalog model is someone else's, a lineage file marks its own models)."""
-    if mine and resolved.kind != "card":
+    """`mine` says a model card, or a BOM's subject, describes the user's own model; nothing else
+    can be marked so from outside (a catalog model is someone else's, a lineage file marks its own
+    models)."""
+    if mine and resolved.kind != "card" and not resolved.bom:
         what, hint = {
             "catalog": ("a catalog model, not your own",
                         f"describe your model in a card or lineage file that derives from `{resolved.subject}`"),
             "license": ("a license, not a model", "describe your model in a card or lineage file with `mine: true`"),
             "lineage": ("a lineage file", "mark your own models in it with `mine: true`"),
         }[resolved.kind]
-        raise RequestError(f"only a model card can be marked as yours, and `{text}` is {what}: {hint}",
+        raise RequestError(f"only a model card or a BOM's subject can be marked as yours, and `{text}` is {what}: {hint}",
                            location="--mine")
     return resolved
 
@@ -344,8 +346,9 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
     if bom_format(doc):   # a CycloneDX or SPDX 3 BOM is a lineage too, told apart by its content
         from .bom import lineage_from_bom
 
-        artifacts, subject, notes = lineage_from_bom(doc, path, kb)
-        return Resolved(artifacts, subject, "lineage", notes, source=str(path))
+        # --mine: the BOM's subject is the user's own model (bom.lineage_from_bom, review 22)
+        artifacts, subject, notes = lineage_from_bom(doc, path, kb, mine=mine)
+        return Resolved(artifacts, subject, "lineage", notes, source=str(path), bom=True)
     try:
         artifacts, subject = lineage_from_doc(doc, path, kb)
         use = _lineage_use(doc, path)
