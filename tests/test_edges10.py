@@ -1,6 +1,7 @@
 """Session 10, edges: (1) a remedy that offered the user's own model under one alternative of its
 OR license and then put no license (or another) on it instead: the first change did nothing the
-second did not undo, so the remedy was not minimal."""
+second did not undo, so the remedy was not minimal; (2) the Qwen / Tongyi Qianwen licenses'
+`also_at` addresses, and the near-miss addresses that must not bind."""
 
 from __future__ import annotations
 
@@ -110,3 +111,91 @@ def test_a_forbidden_purpose_stays_no_through_these_remedies():
     document = normalized_document(request)
     assert _status(apply_changes(document, [("unset", ("artifact", "me/m", "license"))])) == "forbidden"
 
+
+# --- 2. the Qwen / Tongyi Qianwen licenses' addresses ---------------------------------------------
+
+from reasoner.kb import KnowledgeBase  # noqa: E402
+from reasoner.resources import facts_dir  # noqa: E402
+from reasoner.subjects import Context, _license_at, build_request  # noqa: E402
+
+QWEN_HUB = "https://huggingface.co/Qwen"
+QWEN_GITHUB = "https://github.com/QwenLM"
+# Each Qwen license's addresses: its `url`, then its `also_at`.
+QWEN_ADDRESSES = {
+    "tongyi-qianwen": [f"{QWEN_GITHUB}/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
+                       f"{QWEN_HUB}/Qwen-7B/blob/main/LICENSE"],
+    "tongyi-qianwen-research": [f"{QWEN_GITHUB}/Qwen/blob/main/Tongyi%20Qianwen%20RESEARCH%20LICENSE%20AGREEMENT"],
+    "qwen": [f"{QWEN_HUB}/Qwen2.5-72B-Instruct/blob/main/LICENSE"],
+    "qwen-research": [f"{QWEN_HUB}/Qwen2.5-3B-Instruct/blob/main/LICENSE"],
+}
+# A question each license answers NO, where apache-2.0 alone is YES.
+FORBIDDEN = {
+    "tongyi-qianwen": ("distill", Context(into="llama", commercial=True, mau="1M")),       # §5.b
+    "tongyi-qianwen-research": ("use", Context(commercial=True)),                          # non-commercial only
+    "qwen": ("host", Context(commercial=True, mau="200M")),                                # §4: over 100M users
+    "qwen-research": ("use", Context(commercial=True)),                                    # non-commercial only
+}
+# Addresses Qwen cards and READMEs link that are not these texts: home pages that host code,
+# other models and other terms; QwenLM/Qwen's LICENSE (Apache-2.0, its code's); Qwen-VL's text
+# (other date, names Qwen-VL); Qwen-Image-2.1's 2026 research license; another ref of the file.
+NEAR_MISSES = [
+    f"{QWEN_GITHUB}/Qwen",
+    f"{QWEN_GITHUB}/Qwen/blob/main/LICENSE",
+    f"{QWEN_GITHUB}/Qwen/blob/main/README.md",
+    f"{QWEN_GITHUB}/Qwen-VL/blob/master/LICENSE",
+    f"{QWEN_GITHUB}/Qwen/blob/v1.0/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
+    QWEN_HUB,
+    f"{QWEN_HUB}/Qwen-7B",
+    f"{QWEN_HUB}/Qwen-Image-2.1/blob/main/LICENSE",
+    "https://qwenlm.github.io/",
+    "https://github.com/acme/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
+]
+LICENSES_ONLY = Reasoner(kb=KnowledgeBase.load([facts_dir() / "licenses"]), cache_size=0)
+
+
+def _linking(tmp_path, link: str, license: str = "apache-2.0"):
+    folder = tmp_path / "linking-card"
+    folder.mkdir(exist_ok=True)
+    (folder / "README.md").write_text(f"---\nlicense: {license}\nlicense_link: {link}\n---\n# m\n", encoding="utf-8")
+    return str(folder / "README.md")
+
+
+def _asked(reasoner, tmp_path, link, lid, license="apache-2.0"):
+    act, context = FORBIDDEN[lid]
+    return reasoner.ask(build_request(reasoner.kb, _linking(tmp_path, link, license), act, context))
+
+
+def test_the_qwen_licenses_list_their_addresses():
+    addresses = R.kb.licenses.addresses()
+    for lid, listed in QWEN_ADDRESSES.items():
+        assert list(addresses[lid]) == listed, lid
+
+
+@pytest.mark.parametrize("reasoner", [R, LICENSES_ONLY], ids=["bundled", "licenses-only"])
+@pytest.mark.parametrize("lid,link", [(lid, link) for lid, links in QWEN_ADDRESSES.items() for link in links])
+def test_a_card_linking_a_qwen_address_binds_that_license(tmp_path, reasoner, lid, link):
+    """A card labelled apache-2.0 that links the text is under it too: NO, citing that license.
+    With the catalog, a Hub LICENSE of a catalog model binds through the catalog as well; with
+    the license files alone, only the address the license states does."""
+    assert _license_at(reasoner.kb, link) == lid
+    answer = _asked(reasoner, tmp_path, link, lid)
+    assert answer.status == "forbidden", (link, answer.status)
+    assert any(r.license == lid for r in answer.reasons), answer.reasons
+
+
+@pytest.mark.parametrize("reasoner", [R, LICENSES_ONLY], ids=["bundled", "licenses-only"])
+@pytest.mark.parametrize("link", NEAR_MISSES)
+def test_a_near_miss_qwen_address_binds_nothing(tmp_path, reasoner, link):
+    """The label decides: apache-2.0 is YES to each question a Qwen license answers NO."""
+    assert _license_at(reasoner.kb, link) is None
+    for lid in FORBIDDEN:
+        answer = _asked(reasoner, tmp_path, link, lid)
+        assert answer.status == "permitted", (link, lid, answer.status)
+
+
+@pytest.mark.parametrize("link", NEAR_MISSES + [a for links in QWEN_ADDRESSES.values() for a in links])
+def test_a_card_labelled_tongyi_qianwen_stays_no_whatever_it_links(tmp_path, link):
+    """No link, bound or not, takes the label's terms away: distilling into another family stays NO."""
+    answer = _asked(R, tmp_path, link, "tongyi-qianwen", license="other\nlicense_name: tongyi-qianwen")
+    assert answer.status == "forbidden", (link, answer.status)
+    assert any(r.license == "tongyi-qianwen" and r.clause == "5.b" for r in answer.reasons), answer.reasons
