@@ -933,6 +933,7 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
                "no combination of the changes can-i searches (" + ", ".join(k.name for k in CHANGE_KINDS) +
                f") makes every license say YES; what stands: {blocking}")
         return [], [Note("no_remedy", f"no remedy found: {why}")]
+    options = [_without_replaced_choice(plan, document, cost, picked) for cost, picked in options]
     options.sort(key=lambda item: (item[0], [c.kind for c in item[1]]))
     unique, seen = [], set()
     for cost, picked in options:
@@ -940,7 +941,8 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
         if key not in seen:
             seen.add(key)
             unique.append((cost, picked))
-    unique = unique[:limit * 2]
+    unique = _without_needless_choices(reasoner, document, asked, unique[:limit * 2],
+                                       {a.id for a in plan.scope if a.mine})
     # Which clauses each change satisfies: ask with it alone (after the OR alternative its remedy
     # takes, if any: the other changes answer that alternative's clauses, not the shown answer's).
     def prefix(picked) -> tuple:
@@ -1063,6 +1065,79 @@ def _widen(verified: list, widened: list) -> dict[int, int]:
         else:
             lows[id(candidate)] = min(lows[id(candidate)], _cell(list(candidate.cuts), lower)[0])
     return lows
+
+
+# Changes that set or unset the license of the user's own model whole (the `license` field).
+_REPLACES_OWN_LICENSE = ("no_own_license", "own_license")
+
+
+def _without_replaced_choice(plan, document: dict, cost: tuple, picked: list) -> tuple[tuple, list]:
+    """A remedy found under one alternative of the user's own OR license (choose_alternative,
+    "offer your model under gpl-3.0 alone") whose other change then unsets or replaces that same
+    license ("put no license of your own on the model instead of gpl-3.0"): the alternative is
+    undone by the change after it, so the remedy was not minimal, and the two said one thing twice.
+    The artifact's part of the choice is dropped (the choice too if nothing is left of it) and the
+    change names what the model is under now (`gpl-3.0 OR mit`). The request it makes is the same
+    (the license set, then unset), so it verifies as the pair did."""
+    choice = next((c for c in picked if c.kind == "choose_alternative"), None)
+    if choice is None:
+        return cost, picked
+    chosen = choice.params["choice"]
+    replaced = {c.params["artifact"] for c in picked if c.kind in _REPLACES_OWN_LICENSE} & set(chosen)
+    if not replaced:
+        return cost, picked
+    written = {a.get("id"): a.get("license") for a in document.get("artifacts", ()) if isinstance(a, dict)}
+    rest = []
+    for candidate in picked:
+        if candidate is choice:
+            continue
+        artifact = candidate.params.get("artifact")
+        if candidate.kind in _REPLACES_OWN_LICENSE and artifact in replaced and written.get(artifact):
+            stated = written[artifact]
+            candidate = replace(candidate, slots={**candidate.slots, "from": stated},
+                                params={**candidate.params, "from": stated})
+        rest.append(candidate)
+    left = {artifact: ids for artifact, ids in chosen.items() if artifact not in replaced}
+    if left:
+        rest.insert(0, _choice_candidate(plan, left))
+    return (sum(COST[c.kind] for c in rest),) + tuple(cost[1:]), rest
+
+
+def _without_needless_choices(reasoner, document: dict, asked: dict, unique: list, own: set) -> list:
+    """The remedies with an alternative of the user's own OR license that the rest of the remedy
+    does without: each remedy that offers the user's model under one alternative alone
+    (choose_alternative over `own` artifacts only) beside other changes is asked again with those
+    changes alone, and where that is YES the alternative is dropped. It was found because each
+    alternative is searched as its own question, but narrowing what recipients may take is a
+    change the user need not make ("offer your model under gpl-3.0 alone; do not distribute it",
+    where not distributing is YES under every alternative). A received license's alternative is
+    kept: it changes nothing the user holds, and it says which terms the YES is under (the answer
+    takes the best alternative by itself). The remedies are then ordered and made unique again.
+    The answers stay in `asked`, so verifying the shorter remedy asks nothing more."""
+    trial = [(index, [op for c in picked if c.kind != "choose_alternative" for op in c.ops])
+             for index, (_, picked) in enumerate(unique)
+             if len(picked) > 1 and any(c.kind == "choose_alternative" and set(c.params["choice"]) <= own
+                                        for c in picked)]
+    if not trial:
+        return unique
+    answers = _answer_each(reasoner, [apply_changes(document, ops) for _, ops in trial], asked)
+    changed = False
+    for (index, _), answer in zip(trial, answers):
+        if not isinstance(answer, CanIError) and answer.status == "permitted":
+            cost, picked = unique[index]
+            rest = [c for c in picked if c.kind != "choose_alternative"]
+            unique[index] = ((sum(COST[c.kind] for c in rest),) + tuple(cost[1:]), rest)
+            changed = True
+    if not changed:
+        return unique
+    unique.sort(key=lambda item: (item[0], [c.kind for c in item[1]]))
+    kept, seen = [], set()
+    for cost, picked in unique:
+        key = tuple(sorted(repr((c.kind, c.group if c.group is not None else c.ops)) for c in picked))
+        if key not in seen:
+            seen.add(key)
+            kept.append((cost, picked))
+    return kept
 
 
 def _choice_candidate(plan, choice: dict) -> _Candidate:
