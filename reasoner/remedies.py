@@ -933,14 +933,7 @@ def remedies_for(reasoner, plan, result, request, limit: int = MAX_REMEDIES) -> 
                "no combination of the changes can-i searches (" + ", ".join(k.name for k in CHANGE_KINDS) +
                f") makes every license say YES; what stands: {blocking}")
         return [], [Note("no_remedy", f"no remedy found: {why}")]
-    options = [_without_replaced_choice(plan, document, cost, picked) for cost, picked in options]
-    options.sort(key=lambda item: (item[0], [c.kind for c in item[1]]))
-    unique, seen = [], set()
-    for cost, picked in options:
-        key = tuple(sorted(repr((c.kind, c.group if c.group is not None else c.ops)) for c in picked))
-        if key not in seen:
-            seen.add(key)
-            unique.append((cost, picked))
+    unique = _cheapest_first([_without_replaced_choice(plan, document, cost, picked) for cost, picked in options])
     unique = _without_needless_choices(reasoner, document, asked, unique[:limit * 2],
                                        {a.id for a in plan.scope if a.mine})
     # Which clauses each change satisfies: ask with it alone (after the OR alternative its remedy
@@ -1128,16 +1121,20 @@ def _without_needless_choices(reasoner, document: dict, asked: dict, unique: lis
             rest = [c for c in picked if c.kind != "choose_alternative"]
             unique[index] = ((sum(COST[c.kind] for c in rest),) + tuple(cost[1:]), rest)
             changed = True
-    if not changed:
-        return unique
-    unique.sort(key=lambda item: (item[0], [c.kind for c in item[1]]))
-    kept, seen = [], set()
-    for cost, picked in unique:
+    return _cheapest_first(unique) if changed else unique
+
+
+def _cheapest_first(options: list) -> list:
+    """(cost, changes) remedies cheapest first (ties by their kinds of change), each set of
+    changes once (a change is its kind and its group, or its edits)."""
+    options = sorted(options, key=lambda item: (item[0], [c.kind for c in item[1]]))
+    unique, seen = [], set()
+    for cost, picked in options:
         key = tuple(sorted(repr((c.kind, c.group if c.group is not None else c.ops)) for c in picked))
         if key not in seen:
             seen.add(key)
-            kept.append((cost, picked))
-    return kept
+            unique.append((cost, picked))
+    return unique
 
 
 def _choice_candidate(plan, choice: dict) -> _Candidate:
