@@ -48,9 +48,9 @@ _HUB_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#
 def default_cache_dir() -> Path:
     """The `hub` folder of can-i's cache: `$CAN_I_CACHE_DIR/hub`, else `$XDG_CACHE_HOME/can-i/hub`,
     else `~/.cache/can-i/hub` (the folder the parsed license files are cached in)."""
-    from .kb import _cache_folder
+    from .resources import cache_folder
 
-    return _cache_folder() / "hub"
+    return cache_folder() / "hub"
 
 
 def hub_id(text: str) -> str | None:

@@ -612,7 +612,7 @@ def _cached(path: Path, produce, valid, data: bytes | None = None, name: str | N
         except CanIError:
             return produce(path)     # which reports the problem in its own words
     cache = _cache_file(path, data, name)
-    if cache is not None and not _private_folder(cache.parent):
+    if cache is not None and not resources.private_folder(cache.parent):
         cache = None
     if cache is not None and _private_file(cache):
         try:
@@ -723,27 +723,11 @@ def prune_cache(folder: Path, keep: Path | None = None) -> int:
     return removed
 
 
-def _private_folder(folder: Path) -> bool:
-    """An entry decides answers, so the cache is used only in a folder that this user owns and
-    nobody else can write to (created with mode 700 when missing): nobody else may plant one."""
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        return _owned_privately(folder)
-    except OSError:
-        return False
-
-
 def _private_file(cache: Path) -> bool:
     try:
-        return _owned_privately(cache)
+        return resources.owned_privately(cache)
     except OSError:
         return False
-
-
-def _owned_privately(path: Path) -> bool:
-    info = path.stat()
-    owner_ok = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return owner_ok and not info.st_mode & 0o022
 
 
 def _digest():
@@ -786,22 +770,7 @@ def _cache_file(path: Path, data: bytes, name: str | None = None) -> Path | None
     digest = _digest()(data)
     digest.update(str(path).encode("utf-8", "surrogateescape"))  # parsed objects carry their path
     digest.update(sources)
-    return _cache_folder() / f"{name or path.stem}-{digest.hexdigest()[:24]}{CACHE_SUFFIX}"
-
-
-def _cache_folder() -> Path:
-    """$CAN_I_CACHE_DIR, else $XDG_CACHE_HOME/can-i, else ~/.cache/can-i (a temporary folder
-    when the home folder is not writable, as for a service account)."""
-    if os.environ.get("CAN_I_CACHE_DIR"):
-        return Path(os.environ["CAN_I_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "can-i"
-    home = Path.home()
-    if os.access(home, os.W_OK):
-        return home / ".cache" / "can-i"
-    import tempfile
-
-    return Path(tempfile.gettempdir()) / "can-i"
+    return resources.cache_folder() / f"{name or path.stem}-{digest.hexdigest()[:24]}{CACHE_SUFFIX}"
 
 
 _PACKAGE = Path(__file__).resolve().parent

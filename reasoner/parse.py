@@ -48,9 +48,13 @@ EXAMPLE_FACT_OF = {word: fact.name for fact in schema.FACT_LIST for word in fact
 @functools.lru_cache(maxsize=1)
 def _parser() -> lark.Lark:
     grammar = resources.grammar_path().read_text(encoding="utf-8")
-    # Building the LALR tables takes ~0.3 s; lark caches them (keyed by the grammar's hash) in
-    # the temporary directory, so later processes start fast.
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=True)
+    # Building the LALR tables takes ~0.3 s (only when a license file's parse is not cached), so
+    # lark caches them: in can-i's own cache folder, not lark's default, a file named by the user
+    # in the shared temporary directory, which it unpickles (another user could have put one
+    # there first), and which was left in a TMPDIR that tests expect empty. The file holds the
+    # grammar's hash; lark builds the tables again when it does not match.
+    cache = resources.private_cache_file("grammar.lark-tables") or False
+    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=cache)
 
 
 def parse_file(path: str | Path, errors: list | None = None) -> list[License]:

@@ -358,10 +358,10 @@ def local_hub(tmp_path, monkeypatch):
     # there: a cold one re-parses all 58 (~3 s) when a license_link is matched against their urls.
     # Best effort: other processes add and prune entries while this copies.
     import shutil
-    from reasoner.kb import _cache_folder
+    from reasoner.resources import cache_folder
 
     (tmp_path / "cache").mkdir()
-    for entry in _cache_folder().glob("*.marshal") if _cache_folder().is_dir() else ():
+    for entry in cache_folder().glob("*.marshal") if cache_folder().is_dir() else ():
         try:
             shutil.copy2(entry, tmp_path / "cache" / entry.name)
         except OSError:
