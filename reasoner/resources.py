@@ -71,6 +71,10 @@ def private_cache_file(name: str) -> str | None:
     """The path of `name` in the cache folder, or None unless the folder, and the file if it is
     there, are private (private_folder): lark's parser tables are a pickle, which runs code when
     loaded, so a file another user could have put there must never be read."""
+    import os
+
+    if os.environ.get("CAN_I_NO_CACHE"):   # no cache at all, as for the license files
+        return None
     folder = cache_folder()
     if not private_folder(folder):
         return None

@@ -49,7 +49,11 @@ def test_a_cache_folder_others_may_write_to_is_not_used_for_the_tables(tmp_path)
 
 def test_private_cache_file_is_none_for_a_folder_others_may_write_to(tmp_path, monkeypatch):
     monkeypatch.setenv("CAN_I_CACHE_DIR", str(tmp_path / "own"))
+    monkeypatch.delenv("CAN_I_NO_CACHE", raising=False)
     assert resources.private_cache_file("x") == str(tmp_path / "own" / "x")
+    monkeypatch.setenv("CAN_I_NO_CACHE", "1")
+    assert resources.private_cache_file("x") is None
+    monkeypatch.delenv("CAN_I_NO_CACHE")
     assert oct((tmp_path / "own").stat().st_mode & 0o777) == oct(0o700)
     (tmp_path / "own" / "x").write_bytes(b"")
     (tmp_path / "own" / "x").chmod(0o666)   # a file others may write: not read, whatever the folder
