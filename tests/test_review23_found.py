@@ -1,0 +1,63 @@
+"""Review 23: every input path but lineage walks and remedies (profiles, policies, numbers,
+territories, audit inputs, cards, the command line). Each test failed on the code it was
+written against; HIGH = a wrong YES, MEDIUM = another wrong answer, a traceback or an input
+silently ignored, LOW = the rest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reasoner import audit
+
+pytestmark = pytest.mark.usefixtures("bundled_kb")
+
+
+def card(folder, model: str, front: str):
+    path = folder / model / "README.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}\n---\n# {model}\n", encoding="utf-8")
+    return path
+
+
+# --- HIGH: audit ended a card's front matter at an indented `---` -------------------------------
+
+def test_audit_reads_keys_after_an_indented_dashes_line_in_a_block_scalar(tmp_path):
+    """HIGH. `  ---` inside a block scalar is text (YAML and the Hub read it so; subjects.model_card
+    and hub._read_front_matter stop at column 0 only). audit._markdown_card stopped there, so
+    `base_model: meta-llama/Meta-Llama-3-8B` after a description was never read and a Llama
+    fine-tune labelled MIT was audited as permitted to distribute under MIT."""
+    path = card(tmp_path, "acme-bot", "license: mit\ndescription: |\n  Our bot.\n  ---\n  More.\n"
+                                      "base_model: meta-llama/Meta-Llama-3-8B")
+    report = audit.audit([path])
+    (row,) = report.rows
+    assert row["status"] != "permitted", row
+
+
+# --- HIGH: a dump record giving its card twice ---------------------------------------------------
+
+@pytest.mark.parametrize("record", [
+    {"id": "acme/x", "front_matter": "license: mit",
+     "cardData": {"license": "cc-by-nc-4.0", "base_model": "meta-llama/Meta-Llama-3-8B"}},
+    {"id": "acme/x", "cardData": {"license": "mit"},
+     "card_data": {"license": "cc-by-nc-4.0", "base_model": "meta-llama/Meta-Llama-3-8B"}},
+])
+def test_a_record_that_gives_its_card_twice_is_not_audited_as_either(tmp_path, record):
+    """HIGH. `front_matter` was read and `cardData` dropped (and `cardData` over `card_data`)
+    without a word: a record whose other card names CC BY-NC and a Llama base model was audited
+    as MIT, permitted. Now the card is invalid, saying which keys."""
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (row,) = audit.audit([path]).rows
+    assert row["status"] != "permitted", row
+
+
+def test_a_record_whose_id_and_model_id_differ_is_an_invalid_card(tmp_path):
+    """MEDIUM. `{"id": "acme/x", "modelId": "acme/y"}` was audited as acme/x; a child naming
+    acme/y found no parent in the run."""
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"id": "acme/x", "modelId": "acme/y", "cardData": {"license": "mit"}}) + "\n",
+                    encoding="utf-8")
+    (row,) = audit.audit([path]).rows
+    assert row["status"] == "invalid" or row.get("error"), row
