@@ -35,6 +35,30 @@ def test_audit_reads_keys_after_an_indented_dashes_line_in_a_block_scalar(tmp_pa
     assert row["status"] != "permitted", row
 
 
+# --- HIGH: a card's license list joined without parentheses --------------------------------------
+
+def test_a_card_license_list_keeps_each_entry_whole(can_i, tmp_path):
+    """HIGH. `license: [cc-by-nc-4.0, "mit OR apache-2.0"]` was joined bare into
+    `cc-by-nc-4.0 AND mit OR apache-2.0`, which reads `(cc-by-nc-4.0 AND mit) OR apache-2.0`:
+    commercial use was YES through Apache-2.0 alone, dropping the card's CC BY-NC."""
+    path = card(tmp_path, "m", 'license: [cc-by-nc-4.0, "mit OR apache-2.0"]')
+    run = can_i("use", path, "--commercial", "--json")
+    assert run.json()["status"] == "forbidden", run.out
+
+
+# --- MEDIUM: a card's malformed license was located in the request, not the card ---------------
+
+def test_a_malformed_card_license_is_an_error_at_the_cards_line(can_i, tmp_path):
+    """MEDIUM. `license: (mit` was `can-i: artifacts[0].license: missing ...`: no file, no line;
+    a nested list printed Python's repr of it."""
+    path = card(tmp_path, "m", "title: x\nlicense: (mit")
+    line = can_i("use", path).line()
+    assert f"{path}:3:1:" in line and "missing `)`" in line, line
+    path = card(tmp_path, "n", "license: [mit, [cc-by-nc-4.0]]")
+    line = can_i("use", path).line()
+    assert f"{path}:2:1:" in line and "['" not in line, line
+
+
 # --- HIGH: a dump record giving its card twice ---------------------------------------------------
 
 @pytest.mark.parametrize("record", [
@@ -61,3 +85,11 @@ def test_a_record_whose_id_and_model_id_differ_is_an_invalid_card(tmp_path):
                     encoding="utf-8")
     (row,) = audit.audit([path]).rows
     assert row["status"] == "invalid" or row.get("error"), row
+
+
+def test_a_license_link_that_is_no_address_is_said_in_a_note(can_i, tmp_path):
+    """LOW. `license_link: {url: …}` (a mapping) was skipped without a word: the answer followed
+    `license: mit` and no note said the linked text went unread, as one does for a string link."""
+    path = card(tmp_path, "m", "license: mit\nlicense_link: {url: https://creativecommons.org/licenses/by-nc/4.0/legalcode}")
+    doc = can_i("use", path, "--json").json()
+    assert any(n["code"] == "card_license_link_unread" for n in doc.get("notes", [])), doc.get("notes")
