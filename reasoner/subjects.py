@@ -534,8 +534,17 @@ def _strict_loader():
                         seen.add(key)
                 return super().construct_mapping(node, deep)
 
+        # Numbers as YAML 1.2 and every other reader of can-i write them: decimal only. YAML 1.1's
+        # octal (`0700000001` is 117,440,513, under Llama's 700M line, where the user wrote
+        # 700,000,001), binary, hex and base-60 (`1:20:00` is 4800) readings are text here, which
+        # the field's own reader then takes as written or refuses with its line (review 23).
+        numbers = {"tag:yaml.org,2002:int": re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+                   "tag:yaml.org,2002:float": re.compile(
+                       r"^(?:[-+]?(?:0|[1-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:0|[1-9][0-9_]*)[eE][-+]?[0-9]+"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")}
         StrictLoader.yaml_implicit_resolvers = {
-            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            first: [(tag, numbers.get(tag, regexp)) for tag, regexp in resolvers
+                    if tag != "tag:yaml.org,2002:timestamp"]
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
         }
         _LOADER, _TooManyNodes = StrictLoader, TooManyNodes

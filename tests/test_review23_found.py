@@ -87,6 +87,23 @@ def test_a_record_whose_id_and_model_id_differ_is_an_invalid_card(tmp_path):
     assert row["status"] == "invalid" or row.get("error"), row
 
 
+# --- HIGH: YAML 1.1 octal and base-60 numbers in a YAML lineage file -----------------------------
+
+@pytest.mark.parametrize("written, refused", [("0700000001", False), ("1:20:00", True), ("0x30000000", True)])
+def test_a_yaml_number_is_read_as_written_in_decimal(can_i, tmp_path, written, refused):
+    """HIGH. PyYAML reads YAML 1.1: `release_mau: 0700000001` was octal 117,440,513, under Llama
+    3's 700M line, so hosting was YES where the user stated 700,000,001 users; `1:20:00` was 4800.
+    Now a number is decimal as written, or the field's reader refuses it at its line."""
+    path = tmp_path / "lineage.yaml"
+    path.write_text("artifacts:\n  - id: meta-llama/Meta-Llama-3-8B\nuse:\n"
+                    f"  release_mau: {written}\n  role: licensee\n  commercial: true\n", encoding="utf-8")
+    run = can_i("host", path)
+    if refused:
+        assert run.code == 2 and f"{path}:4:3:" in run.line(), run.err
+    else:
+        assert run.code == 1, run.out
+
+
 def test_a_license_link_that_is_no_address_is_said_in_a_note(can_i, tmp_path):
     """LOW. `license_link: {url: …}` (a mapping) was skipped without a word: the answer followed
     `license: mit` and no note said the linked text went unread, as one does for a string link."""
