@@ -337,6 +337,11 @@ def _profile(options: dict, path: Optional[Path] = None, off: bool = False):
     and `--no-profile` on the verb or before it."""
     from .profile import load_profile
 
+    if path is not None and options.get("profile") is not None:
+        # Before and after the verb: one of them would be dropped without a word (review 23).
+        raise UsageProblem("given before and after the verb: give it once", location="--profile")
+    if off and options.get("no_profile", False):
+        raise UsageProblem("given before and after the verb: give it once", location="--no-profile")
     path = path or options.get("profile")
     off = off or options.get("no_profile", False)
     if path is not None and off:

@@ -35,6 +35,21 @@ def test_audit_reads_keys_after_an_indented_dashes_line_in_a_block_scalar(tmp_pa
     assert row["status"] != "permitted", row
 
 
+# --- MEDIUM: --profile before and after the verb ------------------------------------------------
+
+def test_profile_before_and_after_the_verb_is_a_usage_error(can_i, tmp_path, monkeypatch):
+    """MEDIUM. `--profile A host llama3 --profile B` silently read B and dropped A, while
+    `--profile A --profile B host …` and `--profile A host … --no-profile` are usage errors."""
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    company = tmp_path / "company.toml"
+    company.write_text('commercial = true\nrole = "licensee"\nrelease_mau = "800M"\n', encoding="utf-8")
+    other = tmp_path / "other.toml"
+    other.write_text('release_mau = "1M"\n', encoding="utf-8")
+    run = can_i("--profile", company, "host", "llama3", "--profile", other)
+    assert run.code == 2, run.out
+    assert "--profile" in run.line() and "once" in run.line()
+
+
 # --- HIGH: a card's license list joined without parentheses --------------------------------------
 
 def test_a_card_license_list_keeps_each_entry_whole(can_i, tmp_path):
