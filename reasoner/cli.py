@@ -1312,6 +1312,19 @@ def cli_command():
     return command
 
 
+def _suggest_option(exc) -> None:
+    """An unknown option click found no near name for (it compares case and `_` as written):
+    `--JSON`, `--Release_MAU` mean an option of the command, said as "did you mean" (review 23)."""
+    import click
+    from difflib import get_close_matches
+
+    if not isinstance(exc, click.NoSuchOption) or exc.possibilities or exc.ctx is None:
+        return
+    names = [o for p in exc.ctx.command.params for o in p.opts + p.secondary_opts if o.startswith("--")]
+    folded = exc.option_name.lower().replace("_", "-")
+    exc.possibilities = [n for n in names if n == folded] or get_close_matches(folded, names, n=3, cutoff=0.75)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; every error is one line on stderr with a distinct exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -1325,6 +1338,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         typer.echo("can-i: aborted", err=True)
         code = EXIT_USAGE
     except _UsageError as exc:  # usage errors: unknown option, bad value, missing argument
+        _suggest_option(exc)
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         code = _fail(UsageProblem(message), as_json)
     except CanIError as exc:

@@ -119,6 +119,19 @@ def test_a_yaml_number_is_read_as_written_in_decimal(can_i, tmp_path, written, r
         assert run.code == 1, run.out
 
 
+# --- LOW: an unknown option written in another case had no "did you mean" -----------------------
+
+@pytest.mark.parametrize("argv, meant", [
+    (("host", "llama3", "--JSON"), "--json"),
+    (("host", "llama3", "--TERRITORY", "EU"), "--territory"),
+    (("--JSON", "host", "llama3"), "--json"),
+])
+def test_an_option_in_another_case_is_an_error_with_did_you_mean(can_i, argv, meant):
+    """LOW. `--JSON` was `No such option '--JSON'.` with no suggestion (click compares case)."""
+    run = can_i(*argv)
+    assert run.code == 2 and f"'{meant}'" in run.line(), run.err
+
+
 def test_a_license_link_that_is_no_address_is_said_in_a_note(can_i, tmp_path):
     """LOW. `license_link: {url: …}` (a mapping) was skipped without a word: the answer followed
     `license: mit` and no note said the linked text went unread, as one does for a string link."""
