@@ -403,6 +403,8 @@ def root(
     if request is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
+    if not request.strip():   # read as the path `.`: "is a directory, not a JSON file" (review 23)
+        raise UsageProblem("is empty: give a JSON request file, or - for standard input", location="--request")
     from .api import read_request_input
 
     chosen = _profile(ctx.obj)

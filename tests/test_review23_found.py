@@ -132,6 +132,21 @@ def test_an_option_in_another_case_is_an_error_with_did_you_mean(can_i, argv, me
     assert run.code == 2 and f"'{meant}'" in run.line(), run.err
 
 
+def test_an_empty_request_path_is_a_usage_error_saying_so(can_i):
+    """LOW. `--request ""` was read as the path `.`: "can-i: .: is a directory, not a JSON file"."""
+    run = can_i("--request", "")
+    assert run.code == 2 and "--request" in run.line() and "empty" in run.line(), run.err
+
+
+def test_an_empty_request_path_under_json_is_the_same_usage_error(capsys):
+    """LOW. The fast path (`--request X --json`, reasoner/fast.py) read it as a file named ` `."""
+    from reasoner import fast
+
+    code = fast.main(["--request", " ", "--json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 2 and doc["error"]["code"] == "usage" and "empty" in doc["error"]["message"], doc
+
+
 def test_a_license_link_that_is_no_address_is_said_in_a_note(can_i, tmp_path):
     """LOW. `license_link: {url: …}` (a mapping) was skipped without a word: the answer followed
     `license: mit` and no note said the linked text went unread, as one does for a string link."""
