@@ -132,6 +132,16 @@ def test_an_option_in_another_case_is_an_error_with_did_you_mean(can_i, argv, me
     assert run.code == 2 and f"'{meant}'" in run.line(), run.err
 
 
+# --- LOW: dates that are not YYYY-MM-DD ---------------------------------------------------------
+
+@pytest.mark.parametrize("written", ["20250601", "2025-W23-1", "2025W231"])
+def test_a_date_is_yyyy_mm_dd_only(can_i, written):
+    """LOW. Python's ISO reader took `--on 2025-W23-1` as 2025-06-02 (and `20250601`, `2025-153`)
+    while every message says YYYY-MM-DD."""
+    run = can_i("use", "mit", "--on", written)
+    assert run.code == 2 and "YYYY-MM-DD" in run.line(), run.out
+
+
 def test_an_empty_request_path_is_a_usage_error_saying_so(can_i):
     """LOW. `--request ""` was read as the path `.`: "can-i: .: is a directory, not a JSON file"."""
     run = can_i("--request", "")
