@@ -163,3 +163,35 @@ def test_a_license_link_that_is_no_address_is_said_in_a_note(can_i, tmp_path):
     path = card(tmp_path, "m", "license: mit\nlicense_link: {url: https://creativecommons.org/licenses/by-nc/4.0/legalcode}")
     doc = can_i("use", path, "--json").json()
     assert any(n["code"] == "card_license_link_unread" for n in doc.get("notes", [])), doc.get("notes")
+
+
+# --- not fixed ------------------------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="LOW, not fixed: `800.000` is read as 800 (a dot as the decimal point); "
+                                       "in much of Europe it is 800,000. A dot followed by exactly three digits "
+                                       "is ambiguous and could be refused as `1,5B` is")
+def test_a_thousands_dot_is_refused_as_ambiguous(can_i):
+    run = can_i("host", "llama3", "--mau", "800.000")
+    assert run.code == 2, run.out
+
+
+@pytest.mark.xfail(strict=True, reason="LOW, not fixed: for `cc-by-nc-4.0 OR mit`, both permitted, the answer "
+                                       "chooses cc-by-nc-4.0 and the policy that denies it says DENIED (exit 1), "
+                                       "though the MIT alternative is allowed")
+def test_a_policy_judges_the_alternative_it_allows(can_i, tmp_path, monkeypatch):
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    profile = tmp_path / "can-i.toml"
+    profile.write_text('[policy]\ndeny = ["cc-by-nc-4.0"]\nallow = "*"\n', encoding="utf-8")
+    doc = can_i("--profile", profile, "use", "cc-by-nc-4.0 OR mit", "--non-commercial", "--json").json()
+    assert doc["policy"]["status"] == "allowed", doc["policy"]
+
+
+@pytest.mark.xfail(strict=True, reason="LOW, not fixed: a bad value in an inline [tool] table "
+                                       "(`can-i = { release_mau = \"lots\" }`) is located at the file, without "
+                                       "line:col")
+def test_a_bad_value_in_an_inline_profile_table_has_a_line(can_i, tmp_path, monkeypatch):
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    profile = tmp_path / "pyproject.toml"
+    profile.write_text('[tool]\ncan-i = { release_mau = "lots" }\n', encoding="utf-8")
+    line = can_i("--profile", profile, "host", "llama3").line()
+    assert f"{profile}:2:" in line, line
