@@ -660,6 +660,15 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
     if name:
         artifact["name"] = name
     bases = _card_ids(meta.get("base_model"), "base_model", model_id, notes)
+    # `finetuned_from` is the older card templates' name for the base model (huggingface_hub's
+    # and diffusers' cards wrote it): skipped, a Llama fine-tune labelled MIT was YES. A base model
+    # it names that `base_model` does not list is refused, as a misspelt binding key is (review 23).
+    legacy = [b for b in _card_ids(meta.get("finetuned_from"), "finetuned_from", model_id, []) if b not in bases]
+    if legacy:
+        raise RequestError(f"card key `finetuned_from` names {', '.join(f'`{b}`' for b in legacy[:3])}, which "
+                           f"`base_model` does not list: list the base model under `base_model` (with "
+                           f"base_model_relation), or the terms it carries would be left out",
+                           location=at("finetuned_from"))
     relation = meta.get("base_model_relation")
     if relation is None:
         relation = "merge" if len(bases) > 1 else "finetune"

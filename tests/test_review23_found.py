@@ -195,3 +195,18 @@ def test_a_bad_value_in_an_inline_profile_table_has_a_line(can_i, tmp_path, monk
     profile.write_text('[tool]\ncan-i = { release_mau = "lots" }\n', encoding="utf-8")
     line = can_i("--profile", profile, "host", "llama3").line()
     assert f"{profile}:2:" in line, line
+
+
+# --- HIGH: the older card key `finetuned_from` was skipped ---------------------------------------
+
+def test_a_base_model_named_only_under_finetuned_from_is_not_dropped(can_i, tmp_path):
+    """HIGH. `finetuned_from` (the older card templates' key for the base model) was skipped like
+    any unknown key: `license: mit` + `finetuned_from: meta-llama/Meta-Llama-3-8B` was YES to
+    distribute your model under MIT alone. Now it is an error at its line unless `base_model`
+    lists the same model."""
+    path = card(tmp_path, "m", "license: mit\nfinetuned_from: meta-llama/Meta-Llama-3-8B")
+    run = can_i("distribute", path, "--mine")
+    assert run.code == 2 and f"{path}:3:1:" in run.line() and "base_model" in run.line(), run.out
+    both = card(tmp_path, "n", "license: mit\nbase_model: meta-llama/Meta-Llama-3-8B\n"
+                               "finetuned_from: meta-llama/Meta-Llama-3-8B")
+    assert can_i("distribute", both, "--mine", "--json").json()["status"] != "permitted"
