@@ -173,6 +173,8 @@ def _record_card(record, source: str, line: int) -> Card:
         return Card(model_id, source, line, error=f"`id` ({model_id}) and `modelId` ({other_id}) name different "
                                                   f"models: give one")
     given = [key for key in ("front_matter", "cardData", "card_data") if record.get(key) is not None]
+    if given == ["cardData", "card_data"] and record["cardData"] == record["card_data"]:
+        given = ["cardData"]   # one card under both spellings (a dump of huggingface_hub's ModelInfo)
     if len(given) > 1:
         # One of them was read and the other dropped without a word: a `front_matter` saying mit
         # beside a `cardData` saying cc-by-nc-4.0 with a Llama base model was audited as MIT and
