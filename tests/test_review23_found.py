@@ -92,6 +92,15 @@ def test_a_record_that_gives_its_card_twice_is_not_audited_as_either(tmp_path, r
     assert row["status"] != "permitted", row
 
 
+def test_one_card_under_both_spellings_is_still_read(tmp_path):
+    """Not a finding: the check above must not refuse a dump that gives one card under both keys."""
+    path = tmp_path / "dump.jsonl"
+    path.write_text(json.dumps({"id": "acme/x", "cardData": {"license": "mit"}, "card_data": {"license": "mit"}})
+                    + "\n", encoding="utf-8")
+    (row,) = audit.audit([path]).rows
+    assert row["status"] == "permitted", row
+
+
 def test_a_record_whose_id_and_model_id_differ_is_an_invalid_card(tmp_path):
     """MEDIUM. `{"id": "acme/x", "modelId": "acme/y"}` was audited as acme/x; a child naming
     acme/y found no parent in the run."""
