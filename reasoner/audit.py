@@ -128,7 +128,10 @@ def _markdown_card(path: Path, model_id: str) -> Card:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
         return Card(model_id, str(path), 1, error="model card has no YAML front matter (it must start with `---`)")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    # At column 0 only, as subjects.model_card and hub._read_front_matter read it: `  ---` inside a
+    # block scalar is text, and ending there hid every key after it (review 23: a Llama
+    # base_model under a description, audited as MIT and permitted).
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         return Card(model_id, str(path), 1, error="model card front matter is not closed by a `---` line")
     card = _front_matter_card(model_id, str(path), "\n".join(lines[1:end]), 1, 1)
@@ -163,6 +166,21 @@ def _record_card(record, source: str, line: int) -> Card:
     if not isinstance(model_id, str) or not model_id.strip():
         return Card(f"{source}:{line}", source, line, error="no `id` (or `modelId`) naming the model")
     model_id = model_id.strip()
+    other_id = record.get("modelId") if record.get("id") else None
+    if other_id is not None and (not isinstance(other_id, str) or other_id.strip() != model_id):
+        # The Hub gives both, alike; two names for one record would leave the children that name
+        # the other one reading a parent nobody audited (review 23).
+        return Card(model_id, source, line, error=f"`id` ({model_id}) and `modelId` ({other_id}) name different "
+                                                  f"models: give one")
+    given = [key for key in ("front_matter", "cardData", "card_data") if record.get(key) is not None]
+    if given == ["cardData", "card_data"] and record["cardData"] == record["card_data"]:
+        given = ["cardData"]   # one card under both spellings (a dump of huggingface_hub's ModelInfo)
+    if len(given) > 1:
+        # One of them was read and the other dropped without a word: a `front_matter` saying mit
+        # beside a `cardData` saying cc-by-nc-4.0 with a Llama base model was audited as MIT and
+        # permitted (review 23).
+        return Card(model_id, source, line, error=f"the record gives its card twice ({' and '.join(f'`{k}`' for k in given)}): "
+                                                  f"give one")
     if isinstance(record.get("front_matter"), str):
         return _front_matter_card(model_id, source, record["front_matter"], line, 0) if record["front_matter"].strip() \
             else Card(model_id, source, line, {})

@@ -337,6 +337,11 @@ def _profile(options: dict, path: Optional[Path] = None, off: bool = False):
     and `--no-profile` on the verb or before it."""
     from .profile import load_profile
 
+    if path is not None and options.get("profile") is not None:
+        # Before and after the verb: one of them would be dropped without a word (review 23).
+        raise UsageProblem("given before and after the verb: give it once", location="--profile")
+    if off and options.get("no_profile", False):
+        raise UsageProblem("given before and after the verb: give it once", location="--no-profile")
     path = path or options.get("profile")
     off = off or options.get("no_profile", False)
     if path is not None and off:
@@ -398,6 +403,8 @@ def root(
     if request is None:
         typer.echo(ctx.get_help())
         raise typer.Exit(EXIT_USAGE)
+    if not request.strip():   # read as the path `.`: "is a directory, not a JSON file" (review 23)
+        raise UsageProblem("is empty: give a JSON request file, or - for standard input", location="--request")
     from .api import read_request_input
 
     chosen = _profile(ctx.obj)
@@ -1307,6 +1314,19 @@ def cli_command():
     return command
 
 
+def _suggest_option(exc) -> None:
+    """An unknown option click found no near name for (it compares case and `_` as written):
+    `--JSON`, `--Release_MAU` mean an option of the command, said as "did you mean" (review 23)."""
+    import click
+    from difflib import get_close_matches
+
+    if not isinstance(exc, click.NoSuchOption) or exc.possibilities or exc.ctx is None:
+        return
+    names = [o for p in exc.ctx.command.params for o in p.opts + p.secondary_opts if o.startswith("--")]
+    folded = exc.option_name.lower().replace("_", "-")
+    exc.possibilities = [n for n in names if n == folded] or get_close_matches(folded, names, n=3, cutoff=0.75)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; every error is one line on stderr with a distinct exit code."""
     args = sys.argv[1:] if argv is None else argv
@@ -1320,6 +1340,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         typer.echo("can-i: aborted", err=True)
         code = EXIT_USAGE
     except _UsageError as exc:  # usage errors: unknown option, bad value, missing argument
+        _suggest_option(exc)
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         code = _fail(UsageProblem(message), as_json)
     except CanIError as exc:

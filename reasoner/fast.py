@@ -108,8 +108,8 @@ def _fast_path(args: list[str]) -> int | None:
     if parsed is None:
         return None
     root, args = parsed
-    if "request" in root:
-        return _request(root["request"]) if not args and root.get("json") else None
+    if "request" in root:   # an empty path is the full command line's usage error
+        return _request(root["request"]) if not args and root.get("json") and root["request"].strip() else None
     from .schema import ACT_RELATION
     from .vocabulary import USE_ACTS
 

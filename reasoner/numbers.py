@@ -16,6 +16,7 @@ _SUFFIX = {"": 1, "k": 10**3, "m": 10**6, "b": 10**9, "g": 10**9, "t": 10**12}
 # European decimal comma, `1,5B`) is rejected rather than silently dropped.
 _NUMBER = patterns.compile(
     r"^\$?\s*((?:\d{1,3}(?:,\d{3})+|\d+(?:_\d+)*)(?:\.\d+)?(?:[eE]\+?\d+)?)\s*([kKmMbBgGtT]?)$")
+_DATE = patterns.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 LIMB = 10**9
 MAX_NUMBER = 10**18 - 1  # two limbs of 10^9 stay inside clingo's 32-bit integers
 MAX_DIGITS = 18
@@ -80,6 +81,10 @@ def parse_date(text: str, what: str = "date") -> int:
     import datetime   # here, not at the top: most questions state no date (start-up time)
 
     try:
+        # YYYY-MM-DD only, as every message says: Python's ISO reader also takes `20250601`,
+        # `2025-W23-1` and `2025-153` (review 23).
+        if not _DATE.match(str(text)):
+            raise ValueError
         day = datetime.date.fromisoformat(str(text))
     except ValueError:
         raise ValueError(f"`{text}` is not a date (use YYYY-MM-DD)") from None

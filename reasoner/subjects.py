@@ -313,6 +313,18 @@ def _known_unknown(kb: KnowledgeBase, license_id: str) -> bool:
     return bool(entry and entry.get("unknown")) or expressions.with_exception(license_id) is not None
 
 
+def _check_card_license(license_value, text: str, path: Path) -> None:
+    """The user's card's license expression, refused where the card writes it: the request reader
+    said `artifacts[0].license: missing ...`, naming no file (review 23). (A Hub card's is a note.)"""
+    if not isinstance(license_value, str) or not license_value.strip():
+        return
+    try:
+        expressions.alternatives(license_value)
+    except ValueError as exc:
+        line = next((n for n, written in enumerate(text.splitlines()[1:], 2) if written.startswith("license:")), 1)
+        raise RequestError(" ".join(str(exc).split()), location=f"{path}:{line}:1") from None
+
+
 def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_name: str | None = None) -> Resolved:
     """A model card (README.md, a model folder, any other suffix) or a JSON / YAML / TOML lineage file."""
     text = read_text_file(path)
@@ -321,6 +333,7 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
         card_notes: list = []
         artifacts, model_id = model_card(kb, text, path, mine, stated_name, card_notes)
         shown = path / "README.md" if path.is_dir() else path
+        _check_card_license(artifacts[0].get("license"), text, shown)
         return Resolved(artifacts, model_id, "card", [_card_note(kb, artifacts[0], shown), *card_notes],
                         source=str(shown))
     if suffix in (".json", ".jsonld"):   # .jsonld: an SPDX 3 document
@@ -524,8 +537,17 @@ def _strict_loader():
                         seen.add(key)
                 return super().construct_mapping(node, deep)
 
+        # Numbers as YAML 1.2 and every other reader of can-i write them: decimal only. YAML 1.1's
+        # octal (`0700000001` is 117,440,513, under Llama's 700M line, where the user wrote
+        # 700,000,001), binary, hex and base-60 (`1:20:00` is 4800) readings are text here, which
+        # the field's own reader then takes as written or refuses with its line (review 23).
+        numbers = {"tag:yaml.org,2002:int": re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"),
+                   "tag:yaml.org,2002:float": re.compile(
+                       r"^(?:[-+]?(?:0|[1-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:0|[1-9][0-9_]*)[eE][-+]?[0-9]+"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")}
         StrictLoader.yaml_implicit_resolvers = {
-            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            first: [(tag, numbers.get(tag, regexp)) for tag, regexp in resolvers
+                    if tag != "tag:yaml.org,2002:timestamp"]
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
         }
         _LOADER, _TooManyNodes = StrictLoader, TooManyNodes
@@ -580,7 +602,14 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
     _refuse_near_miss_keys(meta, at)
     license_value = meta.get("license")
     if isinstance(license_value, list):
-        license_value = " AND ".join(str(v) for v in license_value)
+        if any(isinstance(v, (list, dict)) for v in license_value):
+            raise RequestError("`license` lists license ids or expressions, one string each", location=at("license"))
+        # Each entry binds: an entry that is an expression is one operand (`[cc-by-nc-4.0, "mit OR
+        # apache-2.0"]` joined bare read as `(cc-by-nc-4.0 AND mit) OR apache-2.0`, YES through
+        # Apache alone; review 23).
+        entries = [str(v) for v in license_value]
+        license_value = " AND ".join(f"({v})" if len(entries) > 1 and re.search(r"\s|\(", v.strip()) else v
+                                     for v in entries)
     if license_value is not None and not isinstance(license_value, str):
         raise RequestError("`license` must be a string", location=at("license"))
     declared_mine = meta.get("mine")
@@ -616,7 +645,12 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
                                    f"`license_name` belongs with `license: other`; say which license applies",
                                    location=at("license_name"))
     unread: list = []
-    _add_linked_license(kb, artifact, meta.get("license_link"), unread=unread)
+    link_value = meta.get("license_link")
+    _add_linked_license(kb, artifact, link_value, unread=unread)
+    if link_value is not None and not isinstance(link_value, (str, list)):
+        # A mapping or number names no address: skipped without a word, it hid a linked text's
+        # terms from the reader as well as from the answer (review 23).
+        unread.append(json.dumps(link_value, ensure_ascii=False, sort_keys=True, default=str)[:200])
     if unread and not any(n.get("code") == "card_license_unnamed" for n in notes):
         # The answer still follows the label: most such links are the label's own text at another
         # address (apache.org, choosealicense.com), and reading them as unknown terms would make
@@ -629,6 +663,15 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
     if name:
         artifact["name"] = name
     bases = _card_ids(meta.get("base_model"), "base_model", model_id, notes)
+    # `finetuned_from` is the older card templates' name for the base model (huggingface_hub's
+    # and diffusers' cards wrote it): skipped, a Llama fine-tune labelled MIT was YES. A base model
+    # it names that `base_model` does not list is refused, as a misspelt binding key is (review 23).
+    legacy = [b for b in _card_ids(meta.get("finetuned_from"), "finetuned_from", model_id, []) if b not in bases]
+    if legacy:
+        raise RequestError(f"card key `finetuned_from` names {', '.join(f'`{b}`' for b in legacy[:3])}, which "
+                           f"`base_model` does not list: list the base model under `base_model` (with "
+                           f"base_model_relation), or the terms it carries would be left out",
+                           location=at("finetuned_from"))
     relation = meta.get("base_model_relation")
     if relation is None:
         relation = "merge" if len(bases) > 1 else "finetune"
