@@ -50,6 +50,14 @@ def parse_count(text: str | int, what: str = "number") -> int:
             raise ValueError(
                 f"`{shown}` is not a valid number (use digits with an optional K, M, B or T suffix, like 700M)"
             )
+        whole, dot, fraction = match.group(1).partition(".")
+        if dot and len(fraction) == 3 and 1 <= len(whole) <= 3 and whole.isdigit() and fraction.isdigit():
+            # `800.000` is 800 here and 800,000 in much of Europe (a dot between groups of three);
+            # `1.500M` 1.5M or 1.5B. Read either way, one reading would put a count under a
+            # threshold it passes (Llama's 700M): refused, as a European decimal comma is (review 23).
+            raise ValueError(f"`{shown}` is ambiguous: a dot before three digits may separate thousands; "
+                             f"write it without the dot (like {whole}{fraction} or {whole}), or with another "
+                             f"number of decimals")
         try:
             exact = Decimal(match.group(1).replace("_", "").replace(",", ""))
         except InvalidOperation:
