@@ -14,6 +14,7 @@ from .codes import error
 from .errors import CanIError, LicenseFileError
 from .files import read_regular_file
 from .licenses import License
+from .lineage import fold_id  # noqa: F401 - the catalog's lookups, and its importers' (api, audit, hub)
 from .vocabulary import RELATIONS, suggest, word_problem
 
 LICENSE_SUFFIX = ".lic"
@@ -549,26 +550,6 @@ def publisher_of(artifact_id: str) -> str | None:
     -> `cohereforai`), and so who applied a template license to it."""
     org, slash, rest = artifact_id.partition("/")
     return (org.strip().lower() or None) if slash and rest else None
-
-
-def fold_id(model_id: str) -> str:
-    """A model id as the Hub compares it (case-insensitively), and as a person may retype it:
-    full-width or compatibility forms and surrounding spaces name the same model, and so do
-    invisible format characters (a zero-width space), which no Hub id holds: a catalog model
-    written with one must not pass as an unknown model under a label of the writer's choosing.
-
-    >>> fold_id(" Meta-Llama/Meta-Llama-3-8Ｂ\u200b ")
-    'meta-llama/meta-llama-3-8b'
-    """
-    if model_id.isascii():
-        # Every lookup of an artifact id folds it (twice per artifact of a 100,000-artifact
-        # request): ASCII holds no format character and NFKC leaves it as it is, so only case
-        # and spaces remain, as below.
-        return model_id.strip().casefold()
-    import unicodedata
-
-    visible = "".join(c for c in model_id if unicodedata.category(c) != "Cf")
-    return unicodedata.normalize("NFKC", visible).strip().casefold()
 
 
 def parse_cached(path: Path) -> list[License]:

@@ -15,14 +15,45 @@ from .schema import SAME_MODEL_RELATIONS
 from .vocabulary import suggest
 
 
+def fold_id(model_id: str) -> str:
+    """A model id as the Hub compares it (case-insensitively), and as a person may retype it:
+    full-width or compatibility forms and surrounding spaces name the same model, and so do
+    invisible format characters (a zero-width space), which no Hub id holds: a catalog model
+    written with one must not pass as an unknown model under a label of the writer's choosing.
+
+    >>> fold_id(" Meta-Llama/Meta-Llama-3-8Ｂ\u200b ")
+    'meta-llama/meta-llama-3-8b'
+    """
+    if model_id.isascii():
+        # Every lookup of an artifact id folds it (twice per artifact of a 100,000-artifact
+        # request): ASCII holds no format character and NFKC leaves it as it is, so only case
+        # and spaces remain, as below.
+        return model_id.strip().casefold()
+    import unicodedata
+
+    visible = "".join(c for c in model_id if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", visible).strip().casefold()
+
+
 def index(artifacts) -> dict[str, int]:
-    """Each artifact id's position; an id given twice is an error at the second."""
+    """Each artifact id's position; an id given twice is an error at the second, and so is one
+    given again as the Hub would read it alike (fold_id: another case, full-width letters): `x/m`
+    under llama3 beside `X/M` under MIT were two models, one of them unrelated to the subject,
+    where the Hub has one (review 22, LOW)."""
     first: dict[str, int] = {}
+    folded: dict[str, int] = {}
     for i, artifact in enumerate(artifacts):
         if artifact.id in first:
             raise RequestError(f"artifact `{artifact.id}` appears twice (artifacts[{first[artifact.id]}] "
                                f"and artifacts[{i}])", location=f"artifacts[{i}].id")
+        key = fold_id(artifact.id)
+        if key in folded:
+            other = folded[key]
+            raise RequestError(f"artifact `{artifact.id}` is `{artifacts[other].id}` (artifacts[{other}]) written "
+                               f"another way: Hugging Face ids ignore case, so both name one model; give it once",
+                               location=f"artifacts[{i}].id")
         first[artifact.id] = i
+        folded[key] = i
     return first
 
 

@@ -50,7 +50,7 @@ import pytest
 from reasoner import Reasoner
 
 sys.path.insert(0, str(Path(__file__).parent))
-from conftest import run_cli  # noqa: E402
+from conftest import assert_input_error, run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 
@@ -305,11 +305,11 @@ def test_an_spdx_model_trained_on_generated_data_is_a_recipient_of_the_outputs(t
     assert run.code == 3 and run.json()["status"] == "depends", run.out[:300]
 
 
-@pytest.mark.xfail(strict=True, reason="LOW 5: Hub ids that differ only in case are read as two models")
-def test_a_hub_id_given_twice_in_another_case_is_an_input_error():
-    from reasoner.errors import RequestError
-
+def test_a_hub_id_given_twice_in_another_case_is_an_input_error(tmp_path, capsys):
+    """Was a strict xfail (LOW 5): Hub ids that differ only in case were read as two models."""
     doc = {"artifacts": [{"id": "x/m", "license": "llama3"}, {"id": "X/M", "license": "mit"}], "subject": "X/M",
            "use": {"acts": ["use"], "purposes": ["military"]}}
-    with pytest.raises(RequestError):
-        R.ask(doc)
+    assert_input_error(R, doc, "artifacts[1].id", "ignore case", tmp_path, capsys)
+    doc["artifacts"][1]["id"] = "x/ｍ"   # full-width: the same id on the Hub too
+    doc["subject"] = "x/ｍ"
+    assert_input_error(R, doc, "artifacts[1].id", "ignore case", tmp_path, capsys)
