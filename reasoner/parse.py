@@ -54,7 +54,18 @@ def _parser() -> lark.Lark:
     # there first), and which was left in a TMPDIR that tests expect empty. The file holds the
     # grammar's hash; lark builds the tables again when it does not match.
     cache = resources.private_cache_file("grammar.lark-tables") or False
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=cache)
+    parser = lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=True, cache=cache)
+    if cache:
+        # lark writes it with open(): under a umask of 002 (many desktops) group-writable, which
+        # private_cache_file then refuses, so the tables were built and written again every time
+        # (review 24). Made this user's alone, as the license files' cache entries are (mkstemp).
+        import os
+
+        try:
+            os.chmod(cache, 0o600)
+        except OSError:
+            pass
+    return parser
 
 
 def parse_file(path: str | Path, errors: list | None = None) -> list[License]:

@@ -608,6 +608,14 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
         # apache-2.0"]` joined bare read as `(cc-by-nc-4.0 AND mit) OR apache-2.0`, YES through
         # Apache alone; review 23).
         entries = [str(v) for v in license_value]
+        for entry in entries if len(entries) > 1 else ():
+            # Each entry whole on its own: `mit)OR(apache-2.0`, parenthesised as one operand, read
+            # `(mit)OR(apache-2.0)` and the card `(cc-by-nc-4.0 AND mit) OR apache-2.0` (review 24).
+            try:
+                expressions.alternatives(entry)
+            except ValueError as exc:
+                raise RequestError(f"`license` entry `{entry}`: {' '.join(str(exc).split())}",
+                                   location=at("license")) from None
         license_value = " AND ".join(f"({v})" if len(entries) > 1 and re.search(r"\s|\(", v.strip()) else v
                                      for v in entries)
     if license_value is not None and not isinstance(license_value, str):
@@ -797,7 +805,7 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
 # Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would
 # otherwise be skipped like any of the many other keys cards carry, and the model read as having no
 # base model or data, so a Llama fine-tune labelled MIT would answer YES.
-BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets")
+BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned_from")
 
 
 def _folded_key(key: str) -> str:

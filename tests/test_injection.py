@@ -14,6 +14,7 @@ import json
 import os
 import pkgutil
 import sys
+import tempfile
 from pathlib import Path
 
 import lark
@@ -87,6 +88,10 @@ ALLOWED_READS = [resources.facts_dir().resolve(), resources.grammar_path().resol
 import encodings.ascii  # noqa: E402,F401  (shapes.py ends a ground program file in ascii: a codec's first import)
 for _module in pkgutil.iter_modules(reasoner.__path__):
     importlib.import_module(f"reasoner.{_module.name}")
+# ...and lark's parser tables built, or read from can-i's cache folder: each watched test has an
+# empty cache folder of its own, so a test parsing the first license file of the process built
+# them while watched (`compile` events), whenever the license files' cache missed (review 24).
+importlib.import_module("reasoner.parse")._parser()
 
 
 def _dataclass_method(event: str, target) -> bool:
@@ -125,6 +130,10 @@ def watched(tmp_path_factory, monkeypatch):
                     # a prepared structure's ground program, in can-i's own mode-0700 temporary
                     # directory (shapes.py): its name is random, nothing of the request reaches it
                     or any(path.is_relative_to(Path(own).resolve()) for own in shapes._PRIVATE.values())
+                    # ...or one made before it in this test: a directory goes with its last file and is
+                    # made again, and _PRIVATE keeps only the newest (two structures in one test)
+                    or any(p.name.startswith("can-i-") and p.parent == Path(tempfile.gettempdir()).resolve()
+                           for p in (path, path.parent))
                     or (event == "open" and path.suffix == ".py")  # source lines for a traceback
                     or path.name.startswith(".lark_cache_")):      # lark's cache of grammar tables
                 continue
