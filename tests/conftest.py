@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,12 @@ def no_stray_profile(monkeypatch):
     state facts in every answer. CAN_I_PROFILE=none is --no-profile for this process and the
     can-i processes tests start; tests of profiles remove it (tests/test_profiles.py)."""
     monkeypatch.setenv("CAN_I_PROFILE", "none")
+
+
+def write_card(folder: Path, model: str, front: str) -> Path:
+    """A model card `folder/model/README.md` with this front matter (the CLI names a README.md's
+    model after its folder)."""
+    path = folder / model / "README.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}\n---\n# {model}\n", encoding="utf-8")
+    return path

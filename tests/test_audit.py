@@ -1,6 +1,7 @@
 """`can-i audit` and cards as real publishers write them (issue 14, items 2, 3 and 6)."""
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,11 +21,8 @@ def engine():
     return audit._engine()
 
 
-def card(folder: Path, model: str, front: str) -> Path:
-    path = folder / model / "README.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}\n---\n# {model}\n", encoding="utf-8")
-    return path
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import write_card as card  # noqa: E402
 
 
 def rows_by_id(report):

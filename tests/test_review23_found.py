@@ -5,6 +5,9 @@ silently ignored, LOW = the rest."""
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import json
 
 import pytest
@@ -14,11 +17,8 @@ from reasoner import audit
 pytestmark = pytest.mark.usefixtures("bundled_kb")
 
 
-def card(folder, model: str, front: str):
-    path = folder / model / "README.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}\n---\n# {model}\n", encoding="utf-8")
-    return path
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import write_card as card  # noqa: E402
 
 
 # --- HIGH: audit ended a card's front matter at an indented `---` -------------------------------
@@ -193,13 +193,19 @@ def test_numbers_with_other_decimals_still_read(written, value):
     assert parse_count(written) == value
 
 
+def _profile(tmp_path, monkeypatch, name: str, text: str):
+    """A profile file of this text, and no profile named in the environment."""
+    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
+    profile = tmp_path / name
+    profile.write_text(text, encoding="utf-8")
+    return profile
+
+
 @pytest.mark.xfail(strict=True, reason="LOW, not fixed: for `cc-by-nc-4.0 OR mit`, both permitted, the answer "
                                        "chooses cc-by-nc-4.0 and the policy that denies it says DENIED (exit 1), "
                                        "though the MIT alternative is allowed")
 def test_a_policy_judges_the_alternative_it_allows(can_i, tmp_path, monkeypatch):
-    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
-    profile = tmp_path / "can-i.toml"
-    profile.write_text('[policy]\ndeny = ["cc-by-nc-4.0"]\nallow = "*"\n', encoding="utf-8")
+    profile = _profile(tmp_path, monkeypatch, "can-i.toml", '[policy]\ndeny = ["cc-by-nc-4.0"]\nallow = "*"\n')
     doc = can_i("--profile", profile, "use", "cc-by-nc-4.0 OR mit", "--non-commercial", "--json").json()
     assert doc["policy"]["status"] == "allowed", doc["policy"]
 
@@ -208,9 +214,7 @@ def test_a_policy_judges_the_alternative_it_allows(can_i, tmp_path, monkeypatch)
                                        "(`can-i = { release_mau = \"lots\" }`) is located at the file, without "
                                        "line:col")
 def test_a_bad_value_in_an_inline_profile_table_has_a_line(can_i, tmp_path, monkeypatch):
-    monkeypatch.delenv("CAN_I_PROFILE", raising=False)
-    profile = tmp_path / "pyproject.toml"
-    profile.write_text('[tool]\ncan-i = { release_mau = "lots" }\n', encoding="utf-8")
+    profile = _profile(tmp_path, monkeypatch, "pyproject.toml", '[tool]\ncan-i = { release_mau = "lots" }\n')
     line = can_i("--profile", profile, "host", "llama3").line()
     assert f"{profile}:2:" in line, line
 

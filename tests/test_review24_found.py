@@ -3,16 +3,16 @@ MEDIUM = another wrong answer, a traceback or an input silently ignored, LOW = t
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.usefixtures("bundled_kb")
 
 
-def card(folder, model: str, front: str):
-    path = folder / model / "README.md"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"---\n{front}\n---\n# {model}\n", encoding="utf-8")
-    return path
+sys.path.insert(0, str(Path(__file__).parent))
+from conftest import write_card as card  # noqa: E402
 
 
 # --- HIGH: a misspelt `finetuned_from` was dropped without a word --------------------------------
