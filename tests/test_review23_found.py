@@ -210,13 +210,16 @@ def test_a_policy_judges_the_alternative_it_allows(can_i, tmp_path, monkeypatch)
     assert doc["policy"]["status"] == "allowed", doc["policy"]
 
 
-@pytest.mark.xfail(strict=True, reason="LOW, not fixed: a bad value in an inline [tool] table "
-                                       "(`can-i = { release_mau = \"lots\" }`) is located at the file, without "
-                                       "line:col")
 def test_a_bad_value_in_an_inline_profile_table_has_a_line(can_i, tmp_path, monkeypatch):
+    """Was a strict xfail (LOW): a bad value in an inline [tool] table (`can-i = { release_mau =
+    "lots" }`) was located at the file, without line:col."""
     profile = _profile(tmp_path, monkeypatch, "pyproject.toml", '[tool]\ncan-i = { release_mau = "lots" }\n')
     line = can_i("--profile", profile, "host", "llama3").line()
-    assert f"{profile}:2:" in line, line
+    assert f"{profile}:2:11:" in line, line
+    # A key written twice in the file (here in another table too) is not guessed at: the file alone.
+    profile.write_text('[tool]\ncan-i = { release_mau = "lots" }\n[other]\nrelease_mau = 1\n', encoding="utf-8")
+    line = can_i("--profile", profile, "host", "llama3").line()
+    assert f"{profile}: " in line, line
 
 
 # --- HIGH: the older card key `finetuned_from` was skipped ---------------------------------------
