@@ -1231,8 +1231,7 @@ def shown_texts(facts: list[Symbol], statistics: dict | None = None):
     if C_SOLVE:
         models = [_Numbers(numbers) for numbers in shown_symbols(control)]
     else:
-        with control.solve(yield_=True) as handle:
-            models = [model.symbols(shown=True) for model in handle]
+        models = [model.symbols(shown=True) for model in solved_models(control)]
     if statistics is not None:
         program = control.statistics["problem"]["lp"]
         for key in ("atoms", "rules"):
