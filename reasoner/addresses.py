@@ -46,3 +46,42 @@ def address_key(url: str) -> str:
     key = re.sub(r"^raw\.githubusercontent\.com/([^/]+/[^/]+)/", r"github.com/\1/blob/", key)
     key = re.sub(r"^(github\.com/[^/]+/[^/]+/blob/)refs/heads/", r"\1", key)
     return key.rstrip("/")
+
+
+# Registries whose addresses spell the license they serve: a link there names that license even
+# where no encoding lists the address (the deed of CC BY-NC 4.0, CC BY-NC-SA, which can-i does not
+# encode). Read through address_key, so `www.`, case, a query and a trailing slash do not matter.
+_REGISTRY_ADDRESSES = (
+    # creativecommons.org/licenses/by-nc/4.0/, …/deed.en, …/legalcode.de; a ported version
+    # (…/by/3.0/de/) is its own license (SPDX CC-BY-3.0-DE)
+    (re.compile(r"creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)"
+                r"(?:/(?!deed|legalcode)([a-z]{2}(?:-[a-z]{2})?))?(?:/|$)"),
+     lambda m: f"cc-{m[1]}-{m[2]}" + (f"-{m[3]}" if m[3] else "")),
+    (re.compile(r"creativecommons\.org/publicdomain/zero/(\d\.\d)(?:/|$)"), lambda m: f"cc0-{m[1]}"),
+    # spdx.org/licenses/MIT.html (or .json, .txt, or bare); choosealicense.com/licenses/mit/
+    (re.compile(r"spdx\.org/licenses/([a-z0-9.+-]+?)(?:\.html|\.json|\.txt)?$"), lambda m: m[1]),
+    (re.compile(r"choosealicense\.com/licenses/([a-z0-9.+-]+)$"), lambda m: m[1]),
+    # opensource.org/licenses/MIT (the older pages, SPDX ids)
+    (re.compile(r"opensource\.org/licenses/([a-z0-9.+-]+?)(?:\.php|\.html)?$"), lambda m: m[1]),
+)
+
+
+def registry_license(url: str) -> str | None:
+    """The license id a registry's address spells (Creative Commons, SPDX, choosealicense,
+    opensource.org's older pages), lower case, or None for any other address.
+
+    >>> registry_license("https://creativecommons.org/licenses/by-nc/4.0/deed.en")
+    'cc-by-nc-4.0'
+    >>> registry_license("https://spdx.org/licenses/Apache-2.0.html")
+    'apache-2.0'
+    >>> registry_license("https://example.com/licenses/by-nc/4.0/") is None
+    True
+    """
+    if not is_absolute(url):
+        return None
+    key = address_key(url)
+    for pattern, spelt in _REGISTRY_ADDRESSES:
+        found = pattern.match(key)
+        if found:
+            return spelt(found)
+    return None

@@ -13,7 +13,7 @@ from .records import dataclass, field   # a standard dataclass, defined at no co
 from pathlib import Path
 
 from . import expressions, lineage, schema
-from .addresses import address_key, is_absolute
+from .addresses import address_key, is_absolute, registry_license
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
@@ -787,6 +787,10 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     # A Hub file link to a repo the catalog does not hold may still be a license's own address
     # (xai-community's is huggingface.co/xai-org/grok-2/blob/main/LICENSE).
     linked_license = entry["license"] if entry is not None else _license_at(kb, link, index)
+    # A registry's address spells its license (the deed of CC BY-NC 4.0, which no encoding lists;
+    # CC BY-NC-SA, which can-i does not encode): a card labelled mit that links there was YES with
+    # an "unread" note. Such a license binds as the card's own label does, UNKNOWN if not encoded.
+    linked_license = linked_license or registry_license(link)
     if not linked_license:
         if unread is not None and is_absolute(link):
             unread.append(link.strip())
