@@ -704,7 +704,10 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
     made from each input) as lineage. Made from data: trained on it. Made from a model: a model is
     read as derived from it (finetune, which carries the terms of every license that reaches
     derivatives at all), and data it makes as its outputs (`distilled`), which also reach every model
-    trained on that data (a model trained on Gemma's synthetic data is a Gemma Model Derivative).
+    trained on that data through the rules' `synthetic` (a model trained on Gemma's synthetic data
+    is a Gemma Model Derivative). No direct `distilled` edge from the generator to that model: it
+    made the model's trainer a distiller of the generator, NO where the JSON lineage, a recipient
+    of its outputs, is DEPENDS (review 22 LOW 4).
     Returns the @graph places of the hasInput / hasOutput relationships read as nothing (an element
     with inputs and no outputs, or the reverse: a model that `hasInput` its training data), for the
     note that names what was not read."""
@@ -716,7 +719,6 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
     outputs = {source for _, rtype, source, _ in relationships if rtype == "hasOutput"}
     unpaired = {i for i, rtype, source, _ in relationships
                 if rtype == "hasInput" and source not in outputs or rtype == "hasOutput" and source not in inputs}
-    outputs_of: dict[str, list[str]] = {}   # data artifact -> the models whose outputs it is
     made = [0]   # edges made so far (MAX_GENERATED_EDGES)
 
     def count(i: int | None) -> None:
@@ -736,7 +738,6 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
             lineage.edge(child, parent, "trained_on")
         elif kind_of[child] == "data":
             lineage.edge(child, parent, "distilled")
-            outputs_of.setdefault(child, []).append(parent)
         else:
             lineage.edge(child, parent, None)
 
@@ -766,13 +767,6 @@ def _read_spdx3_generation(relationships, ids: dict, kind_of: dict, ensure, line
             first = start if first is None else min(first, start)
             if place.get(target, first) < first:   # an output that is also an input: one now
                 first = place[target]
-    if outputs_of:
-        for artifact_id, artifact in lineage.artifacts.items():
-            for edge in list(artifact.get("derived_from") or []):
-                if edge["relation"] == "trained_on":
-                    for model in outputs_of.get(edge["id"], ()):
-                        count(None)
-                        lineage.edge(artifact_id, model, "distilled")
     return unpaired
 
 

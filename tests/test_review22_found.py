@@ -284,11 +284,11 @@ def test_mine_for_a_bom_keeps_the_checks_of_can_i_mine(tmp_path, capsys):
     assert run.code == 2 and "evidence.licenses" in run.err, run.err
 
 
-# --- not fixed ------------------------------------------------------------------------------------------------
+# --- LOW 4, fixed in session 12 -------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="LOW 4: the SPDX reader adds a distilled edge from the generator to the "
-                                       "model trained on its data: a recipient's DEPENDS becomes NO with --mine")
 def test_an_spdx_model_trained_on_generated_data_is_a_recipient_of_the_outputs(tmp_path, capsys):
+    """Was a strict xfail (LOW 4): the SPDX reader added a `distilled` edge from the generator to
+    the model trained on its data, so a recipient of the outputs (DEPENDS as JSON) was NO."""
     model = "stabilityai/stable-diffusion-3.5-large"
     arts = [{"id": "w/outputs", "license": "mit", "kind": "dataset"},
             {"id": "acme/student", "license": "apache-2.0", "derived_from": [{"id": "w/outputs"}]}]
@@ -313,3 +313,24 @@ def test_a_hub_id_given_twice_in_another_case_is_an_input_error(tmp_path, capsys
     doc["artifacts"][1]["id"] = "x/ｍ"   # full-width: the same id on the Hub too
     doc["subject"] = "x/ｍ"
     assert_input_error(R, doc, "artifacts[1].id", "ignore case", tmp_path, capsys)
+
+
+def test_an_spdx_model_trained_on_gemma_generated_data_still_takes_gemmas_terms(tmp_path, capsys):
+    """The direct edge LOW 4 removed is not what carries a generator's terms to a model trained on
+    its outputs: the rules' `synthetic` does (Gemma §1.b: a model trained on its synthetic data is a
+    Model Derivative), and its use restrictions still bind the student."""
+    model = "google/gemma-7b"
+    arts = [{"id": "w/outputs", "license": "mit", "kind": "dataset"},
+            {"id": "acme/student", "license": "apache-2.0", "derived_from": [{"id": "w/outputs"}]}]
+    doc = _spdx(arts, "acme/student")
+    doc["@graph"].append({"type": "ai_AIPackage", "spdxId": "urn:" + model, "creationInfo": "_:ci", "name": "g",
+                          "externalIdentifier": [{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl",
+                                                  "identifier": f"pkg:huggingface/{model}"}]})
+    doc["@graph"].append({"type": "Relationship", "spdxId": "urn:gen", "creationInfo": "_:ci",
+                          "relationshipType": "generates", "from": "urn:" + model, "to": ["urn:w/outputs"]})
+    bom = tmp_path / "gen.spdx.json"
+    bom.write_text(json.dumps(doc), encoding="utf-8")
+    run = run_cli(capsys, "use", bom, "--purpose", "fraud", "--no-remedies", "--json")
+    answer = run.json()
+    assert answer["status"] == "forbidden", answer["status"]
+    assert "gemma" in {a["license"] for a in answer["applicable"] if a["artifact"] == "acme/student"}
