@@ -111,6 +111,7 @@ class _Lineage:
         self.where: dict[str, str] = {}
         self.licenses: dict[str, list[str]] = {}
         self.names: dict[str, list[str]] = {}
+        self.links: dict[str, list[str]] = {}   # the addresses its licenses give (CycloneDX `url`)
         self.subject: str | None = None
         self.notes: list[dict] = []
         self.left_out: list[str] = []
@@ -174,6 +175,12 @@ class _Lineage:
                     ids.append("other")
             if ids:
                 artifact["license"] = ids[0] if len(ids) == 1 else " AND ".join(f"({i})" for i in ids)
+            if self.links.get(artifact_id) and kb is not None:
+                # `Apache-2.0` at the address of the Llama 3 text was YES for military use, where
+                # a card's license_link there binds Llama 3 (subjects.bind_license_links).
+                from .subjects import bind_license_links
+                bind_license_links(kb, artifact, self.links[artifact_id],
+                                   f"{self.path}: {self.where[artifact_id]}", self.notes)
             edges = artifact.get("derived_from") or []
             derived = [e for e in edges if e["relation"] is None]
             for e in derived:   # as a card's base_model: one parent is a fine-tune, several a merge
@@ -318,6 +325,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.license(artifact_id, expression=lic.id)
             elif getattr(lic, "name", None):
                 lineage.license(artifact_id, name=lic.name)
+            if getattr(lic, "url", None):   # the text's address, as a card's license_link: it binds too
+                lineage.links.setdefault(artifact_id, []).append(str(lic.url))
         relation = None
         for prop in component.properties:
             if RELATION_PROPERTY.search(prop.name or ""):

@@ -652,21 +652,13 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
                 raise RequestError(f"the card says `license: {license_value}` but `license_name: {name.strip()}`: "
                                    f"`license_name` belongs with `license: other`; say which license applies",
                                    location=at("license_name"))
-    unread: list = []
-    link_value = meta.get("license_link")
-    _add_linked_license(kb, artifact, link_value, unread=unread)
+    link_value, odd = meta.get("license_link"), []
     if link_value is not None and not isinstance(link_value, (str, list)):
         # A mapping or number names no address: skipped without a word, it hid a linked text's
         # terms from the reader as well as from the answer (review 23).
-        unread.append(json.dumps(link_value, ensure_ascii=False, sort_keys=True, default=str)[:200])
-    if unread and not any(n.get("code") == "card_license_unnamed" for n in notes):
-        # The answer still follows the label: most such links are the label's own text at another
-        # address (apache.org, choosealicense.com), and reading them as unknown terms would make
-        # every such card UNKNOWN. The note says what was not read, so a reader can check.
-        shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3:,} more" if len(unread) > 3 else "")
-        notes.append({"code": "card_license_link_unread",
-                      "message": f"`{model_id}`'s card links its license text at {shown}, an address no "
-                                 f"encoded license states: the answer follows its `license: {license_value}`"})
+        link_value, odd = None, [json.dumps(link_value, ensure_ascii=False, sort_keys=True, default=str)[:200]]
+    quiet = any(n.get("code") == "card_license_unnamed" for n in notes)   # that note shows the link
+    bind_license_links(kb, artifact, link_value, f"`{model_id}`'s card", [] if quiet else notes, unread=odd)
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name
@@ -765,6 +757,25 @@ def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str 
     # -or-later at gnu.org): it is one of them, so any of them (unread, a card labelled mit that
     # links the GPL text was YES to distributing it as MIT).
     return " OR ".join(found) if found else None
+
+
+def bind_license_links(kb: KnowledgeBase, artifact: dict, links, whose: str, notes: list,
+                       unread: list | None = None) -> None:
+    """The license texts a card's `license_link` (or a BOM license's `url`) names bind beside the
+    artifact's label (_add_linked_license); an address that names no text can-i knows gets a
+    `card_license_link_unread` note in `notes`, `whose` naming where it was given. The answer
+    still follows the label there: most such links are the label's own text at another address
+    (apache.org), and reading them as unknown terms would make every such card UNKNOWN. The note
+    says what was not read, so a reader can check; so does `unread`, links given that are no
+    address (a mapping)."""
+    label = artifact.get("license")
+    unread = list(unread or [])
+    _add_linked_license(kb, artifact, links, unread=unread)
+    if unread:
+        shown = ", ".join(unread[:3]) + (f" and {len(unread) - 3:,} more" if len(unread) > 3 else "")
+        notes.append({"code": "card_license_link_unread",
+                      "message": f"{whose} links its license text at {shown}, an address no encoded license "
+                                 f"states: the answer follows its `license: {label}`"})
 
 
 def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | None = None,

@@ -1,7 +1,9 @@
 """A card's `license_link` to a license registry (Creative Commons, SPDX, choosealicense,
 opensource.org's older pages) names the license its address spells, even where no encoding lists
 that address. Before, `license: mit` beside a link to the CC BY-NC 4.0 deed answered YES for
-commercial use, with only a note that the link went unread."""
+commercial use, with only a note that the link went unread. A CycloneDX license's `url` is the
+same statement as a card's license_link, and was not read at all: `Apache-2.0` at the address of
+the Llama 3 text was YES for military use."""
 
 from __future__ import annotations
 
@@ -78,3 +80,38 @@ def test_an_audit_of_a_card_folder_reads_the_link_the_same_way(can_i, tmp_path):
 ])
 def test_registry_addresses_spell_their_license(address, spelt):
     assert registry_license(address) == spelt
+
+
+# --- a CycloneDX license's `url` is the same statement as a card's license_link ------------------
+
+def _cyclonedx(tmp_path, license_entry: dict):
+    import json
+
+    component = {"type": "machine-learning-model", "group": "acme", "name": "m",
+                 "licenses": [{"license": license_entry}]}
+    path = tmp_path / "m.cdx.json"
+    path.write_text(json.dumps({"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                                "metadata": {"component": component}, "components": []}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("entry, words", [
+    # HIGH, was YES: the label over the address of the Llama 3 text, military use
+    ({"id": "Apache-2.0", "url": "https://github.com/meta-llama/llama3/blob/main/LICENSE"}, "llama3"),
+    ({"name": "Apache 2.0", "url": "https://raw.githubusercontent.com/meta-llama/llama3/main/LICENSE"}, "llama3"),
+    ({"id": "MIT", "url": NC_DEED}, "cc-by-nc-4.0"),
+])
+def test_a_cyclonedx_license_url_binds_the_text_it_names(can_i, tmp_path, entry, words):
+    doc = can_i("use", _cyclonedx(tmp_path, entry), "--purpose", "military", "--commercial", "--json",
+                "--no-remedies").json()
+    assert doc["status"] == "forbidden" and words in {r["license"] for r in doc["reasons"]}, doc["reasons"]
+
+
+def test_a_cyclonedx_license_url_of_its_own_text_changes_nothing_and_another_is_noted(can_i, tmp_path):
+    own = can_i("use", _cyclonedx(tmp_path, {"id": "Apache-2.0", "url": "https://www.apache.org/licenses/LICENSE-2.0"}),
+                "--commercial", "--json", "--no-remedies").json()
+    assert own["status"] == "permitted" and own["notes"] == [], own["notes"]
+    other = can_i("use", _cyclonedx(tmp_path, {"id": "Apache-2.0", "url": "https://example.com/LICENSE"}),
+                  "--commercial", "--json", "--no-remedies").json()
+    (note,) = [n for n in other["notes"] if n["code"] == "card_license_link_unread"]
+    assert "m.cdx.json: metadata.component" in note["message"] and "example.com" in note["message"], note
