@@ -797,6 +797,10 @@ def _spdx_license(lineage: _Lineage, artifact_id: str, target: str, elements: di
                                    location=f"{where.split(': ')[0]}: @graph[{i}]")
             lineage.license(artifact_id, expression=value)
             return
+        see_also = element.get("expandedlicensing_seeAlso")
+        for address in see_also if isinstance(see_also, list) else [see_also]:
+            if isinstance(address, str) and address.strip():   # the text's address: it binds (CycloneDX `url`)
+                lineage.links.setdefault(artifact_id, []).append(address)
         if kind.endswith("ListedLicense"):
             match = _SPDX_LICENSE_LIST.match(target)
             lineage.license(artifact_id, expression=match.group(1) if match else None,

@@ -115,3 +115,24 @@ def test_a_cyclonedx_license_url_of_its_own_text_changes_nothing_and_another_is_
                   "--commercial", "--json", "--no-remedies").json()
     (note,) = [n for n in other["notes"] if n["code"] == "card_license_link_unread"]
     assert "m.cdx.json: metadata.component" in note["message"] and "example.com" in note["message"], note
+
+
+@pytest.mark.parametrize("kind, name", [("expandedlicensing_CustomLicense", "MIT"),
+                                        ("expandedlicensing_ListedLicense", "MIT")])
+def test_an_spdx_license_see_also_binds_the_text_it_names(can_i, tmp_path, kind, name):
+    """The SPDX 3 form of the same statement: a license element's `expandedlicensing_seeAlso`."""
+    import json
+
+    graph = [{"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1", "created": "2026-12-02T00:00:00Z"},
+             {"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci", "rootElement": ["urn:m"]},
+             {"type": "ai_AIPackage", "spdxId": "urn:m", "creationInfo": "_:ci", "name": "m"},
+             {"type": kind, "spdxId": "https://spdx.org/licenses/MIT" if "Listed" in kind else "urn:lic",
+              "creationInfo": "_:ci", "name": name, "simplelicensing_licenseText": "…",
+              "expandedlicensing_seeAlso": ["https://github.com/meta-llama/llama3/blob/main/LICENSE"]},
+             {"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:ci", "relationshipType": "hasDeclaredLicense",
+              "from": "urn:m", "to": ["https://spdx.org/licenses/MIT" if "Listed" in kind else "urn:lic"]}]
+    path = tmp_path / "m.spdx.json"
+    path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}),
+                    encoding="utf-8")
+    doc = can_i("use", path, "--purpose", "military", "--json", "--no-remedies").json()
+    assert doc["status"] == "forbidden" and "llama3" in {r["license"] for r in doc["reasons"]}, doc
