@@ -628,6 +628,8 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
     artifact: dict = {"id": model_id}
     if mine or declared_mine:
         artifact["mine"] = True
+    if isinstance(license_value, str) and not license_value.strip():
+        license_value = None   # `license: " "` states no license, as `license: ""` (was an error without its file)
     if license_value:
         artifact["license"] = license_value
         if str(license_value).strip().lower() == "other":
