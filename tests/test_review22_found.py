@@ -286,20 +286,25 @@ def test_mine_for_a_bom_keeps_the_checks_of_can_i_mine(tmp_path, capsys):
 
 # --- LOW 4, fixed in session 12 -------------------------------------------------------------------------------
 
-def test_an_spdx_model_trained_on_generated_data_is_a_recipient_of_the_outputs(tmp_path, capsys):
-    """Was a strict xfail (LOW 4): the SPDX reader added a `distilled` edge from the generator to
-    the model trained on its data, so a recipient of the outputs (DEPENDS as JSON) was NO."""
-    model = "stabilityai/stable-diffusion-3.5-large"
+def _trained_on_generated_data(tmp_path, model: str):
+    """An SPDX 3 file: acme/student (Apache-2.0) trained on w/outputs (MIT), which `model` generates."""
     arts = [{"id": "w/outputs", "license": "mit", "kind": "dataset"},
             {"id": "acme/student", "license": "apache-2.0", "derived_from": [{"id": "w/outputs"}]}]
     doc = _spdx(arts, "acme/student")
-    doc["@graph"].append({"type": "ai_AIPackage", "spdxId": "urn:" + model, "creationInfo": "_:ci", "name": "sd",
+    doc["@graph"].append({"type": "ai_AIPackage", "spdxId": "urn:" + model, "creationInfo": "_:ci", "name": "g",
                           "externalIdentifier": [{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl",
                                                   "identifier": f"pkg:huggingface/{model}"}]})
     doc["@graph"].append({"type": "Relationship", "spdxId": "urn:gen", "creationInfo": "_:ci",
                           "relationshipType": "generates", "from": "urn:" + model, "to": ["urn:w/outputs"]})
     bom = tmp_path / "gen.spdx.json"
     bom.write_text(json.dumps(doc), encoding="utf-8")
+    return bom
+
+
+def test_an_spdx_model_trained_on_generated_data_is_a_recipient_of_the_outputs(tmp_path, capsys):
+    """Was a strict xfail (LOW 4): the SPDX reader added a `distilled` edge from the generator to
+    the model trained on its data, so a recipient of the outputs (DEPENDS as JSON) was NO."""
+    bom = _trained_on_generated_data(tmp_path, "stabilityai/stable-diffusion-3.5-large")
     run = run_cli(capsys, "use", bom, "--mine", "--non-commercial", "--release-mau-own", "1M", "--territory", "US",
                   "--no-remedies", "--json")
     assert run.code == 3 and run.json()["status"] == "depends", run.out[:300]
@@ -319,17 +324,7 @@ def test_an_spdx_model_trained_on_gemma_generated_data_still_takes_gemmas_terms(
     """The direct edge LOW 4 removed is not what carries a generator's terms to a model trained on
     its outputs: the rules' `synthetic` does (Gemma §1.b: a model trained on its synthetic data is a
     Model Derivative), and its use restrictions still bind the student."""
-    model = "google/gemma-7b"
-    arts = [{"id": "w/outputs", "license": "mit", "kind": "dataset"},
-            {"id": "acme/student", "license": "apache-2.0", "derived_from": [{"id": "w/outputs"}]}]
-    doc = _spdx(arts, "acme/student")
-    doc["@graph"].append({"type": "ai_AIPackage", "spdxId": "urn:" + model, "creationInfo": "_:ci", "name": "g",
-                          "externalIdentifier": [{"type": "ExternalIdentifier", "externalIdentifierType": "packageUrl",
-                                                  "identifier": f"pkg:huggingface/{model}"}]})
-    doc["@graph"].append({"type": "Relationship", "spdxId": "urn:gen", "creationInfo": "_:ci",
-                          "relationshipType": "generates", "from": "urn:" + model, "to": ["urn:w/outputs"]})
-    bom = tmp_path / "gen.spdx.json"
-    bom.write_text(json.dumps(doc), encoding="utf-8")
+    bom = _trained_on_generated_data(tmp_path, "google/gemma-7b")
     run = run_cli(capsys, "use", bom, "--purpose", "fraud", "--no-remedies", "--json")
     answer = run.json()
     assert answer["status"] == "forbidden", answer["status"]
