@@ -132,3 +132,21 @@ def test_a_crime_stated_as_the_purpose_is_unlawful_use(can_i, lic, purpose):
     doc = json_answer(can_i, "use", lic, "--purpose", purpose, "--mau", "1M", "--no-maas-business",
                       "--no-remedies")
     assert doc["status"] == "forbidden", doc["reasons"]
+
+
+# --- MEDIUM, not fixed: MRL's research-only student may be relabelled ----------------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "mrl §4.2 reaches the student only through a clause-level `follows distilled`; the engine raises "
+    "a relicensing conflict only where the whole license is carried (`terms follow`: rules.lp "
+    "relicense_conflict needs external/2, which partial reach never gives), so a `relicense "
+    "forbidden` in 4.2 would be silently ignored: needs a rules.lp (and fast engine) change"))
+def test_mrl_research_only_student_cannot_be_relabelled_apache(can_i):
+    """MEDIUM. MRL §4.2: "Any Outputs shall be subject to the restrictions set out in Section 3";
+    the encoding's own reading (4.2 note, `follows distilled`) keeps a student trained on them
+    research-only wherever it goes. Input: `distill mrl --non-commercial --purpose research --entity
+    academic --into llama --and distribute --as apache-2.0`; the answer is YES, telling recipients
+    the research-only student is theirs under Apache-2.0 alone."""
+    doc = json_answer(can_i, "distill", "mrl", "--non-commercial", "--purpose", "research", "--entity", "academic",
+                      "--into", "llama", "--and", "distribute", "--as", "apache-2.0", "--no-remedies")
+    assert doc["status"] == "forbidden", doc["reasons"]
