@@ -101,10 +101,15 @@ def iter_cards(paths: Iterable):
                 yield _markdown_card(card_path, model_id)
         else:
             suffix = path.suffix.lower()
-            if suffix in LINES_SUFFIXES:
-                yield from _lines_cards(path)
-            elif suffix == ".json":
-                yield from _json_cards(path)
+            if suffix in LINES_SUFFIXES or suffix == ".json":
+                # A dump holding no record (an empty file, `[]`, blank lines) is an error, as a
+                # folder holding no README.md is: audited as "0 models", it exited 0 ("every model
+                # permitted"), and a CI gate passed the empty dump a failed export left (review 25).
+                found = 0
+                for found, card in enumerate(_lines_cards(path) if suffix in LINES_SUFFIXES else _json_cards(path), 1):
+                    yield card
+                if not found:
+                    raise RequestError("no model card in this file (it holds no record)", location=str(path))
             else:
                 model_id = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
                 yield _markdown_card(path, model_id)
@@ -125,7 +130,9 @@ def _markdown_card(path: Path, model_id: str) -> Card:
         text = _text(path)
     except CanIError as exc:
         return Card(model_id, str(path), 1, error=one_line(exc.message))
-    lines = text.splitlines()
+    from .files import text_lines
+
+    lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         return Card(model_id, str(path), 1, error="model card has no YAML front matter (it must start with `---`)")
     # At column 0 only, as subjects.model_card and hub._read_front_matter read it: `  ---` inside a

@@ -591,7 +591,8 @@ def _make_verb(act: str):
             if request is not None:
                 target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)
             raise _at_option(exc, given, target) from None
-        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then)
+        # as the request reader read them (`--and Distribute` is `distribute`), each once
+        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in dict.fromkeys(a.strip().lower() for a in then))
         name = context.name
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
         if cyclonedx:

@@ -260,7 +260,9 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
         if len(data) > MAX_CARD_BYTES or _closed(data):
             break
     text = bytes(data[:MAX_CARD_BYTES]).decode("utf-8-sig", errors="replace")
-    lines = text.splitlines()
+    from .files import text_lines
+
+    lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         return None
     for number in range(1, len(lines)):

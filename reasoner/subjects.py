@@ -321,7 +321,9 @@ def _check_card_license(license_value, text: str, path: Path) -> None:
     try:
         expressions.alternatives(license_value)
     except ValueError as exc:
-        line = next((n for n, written in enumerate(text.splitlines()[1:], 2) if written.startswith("license:")), 1)
+        from .files import text_lines
+
+        line = next((n for n, written in enumerate(text_lines(text)[1:], 2) if written.startswith("license:")), 1)
         raise RequestError(" ".join(str(exc).split()), location=f"{path}:{line}:1") from None
 
 
@@ -560,7 +562,9 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     base_model_relation, datasets and the model's name (model_name, name or model-index). The
     card's model is one the user received, unless `mine` or the card's `mine: true` says it is
     theirs. `stated_name` (the name the question states) settles a card that names it twice."""
-    lines = text.splitlines()
+    from .files import text_lines
+
+    lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         raise RequestError("model card has no YAML front matter (it must start with a `---` line)",
                            location=f"{path}:1:1")
