@@ -138,7 +138,12 @@ def _markdown_card(path: Path, model_id: str) -> Card:
     # At column 0 only, as subjects.model_card and hub._read_front_matter read it: `  ---` inside a
     # block scalar is text, and ending there hid every key after it (review 23: a Llama
     # base_model under a description, audited as MIT and permitted).
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    from .subjects import front_matter_end
+
+    try:
+        end = front_matter_end(lines)   # a `...` the Hub reads past is refused (review 25)
+    except CanIError as exc:
+        return Card(model_id, str(path), int(exc.location), error=f"{path}:{exc.location}: {one_line(exc.message)}")
     if end is None:
         return Card(model_id, str(path), 1, error="model card front matter is not closed by a `---` line")
     card = _front_matter_card(model_id, str(path), "\n".join(lines[1:end]), 1, 1)

@@ -266,14 +266,17 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
     if not lines or lines[0].strip() != "---":
         return None
     for number in range(1, len(lines)):
-        if lines[number].rstrip() in ("---", "..."):   # at column 0, as subjects.model_card reads it
+        # At column 0; and only `---`, as the Hub itself reads a card (huggingface_hub's
+        # REGEX_YAML_BLOCK): a `...` it reads past hid a base model after it (review 25).
+        if lines[number].rstrip() == "---":
             return "\n".join(lines[1:number])
     raise _NotCached(f"the card's front matter is not closed within {MAX_CARD_BYTES // 1024} KiB")
 
 
 def _closed(data: bytearray) -> bool:
     head = bytes(data).lstrip(b"\xef\xbb\xbf")
-    return head.startswith(b"---") and re.search(rb"\n(---|\.\.\.)[ \t]*\r?\n", head[3:]) is not None
+    # `\r` too: a line may end with it alone (files.text_lines); only `---` closes (_read_front_matter)
+    return head.startswith(b"---") and re.search(rb"[\n\r]---[ \t]*(\r\n|\r|\n)", head[3:]) is not None
 
 
 def _now() -> str:

@@ -556,6 +556,25 @@ def _strict_loader():
     return _LOADER
 
 
+def front_matter_end(lines: list[str]) -> int | None:
+    """The index of the line that closes a card's front matter (`lines[0]` is its opening `---`),
+    or None when none does. A `---` or a YAML document end `...` at column 0 closes it; but the Hub
+    (huggingface_hub's REGEX_YAML_BLOCK) reads on to the next `---`, so a `...` with a `---` line
+    after it is a card the Hub reads otherwise: `license: mit / ... / base_model: <a Llama> / ---`
+    was read as MIT alone (YES) where the Hub reads the base model too (review 25). Refused.
+
+    >>> front_matter_end(["---", "license: mit", "---", "# Bot"])
+    2
+    """
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is not None and lines[end].rstrip() == "...":
+        later = next((i for i in range(end + 1, len(lines)) if lines[i].rstrip() == "---"), None)
+        if later is not None:
+            raise RequestError(f"the front matter ends at `...` (line {end + 1}) for YAML, but the Hub reads it on to "
+                               f"the `---` of line {later + 1}: end it with a `---` line", location=f"{end + 1}")
+    return end
+
+
 def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
                stated_name: str | None = None, notes: list | None = None) -> tuple[list[dict], str]:
     """A Hugging Face model card: YAML front matter with license, license_name, base_model,
@@ -571,9 +590,11 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     try:
         # at column 0 only: `  ---` inside a block scalar is text (YAML and the Hub read it so), and
         # ending there hid every key after it (a Llama base_model under a long description)
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-    except StopIteration:
-        raise RequestError("model card front matter is not closed by a `---` line", location=f"{path}:1:1") from None
+        end = front_matter_end(lines)
+    except RequestError as exc:
+        raise RequestError(exc.message, location=f"{path}:{exc.location}:1") from None
+    if end is None:
+        raise RequestError("model card front matter is not closed by a `---` line", location=f"{path}:1:1")
     meta = _yaml("\n".join(lines[1:end]), path, 1)
 
     def at(key: str) -> str:
@@ -813,7 +834,11 @@ BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned
 
 
 def _folded_key(key: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", key.lower()).rstrip("s")
+    import unicodedata
+
+    # NFKC first: `ｂａｓｅ_model` (fullwidth letters) folded to `model`, no near miss of anything,
+    # and a Llama base model so written was skipped: YES for a Llama fine-tune labelled MIT (review 25).
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", key).lower()).rstrip("s")
 
 
 def _refuse_near_miss_keys(meta: dict, at) -> None:

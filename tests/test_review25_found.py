@@ -178,3 +178,48 @@ def test_a_policy_may_name_the_bsd_family(can_i, tmp_path):
     profile.write_text('[policy]\ndeny = ["bsd"]\n', encoding="utf-8")
     run = can_i("distribute", "bsd-3-clause", "--profile", str(profile), "--json", "--no-remedies")
     assert run.code == 1 and run.json()["policy"]["status"] == "denied", run.out + run.err
+
+
+# --- HIGH: a `...` line the Hub reads past ended a card's front matter --------------------------------
+
+def test_a_front_matter_the_hub_reads_past_a_dots_line_is_refused(can_i, tmp_path):
+    """HIGH. `license: mit / ... / base_model: meta-llama/Meta-Llama-3-8B / ---`: can-i ended the
+    front matter at YAML's document end `...` and read MIT alone (YES for commercial use), while
+    the Hub (huggingface_hub's REGEX_YAML_BLOCK) ends it only at a `---` line and reads on. A
+    `...` with a later `---` is refused, located at the `...`; one with none still closes it."""
+    path = card(tmp_path, "m", f"license: mit\n...\nbase_model: {LLAMA}")
+    run = can_i("use", path, "--commercial", "--no-remedies", "--json")
+    assert run.code == 2 and f"{path}:3:1" in run.line(), run.out
+    card(tmp_path / "cards", "m", f"license: mit\n...\nbase_model: {LLAMA}")
+    run = can_i("audit", str(tmp_path / "cards"), "--json")
+    assert run.code == 2 and run.json()["results"][0]["status"] == "invalid", run.out
+    closed = tmp_path / "ok" / "README.md"
+    closed.parent.mkdir()
+    closed.write_text("---\nlicense: mit\n...\n# Bot\n", encoding="utf-8")
+    assert can_i("use", closed, "--commercial", "--no-remedies", "--json").code == 0
+
+
+def test_a_hub_card_is_closed_only_by_a_dashes_line():
+    """HIGH (through `--hub`). The Hub reader ended a fetched card at `...` too."""
+    import time
+
+    from reasoner import hub
+
+    text = f"---\nlicense: mit\n...\nbase_model: {LLAMA}\n---\n# card\n".encode()
+    front = hub._read_front_matter([text], time.monotonic() + 60)
+    assert LLAMA in front, front
+
+
+# --- HIGH: a binding card key in fullwidth letters was no near miss ----------------------------------
+
+@pytest.mark.parametrize("key", ["ｂａｓｅ_model", "ｂａｓｅ＿ｍｏｄｅｌ", "𝐛𝐚𝐬𝐞_model", "ｄａｔａｓｅｔｓ"],
+                         ids=["fullwidth-base", "fullwidth-all", "math-bold", "fullwidth-datasets"])
+def test_a_binding_card_key_in_compatibility_letters_is_refused(can_i, tmp_path, key):
+    """HIGH. Review 24 refuses near misses of the keys whose terms bind (`base-model`,
+    `finetuned-from`), but `ｂａｓｅ_model: meta-llama/Meta-Llama-3-8B` (fullwidth letters, which
+    fold to `model`) was no near miss of anything: skipped, and a Llama fine-tune labelled MIT was
+    YES for commercial use. Keys are compared after NFKC."""
+    value = LLAMA if "ｄ" not in key else "[tatsu-lab/alpaca]"
+    path = card(tmp_path, "m", f"license: mit\n{key}: {value}")
+    run = can_i("use", path, "--commercial", "--no-remedies", "--json")
+    assert run.code == 2 and "did you mean" in run.line(), run.out
