@@ -141,7 +141,7 @@ def _markdown_card(path: Path, model_id: str) -> Card:
     from .subjects import front_matter_end
 
     try:
-        end = front_matter_end(lines)   # a `...` the Hub reads past is refused (review 25)
+        end = front_matter_end(lines, text)   # a `...` the Hub reads past is refused (review 25)
     except CanIError as exc:
         return Card(model_id, str(path), int(exc.location), error=f"{path}:{exc.location}: {one_line(exc.message)}")
     if end is None:

@@ -265,11 +265,13 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
     lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         return None
-    for number in range(1, len(lines)):
-        # At column 0; and only `---`, as the Hub itself reads a card (huggingface_hub's
-        # REGEX_YAML_BLOCK): a `...` it reads past hid a base model after it (review 25).
-        if lines[number].rstrip() == "---":
-            return "\n".join(lines[1:number])
+    # As the Hub itself reads a card (subjects.HUB_FRONT_MATTER): closed only by a `---` line, so
+    # a `...` (or a `---` ended by a lone carriage return) it reads past hid a base model (review 25).
+    from .subjects import HUB_FRONT_MATTER
+
+    found = re.match(HUB_FRONT_MATTER, text)
+    if found is not None:
+        return "\n".join(text_lines(found.group(2)))
     raise _NotCached(f"the card's front matter is not closed within {MAX_CARD_BYTES // 1024} KiB")
 
 

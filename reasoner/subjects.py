@@ -556,22 +556,33 @@ def _strict_loader():
     return _LOADER
 
 
-def front_matter_end(lines: list[str]) -> int | None:
-    """The index of the line that closes a card's front matter (`lines[0]` is its opening `---`),
-    or None when none does. A `---` or a YAML document end `...` at column 0 closes it; but the Hub
-    (huggingface_hub's REGEX_YAML_BLOCK) reads on to the next `---`, so a `...` with a `---` line
-    after it is a card the Hub reads otherwise: `license: mit / ... / base_model: <a Llama> / ---`
-    was read as MIT alone (YES) where the Hub reads the base model too (review 25). Refused.
+# The Hub's own reading of a card's front matter (huggingface_hub.repocard.REGEX_YAML_BLOCK, 0.2x-1.x).
+HUB_FRONT_MATTER = r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))"
 
-    >>> front_matter_end(["---", "license: mit", "---", "# Bot"])
+
+def front_matter_end(lines: list[str], text: str) -> int | None:
+    """The index of the line that closes a card's front matter (`lines` are `text`'s, and
+    `lines[0]` its opening `---`), or None when none does. A `---` or a YAML document end `...`
+    at column 0 closes it; but where the Hub (HUB_FRONT_MATTER) reads other lines as the front
+    matter, the card is refused: the Hub reads on past a `...`, and past a `---` ended by a lone
+    carriage return, so `license: mit / ... / base_model: <a Llama> / ---` was read as MIT
+    alone (YES) where the Hub reads the base model too (review 25).
+
+    >>> front_matter_end(["---", "license: mit", "---", "# Bot"], "---\\nlicense: mit\\n---\\n# Bot\\n")
     2
     """
+    from .files import _LINE_BREAK
+
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
-    if end is not None and lines[end].rstrip() == "...":
-        later = next((i for i in range(end + 1, len(lines)) if lines[i].rstrip() == "---"), None)
-        if later is not None:
-            raise RequestError(f"the front matter ends at `...` (line {end + 1}) for YAML, but the Hub reads it on to "
-                               f"the `---` of line {later + 1}: end it with a `---` line", location=f"{end + 1}")
+    text = text.lstrip("\ufeff")
+    hub = re.match(HUB_FRONT_MATTER, text)
+    if end is not None and hub is not None:
+        # the index of the Hub's closing line: the line breaks before it (its group 3 starts with one)
+        closing = len(re.findall(_LINE_BREAK, text[:hub.start(3)])) + 1
+        if closing != end:
+            raise RequestError(f"the front matter ends at line {end + 1}, but the Hub reads it on to line "
+                               f"{closing + 1}: close it with a `---` line the Hub closes it at too",
+                               location=f"{end + 1}")
     return end
 
 
@@ -590,7 +601,7 @@ def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
     try:
         # at column 0 only: `  ---` inside a block scalar is text (YAML and the Hub read it so), and
         # ending there hid every key after it (a Llama base_model under a long description)
-        end = front_matter_end(lines)
+        end = front_matter_end(lines, text)
     except RequestError as exc:
         raise RequestError(exc.message, location=f"{path}:{exc.location}:1") from None
     if end is None:

@@ -182,12 +182,17 @@ def test_a_policy_may_name_the_bsd_family(can_i, tmp_path):
 
 # --- HIGH: a `...` line the Hub reads past ended a card's front matter --------------------------------
 
-def test_a_front_matter_the_hub_reads_past_a_dots_line_is_refused(can_i, tmp_path):
+@pytest.mark.parametrize("closer", ["...\n", "---\r"], ids=["dots", "dashes-lone-CR"])
+def test_a_front_matter_the_hub_reads_past_its_closing_line_is_refused(can_i, tmp_path, closer):
     """HIGH. `license: mit / ... / base_model: meta-llama/Meta-Llama-3-8B / ---`: can-i ended the
-    front matter at YAML's document end `...` and read MIT alone (YES for commercial use), while
-    the Hub (huggingface_hub's REGEX_YAML_BLOCK) ends it only at a `---` line and reads on. A
-    `...` with a later `---` is refused, located at the `...`; one with none still closes it."""
-    path = card(tmp_path, "m", f"license: mit\n...\nbase_model: {LLAMA}")
+    front matter at YAML's document end `...` (or at a `---` ended by a lone carriage return) and
+    read MIT alone (YES for commercial use), while the Hub (huggingface_hub's REGEX_YAML_BLOCK)
+    ends it only at a `---` line ended by \\n, \\r\\n or the end, and reads on. A card the Hub
+    reads to another line is refused, located where can-i ended it; `...` with no `---` after it
+    still closes it."""
+    path = tmp_path / "m" / "README.md"
+    path.parent.mkdir()
+    path.write_text(f"---\nlicense: mit\n{closer}base_model: {LLAMA}\n---\n# m\n", encoding="utf-8", newline="")
     run = can_i("use", path, "--commercial", "--no-remedies", "--json")
     assert run.code == 2 and f"{path}:3:1" in run.line(), run.out
     card(tmp_path / "cards", "m", f"license: mit\n...\nbase_model: {LLAMA}")
