@@ -1039,7 +1039,12 @@ def render_csv(report: AuditReport) -> str:
     return out.getvalue()
 
 
-SARIF_LEVEL = {"forbidden": "error", "invalid": "error", "unknown": "warning", "depends": "note"}
+# Every status but permitted fails the exit code (1, 2 or 3), so none may be a level a code-scanning
+# gate passes by default: GitHub's fails a check on `error` alone, and UNKNOWN is never YES. It
+# was `warning`, DEPENDS (and a license held for review) `note`: an audit whose only finding was
+# an unknown license passed the gate's check while its exit code said 3 (review 25). A DEPENDS
+# stays one step below: it names the fact that would decide it.
+SARIF_LEVEL = {"forbidden": "error", "invalid": "error", "unknown": "error", "depends": "warning"}
 SARIF_KEY = {"missing-license": "license", "unknown-license": "license", "relabelled": "license",
              "unknown-parent": "base_model", "unknown-dataset": "datasets", "policy": "license"}
 # The profile's license policy is judged apart from the legal verdict (not a reason KIND of the

@@ -228,3 +228,20 @@ def test_a_binding_card_key_in_compatibility_letters_is_refused(can_i, tmp_path,
     path = card(tmp_path, "m", f"license: mit\n{key}: {value}")
     run = can_i("use", path, "--commercial", "--no-remedies", "--json")
     assert run.code == 2 and "did you mean" in run.line(), run.out
+
+
+# --- MEDIUM: SARIF put UNKNOWN at `warning` and DEPENDS at `note` -------------------------------------
+
+def test_sarif_gives_no_unknown_a_level_a_default_gate_passes(can_i, tmp_path):
+    """MEDIUM. `can-i audit --sarif` gave an UNKNOWN model (a license can-i does not know, a base
+    model nobody knows) `warning` and a DEPENDS one `note`; GitHub code scanning fails a check on
+    `error` alone by default, so a gate reading the SARIF passed an audit whose exit code was 3.
+    UNKNOWN (never YES) is now an `error`, DEPENDS a `warning`."""
+    card(tmp_path / "cards", "unknown-license", "license: wtfpl-9")
+    card(tmp_path / "cards", "unknown-parent", "license: mit\nbase_model: nobody/ghost")
+    card(tmp_path / "cards", "depends", f"license: llama3\nbase_model: {LLAMA}")
+    run = can_i("audit", str(tmp_path / "cards"), "--sarif")
+    levels = {r["locations"][0]["logicalLocations"][0]["name"]: r["level"]
+              for r in json.loads(run.out)["runs"][0]["results"]}
+    assert levels == {"unknown-license": "error", "unknown-parent": "error", "depends": "warning"}, levels
+    assert run.code == 3
