@@ -245,3 +245,22 @@ def test_sarif_gives_no_unknown_a_level_a_default_gate_passes(can_i, tmp_path):
               for r in json.loads(run.out)["runs"][0]["results"]}
     assert levels == {"unknown-license": "error", "unknown-parent": "error", "depends": "warning"}, levels
     assert run.code == 3
+
+
+# --- LOW: a JSON Lines request asking for advice was an "unknown field" ---------------------------------
+
+def test_a_json_lines_line_asking_for_advice_says_so(can_i, tmp_path):
+    """LOW. A line with `"suggest": "license"` was refused as "unknown field `suggest`", though the
+    README documents `suggest` for a request document: the error now says advice is answered for
+    one document, located at the line's key; the other lines are still answered."""
+    doc = {"artifacts": [{"id": LLAMA}], "use": {"acts": ["host"], "commercial": True,
+                                                  "release_mau": 800_000_000, "role": "licensee"}}
+    path = tmp_path / "requests.jsonl"
+    path.write_text("\n".join(json.dumps(d) for d in [doc, {**doc, "suggest": "license"}, doc]) + "\n",
+                    encoding="utf-8")
+    run = can_i("--request", str(path), "--json")
+    answers = [json.loads(line) for line in run.out.splitlines()]
+    assert [a.get("status") for a in answers] == ["forbidden", None, "forbidden"], run.out
+    error = answers[1]["error"]
+    assert "one request document" in error["message"] and error["location"].startswith(f"{path}:2:"), error
+    assert run.code == 2
