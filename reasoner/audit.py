@@ -1092,11 +1092,16 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
 
 
 def _uri(source: str) -> str:
+    """A SARIF artifactLocation uri (a URI reference): a path below the working directory is
+    relative, percent-encoded as a URI must be (`my models/README.md` was written raw: a space, a
+    `#` or a `%` is no URI, and a code-scanning upload reads it otherwise or refuses it; review 25)."""
+    from urllib.parse import quote
+
     path = Path(source)
     try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
+        return quote(path.resolve().relative_to(Path.cwd()).as_posix())
     except ValueError:
-        return path.resolve().as_uri() if path.is_absolute() or path.exists() else source
+        return path.resolve().as_uri() if path.is_absolute() or path.exists() else quote(source)
 
 
 class progress_bar:

@@ -264,3 +264,16 @@ def test_a_json_lines_line_asking_for_advice_says_so(can_i, tmp_path):
     error = answers[1]["error"]
     assert "one request document" in error["message"] and error["location"].startswith(f"{path}:2:"), error
     assert run.code == 2
+
+
+# --- LOW: a SARIF location that is no URI ----------------------------------------------------------
+
+def test_a_sarif_location_is_a_percent_encoded_uri(can_i, tmp_path, monkeypatch):
+    """LOW. A card under `my models/` (a space) or `#1/` was located in SARIF as the raw path
+    `my models/bot/README.md`, which is no URI reference (RFC 3986): a code-scanning upload reads
+    `#1/...` as a fragment, or refuses the file."""
+    monkeypatch.chdir(tmp_path)
+    card(tmp_path / "my models #1", "bot", "license: wtfpl-9")
+    run = can_i("audit", "my models #1", "--sarif")
+    uri = json.loads(run.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "my%20models%20%231/bot/README.md", uri
