@@ -1167,7 +1167,10 @@ def decode_json(text: str | bytes, source: str):
             text = text.decode("utf-8-sig")
         elif text.startswith("\ufeff"):  # text decoded without -sig keeps the BOM: the same JSON
             text = text[1:]
-        return json.loads(text, object_pairs_hook=unique_keys)
+        from .numbers import WrittenFloat
+
+        # A number is judged as written, not as the float that holds it (numbers.WrittenFloat).
+        return json.loads(text, object_pairs_hook=unique_keys, parse_float=WrittenFloat.parse)
     except DuplicateKeyError as exc:
         at = duplicate_key_location(text)
         raise RequestError(str(exc), location=f"{source}:{at}" if at else source) from None

@@ -277,3 +277,18 @@ def test_a_sarif_location_is_a_percent_encoded_uri(can_i, tmp_path, monkeypatch)
     run = can_i("audit", "my models #1", "--sarif")
     uri = json.loads(run.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
     assert uri == "my%20models%20%231/bot/README.md", uri
+
+
+# --- HIGH (contrived): a JSON number past a double's precision read as the threshold ----------------
+
+@pytest.mark.parametrize("written", ["700000000.00000001", "7.0000000000000001e8"])
+def test_a_json_number_is_judged_as_written_not_as_its_float(can_i, tmp_path, written):
+    """HIGH by definition (a wrong YES), with a contrived input. `"release_mau": 700000000.00000001`
+    was read by json as the float 700000000.0, exactly Llama 3's threshold, and hosting was YES,
+    although the number written is above the threshold and no whole count (the same digits as a
+    string, or `700000000.0000001`, were refused as "not a whole number"). Now refused too."""
+    path = tmp_path / "request.json"
+    path.write_text('{"artifacts": [{"id": "%s"}], "use": {"acts": ["host"], "commercial": true, '
+                    '"role": "licensee", "release_mau": %s}}' % (LLAMA, written), encoding="utf-8")
+    run = can_i("--request", str(path), "--json")
+    assert run.code == 2 and f"not {written}" in run.line(), run.out
