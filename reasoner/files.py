@@ -100,7 +100,10 @@ def parse_toml(text: str, path, error: type[CanIError]) -> dict:
     import tomllib   # here: ~5 ms of every start, for the TOML inputs only
 
     try:
-        return tomllib.loads(text)
+        from .numbers import WrittenFloat
+
+        # A count is judged as written, not as the double it fits in (numbers.WrittenFloat).
+        return tomllib.loads(text, parse_float=WrittenFloat.parse)
     except RecursionError:
         raise error("TOML nested too deeply", location=str(path)) from None
     except tomllib.TOMLDecodeError as exc:

@@ -53,7 +53,10 @@ def parse_count(text: str | int, what: str = "number") -> int:
     elif isinstance(text, float):
         written = getattr(text, "written", None)
         # the number as written, where the float lost digits of it (WrittenFloat)
-        exact = Decimal(written) if written is not None and text == text and abs(text) != float("inf") else None
+        try:
+            exact = Decimal(written) if written is not None and text == text and abs(text) != float("inf") else None
+        except InvalidOperation:   # a spelling Decimal does not read: judged by the float, as before
+            exact = None
         if not text.is_integer() or exact is not None and exact != exact.to_integral_value():
             raise ValueError(f"{what} must be a whole number, not {written or text}")
         if abs(text) > MAX_NUMBER:

@@ -539,6 +539,17 @@ def _strict_loader():
                         seen.add(key)
                 return super().construct_mapping(node, deep)
 
+            def construct_yaml_float(self, node):
+                # Kept with the text it was written as: a count is judged as written, not as the
+                # double it fits in (numbers.WrittenFloat, review 25).
+                from .numbers import WrittenFloat
+
+                value = WrittenFloat(super().construct_yaml_float(node))
+                value.written = self.construct_scalar(node).replace("_", "")
+                return value
+
+        StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
+
         # Numbers as YAML 1.2 and every other reader of can-i write them: decimal only. YAML 1.1's
         # octal (`0700000001` is 117,440,513, under Llama's 700M line, where the user wrote
         # 700,000,001), binary, hex and base-60 (`1:20:00` is 4800) readings are text here, which

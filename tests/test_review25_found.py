@@ -292,3 +292,22 @@ def test_a_json_number_is_judged_as_written_not_as_its_float(can_i, tmp_path, wr
                     '"role": "licensee", "release_mau": %s}}' % (LLAMA, written), encoding="utf-8")
     run = can_i("--request", str(path), "--json")
     assert run.code == 2 and f"not {written}" in run.line(), run.out
+
+
+@pytest.mark.parametrize("kind", ["yaml", "toml", "profile"])
+def test_a_yaml_or_toml_number_is_judged_as_written_not_as_its_float(can_i, tmp_path, kind):
+    """HIGH by definition, contrived (as above): the same number in a YAML or TOML lineage file's
+    `use`, or in a profile, was read as the float 700000000.0 and hosting Llama 3 was YES."""
+    number = "700000000.00000001"
+    if kind == "profile":
+        profile = tmp_path / "can-i.toml"
+        profile.write_text(f'commercial = true\nrole = "licensee"\nrelease_mau = {number}\n', encoding="utf-8")
+        run = can_i("host", LLAMA, "--profile", str(profile), "--json", "--no-remedies")
+    else:
+        path = tmp_path / f"lineage.{kind}"
+        path.write_text(f"artifacts:\n  - id: {LLAMA}\nuse:\n  acts: [host]\n  commercial: true\n  role: licensee\n"
+                        f"  release_mau: {number}\n" if kind == "yaml" else
+                        f'[[artifacts]]\nid = "{LLAMA}"\n[use]\nacts = ["host"]\ncommercial = true\nrole = "licensee"\n'
+                        f"release_mau = {number}\n", encoding="utf-8")
+        run = can_i("host", str(path), "--json", "--no-remedies")
+    assert run.code == 2 and f"not {number}" in run.line(), run.out
