@@ -1167,7 +1167,10 @@ def decode_json(text: str | bytes, source: str):
             text = text.decode("utf-8-sig")
         elif text.startswith("\ufeff"):  # text decoded without -sig keeps the BOM: the same JSON
             text = text[1:]
-        return json.loads(text, object_pairs_hook=unique_keys)
+        from .numbers import WrittenFloat
+
+        # A number is judged as written, not as the float that holds it (numbers.WrittenFloat).
+        return json.loads(text, object_pairs_hook=unique_keys, parse_float=WrittenFloat.parse)
     except DuplicateKeyError as exc:
         at = duplicate_key_location(text)
         raise RequestError(str(exc), location=f"{source}:{at}" if at else source) from None
@@ -1223,7 +1226,9 @@ def _locator(raw: bytes | str, source: str) -> "Callable[[CanIError], CanIError]
             return error
         if line is None:
             return at_line(error, text, source)
-        lines = text.splitlines()
+        from .files import text_lines
+
+        lines = text_lines(text)   # as decode_requests numbers them
         if not 0 < line <= len(lines):
             return error
         found = at_line(error, lines[line - 1], source)
@@ -1249,7 +1254,15 @@ def decode_requests(text: str | bytes, source: str, lines: bool = False) -> list
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise RequestError(f"not UTF-8 text (byte {exc.start})", location=source) from None
-    numbered = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+    from .files import text_lines
+
+    # Lines end at \n, \r\n or \r only (files.text_lines): a U+2028 inside a JSON string cut
+    # str.splitlines' line in two, and every later answer came one line off its request.
+    numbered = [(number, line) for number, line in enumerate(text_lines(text), 1) if line.strip()]
+    if lines and not numbered:
+        # Blank but for characters a byte-wise emptiness check keeps (a BOM, U+3000, U+2028):
+        # no request to answer, and the batch's exit code was max() of nothing, a traceback (review 25).
+        raise RequestError("holds no request (only blank lines)", location=source)
     if not lines:
         if len(numbered) < 2:
             return None

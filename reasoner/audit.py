@@ -101,10 +101,15 @@ def iter_cards(paths: Iterable):
                 yield _markdown_card(card_path, model_id)
         else:
             suffix = path.suffix.lower()
-            if suffix in LINES_SUFFIXES:
-                yield from _lines_cards(path)
-            elif suffix == ".json":
-                yield from _json_cards(path)
+            if suffix in LINES_SUFFIXES or suffix == ".json":
+                # A dump holding no record (an empty file, `[]`, blank lines) is an error, as a
+                # folder holding no README.md is: audited as "0 models", it exited 0 ("every model
+                # permitted"), and a CI gate passed the empty dump a failed export left (review 25).
+                found = 0
+                for found, card in enumerate(_lines_cards(path) if suffix in LINES_SUFFIXES else _json_cards(path), 1):
+                    yield card
+                if not found:
+                    raise RequestError("no model card in this file (it holds no record)", location=str(path))
             else:
                 model_id = path.resolve().parent.name if path.name.lower() == "readme.md" else path.stem
                 yield _markdown_card(path, model_id)
@@ -125,13 +130,20 @@ def _markdown_card(path: Path, model_id: str) -> Card:
         text = _text(path)
     except CanIError as exc:
         return Card(model_id, str(path), 1, error=one_line(exc.message))
-    lines = text.splitlines()
+    from .files import text_lines
+
+    lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         return Card(model_id, str(path), 1, error="model card has no YAML front matter (it must start with `---`)")
     # At column 0 only, as subjects.model_card and hub._read_front_matter read it: `  ---` inside a
     # block scalar is text, and ending there hid every key after it (review 23: a Llama
     # base_model under a description, audited as MIT and permitted).
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    from .subjects import front_matter_end
+
+    try:
+        end = front_matter_end(lines, text)   # a `...` the Hub reads past is refused (review 25)
+    except CanIError as exc:
+        return Card(model_id, str(path), int(exc.location), error=f"{path}:{exc.location}: {one_line(exc.message)}")
     if end is None:
         return Card(model_id, str(path), 1, error="model card front matter is not closed by a `---` line")
     card = _front_matter_card(model_id, str(path), "\n".join(lines[1:end]), 1, 1)
@@ -1027,7 +1039,12 @@ def render_csv(report: AuditReport) -> str:
     return out.getvalue()
 
 
-SARIF_LEVEL = {"forbidden": "error", "invalid": "error", "unknown": "warning", "depends": "note"}
+# Every status but permitted fails the exit code (1, 2 or 3), so none may be a level a code-scanning
+# gate passes by default: GitHub's fails a check on `error` alone, and UNKNOWN is never YES. It
+# was `warning`, DEPENDS (and a license held for review) `note`: an audit whose only finding was
+# an unknown license passed the gate's check while its exit code said 3 (review 25). A DEPENDS
+# stays one step below: it names the fact that would decide it.
+SARIF_LEVEL = {"forbidden": "error", "invalid": "error", "unknown": "error", "depends": "warning"}
 SARIF_KEY = {"missing-license": "license", "unknown-license": "license", "relabelled": "license",
              "unknown-parent": "base_model", "unknown-dataset": "datasets", "policy": "license"}
 # The profile's license policy is judged apart from the legal verdict (not a reason KIND of the
@@ -1075,11 +1092,16 @@ def render_sarif(report: AuditReport, version: str = "") -> dict:
 
 
 def _uri(source: str) -> str:
+    """A SARIF artifactLocation uri (a URI reference): a path below the working directory is
+    relative, percent-encoded as a URI must be (`my models/README.md` was written raw: a space, a
+    `#` or a `%` is no URI, and a code-scanning upload reads it otherwise or refuses it; review 25)."""
+    from urllib.parse import quote
+
     path = Path(source)
     try:
-        return path.resolve().relative_to(Path.cwd()).as_posix()
+        return quote(path.resolve().relative_to(Path.cwd()).as_posix())
     except ValueError:
-        return path.resolve().as_uri() if path.is_absolute() or path.exists() else source
+        return path.resolve().as_uri() if path.is_absolute() or path.exists() else quote(source)
 
 
 class progress_bar:

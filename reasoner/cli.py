@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover
     _UsageError = typer.TyperException
 
 from . import schema
-from .errors import CanIError, UnknownSubjectError, UsageProblem, one_line
+from .errors import CanIError, RequestError, UnknownSubjectError, UsageProblem, one_line
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
@@ -441,6 +441,16 @@ def _answer_lines(engine, batch: list, source: str, as_json: bool, explain: bool
     answer per paragraph otherwise. An error is reported for its line (also on stderr) and the
     other lines are still answered. Exit code: 2 if any line is an input error, else the worst
     line's `exit_code` (1, then 3, then 0: a policy's verdict counts)."""
+    # A line asking for advice (`suggest`) was refused as an "unknown field", though a request
+    # document may say it: it is answered for one document, so the line says that (review 25).
+    def advice_line(number: int) -> CanIError:
+        error = RequestError("`suggest` (advice) is answered for one request document, not for a line of JSON "
+                             "Lines: give that request alone to --request", location="suggest")
+        located = locate(error, number) if locate is not None else error
+        return located if located is not error else RequestError(error.message, location=f"{source}:{number}: suggest")
+
+    batch = [(number, advice_line(number) if isinstance(doc, dict) and "suggest" in doc else doc)
+             for number, doc in batch]
     # Lines are solved a batch at a time and printed as they come (iter_answers), so the
     # answers of a long file are never all held; a line's error stays with its line.
     solved = engine.iter_answers(doc for _, doc in batch if not isinstance(doc, CanIError))
@@ -591,7 +601,8 @@ def _make_verb(act: str):
             if request is not None:
                 target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)
             raise _at_option(exc, given, target) from None
-        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in then)
+        # as the request reader read them (`--and Distribute` is `distribute`), each once
+        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in dict.fromkeys(a.strip().lower() for a in then))
         name = context.name
         names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
         if cyclonedx:

@@ -63,6 +63,29 @@ def read_bounded(read, source: str) -> bytes:
     return chunks[0][:0].join(chunks) if chunks else b""  # a text stream gives str
 
 
+# A line ends at \n, \r\n or \r, as JSON, JSON Lines, TOML and a Hub card's front matter count
+# lines. str.splitlines also breaks at \v, \f, \x1c-\x1e, \x85, \u2028 and \u2029, which are
+# characters of a line there (U+2028 may stand raw inside a JSON string): split by it, a card's
+# `license: mit\u2028---\u2028base_model: <a Llama>` ended its front matter at the `---` and the
+# base model was never read (a Llama fine-tune audited as MIT: YES), and a JSON Lines request
+# holding a U+2028 was cut in two, every later answer one line off its request (review 25).
+# Compiled on first use (re's cache), not at import: a cold question reads no card or JSON Lines.
+_LINE_BREAK = r"\r\n|\r|\n"
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of `text`, broken at \\n, \\r\\n and \\r only (see _LINE_BREAK); like
+    str.splitlines, no empty line after a final line break.
+
+    >>> text_lines("a\\u2028b\\r\\nc\\n")
+    ['a\\u2028b', 'c']
+    """
+    lines = re.split(_LINE_BREAK, text)
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
 def _file_kind(mode: int) -> str:
     for test, kind in ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
                        (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket")):
@@ -77,7 +100,10 @@ def parse_toml(text: str, path, error: type[CanIError]) -> dict:
     import tomllib   # here: ~5 ms of every start, for the TOML inputs only
 
     try:
-        return tomllib.loads(text)
+        from .numbers import WrittenFloat
+
+        # A count is judged as written, not as the double it fits in (numbers.WrittenFloat).
+        return tomllib.loads(text, parse_float=WrittenFloat.parse)
     except RecursionError:
         raise error("TOML nested too deeply", location=str(path)) from None
     except tomllib.TOMLDecodeError as exc:

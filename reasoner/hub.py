@@ -260,18 +260,25 @@ def _read_front_matter(chunks, deadline: float) -> str | None:
         if len(data) > MAX_CARD_BYTES or _closed(data):
             break
     text = bytes(data[:MAX_CARD_BYTES]).decode("utf-8-sig", errors="replace")
-    lines = text.splitlines()
+    from .files import text_lines
+
+    lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         return None
-    for number in range(1, len(lines)):
-        if lines[number].rstrip() in ("---", "..."):   # at column 0, as subjects.model_card reads it
-            return "\n".join(lines[1:number])
+    # As the Hub itself reads a card (subjects.HUB_FRONT_MATTER): closed only by a `---` line, so
+    # a `...` (or a `---` ended by a lone carriage return) it reads past hid a base model (review 25).
+    from .subjects import HUB_FRONT_MATTER
+
+    found = re.match(HUB_FRONT_MATTER, text)
+    if found is not None:
+        return "\n".join(text_lines(found.group(2)))
     raise _NotCached(f"the card's front matter is not closed within {MAX_CARD_BYTES // 1024} KiB")
 
 
 def _closed(data: bytearray) -> bool:
     head = bytes(data).lstrip(b"\xef\xbb\xbf")
-    return head.startswith(b"---") and re.search(rb"\n(---|\.\.\.)[ \t]*\r?\n", head[3:]) is not None
+    # `\r` too: a line may end with it alone (files.text_lines); only `---` closes (_read_front_matter)
+    return head.startswith(b"---") and re.search(rb"[\n\r]---[ \t]*(\r\n|\r|\n)", head[3:]) is not None
 
 
 def _now() -> str:

@@ -22,6 +22,19 @@ MAX_NUMBER = 10**18 - 1  # two limbs of 10^9 stay inside clingo's 32-bit integer
 MAX_DIGITS = 18
 
 
+class WrittenFloat(float):
+    """A JSON number with a fraction or an exponent, as the float json reads, keeping the text it
+    was written as (`written`): a double holds ~16 digits, so `700000000.00000001` read as a
+    float is 700,000,000 exactly, a count under Llama's threshold, although the number written
+    is above it and no whole number (review 25). json.loads(parse_float=WrittenFloat.parse)."""
+
+    @classmethod
+    def parse(cls, text: str) -> "WrittenFloat":
+        value = cls(text)
+        value.written = text
+        return value
+
+
 def parse_count(text: str | int, what: str = "number") -> int:
     """Parse `700M`, `2.5B`, `1_000_000`, `1,000,000`, `$1M`, `1e9` or an int into an exact
     non-negative int.
@@ -38,8 +51,14 @@ def parse_count(text: str | int, what: str = "number") -> int:
     if isinstance(text, int):
         value = text
     elif isinstance(text, float):
-        if not text.is_integer():
-            raise ValueError(f"{what} must be a whole number, not {text}")
+        written = getattr(text, "written", None)
+        # the number as written, where the float lost digits of it (WrittenFloat)
+        try:
+            exact = Decimal(written) if written is not None and text == text and abs(text) != float("inf") else None
+        except InvalidOperation:   # a spelling Decimal does not read: judged by the float, as before
+            exact = None
+        if not text.is_integer() or exact is not None and exact != exact.to_integral_value():
+            raise ValueError(f"{what} must be a whole number, not {written or text}")
         if abs(text) > MAX_NUMBER:
             raise ValueError(too_large)
         value = int(text)

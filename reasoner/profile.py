@@ -340,7 +340,9 @@ def _position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
     """(line, column) of `key` in `table` of a TOML text, or None when it cannot be told."""
     header: tuple = ()
     wanted = table + (key,)
-    for number, line in enumerate(text.splitlines(), 1):
+    from .files import text_lines
+
+    for number, line in enumerate(text_lines(text), 1):   # TOML's lines (files.text_lines)
         found = _HEADER.match(line)
         if found:
             header = _split_key(found.group(1))
@@ -370,8 +372,8 @@ def _where(shown: str, text: str, table: tuple, key: str) -> str:
 
 
 def _offset(text: str, line: int, column: int) -> int:
-    lines = text.splitlines(keepends=True)
-    return sum(len(item) for item in lines[:line - 1]) + column - 1
+    lines = text.split("\n")   # TOML's lines, as tomllib counts them (not str.splitlines: files.text_lines)
+    return sum(len(item) + 1 for item in lines[:line - 1]) + column - 1
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
@@ -433,10 +435,14 @@ def resolve_policy(doc: dict, kb, path: str = "policy") -> Policy:
                 raise RequestError(f"`{item}` names no license (a card's placeholder for terms it does not name): "
                                    f"a policy lists license ids; a license can-i cannot name goes to review, or is "
                                    f"denied with `deny = \"*\"`", location=where)
-            for one in kb.family_versions(item.strip()) or (item.strip(),):
+            family = kb.family_versions(item.strip())
+            for one in family or (item.strip(),):
                 canonical = kb.resolve_license(one)[0]
-                if canonical is None and one.lower() in kb.hub_ids:
-                    canonical = one.lower()   # a Hub license can-i does not encode: still nameable
+                if canonical is None and (one.lower() in kb.hub_ids or family):
+                    # a Hub license can-i does not encode: still nameable; so is a version the
+                    # family's own entry lists (`bsd` lists bsd-4-clause and 0bsd, which are not
+                    # Hub ids: `deny = ["bsd"]` was "unknown license `bsd` (did you mean `bsd`?)")
+                    canonical = one.lower()
                 if canonical is None:
                     known = sorted(set(kb.licenses) | set(kb.hub_ids))
                     raise RequestError(f"unknown license `{item}` in the policy{suggest(item.strip().lower(), known)}"

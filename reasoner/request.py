@@ -331,6 +331,9 @@ def _read_acts(value, path: str, fact) -> tuple[str, ...]:
     if not acts:
         raise RequestError(f"`{path}` is empty: an empty list is not a statement (leave `acts` out when the "
                            "request only creates a model)", location=path)
+    # Read as every other closed word is (`role`, `hosting`: `_read_word`), without case or
+    # surrounding blanks: `--and Distribute` was an error while `--role Licensee` was read (review 25).
+    acts = tuple(act.strip().lower() for act in acts)
     for i, act in enumerate(acts):
         if act not in USE_ACTS:
             raise RequestError(f"unknown act `{act}`{suggest(act, USE_ACTS)}; requests list "
@@ -608,7 +611,7 @@ def read_request(doc) -> Request:
             expressions.alternatives(expression)
         except ValueError as exc:
             raise LimitError(f"the `licenses` stack together: {exc}", location="licenses") from None
-        subject = _string(doc, "subject", "") or "stack"
+        subject = _subject(doc) or "stack"
         return Request((Artifact(id=subject, license=expression),), subject, use, notes, remedies=remedies, **profiled)
     raw = doc.get("artifacts")
     if raw is None:
@@ -622,8 +625,19 @@ def read_request(doc) -> Request:
                          location="artifacts")
     artifacts = tuple(read_artifact(a, f"artifacts[{i}]") for i, a in enumerate(raw))
     lineage.index(artifacts)   # an id given twice is an error here, before anything is merged by id
-    subject = _string(doc, "subject", "")
+    subject = _subject(doc)
     return Request(artifacts, subject or "", use, notes, remedies=remedies, **profiled)
+
+
+def _subject(doc: dict) -> str | None:
+    """The request's `subject`: None when it is left out. An empty one is an error, as an empty
+    `name` or `role` is: it was read as left out, and the default subject was answered instead of
+    the model the request meant to name (review 25)."""
+    subject = _string(doc, "subject", "")
+    if subject is not None and not subject:
+        raise RequestError("`subject` is empty: name the artifact the question is about, or leave `subject` out "
+                           "for the one artifact nothing derives from", location="subject")
+    return subject
 
 
 def check_lineage(request: Request) -> Request:

@@ -321,7 +321,9 @@ def _check_card_license(license_value, text: str, path: Path) -> None:
     try:
         expressions.alternatives(license_value)
     except ValueError as exc:
-        line = next((n for n, written in enumerate(text.splitlines()[1:], 2) if written.startswith("license:")), 1)
+        from .files import text_lines
+
+        line = next((n for n, written in enumerate(text_lines(text)[1:], 2) if written.startswith("license:")), 1)
         raise RequestError(" ".join(str(exc).split()), location=f"{path}:{line}:1") from None
 
 
@@ -537,6 +539,17 @@ def _strict_loader():
                         seen.add(key)
                 return super().construct_mapping(node, deep)
 
+            def construct_yaml_float(self, node):
+                # Kept with the text it was written as: a count is judged as written, not as the
+                # double it fits in (numbers.WrittenFloat, review 25).
+                from .numbers import WrittenFloat
+
+                value = WrittenFloat(super().construct_yaml_float(node))
+                value.written = self.construct_scalar(node).replace("_", "")
+                return value
+
+        StrictLoader.add_constructor("tag:yaml.org,2002:float", StrictLoader.construct_yaml_float)
+
         # Numbers as YAML 1.2 and every other reader of can-i write them: decimal only. YAML 1.1's
         # octal (`0700000001` is 117,440,513, under Llama's 700M line, where the user wrote
         # 700,000,001), binary, hex and base-60 (`1:20:00` is 4800) readings are text here, which
@@ -554,22 +567,56 @@ def _strict_loader():
     return _LOADER
 
 
+# The Hub's own reading of a card's front matter (huggingface_hub.repocard.REGEX_YAML_BLOCK, 0.2x-1.x).
+HUB_FRONT_MATTER = r"^(\s*---(?:\r\n|\r|\n))([\S\s]*?)((?:\r\n|\r|\n)---[ \t]*(\r\n|\n|$))"
+
+
+def front_matter_end(lines: list[str], text: str) -> int | None:
+    """The index of the line that closes a card's front matter (`lines` are `text`'s, and
+    `lines[0]` its opening `---`), or None when none does. A `---` or a YAML document end `...`
+    at column 0 closes it; but where the Hub (HUB_FRONT_MATTER) reads other lines as the front
+    matter, the card is refused: the Hub reads on past a `...`, and past a `---` ended by a lone
+    carriage return, so `license: mit / ... / base_model: <a Llama> / ---` was read as MIT
+    alone (YES) where the Hub reads the base model too (review 25).
+
+    >>> front_matter_end(["---", "license: mit", "---", "# Bot"], "---\\nlicense: mit\\n---\\n# Bot\\n")
+    2
+    """
+    from .files import _LINE_BREAK
+
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    text = text.lstrip("\ufeff")
+    hub = re.match(HUB_FRONT_MATTER, text)
+    if end is not None and hub is not None:
+        # the index of the Hub's closing line: the line breaks before it (its group 3 starts with one)
+        closing = len(re.findall(_LINE_BREAK, text[:hub.start(3)])) + 1
+        if closing != end:
+            raise RequestError(f"the front matter ends at line {end + 1}, but the Hub reads it on to line "
+                               f"{closing + 1}: close it with a `---` line the Hub closes it at too",
+                               location=f"{end + 1}")
+    return end
+
+
 def model_card(kb: KnowledgeBase, text: str, path: Path, mine: bool = False,
                stated_name: str | None = None, notes: list | None = None) -> tuple[list[dict], str]:
     """A Hugging Face model card: YAML front matter with license, license_name, base_model,
     base_model_relation, datasets and the model's name (model_name, name or model-index). The
     card's model is one the user received, unless `mine` or the card's `mine: true` says it is
     theirs. `stated_name` (the name the question states) settles a card that names it twice."""
-    lines = text.splitlines()
+    from .files import text_lines
+
+    lines = text_lines(text)   # not str.splitlines: a U+2028 is no line break of a card (files._LINE_BREAK)
     if not lines or lines[0].strip() != "---":
         raise RequestError("model card has no YAML front matter (it must start with a `---` line)",
                            location=f"{path}:1:1")
     try:
         # at column 0 only: `  ---` inside a block scalar is text (YAML and the Hub read it so), and
         # ending there hid every key after it (a Llama base_model under a long description)
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-    except StopIteration:
-        raise RequestError("model card front matter is not closed by a `---` line", location=f"{path}:1:1") from None
+        end = front_matter_end(lines, text)
+    except RequestError as exc:
+        raise RequestError(exc.message, location=f"{path}:{exc.location}:1") from None
+    if end is None:
+        raise RequestError("model card front matter is not closed by a `---` line", location=f"{path}:1:1")
     meta = _yaml("\n".join(lines[1:end]), path, 1)
 
     def at(key: str) -> str:
@@ -826,7 +873,11 @@ BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned
 
 
 def _folded_key(key: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", key.lower()).rstrip("s")
+    import unicodedata
+
+    # NFKC first: `ｂａｓｅ_model` (fullwidth letters) folded to `model`, no near miss of anything,
+    # and a Llama base model so written was skipped: YES for a Llama fine-tune labelled MIT (review 25).
+    return re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", key).lower()).rstrip("s")
 
 
 def _refuse_near_miss_keys(meta: dict, at) -> None:

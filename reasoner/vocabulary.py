@@ -527,7 +527,15 @@ def suggest(word: str, options) -> str:
     """
     from difflib import get_close_matches   # for errors only: not at every start
 
-    close = get_close_matches(word, list(dict.fromkeys(options)), n=3, cutoff=0.6)
+    options = list(dict.fromkeys(options))
+    close = get_close_matches(word, options, n=3, cutoff=0.6)
+    if not close and isinstance(word, str):
+        # A word in another case (`RELEASE_MAU`, `USE`, `DISTRIBUTE`) is far from every option by
+        # difflib's measure and got no suggestion at all (review 25): compared without case too.
+        folded = {}
+        for option in options:
+            folded.setdefault(str(option).casefold(), option)
+        close = [folded[c] for c in get_close_matches(word.casefold(), list(folded), n=3, cutoff=0.6)]
     if not close:
         return ""
     return " (did you mean " + " or ".join(f"`{c}`" for c in close) + "?)"

@@ -42,7 +42,7 @@ def test_without_a_policy_the_csv_columns_are_empty():
 
 
 @pytest.mark.parametrize("lid, level, verb", [("mit", "error", "denies mit"),
-                                              ("bsd-3-clause", "note", "holds for review bsd-3-clause")])
+                                              ("bsd-3-clause", "warning", "holds for review bsd-3-clause")])
 def test_a_denied_or_reviewed_license_is_a_sarif_result(lid, level, verb):
     sarif = audit.render_sarif(report_of(lid))
     run = sarif["runs"][0]

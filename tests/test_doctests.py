@@ -9,7 +9,7 @@ import importlib
 
 import pytest
 
-MODULES = ["addresses", "api", "remedies", "request", "records", "solve", "terms", "workers"]
+MODULES = ["addresses", "api", "files", "remedies", "request", "records", "solve", "terms", "workers"]
 
 
 @pytest.mark.parametrize("name", MODULES)
