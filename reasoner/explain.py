@@ -26,7 +26,7 @@ from .response import reason as _reason
 from .response import (  # noqa: F401  (the schema is re-exported for callers of this module)
     SCHEMA_VERSION, STATUS_ORDER, Applicable, Cause, Decider, Information, Leaf, Note, Obligation, Reason, Result, Risk,
 )
-from .vocabulary import DUTIES, RELICENSE_MODES, RISKS
+from .vocabulary import DUTIES, IMPLIED_VALUES, RELICENSE_MODES, RISKS
 
 
 def _field(fact: str) -> str:
@@ -57,6 +57,17 @@ def decider_of(cond: Condition, positive: bool) -> tuple[str, str, object] | Non
         op = "starts with"
         return cond.fact, op if positive else NEGATED[op], cond.prefix
     return None
+
+
+def _as_stated(scene, fact: str | None, value: str) -> str:
+    """A caught value as the message shows it: `value`, or, when the request did not state it but
+    a word that implies it (vocabulary.IMPLIED_VALUES), that word: "`fraud` (an
+    `illegal-activity`)", so the answer quotes what was stated."""
+    declared = schema.FACTS.get(fact) if fact else None
+    implied = IMPLIED_VALUES.get(declared.vocabulary) if declared is not None else None
+    stated = (getattr(getattr(scene, "use", None), declared.field, None) or ()) if implied else ()
+    by = [word for word in stated if value in implied.get(word, ())] if value not in stated else []
+    return f"{', '.join(f'`{word}`' for word in by)} (an `{value}`)" if by else f"`{value}`"
 
 
 def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: str,
@@ -114,7 +125,8 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
             # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
             "grant": lic.licensor_id or f"{lic.id}:{artifact}",
             "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact or rule.broken_fact,
-            "values": ", ".join(f"`{v}`" for v in sorted(caught.get((lid, R.number, str(K)), []))),
+            "values": ", ".join(_as_stated(scene, rule.restricted_fact, v)
+                                for v in sorted(caught.get((lid, R.number, str(K)), []))),
             "duty": _duty(rule)[2] if rule.kind == "duty" else "",
         }
         if kind.name == "violated_duty" and rule.broken_fact:

@@ -34,7 +34,7 @@ from .compile import const, flag_symbol, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse, sharing_leaves
-from .vocabulary import open_territories
+from .vocabulary import IMPLIED_VALUES, open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
 # met by a space, `-` or `_` in the name; every other character must be there as written.
@@ -472,6 +472,11 @@ def schema_facts() -> tuple[Symbol, ...]:
     facts.extend(Function("target_flag", [flag_symbol(f.name), const(f.name.split(".", 1)[1])])
                  for f in schema.CONDITION_FACTS if f.about == schema.TARGET and f.type == schema.FLAG)
     facts.extend(Function("weights_relation", [const(r)]) for r in schema.WEIGHTS_RELATIONS)
+    # A stated word that is another one too (vocabulary.IMPLIED_VALUES), as fact_set spells them.
+    facts.extend(Function("value_implies", [String(fact.name), String(stated), String(implied)])
+                 for fact in schema.USE_FACTS if fact.type == schema.TAGS
+                 for stated, implied_ones in IMPLIED_VALUES.get(fact.vocabulary, {}).items()
+                 for implied in implied_ones)
     return tuple(facts)
 
 

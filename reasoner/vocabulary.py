@@ -95,6 +95,23 @@ PURPOSES = (
     "evaluation", "personal",   # review11: MNPL 3.2 grants only testing/evaluation, research and Personal use
 )
 
+# A stated purpose that is another purpose too, whatever the license: a crime in every
+# jurisdiction is unlawful use. Licenses whose text bars only unlawful use ("comply with applicable
+# laws": Qwen §5.a, Kimi K3 §1, GLM-4 §3, Yi, Stability, Tongyi Qianwen, Apple, Microsoft …)
+# restrict `illegal-activity` alone, so `use qwen --purpose child-exploitation` was YES (review 26).
+# Only tags whose every instance is a crime are listed: `harassment`, `discrimination` or
+# `defamation` may be lawful somewhere, so they imply nothing and are judged as stated. The rules
+# read IMPLIED_VALUES as `value_implies` facts (solve.schema_facts); the answer quotes the stated tag.
+IMPLIED_PURPOSES = {
+    "child-exploitation": ("illegal-activity",),
+    "human-trafficking": ("illegal-activity",),
+    "illegal-drugs": ("illegal-activity",),
+    "fraud": ("illegal-activity",),
+}
+# By vocabulary (VOCABULARIES' names): a fact of that vocabulary stated with a key's word holds
+# the implied words too.
+IMPLIED_VALUES = {"purpose": IMPLIED_PURPOSES}
+
 # --- territories --------------------------------------------------------------------------------
 # ISO 3166-1 alpha-2 codes with their English short names (generated from Debian's iso-codes
 # table, iso_3166-1.json; the names only serve "did you mean" hints, never as values).

@@ -115,23 +115,27 @@ def test_falcon_aup_bars_self_harm(can_i, subject):
     assert doc["status"] == "forbidden" and any(c == "AUP 2" for _, c in _clauses(doc)), doc["reasons"]
 
 
-# --- HIGH, not fixed: a crime stated as a purpose passes a license that bars only unlawful use -----
+# --- HIGH, fixed in session 12: a crime stated as a purpose passed a license barring unlawful use --
 
-@pytest.mark.xfail(strict=True, reason=(
-    "purpose tags are independent words: a license whose text bars unlawful use (Qwen §5.a, Kimi K3 "
-    "§1, glm-4-9b §3, Yi §2.2, Stability, Tongyi Qianwen, Apple AMLR, Microsoft Research; 26 encodings) "
-    "restricts only `illegal-activity`, so `child-exploitation` or `human-trafficking`, crimes everywhere, "
-    "pass. Needs one decision for every encoding (the vocabulary making such tags imply "
-    "illegal-activity in rules.lp and the fast engine, or each law clause listing them)"))
-@pytest.mark.parametrize("lic, purpose", [("qwen", "child-exploitation"), ("kimi-k3", "human-trafficking")])
+@pytest.mark.parametrize("lic, purpose", [("qwen", "child-exploitation"), ("kimi-k3", "human-trafficking"),
+                                         ("glm-4-9b", "illegal-drugs"), ("yi-community-2.1", "fraud")])
 def test_a_crime_stated_as_the_purpose_is_unlawful_use(can_i, lic, purpose):
-    """HIGH. Qwen §5.a: "You shall comply with applicable laws and regulations in your use of the
+    """HIGH (was a strict xfail; vocabulary.IMPLIED_PURPOSES, rules.lp value_implies). Qwen §5.a: "You shall comply with applicable laws and regulations in your use of the
     Materials"; Kimi K3 §1: use "must comply with applicable laws and regulations". Input: `use
     qwen --purpose child-exploitation --mau 1M`; the answer is YES (only `illegal-activity` is on
     the restricted list)."""
     doc = json_answer(can_i, "use", lic, "--purpose", purpose, "--mau", "1M", "--no-maas-business",
                       "--no-remedies")
     assert doc["status"] == "forbidden", doc["reasons"]
+    # The answer quotes the purpose stated, and what makes it unlawful use.
+    assert any(f"`{purpose}` (an `illegal-activity`)" in r["message"] for r in doc["reasons"]), doc["reasons"]
+
+
+def test_a_purpose_that_may_be_lawful_implies_nothing(can_i):
+    """Only tags whose every instance is a crime imply `illegal-activity`: `military` under a
+    license that bars only unlawful use is judged as stated (YES), not guessed at."""
+    doc = json_answer(can_i, "use", "qwen", "--purpose", "military", "--mau", "1M", "--no-remedies")
+    assert doc["status"] == "permitted", doc["reasons"]
 
 
 # --- MEDIUM, not fixed: MRL's research-only student may be relabelled ----------------------------
