@@ -415,7 +415,9 @@ def _pyproject_has_profile(data: bytes) -> bool:
     (`[tool."can\\u002Di"]`), so a text with a backslash is parsed too."""
     if _PROFILE_TABLE in data:
         return True
-    if b"can-i" not in data and b"\\" not in data:
+    from .files import spells
+
+    if not spells(data, "can-i") and b"\\" not in data:   # a UTF-16 file is read, and refused, there
         return False
     import tomllib
 

@@ -73,6 +73,19 @@ def read_bounded(read, source: str) -> bytes:
 _LINE_BREAK = r"\r\n|\r|\n"
 
 
+def spells(data: bytes, word: str) -> bool:
+    """Whether `data` holds `word` in UTF-8, or in UTF-16 or UTF-32 (a file an editor saved so).
+    A TOML file must be UTF-8, and reading one reports that it is not; searched for the UTF-8
+    bytes alone, a UTF-16 pyproject.toml with a `[tool.can-i]` table was passed over as holding
+    none, and its policy and facts were dropped without a word (review 25).
+
+    >>> spells("[tool.can-i]".encode("utf-16"), "can-i"), spells(b"[tool.black]", "can-i")
+    (True, False)
+    """
+    return any(word.encode(encoding) in data for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le",
+                                                                 "utf-32-be"))
+
+
 def text_lines(text: str) -> list[str]:
     """The lines of `text`, broken at \\n, \\r\\n and \\r only (see _LINE_BREAK); like
     str.splitlines, no empty line after a final line break.

@@ -158,7 +158,9 @@ def _has_tool_table(path: Path) -> bool:
         return _is_tool_table(_parse(path)[0])
     except CanIError:
         try:
-            return b"can-i" in path.read_bytes()[:1_000_000]
+            from .files import spells
+
+            return spells(path.read_bytes()[:1_000_000], "can-i")
         except OSError:
             return False
 
@@ -230,7 +232,9 @@ def _parse(path: Path) -> tuple[dict, str]:
 
     raw = read_regular_file(path, "profile", ProfileError)
     try:
-        text = raw.decode("utf-8")
+        # A UTF-8 byte order mark (Windows editors write one) is not part of the text: tomllib
+        # read it as an "Invalid statement" at 1:1.
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProfileError(f"not UTF-8 text (byte {exc.start})", location=str(path)) from None
     return parse_toml(text, path, ProfileError), text
