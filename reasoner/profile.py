@@ -315,7 +315,7 @@ def _policy_where(shown: str, text: str, table: tuple, location: str | None) -> 
     match = re.match(r"policy\.(\w+)(?:\[(\d+)\])?", location or "")
     if not match:
         return None
-    key_at = _position(text, table, match.group(1))
+    key_at = toml_position(text, table, match.group(1))
     if key_at is None:
         return None
     if match.group(2) is None:
@@ -340,7 +340,7 @@ def _split_key(text: str) -> tuple[str, ...]:
     return tuple(p[1:-1] if p[:1] in "\"'" else p for p in parts)
 
 
-def _position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
+def toml_position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
     """(line, column) of `key` in `table` of a TOML text, or None when it cannot be told."""
     header: tuple = ()
     wanted = table + (key,)
@@ -371,7 +371,7 @@ def _position(text: str, table: tuple, key: str) -> tuple[int, int] | None:
 
 
 def _where(shown: str, text: str, table: tuple, key: str) -> str:
-    at = _position(text, table, key)
+    at = toml_position(text, table, key)
     return f"{shown}:{at[0]}:{at[1]}" if at else shown
 
 

@@ -368,12 +368,31 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
         artifacts, subject = lineage_from_doc(doc, path, kb)
         use = _lineage_use(doc, path)
     except (RequestError, LimitError) as exc:
-        if suffix == ".toml":   # tomllib keeps no positions: the JSON path stands
-            raise
+        if suffix == ".toml":   # tomllib keeps no positions: found in the text where it can be
+            raise _toml_located(exc, text, path) from None
         from .positions import at_line   # the field's file:line:col, as for `--request FILE`
 
         raise at_line(exc, text, str(path), yaml=suffix in (".yaml", ".yml")) from None
     return Resolved(artifacts, subject, "lineage", use=use, source=str(path))
+
+
+def _toml_located(error, text: str, path: Path):
+    """A TOML lineage file's error at its field's line:col, as a YAML or JSON one is: tomllib
+    keeps no positions, so a field named by plain keys (`use.release_mau`, `subject`, an item of
+    `use.purposes`) is found
+    in the text as a profile's is (profile.toml_position); any other (`artifacts[0].license`, in
+    an array of tables) keeps the file and the field's path."""
+    from .profile import toml_position
+
+    location = error.location or ""
+    field = location.split(": ", 1)[1] if location.startswith(f"{path}: ") else location
+    keys = re.fullmatch(r"([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)(?:\[\d+\])?", field)   # `use.purposes[0]`: its list's key
+    if keys:
+        *table, key = keys.group(1).split(".")
+        at = toml_position(text, tuple(table), key)
+        if at is not None:
+            return type(error)(error.message, location=f"{path}:{at[0]}:{at[1]}: {field}")
+    return error if location.startswith(str(path)) else type(error)(error.message, location=f"{path}: {field}")
 
 
 def _lineage_use(doc: dict, path: Path) -> dict | None:

@@ -374,7 +374,7 @@ def test_lineage_file_use_errors_name_the_file(can_i, tmp_path):
     path = tmp_path / "lineage.toml"
     path.write_text(f'[[artifacts]]\nid = "{LLAMA3}"\n[use]\nmau = "lots"\n')
     line = error(can_i, "host", path)
-    assert f"{path}: use.mau" in line
+    assert f"{path}:4:1: use.mau" in line   # at its line since session 12 (tests/test_toml_lineage_locations.py)
 
 
 # --- no path turns the forbidden Llama-3-at-800M question into YES -----------------------------------
