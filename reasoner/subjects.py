@@ -839,6 +839,11 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
         index = _url_index(kb)   # once: a card may list thousands
         for item in dict.fromkeys(i.strip() for i in link if isinstance(i, str)):
             _add_linked_license(kb, artifact, item, index, unread)
+        if unread is not None and artifact.get("license"):
+            # An entry that is no address (a mapping `{url: …}`, a nested list) was skipped without
+            # a word, where the same mapping given alone is noted (review 27): noted too.
+            unread.extend(json.dumps(i, ensure_ascii=False, sort_keys=True, default=str)[:200]
+                          for i in link if not isinstance(i, str))
         return
     if not isinstance(link, str) or not artifact.get("license"):
         return
@@ -852,7 +857,9 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     # an "unread" note. Such a license binds as the card's own label does, UNKNOWN if not encoded.
     linked_license = linked_license or registry_license(link)
     if not linked_license:
-        if unread is not None and is_absolute(link):
+        # `<https://…>`, a Markdown link or `//host/…` is an address too, though no absolute one:
+        # it was neither read nor noted (review 27)
+        if unread is not None and (is_absolute(link) or "://" in link or link.strip().startswith("//")):
             unread.append(link.strip())
         return
     try:
