@@ -876,7 +876,10 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
 # Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would
 # otherwise be skipped like any of the many other keys cards carry, and the model read as having no
 # base model or data, so a Llama fine-tune labelled MIT would answer YES.
-BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned_from")
+# `license_link` binds too since its registry addresses do (session 12): `License_Link`,
+# `license-link` or `licence_link` to the CC BY-NC deed beside `license: mit` was YES without a
+# word (review 27).
+BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned_from", "license_link")
 
 
 def _folded_key(key: str) -> str:

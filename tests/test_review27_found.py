@@ -132,3 +132,16 @@ def test_a_research_only_grant_is_not_met_by_research_beside_a_production_purpos
     both = can_i("use", license_id, "--non-commercial", "--entity", "individual", "--purpose", "evaluation",
                  "--purpose", "customer-support", "--json", "--no-remedies").json()
     assert both["status"] != "permitted", both["status"]
+
+
+# --- HIGH: a misspelt license_link was skipped ------------------------------------------------------
+
+@pytest.mark.parametrize("key", ["license-link", "License_Link", "license_links", "licence_link", "licenseLink",
+                                 "ｌｉｃｅｎｓｅ_link"])
+def test_a_near_miss_of_license_link_is_refused(can_i, tmp_path, key):
+    """HIGH. Session 12 made a card's `license_link` bind the registry license it spells, but a
+    near miss of the key was skipped like any unknown key: `license: mit` with `License_Link:`
+    the CC BY-NC 4.0 deed was YES for commercial use, and nothing said the link went unread."""
+    path = card(tmp_path, "m", f"license: mit\n{key}: https://creativecommons.org/licenses/by-nc/4.0/")
+    run = can_i("use", path, "--commercial", "--no-remedies")
+    assert run.code == 2 and "license_link" in run.line(), run.out
