@@ -89,7 +89,7 @@ _REGISTRY_ADDRESSES = (
 _REGISTRY_HOSTS = r"(?:www\.)?(?:creativecommons\.org|spdx\.org|choosealicense\.com|opensource\.org)/"
 
 
-def _written_address(url: str) -> str:
+def written_address(url: str) -> str:
     """`url` as an absolute address where it is one written loosely: `<https://…>`, a Markdown
     link `[CC BY-NC](https://…)`, `//host/…`, or a registry's host without a scheme. Such links
     were no address at all: not bound and not even noted, so `license: mit` beside
@@ -101,7 +101,10 @@ def _written_address(url: str) -> str:
     text = text.strip("<>").strip()
     if text.startswith("//"):
         return "https:" + text
-    if not is_absolute(text) and re.match(_REGISTRY_HOSTS, text, re.IGNORECASE):
+    if not is_absolute(text) and (re.match(_REGISTRY_HOSTS, text, re.IGNORECASE)
+                                  or re.match(r"(?:[a-z0-9-]+\.)+[a-z]{2,}/", text, re.IGNORECASE)):
+        # a host name before the first `/` (`llama.com/llama3/license`): an address without its
+        # scheme, not a file beside the card (`LICENSE`, `docs/LICENSE`)
         return "https://" + text
     return text
 
@@ -117,7 +120,7 @@ def registry_license(url: str) -> str | None:
     >>> registry_license("https://example.com/licenses/by-nc/4.0/") is None
     True
     """
-    url = _written_address(url)
+    url = written_address(url)
     if not is_absolute(url):
         return None
     key = address_key(url)

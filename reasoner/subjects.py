@@ -13,7 +13,7 @@ from .records import dataclass, field   # a standard dataclass, defined at no co
 from pathlib import Path
 
 from . import expressions, lineage, schema
-from .addresses import address_key, is_absolute, registry_license
+from .addresses import address_key, is_absolute, registry_license, written_address
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
@@ -799,6 +799,7 @@ def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str 
     or an `also_at`, the Llama 3 text's LICENSE file on GitHub), or None: a card that labels
     itself apache-2.0 and links the Llama 3 license names both. `index` (_url_index) is built
     once for a card's list of links."""
+    link = written_address(link)   # `<https://…>`, `llama.com/llama3/license` (review 27)
     if not is_absolute(link):
         return None   # `LICENSE`, a file beside the card: no license's own address
     found = sorted((index if index is not None else _url_index(kb)).get(address_key(link), ()))
@@ -859,7 +860,7 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     if not linked_license:
         # `<https://…>`, a Markdown link or `//host/…` is an address too, though no absolute one:
         # it was neither read nor noted (review 27)
-        if unread is not None and (is_absolute(link) or "://" in link or link.strip().startswith("//")):
+        if unread is not None and (is_absolute(written_address(link)) or "://" in link):
             unread.append(link.strip())
         return
     try:

@@ -145,3 +145,46 @@ def test_a_near_miss_of_license_link_is_refused(can_i, tmp_path, key):
     path = card(tmp_path, "m", f"license: mit\n{key}: https://creativecommons.org/licenses/by-nc/4.0/")
     run = can_i("use", path, "--commercial", "--no-remedies")
     assert run.code == 2 and "license_link" in run.line(), run.out
+
+
+# --- HIGH: an SPDX seeAlso or a card link not written as a plain absolute address ---------------------
+
+def _spdx_see_also(tmp_path, see_also) -> Path:
+    graph = [{"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1", "created": "2026-12-02T00:00:00Z"},
+             {"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci", "rootElement": ["urn:m"]},
+             {"type": "ai_AIPackage", "spdxId": "urn:m", "creationInfo": "_:ci", "name": "m"},
+             {"type": "expandedlicensing_CustomLicense", "spdxId": "urn:lic", "creationInfo": "_:ci", "name": "MIT",
+              "simplelicensing_licenseText": "…", "expandedlicensing_seeAlso": see_also},
+             {"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:ci",
+              "relationshipType": "hasDeclaredLicense", "from": "urn:m", "to": ["urn:lic"]}]
+    path = tmp_path / "m.spdx.json"
+    path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}),
+                    encoding="utf-8")
+    return path
+
+
+LLAMA3_TEXT = "https://github.com/meta-llama/llama3/blob/main/LICENSE"
+
+
+@pytest.mark.parametrize("see_also", [{"@value": LLAMA3_TEXT}, [{"@value": LLAMA3_TEXT}], "llama.com/llama3/license",
+                                      ["llama.com/llama3/license/"]])
+def test_an_spdx_see_also_written_otherwise_binds(can_i, tmp_path, see_also):
+    """HIGH. A JSON-LD value object (`{"@value": "https://…"}`) or an address without its scheme
+    in `expandedlicensing_seeAlso` was dropped without a word: a custom MIT whose seeAlso is the
+    Llama 3 text was YES for military use, as it was before session 12 read seeAlso at all."""
+    doc = can_i("use", _spdx_see_also(tmp_path, see_also), "--purpose", "military", "--json", "--no-remedies").json()
+    assert doc["status"] == "forbidden" and "llama3" in {r["license"] for r in doc["reasons"]}, doc
+
+
+def test_an_spdx_see_also_that_is_no_address_is_noted(can_i, tmp_path):
+    """MEDIUM. A seeAlso that is no address (a number, a mapping) was skipped without a word."""
+    doc = can_i("use", _spdx_see_also(tmp_path, 5), "--json", "--no-remedies").json()
+    assert any(n["code"] == "card_license_link_unread" for n in doc["notes"]), doc["notes"]
+
+
+def test_a_card_link_without_its_scheme_binds(can_i, tmp_path):
+    """HIGH. `license_link: llama.com/llama3/license` (no `https://`) was read as a file beside
+    the card: neither bound nor noted, and `license: mit` was YES for military use."""
+    doc = can_i("use", card(tmp_path, "m", "license: mit\nlicense_link: llama.com/llama3/license"),
+                "--purpose", "military", "--json", "--no-remedies").json()
+    assert doc["status"] == "forbidden" and "llama3" in {r["license"] for r in doc["reasons"]}, doc
