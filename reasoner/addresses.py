@@ -51,19 +51,62 @@ def address_key(url: str) -> str:
 # Registries whose addresses spell the license they serve: a link there names that license even
 # where no encoding lists the address (the deed of CC BY-NC 4.0, CC BY-NC-SA, which can-i does not
 # encode). Read through address_key, so `www.`, case, a query and a trailing slash do not matter.
+_CC_ELEMENTS = ("by", "nc", "nd", "sa")
+
+
+def _cc_id(m) -> str:
+    # CC 1.0 spelt its elements in other orders and without BY (`by-nd-nc/1.0` is SPDX
+    # CC-BY-NC-ND-1.0, `nc/1.0`, `nc-sa/1.0`): read only `by(-nc)(-sa|-nd)`, those were no
+    # registry address, the link an "unread" note, and `license: mit` beside a NonCommercial
+    # deed YES for commercial use (review 27). The elements are put in SPDX's order; a spelling
+    # that is no set of them (`sampling+`) is kept as written, an unknown license: UNKNOWN.
+    parts = m[1].split("-")
+    if set(parts) <= set(_CC_ELEMENTS) and len(set(parts)) == len(parts):
+        parts = [e for e in _CC_ELEMENTS if e in parts]
+    # a port is its own license (…/by/3.0/de/ is SPDX CC-BY-3.0-DE, …/by-nc/2.5/scotland/ too)
+    return f"cc-{'-'.join(parts)}-{m[2]}" + (f"-{m[3]}" if m[3] else "")
+
+
+def _osi_id(m) -> str:
+    # opensource.org's newer pages spell a version's dot as a hyphen (…/license/gpl-3-0): read
+    # so, a link there named GPL-3.0 (review 27); an id can-i does not know makes the answer UNKNOWN.
+    return re.sub(r"-(\d+)-(\d+)(?=$|-)", r"-\1.\2", m[1])
+
+
 _REGISTRY_ADDRESSES = (
     # creativecommons.org/licenses/by-nc/4.0/, …/deed.en, …/legalcode.de; a ported version
     # (…/by/3.0/de/) is its own license (SPDX CC-BY-3.0-DE)
-    (re.compile(r"creativecommons\.org/licenses/(by(?:-nc)?(?:-sa|-nd)?)/(\d\.\d)"
-                r"(?:/(?!deed|legalcode)([a-z]{2}(?:-[a-z]{2})?))?(?:/|$)"),
-     lambda m: f"cc-{m[1]}-{m[2]}" + (f"-{m[3]}" if m[3] else "")),
+    (re.compile(r"creativecommons\.org/licenses/([a-z+-]+)/(\d\.\d)"
+                r"(?:/(?!deed|legalcode|rdf)([a-z]{2,}(?:-[a-z]{2})?))?(?:/|$)"), _cc_id),
     (re.compile(r"creativecommons\.org/publicdomain/zero/(\d\.\d)(?:/|$)"), lambda m: f"cc0-{m[1]}"),
     # spdx.org/licenses/MIT.html (or .json, .txt, or bare); choosealicense.com/licenses/mit/
     (re.compile(r"spdx\.org/licenses/([a-z0-9.+-]+?)(?:\.html|\.json|\.txt)?$"), lambda m: m[1]),
     (re.compile(r"choosealicense\.com/licenses/([a-z0-9.+-]+)$"), lambda m: m[1]),
     # opensource.org/licenses/MIT (the older pages, SPDX ids)
     (re.compile(r"opensource\.org/licenses/([a-z0-9.+-]+?)(?:\.php|\.html)?$"), lambda m: m[1]),
+    (re.compile(r"opensource\.org/license/([a-z0-9.+-]+?)(?:\.php|\.html)?$"), _osi_id),
 )
+_REGISTRY_HOSTS = r"(?:www\.)?(?:creativecommons\.org|spdx\.org|choosealicense\.com|opensource\.org)/"
+
+
+def written_address(url: str) -> str:
+    """`url` as an absolute address where it is one written loosely: `<https://…>`, a Markdown
+    link `[CC BY-NC](https://…)`, `//host/…`, or a registry's host without a scheme. Such links
+    were no address at all: not bound and not even noted, so `license: mit` beside
+    `creativecommons.org/licenses/by-nc/4.0/` was YES without a word (review 27)."""
+    text = url.strip()
+    markdown = re.fullmatch(r"\[[^\]]*\]\(\s*<?([^()<>\s]+)>?\s*\)", text)
+    if markdown:
+        text = markdown[1]
+    text = text.strip("<>").strip()
+    if text.startswith("//"):
+        return "https:" + text
+    if not is_absolute(text) and (re.match(_REGISTRY_HOSTS, text, re.IGNORECASE)
+                                  or re.match(r"(?:[a-z0-9-]+\.)+[a-z]{2,}/", text, re.IGNORECASE)):
+        # a host name before the first `/` (`llama.com/llama3/license`): an address without its
+        # scheme, not a file beside the card (`LICENSE`, `docs/LICENSE`)
+        return "https://" + text
+    return text
 
 
 def registry_license(url: str) -> str | None:
@@ -77,6 +120,7 @@ def registry_license(url: str) -> str | None:
     >>> registry_license("https://example.com/licenses/by-nc/4.0/") is None
     True
     """
+    url = written_address(url)
     if not is_absolute(url):
         return None
     key = address_key(url)

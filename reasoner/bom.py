@@ -799,7 +799,14 @@ def _spdx_license(lineage: _Lineage, artifact_id: str, target: str, elements: di
             return
         see_also = element.get("expandedlicensing_seeAlso")
         for address in see_also if isinstance(see_also, list) else [see_also]:
+            if isinstance(address, dict) and isinstance(address.get("@value", address.get("@id")), str):
+                # JSON-LD's value object (`{"@value": "https://…"}`) is the same address
+                address = address.get("@value", address.get("@id"))
             if isinstance(address, str) and address.strip():   # the text's address: it binds (CycloneDX `url`)
+                lineage.links.setdefault(artifact_id, []).append(address)
+            elif address is not None and not (isinstance(address, str) and not address.strip()):
+                # anything else was dropped without a word (review 27): noted as an unread link
+                # (subjects._add_linked_license notes a link list's entries that are no address)
                 lineage.links.setdefault(artifact_id, []).append(address)
         if kind.endswith("ListedLicense"):
             match = _SPDX_LICENSE_LIST.match(target)

@@ -13,7 +13,7 @@ from .records import dataclass, field   # a standard dataclass, defined at no co
 from pathlib import Path
 
 from . import expressions, lineage, schema
-from .addresses import address_key, is_absolute, registry_license
+from .addresses import address_key, is_absolute, registry_license, written_address
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
 from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
@@ -818,6 +818,7 @@ def _license_at(kb: KnowledgeBase, link: str, index: dict | None = None) -> str 
     or an `also_at`, the Llama 3 text's LICENSE file on GitHub), or None: a card that labels
     itself apache-2.0 and links the Llama 3 license names both. `index` (_url_index) is built
     once for a card's list of links."""
+    link = written_address(link)   # `<https://…>`, `llama.com/llama3/license` (review 27)
     if not is_absolute(link):
         return None   # `LICENSE`, a file beside the card: no license's own address
     found = sorted((index if index is not None else _url_index(kb)).get(address_key(link), ()))
@@ -858,6 +859,11 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
         index = _url_index(kb)   # once: a card may list thousands
         for item in dict.fromkeys(i.strip() for i in link if isinstance(i, str)):
             _add_linked_license(kb, artifact, item, index, unread)
+        if unread is not None and artifact.get("license"):
+            # An entry that is no address (a mapping `{url: …}`, a nested list) was skipped without
+            # a word, where the same mapping given alone is noted (review 27): noted too.
+            unread.extend(json.dumps(i, ensure_ascii=False, sort_keys=True, default=str)[:200]
+                          for i in link if not isinstance(i, str))
         return
     if not isinstance(link, str) or not artifact.get("license"):
         return
@@ -871,7 +877,9 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     # an "unread" note. Such a license binds as the card's own label does, UNKNOWN if not encoded.
     linked_license = linked_license or registry_license(link)
     if not linked_license:
-        if unread is not None and is_absolute(link):
+        # `<https://…>`, a Markdown link or `//host/…` is an address too, though no absolute one:
+        # it was neither read nor noted (review 27)
+        if unread is not None and (is_absolute(written_address(link)) or "://" in link):
             unread.append(link.strip())
         return
     try:
@@ -888,7 +896,10 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
 # Card keys whose terms bind the user: a misspelt one (`base-model`, `Base_model`, `dataset`) would
 # otherwise be skipped like any of the many other keys cards carry, and the model read as having no
 # base model or data, so a Llama fine-tune labelled MIT would answer YES.
-BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned_from")
+# `license_link` binds too since its registry addresses do (session 12): `License_Link`,
+# `license-link` or `licence_link` to the CC BY-NC deed beside `license: mit` was YES without a
+# word (review 27).
+BINDING_CARD_KEYS = ("base_model", "base_model_relation", "datasets", "finetuned_from", "license_link")
 
 
 def _folded_key(key: str) -> str:
