@@ -798,6 +798,11 @@ def _spdx_license(lineage: _Lineage, artifact_id: str, target: str, elements: di
             lineage.license(artifact_id, expression=value)
             return
         see_also = element.get("expandedlicensing_seeAlso")
+        if kind.endswith("ListedLicense") and _SPDX_LICENSE_LIST.match(target):
+            # A license of SPDX's list, named by its IRI there: its seeAlso is the list's own
+            # reference addresses, not the document's statement (GPL-2.0-or-later's includes
+            # opensource.org/licenses/GPL-2.0, which would bind gpl-2.0 beside it, review 27).
+            see_also = None
         for address in see_also if isinstance(see_also, list) else [see_also]:
             if isinstance(address, dict) and isinstance(address.get("@value", address.get("@id")), str):
                 # JSON-LD's value object (`{"@value": "https://…"}`) is the same address

@@ -118,7 +118,7 @@ def test_a_cyclonedx_license_url_of_its_own_text_changes_nothing_and_another_is_
 
 
 @pytest.mark.parametrize("kind, name", [("expandedlicensing_CustomLicense", "MIT"),
-                                        ("expandedlicensing_ListedLicense", "MIT")])
+                                        ("expandedlicensing_ListedLicense", "MIT (not from the list)")])
 def test_an_spdx_license_see_also_binds_the_text_it_names(can_i, tmp_path, kind, name):
     """The SPDX 3 form of the same statement: a license element's `expandedlicensing_seeAlso`."""
     import json
@@ -126,13 +126,36 @@ def test_an_spdx_license_see_also_binds_the_text_it_names(can_i, tmp_path, kind,
     graph = [{"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1", "created": "2026-12-02T00:00:00Z"},
              {"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci", "rootElement": ["urn:m"]},
              {"type": "ai_AIPackage", "spdxId": "urn:m", "creationInfo": "_:ci", "name": "m"},
-             {"type": kind, "spdxId": "https://spdx.org/licenses/MIT" if "Listed" in kind else "urn:lic",
+             {"type": kind, "spdxId": "urn:lic",
               "creationInfo": "_:ci", "name": name, "simplelicensing_licenseText": "…",
               "expandedlicensing_seeAlso": ["https://github.com/meta-llama/llama3/blob/main/LICENSE"]},
              {"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:ci", "relationshipType": "hasDeclaredLicense",
-              "from": "urn:m", "to": ["https://spdx.org/licenses/MIT" if "Listed" in kind else "urn:lic"]}]
+              "from": "urn:m", "to": ["urn:lic"]}]
     path = tmp_path / "m.spdx.json"
     path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}),
                     encoding="utf-8")
     doc = can_i("use", path, "--purpose", "military", "--json", "--no-remedies").json()
     assert doc["status"] == "forbidden" and "llama3" in {r["license"] for r in doc["reasons"]}, doc
+
+
+def test_the_see_also_of_a_license_from_spdxs_list_is_the_lists_not_the_documents(can_i, tmp_path):
+    """GPL-2.0-or-later as SPDX's list gives it carries the list's seeAlso, among them
+    opensource.org/licenses/GPL-2.0: read as the document's statement it bound gpl-2.0 beside
+    the -or-later id (review 27's suspicion). A list license's seeAlso is not read."""
+    import json
+
+    iri = "https://spdx.org/licenses/GPL-2.0-or-later"
+    graph = [{"type": "CreationInfo", "@id": "_:ci", "specVersion": "3.0.1", "created": "2026-12-02T00:00:00Z"},
+             {"type": "SpdxDocument", "spdxId": "urn:doc", "creationInfo": "_:ci", "rootElement": ["urn:m"]},
+             {"type": "ai_AIPackage", "spdxId": "urn:m", "creationInfo": "_:ci", "name": "m"},
+             {"type": "expandedlicensing_ListedLicense", "spdxId": iri, "creationInfo": "_:ci",
+              "name": "GNU General Public License v2.0 or later", "simplelicensing_licenseText": "…",
+              "expandedlicensing_seeAlso": ["https://www.gnu.org/licenses/old-licenses/gpl-2.0-standalone.html",
+                                            "https://opensource.org/licenses/GPL-2.0"]},
+             {"type": "Relationship", "spdxId": "urn:r", "creationInfo": "_:ci", "relationshipType": "hasDeclaredLicense",
+              "from": "urn:m", "to": [iri]}]
+    path = tmp_path / "m.spdx.json"
+    path.write_text(json.dumps({"@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": graph}),
+                    encoding="utf-8")
+    doc = can_i("use", path, "--json", "--no-remedies").json()
+    assert {a["license"] for a in doc["applicable"]} == {"gpl-2.0-or-later"}, doc["applicable"]
