@@ -379,9 +379,8 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
 def _toml_located(error, text: str, path: Path):
     """A TOML lineage file's error at its field's line:col, as a YAML or JSON one is: tomllib
     keeps no positions, so a field named by plain keys (`use.release_mau`, `subject`, an item of
-    `use.purposes`) is found
-    in the text as a profile's is (profile.toml_position); any other (`artifacts[0].license`, in
-    an array of tables) keeps the file and the field's path."""
+    `use.purposes`) is found in the text as a profile's is (profile.toml_position); any other
+    (`artifacts[0].license`, in an array of tables) keeps the file and the field's path."""
     from .profile import toml_position
 
     location = error.location or ""
