@@ -20,7 +20,7 @@ from .licenses import (
     Act, All, Always, Any_, Clause, Compare, Condition, Flag, License, Member, Not, Rule, StartsWith,
 )
 from .numbers import limbs
-from .vocabulary import ACTS
+from .vocabulary import ACTS, EVERY_VALUE_VOCABULARIES
 
 OPS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "=": "eq", "!=": "ne"}
 
@@ -141,10 +141,15 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         fact("variant_of", L, String(variant_of))
 
     counter = iter(range(1, 1_000_000))
+    from . import schema   # here: schema imports this module's neighbours, not this one
+
 
     exception_labels: dict[Condition, str] = {}
 
-    def condition(cond: Condition, label: str | None = None) -> int:
+    def condition(cond: Condition, label: str | None = None, permitting: bool = False) -> int:
+        """The node of `cond`; `permitting`: whether its holding makes the rule permit more (a
+        grant's condition, or a test under an odd number of `not`s in a rule that forbids,
+        needs or binds: an exception folded in)."""
         while isinstance(cond, (All, Any_)) and len(cond.operands) == 1:
             cond = cond.operands[0]
         node = next(counter)
@@ -164,17 +169,22 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         elif isinstance(cond, Member):
             for value in cond.values:
                 fact("c_in", L, N, String(cond.fact), String(value))
+            if permitting and getattr(schema.FACTS.get(cond.fact), "vocabulary", None) in EVERY_VALUE_VOCABULARIES:
+                # Met only when every stated value is in the set (rules.lp stated_outside): a
+                # grant "for research or evaluation purposes only" is no grant for research
+                # beside customer support (review 27: YES).
+                fact("c_every", L, N)
         elif isinstance(cond, StartsWith):
             fact("c_starts", L, N, String(cond.fact), String(cond.prefix))
         elif isinstance(cond, Not):
-            fact("c_not", L, N, Number(condition(cond.operand, label)))
+            fact("c_not", L, N, Number(condition(cond.operand, label, not permitting)))
         elif isinstance(cond, (All, Any_)):
             # Binary nodes: `a and b and c` is and(a, and(b, c)). The rules then need no
             # conditional literals, which gringo grounds slowly inside the recursive component.
             operands = cond.operands
-            left = condition(operands[0], label)
+            left = condition(operands[0], label, permitting)
             rest = operands[1:]
-            right = condition(rest[0] if len(rest) == 1 else type(cond)(tuple(rest)), label)
+            right = condition(rest[0] if len(rest) == 1 else type(cond)(tuple(rest)), label, permitting)
             fact("c_and" if isinstance(cond, All) else "c_or", L, N, Number(left), Number(right))
             fact("c_child", L, N, Number(left))
             fact("c_child", L, N, Number(right))
@@ -236,7 +246,7 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
                             "rule would never be in force", str(rule.position), "DSL401",
                             "write `forbid distill when outputs_licensee …` in a clause of its own "
                             "(facts/README.md, \"Outputs received as data\")")
-            root = condition(rule.effective_condition())
+            root = condition(rule.effective_condition(), permitting=rule.kind == "grant")
             fact("rule", L, C, R, const(rule.kind), Number(root))
             for act in rule.acts or possible_acts(rule.effective_condition()):
                 fact("rule_act", L, R, const(act))

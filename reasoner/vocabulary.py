@@ -111,6 +111,10 @@ IMPLIED_PURPOSES = {
 # By vocabulary (VOCABULARIES' names): a fact of that vocabulary stated with a key's word holds
 # the implied words too.
 IMPLIED_VALUES = {"purpose": IMPLIED_PURPOSES}
+# Vocabularies whose stated words are all pursued at once (a use for research and for customer
+# support is both): a condition that permits more when it holds is met only by every stated word
+# (compile.py c_every). Territories are not here: a stated region leaves its members open.
+EVERY_VALUE_VOCABULARIES = ("purpose",)
 
 # --- territories --------------------------------------------------------------------------------
 # ISO 3166-1 alpha-2 codes with their English short names (generated from Debian's iso-codes

@@ -113,15 +113,11 @@ def test_a_cc_1_0_link_in_a_hub_dump_and_a_cyclonedx_url_is_not_yes(can_i, tmp_p
     assert doc["status"] == "unknown", doc["status"]
 
 
-# --- HIGH, not fixed: a research-only grant met by one purpose among several ----------------------
+# --- HIGH, fixed in session 12 (compile.py c_every): a research-only grant met by one purpose of several
 
-@pytest.mark.xfail(strict=True, reason="HIGH: `purpose in {research, evaluation}` holds when ANY stated purpose is "
-                                       "in the set; a grant 'for research or evaluation purposes only' needs EVERY "
-                                       "stated purpose in it (a DSL form for 'only' is needed: grammar, compile, "
-                                       "rules, remedies)")
 @pytest.mark.parametrize("license_id", ["qwen-research", "tongyi-qianwen-research", "mnpl"])
 def test_a_research_only_grant_is_not_met_by_research_beside_a_production_purpose(can_i, license_id):
-    """HIGH. qwen-research and tongyi-qianwen-research grant only "for research or evaluation
+    """HIGH (was a strict xfail). qwen-research and tongyi-qianwen-research grant only "for research or evaluation
     purposes only" (§1.i), MNPL only "testing, research, Personal, or evaluation purposes" (3.2);
     `--purpose customer-support` alone is NO, but `--purpose evaluation --purpose customer-support`
     (session 12 added evaluation to the Qwen research grants) is YES: the customer-support use is
