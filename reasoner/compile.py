@@ -19,6 +19,7 @@ from clingo import Function, Number, String, Symbol
 from .licenses import (
     Act, All, Always, Any_, Clause, Compare, Condition, Flag, License, Member, Not, Rule, StartsWith,
 )
+from . import schema
 from .numbers import limbs
 from .vocabulary import ACTS, EVERY_VALUE_VOCABULARIES
 
@@ -141,8 +142,6 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         fact("variant_of", L, String(variant_of))
 
     counter = iter(range(1, 1_000_000))
-    from . import schema   # here: schema imports this module's neighbours, not this one
-
 
     exception_labels: dict[Condition, str] = {}
 
