@@ -138,16 +138,11 @@ def test_a_purpose_that_may_be_lawful_implies_nothing(can_i):
     assert doc["status"] == "permitted", doc["reasons"]
 
 
-# --- MEDIUM, not fixed: MRL's research-only student may be relabelled ----------------------------
+# --- MEDIUM: MRL's research-only student may not be relabelled --------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "mrl §4.2 reaches the student only through a clause-level `follows distilled`; the engine raises "
-    "a relicensing conflict only where the whole license is carried (`terms follow`: rules.lp "
-    "relicense_conflict needs external/2, which partial reach never gives), so a `relicense "
-    "forbidden` in 4.2 would be silently ignored: needs a rules.lp (and fast engine) change"))
 def test_mrl_research_only_student_cannot_be_relabelled_apache(can_i):
-    """MEDIUM. MRL §4.2: "Any Outputs shall be subject to the restrictions set out in Section 3";
-    the encoding's own reading (4.2 note, `follows distilled`) keeps a student trained on them
+    """MEDIUM (was a strict xfail; rules.lp outbound_bound now reads partial reach). MRL §4.2:
+    "Any Outputs shall be subject to the restrictions set out in Section 3"; the encoding's own reading (4.2 note, `follows distilled`) keeps a student trained on them
     research-only wherever it goes. Input: `distill mrl --non-commercial --purpose research --entity
     academic --into llama --and distribute --as apache-2.0`; the answer is YES, telling recipients
     the research-only student is theirs under Apache-2.0 alone."""

@@ -43,7 +43,10 @@ def engine():
 # catalog's `generated_by` now says are a model's outputs (camel-ai, UltraFeedback, OpenThoughts,
 # airoboros, OpenOrca), which adds a `catalog_generated_by` note each (none in the subject's own
 # lineage); statuses and every other field are as before (compared with a98f079..e008829).
-BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "5425155c47ab0cd4"), ("depends", "7d9b037def622494"),
+# The second moved in session 13: MRL §4.2 now forbids relicensing (its research-only terms travel
+# with a student), so nine students of MRL models labelled otherwise gain a `relabelled` risk;
+# nothing else in the answer changed.
+BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "6190117923e18b6d"), ("depends", "7d9b037def622494"),
        ("permitted", "7aeb93f48335ebcc")]
 
 
