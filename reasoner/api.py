@@ -923,8 +923,20 @@ class Reasoner:
         # alternative, so each must hold: the worst of them is the answer for a pick of the rest
         # (GPL-3.0 material in a model offered `apache-2.0 OR gpl-3.0` was YES by picking gpl-3.0,
         # though a recipient may take the whole under Apache-2.0: review 16).
+        # A user held to a policy picks, among equally good alternatives, one the policy allows
+        # (review 23: `cc-by-nc-4.0 OR mit` under a policy denying CC BY-NC was DENIED, though
+        # MIT is allowed and as good); the verdict still comes first, so a pick the policy allows
+        # never hides a worse answer.
+        policy = plan.policy
+        if policy is not None:
+            from .profile import POLICY_STATUS, POLICY_ORDER, check_policy
+
+            policy_rank = {POLICY_STATUS[listed]: position for position, listed in enumerate(POLICY_ORDER)}
+
         def rank(result: Result):
-            return STATUS_ORDER[result.status], sorted(result.choice.items())
+            judged = policy_rank[check_policy(result, policy, request.use.outbound_license).status] \
+                if policy is not None else 0
+            return STATUS_ORDER[result.status], judged, sorted(result.choice.items())
 
         readings = plan.readings
         own = {a.id for a in scope if a.mine}

@@ -201,13 +201,18 @@ def _profile(tmp_path, monkeypatch, name: str, text: str):
     return profile
 
 
-@pytest.mark.xfail(strict=True, reason="LOW, not fixed: for `cc-by-nc-4.0 OR mit`, both permitted, the answer "
-                                       "chooses cc-by-nc-4.0 and the policy that denies it says DENIED (exit 1), "
-                                       "though the MIT alternative is allowed")
 def test_a_policy_judges_the_alternative_it_allows(can_i, tmp_path, monkeypatch):
+    """Was a strict xfail (LOW): for `cc-by-nc-4.0 OR mit`, both permitted, the answer chose
+    cc-by-nc-4.0 and the policy that denies it said DENIED (exit 1), though MIT is allowed. Among
+    equally good alternatives the one the policy allows is picked; a better verdict still wins."""
     profile = _profile(tmp_path, monkeypatch, "can-i.toml", '[policy]\ndeny = ["cc-by-nc-4.0"]\nallow = "*"\n')
     doc = can_i("--profile", profile, "use", "cc-by-nc-4.0 OR mit", "--non-commercial", "--json").json()
     assert doc["policy"]["status"] == "allowed", doc["policy"]
+    assert doc["choice"] == {"stack": ["mit"]}, doc["choice"]
+    # Commercial use: only MIT permits it, so MIT is the pick whatever the policy says of it.
+    profile.write_text('[policy]\ndeny = ["mit"]\nallow = "*"\n', encoding="utf-8")
+    doc = can_i("--profile", profile, "use", "cc-by-nc-4.0 OR mit", "--commercial", "--json").json()
+    assert doc["status"] == "permitted" and doc["policy"]["status"] == "denied", doc["policy"]
 
 
 def test_a_bad_value_in_an_inline_profile_table_has_a_line(can_i, tmp_path, monkeypatch):
