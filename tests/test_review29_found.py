@@ -1,0 +1,84 @@
+"""Review 29: the Tencent `tencent-license` card name, and encodings against their primary texts
+(shared/license-texts). HIGH = a wrong YES, MEDIUM = another wrong answer, LOW = the rest. A test
+passes when the behaviour is right; an open finding is an xfail(strict) naming its fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import json_answer
+
+pytestmark = pytest.mark.usefixtures("bundled_kb")
+
+
+def _clauses(doc: dict) -> set[tuple[str, str]]:
+    return {(r["license"], r["clause"]) for r in doc["reasons"]}
+
+
+def _card(tmp_path, link: str | None = None, base: str | None = None) -> str:
+    lines = ["---", "license: other", "license_name: tencent-license"]
+    if link:
+        lines.append(f"license_link: {link}")
+    if base:
+        lines.append(f"base_model: {base}")
+    path = tmp_path / "README.md"
+    path.write_text("\n".join(lines + ["---", "# a Hunyuan model", ""]), encoding="utf-8")
+    return str(path)
+
+
+LARGE_LINK = "https://huggingface.co/tencent/Tencent-Hunyuan-Large/blob/main/LICENSE.txt"
+A13B_LINK = "https://github.com/Tencent-Hunyuan/Hunyuan-A13B/blob/main/LICENSE"
+
+
+# --- HIGH: `tencent-license` was read as the Tencent-Hunyuan-Large form -------------------------
+
+@pytest.mark.parametrize("territory", ["GB", "KR"])
+def test_tencent_license_name_alone_is_not_yes_in_the_uk_or_korea(can_i, tmp_path, territory):
+    """HIGH. Two forms of the Tencent Hunyuan Community License: the Large form (§1.l "worldwide
+    territory, excluding the territory of the European Union") and the later template (§1.l
+    "excluding the territory of the European Union, United Kingdom and South Korea"; §5.c "must not
+    use ... outside the Territory"). The card name `tencent-license` names neither (it was seen on
+    the Large card, but any card may use it). Input: a card `license: other`, `license_name:
+    tencent-license`, no license_link; `use CARD --territory GB --release-mau-own 1M` was YES (read
+    as the Large form). Now DEPENDS on which template, citing the later form's §5.c."""
+    doc = json_answer(can_i, "use", _card(tmp_path), "--territory", territory, "--release-mau-own", "1M")
+    assert doc["status"] == "depends", doc
+    assert ("tencent-hunyuan-community", "5.c") in _clauses(doc), doc["reasons"]
+    assert any(n["code"] == "family_version" and "tencent-license" in n["message"] for n in doc["notes"])
+
+
+def test_tencent_license_name_alone_agrees_where_both_forms_do(can_i, tmp_path):
+    """Both forms allow use in the US below 100M users (§2, §4): YES, naming both forms."""
+    doc = json_answer(can_i, "use", _card(tmp_path), "--territory", "US", "--release-mau-own", "1M")
+    assert doc["status"] == "permitted", doc
+
+
+@pytest.mark.parametrize("link, territory, status", [
+    (LARGE_LINK, "GB", "permitted"),       # the Large form's own text: the UK is in its Territory
+    (LARGE_LINK, "DE", "forbidden"),
+    (A13B_LINK, "GB", "forbidden"),        # the later template: UK excluded
+    (A13B_LINK, "KR", "forbidden"),
+])
+def test_tencent_license_link_says_which_form(can_i, tmp_path, link, territory, status):
+    """A card's license_link to one form's text decides which form the name means: the real
+    Tencent-Hunyuan-Large card (`tencent-license` + a link to its LICENSE.txt) stays YES in the UK."""
+    doc = json_answer(can_i, "use", _card(tmp_path, link), "--territory", territory, "--release-mau-own", "1M",
+                      "--no-remedies")
+    assert doc["status"] == status, doc
+    assert not any(n["code"] == "family_version" for n in doc["notes"]), doc["notes"]
+
+
+@pytest.mark.parametrize("model, status", [
+    ("tencent/Tencent-Hunyuan-Large", "permitted"),
+    ("tencent/Hunyuan-A13B-Instruct", "forbidden"),
+])
+def test_tencent_license_on_a_catalog_model_is_the_catalogs_form(can_i, model, status):
+    """A request naming a catalog model with `other` + `tencent-license` takes the form the catalog
+    read from the model's own LICENSE (Large: EU only; A13B: EU, UK, South Korea). Input: a JSON
+    request, `use`, territory GB."""
+    import json
+    request = {"artifacts": [{"id": model, "license": "other", "license_name": "tencent-license"}],
+               "use": {"acts": ["use"], "territory": ["GB"], "release_mau_own": 1_000_000}}
+    code, out, err = can_i("--request", "-", "--json", "--no-profile", stdin=json.dumps(request))
+    doc = json.loads(out)
+    assert doc["status"] == status, doc
