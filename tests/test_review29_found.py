@@ -82,3 +82,22 @@ def test_tencent_license_on_a_catalog_model_is_the_catalogs_form(can_i, model, s
     code, out, err = can_i("--request", "-", "--json", "--no-profile", stdin=json.dumps(request))
     doc = json.loads(out)
     assert doc["status"] == status, doc
+
+
+# --- MEDIUM: research training on data under the Microsoft Research License was "not granted" ----
+
+def test_microsoft_research_data_may_be_trained_on_for_research(can_i):
+    """MEDIUM. Microsoft Research License Terms §1: rights "to use the Materials solely for
+    non-commercial, non-revenue generating, research purposes"; §1.d "If data is included, you may
+    use and modify the data". Input: `train microsoft-research-license --into llama --non-commercial
+    --purpose research`; the answer was NO ("not granted": the grant named use, host, distill)."""
+    doc = json_answer(can_i, "train", "microsoft-research-license", "--into", "llama", "--non-commercial",
+                      "--purpose", "research")
+    assert doc["status"] == "permitted", doc["reasons"]
+
+
+def test_microsoft_research_data_is_not_for_commercial_training(can_i):
+    """The same training for a commercial model stays NO (§1 "non-commercial, non-revenue generating")."""
+    doc = json_answer(can_i, "train", "microsoft-research-license", "--into", "llama", "--commercial",
+                      "--no-remedies")
+    assert doc["status"] == "forbidden", doc["reasons"]
