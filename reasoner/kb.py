@@ -511,6 +511,10 @@ class KnowledgeBase:
                 return entry["encoding"], ""
             if entry.get("unknown"):
                 return None, entry["unknown"]
+        named = self.hub_names.get(lid)
+        if named and named.get("unknown") and not named.get("versions"):
+            # a version a license_name family lists (`tencent-hunyuan-3d-community`): its reason
+            return None, named["unknown"]
         return None, f"license `{license_id}` is not in the knowledge base"
 
 

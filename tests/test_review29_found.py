@@ -101,3 +101,46 @@ def test_microsoft_research_data_is_not_for_commercial_training(can_i):
     doc = json_answer(can_i, "train", "microsoft-research-license", "--into", "llama", "--commercial",
                       "--no-remedies")
     assert doc["status"] == "forbidden", doc["reasons"]
+
+
+# --- HIGH: `tencent-hunyuan-community` was read as the 100M-user template on Hunyuan3D cards --------
+
+def _named_card(tmp_path, name: str, link: str | None, model: str = "README.md") -> str:
+    lines = ["---", "license: other", f"license_name: {name}"] + ([f"license_link: {link}"] if link else [])
+    path = tmp_path / model
+    path.write_text("\n".join(lines + ["---", "# a Tencent model", ""]), encoding="utf-8")
+    return str(path)
+
+
+def test_hunyuan3d_card_is_not_yes_above_one_million_users(can_i, tmp_path):
+    """HIGH. The tencent/Hunyuan3D-2 card says `license: other`, `license_name:
+    tencent-hunyuan-community`, `license_link: .../tencent/Hunyuan3D-2/blob/main/LICENSE.txt`; that
+    text is the "TENCENT HUNYUAN 3D 2.0 COMMUNITY LICENSE AGREEMENT" (Tencent-Hunyuan/Hunyuan3D-2
+    LICENSE), whose §4 needs Tencent's license when release-date users are "greater than 1 million
+    monthly active users". The name was mapped to the Hunyuan-A13B template (100 million). Input:
+    `host CARD --commercial --territory US --release-mau-own 50M`; the answer was YES."""
+    card = _named_card(tmp_path, "tencent-hunyuan-community",
+                       "https://huggingface.co/tencent/Hunyuan3D-2/blob/main/LICENSE.txt")
+    doc = json_answer(can_i, "host", card, "--commercial", "--territory", "US", "--release-mau-own", "50M",
+                      "--no-remedies")
+    assert doc["status"] in ("unknown", "depends", "forbidden"), doc
+    assert doc["status"] != "permitted"
+
+
+@pytest.mark.parametrize("link", [A13B_LINK, "https://huggingface.co/tencent/HunyuanVideo/blob/main/LICENSE.txt"])
+def test_hunyuan_template_cards_keep_their_answer(can_i, tmp_path, link):
+    """A `tencent-hunyuan-community` card linking the template's own text (Hunyuan-A13B's LICENSE,
+    or HunyuanVideo's, a catalog model under the template) is answered under the template: YES in
+    the US below 100M users, NO in the UK (§1.l, §5.c)."""
+    card = _named_card(tmp_path, "tencent-hunyuan-community", link)
+    assert json_answer(can_i, "use", card, "--territory", "US", "--release-mau-own", "50M")["status"] == "permitted"
+    doc = json_answer(can_i, "use", card, "--territory", "GB", "--release-mau-own", "1M", "--no-remedies")
+    assert doc["status"] == "forbidden" and ("tencent-hunyuan-community", "5.c") in _clauses(doc)
+
+
+def test_hunyuan_name_without_link_is_forbidden_where_every_text_forbids(can_i, tmp_path):
+    """Every Tencent Hunyuan text named so excludes the UK: without a link the answer in the UK is
+    not YES either (it is UNKNOWN: the 3D texts are not encoded)."""
+    card = _named_card(tmp_path, "tencent-hunyuan-community", None)
+    doc = json_answer(can_i, "use", card, "--territory", "GB", "--release-mau-own", "1M", "--no-remedies")
+    assert doc["status"] != "permitted", doc
