@@ -144,3 +144,55 @@ def test_hunyuan_name_without_link_is_forbidden_where_every_text_forbids(can_i, 
     card = _named_card(tmp_path, "tencent-hunyuan-community", None)
     doc = json_answer(can_i, "use", card, "--territory", "GB", "--release-mau-own", "1M", "--no-remedies")
     assert doc["status"] != "permitted", doc
+
+
+# --- Suspicions checked and refuted (the behaviour is right; kept so it stays so) ---------------
+
+def test_mistral_medium_35_service_user_of_a_large_company_is_still_no(can_i):
+    """Refuted (suspected wrong NO). Mistral Medium 3.5 Modified MIT, item 2: no rights if the
+    company's monthly revenue "exceeds $20 million"; "This restriction ... applies to the Model and
+    any derivatives ... whether provided by Mistral AI or by a third party", and the one way out
+    named is "to use the Model on Mistral AI's hosted services". So a large company using a third
+    party's hosted service built on the model is caught. Input: `use mistral-medium-3.5-modified-mit
+    --role service-user --monthly-revenue 1B`: NO citing item 2 (right); at $5M: YES."""
+    doc = json_answer(can_i, "use", "mistral-medium-3.5-modified-mit", "--role", "service-user",
+                      "--monthly-revenue", "1B", "--no-remedies")
+    assert doc["status"] == "forbidden" and ("mistral-medium-3.5-modified-mit", "2") in _clauses(doc)
+    doc = json_answer(can_i, "use", "mistral-medium-3.5-modified-mit", "--role", "service-user",
+                      "--monthly-revenue", "5M")
+    assert doc["status"] == "permitted", doc["reasons"]
+
+
+def test_apple_amlr_distillation_is_research_only(can_i):
+    """Checked. Apple AMLR §1 grants use "exclusively for Research Purposes" ("does not include any
+    commercial exploitation, product development"); generating outputs to train a model is a use.
+    Input: `distill apple-amlr --into llama --commercial`: NO (§1 not granted); with --purpose
+    research --non-commercial: YES."""
+    doc = json_answer(can_i, "distill", "apple-amlr", "--into", "llama", "--commercial", "--no-remedies")
+    assert doc["status"] == "forbidden" and ("apple-amlr", "1") in _clauses(doc)
+    doc = json_answer(can_i, "distill", "apple-amlr", "--into", "llama", "--non-commercial", "--purpose", "research")
+    assert doc["status"] == "permitted", doc["reasons"]
+
+
+def test_apple_amlr_research_student_shared_says_what_is_unsettled(can_i):
+    """LOW. §2 "Model Derivatives" lists "modifications, improvements, adaptations ... retraining,
+    fine-tuning" and never outputs; a research student distilled from the model and distributed was
+    YES without a word that 'adaptations' may be read to reach it. Input: `distill apple-amlr --into
+    llama --non-commercial --purpose research --and distribute`: still YES, now with that note."""
+    doc = json_answer(can_i, "distill", "apple-amlr", "--into", "llama", "--non-commercial", "--purpose", "research",
+                      "--and", "distribute")
+    assert doc["status"] == "permitted"
+    assert any(i["license"] == "apple-amlr" and "adaptations" in i["message"] for i in doc["information"]), \
+        doc["information"]
+
+
+def test_mnpl_has_no_unlawful_use_clause_to_encode():
+    """Refuted (suspected missing clause). The Mistral AI Non-Production License 0.1 has no clause
+    requiring lawful use: "applicable law" appears only in §5.1 (liability), §6.1 (disclaimer) and
+    §8.1 (governing law). The encoding adds none, rightly."""
+    from pathlib import Path
+    text = Path("/work/shared/license-texts/mnpl_0_1.md")
+    if not text.exists():
+        pytest.skip("license texts not present")
+    body = text.read_text(encoding="utf-8").lower()
+    assert "unlawful" not in body and "illegal purpose" not in body
