@@ -223,3 +223,29 @@ def test_nvidia_dataset_is_not_a_cosmos_model(can_i, tmp_path):
     assert doc["status"] == "permitted"
     assert not any(o["license"] == "nvidia-open-model-license" and o["clause"] == "3.2" for o in doc["obligations"]), \
         doc["obligations"]
+
+
+# --- HIGH: `glm-4` on GLM-Edge cards was read as the GLM-4 text (its "glm-4" naming duty) --------
+
+GLM_EDGE_LINK = "https://huggingface.co/THUDM/glm-edge-4b-chat/blob/main/LICENSE"
+
+
+def test_glm_edge_card_named_glm_4_is_not_yes(can_i, tmp_path):
+    """HIGH. GLM-Edge cards reuse `license_name: glm-4` (facts/hf_licenses.toml) with their own
+    LICENSE, "The GLM-Edge License" (THUDM/GLM-Edge MODEL_LICENSE, §2): whoever uses the materials to
+    "create, train, ... or otherwise improve" a distributed AI model must "add \\"GLM-Edge\\" to the
+    beginning of any such AI model name" and display "Built with GLM-Edge". Read as glm-4-9b (prefix
+    "glm-4"), input `finetune CARD --and distribute --name glm-4-edge-ft` was YES, a name the GLM-Edge
+    text does not allow. Now UNKNOWN (GLM-Edge is not encoded)."""
+    card = _named_card(tmp_path, "glm-4", GLM_EDGE_LINK)
+    doc = json_answer(can_i, "finetune", card, "--and", "distribute", "--name", "glm-4-edge-ft", "--no-remedies")
+    assert doc["status"] != "permitted", doc
+
+
+def test_glm_4_card_linking_glm_4_keeps_its_answer(can_i, tmp_path):
+    """A `glm-4` card linking a catalog GLM-4 repo's LICENSE is the GLM-4 text: the "glm-4" prefix
+    decides (§2), YES with it, NO without."""
+    card = _named_card(tmp_path, "glm-4", "https://huggingface.co/THUDM/glm-4-9b-chat/blob/main/LICENSE")
+    assert json_answer(can_i, "finetune", card, "--and", "distribute", "--name", "glm-4-ft")["status"] == "permitted"
+    doc = json_answer(can_i, "finetune", card, "--and", "distribute", "--name", "Edge-ft", "--no-remedies")
+    assert doc["status"] == "forbidden" and ("glm-4-9b", "2, naming") in _clauses(doc)
