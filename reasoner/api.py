@@ -483,6 +483,8 @@ class Reasoner:
             updates = {"listed": True}   # its terms are the catalog's (a licensor's release may be believed)
             if artifact.license is None:
                 updates["license"] = entry.get("license")
+            elif entry.get("license") and self._names_version(artifact, entry["license"]):
+                updates["license"], updates["license_name"] = entry["license"], None
             elif entry.get("license") and not self._same_terms(artifact, entry["license"]):
                 updates["license"] = f"({entry['license']}) AND ({artifact.license})"
                 notes.append(("catalog_license_kept",
@@ -578,6 +580,18 @@ class Reasoner:
             return terms(artifact.license, artifact.license_name) == terms(catalog_license, None)
         except ValueError:
             return False
+
+    def _names_version(self, artifact: Artifact, catalog_license: str) -> bool:
+        """Is the declared license a family label (`other` + `tencent-license`) of which the
+        catalog's license is one version? The catalog, which read the model's own text, then says
+        which version it is (review 29)."""
+        try:
+            ids = expressions.ids(artifact.license)
+            versions = self.kb.family_versions(ids[0], artifact.license_name) if len(ids) == 1 else ()
+            catalog = {self.kb.resolve_license(lid)[0] for lid in expressions.ids(catalog_license)}
+        except ValueError:
+            return False
+        return bool(versions) and " OR " not in catalog_license and catalog <= set(versions)
 
     @staticmethod
     def _inherit(artifact: Artifact, artifacts: dict) -> Artifact:
@@ -996,10 +1010,14 @@ class Reasoner:
             alternatives = expressions.alternatives(artifact.license)
         except ValueError as exc:
             raise LimitError(f"`{artifact.id}`'s license with the catalog's: {exc}", location="artifacts") from None
-        families = [lid for lid in dict.fromkeys(i for alt in alternatives for i in alt) if self.kb.family_versions(lid)]
-        for versions in itertools.product(*(self.kb.family_versions(f) for f in families)):
+        name = artifact.license_name
+        families = [lid for lid in dict.fromkeys(i for alt in alternatives for i in alt)
+                    if self.kb.family_versions(lid, name)]
+        for versions in itertools.product(*(self.kb.family_versions(f, name) for f in families)):
             meaning = dict(zip(families, versions))
-            reading = tuple((artifact.id, family, version) for family, version in meaning.items())
+            # (`other` is shown by its license_name, the family the card named)
+            reading = tuple((artifact.id, name if family.lower() == "other" and name else family, version)
+                            for family, version in meaning.items())
             for alternative in alternatives:
                 known, unknown = [], []
                 for lid in (meaning.get(i, i) for i in alternative):

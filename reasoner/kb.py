@@ -462,9 +462,16 @@ class KnowledgeBase:
             return self.catalog[model_id]
         return self.catalog[key]
 
-    def family_versions(self, license_id: str) -> tuple[str, ...]:
+    def family_versions(self, license_id: str, license_name: str | None = None) -> tuple[str, ...]:
         """The versions a Hub id that names a license family (`gpl`, `bsd`) may mean, from its
-        `versions` in hf_licenses.toml; empty for an id that names one license."""
+        `versions` in hf_licenses.toml; empty for an id that names one license. For `other`, the
+        card's `license_name` may name such a family too (`tencent-license`: the name does not fix
+        which Tencent Hunyuan template, and the templates exclude different territories)."""
+        if license_id.lower() == "other" and license_name:
+            entry = self.hub_names.get(license_name.lower())
+            if entry is not None and entry.get("encoding") not in self.licenses:
+                return tuple(v.lower() for v in entry.get("versions", ()))
+            return ()
         entry = self.hub_ids.get(license_id.lower()) if license_id.lower() not in self.licenses else None
         return tuple(v.lower() for v in (entry or {}).get("versions", ()))
 
@@ -504,6 +511,10 @@ class KnowledgeBase:
                 return entry["encoding"], ""
             if entry.get("unknown"):
                 return None, entry["unknown"]
+        named = self.hub_names.get(lid)
+        if named and named.get("unknown") and not named.get("versions"):
+            # a version a license_name family lists (`tencent-hunyuan-3d-community`): its reason
+            return None, named["unknown"]
         return None, f"license `{license_id}` is not in the knowledge base"
 
 

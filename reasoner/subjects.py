@@ -888,6 +888,15 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
     except ValueError:
         return   # the license expression's own error is reported where it is read
     alternatives = entry is None and " OR " in linked_license   # one text under several ids
+    label_ids = expressions.ids(artifact["license"])
+    versions = set(kb.family_versions(label_ids[0], artifact.get("license_name"))) if len(label_ids) == 1 else set()
+    if versions and linked <= versions:
+        # The label names a family (`tencent-license`: either Tencent Hunyuan template) and the link
+        # names one of its versions: the link says which text it is (review 29; ANDed, the family's
+        # other version would bind too and the Large form's card was DEPENDS in the UK).
+        artifact["license"] = linked_license
+        artifact.pop("license_name", None)   # read only with `other`
+        return
     if not (linked & named if alternatives else linked <= named):
         artifact["license"] = f"({artifact['license']}) AND ({linked_license})"
 

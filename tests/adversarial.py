@@ -444,7 +444,13 @@ def m_license_other(doc, env):
             encoding = env.reasoner.kb.resolve_license(lid)[0]
             if encoding:
                 names = [n for n, entry in env.reasoner.kb.hub_names.items() if entry.get("encoding") == encoding]
-                spots.append((artifact, names + [encoding]))
+                # The encoding's own id, unless the Hub uses that spelling for several texts
+                # (`tencent-hunyuan-community`: the template and the Hunyuan 3D licenses, review 29)
+                own = env.reasoner.kb.hub_names.get(encoding)
+                if own is None or own.get("encoding") == encoding:
+                    names.append(encoding)
+                if names:
+                    spots.append((artifact, names))
     if not spots:
         return doc, None
     artifact, names = rnd.choice(spots)

@@ -109,15 +109,28 @@ def test_the_aup_flows_down_and_bars_military_use(can_i):
     assert run.code == NO and ("tencent-hunyuan-community", "AUP") in cited(run)
 
 
-@pytest.mark.parametrize("name, lid", [("tencent-license", "tencent-hunyuan-community-large"),
-                                       ("Tencent-Hunyuan-A13B", "tencent-hunyuan-community"),
-                                       ("tencent-hunyuan-community", "tencent-hunyuan-community")])
-def test_hub_license_names_resolve_to_the_right_form(can_i, tmp_path, name, lid):
-    path = card(tmp_path, f"license: other\nlicense_name: {name}")
+@pytest.mark.parametrize("name, link, lid", [
+    ("tencent-license", "https://huggingface.co/tencent/Tencent-Hunyuan-Large/blob/main/LICENSE.txt",
+     "tencent-hunyuan-community-large"),
+    ("Tencent-Hunyuan-A13B", None, "tencent-hunyuan-community"),
+    ("tencent-hunyuan-community", "https://github.com/Tencent-Hunyuan/Hunyuan-A13B/blob/main/LICENSE",
+     "tencent-hunyuan-community")])
+def test_hub_license_names_resolve_to_the_right_form(can_i, tmp_path, name, link, lid):
+    # `tencent-license` and `tencent-hunyuan-community` name no one text (review 29): the card's
+    # license_link says which form; test_review29_found.py has the cards without one.
+    path = card(tmp_path, f"license: other\nlicense_name: {name}" + (f"\nlicense_link: {link}" if link else ""))
     run = can_i("use", path, "--territory", "DE", "--release-mau-own", "1M", "--json")
     assert run.code == NO and (lid, "5.c") in cited(run)
     uk = can_i("use", path, "--territory", "UK", "--release-mau-own", "1M").code
     assert uk == (YES if lid.endswith("-large") else NO)
+
+
+def test_hub_license_names_without_a_link_are_never_yes_where_a_form_forbids(can_i, tmp_path):
+    path = card(tmp_path, "license: other\nlicense_name: tencent-license")
+    assert can_i("use", path, "--territory", "DE", "--release-mau-own", "1M").code == NO   # both forms
+    assert can_i("use", path, "--territory", "UK", "--release-mau-own", "1M").code == DEPENDS
+    path = card(tmp_path, "license: other\nlicense_name: tencent-hunyuan-community")
+    assert can_i("use", path, "--territory", "UK", "--release-mau-own", "1M").code != YES
 
 
 # --- MiniMax ------------------------------------------------------------------------------------
@@ -178,9 +191,13 @@ def test_glm_grants_are_not_sublicensable(can_i):
 
 
 def test_glm_4_hub_name_resolves(can_i, tmp_path):
-    path = card(tmp_path, "license: other\nlicense_name: GLM-4")
+    # `glm-4` also names the GLM-Edge License on glm-edge cards (review 29): the link says which
+    path = card(tmp_path, "license: other\nlicense_name: GLM-4\n"
+                          "license_link: https://huggingface.co/THUDM/glm-4-9b/blob/main/LICENSE")
     run = can_i("use", path, "--purpose", "military", "--json")
     assert run.code == NO and ("glm-4-9b", "3") in cited(run)
+    path = card(tmp_path, "license: other\nlicense_name: GLM-4", "other.md")
+    assert can_i("use", path, "--purpose", "military").code != YES
 
 
 # --- Yi Series Models Community License 2.1 ---------------------------------------------------------
