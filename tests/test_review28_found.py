@@ -1,0 +1,113 @@
+"""Review 28: hostile review of session 12's several-purposes change (c7c52a0, befea7a, 9b39025:
+compile.py `c_every`, rules.lp `stated_outside`, vocabulary.IMPLIED_VALUES). HIGH = a wrong YES,
+MEDIUM = another wrong answer, a traceback or an input silently ignored, LOW = the rest."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.usefixtures("bundled_kb")
+
+
+def _lic(tmp_path, body: str) -> str:
+    """A license file of one license `t` (grant all unless the body says otherwise)."""
+    path = tmp_path / "t.lic"
+    path.write_text('license t {\n  name "T"\n  kind model\n  osi no\n' + body + "\n}\n")
+    return str(path)
+
+
+def _status(can_i, lic: str, *argv) -> str:
+    run = can_i("--no-profile", "--facts", lic, *argv, "--json", "--no-remedies")
+    return run.json()["status"]
+
+
+def _request(can_i, tmp_path, lic: str, doc: dict) -> str:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(doc))
+    run = can_i("--no-profile", "--facts", lic, "--request", str(path), "--json")
+    return run.json()["status"]
+
+
+# --- HIGH: territories (and domiciles) are all stated at once too, but a permitting test was met by any one
+
+TERRITORY_GRANT = '  clause "1" "Grant in the United States only" {\n    grant all when territory in {US}\n  }'
+CHINA_ONLY = ('  clause "1" "Grant" {\n    grant all\n  }\n'
+              '  clause "2" "Use in China only" {\n    forbid all when not territory in {CN}\n  }')
+
+
+def test_a_territory_grant_is_not_met_by_one_territory_of_several(can_i, tmp_path):
+    """HIGH (latent: no bundled license grants by territory). `--territory` is repeatable, and a
+    use in the US and in China is in both; vocabulary.EVERY_VALUE_VOCABULARIES held only
+    `purpose`, so `grant all when territory in {US}` was YES for `--territory US --territory CN`."""
+    lic = _lic(tmp_path, TERRITORY_GRANT)
+    assert _status(can_i, lic, "use", "t", "--territory", "US") == "permitted"
+    assert _status(can_i, lic, "use", "t", "--territory", "US", "--territory", "CN") == "forbidden"
+    assert _status(can_i, lic, "use", "t", "--territory", "US,CN") == "forbidden"
+
+
+def test_a_territory_exception_folded_under_not_is_not_met_by_one_of_several(can_i, tmp_path):
+    """HIGH (latent). `forbid all when not territory in {CN}` (a China-only license): a use in
+    China and in the US was YES."""
+    lic = _lic(tmp_path, CHINA_ONLY)
+    assert _status(can_i, lic, "use", "t", "--territory", "CN") == "permitted"
+    assert _status(can_i, lic, "use", "t", "--territory", "CN", "--territory", "US") == "forbidden"
+
+
+def test_a_domicile_grant_is_not_met_by_one_domicile_of_several(can_i, tmp_path):
+    """HIGH (latent). `--domicile` is repeatable too (a company with principal places of business
+    in two countries): `grant all when domicile in {US}` was YES for `--domicile US --domicile CN`."""
+    lic = _lic(tmp_path, '  clause "1" "US licensees only" {\n    grant all when domicile in {US}\n  }')
+    assert _status(can_i, lic, "use", "t", "--domicile", "US") == "permitted"
+    assert _status(can_i, lic, "use", "t", "--domicile", "US", "--domicile", "CN") == "forbidden"
+
+
+@pytest.mark.parametrize("territories, granted, status", [
+    (["DE"], "EU", "permitted"),        # DE lies in the EU (DE is stated as DE, EU and EEA)
+    (["DE", "FR"], "EU", "permitted"),
+    (["DE"], "EEA", "permitted"),
+    (["EU"], "EEA", "permitted"),
+    (["EU"], "DE", "depends"),          # somewhere in the EU: maybe only in Germany
+    (["EEA"], "EU", "depends"),
+    (["EU"], "US", "forbidden"),
+    (["US", "EU"], "US, DE", "depends"),
+    (["US", "DE"], "US, EU", "permitted"),
+    (["US", "NO"], "US, EU", "forbidden"),   # Norway is in the EEA, not the EU
+])
+def test_a_territory_grant_with_regions(can_i, tmp_path, territories, granted, status):
+    """The regions a stated territory lies in are stated with it and leave members open: the
+    every-value test must neither count `EU` (stated because `DE` is) as a place outside a grant
+    for Germany, nor a region that may lie inside the set as outside it."""
+    lic = _lic(tmp_path, f'  clause "1" "Grant in some places" {{\n    grant all when territory in {{{granted}}}\n  }}')
+    argv = [a for t in territories for a in ("--territory", t)]
+    assert _status(can_i, lic, "use", "t", *argv) == status
+
+
+# --- MEDIUM: modalities are all a model's at once
+
+TEXT_ONLY = ('  clause "1" "Grant" {\n    grant all\n  }\n'
+             '  clause "2" "Text models only" {\n    forbid all unless "text": modality in {text}\n  }')
+DISTIL_TEXT = ('  clause "1" "Grant" {\n    grant all\n  }\n'
+               '  clause "2" "Distil into text models only" {\n    forbid distill unless "text": target.modality in {text}\n  }')
+
+
+def test_a_text_only_exception_is_not_met_by_a_multimodal_model(can_i, tmp_path):
+    """MEDIUM (latent). A model's modalities are all its own at once; `forbid all unless
+    modality in {text}` let a text-and-image model through (YES)."""
+    lic = _lic(tmp_path, TEXT_ONLY)
+
+    def ask(modalities):
+        return _request(can_i, tmp_path, lic, {"artifacts": [{"id": "x", "license": "t", "modalities": modalities}],
+                                               "subject": "x", "use": {"acts": ["use"]}})
+
+    assert ask(["text"]) == "permitted"
+    assert ask(["text", "image"]) == "forbidden"
+
+
+def test_a_distillation_into_text_models_only_is_not_met_by_a_multimodal_student(can_i, tmp_path):
+    """MEDIUM (latent). Same for the model being created (`--modality` of the student)."""
+    lic = _lic(tmp_path, DISTIL_TEXT)
+    assert _status(can_i, lic, "distill", "t", "--into", "mistral", "--modality", "text") == "permitted"
+    assert _status(can_i, lic, "distill", "t", "--into", "mistral", "--modality", "text",
+                   "--modality", "image") == "forbidden"
