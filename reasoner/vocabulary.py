@@ -117,7 +117,8 @@ IMPLIED_VALUES = {"purpose": IMPLIED_PURPOSES}
 # rules.lp every_value). Territories are here too (review 28: `grant all when territory in {US}`
 # was YES for `--territory US --territory CN`); a region stated only because a stated member lies
 # in it is no place of its own, and a stated region with a member in the set leaves the test open.
-EVERY_VALUE_VOCABULARIES = ("purpose", "territory", "modality")
+# These are the vocabularies of every list-valued fact (schema.py `many`): purpose, territory, modality.
+EVERY_VALUE_VOCABULARIES = tuple(sorted({f.vocabulary for f in schema.FACT_LIST if f.many and f.vocabulary}))
 
 # --- territories --------------------------------------------------------------------------------
 # ISO 3166-1 alpha-2 codes with their English short names (generated from Debian's iso-codes
