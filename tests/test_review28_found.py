@@ -11,9 +11,9 @@ import pytest
 pytestmark = pytest.mark.usefixtures("bundled_kb")
 
 
-def _lic(tmp_path, body: str) -> str:
-    """A license file of one license `t` (grant all unless the body says otherwise)."""
-    path = tmp_path / "t.lic"
+def _lic(tmp_path, body: str, file: str = "t.lic") -> str:
+    """A license file of one license `t` holding these clauses."""
+    path = tmp_path / file
     path.write_text('license t {\n  name "T"\n  kind model\n  osi no\n' + body + "\n}\n")
     return str(path)
 
@@ -111,3 +111,47 @@ def test_a_distillation_into_text_models_only_is_not_met_by_a_multimodal_student
     assert _status(can_i, lic, "distill", "t", "--into", "mistral", "--modality", "text") == "permitted"
     assert _status(can_i, lic, "distill", "t", "--into", "mistral", "--modality", "text",
                    "--modality", "image") == "forbidden"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "HIGH (latent: no bundled license bans one EU member): request.read_territories stores the "
+    "stated codes expanded with their regions (DE -> DE, EU, EEA), so `--territory DE --territory EU` "
+    "(Germany and elsewhere in the EU) is the same tuple as `--territory DE`; open_territories then "
+    "leaves no EU member open, and a ban on France is YES, while `--territory EU` alone is DEPENDS. "
+    "Fix: keep the stated codes apart from the regions they imply (a Use field or fact_set/"
+    "fact_region facts), and leave a stated region's other members open even beside a stated member"))
+def test_a_region_stated_beside_one_of_its_members_leaves_the_others_open(can_i, tmp_path):
+    lic = _lic(tmp_path, '  clause "1" "Grant" {\n    grant all\n  }\n'
+                         '  clause "2" "Not in France" {\n    forbid all when territory in {FR}\n  }')
+    assert _status(can_i, lic, "use", "t", "--territory", "EU") == "depends"
+    assert _status(can_i, lic, "use", "t", "--territory", "DE", "--territory", "EU") != "permitted"
+
+
+# --- MEDIUM: NO either way is DEPENDS
+
+@pytest.mark.xfail(strict=True, reason=(
+    "MEDIUM (wrong answer, exit 3 for a NO): joint coverage (rules.lp) is worked out for grants only; "
+    "when every value of the open fact ends forbidden (no grant when not commercial, a separate "
+    "license needed when commercial) the answer is DEPENDS on `not commercial, or commercial`. "
+    "Since c7c52a0 this also answers research beside customer-support. Fix: a forbiddance split like "
+    "covered_jointly (every world of one split fact has a reason or no grant) is NO"))
+@pytest.mark.parametrize("license_id", ["qwen-research", "tongyi-qianwen-research"])
+def test_forbidden_whichever_way_commercial_goes_is_no(can_i, license_id):
+    doc = can_i("--no-profile", "use", license_id, "--purpose", "research", "--purpose", "customer-support",
+                "--json", "--no-remedies").json()
+    assert doc["status"] == "forbidden", doc["status"]
+
+
+# --- LOW: a set split over `or` is judged per part
+
+@pytest.mark.xfail(strict=True, reason=(
+    "LOW (a wrong NO): compile.py marks each Member of `purpose in {research} or purpose in "
+    "{evaluation}` c_every on its own, so research beside evaluation meets neither part, while "
+    "`purpose in {research, evaluation}` is met. Fix: in a permitting `or`, merge the Members of one "
+    "every-value fact into one set before marking it (or have `can-i check` ask for one set)"))
+def test_a_purpose_set_written_as_an_or_is_one_set(can_i, tmp_path):
+    one = _lic(tmp_path, '  clause "1" "Research or evaluation" {\n    grant all when purpose in {research, evaluation}\n  }')
+    assert _status(can_i, one, "use", "t", "--purpose", "research", "--purpose", "evaluation") == "permitted"
+    split = _lic(tmp_path, '  clause "1" "Research or evaluation" {\n'
+                           '    grant all when purpose in {research} or purpose in {evaluation}\n  }', "split.lic")
+    assert _status(can_i, split, "use", "t", "--purpose", "research", "--purpose", "evaluation") == "permitted"
