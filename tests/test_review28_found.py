@@ -155,3 +155,33 @@ def test_a_purpose_set_written_as_an_or_is_one_set(can_i, tmp_path):
     split = _lic(tmp_path, '  clause "1" "Research or evaluation" {\n'
                            '    grant all when purpose in {research} or purpose in {evaluation}\n  }', "split.lic")
     assert _status(can_i, split, "use", "t", "--purpose", "research", "--purpose", "evaluation") == "permitted"
+
+
+# --- Checked and sound (kept as regression tests)
+
+LAWFUL_ONLY = ('  clause "1" "Lawful uses only" {\n    grant all when not purpose in {illegal-activity}\n  }\n'
+               '  clause "2" "Commercial research only" {\n    forbid all when commercial unless "lawful research": '
+               'purpose in {research} and not purpose in {illegal-activity}\n  }')
+
+
+@pytest.mark.parametrize("purposes, status", [
+    (["research"], "permitted"),
+    (["fraud"], "forbidden"),                       # fraud is also illegal-activity
+    (["research", "fraud"], "forbidden"),
+    (["research", "illegal-drugs"], "forbidden"),
+    (["research", "spam"], "forbidden"),            # spam is not research
+])
+def test_implied_values_under_not_and_in_exceptions(can_i, tmp_path, purposes, status):
+    """A crime stated beside research meets a grant of lawful uses only, and an exception for lawful
+    research, as `illegal-activity` (vocabulary.IMPLIED_VALUES), wherever the test sits."""
+    argv = [a for p in purposes for a in ("--purpose", p)]
+    assert _status(can_i, _lic(tmp_path, LAWFUL_ONLY), "use", "t", "--commercial", *argv) == status
+
+
+@pytest.mark.parametrize("purposes", ['""', '[]', '[""]', '[" "]'])
+def test_an_empty_purpose_statement_is_an_input_error(can_i, tmp_path, purposes):
+    """`purposes: []` (or a blank word) states nothing: an input error, never "no purpose"."""
+    path = tmp_path / "r.json"
+    path.write_text('{"artifacts":[{"id":"x","license":"llama3"}],"subject":"x",'
+                    f'"use":{{"acts":["use"],"purposes":{purposes},"release_mau":5}}}}')
+    assert can_i("--no-profile", "--request", str(path), "--json").code == 2
