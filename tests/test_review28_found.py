@@ -156,19 +156,25 @@ def test_a_commercial_product_is_not_non_commercial(can_i, license_id):
     assert run.code == 2 or run.json()["status"] == "forbidden", run.out
 
 
-# --- LOW: a set split over `or` is judged per part
+# --- LOW, fixed (compile.py _merged_members): a set split over `or` was judged per part
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LOW (a wrong NO): compile.py marks each Member of `purpose in {research} or purpose in "
-    "{evaluation}` c_every on its own, so research beside evaluation meets neither part, while "
-    "`purpose in {research, evaluation}` is met. Fix: in a permitting `or`, merge the Members of one "
-    "every-value fact into one set before marking it (or have `can-i check` ask for one set)"))
 def test_a_purpose_set_written_as_an_or_is_one_set(can_i, tmp_path):
+    """LOW (a wrong NO). compile.py marked each Member of `purpose in {research} or purpose in
+    {evaluation}` c_every on its own, so research beside evaluation met neither part, while
+    `purpose in {research, evaluation}` was met."""
     one = _lic(tmp_path, '  clause "1" "Research or evaluation" {\n    grant all when purpose in {research, evaluation}\n  }')
     assert _status(can_i, one, "use", "t", "--purpose", "research", "--purpose", "evaluation") == "permitted"
     split = _lic(tmp_path, '  clause "1" "Research or evaluation" {\n'
                            '    grant all when purpose in {research} or purpose in {evaluation}\n  }', "split.lic")
     assert _status(can_i, split, "use", "t", "--purpose", "research", "--purpose", "evaluation") == "permitted"
+    assert _status(can_i, split, "use", "t", "--purpose", "research", "--purpose", "spam") == "forbidden"
+    negated = _lic(tmp_path, '  clause "1" "Grant" {\n    grant all\n  }\n  clause "2" "Research or evaluation only" {\n'
+                             '    forbid all when not (purpose in {research} or purpose in {evaluation})\n  }', "negated.lic")
+    assert _status(can_i, negated, "use", "t", "--purpose", "research", "--purpose", "evaluation") == "permitted"
+    assert _status(can_i, negated, "use", "t", "--purpose", "research", "--purpose", "spam") == "forbidden"
+    forbidding = _lic(tmp_path, '  clause "1" "Grant" {\n    grant all\n  }\n  clause "2" "No spam or malware" {\n'
+                                '    forbid all when purpose in {spam} or purpose in {malware}\n  }', "forbidding.lic")
+    assert _status(can_i, forbidding, "use", "t", "--purpose", "research", "--purpose", "malware") == "forbidden"
 
 
 # --- Checked and sound (kept as regression tests)
