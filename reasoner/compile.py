@@ -119,6 +119,34 @@ def compile_license(lic: License, variant_of: str | None = None) -> CompiledLice
         raise too_deep(filename, text) from None
 
 
+def _every_value(cond: Condition) -> bool:
+    return isinstance(cond, Member) and \
+        getattr(schema.FACTS.get(cond.fact), "vocabulary", None) in EVERY_VALUE_VOCABULARIES
+
+
+def _merged_members(cond: Any_) -> Any_:
+    """`purpose in {research} or purpose in {evaluation}` as one set, where holding permits more:
+    marked c_every one by one, research beside evaluation met neither part, though the license
+    reads "for research or evaluation purposes" (review 28, a wrong NO). Under a forbidding
+    reading (any stated value) the two are the same."""
+    merged: dict[str, list[str]] = {}
+    for operand in cond.operands:
+        if _every_value(operand):
+            merged.setdefault(operand.fact, []).extend(v for v in operand.values
+                                                       if v not in merged.get(operand.fact, ()))
+    if all(sum(1 for o in cond.operands if _every_value(o) and o.fact == fact) < 2 for fact in merged):
+        return cond
+    operands, done = [], set()
+    for operand in cond.operands:
+        if _every_value(operand):
+            if operand.fact not in done:
+                done.add(operand.fact)
+                operands.append(Member(operand.fact, tuple(merged[operand.fact])))
+        else:
+            operands.append(operand)
+    return Any_(tuple(operands))
+
+
 def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLicense:
     out = CompiledLicense(lic)
     L = String(lic.id)
@@ -149,6 +177,8 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         """The node of `cond`; `permitting`: whether its holding makes the rule permit more (a
         grant's condition, or a test under an odd number of `not`s in a rule that forbids,
         needs or binds: an exception folded in)."""
+        if permitting and isinstance(cond, Any_):
+            cond = _merged_members(cond)
         while isinstance(cond, (All, Any_)) and len(cond.operands) == 1:
             cond = cond.operands[0]
         node = next(counter)

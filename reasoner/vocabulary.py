@@ -111,10 +111,14 @@ IMPLIED_PURPOSES = {
 # By vocabulary (VOCABULARIES' names): a fact of that vocabulary stated with a key's word holds
 # the implied words too.
 IMPLIED_VALUES = {"purpose": IMPLIED_PURPOSES}
-# Vocabularies whose stated words are all pursued at once (a use for research and for customer
-# support is both): a condition that permits more when it holds is met only by every stated word
-# (compile.py c_every). Territories are not here: a stated region leaves its members open.
-EVERY_VALUE_VOCABULARIES = ("purpose",)
+# Vocabularies whose stated words all hold at once (a use for research and for customer support
+# is both; a use in the US and in China is in both; a text-and-image model handles both): a
+# condition that permits more when it holds is met only by every stated word (compile.py c_every,
+# rules.lp every_value). Territories are here too (review 28: `grant all when territory in {US}`
+# was YES for `--territory US --territory CN`); a region stated only because a stated member lies
+# in it is no place of its own, and a stated region with a member in the set leaves the test open.
+# These are the vocabularies of every list-valued fact (schema.py `many`): purpose, territory, modality.
+EVERY_VALUE_VOCABULARIES = tuple(sorted({f.vocabulary for f in schema.FACT_LIST if f.many and f.vocabulary}))
 
 # --- territories --------------------------------------------------------------------------------
 # ISO 3166-1 alpha-2 codes with their English short names (generated from Debian's iso-codes
