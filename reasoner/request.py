@@ -16,7 +16,7 @@ from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
-from .vocabulary import (HOSTING_FOR_OTHERS, RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
+from .vocabulary import (HOSTING_FOR_OTHERS, REGIONS, RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
                          word_problem)
 
 MAX_ARTIFACTS = 200_000
@@ -156,6 +156,14 @@ def read_territories(value, path: str) -> tuple[str, ...]:
         if code is None:
             raise RequestError(problem, location=f"{path}[{i}]")
         codes.append(code)
+    # A region stated beside one of its members (`NO` and `EEA`) says the use may be anywhere in the
+    # region: its other members stay open. The expanded codes cannot say that (`NO` alone is NO, EEA),
+    # so the member is taken as the region's: a ban on the EU was YES for `NO, EEA` (review 28). A
+    # test of the member itself is then open too (DEPENDS where `NO` alone would be NO): a weaker
+    # answer, never a wrong YES; keeping the stated codes apart from the regions they imply is the
+    # whole fix.
+    regions = [region for region in codes if region in REGIONS]
+    codes = [code for code in codes if not any(code in REGIONS[region] for region in regions)]
     return expand_territories(codes)
 
 
