@@ -882,12 +882,11 @@ def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-# hf.co is the Hub's own short domain: the same file, however the link spells the host. A link
-# to a model repo's page (or a `tree` view) names that model's terms as a link to its files does:
-# only file links were read, and `license: mit` beside `https://huggingface.co/<Llama 3>` was YES
-# with an "unread" note (review 30).
-_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s?#]+/[^/\s?#]+)"
-                                  r"(?:/(?:blob|resolve|raw|tree)/|/?(?:[?#]|$))", re.IGNORECASE)
+# hf.co is the Hub's own short domain: the same file, however the link spells the host, and
+# whichever view names it (a `tree` link to the LICENSE was an "unread" note: YES, review 30). A
+# repo's page is no license text (tests/test_edges10.py's near misses).
+_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw|tree)/",
+                                  re.IGNORECASE)
 
 
 def _url_index(kb: KnowledgeBase) -> dict:
