@@ -728,6 +728,14 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
     _bind_license_tags(kb, artifact, tag_licenses, model_id, notes)
     quiet = any(n.get("code") == "card_license_unnamed" for n in notes)   # that note shows the link
     bind_license_links(kb, artifact, link_value, f"`{model_id}`'s card", [] if quiet else notes, unread=odd)
+    # The agreement the Hub makes users accept before download (`extra_gated_prompt`) links the
+    # text the model is under: `license: mit` beside a gate accepting the Llama 3 LICENSE was YES
+    # (review 30). A text can-i knows binds as a license_link's does; any other address (a privacy
+    # policy) says nothing and is not noted.
+    gated = [u for key in ("extra_gated_prompt", "extra_gated_description") if isinstance(meta.get(key), str)
+             for u in re.findall(r"https?://[^\s()<>\[\]\"'`]+", meta[key])]
+    if gated:
+        _add_linked_license(kb, artifact, [u.rstrip(".,;:!?") for u in gated])
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name

@@ -150,15 +150,26 @@ def test_the_audit_reads_lineage_tags_too(can_i, tmp_path):
     assert {f["license"] for f in doc["results"][0]["findings"]} == {"llama3"}
 
 
-# --- MEDIUM: a gated prompt naming the license agreement is not read ------------------------------
+# --- MEDIUM: a gated prompt naming the license agreement was not read ------------------------------
 
-@pytest.mark.xfail(strict=True, reason="MEDIUM: `extra_gated_prompt` (the agreement the Hub makes users accept "
-                   "before download) links the license text the model is under; can-i reads no link in it, so "
-                   "`license: mit` beside a gate accepting the Llama 3 LICENSE is YES for military use. Fix: read the "
-                   "addresses in extra_gated_prompt / extra_gated_description as license_link entries (bind a known "
-                   "text, note an unread one)")
 def test_a_gated_prompt_linking_a_license_binds_it(can_i, tmp_path):
+    """MEDIUM. `extra_gated_prompt` (the agreement the Hub makes users accept before download)
+    links the license text the model is under; no link in it was read, so `license: mit` beside a
+    gate accepting the Llama 3 LICENSE was YES for military use."""
     front = ("license: mit\nextra_gated_prompt: \"By clicking Agree you accept the "
              f"[License](https://huggingface.co/{LLAMA3}/blob/main/LICENSE)\"")
     doc = answer(can_i, tmp_path, front, "--commercial", "--purpose", "military", "--no-remedies", verb="use")
     assert doc["status"] != "permitted", doc
+
+
+def test_a_gated_prompt_linking_the_cards_own_license_changes_nothing(can_i, tmp_path):
+    """SD3-medium's own card: its gate links its own LICENSE.md and a privacy policy."""
+    front = ("license: other\nlicense_name: stabilityai-ai-community\nextra_gated_prompt: >-\n  By clicking "
+             "\"Agree\", you agree to the [License\n  Agreement](https://huggingface.co/stabilityai/"
+             "stable-diffusion-3-medium/blob/main/LICENSE.md)\n  and acknowledge Stability AI's [Privacy\n"
+             "  Policy](https://stability.ai/privacy-policy).")
+    gated = answer(can_i, tmp_path, front, "--commercial", "--revenue", "500K")
+    plain = answer(can_i, tmp_path, "license: other\nlicense_name: stabilityai-ai-community",
+                   "--commercial", "--revenue", "500K")
+    assert gated["status"] == plain["status"] == "permitted"
+    assert gated["applicable"] == plain["applicable"]
