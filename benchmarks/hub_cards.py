@@ -11,7 +11,7 @@ temporary folder (the CLI names a README.md's model after its folder).
 Reports how many answers have each status, how many are input errors (one line each), and why
 the UNKNOWN answers are unknown, grouped by reason: the card states no license, a license id or
 license_name not encoded (X), a dataset whose license is not known (Y), a base model whose license
-is not known (Z). Every group lists the models or datasets it names. `--compare-cli N` also runs
+is not known (Z), a model whose outputs a catalog dataset holds whose license is not known (W). Every group lists the models or datasets it names. `--compare-cli N` also runs
 the `can-i` command on the first N cards and checks that its exit code and status agree.
 A card whose question raises anything but a can-i error is a crash: it is listed with its
 exception and makes the exit code 1.
@@ -69,6 +69,9 @@ def classify(request: dict, result) -> list[tuple[str, str]]:
             found.append(("the card states no license", artifact))
         elif artifact in data:
             found.append(("dataset with no known license", artifact))
+        elif artifact not in {a["id"] for a in request["artifacts"]}:
+            # reached through a catalog dataset's `generated_by` (api.py adds it): no base model
+            found.append(("model whose outputs a dataset holds, with no known license", artifact))
         else:
             found.append(("base model with no known license", artifact))
     return found

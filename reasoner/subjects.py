@@ -724,8 +724,18 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
         # A mapping or number names no address: skipped without a word, it hid a linked text's
         # terms from the reader as well as from the answer (review 23).
         link_value, odd = None, [json.dumps(link_value, ensure_ascii=False, sort_keys=True, default=str)[:200]]
+    tag_bases, tag_datasets, tag_licenses = _card_tags(meta.get("tags"))
+    _bind_license_tags(kb, artifact, tag_licenses, model_id, notes)
     quiet = any(n.get("code") == "card_license_unnamed" for n in notes)   # that note shows the link
     bind_license_links(kb, artifact, link_value, f"`{model_id}`'s card", [] if quiet else notes, unread=odd)
+    # The agreement the Hub makes users accept before download (`extra_gated_prompt`) links the
+    # text the model is under: `license: mit` beside a gate accepting the Llama 3 LICENSE was YES
+    # (review 30). A text can-i knows binds as a license_link's does; any other address (a privacy
+    # policy) says nothing and is not noted.
+    gated = [u for key in ("extra_gated_prompt", "extra_gated_description") if isinstance(meta.get(key), str)
+             for u in re.findall(r"https?://[^\s()<>\[\]\"'`]+", meta[key])]
+    if gated:
+        _add_linked_license(kb, artifact, [u.rstrip(".,;:!?") for u in gated])
     name = _card_name(meta, at, stated_name)
     if name:
         artifact["name"] = name
@@ -739,13 +749,22 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
                            f"`base_model` does not list: list the base model under `base_model` (with "
                            f"base_model_relation), or the terms it carries would be left out",
                            location=at("finetuned_from"))
+    # The Hub's lineage tags (`base_model:quantized:ID`, `dataset:ID`), which cards copied from its
+    # API carry in `tags:`, name parents as the keys do: skipped, a card labelled mit and tagged
+    # with a Llama 3 base model was YES for what Llama 3 forbids (review 30). A tag the keys
+    # already say adds nothing.
+    listed = {b.lower() for b in bases}
+    tag_bases = [(b, r) for b, r in tag_bases if b.lower() not in listed]
+    tag_bases = list({b.lower(): (b, r) for b, r in tag_bases}.values())
+    listed_data = {d.lower() for d in _card_ids(meta.get("datasets"), "datasets", model_id, [])}
+    tag_datasets = list({d.lower(): d for d in tag_datasets if d.lower() not in listed_data}.values())
     relation = meta.get("base_model_relation")
     if relation is None:
-        relation = "merge" if len(bases) > 1 else "finetune"
+        relation = "merge" if len(bases) + len(tag_bases) > 1 else "finetune"
     if relation not in RELATIONS:
         raise RequestError(f"unknown base_model_relation `{relation}`{suggest(str(relation), RELATIONS)}",
                            location=at("base_model_relation"))
-    if relation == "trained_on" and bases:
+    if relation == "trained_on" and (bases or tag_bases):
         # base_model names models; read as data, a Llama base model's terms would not follow.
         raise RequestError("`base_model_relation: trained_on` would read the base model as training data: "
                            "list data under `datasets`, and say how the model derives from its base model "
@@ -760,11 +779,85 @@ def card_artifacts(kb: KnowledgeBase, meta: dict, model_id: str, at, mine: bool 
     for dataset in datasets:
         edges.append({"id": dataset, "relation": "trained_on"})
         artifacts.append({"id": dataset})
+    for base, tagged in tag_bases:
+        edges.append({"id": base, "relation": tagged or relation})
+        artifacts.append({"id": base})
+    for dataset in tag_datasets:
+        edges.append({"id": dataset, "relation": "trained_on"})
+        artifacts.append({"id": dataset})
+    if tag_bases or tag_datasets:
+        named = [f"`base_model:{f'{r}:' if r else ''}{b}`" for b, r in tag_bases] + [f"`dataset:{d}`" for d in tag_datasets]
+        notes.append({"code": "card_tag_lineage",
+                      "message": f"`{model_id}`'s card tags {', '.join(named[:3])}"
+                                 + (f" and {len(named) - 3} more" if len(named) > 3 else "")
+                                 + ", which its `base_model` / `datasets` do not list: read as its parents, "
+                                   "as the Hub writes lineage in tags"})
     seen = set()
     artifacts = [a for a in artifacts if not (a["id"] in seen or seen.add(a["id"]))]
     if edges:
         artifact["derived_from"] = edges
     return artifacts, model_id
+
+
+# The Hub's own tags for a model's lineage and license (huggingface_hub writes them from the
+# card's keys; cards copied from the Hub's API carry them in `tags:`): `base_model:ID`,
+# `base_model:RELATION:ID`, `dataset:ID`, `license:ID`. The prefix is read in any case.
+_LINEAGE_TAG = patterns.compile(r"\s*(base[_-]?model|datasets?|license|licence)\s*:\s*(\S.*?)\s*", re.IGNORECASE)
+_TAG_RELATIONS = ("finetune", "adapter", "merge", "quantized")
+
+
+def _card_tags(tags) -> tuple[list[tuple[str, str | None]], list[str], list[str]]:
+    """The base models (id, relation or None), datasets and license ids a card's `tags` name in the
+    Hub's tag form; every other tag is a plain word and says nothing here."""
+    items = [tags] if isinstance(tags, str) else tags if isinstance(tags, list) else []
+    bases, datasets, licenses = [], [], []
+    for item in items:
+        found = _LINEAGE_TAG.fullmatch(item) if isinstance(item, str) else None
+        if found is None:
+            continue
+        kind, value = found[1].lower().replace("-", "_"), found[2]
+        if kind in ("base_model", "basemodel"):
+            relation, _, rest = value.partition(":")
+            if rest and relation.strip().lower() in _TAG_RELATIONS:
+                bases.append((rest.strip(), relation.strip().lower()))
+            else:   # an id, or an unknown relation kept in the id: a parent whose license is unknown
+                bases.append((value, None))
+        elif kind.startswith("dataset"):
+            datasets.append(value)
+        else:
+            licenses.append(value)
+    return bases, datasets, licenses
+
+
+def _bind_license_tags(kb: KnowledgeBase, artifact: dict, tagged: list[str], model_id: str, notes: list) -> None:
+    """A `license:ID` tag naming terms the card's `license` does not binds beside it, as a
+    `license_link` to other terms does: a card labelled mit and tagged `license:cc-by-nc-4.0` was
+    YES for commercial use (review 30). Without a label the card states no license (UNKNOWN)."""
+    if not tagged or not artifact.get("license"):
+        return
+    try:
+        named = {kb.resolve_license(lid, artifact.get("license_name"))[0] or lid.lower()
+                 for lid in expressions.ids(artifact["license"])}
+    except ValueError:
+        return   # the label's own error is reported where it is read
+    added = []
+    for tag in dict.fromkeys(tagged):
+        if tag.lower() == "other":
+            continue
+        try:
+            ids = expressions.ids(tag)
+            expressions.alternatives(tag)
+        except ValueError:
+            ids = [tag]   # no license id: kept as one, whose terms are unknown (UNKNOWN, not skipped)
+            tag = re.sub(r"[^A-Za-z0-9.+-]+", "-", tag).strip("-") or "unnamed-license-tag"
+        if {kb.resolve_license(i)[0] or i.lower() for i in ids} <= named:
+            continue
+        artifact["license"] = f"({artifact['license']}) AND ({tag})"
+        added.append(tag)
+    if added:
+        notes.append({"code": "card_tag_license",
+                      "message": f"`{model_id}`'s card tags {', '.join(f'`license:{a}`' for a in added)} beside "
+                                 f"its license: both bind"})
 
 
 def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
@@ -797,8 +890,10 @@ def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-# hf.co is the Hub's own short domain: the same file, however the link spells the host.
-_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw)/",
+# hf.co is the Hub's own short domain: the same file, however the link spells the host, and
+# whichever view names it (a `tree` link to the LICENSE was an "unread" note: YES, review 30). A
+# repo's page is no license text (tests/test_edges10.py's near misses).
+_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw|tree)/",
                                   re.IGNORECASE)
 
 
@@ -866,7 +961,9 @@ def _add_linked_license(kb: KnowledgeBase, artifact: dict, link, index: dict | N
         return
     if not isinstance(link, str) or not artifact.get("license"):
         return
-    match = _HUB_FILE_LINK.match(link.strip())
+    # written loosely (`huggingface.co/…` without a scheme, `<https://…>`, a Markdown link) it is
+    # the same file: only registry links were so read, a Hub one was "unread" (review 30)
+    match = _HUB_FILE_LINK.match(written_address(link))
     entry = kb.model(match.group(1)) if match else None
     # A Hub file link to a repo the catalog does not hold may still be a license's own address
     # (xai-community's is huggingface.co/xai-org/grok-2/blob/main/LICENSE).

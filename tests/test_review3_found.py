@@ -44,9 +44,10 @@ def engine():
 # airoboros, OpenOrca), which adds a `catalog_generated_by` note each (none in the subject's own
 # lineage); statuses and every other field are as before (compared with a98f079..e008829).
 # The second moved in session 13: MRL §4.2 now forbids relicensing (its research-only terms travel
-# with a student), so nine students of MRL models labelled otherwise gain a `relabelled` risk;
-# nothing else in the answer changed.
-BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "6190117923e18b6d"), ("depends", "7d9b037def622494"),
+# with a student), so nine students of MRL models labelled otherwise gain a `relabelled` risk; and
+# in review 30 ultrachat_200k and ultrafeedback_binarized are read as gpt outputs too (three more
+# `catalog_generated_by` notes). Nothing else in the answer changed.
+BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "024ce232114e76ac"), ("depends", "7d9b037def622494"),
        ("permitted", "7aeb93f48335ebcc")]
 
 
