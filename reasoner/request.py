@@ -16,7 +16,7 @@ from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
-from .vocabulary import (HOSTING_FOR_OTHERS, REGIONS, RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
+from .vocabulary import (HOSTING_FOR_OTHERS, PURPOSE_FLAGS, REGIONS, RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
                          word_problem)
 
 MAX_ARTIFACTS = 200_000
@@ -315,7 +315,22 @@ def read_use(doc) -> Use:
                                location=f"use.{given[1]}")
         if given:
             values[fact.attr] = _READERS[fact.type](doc[given[0]], f"use.{given[0]}", fact)
+    _check_purpose_flags(values)
     return Use(**values)
+
+
+def _check_purpose_flags(values: dict) -> None:
+    """A stated purpose that says what a flag says (vocabulary.PURPOSE_FLAGS) may not meet the
+    opposite flag: which of the two is meant cannot be guessed."""
+    purpose = schema.FACTS["purpose"]
+    for word in values.get(purpose.attr) or ():
+        flag_name, meant = PURPOSE_FLAGS.get(word, (None, None))
+        if flag_name is None:
+            continue
+        flag = schema.FACTS[flag_name]
+        if values.get(flag.attr) is not None and values[flag.attr] != meant:
+            raise RequestError(f"`use.{purpose.field}` names `{word}`, which is {flag_name} use, but `use.{flag.field}` "
+                               f"is {str(values[flag.attr]).lower()}: state one or the other", location=f"use.{flag.field}")
 
 
 def hosted_for_others(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:

@@ -108,6 +108,10 @@ IMPLIED_PURPOSES = {
     "illegal-drugs": ("illegal-activity",),
     "fraud": ("illegal-activity",),
 }
+# A purpose that says what a flag says: a use for a commercial product is commercial use. Beside the
+# opposite flag the request contradicts itself, and `--non-commercial --purpose commercial-product`
+# was YES under CC BY-NC (review 28): an input error (request.read_use).
+PURPOSE_FLAGS = {"commercial-product": ("commercial", True)}
 # By vocabulary (VOCABULARIES' names): a fact of that vocabulary stated with a key's word holds
 # the implied words too.
 IMPLIED_VALUES = {"purpose": IMPLIED_PURPOSES}

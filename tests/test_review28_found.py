@@ -151,18 +151,20 @@ def test_forbidden_whichever_way_commercial_goes_is_no(can_i, license_id):
     assert doc["status"] == "forbidden", doc["status"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (contradictory statements accepted silently, ending in YES): the purpose `commercial-product` "
-    "says nothing about the `commercial` flag, so `use cc-by-nc-4.0 --non-commercial --purpose "
-    "commercial-product` is YES (minimax-m2.7-noncommercial too) and `--purpose commercial-product` alone "
-    "is DEPENDS on `commercial`. Fix: the purpose implies the flag (an input error beside "
-    "--non-commercial, commercial when unstated); mrl.lic's example 'non-commercial but not research' "
-    "states both and must change"))
 @pytest.mark.parametrize("license_id", ["cc-by-nc-4.0", "minimax-m2.7-noncommercial"])
 def test_a_commercial_product_is_not_non_commercial(can_i, license_id):
+    """Was a strict xfail (MEDIUM): the purpose `commercial-product` said nothing of the flag, so
+    `use cc-by-nc-4.0 --non-commercial --purpose commercial-product` was YES. The two contradict
+    each other: an input error (vocabulary.PURPOSE_FLAGS), in JSON too; with the flag unstated or
+    agreeing, the answer is as before."""
     run = can_i("--no-profile", "use", license_id, "--non-commercial", "--purpose", "commercial-product",
                 "--json", "--no-remedies")
-    assert run.code == 2 or run.json()["status"] == "forbidden", run.out
+    assert run.code == 2 and "commercial-product" in run.json()["error"]["message"], run.out
+    doc = {"licenses": [license_id], "use": {"acts": ["use"], "commercial": False, "purposes": ["commercial-product"]}}
+    run = can_i("--no-profile", "--request", "-", "--json", stdin=json.dumps(doc))
+    assert run.code == 2 and run.json()["error"]["location"].endswith(": use.commercial"), run.out
+    doc["use"]["commercial"] = True
+    assert can_i("--no-profile", "--request", "-", "--json", stdin=json.dumps(doc)).json()["status"] == "forbidden"
 
 
 # --- LOW, fixed (compile.py _merged_members): a set split over `or` was judged per part
