@@ -16,7 +16,7 @@ from . import expressions, lineage, schema
 from .errors import LimitError, RequestError
 from .files import MAX_FILE_BYTES, read_bounded, read_regular_file  # noqa: F401 - names kept for importers
 from .numbers import parse_count, parse_date
-from .vocabulary import (HOSTING_FOR_OTHERS, PURPOSE_FLAGS, REGIONS, RELATIONS, UNLISTED_WORD, USE_ACTS, expand_territories, suggest, territory_problem,
+from .vocabulary import (HOSTING_FOR_OTHERS, RELATIONS, UNLISTED_WORD, USE_ACTS, suggest, territory_problem,
                          word_problem)
 
 MAX_ARTIFACTS = 200_000
@@ -148,23 +148,19 @@ class Request:
 
 
 def read_territories(value, path: str) -> tuple[str, ...]:
-    """Territory codes from the closed vocabulary (`EU,US` is two), each with the regions it
-    lies in (`DE` is also `EU` and `EEA`)."""
+    """Territory codes from the closed vocabulary (`EU,US` is two), canonical (`UK` is `GB`),
+    sorted, each once; the regions they lie in are not added (vocabulary.expand_territories)."""
     codes = []
     for i, word in enumerate(_vocabulary_words(value, path, "territory")):
         code, problem = territory_problem(word)
         if code is None:
             raise RequestError(problem, location=f"{path}[{i}]")
         codes.append(code)
-    # A region stated beside one of its members (`NO` and `EEA`) says the use may be anywhere in the
-    # region: its other members stay open. The expanded codes cannot say that (`NO` alone is NO, EEA),
-    # so the member is taken as the region's: a ban on the EU was YES for `NO, EEA` (review 28). A
-    # test of the member itself is then open too (DEPENDS where `NO` alone would be NO): a weaker
-    # answer, never a wrong YES; keeping the stated codes apart from the regions they imply is the
-    # whole fix.
-    regions = [region for region in codes if region in REGIONS]
-    codes = [code for code in codes if not any(code in REGIONS[region] for region in regions)]
-    return expand_territories(codes)
+    # The stated codes only, each once: the regions they lie in are added where the facts are made
+    # (solve.py), apart from a region stated in its own right. `NO, EEA` is Norway and elsewhere in
+    # the EEA (the EU's members stay open), `NO` alone is Norway: expanded here, both read NO, EEA,
+    # and a ban on the EU was YES for `NO, EEA` (review 28).
+    return tuple(sorted(set(codes)))
 
 
 def read_words(value, path: str, kind: str) -> tuple[str, ...]:
@@ -320,11 +316,11 @@ def read_use(doc) -> Use:
 
 
 def _check_purpose_flags(values: dict) -> None:
-    """A stated purpose that says what a flag says (vocabulary.PURPOSE_FLAGS) may not meet the
+    """A stated purpose that says what a flag says (schema.PURPOSE_FLAGS) may not meet the
     opposite flag: which of the two is meant cannot be guessed."""
     purpose = schema.FACTS["purpose"]
     for word in values.get(purpose.attr) or ():
-        flag_name, meant = PURPOSE_FLAGS.get(word, (None, None))
+        flag_name, meant = schema.PURPOSE_FLAGS.get(word, (None, None))
         if flag_name is None:
             continue
         flag = schema.FACTS[flag_name]

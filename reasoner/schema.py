@@ -308,3 +308,7 @@ WEIGHTS_RELATIONS = ("finetune", "adapter", "merge", "quantized")
 # Flags the user decides for themselves, with the value a remedy may propose (reasoner/remedies.py):
 # a commercial use can become non-commercial; facts about the world (linking) are not choices.
 USER_CHOICES = {"commercial": (False, "non-commercial")}
+# A purpose that says what a flag says: a use for a commercial product is commercial use. Beside the
+# opposite flag the request contradicts itself, and `--non-commercial --purpose commercial-product`
+# was YES under CC BY-NC (review 28): an input error (request.read_use).
+PURPOSE_FLAGS = {"commercial-product": ("commercial", True)}

@@ -34,7 +34,7 @@ from .compile import const, flag_symbol, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse, sharing_leaves
-from .vocabulary import IMPLIED_VALUES, REGIONS, open_territories
+from .vocabulary import IMPLIED_VALUES, REGIONS, implied_regions, open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
 # met by a space, `-` or `_` in the name; every other character must be there as written.
@@ -898,11 +898,18 @@ def question_facts(scene: Scene, question: int = 0, offset: int = 0, runs: bool 
             add(_fact("fact_flag", Q, (fact.name,), ("yes" if value else "no",)))
         elif fact.type == schema.TAGS and value is not None:
             add(_fact("fact_stated", Q, fact.name))
-            for item in (value if isinstance(value, tuple) else (value,)):   # a list, or one word
-                add(_fact("fact_set", Q, fact.name, item))
+            items = value if isinstance(value, tuple) else (value,)   # a list, or one word
             if fact.vocabulary == "territory":
+                # A stated place is in the regions it lies in too (DE in the EU), a region in its
+                # own right leaves its other members open (rules.lp every_value, open_member).
+                implied = implied_regions(items)
+                items += implied
+                for item in implied:
+                    add(_fact("fact_implied", Q, fact.name, item))
                 for item in open_territories(value):
                     add(_fact("fact_open", Q, fact.name, item))
+            for item in items:
+                add(_fact("fact_set", Q, fact.name, item))
     for fact, value in scene.numbers():
         add(Function("fact_num", [Number(Q), String(fact), num(value)]))
     for number, grant in enumerate(use.grants):

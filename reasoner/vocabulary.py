@@ -108,10 +108,6 @@ IMPLIED_PURPOSES = {
     "illegal-drugs": ("illegal-activity",),
     "fraud": ("illegal-activity",),
 }
-# A purpose that says what a flag says: a use for a commercial product is commercial use. Beside the
-# opposite flag the request contradicts itself, and `--non-commercial --purpose commercial-product`
-# was YES under CC BY-NC (review 28): an input error (request.read_use).
-PURPOSE_FLAGS = {"commercial-product": ("commercial", True)}
 # By vocabulary (VOCABULARIES' names): a fact of that vocabulary stated with a key's word holds
 # the implied words too.
 IMPLIED_VALUES = {"purpose": IMPLIED_PURPOSES}
@@ -521,16 +517,21 @@ def expand_territories(codes) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def open_territories(territories) -> tuple[str, ...]:
-    """Territories neither stated nor ruled out: the members of a stated region when none of
-    them is stated (`EU` alone leaves open whether the use is in DE; `EEA` whether it is in the
-    EU). A license condition on one of them is unknown, not false."""
-    stated = set(territories)
+def open_territories(stated) -> tuple[str, ...]:
+    """Territories the stated codes leave open: the members of a region stated in its own right
+    that no stated code is or lies in (`EU` leaves open whether the use is in DE; `EEA` whether it
+    is in the EU; `NO, EEA` too, Norway being only one of the places). A license condition on one
+    of them is unknown, not false."""
     out: set[str] = set()
-    for region, members in REGIONS.items():
-        if region in stated and not stated & members:
-            out |= members
-    return tuple(sorted(out - stated))
+    for region in stated:
+        out |= REGIONS.get(region, set())
+    return tuple(sorted(out - set(expand_territories(stated))))
+
+
+def implied_regions(stated) -> tuple[str, ...]:
+    """The regions the stated codes lie in that are not stated themselves (`DE`: EU and EEA): a
+    place the use is in, not a place of its own that a test of every place must see."""
+    return tuple(sorted(set(expand_territories(stated)) - set(stated)))
 
 
 LICENSE_KINDS = ("model", "software", "content", "policy")

@@ -180,7 +180,9 @@ FLUX = "black-forest-labs/FLUX.1-dev"
     ("safety-circumvention", "4.c"), ("weapons", "4.f.iii"),
 ])
 def test_flux_each_restriction_item_decides_on_its_own_clause(can_i, purpose, clause):
-    doc = ask(can_i, "use", FLUX, "--non-commercial", "--purpose", "research", "--purpose", purpose)
+    # commercial-product is commercial use: beside --non-commercial it is an input error
+    flags = [] if purpose == "commercial-product" else ["--non-commercial"]
+    doc = ask(can_i, "use", FLUX, *flags, "--purpose", "research", "--purpose", purpose)
     assert doc["status"] == "forbidden"
     assert ("flux-1-dev-non-commercial-license", clause) in cited(doc)
 

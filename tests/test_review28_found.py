@@ -125,15 +125,29 @@ def test_a_region_stated_beside_one_of_its_members_leaves_the_others_open(can_i,
 def test_a_region_stated_beside_its_member_keeps_a_bundled_ban_open(can_i):
     """HIGH (was a strict xfail above, called latent; session 13 found it with a bundled license):
     the later Tencent Hunyuan template excludes the EU, and `--territory NO --territory EEA` (Norway
-    and elsewhere in the EEA) was YES, `--territory EEA` alone DEPENDS. request.read_territories
-    now takes a member stated beside its region as the region's. The limit: a test of the member
-    itself is open too (a ban on DE is DEPENDS for `DE, EU`, where `DE` alone is NO)."""
+    and elsewhere in the EEA) was YES, `--territory EEA` alone DEPENDS. The first fix took a member
+    stated beside its region as the region's, which made a test of the member itself open too
+    (`EU, EEA` DEPENDS on a ban on the EU; CI caught `EEA,EU`). Now the stated codes are kept apart
+    from the regions they imply (request.read_territories, solve.py fact_implied)."""
     def status(*territories):
         args = [a for t in territories for a in ("--territory", t)]
         return can_i("--no-profile", "use", "tencent-hunyuan-community", "--commercial", "--release-mau-own", "1M",
                      *args, "--json", "--no-remedies").json()["status"]
-    assert status("NO", "EEA") == status("EEA") == status("EU", "EEA") == "depends"
-    assert status("NO") == "permitted" and status("DE", "EU") == status("DE") == "forbidden"
+    assert status("NO", "EEA") == status("EEA") == "depends"
+    assert status("NO") == status("NO", "IS") == "permitted"
+    assert status("DE", "EU") == status("DE") == status("EU", "EEA") == status("EEA,EU") == status("NO", "DE") == "forbidden"
+
+
+def test_a_member_stated_beside_its_region_is_tested_as_itself(can_i, tmp_path):
+    """The member is a place of use whatever region is stated beside it: a ban on Germany is NO for
+    `DE, EU` as for `DE`, and a ban on France stays open (the EU's other members may be places too)."""
+    lic = _lic(tmp_path, '  clause "1" "Grant" {\n    grant all\n  }\n'
+                         '  clause "2" "Not in Germany" {\n    forbid all when territory in {DE}\n  }')
+    for territories in (["DE"], ["DE", "EU"], ["DE", "EEA"], ["EU", "DE", "EEA"]):
+        argv = [a for t in territories for a in ("--territory", t)]
+        assert _status(can_i, lic, "use", "t", *argv) == "forbidden", territories
+    assert _status(can_i, lic, "use", "t", "--territory", "FR", "--territory", "EU") == "depends"
+    assert _status(can_i, lic, "use", "t", "--territory", "FR") == "permitted"
 
 
 # --- MEDIUM: NO either way is DEPENDS
@@ -155,7 +169,7 @@ def test_forbidden_whichever_way_commercial_goes_is_no(can_i, license_id):
 def test_a_commercial_product_is_not_non_commercial(can_i, license_id):
     """Was a strict xfail (MEDIUM): the purpose `commercial-product` said nothing of the flag, so
     `use cc-by-nc-4.0 --non-commercial --purpose commercial-product` was YES. The two contradict
-    each other: an input error (vocabulary.PURPOSE_FLAGS), in JSON too; with the flag unstated or
+    each other: an input error (schema.PURPOSE_FLAGS), in JSON too; with the flag unstated or
     agreeing, the answer is as before."""
     run = can_i("--no-profile", "use", license_id, "--non-commercial", "--purpose", "commercial-product",
                 "--json", "--no-remedies")
