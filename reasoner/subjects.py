@@ -893,8 +893,12 @@ def _card_ids(value, key: str, model_id: str, notes: list) -> list[str]:
 # hf.co is the Hub's own short domain: the same file, however the link spells the host, and
 # whichever view names it (a `tree` link to the LICENSE was an "unread" note: YES, review 30). A
 # repo's page is no license text (tests/test_edges10.py's near misses).
-_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s]+)/(?:blob|resolve|raw|tree)/",
-                                  re.IGNORECASE)
+# A file in a Hub repo, or the repo's own page (`huggingface.co/Qwen/Qwen-7B`): a card whose
+# license link is another model's page says "its terms" as a link to its LICENSE file does; the
+# page was an "unread" note and the label decided (review 30: `license: mit` beside the Llama 3
+# repo was YES for military use).
+_HUB_FILE_LINK = patterns.compile(r"https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s?#]+/[^/\s?#]+)"
+                                  r"(?:/(?:blob|resolve|raw|tree)/|/?(?:[?#]|$))", re.IGNORECASE)
 
 
 def _url_index(kb: KnowledgeBase) -> dict:

@@ -145,7 +145,6 @@ NEAR_MISSES = [
     f"{QWEN_GITHUB}/Qwen-VL/blob/master/LICENSE",
     f"{QWEN_GITHUB}/Qwen/blob/v1.0/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
     QWEN_HUB,
-    f"{QWEN_HUB}/Qwen-7B",
     f"{QWEN_HUB}/Qwen-Image-2.1/blob/main/LICENSE",
     "https://qwenlm.github.io/",
     "https://github.com/acme/Qwen/blob/main/Tongyi%20Qianwen%20LICENSE%20AGREEMENT",
@@ -191,6 +190,16 @@ def test_a_near_miss_qwen_address_binds_nothing(tmp_path, reasoner, link):
     for lid in FORBIDDEN:
         answer = _asked(reasoner, tmp_path, link, lid)
         assert answer.status == "permitted", (link, lid, answer.status)
+
+
+@pytest.mark.parametrize("reasoner", [R, LICENSES_ONLY], ids=["bundled", "licenses-only"])
+def test_a_catalog_models_repo_page_binds_its_license_through_the_catalog(tmp_path, reasoner):
+    """The Qwen-7B repo page (a 'near miss' until review 30) says "its terms" as its LICENSE file
+    does: with the catalog it binds tongyi-qianwen; with the license files alone it is no
+    license's address and the label decides."""
+    answer = _asked(reasoner, tmp_path, f"{QWEN_HUB}/Qwen-7B", "tongyi-qianwen")
+    expected = "forbidden" if reasoner is R else "permitted"
+    assert answer.status == expected, answer.status
 
 
 @pytest.mark.parametrize("link", NEAR_MISSES + [a for links in QWEN_ADDRESSES.values() for a in links])

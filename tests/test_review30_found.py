@@ -98,14 +98,26 @@ def test_a_loosely_written_hub_license_link_binds(can_i, tmp_path, link):
     assert "llama3" in {r["license"] for r in doc["reasons"]}
 
 
-@pytest.mark.xfail(strict=True, reason="MEDIUM: a license_link to a catalog model's repo page (not a file in it) "
-                   "is an 'unread' note and the label decides (YES); tests/test_edges10.py asserts that on purpose "
-                   "(Qwen/Qwen-7B's page is a 'near miss'). A card whose license link is another model's repo says "
-                   "'its terms': binding the catalog model's license (or UNKNOWN) would fix it; the lead decides")
-def test_a_license_link_to_a_catalog_models_repo_page_binds(can_i, tmp_path):
-    doc = answer(can_i, tmp_path, f"license: mit\nlicense_link: https://huggingface.co/{LLAMA3}",
+@pytest.mark.parametrize("page", [LLAMA3, f"{LLAMA3}/", f"{LLAMA3}?library=transformers", f"{LLAMA3}#license"])
+def test_a_license_link_to_a_catalog_models_repo_page_binds(can_i, tmp_path, page):
+    """Was a strict xfail (MEDIUM): a license_link to a catalog model's repo page (not a file in
+    it) was an 'unread' note and the label decided: `license: mit` beside the Llama 3 repo page was
+    YES for military use. The page says "its terms" as its LICENSE file does: the catalog model's
+    license binds (subjects._HUB_FILE_LINK)."""
+    doc = answer(can_i, tmp_path, f"license: mit\nlicense_link: https://huggingface.co/{page}",
                  "--commercial", "--purpose", "military", "--no-remedies", verb="use")
-    assert doc["status"] != "permitted", doc
+    assert doc["status"] == "forbidden", doc
+    assert "llama3" in {r["license"] for r in doc["reasons"]}
+
+
+@pytest.mark.parametrize("page", [f"https://huggingface.co/{LLAMA3}/discussions/12", "https://huggingface.co/meta-llama",
+                                  "https://huggingface.co/acme/not-in-the-catalog"])
+def test_other_hub_pages_are_noted_not_bound(can_i, tmp_path, page):
+    """A discussion, an organisation's page or a repo the catalog does not hold names no text
+    can-i knows: the label decides, with the `card_license_link_unread` note saying so."""
+    doc = answer(can_i, tmp_path, f"license: mit\nlicense_link: {page}", "--commercial", "--no-remedies", verb="use")
+    assert doc["status"] == "permitted", doc
+    assert "card_license_link_unread" in {n["code"] for n in doc["notes"]}, doc["notes"]
 
 
 # --- HIGH: catalog datasets of model outputs that did not say so ---------------------------------
