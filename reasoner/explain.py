@@ -19,7 +19,7 @@ from .compile import CompiledLicense
 from .licenses import Act, Compare, Condition, Flag, Member, Not, StartsWith
 from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
-    restricted_values, when_words,
+    residual_words, restricted_values, when_words,
 )
 from .response import applicable as _applicable, decider as _decider, leaf as _leaf, obligation as _obligation
 from .response import reason as _reason
@@ -182,6 +182,23 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
                                     licensee_open=licensee_open, licensee_nos=licensee_nos)
     except RecursionError:   # a chain of hundreds of `or`s: the verdict stands, its residual is not listed
         result.residual, cut = [], [True]
+    either_way = _forbidden_either_way(result.residual) if status == "depends" else None
+    if either_way:
+        # Every value of one unstated fact ends forbidden (qwen-research: not granted when not
+        # commercial, a separate license needed when commercial): NO, whatever is stated (review 28).
+        field, covering = either_way
+        ways = residual_words(covering)
+        for group in covering:
+            leaf = group[0]
+            reasons.add(_reason(license=leaf.license, version=version(leaf.license), clause=leaf.clause,
+                                title=leaf.title, kind=leaf.kind, artifact=leaf.artifact,
+                                message=f"{' and '.join(x.text for x in group)} → {leaf.kind.replace('_', ' ')}; "
+                                        f"`{field}` is not stated, and each value of it ends forbidden: "
+                                        f"{ways.removeprefix('forbidden ')}"))
+        result.status = status = "forbidden"
+        result.reasons = sorted(reasons, key=lambda r: (r.kind, r.license, r.clause or "", r.artifact or "",
+                                                        r.act or "", r.message))
+        result.residual, cut = [], []
     if cut:   # falsifying every listed group would not settle the answer: say so
         result.notes.append(Note("residual_incomplete",
                                  f"the condition is too large to list in full (at most {MAX_GROUPS} of its ways to "
@@ -470,6 +487,54 @@ def _residual(by_name: dict, licenses: dict, contexts: dict | None = None,
             if group and not _contradictory(group):
                 groups.add(tuple(sorted(set(group), key=_leaf_order)))
     return sorted(groups, key=lambda g: [_leaf_order(leaf) for leaf in g])
+
+
+_COMPARE = {">": lambda x, v: x > v, ">=": lambda x, v: x >= v, "<": lambda x, v: x < v, "<=": lambda x, v: x <= v,
+            "=": lambda x, v: x == v, "!=": lambda x, v: x != v,
+            "in": lambda x, v: x in v, "not in": lambda x, v: x not in v}
+_OTHER = object()   # a word no leaf names: the rest of an open or closed vocabulary
+
+
+def _forbidden_either_way(groups: list) -> tuple[str, list] | None:
+    """(the fact, the groups) when the AND-groups that test one unstated fact alone end forbidden
+    for every value it can take: a flag both ways, a number on every side of the thresholds, a
+    single word whether it is a named one or another. Each group alone ends forbidden (_residual),
+    so their union covering every value is a NO. Sound, not complete: facts of several values at
+    once (purposes, territories) and dates are not split, nor two facts together; those stay
+    DEPENDS."""
+    by_fact = defaultdict(list)
+    for group in groups:
+        keys = {(leaf.fact, leaf.artifact) for leaf in group}
+        declared = schema.FACTS.get(group[0].tests or "")
+        if len(keys) != 1 or declared is None or declared.many or any(leaf.op not in _COMPARE for leaf in group):
+            continue
+        if declared.type in (schema.FLAG, schema.COUNT, schema.MONEY):
+            by_fact[next(iter(keys))].append((declared.type, group))
+        elif declared.type in (schema.STRING, schema.TAGS):   # one word (a role, an entity)
+            by_fact[next(iter(keys))].append((schema.STRING, group))
+    for (field, _artifact), typed in sorted(by_fact.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+        kind = typed[0][0]
+        if kind == schema.FLAG:
+            values = [True, False]
+        elif kind == schema.STRING:
+            named = {v for _, group in typed for leaf in group
+                     for v in (leaf.value if isinstance(leaf.value, tuple) else (leaf.value,))}
+            values = sorted(named, key=str) + [_OTHER]
+        else:
+            cuts = {leaf.value for _, group in typed for leaf in group}
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in cuts):
+                continue
+            values = sorted({x for v in cuts for x in (v - 1, v, v + 1)})
+        covering = []
+        for value in values:
+            holding = [group for _, group in typed
+                       if all(_COMPARE[leaf.op](value, leaf.value) for leaf in group)]
+            if not holding:
+                break
+            covering += [group for group in holding[:1] if group not in covering]
+        else:
+            return field, covering
+    return None
 
 
 def _leaf_part(compiled: CompiledLicense, number: str, node: int, positive: bool,

@@ -152,17 +152,17 @@ def test_a_member_stated_beside_its_region_is_tested_as_itself(can_i, tmp_path):
 
 # --- MEDIUM: NO either way is DEPENDS
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (wrong answer, exit 3 for a NO): joint coverage (rules.lp) is worked out for grants only; "
-    "when every value of the open fact ends forbidden (no grant when not commercial, a separate "
-    "license needed when commercial) the answer is DEPENDS on `not commercial, or commercial`. "
-    "Since c7c52a0 this also answers research beside customer-support. Fix: a forbiddance split like "
-    "covered_jointly (every world of one split fact has a reason or no grant) is NO"))
 @pytest.mark.parametrize("license_id", ["qwen-research", "tongyi-qianwen-research"])
 def test_forbidden_whichever_way_commercial_goes_is_no(can_i, license_id):
+    """Was a strict xfail (MEDIUM, exit 3 for a NO): joint coverage (rules.lp) is worked out for
+    grants only, so with research beside customer-support (outside the research grant) and
+    `commercial` unstated the answer was DEPENDS on "not commercial, or commercial". Every value of
+    the flag ends forbidden: NO (explain._forbidden_either_way), citing both ways."""
     doc = can_i("--no-profile", "use", license_id, "--purpose", "research", "--purpose", "customer-support",
                 "--json", "--no-remedies").json()
     assert doc["status"] == "forbidden", doc["status"]
+    assert {r["kind"] for r in doc["reasons"]} == {"not_granted", "needs_separate_license"}, doc["reasons"]
+    assert not doc["depends_on"] and not doc["residual"]["any"]
 
 
 @pytest.mark.parametrize("license_id", ["cc-by-nc-4.0", "minimax-m2.7-noncommercial"])
