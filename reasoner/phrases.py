@@ -23,6 +23,9 @@ FLAG_WORDS["outputs_licensee"] = ("the model was run by you, its licensee, to ge
 # under the license, which the exceptions to the bans on improving other models name.
 FLAG_WORDS["target.derived"] = ("the model created takes weights of a model under this license",
                                 "the model created takes no weights of a model under this license")
+# Computed from the created artifact's `kind` (rules.lp "target.dataset").
+FLAG_WORDS["target.dataset"] = ("what is created is a dataset, `\"kind\": \"dataset\"`",
+                                "what is created is a model, not a dataset")
 
 
 def is_date(fact: str) -> bool:

@@ -216,6 +216,11 @@ FACT_LIST = (
     Fact("target.derived", FLAG, TARGET,
          "the model being created is this license's material or a derivative work of it (it takes the weights "
          "of a model under this license by fine-tuning, an adapter, a merge or quantization)"),
+    # Data made from a model's outputs (a dataset `distilled` from it) improves no model: the bans
+    # on using outputs "to improve any other large language model" (Llama 2/3 §1.b.v) except it.
+    # Computed from the created artifact's `kind` (rules.lp), never stated; unstated is a model,
+    # so leaving `kind` out keeps the ban.
+    Fact("target.dataset", FLAG, TARGET, "what is being created is a dataset, not a model"),
     # What an artifact is, as a BOM (CycloneDX `data`, SPDX `dataset_DatasetPackage`), the dataset
     # catalog or a request (`"kind": "dataset"`) says. A model takes a dataset only by training on
     # it: a model that names a dataset by `finetune`, `merge`, `distilled`… escaped the outputs-as-
