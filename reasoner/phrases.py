@@ -14,7 +14,8 @@ NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in
 
 # Flags on facts that are not flags in the request (a model's modalities are a set of tags), in
 # words for each way the condition can come out.
-FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multimodal")}
+FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multimodal"),
+              "dataset": ("the artifact is a dataset", "the artifact is a model, not a dataset")}
 # Stated as `generated_outputs` (rules.lp "Outputs received as data"): the model is the one whose
 # outputs the data holds.
 FLAG_WORDS["outputs_licensee"] = ("the model was run by you, its licensee, to generate the outputs (generated_outputs)",
@@ -52,6 +53,8 @@ def render_condition(cond: Condition) -> str:
     if isinstance(cond, (Act, Flag, Compare, Member, StartsWith)):
         return leaf_words(cond, True)
     if isinstance(cond, Not):
+        if isinstance(cond.operand, Flag) and cond.operand.fact in FLAG_WORDS:   # "the model is not multimodal"
+            return leaf_words(cond.operand, False)
         inner = render_condition(cond.operand)
         return f"not {inner}" if isinstance(cond.operand, (Act, Flag)) else f"not ({inner})"
     joiner = " and " if isinstance(cond, All) else " or "

@@ -81,6 +81,8 @@ FACT_LIST = (
          example=("commercial", "noncommercial")),
     Fact("derived", FLAG, ACTED, "the model is a derivative of the licensed material"),
     Fact("multimodal", FLAG, ACTED, "the model handles more than one modality", stated_by="modality"),
+    # Computed (rules.lp `dataset`): what the artifact is, never stated as a flag.
+    Fact("dataset", FLAG, ACTED, "the artifact is a dataset, not a model"),
     Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),

@@ -200,13 +200,9 @@ def test_mnpl_has_no_unlawful_use_clause_to_encode():
 
 # --- LOW: a dataset under the NVIDIA Open Model License is held to the Cosmos Model duty ---------
 
-@pytest.mark.xfail(strict=True, reason="LOW: nvidia-open-model-license §3.2's 'Built on NVIDIA Cosmos' duty "
-                   "tests only `multimodal`, so a multimodal dataset under the license (1.3 'Model' and 1.4 "
-                   "'a multimodal Model' name models, not data) owes it to a model trained on it; fix: a "
-                   "condition that the bound artifact is a model (not `trained_on` data), or an ambiguous "
-                   "marker saying data published under the Agreement is read as a Model")
 def test_nvidia_dataset_is_not_a_cosmos_model(can_i, tmp_path):
-    """LOW. NVIDIA Open Model License (2025-10-24) 1.4: '"NVIDIA Cosmos Model" means a multimodal
+    """Was a strict xfail (LOW); now the duty reads `not dataset` (rules.lp `dataset`: said so, or a
+    `trained_on` parent). NVIDIA Open Model License (2025-10-24) 1.4: '"NVIDIA Cosmos Model" means a multimodal
     Model shared under this Agreement'; 3.2 asks for "Built on NVIDIA Cosmos" when a Cosmos Model
     or its outputs train an AI model. Input: a JSON request, an image/video dataset under
     nvidia-open-model-license that `me/model` (llama, apache-2.0) is `trained_on`, act distribute,
@@ -223,6 +219,11 @@ def test_nvidia_dataset_is_not_a_cosmos_model(can_i, tmp_path):
     assert doc["status"] == "permitted"
     assert not any(o["license"] == "nvidia-open-model-license" and o["clause"] == "3.2" for o in doc["obligations"]), \
         doc["obligations"]
+    # A multimodal model under the license, fine-tuned, still owes it.
+    request["artifacts"][0]["family"] = "other"
+    request["artifacts"][1]["derived_from"][0]["relation"] = "finetune"
+    code, out, err = can_i("--request", "-", "--json", "--no-profile", stdin=json.dumps(request))
+    assert any(o["license"] == "nvidia-open-model-license" and o["clause"] == "3.2" for o in json.loads(out)["obligations"]), out
 
 
 # --- HIGH: `glm-4` on GLM-Edge cards was read as the GLM-4 text (its "glm-4" naming duty) --------
