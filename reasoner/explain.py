@@ -19,7 +19,7 @@ from .compile import CompiledLicense
 from .licenses import Act, Compare, Condition, Flag, Member, Not, StartsWith
 from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
-    residual_words, restricted_values, when_words,
+    residual_words, restricted_values, restricted_words, when_words,
 )
 from .response import applicable as _applicable, decider as _decider, leaf as _leaf, obligation as _obligation
 from .response import reason as _reason
@@ -838,6 +838,7 @@ class _RuleWords:
             duty, params, words = _duty(rule)
             values = list(rule.restricted_values)
             slots = {"duty": words, "condition": self.condition, "fact": rule.restricted_fact,
+                     "restricted": restricted_words(rule.restricted_fact),
                      "count": len(values), "values": restricted_values(values)}
             lists = tuple(key for key, value in params.items() if type(value) is list)
             known = self._messages[("owed", template)] = (self.version, duty, params, lists, fill(template, slots))

@@ -106,6 +106,16 @@ def leaf_words(cond: Condition, positive: bool) -> str:
     return render_condition(cond if positive else Not(cond))
 
 
+# How a use restriction's list reads in its duty: "do not use it for any purpose on the restricted
+# list", "… in any territory …" (FLUX §4.f.iv lists sanctioned places).
+RESTRICTED_WORDS = {"territory": "in any territory", "domicile": "while your domicile is any territory"}
+
+
+def restricted_words(fact: str) -> str:
+    """The words between "do not use it" and "on the restricted list" for a restricted fact."""
+    return RESTRICTED_WORDS.get(fact, f"for any {fact}")
+
+
 def residual_words(groups) -> str:
     """The residual condition in words, AND inside a group and OR across groups:
     `forbidden if commercial = true and mau > 100, or if revenue > 5,000,000`."""
