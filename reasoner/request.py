@@ -215,11 +215,21 @@ def _string(doc: dict, key: str, path: str, required: bool = False) -> str | Non
     return value
 
 
+# YAML 1.1 (PyYAML) reads an unquoted NO, no, off, Yes or on as a boolean: `territory: [NO, EEA]`
+# (Norway) arrived as [False, "EEA"] and the error said the list was "not list" (review 31).
+_YAML_BOOLEAN_HINT = " (YAML reads an unquoted NO, Yes, on or off as true or false: quote the word)"
+
+
 def _string_list(value, path: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _type_error(path, "a list of strings", value)
+    where, wrong = (path, value) if not isinstance(value, list) else next(
+        ((f"{path}[{i}]", v) for i, v in enumerate(value) if not isinstance(v, str)), (None, None))
+    if where is not None:   # an item is named as the item, not as the list (which is a list)
+        error = _type_error(where, "a list of strings" if where == path else "a string", wrong)
+        if isinstance(wrong, bool):
+            raise RequestError(error.message + _YAML_BOOLEAN_HINT, location=where)
+        raise error
     return tuple(_no_nul(v, f"{path}[{i}]") for i, v in enumerate(value))
 
 
