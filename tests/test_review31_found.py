@@ -98,21 +98,40 @@ def test_custom_territory_terms_with_regions(can_i, tmp_path, body, territory, s
     assert _status(can_i, "--facts", _lic(tmp_path, body), "use", "t", "--territory", territory) == status
 
 
-# --- MEDIUM: a member state's parts that ISO codes apart are not the state ---------------------
+# --- MEDIUM: a member state's parts that ISO codes apart were not the state ----------------------
+
+BAN = '  clause "1" "Grant" {{\n    grant all\n  }}\n  clause "2" "Not in {0}" {{\n    forbid all when territory in {{{0}}}\n  }}'
+ONLY = '  clause "1" "Only in {0}" {{\n    grant all when territory in {{{0}}}\n  }}'
+
+
+@pytest.mark.parametrize("state, part", [("FR", "GP"), ("FR", "RE"), ("FR", "MF"), ("FI", "AX")])
+def test_a_member_states_parts_coded_apart_are_the_state(can_i, tmp_path, state, part):
+    """MEDIUM, fixed (vocabulary.EU_PARTS_CODED_APART_BY_STATE; latent: no bundled license names a
+    member state). Guadeloupe, Réunion, … and Åland were inside the EU but not inside France or
+    Finland, so `forbid all when territory in {FR}` was YES for `--territory GP` (a French
+    département), and a grant for France alone was NO there. The state is now a region of its
+    parts coded apart, and a stated FR leaves open whether the use is in one of them."""
+    assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(state)), "use", "t", "--territory", part) == "forbidden"
+    assert _status(can_i, "--facts", _lic(tmp_path, ONLY.format(state), "only.lic"), "use", "t",
+                   "--territory", part) == "permitted"
+    assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(part), "part.lic"), "use", "t",
+                   "--territory", state) == "depends"
+    assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(part), "part.lic"), "use", "t",
+                   "--territory", f"{state},{part}") == "forbidden"
+    assert _status(can_i, "--facts", _lic(tmp_path, BAN.format("EU"), "eu.lic"), "use", "t", "--territory", part) == "forbidden"
+
 
 @pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (latent: no bundled license names a member state): vocabulary.EU_PARTS_CODED_APART puts "
-    "Guadeloupe, Réunion, … and Åland inside the EU, but not inside France or Finland, so a license "
-    "`forbid all when territory in {FR}` is YES for `--territory GP` (Guadeloupe is a French "
-    "département) and one on FI is YES for AX. Fix: a table of each state's parts coded apart, read one "
-    "step (GP is FR, and FR's regions), not as REGIONS: expand_territories closes transitively, so FR "
-    "as a region holding PF or NC (French, not EU territory) would put them in the EU; a stated FR then "
-    "leaves its parts open (fact_open), as EU leaves DE"))
-@pytest.mark.parametrize("state, part", [("FR", "GP"), ("FR", "RE"), ("FI", "AX")])
-def test_a_ban_on_a_member_state_reaches_its_parts_coded_apart(can_i, tmp_path, state, part):
-    ban = _lic(tmp_path, '  clause "1" "Grant" {\n    grant all\n  }\n'
-                         f'  clause "2" "Not in {state}" {{\n    forbid all when territory in {{{state}}}\n  }}')
-    assert _status(can_i, "--facts", ban, "use", "t", "--territory", part) == "forbidden"
+    "MEDIUM (latent: no bundled license names these states): a state's parts outside the EU and the EEA "
+    "that ISO codes apart are not the state: `forbid all when territory in {NO}` is YES for `--territory "
+    "SJ` (Svalbard, Norwegian territory outside the EEA), one on FR for PF or NC. They cannot join REGIONS "
+    "(expand_territories closes transitively: SJ would be put in the EEA). Fix: a second table of parts "
+    "outside the state's regions, read one step (SJ is NO, not EEA), in expand_territories/implied_regions "
+    "and as region_member facts of the state only; which parts count (Greenland for DK, Aruba for NL) is a "
+    "judgement per state"))
+@pytest.mark.parametrize("state, part", [("NO", "SJ"), ("FR", "PF")])
+def test_a_states_parts_outside_the_eu_are_the_state(can_i, tmp_path, state, part):
+    assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(state)), "use", "t", "--territory", part) == "forbidden"
 
 
 # --- LOW: the purpose `commercial-product` and the commercial flag --------------------------------
