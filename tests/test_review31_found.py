@@ -134,6 +134,32 @@ def test_a_states_parts_outside_the_eu_are_the_state(can_i, tmp_path, state, par
     assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(state)), "use", "t", "--territory", part) == "forbidden"
 
 
+# --- Checked and sound: the purpose/flag contradiction on every input path -----------------------
+
+@pytest.mark.parametrize("profile, argv", [
+    ("commercial = false\n", ("--purpose", "commercial-product")),
+    ('purposes = ["commercial-product"]\n', ("--non-commercial",)),
+    ('commercial = false\npurposes = ["commercial-product"]\n', ()),
+])
+def test_a_profile_that_contradicts_the_question_is_an_input_error(can_i, tmp_path, profile, argv):
+    path = tmp_path / "can-i.toml"
+    path.write_text(profile)
+    run = can_i("--profile", path, "use", "cc-by-nc-4.0", *argv, "--json", "--no-remedies")
+    assert run.code == 2 and "commercial-product" in run.json()["error"]["message"], run.out
+
+
+def test_a_lineage_use_section_and_a_batch_line_meet_the_contradiction_too(can_i, tmp_path):
+    lineage = tmp_path / "l.json"
+    lineage.write_text(json.dumps({"artifacts": [{"id": "m", "license": "cc-by-nc-4.0"}], "subject": "m",
+                                   "use": {"purposes": ["commercial-product"]}}))
+    assert can_i("--no-profile", "use", str(lineage), "--non-commercial", "--json").code == 2
+    lines = [{"licenses": ["cc-by-nc-4.0"], "use": {"acts": ["use"], "commercial": c, "purposes": ["commercial-product"]}}
+             for c in (False, True)]
+    run = can_i("--no-profile", "--request", "-", "--json", stdin="\n".join(json.dumps(d) for d in lines) + "\n")
+    answers = [json.loads(line) for line in run.out.splitlines()]
+    assert run.code == 2 and "error" in answers[0] and answers[1]["status"] == "forbidden", run.out
+
+
 # --- LOW: the purpose `commercial-product` and the commercial flag --------------------------------
 
 @pytest.mark.xfail(strict=True, reason=(
