@@ -246,3 +246,49 @@ def test_an_unquoted_no_in_yaml_is_named_as_a_boolean(can_i, tmp_path, territory
     path.write_text(f"artifacts:\n- id: m\n  license: {HUNYUAN}\nsubject: m\nuse:\n  territory: ['NO', EEA]\n"
                     "  release_mau_own: 1M\n")
     assert _status(can_i, "use", str(path)) == "depends"
+
+
+# --- LOW: a lone surrogate in the input ended in a traceback ----------------------------------------
+
+LONE = "\\ud800"   # as JSON writes it: half of a UTF-16 pair, no character
+
+
+@pytest.mark.parametrize("doc, where", [
+    ('{"licenses":["mit"],"use":{"acts":["use"],"territory":["%s"]}}', "use.territory[0]"),
+    ('{"artifacts":[{"id":"%s","license":"mit"}],"subject":"m","use":{"acts":["use"]}}', "artifacts[0].id"),
+    ('{"artifacts":[{"id":"m","license":"mit"}],"subject":"m","use":{"acts":["use"],"name":"a%s"}}', "use.name"),
+    ('{"licenses":["mit"],"use":{"acts":["use"]},"facts_from":{"acts":"%s"}}', "facts_from.acts"),
+])
+@pytest.mark.parametrize("as_json", [True, False])
+def test_a_lone_surrogate_in_a_request_is_an_input_error(can_i, doc, where, as_json):
+    """LOW, fixed (request._no_nul, errors.CanIError, profile.read_facts_from). JSON may escape half of
+    a UTF-16 pair alone (`"\\ud800"`). An unknown territory so written was an input error whose JSON
+    document could not be written as UTF-8 (a traceback, exit 1); an artifact id so written was
+    answered, and the answer's text ended in a traceback; `facts_from` echoed it the same way. Such
+    a string is now an input error at its field, its message escaped."""
+    run = can_i("--no-profile", "--request", "-", *(("--json",) if as_json else ()), stdin=doc % LONE)
+    assert run.code == 2, run.out + run.err
+    assert where in run.err and "surrogate" in run.err, run.err
+    if as_json:
+        assert run.json()["error"]["location"].endswith(where)
+
+
+@pytest.mark.parametrize("record", [
+    '{"id":"a@","front_matter":{"license":"mit"}}'.replace("@", LONE),
+    '{"id":"a","front_matter":{"license":"mit@"}}'.replace("@", LONE),
+    '{"id":"a","cardData":{"license":"mit","base_model":"b@"}}'.replace("@", LONE),
+    # the escape in the card's YAML text, which JSON carries as `\\ud800`
+    '{"id":"a","front_matter":"license: mit\\nbase_model: \\"x\\@\\"\\n"}'.replace("@", LONE),
+])
+@pytest.mark.parametrize("output", ["--json", "--csv", "--sarif", None])
+def test_a_lone_surrogate_in_an_audited_record_is_an_invalid_card(can_i, tmp_path, record, output):
+    """LOW, fixed (audit._line_card, _json_cards). A Hub dump record whose id, license label or base
+    model held a lone surrogate was audited and quoted: every output (JSON, CSV, SARIF, text) ended
+    in a traceback. The record is now an invalid card, and the other records are audited."""
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(record + '\n{"id":"ok","front_matter":{"license":"mit"}}\n')
+    run = can_i("--no-profile", "audit", str(dump), *((output,) if output else ()))
+    assert "Traceback" not in run.out + run.err and run.code == 2, run.out + run.err
+    if output == "--json":
+        results = {r["id"]: r["status"] for r in run.json()["results"]}
+        assert results.get("ok") == "permitted", results
