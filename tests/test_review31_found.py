@@ -292,3 +292,15 @@ def test_a_lone_surrogate_in_an_audited_record_is_an_invalid_card(can_i, tmp_pat
     if output == "--json":
         results = {r["id"]: r["status"] for r in run.json()["results"]}
         assert results.get("ok") == "permitted", results
+
+
+def test_a_lone_surrogate_in_a_license_file_is_a_dsl_error(can_i, tmp_path):
+    """LOW, fixed (parse.string). A license file's string may escape half of a UTF-16 pair alone
+    (`note "x\\udc00"`): `check` passed it, and `show`, `licenses` and every answer quoting it ended
+    in a traceback. It is now DSL002 at the string; a whole pair (an emoji) still reads."""
+    lic = _lic(tmp_path, '  clause "1" "g" {\n    grant all\n    note "x\\udc00"\n  }')
+    run = can_i("check", lic)
+    assert run.code == 2 and "lone surrogate U+DC00" in run.out + run.err and "DSL002" in run.out + run.err
+    assert can_i("--no-profile", "--facts", lic, "use", "t").code == 2
+    pair = _lic(tmp_path, '  clause "1" "g" {\n    grant all\n    note "x\\ud83d\\ude00"\n  }', "pair.lic")
+    assert _status(can_i, "--facts", pair, "use", "t") == "permitted"
