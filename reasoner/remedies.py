@@ -334,7 +334,13 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     territory = schema.FACTS["territory"]
     if getattr(use, territory.attr):
         named = set(_condition_values(kb, used, territory.name))
-        for rank, code in enumerate([c for c in ELSEWHERE if c not in named][:2]):
+        stated = getattr(use, territory.attr)
+        # One of several stated places alone first: a license that grants or permits use only in
+        # named places (the US only, the EU only) was offered none of them (review 31: `--territory
+        # US,CN` under a US-only grant got no "use it only in US", DE,US under an EU-only rule no remedy).
+        codes = list(stated) if len(stated) > 1 else []
+        codes += [c for c in ELSEWHERE if c not in named and c not in codes][:2]
+        for rank, code in enumerate(codes):
             out.append(_Candidate("use_elsewhere", (("set", ("use", territory.field), [code]),), {"territory": code},
                                   {"territory": code},
                                   _with_use(scene, **{territory.attr: read_territories([code], territory.field)}),

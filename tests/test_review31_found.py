@@ -304,3 +304,19 @@ def test_a_lone_surrogate_in_a_license_file_is_a_dsl_error(can_i, tmp_path):
     assert can_i("--no-profile", "--facts", lic, "use", "t").code == 2
     pair = _lic(tmp_path, '  clause "1" "g" {\n    grant all\n    note "x\\ud83d\\ude00"\n  }', "pair.lic")
     assert _status(can_i, "--facts", pair, "use", "t") == "permitted"
+
+
+@pytest.mark.parametrize("body, territory, only", [
+    (GRANT_US, "US,CN", "US"),
+    (ONLY.format("US"), "US,CN", "US"),
+    (GRANT_US.replace('"US only"', '"EU only"').replace("{US}", "{EU}").replace("the US", "the EU"), "DE,US", "DE"),
+])
+def test_use_it_only_in_one_of_the_stated_places(can_i, tmp_path, body, territory, only):
+    """LOW, fixed (remedies.py use_elsewhere). The remedy offered only territories no license
+    condition names (US, CH, JP), so a license permitting use only in named places got none of
+    them: `--territory US,CN` under a US-only rule was offered only a separate license, `DE,US`
+    under an EU-only rule no remedy at all. Each stated place alone is now tried first."""
+    doc = _doc(can_i, "--facts", _lic(tmp_path, body), "use", "t", "--territory", territory)
+    assert doc["status"] == "forbidden"
+    elsewhere = [c for r in doc["remedies"] for c in r["changes"] if c["kind"] == "use_elsewhere"]
+    assert [c["params"]["territory"] for c in elsewhere] == [only], doc["remedies"]
