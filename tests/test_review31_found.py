@@ -98,6 +98,25 @@ def test_custom_territory_terms_with_regions(can_i, tmp_path, body, territory, s
     assert _status(can_i, "--facts", _lic(tmp_path, body), "use", "t", "--territory", territory) == status
 
 
+# --- HIGH: FLUX.1 [dev] forbids use in a comprehensively sanctioned jurisdiction ------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "HIGH (live, bundled catalog model): FLUX.1 [dev] §4.f(iv) bars using or downloading the model 'if you "
+    "or they are (a) located in a comprehensively sanctioned jurisdiction', and §4.f(i) distributing it to "
+    "'any ... country prohibited by Export Laws'; the encoding says 'sanctioned jurisdictions ... are not "
+    "named in the text, so no territory rule is encoded' (a note the answer never shows), so `use "
+    "black-forest-labs/FLUX.1-dev --non-commercial --territory KP` (or IR, CU) is a plain YES. Fix "
+    "(flux-1-dev-non-commercial-license.lic, a clause 4.f.iv): `forbid all when territory in {CU, IR, KP}` "
+    "with an `ambiguous` saying the list is the licensor's export laws', which change (Syria's US program "
+    "ended in 2025; occupied regions of Ukraine have no ISO code of their own). A judgement call with a wide "
+    "blast radius: every FLUX question without a territory becomes DEPENDS on it, as Hunyuan's are (PRODUCT.md: "
+    "unknown facts make the answer depends), so the .lic examples, the FLUX catalog children and the digests move"))
+@pytest.mark.parametrize("territory", ["KP", "IR", "CU"])
+def test_flux_dev_is_not_for_a_comprehensively_sanctioned_jurisdiction(can_i, territory):
+    for verb in ("use", "distribute"):
+        assert _status(can_i, verb, "black-forest-labs/FLUX.1-dev", "--non-commercial", "--territory", territory) != "permitted"
+
+
 # --- MEDIUM: a member state's parts that ISO codes apart were not the state ----------------------
 
 BAN = '  clause "1" "Grant" {{\n    grant all\n  }}\n  clause "2" "Not in {0}" {{\n    forbid all when territory in {{{0}}}\n  }}'
