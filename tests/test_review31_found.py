@@ -117,6 +117,22 @@ def test_flux_dev_is_not_for_a_comprehensively_sanctioned_jurisdiction(can_i, te
         assert _status(can_i, verb, "black-forest-labs/FLUX.1-dev", "--non-commercial", "--territory", territory) != "permitted"
 
 
+# --- HIGH: an acceptable use policy can-i does not have is no permission -----------------------
+
+@pytest.mark.xfail(strict=True, reason=(
+    "HIGH (live, bundled license; 'where can-i cannot know'): Falcon 180B §5.1 binds every use to TII's "
+    "Acceptable Use Policy, whose text the sources lack, so no purpose is restricted: `use "
+    "falcon-180b-tii-license-1.0 --purpose child-exploitation` (or illegal-activity, fraud) is YES, with "
+    "only an 'ambiguous' risk. Every Falcon AUP found (Falcon 2 11B, Falcon 3: same site, 'the latest "
+    "version from time to time') bars unlawful use and harming minors first. Fix: find and encode the 180B "
+    "policy (falconllm.tii.ae/acceptable-use-policy.html, an archived copy); until then restrict at least "
+    "{illegal-activity, child-exploitation} in clause 5.1 with an `ambiguous` naming the missing text (digests "
+    "move YES -> NO only), or make a stated purpose under a policy not encoded DEPENDS, never YES"))
+@pytest.mark.parametrize("purpose", ["child-exploitation", "illegal-activity", "fraud"])
+def test_an_unencoded_acceptable_use_policy_does_not_permit_crimes(can_i, purpose):
+    assert _status(can_i, "use", "falcon-180b-tii-license-1.0", "--purpose", purpose) != "permitted"
+
+
 # --- MEDIUM: a member state's parts that ISO codes apart were not the state ----------------------
 
 BAN = '  clause "1" "Grant" {{\n    grant all\n  }}\n  clause "2" "Not in {0}" {{\n    forbid all when territory in {{{0}}}\n  }}'
