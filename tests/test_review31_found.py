@@ -127,10 +127,13 @@ def test_flux_dev_is_not_for_a_comprehensively_sanctioned_jurisdiction(can_i, te
     "version from time to time') bars unlawful use and harming minors first. Fix: find and encode the 180B "
     "policy (falconllm.tii.ae/acceptable-use-policy.html, an archived copy); until then restrict at least "
     "{illegal-activity, child-exploitation} in clause 5.1 with an `ambiguous` naming the missing text (digests "
-    "move YES -> NO only), or make a stated purpose under a policy not encoded DEPENDS, never YES"))
+    "move YES -> NO only), or make a stated purpose under a policy not encoded DEPENDS, never YES. The same "
+    "holds for the NVIDIA Open Model License, whose 'AI Ethics' clause incorporates NVIDIA's Trustworthy AI "
+    "terms by address only (not encoded: no purpose list), for every catalog Nemotron/Cosmos model"))
+@pytest.mark.parametrize("license_id", ["falcon-180b-tii-license-1.0", "nvidia-open-model-license"])
 @pytest.mark.parametrize("purpose", ["child-exploitation", "illegal-activity", "fraud"])
-def test_an_unencoded_acceptable_use_policy_does_not_permit_crimes(can_i, purpose):
-    assert _status(can_i, "use", "falcon-180b-tii-license-1.0", "--purpose", purpose) != "permitted"
+def test_an_unencoded_acceptable_use_policy_does_not_permit_crimes(can_i, license_id, purpose):
+    assert _status(can_i, "use", license_id, "--purpose", purpose) != "permitted"
 
 
 # --- MEDIUM: a member state's parts that ISO codes apart were not the state ----------------------
