@@ -323,6 +323,12 @@ def test_a_lone_surrogate_in_an_audited_record_is_an_invalid_card(can_i, tmp_pat
     """LOW, fixed (audit._line_card, _json_cards). A Hub dump record whose id, license label or base
     model held a lone surrogate was audited and quoted: every output (JSON, CSV, SARIF, text) ended
     in a traceback. The record is now an invalid card, and the other records are audited."""
+    # First a model of the same shape whose parent is merely unknown: the audit shares answers between
+    # models of one shape within a process, and the second one reached no request check (the full
+    # suite failed where the file alone passed).
+    warm = tmp_path / "warm.jsonl"
+    warm.write_text('{"id":"w","front_matter":{"license":"mit","base_model":"someone/not-known"}}\n')
+    can_i("--no-profile", "audit", str(warm), "--json")
     dump = tmp_path / "dump.jsonl"
     dump.write_text(record + '\n{"id":"ok","front_matter":{"license":"mit"}}\n')
     run = can_i("--no-profile", "audit", str(dump), *((output,) if output else ()))
