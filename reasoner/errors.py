@@ -13,6 +13,12 @@ class CanIError(Exception):
     code = "error"
 
     def __init__(self, message: str, location: str | None = None):
+        # A lone surrogate quoted from the input (JSON's `\\ud800`) cannot be written as UTF-8: the
+        # error document and the error line ended in a traceback (review 31). It is shown escaped.
+        if not message.isascii():
+            message = message.encode("utf-8", "backslashreplace").decode("utf-8")
+        if location is not None and not location.isascii():
+            location = location.encode("utf-8", "backslashreplace").decode("utf-8")
         super().__init__(message)
         self.message = message
         self.location = location

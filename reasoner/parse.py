@@ -327,6 +327,12 @@ class _Build(Transformer):
         bad = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t\r"), None)
         if bad is not None:
             self.fail(token, f"control character U+{ord(bad):04X} in a string", "DSL002")
+        # A lone surrogate (`\ud800`, half of a UTF-16 pair) is no character: `show`, `licenses` and
+        # every answer quoting the string ended in a traceback (review 31).
+        bad = next((c for c in value if unicodedata.category(c) == "Cs"), None)
+        if bad is not None:
+            self.fail(token, f"lone surrogate U+{ord(bad):04X} in a string (half of a UTF-16 pair: write the "
+                             "character itself)", "DSL002")
         return value
 
     def scalar(self, token: Token):

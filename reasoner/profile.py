@@ -475,6 +475,7 @@ def read_facts_from(doc, path: str = "facts_from") -> tuple[tuple[str, str], ...
     few words), as whoever built the request says; the answer echoes it."""
     if not isinstance(doc, dict):
         raise RequestError(f"`{path}` must be an object: request field -> where it was stated", location=path)
+    from .request import _no_nul
     from .vocabulary import suggest
 
     for key, value in doc.items():
@@ -483,6 +484,7 @@ def read_facts_from(doc, path: str = "facts_from") -> tuple[tuple[str, str], ...
             raise RequestError(f"unknown field `{path}.{key}`{suggest(key, schema.USE_KEYS)}", location=f"{path}.{key}")
         if not isinstance(value, str):
             raise RequestError(f"`{path}.{key}` must be a string", location=f"{path}.{key}")
+        _no_nul(value, f"{path}.{key}")   # echoed in the answer: no NUL, no lone surrogate (review 31)
     return tuple(doc.items())
 
 

@@ -50,7 +50,8 @@ from .solve import (RuleFunctions, Scene, add_fact_symbols, fact_index, free_con
                     prefixes_compatible, more_rules_text, question_facts, read_shown, rule_statements, schema_facts,
                     solved_models, take_grounding)
 from .request import Grant, read_request, read_territories, request_document
-from .vocabulary import EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES, open_territories
+from .vocabulary import (EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES,
+                         expand_territories, open_territories)
 
 
 @dataclass(frozen=True)
@@ -224,8 +225,19 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     for name, (value, words) in schema.USER_CHOICES.items():
         fact = schema.FACTS[name]
         if getattr(use, fact.attr) is not None and getattr(use, fact.attr) != value:
-            out.append(_Candidate("set_flag", (("set", ("use", fact.field), value),), {"value": words},
-                                  {"fact": fact.field, "value": value}, _with_use(scene, **{fact.attr: value}),
+            # A stated purpose that says the opposite (schema.PURPOSE_FLAGS: commercial-product is
+            # commercial) goes with the flag: alone, the change made a request that is an input
+            # error, so it never verified and no non-commercial remedy was offered (review 31).
+            stated = getattr(use, purposes.attr) or ()
+            contrary = tuple(p for p in stated if schema.PURPOSE_FLAGS.get(p, (None, value)) == (name, not value))
+            ops = (("set", ("use", fact.field), value),) + tuple(
+                ("remove", ("use", purposes.field), p) for p in contrary)
+            changes = {fact.attr: value}
+            if contrary:
+                changes[purposes.attr] = tuple(p for p in stated if p not in contrary) or None
+                words += ", not for " + ", ".join(contrary)
+            out.append(_Candidate("set_flag", ops, {"value": words},
+                                  {"fact": fact.field, "value": value}, _with_use(scene, **changes),
                                   group=("flag", name)))
     # Counts and amounts stated over a threshold: the largest value under it first.
     for fact in schema.USE_FACTS:
@@ -322,7 +334,13 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
     territory = schema.FACTS["territory"]
     if getattr(use, territory.attr):
         named = set(_condition_values(kb, used, territory.name))
-        for rank, code in enumerate([c for c in ELSEWHERE if c not in named][:2]):
+        stated = getattr(use, territory.attr)
+        # One of several stated places alone first: a license that grants or permits use only in
+        # named places (the US only, the EU only) was offered none of them (review 31: `--territory
+        # US,CN` under a US-only grant got no "use it only in US", DE,US under an EU-only rule no remedy).
+        codes = list(stated) if len(stated) > 1 else []
+        codes += [c for c in ELSEWHERE if c not in named and c not in codes][:2]
+        for rank, code in enumerate(codes):
             out.append(_Candidate("use_elsewhere", (("set", ("use", territory.field), [code]),), {"territory": code},
                                   {"territory": code},
                                   _with_use(scene, **{territory.attr: read_territories([code], territory.field)}),
@@ -524,10 +542,17 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
                 members = open_territories(getattr(scene.use, fact.attr) or ())
                 outside = [m for m in members if m not in EU_TERRITORY][:3]
                 words = outside + [m for m in members if m in EU_TERRITORY][:1] + words
+            stated = getattr(scene.use, fact.attr) or ()
             for rank, word in enumerate(words[:MAX_VALUES * 2]):
                 value = (word,) if fact.many else word
                 if fact.vocabulary == "territory":
-                    value = read_territories([word], fact.field)
+                    # The word narrows the stated regions it lies in; the other stated places stay:
+                    # `US, EEA` was offered "YES if territory is IS", which drops the US the user
+                    # stated (review 31). Now it is US, IS.
+                    within = expand_territories([word])
+                    value = read_territories([c for c in stated if c not in within] + [word], fact.field)
+                    add(list(value), ", ".join(value), _with_use(scene, **{fact.attr: value}), path, rank)
+                    continue
                 add([word] if fact.many else word, word, _with_use(scene, **{fact.attr: value}), path, rank)
         return out
     if artifact_id is None or fact.type != schema.TAGS:

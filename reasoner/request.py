@@ -194,9 +194,17 @@ def _type_error(path: str, expected: str, value) -> RequestError:
 
 
 def _no_nul(value: str, where: str) -> str:
-    """clingo strings end at a NUL, so `llama3\\0x` would read as `llama3`: refuse them."""
+    """clingo strings end at a NUL, so `llama3\\0x` would read as `llama3`: refuse them. A lone
+    surrogate (JSON's `\\ud800`, half of a UTF-16 pair) is no character: it cannot be written as
+    UTF-8, and an answer quoting it ended in a traceback (review 31): refuse it too."""
     if "\x00" in value:
         raise RequestError(f"`{where}` contains a NUL character", location=where)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise RequestError(f"`{where}` contains a lone surrogate ({value[exc.start]!r}), half of a UTF-16 pair "
+                               "and no character", location=where) from None
     return value
 
 
@@ -210,16 +218,26 @@ def _string(doc: dict, key: str, path: str, required: bool = False) -> str | Non
         raise _type_error(f"{path}.{key}".lstrip("."), "a string", value)
     if required and not value.strip():
         raise RequestError(f"`{path}.{key}` is empty", location=f"{path}.{key}".lstrip("."))
-    if "\x00" in value:   # the field's path is spelt out only for the error (100,000 artifacts read it)
+    if "\x00" in value or not value.isascii():   # the path is spelt out only then (100,000 artifacts read it)
         _no_nul(value, f"{path}.{key}".lstrip("."))
     return value
+
+
+# YAML 1.1 (PyYAML) reads an unquoted NO, no, off, Yes or on as a boolean: `territory: [NO, EEA]`
+# (Norway) arrived as [False, "EEA"] and the error said the list was "not list" (review 31).
+_YAML_BOOLEAN_HINT = " (YAML reads an unquoted NO, Yes, on or off as true or false: quote the word)"
 
 
 def _string_list(value, path: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise _type_error(path, "a list of strings", value)
+    where, wrong = (path, value) if not isinstance(value, list) else next(
+        ((f"{path}[{i}]", v) for i, v in enumerate(value) if not isinstance(v, str)), (None, None))
+    if where is not None:   # an item is named as the item, not as the list (which is a list)
+        error = _type_error(where, "a list of strings" if where == path else "a string", wrong)
+        if isinstance(wrong, bool):
+            raise RequestError(error.message + _YAML_BOOLEAN_HINT, location=where)
+        raise error
     return tuple(_no_nul(v, f"{path}[{i}]") for i, v in enumerate(value))
 
 

@@ -476,7 +476,14 @@ def _yaml(text: str, path: Path, line_offset: int, invalid: str = "invalid YAML 
 
     try:
         _count_nodes_fast(text)
-        return yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
+        doc = yaml.load(text, Loader=_strict_loader())  # noqa: S506 - a SafeLoader subclass
+        # A `\ud800` escape is half of a UTF-16 pair, no character: an id or license so written was
+        # answered and every output quoting it ended in a traceback, and the audit, which shares
+        # answers between models of one shape, reached no request check (review 31).
+        if ("\\u" in text or "\\U" in text) and _has_lone_surrogate(doc):
+            raise RequestError(f"{invalid}: an escape makes a lone surrogate (half of a UTF-16 pair), which is no "
+                               "character", location=str(path))
+        return doc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1 + line_offset}:{mark.column + 1}" if mark else str(path)
@@ -487,6 +494,22 @@ def _yaml(text: str, path: Path, line_offset: int, invalid: str = "invalid YAML 
         raise RequestError(f"{invalid}: {problem}", location=where) from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise RequestError(f"{invalid}: {exc}", location=str(path)) from None
+
+
+def _has_lone_surrogate(value) -> bool:
+    if isinstance(value, str):
+        if value.isascii():
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False
 
 
 _LOADER = None

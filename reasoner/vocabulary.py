@@ -385,11 +385,18 @@ EU_MEMBERS = frozenset(
 # Saint-Martin (TFEU art. 349, 355(1)) and the Åland Islands (355(4)). Without them a use in Réunion
 # was outside "the territory of the European Union" (Hunyuan §5.c: a wrong YES). The overseas
 # countries and territories (New Caledonia, Greenland, …; TFEU annex II) are not EU territory.
-EU_PARTS_CODED_APART = frozenset("GP GF MQ RE YT MF AX".split())
+# Each is its member state too (review 31: `forbid all when territory in {FR}` was YES for a use in
+# Guadeloupe, a French département), so the state is a region of them, and a stated FR leaves open
+# whether the use is there. Only parts inside the EU: regions close transitively (expand_territories),
+# so a state's parts outside it (French Polynesia, Svalbard) cannot be members here without being
+# put in the EU or the EEA.
+EU_PARTS_CODED_APART_BY_STATE = {"FR": frozenset("GP GF MQ RE YT MF".split()), "FI": frozenset({"AX"})}
+EU_PARTS_CODED_APART = frozenset().union(*EU_PARTS_CODED_APART_BY_STATE.values())
 EU_TERRITORY = EU_MEMBERS | EU_PARTS_CODED_APART
 REGIONS = {
     "EU": EU_TERRITORY,
     "EEA": EU_TERRITORY | {"IS", "LI", "NO", "EU"},
+    **EU_PARTS_CODED_APART_BY_STATE,
 }
 REGION_NAMES = {"EU": "European Union", "EEA": "European Economic Area"}
 
@@ -397,7 +404,7 @@ REGION_NAMES = {"EU": "European Union", "EEA": "European Economic Area"}
 # EU's own code for Greece.
 TERRITORY_ALIASES = {"UK": "GB", "EL": "GR"}
 
-TERRITORIES = tuple(sorted(COUNTRIES)) + tuple(REGIONS)
+TERRITORIES = tuple(sorted(COUNTRIES)) + tuple(r for r in REGIONS if r not in COUNTRIES)
 
 # --- purposes, modalities and families ----------------------------------------------------------
 
