@@ -106,14 +106,11 @@ def leaf_words(cond: Condition, positive: bool) -> str:
     return render_condition(cond if positive else Not(cond))
 
 
-# How a use restriction's list reads in its duty: "do not use it for any purpose on the restricted
-# list", "… in any territory …" (FLUX §4.f.iv lists sanctioned places).
-RESTRICTED_WORDS = {"territory": "in any territory", "domicile": "while your domicile is any territory"}
-
-
 def restricted_words(fact: str) -> str:
-    """The words between "do not use it" and "on the restricted list" for a restricted fact."""
-    return RESTRICTED_WORDS.get(fact, f"for any {fact}")
+    """The words between "do not use it" and "on the restricted list" for a restricted fact:
+    "for any purpose", or the fact's own (schema.Fact.restricted: "in any territory")."""
+    declared = schema.FACTS.get(fact)
+    return (declared.restricted if declared is not None else "") or f"for any {fact}"
 
 
 def residual_words(groups) -> str:

@@ -47,6 +47,7 @@ class Fact:
     many: bool = False             # tags: a list of words (modalities), not one word (a family)
     condition: bool = True         # may a license condition test it
     stated_by: str | None = None   # for a fact the rules derive: the fact a request states instead
+    restricted: str = ""           # how a use restriction's duty names its list ("in any territory")
 
     @property
     def number(self) -> bool:
@@ -91,6 +92,7 @@ FACT_LIST = (
          cli="--employees", help="Employees of your organisation: 250, 1.5K.", example=("employees",)),
     Fact("territory", TAGS, USE, "territory", field="territory", cli="--territory",
          help="Where the model is used (EU, US, DE, …); repeatable. Your own domicile is --domicile.", example=("territory",), vocabulary="territory",
+         restricted="in any territory",
          many=True),
     Fact("purpose", TAGS, USE, "purpose", field="purposes", cli="--purpose",
          help="What it is for (a purpose tag); repeatable.", example=("purpose",), vocabulary="purpose",
@@ -134,7 +136,7 @@ FACT_LIST = (
     Fact("domicile", TAGS, USE, "where the licensee is domiciled or has its principal place of business",
          field="domicile", cli="--domicile",
          help="Where you (the licensee) are domiciled or have your principal place of business (EU, US, DE, …).",
-         example=("domicile",), vocabulary="territory", many=True),
+         example=("domicile",), vocabulary="territory", many=True, restricted="while your domicile is any territory"),
     Fact("entity", TAGS, USE, "what kind of person or organisation the user is", field="entity", cli="--entity",
          help="What you are: individual, academic, non-profit, company, government.", example=("entity",),
          vocabulary="entity"),

@@ -184,7 +184,8 @@ JUDGED_WHEN_GENERATED = {"llama3.1", "llama4", "qwen", "mrl"}
 # And those whose terms (use restrictions, duties) bind the user who generated the outputs but
 # stop nothing here: unstated, the answer keeps its status and lists them as owed only "if you
 # generated the outputs" (with the license's risks and grants beside them); received, it is as before.
-LICENSEE_TERMS = {"minimax-model", "glm-4-9b", "falcon-llm-license"}
+# NVIDIA's §2.3 restricts unlawful use since review 31 (its Trustworthy AI terms are not encoded).
+LICENSEE_TERMS = {"minimax-model", "glm-4-9b", "falcon-llm-license", "nvidia-open-model-license"}
 
 
 def unchanged_requests(licenses=None):

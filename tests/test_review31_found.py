@@ -100,39 +100,26 @@ def test_custom_territory_terms_with_regions(can_i, tmp_path, body, territory, s
 
 # --- HIGH: FLUX.1 [dev] forbids use in a comprehensively sanctioned jurisdiction ------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HIGH (live, bundled catalog model): FLUX.1 [dev] §4.f(iv) bars using or downloading the model 'if you "
-    "or they are (a) located in a comprehensively sanctioned jurisdiction', and §4.f(i) distributing it to "
-    "'any ... country prohibited by Export Laws'; the encoding says 'sanctioned jurisdictions ... are not "
-    "named in the text, so no territory rule is encoded' (a note the answer never shows), so `use "
-    "black-forest-labs/FLUX.1-dev --non-commercial --territory KP` (or IR, CU) is a plain YES. Fix "
-    "(flux-1-dev-non-commercial-license.lic, a clause 4.f.iv): `forbid all when territory in {CU, IR, KP}` "
-    "with an `ambiguous` saying the list is the licensor's export laws', which change (Syria's US program "
-    "ended in 2025; occupied regions of Ukraine have no ISO code of their own). A judgement call with a wide "
-    "blast radius: every FLUX question without a territory becomes DEPENDS on it, as Hunyuan's are (PRODUCT.md: "
-    "unknown facts make the answer depends), so the .lic examples, the FLUX catalog children and the digests move"))
 @pytest.mark.parametrize("territory", ["KP", "IR", "CU"])
 def test_flux_dev_is_not_for_a_comprehensively_sanctioned_jurisdiction(can_i, territory):
+    """Was a strict xfail (HIGH, live): FLUX.1 [dev] §4.f(iv) bars use by anyone 'located in a
+    comprehensively sanctioned jurisdiction', yet --territory KP was YES. Now a use restriction on
+    territory and domicile {CU, IR, KP, SY}, marked ambiguous (the list is the lead's reading of
+    comprehensive US embargoes): a stated place on it is NO, an unstated one a duty."""
     for verb in ("use", "distribute"):
         assert _status(can_i, verb, "black-forest-labs/FLUX.1-dev", "--non-commercial", "--territory", territory) != "permitted"
+        assert _status(can_i, verb, "black-forest-labs/FLUX.1-dev", "--non-commercial", "--domicile", territory) != "permitted"
 
 
 # --- HIGH: an acceptable use policy can-i does not have is no permission -----------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "HIGH (live, bundled license; 'where can-i cannot know'): Falcon 180B §5.1 binds every use to TII's "
-    "Acceptable Use Policy, whose text the sources lack, so no purpose is restricted: `use "
-    "falcon-180b-tii-license-1.0 --purpose child-exploitation` (or illegal-activity, fraud) is YES, with "
-    "only an 'ambiguous' risk. Every Falcon AUP found (Falcon 2 11B, Falcon 3: same site, 'the latest "
-    "version from time to time') bars unlawful use and harming minors first. Fix: find and encode the 180B "
-    "policy (falconllm.tii.ae/acceptable-use-policy.html, an archived copy); until then restrict at least "
-    "{illegal-activity, child-exploitation} in clause 5.1 with an `ambiguous` naming the missing text (digests "
-    "move YES -> NO only), or make a stated purpose under a policy not encoded DEPENDS, never YES. The same "
-    "holds for the NVIDIA Open Model License, whose 'AI Ethics' clause incorporates NVIDIA's Trustworthy AI "
-    "terms by address only (not encoded: no purpose list), for every catalog Nemotron/Cosmos model"))
 @pytest.mark.parametrize("license_id", ["falcon-180b-tii-license-1.0", "nvidia-open-model-license"])
 @pytest.mark.parametrize("purpose", ["child-exploitation", "illegal-activity", "fraud"])
 def test_an_unencoded_acceptable_use_policy_does_not_permit_crimes(can_i, license_id, purpose):
+    """Was a strict xfail (HIGH, live): Falcon 180B §5.1 and NVIDIA §2.3 incorporate policies whose
+    text is not among the sources, so no purpose was restricted and child exploitation was YES. Now
+    Falcon 180B restricts what TII's later policies bar in identical words, and NVIDIA unlawful use
+    and child exploitation, each marked ambiguous (they may bar more)."""
     assert _status(can_i, "use", license_id, "--purpose", purpose) != "permitted"
 
 
