@@ -363,6 +363,26 @@ def hosted_for_others(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:
     return replace(use, acts=tuple(sorted(set(use.acts) | {"host"}))), notes + (note,)
 
 
+def purpose_states_flag(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:
+    """A stated purpose that says what a flag says (schema.PURPOSE_FLAGS) states the flag when the
+    request leaves it unstated, with a note: `commercial-product` is commercial use, and CC BY-NC
+    was DEPENDS on `commercial` for it (review 31). Beside the opposite flag it is an input error
+    (read_use). Every request passes here (`read_request`), as through hosted_for_others.
+
+    >>> purpose_states_flag(Use(purposes=("commercial-product",)))[0].commercial
+    True
+    """
+    for word in use.purposes or ():
+        flag_name, meant = schema.PURPOSE_FLAGS.get(word, (None, None))
+        if flag_name is None or getattr(use, schema.FACTS[flag_name].attr) is not None:
+            continue
+        flag = schema.FACTS[flag_name]
+        use = replace(use, **{flag.attr: meant})
+        notes += (("purpose_states_flag", f"the purpose `{word}` is {flag_name} use: `{flag.field}` is read as "
+                                          f"{str(meant).lower()}"),)
+    return use, notes
+
+
 def _read_acts(value, path: str, fact) -> tuple[str, ...]:
     acts = _string_list(value, path)
     if not acts:
@@ -621,6 +641,7 @@ def read_request(doc) -> Request:
     use = read_use(doc.get("use"))
     notes = read_notes(doc.get("notes"))
     use, notes = hosted_for_others(use, notes)
+    use, notes = purpose_states_flag(use, notes)
     profiled = {}
     if "facts_from" in doc or "policy" in doc:
         from .profile import read_facts_from, read_policy

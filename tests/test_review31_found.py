@@ -187,15 +187,13 @@ def test_a_lineage_use_section_and_a_batch_line_meet_the_contradiction_too(can_i
 
 # --- LOW: the purpose `commercial-product` and the commercial flag --------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LOW (a wrong DEPENDS, never a YES): with `commercial` unstated, `--purpose commercial-product` "
-    "says nothing of the flag, so CC BY-NC is DEPENDS 'forbidden if commercial' though the stated "
-    "purpose is commercial use (5ac3a05 refuses only the opposite flag). Fix: a purpose of "
-    "schema.PURPOSE_FLAGS states its flag when the flag is unstated (solve.py fact_flag, as "
-    "IMPLIED_VALUES adds implied purposes; explain quoting the purpose as the fact's source); "
-    "digests move DEPENDS -> NO, and -> YES under a grant 'when commercial' (tongyi-qianwen-research §2.b)"))
 def test_a_commercial_product_is_commercial_when_the_flag_is_unstated(can_i):
+    """Was a strict xfail (LOW, a wrong DEPENDS): with `commercial` unstated, `--purpose
+    commercial-product` said nothing of the flag. It now states it (request.purpose_states_flag),
+    with a note; no stored answer moved."""
     assert _status(can_i, "use", "cc-by-nc-4.0", "--purpose", "commercial-product") == "forbidden"
+    doc = _doc(can_i, "use", "cc-by-nc-4.0", "--purpose", "commercial-product")
+    assert "purpose_states_flag" in {n["code"] for n in doc["notes"]}
 
 
 def test_the_non_commercial_remedy_drops_a_commercial_purpose(can_i):
