@@ -87,3 +87,17 @@ def test_downstream_of_your_own_dataset_answers_or_refuses_plainly(can_i, tmp_pa
     artifacts = [{"id": LLAMA3}, _dataset((LLAMA3, "distilled"))]
     run = can_i("--no-profile", "downstream", _request(tmp_path, artifacts, "me/ds", {"release_mau": 1_000_000}))
     assert "a-recipient's-model" not in run.err and "requests[" not in run.err
+
+
+@pytest.mark.parametrize("verb", ["finetune", "adapt", "merge", "quantize", "distill"])
+def test_a_verb_that_takes_weights_from_a_lineage_files_own_dataset_is_refused_at_the_subject(can_i, tmp_path, verb):
+    """LOW, fixed: `can-i finetune lineage.json` whose subject is the file's own `"kind": "dataset"`
+    was refused at `artifacts[2].derived_from[0].relation` (an artifact the file does not have),
+    asking to state `kind` for `your-model`, which no option can; now refused at the subject, as a
+    catalog dataset is, pointing to `can-i train`."""
+    path = _request(tmp_path, [{"id": LLAMA3}, _dataset((LLAMA3, "distilled"), kind=" Dataset")], "me/ds",
+                    {"release_mau": 1_000_000})
+    run = can_i("--no-profile", verb, path, "--into", "mistral")
+    assert run.code == 2 and "is a dataset" in run.line() and "can-i train" in run.line()
+    assert "artifacts[2]" not in run.err and "your-model" not in run.err
+    assert _status(can_i, "train", path, "--into", "mistral", "--generated-outputs") == "forbidden"
