@@ -101,3 +101,19 @@ def test_a_verb_that_takes_weights_from_a_lineage_files_own_dataset_is_refused_a
     assert run.code == 2 and "is a dataset" in run.line() and "can-i train" in run.line()
     assert "artifacts[2]" not in run.err and "your-model" not in run.err
     assert _status(can_i, "train", path, "--into", "mistral", "--generated-outputs") == "forbidden"
+
+
+def test_your_own_dataset_served_as_a_public_api_is_a_model_not_data(can_i, tmp_path):
+    """MEDIUM, fixed: a `"kind": "dataset"` of the user's own, distilled from Llama 3 with outputs
+    the user generated, offered as a public API (`hosting: public-api`, an inference or fine-tuning
+    API) was YES: read as data, Llama 3 §1.b.v spared it, yet what serves inference is a model. Now
+    an input error at `use.hosting`; the same data in a product feature (or a catalog dataset
+    someone else made) is answered as before."""
+    artifacts = [{"id": LLAMA3}, _dataset((LLAMA3, "distilled"))]
+    served = {"hosting": "public-api", "commercial": True, "release_mau": 1_000_000, "generated_outputs": True}
+    run = can_i("--no-profile", "--request", _request(tmp_path, artifacts, "me/ds", served))
+    assert run.code == 2 and "use.hosting" in run.line() and "serves a model" in run.line()
+    path = _request(tmp_path, artifacts, "me/ds", {"release_mau": 1_000_000}, name="plain.json")
+    assert can_i("--no-profile", "host", path, "--hosting", "public-api").code == 2
+    assert _status(can_i, "host", path, "--hosting", "product-feature") == "permitted"
+    assert _status(can_i, "host", "Anthropic/hh-rlhf", "--hosting", "public-api") == "permitted"
