@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import make_reasoner
 
 pytestmark = pytest.mark.usefixtures("bundled_kb")
@@ -117,3 +116,18 @@ def test_your_own_dataset_served_as_a_public_api_is_a_model_not_data(can_i, tmp_
     assert can_i("--no-profile", "host", path, "--hosting", "public-api").code == 2
     assert _status(can_i, "host", path, "--hosting", "product-feature") == "permitted"
     assert _status(can_i, "host", "Anthropic/hh-rlhf", "--hosting", "public-api") == "permitted"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "LOW: the mirror of explain._forbidden_either_way is missing: `t OR u` where t grants only "
+    "commercial use and u only non-commercial use is permitted whichever way `commercial` goes (the "
+    "user picks the alternative that fits), yet the answer is DEPENDS on it. Safe (never a wrong "
+    "YES), but a clearly wrong DEPENDS. Fix: when each OR alternative is DEPENDS on one unstated fact, "
+    "split that fact's values as _forbidden_either_way does and answer YES if some alternative is "
+    "permitted at every value (naming the alternative per value)"))
+def test_an_or_whose_alternatives_cover_every_value_of_a_fact_is_permitted():
+    reasoner = make_reasoner('license t { name "T" clause "1" "C1" { grant all when commercial } }',
+                             'license u { name "U" clause "1" "C1" { grant all when not commercial } }')
+    answer = reasoner.ask({"artifacts": [{"id": "x/a", "license": "t OR u"}], "subject": "x/a",
+                           "use": {"acts": ["use"]}})
+    assert answer.status == "permitted"
