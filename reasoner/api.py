@@ -624,6 +624,14 @@ class Reasoner:
         request = read_request(request_document(request) if isinstance(request, Request) else request)
         request = check_lineage(self.complete(request))
         scope = ancestry(request)
+        if request.use.hosting == "public-api" and scope and scope[0].mine and self._is_dataset(scope[0].id, scope[0]):
+            # An inference or fine-tuning API serves a model: data of your own served so is a model,
+            # and read as data it escaped the bans on improving other models with outputs (a
+            # "dataset" distilled from Llama 3, offered as a public API, was YES: review 32).
+            raise RequestError(f"`{scope[0].id}` is a dataset (its kind), yet `hosting` is public-api, an inference or "
+                               f"fine-tuning API, which serves a model: if it is a model, drop `\"kind\": \"dataset\"` "
+                               f"and derive it from its data by `trained_on`; if it is data, state another `hosting`",
+                               location="use.hosting")
         request = self._standing_grants_here(request)
         use = self._canonical_ids(request.use, request, scope)
         if use is not request.use:

@@ -126,6 +126,12 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context, h
             # Read as a model, a dataset's terms would follow the relation of a model, not `trained_on`.
             raise RequestError(f"`{subject_id}` is a catalog dataset, not a model: `can-i train` asks about "
                                f"training your model on it", location="subject")
+        if act != "train" and str(parent.get("kind") or "").strip().lower() == "dataset":
+            # A lineage file's own dataset (`"kind": "dataset"`): api.complete refused the model the
+            # verb builds from it, but located the error at an artifact the file does not have
+            # (`artifacts[2]`) and asked to state `kind` for `your-model`, which no option can (review 32).
+            raise RequestError(f"`{subject_id}` is a dataset (its kind), not a model: `can-i train` asks about "
+                               f"training your model on it", location="subject")
         if act == "train" and resolved.kind == "license":
             # The material under the license is data: a dataset states no model family (api.complete
             # refuses a `trained_on` parent that does: read as data, a model's terms did not follow).
