@@ -60,17 +60,12 @@ def test_a_model_made_from_a_dataset_of_banned_outputs_stays_forbidden(can_i, tm
 
 # --- Findings -------------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM: api.complete lets a `\"kind\": \"dataset\"` artifact take a model's weights (finetune, "
-    "merge, ...) when a `distilled` edge to the same model stands beside it (the tolerance the BOM "
-    "readers need: they write finetune beside distilled for a data component's model ancestor). A "
-    "request that says so explicitly of Mistral-7B, with Llama 3 outputs as well, is Mistral "
-    "fine-tuned on Llama 3 outputs: target.dataset holds and Llama 3 §1.b.v is skipped, YES. Fix: "
-    "keep the tolerance for the BOM readers' inferred edges only (mark them, e.g. an `inferred` "
-    "flag on Edge that bom.py sets), and make a stated weights edge on a dataset an input error as "
-    "it is without the `distilled` beside it; or in rules.lp read target.dataset as false when the "
-    "created artifact takes a model's weights by a stated weights relation"))
 def test_a_dataset_that_takes_a_models_weights_beside_its_outputs_is_still_a_model(can_i, tmp_path):
+    """Was a strict xfail (MEDIUM): api.complete lets a `"kind": "dataset"` artifact take a model's
+    weights when a `distilled` edge to the same model stands beside it (the BOM readers write that),
+    so Mistral fine-tuned on Llama 3 outputs, stated as a dataset, skipped Llama 3 §1.b.v: YES.
+    rules.lp reads target.dataset as false for a created artifact that takes a non-dataset
+    parent's weights. The limit: a BOM data component with such inferred edges keeps the ban too."""
     artifacts = [{"id": LLAMA3}, {"id": MISTRAL},
                  _dataset((LLAMA3, "distilled"), (MISTRAL, "distilled"), (MISTRAL, "finetune"))]
     assert _status(can_i, "--request", _request(tmp_path, artifacts, "me/ds")) != "permitted"
