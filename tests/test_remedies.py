@@ -42,6 +42,7 @@ def cited(change) -> set:
 LINEAGE = "the ban on improving other models: its exception is the lineage, not a stated fact"
 NO_REMEDY = {
     ("flux-1-dev-non-commercial-license", "outputs train a student generator"): "§4.b bans training on outputs",
+    ("flux-1-dev-non-commercial-license", "a licensee seated in Iran"): "§4.f.iv turns on the licensee's domicile",
     ("llama3.2", "an EU company uses the vision model"): "the EU paragraph turns on the licensee's domicile",
     ("llama3.2", "a German company fine-tunes the vision model"): "domicile",
     ("llama3.2", "an EU user of a hosted service fine-tunes the multimodal model"): "domicile",
