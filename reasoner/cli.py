@@ -1303,14 +1303,21 @@ def _fail(exc: CanIError, as_json: bool) -> int:
     return EXIT_USAGE
 
 
+_CLI_COMMAND = []   # the one click command built from `app` in this process (see cli_command)
+
+
 def cli_command():
     """The click command of `app`, with the help of every argument shown.
 
     click 8.2+ resets an argument's `help` after typer has set it, so `can-i host --help` would not
-    say what SUBJECT may be; the text is put back from the commands' declarations.
+    say what SUBJECT may be; the text is put back from the commands' declarations. Built once per
+    process: typer takes ~25 ms to build the tree, which an embedder calling `main` again and again
+    (and the test suite, ~3,000 times) paid on every call; click keeps no state of a run in it.
     """
     import inspect
 
+    if _CLI_COMMAND:
+        return _CLI_COMMAND[0]
     command = typer.main.get_command(app)
     declared = {}
     for info in app.registered_commands:
@@ -1322,6 +1329,7 @@ def cli_command():
         for param in sub.params:
             if param.param_type_name == "argument" and not getattr(param, "help", None):
                 param.help = declared.get((name, param.name))
+    _CLI_COMMAND.append(command)
     return command
 
 

@@ -15,7 +15,8 @@ FULL = os.environ.get("CAN_I_TEST_SIZES") == "full"
 
 # The modules whose samples `sized` scales (tests/test_full_sizes.py runs each at full size).
 SIZED_MODULES = ["test_properties.py", "test_properties_releases.py", "test_fuzz.py", "test_outputs_and_gaps.py",
-                 "test_adversarial.py", "test_size.py", "test_explain9.py"]
+                 "test_adversarial.py", "test_size.py", "test_explain9.py", "test_explanations.py",
+                 "test_review3_found.py", "test_remedy_speed.py"]
 
 
 def sized(default: int, full: int) -> int:

@@ -37,7 +37,7 @@ from sizes import sized  # noqa: E402 - the default run's sample, the full one u
 R = Reasoner()
 SEEDS = adv.load_seeds(R)
 BATCH = 50                 # mutants answered by one ask_many call
-DEFAULT_PER_GROUP = sized(60, 250)     # the default run: 13 groups, 780 mutants (3,250 at full size)
+DEFAULT_PER_GROUP = sized(40, 250)     # the default run: 13 groups, 520 mutants (3,250 at full size)
 SLOW_PER_GROUP = 2_500     # -m slow: 30,000 mutants
 
 

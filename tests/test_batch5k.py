@@ -63,6 +63,7 @@ def reasoner():
     return made
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 @pytest.mark.parametrize("prepared", [True, False], ids=["prepared structures", "grounded afresh"])
 def test_a_batch_of_answers_leaves_no_cyclic_garbage(reasoner, prepared):
     stacks = _stacks(60)

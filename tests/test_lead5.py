@@ -54,6 +54,7 @@ def _answers_with_and_without_the_kept_grounding(monkeypatch, count: int, seed: 
     return kept, own, sum('"remedies": [{' in a for a in kept)
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_remedies_searched_in_the_verdicts_control_equal_a_search_of_its_own(monkeypatch):
     kept, own, with_remedies = _answers_with_and_without_the_kept_grounding(monkeypatch, 40, 23)
     assert with_remedies >= 10

@@ -49,7 +49,7 @@ def _thresholds(fact: str) -> list[int]:
     return sorted({v + d for v in values for d in (-1, 0, 1) if v + d >= 0})
 
 
-SETTINGS = settings(max_examples=sized(15, 50), deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=sized(8, 50), deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                            HealthCheck.data_too_large])
 
@@ -328,7 +328,7 @@ def settles_as_announced(doc: dict, result) -> None:
             assert after.status != "depends", (where, after.to_json())
 
 
-@settings(SETTINGS, max_examples=sized(12, 40))
+@settings(SETTINGS, max_examples=sized(6, 40))
 @given(doc=depending())
 def test_stating_the_one_deciding_fact_settles_depends_as_announced(doc):
     result = answer(R, doc)

@@ -63,6 +63,7 @@ def fingerprints() -> list[bytes]:
     return out
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_answers_are_as_before_byte_for_byte_and_type_for_type():
     expected = gzip.decompress(FINGERPRINTS.read_bytes())
     expected = [expected[i:i + FINGERPRINT_BYTES] for i in range(0, len(expected), FINGERPRINT_BYTES)]

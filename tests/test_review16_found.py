@@ -176,6 +176,7 @@ def test_the_aspif_copies_are_made_in_a_directory_of_this_process_alone(tmp_path
         assert mode == 0o700, (own, oct(mode))
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_the_aspif_copy_answers_as_the_fallback_and_leaves_no_file(tmp_path, monkeypatch):
     docs = _docs()
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
@@ -187,6 +188,7 @@ def test_the_aspif_copy_answers_as_the_fallback_and_leaves_no_file(tmp_path, mon
     assert _answers(_eager(), docs) == compact
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_an_unwritable_temporary_directory_falls_back_with_the_same_answers(tmp_path, monkeypatch):
     docs = _docs()
     expected = _answers(_eager(), docs)

@@ -222,6 +222,7 @@ def test_a_temporary_directory_changed_midway_leaves_nothing_in_either(tmp_path)
     assert _entries(first, second) == []
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_a_forked_child_leaves_its_parents_directory_alone(tmp_path):
     """Was wrong before this review's fix (shapes._PRIVATE keyed by process id, exit handler checks
     it): the child inherited the parent's exit handler and removed the parent's directory."""
@@ -237,6 +238,7 @@ def test_sigterm_leaves_nothing(tmp_path):
     assert _entries(tmp_path) == []
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_a_temporary_directory_that_is_a_file_falls_back_with_the_same_answers(tmp_path, monkeypatch):
     import engine_requests
     docs = engine_requests.requests(12) * 5

@@ -202,6 +202,7 @@ def generated(structures: int, variants: int, seed: int, remedies: float = 0.0) 
     return asked
 
 
+@pytest.mark.slow   # its at-scale variant below is slow too; test_shapes compares the paths by default
 def test_generated_structures_with_varied_values_answer_as_fresh_groundings():
     asked = generated(8, 4, seed=12)
     bad = mismatches(asked, paths=prepared_paths())
@@ -292,6 +293,7 @@ def edgy_requests(count: int, seed: int) -> list:
     return asked
 
 
+@pytest.mark.slow   # its at-scale variant below is slow too; test_shapes compares the paths by default
 def test_numbers_at_under_and_over_every_kind_of_threshold_answer_as_fresh_groundings(edgy):
     fresh = Reasoner([edgy], cache_size=0, shapes=0)
     asked = edgy_requests(48, seed=3)
@@ -371,6 +373,7 @@ def one_change_each() -> list:
     return out
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_each_structure_fact_changed_alone_is_a_structure_of_its_own():
     """Every question after the first is asked of a Reasoner holding the prepared structure of
     the question before: a structure fact that Scene.key() missed would answer from it."""

@@ -221,6 +221,7 @@ def test_a_forked_copy_never_shares_the_parents_children(here):
     reasoner.solvers.close()
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_a_generator_abandoned_half_way_then_the_reasoner_reused(here):
     requests = _requests(24, seed=8) + FORBIDDEN
     reasoner = _children()
@@ -234,6 +235,7 @@ def test_a_generator_abandoned_half_way_then_the_reasoner_reused(here):
     reasoner.solvers.close()
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_close_while_other_threads_ask(here):
     requests = _requests(16, seed=12) + FORBIDDEN
     reasoner = _children()
@@ -268,6 +270,7 @@ def _my_children() -> set:
     return found
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts /proc/self/fd")
 def test_reasoners_dropped_leave_no_process_nor_pipe():
     gc.collect()

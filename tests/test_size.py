@@ -305,6 +305,7 @@ def test_a_big_questions_facts_come_as_a_few_runs_holding_exactly_the_facts_one_
         assert sorted(spelt) == sorted(read) and len(set(spelt)) == len(spelt)
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_answers_are_the_same_when_every_question_is_given_as_runs_and_decoded_in_slices():
     """Every question of the stored equivalence sample (the first 150 generated requests) with
     its facts as runs, runs of one fact included, and the shown atoms decoded 7 at a time

@@ -71,6 +71,7 @@ def test_the_parent_grounds_nothing_the_children_take(monkeypatch):
     reasoner.solvers.close()
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_children_are_replaced_after_their_tasks(here):
     requests = _requests(20, seed=9)
     reasoner = _children(tasks_per_child=1)
@@ -110,6 +111,7 @@ def test_a_child_that_cannot_start_costs_no_answer(here, monkeypatch):
     assert answers[-1].status == "forbidden"
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_threads_share_the_children(here):
     requests = _requests(40, seed=6)
     reasoner = _children()
