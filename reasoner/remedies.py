@@ -51,7 +51,7 @@ from .solve import (RuleFunctions, Scene, add_fact_symbols, fact_index, free_con
                     solved_models, take_grounding)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import (EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES,
-                         expand_territories, open_territories)
+                         STATE_PART_CODES, expand_territories, open_territories)
 
 
 @dataclass(frozen=True)
@@ -538,8 +538,9 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
             words += [w for w in vocabulary if w not in words][:max(1, MAX_VALUES - len(words))]
             if fact.vocabulary == "territory":   # a closed vocabulary too large to try: a few no license names
                 words += [c for c in ELSEWHERE if c not in words][:2]
-                # A stated region leaves open which member it is (EEA: in the EU or not): its members first.
-                members = open_territories(getattr(scene.use, fact.attr) or ())
+                # A stated region leaves open which member it is (EEA: in the EU or not): its members
+                # first; not a state's parts (a stated US leaves Puerto Rico open; no license names it).
+                members = [m for m in open_territories(getattr(scene.use, fact.attr) or ()) if m not in STATE_PART_CODES]
                 outside = [m for m in members if m not in EU_TERRITORY][:3]
                 words = outside + [m for m in members if m in EU_TERRITORY][:1] + words
             stated = getattr(scene.use, fact.attr) or ()

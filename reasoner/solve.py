@@ -34,7 +34,7 @@ from .compile import const, flag_symbol, num
 from .kb import publisher_of
 from .request import Artifact, Use
 from .terms import Term, parse, sharing_leaves
-from .vocabulary import IMPLIED_VALUES, REGIONS, implied_regions, open_territories
+from .vocabulary import IMPLIED_VALUES, MEMBERS_OF, implied_regions, open_territories
 
 # Hugging Face repo names cannot hold spaces, so a space in a required prefix ("Llama 3") is
 # met by a space, `-` or `_` in the name; every other character must be there as written.
@@ -478,9 +478,9 @@ def schema_facts() -> tuple[Symbol, ...]:
                  for stated, implied_ones in IMPLIED_VALUES.get(fact.vocabulary, {}).items()
                  for implied in implied_ones)
     # The regions of the territory vocabulary and their members (`EU` holds DE; `EEA` holds EU and
-    # DE): rules.lp every_value tells a place stated from a region it lies in.
+    # DE; `NO` holds SJ): rules.lp every_value tells a place stated from a region it lies in.
     facts.extend(Function("region_member", [String(region), String(member)])
-                 for region, members in sorted(REGIONS.items()) for member in sorted(members))
+                 for region, members in sorted(MEMBERS_OF.items()) for member in sorted(members))
     return tuple(facts)
 
 

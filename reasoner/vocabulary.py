@@ -399,6 +399,24 @@ REGIONS = {
     **EU_PARTS_CODED_APART_BY_STATE,
 }
 REGION_NAMES = {"EU": "European Union", "EEA": "European Economic Area"}
+# Parts of a state that ISO 3166-1 codes apart, outside the EU and the EEA, and that are the
+# state's own territory: a use in Svalbard is a use in Norway (`forbid all when territory in {NO}`
+# was YES for `--territory SJ`, review 31), one in French Polynesia a use in France, one in Puerto
+# Rico a use in the United States. One step only: SJ lies in NO but not, through NO, in the EEA
+# (REGIONS close transitively, so these cannot join them); a stated NO leaves open whether the
+# use is in SJ, as a stated FR leaves Guadeloupe open. Not here, a judgement this table does not
+# make: the self-governing parts of a realm (Greenland and the Faroes for DK; Aruba, Curaçao and
+# Sint Maarten for NL), dependencies (Bouvet Island), the Crown Dependencies, Hong Kong and Macao.
+STATE_PARTS_OUTSIDE_EU = {
+    "NO": frozenset({"SJ"}),
+    "FR": frozenset("PF NC PM WF BL TF".split()),
+    "NL": frozenset({"BQ"}),
+    "US": frozenset("PR GU VI AS MP UM".split()),
+}
+STATE_PART_CODES = frozenset().union(*STATE_PARTS_OUTSIDE_EU.values())
+# Every place another holds: the regions' members and the states' parts (rules.lp region_member).
+MEMBERS_OF = {place: REGIONS.get(place, frozenset()) | STATE_PARTS_OUTSIDE_EU.get(place, frozenset())
+              for place in (*REGIONS, *STATE_PARTS_OUTSIDE_EU)}
 
 # Codes in common use that are not ISO 3166-1 but mean exactly one country: the UK's and the
 # EU's own code for Greece.
@@ -512,7 +530,8 @@ def word_problem(kind: str, value: str) -> tuple[str | None, str]:
 
 
 def expand_territories(codes) -> tuple[str, ...]:
-    """Canonical codes plus every region they lie in (`DE` is also `EU` and `EEA`)."""
+    """Canonical codes plus every region they lie in (`DE` is also `EU` and `EEA`), and the state
+    of a part coded apart, one step (`SJ` is also `NO`, not `EEA`: STATE_PARTS_OUTSIDE_EU)."""
     out = set(codes)
     changed = True
     while changed:
@@ -521,6 +540,7 @@ def expand_territories(codes) -> tuple[str, ...]:
             if region not in out and out & members:
                 out.add(region)
                 changed = True
+    out |= {state for state, parts in STATE_PARTS_OUTSIDE_EU.items() if parts & set(codes)}
     return tuple(sorted(out))
 
 
@@ -531,7 +551,7 @@ def open_territories(stated) -> tuple[str, ...]:
     of them is unknown, not false."""
     out: set[str] = set()
     for region in stated:
-        out |= REGIONS.get(region, set())
+        out |= MEMBERS_OF.get(region, set())
     return tuple(sorted(out - set(expand_territories(stated))))
 
 

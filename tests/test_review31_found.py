@@ -146,17 +146,31 @@ def test_a_member_states_parts_coded_apart_are_the_state(can_i, tmp_path, state,
     assert _status(can_i, "--facts", _lic(tmp_path, BAN.format("EU"), "eu.lic"), "use", "t", "--territory", part) == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (latent: no bundled license names these states): a state's parts outside the EU and the EEA "
-    "that ISO codes apart are not the state: `forbid all when territory in {NO}` is YES for `--territory "
-    "SJ` (Svalbard, Norwegian territory outside the EEA), one on FR for PF or NC. They cannot join REGIONS "
-    "(expand_territories closes transitively: SJ would be put in the EEA). Fix: a second table of parts "
-    "outside the state's regions, read one step (SJ is NO, not EEA), in expand_territories/implied_regions "
-    "and as region_member facts of the state only; which parts count (Greenland for DK, Aruba for NL) is a "
-    "judgement per state"))
-@pytest.mark.parametrize("state, part", [("NO", "SJ"), ("FR", "PF")])
+@pytest.mark.parametrize("state, part", [("NO", "SJ"), ("FR", "PF"), ("FR", "NC"), ("NL", "BQ"), ("US", "PR")])
 def test_a_states_parts_outside_the_eu_are_the_state(can_i, tmp_path, state, part):
+    """MEDIUM, fixed (vocabulary.STATE_PARTS_OUTSIDE_EU; latent: no bundled license names these
+    states). `forbid all when territory in {NO}` was YES for `--territory SJ` (Svalbard is
+    Norway's, outside the EEA). A part is its state one step only: not, through it, in the EEA or
+    the EU; a stated state leaves open whether the use is in the part."""
     assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(state)), "use", "t", "--territory", part) == "forbidden"
+    assert _status(can_i, "--facts", _lic(tmp_path, ONLY.format(state), "only.lic"), "use", "t",
+                   "--territory", part) == "permitted"
+    assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(part), "part.lic"), "use", "t",
+                   "--territory", state) == "depends"
+    for region in ("EU", "EEA"):   # the part is not in the state's regions
+        assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(region), "eu.lic"), "use", "t",
+                       "--territory", part) == "permitted"
+        assert _status(can_i, "--facts", _lic(tmp_path, ONLY.format(region), "only-eu.lic"), "use", "t",
+                       "--territory", part) != "permitted"
+
+
+@pytest.mark.parametrize("part", ["GL", "FO", "AW", "HK"])
+def test_parts_this_table_makes_no_judgement_on_stay_places_of_their_own(can_i, tmp_path, part):
+    """Greenland, the Faroes, Aruba, Hong Kong: whether a license's state includes them is left to
+    the reader (vocabulary.STATE_PARTS_OUTSIDE_EU says so); none is put in a state here."""
+    from reasoner.vocabulary import expand_territories
+
+    assert expand_territories([part]) == (part,)
 
 
 # --- Checked and sound: the purpose/flag contradiction on every input path -----------------------

@@ -93,9 +93,9 @@ def differential(structures: int, variants: int, seed: int = 7) -> tuple[list, R
 
 
 def test_switching_values_on_a_prepared_structure_answers_as_a_fresh_grounding():
-    bad, prepared = differential(60, 6)
+    bad, prepared = differential(30, 6)   # 500 structures under -m slow, below
     assert not bad, f"{len(bad)} variants differ, first: {bad[:2]}"
-    assert prepared.shapes.reused > 200   # most variants were answered by an earlier grounding
+    assert prepared.shapes.reused > 70   # of 180 variants   # most variants were answered by an earlier grounding
 
 
 @pytest.mark.slow
@@ -116,7 +116,7 @@ def stored_when_prepared(count: int) -> None:
 
 
 def test_generated_requests_answer_as_stored_when_every_structure_is_prepared():
-    stored_when_prepared(80)
+    stored_when_prepared(40)   # 1,500 under -m slow, below
 
 
 @pytest.mark.slow
@@ -281,10 +281,11 @@ def test_a_reasoner_without_shapes_never_prepares():
 
 def test_the_atom_budget_bounds_what_is_kept_and_a_structure_too_large_is_grounded_afresh():
     reasoner = Reasoner(cache_size=0)
-    reasoner.shapes = shapes.Shapes(capacity=64, atoms=1_200, start_after=0)
+    # A structure is kept up to a quarter of the budget: the mit one (312 atoms) alone, none larger.
+    reasoner.shapes = shapes.Shapes(capacity=64, atoms=1_260, start_after=0)
     for lid in ("mit", "apache-2.0", "bsd-3-clause", "cc-by-4.0", "llama3"):
         reasoner.ask({"licenses": [lid], "use": {"acts": ["use"]}})
-        assert reasoner.shapes._held == sum(p.size for p in reasoner.shapes._prepared.values()) <= 1_200
+        assert reasoner.shapes._held == sum(p.size for p in reasoner.shapes._prepared.values()) <= 1_260
     assert 0 < len(reasoner.shapes._prepared) < 5
     big = {"licenses": ["llama3"], "use": {"acts": ["host"], "mau": 5}}
     answered = reasoner.shapes.answered
