@@ -227,18 +227,16 @@ def test_the_non_commercial_remedy_drops_a_commercial_purpose(can_i):
     assert can_i("--no-profile", "--request", "-", "--json", stdin=json.dumps(request)).json()["status"] == "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LOW (no wrong YES: asking again drops it): with `commercial` unstated and commercial-product "
-    "stated, the search picks 'YES if commercial is false' alone, an input error beside that purpose; "
-    "it does not verify, a `remedy_unverified` note quotes the input error, and the valid remedy of "
-    "dropping the purpose too is not offered (a superset of a set found). Leaving the candidate out "
-    "loses the flux-1-dev example's 'drop commercial-product, state commercial false'. Fix: a link in "
-    "remedies.lp, `:- change(C), needs_change(C,D), not change(D).`, so a flag value a stated purpose "
-    "contradicts (schema.PURPOSE_FLAGS) is chosen only with that purpose's drop_purpose"))
 def test_no_statement_remedy_contradicts_a_stated_purpose(can_i):
+    """Was a strict xfail (review 31, LOW): with `commercial` unstated beside commercial-product the
+    search offered "YES if commercial is false" alone, an input error beside that purpose. Since
+    the purpose states the flag (request.purpose_states_flag, 1969f14) the flag is stated, and its
+    remedy (set_flag) drops the purpose with it; nothing unverified is noted."""
     doc = _doc(can_i, "use", "cc-by-nc-4.0", "--purpose", "commercial-product")
     assert not [n for n in doc.get("notes", []) if n["code"] == "remedy_unverified"], doc["notes"]
-    assert not [c for r in doc["remedies"] for c in r["changes"] if c["params"].get("fact") == "commercial"]
+    flags = [c for r in doc["remedies"] for c in r["changes"] if c["params"].get("fact") == "commercial"]
+    assert flags and all({"op": "remove", "path": "use.purposes", "value": "commercial-product"} in c["edits"]
+                         for c in flags), flags
 
 
 # --- LOW: a territory statement offered as a remedy dropped the other stated places --------------
