@@ -366,6 +366,11 @@ def downstream(reasoner, doc, by: str = "finetune", advice: LicenseAdvice | None
     its own declared license, else the `license-for` recommendation. Every recipient question
     is asked of the reasoner with the recipient's facts and none of the publisher's."""
     own, subject, notes = _own_model(reasoner, copy.deepcopy(doc), by)
+    if any(a["id"] == subject and a.get("kind") == "dataset" for a in own["artifacts"]):
+        # Recipients fine-tune and distil what they get (RECIPIENT_QUESTIONS): of a dataset that
+        # failed as an input error about an internal artifact (review 32).
+        raise RequestError(f"`{subject}` is a dataset: `can-i downstream` says what recipients may do with a model "
+                           f"you publish; ask about the dataset's uses with `can-i --request`", location="subject")
     outbound = own["use"].get("outbound_license")
     declared_own = next((a.get("license") for a in own["artifacts"] if a["id"] == subject), None)
     declared = outbound or declared_own

@@ -71,16 +71,13 @@ def test_a_dataset_that_takes_a_models_weights_beside_its_outputs_is_still_a_mod
     assert _status(can_i, "--request", _request(tmp_path, artifacts, "me/ds")) != "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "LOW: `can-i downstream` of a lineage whose subject is the user's own dataset (`\"kind\": "
-    "\"dataset\"`) fails with an input error about an internal artifact (`requests[4]: ... "
-    "a-recipient's-model`), since advice.RECIPIENT_QUESTIONS fine-tune and distil the subject. Fix: "
-    "for a dataset subject ask the creating questions as `trained_on` ('train a model on it'), or "
-    "refuse with an error that says downstream asks about models"))
 def test_downstream_of_your_own_dataset_answers_or_refuses_plainly(can_i, tmp_path):
     artifacts = [{"id": LLAMA3}, _dataset((LLAMA3, "distilled"))]
+    """Was a strict xfail (review 32, LOW): the error named an internal artifact (`requests[4]: …
+    a-recipient's-model`). Now one line that says downstream asks about models, exit 2."""
     run = can_i("--no-profile", "downstream", _request(tmp_path, artifacts, "me/ds", {"release_mau": 1_000_000}))
     assert "a-recipient's-model" not in run.err and "requests[" not in run.err
+    assert run.code == 2 and "is a dataset" in run.line(), run.err
 
 
 @pytest.mark.parametrize("verb", ["finetune", "adapt", "merge", "quantize", "distill"])
