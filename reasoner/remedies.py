@@ -51,7 +51,7 @@ from .solve import (RuleFunctions, Scene, add_fact_symbols, fact_index, free_con
                     solved_models, take_grounding)
 from .request import Grant, read_request, read_territories, request_document
 from .vocabulary import (EU_TERRITORY, FAMILIES, HOSTING_FOR_OTHERS, MODALITIES, OTHER_FAMILY, VOCABULARIES,
-                         STATE_PART_CODES, expand_territories, open_territories)
+                         expand_territories, open_region_members)
 
 
 @dataclass(frozen=True)
@@ -540,7 +540,7 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
                 words += [c for c in ELSEWHERE if c not in words][:2]
                 # A stated region leaves open which member it is (EEA: in the EU or not): its members
                 # first; not a state's parts (a stated US leaves Puerto Rico open; no license names it).
-                members = [m for m in open_territories(getattr(scene.use, fact.attr) or ()) if m not in STATE_PART_CODES]
+                members = open_region_members(getattr(scene.use, fact.attr) or ())
                 outside = [m for m in members if m not in EU_TERRITORY][:3]
                 words = outside + [m for m in members if m in EU_TERRITORY][:1] + words
             stated = getattr(scene.use, fact.attr) or ()

@@ -403,17 +403,24 @@ REGION_NAMES = {"EU": "European Union", "EEA": "European Economic Area"}
 # state's own territory: a use in Svalbard is a use in Norway (`forbid all when territory in {NO}`
 # was YES for `--territory SJ`, review 31), one in French Polynesia a use in France, one in Puerto
 # Rico a use in the United States. One step only: SJ lies in NO but not, through NO, in the EEA
-# (REGIONS close transitively, so these cannot join them); a stated NO leaves open whether the
-# use is in SJ, as a stated FR leaves Guadeloupe open. Not here, a judgement this table does not
-# make: the self-governing parts of a realm (Greenland and the Faroes for DK; Aruba, Curaçao and
-# Sint Maarten for NL), dependencies (Bouvet Island), the Crown Dependencies, Hong Kong and Macao.
+# (REGIONS close transitively, so these cannot join them). A stated state is its main territory
+# (review 33 chose one model): NO is within the EEA, FR within the EU, and a ban on SJ alone does
+# not reach a use stated as NO; a part counts where it is stated. Parts whose state is a
+# judgement (Greenland for DK, Hong Kong for CN) are in MAY_LIE_IN below, left open.
 STATE_PARTS_OUTSIDE_EU = {
     "NO": frozenset({"SJ"}),
     "FR": frozenset("PF NC PM WF BL TF".split()),
     "NL": frozenset({"BQ"}),
     "US": frozenset("PR GU VI AS MP UM".split()),
 }
-STATE_PART_CODES = frozenset().union(*STATE_PARTS_OUTSIDE_EU.values())
+# Places a stated code may lie in or may not, left open rather than judged (review 33): SJ is
+# Svalbard, outside the EEA, and Jan Mayen, inside it; whether a license's "Denmark", "the
+# Netherlands" or "China" takes in Greenland and the Faroes, Aruba, Curaçao and Sint Maarten, or
+# Hong Kong and Macao is the reader's judgement. A test on the place is unknown for them (DEPENDS
+# under a ban), never false. The Crown Dependencies are not the UK (Hunyuan's exclusion does not
+# reach Jersey).
+MAY_LIE_IN = {"SJ": frozenset({"EEA"}), "GL": frozenset({"DK"}), "FO": frozenset({"DK"}), "AW": frozenset({"NL"}),
+              "CW": frozenset({"NL"}), "SX": frozenset({"NL"}), "HK": frozenset({"CN"}), "MO": frozenset({"CN"})}
 # Every place another holds: the regions' members and the states' parts (rules.lp region_member).
 MEMBERS_OF = {place: REGIONS.get(place, frozenset()) | STATE_PARTS_OUTSIDE_EU.get(place, frozenset())
               for place in (*REGIONS, *STATE_PARTS_OUTSIDE_EU)}
@@ -547,11 +554,21 @@ def expand_territories(codes) -> tuple[str, ...]:
 def open_territories(stated) -> tuple[str, ...]:
     """Territories the stated codes leave open: the members of a region stated in its own right
     that no stated code is or lies in (`EU` leaves open whether the use is in DE; `EEA` whether it
-    is in the EU; `NO, EEA` too, Norway being only one of the places). A license condition on one
-    of them is unknown, not false."""
+    is in the EU; `NO, EEA` too, Norway being only one of the places), and the places a stated
+    code may lie in (MAY_LIE_IN: SJ the EEA, GL Denmark). A license condition on one of them is
+    unknown, not false."""
+    out: set[str] = set()
+    for code in stated:
+        out |= REGIONS.get(code, set()) | MAY_LIE_IN.get(code, set())
+    return tuple(sorted(out - set(expand_territories(stated))))
+
+
+def open_region_members(stated) -> tuple[str, ...]:
+    """The members of the regions stated in their own right that the stated codes leave open
+    (`US, EEA`: IS, LI, NO, the EU's): the places a territory remedy may narrow a region to."""
     out: set[str] = set()
     for region in stated:
-        out |= MEMBERS_OF.get(region, set())
+        out |= REGIONS.get(region, set())
     return tuple(sorted(out - set(expand_territories(stated))))
 
 

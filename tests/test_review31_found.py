@@ -151,26 +151,18 @@ def test_a_states_parts_outside_the_eu_are_the_state(can_i, tmp_path, state, par
     """MEDIUM, fixed (vocabulary.STATE_PARTS_OUTSIDE_EU; latent: no bundled license names these
     states). `forbid all when territory in {NO}` was YES for `--territory SJ` (Svalbard is
     Norway's, outside the EEA). A part is its state one step only: not, through it, in the EEA or
-    the EU; a stated state leaves open whether the use is in the part."""
+    the EU; a stated state is its main territory."""
     assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(state)), "use", "t", "--territory", part) == "forbidden"
     assert _status(can_i, "--facts", _lic(tmp_path, ONLY.format(state), "only.lic"), "use", "t",
                    "--territory", part) == "permitted"
+    # a stated state is its main territory (review 33): a ban on the part alone does not reach it
     assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(part), "part.lic"), "use", "t",
-                   "--territory", state) == "depends"
-    for region in ("EU", "EEA"):   # the part is not in the state's regions
-        assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(region), "eu.lic"), "use", "t",
-                       "--territory", part) == "permitted"
-        assert _status(can_i, "--facts", _lic(tmp_path, ONLY.format(region), "only-eu.lic"), "use", "t",
+                   "--territory", state) == "permitted"
+    for region in ("EU", "EEA"):   # the part is not in the state's regions (SJ may be Jan Mayen: MAY_LIE_IN)
+        assert _status(can_i, "--facts", _lic(tmp_path, BAN.format(region), f"{region}.lic"), "use", "t",
+                       "--territory", part) == ("depends" if (part, region) == ("SJ", "EEA") else "permitted")
+        assert _status(can_i, "--facts", _lic(tmp_path, ONLY.format(region), f"only-{region}.lic"), "use", "t",
                        "--territory", part) != "permitted"
-
-
-@pytest.mark.parametrize("part", ["GL", "FO", "AW", "HK"])
-def test_parts_this_table_makes_no_judgement_on_stay_places_of_their_own(can_i, tmp_path, part):
-    """Greenland, the Faroes, Aruba, Hong Kong: whether a license's state includes them is left to
-    the reader (vocabulary.STATE_PARTS_OUTSIDE_EU says so); none is put in a state here."""
-    from reasoner.vocabulary import expand_territories
-
-    assert expand_territories([part]) == (part,)
 
 
 # --- Checked and sound: the purpose/flag contradiction on every input path -----------------------

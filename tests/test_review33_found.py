@@ -35,13 +35,13 @@ def _status(can_i, tmp_path, body, territory) -> str:
 @pytest.mark.parametrize("body, territory, status", [
     (BAN.format("NO"), "SJ,NO", "forbidden"), (BAN.format("NO"), "SJ,EEA", "forbidden"),
     (BAN.format("NO"), "EEA", "depends"), (BAN.format("SJ"), "EEA", "permitted"),
-    (BAN.format("SJ"), "NO,EEA", "depends"), (ONLY.format("NO"), "SJ,NO", "permitted"),
+    (BAN.format("SJ"), "NO,EEA", "permitted"), (ONLY.format("NO"), "SJ,NO", "permitted"),
     (ONLY.format("NO"), "SJ,EEA", "depends"), (ONLY.format("NO"), "SJ,US", "forbidden"),
     (ONLY.format("EEA"), "SJ,NO", "forbidden"), (ONLY.format("EU"), "PF,DE", "forbidden"),
     (ONLY.format("US"), "PR,GU", "permitted"), (ONLY.format("US"), "PR,CN", "forbidden"),
     (UNLESS.format("NO"), "SJ", "permitted"), (UNLESS.format("EEA"), "SJ", "forbidden"),
     (NOT_IN.format("NO"), "SJ", "forbidden"), (NOT_IN.format("NO"), "US,SJ", "forbidden"),
-    (NOT_IN.format("EEA"), "US,SJ", "permitted"), (NOT_IN.format("US"), "PR", "forbidden"),
+    (NOT_IN.format("EEA"), "US,SJ", "depends"), (NOT_IN.format("US"), "PR", "forbidden"),   # US,SJ: SJ may be Jan Mayen
     (BAN.format("EU"), "PF", "permitted"), (BAN.format("FR"), "PF,DE", "forbidden"),
 ])
 def test_parts_beside_states_and_regions(can_i, tmp_path, body, territory, status):
@@ -77,34 +77,27 @@ def test_no_remedy_offers_a_part_to_meet_its_states_region(can_i, tmp_path):
 
 # --- Wrong answers ---------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (latent: no bundled license names the EEA): ISO code SJ is Svalbard AND Jan Mayen. The EEA "
-    "Agreement leaves out only Svalbard (Protocol 40); Jan Mayen, an integral part of Norway outside the "
-    "Svalbard Treaty, is in the EEA. `forbid all when territory in {EEA}` is YES for --territory SJ (and "
-    "test_review31_found asserts it); it should be DEPENDS. Fix: SJ leaves EEA open (a 'may lie in' table: "
-    "fact_open EEA for a stated SJ; value_open for a c_every test of the EEA)"))
 def test_sj_may_be_jan_mayen_inside_the_eea(can_i, tmp_path):
+    """Was a strict xfail (MEDIUM, latent): SJ is Svalbard (outside the EEA) and Jan Mayen (inside);
+    a ban on the EEA was YES for SJ. vocabulary.MAY_LIE_IN leaves the EEA open for a stated SJ."""
     assert _status(can_i, tmp_path, BAN.format("EEA"), "SJ") == "depends"
+    assert _status(can_i, tmp_path, ONLY.format("EEA"), "SJ") != "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (latent, custom license): the change makes a stated NO leave SJ open (`forbid all when territory "
-    "in {SJ}` is DEPENDS for --territory NO), yet a test of every place against the EEA takes NO as wholly "
-    "within it (value_within via region_member(EEA,NO)): `forbid all unless territory in {EEA}` is YES for "
-    "--territory NO although the use may be in Svalbard, outside the EEA. Same for FR (PF) and NL (BQ) "
-    "against the EU. Fix: value_open for a stated place with a part outside the set, or treat a stated "
-    "state as its main territory everywhere (then `forbid {SJ}` for NO is YES): one model, not both"))
 @pytest.mark.parametrize("body", [UNLESS.format("EEA"), ONLY.format("EEA")])
-def test_a_stated_state_with_a_part_outside_the_region_is_open(can_i, tmp_path, body):
-    assert _status(can_i, tmp_path, body, "NO") == "depends"
+def test_a_stated_state_is_its_main_territory(can_i, tmp_path, body):
+    """Was a strict xfail (MEDIUM, latent): a stated NO left SJ open under a ban on SJ, yet was
+    wholly within the EEA under a grant for it: two models at once. One was chosen (vocabulary
+    STATE_PARTS_OUTSIDE_EU): a stated state is its main territory, a part counts where stated."""
+    assert _status(can_i, tmp_path, body, "NO") == "permitted"
+    assert _status(can_i, tmp_path, body, "SJ") != "permitted"
+    assert _status(can_i, tmp_path, BAN.format("SJ"), "NO") == "permitted"
+    assert _status(can_i, tmp_path, BAN.format("SJ"), "NO,SJ") == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "MEDIUM (latent: no bundled license names CN, DK or NL; left, not caused, by 5434293, whose test "
-    "pins it): the places this table makes no judgement on are treated as certainly not the state: "
-    "`forbid all when territory in {CN}` is YES for --territory HK, one on DK for GL. A compliance tool "
-    "should answer DEPENDS where it makes no judgement. Fix: a 'may be the state' table (HK MO for CN; GL FO "
-    "for DK; AW CW SX for NL; JE GG IM for GB) whose parts leave the state open"))
-@pytest.mark.parametrize("state, part", [("CN", "HK"), ("DK", "GL")])
+@pytest.mark.parametrize("state, part", [("CN", "HK"), ("CN", "MO"), ("DK", "GL"), ("DK", "FO"), ("NL", "AW")])
 def test_unjudged_parts_leave_their_state_open(can_i, tmp_path, state, part):
+    """Was a strict xfail (MEDIUM, latent): a ban on CN was YES for HK. vocabulary.MAY_LIE_IN
+    leaves the state open where can-i makes no judgement; the Crown Dependencies are not the UK."""
     assert _status(can_i, tmp_path, BAN.format(state), part) == "depends"
+    assert _status(can_i, tmp_path, BAN.format("GB"), "JE") == "permitted"
