@@ -94,14 +94,35 @@ app = typer.Typer(
 _reasoners: dict = {}
 
 
+def _files_state(key: tuple) -> tuple:
+    """What --facts paths hold now: each file's (path, size, mtime_ns), a folder's files' too."""
+    import os
+
+    state = []
+    for name in key:
+        for root, _, files in (os.walk(name) if os.path.isdir(name) else [("", (), (name,))]):
+            for file in sorted(files):
+                path = os.path.join(root, file)
+                try:
+                    found = os.stat(path)
+                except OSError:
+                    state.append((path, None))
+                    continue
+                state.append((path, found.st_size, found.st_mtime_ns))
+    return tuple(state)
+
+
 def reasoner(paths: Optional[List[Path]] = None):
-    """Load each knowledge base once per process (bundled facts, or --facts files and folders)."""
+    """Load each knowledge base once per process (bundled facts, or --facts files and folders),
+    again when a --facts file changed: a process calling `main` again after editing its license
+    file got the answers of the file as it was (a ban added answered YES)."""
     key = tuple(dict.fromkeys(str(p) for p in paths or ()))  # `--facts x --facts x` loads x once
-    if key not in _reasoners:
+    state = _files_state(key) if key else ()
+    if key not in _reasoners or _reasoners[key][0] != state:
         from .api import Reasoner
 
-        _reasoners[key] = Reasoner([Path(p) for p in key] if key else None)
-    return _reasoners[key]
+        _reasoners[key] = (state, Reasoner([Path(p) for p in key] if key else None))
+    return _reasoners[key][1]
 
 
 def _color() -> bool:

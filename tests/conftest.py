@@ -103,7 +103,7 @@ def bundled_kb(reasoner, monkeypatch):
     """The CLI answers from the bundled knowledge base, loaded once per session; whatever a test
     does to the CLI's cached reasoners (`--facts`) is undone afterwards. Test files use it with
     `pytestmark = pytest.mark.usefixtures("bundled_kb")`."""
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+    monkeypatch.setattr(cli, "_reasoners", {(): ((), reasoner)})
 
 
 EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}

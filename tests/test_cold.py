@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def shared_engine(reasoner, monkeypatch):
     """Both paths answer from the session's reasoner (answers do not depend on which)."""
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+    monkeypatch.setattr(cli, "_reasoners", {(): ((), reasoner)})
     monkeypatch.setattr(fast, "_engines", [reasoner])
 
 

@@ -155,7 +155,7 @@ def test_a_misspelt_field_or_a_bad_number_in_a_request_file(can_i, tmp_path, use
 
 
 def test_the_fast_entry_locates_a_request_files_error_as_the_command_line(tmp_path, capsys, monkeypatch, reasoner):
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+    monkeypatch.setattr(cli, "_reasoners", {(): ((), reasoner)})
     monkeypatch.setattr(fast, "_engines", [reasoner])
     path = _write(tmp_path, "q.json", UNKNOWN_ACT)
     outs = []

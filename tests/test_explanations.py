@@ -298,7 +298,7 @@ def test_the_rules_have_one_answer_set_computed_by_grounding_on_every_bundled_ex
 
 @pytest.fixture
 def can_i_run(capsys, reasoner, monkeypatch):
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+    monkeypatch.setattr(cli, "_reasoners", {(): ((), reasoner)})
 
     def run(*argv) -> tuple[int, str]:
         capsys.readouterr()

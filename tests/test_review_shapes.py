@@ -424,7 +424,7 @@ def test_json_lines_on_the_command_line_answer_as_fresh_groundings(tmp_path, cap
     path = tmp_path / "asked.jsonl"
     path.write_text("\n".join(json.dumps(d) for d in asked) + "\n", encoding="utf-8")
     reasoner = warmed(Reasoner())
-    monkeypatch.setattr(cli, "_reasoners", {(): reasoner})
+    monkeypatch.setattr(cli, "_reasoners", {(): ((), reasoner)})
     capsys.readouterr()
     cli.main(["--json", "--request", str(path)])
     lines = capsys.readouterr().out.splitlines()
