@@ -14,6 +14,8 @@ import pickle
 import sys
 from pathlib import Path
 
+import pytest
+
 
 from reasoner import records, solve
 from reasoner.api import Reasoner
@@ -61,6 +63,7 @@ def _big_questions() -> dict:
     }
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_big_questions_at_the_threshold_answer_alike_alone_batched_together_and_one_fact_at_a_time():
     """Tried: ~300 big lineages of 996-1,400 artifacts (generated and crafted) asked alone, in
     ask_many / answer_each batches with small questions, through iter_answers with solver

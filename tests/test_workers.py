@@ -88,6 +88,7 @@ def test_a_short_run_starts_no_process():
     assert 0 < reasoner.solvers.grounded_here < workers.START_AFTER
 
 
+@pytest.mark.slow   # process-level or a re-verification; in the slow run (the default suite stays under 3 min)
 def test_a_killed_child_costs_no_answer(here):
     requests = _requests(30, seed=3) + [FORBIDDEN]
     reasoner = _children()
