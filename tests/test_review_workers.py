@@ -317,6 +317,7 @@ def test_a_stopped_child_does_not_hang_its_parent():
 
 INTERRUPTED = textwrap.dedent("""
     import json, os, random, signal, sys, threading, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # (a background job starts with SIGINT ignored)
     sys.path.insert(0, {root!r}); sys.path.insert(0, {bench!r}); sys.path.insert(0, {tests!r})
     import bench
     from reasoner.api import Reasoner
@@ -360,6 +361,7 @@ def test_ctrl_c_at_random_moments_never_changes_a_later_answer():
 
 REMEDIES_INTERRUPTED = textwrap.dedent("""
     import json, os, random, signal, sys, threading, time
+    signal.signal(signal.SIGINT, signal.default_int_handler)   # (a background job starts with SIGINT ignored)
     sys.path.insert(0, {root!r})
     from reasoner.api import Reasoner
     rng = random.Random(3)
