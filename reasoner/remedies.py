@@ -539,7 +539,7 @@ def _fact_values(kb, scene: Scene, used: tuple, fact, artifact_id: str | None) -
             if fact.vocabulary == "territory":   # a closed vocabulary too large to try: a few no license names
                 words += [c for c in ELSEWHERE if c not in words][:2]
                 # A stated region leaves open which member it is (EEA: in the EU or not): its members
-                # first; not a state's parts (a stated US leaves Puerto Rico open; no license names it).
+                # first; not the places MAY_LIE_IN leaves open (a stated GL does not narrow to DK).
                 members = open_region_members(getattr(scene.use, fact.attr) or ())
                 outside = [m for m in members if m not in EU_TERRITORY][:3]
                 words = outside + [m for m in members if m in EU_TERRITORY][:1] + words
