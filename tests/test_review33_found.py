@@ -101,3 +101,9 @@ def test_unjudged_parts_leave_their_state_open(can_i, tmp_path, state, part):
     leaves the state open where can-i makes no judgement; the Crown Dependencies are not the UK."""
     assert _status(can_i, tmp_path, BAN.format(state), part) == "depends"
     assert _status(can_i, tmp_path, BAN.format("GB"), "JE") == "permitted"
+
+
+@pytest.mark.parametrize("spelling", ["sj", " SJ", "Sj", "SJ,SJ", "ＳＪ"])
+def test_no_spelling_of_svalbard_escapes_a_ban_on_norway(can_i, tmp_path, spelling):
+    """The mutation test of the input path: case, spaces, a duplicate, full-width letters."""
+    assert _status(can_i, tmp_path, BAN.format("NO"), spelling) == "forbidden"
