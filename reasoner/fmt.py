@@ -273,7 +273,8 @@ class _Printer:
         if kind == "ambiguous":
             return f"ambiguous {children[0]}"
         if kind == "clause_follows":
-            return "follows " + ", ".join(map(str, children))
+            directly, *relations = children
+            return "follows " + ("directly " if directly is not None else "") + ", ".join(map(str, relations))
         if kind == "note":
             return f"note {children[0]}"
         raise ValueError(f"unexpected statement {kind}")  # pragma: no cover

@@ -633,6 +633,8 @@ class _Build(Transformer):
                     if extra.get("rider") is not None:
                         self.fail(value[2], "a clause has one rider", "DSL201")
                     extra["rider"] = value
+                elif key == "follows":
+                    extra["follows"], extra["follows_directly"] = value
                 elif key in ("notes", "excepts_for", "excepts_when"):
                     extra[key] = extra[key] + (value,)
                 else:
@@ -661,7 +663,8 @@ class _Build(Transformer):
         return ("ambiguous", self.string(children[0]))
 
     def clause_follows(self, meta, children):
-        return ("follows", self.relations(children))
+        directly, *relations = children
+        return ("follows", (self.relations(relations), directly is not None))
 
     def note(self, meta, children):
         return ("notes", self.string(children[0]))
