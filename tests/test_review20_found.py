@@ -234,6 +234,34 @@ def test_a_student_of_a_third_partys_student_owes_no_llama_name(license_id):
     assert (license_id, "1.b.i, last sentence") in _clauses(R.ask(doc))
 
 
+# The same words ("If you use the Materials or any outputs or results therefrom to create, train
+# ...") in other licenses' duties that follow distillation: each is `follows directly` too.
+SAME_WORDS = [("qwen", "5.b"), ("qwen-research", "4.b"), ("glm-4-9b", "2, naming"),
+              ("nvidia-open-model-license", "3.2")]
+
+
+def _cited(answer, artifact: str = "acme/student") -> set:
+    """The (license, clause) pairs of the reasons and duties about the user's model. (A duty of the
+    clause about the third party's student itself may still be listed for the user's act on it:
+    rules.lp `governs` judges acts on any model a clause reaches; NVIDIA 3.2's display is listed,
+    conditionally, for distilling such a student. A known limit, not this test's subject.)"""
+    doc = answer.to_json()
+    return {(item["license"], item["clause"]) for key in ("reasons", "obligations") for item in doc[key]
+            if item.get("artifact") in (artifact, None)}
+
+
+@pytest.mark.parametrize("license_id, clause", SAME_WORDS)
+def test_the_same_words_elsewhere_bind_the_student_not_its_students_student(license_id, clause):
+    doc = {"artifacts": [{"id": "m/origin", "license": license_id},
+                         {"id": "z/student", "license": "mit", "family": "mistral",
+                          "derived_from": [{"id": "m/origin", "relation": "distilled"}]},
+                         _student([{"id": "z/student", "relation": "distilled"}])],
+           "subject": "acme/student", "use": _use(name="Student-2")}
+    assert (license_id, clause) not in _cited(R.ask(doc))
+    doc["artifacts"][2]["derived_from"] = [{"id": "m/origin", "relation": "distilled"}]   # the mutation: direct
+    assert (license_id, clause) in _cited(R.ask(doc))
+
+
 @pytest.mark.parametrize("relation", ["distilled", "trained_on"])
 def test_data_holding_llama_material_still_names_the_model_trained_on_it(relation):
     """`follows directly` still passes through data: a dataset that holds Llama 3 data (or a
