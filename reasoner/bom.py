@@ -332,10 +332,10 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             if RELATION_PROPERTY.search(prop.name or ""):
                 relation = (prop.value or "").strip() or None
             elif MINE_PROPERTY.search(prop.name or ""):
-                # On a pedigree ancestor too (--cyclonedx writes it there): a model of the user's own
-                # inside a lineage changes whose acts its terms judge. Ignored there, the user's
-                # second student of Llama 3.1 read as a third party's and lost its naming duty
-                # (review 34), and a BOM this tool wrote was read back as another question.
+                # On a pedigree ancestor too (--cyclonedx writes it there), as a JSON request's
+                # `mine` on any artifact: a model of the user's own inside a lineage changes whose
+                # acts its terms judge. Ignored there (review 34), the user's own CC BY-NC
+                # intermediate bound the user as someone else's would.
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
         if where == "metadata.component" and lineage.mine_subject:   # --mine (lineage_from_bom)

@@ -231,8 +231,6 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
         C = String(clause.number)
         for relation in clause.follows:
             fact("clause_follows", L, C, const(relation))
-        if clause.follows_directly:
-            fact("clause_direct", L, C)
         if clause.relicense:
             fact("relicense", L, C, const(clause.relicense))
         for target in clause.relicense_to:

@@ -273,8 +273,7 @@ class _Printer:
         if kind == "ambiguous":
             return f"ambiguous {children[0]}"
         if kind == "clause_follows":
-            directly, *relations = children
-            return "follows " + ("directly " if directly is not None else "") + ", ".join(map(str, relations))
+            return "follows " + ", ".join(map(str, children))
         if kind == "note":
             return f"note {children[0]}"
         raise ValueError(f"unexpected statement {kind}")  # pragma: no cover

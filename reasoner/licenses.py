@@ -154,9 +154,6 @@ class Clause:
     restricts_use: bool = False
     ambiguous: str | None = None
     follows: tuple[str, ...] = ()
-    # `follows directly`: the clause binds whoever makes a model from the licensed material itself
-    # (or from data holding it), not the maker of a model made from a model it reached alone.
-    follows_directly: bool = False
     notes: tuple[str, ...] = ()
     quotes: tuple[Quote, ...] = ()
     # Clauses of the same license this one makes an exception to: (clause, license ids) for a

@@ -633,8 +633,6 @@ class _Build(Transformer):
                     if extra.get("rider") is not None:
                         self.fail(value[2], "a clause has one rider", "DSL201")
                     extra["rider"] = value
-                elif key == "follows":
-                    extra["follows"], extra["follows_directly"] = value
                 elif key in ("notes", "excepts_for", "excepts_when"):
                     extra[key] = extra[key] + (value,)
                 else:
@@ -663,8 +661,7 @@ class _Build(Transformer):
         return ("ambiguous", self.string(children[0]))
 
     def clause_follows(self, meta, children):
-        directly, *relations = children
-        return ("follows", (self.relations(relations), directly is not None))
+        return ("follows", self.relations(children))
 
     def note(self, meta, children):
         return ("notes", self.string(children[0]))

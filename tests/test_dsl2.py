@@ -434,24 +434,3 @@ def test_a_rider_names_a_clause_and_qualifies_a_relicense_restriction():
                             (RIDER.replace("relicense forbidden", "relicense allowed"), "qualifies")):
         with pytest.raises(LicenseFileError, match=message):
             parse_text(broken)
-
-
-# --- `follows directly` (session 16) ------------------------------------------------------------
-
-DIRECT = 'license x {\n  name "X"\n\n  clause "1" "T" {\n    follows directly distilled, trained_on\n    grant use\n  }\n}\n'
-
-
-def test_follows_directly_is_read_compiled_and_formatted_back():
-    clause = parse_text(DIRECT, "t.lic")[0].clauses[0]
-    assert clause.follows == ("distilled", "trained_on") and clause.follows_directly
-    plain = parse_text(DIRECT.replace("follows directly", "follows"), "t.lic")[0].clauses[0]
-    assert plain.follows == clause.follows and not plain.follows_directly
-    assert "follows directly distilled, trained_on" in format_text(DIRECT, "t.lic")
-    assert format_text(format_text(DIRECT, "t.lic"), "t.lic") == format_text(DIRECT, "t.lic")
-
-
-@pytest.mark.parametrize("line", ["follows directly", "follows distilled directly", "follows directly directly"])
-def test_follows_directly_without_a_relation_or_misplaced_is_an_error_at_its_place(line):
-    with pytest.raises(LicenseFileError) as caught:
-        parse_text(DIRECT.replace("follows directly distilled, trained_on", line), "t.lic")
-    assert str(caught.value).startswith("t.lic:5:") or str(caught.value).startswith("t.lic:6:"), str(caught.value)

@@ -21,11 +21,16 @@ Findings (NOTES-review20.md ranks them):
 4. LOW (open, a wrong NO, older than review 19): making a dataset of Llama 3 outputs (the user's
    own dataset, `distilled` from Llama 3) and distributing it is NO by §1.b.v, which bans using
    outputs "to improve any other large language model", not generating data.
-5. LOW (fixed in session 16, .lic `follows directly` and rules.lp `passes_on`; was a wrong NO
-   review 19 added): Llama 3's naming sentence ("If you use the Llama Materials to create, train
-   ...") reached a user who only distils a third party's MIT model that the third party trained on
-   Llama 3 data: the user never used the Llama Materials. Falcon 180B §5.2 ("directly or
-   indirectly") still reaches on.
+5. LOW (open, a wrong NO review 19 added): Llama 3's naming sentence ("If you use the Llama
+   Materials to create, train ...") now reaches a user who only distils a third party's
+   MIT model that the third party trained on Llama 3 data: the user never used the Llama Materials.
+   Session 16 tried a `follows directly` reading (the clause stops at a model it reaches alone
+   unless that model is data, the user's own, or in the next model's namespace) and withdrew it
+   the same session: two hostile reviews (34, 35) found wrong YES answers wherever the input does
+   not say who made an intermediate model (SPDX has no way to mark an ancestor as the user's own;
+   a third party's quantized copy of the user's own student; card ids written as URLs; audit shapes
+   sharing one answer across organisations), and a chain in one namespace grounded in quadratic
+   time. The reach stays transitive (fail closed) until the input can say who made each model.
 6. MEDIUM (fixed for a parent that takes a model's weights, api.complete; open for a parent that
    only states a family): `trained_on` a model read the model as data, which Llama 3.1's terms do
    not follow: a model "trained on" a Llama 3.1 fine-tune, relicensed Apache-2.0 alone, was YES.
@@ -212,6 +217,11 @@ def test_a_model_trained_on_the_generated_dataset_is_still_caught():
 
 # --- 5. Llama 3's naming reaches a user who used no Llama Materials -------------------------------------------
 
+@pytest.mark.xfail(strict=True, reason="LOW (wrong NO added by review 19; a fix tried and withdrawn in session 16, "
+                   "see the module docstring): llama3 '1.b.i, last sentence' now "
+                   "follows trained_on, so a user distilling a third party's MIT model (trained by that party on "
+                   "Llama 3 data) must name their model 'Llama 3 …'; the sentence binds 'you' who 'use the Llama "
+                   "Materials' (facts/licenses/llama3.lic; the same reading already held for a distilled chain)")
 def test_a_third_partys_student_does_not_make_its_distiller_name_llama():
     doc = {"artifacts": [{"id": "x/llama-data", "license": "llama3", "kind": "dataset"},
                          {"id": "z/student", "license": "mit", "family": "mistral",
@@ -219,77 +229,6 @@ def test_a_third_partys_student_does_not_make_its_distiller_name_llama():
                          _student([{"id": "z/student", "relation": "distilled"}])],
            "subject": "acme/student", "use": _use(name="Student-2")}
     assert R.ask(doc).status == "permitted"
-
-
-@pytest.mark.parametrize("license_id", ["llama3", "llama3.1", "llama3.2", "llama3.3", "llama4"])
-def test_a_student_of_a_third_partys_student_owes_no_llama_name(license_id):
-    """The same for a chain of distillations: the user distils a third party's student of Llama."""
-    doc = {"artifacts": [{"id": "m/llama", "license": license_id, "family": "llama"},
-                         {"id": "z/student", "license": "mit", "family": "mistral",
-                          "derived_from": [{"id": "m/llama", "relation": "distilled"}]},
-                         _student([{"id": "z/student", "relation": "distilled"}])],
-           "subject": "acme/student", "use": _use(name="Student-2")}
-    assert not {c for c in _clauses(R.ask(doc)) if c[1].startswith("1.b.i")}
-    doc["artifacts"][2]["derived_from"] = [{"id": "m/llama", "relation": "distilled"}]   # the mutation: direct
-    assert (license_id, "1.b.i, last sentence") in _clauses(R.ask(doc))
-
-
-# The same words ("If you use the Materials or any outputs or results therefrom to create, train
-# ...") in other licenses' duties that follow distillation: each is `follows directly` too.
-SAME_WORDS = [("qwen", "5.b"), ("qwen-research", "4.b"), ("glm-4-9b", "2, naming"),
-              ("nvidia-open-model-license", "3.2")]
-
-
-def _cited(answer, artifact: str = "acme/student") -> set:
-    """The (license, clause) pairs of the reasons and duties about the user's model. (A duty of the
-    clause about the third party's student itself may still be listed for the user's act on it:
-    rules.lp `governs` judges acts on any model a clause reaches; NVIDIA 3.2's display is listed,
-    conditionally, for distilling such a student. A known limit, not this test's subject.)"""
-    doc = answer.to_json()
-    return {(item["license"], item["clause"]) for key in ("reasons", "obligations") for item in doc[key]
-            if item.get("artifact") in (artifact, None)}
-
-
-@pytest.mark.parametrize("license_id, clause", SAME_WORDS)
-def test_the_same_words_elsewhere_bind_the_student_not_its_students_student(license_id, clause):
-    doc = {"artifacts": [{"id": "m/origin", "license": license_id},
-                         {"id": "z/student", "license": "mit", "family": "mistral",
-                          "derived_from": [{"id": "m/origin", "relation": "distilled"}]},
-                         _student([{"id": "z/student", "relation": "distilled"}])],
-           "subject": "acme/student", "use": _use(name="Student-2")}
-    assert (license_id, clause) not in _cited(R.ask(doc))
-    doc["artifacts"][2]["derived_from"] = [{"id": "m/origin", "relation": "distilled"}]   # the mutation: direct
-    assert (license_id, clause) in _cited(R.ask(doc))
-
-
-@pytest.mark.parametrize("relation", ["distilled", "trained_on"])
-def test_data_holding_llama_material_still_names_the_model_trained_on_it(relation):
-    """`follows directly` still passes through data: a dataset that holds Llama 3 data (or a
-    dataset of Llama 3 outputs, `distilled`), inside a dataset the user trains on, is material the
-    user uses."""
-    source = ({"id": "x/llama-data", "license": "llama3", "kind": "dataset"} if relation == "trained_on"
-              else {"id": "x/llama-data", "kind": "dataset", "license": "mit",
-                    "derived_from": [{"id": LLAMA3, "relation": "distilled"}]})
-    inner = [source] if relation == "trained_on" else [{"id": LLAMA3}, source]
-    doc = {"artifacts": [*inner,
-                         {"id": "w/mix", "license": "mit", "kind": "dataset",
-                          "derived_from": [{"id": "x/llama-data", "relation": "trained_on"}]},
-                         _student([{"id": "w/mix", "relation": "trained_on"}])],
-           "subject": "acme/student", "use": _use(name="Student-2")}
-    answer = R.ask(doc)
-    assert answer.status == "forbidden" and ("llama3", "1.b.i, last sentence") in _clauses(answer), _clauses(answer)
-
-
-def test_an_indirect_clause_still_reaches_through_two_distillations():
-    """Falcon 180B §5.2 restricts outputs used "directly or indirectly": not `follows directly`, so
-    a chain of two distillations stays reached (its clash with the GPL is NO)."""
-    doc = {"artifacts": [{"id": "t/falcon", "license": "falcon-180b-tii-license-1.0"},
-                         {"id": "z/student", "license": "mit",
-                          "derived_from": [{"id": "t/falcon", "relation": "distilled"}]},
-                         _student([{"id": "z/student", "relation": "distilled"}], license="gpl-3.0")],
-           "subject": "acme/student", "use": _use()}
-    answer = R.ask(doc)
-    assert answer.status == "forbidden" and ("falcon-180b-tii-license-1.0", "5.2") in _clauses(answer), _clauses(answer)
 
 
 def test_every_context_on_held_data_is_among_the_context_artifacts():
@@ -451,3 +390,35 @@ def test_a_dataset_taking_a_models_weights_alone_is_a_located_error():
     assert raised.value.location == "artifacts[0].derived_from[0].relation" and "distilled" in raised.value.message
     doc["artifacts"][0]["derived_from"].append({"id": MISTRAL, "relation": "distilled"})
     R.ask(doc)   # answered: the data holds Mistral's outputs
+
+
+# --- guards kept from session 16's withdrawn `follows directly` (they hold under the transitive reach) ----
+
+@pytest.mark.parametrize("relation", ["distilled", "trained_on"])
+def test_data_holding_llama_material_names_the_model_trained_on_it(relation):
+    """A dataset that holds Llama 3 data (or a dataset of Llama 3 outputs, `distilled`), inside a
+    dataset the user trains on, is material the user uses: the naming duty reaches the model."""
+    source = ({"id": "x/llama-data", "license": "llama3", "kind": "dataset"} if relation == "trained_on"
+              else {"id": "x/llama-data", "kind": "dataset", "license": "mit",
+                    "derived_from": [{"id": LLAMA3, "relation": "distilled"}]})
+    inner = [source] if relation == "trained_on" else [{"id": LLAMA3}, source]
+    doc = {"artifacts": [*inner,
+                         {"id": "w/mix", "license": "mit", "kind": "dataset",
+                          "derived_from": [{"id": "x/llama-data", "relation": "trained_on"}]},
+                         _student([{"id": "w/mix", "relation": "trained_on"}])],
+           "subject": "acme/student", "use": _use(name="Student-2")}
+    answer = R.ask(doc)
+    assert answer.status == "forbidden" and ("llama3", "1.b.i, last sentence") in _clauses(answer), _clauses(answer)
+
+
+def test_an_indirect_clause_reaches_through_two_distillations():
+    """Falcon 180B §5.2 restricts outputs used "directly or indirectly": a chain of two distillations
+    stays reached (its clash with the GPL is NO). Session 16's first try, which cut every clause's
+    second hop, moved this to UNKNOWN."""
+    doc = {"artifacts": [{"id": "t/falcon", "license": "falcon-180b-tii-license-1.0"},
+                         {"id": "z/student", "license": "mit",
+                          "derived_from": [{"id": "t/falcon", "relation": "distilled"}]},
+                         _student([{"id": "z/student", "relation": "distilled"}], license="gpl-3.0")],
+           "subject": "acme/student", "use": _use()}
+    answer = R.ask(doc)
+    assert answer.status == "forbidden" and ("falcon-180b-tii-license-1.0", "5.2") in _clauses(answer), _clauses(answer)

@@ -47,13 +47,8 @@ def engine():
 # The second moved in session 13: MRL §4.2 now forbids relicensing (its research-only terms travel
 # with a student), so nine students of MRL models labelled otherwise gain a `relabelled` risk; and
 # in review 30 ultrachat_200k and ultrafeedback_binarized are read as gpt outputs too (three more
-# `catalog_generated_by` notes). Nothing else in the answer changed. The third moved again in
-# session 16: Llama 3's naming clause `follows directly`, so it no longer reaches past two
-# distillations by different publishers, and the path shown for how llama3 reaches a model no
-# longer goes back through them; only `edges` and `via` of that path changed. (The first moved
-# too while a clause stopped there whoever published the two, and came back when one namespace's
-# chain, org4/m0-12 -> org4/m0-13, was read as one maker's: rules.lp made_by.)
-BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "024ce232114e76ac"), ("depends", "a354006f72b887a6"),
+# `catalog_generated_by` notes). Nothing else in the answer changed.
+BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "024ce232114e76ac"), ("depends", "7d9b037def622494"),
        ("permitted", "7aeb93f48335ebcc")]
 
 
