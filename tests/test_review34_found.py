@@ -193,3 +193,21 @@ def test_a_bom_this_tool_writes_for_the_own_chain_reads_back_to_the_same_no(tmp_
     run = run_cli(capsys, "distribute", bom, "--name", "Student-2", "--commercial", "--release-mau", "1000",
                   "--no-remedies", "--json")
     assert run.code == 1 and ("llama3.1", NAMING) in {(r["license"], r["clause"]) for r in run.json()["reasons"]}
+
+
+def test_can_i_mine_on_a_catalog_ancestor_is_refused_as_in_a_json_request(tmp_path, capsys):
+    """The mutation of a forbidden request through the newly read property: Llama 3 itself marked
+    the user's own in a BOM would drop its terms (its own label binds only recipients); refused,
+    exit 2, as `mine` on a catalog model is in a JSON request."""
+    pytest.importorskip("cyclonedx")
+    bom = _cdx(("machine-learning-model", "meta-llama", "Meta-Llama-3-8B", "llama3",
+                [("can-i:derived-by", "finetune"), ("can-i:mine", "true")]))
+    path = tmp_path / "hostile.cdx.json"
+    path.write_text(json.dumps(bom), encoding="utf-8")
+    run = run_cli(capsys, "host", path, "--commercial", "--release-mau", "800M", "--no-remedies", "--json")
+    assert run.code == 2 and "is a catalog model" in run.json()["error"]["message"], run.out[:400]
+    unmarked = json.loads(path.read_text(encoding="utf-8"))
+    unmarked["metadata"]["component"]["pedigree"]["ancestors"][0]["properties"].pop()
+    path.write_text(json.dumps(unmarked), encoding="utf-8")
+    assert run_cli(capsys, "host", path, "--commercial", "--release-mau", "800M", "--role", "licensee",
+                   "--no-remedies", "--json").code == 1
