@@ -4,6 +4,7 @@ Exit codes: 0 permitted, 1 forbidden, 2 usage or input error, 3 depends or unkno
 """
 
 
+import functools
 import json
 import os
 import re
@@ -96,8 +97,6 @@ _reasoners: dict = {}
 
 def _files_state(key: tuple) -> tuple:
     """What --facts paths hold now: each file's (path, size, mtime_ns), a folder's files' too."""
-    import os
-
     state = []
     for name in key:
         for root, _, files in (os.walk(name) if os.path.isdir(name) else [("", (), (name,))]):
@@ -1324,9 +1323,7 @@ def _fail(exc: CanIError, as_json: bool) -> int:
     return EXIT_USAGE
 
 
-_CLI_COMMAND = []   # the one click command built from `app` in this process (see cli_command)
-
-
+@functools.lru_cache(maxsize=1)
 def cli_command():
     """The click command of `app`, with the help of every argument shown.
 
@@ -1337,8 +1334,6 @@ def cli_command():
     """
     import inspect
 
-    if _CLI_COMMAND:
-        return _CLI_COMMAND[0]
     command = typer.main.get_command(app)
     declared = {}
     for info in app.registered_commands:
@@ -1350,7 +1345,6 @@ def cli_command():
         for param in sub.params:
             if param.param_type_name == "argument" and not getattr(param, "help", None):
                 param.help = declared.get((name, param.name))
-    _CLI_COMMAND.append(command)
     return command
 
 

@@ -557,18 +557,18 @@ def open_territories(stated) -> tuple[str, ...]:
     is in the EU; `NO, EEA` too, Norway being only one of the places), and the places a stated
     code may lie in (MAY_LIE_IN: SJ the EEA, GL Denmark). A license condition on one of them is
     unknown, not false."""
-    out: set[str] = set()
-    for code in stated:
-        out |= REGIONS.get(code, set()) | MAY_LIE_IN.get(code, set())
-    return tuple(sorted(out - set(expand_territories(stated))))
+    return _left_open(stated, REGIONS, MAY_LIE_IN)
 
 
 def open_region_members(stated) -> tuple[str, ...]:
     """The members of the regions stated in their own right that the stated codes leave open
     (`US, EEA`: IS, LI, NO, the EU's): the places a territory remedy may narrow a region to."""
-    out: set[str] = set()
-    for region in stated:
-        out |= REGIONS.get(region, set())
+    return _left_open(stated, REGIONS)
+
+
+def _left_open(stated, *tables: dict) -> tuple[str, ...]:
+    """The places the tables give for the stated codes that the codes do not already put the use in."""
+    out = {place for code in stated for table in tables for place in table.get(code, ())}
     return tuple(sorted(out - set(expand_territories(stated))))
 
 

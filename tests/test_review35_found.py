@@ -16,7 +16,6 @@ import json
 import sys
 
 
-import time
 
 
 from pathlib import Path
@@ -45,8 +44,6 @@ LLAMA = "meta-llama/Llama-3.1-70B"
 
 QWEN = "Qwen/Qwen2.5-72B-Instruct"
 
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _use(**kw):
@@ -206,17 +203,3 @@ def test_guard_one_organisations_cards_in_plain_and_other_case(tmp_path, capsys,
         == "forbidden"
 
 
-def _chain(n, namespace):
-    arts, prev = [_llama()], LLAMA
-    for i in range(n):
-        arts.append(_model(f"{namespace(i)}/m{i}", (prev, "distilled")))
-        prev = arts[-1]["id"]
-    arts.append(_model(f"{namespace(n)}/final", (prev, "distilled"), mine=True))
-    return arts, arts[-1]["id"]
-
-
-def _seconds(n, namespace):
-    arts, subject = _chain(n, namespace)
-    start = time.perf_counter()
-    answer = _ask(arts, subject)
-    return time.perf_counter() - start, answer
