@@ -12,7 +12,9 @@ Shapes (the issue's targets: ≤ 5 s and ≤ 300 MiB for the first two):
 - merge-100000: an upstream model merging 100,000 MIT models, fine-tuned by the user and hosted;
 - own-merge-100000: the user's own model merging 100,000 parents: 100,000 acts, past MAX_ACTS,
   so a limit error, raised before anything is solved;
-- wide-100000: 100,000 artifacts beside a subject with no lineage.
+- wide-100000: 100,000 artifacts beside a subject with no lineage;
+- relabelled-100000: bench.py's lineage, every fine-tune of Llama 3 relabelled Apache-2.0 and the
+  last distributed: one risk per relabelled model in the answer.
 
 Each figure is the median of the runs with min–max: wall and CPU seconds (CPU is the steadier on a
 shared machine), CPU per phase (plan = read, complete, check and plan; solve; result = explain),
@@ -96,6 +98,15 @@ def merge(n: int, mine: bool) -> dict:
     return {"artifacts": artifacts, "subject": "me", "use": {"acts": ["host"]}}
 
 
+def relabelled(n: int) -> dict:
+    """bench.py's lineage: m0 (Llama 3) <- m1 <- … <- m(n-1), every fine-tune relabelled Apache-2.0,
+    the last distributed at 5 users: one risk per relabelled model, both licenses bind every link."""
+    artifacts = [{"id": "m0", "license": "llama3", "family": "llama"}]
+    artifacts += [{"id": f"m{i}", "derived_from": [{"id": f"m{i - 1}", "relation": "finetune"}], "license": "apache-2.0"}
+                  for i in range(1, n)]
+    return {"artifacts": artifacts, "subject": f"m{n - 1}", "use": {"acts": ["distribute"], "mau": 5}}
+
+
 def wide(n: int) -> dict:
     return {"artifacts": [{"id": f"org/model-{i}", "license": "mit"} for i in range(n)],
             "subject": "org/model-99", "use": {"acts": ["use", "distribute"]}}
@@ -106,6 +117,7 @@ SHAPES = {
     "merge-100000": lambda: merge(100_000, mine=False),
     "own-merge-100000": lambda: merge(100_000, mine=True),
     "wide-100000": lambda: wide(100_000),
+    "relabelled-100000": lambda: relabelled(100_000),
     "deep-10000": lambda: deep(10_000),
 }
 
