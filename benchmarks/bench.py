@@ -11,8 +11,8 @@ Floors, measured in the same run:
 Sections (`--only` picks some): floors; load (parsing license files, the cache); questions (one
 3-artifact question; the realistic mix of the issue: catalog models, 1–5 artifacts, mixed acts and
 numbers; one by one and batched, answer cache off and on; the 100th against the last question of
-a long run, for decay); cold (new `can-i` processes: `host llama3 --commercial --mau 10M --json`
-and `--request FILE --json`, wall and CPU time); imports (`python -X importtime`: the costliest
+a long run, for decay); cold (new `can-i` processes: `host llama3 --commercial --mau 10M --json`, the same
+question's human answer, and `--request FILE --json`, wall and CPU time); imports (`python -X importtime`: the costliest
 modules of a cold question); memory (peak RSS over many requests through `iter_answers` when the
 engine has it, else `ask_many`); size (lineages of 1k–100k artifacts).
 
@@ -415,14 +415,16 @@ def bench_cold() -> None:
     try:
         host = entry_point() + COLD_QUESTION
         verdict = host + ["--no-remedies"]   # the verdict alone: a DEPENDS searches remedies by default
+        human = entry_point() + [arg for arg in COLD_QUESTION if arg != "--json"]   # what a person reads
         by_request = entry_point() + ["--request", str(request), "--json"]
-        runnable = (host, by_request) + ((verdict,) if remedies_exist() else ())
+        runnable = (host, human, by_request) + ((verdict,) if remedies_exist() else ())
         for argv in runnable:   # warm the cache folder (and check the command works)
             done = subprocess.run(argv, capture_output=True, text=True, env=CHILD_ENV, cwd=CACHE)
             if done.returncode not in (0, 1, 3):
                 raise SystemExit(f"cold run failed ({done.returncode}): {done.stderr.strip()}")
         runs = paired_runs({"pass": [sys.executable, "-c", "pass"], "clingo": [sys.executable, "-c", "import clingo"],
-                            "host": host, "request": by_request, **({"verdict": verdict} if remedies_exist() else {})},
+                            "host": host, "human": human, "request": by_request,
+                            **({"verdict": verdict} if remedies_exist() else {})},
                            7 if QUICK else 21)
     finally:
         request.unlink(missing_ok=True)
@@ -437,6 +439,9 @@ def bench_cold() -> None:
     if "verdict" in runs:
         figure("cold `… --json --no-remedies` (the verdict alone), wall", runs["verdict"][0], "python -c pass")
         figure("cold `… --json --no-remedies` (the verdict alone), CPU", runs["verdict"][1], "python -c pass (CPU)")
+    figure("cold `can-i host llama3 --commercial --mau 10M` (the human answer), wall", runs["human"][0], "python -c pass")
+    figure("cold `can-i host llama3 --commercial --mau 10M` (the human answer), CPU", runs["human"][1],
+           "python -c pass (CPU)")
     figure("cold `can-i --request FILE --json` (3 artifacts), wall", runs["request"][0], "python -c pass")
     figure("cold `can-i --request FILE --json` (3 artifacts), CPU", runs["request"][1], "python -c pass (CPU)")
 

@@ -21,6 +21,8 @@ except ImportError:  # pragma: no cover
 
 from . import schema
 from .errors import CanIError, RequestError, UnknownSubjectError, UsageProblem, one_line
+from .render import (VERDICT, made_up_names, profile_lines, reason_lines, render, style, tolerant_stdout, verb_words,
+                     version_text)
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
@@ -122,208 +124,6 @@ def reasoner(paths: Optional[List[Path]] = None):
 
         _reasoners[key] = (state, Reasoner([Path(p) for p in key] if key else None))
     return _reasoners[key][1]
-
-
-def _color() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
-def _style(text: str, **kwargs) -> str:
-    return typer.style(text, **kwargs) if _color() else text
-
-
-# --- rendering ----------------------------------------------------------------------------------
-
-VERDICT = {
-    "permitted": ("YES", "green"), "forbidden": ("NO", "red"),
-    "depends": ("DEPENDS", "yellow"), "unknown": ("UNKNOWN", "yellow"),
-}
-
-
-def _version(version: str) -> str:
-    """A version in parentheses, its own parentheses flattened: `2.0 (January 2004)` is shown as
-    `(2.0, January 2004)`, not `(2.0 (January 2004))`."""
-    flat = version.replace(" (", ", ").replace("(", "").replace(")", "").strip()
-    return f" ({flat})" if flat else ""
-
-
-def _cite(license_id: str, version: str, clause: str | None, title: str = "") -> str:
-    parts = [license_id + _version(version)]
-    if clause:
-        parts.append(f"§{clause}")
-    if title:
-        parts.append(title)
-    return " ".join(parts)
-
-
-# Response messages name the request field (`use.grants`), since embedders send requests; on the
-# command line the option that states it is added.
-_GRANT_FIELD = re.compile(r"list `(?P<id>[^`]+)` in `use\.grants`")
-
-
-def _obligation_lines(result) -> list[str]:
-    """One line per duty: the same duty (license, clause, text) owed for several artifacts, say a
-    base model and the fine-tune made from it, is one thing to do."""
-    grouped: dict = {}
-    for o in result.obligations:
-        grouped.setdefault((o.license, o.clause, o.message), []).append(o.artifact)
-    lines = []
-    for (license_id, clause, message), artifacts in grouped.items():
-        line = f"  [ ] {message}  — {license_id} §{clause}"
-        if result.subject not in artifacts:
-            line += " (for " + ", ".join(f"`{a}`" for a in dict.fromkeys(artifacts)) + ")"
-        lines.append(line)
-    return lines
-
-
-def render(result, act_words: str, explain: bool = False, names: Optional[dict] = None,
-           with_flags: bool = False) -> str:
-    """The human answer. `names` maps ids the CLI made up (the model a verb creates) to what the
-    user calls it; `with_flags` (a question asked with a verb) adds the verb option beside a
-    request field a message names."""
-    from .phrases import edge_words, residual_words
-    word, color = VERDICT[result.status]
-    lines = [f" — {act_words}"]
-    # How the question was read (a card as received, what a grant covered) comes first: it can
-    # change everything below it.
-    for note in result.notes:
-        lines.append(f"  note: {note.message}")
-    conflicts = [r for r in result.reasons if r.kind == "conflict"]
-    others = [r for r in result.reasons if r.kind != "conflict"]
-    if others:
-        lines.append("")
-        lines.append("Why:" if result.status == "forbidden" else "Reasons:")
-        for r in others:
-            kind = r.kind.replace("_", " ")
-            lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)} [{kind}]")
-            lines.append(f"    {r.message}")
-    if conflicts:
-        lines.append("")
-        lines.append("Conflicts:")
-        for r in conflicts:
-            lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)}")
-            lines.append(f"    {r.message}")
-    if result.residual:
-        # The residual condition as the rules left it: AND inside a line, OR across lines.
-        lines.append("")
-        lines.append("It depends on: " + residual_words(result.residual))
-        for group in result.residual:
-            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}"
-                                  + (f" {leaf.title}" if leaf.title else "") for leaf in group)
-            lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
-    if result.obligations:
-        lines.append("")
-        lines.append("You must:")
-        lines += _obligation_lines(result)
-    information = getattr(result, "information", [])
-    if information:
-        lines.append("")
-        lines.append("Good to know:")
-        for i in information:
-            lines.append(f"  i {i.message}  — {i.license} §{i.clause}")
-    if result.risks:
-        lines.append("")
-        lines.append("Risks:")
-        for k in result.risks:
-            where = f"{k.license} §{k.clause}" if k.clause else k.license
-            lines.append(f"  ! {k.message}  — {where}")
-    if result.remedies:
-        lines.append("")
-        lines.append("To make it YES:")
-        for number, remedy in enumerate(result.remedies, 1):
-            for position, change in enumerate(remedy.changes):
-                by_license: dict = {}
-                for lid, clause in change.cites:
-                    by_license.setdefault(lid, []).append(f"§{clause}")
-                cited = "; ".join(f"{lid} {', '.join(clauses)}" for lid, clauses in by_license.items())
-                lead = f"  {number}. " if position == 0 else "     and "
-                lines.append(f"{lead}{change.message}" + (f"  — {cited}" if cited else ""))
-    if result.choice:
-        lines.append("")
-        lines.append("Chosen among alternatives: " + "; ".join(f"{a}: {' AND '.join(v)}" for a, v in result.choice.items()))
-    if explain:
-        lines.append("")
-        lines.append("How this was decided:")
-        for a in result.applicable:
-            via = " ← ".join(a.via)
-            scope = "all terms" if a.scope == "full" else "some clauses"
-            lines.append(f"  · {a.license} applies to `{a.artifact}`" + (f" via {via}" if via else " (its own license)")
-                         + f" [{scope}]")
-            for step, (child, relation, parent) in enumerate(a.edges):
-                after = a.edges[step + 1] if step + 1 < len(a.edges) else None
-                if relation == "trained_on" and after is not None and after[1] == "distilled":
-                    # rules.lp `synthetic`: the license follows distillation, not trained_on
-                    lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, the outputs of `{after[2]}`, "
-                                 f"and {a.license}'s terms follow distillation")
-                    continue
-                lines.append(f"      `{child}` {edge_words(relation)} `{parent}`, and {a.license}'s terms follow that edge")
-            for by, replaced, how in a.relicensed:
-                lines.append(f"      {how} ({by}): {replaced} stops there")
-        # Each cited rule with the stated facts that settled its condition.
-        unfired = ("not_fired", "ruled_out", "already_met")
-        causes = {(c.license, c.clause, c.act, c.artifact): c.facts for c in result.causes if c.kind not in unfired}
-
-        def because(*key) -> list[str]:
-            return [f"      {condition}" + (f" ({stated})" if stated else "") for condition, _, stated in causes.get(key, ())]
-        for g in result.grants:
-            jointly = g.get("jointly_over")
-            lines.append(f"  · {g['license']} §{g['clause']} grants {g['act']} on `{g['artifact']}`"
-                         + (f" (with the license's other grants, whatever {' and '.join(jointly)} is)" if jointly else ""))
-            lines += because(g["license"], g["clause"], g["act"], g["artifact"])
-        for r in result.reasons:
-            lines.append(f"  · {r.license} §{r.clause or '-'} fires [{r.kind}] on {r.act or 'the stack'} of `{r.artifact}`")
-            lines += because(r.license, r.clause, r.act, r.artifact)
-        if not result.reasons and not result.depends_on:
-            lines.append("  · no prohibition, threshold or conflict fires, and every act is granted")
-        # The rules that could have made the answer NO, and what the stated facts settled of them
-        # (one line for the same finding in several acts).
-        lines += [f"  · {message}" for message in dict.fromkeys(c.message for c in result.causes if c.kind in unfired)]
-    lines += _profile_lines(result)
-    # Ids, names and license strings come from requests, cards and license files: every line is
-    # escaped so that no control character reaches the terminal or splits a line.
-    for made_up, shown in (names or {}).items():
-        lines = [line.replace(f"`{made_up}`", shown) for line in lines]
-    if with_flags:
-        lines = [_GRANT_FIELD.sub(r"list `\g<id>` in `use.grants` (--grant \g<id>)", line) for line in lines]
-    lines = [one_line(line) for line in lines]
-    lines[0] = _style(word, fg=color, bold=True) + lines[0]
-    return "\n".join(lines)
-
-
-POLICY_WORDS = {"allowed": "ALLOWED", "review": "REVIEW", "denied": "DENIED"}
-POLICY_MARK = {"allow": "✓", "review": "?", "deny": "✗"}
-POLICY_LIST_WORDS = {"allow": "allowed", "review": "sent to review", "deny": "denied"}
-
-
-def _profile_lines(result) -> list[str]:
-    """Which facts a profile stated, and the license policy's verdict, apart from the legal one:
-    each license that reaches the model, the list it is on, and the edges it comes along."""
-    from .phrases import edge_words
-
-    lines = []
-    sources: dict = {}
-    for key, source in getattr(result, "facts_from", {}).items():
-        if source.startswith("profile "):
-            sources.setdefault(source, []).append(key)
-    for source, keys in sources.items():
-        lines += ["", f"From your {source}: " + ", ".join(f"`{key}`" for key in keys)]
-    policy = getattr(result, "policy", None)
-    if policy is None:
-        return lines
-    legal = {"permitted": "the licenses permit it", "forbidden": "the licenses forbid it",
-             "depends": "the licenses leave it open", "unknown": "the licenses cannot be judged"}[result.status]
-    lines += ["", f"Policy: {POLICY_WORDS[policy.status]} ({legal}; this is your policy's verdict)"]
-    for finding in policy.findings:
-        line = f"  {POLICY_MARK[finding.list]} {finding.license}: {POLICY_LIST_WORDS[finding.list]}"
-        if finding.via:
-            line += " — its terms reach `" + finding.artifact + "` through: " + "; ".join(
-                f"`{child}` {edge_words(relation)} `{parent}`" for child, relation, parent in finding.via)
-        elif finding.artifact != result.subject:
-            line += f" — on `{finding.artifact}`"
-        lines.append(line)
-    if not policy.findings:
-        lines.append("  no license reaches the model")
-    return lines
 
 
 def _emit(result, as_json: bool, act_words: str, explain: bool, names: Optional[dict] = None,
@@ -512,11 +312,6 @@ VERB_HELP = {
     "train": "Train your own model on a dataset.",
 }
 
-VERB_WORDS = {
-    "use": "use", "host": "host", "distribute": "distribute", "finetune": "fine-tune", "adapt": "train an adapter on",
-    "merge": "merge", "quantize": "quantize", "distill": "train a model on the outputs of", "train": "train on",
-}
-
 
 # The request field each verb option fills (schema.py), so that an error the request reader finds
 # in a value typed on the command line points at the option (`--territory`), not only at the field.
@@ -621,10 +416,7 @@ def _make_verb(act: str):
             if request is not None:
                 target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)
             raise _at_option(exc, given, target) from None
-        # as the request reader read them (`--and Distribute` is `distribute`), each once
-        words = f"{VERB_WORDS[act]} `{subject}`" + "".join(f", then {a}" for a in dict.fromkeys(a.strip().lower() for a in then))
-        name = context.name
-        names = {DERIVED_ID: f"your model `{name}`" if name else "your model"}
+        words, names = verb_words(act, subject, then), made_up_names(context.name)
         if cyclonedx:
             from .bom import write_cyclonedx
 
@@ -691,11 +483,7 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
         lines += ["", "No declaration keeps you within every license: distributing it is not permitted as asked."]
     reasons = advice.answer.reasons
     if reasons:
-        lines.append("")
-        lines.append("Why:")
-        for r in reasons:
-            lines.append(f"  ✗ {_cite(r.license, r.version, r.clause, r.title)} [{r.kind.replace('_', ' ')}]")
-            lines.append(f"    {r.message}")
+        lines += reason_lines("Why:", reasons)
     if advice.answer.residual and advice.status != "unknown":
         from .phrases import residual_words
         lines += ["", "It depends on: " + residual_words(advice.answer.residual)]
@@ -735,11 +523,11 @@ def render_license_advice(advice, names: Optional[dict] = None) -> str:
         lines.append(f"  ✗ {verdict}" + (f" {cited}" if cited else "") + f": {', '.join(licenses)}")
     # The profile's facts and its license policy on the licenses that reach the model, as every
     # question reports them: a policy that denies the inherited license is not advice to drop.
-    lines += _profile_lines(advice.answer)
+    lines += profile_lines(advice.answer)
     for made_up, shown in (names or {}).items():
         lines = [line.replace(f"`{made_up}`", shown) for line in lines]
     lines = [one_line(line) for line in lines]
-    lines[0] = _style(word, fg=color, bold=True) + lines[0]
+    lines[0] = style(word, fg=color, bold=True) + lines[0]
     return "\n".join(lines)
 
 
@@ -775,7 +563,7 @@ def render_downstream(view, names: Optional[dict] = None) -> str:
     lines = [one_line(line) for line in lines]
     if view.status in ("unknown", "forbidden"):   # say so before anything else
         word, color = VERDICT[view.status]
-        lines[0] = _style(word, fg=color, bold=True) + " — " + lines[0]
+        lines[0] = style(word, fg=color, bold=True) + " — " + lines[0]
     return "\n".join(lines)
 
 
@@ -812,7 +600,7 @@ def _make_advice(kind: str):
     def command(ctx: typer.Context, subject: str, mine: bool, as_json: bool, explain: bool, by: Optional[str],
                 profile: Optional[Path], no_profile: bool, hub: bool = False, **typed):
         from .advice import advice_request, downstream, license_for
-        from .subjects import DERIVED_ID, Context, with_profile
+        from .subjects import Context, with_profile
 
         options = ctx.obj or {}
         chosen = _profile(options, profile, no_profile)
@@ -840,9 +628,8 @@ def _make_advice(kind: str):
             if chosen is not None and request is not None:   # a profile's value: at its file:line:col
                 exc = chosen.locate(exc, request)
             raise _at_option(exc, given) from None
-        name = context.name
-        _emit_advice(answer, as_json or options.get("json", False),
-                     {DERIVED_ID: f"your model `{name}`" if name else "your model"}, explain or options.get("explain", False))
+        _emit_advice(answer, as_json or options.get("json", False), made_up_names(context.name),
+                     explain or options.get("explain", False))
 
     # A BOM carries one verdict and remedies search one question: advice is many questions, so
     # those two verb options are not advice options (typer refuses them, as any unknown option).
@@ -1111,7 +898,7 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     if compiled is None:
         raise UnknownSubjectError(f"no license `{license_id}`{suggest(license_id, engine.kb.licenses)}")
     lic = compiled.license
-    typer.echo(f"{lic.id} — {lic.name}{_version(lic.version)}")
+    typer.echo(f"{lic.id} — {lic.name}{version_text(lic.version)}")
     key = f" (--grant {lic.licensor_id})" if lic.licensor_id else ""
     typer.echo(f"licensor: {lic.licensor or '-'}{key}   family: {lic.family or '-'}   kind: {lic.kind}   "
                f"OSI-approved: {'yes' if lic.osi else 'no'}")
@@ -1129,7 +916,7 @@ def show(ctx: typer.Context, license_id: str = typer.Argument(..., metavar="LICE
     typer.echo(f"terms follow: {', '.join(lic.follows) or 'none'}")
     for clause in lic.clauses:
         typer.echo("")
-        typer.echo(_style(f"§{clause.number} {clause.title}", bold=True))
+        typer.echo(style(f"§{clause.number} {clause.title}", bold=True))
         for rule in clause.rules:
             when = when_words(render_rule_condition(rule))
             if rule.kind in ("grant", "forbid"):
@@ -1295,7 +1082,7 @@ def test(ctx: typer.Context, paths: Optional[List[Path]] = typer.Argument(None, 
     outcomes = run_examples(engine, chosen)
     failed = [o for o in outcomes if not o.passed]
     for outcome in outcomes:
-        mark = _style("PASS", fg="green") if outcome.passed else _style("FAIL", fg="red")
+        mark = style("PASS", fg="green") if outcome.passed else style("FAIL", fg="red")
         line = f"{mark} {outcome.license}: {outcome.example.description}"
         if not outcome.passed:
             line += f"\n     {outcome.location}: {outcome.problem}"
@@ -1364,6 +1151,8 @@ def _suggest_option(exc) -> None:
 def main(argv: Optional[List[str]] = None) -> int:
     """Run the CLI; every error is one line on stderr with a distinct exit code."""
     args = sys.argv[1:] if argv is None else argv
+    if argv is None:
+        tolerant_stdout()
     as_json = "--json" in args
     command = cli_command()
     try:

@@ -122,7 +122,7 @@ def explain(atoms: list[Symbol], licenses: dict[str, CompiledLicense], subject: 
         slots = {
             "doing": act_words(act, artifact, target), "when": _words(licenses[lid], R.number).when, "artifact": artifact,
             "licensor": lic.licensor or "the licensor",
-            # The response names the request field; the CLI adds its flag (cli._GRANT_FIELD).
+            # The response names the request field; the CLI adds its flag (render.GRANT_FIELD).
             "grant": lic.licensor_id or f"{lic.id}:{artifact}",
             "prefix": dict(rule.params).get("prefix", ""), "fact": rule.restricted_fact or rule.broken_fact,
             "values": ", ".join(_as_stated(scene, rule.restricted_fact, v)

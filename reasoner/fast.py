@@ -1,12 +1,13 @@
-"""The `can-i` entry point. The two questions embedders and scripts ask most, for JSON,
+"""The `can-i` entry point. The questions people and scripts ask most,
 
-    can-i VERB SUBJECT [fact options] --json        (can-i host llama3 --mau 10M --json)
+    can-i VERB SUBJECT [fact options] [--json]      (can-i host llama3 --mau 10M)
     can-i --request FILE|- --json                   (one JSON request document)
 
 are answered here without importing typer, click or rich: building the typer command tree and
-importing them is about a third of a cold start. Everything else (human output, help, --facts,
-other commands, anything this reader does not recognise exactly) goes to the full command line,
-reasoner/cli.py, unchanged.
+importing them is about a third of a cold start (a person at a terminal notices it). The human
+answer is reasoner/render.py's text, the command line's own. Everything else (help, --facts,
+other commands, a standard output that is not UTF-8, anything this reader does not recognise
+exactly) goes to the full command line, reasoner/cli.py, unchanged.
 
 Both paths give byte-identical output and exit codes: tests/test_cold.py compares them on many
 argument lists, good and bad. An argument list this module is not sure to read exactly as click
@@ -54,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else list(argv)
+    if argv is None:
+        from .render import tolerant_stdout
+
+        tolerant_stdout()
     code = _fast(args, whole_process=argv is None)
     if code is None:
         from .cli import main as full
@@ -116,9 +121,27 @@ def _fast_path(args: list[str]) -> int | None:
     if not args or (args[0] not in USE_ACTS and args[0] not in ACT_RELATION):
         return None
     verb = _verb_options(args[1:])
-    if verb is None or not (verb["json"] or root.get("json")):
+    if verb is None:
         return None
-    return _verb(args[0], verb)
+    as_json = verb["json"] or root.get("json", False)
+    if not as_json and not _stdout_takes_utf8():
+        return None
+    return _verb(args[0], verb, as_json, verb["explain"] or root.get("explain", False))
+
+
+def _stdout_takes_utf8() -> bool:
+    """Does standard output take any text as it is? The human answer holds `—`, `✗` and whatever
+    ids and names it quotes; on a stream of another encoding the full command line prints it, as
+    click does there. A stream of text with no encoding (io.StringIO) takes any."""
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None)
+    if encoding is None:
+        return True
+    try:
+        return codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _root_options(args: list[str]):
@@ -281,8 +304,9 @@ def _verb_options(args: list[str]):
             "remedies": not flags["--no-remedies"]}
 
 
-def _verb(act: str, options: dict) -> int:
-    """`can-i ACT SUBJECT [options] --json`, as cli.py's verb command answers it."""
+def _verb(act: str, options: dict, as_json: bool, explain: bool) -> int:
+    """`can-i ACT SUBJECT [options] [--json]`, as cli.py's verb command answers it: the JSON
+    response, or the human answer (render.py, the command line's own text)."""
     from . import schema
     from .errors import CanIError
 
@@ -308,9 +332,15 @@ def _verb(act: str, options: dict) -> int:
             if request is not None:
                 target = next((i for i, a in enumerate(request["artifacts"]) if a.get("id") == DERIVED_ID), None)
             raise _at_option(exc, given, target) from None
-        return _emit(result)
+        if as_json:
+            return _emit(result)
+        from .render import made_up_names, render, verb_words
 
-    return _guarded(answer)
+        names = made_up_names(context.name)
+        _write(render(result, verb_words(act, options["subject"], then), explain, names, with_flags=True) + "\n")
+        return _exit_code(result)
+
+    return _guarded(answer, as_json)
 
 
 def _request(request: str) -> int:
@@ -349,14 +379,17 @@ def _emit(result) -> int:
     """The JSON response on standard output (as click.echo writes it), and its exit code."""
     import json
 
-    code = EXIT[result.status]
+    _write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
+    return _exit_code(result)
+
+
+def _exit_code(result) -> int:
     if getattr(result, "policy", None) is not None:
         # A license policy (issue 14: profiles) may set the exit code too: cli.py's rule decides.
         from . import cli
 
-        code = cli.exit_code(result)
-    _write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")
-    return code
+        return cli.exit_code(result)
+    return EXIT[result.status]
 
 
 def _emit_advice(advice) -> int:
@@ -389,8 +422,9 @@ def _silence_stdout() -> None:
         pass
 
 
-def _guarded(answer) -> int:
-    """`answer()`, with errors reported as the full command line reports them."""
+def _guarded(answer, as_json: bool = True) -> int:
+    """`answer()`, with errors reported as the full command line reports them (with the JSON
+    error document too under --json)."""
     from .errors import CanIError
 
     try:
@@ -398,7 +432,7 @@ def _guarded(answer) -> int:
     except CanIError as exc:
         from .cli import _fail
 
-        return _fail(exc, True)
+        return _fail(exc, as_json)
     except RecursionError:
         sys.stderr.write("can-i: input nested too deeply\n")
         sys.stderr.flush()

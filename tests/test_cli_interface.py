@@ -12,7 +12,7 @@ from importlib import metadata
 
 import pytest
 
-from reasoner import cli, expressions
+from reasoner import cli, expressions, render
 from test_cli import validate_error, validate_response
 
 EXIT_OF = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
@@ -392,9 +392,9 @@ def test_versions_with_their_own_parentheses_are_not_nested(can_i, argv):
 
 
 def test_a_version_with_parentheses_is_shown_flat():
-    assert cli._cite("gpl-3.0", "3 (29 June 2007)", "10") == "gpl-3.0 (3, 29 June 2007) §10"
-    assert cli._cite("llama3", "2024-04-18", "2") == "llama3 (2024-04-18) §2"
-    assert cli._cite("x", "", None) == "x"
+    assert render.cite("gpl-3.0", "3 (29 June 2007)", "10") == "gpl-3.0 (3, 29 June 2007) §10"
+    assert render.cite("llama3", "2024-04-18", "2") == "llama3 (2024-04-18) §2"
+    assert render.cite("x", "", None) == "x"
 
 
 FLAG = re.compile(r"(^|[\s(`])--[a-z]")

@@ -129,6 +129,63 @@ def test_verb_questions_answer_alike_on_both_paths(capsys, monkeypatch, shared_e
     assert fast_count >= len(VERB_QUESTIONS) + 10   # the input errors it reads are reported alike
 
 
+def _as_text(argv: list[str]) -> list[str]:
+    """The same question asked for the human answer."""
+    return [arg for arg in argv if arg != "--json"]
+
+
+def test_human_answers_are_the_command_lines_on_both_paths(capsys, monkeypatch, shared_engine):
+    # The text a person reads at a terminal (render.py) comes from the fast path too, byte for byte.
+    fast_count = 0
+    for argv in map(_as_text, VERB_QUESTIONS + BAD_VERB_QUESTIONS):
+        full, quick, answered = _both(capsys, monkeypatch, argv)
+        assert quick == full, argv
+        fast_count += answered
+        if argv in map(_as_text, VERB_QUESTIONS):
+            assert answered, f"{argv} should be answered without typer"
+            assert full[0] in (0, 1, 3) and full[1].split(" ")[0] in ("YES", "NO", "DEPENDS", "UNKNOWN"), (argv, full)
+    assert fast_count >= len(VERB_QUESTIONS) + 10
+
+
+def test_a_forbidden_human_answer_stays_no_on_the_fast_path(capsys, monkeypatch, shared_engine):
+    code, out, _ = _run(capsys, monkeypatch, fast.main, ["host", "cc-by-nc-4.0", "--commercial"])
+    assert code == 1 and out.startswith("NO — host `cc-by-nc-4.0`")
+    code, out, _ = _run(capsys, monkeypatch, fast.main, ["finetune", "llama3", "--name", "bot", "--and", "distribute"])
+    assert code == 1 and out.startswith("NO — fine-tune `llama3`, then distribute") and "your model `bot`" in out
+
+
+def test_a_terminal_gets_clicks_colours_from_the_fast_path(monkeypatch):
+    import click
+
+    from reasoner import render
+
+    monkeypatch.setattr(render, "color", lambda: True)
+    for word, colour in render.VERDICT.values():
+        assert render.style(word, fg=colour, bold=True) == click.style(word, fg=colour, bold=True)
+    assert render.style("§2 Title", bold=True) == click.style("§2 Title", bold=True)
+    assert render.style("PASS", fg="green") == click.style("PASS", fg="green")
+
+
+def test_a_standard_output_not_in_utf8_is_left_to_the_full_command_line(monkeypatch):
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    assert fast._fast(["host", "llama3"]) is None
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    assert fast._stdout_takes_utf8()
+    monkeypatch.setattr(sys, "stdout", io.StringIO())   # text with no encoding takes any
+    assert fast._stdout_takes_utf8()
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "ascii"])
+def test_a_standard_output_in_another_encoding_gets_the_answer_and_no_traceback(encoding, tmp_path):
+    # Under latin-1 the command line raised UnicodeEncodeError at the answer's first `—`.
+    env = dict(os.environ, PYTHONIOENCODING=encoding, CAN_I_PROFILE="none")
+    for argv in (["host", "cc-by-nc-4.0", "--commercial", "--no-remedies"], ["distill", "llama3", "--into", "mistral"]):
+        done = subprocess.run([sys.executable, "-c", "from reasoner.fast import main; main()", *argv],
+                              capture_output=True, cwd=tmp_path, env=env)
+        assert b"Traceback" not in done.stderr + done.stdout and done.stdout.startswith(b"NO "), done
+        assert done.returncode == 1
+
+
 def test_forbidden_stays_forbidden_on_the_fast_path(capsys, monkeypatch, shared_engine, tmp_path):
     code, out, _ = _run(capsys, monkeypatch, fast.main, ["host", "cc-by-nc-4.0", "--commercial", "--json"])
     assert code == 1 and json.loads(out)["status"] == "forbidden"
@@ -222,6 +279,10 @@ def test_the_installed_entry_point_answers_without_typer_click_or_rich(tmp_path)
     assert not modules & {"tomllib", "hashlib", "pickle", "tempfile"}
     assert "reasoner.cli" not in modules
     assert "can-i = \"reasoner.fast:main\"" in (ROOT / "pyproject.toml").read_text()
+    # nor does the human answer a person reads at a terminal
+    human = _imported(code.replace(", '--json']) == 3", "]) == 3"), tmp_path / "cache")
+    assert not {m for m in human if m.split(".")[0] in ("typer", "click", "rich", "lark")} and "reasoner.cli" not in human
+    assert "reasoner.render" in human
 
 
 def test_importing_the_package_imports_no_engine():

@@ -50,7 +50,7 @@ def _digest(text: str) -> str:
 
 
 def _rendered(answer) -> str:
-    from reasoner.cli import render
+    from reasoner.render import render
 
     if isinstance(answer, Exception):
         return _text(answer)

@@ -41,7 +41,7 @@ def test_a_ctrl_c_while_the_full_command_line_is_imported_is_exit_130_without_tr
                     raise KeyboardInterrupt
         sys.meta_path.insert(0, Interrupt())
         from reasoner import fast
-        sys.argv = ["can-i", "host", "llama3", "--commercial", "--mau", "800M"]   # human output: the full CLI
+        sys.argv = ["can-i", "show", "llama3"]   # not a verb: the full command line
         fast.main()
     """)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
