@@ -1,7 +1,7 @@
 """The `can-i` entry point. The questions people and scripts ask most,
 
     can-i VERB SUBJECT [fact options] [--json]      (can-i host llama3 --mau 10M)
-    can-i --request FILE|- --json                   (one JSON request document)
+    can-i --request FILE|- [--json]                 (one JSON request document)
 
 are answered here without importing typer, click or rich: building the typer command tree and
 importing them is about a third of a cold start (a person at a terminal notices it). The human
@@ -109,12 +109,13 @@ def _fast(args: list[str], whole_process: bool = False) -> int | None:
 
 
 def _fast_path(args: list[str]) -> int | None:
-    parsed = _root_options(args)
+    parsed = _root_options(args) if _stdout_takes_utf8() else None
     if parsed is None:
         return None
     root, args = parsed
+    as_json = root.get("json", False)
     if "request" in root:   # an empty path is the full command line's usage error
-        return _request(root["request"]) if not args and root.get("json") and root["request"].strip() else None
+        return _request(root["request"], as_json, root.get("explain", False)) if not args and root["request"].strip() else None
     from .schema import ACT_RELATION
     from .vocabulary import USE_ACTS
 
@@ -123,16 +124,14 @@ def _fast_path(args: list[str]) -> int | None:
     verb = _verb_options(args[1:])
     if verb is None:
         return None
-    as_json = verb["json"] or root.get("json", False)
-    if not as_json and not _stdout_takes_utf8():
-        return None
-    return _verb(args[0], verb, as_json, verb["explain"] or root.get("explain", False))
+    return _verb(args[0], verb, as_json or verb["json"], verb["explain"] or root.get("explain", False))
 
 
 def _stdout_takes_utf8() -> bool:
-    """Does standard output take any text as it is? The human answer holds `—`, `✗` and whatever
-    ids and names it quotes; on a stream of another encoding the full command line prints it, as
-    click does there. A stream of text with no encoding (io.StringIO) takes any."""
+    """Does standard output take any text as it is? Answers hold `—`, `✗` and whatever ids and
+    names they quote; on a stream of another encoding the full command line prints them, as click
+    does there (it writes UTF-8 to an ASCII stream). A stream of text with no encoding (io.StringIO)
+    takes any."""
     import codecs
 
     encoding = getattr(sys.stdout, "encoding", None)
@@ -343,9 +342,9 @@ def _verb(act: str, options: dict, as_json: bool, explain: bool) -> int:
     return _guarded(answer, as_json)
 
 
-def _request(request: str) -> int:
-    """`can-i --request FILE|- --json`, as cli.py's root command answers it; JSON Lines are
-    answered by the command line's own function for them."""
+def _request(request: str, as_json: bool, explain: bool) -> int:
+    """`can-i --request FILE|- [--json]`, as cli.py's root command answers it; JSON Lines, and
+    advice for a person to read, are answered by the command line's own functions for them."""
 
     def answer() -> int:
         from .api import read_request_input
@@ -356,23 +355,39 @@ def _request(request: str) -> int:
             engine = _engine()
             try:
                 if isinstance(doc, dict) and "suggest" in doc:   # advice, as cli.py answers it
-                    return _emit_advice(engine.advise(doc))
+                    advice = engine.advise(doc)
+                    if as_json:
+                        return _emit_advice(advice)
+                    return _by_command_line(lambda cli: cli._emit_advice(advice, False, explain=explain))
                 _keep_groundings(doc)
-                return _emit(engine.ask(doc))
+                result = engine.ask(doc)
             except CanIError as exc:   # located in the file, as cli.py's root command does
                 raise locate(exc) from None
-        from click.exceptions import Exit
+            if as_json:
+                return _emit(result)
+            from .render import render
 
-        from . import cli
-
+            _write(render(result, f"the request for `{result.subject}`", explain) + "\n")
+            return _exit_code(result)
         _resume_collector()
-        try:
-            cli._answer_lines(cli.reasoner(None), batch, source, True, False, locate)
-        except Exit as exc:
-            return exc.exit_code
-        return 0
+        return _by_command_line(lambda cli: cli._answer_lines(cli.reasoner(None), batch, source, as_json, explain,
+                                                              locate))
 
-    return _guarded(answer)
+    return _guarded(answer, as_json)
+
+
+def _by_command_line(emit) -> int:
+    """The exit code of `emit(cli)`, a function of the full command line that writes an answer
+    and ends with click's Exit (0 if it returns)."""
+    from click.exceptions import Exit
+
+    from . import cli
+
+    try:
+        emit(cli)
+    except Exit as exc:
+        return exc.exit_code
+    return 0
 
 
 def _emit(result) -> int:

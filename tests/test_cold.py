@@ -168,7 +168,7 @@ def test_a_terminal_gets_clicks_colours_from_the_fast_path(monkeypatch):
 
 def test_a_standard_output_not_in_utf8_is_left_to_the_full_command_line(monkeypatch):
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
-    assert fast._fast(["host", "llama3"]) is None
+    assert fast._fast(["host", "llama3"]) is None and fast._fast(["host", "llama3", "--json"]) is None
     monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
     assert fast._stdout_takes_utf8()
     monkeypatch.setattr(sys, "stdout", io.StringIO())   # text with no encoding takes any
@@ -220,12 +220,19 @@ def test_requests_answer_alike_on_both_paths(capsys, monkeypatch, shared_engine,
              ["--request", str(tmp_path / "missing.json"), "--json"], ["--request", str(tmp_path), "--json"],
              ["--request", paths["good.json"], "host", "--json"], ["--request", paths["good.json"]],
              ["--request", paths["good.json"], "--request", paths["good.json"], "--json"]]
+    advice = _request(tmp_path, "advice.json", {**stack, "suggest": "license-for"})
+    runs += [["--request", advice, "--json"]]
+    runs += [_as_text(argv) for argv in runs]   # and each for a person to read
+    fast_count = 0
     for argv in runs:
         full, quick, answered = _both(capsys, monkeypatch, argv)
         assert quick == full, argv
+        fast_count += answered
+    assert fast_count >= 2 * len(files) + 6
     for stdin in (json.dumps(good), json.dumps(good) + "\n" + json.dumps(stack) + "\n", "{", ""):
-        full, quick, answered = _both(capsys, monkeypatch, ["--request", "-", "--json"], stdin=stdin)
-        assert quick == full and answered, stdin
+        for argv in (["--request", "-", "--json"], ["--request", "-"], ["--explain", "--request", "-"]):
+            full, quick, answered = _both(capsys, monkeypatch, argv, stdin=stdin)
+            assert quick == full and answered, (argv, stdin)
 
 
 def test_a_profile_in_reach_leaves_the_run_to_the_full_command_line(monkeypatch, tmp_path):
