@@ -20,9 +20,8 @@ except ImportError:  # pragma: no cover
     _UsageError = typer.TyperException
 
 from . import schema
-from .errors import CanIError, RequestError, UnknownSubjectError, UsageProblem, one_line
-from .render import (VERDICT, made_up_names, profile_lines, reason_lines, render, style, tolerant_stdout, verb_words,
-                     version_text)
+from .errors import CanIError, RequestError, UnknownSubjectError, UsageProblem
+from .render import advice_text, made_up_names, render, style, tolerant_stdout, verb_words, version_text
 
 EXIT = {"permitted": 0, "forbidden": 1, "depends": 3, "unknown": 3}
 EXIT_USAGE = 2
@@ -455,136 +454,16 @@ ADVICE_HELP = {
 }
 
 
-def _advice_lines(title: str, items) -> list[str]:
-    return ["", title, *items] if items else []
-
-
-def render_license_advice(advice, names: Optional[dict] = None) -> str:
-    """The human answer of `license-for`."""
-    from .phrases import edge_words
-
-    word, color = VERDICT[advice.status]
-    subject = advice.subject
-    lines = [f" — a license for `{subject}`"]
-    lines += [f"  note: {n.message}" for n in [*advice.answer.notes, *advice.notes]]
-    rec = advice.recommended
-    if rec is not None and rec.license is not None:
-        lines += ["", "Declare in the model card:", f"  license: {rec.license}"]
-        if rec.license_name:
-            lines.append(f"  license_name: {rec.license_name}")
-        if rec.license_link:
-            lines.append(f"  license_link: {rec.license_link}")
-        lines.append(f"  ({rec.why})")
-    elif rec is not None:
-        lines += ["", f"Declare: {rec.why}: " + ", ".join(advice.compatible)]
-    elif advice.status == "unknown":
-        lines += ["", "No declaration can be recommended: a license in the lineage is one can-i does not know."]
-    else:
-        lines += ["", "No declaration keeps you within every license: distributing it is not permitted as asked."]
-    reasons = advice.answer.reasons
-    if reasons:
-        lines += reason_lines("Why:", reasons)
-    if advice.answer.residual and advice.status != "unknown":
-        from .phrases import residual_words
-        lines += ["", "It depends on: " + residual_words(advice.answer.residual)]
-        for group in advice.answer.residual:
-            cited = dict.fromkeys(f"{leaf.kind.replace('_', ' ')}, {leaf.license} §{leaf.clause}" for leaf in group)
-            lines.append(f"  ? {' and '.join(leaf.text for leaf in group)} → forbidden ({'; '.join(cited)})")
-    if advice.inherited:
-        lines += ["", "Terms that travel with it:"]
-        for item in advice.inherited:
-            scope = "all its terms" if item.scope == "full" else "only §" + ", §".join(item.clauses or ("(some clauses)",))
-            lines.append(f"  · {item.license} ({item.name}): {scope}")
-            for child, relation, parent in item.edges:
-                lines.append(f"      `{child}` {edge_words(relation)} `{parent}`")
-    lines += _advice_lines("The model card must state:", [
-        f"  [ ] {o.message}  — {o.license} §{o.clause}" + (" (if its condition holds)" if o.conditional else "")
-        for o in advice.duties])
-    if rec is not None:
-        lines += ["", "NOTICE:"] + [f"  | {line}" for line in rec.notice.rstrip("\n").split("\n")]
-    lines += _advice_lines("Risks:", [f"  ! {k.message}  — {k.license}" + (f" §{k.clause}" if k.clause else "")
-                                      for k in advice.answer.risks])
-    if advice.proposed is not None:
-        lines += ["", f"Your --as {advice.proposed.license}: {advice.proposed.verdict}"]
-        lines += [f"  ✗ {r.license} §{r.clause}: {r.message}" for r in advice.proposed.reasons]
-    compatible = [c for c in advice.outbound if c.verdict == "compatible"]
-    others = [c for c in advice.outbound if c.verdict != "compatible"]
-    lines += ["", f"Outbound licenses ({len(compatible)} of {len(advice.outbound)} compatible as the only license "
-                  f"recipients get" + ("; none helps until the reasons above are resolved" if advice.answer.status ==
-                                       "forbidden" else "") + "):"]
-    if compatible:
-        lines.append("  ✓ " + ", ".join(c.license for c in compatible))
-    grouped: dict = {}   # one line per verdict and the clauses it cites: 57 licenses break one clause
-    for check in others:
-        cited = "; ".join(dict.fromkeys(f"{r.license} §{r.clause}" for r in check.reasons)) or \
-            "; ".join(dict.fromkeys(f"{d.license} §{d.clause}" for d in check.depends_on))
-        grouped.setdefault((check.verdict, cited), []).append(check.license)
-    for (verdict, cited), licenses in grouped.items():
-        lines.append(f"  ✗ {verdict}" + (f" {cited}" if cited else "") + f": {', '.join(licenses)}")
-    # The profile's facts and its license policy on the licenses that reach the model, as every
-    # question reports them: a policy that denies the inherited license is not advice to drop.
-    lines += profile_lines(advice.answer)
-    for made_up, shown in (names or {}).items():
-        lines = [line.replace(f"`{made_up}`", shown) for line in lines]
-    lines = [one_line(line) for line in lines]
-    lines[0] = style(word, fg=color, bold=True) + lines[0]
-    return "\n".join(lines)
-
-
-def render_downstream(view, names: Optional[dict] = None) -> str:
-    """The human answer of `downstream`."""
-    from .advice import ROLE
-    lines = [f"Recipients of `{view.subject}`" + (f", under {view.declared}" if view.declared else ", under no declared license")]
-    inherited = [lid for lid in view.binding if lid != view.declared]
-    inherited += [f"some clauses of {lid}" for lid in view.partly_binding]
-    if inherited:
-        lines[0] += " (and, inherited, " + ", ".join(inherited) + ")"
-    lines += [f"  note: {n.message}" for n in view.notes]
-    lines.append("")
-    lines.append("What they may do:")
-    for a in view.answers:
-        word, _ = VERDICT[a.result.status]
-        role = a.facts.get(ROLE)
-        cited = "; ".join(dict.fromkeys(f"{r.license} §{r.clause}" for r in a.result.reasons))
-        if not cited and a.result.residual:
-            cited = "; ".join(dict.fromkeys(f"{leaf.license} §{leaf.clause}" for g in a.result.residual for leaf in g))
-        lines.append(f"  {word:<8} {a.question}" + (f" (as {role})" if role else "") + (f" — {cited}" if cited else ""))
-    lines += _advice_lines("Thresholds they must watch:", [
-        f"  ? {t['condition']} → {t['then']} ({t['kind'].replace('_', ' ')}, {', '.join(t['clauses'])})"
-        for t in view.thresholds])
-    lines += _advice_lines("Restrictions that bind them:", [f"  - {o.message}  — {o.license} §{o.clause}"
-                                                            for o in view.restrictions])
-    lines += _advice_lines("When they pass it on, they must:", [
-        f"  [ ] {o.message}  — {o.license} §{o.clause}" for o in view.passing_on])
-    lines += _advice_lines("Risks:", [f"  ! {k.message}  — {k.license}" + (f" §{k.clause}" if k.clause else "")
-                                      for k in view.risks])
-    for made_up, shown in (names or {}).items():
-        lines = [line.replace(f"`{made_up}`", shown) for line in lines]
-    lines = [one_line(line) for line in lines]
-    if view.status in ("unknown", "forbidden"):   # say so before anything else
-        word, color = VERDICT[view.status]
-        lines[0] = style(word, fg=color, bold=True) + " — " + lines[0]
-    return "\n".join(lines)
-
-
 def _emit_advice(advice, as_json: bool, names: Optional[dict] = None, explain: bool = False) -> None:
     """Print advice and exit with its code. `explain` adds the answers it was read from, each with
     the chain from facts to verdict (license-for: distributing the model; downstream: each
     recipient question)."""
     from .advice import EXIT as ADVICE_EXIT
-    from .response import LicenseAdvice
 
     if as_json:
         typer.echo(json.dumps(advice.to_json(), indent=2, ensure_ascii=False))
-    elif isinstance(advice, LicenseAdvice):
-        typer.echo(render_license_advice(advice, names))
-        if explain:
-            typer.echo("\nThe answer this is read from:\n" + render(advice.answer, f"distribute `{advice.subject}`",
-                                                                      True, names))
     else:
-        typer.echo(render_downstream(advice, names))
-        for answer in advice.answers if explain else ():
-            typer.echo("\n" + render(answer.result, f"a recipient asks: {answer.question}", True, names))
+        typer.echo(advice_text(advice, names, explain))
     code = ADVICE_EXIT[advice.status]
     policy = getattr(getattr(advice, "answer", None), "policy", None)
     if policy is not None:   # the README: a denied policy never exits 0, a NO stays 1

@@ -34,6 +34,9 @@ EXIT_USAGE = 2
 # verbs or the root take that are not listed send the run to the full command line.
 _ROOT_FLAGS = ("--json", "--explain")
 _VERB_FLAGS = ("--mine", "--json", "--explain", "--no-remedies")
+# The advice commands take the verbs' subject and fact options, and --by, but not --no-remedies.
+_ADVICE = ("license-for", "downstream")
+_ADVICE_FLAGS = ("--mine", "--json", "--explain")
 # Files and variables that profiles (standing facts and a license policy) are read from: a run
 # where one may apply is left to the full command line, which reads them.
 _PROFILE_FILES = ("can-i.toml",)
@@ -119,6 +122,11 @@ def _fast_path(args: list[str]) -> int | None:
     from .schema import ACT_RELATION
     from .vocabulary import USE_ACTS
 
+    if args and args[0] in _ADVICE:
+        advice = _verb_options(args[1:], _ADVICE_FLAGS, ("--by",))
+        if advice is None:
+            return None
+        return _advice(args[0], advice, as_json or advice["json"], advice["explain"] or root.get("explain", False))
     if not args or (args[0] not in USE_ACTS and args[0] not in ACT_RELATION):
         return None
     verb = _verb_options(args[1:])
@@ -246,13 +254,14 @@ def _option_table() -> dict:
     return table
 
 
-def _verb_options(args: list[str]):
+def _verb_options(args: list[str], flag_names: tuple = _VERB_FLAGS, value_names: tuple = ()):
     """{'subject', 'typed' (fact attribute -> value, in schema order), 'mine', 'json', 'explain',
-    'remedies'}
+    'remedies', and each of `value_names` (`--by` -> 'by', None when not given)}
     for `SUBJECT [options]`, or None when click might read the arguments otherwise."""
-    table = _option_table()
+    table = dict(_option_table())
+    table.update((name, (name, None, False)) for name in value_names)   # not a fact: kept apart below
     subject = None
-    flags = {flag: False for flag in _VERB_FLAGS}
+    flags = {flag: False for flag in flag_names}
     typed: dict = {}
     seen: set = set()
     position = 0
@@ -300,7 +309,8 @@ def _verb_options(args: list[str]):
     in_order = {fact.attr: typed[fact.attr] for fact in schema.FACT_LIST if fact.attr in typed}   # as typer passes them
     return {"subject": subject, "typed": in_order,
             "mine": flags["--mine"], "json": flags["--json"], "explain": flags["--explain"],
-            "remedies": not flags["--no-remedies"]}
+            "remedies": not flags.get("--no-remedies", False),
+            **{name.lstrip("-"): typed.get(name) for name in value_names}}
 
 
 def _verb(act: str, options: dict, as_json: bool, explain: bool) -> int:
@@ -338,6 +348,40 @@ def _verb(act: str, options: dict, as_json: bool, explain: bool) -> int:
         names = made_up_names(context.name)
         _write(render(result, verb_words(act, options["subject"], then), explain, names, with_flags=True) + "\n")
         return _exit_code(result)
+
+    return _guarded(answer, as_json)
+
+
+def _advice(kind: str, options: dict, as_json: bool, explain: bool) -> int:
+    """`can-i license-for|downstream SUBJECT [options] [--by ACT] [--json]`, as cli.py's advice
+    command answers it (no profile applies here: _fast leaves those runs to it)."""
+    from . import schema
+    from .errors import CanIError
+
+    def answer() -> int:
+        from .advice import advice_request, downstream, license_for
+        from .subjects import Context
+
+        stated = dict(options["typed"])
+        by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
+        then = list(stated.pop("acts", []))
+        context = Context(also=then, mine=options["mine"], **stated)
+        engine = _engine()
+        given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+        try:
+            request = advice_request(engine.kb, options["subject"], context, options["by"])
+            advice = (license_for if kind == "license-for" else downstream)(engine, request)
+        except CanIError as exc:
+            from .cli import _at_option
+
+            raise _at_option(exc, given) from None
+        if as_json:
+            return _emit_advice(advice)
+        from .advice import EXIT as ADVICE_EXIT
+        from .render import advice_text, made_up_names
+
+        _write(advice_text(advice, made_up_names(context.name), explain) + "\n")
+        return ADVICE_EXIT[advice.status]
 
     return _guarded(answer, as_json)
 

@@ -147,6 +147,38 @@ def test_human_answers_are_the_command_lines_on_both_paths(capsys, monkeypatch, 
     assert fast_count >= len(VERB_QUESTIONS) + 10
 
 
+ADVICE_QUESTIONS = [
+    ["license-for", "meta-llama/Meta-Llama-3-8B"],
+    ["license-for", "llama3", "--as", "apache-2.0", "--explain"],
+    ["license-for", "gemma", "--by", "distill", "--into", "gemma", "--name", "Gemma-bot"],
+    ["license-for", "gpl-3.0", "--by", "merge", "--json"],
+    ["downstream", "llama3", "--release-mau", "800M"],
+    ["downstream", "cc-by-nc-4.0", "--commercial", "--explain"],
+    ["--json", "downstream", "mit"],
+]
+BAD_ADVICE_QUESTIONS = [
+    ["license-for", "llama3", "--no-remedies"],            # not an advice option: click refuses it
+    ["license-for", "llama3", "--by", "fly"],
+    ["license-for", "llama3", "--by"],
+    ["license-for", "llama3", "--by", "merge", "--by", "adapt"],
+    ["downstream", "llamma3"],
+    ["downstream", "llama3", "--mau", "lots", "--json"],
+    ["downstream"],
+    ["--explain", "license-for", "no-such-license"],
+]
+
+
+def test_advice_answers_alike_on_both_paths(capsys, monkeypatch, shared_engine):
+    fast_count = 0
+    for argv in ADVICE_QUESTIONS + BAD_ADVICE_QUESTIONS:
+        full, quick, answered = _both(capsys, monkeypatch, argv)
+        assert quick == full, argv
+        fast_count += answered
+        if argv in ADVICE_QUESTIONS:
+            assert answered and full[0] in (0, 1, 3), (argv, full)
+    assert fast_count >= len(ADVICE_QUESTIONS) + 3
+
+
 def test_a_forbidden_human_answer_stays_no_on_the_fast_path(capsys, monkeypatch, shared_engine):
     code, out, _ = _run(capsys, monkeypatch, fast.main, ["host", "cc-by-nc-4.0", "--commercial"])
     assert code == 1 and out.startswith("NO — host `cc-by-nc-4.0`")
