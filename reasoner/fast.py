@@ -313,21 +313,29 @@ def _verb_options(args: list[str], flag_names: tuple = _VERB_FLAGS, value_names:
             **{name.lstrip("-"): typed.get(name) for name in value_names}}
 
 
+def _stated(options: dict) -> tuple:
+    """(the subjects.Context of the options typed, the acts after the first (`--and`), the
+    request fields they state), as cli.py's commands make them."""
+    from . import schema
+    from .subjects import Context
+
+    stated = dict(options["typed"])
+    by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
+    then = list(stated.pop("acts", []))
+    given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
+    return Context(also=then, mine=options["mine"], **stated), then, given
+
+
 def _verb(act: str, options: dict, as_json: bool, explain: bool) -> int:
     """`can-i ACT SUBJECT [options] [--json]`, as cli.py's verb command answers it: the JSON
     response, or the human answer (render.py, the command line's own text)."""
-    from . import schema
     from .errors import CanIError
 
     def answer() -> int:
-        from .subjects import DERIVED_ID, Context, verb_request
+        from .subjects import DERIVED_ID, verb_request
 
-        stated = dict(options["typed"])
-        by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
-        then = list(stated.pop("acts", []))
-        context = Context(also=then, mine=options["mine"], **stated)
+        context, then, given = _stated(options)
         engine = _engine()
-        given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         request = None
         try:
             # As cli.py's verb: remedies are searched unless --no-remedies.
@@ -355,19 +363,13 @@ def _verb(act: str, options: dict, as_json: bool, explain: bool) -> int:
 def _advice(kind: str, options: dict, as_json: bool, explain: bool) -> int:
     """`can-i license-for|downstream SUBJECT [options] [--by ACT] [--json]`, as cli.py's advice
     command answers it (no profile applies here: _fast leaves those runs to it)."""
-    from . import schema
     from .errors import CanIError
 
     def answer() -> int:
         from .advice import advice_request, downstream, license_for
-        from .subjects import Context
 
-        stated = dict(options["typed"])
-        by_attr = {fact.attr: fact for fact in schema.FACT_LIST}
-        then = list(stated.pop("acts", []))
-        context = Context(also=then, mine=options["mine"], **stated)
+        context, then, given = _stated(options)
         engine = _engine()
-        given = {by_attr[attr].field or by_attr[attr].name for attr in stated} | ({"acts"} if then else set())
         try:
             request = advice_request(engine.kb, options["subject"], context, options["by"])
             advice = (license_for if kind == "license-for" else downstream)(engine, request)
