@@ -125,6 +125,10 @@ class Profile:
             fact = schema.by_key(key)
             if any(spelling in use for spelling in (fact.field,) + fact.aliases):
                 continue
+            if fact.artifact_field in schema.USE_STATES_ARTIFACT_FIELD and _some_artifact_states(request, fact):
+                # A model's own stated name is the question's: a standing name never replaces it
+                # (it made a naming duty look met: review 36).
+                continue
             use[key] = value
             facts_from[key] = self.source
         out = {**request, "use": use}
@@ -133,6 +137,13 @@ class Profile:
         if self.policy is not None and "policy" not in request:
             out["policy"] = self.policy
         return out
+
+
+def _some_artifact_states(request: dict, fact) -> bool:
+    """Does some artifact of the request state the field this use fact states for the subject?"""
+    artifacts = request.get("artifacts")
+    return isinstance(artifacts, list) and any(
+        isinstance(a, dict) and a.get(fact.artifact_field) not in (None, "") for a in artifacts)
 
 
 # --- finding and reading ------------------------------------------------------------------------

@@ -699,9 +699,26 @@ def _subject(doc: dict) -> str | None:
 
 
 def check_lineage(request: Request) -> Request:
-    """Reject duplicate ids, dangling edges and cycles; fill in the default subject (lineage.py)."""
+    """Reject duplicate ids, dangling edges and cycles; fill in the default subject (lineage.py);
+    reject a use fact that states the subject's own field otherwise than the subject does."""
     subject = lineage.check(request.artifacts, request.subject)
+    _one_statement_per_field(request, subject)
     return request if subject == request.subject else replace(request, subject=subject)
+
+
+def _one_statement_per_field(request: Request, subject: str) -> None:
+    """`use.name` names the model asked about; where that model states its own `name` too and the
+    two differ, which is meant cannot be told, and taking the use's silently decided a naming duty
+    (a student stated "Student" and asked with `use.name` "Llama-x" was YES: review 36). An input
+    error, as a card's two disagreeing names are."""
+    model = next((a for a in request.artifacts if a.id == subject), None)
+    if model is None:
+        return
+    for artifact_field, fact in schema.USE_STATES_ARTIFACT_FIELD.items():
+        stated, own = getattr(request.use, fact.attr, None), getattr(model, artifact_field, None)
+        if stated is not None and own is not None and stated != own:
+            raise RequestError(f"is \"{stated}\", but `{subject}` states its {artifact_field} as \"{own}\": "
+                               f"state it once", location=f"use.{fact.field}")
 
 
 def ancestry(request: Request) -> list[Artifact]:

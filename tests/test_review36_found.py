@@ -2,6 +2,7 @@
 profile + request + command-line facts, grants + OR licenses + thresholds, datasets + distillation
 + outbound license, several acts at once, the same question through CLI flags, a JSON request,
 JSON Lines, a lineage file, a card, `can-i audit` and a CycloneDX BOM, and the advice commands).
+
 HIGH = a wrong YES with a bundled license or catalog model, MEDIUM = another wrong answer, a
 traceback or an input silently ignored, LOW = the rest. Strict xfails: defects (they pass once
 fixed). Plain tests: suspicions checked and found sound, kept as guards.
@@ -40,6 +41,11 @@ from reasoner import Reasoner
 sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import run_cli  # noqa: E402
+
+
+def fixed(reason: str):
+    """A finding since fixed (session 17): the test passes as a guard; `reason` says what it was."""
+    return lambda test: test
 
 R = Reasoner(cache_size=0)
 
@@ -450,7 +456,7 @@ def test_guard_the_stated_name_is_no_without_a_profile(tmp_path, capsys):
     assert run_cli(capsys, "--request", path, "--no-profile", "--json").json()["status"] == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: a profile stating `name = \"Llama-Acme\"` replaces the name a request's own model states "
     "(`\"name\": \"Student\"`) and the answer turns YES; README: 'a profile only fills what the question "
     "leaves unstated'. llama3.1 §1.b.i, last sentence: a model trained on Llama 3.1 outputs and "
@@ -462,7 +468,7 @@ def test_a_profile_name_does_not_replace_the_models_stated_name(tmp_path, capsys
     assert run_cli(capsys, "--request", path, "--profile", prof, "--json").json()["status"] == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: the same through a card: `model_name: Student` on the user's own Llama 3.1 fine-tune, and "
     "a profile `name = \"Llama-Acme\"`: `can-i distribute ./README.md --mine` is YES (NO without the "
     "profile; llama3.1 §1.b.i, last sentence)"))
@@ -476,7 +482,7 @@ def test_a_profile_name_does_not_replace_a_cards_model_name(tmp_path, capsys):
     assert run.json()["status"] == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: in one JSON request, `use.name` (\"Llama-x\") silently replaces the user's model's own "
     "`name` (\"Student\"): two statements of one fact that disagree are an input error elsewhere "
     "(`commercial-product` beside `commercial: false`), here the permissive one wins (YES)"))
