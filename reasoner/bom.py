@@ -46,6 +46,12 @@ RELATION_PROPERTY = re.compile(r"(^|:)base_model_relation$")
 # reads back as it was written; base_model_relation says one relation for every ancestor).
 DERIVED_BY_PROPERTY = re.compile(r"(^|:)derived-by$")
 MINE_PROPERTY = re.compile(r"(^|:)mine$")
+# can-i's own property names: those it reads (above), and those `--cyclonedx` writes as the answer
+# (read back, they say nothing). Any other `can-i:` name is a misspelling of one it reads: dropped,
+# `can-i:derived_by distilled` made a Llama 3 distillation a fine-tune, YES (review 36).
+_READ_PROPERTIES = ("base_model_relation", "derived-by", "mine")
+_WRITTEN_PROPERTIES = ("license-reaches", "derived-from", "question", "status", "choice", "obligation",
+                       "depends-on", "reason:", "risk:", "note:")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
                      re.IGNORECASE)
 
@@ -329,6 +335,7 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.links.setdefault(artifact_id, []).append(str(lic.url))
         relation = None
         for prop in component.properties:
+            _known_property(prop.name or "", f"{path}: {where}.properties")
             if RELATION_PROPERTY.search(prop.name or ""):
                 relation = (prop.value or "").strip() or None
             elif MINE_PROPERTY.search(prop.name or ""):
@@ -353,6 +360,13 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
 
             if relation not in MODEL_RELATIONS:
                 raise RequestError(f"unknown base_model_relation `{relation}`{suggest(relation, MODEL_RELATIONS)}",
+                                   location=f"{path}: {where}.properties")
+            if not component.components and (component.pedigree is None or not component.pedigree.ancestors):
+                # Said of a model that lists nothing it derives from (on the ancestor, not on the
+                # model made from it): it said nothing, and the distillation it meant was a fine-tune.
+                raise RequestError(f"`{artifact_id}` says how it derives from its parents (base_model_relation "
+                                   f"`{relation}`) but lists none under pedigree.ancestors: put the property on "
+                                   f"the model made from them (or can-i:derived-by on the ancestor entry)",
                                    location=f"{path}: {where}.properties")
         if component.pedigree is not None:
             for j, variant in enumerate(component.pedigree.variants):
@@ -682,6 +696,19 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
             if len(roots) == 1:
                 lineage.subject = roots[0]
+
+
+def _known_property(name: str, where: str) -> None:
+    """Refuse a `can-i:` property can-i neither reads nor writes, with the name it may mean."""
+    if not name.lower().startswith("can-i:"):
+        return
+    rest = name[len("can-i:"):]
+    if rest in _READ_PROPERTIES or rest in _WRITTEN_PROPERTIES[:-3] or rest.startswith(_WRITTEN_PROPERTIES[-3:]):
+        return
+    from .vocabulary import suggest
+
+    raise RequestError(f"unknown property `{name}`{suggest(rest, _READ_PROPERTIES)}: can-i reads "
+                       + ", ".join(f"can-i:{known}" for known in _READ_PROPERTIES), location=where)
 
 
 def _derived_by(ancestor, where: str, data: bool = False) -> str | None:

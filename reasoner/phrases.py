@@ -27,6 +27,10 @@ FLAG_WORDS["target.derived"] = ("the model created takes weights of a model unde
 # Computed from the created artifact's `kind` (rules.lp "target.dataset").
 FLAG_WORDS["target.dataset"] = ("what is created is a dataset, `\"kind\": \"dataset\"`",
                                 "what is created is a model, not a dataset")
+# Computed from the question's acts on what is created and on what is made from it (rules.lp
+# "target.shared").
+FLAG_WORDS["target.shared"] = ("what is created, or made from it, is distributed or hosted for others",
+                               "what is created stays with you: nothing made from it is distributed or hosted for others")
 
 
 def is_date(fact: str) -> bool:

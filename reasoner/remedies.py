@@ -229,7 +229,7 @@ def _propose(reasoner, scene: Scene, used: tuple, result) -> list[_Candidate]:
             # commercial) goes with the flag: alone, the change made a request that is an input
             # error, so it never verified and no non-commercial remedy was offered (review 31).
             stated = getattr(use, purposes.attr) or ()
-            contrary = tuple(p for p in stated if schema.PURPOSE_FLAGS.get(p, (None, value)) == (name, not value))
+            contrary = tuple(p for p in stated if schema.purpose_flag(p, use)[:2] == (name, not value))
             ops = (("set", ("use", fact.field), value),) + tuple(
                 ("remove", ("use", purposes.field), p) for p in contrary)
             changes = {fact.attr: value}

@@ -338,13 +338,15 @@ def _check_purpose_flags(values: dict) -> None:
     opposite flag: which of the two is meant cannot be guessed."""
     purpose = schema.FACTS["purpose"]
     for word in values.get(purpose.attr) or ():
-        flag_name, meant = schema.PURPOSE_FLAGS.get(word, (None, None))
+        flag_name, meant, entity = schema.purpose_flag(word, values)
         if flag_name is None:
             continue
         flag = schema.FACTS[flag_name]
         if values.get(flag.attr) is not None and values[flag.attr] != meant:
-            raise RequestError(f"`use.{purpose.field}` names `{word}`, which is {flag_name} use, but `use.{flag.field}` "
-                               f"is {str(values[flag.attr]).lower()}: state one or the other", location=f"use.{flag.field}")
+            whose = f" for a {entity}" if entity else ""
+            raise RequestError(f"`use.{purpose.field}` names `{word}`, which is {flag_name} use{whose}, but "
+                               f"`use.{flag.field}` is {str(values[flag.attr]).lower()}: state one or the other",
+                               location=f"use.{flag.field}")
 
 
 def hosted_for_others(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:
@@ -373,13 +375,14 @@ def purpose_states_flag(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:
     True
     """
     for word in use.purposes or ():
-        flag_name, meant = schema.PURPOSE_FLAGS.get(word, (None, None))
+        flag_name, meant, entity = schema.purpose_flag(word, use)
         if flag_name is None or getattr(use, schema.FACTS[flag_name].attr) is not None:
             continue
         flag = schema.FACTS[flag_name]
         use = replace(use, **{flag.attr: meant})
-        notes += (("purpose_states_flag", f"the purpose `{word}` is {flag_name} use: `{flag.field}` is read as "
-                                          f"{str(meant).lower()}"),)
+        whose = f" for a {entity}" if entity else ""
+        notes += (("purpose_states_flag", f"the purpose `{word}` is {flag_name} use{whose}: `{flag.field}` is read "
+                                          f"as {str(meant).lower()}"),)
     return use, notes
 
 

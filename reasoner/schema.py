@@ -225,6 +225,13 @@ FACT_LIST = (
     # Computed from the created artifact's `kind` (rules.lp), never stated; unstated is a model,
     # so leaving `kind` out keeps the ban.
     Fact("target.dataset", FLAG, TARGET, "what is being created is a dataset, not a model"),
+    # What is made reaches others in the question: it, or a model or data made from it, is handed
+    # out or hosted for anyone but the user's own organisation. Computed (rules.lp), never stated:
+    # Kimi K3 §4.a exempts only use that makes neither the model, "its outputs, or its underlying
+    # capabilities available to third parties".
+    Fact("target.shared", FLAG, TARGET,
+         "what is being created reaches others in this question (it, or what is made from it, is distributed, "
+         "or hosted for others)"),
     # What an artifact is, as a BOM (CycloneDX `data`, SPDX `dataset_DatasetPackage`), the dataset
     # catalog or a request (`"kind": "dataset"`) says. A model takes a dataset only by training on
     # it: a model that names a dataset by `finetune`, `merge`, `distilled`… escaped the outputs-as-
@@ -321,3 +328,25 @@ USER_CHOICES = {"commercial": (False, "non-commercial")}
 # opposite flag the request contradicts itself, and `--non-commercial --purpose commercial-product`
 # was YES under CC BY-NC (review 28): an input error (request.read_use).
 PURPOSE_FLAGS = {"commercial-product": ("commercial", True)}
+# The same for a purpose that says it only of some entities: a company's customer support is its
+# business's operations, commercial use under every text that defines the word (FLUX.1 [dev] 1.c
+# "in direct interactions with or that has impact on end users", Stability III "(ii) for Your
+# business's or organization's internal operations", Yi 2.1 "for the operation ... for
+# entities"); `--non-commercial --entity company --purpose customer-support` was YES (review 37).
+ENTITY_PURPOSE_FLAGS = {("company", "customer-support"): ("commercial", True)}
+
+
+def purpose_flag(word: str, stated=None) -> tuple:
+    """(flag, value, the entity kind it holds for or None) that a stated purpose states, for the
+    use `stated` (a request.Use, or read_use's values by attribute) whose `entity` decides the
+    ENTITY_PURPOSE_FLAGS; (None, None, None) for a purpose that states no flag.
+
+    >>> purpose_flag("customer-support", {"entity": "company"}), purpose_flag("customer-support")
+    (('commercial', True, 'company'), (None, None, None))
+    """
+    if word in PURPOSE_FLAGS:
+        return (*PURPOSE_FLAGS[word], None)
+    attr = FACTS["entity"].attr
+    entity = stated.get(attr) if isinstance(stated, dict) else getattr(stated, attr, None)
+    found = ENTITY_PURPOSE_FLAGS.get((entity, word))
+    return (*found, entity) if found else (None, None, None)

@@ -31,6 +31,7 @@ DISTILLED_REACH = {
     "bigscience-openrail-m": ("full", (), "§1(e) 'Derivatives of the Model' include distillation"),
     "bsd-3-clause": (None, (), "conditions bind redistributions of the software, not outputs"),
     "cc-by-4.0": (None, (), "§1.a Adapted Material is derived from the Licensed Material; outputs are not"),
+    "c4ai-aup": ("full", (), "'our models or model derivatives': read as every model made from them, a student too"),
     "cc-by-nc-4.0": (None, (), "§1.a Adapted Material; §2.a.1 limits the act of generating outputs only"),
     "cc-by-sa-4.0": (None, (), "§1.a Adapted Material; outputs are not the Licensed Material"),
     "creativeml-openrail-m": ("full", (), "§1 'Derivatives of the Model' include distillation"),

@@ -177,8 +177,10 @@ def test_apache_declared_on_a_llama_fine_tune(engine):
 def test_flux_dev_commercial_host(engine):
     request = {"artifacts": [{"id": "black-forest-labs/FLUX.1-dev"}], "use": {"acts": ["host"], "commercial": True}}
     answer = engine.ask(asked(request))
-    grant = answer.remedies[0].changes[0]
-    assert grant.kind == "obtain_grant" and grant.params["grant"] == "black-forest-labs"
+    # BFL's license, or (as cheap since 1.c needs it for hosting for others only: review 37) hosting
+    # for the organisation alone, non-commercially.
+    [grant] = [r.changes[0] for r in answer.remedies if r.changes[0].kind == "obtain_grant"]
+    assert grant.params["grant"] == "black-forest-labs"
     assert "Black Forest Labs" in grant.message and "flux-1-dev-non-commercial-license §2.b" in cited(grant)
     # The other way out: do not offer it to others, and do not use it commercially.
     assert any({c.kind for c in r.changes} == {"host_internally", "set_flag"} for r in answer.remedies)

@@ -272,7 +272,7 @@ _KIMI = {"id": "moonshotai/kimi-x", "license": "kimi-k3", "family": "other"}
 _BIG_MAAS = {"commercial": True, "maas_business": True, "revenue_12m": 1_000_000_000, "hosting": "internal"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: a $1B Model-as-a-Service company distributes a dataset of Kimi K3's outputs, hosting the "
     "model internally: YES. kimi_k3.txt §4(a) exempts only 'internal use ... any use that does not make "
     "the Software, its outputs, or its underlying capabilities available to third parties'; handing "
@@ -284,7 +284,7 @@ def test_kimi_internal_use_does_not_cover_distributing_its_outputs():
     assert answer.status == "forbidden", answer.status
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: the same company trains a student on Kimi K3's outputs and distributes the student, "
     "hosting Kimi internally: YES (CLI `can-i distill kimi-k3 --into mistral --commercial "
     "--maas-business --revenue-12m 1B --hosting internal --and distribute`). The student makes Kimi's "
@@ -379,7 +379,7 @@ def test_guard_the_documented_bom_properties_keep_llama3_distillation_no(tmp_pat
 @pytest.mark.parametrize("where, name", [("ancestor", "can-i:derived_by"), ("ancestor", "can-i:derivedby"),
                                          ("ancestor", "can-i:base_model_relation"),
                                          ("subject", "can-i:base-model-relation"), ("subject", "can-i:relation")])
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: an unknown `can-i:` property (the documented ones mix `can-i:derived-by` with "
     "`can-i:base_model_relation`, inviting `can-i:derived_by` or `can-i:base-model-relation`; or the "
     "subject's property put on the ancestor) is dropped without a word: the Llama 3 distillation it "

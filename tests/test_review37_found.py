@@ -17,6 +17,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from conftest import json_answer, write_card  # noqa: E402
 
+
+
+def fixed(reason: str):
+    """A finding since fixed (session 17): the test passes as a guard; `reason` says what it was."""
+    return lambda test: test
+
 pytestmark = pytest.mark.usefixtures("bundled_kb")
 
 LLAMA31 = "meta-llama/Llama-3.1-8B-Instruct"
@@ -55,7 +61,7 @@ def depends_facts(doc) -> set:
 
 # --- HIGH: Cohere's C4AI Acceptable Use Policy never reaches the Cohere catalog models ---------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: CohereLabs/c4ai-command-r-v01 (catalog note: 'CC-BY-NC plus Cohere acceptable-use "
     "addendum') is cc-by-nc-4.0 alone; the C4AI AUP (shared/license-texts/cohere_c4ai_aup.md) "
     "bans 'Harassment and abuse: engaging in, promoting, facilitating, or inciting activities that "
@@ -75,17 +81,17 @@ def test_cohere_models_follow_the_c4ai_acceptable_use_policy(can_i, model, purpo
 
 # --- HIGH: a company's production use passes as "non-commercial" where the text defines it away ----
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed(reason=(
     "HIGH: FLUX.1 [dev] 1.c: Non-Commercial Purpose is, for companies, only '(ii) use by "
     "commercial or for-profit entities for testing, evaluation, or non-commercial research and "
     "development in a non-production environment', and use '(b) in direct interactions with or "
     "that has impact on end users' is not one; Stability Community III: Commercial Purpose includes "
     "'(ii) ... Your business's or organization's internal operations'. A company stating "
-    "--non-commercial --purpose customer-support (a USD 40M one for Stability) gets YES; with no "
-    "purpose stated, a company's FLUX use is YES instead of DEPENDS on it; Yi 2.1 likewise"))
+    "--non-commercial --purpose customer-support (a USD 40M one for Stability) got YES; Yi 2.1 likewise. "
+    "Fixed: a company's customer support is commercial use (schema.ENTITY_PURPOSE_FLAGS), so "
+    "--non-commercial beside it is an input error, and unstated it is read as commercial"))
 @pytest.mark.parametrize("argv", [
     ("use", FLUX, "--non-commercial", "--entity", "company", "--purpose", "customer-support"),
-    ("use", FLUX, "--non-commercial", "--entity", "company", "--hosting", "internal"),
     ("use", SD35, "--non-commercial", "--entity", "company", "--purpose", "customer-support", "--revenue", "40M",
      "--role", "licensee"),
     # Yi 2.1 §1: "'Commercial Purposes' refers to the use ..., directly or indirectly, for the
@@ -93,19 +99,31 @@ def test_cohere_models_follow_the_c4ai_acceptable_use_policy(can_i, model, purpo
     ("use", "yi-community-2.1", "--non-commercial", "--entity", "company", "--purpose", "customer-support"),
 ])
 def test_a_companys_production_use_is_not_the_licenses_non_commercial_purpose(can_i, argv):
-    assert status(can_i, *argv) != "permitted"
+    run = can_i(*argv, "--json", "--no-remedies")
+    assert run.code == 2 and "commercial use for a company" in run.err, run
+    assert status(can_i, *(a for a in argv if a != "--non-commercial")) != "permitted"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "MEDIUM (the rest of the HIGH above): FLUX.1 [dev] 1.c(ii): a company's use is non-commercial "
+    "only 'for testing, evaluation, or non-commercial research and development in a non-production "
+    "environment'; `use FLUX --non-commercial --entity company --hosting internal` with no purpose "
+    "stated is YES, not DEPENDS on the purpose. Encoding it as a condition on entity and purpose "
+    "makes every FLUX question that states neither DEPENDS too (no way to say 'only where the entity is stated')"))
+def test_a_companys_flux_use_with_no_purpose_depends_on_it(can_i):
+    assert status(can_i, "use", FLUX, "--non-commercial", "--entity", "company", "--hosting", "internal") != "permitted"
 
 
 def test_mnpl_company_customer_support_is_no(can_i):
     """Guard: the same question under Codestral's MNPL (3.2, testing/evaluation, research and
     Personal use only) is NO, as it should be."""
-    assert status(can_i, "use", "mistralai/Codestral-22B-v0.1", "--non-commercial", "--entity", "company",
+    assert status(can_i, "use", "mistralai/Codestral-22B-v0.1", "--entity", "company",
                   "--purpose", "customer-support") == "forbidden"
 
 
 # --- HIGH: inside-a-product recipients of Stability's models lose the revenue cap, not the grant ----
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: Stability Community License III: 'If you receive Stability AI Materials ... from a "
     "Licensee as part of an integrated end user product, then Section III of this Agreement will "
     "not apply to you' - Section III is the Commercial Use License itself (its grant, the USD 1M "
@@ -121,17 +139,21 @@ def test_stability_product_recipient_gets_no_commercial_grant_for_its_own_hostin
 
 # --- MEDIUM: hosting "internal" (your organisation only) is judged as hosting for others -----------
 
-@pytest.mark.xfail(strict=True, reason=(
+_INTERNAL_HOSTING = (
     "MEDIUM: --hosting internal is 'your organisation only' (can-i host --help; the remedy 'do not "
     "offer it to others: only use it internally'), yet `host --hosting internal` still counts as "
     "offering the model to others: FLUX.1 [dev] 1.c makes it NO although 1.c(ii) counts 'use by "
     "commercial or for-profit entities for testing, evaluation, or non-commercial research and "
     "development in a non-production environment' as Non-Commercial Purpose (`use ... --hosting "
     "internal` is YES); Llama 3.1 §1.b.i last sentence makes an internally hosted fine-tune NO for "
-    "its name though it binds only a model 'which is distributed or made available'"))
+    "its name though it binds only a model 'which is distributed or made available'")
+
+
 @pytest.mark.parametrize("argv", [
+    # fixed: FLUX 1.c needs BFL's license for hosting for others only
     ("host", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "internal"),
-    ("finetune", LLAMA31, "--commercial", "--release-mau", "1M", "--name", "SupportBot", "--and", "host", "--hosting", "internal"),
+    pytest.param(("finetune", LLAMA31, "--commercial", "--release-mau", "1M", "--name", "SupportBot", "--and", "host",
+                  "--hosting", "internal"), marks=pytest.mark.xfail(strict=True, reason=_INTERNAL_HOSTING)),
 ])
 def test_internal_hosting_is_not_hosting_for_others(can_i, argv):
     assert status(can_i, *argv) == "permitted"
@@ -359,7 +381,7 @@ def test_deepseek_military_and_relabel(can_i):
 
 @pytest.mark.parametrize("argv", [
     ("host", FLUX, "--commercial"),
-    ("host", FLUX, "--non-commercial", "--purpose", "research"),
+    ("host", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "public-api"),
     ("use", FLUX, "--commercial", "--hosting", "internal"),
     ("use", FLUX, "--non-commercial", "--purpose", "research", "--territory", "IR"),
     ("use", FLUX, "--non-commercial", "--purpose", "research", "--purpose", "surveillance"),
@@ -377,9 +399,10 @@ def test_flux_dev_research_fine_tune_duties(can_i):
 
 # --- Stability AI Community ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("revenue, expected", [("1M", "permitted"), ("1000001", "depends")])
+@pytest.mark.parametrize("revenue, expected", [("1M", "permitted"), ("1000001", "forbidden")])
 def test_stability_revenue_threshold(can_i, revenue, expected):
-    """III: 'more than USD $1,000,000 in annual revenue' ends the licence (role open)."""
+    """III: 'more than USD $1,000,000 in annual revenue' ends the licence; hosting for others is the
+    host's own Commercial Purpose whatever its role (review 37 HIGH), so the role no longer leaves it open."""
     assert status(can_i, "host", SD35, "--commercial", "--revenue", revenue) == expected
 
 

@@ -48,7 +48,9 @@ def engine():
 # with a student), so nine students of MRL models labelled otherwise gain a `relabelled` risk; and
 # in review 30 ultrachat_200k and ultrafeedback_binarized are read as gpt outputs too (three more
 # `catalog_generated_by` notes). Nothing else in the answer changed.
-BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "024ce232114e76ac"), ("depends", "7d9b037def622494"),
+# The second moved again in session 17: the generator draws licenses from the bundled ones, which
+# gained c4ai-aup, so that lineage is another document; its status is as before (unknown).
+BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "273df239dad465f2"), ("depends", "7d9b037def622494"),
        ("permitted", "7aeb93f48335ebcc")]
 
 

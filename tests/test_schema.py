@@ -376,9 +376,16 @@ license named { name "Named" osi yes
   clause "2" "Name" { forbid host when not (name starts with "Kin") }
 }
 """)
+    from reasoner.errors import RequestError
+
     artifacts = [{"id": "m", "license": "named", "name": "Other-bot"}]
     assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"]}}).status == "forbidden"
-    assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"], "name": "Kin-bot"}}).status == "permitted"
+    unnamed = [{"id": "m", "license": "named"}]
+    assert reasoner.ask({"artifacts": unnamed, "use": {"acts": ["host"], "name": "Kin-bot"}}).status == "permitted"
+    # Two names for one model cannot both be meant: the use's silently won (review 36).
+    with pytest.raises(RequestError, match="state it once"):
+        reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"], "name": "Kin-bot"}})
+    assert reasoner.ask({"artifacts": artifacts, "use": {"acts": ["host"], "name": "Other-bot"}}).status == "forbidden"
 
 
 # --- a fact about an artifact added in schema.py alone --------------------------------------------
