@@ -1046,6 +1046,25 @@ class Outcome:
     mutant: Mutant
     status: str | None            # None: an input error
     error: str | None = None
+    # The facts whose values the answer carries as use restrictions (a duty not to use the model
+    # for these purposes, in these places): left unstated, such a restriction is a duty to meet.
+    restricted: dict = field(default_factory=dict)   # fact -> the values it may not take
+
+
+def _answered(mutant: Mutant, result) -> Outcome:
+    restricted: dict = {}
+    for o in result.obligations:
+        if o.duty == "use_restrictions":
+            restricted.setdefault(o.params.get("fact"), set()).update(o.params.get("values") or ())
+    return Outcome(mutant, result.status, restricted=restricted)
+
+
+def _restricted_as_stated(outcome: Outcome, key: str) -> bool:
+    """Did the seed state for `key` only values the answer now carries as restricted?"""
+    use = outcome.mutant.seed.doc.get("use") or {}
+    stated = use.get(key)
+    stated = [stated] if isinstance(stated, str) else list(stated or ())
+    return bool(stated) and set(stated) <= outcome.restricted.get(key, set())
 
 
 @contextmanager
@@ -1095,7 +1114,7 @@ def run_mutants(reasoner: Reasoner, mutants: list[Mutant]) -> list[Outcome]:
                 outcomes[i] = run_command_line(mutant)
                 continue
             if mutant.text is not None:
-                outcomes[i] = Outcome(mutant, reasoner.ask_text(mutant.text).status)
+                outcomes[i] = _answered(mutant, reasoner.ask_text(mutant.text))
                 continue
             if mutant.files is not None:
                 with _folder(mutant.files) as root:
@@ -1123,7 +1142,7 @@ def run_mutants(reasoner: Reasoner, mutants: list[Mutant]) -> list[Outcome]:
             outcomes[bad] = Outcome(mutants[bad], None, f"{type(exc).__name__}: {exc}")
             continue
         for i, result in zip(pending, results):
-            outcomes[i] = Outcome(mutants[i], result.status)
+            outcomes[i] = _answered(mutants[i], result)
         break
     return outcomes  # type: ignore[return-value]
 
@@ -1134,7 +1153,12 @@ def judge(outcome: Outcome) -> str | None:
     if status is None:
         return None
     if status == "permitted" and seed.status != "permitted":
-        return "wrong YES"
+        # A dropped fact that a use restriction names (FLUX.1 [dev] 4.f.iv: no use in CU, IR, KP,
+        # SY) leaves the restriction as a duty to meet: an honest YES, as a dropped purpose would be
+        # (m_drop_fact keeps purposes for that reason).
+        dropped = [k.split(":", 1)[1] for k in outcome.mutant.kinds if k.startswith("drop-fact:")]
+        if not (dropped and all(_restricted_as_stated(outcome, key) for key in dropped)):
+            return "wrong YES"
     if outcome.mutant.legal():
         return None
     allowed = {seed.status}
