@@ -328,19 +328,20 @@ METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builti
 
 
 # Resolved.__init__
-def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_artifacts__, __dataclass_type_subject__, __dataclass_type_kind__, __dataclass_type_notes__, __dataclass_dflt_notes__, __dataclass_type_use__, __dataclass_dflt_use__, __dataclass_type_source__, __dataclass_dflt_source__, __dataclass_type_bom__, __dataclass_dflt_bom__):
- def __init__(self,artifacts:__dataclass_type_artifacts__,subject:__dataclass_type_subject__,kind:__dataclass_type_kind__,notes:__dataclass_type_notes__=__dataclass_HAS_DEFAULT_FACTORY__,use:__dataclass_type_use__=__dataclass_dflt_use__,source:__dataclass_type_source__=__dataclass_dflt_source__,bom:__dataclass_type_bom__=__dataclass_dflt_bom__)->__dataclass_return_type__:
+def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_artifacts__, __dataclass_type_subject__, __dataclass_type_kind__, __dataclass_type_notes__, __dataclass_dflt_notes__, __dataclass_type_use__, __dataclass_dflt_use__, __dataclass_type_policy__, __dataclass_dflt_policy__, __dataclass_type_source__, __dataclass_dflt_source__, __dataclass_type_bom__, __dataclass_dflt_bom__):
+ def __init__(self,artifacts:__dataclass_type_artifacts__,subject:__dataclass_type_subject__,kind:__dataclass_type_kind__,notes:__dataclass_type_notes__=__dataclass_HAS_DEFAULT_FACTORY__,use:__dataclass_type_use__=__dataclass_dflt_use__,policy:__dataclass_type_policy__=__dataclass_dflt_policy__,source:__dataclass_type_source__=__dataclass_dflt_source__,bom:__dataclass_type_bom__=__dataclass_dflt_bom__)->__dataclass_return_type__:
   self.artifacts=artifacts
   self.subject=subject
   self.kind=kind
   self.notes=__dataclass_dflt_notes__() if notes is __dataclass_HAS_DEFAULT_FACTORY__ else notes
   self.use=use
+  self.policy=policy
   self.source=source
   self.bom=bom
  return __init__
 
 
-METHODS['def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_artifacts__, __dataclass_type_subject__, __dataclass_type_kind__, __dataclass_type_notes__, __dataclass_dflt_notes__, __dataclass_type_use__, __dataclass_dflt_use__, __dataclass_type_source__, __dataclass_dflt_source__, __dataclass_type_bom__, __dataclass_dflt_bom__):\n def __init__(self,artifacts:__dataclass_type_artifacts__,subject:__dataclass_type_subject__,kind:__dataclass_type_kind__,notes:__dataclass_type_notes__=__dataclass_HAS_DEFAULT_FACTORY__,use:__dataclass_type_use__=__dataclass_dflt_use__,source:__dataclass_type_source__=__dataclass_dflt_source__,bom:__dataclass_type_bom__=__dataclass_dflt_bom__)->__dataclass_return_type__:\n  self.artifacts=artifacts\n  self.subject=subject\n  self.kind=kind\n  self.notes=__dataclass_dflt_notes__() if notes is __dataclass_HAS_DEFAULT_FACTORY__ else notes\n  self.use=use\n  self.source=source\n  self.bom=bom\n return __init__'] = __create_fn__
+METHODS['def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_artifacts__, __dataclass_type_subject__, __dataclass_type_kind__, __dataclass_type_notes__, __dataclass_dflt_notes__, __dataclass_type_use__, __dataclass_dflt_use__, __dataclass_type_policy__, __dataclass_dflt_policy__, __dataclass_type_source__, __dataclass_dflt_source__, __dataclass_type_bom__, __dataclass_dflt_bom__):\n def __init__(self,artifacts:__dataclass_type_artifacts__,subject:__dataclass_type_subject__,kind:__dataclass_type_kind__,notes:__dataclass_type_notes__=__dataclass_HAS_DEFAULT_FACTORY__,use:__dataclass_type_use__=__dataclass_dflt_use__,policy:__dataclass_type_policy__=__dataclass_dflt_policy__,source:__dataclass_type_source__=__dataclass_dflt_source__,bom:__dataclass_type_bom__=__dataclass_dflt_bom__)->__dataclass_return_type__:\n  self.artifacts=artifacts\n  self.subject=subject\n  self.kind=kind\n  self.notes=__dataclass_dflt_notes__() if notes is __dataclass_HAS_DEFAULT_FACTORY__ else notes\n  self.use=use\n  self.policy=policy\n  self.source=source\n  self.bom=bom\n return __init__'] = __create_fn__
 
 
 # Result.__init__

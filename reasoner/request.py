@@ -241,7 +241,8 @@ def _string_list(value, path: str) -> tuple[str, ...]:
     return tuple(_no_nul(v, f"{path}[{i}]") for i, v in enumerate(value))
 
 
-def _reject_unknown_keys(doc: dict, allowed, path: str) -> None:
+def reject_unknown_keys(doc: dict, allowed, path: str) -> None:
+    """An input error at the first key of `doc` not `allowed`, with the allowed name it may mean."""
     for key in doc:
         if key not in allowed:
             where = f"{path}.{key}".lstrip(".")
@@ -260,7 +261,7 @@ def read_artifact(doc, path: str) -> Artifact:
     (a word of a vocabulary, a list of them, or a free string)."""
     if not isinstance(doc, dict):
         raise _type_error(path, "an object", doc)
-    _reject_unknown_keys(doc, ARTIFACT_KEYS, path)
+    reject_unknown_keys(doc, ARTIFACT_KEYS, path)
     artifact_id = _string(doc, "id", path, required=True)
     license_text = _string(doc, "license", path)
     if license_text is not None:
@@ -289,7 +290,7 @@ def read_artifact(doc, path: str) -> Artifact:
         edge_path = f"{path}.derived_from[{j}]"
         if not isinstance(edge, dict):
             raise _type_error(edge_path, "an object", edge)
-        _reject_unknown_keys(edge, ("id", "relation"), edge_path)
+        reject_unknown_keys(edge, ("id", "relation"), edge_path)
         parent = _string(edge, "id", edge_path, required=True)
         relation = _string(edge, "relation", edge_path, required=True)
         if relation not in RELATIONS:
@@ -317,7 +318,7 @@ def read_use(doc) -> Use:
         return Use()
     if not isinstance(doc, dict):
         raise _type_error("use", "an object", doc)
-    _reject_unknown_keys(doc, USE_KEYS, "use")
+    reject_unknown_keys(doc, USE_KEYS, "use")
     values = {}
     # The facts given, in the schema's order (so a request with two bad fields gets the same
     # error whichever it writes first); a use states a few of the ~20 facts.
@@ -527,7 +528,7 @@ def _read_string_grant(text: str, where: str) -> Grant:
 def _read_object_grant(doc, where: str) -> Grant:
     if not isinstance(doc, dict):
         raise _type_error(where, "a string (LICENSOR[:ARTIFACT]) or an object", doc)
-    _reject_unknown_keys(doc, GRANT_KEYS, where)
+    reject_unknown_keys(doc, GRANT_KEYS, where)
     named = {}
     for key in ("licensor", "license"):
         text = _string(doc, key, where)
@@ -568,7 +569,7 @@ def read_notes(value) -> tuple[tuple[str, str], ...]:
     for i, note in enumerate(value):
         if not isinstance(note, dict):
             raise _type_error(f"notes[{i}]", "an object", note)
-        _reject_unknown_keys(note, ("code", "message"), f"notes[{i}]")
+        reject_unknown_keys(note, ("code", "message"), f"notes[{i}]")
         notes.append((_string(note, "code", f"notes[{i}]", required=True),
                       _string(note, "message", f"notes[{i}]", required=True)))
     return tuple(notes)
@@ -637,7 +638,7 @@ def read_request(doc) -> Request:
     """
     if not isinstance(doc, dict):
         raise _type_error("request", "a JSON object", doc)
-    _reject_unknown_keys(doc, REQUEST_KEYS, "")
+    reject_unknown_keys(doc, REQUEST_KEYS, "")
     version = doc.get("schema_version")
     if version is not None and str(version) != "1":
         raise RequestError(f"unsupported schema_version `{version}` (this is version 1)", location="schema_version")

@@ -16,8 +16,8 @@ from . import expressions, lineage, schema
 from .addresses import address_key, is_absolute, registry_license, written_address
 from .errors import LimitError, RequestError, UnknownSubjectError
 from .kb import KnowledgeBase
-from .request import (DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
-                      read_use, unique_keys)
+from .request import (REQUEST_KEYS, DuplicateKeyError, duplicate_key_location, read_input_file, read_request,
+                      read_use, reject_unknown_keys, unique_keys)
 from .schema import ACT_RELATION
 from .vocabulary import RELATIONS, USE_ACTS, suggest
 
@@ -152,6 +152,8 @@ def build_request(kb: KnowledgeBase, subject: str, act: str, context: Context, h
     request = {"artifacts": artifacts, "subject": subject_id, "use": use}
     if notes:
         request["notes"] = notes
+    if resolved.policy is not None:   # a lineage file's own license policy binds its verbs too (review 36)
+        request["policy"] = resolved.policy
     return request
 
 
@@ -209,6 +211,7 @@ class Resolved:
     kind: str                     # "card", "lineage", "catalog" or "license"
     notes: list[dict] = field(default_factory=list)
     use: dict | None = None       # a lineage file's own `use` section
+    policy: dict | None = None    # a lineage file's own license `policy` (profile.py reads it)
     source: str = ""              # the file read, if any
     bom: bool = False             # a CycloneDX or SPDX 3 BOM: --mine marks its subject
 
@@ -379,7 +382,7 @@ def read_subject_file(kb: KnowledgeBase, path: Path, mine: bool = False, stated_
         from .positions import at_line   # the field's file:line:col, as for `--request FILE`
 
         raise at_line(exc, text, str(path), yaml=suffix in (".yaml", ".yml")) from None
-    return Resolved(artifacts, subject, "lineage", use=use, source=str(path))
+    return Resolved(artifacts, subject, "lineage", use=use, source=str(path), policy=doc.get("policy"))
 
 
 def _toml_located(error, text: str, path: Path):
@@ -468,6 +471,9 @@ def lineage_from_doc(doc, path: Path, kb: KnowledgeBase | None = None) -> tuple[
                            "remove `licenses`", location=f"{path}: licenses")
     stated = {key: doc[key] for key in ("artifacts", "subject") if key in doc}
     try:
+        # The request format's keys, as `--request FILE` reads them: a misspelt `polcy` was
+        # silently dropped under a verb, and the policy with it (review 36).
+        reject_unknown_keys(doc, REQUEST_KEYS, "")
         checked = read_request(stated)
         subject = lineage.check(checked.artifacts, checked.subject,
                                 known_parent=kb.entry if kb is not None else None,

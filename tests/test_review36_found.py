@@ -138,7 +138,7 @@ def test_guard_a_request_file_honours_its_policy(tmp_path, capsys):
     assert run.code == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: the same file asked about with a verb (`can-i use pol.json`) drops its `policy` without a "
     "word: exit 0 and no policy verdict, where `can-i --request pol.json` is denied (exit 1); README: a "
     "lineage file is the JSON request format, and a denied policy never exits 0"))
@@ -149,7 +149,7 @@ def test_a_lineage_file_keeps_its_policy_under_a_verb(tmp_path, capsys):
     assert (run.json().get("policy") or {}).get("status") == "denied"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: a misspelt top-level key of a lineage file (`polcy`) is accepted silently under a verb, "
     "where --request refuses it with 'did you mean `policy`?' (exit 2)"))
 def test_a_lineage_file_refuses_an_unknown_key_under_a_verb(tmp_path, capsys):
