@@ -117,15 +117,24 @@ BAD_VERB_QUESTIONS = [
 ]
 
 
-def test_verb_questions_answer_alike_on_both_paths(capsys, monkeypatch, shared_engine):
-    fast_count = 0
-    for argv in VERB_QUESTIONS + BAD_VERB_QUESTIONS:
+def _alike(capsys, monkeypatch, good: list, bad: list) -> tuple[int, list]:
+    """Ask every question on both paths: the same output and exit code each time, every `good`
+    one answered by the fast path with a status's exit code. Returns how many the fast path
+    answered, and the full command line's run of each good question."""
+    fast_count, runs = 0, []
+    for argv in good + bad:
         full, quick, answered = _both(capsys, monkeypatch, argv)
         assert quick == full, argv
         fast_count += answered
-        if argv in VERB_QUESTIONS:
+        if argv in good:
             assert answered, f"{argv} should be answered without typer"
             assert full[0] in (0, 1, 3), (argv, full)
+            runs.append(full)
+    return fast_count, runs
+
+
+def test_verb_questions_answer_alike_on_both_paths(capsys, monkeypatch, shared_engine):
+    fast_count, _ = _alike(capsys, monkeypatch, VERB_QUESTIONS, BAD_VERB_QUESTIONS)
     assert fast_count >= len(VERB_QUESTIONS) + 10   # the input errors it reads are reported alike
 
 
@@ -136,14 +145,9 @@ def _as_text(argv: list[str]) -> list[str]:
 
 def test_human_answers_are_the_command_lines_on_both_paths(capsys, monkeypatch, shared_engine):
     # The text a person reads at a terminal (render.py) comes from the fast path too, byte for byte.
-    fast_count = 0
-    for argv in map(_as_text, VERB_QUESTIONS + BAD_VERB_QUESTIONS):
-        full, quick, answered = _both(capsys, monkeypatch, argv)
-        assert quick == full, argv
-        fast_count += answered
-        if argv in map(_as_text, VERB_QUESTIONS):
-            assert answered, f"{argv} should be answered without typer"
-            assert full[0] in (0, 1, 3) and full[1].split(" ")[0] in ("YES", "NO", "DEPENDS", "UNKNOWN"), (argv, full)
+    fast_count, runs = _alike(capsys, monkeypatch, [_as_text(a) for a in VERB_QUESTIONS],
+                              [_as_text(a) for a in BAD_VERB_QUESTIONS])
+    assert all(full[1].split(" ")[0] in ("YES", "NO", "DEPENDS", "UNKNOWN") for full in runs), runs
     assert fast_count >= len(VERB_QUESTIONS) + 10
 
 
@@ -169,13 +173,7 @@ BAD_ADVICE_QUESTIONS = [
 
 
 def test_advice_answers_alike_on_both_paths(capsys, monkeypatch, shared_engine):
-    fast_count = 0
-    for argv in ADVICE_QUESTIONS + BAD_ADVICE_QUESTIONS:
-        full, quick, answered = _both(capsys, monkeypatch, argv)
-        assert quick == full, argv
-        fast_count += answered
-        if argv in ADVICE_QUESTIONS:
-            assert answered and full[0] in (0, 1, 3), (argv, full)
+    fast_count, _ = _alike(capsys, monkeypatch, ADVICE_QUESTIONS, BAD_ADVICE_QUESTIONS)
     assert fast_count >= len(ADVICE_QUESTIONS) + 3
 
 
