@@ -518,7 +518,7 @@ class Reasoner:
             if updates:
                 artifacts[artifact_id] = updated(artifact, **updates)
         for artifact_id in parents_first(artifacts):
-            artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts)
+            artifacts[artifact_id] = self._inherit(artifacts[artifact_id], artifacts, notes)
         return replace(request, artifacts=tuple(artifacts[i] for i in order), notes=tuple(dict.fromkeys(notes)))
 
     def _dataset(self, artifact: Artifact, entry: dict, request: Request, notes: list) -> Artifact:
@@ -594,11 +594,23 @@ class Reasoner:
         return bool(versions) and " OR " not in catalog_license and catalog <= set(versions)
 
     @staticmethod
-    def _inherit(artifact: Artifact, artifacts: dict) -> Artifact:
+    def _inherit(artifact: Artifact, artifacts: dict, notes: list) -> Artifact:
         """A fine-tune, adapter or quantization is still the parent's kind of model: unless the
         request says otherwise, it keeps the parent's family and modalities. (A distilled or merged
-        model may be anything, so it inherits nothing.)"""
+        model may be anything, so it inherits nothing.) A quantization is the parent itself at a
+        lower precision: its parent's modalities count beside the ones it declares, with a note,
+        as a catalog model's do (review 36: a quantized Llama 3.2 Vision declaring text alone
+        escaped the EU paragraph for multimodal models)."""
         edges = artifact.derived_from
+        if edges and artifact.modalities is not None and all(e.relation == "quantized" for e in edges):
+            parents = [artifacts.get(e.parent) for e in edges]
+            known = {m for p in parents if p is not None for m in p.modalities or ()}
+            if not known <= set(artifact.modalities):
+                notes.append(("quantized_modalities_kept",
+                              f"`{artifact.id}` is a quantization of `{edges[0].parent}`, which has modalities "
+                              f"{', '.join(sorted(known))}: they count beside the declared "
+                              f"{', '.join(artifact.modalities) or 'none'}"))
+                artifact = updated(artifact, modalities=tuple(sorted(known | set(artifact.modalities))))
         if not edges or (artifact.family is not None and artifact.modalities is not None):
             return artifact   # nothing to inherit: the common case, once per artifact of a lineage
         if not same_model(e.relation for e in edges):

@@ -17,7 +17,7 @@ from .records import dataclass, field   # a standard dataclass, defined at no co
 from clingo import Function, Number, String, Symbol
 
 from .licenses import (
-    Act, All, Always, Any_, Clause, Compare, Condition, Flag, License, Member, Not, Rule, StartsWith,
+    Act, All, Always, Any_, Clause, Compare, Condition, Flag, License, Member, Not, Rule, StartsWith, Stated,
 )
 from . import schema
 from .numbers import limbs
@@ -205,6 +205,10 @@ def _compile_license(lic: License, variant_of: str | None = None) -> CompiledLic
                 fact("c_every", L, N)
         elif isinstance(cond, StartsWith):
             fact("c_starts", L, N, String(cond.fact), String(cond.prefix))
+        elif isinstance(cond, Stated):
+            # Named as the question's facts name it: a flag by its word, any other fact by a string.
+            declared = schema.FACTS[cond.fact]
+            fact("c_stated", L, N, flag_symbol(cond.fact) if declared.type == schema.FLAG else String(cond.fact))
         elif isinstance(cond, Not):
             fact("c_not", L, N, Number(condition(cond.operand, label, not permitting)))
         elif isinstance(cond, (All, Any_)):

@@ -343,6 +343,8 @@ class _Printer:
         if kind == "starts_with":
             fact, prefix = node.children
             return f"{fact} starts with {prefix}"
+        if kind == "stated":
+            return f"stated {node.children[0]}"
         raise ValueError(f"unexpected condition {kind}")  # pragma: no cover
 
     def operand(self, node) -> str:

@@ -55,6 +55,12 @@ class StartsWith:
 
 
 @dataclass(frozen=True)
+class Stated:
+    """True when the question gives the fact a value, false when it leaves it out: never unknown."""
+    fact: str
+
+
+@dataclass(frozen=True)
 class Not:
     operand: "Condition"
 
@@ -69,7 +75,7 @@ class Any_:
     operands: tuple["Condition", ...]
 
 
-Condition = Union[Always, Act, Flag, Compare, Member, StartsWith, Not, All, Any_]
+Condition = Union[Always, Act, Flag, Compare, Member, StartsWith, Stated, Not, All, Any_]
 
 
 # --- rules --------------------------------------------------------------------------------------

@@ -31,12 +31,12 @@ from .incorporate import check_citations, cross_clause_exceptions
 from .files import read_regular_file
 from .licenses import (
     Act, All, Always, Any_, BasedOn, Clause, Compare, Condition, Example, Exception_, Flag, License,
-    Member, Not, Position, Quote, Rule, Source, StartsWith,
+    Member, Not, Position, Quote, Rule, Source, StartsWith, Stated,
 )
 from .numbers import parse_count, parse_date
 from .vocabulary import (
     ACT_GROUPS, ACTS, DUTIES, FLAG_FACTS, LICENSE_KINDS, NUMBER_FACTS, RELATIONS, RELICENSE_MODES,
-    OTHER_FAMILY, REPEATED_SETTINGS, RISKS, SET_FACTS, SETTINGS, SOURCE_COPIES, STATUSES, STRING_FACTS, USE_ACTS,
+    OTHER_FAMILY, REPEATED_SETTINGS, RISKS, SET_FACTS, SETTINGS, SOURCE_COPIES, STATED_FACTS, STATUSES, STRING_FACTS, USE_ACTS,
     CREATION_ACTS, FURTHER_TERMS, suggest, territory_problem, word_problem,
 )
 
@@ -875,6 +875,14 @@ class _Build(Transformer):
             self.fail(fact_token, f"`starts with` takes {' or '.join(STRING_FACTS)}{suggest(fact, STRING_FACTS)}",
                       "DSL301")
         return StartsWith(fact, self.string(prefix_token))
+
+    def stated(self, meta, children):
+        fact_token = children[0]
+        fact = str(fact_token)
+        if fact not in STATED_FACTS:
+            self.fail(fact_token, f"`stated` takes a fact of the use ({', '.join(STATED_FACTS)})"
+                      f"{suggest(fact, STATED_FACTS)}", "DSL301")
+        return Stated(fact)
 
     # --- examples -----------------------------------------------------------------------------
 

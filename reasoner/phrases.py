@@ -6,7 +6,7 @@ only fills their slots and words the conditions they mention."""
 from __future__ import annotations
 
 from . import schema
-from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, Rule, StartsWith
+from .licenses import Act, All, Always, Any_, Compare, Condition, Flag, Member, Not, Rule, StartsWith, Stated
 from .numbers import format_count
 
 NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in": "not in",
@@ -54,11 +54,11 @@ def render_condition(cond: Condition) -> str:
     """A compact, exact rendering: `mau > 700,000,000 and not target.family = llama`."""
     if isinstance(cond, Always):
         return "always"
-    if isinstance(cond, (Act, Flag, Compare, Member, StartsWith)):
+    if isinstance(cond, (Act, Flag, Compare, Member, StartsWith, Stated)):
         return leaf_words(cond, True)
     if isinstance(cond, Not):
-        if isinstance(cond.operand, Flag) and cond.operand.fact in FLAG_WORDS:   # "the model is not multimodal"
-            return leaf_words(cond.operand, False)
+        if isinstance(cond.operand, Flag) and cond.operand.fact in FLAG_WORDS or isinstance(cond.operand, Stated):
+            return leaf_words(cond.operand, False)   # "the model is not multimodal", "revenue_12m is not stated"
         inner = render_condition(cond.operand)
         return f"not {inner}" if isinstance(cond.operand, (Act, Flag)) else f"not ({inner})"
     joiner = " and " if isinstance(cond, All) else " or "
@@ -107,6 +107,8 @@ def leaf_words(cond: Condition, positive: bool) -> str:
         return f"{cond.fact} {'in' if positive else 'not in'} {{{', '.join(cond.values)}}}"
     if isinstance(cond, StartsWith):
         return f"{cond.fact} {'starts with' if positive else 'does not start with'} \"{cond.prefix}\""
+    if isinstance(cond, Stated):
+        return f"{cond.fact} {'is' if positive else 'is not'} stated"
     return render_condition(cond if positive else Not(cond))
 
 

@@ -335,17 +335,14 @@ def read_use(doc) -> Use:
 
 
 def _check_purpose_flags(values: dict) -> None:
-    """A stated purpose that says what a flag says (schema.PURPOSE_FLAGS) may not meet the
-    opposite flag: which of the two is meant cannot be guessed."""
-    purpose = schema.FACTS["purpose"]
-    for word in values.get(purpose.attr) or ():
-        flag_name, meant, entity = schema.purpose_flag(word, values)
-        if flag_name is None:
-            continue
-        flag = schema.FACTS[flag_name]
+    """A stated purpose or hosting kind that says what a flag says (schema.stated_value_flags) may
+    not meet the opposite flag: which of the two is meant cannot be guessed."""
+    for fact_name, word, flag_name, meant, entity in schema.stated_value_flags(values):
+        flag, stating = schema.FACTS[flag_name], schema.FACTS[fact_name]
         if values.get(flag.attr) is not None and values[flag.attr] != meant:
             whose = f" for a {entity}" if entity else ""
-            raise RequestError(f"`use.{purpose.field}` names `{word}`, which is {flag_name} use{whose}, but "
+            raise RequestError(f"`use.{stating.field}` names `{word}`, which states `{flag.field}` "
+                               f"{str(meant).lower()}{whose}, but "
                                f"`use.{flag.field}` is {str(values[flag.attr]).lower()}: state one or the other",
                                location=f"use.{flag.field}")
 
@@ -370,16 +367,16 @@ def purpose_states_flag(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:
     """A stated purpose that says what a flag says (schema.PURPOSE_FLAGS) states the flag when the
     request leaves it unstated, with a note: `commercial-product` is commercial use, and CC BY-NC
     was DEPENDS on `commercial` for it (review 31). Beside the opposite flag it is an input error
-    (read_use). Every request passes here (`read_request`), as through hosted_for_others.
+    (read_use). Every request passes here (`read_request`), as through hosted_for_others. (A
+    hosting kind states no flag here: the licenses that read it test `hosting` itself.)
 
     >>> purpose_states_flag(Use(purposes=("commercial-product",)))[0].commercial
     True
     """
-    for word in use.purposes or ():
-        flag_name, meant, entity = schema.purpose_flag(word, use)
-        if flag_name is None or getattr(use, schema.FACTS[flag_name].attr) is not None:
-            continue
+    for fact_name, word, flag_name, meant, entity in schema.stated_value_flags(use):
         flag = schema.FACTS[flag_name]
+        if fact_name != "purpose" or getattr(use, flag.attr) is not None:
+            continue
         use = replace(use, **{flag.attr: meant})
         whose = f" for a {entity}" if entity else ""
         notes += (("purpose_states_flag", f"the purpose `{word}` is {flag_name} use{whose}: `{flag.field}` is read "

@@ -37,6 +37,9 @@ NUMBER_FACTS = {f.name: f.phrase for f in schema.NUMBER_FACTS}
 SET_FACTS = {f.name: f.phrase for f in schema.CONDITION_FACTS if f.type == schema.TAGS}
 STRING_FACTS = {f.name: f.phrase for f in schema.CONDITION_FACTS if f.type == schema.STRING}
 FACTS = {**FLAG_FACTS, **NUMBER_FACTS, **SET_FACTS, **STRING_FACTS}
+# The facts `stated F` may test: those of the use a question states (not an artifact's, which the
+# lineage may state on another artifact than the one acted on).
+STATED_FACTS = {f.name: f.phrase for f in schema.CONDITION_FACTS if f.about == schema.USE and f.field}
 
 # Duties, with their single positional parameter (if any) and how to say them.
 DUTIES = {

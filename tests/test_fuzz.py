@@ -126,7 +126,7 @@ def run_case(tally: Tally, text, action, check_error=None) -> object:
 TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[A-Za-z_$0-9][\w.+\-]*|\S')
 DSL_WORDS = (
     "license clause grant forbid needs separate license for must restrict risk relicense no further "
-    "restrictions restricts use ambiguous follows note when unless and or not in starts with define "
+    "restrictions restricts use ambiguous follows note when unless and or not in starts with stated define "
     "terms follow none example expect by name version family kind osi all modify derive distribute "
     "host finetune distill release_mau revenue date territory purpose commercial derived multimodal "
     "target.family target.name permitted forbidden depends unknown llama gemma"

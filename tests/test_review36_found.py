@@ -166,7 +166,7 @@ def _stability(**use):
                   "use": {"acts": ["use"], "commercial": True, "role": "licensee", **use}})
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: stabilityai-ai-community §III ('If at any time You or Your Affiliate(s) ... generate more "
     "than USD $1,000,000 in annual revenue') is read on `revenue` alone: a stated revenue_12m (you and "
     "your affiliates over any 12 consecutive months) of $5M beside last year's $500K is YES"))
@@ -175,7 +175,7 @@ def test_stability_cap_reads_revenue_over_any_12_months():
     assert answer.status == "forbidden", answer.status
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM (input silently ignored): revenue_12m = $5M alone leaves Stability's cap DEPENDS on "
     "`revenue`, although the stated fact already exceeds the cap 'at any time'"))
 def test_stability_cap_decided_by_revenue_12m_alone():
@@ -306,7 +306,7 @@ def test_guard_kimi_internal_use_stays_yes_when_nothing_leaves():
     assert R.ask({"artifacts": [_KIMI], "use": {"acts": ["use"], **_BIG_MAAS}}).status == "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: `--hosting public-api` (README: 'an inference or fine-tuning API, model as a service') "
     "beside `--no-maas-business` is accepted and Kimi K3 is YES for a $1B company "
     "(`can-i host kimi-k3 --commercial --revenue-12m 1B --hosting public-api --no-maas-business`): "
@@ -540,7 +540,7 @@ def test_guard_stated_generated_outputs_is_no():
     assert _own_syn_then_student(generated_outputs=True).status == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: the user's own dataset (`mine`) made by a `distilled` edge from Llama 3 (README: creating "
     "a mine artifact 'performs the relation of each of its edges on the parent': the user ran Llama 3) "
     "then trains the user's own mistral-family student: DEPENDS on `generated_outputs`, which the "
@@ -551,7 +551,7 @@ def test_an_own_distilled_dataset_states_who_generated_the_outputs():
     assert answer.status == "forbidden", (answer.status, [d.fact for d in answer.depends_on])
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: `can-i use kimi-k3 --commercial --maas-business --revenue-12m 1B --hosting internal "
     "--purpose customer-support` is YES: hosting for the organisation only is read as §4(a)'s "
     "'internal use', but that is 'any use that does not make the Software, its outputs, or its "
@@ -580,7 +580,7 @@ def test_the_naming_sentence_does_not_name_a_dataset(parent, lic):
 
 # --- 10. a third party's copy of a multimodal model states it is text-only --------------------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: an EU licensee uses `TheBloke/vision-q`, a *quantized* copy of "
     "meta-llama/Llama-3.2-11B-Vision that states `modalities: [\"text\"]`: YES. Quantizing keeps every "
     "modality (the copy is the multimodal model, 'included in Llama 3.2'), so the EU paragraph of the "

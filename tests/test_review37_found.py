@@ -104,7 +104,7 @@ def test_a_companys_production_use_is_not_the_licenses_non_commercial_purpose(ca
     assert status(can_i, *(a for a in argv if a != "--non-commercial")) != "permitted"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM (the rest of the HIGH above): FLUX.1 [dev] 1.c(ii): a company's use is non-commercial "
     "only 'for testing, evaluation, or non-commercial research and development in a non-production "
     "environment'; `use FLUX --non-commercial --entity company --hosting internal` with no purpose "

@@ -495,3 +495,42 @@ def test_a_fact_about_an_artifact_declared_only_in_the_schema_works_end_to_end(p
     assert code == 3 and "architecture" in out
     code, (_, err) = can_i("mixture")
     assert code == 2 and "architecture" in err
+
+
+# --- `stated F`: whether the question states a fact, never unknown --------------------------------
+
+STATED = """
+license capped { name "Capped" osi no
+  clause "1" "Grant" { grant all }
+  clause "2" "Cap" {
+    needs separate license when revenue > 1M
+    needs separate license when stated revenue_12m and revenue_12m > 1M
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("use, status", [
+    ({}, "depends"),                                          # revenue open, the 12-month rule false
+    ({"revenue": 500_000}, "permitted"),                      # nothing left open by the unstated measure
+    ({"revenue": 500_000, "revenue_12m": 5_000_000}, "forbidden"),   # the stated 12 months decide
+    ({"revenue_12m": 5_000_000}, "forbidden"),
+    ({"revenue": 2_000_000, "revenue_12m": 500_000}, "forbidden"),   # either above the cap
+])
+def test_stated_is_true_or_false_never_open(use, status):
+    reasoner = make_reasoner(STATED)
+    doc = {"artifacts": [{"id": "m", "license": "capped"}], "use": {"acts": ["host"], **use}}
+    answer = reasoner.ask(doc)
+    assert answer.status == status
+    if status == "depends":
+        assert [d.fact for d in answer.depends_on] == [schema.FACTS["revenue"].response_name]
+
+
+def test_stated_takes_a_fact_of_the_use(tmp_path):
+    from reasoner.errors import CanIError
+
+    bad = STATED.replace("stated revenue_12m", "stated target.family")
+    with pytest.raises(CanIError, match=r"`stated` takes a fact of the use .*DSL301|DSL301.*`stated` takes"):
+        make_reasoner(bad)
+    with pytest.raises(CanIError, match="did you mean `revenue_12m`"):
+        make_reasoner(STATED.replace("stated revenue_12m", "stated revenue_12n"))
