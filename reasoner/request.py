@@ -331,6 +331,7 @@ def read_use(doc) -> Use:
         if given:
             values[fact.attr] = _READERS[fact.type](doc[given[0]], f"use.{given[0]}", fact)
     _check_purpose_flags(values)
+    _check_bounds(values)
     return Use(**values)
 
 
@@ -345,6 +346,17 @@ def _check_purpose_flags(values: dict) -> None:
                                f"{str(meant).lower()}{whose}, but "
                                f"`use.{flag.field}` is {str(values[flag.attr]).lower()}: state one or the other",
                                location=f"use.{flag.field}")
+
+
+def _check_bounds(values: dict) -> None:
+    """A count stated above the count that includes it (schema.AT_MOST) cannot both be meant."""
+    for small_name, large_name in schema.AT_MOST.items():
+        small, large = schema.FACTS[small_name], schema.FACTS[large_name]
+        if values.get(small.attr) is not None and values.get(large.attr) is not None \
+                and values[small.attr] > values[large.attr]:
+            raise RequestError(f"`use.{small.field}` ({values[small.attr]:,}) is more than `use.{large.field}` "
+                               f"({values[large.attr]:,}), which counts it too: state one or correct the other",
+                               location=f"use.{small.field}")
 
 
 def hosted_for_others(use: Use, notes: tuple = ()) -> tuple[Use, tuple]:

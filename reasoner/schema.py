@@ -336,6 +336,14 @@ PURPOSE_FLAGS = {"commercial-product": ("commercial", True)}
 ENTITY_PURPOSE_FLAGS = {("company", "customer-support"): ("commercial", True)}
 
 
+# A count that can never exceed another, by their definitions: the users of the licensee's own
+# products are among those of its and its affiliates' products in the same month. Stating more for
+# the first is an input error; a license may then read one as a bound of the other with `stated`
+# (Llama §2 reads a stated own count above 700M; Hunyuan §4 a stated count with affiliates of at
+# most 100M: review 36 and 37 left both open).
+AT_MOST = {"release_mau_own": "release_mau"}
+
+
 # A hosting kind that says what a flag says: a public inference or fine-tuning API gives third
 # parties access to the model's inference, Kimi K3 §2's "Model as a Service" ("giving a third party
 # access to language model inference or fine-tuning (e.g., via API)"); `--hosting public-api`

@@ -534,3 +534,16 @@ def test_stated_takes_a_fact_of_the_use(tmp_path):
         make_reasoner(bad)
     with pytest.raises(CanIError, match="did you mean `revenue_12m`"):
         make_reasoner(STATED.replace("stated revenue_12m", "stated revenue_12n"))
+
+
+def test_a_count_above_the_count_that_includes_it_is_an_input_error(capsys):
+    """schema.AT_MOST: the users of your own products are among your and your affiliates'; more
+    for the first cannot be meant, and a license reading one as a bound of the other (Hunyuan §4,
+    Llama §2) would take the smaller one's word."""
+    for field, small, large in [(f, f, schema.AT_MOST[f]) for f in schema.AT_MOST]:
+        doc = {"licenses": ["mit"], "use": {"acts": ["use"], small: 800, large: 700}}
+        with pytest.raises(RequestError, match=f"`use.{small}` .* is more than `use.{large}`"):
+            request.read_request(doc)
+        request.read_request({"licenses": ["mit"], "use": {"acts": ["use"], small: 700, large: 700}})
+    run = run_cli(capsys, "host", "tencent-hunyuan-community", "--release-mau-own", "200M", "--release-mau", "50M")
+    assert run.code == 2 and run.err.count("\n") == 1 and "Traceback" not in run.err
