@@ -33,6 +33,7 @@ import json
 import re
 from pathlib import Path
 
+from . import schema
 from .errors import LimitError, RequestError, UsageProblem
 
 MAX_COMPONENTS = 100_000
@@ -46,12 +47,19 @@ RELATION_PROPERTY = re.compile(r"(^|:)base_model_relation$")
 # reads back as it was written; base_model_relation says one relation for every ancestor).
 DERIVED_BY_PROPERTY = re.compile(r"(^|:)derived-by$")
 MINE_PROPERTY = re.compile(r"(^|:)mine$")
-# can-i's own property names: those it reads (above), and those `--cyclonedx` writes as the answer
-# (read back, they say nothing). Any other `can-i:` name is a misspelling of one it reads: dropped,
+# can-i's own property names (`can-i:NAME`), the one table the reader and the writer use: those it
+# reads (above, and one per fact an artifact states, schema.ARTIFACT_FIELDS), and those
+# `--cyclonedx` writes as the answer (read back, they say nothing; a name ending in `:` starts a
+# family, `can-i:reason:KIND`). Any other `can-i:` name is a misspelling of one it reads: dropped,
 # `can-i:derived_by distilled` made a Llama 3 distillation a fine-tune, YES (review 36).
-_READ_PROPERTIES = ("base_model_relation", "derived-by", "mine")
+# The artifact's facts are written and read back so that a BOM written back answers as its source:
+# without `can-i:name`, a Llama 3.1 student named "Student" (NO by the naming sentence) came back
+# YES, and without `can-i:modalities` a multimodal one came back DEPENDS (review 36).
+_ARTIFACT_PROPERTIES = tuple(schema.ARTIFACT_FIELDS)
+_READ_PROPERTIES = ("base_model_relation", "derived-by", "mine", *_ARTIFACT_PROPERTIES)
 _WRITTEN_PROPERTIES = ("license-reaches", "derived-from", "question", "status", "choice", "obligation",
-                       "depends-on", "reason:", "risk:", "note:")
+                       "depends-on")
+_WRITTEN_FAMILIES = ("reason:", "risk:", "note:")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
                      re.IGNORECASE)
 
@@ -334,9 +342,13 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             if getattr(lic, "url", None):   # the text's address, as a card's license_link: it binds too
                 lineage.links.setdefault(artifact_id, []).append(str(lic.url))
         relation = None
+        stated: dict[str, list[str]] = {}   # can-i:FIELD -> its values (an artifact's stated facts)
         for prop in component.properties:
             _known_property(prop.name or "", f"{path}: {where}.properties")
-            if RELATION_PROPERTY.search(prop.name or ""):
+            field = (prop.name or "")[len("can-i:"):] if (prop.name or "").lower().startswith("can-i:") else None
+            if field in _ARTIFACT_PROPERTIES:
+                stated.setdefault(field, []).append((prop.value or "").strip())
+            elif RELATION_PROPERTY.search(prop.name or ""):
                 relation = (prop.value or "").strip() or None
             elif MINE_PROPERTY.search(prop.name or ""):
                 # On a pedigree ancestor too (--cyclonedx writes it there), as a JSON request's
@@ -345,6 +357,7 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 # intermediate bound the user as someone else's would.
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
+        _stated_facts(artifact, stated, component.type == ComponentType.DATA, f"{path}: {where}.properties")
         if where == "metadata.component" and lineage.mine_subject:   # --mine (lineage_from_bom)
             artifact["mine"] = True
         found = _license_ids(lineage, evidence) - _license_ids(lineage, component.licenses) if artifact.get("mine") else ()
@@ -698,12 +711,39 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.subject = roots[0]
 
 
+def _stated_facts(artifact: dict, stated: dict[str, list[str]], data: bool, where: str) -> None:
+    """The facts a component's `can-i:FIELD` properties state (one property per value of a field
+    that holds several, `can-i:modalities`), set on its artifact as a request states them: the
+    request reader checks each value. Two values of a one-value field, or a value other than one
+    read before for the same artifact (a component and its pedigree entry), cannot both hold: an
+    input error, as two disagreeing names on a card are."""
+    for field, values in stated.items():
+        fact = schema.ARTIFACT_FIELDS[field]
+        if fact.many:
+            value = list(dict.fromkeys(values))
+        elif len(set(values)) > 1:
+            raise RequestError(f"`can-i:{field}` is given {len(values)} values ({', '.join(values)}): "
+                               f"give one", location=where)
+        else:
+            value = values[0]
+        if field == "kind" and (value == "dataset") != data:
+            # the component's type says it too, and the reader's lineage follows the type
+            raise RequestError(f"`can-i:kind` is `{value}`, but the component's type "
+                               f"{'is' if data else 'is not'} `data`: give it the type that says what it is",
+                               location=where)
+        before = artifact.get(field)
+        if before is not None and (set(before) != set(value) if fact.many else before != value):
+            raise RequestError(f"`can-i:{field}` is {value!r} here and {before!r} where `{artifact['id']}` "
+                               f"is listed before: state it once", location=where)
+        artifact[field] = value
+
+
 def _known_property(name: str, where: str) -> None:
     """Refuse a `can-i:` property can-i neither reads nor writes, with the name it may mean."""
     if not name.lower().startswith("can-i:"):
         return
     rest = name[len("can-i:"):]
-    if rest in _READ_PROPERTIES or rest in _WRITTEN_PROPERTIES[:-3] or rest.startswith(_WRITTEN_PROPERTIES[-3:]):
+    if rest in _READ_PROPERTIES or rest in _WRITTEN_PROPERTIES or rest.startswith(_WRITTEN_FAMILIES):
         return
     from .vocabulary import suggest
 
@@ -888,7 +928,11 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
     from . import __version__
     from .request import read_request
 
-    completed = engine.complete(read_request(request))
+    asked = read_request(request)
+    completed = engine.complete(asked)
+    # The facts the question states of each artifact (not the catalog's, which it fills in again
+    # when the BOM is read back), written as the reader reads them (`can-i:name`, …).
+    stated = {a.id: a for a in asked.artifacts}
     parents_of = {a.id: [e for e in a.derived_from] for a in completed.artifacts}
     # Data: what the lineage trains on, what a BOM or the request said is a dataset (`kind`), and the
     # dataset catalog's. Typed `machine-learning-model` instead, a dataset made from Llama 3 read back
@@ -926,6 +970,10 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
             props.append(Property(name="can-i:derived-from", value=f"{edge.parent} ({edge.relation})"))
         if artifact.mine:
             props.append(Property(name="can-i:mine", value="true"))
+        for field in _ARTIFACT_PROPERTIES:
+            value = getattr(stated.get(artifact.id), field, None)
+            for one in (value if schema.ARTIFACT_FIELDS[field].many else [value]) if value is not None else ():
+                props.append(Property(name=f"can-i:{field}", value=str(one)))
         return Component(name=name, group=group or None, type=kind, bom_ref=artifact.id if with_ref else None,
                          licenses=licenses(artifact), purl=purl(artifact.id), properties=[*props, *properties])
 
@@ -948,7 +996,6 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
         verdict.append(Property(name=f"can-i:risk:{k.risk}", value=f"{k.license} §{k.clause or '-'}: {k.message}"))
     for n in result.notes:
         verdict.append(Property(name=f"can-i:note:{n.code}", value=n.message))
-
     components = {}
     for artifact in completed.artifacts:
         extra = verdict if artifact.id == result.subject else ()

@@ -84,7 +84,7 @@ def _round_trip(capsys, tmp_path, artifacts, *extra):
     return direct, back
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: --cyclonedx writes no `name` for the user's model, so the BOM written back answers YES "
     "where its source was NO (llama3.1 §1.b.i, last sentence: a model trained on Llama outputs must "
     "be named 'Llama…'); README: 'a BOM written back answers as its source'"))
@@ -94,7 +94,7 @@ def test_a_bom_written_back_keeps_the_stated_name(tmp_path, capsys):
     assert back == direct
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW: --cyclonedx writes no modalities for a lineage file's own models, so a NO under the "
     "Llama 3.2 EU paragraph (multimodal models, domicile EU) comes back DEPENDS on `modalities`"))
 def test_a_bom_written_back_keeps_the_stated_modalities(tmp_path, capsys):

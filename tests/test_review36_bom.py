@@ -1,0 +1,143 @@
+"""Review 36's BOM findings, fixed: the mutations of a forbidden (or denied) request tried through
+the BOM paths while fixing them, each kept as a guard.
+
+- a BOM `--cyclonedx` writes carries every fact an artifact states (`can-i:name`, `can-i:family`,
+  `can-i:modalities`, `can-i:publisher`, `can-i:kind`), so that read back it answers as its source;
+- a hand-written BOM states those facts the same way, and a misstated one is an input error (exit
+  2), never dropped."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from conftest import run_cli  # noqa: E402
+
+L3 = "meta-llama/Meta-Llama-3-8B"
+L31 = "meta-llama/Llama-3.1-8B"
+_USE = {"commercial": True, "release_mau": 1000, "domicile": ["US"], "role": "licensee"}
+_FLAGS = ("--commercial", "--release-mau", "1000", "--domicile", "US", "--role", "licensee")
+
+
+def _write(path: Path, doc) -> Path:
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _student(parent, relation="distilled", **kw):
+    return {"id": "acme/student", "mine": True, "license": "apache-2.0", "family": "mistral",
+            "derived_from": [{"id": parent, "relation": relation}], **kw}
+
+
+def _round_trip(capsys, tmp_path, artifacts, domicile="US"):
+    """(the JSON request's status, the status of the BOM `--cyclonedx` writes for it, read back)."""
+    doc = {"artifacts": artifacts, "subject": "acme/student",
+           "use": {"acts": ["distribute"], **_USE, "domicile": [domicile]}}
+    src = _write(tmp_path / "lineage.json", doc)
+    direct = run_cli(capsys, "--request", src, "--json", "--no-profile").json()["status"]
+    path = tmp_path / "lineage.cdx.json"
+    path.write_text(run_cli(capsys, "distribute", src, "--cyclonedx", "--no-profile").out, encoding="utf-8")
+    flags = [f if f != "US" else domicile for f in _FLAGS]
+    back = run_cli(capsys, "distribute", path, "--json", "--no-remedies", "--no-profile", *flags).json()["status"]
+    return direct, back
+
+
+VISION = {"id": "x/vision", "license": "llama3.2", "family": "llama", "modalities": ["text", "image"]}
+
+
+@pytest.mark.parametrize("artifacts, domicile, status", [
+    # the Llama 3.1 naming sentence: "Student" is NO, a name starting "Llama" is not
+    ([{"id": L31}, _student(L31, name="Student")], "US", "forbidden"),
+    ([{"id": L31}, _student(L31, name="Llama-Student")], "US", "permitted"),
+    # the naming sentence on an intermediate model of the user's own, not the subject
+    ([{"id": L31}, {"id": "acme/mid", "mine": True, "license": "apache-2.0", "family": "mistral", "name": "Mid",
+                    "derived_from": [{"id": L31, "relation": "distilled"}]},
+      _student("acme/mid", "finetune", name="Llama-Student")], "US", None),
+    # Llama 3 §1.b.v: another family is NO, a Llama one is not
+    ([{"id": L3}, _student(L3, name="Llama 3-x")], "US", "forbidden"),
+    ([{"id": L3}, _student(L3, name="Llama 3-x", family="llama")], "US", None),
+    # the Llama 3.2 EU paragraph: multimodal is NO, text-only is not
+    ([VISION, _student("x/vision", "finetune", family="llama", name="Llama-x", modalities=["text", "image"])],
+     "DE", "forbidden"),
+    ([VISION, _student("x/vision", "finetune", family="llama", name="Llama-x", modalities=["text"])], "DE", None),
+    # a dataset of the user's own stated as one, with its publisher
+    ([{"id": L3}, {"id": "acme/syn", "mine": True, "kind": "dataset", "license": "mit", "publisher": "Acme",
+                   "derived_from": [{"id": L3, "relation": "distilled"}]},
+      _student("acme/syn", "trained_on", name="Llama 3-x")], "US", None),
+])
+def test_a_bom_written_back_answers_as_its_source(tmp_path, capsys, artifacts, domicile, status):
+    direct, back = _round_trip(capsys, tmp_path, artifacts, domicile)
+    assert status is None or direct == status
+    assert back == direct
+
+
+def test_the_written_bom_states_each_fact_once_per_value(tmp_path, capsys):
+    arts = [VISION, _student("x/vision", "finetune", family="llama", name="Llama-x", publisher="Acme",
+                             modalities=["text", "image"])]
+    src = _write(tmp_path / "l.json", {"artifacts": arts, "subject": "acme/student",
+                                       "use": {"acts": ["distribute"], "release_mau": 1000}})
+    bom = json.loads(run_cli(capsys, "distribute", src, "--cyclonedx", "--no-profile").out)
+    props = [(p["name"], p["value"]) for p in bom["metadata"]["component"]["properties"]
+             if p["name"] in ("can-i:name", "can-i:family", "can-i:publisher", "can-i:modalities")]
+    assert sorted(props) == [("can-i:family", "llama"), ("can-i:modalities", "image"), ("can-i:modalities", "text"),
+                             ("can-i:name", "Llama-x"), ("can-i:publisher", "Acme")]
+
+
+# --- a hand-written BOM stating the facts -------------------------------------------------------
+
+def _own_bom(path, *props, ancestor=L31, data=False):
+    parent = {"type": "machine-learning-model", "name": ancestor.split("/")[1], "group": ancestor.split("/")[0],
+              "purl": f"pkg:huggingface/{ancestor}",
+              "properties": [{"name": "can-i:derived-by", "value": "distilled"}]}
+    mine = {"type": "data" if data else "machine-learning-model", "group": "acme", "name": "student",
+            "licenses": [{"license": {"id": "Apache-2.0"}}], "pedigree": {"ancestors": [parent]},
+            "properties": [{"name": "can-i:mine", "value": "true"}, *({"name": n, "value": v} for n, v in props)]}
+    return _write(path, {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1,
+                         "metadata": {"component": mine}, "components": []})
+
+
+def _distribute(capsys, path, *flags):
+    run = run_cli(capsys, "distribute", path, "--release-mau", "1K", "--json", "--no-remedies", "--no-profile", *flags)
+    return run.code, (run.json().get("status") if run.code != 2 else run.err)
+
+
+def test_a_stated_name_in_a_bom_binds(tmp_path, capsys):
+    """The Llama 3.1 naming sentence read from `can-i:name`, as from a request's `name`."""
+    assert _distribute(capsys, _own_bom(tmp_path / "a.json", ("can-i:name", "Student")))[1] == "forbidden"
+    assert _distribute(capsys, _own_bom(tmp_path / "b.json", ("can-i:name", "Llama-Student")))[1] == "permitted"
+
+
+@pytest.mark.parametrize("props, data, says", [
+    # two names for one model: which is meant cannot be told
+    ((("can-i:name", "Llama-Student"), ("can-i:name", "Student")), False, "give one"),
+    # a modality can-i does not know is refused with its place, never dropped
+    ((("can-i:name", "Student"), ("can-i:modalities", "imgae")), False, "unknown modality `imgae`"),
+    # a model stated a dataset, or data stated a model: the type and the property disagree
+    ((("can-i:kind", "dataset"),), False, "can-i:kind"),
+    ((("can-i:kind", "model"),), True, "can-i:kind"),
+    # a misspelt fact's name
+    ((("can-i:nmae", "Llama-Student"),), False, "can-i:name"),
+    ((("can-i:modality", "text"),), False, "can-i:modalities"),
+])
+def test_a_misstated_fact_in_a_bom_is_an_input_error(tmp_path, capsys, props, data, says):
+    code, err = _distribute(capsys, _own_bom(tmp_path / "c.json", *props, data=data))
+    assert code == 2 and says in err and "Traceback" not in err, (code, err)
+    assert len(err.strip().splitlines()) == 1, err
+
+
+def test_a_name_on_an_ancestor_entry_and_its_component_must_agree(tmp_path, capsys):
+    """The same model listed twice (a component and a pedigree entry) states one name."""
+    doc = json.loads(_own_bom(tmp_path / "d.json").read_text())
+    mid = {"type": "machine-learning-model", "group": "acme", "name": "mid", "bom-ref": "acme/mid",
+           "properties": [{"name": "can-i:mine", "value": "true"}, {"name": "can-i:name", "value": "Mid"}]}
+    entry = {**mid, "properties": [*mid["properties"][:1], {"name": "can-i:name", "value": "Llama-Mid"}]}
+    del entry["bom-ref"]
+    doc["components"] = [mid]
+    doc["metadata"]["component"]["pedigree"]["ancestors"].append(entry)
+    code, err = _distribute(capsys, _write(tmp_path / "d.json", doc))
+    assert code == 2 and "state it once" in err, (code, err)
