@@ -58,7 +58,7 @@ MINE_PROPERTY = re.compile(r"(^|:)mine$")
 _ARTIFACT_PROPERTIES = tuple(schema.ARTIFACT_FIELDS)
 _READ_PROPERTIES = ("base_model_relation", "derived-by", "mine", *_ARTIFACT_PROPERTIES)
 _WRITTEN_PROPERTIES = ("license-reaches", "derived-from", "question", "status", "choice", "obligation",
-                       "depends-on")
+                       "depends-on", "policy", "policy-finding")
 _WRITTEN_FAMILIES = ("reason:", "risk:", "note:")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
                      re.IGNORECASE)
@@ -996,6 +996,17 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
         verdict.append(Property(name=f"can-i:risk:{k.risk}", value=f"{k.license} §{k.clause or '-'}: {k.message}"))
     for n in result.notes:
         verdict.append(Property(name=f"can-i:note:{n.code}", value=n.message))
+    policy = getattr(result, "policy", None)
+    if policy is not None:
+        # The profile's license policy judges the answer too (and sets the exit code): without it a
+        # BOM of a model the policy denies read as a clean YES (review 36).
+        verdict.append(Property(name="can-i:policy", value=policy.status))
+        for finding in policy.findings:
+            via = " <- ".join(f"{child} ({relation}) {parent}" for child, relation, parent in finding.via)
+            verdict.append(Property(name="can-i:policy-finding",
+                                    value=f"{finding.license} on {finding.artifact}: {finding.list}"
+                                          + (f" via {via}" if via else "")))
+
     components = {}
     for artifact in completed.artifacts:
         extra = verdict if artifact.id == result.subject else ()

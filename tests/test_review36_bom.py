@@ -4,7 +4,8 @@ the BOM paths while fixing them, each kept as a guard.
 - a BOM `--cyclonedx` writes carries every fact an artifact states (`can-i:name`, `can-i:family`,
   `can-i:modalities`, `can-i:publisher`, `can-i:kind`), so that read back it answers as its source;
 - a hand-written BOM states those facts the same way, and a misstated one is an input error (exit
-  2), never dropped."""
+  2), never dropped;
+- `--cyclonedx` carries the profile's policy verdict and exits as the other outputs do."""
 
 from __future__ import annotations
 
@@ -141,3 +142,54 @@ def test_a_name_on_an_ancestor_entry_and_its_component_must_agree(tmp_path, caps
     doc["metadata"]["component"]["pedigree"]["ancestors"].append(entry)
     code, err = _distribute(capsys, _write(tmp_path / "d.json", doc))
     assert code == 2 and "state it once" in err, (code, err)
+
+
+# --- --cyclonedx under a license policy ---------------------------------------------------------
+
+def _policy(tmp_path, text):
+    prof = tmp_path / "p.toml"
+    prof.write_text(text, encoding="utf-8")
+    return prof
+
+
+def _bom_props(run) -> dict:
+    props = json.loads(run.out)["metadata"]["component"].get("properties", [])
+    out: dict = {}
+    for p in props:
+        out.setdefault(p["name"], []).append(p["value"])
+    return out
+
+
+@pytest.mark.parametrize("policy, args, code, verdict", [
+    ('[policy]\ndeny = ["mit"]\n', ("use", "mit"), 1, "denied"),
+    ('[policy]\nreview = ["mit"]\n', ("use", "mit"), 3, "review"),
+    ('[policy]\nallow = ["mit"]\n', ("use", "mit"), 0, "allowed"),
+    # a NO stays 1 under an allowing policy; a denied policy does not lower it
+    ('[policy]\nallow = ["llama3"]\n', ("host", "llama3", "--release-mau", "800M", "--role", "licensee"), 1, "allowed"),
+    # the denied license reaches through the lineage: a fine-tune of Llama 3 relabelled MIT
+    ('[policy]\ndeny = ["llama3"]\n', ("use", "llama3", "--release-mau", "1K"), 1, "denied"),
+])
+def test_cyclonedx_exits_and_states_as_the_json_answer(tmp_path, capsys, policy, args, code, verdict):
+    prof = _policy(tmp_path, policy)
+    as_json = run_cli(capsys, *args, "--profile", prof, "--json", "--no-remedies")
+    run = run_cli(capsys, *args, "--profile", prof, "--cyclonedx", "--no-remedies")
+    assert (as_json.code, run.code) == (code, code)
+    props = _bom_props(run)
+    assert props["can-i:policy"] == [verdict] == [as_json.json()["policy"]["status"]]
+    assert len(props.get("can-i:policy-finding", [])) == len(as_json.json()["policy"]["findings"])
+
+
+def test_cyclonedx_of_a_bom_keeps_the_policy_verdict(tmp_path, capsys):
+    """A BOM asked about under a denying policy, answered as a BOM: denied, exit 1, and the BOM
+    written back (its `can-i:policy` property an answer, which says nothing read back) asked again
+    is denied too."""
+    prof = _policy(tmp_path, '[policy]\ndeny = ["llama3.1"]\n')
+    src = _own_bom(tmp_path / "s.json", ("can-i:name", "Llama-Student"))
+    run = run_cli(capsys, "distribute", src, "--release-mau", "1K", "--profile", prof, "--cyclonedx", "--no-remedies")
+    assert run.code == 1 and _bom_props(run)["can-i:policy"] == ["denied"]
+    finding = _bom_props(run)["can-i:policy-finding"]
+    assert any(f.startswith("llama3.1 ") and "deny" in f for f in finding), finding
+    back = _write(tmp_path / "back.json", json.loads(run.out))
+    again = run_cli(capsys, "distribute", back, "--release-mau", "1K", "--profile", prof, "--json", "--no-remedies")
+    assert again.code == 1 and again.json()["policy"]["status"] == "denied"
+    assert again.json()["status"] == "permitted"   # the licenses alone: Llama-Student meets the naming sentence

@@ -610,7 +610,7 @@ def test_an_end_user_of_a_hosted_service_is_not_counted_as_a_licensee(capsys):
 
 # --- 11. --cyclonedx drops the profile's license policy --------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: `can-i use mit --profile P --cyclonedx` under a policy that denies mit exits 0 and the "
     "BOM carries no policy verdict, where the text and --json answers exit 1 (README: 'a denied policy "
     "never exits 0')"))
