@@ -23,6 +23,9 @@ its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a 
   `hasOutput` (made from: see `_read_spdx3_generation`). Any other relationship of a model or
   dataset is named in a `bom_relationships_unread` note, never dropped unsaid.
 
+A model or dataset linked to no part of the subject's lineage is not judged, and named in a
+`bom_unlinked` note (`_Lineage._note_unlinked`).
+
 A component without licenses that the catalog does not know is UNKNOWN, never permitted; a BOM
 that relabels a Llama fine-tune keeps Llama's terms, as every lineage does.
 """
@@ -220,7 +223,35 @@ class _Lineage:
             checked, subject = lineage_from_doc(doc, self.path, kb)
         except RequestError as exc:
             raise RequestError(exc.message, location=self._located(exc.location or "", artifacts)) from None
+        if one_subject:
+            self._note_unlinked(checked, subject)
         return checked, subject if (one_subject or self.subject) else None, self.notes
+
+    def _note_unlinked(self, artifacts: list[dict], subject: str) -> None:
+        """Name the models and datasets the BOM lists that the subject neither derives from nor
+        carries: the answer does not judge them. Noted, not read as part of the subject: an
+        inventory (CycloneDX `components`, an SPDX document's elements) may list models the subject
+        has nothing to do with (an evaluator, the model it replaces), and an edge invented to them
+        would bind the subject by terms that never reach it. Dropped without a word, a BOM listing
+        Meta-Llama-3-8B beside the user's model, no link between them, was a bare YES at 800M
+        users (review 36)."""
+        by_id = {a["id"]: a for a in artifacts}
+        seen, stack = {subject}, [subject]
+        while stack:
+            for edge in by_id.get(stack.pop(), {}).get("derived_from") or ():
+                if edge["id"] not in seen:
+                    seen.add(edge["id"])
+                    stack.append(edge["id"])
+        unlinked = [a["id"] for a in artifacts if a["id"] not in seen]
+        if unlinked:
+            listed = ", ".join(f"`{i}`" for i in unlinked[:5]) + (f", … ({len(unlinked)} in all)"
+                                                                   if len(unlinked) > 5 else "")
+            self.notes.append({"code": "bom_unlinked",
+                               "message": f"{self.path}: not judged, as linked to no part of `{subject}`'s "
+                                          f"lineage: {listed}; if `{subject}` "
+                                          f"derives from, is trained on or carries one, link it (CycloneDX: "
+                                          f"pedigree.ancestors or dependencies; SPDX 3: descendantOf, trainedOn "
+                                          f"or contains)"})
 
     def _located(self, location: str, artifacts: list[dict]) -> str:
         """An error about `artifacts[3]…` of the lineage made from the BOM, located in the BOM."""

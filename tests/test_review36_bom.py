@@ -5,6 +5,7 @@ the BOM paths while fixing them, each kept as a guard.
   `can-i:modalities`, `can-i:publisher`, `can-i:kind`), so that read back it answers as its source;
 - a hand-written BOM states those facts the same way, and a misstated one is an input error (exit
   2), never dropped;
+- a model or dataset a BOM lists with no link to its subject is named in a `bom_unlinked` note;
 - `--cyclonedx` carries the profile's policy verdict and exits as the other outputs do."""
 
 from __future__ import annotations
@@ -193,3 +194,93 @@ def test_cyclonedx_of_a_bom_keeps_the_policy_verdict(tmp_path, capsys):
     again = run_cli(capsys, "distribute", back, "--release-mau", "1K", "--profile", prof, "--json", "--no-remedies")
     assert again.code == 1 and again.json()["policy"]["status"] == "denied"
     assert again.json()["status"] == "permitted"   # the licenses alone: Llama-Student meets the naming sentence
+
+
+# --- a model or dataset a BOM lists with no link to its subject ---------------------------------
+# Noted, not judged as part of the subject (bom._Lineage._note_unlinked says why): the answer for
+# the subject stays what its own lineage says, and the note names every model it did not judge.
+
+_LLAMA3_COMPONENT = {"type": "machine-learning-model", "group": "meta-llama", "name": "Meta-Llama-3-8B",
+                     "purl": f"pkg:huggingface/{L3}", "bom-ref": L3}
+_BOT = {"type": "machine-learning-model", "group": "acme", "name": "bot", "bom-ref": "acme/bot",
+        "licenses": [{"license": {"id": "Apache-2.0"}}]}
+
+
+def _cdx(components, dependencies=None, subject=_BOT):
+    doc = {"bomFormat": "CycloneDX", "specVersion": "1.6", "version": 1, "metadata": {"component": subject},
+           "components": components}
+    if dependencies is not None:
+        doc["dependencies"] = dependencies
+    return doc
+
+
+def _at_800m(capsys, path):
+    run = run_cli(capsys, "distribute", path, "--release-mau", "800M", "--role", "licensee", "--json",
+                  "--no-remedies", "--no-profile")
+    answer = run.json()
+    return run.code, answer["status"], [n["message"] for n in answer["notes"] if n["code"] == "bom_unlinked"]
+
+
+def test_an_unlinked_model_component_is_named(tmp_path, capsys):
+    code, status, notes = _at_800m(capsys, _write(tmp_path / "u.json", _cdx([_LLAMA3_COMPONENT])))
+    assert status == "permitted" and len(notes) == 1 and f"`{L3}`" in notes[0], notes
+    assert "`acme/bot`" in notes[0] and "dependencies" in notes[0]
+
+
+def test_an_unlinked_data_component_is_named(tmp_path, capsys):
+    data = {"type": "data", "name": "chats", "group": "acme", "bom-ref": "acme/chats"}
+    _, _, notes = _at_800m(capsys, _write(tmp_path / "d.json", _cdx([data])))
+    assert len(notes) == 1 and "`acme/chats`" in notes[0], notes
+
+
+def test_a_linked_model_component_is_judged_and_not_noted(tmp_path, capsys):
+    """Depended on, nested, or an ancestor: Llama 3 §2 binds (NO), and nothing is unlinked."""
+    depends = _cdx([_LLAMA3_COMPONENT], [{"ref": "acme/bot", "dependsOn": [L3]}])
+    nested = _cdx([], subject={**_BOT, "components": [_LLAMA3_COMPONENT]})
+    ancestor = _cdx([_LLAMA3_COMPONENT], subject={**_BOT, "pedigree": {"ancestors": [
+        {k: v for k, v in _LLAMA3_COMPONENT.items() if k != "bom-ref"}]}})
+    for name, doc in (("dep", depends), ("nest", nested), ("anc", ancestor)):
+        assert _at_800m(capsys, _write(tmp_path / f"{name}.json", doc)) == (1, "forbidden", []), name
+
+
+def test_a_model_made_from_the_subject_is_named_too(tmp_path, capsys):
+    """A model derived from the subject is no part of what the subject carries: not judged, named."""
+    child = {"type": "machine-learning-model", "group": "acme", "name": "bot-ft", "bom-ref": "acme/bot-ft"}
+    doc = _cdx([child], [{"ref": "acme/bot-ft", "dependsOn": ["acme/bot"]}])
+    _, status, notes = _at_800m(capsys, _write(tmp_path / "c.json", doc))
+    assert status == "permitted" and len(notes) == 1 and "`acme/bot-ft`" in notes[0], notes
+
+
+def test_many_unlinked_models_are_counted(tmp_path, capsys):
+    models = [{**_LLAMA3_COMPONENT, "purl": f"pkg:huggingface/x/m{i}", "bom-ref": f"x/m{i}", "name": f"m{i}",
+               "licenses": [{"license": {"id": "MIT"}}]} for i in range(7)]
+    _, _, notes = _at_800m(capsys, _write(tmp_path / "m.json", _cdx(models)))
+    assert len(notes) == 1 and "(7 in all)" in notes[0], notes
+
+
+def test_an_unlinked_spdx_model_is_named_and_a_linked_one_judged(tmp_path, capsys):
+    from test_hub_bom import ai, rel, spdx3
+
+    lic = {"type": "simplelicensing_LicenseExpression", "spdxId": "urn:apache", "creationInfo": "_:ci",
+           "simplelicensing_licenseExpression": "Apache-2.0"}
+    parts = (ai("urn:bot", "acme/bot"), ai("urn:llama", L3), lic, rel(1, "hasDeclaredLicense", "urn:bot", "urn:apache"))
+    _, status, notes = _at_800m(capsys, _write(tmp_path / "u.spdx3.json", spdx3(*parts, root="urn:bot")))
+    assert status == "permitted" and len(notes) == 1 and f"`{L3}`" in notes[0], notes
+    linked = spdx3(*parts, rel(2, "descendantOf", "urn:bot", "urn:llama"), root="urn:bot")
+    assert _at_800m(capsys, _write(tmp_path / "l.spdx3.json", linked)) == (1, "forbidden", [])
+    data = spdx3(*parts, ai("urn:data", "acme/chats", "dataset_DatasetPackage"),
+                 rel(2, "descendantOf", "urn:bot", "urn:llama"), root="urn:bot")
+    code, status, notes = _at_800m(capsys, _write(tmp_path / "d.spdx3.json", data))
+    assert (code, status) == (1, "forbidden") and len(notes) == 1 and "`acme/chats`" in notes[0], notes
+
+
+def test_a_written_bom_names_the_model_its_question_left_out(tmp_path, capsys):
+    """A request whose subject is one of two models: the BOM written for it lists both, and read
+    back names the other one as not judged."""
+    arts = [{"id": L3}, {"id": "me/m", "mine": True, "license": "mit", "family": "mistral",
+                         "derived_from": [{"id": L3, "relation": "distilled"}]}]
+    src = _write(tmp_path / "l.json", {"artifacts": arts, "subject": L3, "use": {"acts": ["host"], "release_mau": 1000}})
+    path = tmp_path / "l.cdx.json"
+    path.write_text(run_cli(capsys, "host", src, "--cyclonedx", "--no-profile").out, encoding="utf-8")
+    run = run_cli(capsys, "host", path, "--release-mau", "1000", "--json", "--no-remedies", "--no-profile")
+    assert any(n["code"] == "bom_unlinked" and "`me/m`" in n["message"] for n in run.json()["notes"])

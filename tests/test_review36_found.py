@@ -416,7 +416,7 @@ def test_guard_a_nested_or_depended_on_llama_component_binds(tmp_path, capsys):
     assert _bom_800m(capsys, _write(tmp_path / "d.json", depends))["status"] == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: a CycloneDX BOM that lists Meta-Llama-3-8B among its `components` without a "
     "`dependencies` or pedigree entry (as many generators write an inventory) is YES at 800M users: "
     "the model component is dropped without the note other unjudged components get, where the same "
@@ -428,7 +428,7 @@ def test_an_unlinked_model_component_is_judged_or_noted(tmp_path, capsys):
     assert answer["status"] != "permitted" or any("Meta-Llama-3-8B" in n["message"] for n in answer["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: the same in SPDX 3: an ai_AIPackage for Meta-Llama-3-8B in the document, no relationship "
     "to the root, is dropped without the `bom_relationships_unread` kind of note an unread "
     "relationship gets: YES at 800M users (llama3 §2)"))
