@@ -1003,6 +1003,11 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
             props.append(Property(name="can-i:mine", value="true"))
         for field in _ARTIFACT_PROPERTIES:
             value = getattr(stated.get(artifact.id), field, None)
+            said = schema.USE_STATES_ARTIFACT_FIELD.get(field)
+            if value is None and said is not None and artifact.id == result.subject:
+                # `--name` states the name of the model asked about in the use (solve.attribute):
+                # left out, `distill Llama 3.1 --name Student --and distribute` (NO) read back YES
+                value = getattr(asked.use, said.attr, None)
             for one in (value if schema.ARTIFACT_FIELDS[field].many else [value]) if value is not None else ():
                 props.append(Property(name=f"can-i:{field}", value=str(one)))
         return Component(name=name, group=group or None, type=kind, bom_ref=artifact.id if with_ref else None,

@@ -90,6 +90,59 @@ def test_the_written_bom_states_each_fact_once_per_value(tmp_path, capsys):
                              ("can-i:name", "Llama-x"), ("can-i:publisher", "Acme")]
 
 
+
+def _verb_round_trip(capsys, tmp_path, args, flags):
+    """(the verb's --json status, the status of the BOM its --cyclonedx writes, read back)."""
+    common = (*flags, "--no-profile", "--no-remedies")
+    direct = run_cli(capsys, *args, *common, "--json").json()["status"]
+    path = tmp_path / "verb.cdx.json"
+    path.write_text(run_cli(capsys, *args, *common, "--cyclonedx").out, encoding="utf-8")
+    return direct, run_cli(capsys, "distribute", path, *common, "--json").json()["status"]
+
+
+@pytest.mark.parametrize("name, status", [("Student", "forbidden"), ("Llama-Student", "permitted")])
+def test_a_verbs_name_option_is_written_back(tmp_path, capsys, name, status):
+    """`--name` states the created model's name in the use, not on the artifact: written on the
+    subject all the same (left out, `distill Llama 3.1 --name Student --and distribute`, NO, read
+    back YES)."""
+    args = ("distill", L31, "--into", "mistral", "--name", name, "--and", "distribute")
+    assert _verb_round_trip(capsys, tmp_path, args, ("--release-mau", "1K")) == (status, status)
+
+
+def test_a_verbs_modalities_are_written_back(tmp_path, capsys):
+    args = ("finetune", "meta-llama/Llama-3.2-11B-Vision", "--modality", "text", "--modality", "image",
+            "--name", "Llama-x", "--and", "distribute")
+    flags = ("--release-mau", "1K", "--domicile", "DE", "--role", "licensee")
+    assert _verb_round_trip(capsys, tmp_path, args, flags) == ("forbidden", "forbidden")
+
+
+def test_a_cards_model_name_is_written_back(tmp_path, capsys):
+    card = tmp_path / "card" / "README.md"
+    card.parent.mkdir()
+    card.write_text(f"---\nlicense: mit\nbase_model: {L31}\nmodel_name: Student\n---\n", encoding="utf-8")
+    flags = ("--release-mau", "1K", "--no-profile", "--no-remedies")
+    assert run_cli(capsys, "distribute", card, "--mine", *flags, "--json").json()["status"] == "forbidden"
+    path = tmp_path / "card.cdx.json"
+    path.write_text(run_cli(capsys, "distribute", card, "--mine", *flags, "--cyclonedx").out, encoding="utf-8")
+    assert run_cli(capsys, "distribute", path, *flags, "--json").json()["status"] == "forbidden"
+
+
+def test_a_profiles_name_is_written_back(tmp_path, capsys):
+    """A profile's name fills the unstated name of the model asked about: the BOM keeps it, so read
+    back without the profile it answers as its source did with it (unnamed, the naming sentence is
+    a duty to meet: YES; named "Student" by the profile, NO)."""
+    prof = tmp_path / "p.toml"
+    prof.write_text('name = "Student"\n', encoding="utf-8")
+    doc = {"artifacts": [{"id": L31}, _student(L31)], "subject": "acme/student",
+           "use": {"acts": ["distribute"], "release_mau": 1000}}
+    src = _write(tmp_path / "l.json", doc)
+    assert run_cli(capsys, "--request", src, "--no-profile", "--json").json()["status"] == "permitted"
+    assert run_cli(capsys, "--request", src, "--profile", prof, "--json").json()["status"] == "forbidden"
+    path = tmp_path / "l.cdx.json"
+    path.write_text(run_cli(capsys, "distribute", src, "--profile", prof, "--cyclonedx").out, encoding="utf-8")
+    back = run_cli(capsys, "distribute", path, "--release-mau", "1000", "--no-profile", "--no-remedies", "--json")
+    assert back.json()["status"] == "forbidden"
+
 # --- a hand-written BOM stating the facts -------------------------------------------------------
 
 def _own_bom(path, *props, ancestor=L31, data=False):
