@@ -132,6 +132,10 @@ class _Lineage:
         self.subject: str | None = None
         self.notes: list[dict] = []
         self.left_out: list[str] = []
+        # Left-out components (a `library`, a `file`, an SPDX software_Package) whose package URL or
+        # catalog entry names a model, each id with its left_out entry: if nothing reads them as part
+        # of the lineage, the unlinked note names them (bom_left_out names only the first three).
+        self.model_like: dict[str, str] = {}
         self._parents: dict[str, set] = {}   # child -> its parents so far (edge: one check, not a scan)
         self._outputs: dict[str, dict] = {}  # data -> the models it may hold the outputs of (also_outputs)
         self.mine_subject = False            # --mine: the BOM's subject is the user's own (lineage_from_bom)
@@ -208,6 +212,10 @@ class _Lineage:
         artifacts = list(self.artifacts.values())
         if not artifacts:
             raise RequestError("the BOM describes no machine-learning model or dataset", location=str(self.path))
+        unread_models = [i for i, label in self.model_like.items() if i not in self.artifacts and label in self.left_out]
+        if one_subject:
+            for artifact_id in unread_models:
+                self.left_out.remove(self.model_like[artifact_id])
         if self.left_out:
             self.notes.append({"code": "bom_left_out",
                                "message": f"{self.path}: read as a lineage of its models and datasets; "
@@ -224,12 +232,13 @@ class _Lineage:
         except RequestError as exc:
             raise RequestError(exc.message, location=self._located(exc.location or "", artifacts)) from None
         if one_subject:
-            self._note_unlinked(checked, subject)
+            self._note_unlinked(checked, subject, unread_models)
         return checked, subject if (one_subject or self.subject) else None, self.notes
 
-    def _note_unlinked(self, artifacts: list[dict], subject: str) -> None:
+    def _note_unlinked(self, artifacts: list[dict], subject: str, others: list[str]) -> None:
         """Name the models and datasets the BOM lists that the subject neither derives from nor
-        carries: the answer does not judge them. Noted, not read as part of the subject: an
+        carries, and `others`, components of another type whose package URL names a model: the
+        answer does not judge them. Noted, not read as part of the subject: an
         inventory (CycloneDX `components`, an SPDX document's elements) may list models the subject
         has nothing to do with (an evaluator, the model it replaces), and an edge invented to them
         would bind the subject by terms that never reach it. Dropped without a word, a BOM listing
@@ -242,7 +251,7 @@ class _Lineage:
                 if edge["id"] not in seen:
                     seen.add(edge["id"])
                     stack.append(edge["id"])
-        unlinked = [a["id"] for a in artifacts if a["id"] not in seen]
+        unlinked = [a["id"] for a in artifacts if a["id"] not in seen] + others
         if unlinked:
             listed = ", ".join(f"`{i}`" for i in unlinked[:5]) + (f", … ({len(unlinked)} in all)"
                                                                    if len(unlinked) > 5 else "")
@@ -274,6 +283,13 @@ def _purl_id(purl: str | None) -> str | None:
     from urllib.parse import unquote
 
     return unquote(rest) or None
+
+
+def _model_named(lineage: _Lineage, artifact_id: str, hub_id: str | None) -> bool:
+    """Whether a component of another type than a model is one all the same: a Hugging Face
+    package URL (or download address) names it, or the catalog knows its id."""
+    kb = getattr(lineage, "kb", None)
+    return bool(hub_id) or (kb is not None and kb.entry(artifact_id) is not None)
 
 
 def _hf_url_id(url) -> str | None:
@@ -350,6 +366,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         # terms reach the model. Other components not in a model's pedigree are left out.
         if component.type not in kinds and not ancestor:
             lineage.left_out.append(f"{component.type.value} `{component.name}`")
+            if _model_named(lineage, component_id(component), _purl_id(component.purl)):
+                lineage.model_like[component_id(component)] = lineage.left_out[-1]
             if component.bom_ref and component.bom_ref.value:
                 skipped[component.bom_ref.value] = (component, where)
             return None
@@ -618,11 +636,16 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
 
     ids: dict[str, str] = {}       # spdxId -> artifact id
     kind_of: dict[str, str] = {}
+    model_like: dict[str, tuple[str, str]] = {}   # spdxId -> (id, left_out entry): see _Lineage.model_like
     for key, (i, element) in elements.items():
         kind = _SPDX_MODEL_TYPES.get(_type(element))
         if kind is None:
             if _type(element) in ("software_Package", "software_File"):
                 lineage.left_out.append(f"{_type(element)} `{element.get('name', key)}`")
+                name = element.get("name") if isinstance(element.get("name"), str) else None
+                named = _purl_id(element.get("software_packageUrl")) or _hf_url_id(element.get("software_downloadLocation"))
+                if _model_named(lineage, named or name or key, named):
+                    model_like[key] = (named or name or key, lineage.left_out[-1])
             continue
         purl = text(element, "software_packageUrl", i)
         for ext in element.get("externalIdentifier") or []:
@@ -735,6 +758,12 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         lineage.notes.append({"code": "bom_relationships_unread",
                               "message": f"{path}: relationships not read as lineage: {listed}; if one of them "
                                          f"carries terms, state it as descendantOf, trainedOn or contains"})
+    # A package that names a model and that no relationship names (one that is part of a model,
+    # as an unlicensed shard it `contains`, is read as that model's)
+    related = {key for _, _, source, targets in relationships for key in (source, *targets)}
+    for key, (artifact_id, label) in model_like.items():
+        if key not in related:
+            lineage.model_like[artifact_id] = label
     for key, (i, element) in elements.items():   # the document's root element is the subject
         if _type(element) in ("SpdxDocument", "software_Sbom", "Bundle", "Bom"):
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]

@@ -337,3 +337,37 @@ def test_a_written_bom_names_the_model_its_question_left_out(tmp_path, capsys):
     path.write_text(run_cli(capsys, "host", src, "--cyclonedx", "--no-profile").out, encoding="utf-8")
     run = run_cli(capsys, "host", path, "--release-mau", "1000", "--json", "--no-remedies", "--no-profile")
     assert any(n["code"] == "bom_unlinked" and "`me/m`" in n["message"] for n in run.json()["notes"])
+
+
+def test_an_unlinked_model_of_another_type_is_named(tmp_path, capsys):
+    """Weights typed `file` or `library` whose package URL names a Hub model, listed after four
+    libraries: named in the unlinked note, not only counted among the left-out components (whose
+    note names the first three)."""
+    libs = [{"type": "library", "name": f"a{i}", "bom-ref": f"a{i}"} for i in range(4)]
+    for kind in ("file", "library"):
+        weights = {"type": kind, "name": "zz-weights", "purl": f"pkg:huggingface/{L3}", "bom-ref": "w"}
+        run = run_cli(capsys, "distribute", _write(tmp_path / f"{kind}.json", _cdx([*libs, weights])),
+                      "--release-mau", "800M", "--role", "licensee", "--json", "--no-remedies", "--no-profile")
+        notes = {n["code"]: n["message"] for n in run.json()["notes"]}
+        assert f"`{L3}`" in notes["bom_unlinked"] and "4 other components" in notes["bom_left_out"], notes
+
+
+def test_an_unlinked_spdx_package_naming_a_model_is_named(tmp_path, capsys):
+    from test_hub_bom import ai, spdx3
+
+    package = {"type": "software_Package", "spdxId": "urn:w", "creationInfo": "_:ci", "name": "weights",
+               "software_packageUrl": f"pkg:huggingface/{L3}"}
+    _, status, notes = _at_800m(capsys, _write(tmp_path / "p.spdx3.json", spdx3(ai("urn:bot", "acme/bot"), package,
+                                                                                  root="urn:bot")))
+    assert status == "unknown" and len(notes) == 1 and f"`{L3}`" in notes[0], notes
+
+
+def test_a_shard_the_subject_contains_is_not_called_unlinked(tmp_path, capsys):
+    """An unlicensed file the model `contains` is part of it (read under its license), not a model
+    linked to nothing, though its download address names a Hub model."""
+    from test_hub_bom import ai, rel, spdx3
+
+    shard = {"type": "software_File", "spdxId": "urn:shard", "creationInfo": "_:ci", "name": "model-00001.safetensors",
+             "software_downloadLocation": "https://huggingface.co/acme/other/resolve/main/model-00001.safetensors"}
+    doc = spdx3(ai("urn:bot", "acme/bot"), shard, rel(1, "contains", "urn:bot", "urn:shard"), root="urn:bot")
+    assert _at_800m(capsys, _write(tmp_path / "s.spdx3.json", doc))[2] == []
