@@ -1013,6 +1013,11 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
             return [DisjunctiveLicense(name=artifact.license_name)]
         if re.fullmatch(r"[A-Za-z0-9.+-]+", expression.strip()):
             spdx = fixup_id(expression.strip())
+            if not spdx and engine.kb.resolve_license(expression.strip())[0] is None:
+                # Read back, a name no license is known by is `other` so named, UNKNOWN: an id the
+                # question reads otherwise (`gpl`, a family whose versions it weighs) is kept as the
+                # id it was, in an expression (a `gpl` fine-tune of Llama 3, NO as asked, came back UNKNOWN).
+                return [LicenseExpression(expression.strip())]
             return [DisjunctiveLicense(id=spdx) if spdx else DisjunctiveLicense(name=expression.strip())]
         return [LicenseExpression(expression)]
 

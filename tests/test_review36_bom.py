@@ -78,6 +78,22 @@ def test_a_bom_written_back_answers_as_its_source(tmp_path, capsys, artifacts, d
     assert back == direct
 
 
+
+@pytest.mark.parametrize("lic, status", [("gpl", "permitted"), ("lgpl", "permitted"),
+                                         ("some-unknown-license", "unknown")])
+def test_a_license_id_no_name_resolves_is_written_back_as_the_id(tmp_path, capsys, lic, status):
+    """Written as a license *name*, `gpl` (a family whose versions the question weighs, each giving
+    the same answer here) read back as `other` so named: UNKNOWN where the question was YES."""
+    arts = [{"id": "x/base", "license": "mit"},
+            {"id": "acme/student", "license": lic, "derived_from": [{"id": "x/base", "relation": "finetune"}]}]
+    doc = {"artifacts": arts, "subject": "acme/student", "use": {"acts": ["distribute"]}}
+    src = _write(tmp_path / "l.json", doc)
+    direct = run_cli(capsys, "--request", src, "--json", "--no-profile").json()["status"]
+    path = tmp_path / "l.cdx.json"
+    path.write_text(run_cli(capsys, "distribute", src, "--cyclonedx", "--no-profile").out, encoding="utf-8")
+    back = run_cli(capsys, "distribute", path, "--json", "--no-remedies", "--no-profile").json()["status"]
+    assert (direct, back) == (status, status)
+
 def test_the_written_bom_states_each_fact_once_per_value(tmp_path, capsys):
     arts = [VISION, _student("x/vision", "finetune", family="llama", name="Llama-x", publisher="Acme",
                              modalities=["text", "image"])]
