@@ -387,3 +387,13 @@ def test_a_shard_the_subject_contains_is_not_called_unlinked(tmp_path, capsys):
              "software_downloadLocation": "https://huggingface.co/acme/other/resolve/main/model-00001.safetensors"}
     doc = spdx3(ai("urn:bot", "acme/bot"), shard, rel(1, "contains", "urn:bot", "urn:shard"), root="urn:bot")
     assert _at_800m(capsys, _write(tmp_path / "s.spdx3.json", doc))[2] == []
+
+
+def test_cyclonedx_keeps_a_lineage_files_own_policy(tmp_path, capsys):
+    """The `policy` of a lineage file asked about with a verb, answered as a BOM: denied, exit 1."""
+    doc = {"artifacts": [{"id": "google/gemma-2-9b"}], "use": {"acts": ["use"], "commercial": True},
+           "policy": {"deny": ["gemma"]}}
+    run = run_cli(capsys, "use", _write(tmp_path / "pol.json", doc), "--cyclonedx", "--no-remedies", "--no-profile")
+    props = _bom_props(run)
+    assert run.code == 1 and props["can-i:policy"] == ["denied"], (run.code, props.get("can-i:policy"))
+    assert props["can-i:policy-finding"] == ["gemma on google/gemma-2-9b: deny"]
