@@ -23,6 +23,9 @@ its content: `"bomFormat": "CycloneDX"`, or an SPDX 3 JSON-LD `@context` with a 
   `hasOutput` (made from: see `_read_spdx3_generation`). Any other relationship of a model or
   dataset is named in a `bom_relationships_unread` note, never dropped unsaid.
 
+A model or dataset linked to no part of the subject's lineage is not judged, and named in a
+`bom_unlinked` note (`_Lineage._note_unlinked`).
+
 A component without licenses that the catalog does not know is UNKNOWN, never permitted; a BOM
 that relabels a Llama fine-tune keeps Llama's terms, as every lineage does.
 """
@@ -33,6 +36,7 @@ import json
 import re
 from pathlib import Path
 
+from . import schema
 from .errors import LimitError, RequestError, UsageProblem
 
 MAX_COMPONENTS = 100_000
@@ -46,12 +50,19 @@ RELATION_PROPERTY = re.compile(r"(^|:)base_model_relation$")
 # reads back as it was written; base_model_relation says one relation for every ancestor).
 DERIVED_BY_PROPERTY = re.compile(r"(^|:)derived-by$")
 MINE_PROPERTY = re.compile(r"(^|:)mine$")
-# can-i's own property names: those it reads (above), and those `--cyclonedx` writes as the answer
-# (read back, they say nothing). Any other `can-i:` name is a misspelling of one it reads: dropped,
+# can-i's own property names (`can-i:NAME`), the one table the reader and the writer use: those it
+# reads (above, and one per fact an artifact states, schema.ARTIFACT_FIELDS), and those
+# `--cyclonedx` writes as the answer (read back, they say nothing; a name ending in `:` starts a
+# family, `can-i:reason:KIND`). Any other `can-i:` name is a misspelling of one it reads: dropped,
 # `can-i:derived_by distilled` made a Llama 3 distillation a fine-tune, YES (review 36).
-_READ_PROPERTIES = ("base_model_relation", "derived-by", "mine")
+# The artifact's facts are written and read back so that a BOM written back answers as its source:
+# without `can-i:name`, a Llama 3.1 student named "Student" (NO by the naming sentence) came back
+# YES, and without `can-i:modalities` a multimodal one came back DEPENDS (review 36).
+_ARTIFACT_PROPERTIES = tuple(schema.ARTIFACT_FIELDS)
+_READ_PROPERTIES = ("base_model_relation", "derived-by", "mine", *_ARTIFACT_PROPERTIES)
 _WRITTEN_PROPERTIES = ("license-reaches", "derived-from", "question", "status", "choice", "obligation",
-                       "depends-on", "reason:", "risk:", "note:")
+                       "depends-on", "policy", "policy-finding")
+_WRITTEN_FAMILIES = ("reason:", "risk:", "note:")
 _HF_URL = re.compile(r"^https?://(?:www\.)?huggingface\.co/(?:datasets/)?([^/?#\s]+/[^/?#\s]+?)/?(?:$|[?#]|/tree/|/resolve/)",
                      re.IGNORECASE)
 
@@ -121,6 +132,10 @@ class _Lineage:
         self.subject: str | None = None
         self.notes: list[dict] = []
         self.left_out: list[str] = []
+        # Left-out components (a `library`, a `file`, an SPDX software_Package) whose package URL or
+        # catalog entry names a model, each id with its left_out entry: if nothing reads them as part
+        # of the lineage, the unlinked note names them (bom_left_out names only the first three).
+        self.model_like: dict[str, str] = {}
         self._parents: dict[str, set] = {}   # child -> its parents so far (edge: one check, not a scan)
         self._outputs: dict[str, dict] = {}  # data -> the models it may hold the outputs of (also_outputs)
         self.mine_subject = False            # --mine: the BOM's subject is the user's own (lineage_from_bom)
@@ -197,6 +212,10 @@ class _Lineage:
         artifacts = list(self.artifacts.values())
         if not artifacts:
             raise RequestError("the BOM describes no machine-learning model or dataset", location=str(self.path))
+        unread_models = [i for i, label in self.model_like.items() if i not in self.artifacts and label in self.left_out]
+        if one_subject:
+            for artifact_id in unread_models:
+                self.left_out.remove(self.model_like[artifact_id])
         if self.left_out:
             self.notes.append({"code": "bom_left_out",
                                "message": f"{self.path}: read as a lineage of its models and datasets; "
@@ -212,7 +231,36 @@ class _Lineage:
             checked, subject = lineage_from_doc(doc, self.path, kb)
         except RequestError as exc:
             raise RequestError(exc.message, location=self._located(exc.location or "", artifacts)) from None
+        if one_subject:
+            self._note_unlinked(checked, subject, unread_models)
         return checked, subject if (one_subject or self.subject) else None, self.notes
+
+    def _note_unlinked(self, artifacts: list[dict], subject: str, others: list[str]) -> None:
+        """Name the models and datasets the BOM lists that the subject neither derives from nor
+        carries, and `others`, components of another type whose package URL names a model: the
+        answer does not judge them. Noted, not read as part of the subject: an
+        inventory (CycloneDX `components`, an SPDX document's elements) may list models the subject
+        has nothing to do with (an evaluator, the model it replaces), and an edge invented to them
+        would bind the subject by terms that never reach it. Dropped without a word, a BOM listing
+        Meta-Llama-3-8B beside the user's model, no link between them, was a bare YES at 800M
+        users (review 36)."""
+        by_id = {a["id"]: a for a in artifacts}
+        seen, stack = {subject}, [subject]
+        while stack:
+            for edge in by_id.get(stack.pop(), {}).get("derived_from") or ():
+                if edge["id"] not in seen:
+                    seen.add(edge["id"])
+                    stack.append(edge["id"])
+        unlinked = [a["id"] for a in artifacts if a["id"] not in seen] + others
+        if unlinked:
+            listed = ", ".join(f"`{i}`" for i in unlinked[:5]) + (f", … ({len(unlinked)} in all)"
+                                                                   if len(unlinked) > 5 else "")
+            self.notes.append({"code": "bom_unlinked",
+                               "message": f"{self.path}: not judged, as linked to no part of `{subject}`'s "
+                                          f"lineage: {listed}; if `{subject}` "
+                                          f"derives from, is trained on or carries one, link it (CycloneDX: "
+                                          f"pedigree.ancestors or dependencies; SPDX 3: descendantOf, trainedOn "
+                                          f"or contains)"})
 
     def _located(self, location: str, artifacts: list[dict]) -> str:
         """An error about `artifacts[3]…` of the lineage made from the BOM, located in the BOM."""
@@ -235,6 +283,13 @@ def _purl_id(purl: str | None) -> str | None:
     from urllib.parse import unquote
 
     return unquote(rest) or None
+
+
+def _model_named(lineage: _Lineage, artifact_id: str, hub_id: str | None) -> bool:
+    """Whether a component of another type than a model is one all the same: a Hugging Face
+    package URL (or download address) names it, or the catalog knows its id."""
+    kb = getattr(lineage, "kb", None)
+    return bool(hub_id) or (kb is not None and kb.entry(artifact_id) is not None)
 
 
 def _hf_url_id(url) -> str | None:
@@ -311,6 +366,8 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
         # terms reach the model. Other components not in a model's pedigree are left out.
         if component.type not in kinds and not ancestor:
             lineage.left_out.append(f"{component.type.value} `{component.name}`")
+            if _model_named(lineage, component_id(component), _purl_id(component.purl)):
+                lineage.model_like[component_id(component)] = lineage.left_out[-1]
             if component.bom_ref and component.bom_ref.value:
                 skipped[component.bom_ref.value] = (component, where)
             return None
@@ -334,9 +391,13 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
             if getattr(lic, "url", None):   # the text's address, as a card's license_link: it binds too
                 lineage.links.setdefault(artifact_id, []).append(str(lic.url))
         relation = None
+        stated: dict[str, list[str]] = {}   # can-i:FIELD -> its values (an artifact's stated facts)
         for prop in component.properties:
             _known_property(prop.name or "", f"{path}: {where}.properties")
-            if RELATION_PROPERTY.search(prop.name or ""):
+            field = (prop.name or "")[len("can-i:"):] if (prop.name or "").lower().startswith("can-i:") else None
+            if field in _ARTIFACT_PROPERTIES:
+                stated.setdefault(field, []).append((prop.value or "").strip())
+            elif RELATION_PROPERTY.search(prop.name or ""):
                 relation = (prop.value or "").strip() or None
             elif MINE_PROPERTY.search(prop.name or ""):
                 # On a pedigree ancestor too (--cyclonedx writes it there), as a JSON request's
@@ -345,6 +406,7 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 # intermediate bound the user as someone else's would.
                 if (prop.value or "").strip().lower() == "true":
                     artifact["mine"] = True
+        _stated_facts(artifact, stated, component.type == ComponentType.DATA, f"{path}: {where}.properties")
         if where == "metadata.component" and lineage.mine_subject:   # --mine (lineage_from_bom)
             artifact["mine"] = True
         found = _license_ids(lineage, evidence) - _license_ids(lineage, component.licenses) if artifact.get("mine") else ()
@@ -574,11 +636,16 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
 
     ids: dict[str, str] = {}       # spdxId -> artifact id
     kind_of: dict[str, str] = {}
+    model_like: dict[str, tuple[str, str]] = {}   # spdxId -> (id, left_out entry): see _Lineage.model_like
     for key, (i, element) in elements.items():
         kind = _SPDX_MODEL_TYPES.get(_type(element))
         if kind is None:
             if _type(element) in ("software_Package", "software_File"):
                 lineage.left_out.append(f"{_type(element)} `{element.get('name', key)}`")
+                name = element.get("name") if isinstance(element.get("name"), str) else None
+                named = _purl_id(element.get("software_packageUrl")) or _hf_url_id(element.get("software_downloadLocation"))
+                if _model_named(lineage, named or name or key, named):
+                    model_like[key] = (named or name or key, lineage.left_out[-1])
             continue
         purl = text(element, "software_packageUrl", i)
         for ext in element.get("externalIdentifier") or []:
@@ -691,6 +758,12 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
         lineage.notes.append({"code": "bom_relationships_unread",
                               "message": f"{path}: relationships not read as lineage: {listed}; if one of them "
                                          f"carries terms, state it as descendantOf, trainedOn or contains"})
+    # A package that names a model and that no relationship names (one that is part of a model,
+    # as an unlicensed shard it `contains`, is read as that model's)
+    related = {key for _, _, source, targets in relationships for key in (source, *targets)}
+    for key, (artifact_id, label) in model_like.items():
+        if key not in related:
+            lineage.model_like[artifact_id] = label
     for key, (i, element) in elements.items():   # the document's root element is the subject
         if _type(element) in ("SpdxDocument", "software_Sbom", "Bundle", "Bom"):
             roots = [ids[r] for r in element.get("rootElement") or [] if isinstance(r, str) and r in ids]
@@ -698,12 +771,39 @@ def _read_spdx3(doc: dict, path: Path, lineage: _Lineage) -> None:
                 lineage.subject = roots[0]
 
 
+def _stated_facts(artifact: dict, stated: dict[str, list[str]], data: bool, where: str) -> None:
+    """The facts a component's `can-i:FIELD` properties state (one property per value of a field
+    that holds several, `can-i:modalities`), set on its artifact as a request states them: the
+    request reader checks each value. Two values of a one-value field, or a value other than one
+    read before for the same artifact (a component and its pedigree entry), cannot both hold: an
+    input error, as two disagreeing names on a card are."""
+    for field, values in stated.items():
+        fact = schema.ARTIFACT_FIELDS[field]
+        if fact.many:
+            value = list(dict.fromkeys(values))
+        elif len(set(values)) > 1:
+            raise RequestError(f"`can-i:{field}` is given {len(values)} values ({', '.join(values)}): "
+                               f"give one", location=where)
+        else:
+            value = values[0]
+        if field == "kind" and (value == "dataset") != data:
+            # the component's type says it too, and the reader's lineage follows the type
+            raise RequestError(f"`can-i:kind` is `{value}`, but the component's type "
+                               f"{'is' if data else 'is not'} `data`: give it the type that says what it is",
+                               location=where)
+        before = artifact.get(field)
+        if before is not None and (set(before) != set(value) if fact.many else before != value):
+            raise RequestError(f"`can-i:{field}` is {value!r} here and {before!r} where `{artifact['id']}` "
+                               f"is listed before: state it once", location=where)
+        artifact[field] = value
+
+
 def _known_property(name: str, where: str) -> None:
     """Refuse a `can-i:` property can-i neither reads nor writes, with the name it may mean."""
     if not name.lower().startswith("can-i:"):
         return
     rest = name[len("can-i:"):]
-    if rest in _READ_PROPERTIES or rest in _WRITTEN_PROPERTIES[:-3] or rest.startswith(_WRITTEN_PROPERTIES[-3:]):
+    if rest in _READ_PROPERTIES or rest in _WRITTEN_PROPERTIES or rest.startswith(_WRITTEN_FAMILIES):
         return
     from .vocabulary import suggest
 
@@ -888,7 +988,11 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
     from . import __version__
     from .request import read_request
 
-    completed = engine.complete(read_request(request))
+    asked = read_request(request)
+    completed = engine.complete(asked)
+    # The facts the question states of each artifact (not the catalog's, which it fills in again
+    # when the BOM is read back), written as the reader reads them (`can-i:name`, …).
+    stated = {a.id: a for a in asked.artifacts}
     parents_of = {a.id: [e for e in a.derived_from] for a in completed.artifacts}
     # Data: what the lineage trains on, what a BOM or the request said is a dataset (`kind`), and the
     # dataset catalog's. Typed `machine-learning-model` instead, a dataset made from Llama 3 read back
@@ -909,6 +1013,11 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
             return [DisjunctiveLicense(name=artifact.license_name)]
         if re.fullmatch(r"[A-Za-z0-9.+-]+", expression.strip()):
             spdx = fixup_id(expression.strip())
+            if not spdx and engine.kb.resolve_license(expression.strip())[0] is None:
+                # Read back, a name no license is known by is `other` so named, UNKNOWN: an id the
+                # question reads otherwise (`gpl`, a family whose versions it weighs) is kept as the
+                # id it was, in an expression (a `gpl` fine-tune of Llama 3, NO as asked, came back UNKNOWN).
+                return [LicenseExpression(expression.strip())]
             return [DisjunctiveLicense(id=spdx) if spdx else DisjunctiveLicense(name=expression.strip())]
         return [LicenseExpression(expression)]
 
@@ -926,6 +1035,15 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
             props.append(Property(name="can-i:derived-from", value=f"{edge.parent} ({edge.relation})"))
         if artifact.mine:
             props.append(Property(name="can-i:mine", value="true"))
+        for field in _ARTIFACT_PROPERTIES:
+            value = getattr(stated.get(artifact.id), field, None)
+            said = schema.USE_STATES_ARTIFACT_FIELD.get(field)
+            if value is None and said is not None and artifact.id == result.subject:
+                # `--name` states the name of the model asked about in the use (solve.attribute):
+                # left out, `distill Llama 3.1 --name Student --and distribute` (NO) read back YES
+                value = getattr(asked.use, said.attr, None)
+            for one in (value if schema.ARTIFACT_FIELDS[field].many else [value]) if value is not None else ():
+                props.append(Property(name=f"can-i:{field}", value=str(one)))
         return Component(name=name, group=group or None, type=kind, bom_ref=artifact.id if with_ref else None,
                          licenses=licenses(artifact), purl=purl(artifact.id), properties=[*props, *properties])
 
@@ -948,6 +1066,16 @@ def write_cyclonedx(engine, request: dict, result, question: str) -> str:
         verdict.append(Property(name=f"can-i:risk:{k.risk}", value=f"{k.license} §{k.clause or '-'}: {k.message}"))
     for n in result.notes:
         verdict.append(Property(name=f"can-i:note:{n.code}", value=n.message))
+    policy = getattr(result, "policy", None)
+    if policy is not None:
+        # The profile's license policy judges the answer too (and sets the exit code): without it a
+        # BOM of a model the policy denies read as a clean YES (review 36).
+        verdict.append(Property(name="can-i:policy", value=policy.status))
+        for finding in policy.findings:
+            via = " <- ".join(f"{child} ({relation}) {parent}" for child, relation, parent in finding.via)
+            verdict.append(Property(name="can-i:policy-finding",
+                                    value=f"{finding.license} on {finding.artifact}: {finding.list}"
+                                          + (f" via {via}" if via else "")))
 
     components = {}
     for artifact in completed.artifacts:

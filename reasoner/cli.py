@@ -420,7 +420,7 @@ def _make_verb(act: str):
             from .bom import write_cyclonedx
 
             typer.echo(write_cyclonedx(engine, request, result, words))
-            raise typer.Exit(EXIT[result.status])
+            raise typer.Exit(exit_code(result))   # a denied policy never exits 0, in a BOM too (review 36)
         _emit(result, as_json or options.get("json", False), words, explain or options.get("explain", False), names,
               with_flags=True)
 

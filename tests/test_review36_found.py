@@ -84,7 +84,7 @@ def _round_trip(capsys, tmp_path, artifacts, *extra):
     return direct, back
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: --cyclonedx writes no `name` for the user's model, so the BOM written back answers YES "
     "where its source was NO (llama3.1 §1.b.i, last sentence: a model trained on Llama outputs must "
     "be named 'Llama…'); README: 'a BOM written back answers as its source'"))
@@ -94,7 +94,7 @@ def test_a_bom_written_back_keeps_the_stated_name(tmp_path, capsys):
     assert back == direct
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW: --cyclonedx writes no modalities for a lineage file's own models, so a NO under the "
     "Llama 3.2 EU paragraph (multimodal models, domicile EU) comes back DEPENDS on `modalities`"))
 def test_a_bom_written_back_keeps_the_stated_modalities(tmp_path, capsys):
@@ -416,7 +416,7 @@ def test_guard_a_nested_or_depended_on_llama_component_binds(tmp_path, capsys):
     assert _bom_800m(capsys, _write(tmp_path / "d.json", depends))["status"] == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: a CycloneDX BOM that lists Meta-Llama-3-8B among its `components` without a "
     "`dependencies` or pedigree entry (as many generators write an inventory) is YES at 800M users: "
     "the model component is dropped without the note other unjudged components get, where the same "
@@ -428,7 +428,7 @@ def test_an_unlinked_model_component_is_judged_or_noted(tmp_path, capsys):
     assert answer["status"] != "permitted" or any("Meta-Llama-3-8B" in n["message"] for n in answer["notes"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: the same in SPDX 3: an ai_AIPackage for Meta-Llama-3-8B in the document, no relationship "
     "to the root, is dropped without the `bom_relationships_unread` kind of note an unread "
     "relationship gets: YES at 800M users (llama3 §2)"))
@@ -610,7 +610,7 @@ def test_an_end_user_of_a_hosted_service_is_not_counted_as_a_licensee(capsys):
 
 # --- 11. --cyclonedx drops the profile's license policy --------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: `can-i use mit --profile P --cyclonedx` under a policy that denies mit exits 0 and the "
     "BOM carries no policy verdict, where the text and --json answers exit 1 (README: 'a denied policy "
     "never exits 0')"))
