@@ -716,7 +716,26 @@ def check_lineage(request: Request) -> Request:
     reject a use fact that states the subject's own field otherwise than the subject does."""
     subject = lineage.check(request.artifacts, request.subject)
     _one_statement_per_field(request, subject)
+    _recipients_for_outbound(request, subject)
     return request if subject == request.subject else replace(request, subject=subject)
+
+
+def _recipients_for_outbound(request: Request, subject: str) -> None:
+    """The outbound license is what recipients get: with nothing distributed or hosted and no
+    model of the user's own being made (whose license it names), there are none, and a relicensing
+    conflict with no recipients was a NO (review 36: `use llama3 --as mit`). Refused, as --modality
+    is for a verb that creates nothing. A request with no acts at all asks what the model may go out
+    under (`can-i license-for`): recipients are what it is about."""
+    use = request.use
+    if not use.outbound_license or not use.acts or {"distribute", "host"} & set(use.acts):
+        return
+    model = next((a for a in request.artifacts if a.id == subject), None)
+    if model is not None and model.mine:
+        return
+    field = schema.FACTS["outbound_license"].field
+    raise RequestError(f"`use.{field}` is the license recipients get, but nothing is distributed, hosted or made "
+                       f"(acts: {', '.join(use.acts)}): add `distribute` or `host`, or leave it out",
+                       location=f"use.{field}")
 
 
 def _one_statement_per_field(request: Request, subject: str) -> None:

@@ -623,7 +623,7 @@ def test_cyclonedx_output_keeps_the_policy_verdict(tmp_path, capsys):
     assert run.code == 1 and any("polic" in p["name"] for p in props), (run.code, props)
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW (a wrong NO): `can-i use llama3 --as mit --release-mau 1M` is NO by a relicensing conflict "
     "('recipients would get only mit') although nothing is distributed or hosted: with no recipients "
     "`--as` should be refused as --modality is for a verb that creates nothing, or ignored with a note"))
@@ -631,3 +631,17 @@ def test_as_without_recipients_is_no_conflict(capsys):
     run = run_cli(capsys, "use", "llama3", "--as", "mit", "--release-mau", "1M", "--json", "--no-remedies",
                   "--no-profile")
     assert run.code == 2 or run.json()["status"] == "permitted"
+
+
+def test_as_without_recipients_is_refused_through_json_too():
+    """The same through a JSON request; a request with no acts (what `license-for` asks: what may
+    the model go out under) and one that hosts or makes a model of the user's own keep it."""
+    from reasoner.errors import RequestError
+
+    with pytest.raises(RequestError, match="nothing is distributed, hosted or made"):
+        R.ask({"licenses": ["llama3"], "use": {"acts": ["use"], "outbound_license": "mit", "release_mau": 1000}})
+    assert R.ask({"licenses": ["llama3"], "use": {"acts": ["distribute"], "outbound_license": "mit",
+                                                  "release_mau": 1000}}).status == "forbidden"
+    mine = {"artifacts": [{"id": L3}, {"id": "me/ft", "mine": True, "derived_from": [{"id": L3, "relation": "finetune"}]}],
+            "use": {"acts": ["use"], "outbound_license": "mit", "release_mau": 1000}}
+    assert R.ask(mine).status == "forbidden"
