@@ -27,6 +27,7 @@ from .request import (Artifact, DuplicateKeyError, Edge, Grant, Request, ancestr
                       unique_keys, updated)
 from .vocabulary import suggest
 from .licenses import Compare
+from .phrases import render_value
 from .shapes import Shapes, split_key
 from .solve import Scene, batch_facts, keeping, release_grounding, run
 from .workers import ChildFailed, Solvers
@@ -648,6 +649,8 @@ class Reasoner:
         use = self._canonical_ids(request.use, request, scope)
         if use is not request.use:
             request = replace(request, use=use)
+        if len(scope) < len(request.artifacts):
+            request = self._unjudged_own_models(request, scope)
         policy = None
         if request.policy is not None:   # profile.py is imported only for a question with a policy
             from .profile import resolve_policy
@@ -699,7 +702,46 @@ class Reasoner:
                 choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                                 for a, (known, bad, reading), alternatives in zip(scope, pick, options)
                                 if sum(1 for option in alternatives if option[2] == reading) > 1})
+        for fact_name in ("release_mau", "release_mau_own"):
+            fact = schema.FACTS[fact_name]
+            if getattr(request.use, fact.attr) is None:
+                continue
+            readers = sorted({lid for q in scenes for lid in q.used
+                              if any(isinstance(c, Compare) and c.fact == fact_name
+                                     for c in self.kb.licenses[lid].conditions.values())})
+            if len(readers) > 1:
+                # Each license counts in the month before its own version's release date: one stated
+                # count is read for every date (review 36: Llama 3 and 3.1 merged, 650M read for both).
+                note = ("count_for_several_dates",
+                        f"`{fact.field}` is counted in the month before each licensed version's release date, and "
+                        f"{', '.join(readers[:-1])} and {readers[-1]} each read it at its own date: the one stated "
+                        f"count is read for all of them; if the counts at those dates differ, state the highest")
+                request = replace(request, notes=request.notes + (note,))
+        date = schema.FACTS["date"]
+        if getattr(request.use, date.attr) is not None and not any(q.scene.thresholds.get(date.name) for q in scenes):
+            # Stated and read by no clause: say so, rather than answer as if the date had been
+            # weighed (review 36: hosting Llama 3.1 "on 1999-01-01" answered as any other date).
+            note = ("date_unread", f"`{date.field}` ({render_value(date.name, getattr(request.use, date.attr))}) is read by no license "
+                                   f"of this question: no clause here turns on the date")
+            request = replace(request, notes=request.notes + (note,))
         return _Plan(request, scope, scenes, choices, readings, policy)
+
+    @staticmethod
+    def _unjudged_own_models(request: Request, scope) -> Request:
+        """A model or dataset of the user's own outside the subject's lineage: making it is an act
+        (README), but this question judges only the subject and what it derives from, so it goes
+        unjudged; a note says so (review 36: the subject was the parent, and a Llama 3 student of
+        the user's own beside it, distilled into another family, went without a word)."""
+        judged = {a.id for a in scope}
+        outside = [a.id for a in request.artifacts if a.mine and a.id not in judged]
+        if not outside:
+            return request
+        named = ", ".join(f"`{i}`" for i in outside[:3]) + (f" and {len(outside) - 3:,} more" if len(outside) > 3 else "")
+        note = ("own_model_unjudged", f"{named} of your own {'is' if len(outside) == 1 else 'are'} not in the lineage of "
+                                      f"`{request.subject}`, the artifact asked about: making "
+                                      f"{'it' if len(outside) == 1 else 'them'} is not judged here; ask with "
+                                      f"`subject` set to {'it' if len(outside) == 1 else 'each'}")
+        return replace(request, notes=request.notes + (note,))
 
     def _standing_grants_here(self, request: Request) -> Request:
         """A profile's grants hold for every question: one naming artifacts this question does not

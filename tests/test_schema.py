@@ -547,3 +547,20 @@ def test_a_count_above_the_count_that_includes_it_is_an_input_error(capsys):
         request.read_request({"licenses": ["mit"], "use": {"acts": ["use"], small: 700, large: 700}})
     run = run_cli(capsys, "host", "tencent-hunyuan-community", "--release-mau-own", "200M", "--release-mau", "50M")
     assert run.code == 2 and run.err.count("\n") == 1 and "Traceback" not in run.err
+
+
+def test_a_stated_date_no_license_reads_is_noted():
+    """`date` read by no clause of the question gets a `date_unread` note (review 36); a license
+    that compares it gets none, and its answer turns on it."""
+    reasoner = make_reasoner("""
+license dated { name "Dated" osi no
+  clause "1" "Grant" { grant all }
+  clause "2" "Sunset" { forbid host when date >= 2030-01-01 }
+}
+""")
+    def ask(lid, date):
+        return reasoner.ask({"licenses": [lid], "use": {"acts": ["host"], "date": date}})
+    assert [n.code for n in ask("mit", "2031-01-01").notes] == ["date_unread"]
+    late = ask("dated", "2031-01-01")
+    assert late.status == "forbidden" and "date_unread" not in [n.code for n in late.notes]
+    assert ask("dated", "2029-12-31").status == "permitted"
