@@ -702,7 +702,7 @@ class Reasoner:
                 choices.append({a.id: sorted(known + tuple(i for i, _ in bad))
                                 for a, (known, bad, reading), alternatives in zip(scope, pick, options)
                                 if sum(1 for option in alternatives if option[2] == reading) > 1})
-        for fact_name in ("release_mau", "release_mau_own"):
+        for fact_name in schema.COUNTS_AT_RELEASE:
             fact = schema.FACTS[fact_name]
             if getattr(request.use, fact.attr) is None:
                 continue
@@ -717,13 +717,16 @@ class Reasoner:
                         f"{', '.join(readers[:-1])} and {readers[-1]} each read it at its own date: the one stated "
                         f"count is read for all of them; if the counts at those dates differ, state the highest")
                 request = replace(request, notes=request.notes + (note,))
-        date = schema.FACTS["date"]
-        if getattr(request.use, date.attr) is not None and not any(q.scene.thresholds.get(date.name) for q in scenes):
-            # Stated and read by no clause: say so, rather than answer as if the date had been
-            # weighed (review 36: hosting Llama 3.1 "on 1999-01-01" answered as any other date).
-            note = ("date_unread", f"`{date.field}` ({render_value(date.name, getattr(request.use, date.attr))}) is read by no license "
-                                   f"of this question: no clause here turns on the date")
-            request = replace(request, notes=request.notes + (note,))
+        for date in schema.USE_FACTS:
+            if date.type != schema.DATE or getattr(request.use, date.attr) is None:
+                continue
+            if not any(q.scene.thresholds.get(date.name) for q in scenes):
+                # Stated and read by no clause: say so, rather than answer as if the date had been
+                # weighed (review 36: hosting Llama 3.1 "on 1999-01-01" answered as any other date).
+                stated = render_value(date.name, getattr(request.use, date.attr))
+                note = ("date_unread", f"`{date.field}` ({stated}) is read by no license of this question: no clause "
+                                       f"here turns on the date")
+                request = replace(request, notes=request.notes + (note,))
         return _Plan(request, scope, scenes, choices, readings, policy)
 
     @staticmethod

@@ -342,6 +342,9 @@ ENTITY_PURPOSE_FLAGS = {("company", "customer-support"): ("commercial", True)}
 # (Llama §2 reads a stated own count above 700M; Hunyuan §4 a stated count with affiliates of at
 # most 100M: review 36 and 37 left both open).
 AT_MOST = {"release_mau_own": "release_mau"}
+# Counts taken at the licensed version's own release date: licenses of different versions read
+# one stated count at different dates (api notes it: count_for_several_dates).
+COUNTS_AT_RELEASE = ("release_mau", "release_mau_own")
 
 
 # A hosting kind that says what a flag says: a public inference or fine-tuning API gives third
