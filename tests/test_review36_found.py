@@ -511,7 +511,7 @@ def test_name_option_over_a_lineage_models_name_is_noted(tmp_path, capsys):
     assert run.code == 2 and '"Student"' in run.err and "state it once" in run.err, run.err
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW: counts that bound each other are not combined: release_mau_own = 800M (the licensee's own "
     "products) leaves Llama 3 §2 DEPENDS on release_mau (own and affiliates' products, so at least "
     "800M > 700M: NO), and release_mau = 50M leaves Hunyuan §4 DEPENDS on release_mau_own (at most "
@@ -596,7 +596,7 @@ def test_a_quantized_copy_keeps_its_parents_modalities():
     assert R.ask({"artifacts": arts, "subject": "TheBloke/vision-q", "use": use}).status == "forbidden"
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW (a wrong NO): `can-i use llama3 --role service-user --release-mau 800M` is NO by §2, whose "
     "count is of 'products or services made available by or for Licensee' and which binds the "
     "Licensee: an end user of someone else's hosted service exercises no right under the agreement "
