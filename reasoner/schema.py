@@ -341,7 +341,9 @@ ENTITY_PURPOSE_FLAGS = {("company", "customer-support"): ("commercial", True)}
 # the first is an input error; a license may then read one as a bound of the other with `stated`
 # (Llama §2 reads a stated own count above 700M; Hunyuan §4 a stated count with affiliates of at
 # most 100M: review 36 and 37 left both open).
-AT_MOST = {"release_mau_own": "release_mau"}
+# Likewise a year's revenue is revenue over 12 consecutive months, at most the highest such
+# (Kimi K3 §2 reads that one: a stated 1B a year beside 10M over any 12 months was YES, review 38).
+AT_MOST = {"release_mau_own": "release_mau", "revenue": "revenue_12m"}
 # Counts taken at the licensed version's own release date: licenses of different versions read
 # one stated count at different dates (api notes it: count_for_several_dates).
 COUNTS_AT_RELEASE = ("release_mau", "release_mau_own")

@@ -213,11 +213,14 @@ def test_kimi_k3_maas_clause(can_i):
     assert doc(can_i, *feature, "--no-maas-business", "--revenue-12m", "1B")["status"] == "permitted"
     unstated = doc(can_i, *feature, "--revenue-12m", "1B")
     assert unstated["status"] == "depends" and [x["fact"] for x in unstated["depends_on"]] == ["maas_business"]
-    # Annual revenue is not the 12-month aggregate the clause names.
-    assert doc(can_i, *base, "--maas-business", "--revenue", "1B")["status"] == "depends"
-    internal = doc(can_i, "use", "kimi-k3", "--commercial", "--hosting", "internal", "--maas-business",
-                   "--revenue-12m", "1B")
-    assert internal["status"] == "permitted"
+    # A year's revenue is revenue over 12 consecutive months, at most the highest such (schema.AT_MOST):
+    # above $20M it settles the count; below, the 12-month count the clause names stays open.
+    assert doc(can_i, *base, "--maas-business", "--revenue", "1B")["status"] == "forbidden"
+    assert doc(can_i, *base, "--maas-business", "--revenue", "5M")["status"] == "depends"
+    internal = ("use", "kimi-k3", "--commercial", "--hosting", "internal", "--maas-business", "--revenue-12m", "1B")
+    assert doc(can_i, *internal, "--purpose", "research")["status"] == "permitted"
+    # Who gets the outputs of an internal deployment is open until a purpose says (review 38).
+    assert doc(can_i, *internal)["status"] == "depends"
 
 
 def test_kimi_k3_maas_business_through_json_and_a_bad_value(can_i):

@@ -33,9 +33,10 @@ def test_kimi_k3_weights_handed_to_others_are_not_internal_use(can_i, argv):
 
 
 def test_kimi_k3_internal_use_stays_exempt(can_i):
-    """The same large MaaS company running Kimi K3 for its own staff only is still exempt (§4.a)."""
+    """The same large MaaS company running Kimi K3 for its own staff only, for research, is still
+    exempt (§4.a); with no purpose stated where the outputs go is open (review 38)."""
     doc = json_answer(can_i, "use", "kimi-k3", "--commercial", "--maas-business", "--revenue-12m", "1B",
-                      "--hosting", "internal")
+                      "--hosting", "internal", "--purpose", "research")
     assert doc["status"] == "permitted", doc["reasons"]
 
 

@@ -302,8 +302,9 @@ def test_guard_kimi_internal_use_stays_yes_when_nothing_leaves():
     company's own staff, are internal use (§4(a))."""
     data = {"id": "me/kimi-outputs", "mine": True, "kind": "dataset", "license": "mit",
             "derived_from": [{"id": _KIMI["id"], "relation": "distilled"}]}
-    assert R.ask({"artifacts": [_KIMI, data], "use": dict(_BIG_MAAS)}).status == "permitted"
-    assert R.ask({"artifacts": [_KIMI], "use": {"acts": ["use"], **_BIG_MAAS}}).status == "permitted"
+    inside = {**_BIG_MAAS, "purposes": ["research"]}
+    assert R.ask({"artifacts": [_KIMI, data], "use": dict(inside)}).status == "permitted"
+    assert R.ask({"artifacts": [_KIMI], "use": {"acts": ["use"], **inside}}).status == "permitted"
 
 
 @fixed((
