@@ -233,7 +233,7 @@ def test_adapt_flux_dev_commercially_needs_a_separate_license(can_i):
     code, doc = answer(can_i, "adapt", "black-forest-labs/FLUX.1-dev", "--commercial")
     assert code == 1
     assert ("flux-1-dev-non-commercial-license", "2.b") in cited(doc, "needs_separate_license")
-    assert answer(can_i, "adapt", "black-forest-labs/FLUX.1-dev", "--non-commercial")[0] == 0
+    assert answer(can_i, "adapt", "black-forest-labs/FLUX.1-dev", "--non-commercial", "--entity", "individual")[0] == 0
 
 
 def test_merge_llama3_then_distribute_under_another_name_violates_the_naming_duty(can_i):

@@ -188,7 +188,9 @@ def test_flux_each_restriction_item_decides_on_its_own_clause(can_i, purpose, cl
 
 
 def test_flux_research_alone_is_permitted(can_i):
-    assert ask(can_i, "use", FLUX, "--non-commercial", "--purpose", "research")["status"] == "permitted"
+    assert ask(can_i, "use", FLUX, "--non-commercial", "--purpose", "research", "--entity", "individual")["status"] == "permitted"
+    # Who uses it decides 1.c: a government is none of (i)-(iii) (review 38), so unstated it is open.
+    assert ask(can_i, "use", FLUX, "--non-commercial", "--purpose", "research")["status"] == "depends"
 
 
 def test_every_new_license_is_listed_with_its_source(can_i):

@@ -491,14 +491,18 @@ def test_stating_a_who_and_where_fact_settles_its_depends_for_every_value(fact, 
     unstated = R.ask(doc)
     assert unstated.status == "depends", (doc, unstated.to_json())
     deciders = [d for d in unstated.depends_on if d.fact == fact]
-    assert len(deciders) == 1 and len(unstated.depends_on) == 1, unstated.to_json()
+    # One condition on the fact: one decider, or several of one AND-group (Llama §2 for `use`:
+    # forbidden if the role is neither product-recipient nor service-user).
+    assert deciders and len(unstated.depends_on) == len(deciders), unstated.to_json()
+    assert len({(d.license, d.clause, d.group) for d in deciders}) == 1, unstated.to_json()
     decider = deciders[0]
     value = data.draw(st.sampled_from(values))
     stated = json.loads(json.dumps(doc))
     stated["use"][fact] = [value] if fact == "domicile" else value
     note(json.dumps(stated))
     after = R.ask(stated)
-    holds = _holds(fact, decider.op, decider.value, value)
+    each = [_holds(fact, d.op, d.value, value) for d in deciders]
+    holds = None if None in each else all(each)
     cited = (decider.license, decider.clause)
     by_clause = [(r.license, r.clause) for r in after.reasons]
     if holds is None:

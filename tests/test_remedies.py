@@ -183,7 +183,8 @@ def test_flux_dev_commercial_host(engine):
     assert grant.params["grant"] == "black-forest-labs"
     assert "Black Forest Labs" in grant.message and "flux-1-dev-non-commercial-license §2.b" in cited(grant)
     # The other way out: do not offer it to others, and do not use it commercially.
-    assert any({c.kind for c in r.changes} == {"host_internally", "set_flag"} for r in answer.remedies)
+    # (with who the user is stated: 1.c(ii), review 38)
+    assert any({"host_internally", "set_flag"} <= {c.kind for c in r.changes} for r in answer.remedies)
 
 
 def test_llama31_distillation_into_mistral_with_a_wrong_name(engine):

@@ -151,7 +151,7 @@ _INTERNAL_HOSTING = (
 
 @pytest.mark.parametrize("argv", [
     # fixed: FLUX 1.c needs BFL's license for hosting for others only
-    ("host", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "internal"),
+    ("host", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "internal", "--entity", "company"),
     pytest.param(("finetune", LLAMA31, "--commercial", "--release-mau", "1M", "--name", "SupportBot", "--and", "host",
                   "--hosting", "internal"), marks=pytest.mark.xfail(strict=True, reason=_INTERNAL_HOSTING)),
 ])
@@ -161,7 +161,8 @@ def test_internal_hosting_is_not_hosting_for_others(can_i, argv):
 
 def test_internal_use_of_flux_for_research_is_yes(can_i):
     """Guard: the same use stated as `use` is YES (1.c(ii))."""
-    assert status(can_i, "use", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "internal") == "permitted"
+    assert status(can_i, "use", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "internal",
+                  "--entity", "company") == "permitted"
 
 
 # --- LOW: `distribute CARD --mine` is silent on the relabelling `audit` and `license-for` flag ------
@@ -399,7 +400,8 @@ def test_flux_dev_noes(can_i, argv):
 
 
 def test_flux_dev_research_fine_tune_duties(can_i):
-    doc = ask(can_i, "finetune", FLUX, "--non-commercial", "--purpose", "research", "--name", "Bot", "--and", "distribute")
+    doc = ask(can_i, "finetune", FLUX, "--non-commercial", "--purpose", "research", "--entity", "individual", "--name", "Bot",
+              "--and", "distribute")
     assert doc["status"] == "permitted"
     assert {("flux-1-dev-non-commercial-license", "3.a", "include_license"),
             ("flux-1-dev-non-commercial-license", "3.b", "notice")} <= duties(doc)
