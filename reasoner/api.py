@@ -598,17 +598,20 @@ class Reasoner:
     def _inherit(artifact: Artifact, artifacts: dict, notes: list) -> Artifact:
         """A fine-tune, adapter or quantization is still the parent's kind of model: unless the
         request says otherwise, it keeps the parent's family and modalities. (A distilled or merged
-        model may be anything, so it inherits nothing.) A quantization is the parent itself at a
-        lower precision: its parent's modalities count beside the ones it declares, with a note,
-        as a catalog model's do (review 36: a quantized Llama 3.2 Vision declaring text alone
-        escaped the EU paragraph for multimodal models)."""
+        model may be anything, so it inherits nothing.) A model that takes a parent's weights
+        (schema.WEIGHTS_RELATIONS) keeps that parent's modalities beside the ones it declares, with
+        a note, as a catalog model's do: it holds the multimodal model's weights, which only its
+        license grants (review 36: a quantized Llama 3.2 Vision declaring text alone escaped the EU
+        paragraph for multimodal models; review 38: a fine-tune, adapter or merge likewise)."""
         edges = artifact.derived_from
-        if edges and artifact.modalities is not None and all(e.relation == "quantized" for e in edges):
-            parents = [artifacts.get(e.parent) for e in edges]
-            known = {m for p in parents if p is not None for m in p.modalities or ()}
+        if edges and artifact.modalities is not None:
+            weights = [e.parent for e in edges if e.relation in schema.WEIGHTS_RELATIONS]
+            known = {m for parent in weights if artifacts.get(parent) is not None
+                     for m in artifacts[parent].modalities or ()}
             if not known <= set(artifact.modalities):
-                notes.append(("quantized_modalities_kept",
-                              f"`{artifact.id}` is a quantization of `{edges[0].parent}`, which has modalities "
+                notes.append(("parent_modalities_kept",
+                              f"`{artifact.id}` holds the weights of `{weights[0]}`"
+                              f"{f' (and {len(weights) - 1} more)' if len(weights) > 1 else ''}, with modalities "
                               f"{', '.join(sorted(known))}: they count beside the declared "
                               f"{', '.join(artifact.modalities) or 'none'}"))
                 artifact = updated(artifact, modalities=tuple(sorted(known | set(artifact.modalities))))
