@@ -749,6 +749,8 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'derives' if holds else 'does not derive'} from material under this license"
     if fact == "trained":
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
+    if fact == "mine":
+        return f"`{artifact}` {'is' if holds else 'is not'} your own model (made by you)"
     if fact == "outputs_only":
         return (f"`{artifact}` holds {'only outputs of a model' if holds else 'material published'} under this "
                 "license")
