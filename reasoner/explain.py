@@ -749,6 +749,8 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'derives' if holds else 'does not derive'} from material under this license"
     if fact == "trained":
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
+    if fact == "dataset":
+        return f"`{artifact}` is {'a dataset' if holds else 'a model, not a dataset'}"
     if fact == "mine":
         return f"`{artifact}` {'is' if holds else 'is not'} your own model (made by you)"
     if fact == "outputs_only":
