@@ -751,8 +751,8 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
     if fact == "dataset":
         return f"`{artifact}` is {'a dataset' if holds else 'a model, not a dataset'}"
-    if fact == "mine":
-        return f"`{artifact}` {'is' if holds else 'is not'} your own model (made by you)"
+    if fact == "licensor_release":
+        return f"`{artifact}` {'is' if holds else 'is not'} a release of the licensor itself"
     if fact == "outputs_only":
         return (f"`{artifact}` holds {'only outputs of a model' if holds else 'material published'} under this "
                 "license")

@@ -16,8 +16,9 @@ NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in
 # words for each way the condition can come out.
 FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multimodal"),
               "dataset": ("the artifact is a dataset", "the artifact is a model, not a dataset")}
-# Computed from the question (rules.lp "mine"): the user made the artifact acted on.
-FLAG_WORDS["mine"] = ("the artifact is your own (you made it)", "the artifact is not your own: you did not make it")
+# Computed from the lineage (rules.lp "licensor_release"): the licensor published the artifact itself.
+FLAG_WORDS["licensor_release"] = ("the artifact is the licensor's own release",
+                                  "the artifact is not the licensor's own release")
 # Stated as `generated_outputs` (rules.lp "Outputs received as data"): the model is the one whose
 # outputs the data holds.
 FLAG_WORDS["outputs_licensee"] = ("the model was run by you, its licensee, to generate the outputs (generated_outputs)",

