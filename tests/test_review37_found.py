@@ -239,6 +239,20 @@ def test_hosting_unmodified_qwen_owes_no_built_with_qwen(can_i):
     assert ("qwen", "5.b", "display") not in duties(doc)
 
 
+def test_a_third_partys_llama_derivative_hosted_still_lists_the_naming_duty(can_i):
+    """Guard for the fix above: only the licensor's own release is spared; a third party's fine-tune
+    handed on (review 30) still carries the naming sentence, as the user's own fine-tune does."""
+    doc = ask(can_i, "host", "NousResearch/Hermes-3-Llama-3.1-8B", "--commercial", "--release-mau", "1M",
+              "--hosting", "public-api")
+    assert ("llama3.1", "1.b.i, last sentence", "name_prefix") in duties(doc)
+
+
+def test_a_qwen_fine_tune_distributed_still_owes_built_with_qwen(can_i):
+    """Guard: the model the user fine-tunes from Qwen and distributes owes the display (§5.b)."""
+    doc = ask(can_i, "finetune", QWEN25, "--commercial", "--mau", "1M", "--and", "distribute")
+    assert ("qwen", "5.b", "display") in duties(doc)
+
+
 # =============================================================================================
 # Guards: matrix cells checked against the text and found right
 # =============================================================================================
