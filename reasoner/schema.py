@@ -90,6 +90,14 @@ FACT_LIST = (
     # ... Materials ... to create, train, fine tune, or otherwise improve an AI model": hosting
     # Meta's own Llama-3.1-8B-Instruct (a fine-tune of Meta's base) creates none (review 37).
     Fact("licensor_release", FLAG, ACTED, "the artifact is the licensor's own release, published by the licensor"),
+    # Computed (rules.lp `made_available`), never stated: the act judged makes the artifact
+    # available to others, distributing it or hosting it for anyone but the user's organisation.
+    # `host` is offering the model to others (README), so an unstated hosting kind counts as for
+    # others (fail closed, as `target.shared`); `hosting = internal` is the user's organisation
+    # only. Llama 3-4 §1.b.i's naming sentence binds a model "which is distributed or made
+    # available" (review 37: a fine-tune hosted internally was NO for its name).
+    Fact("made_available", FLAG, ACTED,
+         "the act makes the artifact available to others (distributed, or hosted for anyone but your organisation)"),
     Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),

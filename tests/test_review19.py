@@ -77,9 +77,7 @@ TRAIN = ("--commercial", "--release-mau", "1M", "--no-remedies")
     (("train", "llama2", "--into", "mistral"), "1.b.v"),
     (("train", "llama3.1", "--into", "mistral", "--and", "distribute", "--name", "Mistral-Student"),
      "1.b.i, last sentence"),
-    # hosted for others: "made available" (hosted for the organisation only it is not; review 37)
-    (("train", "llama4", "--into", "mistral", "--and", "host", "--hosting", "public-api", "--name", "Mistral-Student"),
-     "1.b.i, last sentence"),
+    (("train", "llama4", "--into", "mistral", "--and", "host", "--name", "Mistral-Student"), "1.b.i, last sentence"),
     (("train", "gemma", "--into", "mistral", "--and", "distribute", "--as", "apache-2.0"), "3.1.1"),
     (("train", "bigscience-openrail-m", "--into", "mistral", "--and", "distribute", "--as", "mit"), None),
     (("train", "deepseek", "--into", "mistral", "--and", "distribute", "--as", "mit"), None),
