@@ -216,6 +216,10 @@ def _recommend(kb, advice: LicenseAdvice, doc: dict) -> Declaration | None:
     full = [i.license for i in advice.inherited if i.scope == "full"]
     own = next((a.get("license") for a in doc["artifacts"] if a["id"] == advice.subject), None)
     own_id = kb.resolve_license(own)[0] if own else None
+    # The NOTICE names what is published: a dataset of a model's outputs is no model (review 36:
+    # its NOTICE said "This model").
+    noun = "dataset" if any(a["id"] == advice.subject and a.get("kind") == "dataset" for a in doc["artifacts"]) \
+        else "model"
     if advice.proposed is not None and advice.proposed.verdict != "compatible":
         advice.notes.append(Note("proposed_breaks",
                                  f"the declaration you propose, {advice.proposed.license}, is not compatible: "
@@ -240,7 +244,7 @@ def _recommend(kb, advice: LicenseAdvice, doc: dict) -> Declaration | None:
         advice.notes.append(Note("choose_license",
                                  "no inherited license binds the whole model: any compatible license below keeps "
                                  "you within the inherited terms (the duties listed still apply)"))
-        return Declaration(None, None, None, None, _notice(kb, advice, []),
+        return Declaration(None, None, None, None, _notice(kb, advice, [], noun),
                            "no inherited license binds the whole model; choose among the compatible ones")
     else:
         return None
@@ -253,10 +257,10 @@ def _recommend(kb, advice: LicenseAdvice, doc: dict) -> Declaration | None:
                                  f"it {'would break the inherited terms' if verdict == 'breaks' else f'is {verdict}'}: "
                                  f"declare {' AND '.join(chosen)} and say in the card's text that your own "
                                  f"contribution is also under {own_id}"))
-    return _declaration(kb, advice, chosen, why)
+    return _declaration(kb, advice, chosen, why, noun)
 
 
-def _declaration(kb, advice: LicenseAdvice, chosen: list[str], why: str) -> Declaration:
+def _declaration(kb, advice: LicenseAdvice, chosen: list[str], why: str, noun: str = "model") -> Declaration:
     expression = " AND ".join(chosen)
     if len(chosen) == 1 and is_hub_id(kb, chosen[0]):
         license, name, link = chosen[0], None, None
@@ -265,23 +269,24 @@ def _declaration(kb, advice: LicenseAdvice, chosen: list[str], why: str) -> Decl
         license, name, link = "other", chosen[0], lic.url or "LICENSE"
     else:   # one LICENSE file in the repository with every text
         license, name, link = "other", "-and-".join(chosen), "LICENSE"
-    return Declaration(license, name, link, expression, _notice(kb, advice, chosen), why)
+    return Declaration(license, name, link, expression, _notice(kb, advice, chosen, noun), why)
 
 
 # Duties that credit the material a model is made from (keep its notices, attribute its licensor).
 CREDIT_DUTIES = ("attribute", "keep_notices")
 
 
-def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
+def _notice(kb, advice: LicenseAdvice, chosen: list[str], noun: str = "model") -> str:
     """A NOTICE text from the duties the rules derived: notice texts, display strings, the
-    license texts recipients must get, the policies and use restrictions that travel, the name."""
+    license texts recipients must get, the policies and use restrictions that travel, the name.
+    `noun` is what is published: a model, or a dataset."""
     sections = [[advice.subject]]
     texts = [o.params.get("text") for o in advice.duties if o.duty in ("notice", "display") and o.params.get("text")]
     if texts:
         sections.append(list(dict.fromkeys(texts)))
     licensed = list(dict.fromkeys([*chosen, *(o.license for o in advice.duties if o.duty == "include_license")]))
     if licensed:
-        section = ["This model is provided under, and recipients receive copies of:"]
+        section = [f"This {noun} is provided under, and recipients receive copies of:"]
         for lid in licensed:
             lic = kb.licenses[lid].license if lid in kb.licenses else None
             section.append(f"  - {lic.name if lic else lid}" + (f" ({lic.url})" if lic and lic.url else ""))
@@ -310,7 +315,7 @@ def _notice(kb, advice: LicenseAdvice, chosen: list[str]) -> str:
                                    for o in advice.duties if o.duty == "use_restrictions" and o.license in passing
                                    and o.params.get("values")))
     if policies or passed:
-        sections.append(["Use of this model is subject to the use restrictions "
+        sections.append([f"Use of this {noun} is subject to the use restrictions "
                          + (f"that {', '.join(passed)} passes on" if passed else "of these policies")
                          + ", which bind everyone who receives it" + (":" if policies else ".")] + policies)
     prefixes = list(dict.fromkeys(f"\"{o.params['prefix']}\" ({o.license} §{o.clause})" for o in advice.duties

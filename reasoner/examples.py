@@ -49,6 +49,8 @@ def example_request(lic: License, example: Example) -> dict:
                 "derived_from": [{"id": base["id"], "relation": ACT_RELATION[a]} for a in creations]}
         artifacts.append(mine)
         subject = mine["id"]
+    if mine is not None and "made" in facts:   # `made = dataset`: the user's artifact is data
+        mine["kind"] = facts["made"]
     if "train" in creations:
         # Training is on data: material under the license is a dataset, which states no model
         # family (api.complete refuses a `trained_on` parent that does, review 20). Beside an act

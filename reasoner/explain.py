@@ -749,6 +749,13 @@ def _stated(cond: Condition, holds: bool, act: str, artifact: str, target: str |
         return f"`{artifact}` {'derives' if holds else 'does not derive'} from material under this license"
     if fact == "trained":
         return f"`{artifact}` {'is' if holds else 'is not'} trained on material under this license"
+    if fact == "dataset":
+        return f"`{artifact}` is {'a dataset' if holds else 'a model, not a dataset'}"
+    if fact == "made_available":
+        return (f"the act is {act}" + ("" if act != "host" else
+                                       (", for others" if holds else ", for your organisation only (hosting = internal)")))
+    if fact == "licensor_release":
+        return f"`{artifact}` {'is' if holds else 'is not'} a release of the licensor itself"
     if fact == "outputs_only":
         return (f"`{artifact}` holds {'only outputs of a model' if holds else 'material published'} under this "
                 "license")

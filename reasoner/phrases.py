@@ -16,6 +16,12 @@ NEGATED = {">": "<=", ">=": "<", "<": ">=", "<=": ">", "=": "!=", "!=": "=", "in
 # words for each way the condition can come out.
 FLAG_WORDS = {"multimodal": ("the model is multimodal", "the model is not multimodal"),
               "dataset": ("the artifact is a dataset", "the artifact is a model, not a dataset")}
+# Computed from the question's act and hosting kind (rules.lp "made_available").
+FLAG_WORDS["made_available"] = ("the act makes it available to others (distributed, or hosted not only internally)",
+                                "the act keeps it with your organisation (hosting = internal)")
+# Computed from the lineage (rules.lp "licensor_release"): the licensor published the artifact itself.
+FLAG_WORDS["licensor_release"] = ("the artifact is the licensor's own release",
+                                  "the artifact is not the licensor's own release")
 # Stated as `generated_outputs` (rules.lp "Outputs received as data"): the model is the one whose
 # outputs the data holds.
 FLAG_WORDS["outputs_licensee"] = ("the model was run by you, its licensee, to generate the outputs (generated_outputs)",

@@ -84,6 +84,20 @@ FACT_LIST = (
     Fact("multimodal", FLAG, ACTED, "the model handles more than one modality", stated_by="modality"),
     # Computed (rules.lp `dataset`): what the artifact is, never stated as a flag.
     Fact("dataset", FLAG, ACTED, "the artifact is a dataset, not a model"),
+    # Computed (rules.lp `licensor_release`), never stated: the artifact acted on is a release of
+    # this license's licensor itself (a catalog model in its Hub organisation), not the user's own.
+    # The naming and "Built with" duties of Llama 3-4 §1.b.i and Qwen §5.b bind "you" who "use the
+    # ... Materials ... to create, train, fine tune, or otherwise improve an AI model": hosting
+    # Meta's own Llama-3.1-8B-Instruct (a fine-tune of Meta's base) creates none (review 37).
+    Fact("licensor_release", FLAG, ACTED, "the artifact is the licensor's own release, published by the licensor"),
+    # Computed (rules.lp `made_available`), never stated: the act judged makes the artifact
+    # available to others, distributing it or hosting it for anyone but the user's organisation.
+    # `host` is offering the model to others (README), so an unstated hosting kind counts as for
+    # others (fail closed, as `target.shared`); `hosting = internal` is the user's organisation
+    # only. Llama 3-4 §1.b.i's naming sentence binds a model "which is distributed or made
+    # available" (review 37: a fine-tune hosted internally was NO for its name).
+    Fact("made_available", FLAG, ACTED,
+         "the act makes the artifact available to others (distributed, or hosted for anyone but your organisation)"),
     Fact("mau", COUNT, USE, "monthly active users", unit="users", field="mau", cli="--mau",
          help="Monthly active users: 700M, 2.5B, 1_000_000.", example=("mau",)),
     Fact("revenue", MONEY, USE, "annual revenue (USD)", unit="USD", field="revenue", aliases=("revenue_usd",),
@@ -262,7 +276,10 @@ USE_STATES_ARTIFACT_FIELD = {f.artifact_field: f for f in USE_FACTS if f.artifac
 # Words an example may use besides acts, with their shape; `stack` adds licenses to the model.
 EXAMPLE_SHAPES = {FLAG: "flag", COUNT: "number", MONEY: "number", DATE: "date", TAGS: "set", STRING: "string",
                   GRANTS: "set", LICENSE: "word"}
-EXAMPLE_ONLY = {"stack": "set"}
+# `made = dataset`: what the creation act makes is data, not a model (examples.py gives the user's
+# artifact that `kind`), as a request's own dataset is: the naming sentence of Llama 3.1 §1.b.i
+# binds "an AI model" only, and an example has to be able to say so (review 36).
+EXAMPLE_ONLY = {"stack": "set", "made": "word"}
 
 
 def example_words() -> dict[str, str]:

@@ -565,7 +565,7 @@ def test_kimi_internal_hosting_for_customer_support_is_not_internal_use(capsys):
 
 
 @pytest.mark.parametrize("parent, lic", [(L3, "llama3"), (L31, "llama3.1")])
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM (a wrong NO): distributing the user's own dataset of Llama 3 / 3.1 outputs named "
     "`syn-data` is NO by the naming sentence, which binds 'an AI model, which is distributed or made "
     "available' ('include \"Llama\" at the beginning of any such AI model name', llama3_1.LICENSE "
@@ -577,6 +577,33 @@ def test_the_naming_sentence_does_not_name_a_dataset(parent, lic):
             "derived_from": [{"id": parent, "relation": "distilled"}]}
     answer = R.ask({"artifacts": [{"id": parent}, data], "use": {"acts": ["distribute"], "release_mau": 1000}})
     assert (lic, NAMING) not in {(r.license, r.clause) for r in answer.reasons}, answer.status
+
+
+@pytest.mark.parametrize("parent, lic", [(L3, "llama3"), (L31, "llama3.1")])
+def test_license_for_a_dataset_of_llama_outputs_names_no_model(parent, lic):
+    """Guard for the fix above: `license-for` of the dataset neither asks its name to start with
+    Llama nor calls it a model in its NOTICE."""
+    from reasoner.advice import license_for
+    data = {"id": "acme/syn", "mine": True, "kind": "dataset", "license": "mit",
+            "derived_from": [{"id": parent, "relation": "distilled"}]}
+    advice = license_for(R, {"artifacts": [{"id": parent}, data], "subject": "acme/syn", "use": {"release_mau": 1000}})
+    assert "name_prefix" not in {d.duty for d in advice.duties}
+    notice = advice.recommended.notice if advice.recommended else ""
+    assert "This model" not in notice and "Its name begins" not in notice, notice
+
+
+@pytest.mark.parametrize("parent, lic", [(L3, "llama3"), (L31, "llama3.1")])
+def test_a_model_trained_on_a_dataset_of_llama_outputs_still_owes_the_prefix(parent, lic):
+    """Guard (no wrong YES): the model trained on that dataset and distributed is 'an AI model' the
+    outputs helped 'create, train'; named without the prefix it is still NO by the naming sentence."""
+    data = {"id": "acme/syn", "mine": True, "kind": "dataset", "license": "mit",
+            "derived_from": [{"id": parent, "relation": "distilled"}]}
+    model = {"id": "acme/student", "mine": True, "family": "mistral", "name": "Student",
+             "derived_from": [{"id": "acme/syn", "relation": "trained_on"}]}
+    answer = R.ask({"artifacts": [{"id": parent}, data, model], "subject": "acme/student",
+                    "use": {"acts": ["distribute"], "release_mau": 1000, "generated_outputs": True}})
+    assert (lic, NAMING) in {(r.license, r.clause) for r in answer.reasons}, answer.status
+    assert answer.status != "permitted"
 
 
 # --- 10. a third party's copy of a multimodal model states it is text-only --------------------

@@ -152,11 +152,27 @@ _INTERNAL_HOSTING = (
 @pytest.mark.parametrize("argv", [
     # fixed: FLUX 1.c needs BFL's license for hosting for others only
     ("host", FLUX, "--non-commercial", "--purpose", "research", "--hosting", "internal", "--entity", "company"),
-    pytest.param(("finetune", LLAMA31, "--commercial", "--release-mau", "1M", "--name", "SupportBot", "--and", "host",
-                  "--hosting", "internal"), marks=pytest.mark.xfail(strict=True, reason=_INTERNAL_HOSTING)),
+    # fixed: Llama 3.1 §1.b.i's naming sentence binds a model made available to others only
+    ("finetune", LLAMA31, "--commercial", "--release-mau", "1M", "--name", "SupportBot", "--and", "host",
+     "--hosting", "internal"),
 ])
 def test_internal_hosting_is_not_hosting_for_others(can_i, argv):
     assert status(can_i, *argv) == "permitted"
+
+
+@pytest.mark.parametrize("also, expected", [
+    (("--and", "host", "--hosting", "public-api"), "forbidden"),
+    (("--and", "host", "--hosting", "product-feature"), "forbidden"),
+    (("--and", "distribute"), "forbidden"),
+    (("--and", "distribute", "--and", "host", "--hosting", "internal"), "forbidden"),
+    (("--and", "host"), "forbidden"),    # `host` offers it to others unless `--hosting internal` says otherwise
+])
+def test_a_fine_tune_made_available_to_others_still_owes_the_prefix(can_i, also, expected):
+    """Guard for the internal-hosting fix (no wrong YES): a fine-tune named 'SupportBot' that is
+    distributed, or hosted for others, is 'distributed or made available' (§1.b.i last sentence)."""
+    doc = ask(can_i, "finetune", LLAMA31, "--commercial", "--release-mau", "1M", "--name", "SupportBot", *also)
+    assert doc["status"] == expected
+    assert ("llama3.1", "1.b.i, last sentence") in reasons(doc)
 
 
 def test_internal_use_of_flux_for_research_is_yes(can_i):
@@ -211,7 +227,7 @@ def test_hunyuan_release_mau_with_affiliates_bounds_the_own_count(can_i):
 
 # --- LOW: hosting Meta's own weights unmodified carries the naming duty for a created model ------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW: Llama 3.1 §1.b.i last sentence binds only 'If you use the Llama Materials ... to create, "
     "train, fine tune, or otherwise improve an AI model, which is distributed or made available'; "
     "hosting Meta's unmodified Llama-3.1-8B-Instruct creates no model, yet 'start the model's name "
@@ -222,7 +238,7 @@ def test_hosting_unmodified_llama_owes_no_naming_duty(can_i):
     assert ("llama3.1", "1.b.i, last sentence", "name_prefix") not in duties(doc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "LOW: Qwen §5.b binds only 'If you use the Materials or any outputs or results therefrom to "
     "create, train, fine-tune, or improve an AI model that is distributed or made available'; "
     "hosting Alibaba's unmodified Qwen2.5-72B-Instruct creates no model, yet 'Built with Qwen' is owed"))
@@ -230,6 +246,20 @@ def test_hosting_unmodified_qwen_owes_no_built_with_qwen(can_i):
     doc = ask(can_i, "host", QWEN25, "--commercial", "--mau", "1M", "--hosting", "public-api")
     assert doc["status"] == "permitted"
     assert ("qwen", "5.b", "display") not in duties(doc)
+
+
+def test_a_third_partys_llama_derivative_hosted_still_lists_the_naming_duty(can_i):
+    """Guard for the fix above: only the licensor's own release is spared; a third party's fine-tune
+    handed on (review 30) still carries the naming sentence, as the user's own fine-tune does."""
+    doc = ask(can_i, "host", "NousResearch/Hermes-3-Llama-3.1-8B", "--commercial", "--release-mau", "1M",
+              "--hosting", "public-api")
+    assert ("llama3.1", "1.b.i, last sentence", "name_prefix") in duties(doc)
+
+
+def test_a_qwen_fine_tune_distributed_still_owes_built_with_qwen(can_i):
+    """Guard: the model the user fine-tunes from Qwen and distributes owes the display (§5.b)."""
+    doc = ask(can_i, "finetune", QWEN25, "--commercial", "--mau", "1M", "--and", "distribute")
+    assert ("qwen", "5.b", "display") in duties(doc)
 
 
 # =============================================================================================
