@@ -366,22 +366,14 @@ AT_MOST = {"release_mau_own": "release_mau", "revenue": "revenue_12m"}
 COUNTS_AT_RELEASE = ("release_mau", "release_mau_own")
 
 
-# A hosting kind that says what a flag says: a public inference or fine-tuning API gives third
-# parties access to the model's inference, Kimi K3 §2's "Model as a Service" ("giving a third party
-# access to language model inference or fine-tuning (e.g., via API)"); `--hosting public-api`
-# beside `--no-maas-business` was YES for a $1B company (review 36). Only a contradiction here:
-# the flag is not filled in (a note on every public API question would be noise), the Kimi
-# clause tests `hosting` itself beside the flag.
-HOSTING_FLAGS = {"public-api": ("maas_business", True)}
-
-
 def stated_value_flags(stated) -> list[tuple]:
     """(fact, word, flag, value, the entity kind it holds for or None) for each stated purpose
-    (PURPOSE_FLAGS, ENTITY_PURPOSE_FLAGS) or hosting kind (HOSTING_FLAGS) that states a flag, for
-    the use `stated` (a request.Use, or read_use's values by attribute).
+    that states a flag (PURPOSE_FLAGS, ENTITY_PURPOSE_FLAGS), for the use `stated` (a request.Use,
+    or read_use's values by attribute). (A public API is not read as `maas_business` here: Kimi K3
+    §2 reads the hosting kind itself, and other licenses' public APIs serve no language model.)
 
-    >>> stated_value_flags({"hosting": "public-api", "purposes": ("research",)})
-    [('hosting', 'public-api', 'maas_business', True, None)]
+    >>> stated_value_flags({"purposes": ("commercial-product", "research")})
+    [('purpose', 'commercial-product', 'commercial', True, None)]
     """
     def get(attr):
         return stated.get(attr) if isinstance(stated, dict) else getattr(stated, attr, None)
@@ -391,10 +383,6 @@ def stated_value_flags(stated) -> list[tuple]:
         flag, value, entity = purpose_flag(word, stated)
         if flag is not None:
             found.append(("purpose", word, flag, value, entity))
-    hosting = get(FACTS["hosting"].attr)
-    for word in (hosting,) if isinstance(hosting, str) else hosting or ():
-        if word in HOSTING_FLAGS:
-            found.append(("hosting", word, *HOSTING_FLAGS[word], None))
     return found
 
 

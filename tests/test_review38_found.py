@@ -93,6 +93,11 @@ from conftest import run_cli  # noqa: E402
 
 R = Reasoner(cache_size=0)
 
+
+def fixed(reason: str):
+    """A finding since fixed (session 18): the test passes as a guard; `reason` says what it was."""
+    return lambda test: test
+
 L3 = "meta-llama/Meta-Llama-3-8B"
 VISION = "meta-llama/Llama-3.2-11B-Vision"
 FLUX = "black-forest-labs/FLUX.1-dev"
@@ -117,7 +122,7 @@ def _flux(**use):
 
 # --- 1, 2. Kimi K3 §4(a): internal use is use whose outputs reach no third party -------------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: kimi-k3 §4(a) defines internal use as 'any use that does not make the Software, its outputs, "
     "or its underlying capabilities available to third parties'; spam, disinformation, fake engagement, "
     "posing as a human and impersonation hand the outputs to third parties, yet hosting=internal with "
@@ -129,7 +134,7 @@ def test_kimi_internal_hosting_for_outputs_sent_to_others_is_not_internal_use(pu
     assert answer.status == "forbidden", answer.status
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH (saying less): kimi-k3 §4(a) turns on whether outputs reach third parties; a $1B MaaS company "
     "hosting internally with no purpose stated is YES, while stating customer-support is NO: leaving the "
     "purpose out clears §2. `hosting internal` says who runs the model, not where its outputs go"))
@@ -139,15 +144,17 @@ def test_kimi_internal_hosting_with_no_purpose_is_open():
     assert answer.status != "permitted", answer.status
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: kimi-k3 §2 'aggregate revenue of the Licensee and its affiliates exceeds 20 million US dollars "
     "... in total over any consecutive 12 months': a stated annual revenue (`revenue`: yours and your "
     "affiliates' together) of $1B is such a 12-month total, yet §2 reads only `revenue_12m`: with "
     "revenue_12m = $10M beside it a MaaS company's public API is YES (no input error), and alone it DEPENDS"))
 def test_kimi_reads_a_stated_annual_revenue():
     host = {"acts": ["host"], "commercial": True, "maas_business": True, "hosting": "public-api", "revenue": 1_000_000_000}
-    answer = R.ask({**KIMI, "use": {**host, "revenue_12m": 10_000_000}})
-    assert answer.status != "permitted", answer.status
+    # Fixed: a year's revenue above the highest 12 months is an input error (schema.AT_MOST), and a
+    # stated annual revenue above $20M settles §2.
+    with pytest.raises(CanIError, match="is more than `use.revenue_12m`"):
+        R.ask({**KIMI, "use": {**host, "revenue_12m": 10_000_000}})
     assert R.ask({**KIMI, "use": host}).status == "forbidden"
 
 
@@ -162,7 +169,7 @@ def test_guard_kimi_internal_research_and_public_api():
 
 # --- 3, 4, 9. FLUX.1 [dev] 1.c: Non-Commercial Purpose is three kinds of use ----------------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: flux-1-dev 1.c lists the Non-Commercial Purposes as (i) personal use, (ii) use by commercial "
     "or for-profit entities for testing/evaluation/non-commercial R&D, (iii) use by a charitable "
     "organization; a government's research use is none of them (2.b: 'You may only ... for "
@@ -172,7 +179,7 @@ def test_flux_a_government_is_not_within_any_non_commercial_purpose():
     assert answer.status != "permitted", answer.status
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH (saying less): `stated entity` in flux-1-dev 1.c(ii) makes the company rule false when the "
     "entity is left out: an organisation of 5,000 employees stating non-commercial use and no purpose "
     "is YES, where --entity company DEPENDS on the purpose"))
@@ -207,7 +214,7 @@ def _vision_child(relation, **kw):
             "subject": "acme/q", "use": _EU_USE}
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: llama3.2 AUP 'With respect to any multimodal models included in Llama 3.2, the rights granted "
     "under Section 1(a) [use, reproduce, distribute, ... create derivative works of] are not being granted "
     "to you' if domiciled in the EU; a received fine-tune or adapter of Llama-3.2-11B-Vision declaring "
@@ -219,7 +226,7 @@ def test_a_vision_derivative_declaring_text_stays_under_the_eu_paragraph(relatio
     assert answer.status == "forbidden", answer.status
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "HIGH: the same through a CycloneDX BOM: a component with `can-i:modalities text` whose pedigree "
     "ancestor is Llama-3.2-11B-Vision, distributed by a DE company, is YES (exit 0)"))
 def test_a_vision_derivative_in_a_bom_declaring_text_stays_under_the_eu_paragraph(tmp_path, capsys):
@@ -238,7 +245,7 @@ def test_guard_a_vision_quantization_keeps_its_modalities():
     """Checked and sound: a quantization (also of a quantization declaring text) keeps the parent's
     modalities, with a note, and a card's fine-tune with no modalities inherits them: NO."""
     answer = R.ask(_vision_child("quantized"))
-    assert answer.status == "forbidden" and "quantized_modalities_kept" in [n.code for n in answer.notes]
+    assert answer.status == "forbidden" and "parent_modalities_kept" in [n.code for n in answer.notes]
     chain = {"artifacts": [{"id": VISION},
                            {"id": "acme/q1", "modalities": ["text"], "derived_from": [{"id": VISION, "relation": "quantized"}]},
                            {"id": "acme/q", "mine": True, "license": "mit", "modalities": ["text"],
@@ -259,7 +266,7 @@ def test_guard_a_vision_card_fine_tune_inherits_multimodal(tmp_path, capsys):
 
 # --- 6. Llama 3 §2 and a stated own count above the threshold -------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: llama3 §2 counts the products of 'Licensee, or Licensee's affiliates'; a stated own count of "
     "800M (schema.AT_MOST: release_mau_own <= release_mau) already exceeds 700M, yet the answer DEPENDS on "
     "release_mau, and the failed remedy leaks the AT_MOST input error as a note"))
@@ -285,7 +292,7 @@ def test_downstream_lists_stabilitys_12_month_cap(capsys):
     assert "revenue_12m" in _thresholds(capsys, "stabilityai-ai-community")
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: `can-i downstream flux-1-dev-non-commercial-license` says 'YES use it, not commercially' and "
     "lists no threshold on entity or purpose: 1.c(ii) (a company's non-commercial use only for testing, "
     "evaluation or research, behind `stated entity`) is dropped"))
@@ -366,9 +373,10 @@ def test_guard_at_most_and_hosting_flags_hold_on_every_path(tmp_path, capsys):
     request = read_request({**bad, "use": {**bad["use"], "release_mau_own": 1}})
     with pytest.raises(CanIError):
         R.ask(replace(request, use=replace(request.use, release_mau_own=200_000_000)))
+    # public-api beside maas_business false is no longer an input error (the LOW above: other
+    # licenses' public APIs are no language-model MaaS); Kimi §2 reads the API itself: NO.
     kimi = read_request({**KIMI, "use": {"acts": ["host"], **MAAS_1B, "maas_business": False}})
-    with pytest.raises(CanIError):
-        R.ask(replace(kimi, use=replace(kimi.use, hosting="public-api")))
+    assert R.ask(replace(kimi, use=replace(kimi.use, hosting="public-api"))).status == "forbidden"
 
 
 def test_guard_stated_agrees_across_ask_ask_many_and_the_cache():
