@@ -399,6 +399,14 @@ def _read_cyclonedx(doc: dict, path: Path, lineage: _Lineage) -> None:
                 stated.setdefault(field, []).append((prop.value or "").strip())
             elif RELATION_PROPERTY.search(prop.name or ""):
                 relation = (prop.value or "").strip() or None
+            elif DERIVED_BY_PROPERTY.search(prop.name or "") and not ancestor:
+                # Read on a pedigree ancestor entry only (how the model derives from it): on the
+                # model itself it was dropped, and a Llama 3 distillation read as a fine-tune was
+                # YES (review 38).
+                raise RequestError(f"`{artifact_id}` has a {prop.name} property, which says how a model derives from "
+                                   f"a pedigree ancestor and is read on the ancestor entry only: move it there, or "
+                                   f"say can-i:base_model_relation on the model made",
+                                   location=f"{path}: {where}.properties")
             elif MINE_PROPERTY.search(prop.name or ""):
                 # On a pedigree ancestor too (--cyclonedx writes it there), as a JSON request's
                 # `mine` on any artifact: a model of the user's own inside a lineage changes whose

@@ -328,7 +328,7 @@ def test_an_unlinked_llama_component_does_not_exit_0(tmp_path, capsys):
 
 # --- 10. `can-i:derived-by` on the model made, not on its ancestor entry, is dropped ----------
 
-@pytest.mark.xfail(strict=True, reason=(
+@fixed((
     "MEDIUM: `can-i:derived-by distilled` on the user's own model (metadata.component) instead of on its "
     "pedigree ancestor entry is accepted (a known property name) and dropped without a word: the Llama 3 "
     "distillation into a Mistral model is read as a fine-tune and is YES (exit 0), where on the ancestor "
