@@ -16,7 +16,7 @@ from clingo import Symbol, SymbolType
 from . import schema
 from .lineage import via as _via
 from .compile import CompiledLicense
-from .licenses import Act, Compare, Condition, Flag, Member, Not, StartsWith
+from .licenses import Act, Compare, Condition, Flag, Member, Not, StartsWith, Stated
 from .phrases import (
     NEGATED, act_words, fill, is_date, leaf_words, render_condition, render_rule_condition, render_value,
     residual_words, restricted_values, restricted_words, when_words,
@@ -710,6 +710,8 @@ def _unfired(by_name: dict, licenses: dict, _ctx, scene) -> list[Cause]:
             # As the rule needed the leaf: a leaf of a part already met holds as needed; every
             # other leaf cited here came out against what the rule needed.
             text = _node_words(compiled, node, holds if met else not holds) + (" holds" if met else " fails")
+            if isinstance(cond, Stated):   # what the question said, not a test that failed
+                text = _node_words(compiled, node, holds)
             label = compiled.labels.get(node)
             if label and met:
                 text += f" (tested by the exception \"{label}\")"

@@ -159,16 +159,6 @@ def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object
 METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_name__, __dataclass_type_type__, __dataclass_type_about__, __dataclass_type_phrase__, __dataclass_type_unit__, __dataclass_dflt_unit__, __dataclass_type_field__, __dataclass_dflt_field__, __dataclass_type_aliases__, __dataclass_dflt_aliases__, __dataclass_type_artifact_field__, __dataclass_dflt_artifact_field__, __dataclass_type_cli__, __dataclass_dflt_cli__, __dataclass_type_help__, __dataclass_dflt_help__, __dataclass_type_example__, __dataclass_dflt_example__, __dataclass_type_vocabulary__, __dataclass_dflt_vocabulary__, __dataclass_type_many__, __dataclass_dflt_many__, __dataclass_type_condition__, __dataclass_dflt_condition__, __dataclass_type_stated_by__, __dataclass_dflt_stated_by__, __dataclass_type_restricted__, __dataclass_dflt_restricted__):\n def __init__(self,name:__dataclass_type_name__,type:__dataclass_type_type__,about:__dataclass_type_about__,phrase:__dataclass_type_phrase__,unit:__dataclass_type_unit__=__dataclass_dflt_unit__,field:__dataclass_type_field__=__dataclass_dflt_field__,aliases:__dataclass_type_aliases__=__dataclass_dflt_aliases__,artifact_field:__dataclass_type_artifact_field__=__dataclass_dflt_artifact_field__,cli:__dataclass_type_cli__=__dataclass_dflt_cli__,help:__dataclass_type_help__=__dataclass_dflt_help__,example:__dataclass_type_example__=__dataclass_dflt_example__,vocabulary:__dataclass_type_vocabulary__=__dataclass_dflt_vocabulary__,many:__dataclass_type_many__=__dataclass_dflt_many__,condition:__dataclass_type_condition__=__dataclass_dflt_condition__,stated_by:__dataclass_type_stated_by__=__dataclass_dflt_stated_by__,restricted:__dataclass_type_restricted__=__dataclass_dflt_restricted__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'name',name)\n  __dataclass_builtins_object__.__setattr__(self,'type',type)\n  __dataclass_builtins_object__.__setattr__(self,'about',about)\n  __dataclass_builtins_object__.__setattr__(self,'phrase',phrase)\n  __dataclass_builtins_object__.__setattr__(self,'unit',unit)\n  __dataclass_builtins_object__.__setattr__(self,'field',field)\n  __dataclass_builtins_object__.__setattr__(self,'aliases',aliases)\n  __dataclass_builtins_object__.__setattr__(self,'artifact_field',artifact_field)\n  __dataclass_builtins_object__.__setattr__(self,'cli',cli)\n  __dataclass_builtins_object__.__setattr__(self,'help',help)\n  __dataclass_builtins_object__.__setattr__(self,'example',example)\n  __dataclass_builtins_object__.__setattr__(self,'vocabulary',vocabulary)\n  __dataclass_builtins_object__.__setattr__(self,'many',many)\n  __dataclass_builtins_object__.__setattr__(self,'condition',condition)\n  __dataclass_builtins_object__.__setattr__(self,'stated_by',stated_by)\n  __dataclass_builtins_object__.__setattr__(self,'restricted',restricted)\n return __init__"] = __create_fn__
 
 
-# Flag.__hash__
-def __create_fn__():
- def __hash__(self):
-  return hash((self.fact,))
- return __hash__
-
-
-METHODS['def __create_fn__():\n def __hash__(self):\n  return hash((self.fact,))\n return __hash__'] = __create_fn__
-
-
 # Grant.__hash__
 def __create_fn__():
  def __hash__(self):
@@ -396,6 +386,16 @@ def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object
 
 
 METHODS["def __create_fn__(__dataclass_HAS_DEFAULT_FACTORY__, __dataclass_builtins_object__, __dataclass_return_type__, __dataclass_type_subject__, __dataclass_type_artifacts__, __dataclass_type_licenses__, __dataclass_type_unknown__, __dataclass_type_use__, __dataclass_type_thresholds__, __dataclass_dflt_thresholds__):\n def __init__(self,subject:__dataclass_type_subject__,artifacts:__dataclass_type_artifacts__,licenses:__dataclass_type_licenses__,unknown:__dataclass_type_unknown__,use:__dataclass_type_use__,thresholds:__dataclass_type_thresholds__=__dataclass_dflt_thresholds__)->__dataclass_return_type__:\n  __dataclass_builtins_object__.__setattr__(self,'subject',subject)\n  __dataclass_builtins_object__.__setattr__(self,'artifacts',artifacts)\n  __dataclass_builtins_object__.__setattr__(self,'licenses',licenses)\n  __dataclass_builtins_object__.__setattr__(self,'unknown',unknown)\n  __dataclass_builtins_object__.__setattr__(self,'use',use)\n  __dataclass_builtins_object__.__setattr__(self,'thresholds',thresholds)\n return __init__"] = __create_fn__
+
+
+# Stated.__hash__
+def __create_fn__():
+ def __hash__(self):
+  return hash((self.fact,))
+ return __hash__
+
+
+METHODS['def __create_fn__():\n def __hash__(self):\n  return hash((self.fact,))\n return __hash__'] = __create_fn__
 
 
 # Use.__init__

@@ -153,8 +153,8 @@ def test_show_names_the_exception(can_i_run):
 def test_explain_shows_the_stated_fact_that_crossed_the_threshold(can_i_run):
     code, out = can_i_run("host", "meta-llama/Meta-Llama-3-8B", "--commercial", "--release-mau", "800M", "--role", "licensee", "--explain")
     assert code == 1
-    assert "llama3 §2 fires [needs_separate_license] on host of `meta-llama/Meta-Llama-3-8B`\n" \
-           "      release_mau > 700,000,000 (release_mau = 800,000,000)" in out
+    assert "llama3 §2 fires [needs_separate_license] on host of `meta-llama/Meta-Llama-3-8B`\n" in out
+    assert "\n      release_mau > 700,000,000 (release_mau = 800,000,000)\n" in out
 
 
 def test_explain_shows_why_a_license_reaches_a_derived_model(can_i_run):

@@ -67,7 +67,8 @@ def test_a_name_spelling_solver_output_stays_forbidden(name):
     request = {**LLAMA_FINETUNE, "use": {**LLAMA_FINETUNE["use"], "name": name}}
     answer = REASONER.ask(request)
     assert answer.status == "forbidden"
-    assert any(c.kind == "violated_duty" and c.facts[-1][2] == f'the stated name is "{name}"' for c in answer.causes)
+    assert any(c.kind == "violated_duty" and any(f[2] == f'the stated name is "{name}"' for f in c.facts)
+               for c in answer.causes)
 
 
 # --- a long lineage: decoding and explaining stay linear -----------------------------------------

@@ -50,8 +50,11 @@ def engine():
 # `catalog_generated_by` notes). Nothing else in the answer changed.
 # The second moved again in session 17: the generator draws licenses from the bundled ones, which
 # gained c4ai-aup, so that lineage is another document; its status is as before (unknown).
-BIG = [("forbidden", "158f3a02b94c763c"), ("unknown", "273df239dad465f2"), ("depends", "7d9b037def622494"),
-       ("permitted", "7aeb93f48335ebcc")]
+# All four moved in session 18, statuses as before: the naming duties and Llama §2 read other
+# conditions (review 36-38: a model made and made available; service users), so their explanation
+# words changed, and the generated lineages draw licenses and examples that changed that day.
+BIG = [("forbidden", "2dc07902ba3f1410"), ("unknown", "2754d60b8ccfb921"), ("depends", "9140a2944363a00e"),
+       ("permitted", "4e6becbc0967793c")]
 
 
 def test_big_varied_lineages_answer_as_the_baseline():
@@ -76,8 +79,9 @@ def _llama_chain(n: int) -> dict:
     return {"artifacts": artifacts, "subject": "me", "use": {"acts": ["distribute"], "release_mau": 1000}}
 
 
-@pytest.mark.parametrize("n, digest", [(999, "8e827da949ed123a"), (1000, "97b3450f2eb7a91f"),
-                                       (1500, "aa6f8883ad588a12")])
+# Moved in session 18 with the naming sentence's new condition words (still NO by it, as before).
+@pytest.mark.parametrize("n, digest", [(999, "a80a4ee351faabf9"), (1000, "4fc266722086f4a7"),
+                                       (1500, "95e0c94e934c967d")])
 def test_a_name_far_from_every_context_stays_unread(n, digest):
     result = Reasoner(cache_size=0).ask(_llama_chain(n))
     assert (result.status, _digest(result)) == ("forbidden", digest)

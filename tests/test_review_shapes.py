@@ -316,7 +316,7 @@ def test_a_forbidden_number_after_a_permitted_one_on_the_same_prepared_structure
     base = {"licenses": ["edgy"], "use": {"acts": ["distribute"], "mau": 5, **known}}
     assert reasoner.ask(base).status == "permitted"
     for use in ({"acts": ["distribute"], "mau": 4},
-                {"acts": ["use"], "revenue": 999_999_999_999_999_999},
+                {"acts": ["use"], "revenue": 999_999_999_999_999_999, "revenue_12m": 999_999_999_999_999_999},   # AT_MOST: a year <= 12 months
                 {"acts": ["host"], "mau": 0, "date": "2024-12-31"},
                 {"acts": ["use"], "release_mau": 1, "maas_business": True}):
         assert reasoner.ask({"licenses": ["edgy"], "use": {**known, **use}}).status == "forbidden", use

@@ -102,9 +102,13 @@ def test_role_unstated_over_700m_depends_on_the_role_citing_1_b_ii(can_i):
     assert leaf["exception"] == "§1.b.ii" and leaf["clause"] == "2"
 
 
-def test_a_service_user_is_still_subject_to_section_2():
-    """§1.b.ii names recipients inside an integrated end user product only."""
+def test_a_service_user_is_not_counted_by_section_2_but_a_service_user_who_hosts_is():
+    """§1.b.ii names recipients inside an integrated end user product only, but §2 binds the
+    Licensee, and an end user of someone else's hosted service receives no Llama Materials: using
+    the service is not counted (review 36); hosting or handing the model on makes one a licensee."""
     doc = {"licenses": ["llama3"], "use": {"acts": ["use"], "release_mau": 800_000_000, "role": "service-user"}}
+    assert R.ask(doc).status == "permitted"
+    doc["use"]["acts"] = ["host"]
     result = R.ask(doc)
     assert result.status == "forbidden" and ("llama3", "2") in {(r.license, r.clause) for r in result.reasons}
 

@@ -32,7 +32,8 @@ HANG_GUARD = 600    # seconds; a guard against a hang, never an assertion of spe
 # chain of the user's own models, 22 per parent of a merge. The bounds leave room for new rules
 # and catch a grounding that grows faster than the lineage.
 ATOMS_PER_ARTIFACT = 20
-ATOMS_PER_ACT = 125   # Llama §2 holds the §1.b.ii role exception (issue 10); Llama 3 policy items as four clauses (issue 11): ~115 measured
+ATOMS_PER_ACT = 160   # Llama §2 holds the §1.b.ii role exception (issue 10); Llama 3 policy items as four clauses (issue 11): ~115 measured;
+                      # §2 also reads a stated own count and spares service users (session 18): ~150 measured, still linear
 
 
 def chain(n: int, mine: bool = False, relation: str = "finetune") -> dict:
