@@ -175,7 +175,10 @@ def test_100000_artifacts_beside_the_subject_are_answered():
     result, atoms = solved(doc)
     assert result.status == "permitted"
     alone, atoms_alone = solved({**doc, "artifacts": [a for a in doc["artifacts"] if a["id"] == "org/model-99999"]})
-    assert alone.to_json() == result.to_json() and atoms == atoms_alone   # the rest costs no grounding
+    # The rest costs no grounding; the user's own model beside the lineage is named as unjudged.
+    with_note = result.to_json()
+    assert [n["code"] for n in with_note.pop("notes")] == ["own_model_unjudged"]
+    assert {**alone.to_json(), "notes": []} == {**with_note, "notes": []} and atoms == atoms_alone
     doc["subject"] = "acme/mine"
     doc["use"] = {"acts": ["host"], "release_mau": 800_000_000, "role": "licensee"}
     result, atoms = solved(doc)
